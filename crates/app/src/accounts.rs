@@ -1,0 +1,178 @@
+//! Accounts and sign-in: argon2 password hashes (computed off the async threads),
+//! role and region rules for new accounts.
+
+use crate::{AppError, AppResult};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use zhaoshang_core::access::{Principal, Role};
+use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::users::{NewUser, User, UserChange};
+use zhaoshang_store::{Actor, Store};
+
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+pub async fn hash_password(password: &str) -> AppResult<String> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|e| AppError::Internal(e.to_string()))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+pub async fn verify_password(password: &str, hash: &str) -> bool {
+    let password = password.to_string();
+    let hash = hash.to_string();
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+pub fn check_password_strength(password: &str) -> AppResult<()> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AppError::Invalid(format!("密码至少需要{MIN_PASSWORD_CHARS}个字符")));
+    }
+    Ok(())
+}
+
+pub fn principal_of(user: &User) -> Principal {
+    Principal {
+        user_id: user.id,
+        username: user.username.clone(),
+        role: Role::parse(&user.role).unwrap_or(Role::Investor),
+        region: user.region_code.as_deref().and_then(|code| RegionCode::parse(code).ok()),
+    }
+}
+
+/// Checks a user name and password; a wrong password and an unknown name answer alike.
+pub async fn authenticate(store: &Store, username: &str, password: &str) -> AppResult<User> {
+    let user = store.user_by_name(username.trim()).await?;
+    let Some(user) = user else {
+        // Hash anyway so that timing does not reveal which user names exist.
+        let _ = hash_password(password).await;
+        return Err(AppError::BadCredentials);
+    };
+    if !verify_password(password, &user.password_hash).await {
+        return Err(AppError::BadCredentials);
+    }
+    if user.disabled {
+        return Err(AppError::AccountDisabled);
+    }
+    Ok(user)
+}
+
+#[derive(Debug, Clone)]
+pub struct AccountRequest {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub region: Option<String>,
+    pub password: String,
+}
+
+async fn resolve_region(store: &Store, role: Role, region: Option<&str>) -> AppResult<Option<String>> {
+    let region = region.map(str::trim).filter(|r| !r.is_empty());
+    match region {
+        None if role.requires_region() => Err(AppError::Invalid("市州/园区用户必须指定所属地区".into())),
+        None => Ok(None),
+        Some(code) => {
+            let code = RegionCode::parse(code).map_err(|e| AppError::Invalid(e.to_string()))?;
+            if store.region(code.as_str()).await?.is_none() {
+                return Err(AppError::Invalid(format!("地区代码“{code}”不存在")));
+            }
+            Ok(Some(code.to_string()))
+        }
+    }
+}
+
+fn check_username(username: &str) -> AppResult<()> {
+    let valid = !username.is_empty()
+        && username.chars().count() <= 32
+        && username.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.');
+    if valid {
+        Ok(())
+    } else {
+        Err(AppError::Invalid("用户名须为1至32个字母、数字、汉字或 _ - .".into()))
+    }
+}
+
+pub async fn create_account(store: &Store, request: &AccountRequest, actor: &Actor) -> AppResult<User> {
+    let username = request.username.trim();
+    check_username(username)?;
+    let role = Role::parse(&request.role).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let region = resolve_region(store, role, request.region.as_deref()).await?;
+    check_password_strength(&request.password)?;
+    let new = NewUser {
+        username: username.to_string(),
+        display_name: request.display_name.trim().to_string(),
+        role: role.key().to_string(),
+        region_code: region,
+        password_hash: hash_password(&request.password).await?,
+    };
+    Ok(store.create_user(&new, actor).await?)
+}
+
+pub async fn set_password(store: &Store, user_id: i64, password: &str, actor: &Actor) -> AppResult<User> {
+    check_password_strength(password)?;
+    let change = UserChange { password_hash: Some(hash_password(password).await?), ..Default::default() };
+    Ok(store.update_user(user_id, &change, actor).await?)
+}
+
+pub async fn set_disabled(store: &Store, user_id: i64, disabled: bool, actor: &Actor) -> AppResult<User> {
+    let change = UserChange { disabled: Some(disabled), ..Default::default() };
+    Ok(store.update_user(user_id, &change, actor).await?)
+}
+
+/// Changes role, region and display name together, so the pair is checked as a whole.
+pub async fn set_role(
+    store: &Store,
+    user_id: i64,
+    role: &str,
+    region: Option<&str>,
+    display_name: &str,
+    actor: &Actor,
+) -> AppResult<User> {
+    let role = Role::parse(role).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let region = resolve_region(store, role, region).await?;
+    let change = UserChange {
+        role: Some(role.key().to_string()),
+        region_code: Some(region),
+        display_name: Some(display_name.trim().to_string()),
+        ..Default::default()
+    };
+    Ok(store.update_user(user_id, &change, actor).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_verify_and_differ_per_salt() {
+        let first = hash_password("correct horse").await.unwrap();
+        let second = hash_password("correct horse").await.unwrap();
+        assert_ne!(first, second);
+        assert!(first.starts_with("$argon2"));
+        assert!(verify_password("correct horse", &first).await);
+        assert!(!verify_password("wrong horse", &first).await);
+        assert!(!verify_password("x", "not a hash").await);
+    }
+
+    #[test]
+    fn usernames_and_passwords_are_checked() {
+        assert!(check_username("zhang_san").is_ok());
+        assert!(check_username("张三").is_ok());
+        assert!(check_username("").is_err());
+        assert!(check_username("a b").is_err());
+        assert!(check_password_strength("short").unwrap_err().to_string().contains("至少"));
+        assert!(check_password_strength("long enough").is_ok());
+    }
+}

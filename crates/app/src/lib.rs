@@ -1,0 +1,36 @@
+//! Application services shared by the web handlers and the command line, so both
+//! apply the same rules: accounts and sign-in, reference data, demo data.
+
+pub mod accounts;
+pub mod demo;
+pub mod reference_data;
+
+use zhaoshang_store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Input that breaks a rule; the message is shown to the user as it is.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("用户名或密码错误")]
+    BadCredentials,
+    #[error("账号已停用")]
+    AccountDisabled,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("内部错误：{0}")]
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Opens and migrates the database, loads reference data on first start, and with
+/// `demo` fills an empty database with demo accounts and data.
+pub async fn open(database_url: &str, demo: bool) -> AppResult<Store> {
+    let store = Store::open(database_url).await?;
+    reference_data::ensure_loaded(&store).await?;
+    if demo {
+        demo::ensure_demo(&store).await?;
+    }
+    Ok(store)
+}

@@ -1,0 +1,9 @@
+//! Pure rules of Zhaoshang, one module per area, with no I/O: everything here is
+//! unit-tested without a database.
+
+pub mod access;
+pub mod credit_code;
+pub mod metrics;
+pub mod money;
+pub mod projects;
+pub mod regions;

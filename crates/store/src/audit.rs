@@ -1,0 +1,96 @@
+//! The audit log: who changed what, when, before and after. Append-only (the
+//! database refuses updates and deletes through triggers).
+
+use crate::{Result, Store};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Who made a change: a signed-in user, or the command line / system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub id: Option<i64>,
+    pub name: String,
+}
+
+impl Actor {
+    pub fn user(id: i64, name: &str) -> Actor {
+        Actor { id: Some(id), name: name.to_string() }
+    }
+
+    /// Changes made from the command line or at start-up.
+    pub fn system(what: &str) -> Actor {
+        Actor { id: None, name: what.to_string() }
+    }
+}
+
+pub struct NewAuditEntry {
+    pub actor: Actor,
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub entity_id: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub entity: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl Store {
+    /// Newest first, filtered; returns the page and whether another follows.
+    pub async fn audit_entries(&self, filter: &AuditFilter) -> Result<(Vec<AuditEntry>, bool)> {
+        let per_page = filter.per_page.clamp(1, 500) as i64;
+        let offset = filter.page.saturating_sub(1) as i64 * per_page;
+        let from = filter.from.and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
+        let to = filter.to.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
+        let sql = "SELECT id, at, actor_id, actor_name, action, entity, entity_id, before_json, after_json \
+                   FROM audit_log \
+                   WHERE ($1 IS NULL OR actor_name = $1) AND ($2 IS NULL OR entity = $2) \
+                     AND ($3 IS NULL OR action = $3) AND ($4 IS NULL OR at >= $4) AND ($5 IS NULL OR at < $5) \
+                   ORDER BY id DESC LIMIT $6 OFFSET $7";
+        let mut rows: Vec<AuditEntry> = on_pool!(self, |pool| sqlx::query_as(sql)
+            .bind(&filter.actor)
+            .bind(&filter.entity)
+            .bind(&filter.action)
+            .bind(from)
+            .bind(to)
+            .bind(per_page + 1)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?);
+        let more = rows.len() as i64 > per_page;
+        rows.truncate(per_page as usize);
+        Ok((rows, more))
+    }
+
+    /// Records an event that changes no table (sign-in, export, import run).
+    pub async fn record_event(&self, entry: &NewAuditEntry) -> Result<()> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            write_audit!(tx, entry)?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,227 @@
+//! Backup and restore as one JSON document, the same on both backends (so a backup
+//! of an SQLite database restores into PostgreSQL and back). Sessions are not kept:
+//! a restore signs everybody out.
+
+use crate::audit::{Actor, NewAuditEntry};
+use crate::{Backend, Result, Store, StoreError};
+use chrono::{DateTime, Utc};
+use serde_json::{json, Map, Value};
+use sqlx::Row;
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Int,
+    Text,
+    Bool,
+    Instant,
+}
+
+use Kind::*;
+
+/// Every table worth keeping, parents before children; a test checks that no table
+/// of the schema is missing here.
+const TABLES: &[(&str, &[(&str, Kind)])] = &[
+    ("meta", &[("key", Text), ("value", Text)]),
+    ("regions", &[("code", Text), ("name", Text), ("level", Int), ("parent_code", Text)]),
+    ("industries", &[("code", Text), ("name", Text), ("section", Text)]),
+    (
+        "parks",
+        &[
+            ("id", Int),
+            ("name", Text),
+            ("region_code", Text),
+            ("level", Text),
+            ("leading_industries", Text),
+            ("area_mu", Int),
+            ("description", Text),
+        ],
+    ),
+    ("departments", &[("id", Int), ("name", Text), ("region_code", Text), ("kind", Text)]),
+    (
+        "users",
+        &[
+            ("id", Int),
+            ("username", Text),
+            ("display_name", Text),
+            ("role", Text),
+            ("region_code", Text),
+            ("password_hash", Text),
+            ("disabled", Bool),
+            ("created_at", Instant),
+        ],
+    ),
+    (
+        "audit_log",
+        &[
+            ("id", Int),
+            ("at", Instant),
+            ("actor_id", Int),
+            ("actor_name", Text),
+            ("action", Text),
+            ("entity", Text),
+            ("entity_id", Text),
+            ("before_json", Text),
+            ("after_json", Text),
+        ],
+    ),
+];
+
+/// Tables that are deliberately not in a backup.
+const NOT_BACKED_UP: &[&str] = &["sessions", "_sqlx_migrations"];
+
+const FORMAT: &str = "zhaoshang-backup";
+const VERSION: i64 = 1;
+
+macro_rules! decode_column {
+    ($row:expr, $index:expr, $kind:expr) => {{
+        let value: Value = match $kind {
+            Int => json!($row.try_get::<Option<i64>, _>($index)?),
+            Text => json!($row.try_get::<Option<String>, _>($index)?),
+            Bool => json!($row.try_get::<Option<bool>, _>($index)?),
+            Instant => json!($row.try_get::<Option<DateTime<Utc>>, _>($index)?),
+        };
+        value
+    }};
+}
+
+fn invalid(what: impl Into<String>) -> StoreError {
+    StoreError::Invalid(format!("备份文件无效：{}", what.into()))
+}
+
+fn text_of(value: &Value, table: &str, column: &str) -> Result<Option<String>> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s.clone())),
+        _ => Err(invalid(format!("表 {table} 列 {column} 应为文本"))),
+    }
+}
+
+impl Store {
+    /// Dumps every table into one JSON document.
+    pub async fn backup(&self) -> Result<Value> {
+        let mut tables = Map::new();
+        for (table, columns) in TABLES {
+            let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+            let sql = format!("SELECT {} FROM {table} ORDER BY 1", names.join(", "));
+            let rows: Vec<Value> = on_pool!(self, |pool| {
+                let mut out = Vec::new();
+                for row in sqlx::query(&sql).fetch_all(pool).await? {
+                    let mut record = Map::new();
+                    for (index, (name, kind)) in columns.iter().enumerate() {
+                        record.insert(name.to_string(), decode_column!(row, index, kind));
+                    }
+                    out.push(Value::Object(record));
+                }
+                out
+            });
+            tables.insert(table.to_string(), Value::Array(rows));
+        }
+        Ok(json!({ "format": FORMAT, "version": VERSION, "created_at": Utc::now(), "tables": tables }))
+    }
+
+    /// Replaces every table's content with the backup's, in one transaction: a bad
+    /// file changes nothing.
+    pub async fn restore(&self, backup: &Value, actor: &Actor) -> Result<()> {
+        if backup.get("format").and_then(Value::as_str) != Some(FORMAT) {
+            return Err(invalid("不是招商平台的备份"));
+        }
+        if backup.get("version").and_then(Value::as_i64) != Some(VERSION) {
+            return Err(invalid("版本不受支持"));
+        }
+        let tables = backup.get("tables").and_then(Value::as_object).ok_or_else(|| invalid("缺少 tables"))?;
+        let (guard_off, guard_on) = match self.backend() {
+            Backend::Sqlite => (
+                vec!["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"],
+                vec![
+                    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+                    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+                ],
+            ),
+            Backend::Postgres => (
+                vec!["ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change"],
+                vec!["ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change"],
+            ),
+        };
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for statement in &guard_off {
+                sqlx::query(statement).execute(&mut *tx).await?;
+            }
+            sqlx::query("DELETE FROM sessions").execute(&mut *tx).await?;
+            for (table, _) in TABLES.iter().rev() {
+                sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
+            }
+            for (table, columns) in TABLES {
+                let rows =
+                    tables.get(*table).and_then(Value::as_array).ok_or_else(|| invalid(format!("缺少表 {table}")))?;
+                let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+                let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
+                let sql = format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), placeholders.join(", "));
+                for row in rows {
+                    let mut query = sqlx::query(&sql);
+                    for (name, kind) in columns.iter() {
+                        let value = row.get(*name).unwrap_or(&Value::Null);
+                        let bad = || invalid(format!("表 {table} 列 {name} 的值“{value}”不合类型"));
+                        query = match kind {
+                            Int => query.bind(match value {
+                                Value::Null => None,
+                                v => Some(v.as_i64().ok_or_else(bad)?),
+                            }),
+                            Bool => query.bind(match value {
+                                Value::Null => None,
+                                v => Some(v.as_bool().ok_or_else(bad)?),
+                            }),
+                            Text => query.bind(text_of(value, table, name)?),
+                            Instant => query.bind(
+                                text_of(value, table, name)?
+                                    .map(|s| s.parse::<DateTime<Utc>>().map_err(|_| bad()))
+                                    .transpose()?,
+                            ),
+                        };
+                    }
+                    query.execute(&mut *tx).await?;
+                }
+            }
+            for statement in &guard_on {
+                sqlx::query(statement).execute(&mut *tx).await?;
+            }
+            if self.backend() == Backend::Postgres {
+                for (table, columns) in TABLES {
+                    if columns.first().map(|(name, _)| *name) == Some("id") {
+                        sqlx::query(&format!(
+                            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+                        ))
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+            }
+            write_audit!(
+                tx,
+                &NewAuditEntry {
+                    actor: actor.clone(),
+                    action: "restore",
+                    entity: "database",
+                    entity_id: String::new(),
+                    before: None,
+                    after: Some(json!({ "created_at": backup.get("created_at") })),
+                }
+            )?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Tables of the live schema that the backup does not cover (should be none).
+    pub async fn tables_missing_from_backup(&self) -> Result<Vec<String>> {
+        let sql = match self.backend() {
+            Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            Backend::Postgres => "SELECT tablename::TEXT FROM pg_tables WHERE schemaname = current_schema()",
+        };
+        let names: Vec<String> = on_pool!(self, |pool| sqlx::query_scalar(sql).fetch_all(pool).await?);
+        Ok(names
+            .into_iter()
+            .filter(|name| !NOT_BACKED_UP.contains(&name.as_str()) && !TABLES.iter().any(|(t, _)| t == name))
+            .collect())
+    }
+}

@@ -1,0 +1,172 @@
+//! Data access for Zhaoshang on SQLite and PostgreSQL.
+//!
+//! One `Store` serves both backends: each query is written once with `$n`
+//! placeholders (which SQLite accepts too) and run on whichever pool the URL chose,
+//! through the `on_pool!` macro. Types are those both drivers decode alike: integer
+//! yuan as BIGINT, dates as `NaiveDate`, instants as `DateTime<Utc>`.
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Runs `$body` with `$pool` bound to the active backend's pool; the body is
+/// compiled once per backend, so the same SQL text serves both.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Appends an audit entry inside an open transaction (`$tx`), so a change and its
+/// record commit or fail together.
+macro_rules! write_audit {
+    ($tx:expr, $entry:expr) => {{
+        let entry: &$crate::audit::NewAuditEntry = $entry;
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before_json, after_json) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(chrono::Utc::now())
+        .bind(entry.actor.id)
+        .bind(&entry.actor.name)
+        .bind(entry.action)
+        .bind(entry.entity)
+        .bind(&entry.entity_id)
+        .bind(entry.before.as_ref().map(|v| v.to_string()))
+        .bind(entry.after.as_ref().map(|v| v.to_string()))
+        .execute(&mut *$tx)
+        .await
+    }};
+}
+
+pub mod audit;
+pub mod backup;
+pub mod reference;
+pub mod sessions;
+pub mod users;
+
+pub use audit::{Actor, AuditEntry, AuditFilter, NewAuditEntry};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库地址“{0}”无法识别：应为 sqlite://文件路径 或 postgres://…")]
+    UnknownScheme(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("未找到{0}")]
+    NotFound(String),
+    #[error("数据库错误：{0}")]
+    Database(#[from] sqlx::Error),
+    #[error("数据库迁移失败：{0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Db,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Store {
+    /// Opens (creating an SQLite file if needed) and migrates the database at `url`.
+    pub async fn open(url: &str) -> Result<Store> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub async fn connect(url: &str) -> Result<Store> {
+        let db = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true);
+            Db::Sqlite(SqlitePoolOptions::new().max_connections(8).connect_with(options).await?)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            Db::Postgres(PgPoolOptions::new().max_connections(16).connect_with(options).await?)
+        } else {
+            return Err(StoreError::UnknownScheme(url.to_string()));
+        };
+        Ok(Store { db })
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.db {
+            Db::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.db {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, |pool| pool.close().await)
+    }
+
+    pub async fn meta(&self, key: &str) -> Result<Option<String>> {
+        let value: Option<String> = on_pool!(self, |pool| sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
+            .bind(key)
+            .fetch_optional(pool)
+            .await?);
+        Ok(value)
+    }
+
+    pub async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        on_pool!(self, |pool| sqlx::query(
+            "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        )
+        .bind(key)
+        .bind(value)
+        .execute(pool)
+        .await
+        .map(|_| ())?);
+        Ok(())
+    }
+}
+
+/// Maps a unique-key violation to a Chinese conflict message; other errors pass through.
+pub(crate) fn conflict_as(message: impl Into<String>) -> impl FnOnce(sqlx::Error) -> StoreError {
+    let message = message.into();
+    move |error| match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(message),
+        _ => StoreError::Database(error),
+    }
+}
+
+impl Store {
+    /// Runs one statement as it is; only for tests that check what the schema refuses.
+    #[doc(hidden)]
+    pub async fn raw_execute_for_tests(&self, sql: &str) -> Result<()> {
+        on_pool!(self, |pool| sqlx::query(sql).execute(pool).await.map(|_| ())?);
+        Ok(())
+    }
+}

@@ -1,0 +1,257 @@
+//! Reference data: administrative divisions, GB/T 4754 industries, parks, departments.
+
+use crate::audit::{Actor, NewAuditEntry};
+use crate::{conflict_as, Result, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use zhaoshang_core::regions::Division;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Region {
+    pub code: String,
+    pub name: String,
+    pub level: i64,
+    pub parent_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Industry {
+    pub code: String,
+    pub name: String,
+    pub section: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Park {
+    pub id: i64,
+    pub name: String,
+    pub region_code: String,
+    pub level: String,
+    pub leading_industries: String,
+    pub area_mu: Option<i64>,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Department {
+    pub id: i64,
+    pub name: String,
+    pub region_code: Option<String>,
+    pub kind: String,
+}
+
+fn as_json<T: Serialize>(value: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(value).ok()
+}
+
+impl Store {
+    /// Loads the divisions in one transaction; existing codes are left as they are.
+    pub async fn load_regions(&self, divisions: &[Division]) -> Result<()> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for division in divisions {
+                sqlx::query(
+                    "INSERT INTO regions (code, name, level, parent_code) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (code) DO NOTHING",
+                )
+                .bind(division.code.as_str())
+                .bind(&division.name)
+                .bind(division.code.level() as i64)
+                .bind(division.parent.as_ref().map(|p| p.as_str()))
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn count_regions(&self) -> Result<i64> {
+        Ok(on_pool!(self, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM regions").fetch_one(pool).await?))
+    }
+
+    pub async fn region(&self, code: &str) -> Result<Option<Region>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as("SELECT code, name, level, parent_code FROM regions WHERE code = $1")
+            .bind(code)
+            .fetch_optional(pool)
+            .await?))
+    }
+
+    /// Regions with exactly this name (several counties across China share a name).
+    pub async fn regions_named(&self, name: &str) -> Result<Vec<Region>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as(
+            "SELECT code, name, level, parent_code FROM regions WHERE name = $1 ORDER BY code"
+        )
+        .bind(name)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Top-level regions when `parent` is `None`.
+    pub async fn region_children(&self, parent: Option<&str>) -> Result<Vec<Region>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as(
+            "SELECT code, name, level, parent_code FROM regions \
+             WHERE ($1 IS NULL AND parent_code IS NULL) OR parent_code = $1 ORDER BY code"
+        )
+        .bind(parent)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    pub async fn load_industries(&self, industries: &[Industry]) -> Result<()> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for industry in industries {
+                sqlx::query(
+                    "INSERT INTO industries (code, name, section) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING",
+                )
+                .bind(&industry.code)
+                .bind(&industry.name)
+                .bind(&industry.section)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn industries(&self) -> Result<Vec<Industry>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as("SELECT code, name, section FROM industries ORDER BY section, code")
+            .fetch_all(pool)
+            .await?))
+    }
+
+    pub async fn parks(&self, region_prefix: &str) -> Result<Vec<Park>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, name, region_code, level, leading_industries, area_mu, description FROM parks \
+             WHERE region_code LIKE $1 ORDER BY region_code, name"
+        )
+        .bind(format!("{region_prefix}%"))
+        .fetch_all(pool)
+        .await?))
+    }
+
+    pub async fn park(&self, id: i64) -> Result<Option<Park>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, name, region_code, level, leading_industries, area_mu, description FROM parks WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    /// Creates (`park.id == 0`) or updates a park.
+    pub async fn save_park(&self, park: &Park, actor: &Actor) -> Result<Park> {
+        let before = if park.id == 0 {
+            None
+        } else {
+            Some(self.park(park.id).await?.ok_or_else(|| StoreError::NotFound("该园区".into()))?)
+        };
+        let saved: Park = on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let saved: Park = if park.id == 0 {
+                sqlx::query_as(
+                    "INSERT INTO parks (name, region_code, level, leading_industries, area_mu, description) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, name, region_code, level, leading_industries, area_mu, description",
+                )
+                .bind(&park.name)
+                .bind(&park.region_code)
+                .bind(&park.level)
+                .bind(&park.leading_industries)
+                .bind(park.area_mu)
+                .bind(&park.description)
+                .fetch_one(&mut *tx)
+                .await
+            } else {
+                sqlx::query_as(
+                    "UPDATE parks SET name = $2, region_code = $3, level = $4, leading_industries = $5, area_mu = $6, description = $7 \
+                     WHERE id = $1 RETURNING id, name, region_code, level, leading_industries, area_mu, description",
+                )
+                .bind(park.id)
+                .bind(&park.name)
+                .bind(&park.region_code)
+                .bind(&park.level)
+                .bind(&park.leading_industries)
+                .bind(park.area_mu)
+                .bind(&park.description)
+                .fetch_one(&mut *tx)
+                .await
+            }
+            .map_err(conflict_as(format!("园区“{}”已存在", park.name)))?;
+            write_audit!(
+                tx,
+                &NewAuditEntry {
+                    actor: actor.clone(),
+                    action: if before.is_some() { "update" } else { "create" },
+                    entity: "park",
+                    entity_id: saved.id.to_string(),
+                    before: before.as_ref().and_then(as_json),
+                    after: as_json(&saved),
+                }
+            )?;
+            tx.commit().await?;
+            saved
+        });
+        Ok(saved)
+    }
+
+    pub async fn departments(&self) -> Result<Vec<Department>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as("SELECT id, name, region_code, kind FROM departments ORDER BY id")
+            .fetch_all(pool)
+            .await?))
+    }
+
+    pub async fn department(&self, id: i64) -> Result<Option<Department>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as("SELECT id, name, region_code, kind FROM departments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?))
+    }
+
+    /// Creates (`department.id == 0`) or updates a department.
+    pub async fn save_department(&self, department: &Department, actor: &Actor) -> Result<Department> {
+        let before = if department.id == 0 {
+            None
+        } else {
+            Some(self.department(department.id).await?.ok_or_else(|| StoreError::NotFound("该单位".into()))?)
+        };
+        let saved: Department = on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let saved: Department = if department.id == 0 {
+                sqlx::query_as(
+                    "INSERT INTO departments (name, region_code, kind) VALUES ($1, $2, $3) RETURNING id, name, region_code, kind",
+                )
+                .bind(&department.name)
+                .bind(&department.region_code)
+                .bind(&department.kind)
+                .fetch_one(&mut *tx)
+                .await
+            } else {
+                sqlx::query_as(
+                    "UPDATE departments SET name = $2, region_code = $3, kind = $4 WHERE id = $1 RETURNING id, name, region_code, kind",
+                )
+                .bind(department.id)
+                .bind(&department.name)
+                .bind(&department.region_code)
+                .bind(&department.kind)
+                .fetch_one(&mut *tx)
+                .await
+            }
+            .map_err(conflict_as(format!("单位“{}”已存在", department.name)))?;
+            write_audit!(
+                tx,
+                &NewAuditEntry {
+                    actor: actor.clone(),
+                    action: if before.is_some() { "update" } else { "create" },
+                    entity: "department",
+                    entity_id: saved.id.to_string(),
+                    before: before.as_ref().and_then(as_json),
+                    after: as_json(&saved),
+                }
+            )?;
+            tx.commit().await?;
+            saved
+        });
+        Ok(saved)
+    }
+}

@@ -1,0 +1,72 @@
+//! Server-side sessions: the cookie carries a random token, the database only its
+//! SHA-256 (set by the caller), so a leaked database does not leak live sessions.
+
+use crate::{Result, Store};
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRecord {
+    pub user_id: i64,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+impl Store {
+    pub async fn create_session(&self, token_hash: &str, user_id: i64, csrf_token: &str) -> Result<()> {
+        let now = Utc::now();
+        on_pool!(self, |pool| {
+            sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)"
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf_token)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|_| ())?
+        });
+        Ok(())
+    }
+
+    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as(
+            "SELECT user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = $1"
+        )
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    pub async fn touch_session(&self, token_hash: &str, at: DateTime<Utc>) -> Result<()> {
+        on_pool!(self, |pool| sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
+            .bind(token_hash)
+            .bind(at)
+            .execute(pool)
+            .await
+            .map(|_| ())?);
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        on_pool!(self, |pool| sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(pool)
+            .await
+            .map(|_| ())?);
+        Ok(())
+    }
+
+    /// Drops sessions idle since `idle_before` or created before `created_before`.
+    pub async fn purge_sessions(&self, idle_before: DateTime<Utc>, created_before: DateTime<Utc>) -> Result<u64> {
+        let done =
+            on_pool!(self, |pool| sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+                .bind(idle_before)
+                .bind(created_before)
+                .execute(pool)
+                .await?
+                .rows_affected());
+        Ok(done)
+    }
+}

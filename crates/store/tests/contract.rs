@@ -1,0 +1,188 @@
+//! The storage contract: every test runs on SQLite and on a real PostgreSQL server.
+
+use chrono::{Duration, Utc};
+use zhaoshang_core::regions::parse_divisions;
+use zhaoshang_store::reference::{Department, Park};
+use zhaoshang_store::users::{NewUser, UserChange};
+use zhaoshang_store::{Actor, AuditFilter, Store, StoreError};
+use zhaoshang_testkit::{fresh_database_url, Backend};
+
+struct Fixture {
+    store: Store,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture(backend: Backend) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_url(backend, dir.path()).await;
+    let store = Store::open(&url).await.unwrap();
+    let divisions = parse_divisions(
+        "code\tname\tlevel\tparent\n620000\t甘肃省\t1\t\n620400\t白银市\t2\t620000\n620402\t白银区\t3\t620400\n620500\t天水市\t2\t620000\n",
+    )
+    .unwrap();
+    store.load_regions(&divisions).await.unwrap();
+    Fixture { store, _dir: dir }
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn sqlite() { super::$name(fixture(Backend::Sqlite).await.store).await }
+            #[tokio::test]
+            async fn postgres() { super::$name(fixture(Backend::Postgres).await.store).await }
+        })*
+    };
+}
+
+on_both_backends!(
+    users_are_unique_and_audited,
+    audit_log_is_append_only,
+    sessions_expire_and_end_with_disabled_users,
+    regions_form_a_tree,
+    parks_and_departments_are_saved_and_audited,
+    backup_round_trips_every_table,
+    meta_values_upsert,
+);
+
+fn new_user(name: &str) -> NewUser {
+    NewUser {
+        username: name.into(),
+        display_name: "测试".into(),
+        role: "region".into(),
+        region_code: Some("620400".into()),
+        password_hash: "$argon2id$fake".into(),
+    }
+}
+
+async fn users_are_unique_and_audited(store: Store) {
+    let actor = Actor::system("测试");
+    let user = store.create_user(&new_user("baiyin"), &actor).await.unwrap();
+    assert_eq!(store.user_by_name("baiyin").await.unwrap().unwrap().id, user.id);
+    match store.create_user(&new_user("baiyin"), &actor).await {
+        Err(StoreError::Conflict(message)) => assert!(message.contains("已存在")),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    let (entries, _) = store
+        .audit_entries(&AuditFilter { entity: Some("user".into()), per_page: 10, page: 1, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].action, "create");
+    let after = entries[0].after_json.as_deref().unwrap();
+    assert!(after.contains("baiyin") && !after.contains("argon2"), "{after}");
+}
+
+async fn audit_log_is_append_only(store: Store) {
+    store.create_user(&new_user("a"), &Actor::system("测试")).await.unwrap();
+    let changed = match &store.backend() {
+        zhaoshang_store::Backend::Sqlite | zhaoshang_store::Backend::Postgres => {
+            store.raw_execute_for_tests("UPDATE audit_log SET actor_name = 'x'").await
+        }
+    };
+    assert!(changed.is_err(), "the audit log accepted an update");
+    assert!(store.raw_execute_for_tests("DELETE FROM audit_log").await.is_err(), "the audit log accepted a delete");
+}
+
+async fn sessions_expire_and_end_with_disabled_users(store: Store) {
+    let actor = Actor::system("测试");
+    let user = store.create_user(&new_user("s"), &actor).await.unwrap();
+    store.create_session("hash1", user.id, "csrf1").await.unwrap();
+    store.create_session("hash2", user.id, "csrf2").await.unwrap();
+    let session = store.session("hash1").await.unwrap().unwrap();
+    assert_eq!((session.user_id, session.csrf_token.as_str()), (user.id, "csrf1"));
+    store.touch_session("hash1", Utc::now() + Duration::minutes(5)).await.unwrap();
+    let purged = store.purge_sessions(Utc::now() + Duration::minutes(1), Utc::now() - Duration::days(1)).await.unwrap();
+    assert_eq!(purged, 1, "only the idle session is purged");
+    assert!(store.session("hash1").await.unwrap().is_some());
+    store.update_user(user.id, &UserChange { disabled: Some(true), ..Default::default() }, &actor).await.unwrap();
+    assert!(store.session("hash1").await.unwrap().is_none(), "disabling ends sessions");
+    assert!(store.user_by_id(user.id).await.unwrap().unwrap().disabled);
+}
+
+async fn regions_form_a_tree(store: Store) {
+    let top = store.region_children(None).await.unwrap();
+    assert_eq!(top.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(), ["620000"]);
+    let cities = store.region_children(Some("620000")).await.unwrap();
+    assert_eq!(cities.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["白银市", "天水市"]);
+    assert_eq!(store.regions_named("白银区").await.unwrap()[0].parent_code.as_deref(), Some("620400"));
+    assert_eq!(store.region("620402").await.unwrap().unwrap().level, 3);
+}
+
+async fn parks_and_departments_are_saved_and_audited(store: Store) {
+    let actor = Actor::system("测试");
+    let park = Park {
+        id: 0,
+        name: "白银高新区".into(),
+        region_code: "620402".into(),
+        level: "国家级".into(),
+        leading_industries: "有色".into(),
+        area_mu: Some(1000),
+        description: String::new(),
+    };
+    let saved = store.save_park(&park, &actor).await.unwrap();
+    let renamed =
+        store.save_park(&Park { name: "白银高新技术产业开发区".into(), ..saved.clone() }, &actor).await.unwrap();
+    assert_eq!(renamed.id, saved.id);
+    assert_eq!(store.parks("6204").await.unwrap().len(), 1);
+    assert!(store.parks("6205").await.unwrap().is_empty());
+    assert!(matches!(store.save_park(&park, &actor).await, Ok(_)), "the old name is free again");
+    assert!(matches!(store.save_park(&park, &actor).await, Err(StoreError::Conflict(_))));
+    let department = store
+        .save_department(
+            &Department {
+                id: 0,
+                name: "白银市投资促进局".into(),
+                region_code: Some("620400".into()),
+                kind: "招商部门".into(),
+            },
+            &actor,
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.departments().await.unwrap()[0].id, department.id);
+    let (entries, _) = store
+        .audit_entries(&AuditFilter { entity: Some("park".into()), per_page: 10, page: 1, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 3);
+    assert!(entries
+        .iter()
+        .any(|e| e.action == "update" && e.before_json.as_deref().unwrap_or("").contains("白银高新区")));
+}
+
+async fn backup_round_trips_every_table(store: Store) {
+    assert!(
+        store.tables_missing_from_backup().await.unwrap().is_empty(),
+        "{:?}",
+        store.tables_missing_from_backup().await
+    );
+    let actor = Actor::system("测试");
+    store.create_user(&new_user("keep"), &actor).await.unwrap();
+    let backup = store.backup().await.unwrap();
+    store.create_user(&new_user("later"), &actor).await.unwrap();
+    store.restore(&backup, &actor).await.unwrap();
+    assert!(store.user_by_name("keep").await.unwrap().is_some());
+    assert!(store.user_by_name("later").await.unwrap().is_none());
+    // New rows get fresh ids after a restore (PostgreSQL sequences are reset).
+    let again = store.create_user(&new_user("after"), &actor).await.unwrap();
+    assert!(again.id > store.user_by_name("keep").await.unwrap().unwrap().id);
+    let broken = serde_json::json!({"format": "zhaoshang-backup", "version": 1, "tables": {"meta": []}});
+    assert!(store.restore(&broken, &actor).await.is_err());
+    assert!(store.user_by_name("after").await.unwrap().is_some(), "a bad backup changes nothing");
+}
+
+async fn meta_values_upsert(store: Store) {
+    assert_eq!(store.meta("k").await.unwrap(), None);
+    store.set_meta("k", "1").await.unwrap();
+    store.set_meta("k", "2").await.unwrap();
+    assert_eq!(store.meta("k").await.unwrap().as_deref(), Some("2"));
+}
+
+#[tokio::test]
+async fn unknown_database_schemes_are_refused() {
+    let error = Store::connect("mysql://localhost/x").await.unwrap_err();
+    assert!(matches!(error, StoreError::UnknownScheme(_)));
+    assert!(error.to_string().contains("sqlite://"));
+}

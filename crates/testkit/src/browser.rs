@@ -1,0 +1,63 @@
+//! Headless Debian Chromium driven through `chromedriver` (WebDriver), started with
+//! the flags this closed network needs and a fresh profile per browser.
+
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+fn find(program: &str, candidates: &[&str]) -> String {
+    candidates.iter().find(|path| std::path::Path::new(path).exists()).map(|path| path.to_string()).unwrap_or_else(
+        || panic!("{program} not found: install Debian's chromium and chromium-driver (scripts/test.sh does)"),
+    )
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let chromium = find("chromium", &["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
+        let driver_path = find("chromedriver", &["/usr/bin/chromedriver"]);
+        let port = crate::free_port();
+        let driver = Command::new(driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cannot start chromedriver");
+        let profile = tempfile::Builder::new().prefix("zhaoshang-chromium-").tempdir().expect("temp dir");
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": chromium,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-quic", "--window-size=1440,1000", "--lang=zh-CN",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = loop {
+            match ClientBuilder::new(HttpConnector::new()).capabilities(capabilities.clone()).connect(&url).await {
+                Ok(client) => break client,
+                Err(error) if Instant::now() > deadline => panic!("cannot start headless Chromium: {error}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        };
+        Browser { client, driver, _profile: profile }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
