@@ -1,1 +1,195 @@
-fn main() {}
+//! `zhaoshang`: the one binary of the platform. Each command calls the same
+//! services as the web handlers.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use std::io::Read;
+use std::path::PathBuf;
+use zhaoshang_app::accounts::{self, AccountRequest};
+use zhaoshang_core::access::Role;
+use zhaoshang_store::Actor;
+
+#[derive(Parser)]
+#[command(name = "zhaoshang", version, about = "招商云平台 Zhaoshang — investment promotion platform")]
+struct Cli {
+    /// sqlite://PATH or postgres://…
+    #[arg(long, global = true, env = "ZHAOSHANG_DATABASE_URL", default_value = "sqlite://zhaoshang.db")]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web application
+    Serve(ServeArgs),
+    /// Create the database if needed and apply migrations
+    Migrate,
+    /// Manage user accounts
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write a backup of the whole database (JSON) to FILE
+    Backup { file: PathBuf },
+    /// Replace the database's content with a backup FILE
+    Restore { file: PathBuf },
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, env = "ZHAOSHANG_ADDR", default_value = "127.0.0.1:8080")]
+    addr: String,
+    /// Fill an empty database with demo data and accounts
+    #[arg(long)]
+    demo: bool,
+    /// Mark session cookies Secure (when served over HTTPS)
+    #[arg(long, env = "ZHAOSHANG_SECURE_COOKIES")]
+    secure_cookies: bool,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account
+    Create {
+        name: String,
+        /// admin, region, chain, leader, member, liaison, reviewer, investor
+        #[arg(long)]
+        role: String,
+        /// Division code (required for region users)
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password from the first line of standard input
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts
+    List,
+    /// Set a new password (read from standard input)
+    SetPassword { name: String },
+    /// Disable an account and end its sessions
+    Disable { name: String },
+    /// Enable a disabled account
+    Enable { name: String },
+}
+
+fn read_password_from_stdin() -> Result<String> {
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input).context("无法读取标准输入")?;
+    let password = input.lines().next().unwrap_or("").to_string();
+    if password.is_empty() {
+        bail!("标准输入中没有密码");
+    }
+    Ok(password)
+}
+
+async fn user_id(store: &zhaoshang_store::Store, name: &str) -> Result<i64> {
+    match store.user_by_name(name).await? {
+        Some(user) => Ok(user.id),
+        None => bail!("用户“{name}”不存在"),
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let actor = Actor::system("命令行");
+    match cli.command {
+        Command::Serve(args) => {
+            let store = zhaoshang_app::open(&cli.database_url, args.demo).await?;
+            let listener = tokio::net::TcpListener::bind(&args.addr).await.with_context(|| format!("无法监听 {}", args.addr))?;
+            let address = listener.local_addr()?;
+            let config = zhaoshang_web::Config { demo: args.demo, secure_cookies: args.secure_cookies };
+            println!("招商云平台已启动：http://{address}/{}", if args.demo { "（演示模式）" } else { "" });
+            zhaoshang_web::serve(listener, zhaoshang_web::AppState::new(store.clone(), config), shutdown_signal()).await?;
+            store.close().await;
+            println!("已停止");
+        }
+        Command::Migrate => {
+            zhaoshang_app::open(&cli.database_url, false).await?;
+            println!("数据库已就绪");
+        }
+        Command::User(command) => {
+            let store = zhaoshang_app::open(&cli.database_url, false).await?;
+            match command {
+                UserCommand::Create { name, role, region, display_name, password_stdin } => {
+                    Role::parse(&role)?;
+                    let (password, generated) = if password_stdin {
+                        (read_password_from_stdin()?, false)
+                    } else {
+                        (zhaoshang_web::auth::random_token()[..16].to_string(), true)
+                    };
+                    let request = AccountRequest { username: name, display_name: display_name.unwrap_or_default(), role, region, password: password.clone() };
+                    let user = accounts::create_account(&store, &request, &actor).await?;
+                    println!("已创建用户 {}（{}）", user.username, Role::parse(&user.role)?.label());
+                    if generated {
+                        println!("初始密码：{password}");
+                    }
+                }
+                UserCommand::List => {
+                    println!("{:<6} {:<20} {:<10} {:<8} 状态", "ID", "用户名", "角色", "地区");
+                    for user in store.users().await? {
+                        let status = if user.disabled { "已停用" } else { "正常" };
+                        println!("{:<6} {:<20} {:<10} {:<8} {status}", user.id, user.username, user.role, user.region_code.unwrap_or_default());
+                    }
+                }
+                UserCommand::SetPassword { name } => {
+                    let id = user_id(&store, &name).await?;
+                    accounts::set_password(&store, id, &read_password_from_stdin()?, &actor).await?;
+                    println!("已为 {name} 设置新密码");
+                }
+                UserCommand::Disable { name } => {
+                    accounts::set_disabled(&store, user_id(&store, &name).await?, true, &actor).await?;
+                    println!("已停用 {name}");
+                }
+                UserCommand::Enable { name } => {
+                    accounts::set_disabled(&store, user_id(&store, &name).await?, false, &actor).await?;
+                    println!("已启用 {name}");
+                }
+            }
+        }
+        Command::Backup { file } => {
+            let store = zhaoshang_app::open(&cli.database_url, false).await?;
+            let backup = store.backup().await?;
+            std::fs::write(&file, serde_json::to_vec(&backup)?).with_context(|| format!("无法写入 {}", file.display()))?;
+            println!("已备份到 {}", file.display());
+        }
+        Command::Restore { file } => {
+            let text = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let backup: serde_json::Value = serde_json::from_slice(&text).with_context(|| format!("{} 不是有效的备份文件", file.display()))?;
+            let store = zhaoshang_app::open(&cli.database_url, false).await?;
+            store.restore(&backup, &actor).await?;
+            println!("已从 {} 恢复", file.display());
+        }
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("ZHAOSHANG_LOG").unwrap_or_else(|_| "warn".into())).init();
+    match run(Cli::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("错误：{error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -76,11 +76,7 @@ async fn users_are_unique_and_audited(store: Store) {
 
 async fn audit_log_is_append_only(store: Store) {
     store.create_user(&new_user("a"), &Actor::system("测试")).await.unwrap();
-    let changed = match &store.backend() {
-        zhaoshang_store::Backend::Sqlite | zhaoshang_store::Backend::Postgres => {
-            store.raw_execute_for_tests("UPDATE audit_log SET actor_name = 'x'").await
-        }
-    };
+    let changed = store.raw_execute_for_tests("UPDATE audit_log SET actor_name = 'x'").await;
     assert!(changed.is_err(), "the audit log accepted an update");
     assert!(store.raw_execute_for_tests("DELETE FROM audit_log").await.is_err(), "the audit log accepted a delete");
 }
@@ -127,7 +123,7 @@ async fn parks_and_departments_are_saved_and_audited(store: Store) {
     assert_eq!(renamed.id, saved.id);
     assert_eq!(store.parks("6204").await.unwrap().len(), 1);
     assert!(store.parks("6205").await.unwrap().is_empty());
-    assert!(matches!(store.save_park(&park, &actor).await, Ok(_)), "the old name is free again");
+    assert!(store.save_park(&park, &actor).await.is_ok(), "the old name is free again");
     assert!(matches!(store.save_park(&park, &actor).await, Err(StoreError::Conflict(_))));
     let department = store
         .save_department(

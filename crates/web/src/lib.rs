@@ -1,1 +1,76 @@
+//! The Zhaoshang web application: `router(state)` for tests without a socket,
+//! `serve(listener, state, shutdown)` for the real server.
 
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod error;
+pub mod pages;
+pub mod templates;
+
+use axum::routing::{get, post};
+use axum::Router;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use zhaoshang_store::Store;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    pub throttle: Arc<auth::SignInThrottle>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Started with `--demo`: the sign-in page lists the demo accounts.
+    pub demo: bool,
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> AppState {
+        AppState { store, config: Arc::new(config), throttle: Arc::default() }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::home::home))
+        .route("/login", get(pages::login::form).post(pages::login::submit))
+        .route("/logout", post(pages::login::logout))
+        .route("/admin/users", get(pages::users::list).post(pages::users::create))
+        .route("/admin/users/new", get(pages::users::new_form))
+        .route("/admin/users/{id}", get(pages::users::edit_form).post(pages::users::update))
+        .route("/admin/audit", get(pages::audit::list))
+        .route("/reference/regions", get(pages::reference::regions))
+        .route("/reference/parks", get(pages::reference::parks).post(pages::reference::save_park))
+        .route("/reference/departments", get(pages::reference::departments).post(pages::reference::save_department))
+        .route("/reference/industries", get(pages::reference::industries))
+        .route("/assets/{*name}", get(assets::serve_asset))
+        .nest("/api/v1", api::routes())
+        .fallback(pages::not_found)
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(state)
+}
+
+async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    response
+}
+
+/// Serves until `shutdown` completes, then drains open requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

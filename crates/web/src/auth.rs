@@ -1,0 +1,289 @@
+//! Sessions, sign-in throttling and CSRF.
+//!
+//! The cookie holds a random token; the database keeps its SHA-256 with the user,
+//! the session's CSRF token and its times. Sessions end after `IDLE` without use or
+//! `ABSOLUTE` after sign-in, on sign-out, and when the account is disabled.
+
+use crate::error::WebError;
+use crate::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use chrono::{Duration, Utc};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::Instant;
+use zhaoshang_app::accounts::principal_of;
+use zhaoshang_core::access::Principal;
+use zhaoshang_store::Actor;
+
+pub const COOKIE: &str = "zs_session";
+pub const IDLE: Duration = Duration::hours(2);
+pub const ABSOLUTE: Duration = Duration::hours(12);
+/// Last-seen times are written at most this often, not on every request.
+const TOUCH_EVERY: Duration = Duration::minutes(1);
+
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}")
+}
+
+pub fn expired_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+}
+
+pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_string())
+        .filter(|value| !value.is_empty())
+}
+
+/// The signed-in user of a request, with the session's CSRF token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub principal: Principal,
+    pub display_name: String,
+    pub csrf_token: String,
+    pub token_hash: String,
+}
+
+impl Session {
+    pub fn actor(&self) -> Actor {
+        Actor::user(self.principal.user_id, &self.principal.username)
+    }
+
+    /// Compares a submitted form token with the session's, in constant time.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), WebError> {
+        let expected = self.csrf_token.as_bytes();
+        let submitted = submitted.as_bytes();
+        let same = expected.len() == submitted.len() && expected.iter().zip(submitted).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        if same {
+            Ok(())
+        } else {
+            Err(WebError::new(axum::http::StatusCode::FORBIDDEN, "csrf", "表单已过期或来源无效，请刷新页面后重试"))
+        }
+    }
+}
+
+/// Looks up the session of a request; `None` when absent, expired or disabled.
+pub async fn load_session(state: &AppState, headers: &HeaderMap) -> Result<Option<Session>, WebError> {
+    let Some(token) = cookie_token(headers) else { return Ok(None) };
+    let hash = token_hash(&token);
+    let Some(record) = state.store.session(&hash).await? else { return Ok(None) };
+    let now = Utc::now();
+    if now - record.last_seen_at > IDLE || now - record.created_at > ABSOLUTE {
+        state.store.delete_session(&hash).await?;
+        return Ok(None);
+    }
+    let Some(user) = state.store.user_by_id(record.user_id).await? else { return Ok(None) };
+    if user.disabled {
+        state.store.delete_session(&hash).await?;
+        return Ok(None);
+    }
+    if now - record.last_seen_at > TOUCH_EVERY {
+        state.store.touch_session(&hash, now).await?;
+    }
+    Ok(Some(Session {
+        principal: principal_of(&user),
+        display_name: user.display_name.clone(),
+        csrf_token: record.csrf_token,
+        token_hash: hash,
+    }))
+}
+
+/// Pages: a request without a session is sent to the sign-in page.
+pub struct PageSession(pub Session);
+
+/// API: a request without a session answers 401 JSON.
+pub struct ApiSession(pub Session);
+
+/// Pages that also serve visitors (sign-in page, public portal).
+pub struct MaybeSession(pub Option<Session>);
+
+impl FromRequestParts<AppState> for PageSession {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        use axum::response::{IntoResponse, Redirect};
+        match load_session(state, &parts.headers).await {
+            Ok(Some(session)) => Ok(PageSession(session)),
+            Ok(None) => {
+                let back = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let target = format!("/login?next={}", urlencode(back));
+                Err(Redirect::to(&target).into_response())
+            }
+            Err(error) => Err(error.into_response()),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for ApiSession {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match load_session(state, &parts.headers).await {
+            Ok(Some(session)) => Ok(ApiSession(session)),
+            Ok(None) => Err(WebError::unauthenticated().as_json()),
+            Err(error) => Err(error.as_json()),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for MaybeSession {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(MaybeSession(load_session(state, &parts.headers).await?))
+    }
+}
+
+/// The client's address when the server knows it (absent in router-level tests).
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())))
+    }
+}
+
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Slows down password guessing: at most `MAX_FAILURES` failed sign-ins per user name
+/// and address within `WINDOW`.
+/// Failed attempts are counted per (lower-cased user name, client address).
+type AttemptKey = (String, Option<IpAddr>);
+
+#[derive(Default)]
+pub struct SignInThrottle {
+    failures: Mutex<HashMap<AttemptKey, Vec<Instant>>>,
+}
+
+const MAX_FAILURES: usize = 5;
+const WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl SignInThrottle {
+    pub fn is_blocked(&self, username: &str, addr: Option<IpAddr>) -> bool {
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (username.to_lowercase(), addr);
+        match failures.get_mut(&key) {
+            Some(times) => {
+                times.retain(|t| t.elapsed() < WINDOW);
+                times.len() >= MAX_FAILURES
+            }
+            None => false,
+        }
+    }
+
+    pub fn record_failure(&self, username: &str, addr: Option<IpAddr>) {
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if failures.len() > 10_000 {
+            failures.retain(|_, times| times.iter().any(|t| t.elapsed() < WINDOW));
+        }
+        failures.entry((username.to_lowercase(), addr)).or_default().push(Instant::now());
+    }
+
+    pub fn clear(&self, username: &str, addr: Option<IpAddr>) {
+        self.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(&(username.to_lowercase(), addr));
+    }
+}
+
+/// Signs in: checks throttling and credentials, creates the session, records the
+/// event. Returns the new cookie token.
+pub async fn sign_in(state: &AppState, username: &str, password: &str, addr: Option<IpAddr>) -> Result<(String, Session), WebError> {
+    if state.throttle.is_blocked(username, addr) {
+        return Err(WebError::new(axum::http::StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "登录失败次数过多，请一分钟后再试"));
+    }
+    let user = match zhaoshang_app::accounts::authenticate(&state.store, username, password).await {
+        Ok(user) => user,
+        Err(error) => {
+            state.throttle.record_failure(username, addr);
+            return Err(error.into());
+        }
+    };
+    state.throttle.clear(username, addr);
+    let token = random_token();
+    let csrf = random_token();
+    let hash = token_hash(&token);
+    state.store.create_session(&hash, user.id, &csrf).await?;
+    state
+        .store
+        .record_event(&zhaoshang_store::NewAuditEntry {
+            actor: Actor::user(user.id, &user.username),
+            action: "sign_in",
+            entity: "session",
+            entity_id: user.id.to_string(),
+            before: None,
+            after: addr.map(|a| serde_json::json!({ "address": a.to_string() })),
+        })
+        .await?;
+    let session = Session { principal: principal_of(&user), display_name: user.display_name, csrf_token: csrf, token_hash: hash };
+    Ok((token, session))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttle_blocks_after_five_failures_per_user_and_address() {
+        let throttle = SignInThrottle::default();
+        let addr = Some("127.0.0.1".parse().unwrap());
+        for _ in 0..4 {
+            throttle.record_failure("admin", addr);
+        }
+        assert!(!throttle.is_blocked("admin", addr));
+        throttle.record_failure("Admin", addr);
+        assert!(throttle.is_blocked("admin", addr));
+        assert!(!throttle.is_blocked("other", addr));
+        assert!(!throttle.is_blocked("admin", Some("10.0.0.1".parse().unwrap())));
+        throttle.clear("admin", addr);
+        assert!(!throttle.is_blocked("admin", addr));
+    }
+
+    #[test]
+    fn cookies_are_http_only_and_same_site() {
+        let cookie = session_cookie("abc", false);
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"));
+        assert!(session_cookie("abc", true).ends_with("; Secure"));
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, "a=1; zs_session=tok; b=2".parse().unwrap());
+        assert_eq!(cookie_token(&headers).as_deref(), Some("tok"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        assert_ne!(random_token(), random_token());
+        assert_eq!(random_token().len(), 64);
+        assert_eq!(token_hash("x"), token_hash("x"));
+        assert_ne!(token_hash("x"), "x");
+    }
+}

@@ -1,0 +1,89 @@
+//! One error type for pages and API: JSON `{"error", "message"}` for `/api`, a Chinese
+//! error page otherwise. Server faults are logged with detail and shown without it.
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+use zhaoshang_app::AppError;
+use zhaoshang_store::StoreError;
+
+#[derive(Debug)]
+pub struct WebError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    /// Answer as JSON (API) rather than as a page.
+    pub json: bool,
+}
+
+impl WebError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> WebError {
+        WebError { status, code, message: message.into(), json: false }
+    }
+
+    pub fn unauthenticated() -> WebError {
+        WebError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录")
+    }
+
+    pub fn forbidden() -> WebError {
+        WebError::new(StatusCode::FORBIDDEN, "forbidden", "无权访问该数据")
+    }
+
+    pub fn not_found(what: &str) -> WebError {
+        WebError::new(StatusCode::NOT_FOUND, "not_found", format!("未找到{what}"))
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> WebError {
+        WebError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    pub fn invalid(message: impl Into<String>) -> WebError {
+        WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+    }
+
+    pub fn internal(detail: impl std::fmt::Display) -> WebError {
+        tracing::error!("internal error: {detail}");
+        WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后重试")
+    }
+
+    pub fn as_json(mut self) -> WebError {
+        self.json = true;
+        self
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(error: StoreError) -> WebError {
+        match error {
+            StoreError::Conflict(message) => WebError::new(StatusCode::CONFLICT, "conflict", message),
+            StoreError::Invalid(message) => WebError::invalid(message),
+            StoreError::NotFound(what) => WebError::not_found(&what),
+            other => WebError::internal(other),
+        }
+    }
+}
+
+impl From<AppError> for WebError {
+    fn from(error: AppError) -> WebError {
+        match error {
+            AppError::Invalid(message) => WebError::invalid(message),
+            AppError::BadCredentials => WebError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "用户名或密码错误"),
+            AppError::AccountDisabled => WebError::new(StatusCode::UNAUTHORIZED, "account_disabled", "账号已停用"),
+            AppError::Store(store) => store.into(),
+            AppError::Internal(detail) => WebError::internal(detail),
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        if self.json {
+            return (self.status, Json(json!({ "error": self.code, "message": self.message }))).into_response();
+        }
+        let page = crate::templates::render_error(self.status, &self.message);
+        (self.status, Html(page)).into_response()
+    }
+}
+
+pub type WebResult<T> = Result<T, WebError>;

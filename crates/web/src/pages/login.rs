@@ -1,0 +1,99 @@
+//! Sign-in and sign-out pages.
+
+use crate::auth::{self, ClientAddr, MaybeSession, PageSession};
+use crate::error::WebResult;
+use crate::templates::render;
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use minijinja::context;
+use serde::Deserialize;
+use zhaoshang_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// Only local paths may follow a sign-in (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn login_page(state: &AppState, next: &str, username: &str, error: Option<&str>) -> WebResult<Response> {
+    let demo_accounts: Vec<_> = if state.config.demo {
+        DEMO_ACCOUNTS
+            .iter()
+            .map(|a| context! { username => a.username, display_name => a.display_name, role => zhaoshang_core::access::Role::parse(a.role).map(|r| r.label()).unwrap_or("") })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let status = if error.is_some() { axum::http::StatusCode::UNAUTHORIZED } else { axum::http::StatusCode::OK };
+    let html = render(
+        "login.html",
+        context! { next => next, username => username, error => error, demo => state.config.demo, demo_accounts => demo_accounts, demo_password => DEMO_PASSWORD },
+    )?;
+    Ok((status, html).into_response())
+}
+
+pub async fn form(State(state): State<AppState>, MaybeSession(session): MaybeSession, Query(query): Query<NextQuery>) -> WebResult<Response> {
+    let next = safe_next(query.next.as_deref());
+    if session.is_some() {
+        return Ok(Redirect::to(&next).into_response());
+    }
+    login_page(&state, &next, "", None)
+}
+
+pub async fn submit(State(state): State<AppState>, ClientAddr(addr): ClientAddr, Form(form): Form<SignInForm>) -> WebResult<Response> {
+    let next = safe_next(form.next.as_deref());
+    match auth::sign_in(&state, &form.username, &form.password, addr).await {
+        Ok((token, _)) => Ok((
+            [(header::SET_COOKIE, auth::session_cookie(&token, state.config.secure_cookies))],
+            Redirect::to(&next),
+        )
+            .into_response()),
+        Err(error) if error.status.is_client_error() => {
+            let mut response = login_page(&state, &next, &form.username, Some(&error.message))?;
+            *response.status_mut() = error.status;
+            Ok(response)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn logout(State(state): State<AppState>, PageSession(session): PageSession, Form(form): Form<CsrfForm>) -> WebResult<Response> {
+    session.check_csrf(&form.csrf)?;
+    state.store.delete_session(&session.token_hash).await?;
+    Ok(([(header::SET_COOKIE, auth::expired_cookie(state.config.secure_cookies))], Redirect::to("/login")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_follow_sign_in() {
+        assert_eq!(safe_next(Some("/admin/users")), "/admin/users");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

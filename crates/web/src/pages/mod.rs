@@ -1,0 +1,23 @@
+//! Chinese pages, one module per area.
+
+pub mod audit;
+pub mod home;
+pub mod login;
+pub mod reference;
+pub mod users;
+
+use crate::error::WebError;
+
+pub async fn not_found() -> WebError {
+    WebError::not_found("该页面")
+}
+
+/// 1-based page number from a query string value.
+pub fn page_number(page: Option<u32>) -> u32 {
+    page.unwrap_or(1).max(1)
+}
+
+/// Empty form fields mean "not given".
+pub fn non_empty(text: &Option<String>) -> Option<String> {
+    text.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+}

@@ -1,0 +1,189 @@
+//! Reference data pages: divisions as a tree, parks, departments, industries.
+//! Everyone signed in reads them; only the administrator edits parks and departments.
+
+use crate::auth::PageSession;
+use crate::error::{WebError, WebResult};
+use crate::pages::non_empty;
+use crate::templates::page;
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use minijinja::context;
+use serde::Deserialize;
+use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::reference::{Department, Park};
+
+#[derive(Deserialize)]
+pub struct RegionQuery {
+    parent: Option<String>,
+}
+
+pub async fn regions(State(state): State<AppState>, PageSession(session): PageSession, Query(query): Query<RegionQuery>) -> WebResult<Html<String>> {
+    let parent = non_empty(&query.parent);
+    let mut trail = Vec::new();
+    let mut cursor = parent.clone();
+    while let Some(code) = cursor {
+        let region = state.store.region(&code).await?.ok_or_else(|| WebError::not_found("该地区"))?;
+        cursor = region.parent_code.clone();
+        trail.insert(0, region);
+    }
+    let children = state.store.region_children(parent.as_deref()).await?;
+    let mut rows = Vec::with_capacity(children.len());
+    for child in children {
+        let below = if child.level < 3 { state.store.region_children(Some(&child.code)).await?.len() } else { 0 };
+        rows.push(context! { code => child.code, name => child.name, level => child.level, children => below });
+    }
+    page(&session, "/reference/regions", "regions.html", context! { trail => trail, rows => rows })
+}
+
+#[derive(Deserialize)]
+pub struct EditQuery {
+    edit: Option<i64>,
+}
+
+pub async fn parks(State(state): State<AppState>, PageSession(session): PageSession, Query(query): Query<EditQuery>) -> WebResult<Html<String>> {
+    parks_page(&state, &session, query.edit, None, None).await
+}
+
+async fn parks_page(
+    state: &AppState,
+    session: &crate::auth::Session,
+    edit: Option<i64>,
+    form: Option<minijinja::Value>,
+    error: Option<String>,
+) -> WebResult<Html<String>> {
+    let parks = state.store.parks("").await?;
+    let mut rows = Vec::with_capacity(parks.len());
+    for park in &parks {
+        let region_name = state.store.region(&park.region_code).await?.map(|r| r.name);
+        rows.push(context! { park => park, region_name => region_name });
+    }
+    let editing = match edit {
+        Some(id) => Some(state.store.park(id).await?.ok_or_else(|| WebError::not_found("该园区"))?),
+        None => None,
+    };
+    let form = form.unwrap_or_else(|| minijinja::Value::from_serialize(&editing));
+    page(session, "/reference/parks", "parks.html", context! { rows => rows, form => form, can_edit => session.principal.may_administer(), error => error })
+}
+
+#[derive(Deserialize, serde::Serialize)]
+pub struct ParkForm {
+    csrf: String,
+    id: Option<i64>,
+    name: String,
+    region_code: String,
+    level: Option<String>,
+    leading_industries: Option<String>,
+    area_mu: Option<String>,
+    description: Option<String>,
+}
+
+async fn check_region(state: &AppState, code: &str) -> Result<String, String> {
+    let code = RegionCode::parse(code).map_err(|e| e.to_string())?;
+    match state.store.region(code.as_str()).await {
+        Ok(Some(_)) => Ok(code.to_string()),
+        _ => Err(format!("地区代码“{code}”不存在")),
+    }
+}
+
+pub async fn save_park(State(state): State<AppState>, PageSession(session): PageSession, Form(form): Form<ParkForm>) -> WebResult<Response> {
+    if !session.principal.may_administer() {
+        return Err(WebError::forbidden());
+    }
+    session.check_csrf(&form.csrf)?;
+    let mut problems = Vec::new();
+    if form.name.trim().is_empty() {
+        problems.push("园区名称不能为空".to_string());
+    }
+    let region = check_region(&state, &form.region_code).await.map_err(|e| problems.push(e)).ok();
+    let area = match non_empty(&form.area_mu) {
+        None => None,
+        Some(text) => text.parse::<i64>().map_err(|_| problems.push(format!("面积“{text}”应为整数亩"))).ok(),
+    };
+    if problems.is_empty() {
+        let park = Park {
+            id: form.id.unwrap_or(0),
+            name: form.name.trim().to_string(),
+            region_code: region.unwrap_or_default(),
+            level: form.level.clone().unwrap_or_default(),
+            leading_industries: form.leading_industries.clone().unwrap_or_default(),
+            area_mu: area,
+            description: form.description.clone().unwrap_or_default(),
+        };
+        match state.store.save_park(&park, &session.actor()).await {
+            Ok(_) => return Ok(Redirect::to("/reference/parks").into_response()),
+            Err(zhaoshang_store::StoreError::Conflict(message)) => problems.push(message),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let html = parks_page(&state, &session, None, Some(minijinja::Value::from_serialize(&form)), Some(problems.join("；"))).await?;
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+}
+
+pub async fn departments(State(state): State<AppState>, PageSession(session): PageSession, Query(query): Query<EditQuery>) -> WebResult<Html<String>> {
+    departments_page(&state, &session, query.edit, None, None).await
+}
+
+async fn departments_page(
+    state: &AppState,
+    session: &crate::auth::Session,
+    edit: Option<i64>,
+    form: Option<minijinja::Value>,
+    error: Option<String>,
+) -> WebResult<Html<String>> {
+    let departments = state.store.departments().await?;
+    let mut rows = Vec::with_capacity(departments.len());
+    for department in &departments {
+        let region_name = match &department.region_code {
+            Some(code) => state.store.region(code).await?.map(|r| r.name),
+            None => None,
+        };
+        rows.push(context! { department => department, region_name => region_name });
+    }
+    let editing = match edit {
+        Some(id) => Some(state.store.department(id).await?.ok_or_else(|| WebError::not_found("该单位"))?),
+        None => None,
+    };
+    let form = form.unwrap_or_else(|| minijinja::Value::from_serialize(&editing));
+    page(session, "/reference/departments", "departments.html", context! { rows => rows, form => form, can_edit => session.principal.may_administer(), error => error })
+}
+
+#[derive(Deserialize, serde::Serialize)]
+pub struct DepartmentForm {
+    csrf: String,
+    id: Option<i64>,
+    name: String,
+    region_code: Option<String>,
+    kind: Option<String>,
+}
+
+pub async fn save_department(State(state): State<AppState>, PageSession(session): PageSession, Form(form): Form<DepartmentForm>) -> WebResult<Response> {
+    if !session.principal.may_administer() {
+        return Err(WebError::forbidden());
+    }
+    session.check_csrf(&form.csrf)?;
+    let mut problems = Vec::new();
+    if form.name.trim().is_empty() {
+        problems.push("单位名称不能为空".to_string());
+    }
+    let region = match non_empty(&form.region_code) {
+        None => None,
+        Some(code) => check_region(&state, &code).await.map_err(|e| problems.push(e)).ok(),
+    };
+    if problems.is_empty() {
+        let department = Department { id: form.id.unwrap_or(0), name: form.name.trim().to_string(), region_code: region, kind: form.kind.clone().unwrap_or_default() };
+        match state.store.save_department(&department, &session.actor()).await {
+            Ok(_) => return Ok(Redirect::to("/reference/departments").into_response()),
+            Err(zhaoshang_store::StoreError::Conflict(message)) => problems.push(message),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let html = departments_page(&state, &session, None, Some(minijinja::Value::from_serialize(&form)), Some(problems.join("；"))).await?;
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+}
+
+pub async fn industries(State(state): State<AppState>, PageSession(session): PageSession) -> WebResult<Html<String>> {
+    let industries = state.store.industries().await?;
+    page(&session, "/reference/industries", "industries.html", context! { industries => industries })
+}

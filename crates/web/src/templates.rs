@@ -1,0 +1,96 @@
+//! Server-rendered pages: minijinja templates compiled into the binary, one layout
+//! and shared macros; HTML auto-escaped.
+
+use crate::auth::Session;
+use crate::error::WebError;
+use axum::http::StatusCode;
+use axum::response::Html;
+use minijinja::{context, Environment, Value};
+use serde::Serialize;
+use std::sync::OnceLock;
+use zhaoshang_core::access::Role;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("layout.html", include_str!("../templates/layout.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("error.html", include_str!("../templates/error.html")),
+    ("login.html", include_str!("../templates/login.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("users.html", include_str!("../templates/users.html")),
+    ("user_form.html", include_str!("../templates/user_form.html")),
+    ("regions.html", include_str!("../templates/regions.html")),
+    ("parks.html", include_str!("../templates/parks.html")),
+    ("departments.html", include_str!("../templates/departments.html")),
+    ("industries.html", include_str!("../templates/industries.html")),
+    ("audit.html", include_str!("../templates/audit.html")),
+];
+
+fn environment() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source).expect("template compiles");
+        }
+        env.add_global("asset_version", crate::assets::asset_version());
+        env
+    })
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    href: &'static str,
+    label: &'static str,
+    group: &'static str,
+    active: bool,
+}
+
+/// The navigation a role sees: only areas that exist and that the role may open.
+fn navigation(role: Role, active: &str) -> Vec<NavItem> {
+    let items: &[(&str, &str, &str, bool)] = &[
+        ("/", "工作台", "概览", true),
+        ("/admin/users", "用户管理", "系统管理", role == Role::Admin),
+        ("/reference/regions", "行政区划", "基础数据", true),
+        ("/reference/parks", "园区", "基础数据", true),
+        ("/reference/departments", "单位", "基础数据", true),
+        ("/reference/industries", "国民经济行业分类", "基础数据", true),
+        ("/admin/audit", "操作日志", "系统管理", role == Role::Admin),
+    ];
+    items
+        .iter()
+        .filter(|(_, _, _, visible)| *visible)
+        .map(|(href, label, group, _)| NavItem { href, label, group, active: *href == active })
+        .collect()
+}
+
+/// Renders a page inside the layout for a signed-in user.
+pub fn page(session: &Session, active: &str, template: &str, data: Value) -> Result<Html<String>, WebError> {
+    let principal = &session.principal;
+    let ctx = context! {
+        user => context! {
+            username => principal.username,
+            display_name => session.display_name,
+            role => principal.role.key(),
+            role_label => principal.role.label(),
+            region => principal.region.as_ref().map(|r| r.to_string()),
+        },
+        nav => navigation(principal.role, active),
+        csrf => session.csrf_token,
+        ..data
+    };
+    render(template, ctx)
+}
+
+pub fn render(template: &str, ctx: Value) -> Result<Html<String>, WebError> {
+    environment()
+        .get_template(template)
+        .and_then(|t| t.render(ctx))
+        .map(Html)
+        .map_err(|e| WebError::internal(format!("template {template}: {e:#}")))
+}
+
+pub fn render_error(status: StatusCode, message: &str) -> String {
+    render("error.html", context! { status => status.as_u16(), message => message })
+        .map(|html| html.0)
+        .unwrap_or_else(|_| format!("<h1>{}</h1>", status.as_u16()))
+}

@@ -1,0 +1,108 @@
+//! Shared set-up for the web tests: an application on a fresh database.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use zhaoshang_app::accounts::{create_account, AccountRequest};
+use zhaoshang_store::{Actor, Store};
+use zhaoshang_testkit::{fresh_database_url, Backend};
+use zhaoshang_web::{router, AppState, Config};
+
+pub const PASSWORD: &str = "test-password-1";
+
+pub struct TestApp {
+    pub state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// An application with reference data and the accounts `(username, role, region)`.
+    pub async fn with_users(backend: Backend, users: &[(&str, &str, Option<&str>)]) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = fresh_database_url(backend, dir.path()).await;
+        let store = zhaoshang_app::open(&url, false).await.unwrap();
+        for (username, role, region) in users {
+            let request = AccountRequest {
+                username: username.to_string(),
+                display_name: format!("{username} 测试"),
+                role: role.to_string(),
+                region: region.map(Into::into),
+                password: PASSWORD.into(),
+            };
+            create_account(&store, &request, &Actor::system("测试")).await.unwrap();
+        }
+        TestApp { state: AppState::new(store, Config::default()), _dir: dir }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Response<Body> {
+        router(self.state.clone()).oneshot(request).await.unwrap()
+    }
+
+    /// Signs in through the API and returns the `Cookie` header value.
+    pub async fn sign_in(&self, username: &str) -> String {
+        let response = self.send(json_request("POST", "/api/v1/session", None, &format!(r#"{{"username":"{username}","password":"{PASSWORD}"}}"#))).await;
+        assert_eq!(response.status(), StatusCode::OK, "sign-in of {username}");
+        let cookie = response.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap();
+        cookie.split(';').next().unwrap().to_string()
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response<Body> {
+        let mut request = Request::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post_form(&self, path: &str, cookie: &str, form: &str) -> Response<Body> {
+        let request = Request::post(path)
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form.to_string()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// The CSRF token of a session, read from a page's form the way a browser would.
+    pub async fn csrf(&self, cookie: &str) -> String {
+        let html = body_text(self.get("/", Some(cookie)).await).await;
+        let start = html.find(r#"name="csrf" value=""#).expect("a form with a CSRF token") + r#"name="csrf" value=""#.len();
+        html[start..start + 64].to_string()
+    }
+}
+
+pub fn json_request(method: &str, path: &str, cookie: Option<&str>, body: &str) -> Request<Body> {
+    let mut request = Request::builder().method(method).uri(path).header(header::CONTENT_TYPE, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(body.to_string())).unwrap()
+}
+
+pub async fn body_text(response: Response<Body>) -> String {
+    String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+}
+
+pub async fn body_json(response: Response<Body>) -> serde_json::Value {
+    let text = body_text(response).await;
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// Declares one test per backend that runs `$name(Backend)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(mod $name {
+            #[tokio::test]
+            async fn sqlite() { super::$name(zhaoshang_testkit::Backend::Sqlite).await }
+            #[tokio::test]
+            async fn postgres() { super::$name(zhaoshang_testkit::Backend::Postgres).await }
+        })*
+    };
+}
