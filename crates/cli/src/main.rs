@@ -96,11 +96,13 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => {
             let store = zhaoshang_app::open(&cli.database_url, args.demo).await?;
-            let listener = tokio::net::TcpListener::bind(&args.addr).await.with_context(|| format!("无法监听 {}", args.addr))?;
+            let listener =
+                tokio::net::TcpListener::bind(&args.addr).await.with_context(|| format!("无法监听 {}", args.addr))?;
             let address = listener.local_addr()?;
             let config = zhaoshang_web::Config { demo: args.demo, secure_cookies: args.secure_cookies };
             println!("招商云平台已启动：http://{address}/{}", if args.demo { "（演示模式）" } else { "" });
-            zhaoshang_web::serve(listener, zhaoshang_web::AppState::new(store.clone(), config), shutdown_signal()).await?;
+            zhaoshang_web::serve(listener, zhaoshang_web::AppState::new(store.clone(), config), shutdown_signal())
+                .await?;
             store.close().await;
             println!("已停止");
         }
@@ -118,7 +120,13 @@ async fn run(cli: Cli) -> Result<()> {
                     } else {
                         (zhaoshang_web::auth::random_token()[..16].to_string(), true)
                     };
-                    let request = AccountRequest { username: name, display_name: display_name.unwrap_or_default(), role, region, password: password.clone() };
+                    let request = AccountRequest {
+                        username: name,
+                        display_name: display_name.unwrap_or_default(),
+                        role,
+                        region,
+                        password: password.clone(),
+                    };
                     let user = accounts::create_account(&store, &request, &actor).await?;
                     println!("已创建用户 {}（{}）", user.username, Role::parse(&user.role)?.label());
                     if generated {
@@ -129,7 +137,13 @@ async fn run(cli: Cli) -> Result<()> {
                     println!("{:<6} {:<20} {:<10} {:<8} 状态", "ID", "用户名", "角色", "地区");
                     for user in store.users().await? {
                         let status = if user.disabled { "已停用" } else { "正常" };
-                        println!("{:<6} {:<20} {:<10} {:<8} {status}", user.id, user.username, user.role, user.region_code.unwrap_or_default());
+                        println!(
+                            "{:<6} {:<20} {:<10} {:<8} {status}",
+                            user.id,
+                            user.username,
+                            user.role,
+                            user.region_code.unwrap_or_default()
+                        );
                     }
                 }
                 UserCommand::SetPassword { name } => {
@@ -150,12 +164,14 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Backup { file } => {
             let store = zhaoshang_app::open(&cli.database_url, false).await?;
             let backup = store.backup().await?;
-            std::fs::write(&file, serde_json::to_vec(&backup)?).with_context(|| format!("无法写入 {}", file.display()))?;
+            std::fs::write(&file, serde_json::to_vec(&backup)?)
+                .with_context(|| format!("无法写入 {}", file.display()))?;
             println!("已备份到 {}", file.display());
         }
         Command::Restore { file } => {
             let text = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
-            let backup: serde_json::Value = serde_json::from_slice(&text).with_context(|| format!("{} 不是有效的备份文件", file.display()))?;
+            let backup: serde_json::Value =
+                serde_json::from_slice(&text).with_context(|| format!("{} 不是有效的备份文件", file.display()))?;
             let store = zhaoshang_app::open(&cli.database_url, false).await?;
             store.restore(&backup, &actor).await?;
             println!("已从 {} 恢复", file.display());
@@ -184,7 +200,9 @@ async fn shutdown_signal() {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("ZHAOSHANG_LOG").unwrap_or_else(|_| "warn".into())).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("ZHAOSHANG_LOG").unwrap_or_else(|_| "warn".into()))
+        .init();
     match run(Cli::parse()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

@@ -32,26 +32,40 @@ fn stderr(output: &Output) -> String {
 fn user_create_reads_the_password_from_stdin_and_checks_role_and_region() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("z.db").display());
-    let created = zhaoshang(&url, &["user", "create", "tianshui", "--role", "region", "--region", "620500", "--password-stdin"], Some("secret-password\n"));
+    let created = zhaoshang(
+        &url,
+        &["user", "create", "tianshui", "--role", "region", "--region", "620500", "--password-stdin"],
+        Some("secret-password\n"),
+    );
     assert!(created.status.success(), "{}", stderr(&created));
     assert!(stdout(&created).contains("已创建用户 tianshui"));
 
     let listed = zhaoshang(&url, &["user", "list"], None);
     assert!(stdout(&listed).contains("tianshui") && stdout(&listed).contains("620500"));
 
-    let duplicate = zhaoshang(&url, &["user", "create", "tianshui", "--role", "leader", "--password-stdin"], Some("secret-password\n"));
+    let duplicate = zhaoshang(
+        &url,
+        &["user", "create", "tianshui", "--role", "leader", "--password-stdin"],
+        Some("secret-password\n"),
+    );
     assert!(!duplicate.status.success());
     assert!(stderr(&duplicate).contains("已存在"), "{}", stderr(&duplicate));
 
-    let bad_role = zhaoshang(&url, &["user", "create", "x", "--role", "boss", "--password-stdin"], Some("secret-password\n"));
+    let bad_role =
+        zhaoshang(&url, &["user", "create", "x", "--role", "boss", "--password-stdin"], Some("secret-password\n"));
     assert!(!bad_role.status.success());
     assert!(stderr(&bad_role).contains("角色"));
 
-    let no_region = zhaoshang(&url, &["user", "create", "y", "--role", "region", "--password-stdin"], Some("secret-password\n"));
+    let no_region =
+        zhaoshang(&url, &["user", "create", "y", "--role", "region", "--password-stdin"], Some("secret-password\n"));
     assert!(!no_region.status.success());
     assert!(stderr(&no_region).contains("所属地区"));
 
-    let bad_region = zhaoshang(&url, &["user", "create", "y", "--role", "region", "--region", "999999", "--password-stdin"], Some("secret-password\n"));
+    let bad_region = zhaoshang(
+        &url,
+        &["user", "create", "y", "--role", "region", "--region", "999999", "--password-stdin"],
+        Some("secret-password\n"),
+    );
     assert!(!bad_region.status.success());
     assert!(stderr(&bad_region).contains("999999"));
 
@@ -70,10 +84,22 @@ fn backup_and_restore_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("z.db").display());
     let backup = dir.path().join("backup.json");
-    assert!(zhaoshang(&url, &["user", "create", "keep", "--role", "admin", "--password-stdin"], Some("secret-password\n")).status.success());
+    assert!(zhaoshang(
+        &url,
+        &["user", "create", "keep", "--role", "admin", "--password-stdin"],
+        Some("secret-password\n")
+    )
+    .status
+    .success());
     let done = zhaoshang(&url, &["backup", backup.to_str().unwrap()], None);
     assert!(done.status.success(), "{}", stderr(&done));
-    assert!(zhaoshang(&url, &["user", "create", "later", "--role", "admin", "--password-stdin"], Some("secret-password\n")).status.success());
+    assert!(zhaoshang(
+        &url,
+        &["user", "create", "later", "--role", "admin", "--password-stdin"],
+        Some("secret-password\n")
+    )
+    .status
+    .success());
 
     let restored = zhaoshang(&url, &["restore", backup.to_str().unwrap()], None);
     assert!(restored.status.success(), "{}", stderr(&restored));

@@ -76,7 +76,8 @@ impl Session {
     pub fn check_csrf(&self, submitted: &str) -> Result<(), WebError> {
         let expected = self.csrf_token.as_bytes();
         let submitted = submitted.as_bytes();
-        let same = expected.len() == submitted.len() && expected.iter().zip(submitted).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        let same = expected.len() == submitted.len()
+            && expected.iter().zip(submitted).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
         if same {
             Ok(())
         } else {
@@ -218,9 +219,18 @@ impl SignInThrottle {
 
 /// Signs in: checks throttling and credentials, creates the session, records the
 /// event. Returns the new cookie token.
-pub async fn sign_in(state: &AppState, username: &str, password: &str, addr: Option<IpAddr>) -> Result<(String, Session), WebError> {
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    addr: Option<IpAddr>,
+) -> Result<(String, Session), WebError> {
     if state.throttle.is_blocked(username, addr) {
-        return Err(WebError::new(axum::http::StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "登录失败次数过多，请一分钟后再试"));
+        return Err(WebError::new(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "登录失败次数过多，请一分钟后再试",
+        ));
     }
     let user = match zhaoshang_app::accounts::authenticate(&state.store, username, password).await {
         Ok(user) => user,
@@ -245,7 +255,8 @@ pub async fn sign_in(state: &AppState, username: &str, password: &str, addr: Opt
             after: addr.map(|a| serde_json::json!({ "address": a.to_string() })),
         })
         .await?;
-    let session = Session { principal: principal_of(&user), display_name: user.display_name, csrf_token: csrf, token_hash: hash };
+    let session =
+        Session { principal: principal_of(&user), display_name: user.display_name, csrf_token: csrf, token_hash: hash };
     Ok((token, session))
 }
 

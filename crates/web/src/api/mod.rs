@@ -29,7 +29,12 @@ pub fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Resul
         .map(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"))
         .unwrap_or(false);
     if !is_json {
-        return Err(WebError::new(axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "请求体须为 JSON（Content-Type: application/json）").as_json());
+        return Err(WebError::new(
+            axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "请求体须为 JSON（Content-Type: application/json）",
+        )
+        .as_json());
     }
     serde_json::from_slice(body).map_err(|e| WebError::bad_request(format!("请求体不是有效的 JSON：{e}")).as_json())
 }

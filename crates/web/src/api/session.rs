@@ -30,15 +30,26 @@ fn me_json(session: &auth::Session) -> serde_json::Value {
     })
 }
 
-pub async fn sign_in(State(state): State<AppState>, ClientAddr(addr): ClientAddr, headers: HeaderMap, body: Bytes) -> Result<Response, WebError> {
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
     let credentials: Credentials = json_body(&headers, &body)?;
-    let (token, session) = auth::sign_in(&state, &credentials.username, &credentials.password, addr).await.map_err(WebError::as_json)?;
-    Ok(([(header::SET_COOKIE, auth::session_cookie(&token, state.config.secure_cookies))], Json(json!({ "user": me_json(&session) }))).into_response())
+    let (token, session) =
+        auth::sign_in(&state, &credentials.username, &credentials.password, addr).await.map_err(WebError::as_json)?;
+    Ok((
+        [(header::SET_COOKIE, auth::session_cookie(&token, state.config.secure_cookies))],
+        Json(json!({ "user": me_json(&session) })),
+    )
+        .into_response())
 }
 
 pub async fn sign_out(State(state): State<AppState>, ApiSession(session): ApiSession) -> Result<Response, WebError> {
     state.store.delete_session(&session.token_hash).await.map_err(|e| WebError::from(e).as_json())?;
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, auth::expired_cookie(state.config.secure_cookies))]).into_response())
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, auth::expired_cookie(state.config.secure_cookies))])
+        .into_response())
 }
 
 pub async fn me(ApiSession(session): ApiSession) -> Json<serde_json::Value> {

@@ -25,11 +25,17 @@ pub struct AuditQuery {
 fn parse_date(text: &Option<String>, label: &str) -> WebResult<Option<NaiveDate>> {
     match non_empty(text) {
         None => Ok(None),
-        Some(t) => NaiveDate::parse_from_str(&t, "%Y-%m-%d").map(Some).map_err(|_| WebError::bad_request(format!("{label}“{t}”不是有效日期，应为 YYYY-MM-DD"))),
+        Some(t) => NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| WebError::bad_request(format!("{label}“{t}”不是有效日期，应为 YYYY-MM-DD"))),
     }
 }
 
-pub async fn list(State(state): State<AppState>, PageSession(session): PageSession, Query(query): Query<AuditQuery>) -> WebResult<Html<String>> {
+pub async fn list(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<AuditQuery>,
+) -> WebResult<Html<String>> {
     if !session.principal.may_administer() {
         return Err(WebError::forbidden());
     }
@@ -53,5 +59,10 @@ pub async fn list(State(state): State<AppState>, PageSession(session): PageSessi
         })
         .collect();
     let query_ctx = context! { actor => query.actor, entity => query.entity, action => query.action, from => query.from, to => query.to };
-    page(&session, "/admin/audit", "audit.html", context! { entries => entries, query => query_ctx, page => page_no, more => more })
+    page(
+        &session,
+        "/admin/audit",
+        "audit.html",
+        context! { entries => entries, query => query_ctx, page => page_no, more => more },
+    )
 }

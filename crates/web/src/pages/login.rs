@@ -49,7 +49,11 @@ fn login_page(state: &AppState, next: &str, username: &str, error: Option<&str>)
     Ok((status, html).into_response())
 }
 
-pub async fn form(State(state): State<AppState>, MaybeSession(session): MaybeSession, Query(query): Query<NextQuery>) -> WebResult<Response> {
+pub async fn form(
+    State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Query(query): Query<NextQuery>,
+) -> WebResult<Response> {
     let next = safe_next(query.next.as_deref());
     if session.is_some() {
         return Ok(Redirect::to(&next).into_response());
@@ -57,14 +61,17 @@ pub async fn form(State(state): State<AppState>, MaybeSession(session): MaybeSes
     login_page(&state, &next, "", None)
 }
 
-pub async fn submit(State(state): State<AppState>, ClientAddr(addr): ClientAddr, Form(form): Form<SignInForm>) -> WebResult<Response> {
+pub async fn submit(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Form(form): Form<SignInForm>,
+) -> WebResult<Response> {
     let next = safe_next(form.next.as_deref());
     match auth::sign_in(&state, &form.username, &form.password, addr).await {
-        Ok((token, _)) => Ok((
-            [(header::SET_COOKIE, auth::session_cookie(&token, state.config.secure_cookies))],
-            Redirect::to(&next),
-        )
-            .into_response()),
+        Ok((token, _)) => {
+            Ok(([(header::SET_COOKIE, auth::session_cookie(&token, state.config.secure_cookies))], Redirect::to(&next))
+                .into_response())
+        }
         Err(error) if error.status.is_client_error() => {
             let mut response = login_page(&state, &next, &form.username, Some(&error.message))?;
             *response.status_mut() = error.status;
@@ -79,10 +86,15 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-pub async fn logout(State(state): State<AppState>, PageSession(session): PageSession, Form(form): Form<CsrfForm>) -> WebResult<Response> {
+pub async fn logout(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Form(form): Form<CsrfForm>,
+) -> WebResult<Response> {
     session.check_csrf(&form.csrf)?;
     state.store.delete_session(&session.token_hash).await?;
-    Ok(([(header::SET_COOKIE, auth::expired_cookie(state.config.secure_cookies))], Redirect::to("/login")).into_response())
+    Ok(([(header::SET_COOKIE, auth::expired_cookie(state.config.secure_cookies))], Redirect::to("/login"))
+        .into_response())
 }
 
 #[cfg(test)]

@@ -19,7 +19,11 @@ pub struct RegionQuery {
     parent: Option<String>,
 }
 
-pub async fn regions(State(state): State<AppState>, PageSession(session): PageSession, Query(query): Query<RegionQuery>) -> WebResult<Html<String>> {
+pub async fn regions(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<RegionQuery>,
+) -> WebResult<Html<String>> {
     let parent = non_empty(&query.parent);
     let mut trail = Vec::new();
     let mut cursor = parent.clone();
@@ -42,7 +46,11 @@ pub struct EditQuery {
     edit: Option<i64>,
 }
 
-pub async fn parks(State(state): State<AppState>, PageSession(session): PageSession, Query(query): Query<EditQuery>) -> WebResult<Html<String>> {
+pub async fn parks(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<EditQuery>,
+) -> WebResult<Html<String>> {
     parks_page(&state, &session, query.edit, None, None).await
 }
 
@@ -64,7 +72,12 @@ async fn parks_page(
         None => None,
     };
     let form = form.unwrap_or_else(|| minijinja::Value::from_serialize(&editing));
-    page(session, "/reference/parks", "parks.html", context! { rows => rows, form => form, can_edit => session.principal.may_administer(), error => error })
+    page(
+        session,
+        "/reference/parks",
+        "parks.html",
+        context! { rows => rows, form => form, can_edit => session.principal.may_administer(), error => error },
+    )
 }
 
 #[derive(Deserialize, serde::Serialize)]
@@ -87,7 +100,11 @@ async fn check_region(state: &AppState, code: &str) -> Result<String, String> {
     }
 }
 
-pub async fn save_park(State(state): State<AppState>, PageSession(session): PageSession, Form(form): Form<ParkForm>) -> WebResult<Response> {
+pub async fn save_park(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Form(form): Form<ParkForm>,
+) -> WebResult<Response> {
     if !session.principal.may_administer() {
         return Err(WebError::forbidden());
     }
@@ -117,11 +134,17 @@ pub async fn save_park(State(state): State<AppState>, PageSession(session): Page
             Err(other) => return Err(other.into()),
         }
     }
-    let html = parks_page(&state, &session, None, Some(minijinja::Value::from_serialize(&form)), Some(problems.join("；"))).await?;
+    let html =
+        parks_page(&state, &session, None, Some(minijinja::Value::from_serialize(&form)), Some(problems.join("；")))
+            .await?;
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
 }
 
-pub async fn departments(State(state): State<AppState>, PageSession(session): PageSession, Query(query): Query<EditQuery>) -> WebResult<Html<String>> {
+pub async fn departments(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<EditQuery>,
+) -> WebResult<Html<String>> {
     departments_page(&state, &session, query.edit, None, None).await
 }
 
@@ -146,7 +169,12 @@ async fn departments_page(
         None => None,
     };
     let form = form.unwrap_or_else(|| minijinja::Value::from_serialize(&editing));
-    page(session, "/reference/departments", "departments.html", context! { rows => rows, form => form, can_edit => session.principal.may_administer(), error => error })
+    page(
+        session,
+        "/reference/departments",
+        "departments.html",
+        context! { rows => rows, form => form, can_edit => session.principal.may_administer(), error => error },
+    )
 }
 
 #[derive(Deserialize, serde::Serialize)]
@@ -158,7 +186,11 @@ pub struct DepartmentForm {
     kind: Option<String>,
 }
 
-pub async fn save_department(State(state): State<AppState>, PageSession(session): PageSession, Form(form): Form<DepartmentForm>) -> WebResult<Response> {
+pub async fn save_department(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Form(form): Form<DepartmentForm>,
+) -> WebResult<Response> {
     if !session.principal.may_administer() {
         return Err(WebError::forbidden());
     }
@@ -172,14 +204,26 @@ pub async fn save_department(State(state): State<AppState>, PageSession(session)
         Some(code) => check_region(&state, &code).await.map_err(|e| problems.push(e)).ok(),
     };
     if problems.is_empty() {
-        let department = Department { id: form.id.unwrap_or(0), name: form.name.trim().to_string(), region_code: region, kind: form.kind.clone().unwrap_or_default() };
+        let department = Department {
+            id: form.id.unwrap_or(0),
+            name: form.name.trim().to_string(),
+            region_code: region,
+            kind: form.kind.clone().unwrap_or_default(),
+        };
         match state.store.save_department(&department, &session.actor()).await {
             Ok(_) => return Ok(Redirect::to("/reference/departments").into_response()),
             Err(zhaoshang_store::StoreError::Conflict(message)) => problems.push(message),
             Err(other) => return Err(other.into()),
         }
     }
-    let html = departments_page(&state, &session, None, Some(minijinja::Value::from_serialize(&form)), Some(problems.join("；"))).await?;
+    let html = departments_page(
+        &state,
+        &session,
+        None,
+        Some(minijinja::Value::from_serialize(&form)),
+        Some(problems.join("；")),
+    )
+    .await?;
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
 }
 

@@ -50,8 +50,8 @@ pub async fn list(State(state): State<AppState>, PageSession(session): PageSessi
             let role_label = Role::parse(&u.role).map(|r| r.label()).unwrap_or("");
             let region_name = u.region_code.as_ref().and_then(|c| names.get(c)).cloned();
             context! { id => u.id, username => u.username, display_name => u.display_name, role_label => role_label,
-                       region_code => u.region_code, region_name => region_name, disabled => u.disabled,
-                       created_at => u.created_at.format("%Y-%m-%d %H:%M").to_string() }
+            region_code => u.region_code, region_name => region_name, disabled => u.disabled,
+            created_at => u.created_at.format("%Y-%m-%d %H:%M").to_string() }
         })
         .collect();
     page(&session, "/admin/users", "users.html", context! { users => users })
@@ -72,7 +72,11 @@ pub struct NewUserForm {
     password: String,
 }
 
-pub async fn create(State(state): State<AppState>, PageSession(session): PageSession, Form(form): Form<NewUserForm>) -> WebResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Form(form): Form<NewUserForm>,
+) -> WebResult<Response> {
     require_admin(&session)?;
     session.check_csrf(&form.csrf)?;
     let request = AccountRequest {
@@ -90,13 +94,22 @@ pub async fn create(State(state): State<AppState>, PageSession(session): PageSes
                 return Err(error);
             }
             let form = context! { username => form.username, display_name => form.display_name, role => form.role, region => form.region };
-            let html = page(&session, "/admin/users", "user_form.html", context! { roles => roles(), form => form, error => error.message })?;
+            let html = page(
+                &session,
+                "/admin/users",
+                "user_form.html",
+                context! { roles => roles(), form => form, error => error.message },
+            )?;
             Ok((error.status, html).into_response())
         }
     }
 }
 
-pub async fn edit_form(State(state): State<AppState>, PageSession(session): PageSession, Path(id): Path<i64>) -> WebResult<Html<String>> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Path(id): Path<i64>,
+) -> WebResult<Html<String>> {
     require_admin(&session)?;
     let user = state.store.user_by_id(id).await?.ok_or_else(|| WebError::not_found("该用户"))?;
     page(&session, "/admin/users", "user_form.html", context! { roles => roles(), edit => user, form => context! {} })
@@ -128,7 +141,9 @@ pub async fn update(
             accounts::set_role(&state.store, id, &role, non_empty(&form.region).as_deref(), &display_name, &actor).await
         }
         "password" => accounts::set_password(&state.store, id, form.password.as_deref().unwrap_or(""), &actor).await,
-        "disable" if id == session.principal.user_id => Err(zhaoshang_app::AppError::Invalid("不能停用自己的账号".into())),
+        "disable" if id == session.principal.user_id => {
+            Err(zhaoshang_app::AppError::Invalid("不能停用自己的账号".into()))
+        }
         "disable" => accounts::set_disabled(&state.store, id, true, &actor).await,
         "enable" => accounts::set_disabled(&state.store, id, false, &actor).await,
         _ => return Err(WebError::bad_request("未知的操作")),
@@ -141,7 +156,12 @@ pub async fn update(
                 return Err(error);
             }
             let user = state.store.user_by_id(id).await?.ok_or_else(|| WebError::not_found("该用户"))?;
-            let html = page(&session, "/admin/users", "user_form.html", context! { roles => roles(), edit => user, form => context! {}, error => error.message })?;
+            let html = page(
+                &session,
+                "/admin/users",
+                "user_form.html",
+                context! { roles => roles(), edit => user, form => context! {}, error => error.message },
+            )?;
             Ok((error.status, html).into_response())
         }
     }

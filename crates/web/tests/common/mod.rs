@@ -46,7 +46,14 @@ impl TestApp {
 
     /// Signs in through the API and returns the `Cookie` header value.
     pub async fn sign_in(&self, username: &str) -> String {
-        let response = self.send(json_request("POST", "/api/v1/session", None, &format!(r#"{{"username":"{username}","password":"{PASSWORD}"}}"#))).await;
+        let response = self
+            .send(json_request(
+                "POST",
+                "/api/v1/session",
+                None,
+                &format!(r#"{{"username":"{username}","password":"{PASSWORD}"}}"#),
+            ))
+            .await;
         assert_eq!(response.status(), StatusCode::OK, "sign-in of {username}");
         let cookie = response.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap();
         cookie.split(';').next().unwrap().to_string()
@@ -72,7 +79,8 @@ impl TestApp {
     /// The CSRF token of a session, read from a page's form the way a browser would.
     pub async fn csrf(&self, cookie: &str) -> String {
         let html = body_text(self.get("/", Some(cookie)).await).await;
-        let start = html.find(r#"name="csrf" value=""#).expect("a form with a CSRF token") + r#"name="csrf" value=""#.len();
+        let start =
+            html.find(r#"name="csrf" value=""#).expect("a form with a CSRF token") + r#"name="csrf" value=""#.len();
         html[start..start + 64].to_string()
     }
 }
