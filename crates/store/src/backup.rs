@@ -4,7 +4,7 @@
 
 use crate::audit::{Actor, NewAuditEntry};
 use crate::{Backend, Result, Store, StoreError};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Map, Value};
 use sqlx::Row;
 
@@ -13,6 +13,7 @@ enum Kind {
     Int,
     Text,
     Bool,
+    Date,
     Instant,
 }
 
@@ -64,6 +65,101 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("after_json", Text),
         ],
     ),
+    (
+        "activities",
+        &[
+            ("id", Int),
+            ("name", Text),
+            ("kind", Text),
+            ("start_on", Date),
+            ("end_on", Date),
+            ("place", Text),
+            ("organiser", Text),
+        ],
+    ),
+    (
+        "projects",
+        &[
+            ("id", Int),
+            ("code", Text),
+            ("name", Text),
+            ("region_code", Text),
+            ("park", Text),
+            ("chain", Text),
+            ("chain_node", Text),
+            ("investor", Text),
+            ("investor_credit_code", Text),
+            ("investor_origin", Text),
+            ("investor_type", Text),
+            ("industry", Text),
+            ("total_investment", Int),
+            ("stage", Text),
+            ("signed_on", Date),
+            ("started_on", Date),
+            ("producing_on", Date),
+            ("dropped_reason", Text),
+            ("source", Text),
+            ("source_org", Text),
+            ("department", Text),
+            ("leader", Text),
+            ("owner", Text),
+            ("signing_activity", Text),
+            ("description", Text),
+            ("created_at", Instant),
+            ("updated_at", Instant),
+        ],
+    ),
+    (
+        "project_funding",
+        &[
+            ("id", Int),
+            ("project_id", Int),
+            ("region_code", Text),
+            ("chain", Text),
+            ("funded_on", Date),
+            ("amount", Int),
+            ("source", Text),
+        ],
+    ),
+    ("targets", &[("region_code", Text), ("year", Int), ("funds_target", Int), ("signed_investment_target", Int)]),
+    (
+        "project_events",
+        &[
+            ("id", Int),
+            ("project_id", Int),
+            ("at", Instant),
+            ("actor_name", Text),
+            ("kind", Text),
+            ("from_stage", Text),
+            ("to_stage", Text),
+            ("note", Text),
+        ],
+    ),
+    (
+        "project_problems",
+        &[
+            ("id", Int),
+            ("project_id", Int),
+            ("description", Text),
+            ("department", Text),
+            ("due_on", Date),
+            ("status", Text),
+            ("resolution", Text),
+            ("created_at", Instant),
+        ],
+    ),
+    (
+        "project_services",
+        &[
+            ("id", Int),
+            ("project_id", Int),
+            ("service", Text),
+            ("handler", Text),
+            ("status", Text),
+            ("note", Text),
+            ("created_at", Instant),
+        ],
+    ),
 ];
 
 /// Tables that are deliberately not in a backup.
@@ -78,6 +174,7 @@ macro_rules! decode_column {
             Int => json!($row.try_get::<Option<i64>, _>($index)?),
             Text => json!($row.try_get::<Option<String>, _>($index)?),
             Bool => json!($row.try_get::<Option<bool>, _>($index)?),
+            Date => json!($row.try_get::<Option<NaiveDate>, _>($index)?),
             Instant => json!($row.try_get::<Option<DateTime<Utc>>, _>($index)?),
         };
         value
@@ -172,6 +269,11 @@ impl Store {
                                 v => Some(v.as_bool().ok_or_else(bad)?),
                             }),
                             Text => query.bind(text_of(value, table, name)?),
+                            Date => query.bind(
+                                text_of(value, table, name)?
+                                    .map(|s| s.parse::<NaiveDate>().map_err(|_| bad()))
+                                    .transpose()?,
+                            ),
                             Instant => query.bind(
                                 text_of(value, table, name)?
                                     .map(|s| s.parse::<DateTime<Utc>>().map_err(|_| bad()))

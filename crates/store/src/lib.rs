@@ -46,8 +46,11 @@ macro_rules! write_audit {
 
 pub mod audit;
 pub mod backup;
+pub mod listing;
+pub mod projects;
 pub mod reference;
 pub mod sessions;
+pub mod stats;
 pub mod users;
 
 pub use audit::{Actor, AuditEntry, AuditFilter, NewAuditEntry};

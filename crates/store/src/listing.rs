@@ -1,0 +1,212 @@
+//! Filtered, sorted, paginated project lists (pages, exports, drill-downs).
+//!
+//! Conditions are assembled with numbered parameters and bound by kind, so one
+//! builder serves both backends.
+
+use crate::projects::{prefix_range, Project, PROJECT_DATA_COLUMNS};
+use crate::stats::OVER_100M;
+use crate::{Result, Store};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Every filter is optional; `region_prefix` is the user's scope intersected with
+/// the region chosen.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ProjectFilter {
+    pub region_prefix: String,
+    pub stage: Option<String>,
+    pub chain: Option<String>,
+    pub source: Option<String>,
+    pub signing_activity: Option<String>,
+    /// `signed_on` within [from, to] (either end optional).
+    pub signed_from: Option<NaiveDate>,
+    pub signed_to: Option<NaiveDate>,
+    pub min_investment: Option<i64>,
+    pub max_investment: Option<i64>,
+    /// Part of the code, name or investor.
+    pub keyword: Option<String>,
+    /// Leave out 终止 projects.
+    pub exclude_dropped: bool,
+    /// Only projects of 亿元以上 (total investment ≥ 10000 万元).
+    pub over_100m: bool,
+    pub started_by: Option<NaiveDate>,
+    pub producing_by: Option<NaiveDate>,
+    /// 实施项目 of a period: signed by `to`, not dropped, not producing before `from`.
+    pub implementing_in: Option<(NaiveDate, NaiveDate)>,
+    pub investor_credit_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectSort {
+    #[default]
+    SignedDesc,
+    SignedAsc,
+    InvestmentDesc,
+    InvestmentAsc,
+    Code,
+    UpdatedDesc,
+}
+
+impl ProjectSort {
+    pub fn parse(text: &str) -> ProjectSort {
+        serde_json::from_value(serde_json::Value::String(text.to_string())).unwrap_or_default()
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            ProjectSort::SignedDesc => "signed_on DESC NULLS LAST, id DESC",
+            ProjectSort::SignedAsc => "signed_on ASC NULLS LAST, id ASC",
+            ProjectSort::InvestmentDesc => "total_investment DESC, id DESC",
+            ProjectSort::InvestmentAsc => "total_investment ASC, id ASC",
+            ProjectSort::Code => "code ASC",
+            ProjectSort::UpdatedDesc => "updated_at DESC, id DESC",
+        }
+    }
+}
+
+enum Param {
+    Text(String),
+    Int(i64),
+    Date(NaiveDate),
+}
+
+struct Conditions {
+    clauses: Vec<String>,
+    params: Vec<Param>,
+}
+
+impl Conditions {
+    fn push(&mut self, clause: &str, params: Vec<Param>) {
+        let mut clause = clause.to_string();
+        for (offset, param) in params.into_iter().enumerate() {
+            clause = clause.replace(&format!("?{}", offset + 1), &format!("${}", self.params.len() + 1));
+            self.params.push(param);
+        }
+        self.clauses.push(clause);
+    }
+
+    fn where_sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+}
+
+fn conditions(filter: &ProjectFilter) -> Conditions {
+    use Param::*;
+    let mut c = Conditions { clauses: Vec::new(), params: Vec::new() };
+    if !filter.region_prefix.is_empty() {
+        let (lo, hi) = prefix_range(&filter.region_prefix);
+        c.push("region_code >= ?1 AND region_code < ?2", vec![Text(lo), Text(hi)]);
+    }
+    let text_filters = [
+        ("stage", &filter.stage),
+        ("chain", &filter.chain),
+        ("source", &filter.source),
+        ("signing_activity", &filter.signing_activity),
+        ("investor_credit_code", &filter.investor_credit_code),
+    ];
+    for (column, value) in text_filters {
+        if let Some(value) = value.as_ref().filter(|v| !v.is_empty()) {
+            c.push(&format!("{column} = ?1"), vec![Text(value.clone())]);
+        }
+    }
+    if let Some(from) = filter.signed_from {
+        c.push("signed_on >= ?1", vec![Date(from)]);
+    }
+    if let Some(to) = filter.signed_to {
+        c.push("signed_on <= ?1", vec![Date(to)]);
+    }
+    if let Some(min) = filter.min_investment {
+        c.push("total_investment >= ?1", vec![Int(min)]);
+    }
+    if let Some(max) = filter.max_investment {
+        c.push("total_investment <= ?1", vec![Int(max)]);
+    }
+    if let Some(keyword) = filter.keyword.as_ref().map(|k| k.trim()).filter(|k| !k.is_empty()) {
+        let pattern = format!("%{}%", keyword.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        c.push(
+            "(code LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\' OR investor LIKE ?1 ESCAPE '\\')",
+            vec![Text(pattern)],
+        );
+    }
+    if filter.exclude_dropped {
+        c.push("stage <> 'dropped'", vec![]);
+    }
+    if filter.over_100m {
+        c.push("total_investment >= ?1", vec![Int(OVER_100M)]);
+    }
+    if let Some(by) = filter.started_by {
+        c.push("started_on <= ?1", vec![Date(by)]);
+    }
+    if let Some(by) = filter.producing_by {
+        c.push("producing_on <= ?1", vec![Date(by)]);
+    }
+    if let Some((from, to)) = filter.implementing_in {
+        c.push(
+            "signed_on <= ?1 AND stage <> 'dropped' AND (producing_on IS NULL OR producing_on >= ?2)",
+            vec![Date(to), Date(from)],
+        );
+    }
+    c
+}
+
+macro_rules! bind_params {
+    ($query:expr, $params:expr) => {{
+        let mut query = $query;
+        for param in $params {
+            query = match param {
+                Param::Text(v) => query.bind(v.clone()),
+                Param::Int(v) => query.bind(*v),
+                Param::Date(v) => query.bind(*v),
+            };
+        }
+        query
+    }};
+}
+
+/// Count and investment sum of a filtered list (the drill-down check: the list sums
+/// to the figure it came from).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ListTotals {
+    pub count: i64,
+    pub total_investment: i64,
+}
+
+impl Store {
+    pub async fn list_projects(
+        &self,
+        filter: &ProjectFilter,
+        sort: ProjectSort,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Project>> {
+        let c = conditions(filter);
+        let n = c.params.len();
+        let sql = format!(
+            "SELECT id, {}, created_at, updated_at FROM projects {} ORDER BY {} LIMIT ${} OFFSET ${}",
+            PROJECT_DATA_COLUMNS.join(", "),
+            c.where_sql(),
+            sort.order_by(),
+            n + 1,
+            n + 2
+        );
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?))
+    }
+
+    pub async fn project_totals(&self, filter: &ProjectFilter) -> Result<ListTotals> {
+        let c = conditions(filter);
+        let sql = format!(
+            "SELECT COUNT(*) AS count, CAST(COALESCE(SUM(total_investment), 0) AS BIGINT) AS total_investment FROM projects {}",
+            c.where_sql()
+        );
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).fetch_one(pool).await?))
+    }
+}
