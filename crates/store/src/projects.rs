@@ -666,8 +666,8 @@ mod tests {
         assert_eq!(prefix_range("6205"), ("6205".to_string(), "6206".to_string()));
         assert_eq!(prefix_range("62"), ("62".to_string(), "63".to_string()));
         let (lo, hi) = prefix_range("6209");
-        assert!("620902".to_string() >= lo && "620902".to_string() < hi);
-        assert!("621000".to_string() >= hi);
+        assert!("620902" >= lo.as_str() && "620902" < hi.as_str());
+        assert!("621000" >= hi.as_str());
         assert_eq!(prefix_range(""), (String::new(), "~".to_string()));
     }
 }
