@@ -202,3 +202,54 @@ impl Store {
         }
     }
 }
+
+/// Figures of a signing cohort (the projects signed at one activity).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, sqlx::FromRow)]
+pub struct CohortFigures {
+    pub signed_count: i64,
+    pub signed_investment: i64,
+    pub started_count: i64,
+    pub producing_count: i64,
+    pub funds_in_place: i64,
+    /// Earliest signing date of the cohort (stands in for an unknown activity's start).
+    pub first_signed_on: Option<NaiveDate>,
+}
+
+impl Store {
+    /// Projects with `signing_activity = activity`, not 终止, signed by `to`; their
+    /// funding dated within [funds_from, to].
+    pub async fn cohort_figures(
+        &self,
+        activity: &str,
+        funds_from: Option<NaiveDate>,
+        to: NaiveDate,
+    ) -> Result<CohortFigures> {
+        let mut figures: CohortFigures = on_pool!(self, |pool| {
+            sqlx::query_as(
+            "SELECT COUNT(*) AS signed_count, CAST(COALESCE(SUM(total_investment), 0) AS BIGINT) AS signed_investment, \
+                    CAST(COALESCE(SUM(CASE WHEN started_on <= $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS started_count, \
+                    CAST(COALESCE(SUM(CASE WHEN producing_on <= $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS producing_count, \
+                    CAST(0 AS BIGINT) AS funds_in_place, MIN(signed_on) AS first_signed_on \
+             FROM projects WHERE signing_activity = $1 AND stage <> 'dropped' AND signed_on <= $2"
+        )
+        .bind(activity)
+        .bind(to)
+        .fetch_one(pool)
+        .await?
+        });
+        let from = funds_from.or(figures.first_signed_on);
+        figures.funds_in_place = on_pool!(self, |pool| {
+            sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(f.amount), 0) AS BIGINT) FROM project_funding f JOIN projects p ON p.id = f.project_id \
+             WHERE p.signing_activity = $1 AND p.stage <> 'dropped' AND p.signed_on <= $2 \
+               AND f.funded_on <= $2 AND ($3 IS NULL OR f.funded_on >= $3)"
+        )
+        .bind(activity)
+        .bind(to)
+        .bind(from)
+        .fetch_one(pool)
+        .await?
+        });
+        Ok(figures)
+    }
+}

@@ -1,0 +1,74 @@
+//! Investment statistics as SPEC.md defines them: the figures of a scope and period
+//! from SQL, assembled with last year's figures, the year's target and time progress.
+
+use crate::{AppError, AppResult};
+use chrono::NaiveDate;
+use serde::Serialize;
+use zhaoshang_core::metrics::{InvestmentReport, Period};
+use zhaoshang_core::money::{ratio, Yuan};
+use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::Store;
+
+pub fn parse_date(text: &str, label: &str) -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::Invalid(format!("{label}“{}”不是有效日期，应为 YYYY-MM-DD", text.trim())))
+}
+
+pub fn period(from: NaiveDate, to: NaiveDate) -> AppResult<Period> {
+    Period::new(from, to).map_err(|e| AppError::Invalid(e.to_string()))
+}
+
+/// Checks that a region code exists.
+pub async fn known_region(store: &Store, code: &str) -> AppResult<RegionCode> {
+    let region = RegionCode::parse(code).map_err(|e| AppError::Invalid(e.to_string()))?;
+    if store.region(region.as_str()).await?.is_none() {
+        return Err(AppError::Invalid(format!("地区代码“{region}”不存在")));
+    }
+    Ok(region)
+}
+
+/// The SPEC report of one scope: `region` with all its sub-regions, optionally one chain.
+pub async fn investment_report(store: &Store, region: &RegionCode, period: Period, chain: Option<&str>) -> AppResult<InvestmentReport> {
+    let prefix = region.scope_prefix();
+    let current = store.investment_figures(prefix, chain, period).await?;
+    let previous = store.investment_figures(prefix, chain, period.same_period_last_year()).await?;
+    let year = period.year_to_date();
+    let funds_year_to_date = store.funds_in_place(prefix, chain, year.from, year.to).await?;
+    let target = store.funds_target(region.as_str(), chrono::Datelike::year(&period.to)).await?;
+    Ok(InvestmentReport::assemble(region.as_str(), period, &current, &previous, funds_year_to_date, target))
+}
+
+/// `zhaoshang stats cohort` (SPEC.md): the projects signed at one activity, up to `to`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CohortReport {
+    pub activity: String,
+    pub to: NaiveDate,
+    pub signed_count: i64,
+    pub signed_investment_wan: String,
+    pub funds_in_place_wan: String,
+    pub arrival_rate: Option<f64>,
+    pub started_count: i64,
+    pub start_rate: Option<f64>,
+    pub producing_count: i64,
+    pub completion_rate: Option<f64>,
+}
+
+pub async fn cohort_report(store: &Store, activity: &str, to: NaiveDate) -> AppResult<CohortReport> {
+    let known = store.activity_by_name(activity).await?;
+    let figures = store.cohort_figures(activity, known.as_ref().and_then(|a| a.start_on), to).await?;
+    if known.is_none() && figures.signed_count == 0 {
+        return Err(AppError::Invalid(format!("未找到签约活动“{activity}”")));
+    }
+    Ok(CohortReport {
+        activity: activity.to_string(),
+        to,
+        signed_count: figures.signed_count,
+        signed_investment_wan: Yuan(figures.signed_investment).wan_string(),
+        funds_in_place_wan: Yuan(figures.funds_in_place).wan_string(),
+        arrival_rate: ratio(figures.funds_in_place, figures.signed_investment),
+        started_count: figures.started_count,
+        start_rate: ratio(figures.started_count, figures.signed_count),
+        producing_count: figures.producing_count,
+        completion_rate: ratio(figures.producing_count, figures.signed_count),
+    })
+}
