@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod demo;
+pub mod demo_pipeline;
 pub mod reference_data;
 
 use zhaoshang_store::{Store, StoreError};
