@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod demo;
 pub mod demo_pipeline;
+pub mod exchange;
 pub mod reference_data;
 
 use zhaoshang_store::{Store, StoreError};

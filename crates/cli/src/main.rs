@@ -6,7 +6,9 @@ use clap::{Args, Parser, Subcommand};
 use std::io::Read;
 use std::path::PathBuf;
 use zhaoshang_app::accounts::{self, AccountRequest};
+use zhaoshang_app::exchange;
 use zhaoshang_core::access::Role;
+use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::Actor;
 
 #[derive(Parser)]
@@ -32,6 +34,16 @@ enum Command {
     Backup { file: PathBuf },
     /// Replace the database's content with a backup FILE
     Restore { file: PathBuf },
+    /// Import a .csv or .xlsx FILE (KIND: projects, funding, targets, activities); a file with any bad row changes nothing
+    Import {
+        kind: String,
+        file: PathBuf,
+        /// Only check the file, write nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export a list (KIND: projects, funding, targets, activities) to FILE.xlsx or FILE.csv
+    Export { kind: String, file: PathBuf },
 }
 
 #[derive(Args)]
@@ -175,6 +187,28 @@ async fn run(cli: Cli) -> Result<()> {
             let store = zhaoshang_app::open(&cli.database_url, false).await?;
             store.restore(&backup, &actor).await?;
             println!("已从 {} 恢复", file.display());
+        }
+        Command::Import { kind, file, dry_run } => {
+            let kind = exchange::ImportKind::parse(&kind)?;
+            let store = zhaoshang_app::open(&cli.database_url, false).await?;
+            let report = exchange::import_file(&store, kind, &file, dry_run, &actor).await?;
+            for warning in &report.warnings {
+                eprintln!("提示：{warning}");
+            }
+            if !report.is_ok() {
+                for problem in &report.problems {
+                    eprintln!("{problem}");
+                }
+                bail!("{}", report.summary_zh());
+            }
+            println!("{}", report.summary_zh());
+        }
+        Command::Export { kind, file } => {
+            let kind = exchange::ImportKind::parse(&kind)?;
+            exchange::TableFormat::from_file_name(&file.to_string_lossy())?;
+            let store = zhaoshang_app::open(&cli.database_url, false).await?;
+            let rows = exchange::export_file(&store, kind, &file, &ProjectFilter::default()).await?;
+            println!("已导出{} {rows} 行到 {}", kind.label(), file.display());
         }
     }
     Ok(())

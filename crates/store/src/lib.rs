@@ -47,6 +47,7 @@ macro_rules! write_audit {
 pub mod audit;
 pub mod backup;
 pub mod listing;
+pub mod lookup;
 pub mod projects;
 pub mod reference;
 pub mod sessions;

@@ -1,0 +1,224 @@
+//! The columns of each list (SPEC "Interfaces that other tools rely on"): Chinese
+//! header, English key, whether the column must be present, and an example value.
+
+use super::table::{normalize_header, Sheet, SheetRow};
+use super::{ImportKind, ImportReport};
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ColumnSpec {
+    pub key: &'static str,
+    pub header: &'static str,
+    /// The column must be present (and its cells filled).
+    pub required: bool,
+    /// Written by export (a column that only steers the import is not).
+    pub exported: bool,
+    /// How to fill it, for the template's instructions.
+    pub note: &'static str,
+    /// The template's example row.
+    pub example: &'static str,
+}
+
+const fn col(key: &'static str, header: &'static str, note: &'static str, example: &'static str) -> ColumnSpec {
+    ColumnSpec { key, header, required: false, exported: true, note, example }
+}
+
+const fn required(key: &'static str, header: &'static str, note: &'static str, example: &'static str) -> ColumnSpec {
+    ColumnSpec { key, header, required: true, exported: true, note, example }
+}
+
+const DATE_NOTE: &str = "日期，如 2024-03-01、2024/3/1 或 2024年3月1日";
+
+pub const PROJECT_COLUMNS: &[ColumnSpec] = &[
+    required("code", "项目编号", "唯一编号；已有编号的行更新该项目", "TS-2024-001"),
+    required("name", "项目名称", "必填", "年产10万吨新型建材项目"),
+    required("region", "所属地区", "6位行政区划代码或全称，如 620503 或 麦积区", "620503"),
+    col("park", "所属园区", "", "天水经济技术开发区"),
+    col("chain", "产业链", "", "新材料"),
+    col("chain_node", "产业链环节", "", "新型建材"),
+    col("investor", "投资方", "", "某某建材集团有限公司"),
+    col("investor_credit_code", "投资方信用代码", "18位统一社会信用代码", "91310000MA1FL0KQ71"),
+    col("investor_origin", "投资方来源地", "省份或城市", "上海市"),
+    col("total_investment_wan", "总投资(万元)", "万元，最多四位小数；签约起必填且大于0", "52000"),
+    col("stage", "项目阶段", "线索、洽谈、签约、开工、投产 或 终止；不填时按所填最晚的日期推断", "签约"),
+    col("signed_on", "签约日期", DATE_NOTE, "2024-05-18"),
+    col("started_on", "开工日期", DATE_NOTE, ""),
+    col("producing_on", "投产日期", DATE_NOTE, ""),
+    col("source", "项目来源", "商会、招商顾问、驻点招商、展会/节会、委托招商、以商招商、自主招商、网上选地…", "商会"),
+    col("source_org", "来源单位", "", "甘肃省上海商会"),
+    col("department", "责任单位", "", "麦积区商务局"),
+    col("leader", "包抓领导", "", "张三"),
+    col("signing_activity", "签约活动", "签约所在招商活动的名称", "第三十届兰洽会"),
+    col("investor_type", "投资方类型", "民营、国有、外资 或 港澳台", "民营"),
+    col("industry", "行业代码", "国民经济行业分类（GB/T 4754）大类代码，如 30", "30"),
+    col("owner", "责任人", "", "李四"),
+    col("dropped_reason", "终止原因", "终止项目须填写", ""),
+    ColumnSpec {
+        key: "stage_reason",
+        header: "阶段变更原因",
+        required: false,
+        exported: false,
+        note: "退回阶段或恢复已终止项目时必填",
+        example: "",
+    },
+    col("description", "项目简介", "", "建设新型建材生产线"),
+];
+
+pub const FUNDING_COLUMNS: &[ColumnSpec] = &[
+    required("code", "项目编号", "已登记项目的编号", "TS-2024-001"),
+    required("date", "到位日期", DATE_NOTE, "2024-06-30"),
+    required("amount_wan", "到位金额(万元)", "万元，大于0，最多四位小数", "3000"),
+    col("funding_source", "资金来源", "省外境内、境外 或 省内；不填为省外境内", "省外境内"),
+];
+
+pub const TARGET_COLUMNS: &[ColumnSpec] = &[
+    required("region", "所属地区", "6位行政区划代码或全称", "620500"),
+    required("year", "年度", "如 2025", "2025"),
+    col("funds_target_wan", "到位资金目标(万元)", "万元", "2800000"),
+    col("signed_investment_target_wan", "签约投资目标(万元)", "万元", "7000000"),
+];
+
+pub const ACTIVITY_COLUMNS: &[ColumnSpec] = &[
+    required("name", "活动名称", "唯一名称；已有名称的行更新该活动", "第三十届兰洽会"),
+    col("kind", "活动类型", "外出招商、来访接待、展会节会、推介会、座谈会…", "展会节会"),
+    col("start_on", "开始日期", DATE_NOTE, "2024-07-06"),
+    col("end_on", "结束日期", "不早于开始日期", "2024-07-10"),
+    col("place", "地点", "", "兰州"),
+    col("organiser", "主办单位", "", "甘肃省人民政府"),
+];
+
+/// The columns of a list, in import (and export) order.
+pub fn columns(kind: ImportKind) -> &'static [ColumnSpec] {
+    match kind {
+        ImportKind::Projects => PROJECT_COLUMNS,
+        ImportKind::Funding => FUNDING_COLUMNS,
+        ImportKind::Targets => TARGET_COLUMNS,
+        ImportKind::Activities => ACTIVITY_COLUMNS,
+    }
+}
+
+/// The Chinese header of a column key (the key itself when unknown).
+pub(super) fn header_of(kind: ImportKind, key: &'static str) -> &'static str {
+    columns(kind).iter().find(|spec| spec.key == key).map(|spec| spec.header).unwrap_or(key)
+}
+
+/// The column a header names: its Chinese header, its English key (any case), or the
+/// Chinese header without the unit "(万元)".
+pub(super) fn match_header(kind: ImportKind, header: &str) -> Option<&'static ColumnSpec> {
+    let normalized = normalize_header(header);
+    if normalized.is_empty() {
+        return None;
+    }
+    columns(kind).iter().find(|spec| {
+        let chinese = normalize_header(spec.header);
+        chinese == normalized
+            || spec.key == normalized
+            || chinese.strip_suffix("(万元)").is_some_and(|bare| bare == normalized)
+    })
+}
+
+/// How many rows to look through for a header below a title.
+const HEADER_SEARCH_ROWS: usize = 5;
+
+fn names_required_columns(kind: ImportKind, cells: &[String]) -> bool {
+    columns(kind)
+        .iter()
+        .filter(|spec| spec.required)
+        .all(|spec| cells.iter().any(|cell| match_header(kind, cell).is_some_and(|found| found.key == spec.key)))
+}
+
+/// A sheet whose first rows are a title ("2024年签约项目表") rather than the header: the
+/// header is then the first of the next few rows that names every required column.
+/// `None` when the first row is the header (or no better one is found).
+pub(super) fn header_below_title(kind: ImportKind, sheet: &Sheet) -> Option<Sheet> {
+    if names_required_columns(kind, &sheet.headers) {
+        return None;
+    }
+    let index = sheet.rows.iter().take(HEADER_SEARCH_ROWS).position(|row| names_required_columns(kind, &row.cells))?;
+    let header = &sheet.rows[index];
+    Some(Sheet { header_row: header.number, headers: header.cells.clone(), rows: sheet.rows[index + 1..].to_vec() })
+}
+
+/// Where each known column sits in the file.
+pub(super) struct Columns {
+    index: HashMap<&'static str, usize>,
+}
+
+impl Columns {
+    /// Maps the file's header; unknown columns become warnings, a missing required or a
+    /// repeated column a problem on the header row (and then `None`: rows are not checked).
+    pub(super) fn map(kind: ImportKind, sheet: &Sheet, report: &mut ImportReport) -> Option<Columns> {
+        let header_row = sheet.header_row.max(1);
+        if sheet.headers.is_empty() {
+            report.problem(1, "表头", "表格是空的：第一行应为表头（列名）");
+            return None;
+        }
+        let mut index = HashMap::new();
+        let mut ok = true;
+        for (position, header) in sheet.headers.iter().enumerate() {
+            if header.trim().is_empty() {
+                continue;
+            }
+            match match_header(kind, header) {
+                Some(spec) => {
+                    if index.insert(spec.key, position).is_some() {
+                        report.problem(header_row, spec.header, format!("列“{}”重复出现", spec.header));
+                        ok = false;
+                    }
+                }
+                None => report.warnings.push(format!("未识别的列“{}”，已忽略", header.trim())),
+            }
+        }
+        for spec in columns(kind).iter().filter(|spec| spec.required) {
+            if !index.contains_key(spec.key) {
+                report.problem(header_row, spec.header, format!("缺少必填列“{}”（{}）", spec.header, spec.key));
+                ok = false;
+            }
+        }
+        ok.then_some(Columns { index })
+    }
+
+    pub(super) fn has(&self, key: &str) -> bool {
+        self.index.contains_key(key)
+    }
+
+    /// The trimmed cell of a column: `None` when the file has no such column.
+    pub(super) fn cell<'r>(&self, row: &'r SheetRow, key: &str) -> Option<&'r str> {
+        self.index.get(key).map(|&position| row.cell(position))
+    }
+
+    /// The cell of a column, empty when absent.
+    pub(super) fn text<'r>(&self, row: &'r SheetRow, key: &str) -> &'r str {
+        self.cell(row, key).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_match_chinese_english_and_bare_units() {
+        let key = |header: &str| match_header(ImportKind::Projects, header).map(|spec| spec.key);
+        assert_eq!(key("总投资（万元）"), Some("total_investment_wan"));
+        assert_eq!(key("总投资"), Some("total_investment_wan"));
+        assert_eq!(key("TOTAL_INVESTMENT_WAN"), Some("total_investment_wan"));
+        assert_eq!(key(" 项目 编号 "), Some("code"));
+        assert_eq!(key("备注"), None);
+        assert_eq!(match_header(ImportKind::Funding, "到位金额").map(|s| s.key), Some("amount_wan"));
+    }
+
+    #[test]
+    fn every_kind_has_unique_headers_and_keys() {
+        for kind in ImportKind::ALL {
+            let specs = columns(kind);
+            for (i, a) in specs.iter().enumerate() {
+                for b in &specs[i + 1..] {
+                    assert_ne!(a.key, b.key);
+                    assert_ne!(normalize_header(a.header), normalize_header(b.header));
+                }
+            }
+        }
+    }
+}

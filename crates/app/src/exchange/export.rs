@@ -1,0 +1,249 @@
+//! Exporting the lists with the import's headers, so that an exported file imports
+//! back unchanged: stage and funding source as Chinese labels, money in exact 万元,
+//! dates as YYYY-MM-DD, regions as codes.
+
+use super::columns::columns;
+use super::table::format_number;
+use super::values::{date_text, parse_wan};
+use super::workbook::{column_width, header_format};
+use super::ImportKind;
+use crate::{AppError, AppResult};
+use rust_xlsxwriter::{Format, Workbook};
+use serde::Serialize;
+use std::path::Path;
+use zhaoshang_core::metrics::FundingSource;
+use zhaoshang_core::money::Yuan;
+use zhaoshang_core::projects::Stage;
+use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
+use zhaoshang_store::projects::ProjectData;
+use zhaoshang_store::Store;
+
+/// An exported list: Chinese headers, their English keys, and rows of text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Table {
+    pub kind: ImportKind,
+    pub headers: Vec<String>,
+    pub keys: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableFormat {
+    Csv,
+    Xlsx,
+}
+
+impl TableFormat {
+    /// From a file name's extension: `.csv` or `.xlsx`.
+    pub fn from_file_name(file_name: &str) -> AppResult<TableFormat> {
+        let lower = file_name.trim().to_lowercase();
+        if lower.ends_with(".csv") {
+            Ok(TableFormat::Csv)
+        } else if lower.ends_with(".xlsx") {
+            Ok(TableFormat::Xlsx)
+        } else {
+            Err(AppError::Invalid("不支持的文件类型，请使用 .csv 或 .xlsx".into()))
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            TableFormat::Csv => "csv",
+            TableFormat::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            TableFormat::Csv => "text/csv; charset=utf-8",
+            TableFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
+/// Money in 万元 for export; zero (not given) is left empty.
+fn wan(yuan: i64) -> String {
+    if yuan == 0 {
+        String::new()
+    } else {
+        Yuan(yuan).wan_string()
+    }
+}
+
+fn project_cell(data: &ProjectData, key: &str) -> String {
+    match key {
+        "code" => data.code.clone(),
+        "name" => data.name.clone(),
+        "region" => data.region_code.clone(),
+        "park" => data.park.clone(),
+        "chain" => data.chain.clone(),
+        "chain_node" => data.chain_node.clone(),
+        "investor" => data.investor.clone(),
+        "investor_credit_code" => data.investor_credit_code.clone(),
+        "investor_origin" => data.investor_origin.clone(),
+        "total_investment_wan" => wan(data.total_investment),
+        "stage" => Stage::parse(&data.stage).map(|s| s.label().to_string()).unwrap_or_else(|_| data.stage.clone()),
+        "signed_on" => date_text(data.signed_on),
+        "started_on" => date_text(data.started_on),
+        "producing_on" => date_text(data.producing_on),
+        "source" => data.source.clone(),
+        "source_org" => data.source_org.clone(),
+        "department" => data.department.clone(),
+        "leader" => data.leader.clone(),
+        "signing_activity" => data.signing_activity.clone(),
+        "investor_type" => data.investor_type.clone(),
+        "industry" => data.industry.clone(),
+        "owner" => data.owner.clone(),
+        "dropped_reason" => data.dropped_reason.clone(),
+        "description" => data.description.clone(),
+        _ => String::new(),
+    }
+}
+
+const PAGE: i64 = 1000;
+
+/// The rows of a list. Projects follow `filter` (the default is every project);
+/// funding and targets follow its region scope (`region_prefix`); activities are all listed.
+pub async fn export_table(store: &Store, kind: ImportKind, filter: &ProjectFilter) -> AppResult<Table> {
+    let specs: Vec<_> = columns(kind).iter().filter(|spec| spec.exported).collect();
+    let mut table = Table {
+        kind,
+        headers: specs.iter().map(|spec| spec.header.to_string()).collect(),
+        keys: specs.iter().map(|spec| spec.key.to_string()).collect(),
+        rows: Vec::new(),
+    };
+    match kind {
+        ImportKind::Projects => {
+            let mut offset = 0;
+            loop {
+                let page = store.list_projects(filter, ProjectSort::Code, PAGE, offset).await?;
+                let done = (page.len() as i64) < PAGE;
+                offset += page.len() as i64;
+                table
+                    .rows
+                    .extend(page.iter().map(|p| specs.iter().map(|spec| project_cell(&p.data, spec.key)).collect()));
+                if done {
+                    break;
+                }
+            }
+        }
+        ImportKind::Funding => {
+            for record in store.all_funding(&filter.region_prefix).await? {
+                let source = FundingSource::parse(&record.source)
+                    .map(|s| s.label().to_string())
+                    .unwrap_or_else(|_| record.source.clone());
+                table.rows.push(vec![
+                    record.project_code,
+                    date_text(Some(record.funded_on)),
+                    Yuan(record.amount).wan_string(),
+                    source,
+                ]);
+            }
+        }
+        ImportKind::Targets => {
+            let targets = store.targets(None).await?;
+            for target in targets.into_iter().filter(|t| t.region_code.starts_with(&filter.region_prefix)) {
+                table.rows.push(vec![
+                    target.region_code,
+                    target.year.to_string(),
+                    target.funds_target.map(|y| Yuan(y).wan_string()).unwrap_or_default(),
+                    target.signed_investment_target.map(|y| Yuan(y).wan_string()).unwrap_or_default(),
+                ]);
+            }
+        }
+        ImportKind::Activities => {
+            for activity in store.activities().await? {
+                table.rows.push(vec![
+                    activity.name,
+                    activity.kind,
+                    date_text(activity.start_on),
+                    date_text(activity.end_on),
+                    activity.place,
+                    activity.organiser,
+                ]);
+            }
+        }
+    }
+    Ok(table)
+}
+
+/// Whether a column holds numbers (written as numbers in XLSX so that Excel can sum them).
+fn numeric(key: &str) -> bool {
+    key.ends_with("_wan") || key == "year"
+}
+
+/// The cell as a number when the number reads back as the same amount (it always does
+/// for realistic amounts: f64 holds 15 significant digits).
+fn exact_number(cell: &str) -> Option<f64> {
+    let value: f64 = cell.parse().ok()?;
+    let exact = parse_wan(cell).ok()?;
+    (parse_wan(&format_number(value)).ok()? == exact).then_some(value)
+}
+
+/// The table as a file: CSV in UTF-8 with a BOM (so Excel opens it correctly), or XLSX.
+pub fn write_table(table: &Table, format: TableFormat) -> AppResult<Vec<u8>> {
+    match format {
+        TableFormat::Csv => {
+            let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+            writer.write_record(&table.headers).map_err(csv_error)?;
+            for row in &table.rows {
+                writer.write_record(row).map_err(csv_error)?;
+            }
+            let body = writer.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
+            let mut bytes = vec![0xEF, 0xBB, 0xBF];
+            bytes.extend(body);
+            Ok(bytes)
+        }
+        TableFormat::Xlsx => write_xlsx(table).map_err(|e| AppError::Internal(format!("无法生成 Excel 文件：{e}"))),
+    }
+}
+
+fn csv_error(error: csv::Error) -> AppError {
+    AppError::Internal(format!("无法生成 CSV 文件：{error}"))
+}
+
+fn write_xlsx(table: &Table) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(table.kind.label())?;
+    let bold = header_format();
+    let money = Format::new().set_num_format("0.00##");
+    let year = Format::new().set_num_format("0");
+    for (col, header) in table.headers.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, header, &bold)?;
+    }
+    for (index, row) in table.rows.iter().enumerate() {
+        let r = index as u32 + 1;
+        for (col, cell) in row.iter().enumerate() {
+            let key = table.keys.get(col).map(String::as_str).unwrap_or("");
+            let number = if numeric(key) { exact_number(cell) } else { None };
+            match number {
+                Some(value) => {
+                    let format = if key == "year" { &year } else { &money };
+                    sheet.write_number_with_format(r, col as u16, value, format)?;
+                }
+                None if cell.is_empty() => {}
+                None => {
+                    sheet.write_string(r, col as u16, cell)?;
+                }
+            }
+        }
+    }
+    for (col, header) in table.headers.iter().enumerate() {
+        let widest = table.rows.iter().map(|row| row.get(col).map(|c| column_width(c)).unwrap_or(0)).max().unwrap_or(0);
+        sheet.set_column_width(col as u16, widest.max(column_width(header)).clamp(8, 50) as f64 + 2.0)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    workbook.save_to_buffer()
+}
+
+/// Writes a list to `path`; `.csv` or `.xlsx` picks the format. Returns the number of rows.
+pub async fn export_file(store: &Store, kind: ImportKind, path: &Path, filter: &ProjectFilter) -> AppResult<usize> {
+    let file_name = path.file_name().map(|name| name.to_string_lossy().to_string()).unwrap_or_default();
+    let format = TableFormat::from_file_name(&file_name)?;
+    let table = export_table(store, kind, filter).await?;
+    let bytes = write_table(&table, format)?;
+    std::fs::write(path, bytes).map_err(|e| AppError::Invalid(format!("无法写入文件 {}：{e}", path.display())))?;
+    Ok(table.rows.len())
+}

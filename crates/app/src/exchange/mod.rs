@@ -1,0 +1,384 @@
+//! Excel and CSV import and export of the lists (SPEC: `zhaoshang import KIND FILE`,
+//! `zhaoshang export KIND FILE`), shared by the command line and the web upload.
+//!
+//! An import reads the whole table, checks every row against the same rules as the
+//! forms, and writes nothing unless every row is good; the report then names every
+//! bad row and column in Chinese. Row numbers are those a spreadsheet shows (the
+//! header is row 1).
+
+mod activities;
+pub mod columns;
+pub mod export;
+mod funding;
+mod projects;
+mod scope;
+pub mod table;
+mod targets;
+mod values;
+mod workbook;
+
+use crate::{AppError, AppResult};
+use serde::Serialize;
+use std::fmt;
+use std::path::Path;
+use zhaoshang_store::{Actor, Store};
+
+pub use columns::{columns, ColumnSpec};
+pub use export::{export_file, export_table, write_table, Table, TableFormat};
+pub use scope::ImportScope;
+pub use table::{normalize_header, read_sheet, Sheet, SheetRow};
+pub use values::{parse_date, parse_wan};
+pub use workbook::{problems_workbook, template_workbook};
+
+/// The lists that can be imported and exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    Projects,
+    Funding,
+    Targets,
+    Activities,
+}
+
+impl ImportKind {
+    pub const ALL: [ImportKind; 4] =
+        [ImportKind::Projects, ImportKind::Funding, ImportKind::Targets, ImportKind::Activities];
+
+    /// The word used on the command line (`zhaoshang import projects …`).
+    pub fn key(self) -> &'static str {
+        match self {
+            ImportKind::Projects => "projects",
+            ImportKind::Funding => "funding",
+            ImportKind::Targets => "targets",
+            ImportKind::Activities => "activities",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ImportKind::Projects => "项目",
+            ImportKind::Funding => "到位资金",
+            ImportKind::Targets => "年度目标",
+            ImportKind::Activities => "招商活动",
+        }
+    }
+
+    /// Accepts the key (also singular, any case) or the Chinese label.
+    pub fn parse(text: &str) -> AppResult<ImportKind> {
+        let text = text.trim();
+        let lower = text.to_ascii_lowercase();
+        ImportKind::ALL
+            .into_iter()
+            .find(|kind| {
+                kind.key() == lower || kind.key().strip_suffix('s') == Some(lower.as_str()) || kind.label() == text
+            })
+            .or(match lower.as_str() {
+                "activity" => Some(ImportKind::Activities),
+                "target" => Some(ImportKind::Targets),
+                _ => None,
+            })
+            .ok_or_else(|| {
+                let known: Vec<String> =
+                    ImportKind::ALL.iter().map(|kind| format!("{}（{}）", kind.key(), kind.label())).collect();
+                AppError::Invalid(format!("未知的数据类型“{text}”，可选：{}", known.join("、")))
+            })
+    }
+}
+
+impl fmt::Display for ImportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// One problem with one cell (or, on row 1, with the header).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportProblem {
+    /// Spreadsheet row number: the header is row 1, the first data row row 2.
+    pub row: usize,
+    /// The column's Chinese header as the SPEC names it.
+    pub column: String,
+    pub message: String,
+}
+
+impl fmt::Display for ImportProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "第{}行 {}：{}", self.row, self.column, self.message)
+    }
+}
+
+/// What an import found and did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub kind: ImportKind,
+    pub file_name: String,
+    /// Data rows read (fully empty rows are skipped and not counted).
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Rows already stored or repeated within the file (funding only), not written again.
+    pub duplicates: usize,
+    /// Row numbers of those duplicates.
+    pub duplicate_rows: Vec<usize>,
+    /// Every bad cell; when not empty, nothing was written.
+    pub problems: Vec<ImportProblem>,
+    /// Things worth knowing that do not stop the import (unknown columns …).
+    pub warnings: Vec<String>,
+    pub dry_run: bool,
+    /// Whether the rows were written.
+    pub applied: bool,
+}
+
+impl ImportReport {
+    fn new(kind: ImportKind, file_name: &str, dry_run: bool) -> ImportReport {
+        ImportReport {
+            kind,
+            file_name: file_name.to_string(),
+            rows: 0,
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+            duplicates: 0,
+            duplicate_rows: Vec::new(),
+            problems: Vec::new(),
+            warnings: Vec::new(),
+            dry_run,
+            applied: false,
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// Rows with at least one problem, in order.
+    pub fn bad_rows(&self) -> Vec<usize> {
+        let mut rows: Vec<usize> = self.problems.iter().map(|p| p.row).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows
+    }
+
+    fn problem(&mut self, row: usize, column: &str, message: impl Into<String>) {
+        self.problems.push(ImportProblem { row, column: column.to_string(), message: message.into() });
+    }
+
+    /// One line in Chinese, e.g. "导入项目：共 12 行，新增 10，更新 2，未变 0".
+    pub fn summary_zh(&self) -> String {
+        let label = self.kind.label();
+        if !self.problems.is_empty() {
+            let bad_rows = self.bad_rows().into_iter().filter(|&row| row > 1).count();
+            let rows_part = if bad_rows > 0 { format!("，涉及 {bad_rows} 行") } else { String::new() };
+            return format!(
+                "导入{label}失败：共 {} 行，发现 {} 处问题{rows_part}；未导入任何数据，请修改后重新导入",
+                self.rows,
+                self.problems.len()
+            );
+        }
+        let verb = if self.dry_run { "检查" } else { "导入" };
+        let mut text = format!("{verb}{label}：共 {} 行", self.rows);
+        let (created, updated) = if self.dry_run { ("可新增", "可更新") } else { ("新增", "更新") };
+        if self.kind == ImportKind::Funding {
+            text.push_str(&format!("，{created} {}", self.created));
+        } else {
+            text.push_str(&format!(
+                "，{created} {}，{updated} {}，未变 {}",
+                self.created, self.updated, self.unchanged
+            ));
+        }
+        if self.duplicates > 0 {
+            let rows = row_list(&self.duplicate_rows);
+            let rows = if rows.is_empty() { String::new() } else { format!("{rows}，") };
+            text.push_str(&format!("，重复 {}（{rows}已有相同记录，未重复导入）", self.duplicates));
+        }
+        if self.dry_run {
+            text.push_str("；仅检查，未写入数据");
+        }
+        text
+    }
+}
+
+/// Row numbers for a message, runs shortened ("第2行、第5–9行"), at most eight runs.
+fn row_list(rows: &[usize]) -> String {
+    const SHOWN: usize = 8;
+    let mut sorted = rows.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for row in sorted {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == row => *end = row,
+            _ => runs.push((row, row)),
+        }
+    }
+    let mut parts: Vec<String> = runs
+        .iter()
+        .take(SHOWN)
+        .map(|&(start, end)| if start == end { format!("第{start}行") } else { format!("第{start}–{end}行") })
+        .collect();
+    if runs.len() > SHOWN {
+        parts.push("等".to_string());
+    }
+    parts.join("、")
+}
+
+/// Checks and (unless `dry_run` or a row is bad) writes the rows of an uploaded table.
+/// `file_name` decides the format (`.csv` or `.xlsx`).
+pub async fn import_bytes(
+    store: &Store,
+    kind: ImportKind,
+    file_name: &str,
+    bytes: &[u8],
+    dry_run: bool,
+    actor: &Actor,
+) -> AppResult<ImportReport> {
+    import_bytes_in_scope(store, kind, file_name, bytes, dry_run, actor, &ImportScope::All).await
+}
+
+/// `import_bytes` for a user who may write only some regions' records (rows outside
+/// `scope` are bad rows).
+pub async fn import_bytes_in_scope(
+    store: &Store,
+    kind: ImportKind,
+    file_name: &str,
+    bytes: &[u8],
+    dry_run: bool,
+    actor: &Actor,
+    scope: &ImportScope,
+) -> AppResult<ImportReport> {
+    let sheet = read_sheet(file_name, bytes)?;
+    import_sheet_in_scope(store, kind, file_name, &sheet, dry_run, actor, scope).await
+}
+
+/// `import_bytes` on a file.
+pub async fn import_file(
+    store: &Store,
+    kind: ImportKind,
+    path: &Path,
+    dry_run: bool,
+    actor: &Actor,
+) -> AppResult<ImportReport> {
+    let file_name = path.file_name().map(|name| name.to_string_lossy().to_string()).unwrap_or_default();
+    table::check_extension(&file_name)?;
+    let bytes = std::fs::read(path).map_err(|e| AppError::Invalid(format!("无法读取文件 {}：{e}", path.display())))?;
+    import_bytes(store, kind, &file_name, &bytes, dry_run, actor).await
+}
+
+/// Checks and writes an already read table (or a form's fields as a one-row table).
+pub async fn import_sheet(
+    store: &Store,
+    kind: ImportKind,
+    file_name: &str,
+    sheet: &Sheet,
+    dry_run: bool,
+    actor: &Actor,
+) -> AppResult<ImportReport> {
+    import_sheet_in_scope(store, kind, file_name, sheet, dry_run, actor, &ImportScope::All).await
+}
+
+/// `import_sheet` limited to a scope.
+pub async fn import_sheet_in_scope(
+    store: &Store,
+    kind: ImportKind,
+    file_name: &str,
+    sheet: &Sheet,
+    dry_run: bool,
+    actor: &Actor,
+    scope: &ImportScope,
+) -> AppResult<ImportReport> {
+    if *scope == ImportScope::Nothing {
+        return Err(AppError::Invalid("您没有导入数据的权限".into()));
+    }
+    let mut report = ImportReport::new(kind, file_name, dry_run);
+    let below_title = columns::header_below_title(kind, sheet);
+    if let Some(found) = &below_title {
+        report.warnings.push(format!("表头在第{}行，其上方的标题行已跳过", found.header_row));
+    }
+    let sheet = below_title.as_ref().unwrap_or(sheet);
+    report.rows = sheet.rows.len();
+    let Some(cols) = columns::Columns::map(kind, sheet, &mut report) else {
+        return Ok(report);
+    };
+    let note = if file_name.is_empty() { "表格导入".to_string() } else { format!("表格导入：{file_name}") };
+    let context = Context { store, sheet, cols: &cols, dry_run, actor, note: &note, scope };
+    match kind {
+        ImportKind::Projects => projects::import(&context, &mut report).await?,
+        ImportKind::Funding => funding::import(&context, &mut report).await?,
+        ImportKind::Targets => targets::import(&context, &mut report).await?,
+        ImportKind::Activities => activities::import(&context, &mut report).await?,
+    }
+    report.problems.sort_by_key(|problem| problem.row);
+    Ok(report)
+}
+
+/// What every kind's import needs.
+struct Context<'a> {
+    store: &'a Store,
+    sheet: &'a Sheet,
+    cols: &'a columns::Columns,
+    dry_run: bool,
+    actor: &'a Actor,
+    note: &'a str,
+    scope: &'a ImportScope,
+}
+
+impl Context<'_> {
+    /// Whether the rows may be written: no problems and not a dry run.
+    fn may_write(&self, report: &ImportReport) -> bool {
+        report.problems.is_empty() && !self.dry_run
+    }
+}
+
+/// Collects the problems of one row under the columns' Chinese headers.
+struct RowProblems<'a> {
+    row: usize,
+    kind: ImportKind,
+    report: &'a mut ImportReport,
+    /// Keys of the columns that already have a problem in this row.
+    columns: Vec<&'static str>,
+}
+
+impl<'a> RowProblems<'a> {
+    fn new(kind: ImportKind, row: usize, report: &'a mut ImportReport) -> RowProblems<'a> {
+        RowProblems { row, kind, report, columns: Vec::new() }
+    }
+
+    fn add(&mut self, key: &'static str, message: impl Into<String>) {
+        let header = columns::header_of(self.kind, key);
+        self.report.problem(self.row, header, message);
+        self.columns.push(key);
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.columns.contains(&key)
+    }
+
+    fn any(&self) -> bool {
+        !self.columns.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_lists_shorten_runs() {
+        assert_eq!(row_list(&[4]), "第4行");
+        assert_eq!(row_list(&[2, 3, 4, 7, 9, 10]), "第2–4行、第7行、第9–10行");
+        assert_eq!(row_list(&(2..5000).collect::<Vec<_>>()), "第2–4999行");
+        let scattered: Vec<usize> = (0..20).map(|i| i * 2).collect();
+        assert!(row_list(&scattered).ends_with("、等"));
+    }
+
+    #[test]
+    fn kinds_parse_from_keys_and_labels() {
+        assert_eq!(ImportKind::parse("projects").unwrap(), ImportKind::Projects);
+        assert_eq!(ImportKind::parse("project").unwrap(), ImportKind::Projects);
+        assert_eq!(ImportKind::parse("到位资金").unwrap(), ImportKind::Funding);
+        assert_eq!(ImportKind::parse("activity").unwrap(), ImportKind::Activities);
+        let error = ImportKind::parse("enterprises-x").unwrap_err().to_string();
+        assert!(error.contains("projects（项目）") && error.contains("activities（招商活动）"), "{error}");
+    }
+}

@@ -1,0 +1,259 @@
+//! Importing projects: upsert by 项目编号, with the stage rules of the forms.
+//!
+//! A row of a known code starts from the stored project: columns absent from the file
+//! keep their stored values, present but empty cells clear them.
+
+use super::columns::Columns;
+use super::table::SheetRow;
+use super::values::{parse_date, parse_investor_type, parse_wan, IndustryIndex, RegionIndex};
+use super::{Context, ImportKind, ImportReport, ImportScope, RowProblems};
+use crate::AppResult;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use zhaoshang_core::credit_code;
+use zhaoshang_core::money::Yuan;
+use zhaoshang_core::projects::{check_transition, validate_stage, Stage, StageDates, TransitionError};
+use zhaoshang_store::projects::ProjectData;
+
+const KIND: ImportKind = ImportKind::Projects;
+
+pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppResult<()> {
+    let cols = ctx.cols;
+    let mut codes: Vec<String> =
+        ctx.sheet.rows.iter().map(|row| cols.text(row, "code").to_string()).filter(|c| !c.is_empty()).collect();
+    codes.sort();
+    codes.dedup();
+    let existing: HashMap<String, ProjectData> = ctx
+        .store
+        .projects_by_codes(&codes)
+        .await?
+        .into_iter()
+        .map(|project| (project.data.code.clone(), project.data))
+        .collect();
+    let regions = RegionIndex::new(ctx.store.all_regions().await?);
+    let industries = if cols.has("industry") { Some(IndustryIndex::new(ctx.store.industries().await?)) } else { None };
+    let lookups = Lookups { existing: &existing, regions: &regions, industries: industries.as_ref(), scope: ctx.scope };
+
+    let mut first_row_of: HashMap<&str, usize> = HashMap::new();
+    let mut records = Vec::new();
+    let (mut created, mut updated, mut unchanged) = (0, 0, 0);
+    for row in &ctx.sheet.rows {
+        let mut problems = RowProblems::new(KIND, row.number, report);
+        let code = cols.text(row, "code");
+        if !code.is_empty() {
+            match first_row_of.get(code) {
+                Some(first) => problems.add("code", format!("项目编号与第{first}行重复")),
+                None => {
+                    first_row_of.insert(code, row.number);
+                }
+            }
+        }
+        let data = check_row(cols, row, &lookups, &mut problems);
+        if let (Some(data), false) = (data, problems.any()) {
+            match existing.get(&data.code) {
+                Some(before) if *before == data => unchanged += 1,
+                Some(_) => updated += 1,
+                None => created += 1,
+            }
+            records.push(data);
+        }
+    }
+    (report.created, report.updated, report.unchanged) = (created, updated, unchanged);
+    if ctx.may_write(report) {
+        let outcome = ctx.store.upsert_projects(&records, ctx.actor, ctx.note).await?;
+        (report.created, report.updated, report.unchanged) = (outcome.created, outcome.updated, outcome.unchanged);
+        report.applied = true;
+    }
+    Ok(())
+}
+
+struct Lookups<'a> {
+    existing: &'a HashMap<String, ProjectData>,
+    regions: &'a RegionIndex,
+    industries: Option<&'a IndustryIndex>,
+    scope: &'a ImportScope,
+}
+
+/// A date column: `None` when absent (or unreadable, then with a problem),
+/// `Some(None)` when empty.
+fn date_cell(cols: &Columns, row: &SheetRow, key: &'static str, p: &mut RowProblems) -> Option<Option<NaiveDate>> {
+    match cols.cell(row, key)? {
+        "" => Some(None),
+        text => match parse_date(text) {
+            Ok(date) => Some(Some(date)),
+            Err(message) => {
+                p.add(key, message);
+                None
+            }
+        },
+    }
+}
+
+/// Merges a row into the stored project (or a new one) and checks it; `None` when the
+/// row has no code.
+fn check_row(cols: &Columns, row: &SheetRow, lookups: &Lookups, p: &mut RowProblems) -> Option<ProjectData> {
+    let code = cols.text(row, "code");
+    if code.is_empty() {
+        p.add("code", "项目编号不能为空");
+    }
+    let before = lookups.existing.get(code);
+    let mut data = before.cloned().unwrap_or_default();
+    data.code = code.to_string();
+
+    match cols.cell(row, "name") {
+        Some("") => p.add("name", "项目名称不能为空"),
+        Some(name) => data.name = name.to_string(),
+        None => {}
+    }
+    match cols.cell(row, "region") {
+        Some("") => p.add("region", "所属地区不能为空"),
+        Some(text) => match lookups.regions.resolve(text) {
+            Ok(region) => data.region_code = region,
+            Err(message) => p.add("region", message),
+        },
+        None => {}
+    }
+    let texts: [(&str, &mut String); 11] = [
+        ("park", &mut data.park),
+        ("chain", &mut data.chain),
+        ("chain_node", &mut data.chain_node),
+        ("investor", &mut data.investor),
+        ("investor_origin", &mut data.investor_origin),
+        ("source", &mut data.source),
+        ("source_org", &mut data.source_org),
+        ("department", &mut data.department),
+        ("leader", &mut data.leader),
+        ("signing_activity", &mut data.signing_activity),
+        ("owner", &mut data.owner),
+    ];
+    for (key, field) in texts {
+        if let Some(text) = cols.cell(row, key) {
+            *field = text.to_string();
+        }
+    }
+    if let Some(text) = cols.cell(row, "description") {
+        data.description = text.to_string();
+    }
+    if let Some(text) = cols.cell(row, "dropped_reason") {
+        data.dropped_reason = text.to_string();
+    }
+    match cols.cell(row, "investor_credit_code") {
+        Some("") => data.investor_credit_code.clear(),
+        Some(text) => match credit_code::parse(text) {
+            Ok(code) => data.investor_credit_code = code.to_string(),
+            Err(error) => p.add("investor_credit_code", format!("统一社会信用代码“{text}”{error}")),
+        },
+        None => {}
+    }
+    match cols.cell(row, "investor_type") {
+        Some("") => data.investor_type.clear(),
+        Some(text) => match parse_investor_type(text) {
+            Ok(label) => data.investor_type = label.to_string(),
+            Err(message) => p.add("investor_type", message),
+        },
+        None => {}
+    }
+    match (cols.cell(row, "industry"), lookups.industries) {
+        (Some(""), _) => data.industry.clear(),
+        (Some(text), Some(industries)) => match industries.resolve(text) {
+            Ok(code) => data.industry = code,
+            Err(message) => p.add("industry", message),
+        },
+        _ => {}
+    }
+
+    let mut total = (data.total_investment != 0).then_some(Yuan(data.total_investment));
+    match cols.cell(row, "total_investment_wan") {
+        Some("") => total = None,
+        Some(text) => match parse_wan(text) {
+            Ok(amount) => total = Some(amount),
+            Err(message) => p.add("total_investment_wan", message),
+        },
+        None => {}
+    }
+    data.total_investment = total.map(|amount| amount.0).unwrap_or(0);
+    if let Some(date) = date_cell(cols, row, "signed_on", p) {
+        data.signed_on = date;
+    }
+    if let Some(date) = date_cell(cols, row, "started_on", p) {
+        data.started_on = date;
+    }
+    if let Some(date) = date_cell(cols, row, "producing_on", p) {
+        data.producing_on = date;
+    }
+
+    let explicit = match cols.cell(row, "stage") {
+        None | Some("") => Ok(None),
+        Some(text) => Stage::parse(text).map(Some),
+    };
+    let explicit = match explicit {
+        Ok(stage) => stage,
+        Err(error) => {
+            p.add("stage", format!("{error}，应为 线索、洽谈、签约、开工、投产 或 终止"));
+            return (!code.is_empty()).then_some(data);
+        }
+    };
+    let stored_stage = before.and_then(|b| Stage::parse(&b.stage).ok());
+    let stage = explicit.unwrap_or_else(|| infer_stage(stored_stage, &data));
+    let dates = StageDates { signed_on: data.signed_on, started_on: data.started_on, producing_on: data.producing_on };
+    if let Err(field_problems) = validate_stage(stage, &dates, total) {
+        for problem in field_problems {
+            if !p.has(problem.field) {
+                p.add(problem.field, problem.message);
+            }
+        }
+    }
+
+    let stage_reason = cols.text(row, "stage_reason");
+    if let Some(from) = stored_stage {
+        let reason = if stage == Stage::Dropped && stage_reason.is_empty() {
+            cols.text(row, "dropped_reason")
+        } else {
+            stage_reason
+        };
+        if let Err(error) = check_transition(from, stage, Some(reason)) {
+            let message = match error {
+                TransitionError::BackwardNeedsReason => {
+                    format!("项目阶段由“{}”退回“{}”，须在“阶段变更原因”列说明原因", from.label(), stage.label())
+                }
+                TransitionError::DropNeedsReason => "终止项目须在“终止原因”列说明原因".to_string(),
+                TransitionError::ReactivateNeedsReason => {
+                    format!("恢复已终止的项目（改为“{}”）须在“阶段变更原因”列说明原因", stage.label())
+                }
+            };
+            p.add("stage", message);
+        }
+    }
+    if stage == Stage::Dropped && data.dropped_reason.is_empty() && !stage_reason.is_empty() {
+        data.dropped_reason = stage_reason.to_string();
+    }
+    data.stage = stage.key().to_string();
+
+    let scope = lookups.scope;
+    if before.is_some_and(|before| !scope.allows(&before.region_code)) {
+        p.add("code", format!("项目编号“{code}”已被其他地区的项目使用，无权修改"));
+    } else if !data.region_code.is_empty() && !scope.allows(&data.region_code) && !p.has("region") {
+        p.add("region", format!("所属地区“{}”不在您的管辖范围（{}）内", data.region_code, scope.describe()));
+    }
+    (!code.is_empty()).then_some(data)
+}
+
+/// The stage of a row that does not name one: from the latest milestone date given,
+/// else the stored stage (a 终止 project stays 终止), else 线索.
+fn infer_stage(stored: Option<Stage>, data: &ProjectData) -> Stage {
+    let from_dates = if data.producing_on.is_some() {
+        Some(Stage::Producing)
+    } else if data.started_on.is_some() {
+        Some(Stage::Started)
+    } else if data.signed_on.is_some() {
+        Some(Stage::Signed)
+    } else {
+        None
+    };
+    match (stored, from_dates) {
+        (Some(Stage::Dropped), _) => Stage::Dropped,
+        (_, Some(stage)) => stage,
+        (Some(stage), None) => stage,
+        (None, None) => Stage::Lead,
+    }
+}

@@ -1,0 +1,238 @@
+//! Cell values as people type them in spreadsheets: dates in the usual Chinese
+//! forms, amounts in 万元, regions by code or name, industries, years.
+
+use chrono::{Datelike, NaiveDate};
+use std::collections::HashMap;
+use zhaoshang_core::money::Yuan;
+use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::reference::{Industry, Region};
+
+/// Parses a date: 2024-03-01, 2024/3/1, 2024.3.1, 2024年3月1日, 20240301, an Excel
+/// serial day number (45352), with or without a time after it.
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let text = text.trim();
+    let unknown = || format!("日期“{text}”无法识别，请写成 2024-03-01 的形式");
+    // "2024 年 3 月 1 日" has spaces inside; other forms may have a time after one.
+    let compact: String =
+        if text.contains('年') { text.chars().filter(|c| !c.is_whitespace()).collect() } else { text.to_string() };
+    let date_part = compact.split([' ', 'T']).next().unwrap_or("");
+    let numbers: Option<(&str, &str, &str)> = if let Some(rest) = date_part.strip_suffix('日') {
+        rest.split_once('年').and_then(|(y, rest)| rest.split_once('月').map(|(m, d)| (y, m, d)))
+    } else if let Some(sep) = ['-', '/', '.'].into_iter().find(|sep| date_part.contains(*sep)) {
+        let parts: Vec<&str> = date_part.split(sep).collect();
+        (parts.len() == 3).then(|| (parts[0], parts[1], parts[2]))
+    } else if date_part.len() == 8 && date_part.bytes().all(|b| b.is_ascii_digit()) {
+        Some((&date_part[..4], &date_part[4..6], &date_part[6..]))
+    } else {
+        None
+    };
+    if let Some((year, month, day)) = numbers {
+        let field = |s: &str, max_len: usize| {
+            let s = s.trim();
+            (!s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<u32>().ok())?
+        };
+        let (Some(year), Some(month), Some(day)) = (field(year, 4), field(month, 2), field(day, 2)) else {
+            return Err(unknown());
+        };
+        if year < 1000 {
+            return Err(unknown());
+        }
+        return NaiveDate::from_ymd_opt(year as i32, month, day).ok_or_else(|| format!("日期“{text}”不存在"));
+    }
+    // An Excel serial number (days since 1899-12-30), as a date cell formatted as a
+    // number shows: five digits cover 1927–2173.
+    if let Ok(serial) = text.parse::<f64>() {
+        if (10_000.0..100_000.0).contains(&serial) {
+            let epoch = NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid epoch");
+            return epoch.checked_add_days(chrono::Days::new(serial.trunc() as u64)).ok_or_else(unknown);
+        }
+    }
+    Err(unknown())
+}
+
+/// An amount in 万元 ("52000", "1.2345", "1,200.5", "5000万元"), exact to the yuan.
+pub fn parse_wan(text: &str) -> Result<Yuan, String> {
+    let text = text.trim();
+    let bare = text.strip_suffix("万元").unwrap_or(text);
+    Yuan::parse_wan(bare).map_err(|e| e.to_string())
+}
+
+/// A year between 1990 and 2100 ("2025", "2025年").
+pub(super) fn parse_year(text: &str) -> Result<i64, String> {
+    let text = text.trim();
+    let bare = text.strip_suffix('年').unwrap_or(text);
+    match bare.parse::<i64>() {
+        Ok(year) if (1990..=2100).contains(&year) => Ok(year),
+        Ok(_) => Err(format!("年度“{text}”应在 1990 至 2100 之间")),
+        Err(_) => Err(format!("年度“{text}”应为四位数字年份，如 2025")),
+    }
+}
+
+/// Administrative divisions by code and by name.
+pub(super) struct RegionIndex {
+    by_code: HashMap<String, Region>,
+    by_name: HashMap<String, Vec<String>>,
+}
+
+impl RegionIndex {
+    pub(super) fn new(regions: Vec<Region>) -> RegionIndex {
+        let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
+        for region in &regions {
+            by_name.entry(region.name.clone()).or_default().push(region.code.clone());
+        }
+        let by_code = regions.into_iter().map(|region| (region.code.clone(), region)).collect();
+        RegionIndex { by_code, by_name }
+    }
+
+    /// "甘肃省天水市麦积区" for 620503.
+    fn full_name(&self, code: &str) -> String {
+        let mut names = Vec::new();
+        let mut current = self.by_code.get(code);
+        while let Some(region) = current {
+            names.push(region.name.as_str());
+            current = region.parent_code.as_deref().and_then(|parent| self.by_code.get(parent));
+            if names.len() > 5 {
+                break;
+            }
+        }
+        names.reverse();
+        names.concat()
+    }
+
+    /// A division code from a code or a name; a name shared by several divisions asks for the code.
+    pub(super) fn resolve(&self, text: &str) -> Result<String, String> {
+        let text = text.trim();
+        if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+            let code = RegionCode::parse(text).map_err(|e| e.to_string())?;
+            return match self.by_code.contains_key(code.as_str()) {
+                true => Ok(code.to_string()),
+                false => Err(format!("地区代码“{text}”不存在")),
+            };
+        }
+        match self.by_name.get(text).map(Vec::as_slice) {
+            Some([code]) => Ok(code.clone()),
+            Some(codes) if !codes.is_empty() => {
+                let candidates: Vec<String> =
+                    codes.iter().take(10).map(|code| format!("{code}（{}）", self.full_name(code))).collect();
+                let more = if codes.len() > 10 { format!("等 {} 个", codes.len()) } else { String::new() };
+                Err(format!("地区名称“{text}”对应多个行政区划，请改填6位代码：{}{more}", candidates.join("、")))
+            }
+            _ => Err(format!("地区“{text}”不存在，请填写6位行政区划代码或完整名称（如 天水市、麦积区）")),
+        }
+    }
+}
+
+/// GB/T 4754 industries by code and name.
+pub(super) struct IndustryIndex {
+    by_code: HashMap<String, String>,
+    by_name: HashMap<String, String>,
+}
+
+impl IndustryIndex {
+    pub(super) fn new(industries: Vec<Industry>) -> IndustryIndex {
+        let by_name = industries.iter().map(|i| (i.name.clone(), i.code.clone())).collect();
+        let by_code = industries.into_iter().map(|i| (i.code.clone(), i.name)).collect();
+        IndustryIndex { by_code, by_name }
+    }
+
+    /// The industry code of "30", "C30", "3" (Excel drops a leading zero: "03") or a name.
+    pub(super) fn resolve(&self, text: &str) -> Result<String, String> {
+        let text = text.trim();
+        let upper = text.to_ascii_uppercase();
+        let mut candidates = vec![upper.clone()];
+        if upper.len() == 1 && upper.bytes().all(|b| b.is_ascii_digit()) {
+            candidates.push(format!("0{upper}"));
+        }
+        if upper.len() > 1 && upper.as_bytes()[0].is_ascii_alphabetic() {
+            candidates.push(upper[1..].to_string());
+        }
+        if let Some(code) = candidates.into_iter().find(|code| self.by_code.contains_key(code)) {
+            return Ok(code);
+        }
+        self.by_name
+            .get(text)
+            .cloned()
+            .ok_or_else(|| format!("行业代码“{text}”不在国民经济行业分类（GB/T 4754）中，请填写门类字母或两位大类代码"))
+    }
+}
+
+/// 民营/国有/外资/港澳台, also written out ("民营企业", "港澳台资").
+pub(super) fn parse_investor_type(text: &str) -> Result<&'static str, String> {
+    const TYPES: [&str; 4] = ["民营", "国有", "外资", "港澳台"];
+    let text = text.trim();
+    TYPES
+        .into_iter()
+        .find(|label| text.starts_with(label))
+        .or(match text.to_ascii_lowercase().as_str() {
+            "private" => Some("民营"),
+            "state" | "state_owned" => Some("国有"),
+            "foreign" => Some("外资"),
+            "hk_macao_taiwan" => Some("港澳台"),
+            _ => None,
+        })
+        .ok_or_else(|| format!("投资方类型“{text}”无法识别，应为 民营、国有、外资 或 港澳台"))
+}
+
+/// Dates as exported: YYYY-MM-DD, empty for none.
+pub(super) fn date_text(date: Option<NaiveDate>) -> String {
+    date.map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn dates_in_every_usual_form() {
+        for text in ["2024-03-01", "2024/3/1", "2024.3.1", "2024年3月1日", "20240301", "2024-03-01 00:00:00", "45352"]
+        {
+            assert_eq!(parse_date(text), Ok(day("2024-03-01")), "{text}");
+        }
+        assert!(parse_date("2024-02-30").unwrap_err().contains("不存在"));
+        assert!(parse_date("下周").unwrap_err().contains("无法识别"));
+        assert!(parse_date("3/1/2024").is_err());
+        assert!(parse_date("2024-3").is_err());
+    }
+
+    #[test]
+    fn money_years_and_investor_types() {
+        assert_eq!(parse_wan("52000"), Ok(Yuan(520_000_000)));
+        assert_eq!(parse_wan("5000万元"), Ok(Yuan(50_000_000)));
+        assert!(parse_wan("1.23456").unwrap_err().contains("四位小数"));
+        assert_eq!(parse_year("2025年"), Ok(2025));
+        assert!(parse_year("1989").is_err());
+        assert!(parse_year("二〇二五").is_err());
+        assert_eq!(parse_investor_type("民营企业"), Ok("民营"));
+        assert!(parse_investor_type("个体").is_err());
+    }
+
+    #[test]
+    fn regions_by_code_and_unique_name() {
+        let region = |code: &str, name: &str, parent: Option<&str>| Region {
+            code: code.into(),
+            name: name.into(),
+            level: 0,
+            parent_code: parent.map(str::to_string),
+        };
+        let index = RegionIndex::new(vec![
+            region("620000", "甘肃省", None),
+            region("620100", "兰州市", Some("620000")),
+            region("620102", "城关区", Some("620100")),
+            region("540000", "西藏自治区", None),
+            region("540100", "拉萨市", Some("540000")),
+            region("540102", "城关区", Some("540100")),
+        ]);
+        assert_eq!(index.resolve("兰州市"), Ok("620100".into()));
+        assert_eq!(index.resolve("620102"), Ok("620102".into()));
+        assert!(index.resolve("999999").unwrap_err().contains("不存在"));
+        let ambiguous = index.resolve("城关区").unwrap_err();
+        assert!(ambiguous.contains("540102（西藏自治区拉萨市城关区）"), "{ambiguous}");
+        assert!(ambiguous.contains("620102（甘肃省兰州市城关区）"), "{ambiguous}");
+        assert!(index.resolve("12345").unwrap_err().contains("6位"));
+    }
+}

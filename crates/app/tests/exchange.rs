@@ -1,0 +1,600 @@
+//! Excel/CSV import and export of projects, funding, targets and activities, on SQLite
+//! and on PostgreSQL, with all divisions of China loaded as on a real start.
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use zhaoshang_app::exchange::{
+    self, export_table, import_bytes, import_bytes_in_scope, problems_workbook, read_sheet, template_workbook,
+    write_table, ImportKind, ImportReport, ImportScope, TableFormat,
+};
+use zhaoshang_core::credit_code::with_check_char;
+use zhaoshang_core::metrics::Period;
+use zhaoshang_core::money::Yuan;
+use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::listing::ProjectFilter;
+use zhaoshang_store::{Actor, Store};
+use zhaoshang_testkit::{fresh_database_url, Backend};
+
+struct Fixture {
+    store: Store,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture(backend: Backend) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_url(backend, dir.path()).await;
+    let store = zhaoshang_app::open(&url, false).await.unwrap();
+    Fixture { store, _dir: dir }
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn sqlite() { let f = fixture(Backend::Sqlite).await; super::$name(&f.store).await }
+            #[tokio::test]
+            async fn postgres() { let f = fixture(Backend::Postgres).await; super::$name(&f.store).await }
+        })*
+    };
+}
+
+on_both_backends!(
+    projects_read_alike_from_utf8_bom_gbk_and_xlsx,
+    upsert_by_code_keeps_absent_columns_and_clears_empty_cells,
+    a_file_with_bad_rows_changes_nothing_and_lists_every_problem,
+    missing_columns_and_unknown_columns,
+    funding_is_appended_and_duplicates_are_reported_not_doubled,
+    targets_upsert_by_region_and_year,
+    activities_upsert_and_check_dates,
+    dry_run_checks_but_writes_nothing,
+    export_then_import_changes_nothing,
+    stage_changes_back_or_to_dropped_need_a_reason,
+    region_users_import_only_within_their_region,
+);
+
+fn actor() -> Actor {
+    Actor::system("测试")
+}
+
+fn day(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+fn credit_code() -> String {
+    with_check_char("91620503MA7123456").unwrap()
+}
+
+/// The same code with a wrong check character.
+fn bad_credit_code() -> String {
+    let good = credit_code();
+    let last = good.chars().last().unwrap();
+    format!("{}{}", &good[..17], if last == '0' { '1' } else { '0' })
+}
+
+async fn import(store: &Store, kind: ImportKind, name: &str, bytes: &[u8]) -> ImportReport {
+    import_bytes(store, kind, name, bytes, false, &actor()).await.unwrap()
+}
+
+fn counts(report: &ImportReport) -> (usize, usize, usize) {
+    (report.created, report.updated, report.unchanged)
+}
+
+fn problem_cells(report: &ImportReport) -> Vec<(usize, String)> {
+    report.problems.iter().map(|p| (p.row, p.column.clone())).collect()
+}
+
+async fn project_count(store: &Store) -> i64 {
+    store.project_totals(&ProjectFilter::default()).await.unwrap().count
+}
+
+const PROJECT_HEADER: &str = "项目编号,项目名称,所属地区,所属园区,产业链,产业链环节,投资方,投资方信用代码,投资方来源地,总投资（万元）,项目阶段,签约日期,开工日期,投产日期,项目来源,来源单位,责任单位,包抓领导,签约活动";
+
+fn projects_csv() -> String {
+    format!(
+        "{PROJECT_HEADER}\n\
+         TS-001,新型建材项目,620503,天水经济技术开发区,新材料,新型建材,某建材集团有限公司,{},上海市,52000,签约,2024-05-18,,,商会,甘肃省上海商会,麦积区商务局,张三,第三十届兰洽会\n\
+         TS-002,电子元器件项目,天水市,,电子信息,,某电子有限公司,,江苏省,12000.5,,2024/3/1,2024年6月1日,,招商顾问,,,,\n\
+         TS-003,文旅综合体项目,麦积区,,,,,,,,,,,,,,,,\n",
+        credit_code()
+    )
+}
+
+/// The same rows as `projects_csv`, as Excel stores them: numbers as numbers, dates as date cells.
+fn projects_xlsx() -> Vec<u8> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (col, header) in PROJECT_HEADER.split(',').enumerate() {
+        sheet.write_string(0, col as u16, header).unwrap();
+    }
+    let text_row = |sheet: &mut rust_xlsxwriter::Worksheet, row: u32, cells: &[(u16, &str)]| {
+        for (col, text) in cells {
+            sheet.write_string(row, *col, *text).unwrap();
+        }
+    };
+    let code = credit_code();
+    text_row(
+        sheet,
+        1,
+        &[
+            (0, "TS-001"),
+            (1, "新型建材项目"),
+            (3, "天水经济技术开发区"),
+            (4, "新材料"),
+            (5, "新型建材"),
+            (6, "某建材集团有限公司"),
+            (7, &code),
+            (8, "上海市"),
+            (10, "签约"),
+            (14, "商会"),
+            (15, "甘肃省上海商会"),
+            (16, "麦积区商务局"),
+            (17, "张三"),
+            (18, "第三十届兰洽会"),
+        ],
+    );
+    sheet.write_number(1, 2, 620503.0).unwrap();
+    sheet.write_number(1, 9, 52000.0).unwrap();
+    sheet.write_datetime_with_format(1, 11, ExcelDateTime::from_ymd(2024, 5, 18).unwrap(), &date).unwrap();
+    text_row(
+        sheet,
+        2,
+        &[
+            (0, "TS-002"),
+            (1, "电子元器件项目"),
+            (2, "天水市"),
+            (4, "电子信息"),
+            (6, "某电子有限公司"),
+            (8, "江苏省"),
+            (14, "招商顾问"),
+        ],
+    );
+    sheet.write_number(2, 9, 12000.5).unwrap();
+    sheet.write_datetime_with_format(2, 11, ExcelDateTime::from_ymd(2024, 3, 1).unwrap(), &date).unwrap();
+    sheet.write_datetime_with_format(2, 12, ExcelDateTime::from_ymd(2024, 6, 1).unwrap(), &date).unwrap();
+    text_row(sheet, 3, &[(0, "TS-003"), (1, "文旅综合体项目"), (2, "麦积区")]);
+    workbook.save_to_buffer().unwrap()
+}
+
+async fn projects_read_alike_from_utf8_bom_gbk_and_xlsx(store: &Store) {
+    let utf8 = projects_csv().into_bytes();
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(&utf8);
+    let text = projects_csv();
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    assert!(std::str::from_utf8(&gbk).is_err(), "the GBK file must not also be valid UTF-8");
+    let xlsx = projects_xlsx();
+
+    // Every encoding reads into the same cells.
+    let reference = read_sheet("p.csv", &utf8).unwrap();
+    assert_eq!(reference.rows.len(), 3);
+    assert_eq!(reference.rows[0].number, 2);
+    for (name, bytes) in [("p.csv", &bom), ("p.csv", &gbk.to_vec()), ("p.xlsx", &xlsx)] {
+        let sheet = read_sheet(name, bytes).unwrap();
+        assert_eq!(sheet.headers, reference.headers, "{name}");
+        // Dates compare as dates: Excel date cells read as YYYY-MM-DD, the CSV has other forms.
+        let normalized = |headers: &[String], cells: &[String]| -> Vec<String> {
+            headers
+                .iter()
+                .enumerate()
+                .map(|(i, header)| {
+                    let cell = cells.get(i).cloned().unwrap_or_default();
+                    match exchange::parse_date(&cell) {
+                        Ok(date) if header.contains("日期") => date.to_string(),
+                        _ => cell,
+                    }
+                })
+                .collect()
+        };
+        assert_eq!(sheet.rows.len(), reference.rows.len());
+        for (row, expected) in sheet.rows.iter().zip(&reference.rows) {
+            assert_eq!(row.number, expected.number);
+            assert_eq!(
+                normalized(&sheet.headers, &row.cells),
+                normalized(&reference.headers, &expected.cells),
+                "{name}"
+            );
+        }
+    }
+
+    let first = import(store, ImportKind::Projects, "projects.csv", &utf8).await;
+    assert!(first.is_ok(), "{:?}", first.problems);
+    assert!(first.applied && !first.dry_run);
+    assert_eq!((first.rows, first.created, first.updated, first.unchanged), (3, 3, 0, 0));
+    assert!(first.summary_zh().contains("导入项目：共 3 行，新增 3，更新 0，未变 0"), "{}", first.summary_zh());
+
+    // The same rows in the other encodings and in XLSX change nothing.
+    for (name, bytes) in
+        [("projects.csv", bom.clone()), ("projects.csv", gbk.to_vec()), ("projects.xlsx", xlsx.clone())]
+    {
+        let again = import(store, ImportKind::Projects, name, &bytes).await;
+        assert!(again.is_ok(), "{name}: {:?}", again.problems);
+        assert_eq!(counts(&again), (0, 0, 3), "{name}");
+    }
+
+    let one = store.project_by_code("TS-001").await.unwrap().unwrap().data;
+    assert_eq!(one.name, "新型建材项目");
+    assert_eq!(one.region_code, "620503");
+    assert_eq!(one.total_investment, 520_000_000);
+    assert_eq!(one.stage, "signed");
+    assert_eq!(one.signed_on, Some(day("2024-05-18")));
+    assert_eq!(one.investor_credit_code, credit_code());
+    assert_eq!(one.signing_activity, "第三十届兰洽会", "an activity that is not registered is kept as text");
+    let two = store.project_by_code("TS-002").await.unwrap().unwrap().data;
+    assert_eq!(two.region_code, "620500", "region by name 天水市");
+    assert_eq!(two.total_investment, 120_005_000);
+    assert_eq!(two.stage, "started", "stage inferred from the latest date");
+    assert_eq!((two.signed_on, two.started_on), (Some(day("2024-03-01")), Some(day("2024-06-01"))));
+    let three = store.project_by_code("TS-003").await.unwrap().unwrap().data;
+    assert_eq!((three.region_code.as_str(), three.stage.as_str()), ("620503", "lead"), "麦积区 and no dates: 线索");
+    // Imports are audited and put on the project's timeline.
+    let events = store.project_events(store.project_by_code("TS-001").await.unwrap().unwrap().id).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert!(events[0].note.contains("projects.csv"));
+}
+
+async fn upsert_by_code_keeps_absent_columns_and_clears_empty_cells(store: &Store) {
+    import(store, ImportKind::Projects, "p.csv", projects_csv().as_bytes()).await;
+    let update = "code,name,region,park,total_investment_wan\nTS-001,新型建材项目（一期）,620503,,60000\nTS-003,文旅综合体项目,麦积区,,\nTS-004,新项目,620502,,\n";
+    let report = import(store, ImportKind::Projects, "update.csv", update.as_bytes()).await;
+    assert!(report.is_ok(), "{:?}", report.problems);
+    assert_eq!(counts(&report), (1, 1, 1));
+    let one = store.project_by_code("TS-001").await.unwrap().unwrap().data;
+    assert_eq!(one.name, "新型建材项目（一期）");
+    assert_eq!(one.total_investment, 600_000_000);
+    assert_eq!(one.park, "", "a present but empty cell clears the value");
+    assert_eq!(one.investor, "某建材集团有限公司", "an absent column keeps the stored value");
+    assert_eq!(one.signed_on, Some(day("2024-05-18")));
+    assert_eq!(one.stage, "signed", "no stage column: the stored stage stays");
+    assert_eq!(store.project_by_code("TS-004").await.unwrap().unwrap().data.region_code, "620502");
+}
+
+async fn a_file_with_bad_rows_changes_nothing_and_lists_every_problem(store: &Store) {
+    let header = "项目编号,项目名称,所属地区,总投资(万元),项目阶段,签约日期,开工日期,投资方信用代码";
+    let rows = [
+        "TS-101,好项目,620503,100,签约,2024-01-01,,".to_string(),
+        "TS-102,地区不存在,火星市,,,,,".to_string(),
+        "TS-103,日期不对,620503,100,签约,2024-13-01,,".to_string(),
+        "TS-104,签约无总投资,620503,,签约,2024-01-01,,".to_string(),
+        format!("TS-105,信用代码错,620503,,,,,{}", bad_credit_code()),
+        "TS-101,编号重复,620503,,,,,".to_string(),
+        "TS-106,重名地区,城关区,,,,,".to_string(),
+        "TS-107,阶段不对,620503,,已签约,,,".to_string(),
+        "TS-108,开工早于签约,620503,100,开工,2024-05-01,2024-04-01,".to_string(),
+        "TS-109,金额太细,620503,1.23456,,,,".to_string(),
+    ];
+    let csv = format!("{header}\n{}\n", rows.join("\n"));
+    let report = import(store, ImportKind::Projects, "bad.csv", csv.as_bytes()).await;
+    assert!(!report.is_ok() && !report.applied);
+    let cells = problem_cells(&report);
+    let expected: Vec<(usize, String)> = [
+        (3, "所属地区"),
+        (4, "签约日期"),
+        (5, "总投资(万元)"),
+        (6, "投资方信用代码"),
+        (7, "项目编号"),
+        (8, "所属地区"),
+        (9, "项目阶段"),
+        (10, "开工日期"),
+        (11, "总投资(万元)"),
+    ]
+    .into_iter()
+    .map(|(row, column)| (row, column.to_string()))
+    .collect();
+    assert_eq!(cells, expected, "{:#?}", report.problems);
+    let message = |row: usize| report.problems.iter().find(|p| p.row == row).unwrap().message.clone();
+    assert!(message(3).contains("火星市"));
+    assert!(message(5).contains("签约后须填写总投资"));
+    assert!(message(6).contains("校验位"));
+    assert_eq!(message(7), "项目编号与第2行重复");
+    assert!(message(8).contains("620102") && message(8).contains("请改填6位代码"), "{}", message(8));
+    assert!(message(10).contains("开工日期不能早于签约日期"));
+    assert!(message(11).contains("四位小数"));
+    assert_eq!(report.bad_rows(), [3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    assert!(report.summary_zh().contains("未导入任何数据"), "{}", report.summary_zh());
+    assert_eq!(project_count(store).await, 0, "the good row 2 was not written either");
+
+    // The marked-up workbook: bad cells red, reasons in a last column 错误说明.
+    let workbook = problems_workbook(ImportKind::Projects, "bad.csv", csv.as_bytes(), &report).unwrap();
+    let marked = read_sheet("errors.xlsx", &workbook).unwrap();
+    assert_eq!(marked.headers.last().map(String::as_str), Some("错误说明"));
+    let errors_col = marked.headers.len() - 1;
+    let row_3 = marked.rows.iter().find(|row| row.number == 3).unwrap();
+    assert!(row_3.cell(errors_col).starts_with("所属地区："), "{:?}", row_3.cells);
+    let row_2 = marked.rows.iter().find(|row| row.number == 2).unwrap();
+    assert_eq!(row_2.cell(errors_col), "");
+    assert_eq!(row_2.cell(0), "TS-101");
+}
+
+async fn missing_columns_and_unknown_columns(store: &Store) {
+    let report = import(store, ImportKind::Projects, "m.csv", "项目编号,备注\nTS-1,x\n".as_bytes()).await;
+    assert_eq!(problem_cells(&report), [(1, "项目名称".to_string()), (1, "所属地区".to_string())]);
+    assert!(report.problems[0].message.contains("缺少必填列"));
+    assert!(report.warnings.iter().any(|w| w.contains("备注")), "{:?}", report.warnings);
+
+    let report = import(
+        store,
+        ImportKind::Projects,
+        "u.csv",
+        "项目编号,项目名称,所属地区,备注\nTS-1,名称,620503,随便\n".as_bytes(),
+    )
+    .await;
+    assert!(report.is_ok());
+    assert_eq!(report.created, 1);
+    assert_eq!(report.warnings, ["未识别的列“备注”，已忽略"]);
+
+    // A title above the header is skipped; row numbers stay those of the sheet.
+    let titled = "2024年签约项目表,,\n项目编号,项目名称,所属地区\nT-1,标题下的项目,火星市\n";
+    let report = import(store, ImportKind::Projects, "t.csv", titled.as_bytes()).await;
+    assert_eq!(problem_cells(&report), [(3, "所属地区".to_string())]);
+    assert!(report.warnings.iter().any(|w| w.contains("第2行")), "{:?}", report.warnings);
+    let marked = problems_workbook(ImportKind::Projects, "t.csv", titled.as_bytes(), &report).unwrap();
+    let marked = read_sheet("m.xlsx", &marked).unwrap();
+    assert_eq!(marked.header_row, 2);
+    assert!(marked.rows[0].cell(3).contains("火星市"), "{:?}", marked.rows);
+
+    let empty = import(store, ImportKind::Projects, "e.csv", b"").await;
+    assert_eq!(empty.problems.len(), 1);
+    assert_eq!(empty.problems[0].row, 1);
+
+    let unsupported = import_bytes(store, ImportKind::Projects, "p.xls", b"x", false, &actor()).await.unwrap_err();
+    assert_eq!(unsupported.to_string(), "不支持的文件类型，请使用 .csv 或 .xlsx");
+    assert!(ImportKind::parse("enterprise-list").unwrap_err().to_string().contains("projects"));
+    assert_eq!(ImportKind::parse("Funding").unwrap(), ImportKind::Funding);
+}
+
+async fn funding_is_appended_and_duplicates_are_reported_not_doubled(store: &Store) {
+    import(store, ImportKind::Projects, "p.csv", projects_csv().as_bytes()).await;
+    let funding = "项目编号,到位日期,到位金额（万元）,资金来源\n\
+                   TS-001,2024-06-30,3000,省外境内\n\
+                   TS-001,2024-07-31,1000.5,境外\n\
+                   TS-001,2024-06-30,3000,省外境内\n\
+                   TS-002,2024-08-01,200,省内\n\
+                   TS-002,2024-09-01,50,\n";
+    let first = import(store, ImportKind::Funding, "f.csv", funding.as_bytes()).await;
+    assert!(first.is_ok(), "{:?}", first.problems);
+    assert_eq!((first.rows, first.created, first.duplicates, first.duplicate_rows.clone()), (5, 4, 1, vec![4]));
+    assert!(first.summary_zh().contains("重复 1（第4行"), "{}", first.summary_zh());
+
+    let second = import(store, ImportKind::Funding, "f.csv", funding.as_bytes()).await;
+    assert!(second.is_ok());
+    assert_eq!((second.created, second.duplicates), (0, 5));
+
+    let year = Period::new(day("2024-01-01"), day("2024-12-31")).unwrap();
+    let figures = store.investment_figures("62", None, year).await.unwrap();
+    assert_eq!(figures.funds_in_place, Yuan::parse_wan("4250.5").unwrap(), "nothing was doubled");
+    assert_eq!(figures.funds_outside_province, Yuan::parse_wan("4050.5").unwrap(), "an empty source is 省外境内");
+
+    let bad = "code,date,amount_wan,funding_source\nNOPE,2024-01-01,1,\nTS-001,,1,\nTS-001,2024-01-01,0,\nTS-001,2024-01-01,5,天上\nTS-001,2024-02-01,7,境外\n";
+    let report = import(store, ImportKind::Funding, "bad.csv", bad.as_bytes()).await;
+    assert_eq!(
+        problem_cells(&report),
+        [
+            (2, "项目编号".to_string()),
+            (3, "到位日期".to_string()),
+            (4, "到位金额(万元)".to_string()),
+            (5, "资金来源".to_string())
+        ]
+    );
+    assert!(report.problems[0].message.contains("不存在"));
+    let after = store.investment_figures("62", None, year).await.unwrap();
+    assert_eq!(after.funds_in_place, figures.funds_in_place, "the good row 6 was not written");
+}
+
+async fn targets_upsert_by_region_and_year(store: &Store) {
+    let targets =
+        "所属地区,年度,到位资金目标(万元),签约投资目标(万元)\n天水市,2025,2800000,7000000\n620100,2025年,3500000,\n";
+    let first = import(store, ImportKind::Targets, "t.csv", targets.as_bytes()).await;
+    assert!(first.is_ok(), "{:?}", first.problems);
+    assert_eq!(counts(&first), (2, 0, 0));
+    assert_eq!(store.funds_target("620500", 2025).await.unwrap(), Some(Yuan::from_wan(2_800_000)));
+
+    let change = "region,year,funds_target_wan\n620500,2025,3000000\n兰州市,2025,3500000\n";
+    let second = import(store, ImportKind::Targets, "t2.csv", change.as_bytes()).await;
+    assert_eq!(counts(&second), (0, 1, 1));
+    let stored = store.targets(Some(2025)).await.unwrap();
+    let tianshui = stored.iter().find(|t| t.region_code == "620500").unwrap();
+    assert_eq!(tianshui.funds_target, Some(Yuan::from_wan(3_000_000).0));
+    assert_eq!(tianshui.signed_investment_target, Some(Yuan::from_wan(7_000_000).0), "absent column kept");
+
+    let bad = "所属地区,年度,到位资金目标(万元)\n620500,1980,1\n620500,2026,-5\n620500,2027,1\n天水市,2027,2\n";
+    let report = import(store, ImportKind::Targets, "bad.csv", bad.as_bytes()).await;
+    assert_eq!(
+        problem_cells(&report),
+        [(2, "年度".to_string()), (3, "到位资金目标(万元)".to_string()), (5, "年度".to_string())]
+    );
+    assert!(report.problems[2].message.contains("与第4行重复"));
+    assert_eq!(store.targets(None).await.unwrap().len(), 2);
+}
+
+async fn activities_upsert_and_check_dates(store: &Store) {
+    let activities = "活动名称,活动类型,开始日期,结束日期,地点,主办单位\n第三十届兰洽会,展会节会,2024-07-06,2024-07-10,兰州,甘肃省人民政府\n长三角推介会,推介会,2024/9/1,,上海,省商务厅\n";
+    let first = import(store, ImportKind::Activities, "a.csv", activities.as_bytes()).await;
+    assert!(first.is_ok(), "{:?}", first.problems);
+    assert_eq!(counts(&first), (2, 0, 0));
+    let fair = store.activity_by_name("第三十届兰洽会").await.unwrap().unwrap();
+    assert_eq!((fair.start_on, fair.end_on), (Some(day("2024-07-06")), Some(day("2024-07-10"))));
+    assert_eq!(fair.kind, "展会节会");
+
+    let change = "name,place\n长三角推介会,杭州\n第三十届兰洽会,兰州\n";
+    let second = import(store, ImportKind::Activities, "a2.csv", change.as_bytes()).await;
+    assert_eq!(counts(&second), (0, 1, 1));
+    let roadshow = store.activity_by_name("长三角推介会").await.unwrap().unwrap();
+    assert_eq!((roadshow.place.as_str(), roadshow.organiser.as_str()), ("杭州", "省商务厅"));
+
+    let bad = "活动名称,开始日期,结束日期\n倒着的活动,2024-05-02,2024-05-01\n,2024-01-01,\n同名,2024-01-01,\n同名,2024-01-02,\n";
+    let report = import(store, ImportKind::Activities, "bad.csv", bad.as_bytes()).await;
+    assert_eq!(
+        problem_cells(&report),
+        [(2, "结束日期".to_string()), (3, "活动名称".to_string()), (5, "活动名称".to_string())]
+    );
+    assert_eq!(store.activities().await.unwrap().len(), 2);
+}
+
+async fn dry_run_checks_but_writes_nothing(store: &Store) {
+    let report =
+        import_bytes(store, ImportKind::Projects, "p.csv", projects_csv().as_bytes(), true, &actor()).await.unwrap();
+    assert!(report.is_ok() && report.dry_run && !report.applied);
+    assert_eq!(counts(&report), (3, 0, 0));
+    assert!(report.summary_zh().contains("仅检查"), "{}", report.summary_zh());
+    assert_eq!(project_count(store).await, 0);
+
+    import(store, ImportKind::Projects, "p.csv", projects_csv().as_bytes()).await;
+    let funding = "项目编号,到位日期,到位金额(万元)\nTS-001,2024-06-30,3000\n";
+    let dry = import_bytes(store, ImportKind::Funding, "f.csv", funding.as_bytes(), true, &actor()).await.unwrap();
+    assert_eq!((dry.created, dry.duplicates, dry.applied), (1, 0, false));
+    let year = Period::new(day("2024-01-01"), day("2024-12-31")).unwrap();
+    assert_eq!(store.investment_figures("62", None, year).await.unwrap().funds_in_place, Yuan::ZERO);
+}
+
+async fn export_then_import_changes_nothing(store: &Store) {
+    import(store, ImportKind::Projects, "p.csv", projects_csv().as_bytes()).await;
+    let dropped = "项目编号,项目名称,所属地区,项目阶段,终止原因,投资方类型,行业代码,项目简介,总投资(万元)\nTS-009,已终止项目,620503,终止,企业撤资,民营企业,3,\"多行\n简介\",1.2345\n";
+    let report = import(store, ImportKind::Projects, "d.csv", dropped.as_bytes()).await;
+    assert!(report.is_ok(), "{:?}", report.problems);
+    let nine = store.project_by_code("TS-009").await.unwrap().unwrap().data;
+    assert_eq!((nine.investor_type.as_str(), nine.industry.as_str()), ("民营", "03"));
+    import(
+        store,
+        ImportKind::Funding,
+        "f.csv",
+        "code,date,amount_wan,funding_source\nTS-001,2024-06-30,3000.1234,境外\n".as_bytes(),
+    )
+    .await;
+    import(store, ImportKind::Targets, "t.csv", "region,year,funds_target_wan\n620500,2025,2800000\n".as_bytes()).await;
+    import(store, ImportKind::Activities, "a.csv", "name,start_on\n第三十届兰洽会,2024-07-06\n".as_bytes()).await;
+
+    let projects = export_table(store, ImportKind::Projects, &ProjectFilter::default()).await.unwrap();
+    assert_eq!(projects.headers[..3], ["项目编号", "项目名称", "所属地区"]);
+    assert_eq!(projects.headers[9], "总投资(万元)");
+    assert!(!projects.headers.iter().any(|h| h == "阶段变更原因"));
+    let one = &projects.rows[0];
+    assert_eq!(
+        (one[0].as_str(), one[2].as_str(), one[9].as_str(), one[10].as_str()),
+        ("TS-001", "620503", "52000.00", "签约")
+    );
+    assert_eq!(one[11], "2024-05-18");
+
+    for kind in ImportKind::ALL {
+        let table = export_table(store, kind, &ProjectFilter::default()).await.unwrap();
+        assert!(!table.rows.is_empty(), "{kind:?}");
+        for format in [TableFormat::Csv, TableFormat::Xlsx] {
+            let bytes = write_table(&table, format).unwrap();
+            if format == TableFormat::Csv {
+                assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "CSV starts with a BOM");
+                let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+                assert!(text.starts_with(&table.headers.join(",")), "{text}");
+            }
+            let name = format!("export.{}", format.extension());
+            let report = import(store, kind, &name, &bytes).await;
+            assert!(report.is_ok(), "{kind:?} {format:?}: {:?}", report.problems);
+            assert_eq!(report.rows, table.rows.len());
+            if kind == ImportKind::Funding {
+                assert_eq!((report.created, report.duplicates), (0, table.rows.len()), "{format:?}");
+            } else {
+                assert_eq!(counts(&report), (0, 0, table.rows.len()), "{kind:?} {format:?}");
+            }
+        }
+    }
+
+    // A region scope limits the projects exported.
+    let scoped = ProjectFilter { region_prefix: "620503".into(), ..Default::default() };
+    let table = export_table(store, ImportKind::Projects, &scoped).await.unwrap();
+    assert!(table.rows.iter().all(|row| row[2] == "620503"));
+    assert_eq!(table.rows.len(), 3);
+}
+
+async fn stage_changes_back_or_to_dropped_need_a_reason(store: &Store) {
+    import(store, ImportKind::Projects, "p.csv", projects_csv().as_bytes()).await;
+    // TS-002 is 开工; going back to 签约 (and clearing the date) needs a reason.
+    let back = "项目编号,项目名称,所属地区,项目阶段,开工日期\nTS-002,电子元器件项目,620500,签约,\n";
+    let refused = import(store, ImportKind::Projects, "b.csv", back.as_bytes()).await;
+    assert_eq!(problem_cells(&refused), [(2, "项目阶段".to_string())]);
+    assert!(refused.problems[0].message.contains("阶段变更原因"), "{}", refused.problems[0].message);
+    assert_eq!(store.project_by_code("TS-002").await.unwrap().unwrap().data.stage, "started");
+
+    let with_reason =
+        "项目编号,项目名称,所属地区,项目阶段,开工日期,阶段变更原因\nTS-002,电子元器件项目,620500,签约,,开工日期录入有误\n";
+    let accepted = import(store, ImportKind::Projects, "b.csv", with_reason.as_bytes()).await;
+    assert!(accepted.is_ok(), "{:?}", accepted.problems);
+    assert_eq!(accepted.updated, 1);
+    let two = store.project_by_code("TS-002").await.unwrap().unwrap();
+    assert_eq!((two.data.stage.as_str(), two.data.started_on), ("signed", None));
+    let events = store.project_events(two.id).await.unwrap();
+    let last = events.last().unwrap();
+    assert_eq!((last.from_stage.as_deref(), last.to_stage.as_deref()), (Some("started"), Some("signed")));
+
+    let drop_without = "项目编号,项目名称,所属地区,项目阶段\nTS-001,新型建材项目,620503,终止\n";
+    let refused = import(store, ImportKind::Projects, "d.csv", drop_without.as_bytes()).await;
+    assert_eq!(problem_cells(&refused), [(2, "项目阶段".to_string())]);
+    assert!(refused.problems[0].message.contains("终止原因"));
+    let drop_with = "项目编号,项目名称,所属地区,项目阶段,终止原因\nTS-001,新型建材项目,620503,终止,企业撤资\n";
+    let accepted = import(store, ImportKind::Projects, "d.csv", drop_with.as_bytes()).await;
+    assert!(accepted.is_ok(), "{:?}", accepted.problems);
+    let one = store.project_by_code("TS-001").await.unwrap().unwrap().data;
+    assert_eq!((one.stage.as_str(), one.dropped_reason.as_str()), ("dropped", "企业撤资"));
+
+    // Back from 终止 needs a reason too; adding a later date moves forward without one.
+    let revive = "项目编号,项目名称,所属地区,项目阶段\nTS-001,新型建材项目,620503,签约\n";
+    assert!(!import(store, ImportKind::Projects, "r.csv", revive.as_bytes()).await.is_ok());
+    let forward = "项目编号,项目名称,所属地区,开工日期\nTS-003,文旅综合体项目,620503,2024-08-01\n";
+    let report = import(store, ImportKind::Projects, "f.csv", forward.as_bytes()).await;
+    assert_eq!(report.problems.len(), 2, "{:?}", report.problems);
+    let forward = "项目编号,项目名称,所属地区,签约日期,开工日期,总投资(万元)\nTS-003,文旅综合体项目,620503,2024-07-01,2024-08-01,800\n";
+    let report = import(store, ImportKind::Projects, "f.csv", forward.as_bytes()).await;
+    assert!(report.is_ok(), "{:?}", report.problems);
+    assert_eq!(store.project_by_code("TS-003").await.unwrap().unwrap().data.stage, "started");
+}
+
+async fn region_users_import_only_within_their_region(store: &Store) {
+    let tianshui = ImportScope::Within(RegionCode::parse("620500").unwrap());
+    let csv = "项目编号,项目名称,所属地区\nR-1,麦积项目,麦积区\nR-2,兰州项目,620100\n";
+    let report =
+        import_bytes_in_scope(store, ImportKind::Projects, "r.csv", csv.as_bytes(), false, &actor(), &tianshui)
+            .await
+            .unwrap();
+    assert_eq!(problem_cells(&report), [(3, "所属地区".to_string())]);
+    assert!(report.problems[0].message.contains("管辖范围"));
+
+    import(store, ImportKind::Projects, "l.csv", "项目编号,项目名称,所属地区\nL-1,兰州项目,620100\n".as_bytes()).await;
+    let takeover = "项目编号,项目名称,所属地区\nL-1,改到天水,620500\n";
+    let report =
+        import_bytes_in_scope(store, ImportKind::Projects, "r.csv", takeover.as_bytes(), false, &actor(), &tianshui)
+            .await
+            .unwrap();
+    assert_eq!(problem_cells(&report), [(2, "项目编号".to_string())]);
+
+    let targets = "所属地区,年度,到位资金目标(万元)\n620500,2025,1\n620503,2025,1\n";
+    let report =
+        import_bytes_in_scope(store, ImportKind::Targets, "t.csv", targets.as_bytes(), true, &actor(), &tianshui)
+            .await
+            .unwrap();
+    assert_eq!(problem_cells(&report), [(2, "所属地区".to_string())], "a region's own target is set from above");
+
+    let nothing = ImportScope::Nothing;
+    assert!(import_bytes_in_scope(store, ImportKind::Projects, "r.csv", csv.as_bytes(), true, &actor(), &nothing)
+        .await
+        .is_err());
+}
+
+#[test]
+fn templates_have_bold_headers_and_an_example_row_that_imports() {
+    for kind in ImportKind::ALL {
+        let bytes = template_workbook(kind);
+        let sheet = read_sheet("template.xlsx", &bytes).unwrap();
+        let expected: Vec<&str> = exchange::columns(kind).iter().map(|c| c.header).collect();
+        assert_eq!(sheet.headers, expected, "{kind:?}");
+        assert_eq!(sheet.rows.len(), 1, "{kind:?}: one example row");
+    }
+}
+
+#[tokio::test]
+async fn template_examples_import_cleanly() {
+    let f = fixture(Backend::Sqlite).await;
+    for kind in [ImportKind::Projects, ImportKind::Funding, ImportKind::Targets, ImportKind::Activities] {
+        let report = import(&f.store, kind, "template.xlsx", &template_workbook(kind)).await;
+        assert!(report.is_ok(), "{kind:?}: {:?}", report.problems);
+    }
+}

@@ -1,0 +1,148 @@
+//! `zhaoshang import KIND FILE [--dry-run]` and `zhaoshang export KIND FILE` as users call them.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn zhaoshang(database_url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zhaoshang"))
+        .args(args)
+        .env("ZHAOSHANG_DATABASE_URL", database_url)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).to_string()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).to_string()
+}
+
+fn path(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+const GOOD: &str = "项目编号,项目名称,所属地区,总投资(万元),项目阶段,签约日期\n\
+                    CLI-1,新型建材项目,620503,52000,签约,2024-05-18\n\
+                    CLI-2,文旅项目,天水市,,,\n";
+
+#[test]
+fn import_export_and_dry_run_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("z.db").display());
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, GOOD).unwrap();
+
+    let imported = zhaoshang(&url, &["import", "projects", path(&good)]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    assert!(stdout(&imported).contains("导入项目：共 2 行，新增 2，更新 0，未变 0"), "{}", stdout(&imported));
+
+    let again = zhaoshang(&url, &["import", "projects", path(&good)]);
+    assert!(again.status.success());
+    assert!(stdout(&again).contains("未变 2"), "{}", stdout(&again));
+
+    // A bad file: every problem on stderr as 第N行 列：原因, non-zero exit, nothing changed.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "项目编号,项目名称,所属地区,总投资(万元),项目阶段,签约日期\n\
+         CLI-3,好的一行,620503,,,\n\
+         CLI-4,地区不存在,火星市,,,\n\
+         CLI-5,签约无日期,620503,100,签约,\n\
+         CLI-1,改名,620503,52000,签约,2024-05-18\n",
+    )
+    .unwrap();
+    let refused = zhaoshang(&url, &["import", "projects", path(&bad)]);
+    assert!(!refused.status.success());
+    let errors = stderr(&refused);
+    assert!(errors.contains("第3行 所属地区："), "{errors}");
+    assert!(errors.contains("第4行 签约日期：签约阶段须填写签约日期"), "{errors}");
+    assert!(errors.contains("未导入任何数据"), "{errors}");
+    assert!(!errors.contains("第2行"), "{errors}");
+
+    // --dry-run only checks.
+    let new = dir.path().join("new.csv");
+    std::fs::write(&new, "code,name,region\nCLI-9,试运行项目,620503\n").unwrap();
+    let dry = zhaoshang(&url, &["import", "projects", path(&new), "--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(stdout(&dry).contains("可新增 1") && stdout(&dry).contains("仅检查"), "{}", stdout(&dry));
+    let dry_bad = zhaoshang(&url, &["import", "--dry-run", "projects", path(&bad)]);
+    assert!(!dry_bad.status.success());
+    assert!(stderr(&dry_bad).contains("第3行"));
+
+    // Export: CSV with BOM and the import's headers, XLSX; both import back unchanged.
+    let csv = dir.path().join("projects.csv");
+    let exported = zhaoshang(&url, &["export", "projects", path(&csv)]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    assert!(stdout(&exported).contains("已导出项目 2 行"), "{}", stdout(&exported));
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(text.starts_with("项目编号,项目名称,所属地区,所属园区"), "{text}");
+    assert!(text.contains("CLI-1,新型建材项目,620503") && text.contains("52000.00") && text.contains("签约"), "{text}");
+    assert!(!text.contains("CLI-3") && !text.contains("CLI-9"), "the bad file and the dry run wrote nothing");
+
+    let xlsx = dir.path().join("projects.xlsx");
+    let exported = zhaoshang(&url, &["export", "projects", path(&xlsx)]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    let sheet = zhaoshang_app::exchange::read_sheet("projects.xlsx", &std::fs::read(&xlsx).unwrap()).unwrap();
+    assert_eq!(sheet.rows.len(), 2);
+    assert_eq!(sheet.headers[0], "项目编号");
+    for file in [&csv, &xlsx] {
+        let back = zhaoshang(&url, &["import", "projects", path(file)]);
+        assert!(back.status.success(), "{}", stderr(&back));
+        assert!(stdout(&back).contains("新增 0，更新 0，未变 2"), "{}", stdout(&back));
+    }
+
+    // Funding: a second import of the same file reports duplicates and adds nothing.
+    let funding = dir.path().join("funding.csv");
+    std::fs::write(
+        &funding,
+        "项目编号,到位日期,到位金额(万元),资金来源\nCLI-1,2024-06-30,3000,省外境内\nCLI-1,2024-07-31,500,境外\n",
+    )
+    .unwrap();
+    let first = zhaoshang(&url, &["import", "funding", path(&funding)]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stdout(&first).contains("新增 2"), "{}", stdout(&first));
+    let second = zhaoshang(&url, &["import", "funding", path(&funding)]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(stdout(&second).contains("新增 0") && stdout(&second).contains("重复 2"), "{}", stdout(&second));
+    let funding_out = dir.path().join("funding-out.csv");
+    let exported = zhaoshang(&url, &["export", "funding", path(&funding_out)]);
+    assert!(stdout(&exported).contains("已导出到位资金 2 行"), "{}", stdout(&exported));
+
+    let targets = dir.path().join("targets.xlsx");
+    assert!(zhaoshang(&url, &["export", "targets", path(&targets)]).status.success());
+    assert!(zhaoshang(&url, &["export", "activities", path(&dir.path().join("a.csv"))]).status.success());
+}
+
+#[test]
+fn unknown_kinds_and_file_types_are_refused_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("z.db").display());
+    let file = dir.path().join("x.csv");
+    std::fs::write(&file, GOOD).unwrap();
+
+    let unknown = zhaoshang(&url, &["import", "widgets", path(&file)]);
+    assert!(!unknown.status.success());
+    let message = stderr(&unknown);
+    assert!(message.contains("未知的数据类型“widgets”") && message.contains("projects") && message.contains("funding"));
+
+    let unknown_export = zhaoshang(&url, &["export", "widgets", path(&dir.path().join("y.csv"))]);
+    assert!(!unknown_export.status.success());
+    assert!(stderr(&unknown_export).contains("未知的数据类型"));
+
+    let text = dir.path().join("x.txt");
+    std::fs::write(&text, GOOD).unwrap();
+    let wrong_type = zhaoshang(&url, &["import", "projects", path(&text)]);
+    assert!(!wrong_type.status.success());
+    assert!(stderr(&wrong_type).contains("不支持的文件类型，请使用 .csv 或 .xlsx"));
+    let wrong_export = zhaoshang(&url, &["export", "projects", path(&dir.path().join("out.pdf"))]);
+    assert!(!wrong_export.status.success());
+    assert!(stderr(&wrong_export).contains("不支持的文件类型"));
+
+    let missing = zhaoshang(&url, &["import", "projects", path(&dir.path().join("missing.csv"))]);
+    assert!(!missing.status.success());
+    assert!(stderr(&missing).contains("无法读取文件"));
+}

@@ -1,0 +1,77 @@
+//! Bulk look-ups for imports and exports: many codes in a few queries instead of a
+//! query per row, and whole lists for export.
+
+use crate::projects::{prefix_range, Funding, Project, PROJECT_DATA_COLUMNS};
+use crate::reference::Region;
+use crate::{Result, Store};
+
+/// Codes per `IN (…)` list: well below SQLite's and PostgreSQL's parameter limits.
+const CHUNK: usize = 500;
+
+fn placeholders(count: usize) -> String {
+    (1..=count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+const FUNDING_COLUMNS: &str = "f.id, f.project_id, p.code AS project_code, p.name AS project_name, f.region_code, \
+     f.funded_on, f.amount, f.source";
+
+impl Store {
+    /// Every administrative division, by code (for resolving names in imports).
+    pub async fn all_regions(&self) -> Result<Vec<Region>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as("SELECT code, name, level, parent_code FROM regions ORDER BY code")
+            .fetch_all(pool)
+            .await?))
+    }
+
+    /// The stored projects among `codes` (unknown codes are simply absent).
+    pub async fn projects_by_codes(&self, codes: &[String]) -> Result<Vec<Project>> {
+        let mut projects = Vec::new();
+        for chunk in codes.chunks(CHUNK) {
+            let sql = format!(
+                "SELECT id, {}, created_at, updated_at FROM projects WHERE code IN ({}) ORDER BY code",
+                PROJECT_DATA_COLUMNS.join(", "),
+                placeholders(chunk.len())
+            );
+            let found: Vec<Project> = on_pool!(self, |pool| {
+                let mut query = sqlx::query_as(&sql);
+                for code in chunk {
+                    query = query.bind(code);
+                }
+                query.fetch_all(pool).await?
+            });
+            projects.extend(found);
+        }
+        Ok(projects)
+    }
+
+    /// The funding records of the projects with these codes.
+    pub async fn funding_of_codes(&self, codes: &[String]) -> Result<Vec<Funding>> {
+        let mut records = Vec::new();
+        for chunk in codes.chunks(CHUNK) {
+            let sql = format!(
+                "SELECT {FUNDING_COLUMNS} FROM project_funding f JOIN projects p ON p.id = f.project_id \
+                 WHERE p.code IN ({}) ORDER BY p.code, f.funded_on, f.id",
+                placeholders(chunk.len())
+            );
+            let found: Vec<Funding> = on_pool!(self, |pool| {
+                let mut query = sqlx::query_as(&sql);
+                for code in chunk {
+                    query = query.bind(code);
+                }
+                query.fetch_all(pool).await?
+            });
+            records.extend(found);
+        }
+        Ok(records)
+    }
+
+    /// Every funding record of a region scope (`""` for all), by project code and date.
+    pub async fn all_funding(&self, region_prefix: &str) -> Result<Vec<Funding>> {
+        let (lo, hi) = prefix_range(region_prefix);
+        let sql = format!(
+            "SELECT {FUNDING_COLUMNS} FROM project_funding f JOIN projects p ON p.id = f.project_id \
+             WHERE f.region_code >= $1 AND f.region_code < $2 ORDER BY p.code, f.funded_on, f.id"
+        );
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(&lo).bind(&hi).fetch_all(pool).await?))
+    }
+}
