@@ -6,6 +6,8 @@ pub mod demo;
 pub mod demo_pipeline;
 pub mod exchange;
 pub mod reference_data;
+pub mod reports;
+pub mod stats;
 
 use zhaoshang_store::{Store, StoreError};
 

@@ -28,7 +28,12 @@ pub async fn known_region(store: &Store, code: &str) -> AppResult<RegionCode> {
 }
 
 /// The SPEC report of one scope: `region` with all its sub-regions, optionally one chain.
-pub async fn investment_report(store: &Store, region: &RegionCode, period: Period, chain: Option<&str>) -> AppResult<InvestmentReport> {
+pub async fn investment_report(
+    store: &Store,
+    region: &RegionCode,
+    period: Period,
+    chain: Option<&str>,
+) -> AppResult<InvestmentReport> {
     let prefix = region.scope_prefix();
     let current = store.investment_figures(prefix, chain, period).await?;
     let previous = store.investment_figures(prefix, chain, period.same_period_last_year()).await?;

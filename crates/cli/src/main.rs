@@ -11,6 +11,8 @@ use zhaoshang_core::access::Role;
 use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::Actor;
 
+mod stats;
+
 #[derive(Parser)]
 #[command(name = "zhaoshang", version, about = "招商云平台 Zhaoshang — investment promotion platform")]
 struct Cli {
@@ -30,6 +32,9 @@ enum Command {
     /// Manage user accounts
     #[command(subcommand)]
     User(UserCommand),
+    /// Investment statistics as SPEC.md defines them
+    #[command(subcommand)]
+    Stats(stats::StatsCommand),
     /// Write a backup of the whole database (JSON) to FILE
     Backup { file: PathBuf },
     /// Replace the database's content with a backup FILE
@@ -172,6 +177,10 @@ async fn run(cli: Cli) -> Result<()> {
                     println!("已启用 {name}");
                 }
             }
+        }
+        Command::Stats(command) => {
+            let store = zhaoshang_app::open(&cli.database_url, false).await?;
+            stats::run(&store, command).await?;
         }
         Command::Backup { file } => {
             let store = zhaoshang_app::open(&cli.database_url, false).await?;

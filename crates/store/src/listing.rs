@@ -210,3 +210,32 @@ impl Store {
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).fetch_one(pool).await?))
     }
 }
+
+impl Store {
+    /// Projects in a scope whose investor credit code also appears on a project of
+    /// another city, with those counterparts: candidates for "claimed twice".
+    pub async fn shared_investor_projects(&self, prefix: &str) -> Result<Vec<(Project, Vec<Project>)>> {
+        let (lo, hi) = prefix_range(prefix);
+        let columns = format!("id, {}, created_at, updated_at", PROJECT_DATA_COLUMNS.join(", "));
+        let sql = format!(
+            "SELECT {columns} FROM projects p WHERE region_code >= $1 AND region_code < $2 AND investor_credit_code <> '' \
+             AND EXISTS (SELECT 1 FROM projects q WHERE q.investor_credit_code = p.investor_credit_code \
+                         AND substr(q.region_code, 1, 4) <> substr(p.region_code, 1, 4)) ORDER BY code"
+        );
+        let counterpart_sql = format!(
+            "SELECT {columns} FROM projects WHERE investor_credit_code = $1 AND substr(region_code, 1, 4) <> substr($2, 1, 4) ORDER BY code"
+        );
+        let candidates: Vec<Project> =
+            on_pool!(self, |pool| sqlx::query_as(&sql).bind(&lo).bind(&hi).fetch_all(pool).await?);
+        let mut result = Vec::with_capacity(candidates.len());
+        for project in candidates {
+            let others: Vec<Project> = on_pool!(self, |pool| sqlx::query_as(&counterpart_sql)
+                .bind(&project.data.investor_credit_code)
+                .bind(&project.data.region_code)
+                .fetch_all(pool)
+                .await?);
+            result.push((project, others));
+        }
+        Ok(result)
+    }
+}

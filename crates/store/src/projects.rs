@@ -388,6 +388,21 @@ impl Store {
         }))
     }
 
+    pub async fn funding_count(&self, prefix: &str, from: NaiveDate, to: NaiveDate) -> Result<i64> {
+        let (lo, hi) = prefix_range(prefix);
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_scalar(
+            "SELECT COUNT(*) FROM project_funding WHERE region_code >= $1 AND region_code < $2 AND funded_on >= $3 AND funded_on <= $4"
+        )
+        .bind(lo)
+        .bind(hi)
+        .bind(from)
+        .bind(to)
+        .fetch_one(pool)
+        .await?
+        }))
+    }
+
     pub async fn upsert_targets(&self, targets: &[Target], actor: &Actor) -> Result<UpsertOutcome> {
         let mut outcome = UpsertOutcome::default();
         on_pool!(self, |pool| {

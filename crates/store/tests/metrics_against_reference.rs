@@ -47,7 +47,7 @@ fn random_project(rng: &mut StdRng, index: usize) -> ProjectData {
 }
 
 fn rng_bool(index: usize, milestone: Stage) -> bool {
-    (index + milestone.key().len()) % 2 == 0
+    (index + milestone.key().len()).is_multiple_of(2)
 }
 
 fn fact(id: i64, p: &ProjectData) -> ProjectFact {

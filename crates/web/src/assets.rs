@@ -15,6 +15,16 @@ const ASSETS: &[Asset] = &[
     Asset { name: "app.css", content_type: "text/css; charset=utf-8", bytes: include_bytes!("../assets/app.css") },
     Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", bytes: include_bytes!("../assets/app.js") },
     Asset {
+        name: "import.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/import.js"),
+    },
+    Asset {
+        name: "dashboard.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/dashboard.js"),
+    },
+    Asset {
         name: "echarts.min.js",
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../../../frontend/node_modules/echarts/dist/echarts.min.js"),

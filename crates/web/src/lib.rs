@@ -8,6 +8,7 @@ pub mod error;
 pub mod pages;
 pub mod templates;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use std::future::Future;
@@ -20,6 +21,7 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     pub throttle: Arc<auth::SignInThrottle>,
+    pub error_files: Arc<pages::import::ErrorFiles>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -32,9 +34,12 @@ pub struct Config {
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
-        AppState { store, config: Arc::new(config), throttle: Arc::default() }
+        AppState { store, config: Arc::new(config), throttle: Arc::default(), error_files: Arc::default() }
     }
 }
+
+/// Imports of a province's yearly projects run to tens of megabytes.
+const MAX_UPLOAD_BYTES: usize = 256 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -45,6 +50,23 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/users/new", get(pages::users::new_form))
         .route("/admin/users/{id}", get(pages::users::edit_form).post(pages::users::update))
         .route("/admin/audit", get(pages::audit::list))
+        .route("/dashboard", get(pages::dashboard::dashboard))
+        .route("/reports/monthly", get(pages::dashboard::monthly_report))
+        .route("/projects", get(pages::projects::list).post(pages::projects::save))
+        .route("/projects/new", get(pages::projects::new_form))
+        .route("/projects/duplicates", get(pages::projects::duplicates))
+        .route("/projects/{id}", get(pages::projects::detail))
+        .route("/projects/{id}/edit", get(pages::projects::edit_form))
+        .route("/projects/{id}/funding", post(pages::projects::add_funding))
+        .route("/projects/{id}/problems", post(pages::projects::add_problem))
+        .route("/projects/{id}/services", post(pages::projects::add_service))
+        .route("/funding", get(pages::projects::funding_list))
+        .route(
+            "/import",
+            get(pages::import::form).post(pages::import::upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route("/import/errors/{id}", get(pages::import::error_file))
+        .route("/import/template/{kind}", get(pages::import::template))
         .route("/reference/regions", get(pages::reference::regions))
         .route("/reference/parks", get(pages::reference::parks).post(pages::reference::save_park))
         .route("/reference/departments", get(pages::reference::departments).post(pages::reference::save_department))

@@ -23,6 +23,13 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("departments.html", include_str!("../templates/departments.html")),
     ("industries.html", include_str!("../templates/industries.html")),
     ("audit.html", include_str!("../templates/audit.html")),
+    ("dashboard.html", include_str!("../templates/dashboard.html")),
+    ("projects.html", include_str!("../templates/projects.html")),
+    ("project.html", include_str!("../templates/project.html")),
+    ("project_form.html", include_str!("../templates/project_form.html")),
+    ("funding.html", include_str!("../templates/funding.html")),
+    ("import.html", include_str!("../templates/import.html")),
+    ("duplicates.html", include_str!("../templates/duplicates.html")),
 ];
 
 fn environment() -> &'static Environment<'static> {
@@ -49,6 +56,20 @@ struct NavItem {
 fn navigation(role: Role, active: &str) -> Vec<NavItem> {
     let items: &[(&str, &str, &str, bool)] = &[
         ("/", "工作台", "概览", true),
+        (
+            "/dashboard",
+            "招商引资驾驶舱",
+            "概览",
+            matches!(role, Role::Admin | Role::Region | Role::Leader | Role::Chain),
+        ),
+        ("/projects", "项目库", "项目管理", matches!(role, Role::Admin | Role::Region | Role::Leader | Role::Chain)),
+        (
+            "/projects/duplicates",
+            "疑似重复项目",
+            "项目管理",
+            matches!(role, Role::Admin | Role::Region | Role::Leader | Role::Chain),
+        ),
+        ("/import", "批量导入", "项目管理", matches!(role, Role::Admin | Role::Region)),
         ("/admin/users", "用户管理", "系统管理", role == Role::Admin),
         ("/reference/regions", "行政区划", "基础数据", true),
         ("/reference/parks", "园区", "基础数据", true),

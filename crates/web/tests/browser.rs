@@ -88,3 +88,58 @@ async fn admin_walks_the_shell_creates_a_user_and_signs_out() {
     browser.close().await;
     let _ = server.stop.send(());
 }
+
+async fn sign_in(client: &Client, base: &str, username: &str) {
+    client.goto(&format!("{base}/login")).await.unwrap();
+    client.find(Locator::Css("#username")).await.unwrap().send_keys(username).await.unwrap();
+    client.find(Locator::Css("#password")).await.unwrap().send_keys(zhaoshang_app::demo::DEMO_PASSWORD).await.unwrap();
+    client.find(Locator::Css("#login-submit")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#current-user")).await.unwrap();
+}
+
+async fn card(client: &Client, key: &str) -> (String, String) {
+    let card = client.find(Locator::Css(&format!("#cards [data-figure='{key}']"))).await.unwrap();
+    let value = card.find(Locator::Css(".figure")).await.unwrap().text().await.unwrap();
+    let delta = card.find(Locator::Css(".stat-delta")).await.unwrap().text().await.unwrap();
+    (value, delta)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dashboard_shows_the_seed_figures_and_drills_down_to_lists_that_sum_to_them() {
+    let server = demo_server().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    sign_in(client, &server.base, "admin").await;
+
+    client.goto(&format!("{}/dashboard?region=620500&from=2023-01-01&to=2023-10-31", server.base)).await.unwrap();
+    assert_eq!(card(client, "signed_count").await.0, "202");
+    assert_eq!(card(client, "signed_investment").await.0, "684.29");
+    assert_eq!(card(client, "funds_in_place").await.0, "271.16");
+    assert_eq!(card(client, "arrival_rate").await.0, "39.63%");
+    assert_eq!(card(client, "start_rate").await.0, "100.00%");
+    // The chart library ran and drew the trend.
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#trend-chart canvas")).await.unwrap();
+
+    client.find(Locator::Css("#cards [data-figure='signed_investment']")).await.unwrap().click().await.unwrap();
+    let total = text_of(client, "#total-yi").await;
+    assert_eq!(total, "684.29", "the drill-down list sums to the figure");
+    assert_eq!(text_of(client, "#total-count").await, "202");
+
+    client.goto(&format!("{}/dashboard?region=620200&from=2023-01-01&to=2023-10-31", server.base)).await.unwrap();
+    assert_eq!(card(client, "implementing_count").await.0, "67");
+    assert_eq!(card(client, "over_100m_count").await.0, "31");
+    let (funds, funds_yoy) = card(client, "funds_in_place").await;
+    assert_eq!(funds, "160.40");
+    assert!(funds_yoy.contains("+327.2%"), "{funds_yoy}");
+    assert!(card(client, "signed_investment").await.1.contains("+88.2%"));
+    client.find(Locator::Css("#cards [data-figure='funds_in_place']")).await.unwrap().click().await.unwrap();
+    assert_eq!(text_of(client, "#total-yi").await, "160.40");
+
+    client.goto(&format!("{}/dashboard?region=620000&from=2023-01-01&to=2023-10-31", server.base)).await.unwrap();
+    let ranking = text_of(client, "#ranking-table").await;
+    assert!(ranking.contains("天水市") && ranking.contains("嘉峪关市"), "{ranking}");
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#map-chart canvas")).await.unwrap();
+
+    browser.close().await;
+    let _ = server.stop.send(());
+}

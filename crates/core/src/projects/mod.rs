@@ -1,5 +1,6 @@
 //! Investment projects: the stage pipeline and the rules for moving along it.
 
+pub mod duplicates;
 pub mod stage;
 
 pub use stage::{

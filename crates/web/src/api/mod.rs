@@ -3,6 +3,7 @@
 
 pub mod reference;
 pub mod session;
+pub mod stats;
 
 use crate::error::WebError;
 use crate::AppState;
@@ -17,6 +18,7 @@ pub fn routes() -> Router<AppState> {
         .route("/me", get(session::me))
         .route("/regions", get(reference::regions))
         .route("/regions/{code}", get(reference::region))
+        .route("/stats/investment", get(stats::investment))
         .fallback(|| async { WebError::not_found("该接口").as_json() })
 }
 

@@ -1,8 +1,11 @@
 //! Chinese pages, one module per area.
 
 pub mod audit;
+pub mod dashboard;
 pub mod home;
+pub mod import;
 pub mod login;
+pub mod projects;
 pub mod reference;
 pub mod users;
 

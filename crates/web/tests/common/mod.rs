@@ -36,6 +36,22 @@ impl TestApp {
         TestApp { state: AppState::new(store, Config::default()), _dir: dir }
     }
 
+    /// An application with the demo accounts and the Gansu demo pipeline.
+    pub async fn demo(backend: Backend) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = fresh_database_url(backend, dir.path()).await;
+        let store = zhaoshang_app::open(&url, true).await.unwrap();
+        TestApp { state: AppState::new(store, Config { demo: true, secure_cookies: false }), _dir: dir }
+    }
+
+    /// Signs in a demo account.
+    pub async fn sign_in_demo(&self, username: &str) -> String {
+        let body = format!(r#"{{"username":"{username}","password":"{}"}}"#, zhaoshang_app::demo::DEMO_PASSWORD);
+        let response = self.send(json_request("POST", "/api/v1/session", None, &body)).await;
+        assert_eq!(response.status(), StatusCode::OK, "sign-in of {username}");
+        response.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string()
+    }
+
     pub fn store(&self) -> &Store {
         &self.state.store
     }
@@ -91,6 +107,10 @@ pub fn json_request(method: &str, path: &str, cookie: Option<&str>, body: &str) 
         request = request.header(header::COOKIE, cookie);
     }
     request.body(Body::from(body.to_string())).unwrap()
+}
+
+pub async fn body_bytes(response: Response<Body>) -> Vec<u8> {
+    response.into_body().collect().await.unwrap().to_bytes().to_vec()
 }
 
 pub async fn body_text(response: Response<Body>) -> String {

@@ -1,0 +1,93 @@
+//! `zhaoshang stats …`: the figures of SPEC.md as JSON (or a short Chinese summary).
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use clap::Subcommand;
+use zhaoshang_app::stats::{cohort_report, investment_report, known_region, parse_date, period};
+use zhaoshang_store::Store;
+
+#[derive(Subcommand)]
+pub enum StatsCommand {
+    /// Investment metrics of a region (with its sub-regions) over a period
+    Investment {
+        /// Division code, e.g. 620500
+        #[arg(long)]
+        region: String,
+        /// First day, YYYY-MM-DD
+        #[arg(long)]
+        from: String,
+        /// Last day, YYYY-MM-DD
+        #[arg(long)]
+        to: String,
+        /// Only projects of this industrial chain
+        #[arg(long)]
+        chain: Option<String>,
+        /// Print the JSON object of SPEC.md
+        #[arg(long)]
+        json: bool,
+    },
+    /// Follow the projects signed at one activity (a signing cohort)
+    Cohort {
+        /// The activity's name, e.g. 第二十九届兰洽会
+        #[arg(long)]
+        activity: String,
+        /// Up to this day (default today), YYYY-MM-DD
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn percent(value: Option<f64>) -> String {
+    value.map(|v| format!("{:.2}%", v * 100.0)).unwrap_or_else(|| "—".into())
+}
+
+pub async fn run(store: &Store, command: StatsCommand) -> Result<()> {
+    match command {
+        StatsCommand::Investment { region, from, to, chain, json } => {
+            let region = known_region(store, &region).await?;
+            let period = period(parse_date(&from, "开始日期")?, parse_date(&to, "结束日期")?)?;
+            let report = investment_report(store, &region, period, chain.as_deref()).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!(
+                    "{} {} 至 {}：签约项目 {} 个，签约额 {} 万元，到位资金 {} 万元，资金到位率 {}，开工率 {}，实施项目 {} 个",
+                    report.region,
+                    report.from,
+                    report.to,
+                    report.signed_count,
+                    report.signed_investment_wan,
+                    report.funds_in_place_wan,
+                    percent(report.arrival_rate),
+                    percent(report.start_rate),
+                    report.implementing_count
+                );
+            }
+        }
+        StatsCommand::Cohort { activity, to, json } => {
+            let to: NaiveDate = match to {
+                Some(text) => parse_date(&text, "截止日期")?,
+                None => chrono::Local::now().date_naive(),
+            };
+            let report = cohort_report(store, &activity, to).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!(
+                    "{} 截至 {}：签约 {} 个，{} 万元，到位 {} 万元，到位率 {}，开工率 {}，投产率 {}",
+                    report.activity,
+                    report.to,
+                    report.signed_count,
+                    report.signed_investment_wan,
+                    report.funds_in_place_wan,
+                    percent(report.arrival_rate),
+                    percent(report.start_rate),
+                    percent(report.completion_rate)
+                );
+            }
+        }
+    }
+    Ok(())
+}

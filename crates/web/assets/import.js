@@ -1,0 +1,37 @@
+// Uploads with a progress bar and shows the report without leaving the page.
+(function () {
+  "use strict";
+  var form = document.getElementById("import-form");
+  var bar = document.getElementById("import-progress");
+  var result = document.getElementById("import-result");
+  function escape(text) { var d = document.createElement("div"); d.textContent = text; return d.innerHTML; }
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.setRequestHeader("Accept", "application/json");
+    bar.hidden = false;
+    bar.firstElementChild.style.width = "0";
+    xhr.upload.addEventListener("progress", function (e) {
+      if (e.lengthComputable) bar.firstElementChild.style.width = Math.round(100 * e.loaded / e.total) + "%";
+    });
+    xhr.onload = function () {
+      bar.firstElementChild.style.width = "100%";
+      var body;
+      try { body = JSON.parse(xhr.responseText); } catch (e) { body = { message: "导入失败（" + xhr.status + "）" }; }
+      if (!body.report) { result.innerHTML = '<div class="alert alert-error">' + escape(body.message || "导入失败") + "</div>"; return; }
+      var html = '<div class="alert ' + (body.report.problems.length ? "alert-error" : "alert-info") + '" id="import-summary">' + escape(body.summary) + "</div>";
+      if (body.errors_url) html += '<p><a class="button" href="' + body.errors_url + '">下载标注错误的表格</a></p>';
+      if (body.report.problems.length) {
+        html += '<table class="table compact" id="import-problems"><thead><tr><th>行</th><th>列</th><th>原因</th></tr></thead><tbody>';
+        body.report.problems.forEach(function (p) {
+          html += "<tr><td>第" + p.row + "行</td><td>" + escape(p.column) + "</td><td>" + escape(p.message) + "</td></tr>";
+        });
+        html += "</tbody></table>";
+      }
+      result.innerHTML = html;
+    };
+    xhr.onerror = function () { result.innerHTML = '<div class="alert alert-error">网络错误，上传未完成</div>'; };
+    xhr.send(new FormData(form));
+  });
+})();

@@ -1,0 +1,284 @@
+//! 招商引资驾驶舱: the figures of a scope and period with year on year, target
+//! against time progress per region, monthly trends, a ranking and a map. Every
+//! figure links to the list behind it.
+
+use crate::auth::{PageSession, Session};
+use crate::error::{WebError, WebResult};
+use crate::pages::non_empty;
+use crate::templates::page;
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use chrono::{Datelike, NaiveDate, Utc};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+use zhaoshang_app::stats::{investment_report, known_region, parse_date, period};
+use zhaoshang_core::metrics::{InvestmentReport, Period};
+use zhaoshang_core::money::Yuan;
+use zhaoshang_core::regions::RegionCode;
+
+#[derive(Deserialize, Default)]
+pub struct DashboardQuery {
+    pub region: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// The region a user's dashboard opens on: its own, or the province holding data.
+pub async fn default_region(state: &AppState, session: &Session) -> WebResult<RegionCode> {
+    if let Some(own) = &session.principal.region {
+        return Ok(own.clone());
+    }
+    let provinces = state.store.region_children(None).await?;
+    for province in &provinces {
+        let code = RegionCode::parse(&province.code).map_err(WebError::internal)?;
+        if state.store.latest_activity_date(code.scope_prefix()).await?.is_some() {
+            return Ok(code);
+        }
+    }
+    provinces.first().and_then(|p| RegionCode::parse(&p.code).ok()).ok_or_else(|| WebError::not_found("行政区划数据"))
+}
+
+/// The scope and period of a request, checked against what the user may see.
+pub async fn scope_and_period(
+    state: &AppState,
+    session: &Session,
+    query: &DashboardQuery,
+) -> WebResult<(RegionCode, Period)> {
+    let region = match non_empty(&query.region) {
+        Some(code) => known_region(&state.store, &code).await?,
+        None => default_region(state, session).await?,
+    };
+    if !session.principal.may_see_statistics_of(&region) {
+        return Err(WebError::forbidden());
+    }
+    let today = Utc::now().date_naive();
+    let to = match non_empty(&query.to) {
+        Some(text) => parse_date(&text, "结束日期")?,
+        None => state.store.latest_activity_date(region.scope_prefix()).await?.map(|d| d.min(today)).unwrap_or(today),
+    };
+    let from = match non_empty(&query.from) {
+        Some(text) => parse_date(&text, "开始日期")?,
+        None => NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to),
+    };
+    Ok((region, period(from, to)?))
+}
+
+fn percent(value: Option<f64>) -> String {
+    value.map(|v| format!("{:.2}%", v * 100.0)).unwrap_or_else(|| "—".into())
+}
+
+#[derive(Serialize)]
+struct Card {
+    key: &'static str,
+    label: &'static str,
+    value: String,
+    unit: &'static str,
+    yoy: String,
+    yoy_up: Option<bool>,
+    href: String,
+}
+
+fn yoy_text(value: Option<f64>) -> (String, Option<bool>) {
+    match value {
+        Some(v) => (format!("{}{:.1}%", if v >= 0.0 { "+" } else { "" }, v * 100.0), Some(v >= 0.0)),
+        None => ("—".into(), None),
+    }
+}
+
+fn cards(report: &InvestmentReport, figures_query: &str) -> Vec<Card> {
+    let drill = |kind: &str| format!("/projects?drill={kind}&{figures_query}");
+    let yi = |wan: &str| Yuan::parse_wan(wan).map(|y| y.yi_display()).unwrap_or_default();
+    let card = |key, label, value: String, unit, yoy: Option<f64>, href: String| {
+        let (yoy, yoy_up) = yoy_text(yoy);
+        Card { key, label, value, unit, yoy, yoy_up, href }
+    };
+    vec![
+        card(
+            "signed_count",
+            "签约项目",
+            report.signed_count.to_string(),
+            "个",
+            report.yoy.signed_count,
+            drill("signed"),
+        ),
+        card(
+            "signed_investment",
+            "签约投资额",
+            yi(&report.signed_investment_wan),
+            "亿元",
+            report.yoy.signed_investment_wan,
+            drill("signed"),
+        ),
+        card(
+            "funds_in_place",
+            "到位资金",
+            yi(&report.funds_in_place_wan),
+            "亿元",
+            report.yoy.funds_in_place_wan,
+            format!("/funding?{figures_query}"),
+        ),
+        card(
+            "arrival_rate",
+            "资金到位率",
+            percent(report.arrival_rate),
+            "",
+            report.yoy.arrival_rate,
+            format!("/funding?{figures_query}"),
+        ),
+        card("start_rate", "开工率", percent(report.start_rate), "", report.yoy.start_rate, drill("started")),
+        card(
+            "over_100m_count",
+            "亿元以上项目",
+            report.over_100m_count.to_string(),
+            "个",
+            report.yoy.over_100m_count,
+            drill("over_100m"),
+        ),
+        card(
+            "implementing_count",
+            "实施项目",
+            report.implementing_count.to_string(),
+            "个",
+            report.yoy.implementing_count,
+            drill("implementing"),
+        ),
+        card(
+            "completion_rate",
+            "建成投产率",
+            percent(report.completion_rate),
+            "",
+            report.yoy.completion_rate,
+            drill("producing"),
+        ),
+    ]
+}
+
+/// Red, amber or green: target completion against time progress (序时进度).
+fn traffic_light(completion: Option<f64>, progress: f64) -> (&'static str, &'static str) {
+    match completion {
+        None => ("grey", "未设目标"),
+        Some(c) if c >= progress => ("green", "快于序时"),
+        Some(c) if c >= progress * 0.9 => ("amber", "略慢于序时"),
+        Some(_) => ("red", "慢于序时"),
+    }
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<DashboardQuery>,
+) -> WebResult<Html<String>> {
+    if !session.principal.may_see_aggregates() {
+        return Err(WebError::forbidden());
+    }
+    let (region, period) = scope_and_period(&state, &session, &query).await?;
+    let region_name = state.store.region(region.as_str()).await?.map(|r| r.name).unwrap_or_default();
+    let report = investment_report(&state.store, &region, period, None).await?;
+    let figures_query = format!("region={}&from={}&to={}", region, period.from, period.to);
+
+    let mut rows = Vec::new();
+    for child in state.store.region_children(Some(region.as_str())).await? {
+        let code = RegionCode::parse(&child.code).map_err(WebError::internal)?;
+        let child_report = investment_report(&state.store, &code, period, None).await?;
+        let (light, light_label) = traffic_light(child_report.target_completion, child_report.time_progress);
+        let child_query = format!("region={}&from={}&to={}", code, period.from, period.to);
+        let funds_yi = Yuan::parse_wan(&child_report.funds_in_place_wan).unwrap_or_default();
+        rows.push(context! {
+            code => child.code, name => child.name, query => child_query,
+            may_open => session.principal.may_see_statistics_of(&code),
+            signed_count => child_report.signed_count,
+            signed_yi => Yuan::parse_wan(&child_report.signed_investment_wan).unwrap_or_default().yi_display(),
+            funds_yi => funds_yi.yi_display(),
+            funds_value => funds_yi.0 as f64 / 1e8,
+            signed_value => Yuan::parse_wan(&child_report.signed_investment_wan).unwrap_or_default().0 as f64 / 1e8,
+            arrival => percent(child_report.arrival_rate),
+            start_rate => percent(child_report.start_rate),
+            funds_yoy => yoy_text(child_report.yoy.funds_in_place_wan).0,
+            target_completion => percent(child_report.target_completion),
+            completion_value => child_report.target_completion.map(|v| (v * 1000.0).round() / 10.0),
+            light => light, light_label => light_label,
+        });
+    }
+    rows.sort_by(|a, b| {
+        let key =
+            |v: &minijinja::Value| v.get_attr("funds_value").ok().and_then(|x| f64::try_from(x).ok()).unwrap_or(0.0);
+        key(b).partial_cmp(&key(a)).unwrap_or(std::cmp::Ordering::Equal)
+    });
+
+    let year = period.year_to_date();
+    let series_period = Period { from: year.from, to: period.to };
+    let signed = state.store.monthly_signed(region.scope_prefix(), series_period).await?;
+    let funds = state.store.monthly_funds(region.scope_prefix(), series_period).await?;
+    let months: Vec<String> = (1..=period.to.month()).map(|m| format!("{}-{m:02}", period.to.year())).collect();
+    let amount_of = |series: &[zhaoshang_store::stats::MonthFigure], month: &str| {
+        series.iter().find(|f| f.month == month).map(|f| (f.amount as f64 / 1e6).round() / 100.0).unwrap_or(0.0)
+    };
+    let chart = serde_json::json!({
+        "months": months,
+        "signed": months.iter().map(|m| amount_of(&signed, m)).collect::<Vec<_>>(),
+        "funds": months.iter().map(|m| amount_of(&funds, m)).collect::<Vec<_>>(),
+        "map": region.as_str() == "620000",
+        "regions": rows.iter().map(|r| serde_json::json!({
+            "name": r.get_attr("name").ok().map(|v| v.to_string()),
+            "funds": r.get_attr("funds_value").ok().and_then(|v| f64::try_from(v).ok()),
+            "signed": r.get_attr("signed_value").ok().and_then(|v| f64::try_from(v).ok()),
+            "completion": r.get_attr("completion_value").ok().and_then(|v| f64::try_from(v).ok()),
+        })).collect::<Vec<_>>(),
+    });
+    let (light, light_label) = traffic_light(report.target_completion, report.time_progress);
+    page(
+        &session,
+        "/dashboard",
+        "dashboard.html",
+        context! {
+            region => region.as_str(), region_name => region_name, from => period.from.to_string(), to => period.to.to_string(),
+            cards => cards(&report, &figures_query), rows => rows, chart => chart.to_string(),
+            target_completion => percent(report.target_completion), time_progress => percent(Some(report.time_progress)),
+            light => light, light_label => light_label, figures_query => figures_query,
+        },
+    )
+}
+
+/// 招商引资月报 as Excel: the dashboard's scope, 1 January to the period's end.
+pub async fn monthly_report(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<DashboardQuery>,
+) -> WebResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    if !session.principal.may_see_aggregates() {
+        return Err(WebError::forbidden());
+    }
+    let (region, period) = scope_and_period(&state, &session, &query).await?;
+    let name = state.store.region(region.as_str()).await?.map(|r| r.name).unwrap_or_default();
+    let rows = zhaoshang_app::reports::monthly_rows(&state.store, &region, period.to).await?;
+    let title = format!("{name}招商引资情况月报（{}年1—{}月，截至{}）", period.to.year(), period.to.month(), period.to);
+    let bytes = zhaoshang_app::reports::monthly_workbook(&title, &rows)?;
+    let file_name = format!("monthly-report-{}-{}.xlsx", region, period.to.format("%Y%m"));
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::traffic_light;
+
+    #[test]
+    fn traffic_light_compares_completion_with_time_progress() {
+        assert_eq!(traffic_light(Some(0.9), 0.8).0, "green");
+        assert_eq!(traffic_light(Some(0.8), 0.8).0, "green");
+        assert_eq!(traffic_light(Some(0.75), 0.8).0, "amber");
+        assert_eq!(traffic_light(Some(0.5), 0.8).0, "red");
+        assert_eq!(traffic_light(None, 0.8).0, "grey");
+    }
+}

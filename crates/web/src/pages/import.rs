@@ -1,0 +1,145 @@
+//! Excel/CSV import in the browser: upload with a progress bar, the report on
+//! screen, the bad cells marked in a downloadable workbook, blank templates.
+
+use crate::auth::{random_token, PageSession, Session};
+use crate::error::{WebError, WebResult};
+use crate::templates::page;
+use crate::AppState;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use minijinja::context;
+use std::time::{Duration, Instant};
+use zhaoshang_app::exchange::{self, ImportKind, ImportScope};
+use zhaoshang_core::access::Role;
+
+const KINDS: [ImportKind; 4] = [ImportKind::Projects, ImportKind::Funding, ImportKind::Targets, ImportKind::Activities];
+const ERROR_FILES_KEPT: Duration = Duration::from_secs(3600);
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn require_importer(session: &Session) -> WebResult<()> {
+    match session.principal.role {
+        Role::Admin | Role::Region => Ok(()),
+        _ => Err(WebError::forbidden()),
+    }
+}
+
+fn kinds() -> Vec<minijinja::Value> {
+    KINDS.iter().map(|k| context! { key => k.key(), label => k.label() }).collect()
+}
+
+pub async fn form(PageSession(session): PageSession) -> WebResult<Html<String>> {
+    require_importer(&session)?;
+    page(&session, "/import", "import.html", context! { kinds => kinds() })
+}
+
+/// An error workbook: when it was made, for which user, its bytes.
+type ErrorFile = (Instant, i64, Vec<u8>);
+
+/// Error workbooks wait here for download, per user, for an hour.
+#[derive(Default)]
+pub struct ErrorFiles {
+    files: std::sync::Mutex<std::collections::HashMap<String, ErrorFile>>,
+}
+
+impl ErrorFiles {
+    fn put(&self, user_id: i64, bytes: Vec<u8>) -> String {
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.retain(|_, (at, _, _)| at.elapsed() < ERROR_FILES_KEPT);
+        let id = random_token();
+        files.insert(id.clone(), (Instant::now(), user_id, bytes));
+        id
+    }
+
+    fn get(&self, user_id: i64, id: &str) -> Option<Vec<u8>> {
+        let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files
+            .get(id)
+            .filter(|(at, owner, _)| *owner == user_id && at.elapsed() < ERROR_FILES_KEPT)
+            .map(|(_, _, bytes)| bytes.clone())
+    }
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> WebResult<Response> {
+    require_importer(&session)?;
+    let mut csrf = String::new();
+    let mut kind = String::new();
+    let mut dry_run = false;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) =
+        multipart.next_field().await.map_err(|e| WebError::bad_request(format!("上传内容无效：{e}")))?
+    {
+        match field.name().unwrap_or("") {
+            "csrf" => csrf = field.text().await.unwrap_or_default(),
+            "kind" => kind = field.text().await.unwrap_or_default(),
+            "dry_run" => dry_run = !field.text().await.unwrap_or_default().is_empty(),
+            "file" => {
+                let name = field.file_name().unwrap_or("").to_string();
+                let bytes = field.bytes().await.map_err(|e| WebError::bad_request(format!("文件上传失败：{e}")))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    session.check_csrf(&csrf)?;
+    let kind = ImportKind::parse(&kind)?;
+    let (file_name, bytes) =
+        file.filter(|(name, _)| !name.is_empty()).ok_or_else(|| WebError::bad_request("请选择要导入的文件"))?;
+    let scope = ImportScope::of(&session.principal);
+    let report =
+        exchange::import_bytes_in_scope(&state.store, kind, &file_name, &bytes, dry_run, &session.actor(), &scope)
+            .await?;
+    let errors_url = if report.is_ok() {
+        None
+    } else {
+        let workbook = exchange::problems_workbook(kind, &file_name, &bytes, &report)?;
+        Some(format!("/import/errors/{}", state.error_files.put(session.principal.user_id, workbook)))
+    };
+    let wants_json =
+        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"));
+    if wants_json {
+        return Ok(Json(
+            serde_json::json!({ "report": report, "summary": report.summary_zh(), "errors_url": errors_url }),
+        )
+        .into_response());
+    }
+    let html = page(
+        &session,
+        "/import",
+        "import.html",
+        context! { kinds => kinds(), report => report, summary => report.summary_zh(), errors_url => errors_url },
+    )?;
+    Ok(html.into_response())
+}
+
+pub async fn error_file(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    let bytes = state
+        .error_files
+        .get(session.principal.user_id, &id)
+        .ok_or_else(|| WebError::not_found("该错误清单（已过期）"))?;
+    Ok((
+        [(header::CONTENT_TYPE, XLSX), (header::CONTENT_DISPOSITION, "attachment; filename=\"import-errors.xlsx\"")],
+        bytes,
+    )
+        .into_response())
+}
+
+pub async fn template(PageSession(_): PageSession, Path(kind): Path<String>) -> WebResult<Response> {
+    let kind = ImportKind::parse(kind.trim_end_matches(".xlsx"))?;
+    let disposition = format!("attachment; filename=\"template-{}.xlsx\"", kind.key());
+    Ok((
+        [(header::CONTENT_TYPE, XLSX.to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        exchange::template_workbook(kind),
+    )
+        .into_response())
+}
