@@ -1,0 +1,82 @@
+//! `zhaoshang stats investment|cohort --json` on data imported through the CLI.
+
+use std::process::{Command, Output};
+
+fn zhaoshang(url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zhaoshang")).args(args).env("ZHAOSHANG_DATABASE_URL", url).output().unwrap()
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+const ACTIVITIES: &str = "活动名称,活动类型,开始日期,结束日期,地点\n第二十九届兰洽会,展会节会,2023-07-06,2023-07-10,兰州\n";
+const PROJECTS: &str = "项目编号,项目名称,所属地区,总投资(万元),项目阶段,签约日期,开工日期,投产日期,签约活动\n\
+A1,甲项目,620503,20000,开工,2023-07-07,2023-08-01,,第二十九届兰洽会\n\
+A2,乙项目,秦州区,5000,投产,2023-07-08,2023-07-20,2023-10-01,第二十九届兰洽会\n\
+A3,丙项目,620500,9999.9999,签约,2023-03-01,,,\n\
+A4,丁项目,620200,30000,签约,2023-03-01,,,\n\
+A5,戊项目,620500,8000,终止,2023-07-07,,,第二十九届兰洽会\n\
+B1,去年项目,620502,10000,开工,2022-05-01,2022-06-01,,\n";
+const FUNDING: &str = "项目编号,到位日期,到位金额(万元),资金来源\n\
+A1,2023-07-01,100,省外境内\n\
+A1,2023-08-01,2000,境外\n\
+A2,2023-09-01,1000,省内\n\
+B1,2022-06-01,500,省外境内\n\
+B1,2023-02-01,700,省外境内\n";
+const TARGETS: &str = "所属地区,年度,到位资金目标(万元)\n天水市,2023,10000\n";
+
+#[test]
+fn stats_follow_the_spec_definitions_on_imported_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("z.db").display());
+    for (kind, name, content) in [("activities", "a.csv", ACTIVITIES), ("projects", "p.csv", PROJECTS), ("funding", "f.csv", FUNDING), ("targets", "t.csv", TARGETS)] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        let output = zhaoshang(&url, &["import", kind, path.to_str().unwrap()]);
+        assert!(output.status.success(), "{kind}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+
+    let report = json(&zhaoshang(&url, &["stats", "investment", "--region", "620500", "--from", "2023-01-01", "--to", "2023-10-31", "--json"]));
+    assert_eq!(report["region"], "620500");
+    assert_eq!(report["from"], "2023-01-01");
+    assert_eq!(report["signed_count"], 3, "A1, A2, A3 (A4 is another city, A5 dropped)");
+    assert_eq!(report["signed_investment_wan"], "34999.9999");
+    assert_eq!(report["over_100m_count"], 1, "only A1 reaches 10000 万元; A3 is just below");
+    assert_eq!(report["started_count"], 2);
+    assert_eq!(report["producing_count"], 1);
+    assert_eq!(report["implementing_count"], 4, "B1 continues");
+    assert_eq!(report["funds_in_place_wan"], "3800.00");
+    assert_eq!(report["funds_outside_province_wan"], "2800.00");
+    let arrival = report["arrival_rate"].as_f64().unwrap();
+    assert!((arrival - 3800.0 / 34999.9999).abs() < 1e-12);
+    assert!((report["start_rate"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-12);
+    assert!((report["target_completion"].as_f64().unwrap() - 0.38).abs() < 1e-12);
+    assert!((report["time_progress"].as_f64().unwrap() - 304.0 / 365.0).abs() < 1e-12);
+    assert_eq!(report["yoy"]["signed_count"], 2.0, "B1 was the only project signed in the same period of 2022");
+    assert!(report["yoy"]["start_rate"].as_f64().is_some());
+
+    let cohort = json(&zhaoshang(&url, &["stats", "cohort", "--activity", "第二十九届兰洽会", "--to", "2023-10-31", "--json"]));
+    assert_eq!(cohort["activity"], "第二十九届兰洽会");
+    assert_eq!(cohort["to"], "2023-10-31");
+    assert_eq!(cohort["signed_count"], 2);
+    assert_eq!(cohort["signed_investment_wan"], "25000.00");
+    assert_eq!(cohort["funds_in_place_wan"], "3000.00", "funding from the fair's first day on");
+    assert_eq!(cohort["started_count"], 2);
+    assert_eq!(cohort["producing_count"], 1);
+    assert!((cohort["arrival_rate"].as_f64().unwrap() - 0.12).abs() < 1e-12);
+    assert_eq!(cohort["completion_rate"], 0.5);
+    let early = json(&zhaoshang(&url, &["stats", "cohort", "--activity", "第二十九届兰洽会", "--to", "2023-07-31", "--json"]));
+    assert_eq!(early["started_count"], 1, "A1 starts in August");
+    assert_eq!(early["producing_count"], 0);
+
+    let unknown = zhaoshang(&url, &["stats", "cohort", "--activity", "没有的活动", "--json"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("未找到签约活动"));
+    let bad_region = zhaoshang(&url, &["stats", "investment", "--region", "999999", "--from", "2023-01-01", "--to", "2023-10-31", "--json"]);
+    assert!(!bad_region.status.success());
+    let reversed = zhaoshang(&url, &["stats", "investment", "--region", "620500", "--from", "2023-12-01", "--to", "2023-10-31", "--json"]);
+    assert!(!reversed.status.success());
+    assert!(String::from_utf8_lossy(&reversed.stderr).contains("开始日期不能晚于结束日期"));
+}
