@@ -11,7 +11,8 @@ fn json(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
-const ACTIVITIES: &str = "活动名称,活动类型,开始日期,结束日期,地点\n第二十九届兰洽会,展会节会,2023-07-06,2023-07-10,兰州\n";
+const ACTIVITIES: &str =
+    "活动名称,活动类型,开始日期,结束日期,地点\n第二十九届兰洽会,展会节会,2023-07-06,2023-07-10,兰州\n";
 const PROJECTS: &str = "项目编号,项目名称,所属地区,总投资(万元),项目阶段,签约日期,开工日期,投产日期,签约活动\n\
 A1,甲项目,620503,20000,开工,2023-07-07,2023-08-01,,第二十九届兰洽会\n\
 A2,乙项目,秦州区,5000,投产,2023-07-08,2023-07-20,2023-10-01,第二十九届兰洽会\n\
@@ -31,14 +32,22 @@ const TARGETS: &str = "所属地区,年度,到位资金目标(万元)\n天水市
 fn stats_follow_the_spec_definitions_on_imported_data() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("z.db").display());
-    for (kind, name, content) in [("activities", "a.csv", ACTIVITIES), ("projects", "p.csv", PROJECTS), ("funding", "f.csv", FUNDING), ("targets", "t.csv", TARGETS)] {
+    for (kind, name, content) in [
+        ("activities", "a.csv", ACTIVITIES),
+        ("projects", "p.csv", PROJECTS),
+        ("funding", "f.csv", FUNDING),
+        ("targets", "t.csv", TARGETS),
+    ] {
         let path = dir.path().join(name);
         std::fs::write(&path, content).unwrap();
         let output = zhaoshang(&url, &["import", kind, path.to_str().unwrap()]);
         assert!(output.status.success(), "{kind}: {}", String::from_utf8_lossy(&output.stderr));
     }
 
-    let report = json(&zhaoshang(&url, &["stats", "investment", "--region", "620500", "--from", "2023-01-01", "--to", "2023-10-31", "--json"]));
+    let report = json(&zhaoshang(
+        &url,
+        &["stats", "investment", "--region", "620500", "--from", "2023-01-01", "--to", "2023-10-31", "--json"],
+    ));
     assert_eq!(report["region"], "620500");
     assert_eq!(report["from"], "2023-01-01");
     assert_eq!(report["signed_count"], 3, "A1, A2, A3 (A4 is another city, A5 dropped)");
@@ -57,7 +66,8 @@ fn stats_follow_the_spec_definitions_on_imported_data() {
     assert_eq!(report["yoy"]["signed_count"], 2.0, "B1 was the only project signed in the same period of 2022");
     assert!(report["yoy"]["start_rate"].as_f64().is_some());
 
-    let cohort = json(&zhaoshang(&url, &["stats", "cohort", "--activity", "第二十九届兰洽会", "--to", "2023-10-31", "--json"]));
+    let cohort =
+        json(&zhaoshang(&url, &["stats", "cohort", "--activity", "第二十九届兰洽会", "--to", "2023-10-31", "--json"]));
     assert_eq!(cohort["activity"], "第二十九届兰洽会");
     assert_eq!(cohort["to"], "2023-10-31");
     assert_eq!(cohort["signed_count"], 2);
@@ -67,16 +77,23 @@ fn stats_follow_the_spec_definitions_on_imported_data() {
     assert_eq!(cohort["producing_count"], 1);
     assert!((cohort["arrival_rate"].as_f64().unwrap() - 0.12).abs() < 1e-12);
     assert_eq!(cohort["completion_rate"], 0.5);
-    let early = json(&zhaoshang(&url, &["stats", "cohort", "--activity", "第二十九届兰洽会", "--to", "2023-07-31", "--json"]));
+    let early =
+        json(&zhaoshang(&url, &["stats", "cohort", "--activity", "第二十九届兰洽会", "--to", "2023-07-31", "--json"]));
     assert_eq!(early["started_count"], 1, "A1 starts in August");
     assert_eq!(early["producing_count"], 0);
 
     let unknown = zhaoshang(&url, &["stats", "cohort", "--activity", "没有的活动", "--json"]);
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("未找到签约活动"));
-    let bad_region = zhaoshang(&url, &["stats", "investment", "--region", "999999", "--from", "2023-01-01", "--to", "2023-10-31", "--json"]);
+    let bad_region = zhaoshang(
+        &url,
+        &["stats", "investment", "--region", "999999", "--from", "2023-01-01", "--to", "2023-10-31", "--json"],
+    );
     assert!(!bad_region.status.success());
-    let reversed = zhaoshang(&url, &["stats", "investment", "--region", "620500", "--from", "2023-12-01", "--to", "2023-10-31", "--json"]);
+    let reversed = zhaoshang(
+        &url,
+        &["stats", "investment", "--region", "620500", "--from", "2023-12-01", "--to", "2023-10-31", "--json"],
+    );
     assert!(!reversed.status.success());
     assert!(String::from_utf8_lossy(&reversed.stderr).contains("开始日期不能晚于结束日期"));
 }

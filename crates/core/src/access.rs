@@ -142,9 +142,14 @@ impl Principal {
         self.role == Role::Admin
     }
 
+    /// Whether the role writes records at all (create projects, import files).
     /// Leaders read and instruct; they do not edit records.
+    pub fn edits_records(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Region)
+    }
+
     pub fn may_edit_records_of(&self, region: &RegionCode) -> bool {
-        matches!(self.role, Role::Admin | Role::Region) && self.record_scope().allows(region)
+        self.edits_records() && self.record_scope().allows(region)
     }
 }
 

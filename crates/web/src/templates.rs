@@ -70,11 +70,11 @@ fn navigation(role: Role, active: &str) -> Vec<NavItem> {
             matches!(role, Role::Admin | Role::Region | Role::Leader | Role::Chain),
         ),
         ("/import", "批量导入", "项目管理", matches!(role, Role::Admin | Role::Region)),
-        ("/admin/users", "用户管理", "系统管理", role == Role::Admin),
         ("/reference/regions", "行政区划", "基础数据", true),
         ("/reference/parks", "园区", "基础数据", true),
         ("/reference/departments", "单位", "基础数据", true),
         ("/reference/industries", "国民经济行业分类", "基础数据", true),
+        ("/admin/users", "用户管理", "系统管理", role == Role::Admin),
         ("/admin/audit", "操作日志", "系统管理", role == Role::Admin),
     ];
     items

@@ -26,6 +26,14 @@ async fn demo_server() -> Server {
     Server { base, stop, _dir: dir }
 }
 
+/// Saves a screenshot when `ZHAOSHANG_SCREENSHOTS` names a folder (for looking at pages).
+async fn screenshot(client: &Client, name: &str) {
+    if let Ok(dir) = std::env::var("ZHAOSHANG_SCREENSHOTS") {
+        let png = client.screenshot().await.unwrap();
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+    }
+}
+
 async fn text_of(client: &Client, css: &str) -> String {
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap().text().await.unwrap()
 }
@@ -119,10 +127,12 @@ async fn dashboard_shows_the_seed_figures_and_drills_down_to_lists_that_sum_to_t
     assert_eq!(card(client, "start_rate").await.0, "100.00%");
     // The chart library ran and drew the trend.
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#trend-chart canvas")).await.unwrap();
+    screenshot(client, "dashboard-tianshui").await;
 
     client.find(Locator::Css("#cards [data-figure='signed_investment']")).await.unwrap().click().await.unwrap();
     let total = text_of(client, "#total-yi").await;
     assert_eq!(total, "684.29", "the drill-down list sums to the figure");
+    screenshot(client, "drill-down").await;
     assert_eq!(text_of(client, "#total-count").await, "202");
 
     client.goto(&format!("{}/dashboard?region=620200&from=2023-01-01&to=2023-10-31", server.base)).await.unwrap();
@@ -139,6 +149,12 @@ async fn dashboard_shows_the_seed_figures_and_drills_down_to_lists_that_sum_to_t
     let ranking = text_of(client, "#ranking-table").await;
     assert!(ranking.contains("天水市") && ranking.contains("嘉峪关市"), "{ranking}");
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#map-chart canvas")).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    screenshot(client, "dashboard-province").await;
+    client.goto(&format!("{}/projects?region=620500", server.base)).await.unwrap();
+    client.find(Locator::Css("#projects-table tbody a")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#timeline")).await.unwrap();
+    screenshot(client, "project").await;
 
     browser.close().await;
     let _ = server.stop.send(());

@@ -12,16 +12,16 @@ use axum::Json;
 use minijinja::context;
 use std::time::{Duration, Instant};
 use zhaoshang_app::exchange::{self, ImportKind, ImportScope};
-use zhaoshang_core::access::Role;
 
 const KINDS: [ImportKind; 4] = [ImportKind::Projects, ImportKind::Funding, ImportKind::Targets, ImportKind::Activities];
 const ERROR_FILES_KEPT: Duration = Duration::from_secs(3600);
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 fn require_importer(session: &Session) -> WebResult<()> {
-    match session.principal.role {
-        Role::Admin | Role::Region => Ok(()),
-        _ => Err(WebError::forbidden()),
+    if session.principal.edits_records() {
+        Ok(())
+    } else {
+        Err(WebError::forbidden())
     }
 }
 

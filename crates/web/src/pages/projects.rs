@@ -231,7 +231,7 @@ pub async fn list(
             drill => drill, stages => stages, page => page_no, pages => pages, more => (page_no as i64) < pages,
             total_count => totals.count, total_wan => Yuan(totals.total_investment).wan_display(), total_yi => Yuan(totals.total_investment).yi_display(),
             query_string => query_string(&query),
-            can_create => session.principal.may_edit_records_of(&session.principal.region.clone().unwrap_or_else(|| RegionCode::parse("620000").expect("valid"))) || session.principal.may_administer(),
+            can_create => session.principal.edits_records(),
         },
     )?;
     Ok(html.into_response())
@@ -417,8 +417,7 @@ fn values_of(project: &Project) -> HashMap<String, String> {
 }
 
 pub async fn new_form(PageSession(session): PageSession) -> WebResult<Html<String>> {
-    scope_prefix(&session)?;
-    if !matches!(session.principal.role, zhaoshang_core::access::Role::Admin | zhaoshang_core::access::Role::Region) {
+    if !session.principal.edits_records() {
         return Err(WebError::forbidden());
     }
     let mut values = HashMap::new();
@@ -651,7 +650,7 @@ pub async fn duplicates(State(state): State<AppState>, PageSession(session): Pag
     let rows: Vec<_> = pairs
         .iter()
         .map(|(own, other)| {
-            let other_visible = session.principal.record_scope().allows(&RegionCode::parse(&other.data.region_code).unwrap_or_else(|_| RegionCode::parse("990000").expect("valid")));
+            let other_visible = RegionCode::parse(&other.data.region_code).is_ok_and(|code| session.principal.record_scope().allows(&code));
             context! { own => project_row(own, &names), other => project_row(other, &names), other_visible => other_visible,
                        investor => own.data.investor, credit_code => own.data.investor_credit_code }
         })
