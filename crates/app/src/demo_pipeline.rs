@@ -16,7 +16,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use std::collections::HashMap;
 use zhaoshang_core::credit_code::{with_check_char, CHARSET};
 use zhaoshang_core::regions::parse_divisions;
-use zhaoshang_store::projects::{Activity, FundingData, Problem, ProjectData, Service, Target};
+use zhaoshang_store::projects::{Activity, FundingData, Problem, ProjectData, ProjectUpsert, Service, Target};
 use zhaoshang_store::{Actor, Store};
 
 const DIVISIONS: &str = include_str!("../../../data/divisions.tsv");
@@ -47,7 +47,9 @@ pub struct DemoPipeline {
 pub async fn load(store: &Store, actor: &Actor) -> AppResult<()> {
     let pipeline = generate();
     store.upsert_activities(&pipeline.activities, actor).await?;
-    store.upsert_projects(&pipeline.projects, actor, "演示数据").await?;
+    let projects: Vec<ProjectUpsert> =
+        pipeline.projects.iter().map(|data| ProjectUpsert { data: data.clone(), note: "演示数据".into() }).collect();
+    store.upsert_projects(&projects, actor).await?;
     store.insert_funding(&pipeline.funding, actor).await?;
     store.upsert_targets(&pipeline.targets, actor).await?;
     let mut ids: HashMap<String, i64> = HashMap::new();

@@ -525,6 +525,7 @@ async fn stage_changes_back_or_to_dropped_need_a_reason(store: &Store) {
     let events = store.project_events(two.id).await.unwrap();
     let last = events.last().unwrap();
     assert_eq!((last.from_stage.as_deref(), last.to_stage.as_deref()), (Some("started"), Some("signed")));
+    assert!(last.note.ends_with("开工日期录入有误"), "the reason is on the timeline: {}", last.note);
 
     let drop_without = "项目编号,项目名称,所属地区,项目阶段\nTS-001,新型建材项目,620503,终止\n";
     let refused = import(store, ImportKind::Projects, "d.csv", drop_without.as_bytes()).await;

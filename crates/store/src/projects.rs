@@ -111,6 +111,13 @@ macro_rules! bind_project {
     }};
 }
 
+/// A project to write, with the note its timeline entry carries (why it changed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectUpsert {
+    pub data: ProjectData,
+    pub note: String,
+}
+
 /// How a write went: which codes were created and which updated.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct UpsertOutcome {
@@ -238,7 +245,7 @@ impl Store {
 
     /// Creates or updates projects by code in one transaction (all or nothing), with
     /// an audit entry and a timeline event for every project that changed.
-    pub async fn upsert_projects(&self, projects: &[ProjectData], actor: &Actor, note: &str) -> Result<UpsertOutcome> {
+    pub async fn upsert_projects(&self, projects: &[ProjectUpsert], actor: &Actor) -> Result<UpsertOutcome> {
         let select = format!("SELECT {} FROM projects WHERE code = $1", project_columns());
         let placeholders: Vec<String> = (1..=PROJECT_DATA_COLUMNS.len()).map(|i| format!("${i}")).collect();
         let n = PROJECT_DATA_COLUMNS.len();
@@ -255,7 +262,7 @@ impl Store {
         let mut outcome = UpsertOutcome::default();
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            for data in projects {
+            for ProjectUpsert { data, note } in projects {
                 let now = Utc::now();
                 let existing: Option<Project> =
                     sqlx::query_as(&select).bind(&data.code).fetch_optional(&mut *tx).await?;
@@ -296,7 +303,7 @@ impl Store {
                 .bind(if stage_changed { "stage" } else { "edit" })
                 .bind(from_stage.filter(|_| stage_changed))
                 .bind(Some(data.stage.clone()).filter(|_| stage_changed))
-                .bind(if data.stage == "dropped" && stage_changed && !data.dropped_reason.is_empty() { data.dropped_reason.clone() } else { note.to_string() })
+                .bind(if data.stage == "dropped" && stage_changed && !data.dropped_reason.is_empty() { data.dropped_reason.clone() } else { note.clone() })
                 .execute(&mut *tx)
                 .await?;
                 write_audit!(tx, &audit_entry(actor, action, "project", &data.code, before, Some(json!(data))))?;

@@ -8,7 +8,7 @@ use zhaoshang_core::metrics::{compute_figures, FundingFact, FundingSource, Perio
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
 use zhaoshang_core::regions::{parse_divisions, RegionCode};
-use zhaoshang_store::projects::{FundingData, ProjectData};
+use zhaoshang_store::projects::{FundingData, ProjectData, ProjectUpsert};
 use zhaoshang_store::{Actor, Store};
 use zhaoshang_testkit::{fresh_database_url, Backend};
 
@@ -83,7 +83,9 @@ async fn check(backend: Backend) {
     let mut rng = StdRng::seed_from_u64(20231031);
     let projects: Vec<ProjectData> = (0..300).map(|i| random_project(&mut rng, i)).collect();
     let actor = Actor::system("测试");
-    store.upsert_projects(&projects, &actor, "").await.unwrap();
+    let writes: Vec<ProjectUpsert> =
+        projects.iter().map(|data| ProjectUpsert { data: data.clone(), note: String::new() }).collect();
+    store.upsert_projects(&writes, &actor).await.unwrap();
     let mut funding = Vec::new();
     for p in projects.iter().filter(|p| p.signed_on.is_some()) {
         for _ in 0..rng.gen_range(0..4) {

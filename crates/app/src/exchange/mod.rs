@@ -300,7 +300,8 @@ pub async fn import_sheet_in_scope(
     let Some(cols) = columns::Columns::map(kind, sheet, &mut report) else {
         return Ok(report);
     };
-    let note = if file_name.is_empty() { "表格导入".to_string() } else { format!("表格导入：{file_name}") };
+    // Forms are saved as one-row sheets without a file name.
+    let note = if file_name.is_empty() { "页面编辑".to_string() } else { format!("表格导入：{file_name}") };
     let context = Context { store, sheet, cols: &cols, dry_run, actor, note: &note, scope };
     match kind {
         ImportKind::Projects => projects::import(&context, &mut report).await?,

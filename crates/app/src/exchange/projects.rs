@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use zhaoshang_core::credit_code;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::{check_transition, validate_stage, Stage, StageDates, TransitionError};
-use zhaoshang_store::projects::ProjectData;
+use zhaoshang_store::projects::{ProjectData, ProjectUpsert};
 
 const KIND: ImportKind = ImportKind::Projects;
 
@@ -50,17 +50,19 @@ pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppR
         }
         let data = check_row(cols, row, &lookups, &mut problems);
         if let (Some(data), false) = (data, problems.any()) {
+            let reason = cols.text(row, "stage_reason");
+            let note = if reason.is_empty() { ctx.note.to_string() } else { format!("{}：{reason}", ctx.note) };
             match existing.get(&data.code) {
                 Some(before) if *before == data => unchanged += 1,
                 Some(_) => updated += 1,
                 None => created += 1,
             }
-            records.push(data);
+            records.push(ProjectUpsert { data, note });
         }
     }
     (report.created, report.updated, report.unchanged) = (created, updated, unchanged);
     if ctx.may_write(report) {
-        let outcome = ctx.store.upsert_projects(&records, ctx.actor, ctx.note).await?;
+        let outcome = ctx.store.upsert_projects(&records, ctx.actor).await?;
         (report.created, report.updated, report.unchanged) = (outcome.created, outcome.updated, outcome.unchanged);
         report.applied = true;
     }
