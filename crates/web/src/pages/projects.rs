@@ -287,6 +287,16 @@ async fn project_in_scope(state: &AppState, session: &Session, id: i64) -> WebRe
     Ok(project)
 }
 
+/// A project the user may change (403 otherwise).
+async fn editable_project(state: &AppState, session: &Session, id: i64) -> WebResult<Project> {
+    let project = project_in_scope(state, session, id).await?;
+    let region = RegionCode::parse(&project.data.region_code).map_err(WebError::internal)?;
+    if !session.principal.may_edit_records_of(&region) {
+        return Err(WebError::forbidden());
+    }
+    Ok(project)
+}
+
 pub async fn detail(
     State(state): State<AppState>,
     PageSession(session): PageSession,
@@ -432,11 +442,7 @@ pub async fn edit_form(
     PageSession(session): PageSession,
     Path(id): Path<i64>,
 ) -> WebResult<Html<String>> {
-    let project = project_in_scope(&state, &session, id).await?;
-    let region = RegionCode::parse(&project.data.region_code).map_err(WebError::internal)?;
-    if !session.principal.may_edit_records_of(&region) {
-        return Err(WebError::forbidden());
-    }
+    let project = editable_project(&state, &session, id).await?;
     form_page(&session, &values_of(&project), &HashMap::new(), Some(id))
 }
 
@@ -504,11 +510,7 @@ pub async fn add_funding(
     Form(values): Form<HashMap<String, String>>,
 ) -> WebResult<Response> {
     session.check_csrf(values.get("csrf").map(String::as_str).unwrap_or(""))?;
-    let project = project_in_scope(&state, &session, id).await?;
-    let region = RegionCode::parse(&project.data.region_code).map_err(WebError::internal)?;
-    if !session.principal.may_edit_records_of(&region) {
-        return Err(WebError::forbidden());
-    }
+    let project = editable_project(&state, &session, id).await?;
     let mut fields: HashMap<String, String> = ["date", "amount_wan", "funding_source"]
         .iter()
         .map(|k| (k.to_string(), values.get(*k).cloned().unwrap_or_default()))
@@ -551,11 +553,7 @@ pub async fn add_problem(
     Form(form): Form<ProblemForm>,
 ) -> WebResult<Response> {
     session.check_csrf(&form.csrf)?;
-    let project = project_in_scope(&state, &session, id).await?;
-    let region = RegionCode::parse(&project.data.region_code).map_err(WebError::internal)?;
-    if !session.principal.may_edit_records_of(&region) {
-        return Err(WebError::forbidden());
-    }
+    let project = editable_project(&state, &session, id).await?;
     let due_on = match optional_date(&form.due_on, "办结期限") {
         Ok(date) => date,
         Err(error) => {
@@ -598,11 +596,7 @@ pub async fn add_service(
     Form(form): Form<ServiceForm>,
 ) -> WebResult<Response> {
     session.check_csrf(&form.csrf)?;
-    let project = project_in_scope(&state, &session, id).await?;
-    let region = RegionCode::parse(&project.data.region_code).map_err(WebError::internal)?;
-    if !session.principal.may_edit_records_of(&region) {
-        return Err(WebError::forbidden());
-    }
+    let project = editable_project(&state, &session, id).await?;
     if form.service.trim().is_empty() {
         return Ok((
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
