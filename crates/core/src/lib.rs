@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod credit_code;
+pub mod enterprises;
 pub mod metrics;
 pub mod money;
 pub mod projects;

@@ -160,6 +160,26 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", Instant),
         ],
     ),
+    (
+        "enterprises",
+        &[
+            ("id", Int),
+            ("credit_code", Text),
+            ("name", Text),
+            ("region_code", Text),
+            ("industry", Text),
+            ("tags", Text),
+            ("stock_code", Text),
+            ("revenue", Int),
+            ("employees", Int),
+            ("registered_capital", Int),
+            ("description", Text),
+            ("is_target", Bool),
+            ("created_at", Instant),
+            ("updated_at", Instant),
+        ],
+    ),
+    ("enterprise_tags", &[("enterprise_id", Int), ("tag", Text)]),
 ];
 
 /// Tables that are deliberately not in a backup.

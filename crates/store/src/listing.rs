@@ -65,19 +65,26 @@ impl ProjectSort {
     }
 }
 
-enum Param {
+/// A bound value of a list query (one builder serves projects and enterprises).
+pub(crate) enum Param {
     Text(String),
     Int(i64),
     Date(NaiveDate),
 }
 
-struct Conditions {
+/// The WHERE clauses of a list query with their parameters, numbered in order.
+pub(crate) struct Conditions {
     clauses: Vec<String>,
-    params: Vec<Param>,
+    pub(crate) params: Vec<Param>,
 }
 
 impl Conditions {
-    fn push(&mut self, clause: &str, params: Vec<Param>) {
+    pub(crate) fn new() -> Conditions {
+        Conditions { clauses: Vec::new(), params: Vec::new() }
+    }
+
+    /// Adds a clause whose parameters are written `?1`, `?2`… in the order of `params`.
+    pub(crate) fn push(&mut self, clause: &str, params: Vec<Param>) {
         let mut clause = clause.to_string();
         for (offset, param) in params.into_iter().enumerate() {
             clause = clause.replace(&format!("?{}", offset + 1), &format!("${}", self.params.len() + 1));
@@ -86,7 +93,7 @@ impl Conditions {
         self.clauses.push(clause);
     }
 
-    fn where_sql(&self) -> String {
+    pub(crate) fn where_sql(&self) -> String {
         if self.clauses.is_empty() {
             String::new()
         } else {
@@ -97,7 +104,7 @@ impl Conditions {
 
 fn conditions(filter: &ProjectFilter) -> Conditions {
     use Param::*;
-    let mut c = Conditions { clauses: Vec::new(), params: Vec::new() };
+    let mut c = Conditions::new();
     if !filter.region_prefix.is_empty() {
         let (lo, hi) = prefix_range(&filter.region_prefix);
         c.push("region_code >= ?1 AND region_code < ?2", vec![Text(lo), Text(hi)]);
@@ -126,8 +133,7 @@ fn conditions(filter: &ProjectFilter) -> Conditions {
     if let Some(max) = filter.max_investment {
         c.push("total_investment <= ?1", vec![Int(max)]);
     }
-    if let Some(keyword) = filter.keyword.as_ref().map(|k| k.trim()).filter(|k| !k.is_empty()) {
-        let pattern = format!("%{}%", keyword.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    if let Some(pattern) = contains_pattern(&filter.keyword) {
         c.push(
             "(code LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\' OR investor LIKE ?1 ESCAPE '\\')",
             vec![Text(pattern)],
@@ -154,6 +160,13 @@ fn conditions(filter: &ProjectFilter) -> Conditions {
     c
 }
 
+/// A LIKE pattern (with `ESCAPE '\\'`) matching text that contains the keyword; `None`
+/// for no keyword.
+pub(crate) fn contains_pattern(keyword: &Option<String>) -> Option<String> {
+    let keyword = keyword.as_deref().map(str::trim).filter(|k| !k.is_empty())?;
+    Some(format!("%{}%", keyword.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
+}
+
 macro_rules! bind_params {
     ($query:expr, $params:expr) => {{
         let mut query = $query;
@@ -167,6 +180,7 @@ macro_rules! bind_params {
         query
     }};
 }
+pub(crate) use bind_params;
 
 /// Count and investment sum of a filtered list (the drill-down check: the list sums
 /// to the figure it came from).

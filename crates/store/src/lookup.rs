@@ -6,9 +6,10 @@ use crate::reference::Region;
 use crate::{Result, Store};
 
 /// Codes per `IN (…)` list: well below SQLite's and PostgreSQL's parameter limits.
-const CHUNK: usize = 500;
+pub(crate) const CHUNK: usize = 500;
 
-fn placeholders(count: usize) -> String {
+/// `$1, $2, …, $count`.
+pub(crate) fn placeholders(count: usize) -> String {
     (1..=count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
@@ -42,6 +43,16 @@ impl Store {
             projects.extend(found);
         }
         Ok(projects)
+    }
+
+    /// Projects in id order after `after_id`: walks the whole table page by page
+    /// (building the search index) without OFFSET's growing cost.
+    pub async fn projects_after(&self, after_id: i64, limit: i64) -> Result<Vec<Project>> {
+        let sql = format!(
+            "SELECT id, {}, created_at, updated_at FROM projects WHERE id > $1 ORDER BY id LIMIT $2",
+            PROJECT_DATA_COLUMNS.join(", ")
+        );
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(after_id).bind(limit).fetch_all(pool).await?))
     }
 
     /// The funding records of the projects with these codes.

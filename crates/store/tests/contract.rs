@@ -2,6 +2,7 @@
 
 use chrono::{Duration, Utc};
 use zhaoshang_core::regions::parse_divisions;
+use zhaoshang_store::enterprises::{EnterpriseData, EnterpriseFilter, EnterpriseSort};
 use zhaoshang_store::reference::{Department, Park};
 use zhaoshang_store::users::{NewUser, UserChange};
 use zhaoshang_store::{Actor, AuditFilter, Store, StoreError};
@@ -17,7 +18,8 @@ async fn fixture(backend: Backend) -> Fixture {
     let url = fresh_database_url(backend, dir.path()).await;
     let store = Store::open(&url).await.unwrap();
     let divisions = parse_divisions(
-        "code\tname\tlevel\tparent\n620000\t甘肃省\t1\t\n620400\t白银市\t2\t620000\n620402\t白银区\t3\t620400\n620500\t天水市\t2\t620000\n",
+        "code\tname\tlevel\tparent\n620000\t甘肃省\t1\t\n620400\t白银市\t2\t620000\n620402\t白银区\t3\t620400\n620500\t天水市\t2\t620000\n\
+         310000\t上海市\t1\t\n310115\t浦东新区\t3\t310000\n",
     )
     .unwrap();
     store.load_regions(&divisions).await.unwrap();
@@ -44,6 +46,8 @@ on_both_backends!(
     parks_and_departments_are_saved_and_audited,
     backup_round_trips_every_table,
     meta_values_upsert,
+    enterprises_upsert_by_credit_code_with_audit,
+    enterprise_lists_filter_sort_and_paginate,
 );
 
 fn new_user(name: &str) -> NewUser {
@@ -99,7 +103,7 @@ async fn sessions_expire_and_end_with_disabled_users(store: Store) {
 
 async fn regions_form_a_tree(store: Store) {
     let top = store.region_children(None).await.unwrap();
-    assert_eq!(top.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(), ["620000"]);
+    assert_eq!(top.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(), ["310000", "620000"]);
     let cities = store.region_children(Some("620000")).await.unwrap();
     assert_eq!(cities.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["白银市", "天水市"]);
     assert_eq!(store.regions_named("白银区").await.unwrap()[0].parent_code.as_deref(), Some("620400"));
@@ -156,11 +160,17 @@ async fn backup_round_trips_every_table(store: Store) {
     );
     let actor = Actor::system("测试");
     store.create_user(&new_user("keep"), &actor).await.unwrap();
+    store
+        .upsert_enterprises(&[enterprise("91620400MA00000001", "白银有色集团股份有限公司", "620402")], &actor)
+        .await
+        .unwrap();
     let backup = store.backup().await.unwrap();
     store.create_user(&new_user("later"), &actor).await.unwrap();
     store.restore(&backup, &actor).await.unwrap();
     assert!(store.user_by_name("keep").await.unwrap().is_some());
     assert!(store.user_by_name("later").await.unwrap().is_none());
+    let tagged = EnterpriseFilter { tag: Some("上市公司".into()), ..Default::default() };
+    assert_eq!(store.enterprise_totals(&tagged).await.unwrap().count, 1, "enterprises and their tags come back");
     // New rows get fresh ids after a restore (PostgreSQL sequences are reset).
     let again = store.create_user(&new_user("after"), &actor).await.unwrap();
     assert!(again.id > store.user_by_name("keep").await.unwrap().unwrap().id);
@@ -181,4 +191,142 @@ async fn unknown_database_schemes_are_refused() {
     let error = Store::connect("mysql://localhost/x").await.unwrap_err();
     assert!(matches!(error, StoreError::UnknownScheme(_)));
     assert!(error.to_string().contains("sqlite://"));
+}
+
+/// An enterprise with the given code prefix completed by its check character.
+fn enterprise(first17: &str, name: &str, region: &str) -> EnterpriseData {
+    EnterpriseData {
+        credit_code: zhaoshang_core::credit_code::with_check_char(&first17[..17]).unwrap(),
+        name: name.into(),
+        region_code: region.into(),
+        industry: "32".into(),
+        tags: "上市公司".into(),
+        stock_code: "601212".into(),
+        revenue: Some(1_000_000),
+        employees: Some(100),
+        registered_capital: None,
+        description: String::new(),
+        is_target: false,
+    }
+}
+
+async fn enterprises_upsert_by_credit_code_with_audit(store: Store) {
+    let actor = Actor::system("测试");
+    let baiyin = enterprise("91620400MA0000001", "白银有色集团股份有限公司", "620402");
+    let rare_earth = EnterpriseData {
+        tags: "专精特新、高新技术企业".into(),
+        stock_code: String::new(),
+        ..enterprise("91620400MA0000002", "甘肃稀土新材料股份有限公司", "620400")
+    };
+    let outcome = store.upsert_enterprises(&[baiyin.clone(), rare_earth.clone()], &actor).await.unwrap();
+    assert_eq!((outcome.created, outcome.updated, outcome.unchanged), (2, 0, 0));
+
+    let stored = store.enterprise_by_code(&baiyin.credit_code).await.unwrap().unwrap();
+    assert_eq!(stored.data, baiyin);
+    assert_eq!(store.enterprise(stored.id).await.unwrap().unwrap().data.name, "白银有色集团股份有限公司");
+    assert!(store.enterprise_by_code("91620400MA00000000").await.unwrap().is_none());
+    let found = store.enterprises_by_codes(&[rare_earth.credit_code.clone(), "X".into()]).await.unwrap();
+    assert_eq!(found.iter().map(|e| e.data.name.as_str()).collect::<Vec<_>>(), ["甘肃稀土新材料股份有限公司"]);
+
+    // Changing the tags moves the enterprise between tag filters; an identical row changes nothing.
+    let relisted = EnterpriseData { tags: "专精特新".into(), revenue: Some(2_000_000), ..baiyin.clone() };
+    let outcome = store.upsert_enterprises(&[relisted.clone(), rare_earth.clone()], &actor).await.unwrap();
+    assert_eq!((outcome.created, outcome.updated, outcome.unchanged), (0, 1, 1));
+    let count_tagged = |tag: &str| EnterpriseFilter { tag: Some(tag.into()), ..Default::default() };
+    assert_eq!(store.enterprise_totals(&count_tagged("上市公司")).await.unwrap().count, 0);
+    assert_eq!(store.enterprise_totals(&count_tagged("专精特新")).await.unwrap().count, 2);
+    assert_eq!(store.enterprise_by_code(&baiyin.credit_code).await.unwrap().unwrap().id, stored.id);
+
+    let (entries, _) = store
+        .audit_entries(&AuditFilter { entity: Some("enterprise".into()), per_page: 10, page: 1, ..Default::default() })
+        .await
+        .unwrap();
+    let actions: Vec<_> = entries.iter().map(|e| (e.action.as_str(), e.entity_id.as_str())).collect();
+    assert_eq!(
+        actions,
+        [
+            ("update", baiyin.credit_code.as_str()),
+            ("create", rare_earth.credit_code.as_str()),
+            ("create", baiyin.credit_code.as_str())
+        ]
+    );
+    assert!(entries[0].before_json.as_deref().unwrap().contains("上市公司"));
+    assert!(entries[0].after_json.as_deref().unwrap().contains("2000000"));
+
+    // A region that does not exist breaks the whole batch.
+    let nowhere = enterprise("91999999MA0000003", "不存在地区的企业", "999999");
+    let newcomer = enterprise("91620400MA0000004", "新企业", "620400");
+    assert!(store.upsert_enterprises(&[newcomer.clone(), nowhere], &actor).await.is_err());
+    assert!(store.enterprise_by_code(&newcomer.credit_code).await.unwrap().is_none(), "all or nothing");
+}
+
+async fn enterprise_lists_filter_sort_and_paginate(store: Store) {
+    let actor = Actor::system("测试");
+    let rows = vec![
+        EnterpriseData {
+            revenue: Some(500), ..enterprise("91620400MA0000011", "白银有色集团股份有限公司", "620402")
+        },
+        EnterpriseData {
+            industry: "39".into(),
+            tags: "专精特新、小巨人".into(),
+            stock_code: String::new(),
+            revenue: Some(900),
+            employees: Some(5000),
+            ..enterprise("91620500MA0000012", "天水华天科技股份有限公司", "620500")
+        },
+        EnterpriseData {
+            tags: "世界500强".into(),
+            stock_code: String::new(),
+            revenue: None,
+            employees: None,
+            is_target: true,
+            ..enterprise("91310115MA0000013", "上海某某100%_有色集团", "310115")
+        },
+    ];
+    store.upsert_enterprises(&rows, &actor).await.unwrap();
+    let names =
+        |list: Vec<zhaoshang_store::enterprises::Enterprise>| list.into_iter().map(|e| e.data.name).collect::<Vec<_>>();
+    let list = |filter: EnterpriseFilter, sort: EnterpriseSort| {
+        let store = store.clone();
+        async move { names(store.list_enterprises(&filter, sort, 10, 0).await.unwrap()) }
+    };
+    // Revenue first, unknown revenue last.
+    assert_eq!(
+        list(EnterpriseFilter::default(), EnterpriseSort::RevenueDesc).await,
+        ["天水华天科技股份有限公司", "白银有色集团股份有限公司", "上海某某100%_有色集团"]
+    );
+    let gansu = EnterpriseFilter { region_prefix: "62".into(), ..Default::default() };
+    assert_eq!(list(gansu.clone(), EnterpriseSort::Name).await.len(), 2);
+    assert_eq!(
+        store.enterprise_totals(&gansu).await.unwrap(),
+        zhaoshang_store::enterprises::EnterpriseTotals { count: 2, revenue: 1400 }
+    );
+    let baiyin = EnterpriseFilter { region_prefix: "6204".into(), ..Default::default() };
+    assert_eq!(list(baiyin, EnterpriseSort::Name).await, ["白银有色集团股份有限公司"]);
+    let industry = EnterpriseFilter { industry: Some("39".into()), ..Default::default() };
+    assert_eq!(list(industry, EnterpriseSort::Name).await, ["天水华天科技股份有限公司"]);
+    let tagged = EnterpriseFilter { tag: Some("小巨人".into()), ..Default::default() };
+    assert_eq!(list(tagged, EnterpriseSort::Name).await, ["天水华天科技股份有限公司"]);
+    let targets = EnterpriseFilter { is_target: Some(true), ..Default::default() };
+    assert_eq!(list(targets, EnterpriseSort::Name).await, ["上海某某100%_有色集团"]);
+    let locals = EnterpriseFilter { is_target: Some(false), ..Default::default() };
+    assert_eq!(list(locals, EnterpriseSort::Name).await.len(), 2);
+    // Keywords match name or credit code; LIKE wildcards in them are literal.
+    let keyword = |k: &str| EnterpriseFilter { keyword: Some(k.into()), ..Default::default() };
+    assert_eq!(list(keyword("有色"), EnterpriseSort::Name).await.len(), 2);
+    assert_eq!(list(keyword("100%_"), EnterpriseSort::Name).await, ["上海某某100%_有色集团"]);
+    assert_eq!(list(keyword("MA0000012"), EnterpriseSort::Name).await, ["天水华天科技股份有限公司"]);
+    assert!(list(keyword("%"), EnterpriseSort::Name).await.len() == 1);
+    // Pages follow the sort; unknown figures come last.
+    let second =
+        store.list_enterprises(&EnterpriseFilter::default(), EnterpriseSort::EmployeesDesc, 1, 1).await.unwrap();
+    assert_eq!(names(second), ["白银有色集团股份有限公司"]);
+    for sort in EnterpriseSort::ALL {
+        assert_eq!(EnterpriseSort::parse(sort.key()), sort);
+        assert_eq!(list(EnterpriseFilter::default(), sort).await.len(), 3);
+    }
+    // Walking the table by id sees every row once.
+    let first = store.enterprises_after(0, 2).await.unwrap();
+    let rest = store.enterprises_after(first[1].id, 2).await.unwrap();
+    assert_eq!(first.len() + rest.len(), 3);
 }
