@@ -76,11 +76,12 @@ pub async fn load(store: &Store, actor: &Actor) -> AppResult<()> {
 // Deterministic randomness
 // ---------------------------------------------------------------------------------------
 
-/// splitmix64: tiny, fast and good enough to make demo data look irregular.
-struct Rng(u64);
+/// splitmix64: tiny, fast and good enough to make demo data look irregular (the demo
+/// enterprise library draws from it too).
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -89,27 +90,27 @@ impl Rng {
     }
 
     /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
+    pub(crate) fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 
     /// Uniform integer in [lo, hi]; `lo` when the range is empty.
-    fn between(&mut self, lo: i64, hi: i64) -> i64 {
+    pub(crate) fn between(&mut self, lo: i64, hi: i64) -> i64 {
         if hi <= lo {
             return lo;
         }
         lo + (self.next() % (hi - lo + 1) as u64) as i64
     }
 
-    fn chance(&mut self, probability: f64) -> bool {
+    pub(crate) fn chance(&mut self, probability: f64) -> bool {
         self.unit() < probability
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.between(0, items.len() as i64 - 1) as usize]
     }
 
-    fn weighted<T: Copy>(&mut self, items: &[(T, u32)]) -> T {
+    pub(crate) fn weighted<T: Copy>(&mut self, items: &[(T, u32)]) -> T {
         let total: u32 = items.iter().map(|(_, weight)| weight).sum();
         let mut ticket = self.between(0, i64::from(total) - 1) as u32;
         for &(item, weight) in items {
@@ -122,7 +123,7 @@ impl Rng {
     }
 
     /// exp(σ·z) with z roughly standard normal: the heavy tail of project sizes.
-    fn lognormal(&mut self, sigma: f64) -> f64 {
+    pub(crate) fn lognormal(&mut self, sigma: f64) -> f64 {
         let z = ((0..4).map(|_| self.unit()).sum::<f64>() - 2.0) * 3f64.sqrt();
         (sigma * z).exp()
     }
@@ -150,20 +151,20 @@ fn days(from: NaiveDate, to: NaiveDate) -> i64 {
 
 /// A project type of a chain: chain link, GB/T 4754 division, name template (`{n}` is a size
 /// drawn from `sizes`).
-struct Product {
-    node: &'static str,
-    industry: &'static str,
+pub(crate) struct Product {
+    pub(crate) node: &'static str,
+    pub(crate) industry: &'static str,
     template: &'static str,
     sizes: (i64, i64),
 }
 
-struct ChainSpec {
-    name: &'static str,
+pub(crate) struct ChainSpec {
+    pub(crate) name: &'static str,
     /// The city bureau usually responsible for the chain's projects.
     bureau: &'static str,
     /// Words for invented investor names.
-    domains: &'static [&'static str],
-    products: &'static [Product],
+    pub(crate) domains: &'static [&'static str],
+    pub(crate) products: &'static [Product],
 }
 
 const fn product(node: &'static str, industry: &'static str, template: &'static str, sizes: (i64, i64)) -> Product {
@@ -295,7 +296,7 @@ const CHAINS: &[ChainSpec] = &[
     },
 ];
 
-fn chain(name: &str) -> &'static ChainSpec {
+pub(crate) fn chain(name: &str) -> &'static ChainSpec {
     CHAINS.iter().find(|chain| chain.name == name).expect("a known chain")
 }
 
@@ -312,13 +313,13 @@ const fn plan(signed: usize, investment: i64, funds: i64) -> YearPlan {
     YearPlan { signed, investment, funds }
 }
 
-struct CitySpec {
-    code: &'static str,
-    name: &'static str,
+pub(crate) struct CitySpec {
+    pub(crate) code: &'static str,
+    pub(crate) name: &'static str,
     /// How departments name the city (临夏州, not 临夏回族自治州).
-    short: &'static str,
+    pub(crate) short: &'static str,
     parks: &'static [&'static str],
-    chains: &'static [(&'static str, u32)],
+    pub(crate) chains: &'static [(&'static str, u32)],
     /// Local anchor enterprises that bring in their partners (以商招商).
     anchors: &'static [&'static str],
     years: [YearPlan; 2],
@@ -334,7 +335,7 @@ struct CitySpec {
 const TIANSHUI: &str = "620500";
 const JIAYUGUAN: &str = "620200";
 
-const CITIES: &[CitySpec] = &[
+pub(crate) const CITIES: &[CitySpec] = &[
     CitySpec {
         code: "620100",
         name: "兰州市",
@@ -598,7 +599,7 @@ const ORIGINS: &[(&str, u32, Registrations)] = &[
 const HONG_KONG: &str = "香港特别行政区";
 const GANSU: &str = "甘肃省";
 
-const BRAND_CHARACTERS: &[&str] = &[
+pub(crate) const BRAND_CHARACTERS: &[&str] = &[
     "华", "瑞", "泰", "鑫", "源", "宏", "博", "达", "恒", "盛", "远", "智", "晟", "嘉", "润", "昊", "骏", "裕", "兴",
     "拓", "航", "融", "丰", "卓", "弘", "锦", "辰", "越", "正", "信", "邦", "睿", "通", "禾", "隆", "启", "创", "德",
     "汇", "峰",
@@ -1523,7 +1524,8 @@ impl Generator<'_> {
                     code
                 }
             },
-            None => String::new(),
+            // Gansu's named enterprises have one code, shared with the demo enterprise library.
+            None => crate::demo_enterprises::named_credit_code(named.investor).unwrap_or_default(),
         };
         let chain = chain(named.chain);
         let department = format!("{}{}", self.cities[city].spec.short, chain.bureau);

@@ -3,10 +3,12 @@
 
 pub mod accounts;
 pub mod demo;
+pub mod demo_enterprises;
 pub mod demo_pipeline;
 pub mod exchange;
 pub mod reference_data;
 pub mod reports;
+pub mod search;
 pub mod stats;
 
 use zhaoshang_store::{Store, StoreError};

@@ -1,4 +1,4 @@
-//! Excel/CSV import and export of projects, funding, targets and activities, on SQLite
+//! Excel/CSV import and export of projects, funding, targets, activities and enterprises, on SQLite
 //! and on PostgreSQL, with all divisions of China loaded as on a real start.
 
 use chrono::NaiveDate;
@@ -11,6 +11,7 @@ use zhaoshang_core::credit_code::with_check_char;
 use zhaoshang_core::metrics::Period;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::enterprises::EnterpriseFilter;
 use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::{Actor, Store};
 use zhaoshang_testkit::{fresh_database_url, Backend};
@@ -51,6 +52,9 @@ on_both_backends!(
     export_then_import_changes_nothing,
     stage_changes_back_or_to_dropped_need_a_reason,
     region_users_import_only_within_their_region,
+    enterprises_upsert_by_credit_code_with_tags_and_regions_of_all_china,
+    enterprise_files_with_bad_rows_change_nothing,
+    region_users_import_only_their_regions_enterprises,
 );
 
 fn actor() -> Actor {
@@ -465,6 +469,7 @@ async fn export_then_import_changes_nothing(store: &Store) {
     .await;
     import(store, ImportKind::Targets, "t.csv", "region,year,funds_target_wan\n620500,2025,2800000\n".as_bytes()).await;
     import(store, ImportKind::Activities, "a.csv", "name,start_on\n第三十届兰洽会,2024-07-06\n".as_bytes()).await;
+    import(store, ImportKind::Enterprises, "e.csv", enterprises_csv().as_bytes()).await;
 
     let projects = export_table(store, ImportKind::Projects, &ProjectFilter::default()).await.unwrap();
     assert_eq!(projects.headers[..3], ["项目编号", "项目名称", "所属地区"]);
@@ -594,8 +599,146 @@ fn templates_have_bold_headers_and_an_example_row_that_imports() {
 #[tokio::test]
 async fn template_examples_import_cleanly() {
     let f = fixture(Backend::Sqlite).await;
-    for kind in [ImportKind::Projects, ImportKind::Funding, ImportKind::Targets, ImportKind::Activities] {
+    for kind in ImportKind::ALL {
         let report = import(&f.store, kind, "template.xlsx", &template_workbook(kind)).await;
         assert!(report.is_ok(), "{kind:?}: {:?}", report.problems);
     }
+}
+
+const ENTERPRISE_HEADER: &str =
+    "企业名称,统一社会信用代码,所属地区,行业代码,标签,营业收入(万元),从业人数,注册资本(万元),简介";
+
+fn enterprise_code(first17: &str) -> String {
+    with_check_char(first17).unwrap()
+}
+
+/// Three enterprises: one in Gansu by code, one in Shanghai by full name, one by city name.
+fn enterprises_csv() -> String {
+    format!(
+        "{ENTERPRISE_HEADER}\n\
+         甘肃稀土新材料股份有限公司,{},620402,32,高新技术企业；行业百强,125000.5,\"1,800\",72000,稀土功能材料\n\
+         上海某某新能源科技股份有限公司,{},上海市浦东新区,C38,上市公司(688111)、专精特新,,300人,,\n\
+         白银某某化工有限公司,{},白银市,,,,,,\n",
+        enterprise_code("91620402MA7RARE01"),
+        enterprise_code("91310115MA1H7K2P3").to_lowercase(),
+        enterprise_code("91620400MA0000001"),
+    )
+}
+
+async fn enterprises_upsert_by_credit_code_with_tags_and_regions_of_all_china(store: &Store) {
+    let report = import(store, ImportKind::Enterprises, "e.csv", enterprises_csv().as_bytes()).await;
+    assert!(report.is_ok(), "{:?}", report.problems);
+    assert_eq!(counts(&report), (3, 0, 0));
+    assert!(report.summary_zh().starts_with("导入企业：共 3 行，新增 3"), "{}", report.summary_zh());
+    assert_eq!(report.written_keys.len(), 3);
+
+    let rare_earth = store.enterprise_by_code(&enterprise_code("91620402MA7RARE01")).await.unwrap().unwrap().data;
+    assert_eq!(rare_earth.name, "甘肃稀土新材料股份有限公司");
+    assert_eq!(rare_earth.tags, "行业百强、高新技术企业", "tags are stored in vocabulary order");
+    assert_eq!(rare_earth.revenue, Some(Yuan::parse_wan("125000.5").unwrap().0));
+    assert_eq!((rare_earth.employees, rare_earth.registered_capital), (Some(1800), Some(720_000_000)));
+    assert!(!rare_earth.is_target);
+    // The key is stored uppercased; the region by full name; the stock code apart from the tags.
+    let shanghai = store.enterprise_by_code(&enterprise_code("91310115MA1H7K2P3")).await.unwrap().unwrap().data;
+    assert_eq!((shanghai.region_code.as_str(), shanghai.industry.as_str()), ("310115", "38"));
+    assert_eq!((shanghai.tags.as_str(), shanghai.stock_code.as_str()), ("上市公司、专精特新", "688111"));
+    assert_eq!(shanghai.employees, Some(300));
+    let baiyin = store.enterprise_by_code(&enterprise_code("91620400MA0000001")).await.unwrap().unwrap().data;
+    assert_eq!((baiyin.region_code.as_str(), baiyin.revenue), ("620400", None));
+
+    // Absent columns keep their values, empty cells clear them, 目标企业 marks a target.
+    let update = format!(
+        "统一社会信用代码,企业名称,所属地区,标签,目标企业\n{},甘肃稀土新材料股份有限公司,620402,,是\n",
+        enterprise_code("91620402MA7RARE01")
+    );
+    let report = import(store, ImportKind::Enterprises, "u.csv", update.as_bytes()).await;
+    assert_eq!(counts(&report), (0, 1, 0), "{:?}", report.problems);
+    let updated = store.enterprise_by_code(&enterprise_code("91620402MA7RARE01")).await.unwrap().unwrap().data;
+    assert_eq!((updated.tags.as_str(), updated.is_target), ("", true));
+    assert_eq!(updated.revenue, rare_earth.revenue, "an absent column keeps its value");
+
+    // Export writes the stock code back into the tags cell, and imports back unchanged.
+    let table = exchange::enterprise_table(store, &EnterpriseFilter::default()).await.unwrap();
+    assert_eq!(table.headers[..9].join(","), ENTERPRISE_HEADER);
+    let row = table.rows.iter().find(|row| row[0].starts_with("上海")).unwrap();
+    assert_eq!(row[4], "上市公司(688111)、专精特新");
+    let gansu = EnterpriseFilter { region_prefix: "62".into(), ..Default::default() };
+    assert_eq!(exchange::enterprise_table(store, &gansu).await.unwrap().rows.len(), 2);
+    let csv = write_table(&table, TableFormat::Csv).unwrap();
+    assert_eq!(counts(&import(store, ImportKind::Enterprises, "back.csv", &csv).await), (0, 0, 3));
+}
+
+async fn enterprise_files_with_bad_rows_change_nothing(store: &Store) {
+    let good = enterprise_code("91620402MA7RARE01");
+    let wrong_check = format!("{}{}", &good[..17], if good.ends_with('0') { '1' } else { '0' });
+    let csv = format!(
+        "{ENTERPRISE_HEADER}\n\
+         好企业,{},620402,32,专精特新,,,,\n\
+         校验位错误的企业,{wrong_check},620402,,,,,,\n\
+         标签错误的企业,{},620402,,独角兽、上市公司(60),,,,\n\
+         地区有歧义的企业,{},城关区,,,-5,很多,,\n\
+         ,{good},火星市,99,,,,,\n\
+         重复的企业,{},620402,,,,,,\n",
+        enterprise_code("91620402MA0000009"),
+        enterprise_code("91620402MA0000008"),
+        enterprise_code("91620402MA0000007"),
+        enterprise_code("91620402MA0000009"),
+    );
+    let report = import(store, ImportKind::Enterprises, "bad.csv", csv.as_bytes()).await;
+    assert!(!report.applied);
+    assert_eq!(
+        problem_cells(&report),
+        [
+            (3, "统一社会信用代码".to_string()),
+            (4, "标签".to_string()),
+            (5, "所属地区".to_string()),
+            (5, "营业收入(万元)".to_string()),
+            (5, "从业人数".to_string()),
+            (6, "企业名称".to_string()),
+            (6, "所属地区".to_string()),
+            (6, "行业代码".to_string()),
+            (7, "统一社会信用代码".to_string()),
+        ]
+    );
+    let message = |row: usize, column: &str| {
+        report.problems.iter().find(|p| p.row == row && p.column == column).unwrap().message.clone()
+    };
+    assert!(message(3, "统一社会信用代码").contains("校验位错误"), "{}", message(3, "统一社会信用代码"));
+    let tags = message(4, "标签");
+    assert!(tags.contains("标签“独角兽”不在标签库中") && tags.contains("股票代码“60”无效"), "{tags}");
+    assert!(tags.contains("可用标签：世界500强"), "{tags}");
+    assert!(message(5, "所属地区").contains("多个行政区划"));
+    assert!(message(5, "营业收入(万元)").contains("负数"));
+    assert!(message(7, "统一社会信用代码").contains("与第2行重复"));
+    assert_eq!(store.enterprise_totals(&EnterpriseFilter::default()).await.unwrap().count, 0, "nothing written");
+
+    // A missing key column is a problem of the header.
+    let report = import(store, ImportKind::Enterprises, "m.csv", "企业名称,所属地区\n某企业,620402\n".as_bytes()).await;
+    assert_eq!(problem_cells(&report), [(1, "统一社会信用代码".to_string())]);
+}
+
+async fn region_users_import_only_their_regions_enterprises(store: &Store) {
+    let baiyin = ImportScope::Within(RegionCode::parse("620400").unwrap());
+    let csv = format!(
+        "企业名称,统一社会信用代码,所属地区\n白银企业,{},白银区\n上海企业,{},310115\n",
+        enterprise_code("91620402MA0000011"),
+        enterprise_code("91310115MA0000012")
+    );
+    let report =
+        import_bytes_in_scope(store, ImportKind::Enterprises, "r.csv", csv.as_bytes(), false, &actor(), &baiyin)
+            .await
+            .unwrap();
+    assert_eq!(problem_cells(&report), [(3, "所属地区".to_string())]);
+    assert!(report.problems[0].message.contains("管辖范围"));
+
+    let tianshui_code = enterprise_code("91620503MA0000013");
+    let tianshui = format!("企业名称,统一社会信用代码,所属地区\n天水企业,{tianshui_code},620503\n");
+    import(store, ImportKind::Enterprises, "t.csv", tianshui.as_bytes()).await;
+    let takeover = format!("企业名称,统一社会信用代码,所属地区\n改到白银,{tianshui_code},620402\n");
+    let report =
+        import_bytes_in_scope(store, ImportKind::Enterprises, "r.csv", takeover.as_bytes(), false, &actor(), &baiyin)
+            .await
+            .unwrap();
+    assert_eq!(problem_cells(&report), [(2, "统一社会信用代码".to_string())]);
+    assert!(report.problems[0].message.contains("其他地区"));
 }

@@ -88,6 +88,29 @@ pub const ACTIVITY_COLUMNS: &[ColumnSpec] = &[
     col("organiser", "主办单位", "", "甘肃省人民政府"),
 ];
 
+pub const ENTERPRISE_COLUMNS: &[ColumnSpec] = &[
+    required("name", "企业名称", "必填", "甘肃稀土新材料股份有限公司"),
+    required(
+        "credit_code",
+        "统一社会信用代码",
+        "18位，校验位须正确；已有信用代码的行更新该企业",
+        "91620400MA01234562",
+    ),
+    required("region", "所属地区", "总部所在地：6位行政区划代码或全称（全国均可），如 620400、白银市 或 上海市浦东新区", "620400"),
+    col("industry", "行业代码", "国民经济行业分类（GB/T 4754）大类代码，如 32", "32"),
+    col(
+        "tags",
+        "标签",
+        "以“、”或“;”分隔：世界500强、中国500强、民营500强、行业百强、上市公司（可带股票代码，如 上市公司(600111)）、专精特新、小巨人、单项冠军、高新技术企业",
+        "上市公司(600111)、专精特新",
+    ),
+    col("revenue_wan", "营业收入(万元)", "万元，最多四位小数", "125000"),
+    col("employees", "从业人数", "整数", "1800"),
+    col("registered_capital_wan", "注册资本(万元)", "万元，最多四位小数", "72000"),
+    col("description", "简介", "", "稀土分离及稀土功能材料生产企业"),
+    col("is_target", "目标企业", "是 或 否：是否列为招商目标企业；不填时新企业为“否”", "否"),
+];
+
 /// The columns of a list, in import (and export) order.
 pub fn columns(kind: ImportKind) -> &'static [ColumnSpec] {
     match kind {
@@ -95,6 +118,7 @@ pub fn columns(kind: ImportKind) -> &'static [ColumnSpec] {
         ImportKind::Funding => FUNDING_COLUMNS,
         ImportKind::Targets => TARGET_COLUMNS,
         ImportKind::Activities => ACTIVITY_COLUMNS,
+        ImportKind::Enterprises => ENTERPRISE_COLUMNS,
     }
 }
 

@@ -11,9 +11,11 @@ use crate::{AppError, AppResult};
 use rust_xlsxwriter::{Format, Workbook};
 use serde::Serialize;
 use std::path::Path;
+use zhaoshang_core::enterprises::Tags;
 use zhaoshang_core::metrics::FundingSource;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
+use zhaoshang_store::enterprises::{EnterpriseData, EnterpriseFilter, EnterpriseSort};
 use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
 use zhaoshang_store::projects::ProjectData;
 use zhaoshang_store::Store;
@@ -101,18 +103,59 @@ fn project_cell(data: &ProjectData, key: &str) -> String {
     }
 }
 
+fn enterprise_cell(data: &EnterpriseData, key: &str) -> String {
+    let wan = |yuan: Option<i64>| yuan.map(|yuan| Yuan(yuan).wan_string()).unwrap_or_default();
+    match key {
+        "name" => data.name.clone(),
+        "credit_code" => data.credit_code.clone(),
+        "region" => data.region_code.clone(),
+        "industry" => data.industry.clone(),
+        "tags" => Tags::from_stored(&data.tags, &data.stock_code).cell_text(),
+        "revenue_wan" => wan(data.revenue),
+        "employees" => data.employees.map(|count| count.to_string()).unwrap_or_default(),
+        "registered_capital_wan" => wan(data.registered_capital),
+        "description" => data.description.clone(),
+        "is_target" => if data.is_target { "是" } else { "否" }.to_string(),
+        _ => String::new(),
+    }
+}
+
 const PAGE: i64 = 1000;
 
+/// An empty table of a kind: its exported columns' headers and keys.
+fn empty_table(kind: ImportKind) -> Table {
+    let specs = columns(kind).iter().filter(|spec| spec.exported);
+    Table {
+        kind,
+        headers: specs.clone().map(|spec| spec.header.to_string()).collect(),
+        keys: specs.map(|spec| spec.key.to_string()).collect(),
+        rows: Vec::new(),
+    }
+}
+
+/// The enterprise library as filtered on its page (the CLI exports every enterprise).
+pub async fn enterprise_table(store: &Store, filter: &EnterpriseFilter) -> AppResult<Table> {
+    let mut table = empty_table(ImportKind::Enterprises);
+    let mut offset = 0;
+    loop {
+        let page = store.list_enterprises(filter, EnterpriseSort::CreditCode, PAGE, offset).await?;
+        offset += page.len() as i64;
+        let keys = &table.keys;
+        let rows: Vec<Vec<String>> =
+            page.iter().map(|e| keys.iter().map(|key| enterprise_cell(&e.data, key)).collect()).collect();
+        table.rows.extend(rows);
+        if (page.len() as i64) < PAGE {
+            return Ok(table);
+        }
+    }
+}
+
 /// The rows of a list. Projects follow `filter` (the default is every project);
-/// funding and targets follow its region scope (`region_prefix`); activities are all listed.
+/// funding, targets and enterprises follow its region scope (`region_prefix`); activities
+/// are all listed.
 pub async fn export_table(store: &Store, kind: ImportKind, filter: &ProjectFilter) -> AppResult<Table> {
     let specs: Vec<_> = columns(kind).iter().filter(|spec| spec.exported).collect();
-    let mut table = Table {
-        kind,
-        headers: specs.iter().map(|spec| spec.header.to_string()).collect(),
-        keys: specs.iter().map(|spec| spec.key.to_string()).collect(),
-        rows: Vec::new(),
-    };
+    let mut table = empty_table(kind);
     match kind {
         ImportKind::Projects => {
             let mut offset = 0;
@@ -164,13 +207,22 @@ pub async fn export_table(store: &Store, kind: ImportKind, filter: &ProjectFilte
                 ]);
             }
         }
+        ImportKind::Enterprises => {
+            let scope = EnterpriseFilter { region_prefix: filter.region_prefix.clone(), ..Default::default() };
+            table = enterprise_table(store, &scope).await?;
+        }
     }
     Ok(table)
 }
 
 /// Whether a column holds numbers (written as numbers in XLSX so that Excel can sum them).
 fn numeric(key: &str) -> bool {
-    key.ends_with("_wan") || key == "year"
+    key.ends_with("_wan") || whole_number(key)
+}
+
+/// Numbers shown without decimals.
+fn whole_number(key: &str) -> bool {
+    key == "year" || key == "employees"
 }
 
 /// The cell as a number when the number reads back as the same amount (it always does
@@ -209,7 +261,7 @@ fn write_xlsx(table: &Table) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     sheet.set_name(table.kind.label())?;
     let bold = header_format();
     let money = Format::new().set_num_format("0.00##");
-    let year = Format::new().set_num_format("0");
+    let whole = Format::new().set_num_format("0");
     for (col, header) in table.headers.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, header, &bold)?;
     }
@@ -220,7 +272,7 @@ fn write_xlsx(table: &Table) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
             let number = if numeric(key) { exact_number(cell) } else { None };
             match number {
                 Some(value) => {
-                    let format = if key == "year" { &year } else { &money };
+                    let format = if whole_number(key) { &whole } else { &money };
                     sheet.write_number_with_format(r, col as u16, value, format)?;
                 }
                 None if cell.is_empty() => {}

@@ -8,6 +8,7 @@
 
 mod activities;
 pub mod columns;
+mod enterprises;
 pub mod export;
 mod funding;
 mod projects;
@@ -24,7 +25,7 @@ use std::path::Path;
 use zhaoshang_store::{Actor, Store};
 
 pub use columns::{columns, ColumnSpec};
-pub use export::{export_file, export_table, write_table, Table, TableFormat};
+pub use export::{enterprise_table, export_file, export_table, write_table, Table, TableFormat};
 pub use scope::ImportScope;
 pub use table::{normalize_header, read_sheet, Sheet, SheetRow};
 pub use values::{parse_date, parse_wan};
@@ -38,11 +39,17 @@ pub enum ImportKind {
     Funding,
     Targets,
     Activities,
+    Enterprises,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 4] =
-        [ImportKind::Projects, ImportKind::Funding, ImportKind::Targets, ImportKind::Activities];
+    pub const ALL: [ImportKind; 5] = [
+        ImportKind::Projects,
+        ImportKind::Funding,
+        ImportKind::Targets,
+        ImportKind::Activities,
+        ImportKind::Enterprises,
+    ];
 
     /// The word used on the command line (`zhaoshang import projects …`).
     pub fn key(self) -> &'static str {
@@ -51,6 +58,7 @@ impl ImportKind {
             ImportKind::Funding => "funding",
             ImportKind::Targets => "targets",
             ImportKind::Activities => "activities",
+            ImportKind::Enterprises => "enterprises",
         }
     }
 
@@ -60,6 +68,7 @@ impl ImportKind {
             ImportKind::Funding => "到位资金",
             ImportKind::Targets => "年度目标",
             ImportKind::Activities => "招商活动",
+            ImportKind::Enterprises => "企业",
         }
     }
 
@@ -125,6 +134,10 @@ pub struct ImportReport {
     pub problems: Vec<ImportProblem>,
     /// Things worth knowing that do not stop the import (unknown columns …).
     pub warnings: Vec<String>,
+    /// Keys of the rows written (project codes, credit codes; unchanged rows included),
+    /// so that the search index can follow the import.
+    #[serde(skip)]
+    pub written_keys: Vec<String>,
     pub dry_run: bool,
     /// Whether the rows were written.
     pub applied: bool,
@@ -143,6 +156,7 @@ impl ImportReport {
             duplicate_rows: Vec::new(),
             problems: Vec::new(),
             warnings: Vec::new(),
+            written_keys: Vec::new(),
             dry_run,
             applied: false,
         }
@@ -308,6 +322,7 @@ pub async fn import_sheet_in_scope(
         ImportKind::Funding => funding::import(&context, &mut report).await?,
         ImportKind::Targets => targets::import(&context, &mut report).await?,
         ImportKind::Activities => activities::import(&context, &mut report).await?,
+        ImportKind::Enterprises => enterprises::import(&context, &mut report).await?,
     }
     report.problems.sort_by_key(|problem| problem.row);
     Ok(report)

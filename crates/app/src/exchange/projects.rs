@@ -64,6 +64,7 @@ pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppR
     if ctx.may_write(report) {
         let outcome = ctx.store.upsert_projects(&records, ctx.actor).await?;
         (report.created, report.updated, report.unchanged) = (outcome.created, outcome.updated, outcome.unchanged);
+        report.written_keys = records.into_iter().map(|record| record.data.code).collect();
         report.applied = true;
     }
     Ok(())

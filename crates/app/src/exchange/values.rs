@@ -69,20 +69,51 @@ pub(super) fn parse_year(text: &str) -> Result<i64, String> {
     }
 }
 
+/// A head count ("1800", "1,800", "1800人").
+pub(super) fn parse_count(text: &str) -> Result<i64, String> {
+    let text = text.trim();
+    let bare: String = text.strip_suffix('人').unwrap_or(text).chars().filter(|c| *c != ',').collect();
+    match bare.trim().parse::<i64>() {
+        Ok(count) if count >= 0 => Ok(count),
+        _ => Err(format!("人数“{text}”应为不小于0的整数")),
+    }
+}
+
+/// 是/否 as people write it (also Y/N, true/false, 1/0).
+pub(super) fn parse_yes_no(text: &str) -> Result<bool, String> {
+    let text = text.trim();
+    match text.to_ascii_lowercase().as_str() {
+        "是" | "y" | "yes" | "true" | "1" | "√" => Ok(true),
+        "否" | "n" | "no" | "false" | "0" | "×" => Ok(false),
+        _ => Err(format!("“{text}”应为 是 或 否")),
+    }
+}
+
 /// Administrative divisions by code and by name.
 pub(super) struct RegionIndex {
     by_code: HashMap<String, Region>,
+    /// Short names ("浦东新区") and full names ("上海市浦东新区") to codes.
     by_name: HashMap<String, Vec<String>>,
 }
 
 impl RegionIndex {
     pub(super) fn new(regions: Vec<Region>) -> RegionIndex {
+        let by_code: HashMap<String, Region> =
+            regions.into_iter().map(|region| (region.code.clone(), region)).collect();
+        let mut index = RegionIndex { by_code, by_name: HashMap::new() };
         let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
-        for region in &regions {
+        for region in index.by_code.values() {
             by_name.entry(region.name.clone()).or_default().push(region.code.clone());
+            let full_name = index.full_name(&region.code);
+            if full_name != region.name {
+                by_name.entry(full_name).or_default().push(region.code.clone());
+            }
         }
-        let by_code = regions.into_iter().map(|region| (region.code.clone(), region)).collect();
-        RegionIndex { by_code, by_name }
+        for codes in by_name.values_mut() {
+            codes.sort();
+        }
+        index.by_name = by_name;
+        index
     }
 
     /// "甘肃省天水市麦积区" for 620503.
@@ -209,6 +240,12 @@ mod tests {
         assert!(parse_year("二〇二五").is_err());
         assert_eq!(parse_investor_type("民营企业"), Ok("民营"));
         assert!(parse_investor_type("个体").is_err());
+        assert_eq!(parse_count("1,800人"), Ok(1800));
+        assert!(parse_count("-3").unwrap_err().contains("整数"));
+        assert!(parse_count("很多").is_err());
+        assert_eq!(parse_yes_no("是"), Ok(true));
+        assert_eq!(parse_yes_no("N"), Ok(false));
+        assert!(parse_yes_no("也许").unwrap_err().contains("是 或 否"));
     }
 
     #[test]
@@ -234,5 +271,9 @@ mod tests {
         assert!(ambiguous.contains("540102（西藏自治区拉萨市城关区）"), "{ambiguous}");
         assert!(ambiguous.contains("620102（甘肃省兰州市城关区）"), "{ambiguous}");
         assert!(index.resolve("12345").unwrap_err().contains("6位"));
+        // Full names tell apart what short names cannot.
+        assert_eq!(index.resolve("甘肃省兰州市城关区"), Ok("620102".into()));
+        assert_eq!(index.resolve("西藏自治区拉萨市城关区"), Ok("540102".into()));
+        assert_eq!(index.resolve("甘肃省"), Ok("620000".into()));
     }
 }

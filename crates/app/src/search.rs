@@ -1,0 +1,492 @@
+//! Global search in Chinese (SPEC area 12) over enterprises and projects.
+//!
+//! A tantivy index held in memory: names and descriptions are segmented with jieba
+//! (its dictionary is compiled into the binary, so this works offline). The index is
+//! built from the database at start and kept in step by the services that write: after
+//! an import or a form is saved, `follow_import` re-reads the written records and
+//! replaces their documents. Rebuilding a few hundred thousand records takes seconds, so
+//! keeping files on disk would buy little and add a second copy to keep consistent.
+//!
+//! A query is split on spaces into words that must all match (“白银 有色” finds what
+//! matches both). A word matches a record when every jieba token of the word is in its
+//! name or text, when the name starts with the word, or when it is the record's code
+//! (credit code, project code). Results are limited to the caller's record scope inside
+//! the index, and ranked by BM25 with name matches weighing more.
+
+use crate::exchange::{ImportKind, ImportReport};
+use crate::{AppError, AppResult};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::ops::Bound;
+use std::sync::{Arc, Mutex, RwLock};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, INDEXED, STORED, STRING,
+};
+use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer, TokenStream};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy_jieba::JiebaTokenizer;
+use zhaoshang_core::access::RecordScope;
+use zhaoshang_store::enterprises::Enterprise;
+use zhaoshang_store::projects::Project;
+use zhaoshang_store::Store;
+
+/// What a search may return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchKind {
+    Enterprise,
+    Project,
+}
+
+impl SearchKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            SearchKind::Enterprise => "enterprise",
+            SearchKind::Project => "project",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SearchKind::Enterprise => "企业",
+            SearchKind::Project => "项目",
+        }
+    }
+
+    pub fn parse(text: &str) -> AppResult<SearchKind> {
+        match text.trim() {
+            "enterprise" | "企业" => Ok(SearchKind::Enterprise),
+            "project" | "项目" => Ok(SearchKind::Project),
+            other => {
+                Err(AppError::Invalid(format!("搜索类型“{other}”无效，应为 enterprise（企业）或 project（项目）")))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchQuery {
+    pub text: String,
+    pub kind: Option<SearchKind>,
+    pub limit: usize,
+}
+
+/// Results per search unless asked otherwise, and at most.
+pub const DEFAULT_LIMIT: usize = 20;
+pub const MAX_LIMIT: usize = 100;
+
+/// One record found, best first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub kind: SearchKind,
+    pub id: i64,
+    pub name: String,
+    /// Credit code of an enterprise, code of a project.
+    pub code: String,
+    pub region: String,
+    pub region_name: String,
+    pub score: f32,
+}
+
+/// Name matches count this much more than matches in the text.
+const NAME_BOOST: f32 = 3.0;
+/// A name starting with the word typed.
+const PREFIX_BOOST: f32 = 4.0;
+/// The exact code: what the user meant, whatever else matches.
+const CODE_BOOST: f32 = 20.0;
+/// Records read from the database per page while building.
+const BUILD_PAGE: i64 = 5000;
+/// The index writer's memory budget (tantivy needs at least 15 MB per thread).
+const WRITER_BYTES: usize = 32_000_000;
+
+const JIEBA_INDEX: &str = "jieba_index";
+const RAW_LOWER: &str = "raw_lower";
+
+struct Fields {
+    /// "enterprise:12": the document's identity, for replacing it.
+    key: Field,
+    kind: Field,
+    id: Field,
+    name: Field,
+    /// The whole name, lower-cased, for prefix look-ups.
+    name_prefix: Field,
+    /// Description, tags, investor… everything else worth finding a record by.
+    text: Field,
+    code: Field,
+    region: Field,
+    region_name: Field,
+    /// Every region prefix the record lies in ("62", "6204", "620402"): the scope filter.
+    scope: Field,
+}
+
+struct Inner {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    /// Segments a query word the way the user means it (jieba's default mode), while
+    /// documents are indexed in search mode, which adds the shorter words inside longer
+    /// ones ("稀土" inside "稀土新材料").
+    query_analyzer: TextAnalyzer,
+    region_names: RwLock<HashMap<String, String>>,
+}
+
+/// The search index, cheap to clone (the web state carries one).
+#[derive(Clone)]
+pub struct SearchIndex {
+    inner: Arc<Inner>,
+}
+
+fn search_error(error: impl std::fmt::Display) -> AppError {
+    AppError::Internal(format!("搜索索引出错：{error}"))
+}
+
+fn join_error(error: tokio::task::JoinError) -> AppError {
+    AppError::Internal(format!("搜索任务中断：{error}"))
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let jieba = TextFieldIndexing::default().set_tokenizer(JIEBA_INDEX).set_index_option(IndexRecordOption::WithFreqs);
+    let raw_lower = TextFieldIndexing::default().set_tokenizer(RAW_LOWER).set_index_option(IndexRecordOption::Basic);
+    let fields = Fields {
+        key: builder.add_text_field("key", STRING),
+        kind: builder.add_text_field("kind", STRING | STORED),
+        id: builder.add_i64_field("id", INDEXED | STORED),
+        name: builder.add_text_field("name", TextOptions::default().set_indexing_options(jieba.clone()).set_stored()),
+        name_prefix: builder
+            .add_text_field("name_prefix", TextOptions::default().set_indexing_options(raw_lower.clone())),
+        text: builder.add_text_field("text", TextOptions::default().set_indexing_options(jieba)),
+        code: builder.add_text_field("code", TextOptions::default().set_indexing_options(raw_lower).set_stored()),
+        region: builder.add_text_field("region", STRING | STORED),
+        region_name: builder.add_text_field("region_name", STORED),
+        scope: builder.add_text_field("scope", STRING),
+    };
+    (builder.build(), fields)
+}
+
+/// The region prefixes a record of `region` is found under: province, city, county.
+fn scope_terms(region: &str) -> Vec<&str> {
+    [2, 4, 6].iter().filter_map(|&len| region.get(..len)).collect()
+}
+
+fn doc_key(kind: SearchKind, id: i64) -> String {
+    format!("{}:{id}", kind.key())
+}
+
+/// A record as the index sees it.
+struct Record {
+    kind: SearchKind,
+    id: i64,
+    name: String,
+    code: String,
+    region: String,
+    text: String,
+}
+
+impl Record {
+    fn of_enterprise(enterprise: &Enterprise) -> Record {
+        let d = &enterprise.data;
+        Record {
+            kind: SearchKind::Enterprise,
+            id: enterprise.id,
+            name: d.name.clone(),
+            code: d.credit_code.clone(),
+            region: d.region_code.clone(),
+            text: [d.description.as_str(), d.tags.as_str(), d.stock_code.as_str()].join(" "),
+        }
+    }
+
+    fn of_project(project: &Project) -> Record {
+        let d = &project.data;
+        Record {
+            kind: SearchKind::Project,
+            id: project.id,
+            name: d.name.clone(),
+            code: d.code.clone(),
+            region: d.region_code.clone(),
+            text: [&d.investor, &d.description, &d.chain, &d.chain_node, &d.park].map(String::as_str).join(" "),
+        }
+    }
+}
+
+impl SearchIndex {
+    /// An empty index; `open` fills one from the database.
+    pub fn new() -> AppResult<SearchIndex> {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        let indexing = TextAnalyzer::builder(JiebaTokenizer::new()).filter(LowerCaser).build();
+        index.tokenizers().register(JIEBA_INDEX, indexing);
+        index
+            .tokenizers()
+            .register(RAW_LOWER, TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).build());
+        let writer = index.writer_with_num_threads(1, WRITER_BYTES).map_err(search_error)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(search_error)?;
+        let query_analyzer = TextAnalyzer::builder(JiebaTokenizer::with_search_mode(false)).filter(LowerCaser).build();
+        Ok(SearchIndex {
+            inner: Arc::new(Inner {
+                reader,
+                writer: Mutex::new(writer),
+                fields,
+                query_analyzer,
+                region_names: RwLock::default(),
+            }),
+        })
+    }
+
+    /// An index of every enterprise and project in the database.
+    pub async fn open(store: &Store) -> AppResult<SearchIndex> {
+        let index = SearchIndex::new()?;
+        index.rebuild(store).await?;
+        Ok(index)
+    }
+
+    /// Replaces the whole index with the database's records; returns how many.
+    pub async fn rebuild(&self, store: &Store) -> AppResult<usize> {
+        self.load_region_names(store).await?;
+        let mut documents = Vec::new();
+        let mut after = 0;
+        loop {
+            let page = store.enterprises_after(after, BUILD_PAGE).await?;
+            after = page.last().map_or(after, |e| e.id);
+            documents.extend(page.iter().map(|e| self.document(&Record::of_enterprise(e))));
+            if (page.len() as i64) < BUILD_PAGE {
+                break;
+            }
+        }
+        after = 0;
+        loop {
+            let page = store.projects_after(after, BUILD_PAGE).await?;
+            after = page.last().map_or(after, |p| p.id);
+            documents.extend(page.iter().map(|p| self.document(&Record::of_project(p))));
+            if (page.len() as i64) < BUILD_PAGE {
+                break;
+            }
+        }
+        let count = documents.len();
+        self.write(documents, true).await?;
+        Ok(count)
+    }
+
+    /// Re-reads the records an import (or a form saved as one) wrote.
+    pub async fn follow_import(&self, store: &Store, report: &ImportReport) -> AppResult<()> {
+        if !report.applied || report.written_keys.is_empty() {
+            return Ok(());
+        }
+        match report.kind {
+            ImportKind::Enterprises => self.index_enterprises(store, &report.written_keys).await,
+            ImportKind::Projects => self.index_projects(store, &report.written_keys).await,
+            ImportKind::Funding | ImportKind::Targets | ImportKind::Activities => Ok(()),
+        }
+    }
+
+    /// Indexes (again) the enterprises with these credit codes.
+    pub async fn index_enterprises(&self, store: &Store, credit_codes: &[String]) -> AppResult<()> {
+        let enterprises = store.enterprises_by_codes(credit_codes).await?;
+        self.ensure_region_names(store, enterprises.iter().map(|e| e.data.region_code.as_str())).await?;
+        let documents = enterprises.iter().map(|e| self.document(&Record::of_enterprise(e))).collect();
+        self.write(documents, false).await
+    }
+
+    /// Indexes (again) the projects with these codes.
+    pub async fn index_projects(&self, store: &Store, codes: &[String]) -> AppResult<()> {
+        let projects = store.projects_by_codes(codes).await?;
+        self.ensure_region_names(store, projects.iter().map(|p| p.data.region_code.as_str())).await?;
+        let documents = projects.iter().map(|p| self.document(&Record::of_project(p))).collect();
+        self.write(documents, false).await
+    }
+
+    async fn load_region_names(&self, store: &Store) -> AppResult<()> {
+        let names = store.all_regions().await?.into_iter().map(|region| (region.code, region.name)).collect();
+        *self.inner.region_names.write().map_err(search_error)? = names;
+        Ok(())
+    }
+
+    /// Reloads the region names when a record lies in a region not seen yet.
+    async fn ensure_region_names(&self, store: &Store, mut codes: impl Iterator<Item = &str>) -> AppResult<()> {
+        let missing = {
+            let names = self.inner.region_names.read().map_err(search_error)?;
+            codes.any(|code| !names.contains_key(code))
+        };
+        if missing {
+            self.load_region_names(store).await?;
+        }
+        Ok(())
+    }
+
+    fn document(&self, record: &Record) -> TantivyDocument {
+        let f = &self.inner.fields;
+        let region_name = self
+            .inner
+            .region_names
+            .read()
+            .map(|names| names.get(&record.region).cloned().unwrap_or_default())
+            .unwrap_or_default();
+        let mut document = TantivyDocument::default();
+        document.add_text(f.key, doc_key(record.kind, record.id));
+        document.add_text(f.kind, record.kind.key());
+        document.add_i64(f.id, record.id);
+        document.add_text(f.name, &record.name);
+        document.add_text(f.name_prefix, &record.name);
+        document.add_text(f.text, &record.text);
+        document.add_text(f.code, &record.code);
+        document.add_text(f.region, &record.region);
+        document.add_text(f.region_name, region_name);
+        for prefix in scope_terms(&record.region) {
+            document.add_text(f.scope, prefix);
+        }
+        document
+    }
+
+    /// Replaces the documents of the same records (or, with `replace_all`, everything)
+    /// and makes the change visible to searches. Segmenting is CPU work: off the runtime.
+    async fn write(&self, documents: Vec<TantivyDocument>, replace_all: bool) -> AppResult<()> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || -> AppResult<()> {
+            let mut writer = inner.writer.lock().map_err(search_error)?;
+            if replace_all {
+                writer.delete_all_documents().map_err(search_error)?;
+            }
+            for document in documents {
+                if !replace_all {
+                    if let Some(key) = document.get_first(inner.fields.key).and_then(|v| v.as_str()) {
+                        writer.delete_term(Term::from_field_text(inner.fields.key, key));
+                    }
+                }
+                writer.add_document(document).map_err(search_error)?;
+            }
+            writer.commit().map_err(search_error)?;
+            inner.reader.reload().map_err(search_error)
+        })
+        .await
+        .map_err(join_error)?
+    }
+
+    /// Records matching every word of `query.text` within `scope`, best first.
+    pub async fn search(&self, query: &SearchQuery, scope: &RecordScope) -> AppResult<Vec<SearchHit>> {
+        let Some(prefix) = scope.prefix() else {
+            return Ok(Vec::new());
+        };
+        let words: Vec<&str> = query.text.split_whitespace().collect();
+        if words.is_empty() {
+            return Err(AppError::Invalid("请输入要搜索的内容".into()));
+        }
+        let f = &self.inner.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            words.iter().map(|word| (Occur::Must, self.word_query(word))).collect();
+        // Filters add the same score to every match, so they do not change the order.
+        let filter = |field: Field, value: &str| -> (Occur, Box<dyn Query>) {
+            let term = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+            (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(term), 0.0)))
+        };
+        if let Some(kind) = query.kind {
+            clauses.push(filter(f.kind, kind.key()));
+        }
+        if !prefix.is_empty() {
+            clauses.push(filter(f.scope, prefix));
+        }
+        let boolean = BooleanQuery::new(clauses);
+        let limit = query.limit.clamp(1, MAX_LIMIT);
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || inner.run(&boolean, limit)).await.map_err(join_error)?
+    }
+
+    /// A word of the query: its jieba tokens all found in name or text, or a name that
+    /// starts with it, or a code equal to it.
+    fn word_query(&self, word: &str) -> Box<dyn Query> {
+        let f = &self.inner.fields;
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let tokens = self.query_tokens(word);
+        if !tokens.is_empty() {
+            let all_tokens: Vec<(Occur, Box<dyn Query>)> = tokens
+                .iter()
+                .map(|token| {
+                    let in_name = TermQuery::new(Term::from_field_text(f.name, token), IndexRecordOption::WithFreqs);
+                    let in_text = TermQuery::new(Term::from_field_text(f.text, token), IndexRecordOption::WithFreqs);
+                    let either: Vec<(Occur, Box<dyn Query>)> = vec![
+                        (Occur::Should, Box::new(BoostQuery::new(Box::new(in_name), NAME_BOOST))),
+                        (Occur::Should, Box::new(in_text)),
+                    ];
+                    (Occur::Must, Box::new(BooleanQuery::new(either)) as Box<dyn Query>)
+                })
+                .collect();
+            alternatives.push((Occur::Should, Box::new(BooleanQuery::new(all_tokens))));
+        }
+        let lower = word.to_lowercase();
+        let prefix = RangeQuery::new(
+            Bound::Included(Term::from_field_text(f.name_prefix, &lower)),
+            Bound::Excluded(Term::from_field_text(f.name_prefix, &format!("{lower}{}", char::MAX))),
+        );
+        alternatives.push((Occur::Should, Box::new(BoostQuery::new(Box::new(prefix), PREFIX_BOOST))));
+        let code = TermQuery::new(Term::from_field_text(f.code, &lower), IndexRecordOption::Basic);
+        alternatives.push((Occur::Should, Box::new(BoostQuery::new(Box::new(code), CODE_BOOST))));
+        Box::new(BooleanQuery::new(alternatives))
+    }
+
+    /// The word's tokens as indexed, without punctuation.
+    fn query_tokens(&self, word: &str) -> Vec<String> {
+        let mut analyzer = self.inner.query_analyzer.clone();
+        let mut stream = analyzer.token_stream(word);
+        let mut tokens = Vec::new();
+        while let Some(token) = stream.next() {
+            if token.text.chars().any(char::is_alphanumeric) && !tokens.contains(&token.text) {
+                tokens.push(token.text.clone());
+            }
+        }
+        tokens
+    }
+
+    /// How many documents the index holds (for start-up messages and tests).
+    pub fn document_count(&self) -> u64 {
+        self.inner.reader.searcher().num_docs()
+    }
+}
+
+impl Inner {
+    fn run(&self, query: &dyn Query, limit: usize) -> AppResult<Vec<SearchHit>> {
+        let searcher = self.reader.searcher();
+        let top = searcher.search(query, &TopDocs::with_limit(limit).order_by_score()).map_err(search_error)?;
+        let f = &self.fields;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let document: TantivyDocument = searcher.doc(address).map_err(search_error)?;
+            let text = |field: Field| document.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let kind = match text(f.kind).as_str() {
+                "enterprise" => SearchKind::Enterprise,
+                _ => SearchKind::Project,
+            };
+            hits.push(SearchHit {
+                kind,
+                id: document.get_first(f.id).and_then(|v| v.as_i64()).unwrap_or_default(),
+                name: text(f.name),
+                code: text(f.code),
+                region: text(f.region),
+                region_name: text(f.region_name),
+                score,
+            });
+        }
+        Ok(hits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_are_found_under_every_enclosing_region() {
+        assert_eq!(scope_terms("620402"), ["62", "6204", "620402"]);
+        assert_eq!(scope_terms("620400"), ["62", "6204", "620400"]);
+        assert_eq!(doc_key(SearchKind::Project, 7), "project:7");
+    }
+
+    #[test]
+    fn query_words_are_segmented_as_meant() {
+        let index = SearchIndex::new().unwrap();
+        assert_eq!(index.query_tokens("稀土"), ["稀土"]);
+        assert_eq!(index.query_tokens("、"), Vec::<String>::new());
+        assert_eq!(index.query_tokens("ABB"), ["abb"]);
+        assert!(SearchKind::parse("企业").is_ok() && SearchKind::parse("chain").is_err());
+    }
+}
