@@ -39,7 +39,7 @@ enum Command {
     Backup { file: PathBuf },
     /// Replace the database's content with a backup FILE
     Restore { file: PathBuf },
-    /// Import a .csv or .xlsx FILE (KIND: projects, funding, targets, activities); a file with any bad row changes nothing
+    /// Import a .csv or .xlsx FILE (KIND: projects, funding, targets, activities, enterprises); a file with any bad row changes nothing
     Import {
         kind: String,
         file: PathBuf,
@@ -47,7 +47,7 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Export a list (KIND: projects, funding, targets, activities) to FILE.xlsx or FILE.csv
+    /// Export a list (KIND: projects, funding, targets, activities, enterprises) to FILE.xlsx or FILE.csv
     Export { kind: String, file: PathBuf },
 }
 
@@ -117,9 +117,10 @@ async fn run(cli: Cli) -> Result<()> {
                 tokio::net::TcpListener::bind(&args.addr).await.with_context(|| format!("无法监听 {}", args.addr))?;
             let address = listener.local_addr()?;
             let config = zhaoshang_web::Config { demo: args.demo, secure_cookies: args.secure_cookies };
+            let search = zhaoshang_app::search::SearchIndex::open(&store).await?;
             println!("招商云平台已启动：http://{address}/{}", if args.demo { "（演示模式）" } else { "" });
-            zhaoshang_web::serve(listener, zhaoshang_web::AppState::new(store.clone(), config), shutdown_signal())
-                .await?;
+            let state = zhaoshang_web::AppState::new(store.clone(), search, config);
+            zhaoshang_web::serve(listener, state, shutdown_signal()).await?;
             store.close().await;
             println!("已停止");
         }

@@ -146,3 +146,67 @@ fn unknown_kinds_and_file_types_are_refused_in_chinese() {
     assert!(!missing.status.success());
     assert!(stderr(&missing).contains("无法读取文件"));
 }
+
+#[test]
+fn enterprises_import_and_export_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("z.db").display());
+    let code = |first17: &str| zhaoshang_core::credit_code::with_check_char(first17).unwrap();
+    let rare_earth = code("91620402MA7RARE01");
+    let good = dir.path().join("enterprises.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "企业名称,统一社会信用代码,所属地区,行业代码,标签,营业收入(万元),从业人数,注册资本(万元),简介\n\
+             甘肃稀土新材料股份有限公司,{rare_earth},620402,32,高新技术企业、行业百强,125000,1800,72000,稀土功能材料\n\
+             上海某某新能源科技股份有限公司,{},上海市浦东新区,38,上市公司(688111);专精特新,,,,\n",
+            code("91310115MA1H7K2P3")
+        ),
+    )
+    .unwrap();
+    let imported = zhaoshang(&url, &["import", "enterprises", path(&good)]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    assert!(stdout(&imported).contains("导入企业：共 2 行，新增 2，更新 0，未变 0"), "{}", stdout(&imported));
+
+    // A bad credit code and an unknown tag: the file changes nothing and every problem is listed.
+    let wrong_check = format!("{}{}", &rare_earth[..17], if rare_earth.ends_with('0') { '1' } else { '0' });
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "企业名称,统一社会信用代码,所属地区,标签\n新企业,{},620402,专精特新\n校验位错误,{wrong_check},620402,\n标签错误,{},620402,独角兽\n",
+            code("91620402MA0000001"),
+            code("91620402MA0000002")
+        ),
+    )
+    .unwrap();
+    let refused = zhaoshang(&url, &["import", "enterprises", path(&bad)]);
+    assert!(!refused.status.success());
+    let errors = stderr(&refused);
+    assert!(errors.contains("第3行 统一社会信用代码：") && errors.contains("校验位错误"), "{errors}");
+    assert!(errors.contains("第4行 标签：标签“独角兽”不在标签库中"), "{errors}");
+    assert!(errors.contains("未导入任何数据") && !errors.contains("第2行"), "{errors}");
+
+    // Export to CSV and XLSX with the import's headers; both import back unchanged.
+    let csv = dir.path().join("out.csv");
+    let exported = zhaoshang(&url, &["export", "enterprises", path(&csv)]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    assert!(stdout(&exported).contains("已导出企业 2 行"), "{}", stdout(&exported));
+    let text = String::from_utf8(std::fs::read(&csv).unwrap()[3..].to_vec()).unwrap();
+    assert!(text
+        .starts_with("企业名称,统一社会信用代码,所属地区,行业代码,标签,营业收入(万元),从业人数,注册资本(万元),简介"));
+    assert!(
+        text.contains(&format!(
+            "甘肃稀土新材料股份有限公司,{rare_earth},620402,32,行业百强、高新技术企业,125000.00,1800,72000.00"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("310115,38,上市公司(688111)、专精特新"), "{text}");
+    let xlsx = dir.path().join("out.xlsx");
+    assert!(zhaoshang(&url, &["export", "enterprises", path(&xlsx)]).status.success());
+    for file in [&csv, &xlsx] {
+        let back = zhaoshang(&url, &["import", "enterprise", path(file)]);
+        assert!(back.status.success(), "{}", stderr(&back));
+        assert!(stdout(&back).contains("新增 0，更新 0，未变 2"), "{}", stdout(&back));
+    }
+}

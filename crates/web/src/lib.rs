@@ -14,11 +14,16 @@ use axum::Router;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use zhaoshang_app::exchange::ImportReport;
+use zhaoshang_app::search::SearchIndex;
 use zhaoshang_store::Store;
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// Built from the database at start (`SearchIndex::open`), then kept in step by
+    /// `follow_import` after every write.
+    pub search: SearchIndex,
     pub config: Arc<Config>,
     pub throttle: Arc<auth::SignInThrottle>,
     pub error_files: Arc<pages::import::ErrorFiles>,
@@ -33,8 +38,17 @@ pub struct Config {
 }
 
 impl AppState {
-    pub fn new(store: Store, config: Config) -> AppState {
-        AppState { store, config: Arc::new(config), throttle: Arc::default(), error_files: Arc::default() }
+    pub fn new(store: Store, search: SearchIndex, config: Config) -> AppState {
+        AppState { store, search, config: Arc::new(config), throttle: Arc::default(), error_files: Arc::default() }
+    }
+
+    /// Brings the search index up to date with what an import (or a form saved as one)
+    /// wrote. The write itself has committed, so a failure here is logged rather than
+    /// shown to the user as a failed save; the next start rebuilds the index.
+    pub async fn follow_import(&self, report: &ImportReport) {
+        if let Err(error) = self.search.follow_import(&self.store, report).await {
+            tracing::error!("search index not updated after an import of {}: {error}", report.kind.key());
+        }
     }
 }
 
@@ -61,6 +75,9 @@ pub fn router(state: AppState) -> Router {
         .route("/projects/{id}/problems", post(pages::projects::add_problem))
         .route("/projects/{id}/services", post(pages::projects::add_service))
         .route("/funding", get(pages::projects::funding_list))
+        .route("/enterprises", get(pages::enterprises::list))
+        .route("/enterprises/{id}", get(pages::enterprises::detail))
+        .route("/search", get(pages::search::results))
         .route(
             "/import",
             get(pages::import::form).post(pages::import::upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),

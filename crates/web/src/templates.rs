@@ -8,7 +8,7 @@ use axum::response::Html;
 use minijinja::{context, Environment, Value};
 use serde::Serialize;
 use std::sync::OnceLock;
-use zhaoshang_core::access::Role;
+use zhaoshang_core::access::{RecordScope, Role};
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("layout.html", include_str!("../templates/layout.html")),
@@ -30,6 +30,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("funding.html", include_str!("../templates/funding.html")),
     ("import.html", include_str!("../templates/import.html")),
     ("duplicates.html", include_str!("../templates/duplicates.html")),
+    ("enterprises.html", include_str!("../templates/enterprises.html")),
+    ("enterprise.html", include_str!("../templates/enterprise.html")),
+    ("search.html", include_str!("../templates/search.html")),
 ];
 
 fn environment() -> &'static Environment<'static> {
@@ -70,6 +73,7 @@ fn navigation(role: Role, active: &str) -> Vec<NavItem> {
             matches!(role, Role::Admin | Role::Region | Role::Leader | Role::Chain),
         ),
         ("/import", "批量导入", "项目管理", matches!(role, Role::Admin | Role::Region)),
+        ("/enterprises", "企业名录", "企业库", matches!(role, Role::Admin | Role::Region | Role::Leader | Role::Chain)),
         ("/reference/regions", "行政区划", "基础数据", true),
         ("/reference/parks", "园区", "基础数据", true),
         ("/reference/departments", "单位", "基础数据", true),
@@ -96,6 +100,7 @@ pub fn page(session: &Session, active: &str, template: &str, data: Value) -> Res
             region => principal.region.as_ref().map(|r| r.to_string()),
         },
         nav => navigation(principal.role, active),
+        may_search => principal.record_scope() != RecordScope::Nothing,
         csrf => session.csrf_token,
         ..data
     };

@@ -19,7 +19,8 @@ async fn demo_server() -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = AppState::new(store, Config { demo: true, secure_cookies: false });
+    let search = zhaoshang_app::search::SearchIndex::open(&store).await.unwrap();
+    let state = AppState::new(store, search, Config { demo: true, secure_cookies: false });
     tokio::spawn(serve(listener, state, async move {
         let _ = stopped.await;
     }));

@@ -2,6 +2,7 @@
 //! without a session, 403 outside the user's scope; bad bodies get 4xx, never 5xx.
 
 pub mod reference;
+pub mod search;
 pub mod session;
 pub mod stats;
 
@@ -19,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/regions", get(reference::regions))
         .route("/regions/{code}", get(reference::region))
         .route("/stats/investment", get(stats::investment))
+        .route("/search", get(search::search))
         .fallback(|| async { WebError::not_found("该接口").as_json() })
 }
 

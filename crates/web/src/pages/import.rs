@@ -13,7 +13,6 @@ use minijinja::context;
 use std::time::{Duration, Instant};
 use zhaoshang_app::exchange::{self, ImportKind, ImportScope};
 
-const KINDS: [ImportKind; 4] = [ImportKind::Projects, ImportKind::Funding, ImportKind::Targets, ImportKind::Activities];
 const ERROR_FILES_KEPT: Duration = Duration::from_secs(3600);
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -26,7 +25,7 @@ fn require_importer(session: &Session) -> WebResult<()> {
 }
 
 fn kinds() -> Vec<minijinja::Value> {
-    KINDS.iter().map(|k| context! { key => k.key(), label => k.label() }).collect()
+    ImportKind::ALL.iter().map(|k| context! { key => k.key(), label => k.label() }).collect()
 }
 
 pub async fn form(PageSession(session): PageSession) -> WebResult<Html<String>> {
@@ -95,6 +94,7 @@ pub async fn upload(
     let report =
         exchange::import_bytes_in_scope(&state.store, kind, &file_name, &bytes, dry_run, &session.actor(), &scope)
             .await?;
+    state.follow_import(&report).await;
     let errors_url = if report.is_ok() {
         None
     } else {

@@ -2,11 +2,13 @@
 
 pub mod audit;
 pub mod dashboard;
+pub mod enterprises;
 pub mod home;
 pub mod import;
 pub mod login;
 pub mod projects;
 pub mod reference;
+pub mod search;
 pub mod users;
 
 use crate::error::WebError;

@@ -491,6 +491,7 @@ pub async fn save(
         &ImportScope::of(&session.principal),
     )
     .await?;
+    state.follow_import(&report).await;
     if !report.is_ok() {
         let errors = field_errors(ImportKind::Projects, &report);
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, form_page(&session, &values, &errors, editing)?)

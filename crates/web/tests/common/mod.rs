@@ -6,6 +6,7 @@ use axum::http::{header, Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 use zhaoshang_app::accounts::{create_account, AccountRequest};
+use zhaoshang_app::search::SearchIndex;
 use zhaoshang_store::{Actor, Store};
 use zhaoshang_testkit::{fresh_database_url, Backend};
 use zhaoshang_web::{router, AppState, Config};
@@ -33,7 +34,8 @@ impl TestApp {
             };
             create_account(&store, &request, &Actor::system("测试")).await.unwrap();
         }
-        TestApp { state: AppState::new(store, Config::default()), _dir: dir }
+        let search = SearchIndex::open(&store).await.unwrap();
+        TestApp { state: AppState::new(store, search, Config::default()), _dir: dir }
     }
 
     /// An application with the demo accounts and the Gansu demo pipeline.
@@ -41,7 +43,8 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = fresh_database_url(backend, dir.path()).await;
         let store = zhaoshang_app::open(&url, true).await.unwrap();
-        TestApp { state: AppState::new(store, Config { demo: true, secure_cookies: false }), _dir: dir }
+        let search = SearchIndex::open(&store).await.unwrap();
+        TestApp { state: AppState::new(store, search, Config { demo: true, secure_cookies: false }), _dir: dir }
     }
 
     /// Signs in a demo account.

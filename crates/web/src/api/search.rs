@@ -1,0 +1,55 @@
+//! `GET /api/v1/search?q=TEXT[&kind=enterprise|project][&limit=N]`: SPEC's global search,
+//! `{"items": [{"kind", "id", "name", "code", "region", "region_name", "score"}]}`, best
+//! match first, only records within the user's scope.
+
+use crate::auth::ApiSession;
+use crate::error::WebError;
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use zhaoshang_app::search::{SearchKind, SearchQuery, DEFAULT_LIMIT, MAX_LIMIT};
+use zhaoshang_core::access::RecordScope;
+
+/// Every parameter as text, so that a malformed one gets a Chinese 400, not a rejection.
+#[derive(Deserialize, Default)]
+pub struct SearchParams {
+    pub q: Option<String>,
+    pub kind: Option<String>,
+    pub limit: Option<String>,
+}
+
+/// The search a request asks for; 400 for an empty text, an unknown kind or a bad limit.
+pub fn query_of(params: &SearchParams) -> Result<SearchQuery, WebError> {
+    let text = params.q.as_deref().map(str::trim).unwrap_or("");
+    if text.is_empty() {
+        return Err(WebError::bad_request("缺少搜索内容 q"));
+    }
+    let kind = match params.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+        None => None,
+        Some(kind) => Some(SearchKind::parse(kind).map_err(|e| WebError::bad_request(e.to_string()))?),
+    };
+    let limit = match params.limit.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+        None => DEFAULT_LIMIT,
+        Some(text) => match text.parse::<usize>() {
+            Ok(limit) if (1..=MAX_LIMIT).contains(&limit) => limit,
+            _ => return Err(WebError::bad_request(format!("limit 应为 1 至 {MAX_LIMIT} 的整数"))),
+        },
+    };
+    Ok(SearchQuery { text: text.to_string(), kind, limit })
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    ApiSession(session): ApiSession,
+    Query(params): Query<SearchParams>,
+) -> Result<Json<Value>, WebError> {
+    let scope = session.principal.record_scope();
+    if scope == RecordScope::Nothing {
+        return Err(WebError::forbidden().as_json());
+    }
+    let query = query_of(&params).map_err(WebError::as_json)?;
+    let hits = state.search.search(&query, &scope).await.map_err(|e| WebError::from(e).as_json())?;
+    Ok(Json(json!({ "items": hits })))
+}
