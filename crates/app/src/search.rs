@@ -242,15 +242,18 @@ impl SearchIndex {
         Ok(index)
     }
 
-    /// Replaces the whole index with the database's records; returns how many.
+    /// Replaces the whole index with the database's records, page by page so that
+    /// memory stays bounded; returns how many. Searches see the old index until the end.
     pub async fn rebuild(&self, store: &Store) -> AppResult<usize> {
         self.load_region_names(store).await?;
-        let mut documents = Vec::new();
+        self.on_writer(|writer| writer.delete_all_documents().map(|_| ())).await?;
+        let mut count = 0;
         let mut after = 0;
         loop {
             let page = store.enterprises_after(after, BUILD_PAGE).await?;
             after = page.last().map_or(after, |e| e.id);
-            documents.extend(page.iter().map(|e| self.document(&Record::of_enterprise(e))));
+            count += page.len();
+            self.add(page.iter().map(|e| self.document(&Record::of_enterprise(e))).collect(), false).await?;
             if (page.len() as i64) < BUILD_PAGE {
                 break;
             }
@@ -259,13 +262,13 @@ impl SearchIndex {
         loop {
             let page = store.projects_after(after, BUILD_PAGE).await?;
             after = page.last().map_or(after, |p| p.id);
-            documents.extend(page.iter().map(|p| self.document(&Record::of_project(p))));
+            count += page.len();
+            self.add(page.iter().map(|p| self.document(&Record::of_project(p))).collect(), false).await?;
             if (page.len() as i64) < BUILD_PAGE {
                 break;
             }
         }
-        let count = documents.len();
-        self.write(documents, true).await?;
+        self.commit().await?;
         Ok(count)
     }
 
@@ -285,16 +288,16 @@ impl SearchIndex {
     pub async fn index_enterprises(&self, store: &Store, credit_codes: &[String]) -> AppResult<()> {
         let enterprises = store.enterprises_by_codes(credit_codes).await?;
         self.ensure_region_names(store, enterprises.iter().map(|e| e.data.region_code.as_str())).await?;
-        let documents = enterprises.iter().map(|e| self.document(&Record::of_enterprise(e))).collect();
-        self.write(documents, false).await
+        self.add(enterprises.iter().map(|e| self.document(&Record::of_enterprise(e))).collect(), true).await?;
+        self.commit().await
     }
 
     /// Indexes (again) the projects with these codes.
     pub async fn index_projects(&self, store: &Store, codes: &[String]) -> AppResult<()> {
         let projects = store.projects_by_codes(codes).await?;
         self.ensure_region_names(store, projects.iter().map(|p| p.data.region_code.as_str())).await?;
-        let documents = projects.iter().map(|p| self.document(&Record::of_project(p))).collect();
-        self.write(documents, false).await
+        self.add(projects.iter().map(|p| self.document(&Record::of_project(p))).collect(), true).await?;
+        self.commit().await
     }
 
     async fn load_region_names(&self, store: &Store) -> AppResult<()> {
@@ -339,28 +342,42 @@ impl SearchIndex {
         document
     }
 
-    /// Replaces the documents of the same records (or, with `replace_all`, everything)
-    /// and makes the change visible to searches. Segmenting is CPU work: off the runtime.
-    async fn write(&self, documents: Vec<TantivyDocument>, replace_all: bool) -> AppResult<()> {
+    /// Runs `work` with the index writer, off the runtime: segmenting text and writing
+    /// segments is CPU work.
+    async fn on_writer<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut IndexWriter) -> tantivy::Result<T> + Send + 'static,
+    ) -> AppResult<T> {
         let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || -> AppResult<()> {
+        tokio::task::spawn_blocking(move || {
             let mut writer = inner.writer.lock().map_err(search_error)?;
-            if replace_all {
-                writer.delete_all_documents().map_err(search_error)?;
-            }
-            for document in documents {
-                if !replace_all {
-                    if let Some(key) = document.get_first(inner.fields.key).and_then(|v| v.as_str()) {
-                        writer.delete_term(Term::from_field_text(inner.fields.key, key));
-                    }
-                }
-                writer.add_document(document).map_err(search_error)?;
-            }
-            writer.commit().map_err(search_error)?;
-            inner.reader.reload().map_err(search_error)
+            work(&mut writer).map_err(search_error)
         })
         .await
         .map_err(join_error)?
+    }
+
+    /// Adds documents, first removing those of the same records when `replace` is set.
+    async fn add(&self, documents: Vec<TantivyDocument>, replace: bool) -> AppResult<()> {
+        let key = self.inner.fields.key;
+        self.on_writer(move |writer| {
+            for document in documents {
+                if replace {
+                    if let Some(id) = document.get_first(key).and_then(|v| v.as_str()) {
+                        writer.delete_term(Term::from_field_text(key, id));
+                    }
+                }
+                writer.add_document(document)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Makes what was added visible to searches.
+    async fn commit(&self) -> AppResult<()> {
+        self.on_writer(|writer| writer.commit().map(|_| ())).await?;
+        self.inner.reader.reload().map_err(search_error)
     }
 
     /// Records matching every word of `query.text` within `scope`, best first.

@@ -117,7 +117,13 @@ async fn run(cli: Cli) -> Result<()> {
                 tokio::net::TcpListener::bind(&args.addr).await.with_context(|| format!("无法监听 {}", args.addr))?;
             let address = listener.local_addr()?;
             let config = zhaoshang_web::Config { demo: args.demo, secure_cookies: args.secure_cookies };
+            let indexing = std::time::Instant::now();
             let search = zhaoshang_app::search::SearchIndex::open(&store).await?;
+            println!(
+                "搜索索引已建立：{} 条企业和项目，用时 {:.1} 秒",
+                search.document_count(),
+                indexing.elapsed().as_secs_f64()
+            );
             println!("招商云平台已启动：http://{address}/{}", if args.demo { "（演示模式）" } else { "" });
             let state = zhaoshang_web::AppState::new(store.clone(), search, config);
             zhaoshang_web::serve(listener, state, shutdown_signal()).await?;
