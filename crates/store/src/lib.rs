@@ -46,6 +46,7 @@ macro_rules! write_audit {
 
 pub mod audit;
 pub mod backup;
+pub mod bulk;
 pub mod enterprises;
 pub mod listing;
 pub mod lookup;

@@ -1,0 +1,301 @@
+//! The provincial-scale benchmark of issue 3: a deterministic dataset in a fresh
+//! database, the dashboard's and the project list's operations timed over several
+//! runs, the same work by the `sqlite3` program as a reference, an import, and
+//! correctness checks. `zhaoshang-bench` prints the outcome; the tests run it tiny.
+
+pub mod check;
+pub mod dataset;
+pub mod load;
+pub mod measure;
+pub mod operations;
+pub mod reference;
+pub mod report;
+
+use check::Checks;
+use dataset::{Dataset, Places};
+use load::Generation;
+use measure::time_runs;
+use operations::{
+    deep_page, figures_script, list_filter, month_lines, monthly_funds_script, monthly_signed_script, page_lines,
+    page_lines_of_reference, page_script, stats_period, ReportParts, CITY, LIST_SORT, PAGE_SIZE,
+};
+use reference::{ReferenceTimes, Sqlite3};
+use report::{Row, Target, IMPORT_TARGET, LIST_TARGET, STATS_TARGET};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+use zhaoshang_app::exchange::{import_file, ImportKind};
+use zhaoshang_app::stats::investment_report;
+use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::listing::ProjectFilter;
+use zhaoshang_store::projects::ProjectData;
+use zhaoshang_store::{Actor, Store};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// 1.0 is 1,000,000 projects and 10,000,000 funding records.
+    pub scale: f64,
+    /// A fresh database; `None` for a new SQLite file in `work_dir`.
+    pub database_url: Option<String>,
+    pub runs: usize,
+    /// At most this many rows in the import file.
+    pub import_rows: u64,
+    /// Where the default database and the import file go.
+    pub work_dir: PathBuf,
+}
+
+pub struct Outcome {
+    pub database_url: String,
+    pub generation: Generation,
+    pub rows: Vec<Row>,
+    pub checks: Checks,
+    /// Facts a reader of the table needs (pages, skipped references …).
+    pub notes: Vec<String>,
+}
+
+/// Generates the data, times every operation, and checks the answers.
+pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
+    let database_url = match &config.database_url {
+        Some(url) => url.clone(),
+        None => format!("sqlite://{}", config.work_dir.join("bench.db").display()),
+    };
+    let store = Store::open(&database_url).await?;
+    let existing = store.project_totals(&ProjectFilter::default()).await?.count;
+    anyhow::ensure!(existing == 0, "the database at {database_url} already has {existing} projects; give a fresh one");
+    zhaoshang_app::reference_data::ensure_loaded(&store).await?;
+    let dataset = Arc::new(Dataset::new(config.scale, Places::of_province(&store.all_regions().await?)));
+    let generation = load::load(&store, Arc::clone(&dataset)).await?;
+
+    let sqlite3 = Sqlite3::for_database(&database_url);
+    let mut bench = Bench {
+        store: &store,
+        sqlite3,
+        runs: config.runs,
+        rows: Vec::new(),
+        checks: Checks::default(),
+        notes: Vec::new(),
+    };
+    match &bench.sqlite3 {
+        Some(sqlite3) => bench.notes.push(format!(
+            "references: sqlite3 {} on the same file; `.timer` figures, with the program's whole run (e2e) in brackets",
+            sqlite3.version
+        )),
+        None => {
+            bench.notes.push("references: none (the database is not SQLite, or the sqlite3 program is missing)".into())
+        }
+    }
+    bench.stats().await?;
+    bench.monthly_series().await?;
+    let deep_offset = bench.list_pages(config.scale).await?;
+    bench.import(&dataset, config).await?;
+    check::against_pure_reference(&store, deep_offset, &mut bench.checks).await?;
+    let Bench { rows, checks, notes, .. } = bench;
+    store.close().await;
+    Ok(Outcome { database_url, generation, rows, checks, notes })
+}
+
+struct Bench<'a> {
+    store: &'a Store,
+    sqlite3: Option<Sqlite3>,
+    runs: usize,
+    rows: Vec<Row>,
+    checks: Checks,
+    notes: Vec<String>,
+}
+
+impl Bench<'_> {
+    /// Times the reference script and checks that it answers `expected`, once its
+    /// output is put in the same form by `normalise`.
+    fn reference(
+        &mut self,
+        what: &str,
+        script: &str,
+        expected: &[String],
+        normalise: fn(Vec<String>) -> Vec<String>,
+    ) -> anyhow::Result<Option<ReferenceTimes>> {
+        let Some(sqlite3) = &self.sqlite3 else {
+            return Ok(None);
+        };
+        let (times, lines) = sqlite3.time(self.runs, script)?;
+        self.checks.equal(format!("{what}: sqlite3 reference answers the same"), &normalise(lines), &expected.to_vec());
+        Ok(Some(times))
+    }
+
+    fn push(
+        &mut self,
+        operation: String,
+        samples: measure::Samples,
+        reference: Option<ReferenceTimes>,
+        target: Target,
+    ) {
+        self.rows.push(Row { operation, samples, reference, target, rows_written: None });
+    }
+
+    /// The province's and one city's report with year on year, and the ranking of
+    /// the cities (a report each).
+    async fn stats(&mut self) -> anyhow::Result<()> {
+        let store = self.store;
+        let period = stats_period();
+        for (label, code) in [("province stats 620000, 2024 + YoY", "620000"), ("city stats 620500, 2024 + YoY", CITY)]
+        {
+            let region = RegionCode::parse(code)?;
+            let (samples, report) =
+                time_runs(self.runs, async || Ok(investment_report(store, &region, period, None).await?)).await?;
+            let parts = ReportParts::of(store, &region, period).await?;
+            self.checks.equal(format!("{label}: report = its SQL figures"), &report, &parts.report(&region, period));
+            let reference = self.reference(label, &figures_script(&region, period), &parts.lines(), |lines| lines)?;
+            self.push(label.to_string(), samples, reference, STATS_TARGET);
+        }
+
+        let cities: Vec<RegionCode> = store
+            .region_children(Some(dataset::PROVINCE))
+            .await?
+            .iter()
+            .map(|city| RegionCode::parse(&city.code))
+            .collect::<Result<_, _>>()?;
+        let label = format!("city ranking: {} × investment_report", cities.len());
+        let (samples, reports) = time_runs(self.runs, async || {
+            let mut reports = Vec::with_capacity(cities.len());
+            for city in &cities {
+                reports.push(investment_report(store, city, period, None).await?);
+            }
+            Ok(reports)
+        })
+        .await?;
+        let (mut expected, mut script) = (Vec::new(), String::new());
+        for city in &cities {
+            let parts = ReportParts::of(store, city, period).await?;
+            expected.extend(parts.lines());
+            script.push_str(&figures_script(city, period));
+            let report = reports.iter().find(|r| r.region == city.as_str());
+            let expected_report = parts.report(city, period);
+            self.checks.equal(format!("ranking: report of {city} = its SQL figures"), &report, &Some(&expected_report));
+        }
+        let reference = self.reference(&label, &script, &expected, |lines| lines)?;
+        self.push(label, samples, reference, STATS_TARGET);
+        Ok(())
+    }
+
+    /// The dashboard's monthly series of the province.
+    async fn monthly_series(&mut self) -> anyhow::Result<()> {
+        let store = self.store;
+        let period = stats_period();
+        let label = "monthly signed series, province 2024";
+        let (samples, months) = time_runs(self.runs, async || Ok(store.monthly_signed("62", period).await?)).await?;
+        let reference = self.reference(label, &monthly_signed_script("62", period), &month_lines(&months), |l| l)?;
+        self.push(label.to_string(), samples, reference, STATS_TARGET);
+
+        let label = "monthly funds series, province 2024";
+        let (samples, months) = time_runs(self.runs, async || Ok(store.monthly_funds("62", period).await?)).await?;
+        let reference = self.reference(label, &monthly_funds_script("62", period), &month_lines(&months), |l| l)?;
+        self.push(label.to_string(), samples, reference, STATS_TARGET);
+        Ok(())
+    }
+
+    /// Page 1 and a deep page of the filtered list, each with the list's totals (the
+    /// page shows them). Returns the deep page's offset.
+    async fn list_pages(&mut self, scale: f64) -> anyhow::Result<i64> {
+        let store = self.store;
+        let filter = list_filter();
+        let matching = store.project_totals(&filter).await?.count;
+        let deep = deep_page(scale, matching);
+        self.notes.push(format!(
+            "list: province 62, stage 投产, signed 2019-01-01..2023-12-31, newest signing first, {PAGE_SIZE} a page; \
+             {matching} projects match ({} pages); the deep page is page {deep}",
+            (matching + PAGE_SIZE - 1) / PAGE_SIZE
+        ));
+        for page in [1, deep] {
+            let offset = (page - 1) * PAGE_SIZE;
+            let label = format!("list page {page} (offset {offset}) + totals");
+            let (samples, lines) = time_runs(self.runs, async || {
+                let projects = store.list_projects(&filter, LIST_SORT, PAGE_SIZE, offset).await?;
+                let totals = store.project_totals(&filter).await?;
+                Ok(page_lines(&projects, &totals))
+            })
+            .await?;
+            let reference = self.reference(&label, &page_script(offset), &lines, page_lines_of_reference)?;
+            self.push(label, samples, reference, LIST_TARGET);
+        }
+        Ok((deep - 1) * PAGE_SIZE)
+    }
+
+    /// Imports new projects from a CSV through the application's import (checks,
+    /// upsert, audit and timeline), once; the reference is `sqlite3 .import` of the
+    /// same file into a scratch table.
+    async fn import(&mut self, dataset: &Dataset, config: &Config) -> anyhow::Result<()> {
+        let rows = dataset.projects.min(config.import_rows);
+        let csv = config.work_dir.join("bench-import.csv");
+        write_import_csv(dataset, rows, &csv)?;
+        let started = Instant::now();
+        let report = import_file(self.store, ImportKind::Projects, &csv, false, &Actor::system("基准测试")).await?;
+        let samples = measure::Samples::new(vec![started.elapsed()]);
+        self.checks.record("import: every row created", report.applied && report.created as u64 == rows, || {
+            format!("{}; problems {:?}", report.summary_zh(), report.problems.iter().take(5).collect::<Vec<_>>())
+        });
+        let reference = match &self.sqlite3 {
+            Some(sqlite3) => {
+                let elapsed = sqlite3.time_import(&csv, rows)?;
+                Some(ReferenceTimes { statements: None, end_to_end: measure::Samples::new(vec![elapsed]) })
+            }
+            None => None,
+        };
+        self.rows.push(Row {
+            operation: format!("import {rows} project rows (CSV)"),
+            samples,
+            reference,
+            target: IMPORT_TARGET,
+            rows_written: Some(rows),
+        });
+        Ok(())
+    }
+}
+
+/// The import file: `rows` new projects with the SPEC's Chinese headers.
+fn write_import_csv(dataset: &Dataset, rows: u64, path: &Path) -> anyhow::Result<()> {
+    let mut writer = csv::Writer::from_path(path)?;
+    writer.write_record([
+        "项目编号",
+        "项目名称",
+        "所属地区",
+        "产业链",
+        "产业链环节",
+        "投资方",
+        "投资方来源地",
+        "投资方类型",
+        "行业代码",
+        "总投资(万元)",
+        "项目阶段",
+        "签约日期",
+        "开工日期",
+        "投产日期",
+        "项目来源",
+        "责任单位",
+        "终止原因",
+    ])?;
+    let day = |date: Option<chrono::NaiveDate>| date.map(|d| d.to_string()).unwrap_or_default();
+    for index in 0..rows {
+        let p: ProjectData = dataset.import_project(index);
+        let stage = zhaoshang_core::projects::Stage::parse(&p.stage)?;
+        writer.write_record([
+            p.code.as_str(),
+            &p.name,
+            &p.region_code,
+            &p.chain,
+            &p.chain_node,
+            &p.investor,
+            &p.investor_origin,
+            &p.investor_type,
+            &p.industry,
+            &zhaoshang_core::money::Yuan(p.total_investment).wan_string(),
+            stage.label(),
+            &day(p.signed_on),
+            &day(p.started_on),
+            &day(p.producing_on),
+            &p.source,
+            &p.department,
+            &p.dropped_reason,
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}

@@ -1,0 +1,89 @@
+//! `zhaoshang-bench --scale S [--database-url URL] [--runs N] [--import-rows N]`:
+//! generates the dataset into a fresh database, times the operations of issue 3
+//! against the sqlite3 references, checks the answers, and prints one table. Exits
+//! non-zero when an answer is wrong (never because of a time).
+
+use clap::Parser;
+use std::process::ExitCode;
+use zhaoshang_app::exchange::table::MAX_ROWS;
+use zhaoshang_bench::{run, Config};
+
+#[derive(Parser)]
+#[command(name = "zhaoshang-bench", about = "Zhaoshang at provincial scale: timings, references, correctness")]
+struct Args {
+    /// 1.0 = 1,000,000 projects and 10,000,000 funding records over 2019–2024.
+    #[arg(long)]
+    scale: f64,
+    /// A fresh database (`sqlite://PATH` or `postgres://…`); default a new SQLite file in a temporary folder.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Timed runs per operation (after one untimed run).
+    #[arg(long, default_value_t = 20)]
+    runs: usize,
+    /// At most this many rows in the import file (scale × 1,000,000 otherwise).
+    #[arg(long, default_value_t = 100_000)]
+    import_rows: u64,
+}
+
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|line| line.strip_prefix("model name").and_then(|rest| rest.split(':').nth(1)))
+        .map(str::trim)
+        .unwrap_or("unknown CPU");
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let memory_gib = meminfo
+        .lines()
+        .find_map(|line| line.strip_prefix("MemTotal:"))
+        .and_then(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
+        .map(|kib| kib / 1024.0 / 1024.0)
+        .unwrap_or(0.0);
+    format!("{model}, {cores} cores, {memory_gib:.0} GiB RAM")
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<ExitCode> {
+    let args = Args::parse();
+    anyhow::ensure!(args.scale > 0.0, "--scale must be positive");
+    anyhow::ensure!(args.runs > 0, "--runs must be at least 1");
+    anyhow::ensure!(
+        args.import_rows as usize <= MAX_ROWS,
+        "--import-rows is at most {MAX_ROWS}, the import's limit per file"
+    );
+    let work_dir = tempfile::tempdir()?;
+    let config = Config {
+        scale: args.scale,
+        database_url: args.database_url,
+        runs: args.runs,
+        import_rows: args.import_rows,
+        work_dir: work_dir.path().to_path_buf(),
+    };
+    println!("zhaoshang-bench --scale {} --runs {} on {}", config.scale, config.runs, machine());
+    let outcome = run(&config).await?;
+    let generation = &outcome.generation;
+    println!("database: {}", outcome.database_url);
+    println!(
+        "generated {} projects and {} funding records in {:.1} s ({:.0} rows/s)",
+        generation.projects,
+        generation.funding,
+        generation.elapsed.as_secs_f64(),
+        generation.rows_per_second()
+    );
+    println!();
+    print!("{}", zhaoshang_bench::report::table(&outcome.rows));
+    println!();
+    for note in &outcome.notes {
+        println!("- {note}");
+    }
+    let checks = &outcome.checks;
+    if let Some(reason) = &checks.full_check_skipped {
+        println!("- correctness against compute_figures: skipped ({reason})");
+    }
+    println!("- correctness: {} checks passed, {} failed", checks.passed.len(), checks.failed.len());
+    for failure in &checks.failed {
+        println!("  ✗ {failure}");
+    }
+    Ok(if checks.all_passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

@@ -1,0 +1,38 @@
+//! The benchmark's whole run at a tiny scale, on both backends: it must still run,
+//! and every answer must equal the plain computation. Times are never asserted.
+
+use zhaoshang_bench::{run, Config, Outcome};
+use zhaoshang_testkit::{fresh_database_url, Backend};
+
+async fn run_tiny(backend: Backend) -> Outcome {
+    let work_dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        scale: 0.001,
+        database_url: Some(fresh_database_url(backend, work_dir.path()).await),
+        runs: 2,
+        import_rows: 500,
+        work_dir: work_dir.path().to_path_buf(),
+    };
+    let outcome = run(&config).await.unwrap();
+    assert_eq!((outcome.generation.projects, outcome.generation.funding), (1_000, 10_000));
+    assert!(outcome.checks.full_check_skipped.is_none(), "a tiny database is checked in full");
+    assert!(outcome.checks.all_passed(), "wrong answers: {:#?}", outcome.checks.failed);
+    // Against compute_figures: 5 scopes × 5 periods, 12 months, the list's totals and
+    // 2 pages; then at least the import's check (and the sqlite3 references' where
+    // the program is installed).
+    const PURE_REFERENCE_CHECKS: usize = 25 + 12 + 1 + 2;
+    assert!(outcome.checks.passed.len() > PURE_REFERENCE_CHECKS, "too few checks ran: {:?}", outcome.checks.passed);
+    assert_eq!(outcome.rows.len(), 8, "every operation has its row");
+    outcome
+}
+
+#[tokio::test]
+async fn the_benchmark_runs_at_tiny_scale_on_sqlite_and_its_answers_are_right() {
+    run_tiny(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn the_benchmark_runs_at_tiny_scale_on_postgres_and_its_answers_are_right() {
+    let outcome = run_tiny(Backend::Postgres).await;
+    assert!(outcome.rows.iter().all(|row| row.reference.is_none()), "sqlite3 references only on SQLite");
+}
