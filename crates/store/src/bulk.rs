@@ -70,36 +70,7 @@ impl Store {
                 );
                 let mut query = sqlx::query(&sql);
                 for project in chunk {
-                    let d = &project.data;
-                    // In `PROJECT_DATA_COLUMNS` order.
-                    query = query
-                        .bind(project.id)
-                        .bind(&d.code)
-                        .bind(&d.name)
-                        .bind(&d.region_code)
-                        .bind(&d.park)
-                        .bind(&d.chain)
-                        .bind(&d.chain_node)
-                        .bind(&d.investor)
-                        .bind(&d.investor_credit_code)
-                        .bind(&d.investor_origin)
-                        .bind(&d.investor_type)
-                        .bind(&d.industry)
-                        .bind(d.total_investment)
-                        .bind(&d.stage)
-                        .bind(d.signed_on)
-                        .bind(d.started_on)
-                        .bind(d.producing_on)
-                        .bind(&d.dropped_reason)
-                        .bind(&d.source)
-                        .bind(&d.source_org)
-                        .bind(&d.department)
-                        .bind(&d.leader)
-                        .bind(&d.owner)
-                        .bind(&d.signing_activity)
-                        .bind(&d.description)
-                        .bind(at)
-                        .bind(at);
+                    query = bind_project!(query.bind(project.id), &project.data).bind(at).bind(at);
                 }
                 query.execute(&mut *tx).await?;
             }

@@ -44,6 +44,38 @@ macro_rules! write_audit {
     }};
 }
 
+/// Binds a `ProjectData` in `PROJECT_DATA_COLUMNS` order.
+macro_rules! bind_project {
+    ($query:expr, $data:expr) => {{
+        let d: &$crate::projects::ProjectData = $data;
+        $query
+            .bind(&d.code)
+            .bind(&d.name)
+            .bind(&d.region_code)
+            .bind(&d.park)
+            .bind(&d.chain)
+            .bind(&d.chain_node)
+            .bind(&d.investor)
+            .bind(&d.investor_credit_code)
+            .bind(&d.investor_origin)
+            .bind(&d.investor_type)
+            .bind(&d.industry)
+            .bind(d.total_investment)
+            .bind(&d.stage)
+            .bind(d.signed_on)
+            .bind(d.started_on)
+            .bind(d.producing_on)
+            .bind(&d.dropped_reason)
+            .bind(&d.source)
+            .bind(&d.source_org)
+            .bind(&d.department)
+            .bind(&d.leader)
+            .bind(&d.owner)
+            .bind(&d.signing_activity)
+            .bind(&d.description)
+    }};
+}
+
 pub mod audit;
 pub mod backup;
 pub mod bulk;

@@ -79,38 +79,6 @@ fn project_columns() -> String {
     format!("id, {}, created_at, updated_at", PROJECT_DATA_COLUMNS.join(", "))
 }
 
-/// Binds a `ProjectData` in `PROJECT_DATA_COLUMNS` order.
-macro_rules! bind_project {
-    ($query:expr, $data:expr) => {{
-        let d: &ProjectData = $data;
-        $query
-            .bind(&d.code)
-            .bind(&d.name)
-            .bind(&d.region_code)
-            .bind(&d.park)
-            .bind(&d.chain)
-            .bind(&d.chain_node)
-            .bind(&d.investor)
-            .bind(&d.investor_credit_code)
-            .bind(&d.investor_origin)
-            .bind(&d.investor_type)
-            .bind(&d.industry)
-            .bind(d.total_investment)
-            .bind(&d.stage)
-            .bind(d.signed_on)
-            .bind(d.started_on)
-            .bind(d.producing_on)
-            .bind(&d.dropped_reason)
-            .bind(&d.source)
-            .bind(&d.source_org)
-            .bind(&d.department)
-            .bind(&d.leader)
-            .bind(&d.owner)
-            .bind(&d.signing_activity)
-            .bind(&d.description)
-    }};
-}
-
 /// A project to write, with the note its timeline entry carries (why it changed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectUpsert {
