@@ -154,6 +154,13 @@ async fn drill_downs_sum_to_their_figures(backend: Backend) {
     assert_eq!(zhaoshang_core::money::Yuan(sum).yi_display(), "684.29");
     let funds = body_text(app.get(&format!("/funding?{TIANSHUI_2023}"), Some(&admin)).await).await;
     assert_eq!(extract(&funds, "total-yi"), "271.16");
+    let csv = body_text(app.get(&format!("/funding?{TIANSHUI_2023}&format=csv"), Some(&admin)).await).await;
+    let exported: i64 = csv
+        .lines()
+        .skip(1)
+        .map(|line| zhaoshang_core::money::Yuan::parse_wan(line.split(',').nth(2).unwrap()).unwrap().0)
+        .sum();
+    assert_eq!(zhaoshang_core::money::Yuan(exported).yi_display(), "271.16", "the export holds the same records");
     let started = body_text(app.get(&format!("/projects?drill=started&{TIANSHUI_2023}"), Some(&admin)).await).await;
     assert_eq!(extract(&started, "total-count"), "202", "start rate 100%");
     let over =

@@ -243,6 +243,7 @@ pub struct FundingQuery {
     from: Option<String>,
     to: Option<String>,
     page: Option<u32>,
+    format: Option<String>,
 }
 
 /// Funding records behind the dashboard's funds figure; they sum to it.
@@ -250,10 +251,25 @@ pub async fn funding_list(
     State(state): State<AppState>,
     PageSession(session): PageSession,
     Query(query): Query<FundingQuery>,
-) -> WebResult<Html<String>> {
+) -> WebResult<Response> {
     let prefix = narrowed_prefix(&state, &session, &query.region).await?;
     let from = optional_date(&query.from, "开始日期")?.ok_or_else(|| WebError::bad_request("缺少开始日期"))?;
     let to = optional_date(&query.to, "结束日期")?.ok_or_else(|| WebError::bad_request("缺少结束日期"))?;
+    if let Some(format) = non_empty(&query.format) {
+        let format = exchange::TableFormat::from_file_name(&format!("x.{format}"))?;
+        let filter = ProjectFilter { region_prefix: prefix, ..Default::default() };
+        let mut table = exchange::export_table(&state.store, ImportKind::Funding, &filter).await?;
+        // The funding export's second column is the date, written YYYY-MM-DD.
+        let (from, to) = (from.to_string(), to.to_string());
+        table.rows.retain(|row| row.get(1).is_some_and(|date| *date >= from && *date <= to));
+        let bytes = exchange::write_table(&table, format)?;
+        let disposition = format!("attachment; filename=\"funding.{}\"", format.extension());
+        return Ok((
+            [(header::CONTENT_TYPE, format.content_type().to_string()), (header::CONTENT_DISPOSITION, disposition)],
+            bytes,
+        )
+            .into_response());
+    }
     let total = state.store.funds_in_place(&prefix, None, from, to).await?;
     let page_no = page_number(query.page);
     let records = state.store.funding_in(&prefix, None, from, to, PER_PAGE, (page_no as i64 - 1) * PER_PAGE).await?;
@@ -276,6 +292,7 @@ pub async fn funding_list(
         context! { rows => rows, total_wan => total.wan_display(), total_yi => total.yi_display(), count => count, from => from.to_string(), to => to.to_string(),
         page => page_no, more => (page_no as i64) < pages, pages => pages, query_string => qs },
     )
+    .map(IntoResponse::into_response)
 }
 
 async fn project_in_scope(state: &AppState, session: &Session, id: i64) -> WebResult<Project> {
