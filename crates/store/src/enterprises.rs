@@ -310,15 +310,7 @@ impl Store {
         offset: i64,
     ) -> Result<Vec<Enterprise>> {
         let c = conditions(filter);
-        let n = c.params.len();
-        let sql = format!(
-            "SELECT {} FROM enterprises {} ORDER BY {} LIMIT ${} OFFSET ${}",
-            columns(),
-            c.where_sql(),
-            sort.order_by(),
-            n + 1,
-            n + 2
-        );
+        let sql = c.page_sql(&columns(), "enterprises", sort.order_by());
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params)
             .bind(limit)
             .bind(offset)

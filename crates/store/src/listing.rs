@@ -100,6 +100,18 @@ impl Conditions {
             format!("WHERE {}", self.clauses.join(" AND "))
         }
     }
+
+    /// `SELECT {columns} FROM {table}` with these conditions, ordered, and two more
+    /// parameters for LIMIT and OFFSET (bound after the conditions' own).
+    pub(crate) fn page_sql(&self, columns: &str, table: &str, order_by: &str) -> String {
+        let n = self.params.len();
+        format!(
+            "SELECT {columns} FROM {table} {} ORDER BY {order_by} LIMIT ${} OFFSET ${}",
+            self.where_sql(),
+            n + 1,
+            n + 2
+        )
+    }
 }
 
 fn conditions(filter: &ProjectFilter) -> Conditions {
@@ -199,15 +211,8 @@ impl Store {
         offset: i64,
     ) -> Result<Vec<Project>> {
         let c = conditions(filter);
-        let n = c.params.len();
-        let sql = format!(
-            "SELECT id, {}, created_at, updated_at FROM projects {} ORDER BY {} LIMIT ${} OFFSET ${}",
-            PROJECT_DATA_COLUMNS.join(", "),
-            c.where_sql(),
-            sort.order_by(),
-            n + 1,
-            n + 2
-        );
+        let columns = format!("id, {}, created_at, updated_at", PROJECT_DATA_COLUMNS.join(", "));
+        let sql = c.page_sql(&columns, "projects", sort.order_by());
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params)
             .bind(limit)
             .bind(offset)
