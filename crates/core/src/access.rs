@@ -151,6 +151,43 @@ impl Principal {
     pub fn may_edit_records_of(&self, region: &RegionCode) -> bool {
         self.edits_records() && self.record_scope().allows(region)
     }
+
+    /// Chain maps and gap lists: every role working inside government reads every chain
+    /// (a gap is an aggregate); the enterprises shown on it follow `chain_record_scope`.
+    pub fn may_view_chains(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Region | Role::Chain | Role::Leader | Role::Member)
+    }
+
+    /// Whose enterprises and projects on a chain the user may read: a chain department
+    /// sees its own chains everywhere (SPEC), everyone else within their record scope.
+    pub fn chain_record_scope(&self, own_chain: bool) -> RecordScope {
+        if self.role == Role::Chain && own_chain {
+            RecordScope::All
+        } else {
+            self.record_scope()
+        }
+    }
+
+    /// Editing a chain (its tree, its enterprises) and pursuing its gaps: the admin, the
+    /// chain department of that chain, and users of the region that runs it.
+    pub fn may_edit_chain(&self, chain_region: &RegionCode, own_chain: bool) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Chain => own_chain,
+            Role::Region => self.record_scope().allows(chain_region),
+            _ => false,
+        }
+    }
+
+    /// Creating or updating a 一企一案 plan pursued by `plan_region`.
+    pub fn may_edit_plan(&self, plan_region: &RegionCode, own_chain: bool) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Chain => own_chain,
+            Role::Region => self.record_scope().allows(plan_region),
+            _ => false,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -197,6 +234,32 @@ mod tests {
         assert!(leader.may_see_statistics_of(&code("620500")));
         assert!(!leader.may_edit_records_of(&code("620500")));
         assert!(!leader.may_administer());
+    }
+
+    #[test]
+    fn chain_department_edits_its_own_chains_everywhere_and_nothing_else() {
+        let department = principal(Role::Chain, Some("620400"));
+        assert!(department.may_view_chains());
+        assert!(department.may_edit_chain(&code("620200"), true));
+        assert!(!department.may_edit_chain(&code("620400"), false));
+        assert_eq!(department.chain_record_scope(true), RecordScope::All);
+        assert_eq!(department.chain_record_scope(false), RecordScope::Within(code("620400")));
+        assert!(department.may_edit_plan(&code("620500"), true));
+        assert!(!department.may_edit_plan(&code("620400"), false));
+    }
+
+    #[test]
+    fn region_users_edit_their_regions_chains_and_plans_only() {
+        let baiyin = principal(Role::Region, Some("620400"));
+        assert!(baiyin.may_edit_chain(&code("620400"), false));
+        assert!(!baiyin.may_edit_chain(&code("620200"), false));
+        assert!(baiyin.may_edit_plan(&code("620402"), false));
+        assert!(!baiyin.may_edit_plan(&code("620000"), false));
+        assert_eq!(baiyin.chain_record_scope(true), RecordScope::Within(code("620400")));
+        let leader = principal(Role::Leader, None);
+        assert!(leader.may_view_chains());
+        assert!(!leader.may_edit_chain(&code("620400"), false));
+        assert!(!principal(Role::Investor, None).may_view_chains());
     }
 
     #[test]

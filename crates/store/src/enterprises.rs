@@ -10,7 +10,9 @@ use crate::{Result, Store};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use zhaoshang_core::enterprises::TAG_SEPARATOR;
+use zhaoshang_core::chains::targets::{base_score, ScoreWeights};
+use zhaoshang_core::enterprises::{Tags, TAG_SEPARATOR};
+use zhaoshang_core::money::Yuan;
 
 /// Everything an enterprise says about itself (what imports write).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
@@ -83,6 +85,13 @@ macro_rules! bind_enterprise {
 }
 
 impl EnterpriseData {
+    /// The scope-independent part of the target score, stored so that the best target
+    /// candidates of an industry are read in index order.
+    pub fn base_score(&self) -> i64 {
+        let tags = Tags::from_stored(&self.tags, &self.stock_code);
+        i64::from(base_score(&tags, self.revenue.map(Yuan), &ScoreWeights::default()))
+    }
+
     /// The tag labels, one per `enterprise_tags` row.
     fn tag_list(&self) -> impl Iterator<Item = &str> {
         self.tags.split(TAG_SEPARATOR).map(str::trim).filter(|tag| !tag.is_empty())
@@ -233,18 +242,20 @@ impl Store {
         let select = format!("SELECT {} FROM enterprises WHERE credit_code = $1", columns());
         let n = DATA_COLUMNS.len();
         let insert = format!(
-            "INSERT INTO enterprises ({}, created_at, updated_at) VALUES ({}, ${}, ${}) RETURNING id",
+            "INSERT INTO enterprises ({}, created_at, updated_at, base_score) VALUES ({}, ${}, ${}, ${}) RETURNING id",
             DATA_COLUMNS.join(", "),
             placeholders(n),
             n + 1,
-            n + 1
+            n + 1,
+            n + 2
         );
         let assignments: Vec<String> =
             DATA_COLUMNS.iter().enumerate().skip(1).map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
         let update = format!(
-            "UPDATE enterprises SET {}, updated_at = ${} WHERE credit_code = $1",
+            "UPDATE enterprises SET {}, updated_at = ${}, base_score = ${} WHERE credit_code = $1",
             assignments.join(", "),
-            n + 1
+            n + 1,
+            n + 2
         );
         let mut outcome = UpsertOutcome::default();
         on_pool!(self, |pool| {
@@ -259,13 +270,20 @@ impl Store {
                         continue;
                     }
                     Some(existing) => {
-                        bind_enterprise!(sqlx::query(&update), data).bind(now).execute(&mut *tx).await?;
+                        bind_enterprise!(sqlx::query(&update), data)
+                            .bind(now)
+                            .bind(data.base_score())
+                            .execute(&mut *tx)
+                            .await?;
                         outcome.updated += 1;
                         (existing.id, "update", Some(existing.data))
                     }
                     None => {
-                        let id: i64 =
-                            bind_enterprise!(sqlx::query_scalar(&insert), data).bind(now).fetch_one(&mut *tx).await?;
+                        let id: i64 = bind_enterprise!(sqlx::query_scalar(&insert), data)
+                            .bind(now)
+                            .bind(data.base_score())
+                            .fetch_one(&mut *tx)
+                            .await?;
                         outcome.created += 1;
                         (id, "create", None)
                     }

@@ -79,9 +79,11 @@ macro_rules! bind_project {
 pub mod audit;
 pub mod backup;
 pub mod bulk;
+pub mod chains;
 pub mod enterprises;
 pub mod listing;
 pub mod lookup;
+pub mod plans;
 pub mod projects;
 pub mod reference;
 pub mod sessions;

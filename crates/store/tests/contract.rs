@@ -2,7 +2,10 @@
 
 use chrono::{Duration, Utc};
 use zhaoshang_core::regions::parse_divisions;
+use zhaoshang_store::chains::{ChainData, ChainImport, ChainNodeData, Relation};
 use zhaoshang_store::enterprises::{EnterpriseData, EnterpriseFilter, EnterpriseSort};
+use zhaoshang_store::plans::{PlanData, PlanFilter, VisitData};
+use zhaoshang_store::projects::{ProjectData, ProjectUpsert};
 use zhaoshang_store::reference::{Department, Park};
 use zhaoshang_store::users::{NewUser, UserChange};
 use zhaoshang_store::{Actor, AuditFilter, Store, StoreError};
@@ -48,6 +51,8 @@ on_both_backends!(
     meta_values_upsert,
     enterprises_upsert_by_credit_code_with_audit,
     enterprise_lists_filter_sort_and_paginate,
+    chains_hold_a_tree_with_enterprises_projects_and_candidates,
+    plans_keep_one_per_enterprise_and_region_with_visits,
 );
 
 fn new_user(name: &str) -> NewUser {
@@ -329,4 +334,202 @@ async fn enterprise_lists_filter_sort_and_paginate(store: Store) {
     let first = store.enterprises_after(0, 2).await.unwrap();
     let rest = store.enterprises_after(first[1].id, 2).await.unwrap();
     assert_eq!(first.len() + rest.len(), 3);
+}
+
+fn node(name: &str, parent: &str, kind: &str, segment: Option<&str>) -> ChainNodeData {
+    ChainNodeData {
+        name: name.into(),
+        parent: parent.into(),
+        kind: kind.into(),
+        segment: segment.map(Into::into),
+        industry: "32".into(),
+    }
+}
+
+fn nonferrous_chain() -> ChainImport {
+    ChainImport {
+        chain: ChainData {
+            name: "有色金属产业链".into(),
+            region_code: "620400".into(),
+            lead_department: "白银市工业和信息化局".into(),
+            chief: "市委副书记".into(),
+            description: String::new(),
+        },
+        nodes: vec![
+            node("铜产业", "", "sub_chain", None),
+            node("铜冶炼", "铜产业", "link", Some("upstream")),
+            node("铜箔", "铜产业", "link", Some("downstream")),
+        ],
+        leaders: vec![],
+    }
+}
+
+async fn chains_hold_a_tree_with_enterprises_projects_and_candidates(store: Store) {
+    let actor = Actor::system("测试");
+    let local = enterprise("91620400MA0000001", "白银有色集团股份有限公司", "620402");
+    let buyer = EnterpriseData { name: "白银某采购商".into(), ..enterprise("91620400MA0000002", "", "620402") };
+    let target =
+        EnterpriseData { tags: "世界500强".into(), ..enterprise("91310115MA0000003", "上海铜业", "310115") };
+    store.upsert_enterprises(&[local.clone(), buyer.clone(), target.clone()], &actor).await.unwrap();
+    let mut import = nonferrous_chain();
+    import.leaders = vec![local.credit_code.clone()];
+    let chain_id = store.import_chains(&[import.clone()], &actor).await.unwrap()[0];
+    // Importing again with one more node keeps the ids and the order of the known nodes.
+    import.nodes.push(node("铜合金", "铜产业", "link", Some("midstream")));
+    assert_eq!(store.import_chains(&[import], &actor).await.unwrap(), [chain_id]);
+    let nodes = store.chain_nodes(chain_id).await.unwrap();
+    assert_eq!(nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), ["铜产业", "铜冶炼", "铜箔", "铜合金"]);
+    assert_eq!(nodes[1].parent_id, Some(nodes[0].id));
+    assert_eq!(store.chain_leaders(chain_id).await.unwrap()[0].name, "白银有色集团股份有限公司");
+    let summary = &store.chain_summaries().await.unwrap()[0];
+    assert_eq!((summary.sub_chains, summary.links, summary.region_name.as_str()), (1, 3, "白银市"));
+
+    let unknown_parent =
+        ChainImport { nodes: vec![node("铅锌", "不存在", "link", Some("upstream"))], ..nonferrous_chain() };
+    assert!(matches!(store.import_chains(&[unknown_parent], &actor).await, Err(StoreError::Invalid(_))));
+    assert_eq!(store.chain_nodes(chain_id).await.unwrap().len(), 4, "a bad import changes nothing");
+
+    let smelting = nodes[1].id;
+    let ids = |e: &EnterpriseData| e.credit_code.clone();
+    let stored = store.enterprises_by_codes(&[ids(&local), ids(&buyer), ids(&target)]).await.unwrap();
+    let id_of = |code: &str| stored.iter().find(|e| e.data.credit_code == code).unwrap().id;
+    store
+        .attach_enterprises(
+            &[
+                (smelting, id_of(&local.credit_code), "producer".into()),
+                (smelting, id_of(&buyer.credit_code), "buyer".into()),
+            ],
+            &actor,
+        )
+        .await
+        .unwrap();
+    let project = ProjectData {
+        code: "BY-1".into(),
+        name: "铜冶炼技改".into(),
+        region_code: "620402".into(),
+        chain: "有色金属产业链".into(),
+        chain_node: "铜冶炼".into(),
+        stage: "producing".into(),
+        total_investment: 1_000_000,
+        signed_on: chrono::NaiveDate::from_ymd_opt(2023, 1, 5),
+        started_on: chrono::NaiveDate::from_ymd_opt(2023, 2, 5),
+        producing_on: chrono::NaiveDate::from_ymd_opt(2023, 9, 5),
+        investor_credit_code: target.credit_code.clone(),
+        ..Default::default()
+    };
+    store.upsert_projects(&[ProjectUpsert { data: project, note: String::new() }], &actor).await.unwrap();
+
+    let presence = store.link_presence(chain_id, "6204", &["producer", "supplier"]).await.unwrap();
+    assert_eq!(presence.len(), 1);
+    assert_eq!(
+        (presence[0].node_id, presence[0].local_enterprises, presence[0].local_revenue, presence[0].producing_projects),
+        (smelting, 1, 1_000_000, 1),
+        "the buyer does not cover the link"
+    );
+    assert!(store.link_presence(chain_id, "6205", &["producer"]).await.unwrap().is_empty());
+    assert_eq!(store.chain_enterprises(chain_id, "").await.unwrap().len(), 2);
+    assert!(store.chain_enterprises(chain_id, "31").await.unwrap().is_empty());
+    assert_eq!(store.node_projects("有色金属产业链", "铜冶炼", "62").await.unwrap()[0].code, "BY-1");
+    assert_eq!(store.enterprise_nodes(id_of(&local.credit_code)).await.unwrap()[0].3, "铜冶炼");
+
+    // Candidates come from outside the scope, best base score first, one keyset page after another.
+    let candidates = store.target_candidates("32", "62", (i64::MAX, 0), 10).await.unwrap();
+    assert_eq!(candidates.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["上海铜业"]);
+    assert!(candidates[0].base_score > local.base_score(), "世界500强 outranks a plain listed company");
+    assert_eq!(candidates[0].base_score, target.base_score());
+    let after = (candidates[0].base_score, candidates[0].id);
+    assert!(store.target_candidates("32", "62", after, 10).await.unwrap().is_empty());
+    assert_eq!(
+        store.target_candidates("32", "", (i64::MAX, 0), 10).await.unwrap().len(),
+        0,
+        "nothing is outside everything"
+    );
+    assert_eq!(
+        store.investing_within(&[target.credit_code.clone(), local.credit_code.clone()], "62").await.unwrap(),
+        [target.credit_code.as_str()]
+    );
+
+    let relation =
+        Relation { enterprise_id: candidates[0].id, kind: "商会".into(), holder: "上海甘肃商会".into() };
+    store.add_relations(&[relation.clone(), relation.clone()], &actor).await.unwrap();
+    assert_eq!(store.relations_of(&[candidates[0].id]).await.unwrap(), [relation]);
+
+    let user = store.create_user(&new_user("chain-dept"), &actor).await.unwrap();
+    store.set_user_chains(user.id, &[chain_id], &actor).await.unwrap();
+    assert_eq!(store.user_chain_ids(user.id).await.unwrap(), [chain_id]);
+    store.detach_enterprise(smelting, id_of(&buyer.credit_code), &actor).await.unwrap();
+    assert!(matches!(
+        store.detach_enterprise(smelting, id_of(&buyer.credit_code), &actor).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let (entries, _) = store
+        .audit_entries(&AuditFilter { entity: Some("chain".into()), per_page: 10, page: 1, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 2, "both chain imports are audited, the refused one is not");
+}
+
+async fn plans_keep_one_per_enterprise_and_region_with_visits(store: Store) {
+    let actor = Actor::system("测试");
+    let owner = store.create_user(&new_user("owner"), &actor).await.unwrap();
+    let target = enterprise("91310115MA0000003", "上海铜业", "310115");
+    store.upsert_enterprises(std::slice::from_ref(&target), &actor).await.unwrap();
+    let chain_id = store.import_chains(&[nonferrous_chain()], &actor).await.unwrap()[0];
+    let link = store.chain_nodes(chain_id).await.unwrap()[2].clone();
+    let enterprise_id = store.enterprise_by_code(&target.credit_code).await.unwrap().unwrap().id;
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    let data = PlanData {
+        enterprise_id,
+        node_id: Some(link.id),
+        region_code: "620400".into(),
+        owner_id: owner.id,
+        approach: "商会引荐".into(),
+        next_step: "登门拜访".into(),
+        due_on: Some(day(10)),
+        status: "active".into(),
+    };
+    let id = store.create_plan(&data, &actor).await.unwrap();
+    assert!(matches!(store.create_plan(&data, &actor).await, Err(StoreError::Conflict(_))));
+    let plan = store.plan(id).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            plan.enterprise_name.as_str(),
+            plan.node_name.as_deref(),
+            plan.chain_name.as_deref(),
+            plan.region_name.as_str()
+        ),
+        ("上海铜业", Some("铜箔"), Some("有色金属产业链"), "白银市")
+    );
+    let overdue = |today| PlanFilter {
+        owner_id: Some(owner.id),
+        status: Some("active".into()),
+        due_before: Some(today),
+        ..Default::default()
+    };
+    assert_eq!(store.plans(&overdue(day(11)), 10).await.unwrap().len(), 1);
+    assert!(store.plans(&overdue(day(10)), 10).await.unwrap().is_empty(), "due today is not yet overdue");
+    assert!(store
+        .plans(&PlanFilter { region_prefix: "6205".into(), ..Default::default() }, 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    store
+        .update_plan(id, &PlanData { next_step: "签约洽谈".into(), due_on: Some(day(30)), ..data.clone() }, &actor)
+        .await
+        .unwrap();
+    assert!(store.plans(&overdue(day(11)), 10).await.unwrap().is_empty());
+    let visit =
+        VisitData {
+            visited_on: day(12), visitor: "招商局".into(), summary: "对方有意在西北布局铜箔产能".into()
+        };
+    store.add_visit(id, &visit, &actor).await.unwrap();
+    store.add_visit(id, &VisitData { visited_on: day(2), ..visit.clone() }, &actor).await.unwrap();
+    let visits = store.plan_visits(id).await.unwrap();
+    assert_eq!(visits.iter().map(|v| v.data.visited_on).collect::<Vec<_>>(), [day(12), day(2)]);
+    let (entries, _) = store
+        .audit_entries(&AuditFilter { entity: Some("plan".into()), per_page: 10, page: 1, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 2);
 }
