@@ -2,6 +2,7 @@
 //! apply the same rules: accounts and sign-in, reference data, demo data.
 
 pub mod accounts;
+pub mod chains;
 pub mod demo;
 pub mod demo_enterprises;
 pub mod demo_pipeline;

@@ -1,0 +1,233 @@
+//! Industrial chains as the pages and the API use them: the chain map of one chain
+//! seen from one region (gap status of every link), and ranked target enterprises for
+//! a gap link. The rules themselves are pure (zhaoshang_core::chains); this module
+//! gathers their inputs from the store.
+
+
+use crate::{AppError, AppResult};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use zhaoshang_core::chains::gap::{self, GapCounts, GapThresholds, LinkPresence};
+use zhaoshang_core::chains::geo::hq_distance_km;
+use zhaoshang_core::chains::targets::{self, ScoreWeights, TargetFacts, TargetScore};
+use zhaoshang_core::chains::{GapStatus, LinkRole, NodeKind, Segment};
+use zhaoshang_core::enterprises::Tags;
+use zhaoshang_core::money::Yuan;
+use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::chains::{Candidate, Chain, ChainNode, ChainSummary, PresenceRow};
+use zhaoshang_store::Store;
+
+/// One node of the chain map.
+#[derive(Debug, Clone, Serialize)]
+pub struct MapNode {
+    #[serde(flatten)]
+    pub node: ChainNode,
+    pub kind_label: &'static str,
+    pub segment_label: Option<&'static str>,
+    /// Links only.
+    pub status: Option<GapStatus>,
+    pub status_label: Option<&'static str>,
+    pub colour: Option<&'static str>,
+    pub reason: String,
+    pub presence: PresenceRow,
+}
+
+/// A chain seen from one region: every node with the gap status of its links.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainMap {
+    pub chain: Chain,
+    pub region: String,
+    pub nodes: Vec<MapNode>,
+    pub counts: GapCounts,
+    pub leaders: Vec<Candidate>,
+    pub thresholds: GapThresholds,
+}
+
+/// The role keys whose enterprises cover a link (gap rule input).
+pub fn covering_roles() -> Vec<&'static str> {
+    LinkRole::ALL.into_iter().filter(|role| role.covers_link()).map(LinkRole::key).collect()
+}
+
+pub async fn chain_or_not_found(store: &Store, chain_id: i64) -> AppResult<Chain> {
+    store.chain(chain_id).await?.ok_or_else(|| AppError::Invalid(format!("产业链 {chain_id} 不存在")))
+}
+
+/// The gap analysis of one chain within `region` (the region and all its sub-regions).
+pub async fn chain_map(
+    store: &Store,
+    chain_id: i64,
+    region: &RegionCode,
+    thresholds: &GapThresholds,
+) -> AppResult<ChainMap> {
+    let chain = chain_or_not_found(store, chain_id).await?;
+    let nodes = store.chain_nodes(chain_id).await?;
+    let presence: HashMap<i64, PresenceRow> = store
+        .link_presence(chain_id, region.scope_prefix(), &covering_roles())
+        .await?
+        .into_iter()
+        .map(|row| (row.node_id, row))
+        .collect();
+    let links: Vec<LinkPresence> = nodes
+        .iter()
+        .filter(|node| node.kind == NodeKind::Link.key())
+        .map(|node| {
+            let row = presence.get(&node.id).cloned().unwrap_or_default();
+            LinkPresence {
+                node_id: node.id,
+                parent_id: node.parent_id,
+                segment: node.segment.as_deref().and_then(Segment::parse).unwrap_or(Segment::Midstream),
+                local_enterprises: count(row.local_enterprises),
+                producing_projects: count(row.producing_projects),
+                active_projects: count(row.active_projects),
+                local_revenue: Yuan(row.local_revenue),
+            }
+        })
+        .collect();
+    let gaps = gap::analyse(&links, thresholds);
+    let counts = gap::count(&gaps);
+    let by_node: HashMap<i64, gap::LinkGap> = gaps.into_iter().map(|gap| (gap.node_id, gap)).collect();
+    let nodes = nodes
+        .into_iter()
+        .map(|node| {
+            let gap = by_node.get(&node.id);
+            let kind = NodeKind::parse(&node.kind);
+            MapNode {
+                kind_label: kind.map_or("", NodeKind::label),
+                segment_label: node.segment.as_deref().and_then(Segment::parse).map(Segment::label),
+                status: gap.map(|gap| gap.status),
+                status_label: gap.map(|gap| gap.status.long_label()),
+                colour: gap.map(|gap| gap.status.colour()),
+                reason: gap.map(|gap| gap.reason.clone()).unwrap_or_default(),
+                presence: presence
+                    .get(&node.id)
+                    .cloned()
+                    .unwrap_or(PresenceRow { node_id: node.id, ..Default::default() }),
+                node,
+            }
+        })
+        .collect();
+    let leaders = store.chain_leaders(chain_id).await?;
+    Ok(ChainMap { chain, region: region.as_str().to_string(), nodes, counts, leaders, thresholds: *thresholds })
+}
+
+fn count(value: i64) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+/// Gap counts of every chain within `region`, for the chain list.
+pub async fn gap_overview(
+    store: &Store,
+    region: &RegionCode,
+    thresholds: &GapThresholds,
+) -> AppResult<Vec<(ChainSummary, GapCounts)>> {
+    let mut overview = Vec::new();
+    for summary in store.chain_summaries().await? {
+        let map = chain_map(store, summary.id, region, thresholds).await?;
+        overview.push((summary, map.counts));
+    }
+    Ok(overview)
+}
+
+/// A ranked target enterprise with the parts of its score.
+#[derive(Debug, Clone, Serialize)]
+pub struct RankedTarget {
+    pub rank: usize,
+    #[serde(flatten)]
+    pub enterprise: Candidate,
+    pub score: TargetScore,
+    pub relationship: Option<String>,
+    pub invests_in_province: bool,
+    pub distance_km: Option<u32>,
+}
+
+/// Candidates read per round trip while ranking.
+const BATCH: i64 = 200;
+
+/// The best `limit` target enterprises for a link, seen from `region`: enterprises of
+/// the link's industry outside the region, ranked by the full score.
+///
+/// Candidates are read best base score first; the scope-dependent parts add at most
+/// `max_bonus`, so reading stops once no unread candidate can reach the current last
+/// place. The result equals scoring every candidate.
+pub async fn rank_targets(
+    store: &Store,
+    node: &ChainNode,
+    region: &RegionCode,
+    limit: usize,
+) -> AppResult<Vec<RankedTarget>> {
+    if node.industry.is_empty() || limit == 0 {
+        return Ok(Vec::new());
+    }
+    let weights = ScoreWeights::default();
+    let max_bonus = i64::from(targets::max_bonus(&weights));
+    let province = region.province();
+    let mut best: Vec<RankedTarget> = Vec::new();
+    let mut cursor = (i64::MAX, 0);
+    loop {
+        let batch = store.target_candidates(&node.industry, region.scope_prefix(), cursor, BATCH).await?;
+        let Some(last) = batch.last() else { break };
+        cursor = (last.base_score, last.id);
+        let exhausted = (batch.len() as i64) < BATCH;
+        let scored = score_batch(store, batch, region, &province, &weights).await?;
+        best.extend(scored);
+        let ranked = targets::rank(
+            best.into_iter()
+                .map(|t| {
+                    let score = t.score.clone();
+                    let revenue = t.enterprise.revenue.map(Yuan);
+                    let id = t.enterprise.id;
+                    (t, score, revenue, id)
+                })
+                .collect(),
+        );
+        best = ranked.into_iter().map(|(t, _)| t).take(limit).collect();
+        let cannot_improve =
+            best.len() == limit && best.last().is_some_and(|last| cursor.0 + max_bonus < i64::from(last.score.total));
+        if exhausted || cannot_improve {
+            break;
+        }
+    }
+    for (index, target) in best.iter_mut().enumerate() {
+        target.rank = index + 1;
+    }
+    Ok(best)
+}
+
+async fn score_batch(
+    store: &Store,
+    batch: Vec<Candidate>,
+    region: &RegionCode,
+    province: &RegionCode,
+    weights: &ScoreWeights,
+) -> AppResult<Vec<RankedTarget>> {
+    let ids: Vec<i64> = batch.iter().map(|c| c.id).collect();
+    let mut relationships: HashMap<i64, String> = HashMap::new();
+    for relation in store.relations_of(&ids).await? {
+        relationships
+            .entry(relation.enterprise_id)
+            .or_insert_with(|| format!("{}：{}", relation.kind, relation.holder));
+    }
+    let codes: Vec<String> = batch.iter().map(|c| c.credit_code.clone()).collect();
+    let investing: HashSet<String> =
+        store.investing_within(&codes, province.scope_prefix()).await?.into_iter().collect();
+    Ok(batch
+        .into_iter()
+        .map(|candidate| {
+            let facts = TargetFacts {
+                tags: Tags::from_stored(&candidate.tags, &candidate.stock_code),
+                revenue: candidate.revenue.map(Yuan),
+                relationship: relationships.get(&candidate.id).cloned(),
+                invests_in_province: investing.contains(&candidate.credit_code),
+                hq_distance_km: hq_distance_km(&candidate.region_code, region.as_str()),
+            };
+            RankedTarget {
+                rank: 0,
+                score: targets::score(&facts, weights),
+                relationship: facts.relationship,
+                invests_in_province: facts.invests_in_province,
+                distance_km: facts.hq_distance_km,
+                enterprise: candidate,
+            }
+        })
+        .collect())
+}
