@@ -4,7 +4,7 @@
 
 use crate::projects::prefix_range;
 use crate::{Result, Store};
-use chrono::NaiveDate;
+use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 use zhaoshang_core::metrics::{InvestmentFigures, Period};
 use zhaoshang_core::money::Yuan;
@@ -41,6 +41,172 @@ pub struct MonthFigure {
 /// Threshold of 亿元以上 projects, in yuan.
 pub const OVER_100M: i64 = 100_000_000;
 
+/// Grain of a `stat_sums` row: its bucket is a day, the first of a month, or 1 January.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grain {
+    Day,
+    Month,
+    Year,
+}
+
+/// The five date ranges of `stat_sums` buckets that together cover a period exactly:
+/// days at its head, months, years, months, days at its tail, in that order; an
+/// unused range is empty (`EMPTY`). Bucket values are each row's first day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cover([(Grain, NaiveDate, NaiveDate); 5]);
+
+/// The earliest date the buckets are read from for "everything up to a day".
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1, 1, 1).expect("valid date")
+}
+
+/// An empty range (from after to), within both backends' dates.
+fn empty() -> (NaiveDate, NaiveDate) {
+    (NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date"), epoch())
+}
+
+fn month_start(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).expect("every month has a first day")
+}
+
+fn next_month_start(date: NaiveDate) -> NaiveDate {
+    month_start(date).checked_add_months(Months::new(1)).unwrap_or(NaiveDate::MAX)
+}
+
+fn year_start(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MAX)
+}
+
+impl Cover {
+    /// The buckets covering [from, to]; with `years` false no year rows are used (for
+    /// series by month).
+    pub(crate) fn of(from: NaiveDate, to: NaiveDate, years: bool) -> Cover {
+        use Grain::*;
+        let (none_from, none_to) = empty();
+        let mut ranges = [
+            (Day, none_from, none_to),
+            (Month, none_from, none_to),
+            (Year, none_from, none_to),
+            (Month, none_from, none_to),
+            (Day, none_from, none_to),
+        ];
+        if from > to {
+            return Cover(ranges);
+        }
+        // Whole months within the period: [first_month, last_month] by first days.
+        let first_month = if from.day() == 1 { from } else { next_month_start(from) };
+        let after_last_month = if to.succ_opt().is_some_and(|next| next.day() == 1) {
+            to.succ_opt().unwrap_or(NaiveDate::MAX)
+        } else {
+            month_start(to)
+        };
+        if first_month >= after_last_month {
+            ranges[0] = (Day, from, to);
+            return Cover(ranges);
+        }
+        let last_month = after_last_month.checked_sub_months(Months::new(1)).unwrap_or(NaiveDate::MIN);
+        if from < first_month {
+            ranges[0] = (Day, from, first_month.pred_opt().unwrap_or(NaiveDate::MIN));
+        }
+        if to >= after_last_month {
+            ranges[4] = (Day, after_last_month, to);
+        }
+        // Whole years within the whole months.
+        let first_year = if first_month.month() == 1 { first_month.year() } else { first_month.year() + 1 };
+        let last_year = if last_month.month() == 12 { last_month.year() } else { last_month.year() - 1 };
+        if !years || first_year > last_year {
+            ranges[1] = (Month, first_month, last_month);
+            return Cover(ranges);
+        }
+        if first_month < year_start(first_year) {
+            ranges[1] = (Month, first_month, NaiveDate::from_ymd_opt(first_year - 1, 12, 1).expect("valid date"));
+        }
+        ranges[2] = (Year, year_start(first_year), year_start(last_year));
+        if last_month >= year_start(last_year + 1) {
+            ranges[3] = (Month, year_start(last_year + 1), last_month);
+        }
+        Cover(ranges)
+    }
+
+    /// Everything up to and including `to`.
+    pub(crate) fn up_to(to: NaiveDate) -> Cover {
+        Cover::of(epoch(), to, true)
+    }
+
+    /// Everything strictly before `day`.
+    pub(crate) fn before(day: NaiveDate) -> Cover {
+        match day.pred_opt() {
+            Some(to) => Cover::up_to(to),
+            None => Cover::of(empty().0, empty().1, true),
+        }
+    }
+}
+
+/// Which sums of `stat_sums` to read (see migration 0006).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Measure {
+    /// Funds in place by date.
+    Funds,
+    /// Projects signed and not 终止, by signing date.
+    Signed,
+    /// Of those, the ones producing, by producing date.
+    Producing,
+}
+
+impl Measure {
+    fn key(self) -> &'static str {
+        match self {
+            Measure::Funds => "F",
+            Measure::Signed => "S",
+            Measure::Producing => "P",
+        }
+    }
+}
+
+/// `SELECT {columns} FROM (the rows of one measure, chain and scope in a cover's
+/// buckets) AS s {tail}`, with parameters $1 measure, $2 by_chain, $3 chain, $4–$5 the
+/// region range and $6–$15 the cover's ranges (bound by `bind_cover!`).
+fn cover_sql(columns: &str, tail: &str) -> String {
+    let parts: Vec<String> = ["D", "M", "Y", "M", "D"]
+        .iter()
+        .enumerate()
+        .map(|(i, grain)| {
+            format!(
+                "SELECT bucket, source, records, amount FROM stat_sums WHERE measure = $1 AND by_chain = $2 AND chain = $3 \
+                 AND grain = '{grain}' AND bucket >= ${} AND bucket <= ${} AND region_code >= $4 AND region_code < $5",
+                6 + 2 * i,
+                7 + 2 * i
+            )
+        })
+        .collect();
+    format!("SELECT {columns} FROM ({}) AS s {tail}", parts.join(" UNION ALL "))
+}
+
+macro_rules! bind_cover {
+    ($query:expr, $measure:expr, $chain:expr, $lo:expr, $hi:expr, $cover:expr) => {{
+        let chain: Option<&str> = $chain;
+        let mut query = $query
+            .bind($measure.key())
+            .bind(i32::from(chain.is_some()))
+            .bind(chain.unwrap_or_default())
+            .bind($lo)
+            .bind($hi);
+        for (_, from, to) in $cover.0 {
+            query = query.bind(from).bind(to);
+        }
+        query
+    }};
+}
+
+/// Sums of one measure over a cover: records, amount, and the amount from outside
+/// the province (funds only).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Sums {
+    records: i64,
+    amount: i64,
+    outside: i64,
+}
+
 impl Store {
     pub async fn investment_figures(
         &self,
@@ -49,41 +215,37 @@ impl Store {
         period: Period,
     ) -> Result<InvestmentFigures> {
         let (lo, hi) = prefix_range(prefix);
-        let signed: SignedRow = on_pool!(self, |pool| {
-            sqlx::query_as(
+        // Signed in the period: the period's signings themselves (started and producing
+        // dates are compared with the period's end, which no sum by one date answers).
+        // SQLite is told which index fits: date first for the whole province,
+        // region first for a city or county.
+        let index = match self.backend() {
+            crate::Backend::Sqlite if prefix.len() <= 2 => "INDEXED BY projects_signed_cover",
+            crate::Backend::Sqlite => "INDEXED BY projects_region_signed_cover",
+            crate::Backend::Postgres => "",
+        };
+        let sql = format!(
             "SELECT COUNT(*) AS signed_count, \
                     CAST(COALESCE(SUM(total_investment), 0) AS BIGINT) AS signed_investment, \
                     CAST(COALESCE(SUM(CASE WHEN total_investment >= $5 THEN 1 ELSE 0 END), 0) AS BIGINT) AS over_100m_count, \
                     CAST(COALESCE(SUM(CASE WHEN started_on <= $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS started_count, \
                     CAST(COALESCE(SUM(CASE WHEN producing_on <= $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS producing_count \
-             FROM projects \
+             FROM projects {index} \
              WHERE region_code >= $1 AND region_code < $2 AND signed_on >= $3 AND signed_on <= $4 \
                AND stage <> 'dropped' AND ($6 IS NULL OR chain = $6)"
-        )
-        .bind(&lo)
-        .bind(&hi)
-        .bind(period.from)
-        .bind(period.to)
-        .bind(OVER_100M)
-        .bind(chain)
-        .fetch_one(pool)
-        .await?
+        );
+        let signed: SignedRow = on_pool!(self, |pool| {
+            sqlx::query_as(&sql)
+                .bind(&lo)
+                .bind(&hi)
+                .bind(period.from)
+                .bind(period.to)
+                .bind(OVER_100M)
+                .bind(chain)
+                .fetch_one(pool)
+                .await?
         });
-        let implementing: ImplementingRow = on_pool!(self, |pool| {
-            sqlx::query_as(
-            "SELECT COUNT(*) AS implementing_count, CAST(COALESCE(SUM(total_investment), 0) AS BIGINT) AS implementing_investment \
-             FROM projects \
-             WHERE region_code >= $1 AND region_code < $2 AND signed_on <= $4 AND stage <> 'dropped' \
-               AND (producing_on IS NULL OR producing_on >= $3) AND ($5 IS NULL OR chain = $5)"
-        )
-        .bind(&lo)
-        .bind(&hi)
-        .bind(period.from)
-        .bind(period.to)
-        .bind(chain)
-        .fetch_one(pool)
-        .await?
-        });
+        let implementing = self.implementing(prefix, chain, period).await?;
         let funds = self.funds(prefix, chain, period.from, period.to).await?;
         Ok(InvestmentFigures {
             signed_count: signed.signed_count,
@@ -98,23 +260,60 @@ impl Store {
         })
     }
 
-    async fn funds(&self, prefix: &str, chain: Option<&str>, from: NaiveDate, to: NaiveDate) -> Result<FundsRow> {
+    /// Sums of a measure over a scope and a cover of `stat_sums` buckets.
+    async fn sums(&self, measure: Measure, prefix: &str, chain: Option<&str>, cover: Cover) -> Result<Sums> {
         let (lo, hi) = prefix_range(prefix);
-        Ok(on_pool!(self, |pool| {
-            sqlx::query_as(
-            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS funds_in_place, \
-                    CAST(COALESCE(SUM(CASE WHEN source IN ('outside_province', 'abroad') THEN amount ELSE 0 END), 0) AS BIGINT) AS funds_outside_province \
-             FROM project_funding \
-             WHERE region_code >= $1 AND region_code < $2 AND funded_on >= $3 AND funded_on <= $4 AND ($5 IS NULL OR chain = $5)"
-        )
-        .bind(&lo)
-        .bind(&hi)
-        .bind(from)
-        .bind(to)
-        .bind(chain)
-        .fetch_one(pool)
-        .await?
-        }))
+        let sql = cover_sql("source, CAST(SUM(records) AS BIGINT), CAST(SUM(amount) AS BIGINT)", "GROUP BY source");
+        let rows: Vec<(String, i64, i64)> = on_pool!(self, |pool| {
+            bind_cover!(sqlx::query_as(&sql), measure, chain, &lo, &hi, cover).fetch_all(pool).await?
+        });
+        let mut sums = Sums::default();
+        for (source, records, amount) in rows {
+            sums.records += records;
+            sums.amount += amount;
+            if matches!(source.as_str(), "outside_province" | "abroad") {
+                sums.outside += amount;
+            }
+        }
+        Ok(sums)
+    }
+
+    /// 实施项目 of a period, from the sums: the projects signed by its end, less those
+    /// already producing before it began — plus any producing before their signing
+    /// (none by the stage rules) that the subtraction took away without the signing
+    /// sum having counted them.
+    async fn implementing(&self, prefix: &str, chain: Option<&str>, period: Period) -> Result<ImplementingRow> {
+        let signed = self.sums(Measure::Signed, prefix, chain, Cover::up_to(period.to)).await?;
+        let producing = self.sums(Measure::Producing, prefix, chain, Cover::before(period.from)).await?;
+        let (lo, hi) = prefix_range(prefix);
+        let index = match self.backend() {
+            crate::Backend::Sqlite => "INDEXED BY projects_disordered",
+            crate::Backend::Postgres => "",
+        };
+        let sql = format!(
+            "SELECT COUNT(*) AS implementing_count, CAST(COALESCE(SUM(total_investment), 0) AS BIGINT) AS implementing_investment \
+             FROM projects {index} WHERE producing_on < signed_on AND region_code >= $1 AND region_code < $2 \
+               AND stage <> 'dropped' AND producing_on < $3 AND signed_on > $4 AND ($5 IS NULL OR chain = $5)"
+        );
+        let disordered: ImplementingRow = on_pool!(self, |pool| {
+            sqlx::query_as(&sql)
+                .bind(&lo)
+                .bind(&hi)
+                .bind(period.from)
+                .bind(period.to)
+                .bind(chain)
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(ImplementingRow {
+            implementing_count: signed.records - producing.records + disordered.implementing_count,
+            implementing_investment: signed.amount - producing.amount + disordered.implementing_investment,
+        })
+    }
+
+    async fn funds(&self, prefix: &str, chain: Option<&str>, from: NaiveDate, to: NaiveDate) -> Result<FundsRow> {
+        let sums = self.sums(Measure::Funds, prefix, chain, Cover::of(from, to, true)).await?;
+        Ok(FundsRow { funds_in_place: sums.amount, funds_outside_province: sums.outside })
     }
 
     /// Funds in place of a scope dated within [from, to].
@@ -161,38 +360,27 @@ impl Store {
 
     /// Signed investment per month of `signed_on` within the period.
     pub async fn monthly_signed(&self, prefix: &str, period: Period) -> Result<Vec<MonthFigure>> {
-        let (lo, hi) = prefix_range(prefix);
-        let month = self.month_expression("signed_on");
-        let sql = format!(
-            "SELECT {month} AS month, CAST(SUM(total_investment) AS BIGINT) AS amount, COUNT(*) AS count FROM projects \
-             WHERE region_code >= $1 AND region_code < $2 AND signed_on >= $3 AND signed_on <= $4 AND stage <> 'dropped' \
-             GROUP BY {month} ORDER BY 1"
-        );
-        Ok(on_pool!(self, |pool| sqlx::query_as(&sql)
-            .bind(&lo)
-            .bind(&hi)
-            .bind(period.from)
-            .bind(period.to)
-            .fetch_all(pool)
-            .await?))
+        self.monthly(Measure::Signed, prefix, period).await
     }
 
     /// Funds in place per month within the period.
     pub async fn monthly_funds(&self, prefix: &str, period: Period) -> Result<Vec<MonthFigure>> {
+        self.monthly(Measure::Funds, prefix, period).await
+    }
+
+    /// A measure's amount and records per month of the period (months without any
+    /// record left out), from day and month buckets.
+    async fn monthly(&self, measure: Measure, prefix: &str, period: Period) -> Result<Vec<MonthFigure>> {
         let (lo, hi) = prefix_range(prefix);
-        let month = self.month_expression("funded_on");
-        let sql = format!(
-            "SELECT {month} AS month, CAST(SUM(amount) AS BIGINT) AS amount, COUNT(*) AS count FROM project_funding \
-             WHERE region_code >= $1 AND region_code < $2 AND funded_on >= $3 AND funded_on <= $4 \
-             GROUP BY {month} ORDER BY 1"
+        let month = self.month_expression("bucket");
+        let sql = cover_sql(
+            &format!("{month} AS month, CAST(SUM(amount) AS BIGINT) AS amount, CAST(SUM(records) AS BIGINT) AS count"),
+            &format!("GROUP BY {month} HAVING SUM(records) > 0 ORDER BY 1"),
         );
-        Ok(on_pool!(self, |pool| sqlx::query_as(&sql)
-            .bind(&lo)
-            .bind(&hi)
-            .bind(period.from)
-            .bind(period.to)
-            .fetch_all(pool)
-            .await?))
+        let cover = Cover::of(period.from, period.to, false);
+        Ok(on_pool!(self, |pool| {
+            bind_cover!(sqlx::query_as(&sql), measure, None, &lo, &hi, cover).fetch_all(pool).await?
+        }))
     }
 
     fn month_expression(&self, column: &str) -> String {
@@ -274,5 +462,79 @@ impl Store {
         .fetch_one(pool)
         .await?);
         Ok(signed.max(funded))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{empty, Cover, Grain};
+    use chrono::{Days, NaiveDate};
+
+    fn d(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    /// Every day the cover's buckets stand for, in order.
+    fn days_of(cover: Cover) -> Vec<NaiveDate> {
+        let mut days = Vec::new();
+        for (grain, from, to) in cover.0 {
+            let mut bucket = from;
+            while bucket <= to {
+                let end = match grain {
+                    Grain::Day => bucket,
+                    Grain::Month => super::next_month_start(bucket).pred_opt().unwrap(),
+                    Grain::Year => super::year_start(bucket.year() + 1).pred_opt().unwrap(),
+                };
+                let mut day = bucket;
+                while day <= end {
+                    days.push(day);
+                    day = day.succ_opt().unwrap();
+                }
+                bucket = end.succ_opt().unwrap();
+            }
+        }
+        days
+    }
+    use chrono::Datelike;
+
+    #[test]
+    fn covers_are_exact_and_coarse() {
+        let cover = Cover::of(d("2023-02-15"), d("2025-03-10"), true);
+        assert_eq!(
+            cover.0,
+            [
+                (Grain::Day, d("2023-02-15"), d("2023-02-28")),
+                (Grain::Month, d("2023-03-01"), d("2023-12-01")),
+                (Grain::Year, d("2024-01-01"), d("2024-01-01")),
+                (Grain::Month, d("2025-01-01"), d("2025-02-01")),
+                (Grain::Day, d("2025-03-01"), d("2025-03-10")),
+            ]
+        );
+        let year = Cover::of(d("2024-01-01"), d("2024-12-31"), true);
+        assert_eq!(year.0[2], (Grain::Year, d("2024-01-01"), d("2024-01-01")));
+        assert!(year.0.iter().enumerate().all(|(i, r)| i == 2 || (r.1, r.2) == empty()));
+        let by_month = Cover::of(d("2024-01-01"), d("2024-12-31"), false);
+        assert_eq!(by_month.0[1], (Grain::Month, d("2024-01-01"), d("2024-12-01")));
+        assert_eq!(
+            Cover::of(d("2024-03-05"), d("2024-03-20"), true).0[0],
+            (Grain::Day, d("2024-03-05"), d("2024-03-20"))
+        );
+    }
+
+    #[test]
+    fn covers_hold_every_day_of_the_period_once() {
+        let start = d("2019-11-27");
+        for (a, b) in [(0, 0), (0, 3), (3, 40), (5, 400), (35, 800), (1, 1200), (34, 34), (35, 65), (4, 1130)] {
+            for years in [true, false] {
+                let from = start + Days::new(a);
+                let to = start + Days::new(b);
+                let expected: Vec<NaiveDate> = from.iter_days().take_while(|day| *day <= to).collect();
+                assert_eq!(days_of(Cover::of(from, to, years)), expected, "{from}..{to} years {years}");
+            }
+        }
+        assert!(days_of(Cover::of(d("2024-02-02"), d("2024-02-01"), true)).is_empty());
+        let up_to = days_of(Cover::up_to(d("2024-03-03")));
+        assert_eq!((up_to[0], *up_to.last().unwrap()), (d("0001-01-01"), d("2024-03-03")));
+        assert_eq!(*days_of(Cover::before(d("2024-03-01"))).last().unwrap(), d("2024-02-29"));
     }
 }

@@ -1,14 +1,19 @@
-//! The SQL investment figures equal the straightforward reference computation of
-//! `zhaoshang_core::metrics` on random data, on both backends.
+//! The SQL investment figures (read from the sums of `stat_sums`, kept in step with
+//! every write) equal the straightforward reference computation of
+//! `zhaoshang_core::metrics` on random data written through every write path, on both
+//! backends; so do funds in place and the monthly series.
 
 use chrono::{Duration, NaiveDate};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use zhaoshang_core::metrics::{compute_figures, FundingFact, FundingSource, Period, ProjectFact};
+use std::collections::BTreeMap;
+use zhaoshang_core::metrics::{compute_figures, FundingFact, FundingSource, InvestmentFigures, Period, ProjectFact};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
 use zhaoshang_core::regions::{parse_divisions, RegionCode};
+use zhaoshang_store::bulk::{BulkFunding, BulkProject};
 use zhaoshang_store::projects::{FundingData, ProjectData, ProjectUpsert};
+use zhaoshang_store::stats::MonthFigure;
 use zhaoshang_store::{Actor, Store};
 use zhaoshang_testkit::{fresh_database_url, Backend};
 
@@ -61,9 +66,90 @@ fn fact(id: i64, p: &ProjectData) -> ProjectFact {
     }
 }
 
-async fn check(backend: Backend) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&fresh_database_url(backend, dir.path()).await).await.unwrap();
+/// What the database should hold: projects by code and funding records naming their
+/// project by code (its region and chain are the project's).
+#[derive(Clone, Default)]
+struct Model {
+    projects: BTreeMap<String, ProjectData>,
+    funding: Vec<FundingData>,
+}
+
+impl Model {
+    fn in_scope(&self, region: &RegionCode, chain: Option<&str>) -> Vec<(i64, &ProjectData)> {
+        self.projects
+            .values()
+            .enumerate()
+            .map(|(i, p)| (i as i64, p))
+            .filter(|(_, p)| {
+                region.contains(&RegionCode::parse(&p.region_code).unwrap()) && chain.is_none_or(|c| p.chain == c)
+            })
+            .collect()
+    }
+
+    fn figures(&self, region: &RegionCode, chain: Option<&str>, period: Period) -> InvestmentFigures {
+        let in_scope = self.in_scope(region, chain);
+        let facts: Vec<ProjectFact> = in_scope.iter().map(|(i, p)| fact(*i, p)).collect();
+        let funding_facts: Vec<FundingFact> = self
+            .funding
+            .iter()
+            .filter_map(|f| {
+                let (i, _) = in_scope.iter().find(|(_, p)| p.code == f.project_code)?;
+                Some(FundingFact {
+                    project_id: *i,
+                    date: f.funded_on,
+                    amount: Yuan(f.amount),
+                    source: FundingSource::parse(&f.source).unwrap(),
+                })
+            })
+            .collect();
+        compute_figures(&facts, &funding_facts, period)
+    }
+
+    /// The plain monthly series: (month, amount, count) of signings (not 终止) and of
+    /// funds, for a scope without chain.
+    fn monthly(&self, region: &RegionCode, period: Period) -> (Vec<MonthFigure>, Vec<MonthFigure>) {
+        let in_scope = self.in_scope(region, None);
+        let mut signed: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        for (_, p) in &in_scope {
+            if let Some(day) = p.signed_on.filter(|d| period.contains(*d) && p.stage != "dropped") {
+                let entry = signed.entry(day.format("%Y-%m").to_string()).or_default();
+                entry.0 += p.total_investment;
+                entry.1 += 1;
+            }
+        }
+        let mut funds: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        for f in &self.funding {
+            if period.contains(f.funded_on) && in_scope.iter().any(|(_, p)| p.code == f.project_code) {
+                let entry = funds.entry(f.funded_on.format("%Y-%m").to_string()).or_default();
+                entry.0 += f.amount;
+                entry.1 += 1;
+            }
+        }
+        let series = |map: BTreeMap<String, (i64, i64)>| {
+            map.into_iter().map(|(month, (amount, count))| MonthFigure { month, amount, count }).collect()
+        };
+        (series(signed), series(funds))
+    }
+}
+
+fn random_funding(rng: &mut StdRng, projects: &[ProjectData]) -> Vec<FundingData> {
+    let mut funding = Vec::new();
+    for p in projects.iter().filter(|p| p.signed_on.is_some()) {
+        for _ in 0..rng.gen_range(0..4) {
+            let source = FundingSource::ALL[rng.gen_range(0..3)];
+            funding.push(FundingData {
+                project_code: p.code.clone(),
+                funded_on: day(rng),
+                amount: rng.gen_range(1..900_000_000),
+                source: source.key().to_string(),
+            });
+        }
+    }
+    funding
+}
+
+async fn open(backend: Backend, dir: &std::path::Path) -> Store {
+    let store = Store::open(&fresh_database_url(backend, dir).await).await.unwrap();
     let divisions = REGIONS
         .iter()
         .map(|code| {
@@ -79,61 +165,31 @@ async fn check(backend: Backend) {
         .collect::<Vec<_>>()
         .join("\n");
     store.load_regions(&parse_divisions(&format!("header\n{divisions}\n")).unwrap()).await.unwrap();
+    store
+}
 
-    let mut rng = StdRng::seed_from_u64(20231031);
-    let projects: Vec<ProjectData> = (0..300).map(|i| random_project(&mut rng, i)).collect();
-    let actor = Actor::system("测试");
-    let writes: Vec<ProjectUpsert> =
-        projects.iter().map(|data| ProjectUpsert { data: data.clone(), note: String::new() }).collect();
-    store.upsert_projects(&writes, &actor).await.unwrap();
-    let mut funding = Vec::new();
-    for p in projects.iter().filter(|p| p.signed_on.is_some()) {
-        for _ in 0..rng.gen_range(0..4) {
-            let source = [FundingSource::OutsideProvince, FundingSource::Abroad, FundingSource::WithinProvince]
-                [rng.gen_range(0..3)];
-            funding.push(FundingData {
-                project_code: p.code.clone(),
-                funded_on: day(&mut rng),
-                amount: rng.gen_range(1..900_000_000),
-                source: source.key().to_string(),
-            });
-        }
-    }
-    let outcome = store.insert_funding(&funding, &actor).await.unwrap();
-    assert_eq!(outcome.inserted + outcome.duplicates.len(), funding.len());
-
+/// Compares the store's figures, funds and monthly series with the plain computation
+/// over `model`, for random scopes, chains and periods; returns how many cases were
+/// informative (signings, funds and carried-over projects all present).
+async fn compare(store: &Store, model: &Model, rng: &mut StdRng, cases: usize, what: &str) -> usize {
     let mut informative = 0;
-    for _ in 0..40 {
-        let a = day(&mut rng);
+    for _ in 0..cases {
+        let a = day(rng);
         let b = a + Duration::days(rng.gen_range(0..400));
         let period = Period::new(a, b).unwrap();
         let scope = REGIONS[rng.gen_range(0..REGIONS.len())];
         let region = RegionCode::parse(scope).unwrap();
         let chain = CHAINS[rng.gen_range(0..CHAINS.len())];
         let chain = (!chain.is_empty()).then_some(chain);
-        let in_scope: Vec<(usize, &ProjectData)> = projects
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| {
-                region.contains(&RegionCode::parse(&p.region_code).unwrap()) && chain.is_none_or(|c| p.chain == c)
-            })
-            .collect();
-        let facts: Vec<ProjectFact> = in_scope.iter().map(|(i, p)| fact(*i as i64, p)).collect();
-        let funding_facts: Vec<FundingFact> = funding
-            .iter()
-            .filter_map(|f| {
-                let (i, _) = in_scope.iter().find(|(_, p)| p.code == f.project_code)?;
-                Some(FundingFact {
-                    project_id: *i as i64,
-                    date: f.funded_on,
-                    amount: Yuan(f.amount),
-                    source: FundingSource::parse(&f.source).unwrap(),
-                })
-            })
-            .collect();
-        let expected = compute_figures(&facts, &funding_facts, period);
-        let actual = store.investment_figures(region.scope_prefix(), chain, period).await.unwrap();
-        assert_eq!(actual, expected, "scope {scope} chain {chain:?} period {period:?}");
+        let expected = model.figures(&region, chain, period);
+        let prefix = region.scope_prefix();
+        let actual = store.investment_figures(prefix, chain, period).await.unwrap();
+        assert_eq!(actual, expected, "{what}: scope {scope} chain {chain:?} period {period:?}");
+        let funds = store.funds_in_place(prefix, chain, period.from, period.to).await.unwrap();
+        assert_eq!(funds, expected.funds_in_place, "{what}: funds of {scope} {chain:?} {period:?}");
+        let (signed, funded) = model.monthly(&region, period);
+        assert_eq!(store.monthly_signed(prefix, period).await.unwrap(), signed, "{what}: signed series {scope}");
+        assert_eq!(store.monthly_funds(prefix, period).await.unwrap(), funded, "{what}: funds series {scope}");
         if expected.signed_count > 0
             && expected.funds_in_place.0 > 0
             && expected.implementing_count > expected.signed_count
@@ -141,7 +197,93 @@ async fn check(backend: Backend) {
             informative += 1;
         }
     }
-    assert!(informative >= 10, "the random data exercised too few cases ({informative})");
+    informative
+}
+
+/// The data reaches the database through every write path (form/import upserts,
+/// funding inserts, the bulk loader, updates that move projects to another region,
+/// chain or stage, deletions); the sums kept beside it answer as the plain
+/// computation does after each.
+async fn check(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(backend, dir.path()).await;
+    let mut rng = StdRng::seed_from_u64(20231031);
+    let actor = Actor::system("测试");
+    let mut model = Model::default();
+
+    // Imports and forms: projects, then their funding.
+    let projects: Vec<ProjectData> = (0..240).map(|i| random_project(&mut rng, i)).collect();
+    let writes: Vec<ProjectUpsert> =
+        projects.iter().map(|data| ProjectUpsert { data: data.clone(), note: String::new() }).collect();
+    store.upsert_projects(&writes, &actor).await.unwrap();
+    let funding = random_funding(&mut rng, &projects);
+    let outcome = store.insert_funding(&funding, &actor).await.unwrap();
+    assert_eq!(outcome.inserted + outcome.duplicates.len(), funding.len());
+    model.projects.extend(projects.iter().map(|p| (p.code.clone(), p.clone())));
+    model.funding.extend(funding.iter().filter(|f| !outcome.duplicates.contains(f)).cloned());
+
+    // The bulk loader (the benchmark's): projects under given ids, funding naming them.
+    let bulk: Vec<BulkProject> =
+        (240..300).map(|i| BulkProject { id: 10_000 + i as i64, data: random_project(&mut rng, i) }).collect();
+    store.bulk_insert_projects(&bulk, chrono::Utc::now()).await.unwrap();
+    let bulk_data: Vec<ProjectData> = bulk.iter().map(|b| b.data.clone()).collect();
+    let mut bulk_funding = random_funding(&mut rng, &bulk_data);
+    bulk_funding.sort_by_key(|f| (f.project_code.clone(), f.funded_on, f.amount, f.source.clone()));
+    bulk_funding.dedup();
+    let records: Vec<BulkFunding> = bulk_funding
+        .iter()
+        .map(|f| {
+            let project = bulk.iter().find(|b| b.data.code == f.project_code).unwrap();
+            BulkFunding {
+                project_id: project.id,
+                region_code: project.data.region_code.clone(),
+                chain: project.data.chain.clone(),
+                funded_on: f.funded_on,
+                amount: f.amount,
+                source: f.source.clone(),
+            }
+        })
+        .collect();
+    store.bulk_insert_funding(&records).await.unwrap();
+    store.finish_bulk_load().await.unwrap();
+    model.projects.extend(bulk_data.iter().map(|p| (p.code.clone(), p.clone())));
+    model.funding.extend(bulk_funding);
+    let informative = compare(&store, &model, &mut rng, 30, "after inserts").await;
+    assert!(informative >= 8, "the random data exercised too few cases ({informative})");
+
+    // Edits: a third of the projects drawn anew under their code (other region,
+    // chain, stage, dates, investment); their funding follows them.
+    let edits: Vec<ProjectData> = (0..300).step_by(3).map(|i| random_project(&mut rng, i)).collect();
+    let writes: Vec<ProjectUpsert> =
+        edits.iter().map(|data| ProjectUpsert { data: data.clone(), note: "改".into() }).collect();
+    store.upsert_projects(&writes, &actor).await.unwrap();
+    model.projects.extend(edits.iter().map(|p| (p.code.clone(), p.clone())));
+    compare(&store, &model, &mut rng, 20, "after edits").await;
+
+    // Deletions: some funding records, and some projects with theirs.
+    store.raw_execute_for_tests("DELETE FROM project_funding WHERE amount % 5 = 0").await.unwrap();
+    model.funding.retain(|f| f.amount % 5 != 0);
+    store.raw_execute_for_tests("DELETE FROM projects WHERE code LIKE '%7'").await.unwrap();
+    model.projects.retain(|code, _| !code.ends_with('7'));
+    model.funding.retain(|f| !f.project_code.ends_with('7'));
+    compare(&store, &model, &mut rng, 20, "after deletions").await;
+
+    // A restore replaces everything, sums included: changes made after the backup
+    // are gone from the figures, on the same database and on a fresh one.
+    let backup = store.backup().await.unwrap();
+    let kept: Vec<ProjectData> = edits.iter().filter(|p| !p.code.ends_with('7')).cloned().collect();
+    let more = random_funding(&mut rng, &kept);
+    store.insert_funding(&more, &actor).await.unwrap();
+    let moved: Vec<ProjectUpsert> = kept
+        .iter()
+        .map(|p| ProjectUpsert { data: ProjectData { region_code: "620503".into(), ..p.clone() }, note: String::new() })
+        .collect();
+    store.upsert_projects(&moved, &actor).await.unwrap();
+    store.restore(&backup, &actor).await.unwrap();
+    compare(&store, &model, &mut rng, 20, "after restore").await;
+    let fresh = open(backend, dir.path()).await;
+    fresh.restore(&backup, &actor).await.unwrap();
+    compare(&fresh, &model, &mut rng, 20, "restored into a fresh database").await;
 }
 
 #[tokio::test]
