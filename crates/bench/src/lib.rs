@@ -3,6 +3,7 @@
 //! runs, the same work by the `sqlite3` program as a reference, an import, and
 //! correctness checks. `zhaoshang-bench` prints the outcome; the tests run it tiny.
 
+pub mod chains;
 pub mod check;
 pub mod dataset;
 pub mod load;
@@ -42,6 +43,8 @@ pub struct Config {
     pub import_rows: u64,
     /// Where the default database and the import file go.
     pub work_dir: PathBuf,
+    /// 1.0 is 5,000,000 enterprises and 200 chains (chains::ENTERPRISES_AT_SCALE_1).
+    pub enterprise_scale: f64,
 }
 
 pub struct Outcome {
@@ -88,6 +91,7 @@ pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
     bench.monthly_series().await?;
     let deep_offset = bench.list_pages(config.scale).await?;
     bench.import(&dataset, config).await?;
+    bench.enterprises_and_chains(config.enterprise_scale).await?;
     check::against_pure_reference(&store, deep_offset, &mut bench.checks).await?;
     let Bench { rows, checks, notes, .. } = bench;
     store.close().await;

@@ -23,6 +23,9 @@ struct Args {
     /// At most this many rows in the import file (scale × 1,000,000 otherwise).
     #[arg(long, default_value_t = 100_000)]
     import_rows: u64,
+    /// Scale of the enterprise library and chains (1.0 = 5,000,000 enterprises, 200 chains); default --scale.
+    #[arg(long)]
+    enterprise_scale: Option<f64>,
 }
 
 fn machine() -> String {
@@ -59,6 +62,7 @@ async fn main() -> anyhow::Result<ExitCode> {
         runs: args.runs,
         import_rows: args.import_rows,
         work_dir: work_dir.path().to_path_buf(),
+        enterprise_scale: args.enterprise_scale.unwrap_or(args.scale),
     };
     println!("zhaoshang-bench --scale {} --runs {} on {}", config.scale, config.runs, machine());
     let outcome = run(&config).await?;

@@ -12,6 +12,7 @@ async fn run_tiny(backend: Backend) -> Outcome {
         runs: 2,
         import_rows: 500,
         work_dir: work_dir.path().to_path_buf(),
+        enterprise_scale: 0.001,
     };
     let outcome = run(&config).await.unwrap();
     assert_eq!((outcome.generation.projects, outcome.generation.funding), (1_000, 10_000));
@@ -22,7 +23,7 @@ async fn run_tiny(backend: Backend) -> Outcome {
     // the program is installed).
     const PURE_REFERENCE_CHECKS: usize = 25 + 12 + 1 + 2;
     assert!(outcome.checks.passed.len() > PURE_REFERENCE_CHECKS, "too few checks ran: {:?}", outcome.checks.passed);
-    assert_eq!(outcome.rows.len(), 8, "every operation has its row");
+    assert_eq!(outcome.rows.len(), 12, "every operation has its row");
     outcome
 }
 

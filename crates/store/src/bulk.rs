@@ -30,13 +30,13 @@ pub struct BulkFunding {
 }
 
 /// Bound parameters per statement: below SQLite's limit (32766) and PostgreSQL's (65535).
-const MAX_PARAMETERS: usize = 30_000;
+pub(crate) const MAX_PARAMETERS: usize = 30_000;
 
 /// `($1, …, $k), ($k+1, …)` for `rows` rows of `columns` parameters each; on SQLite
 /// anonymous `?`s instead, in the same order. SQLite looks a named parameter's name
 /// up by walking all the names, so binding thousands of `$n` costs time quadratic in
 /// their number (most of a load's time, measured); `?`s have no names to walk.
-fn value_rows(backend: Backend, rows: usize, columns: usize) -> String {
+pub(crate) fn value_rows(backend: Backend, rows: usize, columns: usize) -> String {
     (0..rows)
         .map(|row| {
             let parameters: Vec<String> = (1..=columns)

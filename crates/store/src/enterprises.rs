@@ -352,3 +352,59 @@ impl Store {
         Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(after_id).bind(limit).fetch_all(pool).await?))
     }
 }
+
+impl Store {
+    /// Benchmark loading (`crates/bench`): appends enterprises with many rows per INSERT
+    /// in one transaction, without audit entries — only for generating volumes of test
+    /// data, never for records people enter. Returns the ids given, in input order.
+    pub async fn bulk_insert_enterprises(&self, enterprises: &[EnterpriseData], at: DateTime<Utc>) -> Result<Vec<i64>> {
+        const PARAMETERS: usize = DATA_COLUMNS.len() + 4;
+        let rows_per_statement = crate::bulk::MAX_PARAMETERS / PARAMETERS;
+        let first_id: i64 = on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) FROM enterprises"
+        )
+        .fetch_one(pool)
+        .await?);
+        let ids: Vec<i64> = (first_id..).take(enterprises.len()).collect();
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for (chunk, chunk_ids) in enterprises.chunks(rows_per_statement).zip(ids.chunks(rows_per_statement)) {
+                let sql = format!(
+                    "INSERT INTO enterprises (id, {}, created_at, updated_at, base_score) VALUES {}",
+                    DATA_COLUMNS.join(", "),
+                    crate::bulk::value_rows(self.backend(), chunk.len(), PARAMETERS)
+                );
+                let mut query = sqlx::query(&sql);
+                for (data, id) in chunk.iter().zip(chunk_ids) {
+                    query = bind_enterprise!(query.bind(id), data).bind(at).bind(at).bind(data.base_score());
+                }
+                query.execute(&mut *tx).await?;
+            }
+            let tags: Vec<(i64, &str)> = enterprises
+                .iter()
+                .zip(&ids)
+                .flat_map(|(data, id)| data.tag_list().map(move |tag| (*id, tag)))
+                .collect();
+            for chunk in tags.chunks(crate::bulk::MAX_PARAMETERS / 2) {
+                let sql = format!(
+                    "INSERT INTO enterprise_tags (enterprise_id, tag) VALUES {}",
+                    crate::bulk::value_rows(self.backend(), chunk.len(), 2)
+                );
+                let mut query = sqlx::query(&sql);
+                for (id, tag) in chunk {
+                    query = query.bind(id).bind(*tag);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            if self.backend() == crate::Backend::Postgres {
+                sqlx::query(
+                    "SELECT setval(pg_get_serial_sequence('enterprises', 'id'), (SELECT MAX(id) FROM enterprises))",
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(ids)
+    }
+}
