@@ -203,6 +203,9 @@ pub struct ListTotals {
 }
 
 impl Store {
+    /// A page of the filtered, sorted list. The page's ids are found first, reading
+    /// an index only where it covers the filter and gives the order (so a deep page
+    /// skips index entries, not rows), then those rows are read by id.
     pub async fn list_projects(
         &self,
         filter: &ProjectFilter,
@@ -211,13 +214,49 @@ impl Store {
         offset: i64,
     ) -> Result<Vec<Project>> {
         let c = conditions(filter);
-        let columns = format!("id, {}, created_at, updated_at", PROJECT_DATA_COLUMNS.join(", "));
-        let sql = c.page_sql(&columns, "projects", sort.order_by());
-        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params)
+        let table = match (self.backend(), sort) {
+            // Without ANALYZE statistics SQLite prefers the region range of the scope to
+            // the index in list order, and then sorts every matching row of the scope. A
+            // stage filter has its own ordered index; an investor or activity is narrower.
+            (crate::Backend::Sqlite, ProjectSort::SignedDesc)
+                if [&filter.stage, &filter.investor_credit_code, &filter.signing_activity]
+                    .iter()
+                    .all(|v| v.as_deref().is_none_or(str::is_empty)) =>
+            {
+                "projects INDEXED BY projects_signed_cover"
+            }
+            _ => "projects",
+        };
+        let sql = c.page_sql("id", table, sort.order_by());
+        let ids: Vec<i64> = on_pool!(self, |pool| bind_params!(sqlx::query_scalar(&sql), &c.params)
             .bind(limit)
             .bind(offset)
             .fetch_all(pool)
-            .await?))
+            .await?);
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // By id, a bounded number at a time (a page may be a whole export).
+        let mut rows: Vec<Project> = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT id, {}, created_at, updated_at FROM projects WHERE id IN ({})",
+                PROJECT_DATA_COLUMNS.join(", "),
+                placeholders.join(", ")
+            );
+            let part: Vec<Project> = on_pool!(self, |pool| {
+                let mut query = sqlx::query_as(&sql);
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(pool).await?
+            });
+            rows.extend(part);
+        }
+        let position: std::collections::HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        rows.sort_by_key(|row| position.get(&row.id).copied().unwrap_or(usize::MAX));
+        Ok(rows)
     }
 
     pub async fn project_totals(&self, filter: &ProjectFilter) -> Result<ListTotals> {

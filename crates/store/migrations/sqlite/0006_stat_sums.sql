@@ -150,11 +150,16 @@ FROM (SELECT region_code, chain, total_investment, 'S' AS measure, signed_on AS 
      (SELECT 0 AS by_chain UNION ALL SELECT 1) AS k, (SELECT 'D' AS grain UNION ALL SELECT 'M' UNION ALL SELECT 'Y') AS g
 GROUP BY 1, 2, 3, 4, 5, 6, 7;
 
--- The signed figures of a period: the period's signings in date order, for scopes
--- as wide as the province (the region-first index serves cities and counties).
+-- The signed figures of a period read the period's signings in date order, for
+-- scopes as wide as the province (the region-first index serves cities and
+-- counties); the project list's default order (newest signing first, then id) is
+-- this index's order, with and without a stage filter, so that a deep page skips
+-- index entries instead of sorting every matching row.
 DROP INDEX projects_signed;
 CREATE INDEX projects_signed_cover
-    ON projects(signed_on, stage, region_code, chain, total_investment, started_on, producing_on);
+    ON projects(signed_on, id, stage, region_code, chain, total_investment, started_on, producing_on);
+DROP INDEX projects_stage_signed;
+CREATE INDEX projects_stage_signed ON projects(stage, signed_on, id, region_code, total_investment);
 
 -- Projects producing before they were signed: none by the stage rules, but the
 -- implementing figure's correction term reads them here should any exist.
