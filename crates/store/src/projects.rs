@@ -6,6 +6,7 @@ use crate::{Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::collections::HashMap;
 
 /// Everything a project says about itself (what forms and imports write).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
@@ -189,6 +190,40 @@ pub fn prefix_range(prefix: &str) -> (String, String) {
     (prefix.to_string(), String::from_utf8(hi).unwrap_or_else(|_| "~".into()))
 }
 
+/// Codes looked up per statement.
+const LOOKUP_CHUNK: usize = 500;
+
+/// Bound parameters per statement: below SQLite's limit (32766) and PostgreSQL's (65535).
+const MAX_PARAMETERS: usize = 30_000;
+
+/// A project's timeline entry for a write: a stage change (with the reason of a
+/// drop, else the write's note) or an edit.
+struct Event {
+    project_id: i64,
+    kind: &'static str,
+    from_stage: Option<String>,
+    to_stage: Option<String>,
+    note: String,
+}
+
+impl Event {
+    fn of(project_id: i64, from_stage: Option<String>, upsert: &ProjectUpsert) -> Event {
+        let data = &upsert.data;
+        let stage_changed = from_stage.as_deref() != Some(data.stage.as_str());
+        Event {
+            project_id,
+            kind: if stage_changed { "stage" } else { "edit" },
+            from_stage: from_stage.filter(|_| stage_changed),
+            to_stage: Some(data.stage.clone()).filter(|_| stage_changed),
+            note: if data.stage == "dropped" && stage_changed && !data.dropped_reason.is_empty() {
+                data.dropped_reason.clone()
+            } else {
+                upsert.note.clone()
+            },
+        }
+    }
+}
+
 fn audit_entry(
     actor: &Actor,
     action: &'static str,
@@ -212,69 +247,153 @@ impl Store {
     }
 
     /// Creates or updates projects by code in one transaction (all or nothing), with
-    /// an audit entry and a timeline event for every project that changed.
+    /// an audit entry and a timeline event for every project that changed. Stored
+    /// projects are read a chunk of codes at a time, new ones inserted many rows per
+    /// statement, and timeline events and audit entries written many per statement.
     pub async fn upsert_projects(&self, projects: &[ProjectUpsert], actor: &Actor) -> Result<UpsertOutcome> {
-        let select = format!("SELECT {} FROM projects WHERE code = $1", project_columns());
-        let placeholders: Vec<String> = (1..=PROJECT_DATA_COLUMNS.len()).map(|i| format!("${i}")).collect();
         let n = PROJECT_DATA_COLUMNS.len();
-        let insert = format!(
-            "INSERT INTO projects ({}, created_at, updated_at) VALUES ({}, ${}, ${}) RETURNING id",
-            PROJECT_DATA_COLUMNS.join(", "),
-            placeholders.join(", "),
-            n + 1,
-            n + 1
-        );
         let assignments: Vec<String> =
             PROJECT_DATA_COLUMNS.iter().enumerate().skip(1).map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
         let update = format!("UPDATE projects SET {}, updated_at = ${} WHERE code = $1", assignments.join(", "), n + 1);
         let mut outcome = UpsertOutcome::default();
+        let now = Utc::now();
+        let backend = self.backend();
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            for ProjectUpsert { data, note } in projects {
-                let now = Utc::now();
-                let existing: Option<Project> =
-                    sqlx::query_as(&select).bind(&data.code).fetch_optional(&mut *tx).await?;
-                let (id, action, before, from_stage) = match existing {
-                    Some(existing) if existing.data == *data => {
-                        outcome.unchanged += 1;
-                        continue;
-                    }
-                    Some(existing) => {
-                        bind_project!(sqlx::query(&update), data).bind(now).execute(&mut *tx).await?;
-                        if existing.data.region_code != data.region_code || existing.data.chain != data.chain {
-                            sqlx::query(
-                                "UPDATE project_funding SET region_code = $2, chain = $3 WHERE project_id = $1",
-                            )
-                            .bind(existing.id)
-                            .bind(&data.region_code)
-                            .bind(&data.chain)
-                            .execute(&mut *tx)
-                            .await?;
-                        }
+            // What is stored under the batch's codes.
+            let mut codes: Vec<&str> = projects.iter().map(|p| p.data.code.as_str()).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            let select = |count: usize| {
+                format!(
+                    "SELECT {} FROM projects WHERE code IN ({})",
+                    project_columns(),
+                    (1..=count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+                )
+            };
+            // Each code's current state as the batch proceeds: its id (None while it is
+            // still to be inserted) and data.
+            let mut current: HashMap<String, (Option<i64>, ProjectData)> = HashMap::new();
+            for chunk in codes.chunks(LOOKUP_CHUNK) {
+                let sql = select(chunk.len());
+                let mut query = sqlx::query_as(&sql);
+                for code in chunk {
+                    query = query.bind(*code);
+                }
+                let found: Vec<Project> = query.fetch_all(&mut *tx).await?;
+                for project in found {
+                    current.insert(project.data.code.clone(), (Some(project.id), project.data));
+                }
+            }
+            // Sort the batch into new projects and changes, in order.
+            let mut creates: Vec<&ProjectUpsert> = Vec::new();
+            let mut changes: Vec<(&ProjectUpsert, ProjectData)> = Vec::new();
+            for upsert in projects {
+                match current.get_mut(&upsert.data.code) {
+                    Some((_, stored)) if *stored == upsert.data => outcome.unchanged += 1,
+                    Some((_, stored)) => {
+                        changes.push((upsert, std::mem::replace(stored, upsert.data.clone())));
                         outcome.updated += 1;
-                        (existing.id, "update", Some(json!(existing.data)), Some(existing.data.stage.clone()))
                     }
                     None => {
-                        let id: i64 =
-                            bind_project!(sqlx::query_scalar(&insert), data).bind(now).fetch_one(&mut *tx).await?;
+                        current.insert(upsert.data.code.clone(), (None, upsert.data.clone()));
+                        creates.push(upsert);
                         outcome.created += 1;
-                        (id, "create", None, None)
                     }
-                };
-                let stage_changed = from_stage.as_deref() != Some(data.stage.as_str());
-                sqlx::query(
-                    "INSERT INTO project_events (project_id, at, actor_name, kind, from_stage, to_stage, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(id)
-                .bind(now)
-                .bind(&actor.name)
-                .bind(if stage_changed { "stage" } else { "edit" })
-                .bind(from_stage.filter(|_| stage_changed))
-                .bind(Some(data.stage.clone()).filter(|_| stage_changed))
-                .bind(if data.stage == "dropped" && stage_changed && !data.dropped_reason.is_empty() { data.dropped_reason.clone() } else { note.clone() })
-                .execute(&mut *tx)
-                .await?;
-                write_audit!(tx, &audit_entry(actor, action, "project", &data.code, before, Some(json!(data))))?;
+                }
+            }
+            let mut events: Vec<Event> = Vec::with_capacity(creates.len() + changes.len());
+            let mut audits: Vec<NewAuditEntry> = Vec::with_capacity(creates.len() + changes.len());
+            // New projects, many a statement; their ids come back with their codes.
+            for chunk in creates.chunks(MAX_PARAMETERS / (n + 2)) {
+                let sql = format!(
+                    "INSERT INTO projects ({}, created_at, updated_at) VALUES {} RETURNING id, code",
+                    PROJECT_DATA_COLUMNS.join(", "),
+                    crate::bulk::value_rows(backend, chunk.len(), n + 2)
+                );
+                let mut query = sqlx::query_as(&sql);
+                for upsert in chunk {
+                    query = bind_project!(query, &upsert.data).bind(now).bind(now);
+                }
+                let ids: Vec<(i64, String)> = query.fetch_all(&mut *tx).await?;
+                for (id, code) in ids {
+                    if let Some(entry) = current.get_mut(&code) {
+                        entry.0 = Some(id);
+                    }
+                }
+                for upsert in chunk {
+                    let id = current.get(&upsert.data.code).and_then(|(id, _)| *id).unwrap_or_default();
+                    events.push(Event::of(id, None, upsert));
+                    audits.push(audit_entry(
+                        actor,
+                        "create",
+                        "project",
+                        &upsert.data.code,
+                        None,
+                        Some(json!(upsert.data)),
+                    ));
+                }
+            }
+            // Changes, one statement each (and the funding records follow a project to
+            // another region or chain).
+            for (upsert, before) in changes {
+                let data = &upsert.data;
+                bind_project!(sqlx::query(&update), data).bind(now).execute(&mut *tx).await?;
+                let id = current.get(&data.code).and_then(|(id, _)| *id).unwrap_or_default();
+                if before.region_code != data.region_code || before.chain != data.chain {
+                    sqlx::query("UPDATE project_funding SET region_code = $2, chain = $3 WHERE project_id = $1")
+                        .bind(id)
+                        .bind(&data.region_code)
+                        .bind(&data.chain)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                events.push(Event::of(id, Some(before.stage.clone()), upsert));
+                audits.push(audit_entry(
+                    actor,
+                    "update",
+                    "project",
+                    &data.code,
+                    Some(json!(before)),
+                    Some(json!(data)),
+                ));
+            }
+            for chunk in events.chunks(MAX_PARAMETERS / 7) {
+                let sql = format!(
+                    "INSERT INTO project_events (project_id, at, actor_name, kind, from_stage, to_stage, note) VALUES {}",
+                    crate::bulk::value_rows(backend, chunk.len(), 7)
+                );
+                let mut query = sqlx::query(&sql);
+                for event in chunk {
+                    query = query
+                        .bind(event.project_id)
+                        .bind(now)
+                        .bind(&actor.name)
+                        .bind(event.kind)
+                        .bind(&event.from_stage)
+                        .bind(&event.to_stage)
+                        .bind(&event.note);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            for chunk in audits.chunks(MAX_PARAMETERS / 8) {
+                let sql = format!(
+                    "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before_json, after_json) VALUES {}",
+                    crate::bulk::value_rows(backend, chunk.len(), 8)
+                );
+                let mut query = sqlx::query(&sql);
+                for entry in chunk {
+                    query = query
+                        .bind(now)
+                        .bind(entry.actor.id)
+                        .bind(&entry.actor.name)
+                        .bind(entry.action)
+                        .bind(entry.entity)
+                        .bind(&entry.entity_id)
+                        .bind(entry.before.as_ref().map(|v| v.to_string()))
+                        .bind(entry.after.as_ref().map(|v| v.to_string()));
+                }
+                query.execute(&mut *tx).await?;
             }
             tx.commit().await?;
         });
