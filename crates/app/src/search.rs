@@ -1,11 +1,13 @@
 //! Global search in Chinese (SPEC area 12) over enterprises and projects.
 //!
-//! A tantivy index held in memory: names and descriptions are segmented with jieba
-//! (its dictionary is compiled into the binary, so this works offline). The index is
-//! built from the database at start and kept in step by the services that write: after
-//! an import or a form is saved, `follow_import` re-reads the written records and
-//! replaces their documents. Rebuilding a few hundred thousand records takes seconds, so
-//! keeping files on disk would buy little and add a second copy to keep consistent.
+//! A tantivy index: names and descriptions are segmented with jieba (its dictionary is
+//! compiled into the binary, so this works offline). The index is kept in step by the
+//! services that write: after an import or a form is saved, `follow_import` re-reads the
+//! written records and replaces their documents. The server keeps it in a folder beside
+//! an SQLite file (`open_at`), because at millions of enterprises a rebuild takes
+//! minutes; it is reused at start only when it was sealed at a clean stop with the
+//! database's stamp (last audit entry and record counts) that the database still has,
+//! and rebuilt otherwise (missing, crashed, or changed by the command line meanwhile).
 //!
 //! A query is split on spaces into words that must all match (“白银 有色” finds what
 //! matches both). A word matches a record when every jieba token of the word is in its
@@ -18,8 +20,10 @@ use crate::{AppError, AppResult};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::ops::Bound;
+use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 use tantivy::collector::TopDocs;
+use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, INDEXED, STORED, STRING,
@@ -122,6 +126,7 @@ struct Fields {
 }
 
 struct Inner {
+    index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
@@ -212,10 +217,33 @@ impl Record {
 }
 
 impl SearchIndex {
-    /// An empty index; `open` fills one from the database.
+    /// An empty index in memory; `open` fills one from the database.
     pub fn new() -> AppResult<SearchIndex> {
         let (schema, fields) = schema();
-        let index = Index::create_in_ram(schema);
+        SearchIndex::over(Index::create_in_ram(schema), fields)
+    }
+
+    /// The index kept in `folder`; a folder holding something else (an index of an
+    /// older schema, a broken one) is emptied first.
+    fn in_folder(folder: &Path) -> AppResult<SearchIndex> {
+        std::fs::create_dir_all(folder).map_err(search_error)?;
+        let open = || -> tantivy::Result<Index> {
+            let (schema, _) = schema();
+            Index::open_or_create(MmapDirectory::open(folder)?, schema)
+        };
+        let index = match open() {
+            Ok(index) => index,
+            Err(_) => {
+                std::fs::remove_dir_all(folder).map_err(search_error)?;
+                std::fs::create_dir_all(folder).map_err(search_error)?;
+                open().map_err(search_error)?
+            }
+        };
+        let (_, fields) = schema();
+        SearchIndex::over(index, fields)
+    }
+
+    fn over(index: Index, fields: Fields) -> AppResult<SearchIndex> {
         let indexing = TextAnalyzer::builder(JiebaTokenizer::new()).filter(LowerCaser).build();
         index.tokenizers().register(JIEBA_INDEX, indexing);
         index
@@ -226,6 +254,7 @@ impl SearchIndex {
         let query_analyzer = TextAnalyzer::builder(JiebaTokenizer::with_search_mode(false)).filter(LowerCaser).build();
         Ok(SearchIndex {
             inner: Arc::new(Inner {
+                index,
                 reader,
                 writer: Mutex::new(writer),
                 fields,
@@ -235,11 +264,48 @@ impl SearchIndex {
         })
     }
 
-    /// An index of every enterprise and project in the database.
+    /// An index of every enterprise and project in the database, in memory.
     pub async fn open(store: &Store) -> AppResult<SearchIndex> {
         let index = SearchIndex::new()?;
         index.rebuild(store).await?;
         Ok(index)
+    }
+
+    /// The index kept in `folder` (in memory when `None`), rebuilt unless it was sealed
+    /// with the database's current stamp; says whether it was rebuilt. The seal is
+    /// removed on opening, so a crash before the next `seal` means a rebuild.
+    pub async fn open_at(store: &Store, folder: Option<&Path>) -> AppResult<(SearchIndex, bool)> {
+        let Some(folder) = folder else {
+            return Ok((SearchIndex::open(store).await?, true));
+        };
+        let index = SearchIndex::in_folder(folder)?;
+        let sealed = index.inner.index.load_metas().map_err(search_error)?.payload;
+        let current = store.change_stamp().await?;
+        let fresh = sealed.as_deref() == Some(current.as_str());
+        if fresh {
+            index.load_region_names(store).await?;
+            index.commit_with_payload(String::new()).await?;
+        } else {
+            index.rebuild(store).await?;
+        }
+        Ok((index, !fresh))
+    }
+
+    /// Marks the index as matching the database as it is now (at a clean stop).
+    pub async fn seal(&self, store: &Store) -> AppResult<()> {
+        let stamp = store.change_stamp().await?;
+        self.commit_with_payload(stamp).await
+    }
+
+    /// Commits pending changes with `payload` as the seal ("" for none).
+    async fn commit_with_payload(&self, payload: String) -> AppResult<()> {
+        self.on_writer(move |writer| {
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&payload);
+            prepared.commit().map(|_| ())
+        })
+        .await?;
+        self.inner.reader.reload().map_err(search_error)
     }
 
     /// Replaces the whole index with the database's records, page by page so that

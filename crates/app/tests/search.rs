@@ -38,6 +38,7 @@ on_both_backends!(
     names_by_prefix_and_records_by_code,
     results_stay_within_the_scope,
     the_index_follows_imports,
+    a_kept_index_is_reused_only_when_sealed_with_the_current_stamp,
 );
 
 fn code(first17: &str) -> String {
@@ -175,4 +176,35 @@ async fn the_index_follows_imports(store: &Store) {
     // A rebuild from the database gives the same index.
     assert_eq!(index.rebuild(store).await.unwrap(), 8);
     assert_eq!(index.document_count(), 8);
+}
+
+async fn a_kept_index_is_reused_only_when_sealed_with_the_current_stamp(store: &Store) {
+    load(store).await;
+    let folder = tempfile::tempdir().unwrap();
+    let at = Some(folder.path());
+    let all = RecordScope::All;
+    let (index, rebuilt) = SearchIndex::open_at(store, at).await.unwrap();
+    assert!(rebuilt, "nothing kept yet");
+    assert_eq!(index.document_count(), 7);
+    index.seal(store).await.unwrap();
+    drop(index);
+
+    let (index, rebuilt) = SearchIndex::open_at(store, at).await.unwrap();
+    assert!(!rebuilt, "sealed with the database as it is: reused");
+    assert_eq!(names(&search(&index, "白银 有色", None, &all).await), ["白银有色集团股份有限公司"]);
+    assert_eq!(search(&index, "稀土", None, &all).await[0].region_name, "白银区", "region names come back too");
+    drop(index);
+
+    let (index, rebuilt) = SearchIndex::open_at(store, at).await.unwrap();
+    assert!(rebuilt, "opened but not sealed (a crash): rebuilt");
+    index.seal(store).await.unwrap();
+    drop(index);
+
+    // The command line imports while the server is stopped: the stamp moves on.
+    let more =
+        format!("企业名称,统一社会信用代码,所属地区\n金川镍钴新材料有限公司,{},620300\n", code("91620300MA0000009"));
+    import(store, ImportKind::Enterprises, &more).await;
+    let (index, rebuilt) = SearchIndex::open_at(store, at).await.unwrap();
+    assert!(rebuilt);
+    assert_eq!(names(&search(&index, "镍钴", None, &all).await), ["金川镍钴新材料有限公司"]);
 }

@@ -62,6 +62,18 @@ struct ServeArgs {
     /// Mark session cookies Secure (when served over HTTPS)
     #[arg(long, env = "ZHAOSHANG_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Folder of the search index; default beside an SQLite file (FILE.search), in memory for PostgreSQL
+    #[arg(long, env = "ZHAOSHANG_SEARCH_DIR")]
+    search_dir: Option<PathBuf>,
+}
+
+/// Where the server keeps its search index: as asked, else beside an SQLite file.
+fn search_folder(database_url: &str, asked: Option<PathBuf>) -> Option<PathBuf> {
+    asked.or_else(|| {
+        let path = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:"))?;
+        let path = path.split('?').next().unwrap_or(path);
+        (!path.is_empty() && !path.contains(":memory:")).then(|| PathBuf::from(format!("{path}.search")))
+    })
 }
 
 #[derive(Subcommand)]
@@ -118,15 +130,20 @@ async fn run(cli: Cli) -> Result<()> {
             let address = listener.local_addr()?;
             let config = zhaoshang_web::Config { demo: args.demo, secure_cookies: args.secure_cookies };
             let indexing = std::time::Instant::now();
-            let search = zhaoshang_app::search::SearchIndex::open(&store).await?;
+            let folder = search_folder(&cli.database_url, args.search_dir);
+            let (search, rebuilt) = zhaoshang_app::search::SearchIndex::open_at(&store, folder.as_deref()).await?;
             println!(
-                "搜索索引已建立：{} 条企业和项目，用时 {:.1} 秒",
+                "搜索索引{}：{} 条企业和项目，用时 {:.1} 秒",
+                if rebuilt { "已建立" } else { "已载入" },
                 search.document_count(),
                 indexing.elapsed().as_secs_f64()
             );
             println!("招商云平台已启动：http://{address}/{}", if args.demo { "（演示模式）" } else { "" });
-            let state = zhaoshang_web::AppState::new(store.clone(), search, config);
+            let state = zhaoshang_web::AppState::new(store.clone(), search.clone(), config);
             zhaoshang_web::serve(listener, state, shutdown_signal()).await?;
+            if folder.is_some() {
+                search.seal(&store).await?;
+            }
             store.close().await;
             println!("已停止");
         }

@@ -58,6 +58,19 @@ pub struct AuditFilter {
 }
 
 impl Store {
+    /// A text that changes whenever the records do: the last audit entry (every change
+    /// people make is audited) and the numbers of enterprises and projects (which bulk
+    /// loads, not audited, change). Caches kept beside the database compare it.
+    pub async fn change_stamp(&self) -> Result<String> {
+        let (audit, enterprises, projects): (Option<i64>, i64, i64) = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT CAST((SELECT MAX(id) FROM audit_log) AS BIGINT), \
+             CAST((SELECT COUNT(*) FROM enterprises) AS BIGINT), CAST((SELECT COUNT(*) FROM projects) AS BIGINT)"
+        )
+        .fetch_one(pool)
+        .await?);
+        Ok(format!("audit {};enterprises {enterprises};projects {projects}", audit.unwrap_or(0)))
+    }
+
     /// Newest first, filtered; returns the page and whether another follows.
     pub async fn audit_entries(&self, filter: &AuditFilter) -> Result<(Vec<AuditEntry>, bool)> {
         let per_page = filter.per_page.clamp(1, 500) as i64;
