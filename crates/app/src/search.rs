@@ -346,7 +346,11 @@ impl SearchIndex {
         match report.kind {
             ImportKind::Enterprises => self.index_enterprises(store, &report.written_keys).await,
             ImportKind::Projects => self.index_projects(store, &report.written_keys).await,
-            ImportKind::Funding | ImportKind::Targets | ImportKind::Activities => Ok(()),
+            ImportKind::Funding
+            | ImportKind::Targets
+            | ImportKind::Activities
+            | ImportKind::Chains
+            | ImportKind::ChainEnterprises => Ok(()),
         }
     }
 

@@ -470,6 +470,13 @@ async fn export_then_import_changes_nothing(store: &Store) {
     import(store, ImportKind::Targets, "t.csv", "region,year,funds_target_wan\n620500,2025,2800000\n".as_bytes()).await;
     import(store, ImportKind::Activities, "a.csv", "name,start_on\n第三十届兰洽会,2024-07-06\n".as_bytes()).await;
     import(store, ImportKind::Enterprises, "e.csv", enterprises_csv().as_bytes()).await;
+    let chain = "产业链,所属地区,节点名称,节点类型,环节位置\n白银市稀土产业链,620400,稀土永磁材料,环节,中游\n";
+    import(store, ImportKind::Chains, "c.csv", chain.as_bytes()).await;
+    let on_link = format!(
+        "产业链,节点名称,统一社会信用代码\n白银市稀土产业链,稀土永磁材料,{}\n",
+        enterprise_code("91620402MA7RARE01")
+    );
+    import(store, ImportKind::ChainEnterprises, "ce.csv", on_link.as_bytes()).await;
 
     let projects = export_table(store, ImportKind::Projects, &ProjectFilter::default()).await.unwrap();
     assert_eq!(projects.headers[..3], ["项目编号", "项目名称", "所属地区"]);

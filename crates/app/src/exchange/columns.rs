@@ -5,6 +5,7 @@ use super::table::{normalize_header, Sheet, SheetRow};
 use super::{ImportKind, ImportReport};
 use serde::Serialize;
 use std::collections::HashMap;
+use zhaoshang_core::chains::tree;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ColumnSpec {
@@ -111,6 +112,36 @@ pub const ENTERPRISE_COLUMNS: &[ColumnSpec] = &[
     col("is_target", "目标企业", "是 或 否：是否列为招商目标企业；不填时新企业为“否”", "否"),
 ];
 
+pub const CHAIN_COLUMNS: &[ColumnSpec] = &[
+    required(
+        "chain",
+        "产业链",
+        "产业链名称（全省唯一）；每个节点一行，已有产业链的行更新该链",
+        "白银市稀土新材料产业链",
+    ),
+    col("region", "所属地区", "负责该链的地区：6位行政区划代码或全称；新建产业链时必填", "620400"),
+    col("lead_department", "牵头部门", "产业链级信息，填在该链任一行即可", "白银市工业和信息化局"),
+    col("chief", "链长", "产业链级信息，填在该链任一行即可", "市委副书记 张某某"),
+    col(
+        "leaders",
+        "链主企业",
+        "统一社会信用代码或企业库中的企业全称，多家以“、”或“;”分隔；须已在企业库中",
+        "91620400MA01234562",
+    ),
+    required("node", tree::COLUMN_NAME, "子链或环节的名称，同一产业链内唯一", "稀土永磁材料"),
+    col("parent", tree::COLUMN_PARENT, "上级子链的名称；直接属于产业链的节点不填", ""),
+    col("kind", tree::COLUMN_KIND, "子链 或 环节；不填时有下级节点的为子链，否则为环节", "环节"),
+    col("segment", tree::COLUMN_SEGMENT, "上游、中游 或 下游；环节必填", "中游"),
+    col("industry", "行业代码", "国民经济行业分类（GB/T 4754）大类代码，用于推荐目标企业，如 32", "32"),
+];
+
+pub const CHAIN_ENTERPRISE_COLUMNS: &[ColumnSpec] = &[
+    required("chain", "产业链", "已登记的产业链名称", "白银市稀土新材料产业链"),
+    required("node", tree::COLUMN_NAME, "该产业链中的环节名称", "稀土永磁材料"),
+    required("credit_code", "统一社会信用代码", "企业库中企业的18位统一社会信用代码", "91620400MA01234562"),
+    col("role", "角色", "生产、配套 或 采购；不填为生产", "生产"),
+];
+
 /// The columns of a list, in import (and export) order.
 pub fn columns(kind: ImportKind) -> &'static [ColumnSpec] {
     match kind {
@@ -119,6 +150,8 @@ pub fn columns(kind: ImportKind) -> &'static [ColumnSpec] {
         ImportKind::Targets => TARGET_COLUMNS,
         ImportKind::Activities => ACTIVITY_COLUMNS,
         ImportKind::Enterprises => ENTERPRISE_COLUMNS,
+        ImportKind::Chains => CHAIN_COLUMNS,
+        ImportKind::ChainEnterprises => CHAIN_ENTERPRISE_COLUMNS,
     }
 }
 

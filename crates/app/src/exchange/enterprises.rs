@@ -18,19 +18,9 @@ const KIND: ImportKind = ImportKind::Enterprises;
 
 pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppResult<()> {
     let cols = ctx.cols;
-    // Stored codes are normalised, so look them up as `parse` would write them.
-    let mut codes: Vec<String> = ctx
-        .sheet
-        .rows
-        .iter()
-        .filter_map(|row| credit_code::parse(cols.text(row, "credit_code")).ok())
-        .map(|code| code.to_string())
-        .collect();
-    codes.sort();
-    codes.dedup();
     let existing: HashMap<String, EnterpriseData> = ctx
         .store
-        .enterprises_by_codes(&codes)
+        .enterprises_by_codes(&ctx.credit_codes())
         .await?
         .into_iter()
         .map(|enterprise| (enterprise.data.credit_code.clone(), enterprise.data))

@@ -11,10 +11,12 @@ use crate::{AppError, AppResult};
 use rust_xlsxwriter::{Format, Workbook};
 use serde::Serialize;
 use std::path::Path;
+use zhaoshang_core::chains::{LinkRole, NodeKind, Segment};
 use zhaoshang_core::enterprises::Tags;
 use zhaoshang_core::metrics::FundingSource;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
+use zhaoshang_store::chains::ChainSummary;
 use zhaoshang_store::enterprises::{EnterpriseData, EnterpriseFilter, EnterpriseSort};
 use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
 use zhaoshang_store::projects::ProjectData;
@@ -151,8 +153,8 @@ pub async fn enterprise_table(store: &Store, filter: &EnterpriseFilter) -> AppRe
 }
 
 /// The rows of a list. Projects follow `filter` (the default is every project);
-/// funding, targets and enterprises follow its region scope (`region_prefix`); activities
-/// are all listed.
+/// funding, targets, enterprises and chains (by the region running the chain) follow its
+/// region scope (`region_prefix`); activities are all listed.
 pub async fn export_table(store: &Store, kind: ImportKind, filter: &ProjectFilter) -> AppResult<Table> {
     let specs: Vec<_> = columns(kind).iter().filter(|spec| spec.exported).collect();
     let mut table = empty_table(kind);
@@ -211,8 +213,51 @@ pub async fn export_table(store: &Store, kind: ImportKind, filter: &ProjectFilte
             let scope = EnterpriseFilter { region_prefix: filter.region_prefix.clone(), ..Default::default() };
             table = enterprise_table(store, &scope).await?;
         }
+        ImportKind::Chains | ImportKind::ChainEnterprises => {
+            for summary in store.chain_summaries().await? {
+                if summary.region_code.starts_with(&filter.region_prefix) {
+                    table.rows.extend(chain_rows(store, kind, &summary).await?);
+                }
+            }
+        }
     }
     Ok(table)
+}
+
+/// One chain's rows: a row per node (chain columns repeated on each, so that rows can be
+/// sorted or filtered in Excel), or a row per enterprise on a link.
+async fn chain_rows(store: &Store, kind: ImportKind, summary: &ChainSummary) -> AppResult<Vec<Vec<String>>> {
+    let nodes = store.chain_nodes(summary.id).await?;
+    let name_of = |id: i64| nodes.iter().find(|node| node.id == id).map(|node| node.name.clone()).unwrap_or_default();
+    if kind == ImportKind::ChainEnterprises {
+        let on_links = store.chain_enterprises(summary.id, "").await?;
+        return Ok(on_links
+            .into_iter()
+            .map(|e| {
+                let role = LinkRole::parse(&e.role).map_or(e.role.clone(), |role| role.label().to_string());
+                vec![summary.name.clone(), name_of(e.node_id), e.credit_code, role]
+            })
+            .collect());
+    }
+    let leaders: Vec<String> = store.chain_leaders(summary.id).await?.into_iter().map(|e| e.credit_code).collect();
+    let leaders = leaders.join("、");
+    Ok(nodes
+        .iter()
+        .map(|node| {
+            vec![
+                summary.name.clone(),
+                summary.region_code.clone(),
+                summary.lead_department.clone(),
+                summary.chief.clone(),
+                leaders.clone(),
+                node.name.clone(),
+                node.parent_id.map(name_of).unwrap_or_default(),
+                NodeKind::parse(&node.kind).map_or(node.kind.clone(), |kind| kind.label().to_string()),
+                node.segment.as_deref().and_then(Segment::parse).map(Segment::label).unwrap_or_default().to_string(),
+                node.industry.clone(),
+            ]
+        })
+        .collect())
 }
 
 /// Whether a column holds numbers (written as numbers in XLSX so that Excel can sum them).

@@ -7,6 +7,8 @@
 //! header is row 1).
 
 mod activities;
+mod chain_enterprises;
+mod chains;
 pub mod columns;
 mod enterprises;
 pub mod export;
@@ -40,15 +42,21 @@ pub enum ImportKind {
     Targets,
     Activities,
     Enterprises,
+    Chains,
+    ChainEnterprises,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 5] = [
+    /// In the order a new database is filled: chains name their leader enterprises, and
+    /// enterprises are attached to the links of stored chains.
+    pub const ALL: [ImportKind; 7] = [
         ImportKind::Projects,
         ImportKind::Funding,
         ImportKind::Targets,
         ImportKind::Activities,
         ImportKind::Enterprises,
+        ImportKind::Chains,
+        ImportKind::ChainEnterprises,
     ];
 
     /// The word used on the command line (`zhaoshang import projects …`).
@@ -59,6 +67,8 @@ impl ImportKind {
             ImportKind::Targets => "targets",
             ImportKind::Activities => "activities",
             ImportKind::Enterprises => "enterprises",
+            ImportKind::Chains => "chains",
+            ImportKind::ChainEnterprises => "chain_enterprises",
         }
     }
 
@@ -69,6 +79,8 @@ impl ImportKind {
             ImportKind::Targets => "年度目标",
             ImportKind::Activities => "招商活动",
             ImportKind::Enterprises => "企业",
+            ImportKind::Chains => "产业链",
+            ImportKind::ChainEnterprises => "产业链企业",
         }
     }
 
@@ -301,7 +313,7 @@ pub async fn import_sheet_in_scope(
     actor: &Actor,
     scope: &ImportScope,
 ) -> AppResult<ImportReport> {
-    if *scope == ImportScope::Nothing {
+    if !scope.permits(kind) {
         return Err(AppError::Invalid("您没有导入数据的权限".into()));
     }
     let mut report = ImportReport::new(kind, file_name, dry_run);
@@ -323,6 +335,8 @@ pub async fn import_sheet_in_scope(
         ImportKind::Targets => targets::import(&context, &mut report).await?,
         ImportKind::Activities => activities::import(&context, &mut report).await?,
         ImportKind::Enterprises => enterprises::import(&context, &mut report).await?,
+        ImportKind::Chains => chains::import(&context, &mut report).await?,
+        ImportKind::ChainEnterprises => chain_enterprises::import(&context, &mut report).await?,
     }
     report.problems.sort_by_key(|problem| problem.row);
     Ok(report)
@@ -343,6 +357,21 @@ impl Context<'_> {
     /// Whether the rows may be written: no problems and not a dry run.
     fn may_write(&self, report: &ImportReport) -> bool {
         report.problems.is_empty() && !self.dry_run
+    }
+
+    /// The valid credit codes of the sheet's `credit_code` column, normalised as they are
+    /// stored, sorted and each once (for one lookup of the enterprises the rows name).
+    fn credit_codes(&self) -> Vec<String> {
+        let mut codes: Vec<String> = self
+            .sheet
+            .rows
+            .iter()
+            .filter_map(|row| zhaoshang_core::credit_code::parse(self.cols.text(row, "credit_code")).ok())
+            .map(|code| code.to_string())
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
     }
 }
 

@@ -1,6 +1,8 @@
 //! Which records an import may write: everything for administrators, the own region
-//! (and its sub-regions) for region users, nothing for the other roles.
+//! (and its sub-regions) for region users, chains everywhere for a chain department,
+//! nothing for the other roles.
 
+use super::ImportKind;
 use zhaoshang_core::access::{Principal, Role};
 use zhaoshang_core::regions::RegionCode;
 
@@ -12,6 +14,9 @@ pub enum ImportScope {
     /// A region user: projects and funding of this region and its sub-regions, targets
     /// of its sub-regions (a region's own target is set from above), new activities.
     Within(RegionCode),
+    /// A chain department (链长牵头部门): chains and the enterprises on their links, in
+    /// every region, and no other list.
+    Chains,
     Nothing,
 }
 
@@ -21,14 +26,25 @@ impl ImportScope {
         match (principal.role, &principal.region) {
             (Role::Admin, _) => ImportScope::All,
             (Role::Region, Some(region)) => ImportScope::Within(region.clone()),
+            (Role::Chain, _) => ImportScope::Chains,
             _ => ImportScope::Nothing,
         }
     }
 
-    /// Whether records of the division `code` may be written.
+    /// Whether lists of this kind may be imported at all.
+    pub fn permits(&self, kind: ImportKind) -> bool {
+        match self {
+            ImportScope::All | ImportScope::Within(_) => true,
+            ImportScope::Chains => matches!(kind, ImportKind::Chains | ImportKind::ChainEnterprises),
+            ImportScope::Nothing => false,
+        }
+    }
+
+    /// Whether records of the division `code` may be written (a chain department's only
+    /// records are chains, which it keeps in every region).
     pub fn allows(&self, code: &str) -> bool {
         match self {
-            ImportScope::All => true,
+            ImportScope::All | ImportScope::Chains => true,
             ImportScope::Within(own) => RegionCode::parse(code).is_ok_and(|code| own.contains(&code)),
             ImportScope::Nothing => false,
         }
@@ -50,7 +66,7 @@ impl ImportScope {
     /// "620500" for a region user, for messages.
     pub fn describe(&self) -> String {
         match self {
-            ImportScope::All => "全部地区".into(),
+            ImportScope::All | ImportScope::Chains => "全部地区".into(),
             ImportScope::Within(own) => own.to_string(),
             ImportScope::Nothing => "无".into(),
         }
