@@ -92,6 +92,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     }
     crate::demo_pipeline::load(store, &actor).await?;
     crate::demo_enterprises::load(store, &actor).await?;
+    crate::chains::demo::load(store, &actor).await?;
     store.set_meta(DEMO_MARKER, "1").await?;
     Ok(())
 }

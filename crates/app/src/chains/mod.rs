@@ -3,6 +3,7 @@
 //! a gap link. The rules themselves are pure (zhaoshang_core::chains); this module
 //! gathers their inputs from the store.
 
+pub mod demo;
 
 use crate::{AppError, AppResult};
 use serde::Serialize;
