@@ -25,6 +25,11 @@ const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../assets/dashboard.js"),
     },
     Asset {
+        name: "chain_map.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/chain_map.js"),
+    },
+    Asset {
         name: "echarts.min.js",
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../../../frontend/node_modules/echarts/dist/echarts.min.js"),

@@ -17,12 +17,15 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::Instant;
 use zhaoshang_app::accounts::principal_of;
+use zhaoshang_app::chains::plans::overdue_filter;
 use zhaoshang_core::access::Principal;
 use zhaoshang_store::Actor;
 
 pub const COOKIE: &str = "zs_session";
 pub const IDLE: Duration = Duration::hours(2);
 pub const ABSOLUTE: Duration = Duration::hours(12);
+/// The inbox badge counts up to this many ("99+" beyond).
+pub const INBOX_BADGE_MAX: i64 = 100;
 /// Last-seen times are written at most this often, not on every request.
 const TOUCH_EVERY: Duration = Duration::minutes(1);
 
@@ -65,6 +68,8 @@ pub struct Session {
     pub display_name: String,
     pub csrf_token: String,
     pub token_hash: String,
+    /// The user's 一企一案 next steps past due: the inbox badge of pages (not read for the API).
+    pub overdue_plans: usize,
 }
 
 impl Session {
@@ -109,6 +114,7 @@ pub async fn load_session(state: &AppState, headers: &HeaderMap) -> Result<Optio
         display_name: user.display_name.clone(),
         csrf_token: record.csrf_token,
         token_hash: hash,
+        overdue_plans: 0,
     }))
 }
 
@@ -127,7 +133,14 @@ impl FromRequestParts<AppState> for PageSession {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         use axum::response::{IntoResponse, Redirect};
         match load_session(state, &parts.headers).await {
-            Ok(Some(session)) => Ok(PageSession(session)),
+            Ok(Some(mut session)) => {
+                let overdue = overdue_filter(session.principal.user_id, crate::pages::plans::today());
+                match state.store.plans(&overdue, INBOX_BADGE_MAX).await {
+                    Ok(plans) => session.overdue_plans = plans.len(),
+                    Err(error) => return Err(WebError::from(error).into_response()),
+                }
+                Ok(PageSession(session))
+            }
             Ok(None) => {
                 let back = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
                 let target = format!("/login?next={}", urlencode(back));
@@ -255,8 +268,13 @@ pub async fn sign_in(
             after: addr.map(|a| serde_json::json!({ "address": a.to_string() })),
         })
         .await?;
-    let session =
-        Session { principal: principal_of(&user), display_name: user.display_name, csrf_token: csrf, token_hash: hash };
+    let session = Session {
+        principal: principal_of(&user),
+        display_name: user.display_name,
+        csrf_token: csrf,
+        token_hash: hash,
+        overdue_plans: 0,
+    };
     Ok((token, session))
 }
 

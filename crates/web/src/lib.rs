@@ -78,6 +78,13 @@ pub fn router(state: AppState) -> Router {
         .route("/enterprises", get(pages::enterprises::list))
         .route("/enterprises/{id}", get(pages::enterprises::detail))
         .route("/search", get(pages::search::results))
+        .route("/chains", get(pages::chains::list))
+        .route("/chains/{id}", get(pages::chains::map))
+        .route("/chains/{id}/gaps.xlsx", get(pages::chains::gaps_export))
+        .route("/plans", get(pages::plans::list).post(pages::plans::create))
+        .route("/plans/{id}", get(pages::plans::detail).post(pages::plans::update))
+        .route("/plans/{id}/visits", post(pages::plans::add_visit))
+        .route("/inbox", get(pages::plans::inbox))
         .route(
             "/import",
             get(pages::import::form).post(pages::import::upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),

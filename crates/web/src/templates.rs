@@ -33,6 +33,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("enterprises.html", include_str!("../templates/enterprises.html")),
     ("enterprise.html", include_str!("../templates/enterprise.html")),
     ("search.html", include_str!("../templates/search.html")),
+    ("chains.html", include_str!("../templates/chains.html")),
+    ("chain.html", include_str!("../templates/chain.html")),
+    ("plans.html", include_str!("../templates/plans.html")),
+    ("plan.html", include_str!("../templates/plan.html")),
+    ("inbox.html", include_str!("../templates/inbox.html")),
 ];
 
 fn environment() -> &'static Environment<'static> {
@@ -53,12 +58,15 @@ struct NavItem {
     label: &'static str,
     group: &'static str,
     active: bool,
+    /// A count shown beside the label (the inbox's overdue next steps).
+    badge: usize,
 }
 
 /// The navigation a role sees: only areas that exist and that the role may open.
-fn navigation(role: Role, active: &str) -> Vec<NavItem> {
+fn navigation(role: Role, active: &str, overdue_plans: usize) -> Vec<NavItem> {
     let items: &[(&str, &str, &str, bool)] = &[
         ("/", "工作台", "概览", true),
+        ("/inbox", "收件箱", "概览", matches!(role, Role::Admin | Role::Region | Role::Chain)),
         (
             "/dashboard",
             "招商引资驾驶舱",
@@ -74,6 +82,13 @@ fn navigation(role: Role, active: &str) -> Vec<NavItem> {
         ),
         ("/import", "批量导入", "项目管理", matches!(role, Role::Admin | Role::Region)),
         ("/enterprises", "企业名录", "企业库", matches!(role, Role::Admin | Role::Region | Role::Leader | Role::Chain)),
+        (
+            "/chains",
+            "产业链",
+            "产业链招商",
+            matches!(role, Role::Admin | Role::Region | Role::Chain | Role::Leader | Role::Member),
+        ),
+        ("/plans", "一企一案", "产业链招商", matches!(role, Role::Admin | Role::Region | Role::Leader | Role::Chain)),
         ("/reference/regions", "行政区划", "基础数据", true),
         ("/reference/parks", "园区", "基础数据", true),
         ("/reference/departments", "单位", "基础数据", true),
@@ -84,7 +99,13 @@ fn navigation(role: Role, active: &str) -> Vec<NavItem> {
     items
         .iter()
         .filter(|(_, _, _, visible)| *visible)
-        .map(|(href, label, group, _)| NavItem { href, label, group, active: *href == active })
+        .map(|(href, label, group, _)| NavItem {
+            href,
+            label,
+            group,
+            active: *href == active,
+            badge: if *href == "/inbox" { overdue_plans } else { 0 },
+        })
         .collect()
 }
 
@@ -99,7 +120,7 @@ pub fn page(session: &Session, active: &str, template: &str, data: Value) -> Res
             role_label => principal.role.label(),
             region => principal.region.as_ref().map(|r| r.to_string()),
         },
-        nav => navigation(principal.role, active),
+        nav => navigation(principal.role, active, session.overdue_plans),
         may_search => principal.record_scope() != RecordScope::Nothing,
         csrf => session.csrf_token,
         ..data

@@ -4,6 +4,7 @@
 //! gathers their inputs from the store.
 
 pub mod demo;
+pub mod plans;
 
 use crate::{AppError, AppResult};
 use serde::Serialize;

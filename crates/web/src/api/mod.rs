@@ -1,6 +1,7 @@
 //! The JSON API (`/api/v1`): errors are `{"error": code, "message": 中文}`; 401
 //! without a session, 403 outside the user's scope; bad bodies get 4xx, never 5xx.
 
+pub mod chains;
 pub mod reference;
 pub mod search;
 pub mod session;
@@ -21,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/regions/{code}", get(reference::region))
         .route("/stats/investment", get(stats::investment))
         .route("/search", get(search::search))
+        .route("/chains/{id}/nodes/{node_id}", get(chains::node))
         .fallback(|| async { WebError::not_found("该接口").as_json() })
 }
 

@@ -1,9 +1,10 @@
 //! Enterprise library pages: the filtered list (with export of the current filter) and
-//! the detail page with the enterprise's projects as investor. Both stay within the
-//! user's record scope.
+//! the detail page with the enterprise's projects as investor, its chain links, its
+//! 一企一案 plans and their visits. Both stay within the user's record scope.
 
 use crate::auth::{PageSession, Session};
 use crate::error::{WebError, WebResult};
+use crate::pages::plans::{plan_row, today, PlanScope};
 use crate::pages::projects::{narrowed_prefix, region_names, scope_prefix};
 use crate::pages::{non_empty, page_number};
 use crate::templates::page;
@@ -15,12 +16,14 @@ use minijinja::context;
 use serde::Deserialize;
 use std::collections::HashMap;
 use zhaoshang_app::exchange;
+use zhaoshang_core::chains::LinkRole;
 use zhaoshang_core::enterprises::{Tag, Tags};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::enterprises::{Enterprise, EnterpriseFilter, EnterpriseSort};
 use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
+use zhaoshang_store::plans::PlanFilter;
 
 pub const PER_PAGE: i64 = 50;
 /// Projects shown on an enterprise's page.
@@ -84,7 +87,7 @@ async fn filter_of(state: &AppState, session: &Session, query: &ListQuery) -> We
 
 /// "上海市浦东新区" for 310115: headquarters lie anywhere in China, where a county's name
 /// alone says little.
-async fn full_region_names(
+pub async fn full_region_names(
     state: &AppState,
     codes: impl Iterator<Item = String>,
 ) -> WebResult<HashMap<String, String>> {
@@ -197,6 +200,37 @@ pub async fn detail(
         })
         .collect();
     let project_total: i64 = projects.iter().map(|p| p.data.total_investment).sum();
+    // Chain maps open on the enterprise's own city, where it counts as local presence.
+    let map_region = region.city().unwrap_or_else(|| region.clone());
+    let chain_links: Vec<_> = state
+        .store
+        .enterprise_nodes(id)
+        .await?
+        .into_iter()
+        .map(|(chain_id, chain_name, node_id, node_name, role)| {
+            context! { chain_id, chain_name, node_id, node_name, region => map_region.as_str(),
+                       role => LinkRole::parse(&role).map_or(role.clone(), |r| r.label().to_string()) }
+        })
+        .collect();
+    let plans = PlanScope::of(&state, &session)
+        .await?
+        .plans(&state, PlanFilter { enterprise_id: Some(id), ..Default::default() })
+        .await?;
+    let mut visits = Vec::new();
+    for plan in &plans {
+        for visit in state.store.plan_visits(plan.id).await? {
+            visits.push((visit, plan.region_name.clone()));
+        }
+    }
+    visits.sort_by_key(|(visit, _)| std::cmp::Reverse(visit.data.visited_on));
+    let visit_rows: Vec<_> = visits
+        .iter()
+        .map(|(v, region_name)| {
+            context! { plan_id => v.plan_id, region_name, visited_on => v.data.visited_on.to_string(),
+                       visitor => v.data.visitor, summary => v.data.summary }
+        })
+        .collect();
+    let today = today();
     page(
         &session,
         "/enterprises",
@@ -204,6 +238,8 @@ pub async fn detail(
         context! {
             e => enterprise_row(&enterprise, &headquarters), industry_name => industry,
             projects => project_rows, project_total_wan => Yuan(project_total).wan_display(),
+            chain_links => chain_links, plans => plans.iter().map(|p| plan_row(p, today)).collect::<Vec<_>>(),
+            visits => visit_rows, may_view_chains => session.principal.may_view_chains(),
             updated_at => enterprise.updated_at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")).format("%Y-%m-%d %H:%M").to_string(),
         },
     )

@@ -1,0 +1,161 @@
+//! Rules of the 一企一案 forms: what a plan and a visit need before they are stored, with
+//! Chinese messages per field, and when a plan's next step is overdue.
+
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use zhaoshang_store::plans::{PlanFilter, VisitData, PLAN_STATUSES};
+
+/// Field name → message, for showing next to each field.
+pub type FieldErrors = BTreeMap<&'static str, String>;
+
+/// The longest approach or next step kept (a paragraph, not a report).
+const MAX_TEXT: usize = 500;
+
+/// A plan's fields as the form submits them.
+#[derive(Debug, Clone, Default)]
+pub struct PlanInput<'a> {
+    pub approach: &'a str,
+    pub next_step: &'a str,
+    pub due_on: &'a str,
+    /// Empty for a new plan, which starts active.
+    pub status: &'a str,
+}
+
+/// A plan's checked fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanFields {
+    pub approach: String,
+    pub next_step: String,
+    pub due_on: NaiveDate,
+    pub status: String,
+}
+
+fn required_text(errors: &mut FieldErrors, field: &'static str, label: &str, text: &str) -> String {
+    let text = text.trim();
+    if text.is_empty() {
+        errors.insert(field, format!("请填写{label}"));
+    } else if text.chars().count() > MAX_TEXT {
+        errors.insert(field, format!("{label}不能超过 {MAX_TEXT} 个字"));
+    }
+    text.to_string()
+}
+
+fn required_date(errors: &mut FieldErrors, field: &'static str, label: &str, text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    if text.is_empty() {
+        errors.insert(field, format!("请填写{label}"));
+        return None;
+    }
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    if date.is_none() {
+        errors.insert(field, format!("{label}“{text}”不是有效日期，应为 YYYY-MM-DD"));
+    }
+    date
+}
+
+/// Checks a plan form: approach, next step and its due date are required; the status is one
+/// of `PLAN_STATUSES` (a new plan is active).
+pub fn check_plan(input: &PlanInput) -> Result<PlanFields, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let approach = required_text(&mut errors, "approach", "招商方式", input.approach);
+    let next_step = required_text(&mut errors, "next_step", "下一步工作", input.next_step);
+    let due_on = required_date(&mut errors, "due_on", "到期日", input.due_on);
+    let status = match input.status.trim() {
+        "" => "active".to_string(),
+        key if PLAN_STATUSES.iter().any(|(k, _)| *k == key) => key.to_string(),
+        other => {
+            errors.insert("status", format!("状态“{other}”无效"));
+            String::new()
+        }
+    };
+    match due_on {
+        Some(due_on) if errors.is_empty() => Ok(PlanFields { approach, next_step, due_on, status }),
+        _ => Err(errors),
+    }
+}
+
+/// Checks a visit: date (not in the future), visitor and summary are required.
+pub fn check_visit(visited_on: &str, visitor: &str, summary: &str, today: NaiveDate) -> Result<VisitData, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let date = required_date(&mut errors, "visited_on", "走访日期", visited_on);
+    if date.is_some_and(|date| date > today) {
+        errors.insert("visited_on", "走访日期不能晚于今天".to_string());
+    }
+    let visitor = required_text(&mut errors, "visitor", "走访人", visitor);
+    let summary = required_text(&mut errors, "summary", "走访情况", summary);
+    match date {
+        Some(visited_on) if errors.is_empty() => Ok(VisitData { visited_on, visitor, summary }),
+        _ => Err(errors),
+    }
+}
+
+/// A next step is overdue when the plan is still pursued and its due day has passed.
+pub fn is_overdue(status: &str, due_on: Option<NaiveDate>, today: NaiveDate) -> bool {
+    status == "active" && due_on.is_some_and(|due| due < today)
+}
+
+/// The plans of `owner_id` whose next step is overdue on `today` (the owner's inbox).
+pub fn overdue_filter(owner_id: i64, today: NaiveDate) -> PlanFilter {
+    PlanFilter {
+        owner_id: Some(owner_id),
+        status: Some("active".into()),
+        due_before: Some(today),
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_complete_plan_passes_and_starts_active() {
+        let input =
+            PlanInput { approach: " 以商招商 ", next_step: "赴总部拜访", due_on: "2026-03-01", status: "" };
+        let fields = check_plan(&input).unwrap();
+        assert_eq!(fields.approach, "以商招商");
+        assert_eq!(fields.due_on, day("2026-03-01"));
+        assert_eq!(fields.status, "active");
+        let won = check_plan(&PlanInput { status: "won", ..input }).unwrap();
+        assert_eq!(won.status, "won");
+    }
+
+    #[test]
+    fn every_bad_field_gets_its_own_message() {
+        let errors =
+            check_plan(&PlanInput { approach: "", next_step: " ", due_on: "2026-02-30", status: "x" }).unwrap_err();
+        assert_eq!(errors["approach"], "请填写招商方式");
+        assert_eq!(errors["next_step"], "请填写下一步工作");
+        assert!(errors["due_on"].contains("不是有效日期"));
+        assert_eq!(errors["status"], "状态“x”无效");
+        let missing_date = check_plan(&PlanInput { approach: "a", next_step: "b", due_on: "", status: "" });
+        assert_eq!(missing_date.unwrap_err()["due_on"], "请填写到期日");
+        let long = "长".repeat(MAX_TEXT + 1);
+        let too_long = check_plan(&PlanInput { approach: &long, next_step: "b", due_on: "2026-01-01", status: "" });
+        assert!(too_long.unwrap_err()["approach"].contains("不能超过"));
+    }
+
+    #[test]
+    fn visits_need_a_past_date_a_visitor_and_a_summary() {
+        let today = day("2026-01-10");
+        let visit = check_visit("2026-01-10", "张三", "座谈", today).unwrap();
+        assert_eq!(visit.visited_on, today);
+        let errors = check_visit("2026-01-11", "", "", today).unwrap_err();
+        assert_eq!(errors["visited_on"], "走访日期不能晚于今天");
+        assert_eq!(errors["visitor"], "请填写走访人");
+        assert_eq!(errors["summary"], "请填写走访情况");
+    }
+
+    #[test]
+    fn only_active_plans_past_their_due_day_are_overdue() {
+        let today = day("2026-01-10");
+        assert!(is_overdue("active", Some(day("2026-01-09")), today));
+        assert!(!is_overdue("active", Some(today), today));
+        assert!(!is_overdue("active", None, today));
+        assert!(!is_overdue("won", Some(day("2026-01-01")), today));
+    }
+}
