@@ -326,13 +326,26 @@ async fn region_users_import_only_their_regions_chains(store: &Store) {
     let report = scoped(ImportKind::ChainEnterprises, links.clone()).await.unwrap();
     assert_eq!(problem_cells(&report), [(2, "产业链")]);
 
-    // A chain department imports chains of every region, and nothing else.
-    let chains = ImportScope::Chains;
+    // A chain department imports the chains it looks after, in any region, and nothing else.
+    let machine_tools = store.chain_by_name("天水市数控机床产业链").await.unwrap().unwrap();
+    let chains = ImportScope::Chains(vec![machine_tools.id]);
     let report =
         import_bytes_in_scope(store, ImportKind::ChainEnterprises, "c.csv", links.as_bytes(), true, &actor(), &chains)
             .await
             .unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
+    let others = ImportScope::Chains(vec![machine_tools.id + 1_000]);
+    let report =
+        import_bytes_in_scope(store, ImportKind::ChainEnterprises, "c.csv", links.as_bytes(), true, &actor(), &others)
+            .await
+            .unwrap();
+    assert!(report.problems[0].message.contains("不由您的部门牵头"), "{:?}", report.problems);
+    let new_chain = "产业链,所属地区,节点名称,节点类型,环节位置\n部门新链,620500,节点甲,环节,上游\n";
+    let report =
+        import_bytes_in_scope(store, ImportKind::Chains, "c.csv", new_chain.as_bytes(), true, &actor(), &chains)
+            .await
+            .unwrap();
+    assert_eq!(problem_cells(&report), [(2, "产业链")], "a chain department does not create chains");
     let projects = "项目编号,项目名称,所属地区\nX-1,项目,620400\n";
     assert!(import_bytes_in_scope(store, ImportKind::Projects, "p.csv", projects.as_bytes(), true, &actor(), &chains)
         .await

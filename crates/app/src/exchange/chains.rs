@@ -55,8 +55,10 @@ impl StoredChain {
 
 /// The problem of a chain that belongs to a region outside the user's scope, if any.
 pub(super) fn out_of_scope(scope: &ImportScope, chain: &Chain) -> Option<String> {
-    (!scope.allows(&chain.data.region_code))
-        .then(|| format!("产业链“{}”属于其他地区（{}），无权修改", chain.data.name, chain.data.region_code))
+    (!scope.allows_chain(chain)).then(|| match scope {
+        ImportScope::Chains(_) => format!("产业链“{}”不由您的部门牵头，无权修改", chain.data.name),
+        _ => format!("产业链“{}”属于其他地区（{}），无权修改", chain.data.name, chain.data.region_code),
+    })
 }
 
 pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppResult<()> {
@@ -233,6 +235,9 @@ impl ChainCheck<'_> {
         }
         let scope = lookups.scope;
         if let Some(message) = self.stored.and_then(|stored| out_of_scope(scope, &stored.chain)) {
+            RowProblems::new(KIND, first_row, report).add("chain", message);
+        } else if self.stored.is_none() && matches!(scope, ImportScope::Chains(_)) {
+            let message = "链长牵头部门只能修改本部门牵头的产业链；新建产业链请由所属地区或管理员办理";
             RowProblems::new(KIND, first_row, report).add("chain", message);
         } else if !chain.region_code.is_empty() && !scope.allows(&chain.region_code) {
             let message = format!("所属地区“{}”不在您的管辖范围（{}）内", chain.region_code, scope.describe());

@@ -3,8 +3,11 @@
 //! nothing for the other roles.
 
 use super::ImportKind;
+use crate::AppResult;
 use zhaoshang_core::access::{Principal, Role};
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::chains::Chain;
+use zhaoshang_store::Store;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum ImportScope {
@@ -14,9 +17,9 @@ pub enum ImportScope {
     /// A region user: projects and funding of this region and its sub-regions, targets
     /// of its sub-regions (a region's own target is set from above), new activities.
     Within(RegionCode),
-    /// A chain department (链长牵头部门): chains and the enterprises on their links, in
-    /// every region, and no other list.
-    Chains,
+    /// A chain department (链长牵头部门): the chains it looks after (their ids) and the
+    /// enterprises on their links, in every region, and no other list.
+    Chains(Vec<i64>),
     Nothing,
 }
 
@@ -26,8 +29,26 @@ impl ImportScope {
         match (principal.role, &principal.region) {
             (Role::Admin, _) => ImportScope::All,
             (Role::Region, Some(region)) => ImportScope::Within(region.clone()),
-            (Role::Chain, _) => ImportScope::Chains,
+            // The chains themselves come from the database (`for_user`); until then none.
+            (Role::Chain, _) => ImportScope::Chains(Vec::new()),
             _ => ImportScope::Nothing,
+        }
+    }
+
+    /// `of`, with the chains a chain department looks after read from the database.
+    pub async fn for_user(store: &Store, principal: &Principal) -> AppResult<ImportScope> {
+        Ok(match ImportScope::of(principal) {
+            ImportScope::Chains(_) => ImportScope::Chains(store.user_chain_ids(principal.user_id).await?),
+            scope => scope,
+        })
+    }
+
+    /// Whether a stored chain may be changed: a chain department changes its own chains
+    /// wherever they are, others the chains of the regions they may write.
+    pub fn allows_chain(&self, chain: &Chain) -> bool {
+        match self {
+            ImportScope::Chains(own) => own.contains(&chain.id),
+            _ => self.allows(&chain.data.region_code),
         }
     }
 
@@ -35,7 +56,7 @@ impl ImportScope {
     pub fn permits(&self, kind: ImportKind) -> bool {
         match self {
             ImportScope::All | ImportScope::Within(_) => true,
-            ImportScope::Chains => matches!(kind, ImportKind::Chains | ImportKind::ChainEnterprises),
+            ImportScope::Chains(_) => matches!(kind, ImportKind::Chains | ImportKind::ChainEnterprises),
             ImportScope::Nothing => false,
         }
     }
@@ -44,7 +65,7 @@ impl ImportScope {
     /// records are chains, which it keeps in every region).
     pub fn allows(&self, code: &str) -> bool {
         match self {
-            ImportScope::All | ImportScope::Chains => true,
+            ImportScope::All | ImportScope::Chains(_) => true,
             ImportScope::Within(own) => RegionCode::parse(code).is_ok_and(|code| own.contains(&code)),
             ImportScope::Nothing => false,
         }
@@ -66,7 +87,7 @@ impl ImportScope {
     /// "620500" for a region user, for messages.
     pub fn describe(&self) -> String {
         match self {
-            ImportScope::All | ImportScope::Chains => "全部地区".into(),
+            ImportScope::All | ImportScope::Chains(_) => "全部地区".into(),
             ImportScope::Within(own) => own.to_string(),
             ImportScope::Nothing => "无".into(),
         }
