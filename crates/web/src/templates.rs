@@ -35,6 +35,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("search.html", include_str!("../templates/search.html")),
     ("chains.html", include_str!("../templates/chains.html")),
     ("chain.html", include_str!("../templates/chain.html")),
+    ("chain_form.html", include_str!("../templates/chain_form.html")),
     ("plans.html", include_str!("../templates/plans.html")),
     ("plan.html", include_str!("../templates/plan.html")),
     ("inbox.html", include_str!("../templates/inbox.html")),

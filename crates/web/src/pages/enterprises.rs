@@ -209,7 +209,7 @@ pub async fn detail(
         .into_iter()
         .map(|(chain_id, chain_name, node_id, node_name, role)| {
             context! { chain_id, chain_name, node_id, node_name, region => map_region.as_str(),
-                       role => LinkRole::parse(&role).map_or(role.clone(), |r| r.label().to_string()) }
+            role => LinkRole::parse(&role).map_or(role.clone(), |r| r.label().to_string()) }
         })
         .collect();
     let plans = PlanScope::of(&state, &session)
@@ -227,7 +227,7 @@ pub async fn detail(
         .iter()
         .map(|(v, region_name)| {
             context! { plan_id => v.plan_id, region_name, visited_on => v.data.visited_on.to_string(),
-                       visitor => v.data.visitor, summary => v.data.summary }
+            visitor => v.data.visitor, summary => v.data.summary }
         })
         .collect();
     let today = today();

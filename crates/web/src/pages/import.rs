@@ -90,7 +90,7 @@ pub async fn upload(
     let kind = ImportKind::parse(&kind)?;
     let (file_name, bytes) =
         file.filter(|(name, _)| !name.is_empty()).ok_or_else(|| WebError::bad_request("请选择要导入的文件"))?;
-    let scope = ImportScope::of(&session.principal);
+    let scope = ImportScope::for_user(&state.store, &session.principal).await?;
     let report =
         exchange::import_bytes_in_scope(&state.store, kind, &file_name, &bytes, dry_run, &session.actor(), &scope)
             .await?;

@@ -1,6 +1,7 @@
 //! Chinese pages, one module per area.
 
 pub mod audit;
+pub mod chain_forms;
 pub mod chains;
 pub mod dashboard;
 pub mod enterprises;

@@ -364,7 +364,7 @@ async fn detail_page(
 }
 
 /// The form's fields as a one-row sheet keyed by the import columns' English keys.
-fn sheet_of(kind: ImportKind, fields: &HashMap<String, String>) -> Sheet {
+pub(crate) fn sheet_of(kind: ImportKind, fields: &HashMap<String, String>) -> Sheet {
     let specs = columns(kind);
     let headers: Vec<String> = specs.iter().filter(|c| fields.contains_key(c.key)).map(|c| c.key.to_string()).collect();
     let cells = headers.iter().map(|key| fields.get(key).cloned().unwrap_or_default()).collect();
@@ -372,7 +372,7 @@ fn sheet_of(kind: ImportKind, fields: &HashMap<String, String>) -> Sheet {
 }
 
 /// Field key → messages, from an import report of a one-row sheet.
-fn field_errors(kind: ImportKind, report: &ImportReport) -> HashMap<String, String> {
+pub(crate) fn field_errors(kind: ImportKind, report: &ImportReport) -> HashMap<String, String> {
     let mut errors: HashMap<String, String> = HashMap::new();
     for problem in &report.problems {
         let key = columns(kind).iter().find(|c| c.header == problem.column).map(|c| c.key).unwrap_or("form");
