@@ -69,6 +69,7 @@
       data: [root],
       top: 20, bottom: 20, left: 150, right: 200,
       orient: "LR",
+      symbol: "circle",
       initialTreeDepth: -1,
       expandAndCollapse: false,
       roam: false,
@@ -174,6 +175,7 @@
   function open(nodeId) {
     current = nodeId;
     panel.hidden = false;
+    chart.resize(); // the panel narrows the chart
     panelBody.replaceChildren(el("p", { class: "muted", text: "正在加载…" }));
     document.querySelectorAll("#gap-table tr.selected").forEach(function (row) { row.classList.remove("selected"); });
     var row = document.querySelector("#gap-table tr[data-node-id='" + nodeId + "']");
@@ -196,6 +198,7 @@
   document.getElementById("panel-close").addEventListener("click", function () {
     panel.hidden = true;
     current = null;
+    chart.resize();
     history.replaceState(null, "", location.pathname + location.search);
   });
   follow();

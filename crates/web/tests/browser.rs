@@ -160,3 +160,74 @@ async fn dashboard_shows_the_seed_figures_and_drills_down_to_lists_that_sum_to_t
     browser.close().await;
     let _ = server.stop.send(());
 }
+
+/// Where a node of the chain map's ECharts tree is drawn, relative to the chart's centre,
+/// and the colour it is drawn in.
+const NODE_ON_CHART: &str = r#"
+    var box = document.getElementById("chain-chart");
+    var chart = echarts.getInstanceByDom(box);
+    var data = chart.getModel().getSeriesByIndex(0).getData();
+    for (var i = 0; i < data.count(); i++) {
+      if (data.getName(i) !== arguments[0]) continue;
+      var at = data.getItemGraphicEl(i).transformCoordToGlobal(0, 0);
+      return { x: at[0] - box.clientWidth / 2, y: at[1] - box.clientHeight / 2, colour: data.getItemVisual(i, "style").fill };
+    }
+    return null;"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chain_map_opens_a_missing_link_ranks_targets_and_creates_a_plan() {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+    use zhaoshang_app::chains::demo::{BAIYIN_METALS, MISSING_LINK};
+    let server = demo_server().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    sign_in(client, &server.base, "admin").await;
+
+    client.find(Locator::Css(".sidebar a[href='/chains']")).await.unwrap().click().await.unwrap();
+    client.find(Locator::LinkText(BAIYIN_METALS)).await.unwrap().click().await.unwrap();
+    assert!(text_of(client, "h1.page-title").await.starts_with(BAIYIN_METALS));
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#chain-chart canvas")).await.unwrap();
+    client.execute("document.getElementById('chain-chart').scrollIntoView()", vec![]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(800)).await; // the tree's entry animation
+    screenshot(client, "chain-map").await;
+
+    // The chart holds the missing link, drawn in the missing colour; a real click on it opens the panel.
+    let node = client.execute(NODE_ON_CHART, vec![MISSING_LINK.into()]).await.unwrap();
+    assert_eq!(node["colour"], zhaoshang_core::chains::GapStatus::Missing.colour(), "{node}");
+    let canvas = client.find(Locator::Css("#chain-chart")).await.unwrap();
+    let (x, y) = (node["x"].as_f64().unwrap().round(), node["y"].as_f64().unwrap().round());
+    let click = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement { element: canvas, duration: None, x, y })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    client.perform_actions(click).await.unwrap();
+    let first = client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("#panel-targets li.target[data-rank='1']"))
+        .await
+        .unwrap();
+    assert_eq!(text_of(client, "#panel-title").await, MISSING_LINK);
+    assert!(text_of(client, "#panel-status").await.contains("补链"));
+    let parts = first.find(Locator::Css(".score-parts")).await.unwrap().text().await.unwrap();
+    assert!(parts.contains(" +") && parts.contains(" · "), "the score's parts: {parts}");
+    let target = first.find(Locator::Css(".target-name")).await.unwrap().text().await.unwrap();
+    screenshot(client, "chain-panel").await;
+
+    // A plan from the first target, through the panel's form.
+    first.find(Locator::Css("button.create-plan")).await.unwrap().click().await.unwrap();
+    let form = first.find(Locator::Css("form.plan-form")).await.unwrap();
+    form.find(Locator::Css("[name=approach]")).await.unwrap().send_keys("以商招商").await.unwrap();
+    form.find(Locator::Css("[name=next_step]")).await.unwrap().send_keys("赴总部对接投资意向").await.unwrap();
+    client.execute("document.querySelector('.plan-form [name=due_on]').value = '2099-06-30'", vec![]).await.unwrap();
+    form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    assert_eq!(text_of(client, "#plan-enterprise").await, target);
+    assert!(client.current_url().await.unwrap().path().starts_with("/plans/"));
+    assert_eq!(text_of(client, "#plan-next-step").await, "赴总部对接投资意向");
+    assert_eq!(text_of(client, "#plan-due-on").await, "2099-06-30");
+    assert!(text_of(client, "#plan-facts").await.contains(MISSING_LINK));
+    screenshot(client, "plan").await;
+
+    browser.close().await;
+    let _ = server.stop.send(());
+}
