@@ -1,6 +1,8 @@
 //! Excel/CSV import and export of industrial chains (one row per node) and of the enterprises
 //! on their links, on SQLite and on PostgreSQL.
 
+mod common;
+
 use zhaoshang_app::exchange::{
     export_table, import_bytes, import_bytes_in_scope, write_table, ImportKind, ImportReport, ImportScope, TableFormat,
 };
@@ -8,31 +10,6 @@ use zhaoshang_core::credit_code::with_check_char;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::{Actor, Store};
-use zhaoshang_testkit::{fresh_database_url, Backend};
-
-struct Fixture {
-    store: Store,
-    _dir: tempfile::TempDir,
-}
-
-async fn fixture(backend: Backend) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database_url(backend, dir.path()).await;
-    let store = zhaoshang_app::open(&url, false).await.unwrap();
-    Fixture { store, _dir: dir }
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        $(mod $name {
-            use super::*;
-            #[tokio::test]
-            async fn sqlite() { let f = fixture(Backend::Sqlite).await; super::$name(&f.store).await }
-            #[tokio::test]
-            async fn postgres() { let f = fixture(Backend::Postgres).await; super::$name(&f.store).await }
-        })*
-    };
-}
 
 on_both_backends!(
     a_chain_file_round_trips_through_export,

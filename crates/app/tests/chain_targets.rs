@@ -2,6 +2,8 @@
 //! the status the pure rules give its local presence, and the early-stopping top-k read
 //! of targets equals scoring every candidate (on SQLite and PostgreSQL).
 
+mod common;
+
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashSet;
@@ -18,31 +20,6 @@ use zhaoshang_store::chains::{ChainData, ChainImport, ChainNodeData, Relation};
 use zhaoshang_store::enterprises::EnterpriseData;
 use zhaoshang_store::projects::{ProjectData, ProjectUpsert};
 use zhaoshang_store::{Actor, Store};
-use zhaoshang_testkit::{fresh_database_url, Backend};
-
-struct Fixture {
-    store: Store,
-    _dir: tempfile::TempDir,
-}
-
-async fn fixture(backend: Backend) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database_url(backend, dir.path()).await;
-    let store = zhaoshang_app::open(&url, false).await.unwrap();
-    Fixture { store, _dir: dir }
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        $(mod $name {
-            use super::*;
-            #[tokio::test]
-            async fn sqlite() { let f = fixture(Backend::Sqlite).await; super::$name(&f.store).await }
-            #[tokio::test]
-            async fn postgres() { let f = fixture(Backend::Postgres).await; super::$name(&f.store).await }
-        })*
-    };
-}
 
 on_both_backends!(the_chain_map_applies_the_gap_rules, ranked_targets_equal_scoring_every_candidate);
 

@@ -1,6 +1,8 @@
 //! Excel/CSV import and export of projects, funding, targets, activities and enterprises, on SQLite
 //! and on PostgreSQL, with all divisions of China loaded as on a real start.
 
+mod common;
+
 use chrono::NaiveDate;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use zhaoshang_app::exchange::{
@@ -14,31 +16,6 @@ use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::enterprises::EnterpriseFilter;
 use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::{Actor, Store};
-use zhaoshang_testkit::{fresh_database_url, Backend};
-
-struct Fixture {
-    store: Store,
-    _dir: tempfile::TempDir,
-}
-
-async fn fixture(backend: Backend) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database_url(backend, dir.path()).await;
-    let store = zhaoshang_app::open(&url, false).await.unwrap();
-    Fixture { store, _dir: dir }
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        $(mod $name {
-            use super::*;
-            #[tokio::test]
-            async fn sqlite() { let f = fixture(Backend::Sqlite).await; super::$name(&f.store).await }
-            #[tokio::test]
-            async fn postgres() { let f = fixture(Backend::Postgres).await; super::$name(&f.store).await }
-        })*
-    };
-}
 
 on_both_backends!(
     projects_read_alike_from_utf8_bom_gbk_and_xlsx,
@@ -605,7 +582,7 @@ fn templates_have_bold_headers_and_an_example_row_that_imports() {
 
 #[tokio::test]
 async fn template_examples_import_cleanly() {
-    let f = fixture(Backend::Sqlite).await;
+    let f = common::fixture(zhaoshang_testkit::Backend::Sqlite).await;
     for kind in ImportKind::ALL {
         let report = import(&f.store, kind, "template.xlsx", &template_workbook(kind)).await;
         assert!(report.is_ok(), "{kind:?}: {:?}", report.problems);

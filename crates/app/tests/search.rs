@@ -1,37 +1,14 @@
 //! Chinese search over enterprises and projects: the issue's examples, name prefixes,
 //! credit codes, scope, and an index that follows imports.
 
+mod common;
+
 use zhaoshang_app::exchange::{import_bytes, ImportKind};
 use zhaoshang_app::search::{SearchHit, SearchIndex, SearchKind, SearchQuery, DEFAULT_LIMIT};
 use zhaoshang_core::access::RecordScope;
 use zhaoshang_core::credit_code::with_check_char;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::{Actor, Store};
-use zhaoshang_testkit::{fresh_database_url, Backend};
-
-struct Fixture {
-    store: Store,
-    _dir: tempfile::TempDir,
-}
-
-async fn fixture(backend: Backend) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database_url(backend, dir.path()).await;
-    let store = zhaoshang_app::open(&url, false).await.unwrap();
-    Fixture { store, _dir: dir }
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        $(mod $name {
-            use super::*;
-            #[tokio::test]
-            async fn sqlite() { let f = fixture(Backend::Sqlite).await; super::$name(&f.store).await }
-            #[tokio::test]
-            async fn postgres() { let f = fixture(Backend::Postgres).await; super::$name(&f.store).await }
-        })*
-    };
-}
 
 on_both_backends!(
     the_issues_examples_are_found,

@@ -4,7 +4,7 @@
 
 use crate::auth::{PageSession, Session};
 use crate::error::{WebError, WebResult};
-use crate::pages::projects::{field_errors, sheet_of};
+use crate::pages::projects::{field_errors, import_form_row};
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -13,7 +13,7 @@ use axum::Form;
 use minijinja::context;
 use serde::Deserialize;
 use std::collections::HashMap;
-use zhaoshang_app::exchange::{self, columns, ImportKind, ImportScope};
+use zhaoshang_app::exchange::{columns, ImportKind};
 use zhaoshang_app::stats::known_region;
 use zhaoshang_core::chains::{LinkRole, NodeKind, Segment};
 use zhaoshang_core::regions::RegionCode;
@@ -184,24 +184,29 @@ pub async fn edit_form(
     edit_page(&state, &session, Some(&chain), form).await
 }
 
-/// Runs a one-row import of `kind` from the form's fields; the field errors when bad.
+/// Saves a form row; the field errors when it is bad.
 async fn save_row(
     state: &AppState,
     session: &Session,
     kind: ImportKind,
     fields: &HashMap<String, String>,
 ) -> WebResult<Option<HashMap<String, String>>> {
-    let report = exchange::import_sheet_in_scope(
-        &state.store,
-        kind,
-        "",
-        &sheet_of(kind, fields),
-        false,
-        &session.actor(),
-        &ImportScope::for_user(&state.store, &session.principal).await?,
-    )
-    .await?;
+    let report = import_form_row(state, session, kind, fields).await?;
     Ok((!report.is_ok()).then(|| field_errors(kind, &report)))
+}
+
+/// The edit page again after a bad node or enterprise form, the chain form as stored.
+async fn edit_page_with_errors(
+    state: &AppState,
+    session: &Session,
+    chain: &Chain,
+    form: impl FnOnce(FormState) -> FormState,
+) -> WebResult<Response> {
+    let leaders: Vec<String> = state.store.chain_leaders(chain.id).await?.into_iter().map(|e| e.credit_code).collect();
+    let nodes = state.store.chain_nodes(chain.id).await?;
+    let stored = FormState { chain_values: chain_values(chain, nodes.first(), &leaders), ..Default::default() };
+    let html = edit_page(state, session, Some(chain), form(stored)).await?;
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
 }
 
 fn form_fields(values: &HashMap<String, String>, keys: &[&str]) -> HashMap<String, String> {
@@ -265,16 +270,8 @@ pub async fn save_node(
     let mut fields = form_fields(&values, &NODE_KEYS);
     fields.insert("chain".into(), chain.data.name.clone());
     if let Some(errors) = save_row(&state, &session, ImportKind::Chains, &fields).await? {
-        let leaders: Vec<String> = state.store.chain_leaders(id).await?.into_iter().map(|e| e.credit_code).collect();
-        let nodes = state.store.chain_nodes(id).await?;
-        let form = FormState {
-            chain_values: chain_values(&chain, nodes.first(), &leaders),
-            node_values: values,
-            node_errors: errors,
-            ..Default::default()
-        };
-        let html = edit_page(&state, &session, Some(&chain), form).await?;
-        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+        let form = |stored| FormState { node_values: values, node_errors: errors, ..stored };
+        return edit_page_with_errors(&state, &session, &chain, form).await;
     }
     Ok(Redirect::to(&format!("/chains/{id}/edit#nodes")).into_response())
 }
@@ -291,16 +288,8 @@ pub async fn attach_enterprise(
     let mut fields = form_fields(&values, &["node", "credit_code", "role"]);
     fields.insert("chain".into(), chain.data.name.clone());
     if let Some(errors) = save_row(&state, &session, ImportKind::ChainEnterprises, &fields).await? {
-        let leaders: Vec<String> = state.store.chain_leaders(id).await?.into_iter().map(|e| e.credit_code).collect();
-        let nodes = state.store.chain_nodes(id).await?;
-        let form = FormState {
-            chain_values: chain_values(&chain, nodes.first(), &leaders),
-            enterprise_values: values,
-            enterprise_errors: errors,
-            ..Default::default()
-        };
-        let html = edit_page(&state, &session, Some(&chain), form).await?;
-        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+        let form = |stored| FormState { enterprise_values: values, enterprise_errors: errors, ..stored };
+        return edit_page_with_errors(&state, &session, &chain, form).await;
     }
     Ok(Redirect::to(&format!("/chains/{id}/edit#enterprises")).into_response())
 }

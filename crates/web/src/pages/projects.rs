@@ -363,8 +363,24 @@ async fn detail_page(
     )
 }
 
+/// Saves a form as a one-row import of `kind` within the user's import scope (and lets
+/// the search index follow it), so forms and files obey one set of rules.
+pub(crate) async fn import_form_row(
+    state: &AppState,
+    session: &Session,
+    kind: ImportKind,
+    fields: &HashMap<String, String>,
+) -> WebResult<ImportReport> {
+    let scope = ImportScope::for_user(&state.store, &session.principal).await?;
+    let sheet = sheet_of(kind, fields);
+    let report =
+        exchange::import_sheet_in_scope(&state.store, kind, "", &sheet, false, &session.actor(), &scope).await?;
+    state.follow_import(&report).await;
+    Ok(report)
+}
+
 /// The form's fields as a one-row sheet keyed by the import columns' English keys.
-pub(crate) fn sheet_of(kind: ImportKind, fields: &HashMap<String, String>) -> Sheet {
+fn sheet_of(kind: ImportKind, fields: &HashMap<String, String>) -> Sheet {
     let specs = columns(kind);
     let headers: Vec<String> = specs.iter().filter(|c| fields.contains_key(c.key)).map(|c| c.key.to_string()).collect();
     let cells = headers.iter().map(|key| fields.get(key).cloned().unwrap_or_default()).collect();
@@ -498,17 +514,7 @@ pub async fn save(
         .filter(|(k, _)| k.as_str() != "csrf" && k.as_str() != "id")
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let report = exchange::import_sheet_in_scope(
-        &state.store,
-        ImportKind::Projects,
-        "",
-        &sheet_of(ImportKind::Projects, &fields),
-        false,
-        &session.actor(),
-        &ImportScope::of(&session.principal),
-    )
-    .await?;
-    state.follow_import(&report).await;
+    let report = import_form_row(&state, &session, ImportKind::Projects, &fields).await?;
     if !report.is_ok() {
         let errors = field_errors(ImportKind::Projects, &report);
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, form_page(&session, &values, &errors, editing)?)
@@ -534,16 +540,7 @@ pub async fn add_funding(
         .map(|k| (k.to_string(), values.get(*k).cloned().unwrap_or_default()))
         .collect();
     fields.insert("code".into(), project.data.code.clone());
-    let report = exchange::import_sheet_in_scope(
-        &state.store,
-        ImportKind::Funding,
-        "",
-        &sheet_of(ImportKind::Funding, &fields),
-        false,
-        &session.actor(),
-        &ImportScope::of(&session.principal),
-    )
-    .await?;
+    let report = import_form_row(&state, &session, ImportKind::Funding, &fields).await?;
     if !report.is_ok() || report.duplicates > 0 {
         let message = if report.duplicates > 0 {
             "该笔到位资金已登记，未重复记录".to_string()
