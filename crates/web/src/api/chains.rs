@@ -103,7 +103,7 @@ async fn answer(
 
     let ranked = rank_targets(&state.store, &node, &region, limit).await?;
     let names = full_region_names(state, ranked.iter().map(|t| t.enterprise.region_code.clone())).await?;
-    let plan_scope = PlanScope::of(state, session).await.ok();
+    let plan_scope = PlanScope::of(state, session).await?;
     let mut targets = Vec::with_capacity(ranked.len());
     for target in &ranked {
         let e = &target.enterprise;
@@ -111,7 +111,7 @@ async fn answer(
         let filter =
             PlanFilter { region_prefix: region.as_str().to_string(), enterprise_id: Some(e.id), ..Default::default() };
         let plan = state.store.plans(&filter, 1).await?.into_iter().next();
-        let plan_id = plan.filter(|p| plan_scope.as_ref().is_some_and(|scope| scope.allows(p))).map(|p| p.id);
+        let plan_id = plan.filter(|p| plan_scope.allows(p)).map(|p| p.id);
         targets.push(json!({
             "rank": target.rank, "id": e.id, "name": e.name, "credit_code": e.credit_code, "region_code": e.region_code,
             "region_name": names.get(&e.region_code).cloned().unwrap_or_default(),

@@ -44,18 +44,22 @@ pub struct PlanScope {
 }
 
 impl PlanScope {
-    /// 403 for users who see no plans at all.
     pub async fn of(state: &AppState, session: &Session) -> WebResult<PlanScope> {
         let principal = &session.principal;
         let own_chains = match principal.role {
             Role::Chain => state.store.user_chain_ids(principal.user_id).await?,
             _ => Vec::new(),
         };
-        let records = principal.record_scope();
-        if records == RecordScope::Nothing && own_chains.is_empty() {
-            return Err(WebError::forbidden());
+        Ok(PlanScope { records: principal.record_scope(), own_chains })
+    }
+
+    /// 403 for users who see no plans at all (the plan list).
+    fn require_some(self) -> WebResult<PlanScope> {
+        if self.records == RecordScope::Nothing && self.own_chains.is_empty() {
+            Err(WebError::forbidden())
+        } else {
+            Ok(self)
         }
-        Ok(PlanScope { records, own_chains })
     }
 
     pub fn allows(&self, plan: &Plan) -> bool {
@@ -107,7 +111,7 @@ pub async fn list(
     PageSession(session): PageSession,
     Query(query): Query<ListQuery>,
 ) -> WebResult<Html<String>> {
-    let scope = PlanScope::of(&state, &session).await?;
+    let scope = PlanScope::of(&state, &session).await?.require_some()?;
     let today = today();
     let mine = non_empty(&query.mine).is_some();
     let overdue = non_empty(&query.overdue).is_some();
