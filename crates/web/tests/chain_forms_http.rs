@@ -85,7 +85,11 @@ async fn a_chain_is_defined_through_forms_within_the_users_rights(backend: Backe
     assert!(page.contains("铜冶炼") && page.contains("白银有色集团股份有限公司"));
 
     // Another city's user and a chain department without this chain may not edit it.
+    let edit_link = format!("/chains/{}/edit", chain.id);
+    assert!(body_text(app.get(&format!("/chains/{}", chain.id), Some(&cookie)).await).await.contains(&edit_link));
     let tianshui = app.sign_in("tianshui").await;
+    let their_map = body_text(app.get(&format!("/chains/{}", chain.id), Some(&tianshui)).await).await;
+    assert!(their_map.contains("有色金属产业链") && !their_map.contains(&edit_link), "viewable, not editable");
     assert_eq!(app.get(&format!("/chains/{}/edit", chain.id), Some(&tianshui)).await.status(), StatusCode::FORBIDDEN);
     let tianshui_csrf = app.csrf(&tianshui).await;
     let foreign = form(&[("csrf", &tianshui_csrf), ("node", "铅锌"), ("kind", "子链")]);

@@ -145,6 +145,7 @@ pub async fn list(
         context! {
             rows => rows, region => region.as_str(), regions => region_options(&state, &region).await?,
             statuses => status_counts(&GapCounts::default()),
+            may_create_chain => session.principal.edits_records(),
         },
     )
 }
@@ -298,6 +299,8 @@ pub async fn map(
     });
     let region_name = state.store.region(region.as_str()).await?.map(|r| r.name).unwrap_or_default();
     let home_name = state.store.region(&map.chain.data.region_code).await?.map(|r| r.name).unwrap_or_default();
+    let home = RegionCode::parse(&map.chain.data.region_code).map_err(WebError::internal)?;
+    let may_edit_chain = session.principal.may_edit_chain(&home, own);
     page(
         &session,
         "/chains",
@@ -308,6 +311,7 @@ pub async fn map(
             regions => region_options(&state, &region).await?, query_string => query_string,
             min_enterprises => thresholds.min_enterprises, min_revenue_wan => thresholds.min_revenue.wan_string(),
             chart => script_json(&chart), owners => owners, may_create_plan => may_create_plan,
+            may_edit_chain => may_edit_chain,
         },
     )
 }
