@@ -75,6 +75,46 @@ pub struct PlanFilter {
     pub status: Option<String>,
     /// Only next steps due before this day (overdue as of the day).
     pub due_before: Option<NaiveDate>,
+    /// Plans on these chains count too, whatever their region (a chain department's).
+    pub or_chain_ids: Vec<i64>,
+}
+
+impl PlanFilter {
+    /// The WHERE clause and its parameters after the region range ($1, $2).
+    fn where_sql(&self) -> String {
+        let chains = if self.or_chain_ids.is_empty() {
+            String::new()
+        } else {
+            let ids: Vec<String> = (0..self.or_chain_ids.len()).map(|i| format!("${}", i + 8)).collect();
+            format!(" OR c.id IN ({})", ids.join(", "))
+        };
+        format!(
+            "WHERE ((p.region_code >= $1 AND p.region_code < $2){chains}) \
+             AND ($3 IS NULL OR p.owner_id = $3) AND ($4 IS NULL OR p.enterprise_id = $4) \
+             AND ($5 IS NULL OR p.node_id = $5) AND ($6 IS NULL OR p.status = $6) \
+             AND ($7 IS NULL OR p.due_on < $7)"
+        )
+    }
+}
+
+/// Binds a `PlanFilter` in `where_sql` order.
+macro_rules! bind_plan_filter {
+    ($query:expr, $filter:expr) => {{
+        let filter: &PlanFilter = $filter;
+        let (lo, hi) = prefix_range(&filter.region_prefix);
+        let mut query = $query
+            .bind(lo)
+            .bind(hi)
+            .bind(filter.owner_id)
+            .bind(filter.enterprise_id)
+            .bind(filter.node_id)
+            .bind(filter.status.clone())
+            .bind(filter.due_before);
+        for id in &filter.or_chain_ids {
+            query = query.bind(*id);
+        }
+        query
+    }};
 }
 
 const PLAN_SELECT: &str = "SELECT p.id, p.enterprise_id, p.node_id, p.region_code, p.owner_id, p.approach, \
@@ -93,25 +133,32 @@ impl Store {
 
     /// Plans matching the filter, the soonest next step first.
     pub async fn plans(&self, filter: &PlanFilter, limit: i64) -> Result<Vec<Plan>> {
-        let (lo, hi) = prefix_range(&filter.region_prefix);
+        self.plans_page(filter, limit, 0).await
+    }
+
+    /// One page of `plans`.
+    pub async fn plans_page(&self, filter: &PlanFilter, limit: i64, offset: i64) -> Result<Vec<Plan>> {
+        let n = 8 + filter.or_chain_ids.len();
         let sql = format!(
-            "{PLAN_SELECT} WHERE p.region_code >= $1 AND p.region_code < $2 \
-             AND ($3 IS NULL OR p.owner_id = $3) AND ($4 IS NULL OR p.enterprise_id = $4) \
-             AND ($5 IS NULL OR p.node_id = $5) AND ($6 IS NULL OR p.status = $6) \
-             AND ($7 IS NULL OR p.due_on < $7) \
-             ORDER BY CASE WHEN p.due_on IS NULL THEN 1 ELSE 0 END, p.due_on, p.id LIMIT $8"
+            "{PLAN_SELECT} {} ORDER BY CASE WHEN p.due_on IS NULL THEN 1 ELSE 0 END, p.due_on, p.id \
+             LIMIT ${n} OFFSET ${}",
+            filter.where_sql(),
+            n + 1
         );
-        Ok(on_pool!(self, |pool| sqlx::query_as(&sql)
-            .bind(lo)
-            .bind(hi)
-            .bind(filter.owner_id)
-            .bind(filter.enterprise_id)
-            .bind(filter.node_id)
-            .bind(&filter.status)
-            .bind(filter.due_before)
+        Ok(on_pool!(self, |pool| bind_plan_filter!(sqlx::query_as(&sql), filter)
             .bind(limit)
+            .bind(offset)
             .fetch_all(pool)
             .await?))
+    }
+
+    pub async fn plan_count(&self, filter: &PlanFilter) -> Result<i64> {
+        let sql = format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM plans p LEFT JOIN chain_nodes n ON n.id = p.node_id \
+             LEFT JOIN chains c ON c.id = n.chain_id {}",
+            filter.where_sql()
+        );
+        Ok(on_pool!(self, |pool| bind_plan_filter!(sqlx::query_scalar(&sql), filter).fetch_one(pool).await?))
     }
 
     /// Creates a plan; one per enterprise and region, so a second one is a conflict.

@@ -513,6 +513,13 @@ async fn plans_keep_one_per_enterprise_and_region_with_visits(store: Store) {
         .await
         .unwrap()
         .is_empty());
+    // A chain department sees plans on its chains outside its region; pages and counts agree.
+    let other_region = PlanFilter { region_prefix: "6205".into(), or_chain_ids: vec![chain_id], ..Default::default() };
+    assert_eq!(store.plan_count(&other_region).await.unwrap(), 1);
+    assert_eq!(store.plans_page(&other_region, 10, 0).await.unwrap().len(), 1);
+    assert!(store.plans_page(&other_region, 10, 1).await.unwrap().is_empty());
+    let none = PlanFilter { region_prefix: "~".into(), ..Default::default() };
+    assert_eq!(store.plan_count(&none).await.unwrap(), 0);
 
     store
         .update_plan(id, &PlanData { next_step: "签约洽谈".into(), due_on: Some(day(30)), ..data.clone() }, &actor)

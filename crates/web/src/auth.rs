@@ -135,8 +135,8 @@ impl FromRequestParts<AppState> for PageSession {
         match load_session(state, &parts.headers).await {
             Ok(Some(mut session)) => {
                 let overdue = overdue_filter(session.principal.user_id, crate::pages::plans::today());
-                match state.store.plans(&overdue, INBOX_BADGE_MAX).await {
-                    Ok(plans) => session.overdue_plans = plans.len(),
+                match state.store.plan_count(&overdue).await {
+                    Ok(count) => session.overdue_plans = count.min(INBOX_BADGE_MAX) as usize,
                     Err(error) => return Err(WebError::from(error).into_response()),
                 }
                 Ok(PageSession(session))

@@ -67,19 +67,25 @@ impl PlanScope {
             || plan.chain_id.is_some_and(|id| self.own_chains.contains(&id))
     }
 
-    /// The region prefix to read plans under before `allows` picks: a chain department's
-    /// chains reach beyond its record scope.
-    fn query_prefix(&self) -> String {
-        match self.records.prefix() {
-            Some(prefix) if self.own_chains.is_empty() => prefix.to_string(),
-            _ => String::new(),
-        }
+    /// `filter` narrowed to what the user sees: plans of regions in the record scope, and
+    /// a chain department's plans on its chains wherever they are.
+    fn narrow(&self, filter: PlanFilter) -> PlanFilter {
+        // No region code starts with "~": a scope without records matches by chain only.
+        let region_prefix = self.records.prefix().unwrap_or("~").to_string();
+        PlanFilter { region_prefix, or_chain_ids: self.own_chains.clone(), ..filter }
     }
 
-    /// The visible plans matching `filter` (whose region prefix is replaced).
-    pub async fn plans(&self, state: &AppState, mut filter: PlanFilter) -> WebResult<Vec<Plan>> {
-        filter.region_prefix = self.query_prefix();
-        Ok(state.store.plans(&filter, MAX_PLANS).await?.into_iter().filter(|plan| self.allows(plan)).collect())
+    /// The visible plans matching `filter` (at most `MAX_PLANS`: one enterprise's, say).
+    pub async fn plans(&self, state: &AppState, filter: PlanFilter) -> WebResult<Vec<Plan>> {
+        Ok(state.store.plans(&self.narrow(filter), MAX_PLANS).await?)
+    }
+
+    /// One page of the visible plans matching `filter`, and how many there are.
+    async fn page(&self, state: &AppState, filter: PlanFilter, page_no: i64) -> WebResult<(Vec<Plan>, i64)> {
+        let filter = self.narrow(filter);
+        let per_page = PER_PAGE as i64;
+        let plans = state.store.plans_page(&filter, per_page, (page_no - 1) * per_page).await?;
+        Ok((plans, state.store.plan_count(&filter).await?))
     }
 }
 
@@ -127,11 +133,10 @@ pub async fn list(
         PlanFilter { status: status.clone(), ..Default::default() }
     };
     let filter = PlanFilter { owner_id: mine.then_some(session.principal.user_id), ..filter };
-    let plans = scope.plans(&state, filter).await?;
-    let page_no = page_number(query.page) as usize;
-    let pages = plans.len().div_ceil(PER_PAGE).max(1);
-    let rows: Vec<_> =
-        plans.iter().skip((page_no - 1) * PER_PAGE).take(PER_PAGE).map(|plan| plan_row(plan, today)).collect();
+    let page_no = page_number(query.page);
+    let (plans, total) = scope.page(&state, filter, i64::from(page_no)).await?;
+    let pages = (total as usize).div_ceil(PER_PAGE).max(1);
+    let rows: Vec<_> = plans.iter().map(|plan| plan_row(plan, today)).collect();
     let query_string = [("mine", mine), ("overdue", overdue)]
         .iter()
         .filter(|(_, on)| *on)
@@ -144,7 +149,7 @@ pub async fn list(
         "/plans",
         "plans.html",
         context! {
-            rows => rows, total => plans.len(), page => page_no, pages => pages, more => page_no < pages,
+            rows => rows, total => total, page => page_no, pages => pages, more => (page_no as usize) < pages,
             query_string => query_string, mine => mine, overdue => overdue, status => status, statuses => statuses(),
         },
     )
