@@ -190,6 +190,10 @@ pub fn prefix_range(prefix: &str) -> (String, String) {
     (prefix.to_string(), String::from_utf8(hi).unwrap_or_else(|_| "~".into()))
 }
 
+/// From this many new projects on, an SQLite write adds their `stat_sums` grouped
+/// instead of row by row in the trigger.
+const PAUSE_SUMS_FROM: usize = 64;
+
 /// Codes looked up per statement.
 const LOOKUP_CHUNK: usize = 500;
 
@@ -304,7 +308,13 @@ impl Store {
             }
             let mut events: Vec<Event> = Vec::with_capacity(creates.len() + changes.len());
             let mut audits: Vec<NewAuditEntry> = Vec::with_capacity(creates.len() + changes.len());
-            // New projects, many a statement; their ids come back with their codes.
+            // New projects, many a statement; their ids come back with their codes. On
+            // SQLite the row trigger keeping `stat_sums` is paused for them (a marker row
+            // in `meta`, inside this transaction only) and their sums added grouped.
+            let pause = backend == crate::Backend::Sqlite && creates.len() >= PAUSE_SUMS_FROM;
+            if pause {
+                sqlx::query("INSERT INTO meta (key, value) VALUES ('stat_sums_paused', '1')").execute(&mut *tx).await?;
+            }
             for chunk in creates.chunks(MAX_PARAMETERS / (n + 2)) {
                 let sql = format!(
                     "INSERT INTO projects ({}, created_at, updated_at) VALUES {} RETURNING id, code",
@@ -332,6 +342,28 @@ impl Store {
                         None,
                         Some(json!(upsert.data)),
                     ));
+                }
+            }
+            if pause {
+                sqlx::query("DELETE FROM meta WHERE key = 'stat_sums_paused'").execute(&mut *tx).await?;
+                let created: Vec<&ProjectData> = creates.iter().map(|upsert| &upsert.data).collect();
+                let sums = crate::stats::project_sums(&created);
+                for chunk in sums.chunks(MAX_PARAMETERS / 9) {
+                    let sql = crate::stats::add_sums_sql(backend, chunk.len());
+                    let mut query = sqlx::query(&sql);
+                    for (key, records, amount) in chunk {
+                        query = query
+                            .bind(key.measure)
+                            .bind(key.by_chain)
+                            .bind(&key.chain)
+                            .bind(key.grain)
+                            .bind(key.bucket)
+                            .bind(&key.region_code)
+                            .bind("")
+                            .bind(*records)
+                            .bind(*amount);
+                    }
+                    query.execute(&mut *tx).await?;
                 }
             }
             // Changes, one statement each (and the funding records follow a project to

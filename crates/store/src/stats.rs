@@ -391,6 +391,59 @@ impl Store {
     }
 }
 
+/// One row's worth of additions to `stat_sums` (see migration 0006).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct SumKey {
+    pub measure: &'static str,
+    pub by_chain: i32,
+    pub chain: String,
+    pub grain: &'static str,
+    pub bucket: NaiveDate,
+    pub region_code: String,
+}
+
+/// What new projects add to `stat_sums`, grouped and in key order: the same rule as
+/// the SQLite insert trigger of migration 0006 (signed and not 终止: 'S' at the
+/// signing, 'P' at the producing date), for a bulk write that pauses the trigger.
+pub(crate) fn project_sums(projects: &[&crate::projects::ProjectData]) -> Vec<(SumKey, i64, i64)> {
+    let mut sums: std::collections::BTreeMap<SumKey, (i64, i64)> = std::collections::BTreeMap::new();
+    for p in projects {
+        if p.stage == "dropped" || p.signed_on.is_none() {
+            continue;
+        }
+        for (measure, day) in [("S", p.signed_on), ("P", p.producing_on)] {
+            let Some(day) = day else { continue };
+            for (by_chain, chain) in [(0, ""), (1, p.chain.as_str())] {
+                for (grain, bucket) in [("D", day), ("M", month_start(day)), ("Y", year_start(day.year()))] {
+                    let key = SumKey {
+                        measure,
+                        by_chain,
+                        chain: chain.to_string(),
+                        grain,
+                        bucket,
+                        region_code: p.region_code.clone(),
+                    };
+                    let entry = sums.entry(key).or_default();
+                    entry.0 += 1;
+                    entry.1 += p.total_investment;
+                }
+            }
+        }
+    }
+    sums.into_iter().map(|(key, (records, amount))| (key, records, amount)).collect()
+}
+
+/// `INSERT … VALUES …` adding `rows` rows of `stat_sums` (9 parameters each, bound in
+/// column order) to what is stored.
+pub(crate) fn add_sums_sql(backend: crate::Backend, rows: usize) -> String {
+    format!(
+        "INSERT INTO stat_sums (measure, by_chain, chain, grain, bucket, region_code, source, records, amount) VALUES {} \
+         ON CONFLICT (measure, by_chain, chain, grain, bucket, region_code, source) \
+         DO UPDATE SET records = stat_sums.records + excluded.records, amount = stat_sums.amount + excluded.amount",
+        crate::bulk::value_rows(backend, rows, 9)
+    )
+}
+
 /// Figures of a signing cohort (the projects signed at one activity).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, sqlx::FromRow)]
 pub struct CohortFigures {

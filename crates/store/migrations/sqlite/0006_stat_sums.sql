@@ -73,8 +73,12 @@ END;
 -- A project counts under 'S' at its signing and under 'P' at its producing date,
 -- with its total investment; an update takes the old row out and puts the new one in.
 
+-- A bulk write of new projects may pause this trigger (a `stat_sums_paused` row in
+-- meta, inserted and deleted within its transaction) and add the same sums grouped
+-- (store::stats::project_sums).
 CREATE TRIGGER stat_sums_projects_insert AFTER INSERT ON projects
 WHEN new.stage <> 'dropped' AND new.signed_on IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'stat_sums_paused')
 BEGIN
     INSERT INTO stat_sums (measure, by_chain, chain, grain, bucket, region_code, source, records, amount)
     SELECT m.measure, k.by_chain, k.chain, g.grain,
