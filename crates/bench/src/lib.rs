@@ -6,6 +6,7 @@
 pub mod chains;
 pub mod check;
 pub mod dataset;
+pub mod http;
 pub mod load;
 pub mod measure;
 pub mod operations;
@@ -45,6 +46,9 @@ pub struct Config {
     pub work_dir: PathBuf,
     /// 1.0 is 5,000,000 enterprises and 200 chains (chains::ENTERPRISES_AT_SCALE_1).
     pub enterprise_scale: f64,
+    /// Seconds of `wrk` load on the stats API (0: no HTTP part).
+    pub http_seconds: u64,
+    pub http_connections: u32,
 }
 
 pub struct Outcome {
@@ -54,6 +58,8 @@ pub struct Outcome {
     pub checks: Checks,
     /// Facts a reader of the table needs (pages, skipped references …).
     pub notes: Vec<String>,
+    /// The stats API under load and the server's memory, when run.
+    pub http: Option<http::HttpOutcome>,
 }
 
 /// Generates the data, times every operation, and checks the answers.
@@ -79,13 +85,11 @@ pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
         notes: Vec::new(),
     };
     match &bench.sqlite3 {
-        Some(sqlite3) => bench.notes.push(format!(
-            "references: sqlite3 {} on the same file; `.timer` figures, with the program's whole run (e2e) in brackets",
-            sqlite3.version
+        Some(program) => bench.notes.push(format!(
+            "references: {} on the same database; `.timer` / `\\timing` figures, with the program's whole run (e2e) in brackets",
+            program.version
         )),
-        None => {
-            bench.notes.push("references: none (the database is not SQLite, or the sqlite3 program is missing)".into())
-        }
+        None => bench.notes.push("references: none (the sqlite3 or psql program is missing)".into()),
     }
     bench.stats().await?;
     bench.monthly_series().await?;
@@ -93,9 +97,36 @@ pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
     bench.import(&dataset, config).await?;
     bench.enterprises_and_chains(config.enterprise_scale).await?;
     check::against_pure_reference(&store, deep_offset, &mut bench.checks).await?;
-    let Bench { rows, checks, notes, .. } = bench;
+    let Bench { rows, checks, mut notes, .. } = bench;
+    let mut http_outcome = None;
+    if config.http_seconds > 0 {
+        match (http::server_program(), http::ensure_wrk()) {
+            (Some(program), true) => {
+                let period = stats_period();
+                let query = format!("/api/v1/stats/investment?region=620000&from={}&to={}", period.from, period.to);
+                let outcome = http::run(
+                    &store,
+                    &program,
+                    &database_url,
+                    &config.work_dir,
+                    config.http_connections,
+                    config.http_seconds,
+                    &query,
+                )
+                .await?;
+                notes.push(format!(
+                    "HTTP: {} serving {query} (province user), up in {:.1} s (migrations, search index)",
+                    program.display(),
+                    outcome.startup.as_secs_f64()
+                ));
+                http_outcome = Some(outcome);
+            }
+            (None, _) => notes.push("HTTP: skipped (no zhaoshang program beside the benchmark: cargo build --release -p zhaoshang-cli, or ZHAOSHANG_BIN)".into()),
+            (_, false) => notes.push("HTTP: skipped (wrk is missing and could not be installed)".into()),
+        }
+    }
     store.close().await;
-    Ok(Outcome { database_url, generation, rows, checks, notes })
+    Ok(Outcome { database_url, generation, rows, checks, notes, http: http_outcome })
 }
 
 struct Bench<'a> {
@@ -223,83 +254,124 @@ impl Bench<'_> {
         Ok((deep - 1) * PAGE_SIZE)
     }
 
-    /// Imports new projects from a CSV through the application's import (checks,
-    /// upsert, audit and timeline), once; the reference is `sqlite3 .import` of the
-    /// same file into a scratch table.
+    /// Imports new projects from a CSV, then as many others from an XLSX, through the
+    /// application's import (checks, upsert, audit and timeline), once each; the
+    /// reference is `sqlite3 .import` (or psql `\copy`) of the CSV into a scratch table.
     async fn import(&mut self, dataset: &Dataset, config: &Config) -> anyhow::Result<()> {
         let rows = dataset.projects.min(config.import_rows);
         let csv = config.work_dir.join("bench-import.csv");
-        write_import_csv(dataset, rows, &csv)?;
-        let started = Instant::now();
-        let report = import_file(self.store, ImportKind::Projects, &csv, false, &Actor::system("基准测试")).await?;
-        let samples = measure::Samples::new(vec![started.elapsed()]);
-        self.checks.record("import: every row created", report.applied && report.created as u64 == rows, || {
-            format!("{}; problems {:?}", report.summary_zh(), report.problems.iter().take(5).collect::<Vec<_>>())
-        });
-        let reference = match &self.sqlite3 {
-            Some(sqlite3) => {
-                let elapsed = sqlite3.time_import(&csv, rows)?;
-                Some(ReferenceTimes { statements: None, end_to_end: measure::Samples::new(vec![elapsed]) })
-            }
-            None => None,
-        };
-        self.rows.push(Row {
-            operation: format!("import {rows} project rows (CSV)"),
-            samples,
-            reference,
-            target: IMPORT_TARGET,
-            rows_written: Some(rows),
-        });
+        write_import_csv(&import_records(dataset, 0, rows)?, &csv)?;
+        let xlsx = config.work_dir.join("bench-import.xlsx");
+        write_import_xlsx(&import_records(dataset, rows, rows)?, &xlsx)?;
+        for (file, format) in [(&csv, "CSV"), (&xlsx, "XLSX")] {
+            let started = Instant::now();
+            let report = import_file(self.store, ImportKind::Projects, file, false, &Actor::system("基准测试")).await?;
+            let samples = measure::Samples::new(vec![started.elapsed()]);
+            self.checks.record(
+                format!("import {format}: every row created"),
+                report.applied && report.created as u64 == rows,
+                || {
+                    format!(
+                        "{}; problems {:?}",
+                        report.summary_zh(),
+                        report.problems.iter().take(5).collect::<Vec<_>>()
+                    )
+                },
+            );
+            let reference = match (&self.sqlite3, format) {
+                (Some(program), "CSV") => {
+                    let elapsed = program.time_import(&csv, rows, IMPORT_HEADERS.len())?;
+                    Some(ReferenceTimes { statements: None, end_to_end: measure::Samples::new(vec![elapsed]) })
+                }
+                _ => None,
+            };
+            self.rows.push(Row {
+                operation: format!("import {rows} project rows ({format})"),
+                samples,
+                reference,
+                target: IMPORT_TARGET,
+                rows_written: Some(rows),
+            });
+        }
         Ok(())
     }
 }
 
-/// The import file: `rows` new projects with the SPEC's Chinese headers.
-fn write_import_csv(dataset: &Dataset, rows: u64, path: &Path) -> anyhow::Result<()> {
-    let mut writer = csv::Writer::from_path(path)?;
-    writer.write_record([
-        "项目编号",
-        "项目名称",
-        "所属地区",
-        "产业链",
-        "产业链环节",
-        "投资方",
-        "投资方来源地",
-        "投资方类型",
-        "行业代码",
-        "总投资(万元)",
-        "项目阶段",
-        "签约日期",
-        "开工日期",
-        "投产日期",
-        "项目来源",
-        "责任单位",
-        "终止原因",
-    ])?;
+/// The import files' columns: the SPEC's Chinese headers.
+const IMPORT_HEADERS: [&str; 17] = [
+    "项目编号",
+    "项目名称",
+    "所属地区",
+    "产业链",
+    "产业链环节",
+    "投资方",
+    "投资方来源地",
+    "投资方类型",
+    "行业代码",
+    "总投资(万元)",
+    "项目阶段",
+    "签约日期",
+    "开工日期",
+    "投产日期",
+    "项目来源",
+    "责任单位",
+    "终止原因",
+];
+
+/// `rows` new projects of the import stream from index `first`, as the import files'
+/// cells.
+fn import_records(dataset: &Dataset, first: u64, rows: u64) -> anyhow::Result<Vec<[String; 17]>> {
     let day = |date: Option<chrono::NaiveDate>| date.map(|d| d.to_string()).unwrap_or_default();
-    for index in 0..rows {
-        let p: ProjectData = dataset.import_project(index);
-        let stage = zhaoshang_core::projects::Stage::parse(&p.stage)?;
-        writer.write_record([
-            p.code.as_str(),
-            &p.name,
-            &p.region_code,
-            &p.chain,
-            &p.chain_node,
-            &p.investor,
-            &p.investor_origin,
-            &p.investor_type,
-            &p.industry,
-            &zhaoshang_core::money::Yuan(p.total_investment).wan_string(),
-            stage.label(),
-            &day(p.signed_on),
-            &day(p.started_on),
-            &day(p.producing_on),
-            &p.source,
-            &p.department,
-            &p.dropped_reason,
-        ])?;
+    (first..first + rows)
+        .map(|index| {
+            let p: ProjectData = dataset.import_project(index);
+            let stage = zhaoshang_core::projects::Stage::parse(&p.stage)?;
+            Ok([
+                p.code.clone(),
+                p.name.clone(),
+                p.region_code.clone(),
+                p.chain.clone(),
+                p.chain_node.clone(),
+                p.investor.clone(),
+                p.investor_origin.clone(),
+                p.investor_type.clone(),
+                p.industry.clone(),
+                zhaoshang_core::money::Yuan(p.total_investment).wan_string(),
+                stage.label().to_string(),
+                day(p.signed_on),
+                day(p.started_on),
+                day(p.producing_on),
+                p.source.clone(),
+                p.department.clone(),
+                p.dropped_reason.clone(),
+            ])
+        })
+        .collect()
+}
+
+fn write_import_csv(records: &[[String; 17]], path: &Path) -> anyhow::Result<()> {
+    let mut writer = csv::Writer::from_path(path)?;
+    writer.write_record(IMPORT_HEADERS)?;
+    for record in records {
+        writer.write_record(record)?;
     }
     writer.flush()?;
+    Ok(())
+}
+
+fn write_import_xlsx(records: &[[String; 17]], path: &Path) -> anyhow::Result<()> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (column, header) in IMPORT_HEADERS.iter().enumerate() {
+        sheet.write_string(0, column as u16, *header)?;
+    }
+    for (row, record) in records.iter().enumerate() {
+        for (column, cell) in record.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(row as u32 + 1, column as u16, cell)?;
+            }
+        }
+    }
+    workbook.save(path)?;
     Ok(())
 }

@@ -26,6 +26,13 @@ struct Args {
     /// Scale of the enterprise library and chains (1.0 = 5,000,000 enterprises, 200 chains); default --scale.
     #[arg(long)]
     enterprise_scale: Option<f64>,
+    /// Seconds of `wrk` load on the stats API, per URL (0: none). Needs the `zhaoshang`
+    /// program beside this one (cargo build --release -p zhaoshang-cli) or ZHAOSHANG_BIN.
+    #[arg(long, default_value_t = 30)]
+    http_seconds: u64,
+    /// Connections of the load.
+    #[arg(long, default_value_t = 64)]
+    http_connections: u32,
 }
 
 fn machine() -> String {
@@ -63,6 +70,8 @@ async fn main() -> anyhow::Result<ExitCode> {
         import_rows: args.import_rows,
         work_dir: work_dir.path().to_path_buf(),
         enterprise_scale: args.enterprise_scale.unwrap_or(args.scale),
+        http_seconds: args.http_seconds,
+        http_connections: args.http_connections,
     };
     println!("zhaoshang-bench --scale {} --runs {} on {}", config.scale, config.runs, machine());
     let outcome = run(&config).await?;
@@ -78,6 +87,10 @@ async fn main() -> anyhow::Result<ExitCode> {
     println!();
     print!("{}", zhaoshang_bench::report::table(&outcome.rows));
     println!();
+    if let Some(http) = &outcome.http {
+        print!("{}", zhaoshang_bench::http::table(http));
+        println!();
+    }
     for note in &outcome.notes {
         println!("- {note}");
     }

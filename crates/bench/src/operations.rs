@@ -1,4 +1,5 @@
-//! What is timed, and the same work as plain SQL for the sqlite3 reference.
+//! What is timed, and the same work as plain SQL for the reference (`sqlite3` or
+//! `psql`: the scripts are written in SQL both accept).
 //!
 //! Each operation's answer is also written as text lines in the form `sqlite3`
 //! prints its results (`a|b|c`), so that the reference can be checked to compute
@@ -114,8 +115,10 @@ pub fn figures_script(region: &RegionCode, period: Period) -> String {
     let mut sql = String::new();
     for Period { from, to } in [period, period.same_period_last_year()] {
         sql.push_str(&format!(
-            "SELECT COUNT(*), COALESCE(SUM(total_investment), 0), COALESCE(SUM(total_investment >= {OVER_100M}), 0), \
-             COALESCE(SUM(started_on <= '{to}'), 0), COALESCE(SUM(producing_on <= '{to}'), 0) FROM projects \
+            "SELECT COUNT(*), COALESCE(SUM(total_investment), 0), \
+             COALESCE(SUM(CASE WHEN total_investment >= {OVER_100M} THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN started_on <= '{to}' THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN producing_on <= '{to}' THEN 1 ELSE 0 END), 0) FROM projects \
              WHERE {scope} AND signed_on >= '{from}' AND signed_on <= '{to}' AND stage <> 'dropped';\n\
              SELECT COUNT(*), COALESCE(SUM(total_investment), 0) FROM projects \
              WHERE {scope} AND signed_on <= '{to}' AND stage <> 'dropped' AND (producing_on IS NULL OR producing_on >= '{from}');\n\
@@ -142,7 +145,7 @@ pub fn month_lines(months: &[MonthFigure]) -> Vec<String> {
 
 pub fn monthly_signed_script(prefix: &str, period: Period) -> String {
     format!(
-        "SELECT substr(signed_on, 1, 7), SUM(total_investment), COUNT(*) FROM projects \
+        "SELECT substr(CAST(signed_on AS TEXT), 1, 7), SUM(total_investment), COUNT(*) FROM projects \
          WHERE {} AND signed_on >= '{}' AND signed_on <= '{}' AND stage <> 'dropped' GROUP BY 1 ORDER BY 1;",
         scope_sql(prefix),
         period.from,
@@ -152,7 +155,7 @@ pub fn monthly_signed_script(prefix: &str, period: Period) -> String {
 
 pub fn monthly_funds_script(prefix: &str, period: Period) -> String {
     format!(
-        "SELECT substr(funded_on, 1, 7), SUM(amount), COUNT(*) FROM project_funding \
+        "SELECT substr(CAST(funded_on AS TEXT), 1, 7), SUM(amount), COUNT(*) FROM project_funding \
          WHERE {} AND funded_on >= '{}' AND funded_on <= '{}' GROUP BY 1 ORDER BY 1;",
         scope_sql(prefix),
         period.from,

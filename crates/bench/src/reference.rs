@@ -1,7 +1,8 @@
-//! References measured in the same run: the same work done by the `sqlite3`
-//! command-line program on the same database file, as plain SQL with literal values
-//! (or `.import` for a CSV). They show what the database itself needs, so a ratio
-//! near 1 means Zhaoshang adds little, and below 1 that it beats the plain query.
+//! References measured in the same run: the same work done by the database's own
+//! command-line program on the same database — `sqlite3` on the SQLite file, `psql`
+//! on PostgreSQL — as plain SQL with literal values (or `.import` / `\copy` for a
+//! CSV). They show what the database itself needs, so a ratio near 1 means Zhaoshang
+//! adds little, and below 1 that it beats the plain query.
 
 use crate::measure::Samples;
 use std::io::Write;
@@ -9,11 +10,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The `sqlite3` program and the database file it works on.
+/// The reference program (`sqlite3` or `psql`) and the database it works on.
 #[derive(Debug, Clone)]
 pub struct Sqlite3 {
-    file: PathBuf,
+    target: Target,
+    /// Program and version, e.g. "sqlite3 3.40.1".
     pub version: String,
+}
+
+#[derive(Debug, Clone)]
+enum Target {
+    Sqlite(PathBuf),
+    Postgres(String),
 }
 
 /// One run of a script: the result lines, the statements' own times as `.timer on`
@@ -46,29 +54,50 @@ impl Sqlite3 {
     /// The program on the PATH, for the SQLite file of `database_url`; `None` when the
     /// database is not SQLite or the program is missing.
     pub fn for_database(database_url: &str) -> Option<Sqlite3> {
+        if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
+            let output = Command::new("psql").arg("--version").output().ok()?;
+            let version = String::from_utf8_lossy(&output.stdout).split_whitespace().last()?.to_string();
+            let target = Target::Postgres(database_url.to_string());
+            return output.status.success().then_some(Sqlite3 { target, version: format!("psql {version}") });
+        }
         let file = sqlite_file(database_url)?;
         let output = Command::new("sqlite3").arg("-version").output().ok()?;
         let version = String::from_utf8_lossy(&output.stdout).split_whitespace().next()?.to_string();
-        output.status.success().then_some(Sqlite3 { file, version })
+        output
+            .status
+            .success()
+            .then_some(Sqlite3 { target: Target::Sqlite(file), version: format!("sqlite3 {version}") })
     }
 
-    /// Runs `script` (SQL and dot-commands) once, with `.timer on` in front.
+    pub fn is_psql(&self) -> bool {
+        matches!(self.target, Target::Postgres(_))
+    }
+
+    /// Runs `script` (SQL and the program's own commands) once, timing each statement
+    /// (`.timer on` / `\timing on` in front).
     pub fn run(&self, script: &str) -> anyhow::Result<ScriptRun> {
         let started = Instant::now();
-        let mut child = Command::new("sqlite3")
-            .arg("-batch")
-            .arg("-bail")
-            .arg(&self.file)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()?;
-        child.stdin.take().expect("stdin is piped").write_all(format!(".timer on\n{script}\n").as_bytes())?;
+        let (mut command, script) = match &self.target {
+            Target::Sqlite(file) => {
+                let mut command = Command::new("sqlite3");
+                command.arg("-batch").arg("-bail").arg(file);
+                (command, format!(".timer on\n{script}\n"))
+            }
+            Target::Postgres(url) => {
+                let mut command = Command::new("psql");
+                command.args(["-X", "-q", "-A", "-t", "-F", "|", "-v", "ON_ERROR_STOP=1", "-d", url]);
+                command.env("PGOPTIONS", "-c client_min_messages=warning");
+                (command, format!("\\timing on\n{script}\n"))
+            }
+        };
+        let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+        child.stdin.take().expect("stdin is piped").write_all(script.as_bytes())?;
         let output = child.wait_with_output()?;
         let end_to_end = started.elapsed();
         anyhow::ensure!(
             output.status.success() && output.stderr.is_empty(),
-            "sqlite3 failed: {}",
+            "{} failed: {}",
+            self.version,
             String::from_utf8_lossy(&output.stderr)
         );
         let mut lines = Vec::new();
@@ -76,6 +105,7 @@ impl Sqlite3 {
         for line in String::from_utf8(output.stdout)?.lines() {
             match parse_timer_line(line) {
                 Some(real) => *statements.get_or_insert(Duration::ZERO) += real,
+                None if line.is_empty() && self.is_psql() => {}
                 None => lines.push(line.to_string()),
             }
         }
@@ -96,16 +126,25 @@ impl Sqlite3 {
         Ok((ReferenceTimes { statements, end_to_end: Samples::new(end_to_end) }, last.lines))
     }
 
-    /// `.import` of a CSV (header row first) into a new scratch table, timed once,
-    /// then the table's row count checked and the table dropped.
-    pub fn time_import(&self, csv: &Path, rows: u64) -> anyhow::Result<Duration> {
+    /// `.import` (sqlite3) or `\copy` (psql) of a CSV (header row first, `columns`
+    /// columns) into a new scratch table, timed once, then the table's row count
+    /// checked and the table dropped.
+    pub fn time_import(&self, csv: &Path, rows: u64, columns: usize) -> anyhow::Result<Duration> {
         const TABLE: &str = "bench_import_reference";
         self.run(&format!("DROP TABLE IF EXISTS {TABLE};"))?;
-        let import = self.run(&format!(".import --csv '{}' {TABLE}", csv.display()))?;
+        let import = match &self.target {
+            Target::Sqlite(_) => self.run(&format!(".import --csv '{}' {TABLE}", csv.display()))?,
+            Target::Postgres(_) => {
+                let names: Vec<String> = (1..=columns).map(|i| format!("c{i} TEXT")).collect();
+                self.run(&format!("CREATE TABLE {TABLE} ({});", names.join(", ")))?;
+                self.run(&format!("\\copy {TABLE} FROM '{}' WITH (FORMAT csv, HEADER true)", csv.display()))?
+            }
+        };
         let counted = self.run(&format!("SELECT COUNT(*) FROM {TABLE};\nDROP TABLE {TABLE};"))?;
         anyhow::ensure!(
             counted.lines.first().map(String::as_str) == Some(rows.to_string().as_str()),
-            "sqlite3 .import read {:?} rows, expected {rows}",
+            "{} import read {:?} rows, expected {rows}",
+            self.version,
             counted.lines.first()
         );
         Ok(import.end_to_end)
@@ -120,8 +159,14 @@ fn sqlite_file(database_url: &str) -> Option<PathBuf> {
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
-/// The `real` seconds of a `.timer` line ("Run Time: real 0.012 user 0.008 sys 0.003").
+/// The `real` seconds of a `.timer` line ("Run Time: real 0.012 user 0.008 sys 0.003"),
+/// or the milliseconds of a psql `\timing` line ("Time: 1.234 ms" or "Time: 1234.567
+/// ms (00:01.235)").
 fn parse_timer_line(line: &str) -> Option<Duration> {
+    if let Some(rest) = line.strip_prefix("Time: ") {
+        let ms: f64 = rest.strip_suffix(" ms").unwrap_or(rest).split(" ms").next()?.trim().parse().ok()?;
+        return Some(Duration::from_secs_f64(ms / 1000.0));
+    }
     let rest = line.strip_prefix("Run Time: real ")?;
     let seconds: f64 = rest.split_whitespace().next()?.parse().ok()?;
     Some(Duration::from_secs_f64(seconds))
@@ -138,6 +183,8 @@ mod tests {
             Some(Duration::from_millis(250))
         );
         assert_eq!(parse_timer_line("620000|12"), None);
+        assert_eq!(parse_timer_line("Time: 1.500 ms"), Some(Duration::from_micros(1500)));
+        assert_eq!(parse_timer_line("Time: 1234.000 ms (00:01.234)"), Some(Duration::from_millis(1234)));
         assert_eq!(sqlite_file("sqlite:///tmp/a.db?mode=rwc"), Some(PathBuf::from("/tmp/a.db")));
         assert_eq!(sqlite_file("sqlite:bench.db"), Some(PathBuf::from("bench.db")));
         assert_eq!(sqlite_file("postgres://localhost/x"), None);

@@ -73,8 +73,17 @@ fn target_cell(target: Target) -> String {
 
 /// The table in Markdown, so that it can go into an issue note as it is.
 pub fn table(rows: &[Row]) -> String {
-    let header =
-        ["operation", "runs", "p50 ms", "p95 ms", "p99 ms", "reference p50 ms (sqlite3)", "ratio", "target", "met"];
+    let header = [
+        "operation",
+        "runs",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "reference p50 ms (sqlite3 / psql)",
+        "ratio",
+        "target",
+        "met",
+    ];
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|row| {
