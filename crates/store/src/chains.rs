@@ -471,6 +471,25 @@ impl Store {
         .await?))
     }
 
+    /// Enterprises of an industry outside a region prefix that invest in a live project or
+    /// that someone already knows: the only ones whose score can gain more than the HQ
+    /// distance's points over their base score.
+    pub async fn connected_candidates(&self, industry: &str, outside_prefix: &str) -> Result<Vec<Candidate>> {
+        let (lo, hi) = prefix_range(outside_prefix);
+        Ok(on_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, name, credit_code, region_code, tags, stock_code, revenue, base_score FROM enterprises \
+             WHERE industry = $1 AND live_projects > 0 AND (region_code < $2 OR region_code >= $3) \
+             UNION SELECT e.id, e.name, e.credit_code, e.region_code, e.tags, e.stock_code, e.revenue, e.base_score \
+             FROM enterprise_relations r JOIN enterprises e ON e.id = r.enterprise_id \
+             WHERE e.industry = $1 AND (e.region_code < $2 OR e.region_code >= $3)"
+        )
+        .bind(industry)
+        .bind(lo)
+        .bind(hi)
+        .fetch_all(pool)
+        .await?))
+    }
+
     pub async fn relations_of(&self, enterprise_ids: &[i64]) -> Result<Vec<Relation>> {
         let mut relations = Vec::new();
         for chunk in enterprise_ids.chunks(CHUNK) {

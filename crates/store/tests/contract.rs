@@ -417,6 +417,13 @@ async fn chains_hold_a_tree_with_enterprises_projects_and_candidates(store: Stor
         investor_credit_code: target.credit_code.clone(),
         ..Default::default()
     };
+    store.upsert_projects(&[ProjectUpsert { data: project.clone(), note: String::new() }], &actor).await.unwrap();
+    // An investor in a live project is a connected candidate; dropping the project ends that.
+    let connected = store.connected_candidates("32", "62").await.unwrap();
+    assert_eq!(connected.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["上海铜业"]);
+    let dropped = ProjectData { stage: "dropped".into(), dropped_reason: "撤资".into(), ..project.clone() };
+    store.upsert_projects(&[ProjectUpsert { data: dropped, note: String::new() }], &actor).await.unwrap();
+    assert!(store.connected_candidates("32", "62").await.unwrap().is_empty());
     store.upsert_projects(&[ProjectUpsert { data: project, note: String::new() }], &actor).await.unwrap();
 
     let presence = store.link_presence(chain_id, "6204", &["producer", "supplier"]).await.unwrap();

@@ -148,8 +148,9 @@ const BATCH: i64 = 200;
 /// The best `limit` target enterprises for a link, seen from `region`: enterprises of
 /// the link's industry outside the region, ranked by the full score.
 ///
-/// Candidates are read best base score first; the scope-dependent parts add at most
-/// `max_bonus`, so reading stops once no unread candidate can reach the current last
+/// The few candidates that invest in a live project or that someone already knows are
+/// scored first; the rest are read best base score first, and the HQ distance is all
+/// they can add, so reading stops once no unread candidate can reach the current last
 /// place. The result equals scoring every candidate.
 pub async fn rank_targets(
     store: &Store,
@@ -161,30 +162,22 @@ pub async fn rank_targets(
         return Ok(Vec::new());
     }
     let weights = ScoreWeights::default();
-    let max_bonus = i64::from(targets::max_bonus(&weights));
+    let bound = i64::from(targets::max_distance_points(&weights));
     let province = region.province();
-    let mut best: Vec<RankedTarget> = Vec::new();
+    let connected = store.connected_candidates(&node.industry, region.scope_prefix()).await?;
+    let mut seen: HashSet<i64> = connected.iter().map(|c| c.id).collect();
+    let mut best = top(score_batch(store, connected, region, &province, &weights).await?, limit);
     let mut cursor = (i64::MAX, 0);
     loop {
         let batch = store.target_candidates(&node.industry, region.scope_prefix(), cursor, BATCH).await?;
         let Some(last) = batch.last() else { break };
         cursor = (last.base_score, last.id);
         let exhausted = (batch.len() as i64) < BATCH;
-        let scored = score_batch(store, batch, region, &province, &weights).await?;
-        best.extend(scored);
-        let ranked = targets::rank(
-            best.into_iter()
-                .map(|t| {
-                    let score = t.score.clone();
-                    let revenue = t.enterprise.revenue.map(Yuan);
-                    let id = t.enterprise.id;
-                    (t, score, revenue, id)
-                })
-                .collect(),
-        );
-        best = ranked.into_iter().map(|(t, _)| t).take(limit).collect();
+        let unseen: Vec<Candidate> = batch.into_iter().filter(|c| seen.insert(c.id)).collect();
+        best.extend(score_batch(store, unseen, region, &province, &weights).await?);
+        best = top(best, limit);
         let cannot_improve =
-            best.len() == limit && best.last().is_some_and(|last| cursor.0 + max_bonus < i64::from(last.score.total));
+            best.len() == limit && best.last().is_some_and(|last| cursor.0 + bound < i64::from(last.score.total));
         if exhausted || cannot_improve {
             break;
         }
@@ -193,6 +186,18 @@ pub async fn rank_targets(
         target.rank = index + 1;
     }
     Ok(best)
+}
+
+/// The best `limit` of `scored`, in rank order.
+fn top(scored: Vec<RankedTarget>, limit: usize) -> Vec<RankedTarget> {
+    let keyed = scored
+        .into_iter()
+        .map(|t| {
+            let (score, revenue, id) = (t.score.clone(), t.enterprise.revenue.map(Yuan), t.enterprise.id);
+            (t, score, revenue, id)
+        })
+        .collect();
+    targets::rank(keyed).into_iter().map(|(t, _)| t).take(limit).collect()
 }
 
 async fn score_batch(

@@ -8,7 +8,7 @@ pub mod tree;
 
 pub use gap::{analyse, count, GapCounts, GapThresholds, LinkGap, LinkPresence};
 pub use geo::{great_circle_km, hq_distance_km, province_centre};
-pub use targets::{base_score, max_bonus, rank, score, ScorePart, ScoreWeights, TargetFacts, TargetScore};
+pub use targets::{base_score, max_distance_points, rank, score, ScorePart, ScoreWeights, TargetFacts, TargetScore};
 pub use tree::{ordered, parse_row, validate_tree, NodeRow, TreeError};
 
 use serde::{Deserialize, Serialize};

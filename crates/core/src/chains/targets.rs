@@ -3,8 +3,9 @@
 //!
 //! The score splits into a base (tags and size), which is the same whoever looks and is stored
 //! per enterprise, and a bonus that depends on the viewing scope (relationship, investment in
-//! the province, HQ distance). `max_bonus` bounds the latter, so the best candidates can be read
-//! in stored base order and the read stopped early without missing any.
+//! the province, HQ distance). Relationships and investments are rare and read apart; for every
+//! other candidate `max_distance_points` bounds the bonus, so the best candidates can be read in
+//! stored base order and the read stopped early without missing any.
 
 use crate::enterprises::{Tag, Tags};
 use crate::money::{Yuan, YUAN_PER_YI};
@@ -116,11 +117,12 @@ pub fn base_score(tags: &Tags, revenue: Option<Yuan>, w: &ScoreWeights) -> u32 {
     tag_total + revenue_tier(revenue, w).map_or(0, |(_, points)| points)
 }
 
-/// The most the scope-dependent parts can add to a base score. Reading candidates in descending
-/// base order, the top k are exact once the next base plus `max_bonus` is below the k-th total
-/// (strictly: an equal total may still win on revenue).
-pub fn max_bonus(w: &ScoreWeights) -> u32 {
-    w.relationship + w.invests_in_province + w.near_500km.max(w.near_1500km)
+/// The most the HQ distance adds to a base score: all a candidate without a relationship or an
+/// investment can gain. Reading such candidates in descending base order, the top k are exact
+/// once the next base plus this is below the k-th total (strictly: an equal total may still win
+/// on revenue).
+pub fn max_distance_points(w: &ScoreWeights) -> u32 {
+    w.near_500km.max(w.near_1500km)
 }
 
 /// The score with its reasons; `total` is `base_score` plus the bonus parts.
@@ -173,7 +175,7 @@ mod tests {
         let all = tags(&crate::enterprises::vocabulary());
         assert_eq!(base_score(&all, None, &w), 30 + 20 + 15 + 10 + 10 + 10 + 8 + 6 + 4);
         assert_eq!(base_score(&Tags::default(), None, &w), 0);
-        assert_eq!(max_bonus(&w), 15 + 10 + 10);
+        assert_eq!(max_distance_points(&w), 10);
     }
 
     #[test]
@@ -246,7 +248,9 @@ mod tests {
                         assert_eq!(base_only.total, base);
                         let scored = score(&facts, &w);
                         assert_eq!(scored.total, scored.parts.iter().map(|p| p.points).sum::<u32>());
-                        assert!(scored.total >= base && scored.total <= base + max_bonus(&w));
+                        let connected = if facts.relationship.is_some() { w.relationship } else { 0 }
+                            + if invests { w.invests_in_province } else { 0 };
+                        assert!(scored.total >= base && scored.total <= base + connected + max_distance_points(&w));
                     }
                 }
             }
@@ -257,13 +261,13 @@ mod tests {
             hq_distance_km: Some(10),
             ..TargetFacts::default()
         };
-        assert_eq!(score(&best, &w).total, max_bonus(&w));
+        assert_eq!(score(&best, &w).total, w.relationship + w.invests_in_province + max_distance_points(&w));
     }
 
     #[test]
-    fn max_bonus_takes_the_larger_distance_tier() {
+    fn the_distance_bound_takes_the_larger_tier() {
         let w = ScoreWeights { near_500km: 2, near_1500km: 7, ..ScoreWeights::default() };
-        assert_eq!(max_bonus(&w), 15 + 10 + 7);
+        assert_eq!(max_distance_points(&w), 7);
     }
 
     #[test]
