@@ -56,7 +56,9 @@ impl Sqlite3 {
     pub fn for_database(database_url: &str) -> Option<Sqlite3> {
         if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
             let output = Command::new("psql").arg("--version").output().ok()?;
-            let version = String::from_utf8_lossy(&output.stdout).split_whitespace().last()?.to_string();
+            // "psql (PostgreSQL) 15.20 (Debian …)": the first word that is a number.
+            let text = String::from_utf8_lossy(&output.stdout).to_string();
+            let version = text.split_whitespace().find(|w| w.starts_with(|c: char| c.is_ascii_digit()))?.to_string();
             let target = Target::Postgres(database_url.to_string());
             return output.status.success().then_some(Sqlite3 { target, version: format!("psql {version}") });
         }
