@@ -108,8 +108,8 @@ impl Store {
     }
 
     /// Ends a bulk load. On PostgreSQL the identity sequences are moved past the ids
-    /// given explicitly (or the next ordinary insert would collide), and planner
-    /// statistics are gathered as autovacuum would soon do. SQLite needs neither:
+    /// given explicitly (or the next ordinary insert would collide), and the tables are
+    /// vacuumed and analysed as autovacuum would soon do. SQLite needs neither:
     /// it numbers rows after the largest id, and the application never runs ANALYZE
     /// there, so the benchmark should not either.
     pub async fn finish_bulk_load(&self) -> Result<()> {
@@ -121,7 +121,9 @@ impl Store {
                 .execute(pool)
                 .await?;
             }
-            sqlx::query("ANALYZE").execute(pool).await?;
+            // VACUUM sets the visibility map, so that index-only scans read no heap: the
+            // state autovacuum brings freshly inserted tables to.
+            sqlx::query("VACUUM (ANALYZE)").execute(pool).await?;
         }
         Ok(())
     }
