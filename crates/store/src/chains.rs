@@ -447,6 +447,10 @@ impl Store {
 
     /// Enterprises of an industry outside a region prefix, best base score first, after
     /// the keyset cursor `(base_score, id)`; pass `(i64::MAX, 0)` for the first batch.
+    ///
+    /// "Outside" is written so that no index can serve it: a range on the region would
+    /// tempt SQLite into reading the whole industry through the region index and sorting,
+    /// instead of walking the score index and stopping after `limit`.
     pub async fn target_candidates(
         &self,
         industry: &str,
@@ -454,16 +458,14 @@ impl Store {
         after: (i64, i64),
         limit: i64,
     ) -> Result<Vec<Candidate>> {
-        let (lo, hi) = prefix_range(outside_prefix);
         Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT id, name, credit_code, region_code, tags, stock_code, revenue, base_score FROM enterprises \
-             WHERE industry = $1 AND (region_code < $2 OR region_code >= $3) \
-             AND (base_score < $4 OR (base_score = $4 AND id > $5)) \
-             ORDER BY base_score DESC, id LIMIT $6"
+             WHERE industry = $1 AND substr(region_code, 1, length($2)) <> $2 \
+             AND (base_score < $3 OR (base_score = $3 AND id > $4)) \
+             ORDER BY base_score DESC, id LIMIT $5"
         )
         .bind(industry)
-        .bind(lo)
-        .bind(hi)
+        .bind(outside_prefix)
         .bind(after.0)
         .bind(after.1)
         .bind(limit)
@@ -475,17 +477,17 @@ impl Store {
     /// that someone already knows: the only ones whose score can gain more than the HQ
     /// distance's points over their base score.
     pub async fn connected_candidates(&self, industry: &str, outside_prefix: &str) -> Result<Vec<Candidate>> {
-        let (lo, hi) = prefix_range(outside_prefix);
+        // Relations drive the join (CROSS JOIN keeps SQLite's order): they are few, an
+        // industry's enterprises many.
         Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT id, name, credit_code, region_code, tags, stock_code, revenue, base_score FROM enterprises \
-             WHERE industry = $1 AND live_projects > 0 AND (region_code < $2 OR region_code >= $3) \
+             WHERE industry = $1 AND live_projects > 0 AND substr(region_code, 1, length($2)) <> $2 \
              UNION SELECT e.id, e.name, e.credit_code, e.region_code, e.tags, e.stock_code, e.revenue, e.base_score \
-             FROM enterprise_relations r JOIN enterprises e ON e.id = r.enterprise_id \
-             WHERE e.industry = $1 AND (e.region_code < $2 OR e.region_code >= $3)"
+             FROM enterprise_relations r CROSS JOIN enterprises e \
+             WHERE e.id = r.enterprise_id AND e.industry = $1 AND substr(e.region_code, 1, length($2)) <> $2"
         )
         .bind(industry)
-        .bind(lo)
-        .bind(hi)
+        .bind(outside_prefix)
         .fetch_all(pool)
         .await?))
     }
