@@ -8,35 +8,51 @@ CREATE INDEX enterprises_investing ON enterprises(industry) WHERE live_projects 
 UPDATE enterprises SET live_projects = (
     SELECT COUNT(*) FROM projects p WHERE p.investor_credit_code = enterprises.credit_code AND p.stage <> 'dropped');
 
--- $1 rather than a parameter name: projects has columns named like any natural one.
-CREATE FUNCTION recount_live_projects(TEXT) RETURNS void LANGUAGE sql AS $$
-    UPDATE enterprises SET live_projects = (
-        SELECT COUNT(*) FROM projects p WHERE p.investor_credit_code = $1 AND p.stage <> 'dropped')
-    WHERE credit_code = $1;
+-- Recounts the enterprises with these credit codes, all in one statement, touching only
+-- rows whose count changes: statement triggers pass every code a write touched, so a
+-- bulk insert costs one join, not a look-up per row.
+CREATE FUNCTION recount_live_projects(TEXT[]) RETURNS void LANGUAGE sql AS $$
+    UPDATE enterprises e SET live_projects = counted.n
+    FROM (
+        SELECT k.code, COUNT(p.id) AS n
+        FROM unnest($1) AS k(code)
+        LEFT JOIN projects p ON p.investor_credit_code = k.code AND p.stage <> 'dropped'
+        WHERE k.code <> ''
+        GROUP BY k.code
+    ) counted
+    WHERE e.credit_code = counted.code AND e.live_projects <> counted.n;
 $$;
 
 CREATE FUNCTION enterprises_live_projects_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM recount_live_projects(NEW.credit_code);
+    PERFORM recount_live_projects(ARRAY(SELECT credit_code FROM inserted));
     RETURN NULL;
 END $$;
 CREATE TRIGGER enterprises_live_projects_insert AFTER INSERT ON enterprises
-    FOR EACH ROW EXECUTE FUNCTION enterprises_live_projects_inserted();
+    REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION enterprises_live_projects_inserted();
 
-CREATE FUNCTION projects_live_projects_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION projects_live_projects_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.investor_credit_code <> '' THEN
-        PERFORM recount_live_projects(NEW.investor_credit_code);
-    END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.investor_credit_code <> ''
-        AND (TG_OP = 'DELETE' OR OLD.investor_credit_code IS DISTINCT FROM NEW.investor_credit_code) THEN
-        PERFORM recount_live_projects(OLD.investor_credit_code);
-    END IF;
+    PERFORM recount_live_projects(ARRAY(SELECT DISTINCT investor_credit_code FROM inserted));
     RETURN NULL;
 END $$;
 CREATE TRIGGER projects_live_projects_insert AFTER INSERT ON projects
-    FOR EACH ROW EXECUTE FUNCTION projects_live_projects_changed();
-CREATE TRIGGER projects_live_projects_update AFTER UPDATE OF investor_credit_code, stage ON projects
-    FOR EACH ROW EXECUTE FUNCTION projects_live_projects_changed();
+    REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION projects_live_projects_inserted();
+
+CREATE FUNCTION projects_live_projects_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM recount_live_projects(ARRAY(
+        SELECT investor_credit_code FROM old_rows UNION SELECT investor_credit_code FROM new_rows));
+    RETURN NULL;
+END $$;
+CREATE TRIGGER projects_live_projects_update AFTER UPDATE ON projects
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION projects_live_projects_updated();
+
+CREATE FUNCTION projects_live_projects_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM recount_live_projects(ARRAY(SELECT DISTINCT investor_credit_code FROM old_rows));
+    RETURN NULL;
+END $$;
 CREATE TRIGGER projects_live_projects_delete AFTER DELETE ON projects
-    FOR EACH ROW EXECUTE FUNCTION projects_live_projects_changed();
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION projects_live_projects_deleted();

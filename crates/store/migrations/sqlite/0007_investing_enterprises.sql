@@ -8,7 +8,9 @@ CREATE INDEX enterprises_investing ON enterprises(industry) WHERE live_projects 
 UPDATE enterprises SET live_projects = (
     SELECT COUNT(*) FROM projects p WHERE p.investor_credit_code = enterprises.credit_code AND p.stage <> 'dropped');
 
-CREATE TRIGGER enterprises_live_projects_insert AFTER INSERT ON enterprises BEGIN
+-- Only an enterprise some project already names needs counting (most are new to all).
+CREATE TRIGGER enterprises_live_projects_insert AFTER INSERT ON enterprises
+WHEN EXISTS (SELECT 1 FROM projects p WHERE p.investor_credit_code = new.credit_code) BEGIN
     UPDATE enterprises SET live_projects = (
         SELECT COUNT(*) FROM projects p WHERE p.investor_credit_code = new.credit_code AND p.stage <> 'dropped')
     WHERE id = new.id;
