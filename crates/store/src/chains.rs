@@ -3,7 +3,7 @@
 //! users of each chain; plus the reads gap analysis and target ranking are built on.
 
 use crate::audit::{Actor, NewAuditEntry};
-use crate::lookup::{placeholders, CHUNK};
+use crate::lookup::placeholders;
 use crate::projects::prefix_range;
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -493,23 +493,11 @@ impl Store {
     }
 
     pub async fn relations_of(&self, enterprise_ids: &[i64]) -> Result<Vec<Relation>> {
-        let mut relations = Vec::new();
-        for chunk in enterprise_ids.chunks(CHUNK) {
-            let sql = format!(
-                "SELECT enterprise_id, kind, holder FROM enterprise_relations WHERE enterprise_id IN ({}) \
-                 ORDER BY enterprise_id, id",
-                placeholders(chunk.len())
-            );
-            let found: Vec<Relation> = on_pool!(self, |pool| {
-                let mut query = sqlx::query_as(&sql);
-                for id in chunk {
-                    query = query.bind(id);
-                }
-                query.fetch_all(pool).await?
-            });
-            relations.extend(found);
-        }
-        Ok(relations)
+        Ok(fetch_in_chunks!(self, query_as, enterprise_ids, |n| format!(
+            "SELECT enterprise_id, kind, holder FROM enterprise_relations WHERE enterprise_id IN ({}) \
+             ORDER BY enterprise_id, id",
+            placeholders(n)
+        )))
     }
 
     pub async fn add_relations(&self, relations: &[Relation], actor: &Actor) -> Result<()> {
@@ -545,25 +533,20 @@ impl Store {
     /// Which of these credit codes invest in a live (not dropped) project within a region prefix.
     pub async fn investing_within(&self, credit_codes: &[String], region_prefix: &str) -> Result<Vec<String>> {
         let (lo, hi) = prefix_range(region_prefix);
-        let mut investing = Vec::new();
-        for chunk in credit_codes.chunks(CHUNK) {
-            let sql = format!(
+        Ok(fetch_in_chunks!(
+            self,
+            query_scalar,
+            credit_codes,
+            |n| format!(
                 "SELECT DISTINCT investor_credit_code FROM projects WHERE investor_credit_code IN ({}) \
                  AND stage <> 'dropped' AND region_code >= ${} AND region_code < ${}",
-                placeholders(chunk.len()),
-                chunk.len() + 1,
-                chunk.len() + 2
-            );
-            let found: Vec<String> = on_pool!(self, |pool| {
-                let mut query = sqlx::query_scalar(&sql);
-                for code in chunk {
-                    query = query.bind(code);
-                }
-                query.bind(&lo).bind(&hi).fetch_all(pool).await?
-            });
-            investing.extend(found);
-        }
-        Ok(investing)
+                placeholders(n),
+                n + 1,
+                n + 2
+            ),
+            &lo,
+            &hi
+        ))
     }
 
     /// The chains a chain-department user looks after.

@@ -4,7 +4,7 @@
 
 use crate::audit::{Actor, NewAuditEntry};
 use crate::listing::{bind_params, contains_pattern, Conditions, Param};
-use crate::lookup::{placeholders, CHUNK};
+use crate::lookup::placeholders;
 use crate::projects::{prefix_range, UpsertOutcome};
 use crate::{Result, Store};
 use chrono::{DateTime, Utc};
@@ -217,23 +217,11 @@ impl Store {
 
     /// The stored enterprises among `codes` (unknown codes are simply absent).
     pub async fn enterprises_by_codes(&self, codes: &[String]) -> Result<Vec<Enterprise>> {
-        let mut enterprises = Vec::new();
-        for chunk in codes.chunks(CHUNK) {
-            let sql = format!(
-                "SELECT {} FROM enterprises WHERE credit_code IN ({}) ORDER BY credit_code",
-                columns(),
-                placeholders(chunk.len())
-            );
-            let found: Vec<Enterprise> = on_pool!(self, |pool| {
-                let mut query = sqlx::query_as(&sql);
-                for code in chunk {
-                    query = query.bind(code);
-                }
-                query.fetch_all(pool).await?
-            });
-            enterprises.extend(found);
-        }
-        Ok(enterprises)
+        Ok(fetch_in_chunks!(self, query_as, codes, |n| format!(
+            "SELECT {} FROM enterprises WHERE credit_code IN ({}) ORDER BY credit_code",
+            columns(),
+            placeholders(n)
+        )))
     }
 
     /// Creates or updates enterprises by credit code in one transaction (all or nothing),

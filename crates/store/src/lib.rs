@@ -22,6 +22,27 @@ macro_rules! on_pool {
     };
 }
 
+/// Reads the rows of a query whose `IN (…)` list holds `$keys`, `CHUNK` keys a statement
+/// (below both backends' parameter limits): `$sql` turns a chunk's length into the SQL
+/// text, `$fetch` is `query_as` or `query_scalar`, and `$extra` are bound after the keys.
+macro_rules! fetch_in_chunks {
+    ($store:expr, $fetch:ident, $keys:expr, $sql:expr $(, $extra:expr)*) => {{
+        let mut rows = Vec::new();
+        for chunk in $keys.chunks($crate::lookup::CHUNK) {
+            let sql: String = ($sql)(chunk.len());
+            let found: Vec<_> = on_pool!($store, |pool| {
+                let mut query = sqlx::$fetch(&sql);
+                for key in chunk {
+                    query = query.bind(key);
+                }
+                query$(.bind($extra))*.fetch_all(pool).await?
+            });
+            rows.extend(found);
+        }
+        rows
+    }};
+}
+
 /// Appends an audit entry inside an open transaction (`$tx`), so a change and its
 /// record commit or fail together.
 macro_rules! write_audit {

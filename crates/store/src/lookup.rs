@@ -26,23 +26,11 @@ impl Store {
 
     /// The stored projects among `codes` (unknown codes are simply absent).
     pub async fn projects_by_codes(&self, codes: &[String]) -> Result<Vec<Project>> {
-        let mut projects = Vec::new();
-        for chunk in codes.chunks(CHUNK) {
-            let sql = format!(
-                "SELECT id, {}, created_at, updated_at FROM projects WHERE code IN ({}) ORDER BY code",
-                PROJECT_DATA_COLUMNS.join(", "),
-                placeholders(chunk.len())
-            );
-            let found: Vec<Project> = on_pool!(self, |pool| {
-                let mut query = sqlx::query_as(&sql);
-                for code in chunk {
-                    query = query.bind(code);
-                }
-                query.fetch_all(pool).await?
-            });
-            projects.extend(found);
-        }
-        Ok(projects)
+        Ok(fetch_in_chunks!(self, query_as, codes, |n| format!(
+            "SELECT id, {}, created_at, updated_at FROM projects WHERE code IN ({}) ORDER BY code",
+            PROJECT_DATA_COLUMNS.join(", "),
+            placeholders(n)
+        )))
     }
 
     /// Projects in id order after `after_id`: walks the whole table page by page
@@ -57,23 +45,11 @@ impl Store {
 
     /// The funding records of the projects with these codes.
     pub async fn funding_of_codes(&self, codes: &[String]) -> Result<Vec<Funding>> {
-        let mut records = Vec::new();
-        for chunk in codes.chunks(CHUNK) {
-            let sql = format!(
-                "SELECT {FUNDING_COLUMNS} FROM project_funding f JOIN projects p ON p.id = f.project_id \
-                 WHERE p.code IN ({}) ORDER BY p.code, f.funded_on, f.id",
-                placeholders(chunk.len())
-            );
-            let found: Vec<Funding> = on_pool!(self, |pool| {
-                let mut query = sqlx::query_as(&sql);
-                for code in chunk {
-                    query = query.bind(code);
-                }
-                query.fetch_all(pool).await?
-            });
-            records.extend(found);
-        }
-        Ok(records)
+        Ok(fetch_in_chunks!(self, query_as, codes, |n| format!(
+            "SELECT {FUNDING_COLUMNS} FROM project_funding f JOIN projects p ON p.id = f.project_id \
+             WHERE p.code IN ({}) ORDER BY p.code, f.funded_on, f.id",
+            placeholders(n)
+        )))
     }
 
     /// Every funding record of a region scope (`""` for all), by project code and date.
