@@ -2,7 +2,7 @@
 //! year-on-year columns, as an Excel workbook (the frame of the province's
 //! statistical reporting system for investment promotion).
 
-use crate::stats::investment_report;
+use crate::stats::{investment_report, sub_region_reports};
 use crate::{AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
@@ -40,11 +40,15 @@ pub struct ReportRow {
 pub async fn monthly_rows(store: &Store, region: &RegionCode, to: NaiveDate) -> AppResult<Vec<ReportRow>> {
     let from = NaiveDate::from_ymd_opt(to.year(), 1, 1).ok_or_else(|| AppError::Invalid("日期无效".into()))?;
     let period = Period { from, to };
-    let mut rows = Vec::new();
-    for child in store.region_children(Some(region.as_str())).await? {
-        let code = RegionCode::parse(&child.code).map_err(|e| AppError::Internal(e.to_string()))?;
-        rows.push(ReportRow { name: child.name, report: investment_report(store, &code, period, None).await? });
-    }
+    let children = store.region_children(Some(region.as_str())).await?;
+    let codes: Vec<RegionCode> = children
+        .iter()
+        .map(|child| RegionCode::parse(&child.code))
+        .collect::<Result<_, _>>()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let reports = sub_region_reports(store, region, &codes, period).await?;
+    let mut rows: Vec<ReportRow> =
+        children.into_iter().zip(reports).map(|(child, report)| ReportRow { name: child.name, report }).collect();
     let name = store.region(region.as_str()).await?.map(|r| r.name).unwrap_or_default();
     rows.push(ReportRow {
         name: format!("{name}合计"), report: investment_report(store, region, period, None).await?

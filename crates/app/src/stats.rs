@@ -4,9 +4,11 @@
 use crate::{AppError, AppResult};
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::collections::HashMap;
 use zhaoshang_core::metrics::{InvestmentReport, Period};
 use zhaoshang_core::money::{ratio, Yuan};
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::report_cache::ReportKey;
 use zhaoshang_store::Store;
 
 pub fn parse_date(text: &str, label: &str) -> AppResult<NaiveDate> {
@@ -27,8 +29,33 @@ pub async fn known_region(store: &Store, code: &str) -> AppResult<RegionCode> {
     Ok(region)
 }
 
-/// The SPEC report of one scope: `region` with all its sub-regions, optionally one chain.
+/// The SPEC report of one scope: `region` with all its sub-regions, optionally one
+/// chain. Served from the store's report cache while no figure has changed since it
+/// was computed (see `zhaoshang_store::report_cache`).
 pub async fn investment_report(
+    store: &Store,
+    region: &RegionCode,
+    period: Period,
+    chain: Option<&str>,
+) -> AppResult<InvestmentReport> {
+    let key = ReportKey {
+        region: region.as_str().to_string(),
+        chain: chain.map(str::to_string),
+        from: period.from,
+        to: period.to,
+    };
+    // Read before the figures, so that a report is never older than its counter.
+    let version = store.stats_version().await?;
+    if let Some(report) = store.report_cache().get(&key, version) {
+        return Ok(report);
+    }
+    let report = compute_investment_report(store, region, period, chain).await?;
+    store.report_cache().put(key, version, report.clone());
+    Ok(report)
+}
+
+/// The SPEC report of one scope computed from the database, bypassing the cache.
+pub async fn compute_investment_report(
     store: &Store,
     region: &RegionCode,
     period: Period,
@@ -41,6 +68,84 @@ pub async fn investment_report(
     let funds_year_to_date = store.funds_in_place(prefix, chain, year.from, year.to).await?;
     let target = store.funds_target(region.as_str(), chrono::Datelike::year(&period.to)).await?;
     Ok(InvestmentReport::assemble(region.as_str(), period, &current, &previous, funds_year_to_date, target))
+}
+
+/// The reports of `children`, sub-regions of `parent`, as `investment_report` would
+/// give them one by one, but read in one pass per prefix length; served from the
+/// cache while nothing has changed.
+pub async fn sub_region_reports(
+    store: &Store,
+    parent: &RegionCode,
+    children: &[RegionCode],
+    period: Period,
+) -> AppResult<Vec<InvestmentReport>> {
+    let key = |child: &RegionCode| ReportKey {
+        region: child.as_str().to_string(),
+        chain: None,
+        from: period.from,
+        to: period.to,
+    };
+    let version = store.stats_version().await?;
+    let cached: Option<Vec<InvestmentReport>> =
+        children.iter().map(|child| store.report_cache().get(&key(child), version)).collect();
+    if let Some(reports) = cached {
+        return Ok(reports);
+    }
+    let reports = compute_sub_region_reports(store, parent, children, period).await?;
+    for (child, report) in children.iter().zip(&reports) {
+        store.report_cache().put(key(child), version, report.clone());
+    }
+    Ok(reports)
+}
+
+/// `sub_region_reports` computed from the database, bypassing the cache.
+pub async fn compute_sub_region_reports(
+    store: &Store,
+    parent: &RegionCode,
+    children: &[RegionCode],
+    period: Period,
+) -> AppResult<Vec<InvestmentReport>> {
+    if let Some(outside) = children.iter().find(|child| !parent.contains(child) || child.as_str() == parent.as_str()) {
+        return Err(AppError::Invalid(format!("地区“{outside}”不是“{parent}”的下级地区")));
+    }
+    let prefix = parent.scope_prefix();
+    let year = period.year_to_date();
+    // Usually one length (a province's cities, a city's counties); a county-level
+    // city directly under a province has a longer prefix than the cities beside it.
+    let mut lengths: Vec<usize> = children.iter().map(|child| child.scope_prefix().len()).collect();
+    lengths.sort_unstable();
+    lengths.dedup();
+    let mut figures = HashMap::new();
+    for len in lengths {
+        let current = store.investment_figures_by(prefix, len, None, period).await?;
+        let mut previous = store.investment_figures_by(prefix, len, None, period.same_period_last_year()).await?;
+        let mut year_to_date = store.funds_in_place_by(prefix, len, None, year.from, year.to).await?;
+        for child in children.iter().filter(|child| child.scope_prefix().len() == len) {
+            let group = child.scope_prefix();
+            figures.insert(
+                group.to_string(),
+                (
+                    current.get(group).copied().unwrap_or_default(),
+                    previous.remove(group).unwrap_or_default(),
+                    year_to_date.remove(group).unwrap_or_default(),
+                ),
+            );
+        }
+    }
+    let mut reports = Vec::with_capacity(children.len());
+    for child in children {
+        let (current, previous, funds_year_to_date) = figures.get(child.scope_prefix()).copied().unwrap_or_default();
+        let target = store.funds_target(child.as_str(), chrono::Datelike::year(&period.to)).await?;
+        reports.push(InvestmentReport::assemble(
+            child.as_str(),
+            period,
+            &current,
+            &previous,
+            funds_year_to_date,
+            target,
+        ));
+    }
+    Ok(reports)
 }
 
 /// `zhaoshang stats cohort` (SPEC.md): the projects signed at one activity, up to `to`.

@@ -27,7 +27,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 use zhaoshang_app::exchange::{import_file, ImportKind};
-use zhaoshang_app::stats::investment_report;
+use zhaoshang_app::stats::{
+    compute_investment_report, compute_sub_region_reports, investment_report, sub_region_reports,
+};
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::projects::ProjectData;
@@ -175,11 +177,18 @@ impl Bench<'_> {
         {
             let region = RegionCode::parse(code)?;
             let (samples, report) =
-                time_runs(self.runs, async || Ok(investment_report(store, &region, period, None).await?)).await?;
+                time_runs(self.runs, async || Ok(compute_investment_report(store, &region, period, None).await?))
+                    .await?;
             let parts = ReportParts::of(store, &region, period).await?;
             self.checks.equal(format!("{label}: report = its SQL figures"), &report, &parts.report(&region, period));
             let reference = self.reference(label, &figures_script(&region, period), &parts.lines(), |lines| lines)?;
             self.push(label.to_string(), samples, reference, STATS_TARGET);
+
+            let cached_label = format!("{label}, cached");
+            let (samples, cached) =
+                time_runs(self.runs, async || Ok(investment_report(store, &region, period, None).await?)).await?;
+            self.checks.equal(format!("{cached_label}: report = the computed one"), &cached, &report);
+            self.push(cached_label, samples, None, STATS_TARGET);
         }
 
         let cities: Vec<RegionCode> = store
@@ -188,15 +197,15 @@ impl Bench<'_> {
             .iter()
             .map(|city| RegionCode::parse(&city.code))
             .collect::<Result<_, _>>()?;
-        let label = format!("city ranking: {} × investment_report", cities.len());
-        let (samples, reports) = time_runs(self.runs, async || {
-            let mut reports = Vec::with_capacity(cities.len());
-            for city in &cities {
-                reports.push(investment_report(store, city, period, None).await?);
-            }
-            Ok(reports)
-        })
-        .await?;
+        let label = format!("city ranking: {} city reports", cities.len());
+        let province = RegionCode::parse(dataset::PROVINCE)?;
+        let (samples, reports) =
+            time_runs(self.runs, async || Ok(compute_sub_region_reports(store, &province, &cities, period).await?))
+                .await?;
+        let cached_label = format!("{label}, cached");
+        let (cached_samples, cached) =
+            time_runs(self.runs, async || Ok(sub_region_reports(store, &province, &cities, period).await?)).await?;
+        self.checks.equal(format!("{cached_label}: reports = the computed ones"), &cached, &reports);
         let (mut expected, mut script) = (Vec::new(), String::new());
         for city in &cities {
             let parts = ReportParts::of(store, city, period).await?;
@@ -208,6 +217,7 @@ impl Bench<'_> {
         }
         let reference = self.reference(&label, &script, &expected, |lines| lines)?;
         self.push(label, samples, reference, STATS_TARGET);
+        self.push(cached_label, cached_samples, None, STATS_TARGET);
         Ok(())
     }
 

@@ -107,6 +107,7 @@ pub mod lookup;
 pub mod plans;
 pub mod projects;
 pub mod reference;
+pub mod report_cache;
 pub mod sessions;
 pub mod stats;
 pub mod users;
@@ -140,6 +141,8 @@ pub enum Db {
 #[derive(Clone, Debug)]
 pub struct Store {
     db: Db,
+    /// Shared by the clones of one opened store (one process's server or command).
+    reports: std::sync::Arc<report_cache::ReportCache>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,7 +178,7 @@ impl Store {
         } else {
             return Err(StoreError::UnknownScheme(url.to_string()));
         };
-        Ok(Store { db })
+        Ok(Store { db, reports: Default::default() })
     }
 
     pub async fn migrate(&self) -> Result<()> {

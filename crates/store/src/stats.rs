@@ -6,11 +6,13 @@ use crate::projects::prefix_range;
 use crate::{Result, Store};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
+use std::collections::HashMap;
 use zhaoshang_core::metrics::{InvestmentFigures, Period};
 use zhaoshang_core::money::Yuan;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 struct SignedRow {
+    grp: String,
     signed_count: i64,
     signed_investment: i64,
     over_100m_count: i64,
@@ -18,13 +20,20 @@ struct SignedRow {
     producing_count: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 struct ImplementingRow {
+    grp: String,
     implementing_count: i64,
     implementing_investment: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+impl ImplementingRow {
+    fn empty(grp: String) -> ImplementingRow {
+        ImplementingRow { grp, implementing_count: 0, implementing_investment: 0 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct FundsRow {
     funds_in_place: i64,
     funds_outside_province: i64,
@@ -172,7 +181,7 @@ fn cover_sql(columns: &str, tail: &str) -> String {
         .enumerate()
         .map(|(i, grain)| {
             format!(
-                "SELECT bucket, source, records, amount FROM stat_sums WHERE measure = $1 AND by_chain = $2 AND chain = $3 \
+                "SELECT bucket, region_code, source, records, amount FROM stat_sums WHERE measure = $1 AND by_chain = $2 AND chain = $3 \
                  AND grain = '{grain}' AND bucket >= ${} AND bucket <= ${} AND region_code >= $4 AND region_code < $5",
                 6 + 2 * i,
                 7 + 2 * i
@@ -207,6 +216,22 @@ struct Sums {
     outside: i64,
 }
 
+/// The SQL text naming a row's group: the scope itself when `group_len` is at most
+/// the scope prefix's length (a constant, so nothing is computed per row), else the
+/// first `group_len` characters of the region code (one group per sub-region).
+fn group_expression(prefix: &str, group_len: usize) -> String {
+    if group_len <= prefix.len() && prefix.bytes().all(|b| b.is_ascii_digit()) {
+        format!("'{prefix}'")
+    } else {
+        format!("substr(region_code, 1, {group_len})")
+    }
+}
+
+/// A map's entry for `key`, or the default when the scope had no rows.
+fn take<T: Default>(mut groups: HashMap<String, T>, key: &str) -> T {
+    groups.remove(key).unwrap_or_default()
+}
+
 impl Store {
     pub async fn investment_figures(
         &self,
@@ -214,7 +239,21 @@ impl Store {
         chain: Option<&str>,
         period: Period,
     ) -> Result<InvestmentFigures> {
+        Ok(take(self.investment_figures_by(prefix, prefix.len(), chain, period).await?, prefix))
+    }
+
+    /// The figures of the scope `prefix` split by the first `group_len` characters of
+    /// the region code (e.g. 4 for a province's cities), read in one pass; groups
+    /// without any row are absent.
+    pub async fn investment_figures_by(
+        &self,
+        prefix: &str,
+        group_len: usize,
+        chain: Option<&str>,
+        period: Period,
+    ) -> Result<HashMap<String, InvestmentFigures>> {
         let (lo, hi) = prefix_range(prefix);
+        let group = group_expression(prefix, group_len);
         // Signed in the period: the period's signings themselves (started and producing
         // dates are compared with the period's end, which no sum by one date answers).
         // SQLite is told which index fits: date first for the whole province,
@@ -225,16 +264,16 @@ impl Store {
             crate::Backend::Postgres => "",
         };
         let sql = format!(
-            "SELECT COUNT(*) AS signed_count, \
+            "SELECT {group} AS grp, COUNT(*) AS signed_count, \
                     CAST(COALESCE(SUM(total_investment), 0) AS BIGINT) AS signed_investment, \
                     CAST(COALESCE(SUM(CASE WHEN total_investment >= $5 THEN 1 ELSE 0 END), 0) AS BIGINT) AS over_100m_count, \
                     CAST(COALESCE(SUM(CASE WHEN started_on <= $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS started_count, \
                     CAST(COALESCE(SUM(CASE WHEN producing_on <= $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS producing_count \
              FROM projects {index} \
              WHERE region_code >= $1 AND region_code < $2 AND signed_on >= $3 AND signed_on <= $4 \
-               AND stage <> 'dropped' AND ($6 IS NULL OR chain = $6)"
+               AND stage <> 'dropped' AND ($6 IS NULL OR chain = $6) GROUP BY 1"
         );
-        let signed: SignedRow = on_pool!(self, |pool| {
+        let signed: Vec<SignedRow> = on_pool!(self, |pool| {
             sqlx::query_as(&sql)
                 .bind(&lo)
                 .bind(&hi)
@@ -242,78 +281,134 @@ impl Store {
                 .bind(period.to)
                 .bind(OVER_100M)
                 .bind(chain)
-                .fetch_one(pool)
+                .fetch_all(pool)
                 .await?
         });
-        let implementing = self.implementing(prefix, chain, period).await?;
-        let funds = self.funds(prefix, chain, period.from, period.to).await?;
-        Ok(InvestmentFigures {
-            signed_count: signed.signed_count,
-            signed_investment: Yuan(signed.signed_investment),
-            over_100m_count: signed.over_100m_count,
-            started_count: signed.started_count,
-            producing_count: signed.producing_count,
-            implementing_count: implementing.implementing_count,
-            implementing_investment: Yuan(implementing.implementing_investment),
-            funds_in_place: Yuan(funds.funds_in_place),
-            funds_outside_province: Yuan(funds.funds_outside_province),
-        })
+        let mut implementing = self.implementing(prefix, group_len, chain, period).await?;
+        let mut funds = self.funds(prefix, group_len, chain, period.from, period.to).await?;
+        let mut groups: HashMap<String, InvestmentFigures> = HashMap::new();
+        for row in signed {
+            let figures = groups.entry(row.grp).or_default();
+            figures.signed_count = row.signed_count;
+            figures.signed_investment = Yuan(row.signed_investment);
+            figures.over_100m_count = row.over_100m_count;
+            figures.started_count = row.started_count;
+            figures.producing_count = row.producing_count;
+        }
+        let keys: Vec<String> = implementing.keys().chain(funds.keys()).cloned().collect();
+        for key in keys {
+            let figures = groups.entry(key.clone()).or_default();
+            if let Some(row) = implementing.remove(&key) {
+                figures.implementing_count = row.implementing_count;
+                figures.implementing_investment = Yuan(row.implementing_investment);
+            }
+            if let Some(row) = funds.remove(&key) {
+                figures.funds_in_place = Yuan(row.funds_in_place);
+                figures.funds_outside_province = Yuan(row.funds_outside_province);
+            }
+        }
+        Ok(groups)
     }
 
-    /// Sums of a measure over a scope and a cover of `stat_sums` buckets.
-    async fn sums(&self, measure: Measure, prefix: &str, chain: Option<&str>, cover: Cover) -> Result<Sums> {
+    /// Sums of a measure over a scope and a cover of `stat_sums` buckets, by group.
+    async fn sums(
+        &self,
+        measure: Measure,
+        prefix: &str,
+        group_len: usize,
+        chain: Option<&str>,
+        cover: Cover,
+    ) -> Result<HashMap<String, Sums>> {
         let (lo, hi) = prefix_range(prefix);
-        let sql = cover_sql("source, CAST(SUM(records) AS BIGINT), CAST(SUM(amount) AS BIGINT)", "GROUP BY source");
-        let rows: Vec<(String, i64, i64)> = on_pool!(self, |pool| {
+        let group = group_expression(prefix, group_len);
+        let sql = cover_sql(
+            &format!("{group} AS grp, source, CAST(SUM(records) AS BIGINT), CAST(SUM(amount) AS BIGINT)"),
+            "GROUP BY 1, 2",
+        );
+        let rows: Vec<(String, String, i64, i64)> = on_pool!(self, |pool| {
             bind_cover!(sqlx::query_as(&sql), measure, chain, &lo, &hi, cover).fetch_all(pool).await?
         });
-        let mut sums = Sums::default();
-        for (source, records, amount) in rows {
+        let mut groups: HashMap<String, Sums> = HashMap::new();
+        for (group, source, records, amount) in rows {
+            let sums = groups.entry(group).or_default();
             sums.records += records;
             sums.amount += amount;
             if matches!(source.as_str(), "outside_province" | "abroad") {
                 sums.outside += amount;
             }
         }
-        Ok(sums)
+        Ok(groups)
     }
 
     /// 实施项目 of a period, from the sums: the projects signed by its end, less those
     /// already producing before it began — plus any producing before their signing
     /// (none by the stage rules) that the subtraction took away without the signing
     /// sum having counted them.
-    async fn implementing(&self, prefix: &str, chain: Option<&str>, period: Period) -> Result<ImplementingRow> {
-        let signed = self.sums(Measure::Signed, prefix, chain, Cover::up_to(period.to)).await?;
-        let producing = self.sums(Measure::Producing, prefix, chain, Cover::before(period.from)).await?;
+    async fn implementing(
+        &self,
+        prefix: &str,
+        group_len: usize,
+        chain: Option<&str>,
+        period: Period,
+    ) -> Result<HashMap<String, ImplementingRow>> {
+        let signed = self.sums(Measure::Signed, prefix, group_len, chain, Cover::up_to(period.to)).await?;
+        let producing = self.sums(Measure::Producing, prefix, group_len, chain, Cover::before(period.from)).await?;
         let (lo, hi) = prefix_range(prefix);
+        let group = group_expression(prefix, group_len);
         let index = match self.backend() {
             crate::Backend::Sqlite => "INDEXED BY projects_disordered",
             crate::Backend::Postgres => "",
         };
         let sql = format!(
-            "SELECT COUNT(*) AS implementing_count, CAST(COALESCE(SUM(total_investment), 0) AS BIGINT) AS implementing_investment \
+            "SELECT {group} AS grp, COUNT(*) AS implementing_count, \
+                    CAST(COALESCE(SUM(total_investment), 0) AS BIGINT) AS implementing_investment \
              FROM projects {index} WHERE producing_on < signed_on AND region_code >= $1 AND region_code < $2 \
-               AND stage <> 'dropped' AND producing_on < $3 AND signed_on > $4 AND ($5 IS NULL OR chain = $5)"
+               AND stage <> 'dropped' AND producing_on < $3 AND signed_on > $4 AND ($5 IS NULL OR chain = $5) GROUP BY 1"
         );
-        let disordered: ImplementingRow = on_pool!(self, |pool| {
+        let disordered: Vec<ImplementingRow> = on_pool!(self, |pool| {
             sqlx::query_as(&sql)
                 .bind(&lo)
                 .bind(&hi)
                 .bind(period.from)
                 .bind(period.to)
                 .bind(chain)
-                .fetch_one(pool)
+                .fetch_all(pool)
                 .await?
         });
-        Ok(ImplementingRow {
-            implementing_count: signed.records - producing.records + disordered.implementing_count,
-            implementing_investment: signed.amount - producing.amount + disordered.implementing_investment,
-        })
+        let mut groups: HashMap<String, ImplementingRow> = HashMap::new();
+        for (group, sums) in signed {
+            let row = groups.entry(group.clone()).or_insert_with(|| ImplementingRow::empty(group));
+            row.implementing_count += sums.records;
+            row.implementing_investment += sums.amount;
+        }
+        for (group, sums) in producing {
+            let row = groups.entry(group.clone()).or_insert_with(|| ImplementingRow::empty(group));
+            row.implementing_count -= sums.records;
+            row.implementing_investment -= sums.amount;
+        }
+        for extra in disordered {
+            let row = groups.entry(extra.grp.clone()).or_insert_with(|| ImplementingRow::empty(extra.grp.clone()));
+            row.implementing_count += extra.implementing_count;
+            row.implementing_investment += extra.implementing_investment;
+        }
+        Ok(groups)
     }
 
-    async fn funds(&self, prefix: &str, chain: Option<&str>, from: NaiveDate, to: NaiveDate) -> Result<FundsRow> {
-        let sums = self.sums(Measure::Funds, prefix, chain, Cover::of(from, to, true)).await?;
-        Ok(FundsRow { funds_in_place: sums.amount, funds_outside_province: sums.outside })
+    async fn funds(
+        &self,
+        prefix: &str,
+        group_len: usize,
+        chain: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<HashMap<String, FundsRow>> {
+        let sums = self.sums(Measure::Funds, prefix, group_len, chain, Cover::of(from, to, true)).await?;
+        Ok(sums
+            .into_iter()
+            .map(|(group, sums)| {
+                (group, FundsRow { funds_in_place: sums.amount, funds_outside_province: sums.outside })
+            })
+            .collect())
     }
 
     /// Funds in place of a scope dated within [from, to].
@@ -324,7 +419,21 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Yuan> {
-        Ok(Yuan(self.funds(prefix, chain, from, to).await?.funds_in_place))
+        Ok(take(self.funds_in_place_by(prefix, prefix.len(), chain, from, to).await?, prefix))
+    }
+
+    /// Funds in place of a scope dated within [from, to], by group as in
+    /// `investment_figures_by`.
+    pub async fn funds_in_place_by(
+        &self,
+        prefix: &str,
+        group_len: usize,
+        chain: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<HashMap<String, Yuan>> {
+        let funds = self.funds(prefix, group_len, chain, from, to).await?;
+        Ok(funds.into_iter().map(|(group, row)| (group, Yuan(row.funds_in_place))).collect())
     }
 
     /// The year's funds target of a region: its own, or else the sum of the targets

@@ -187,6 +187,22 @@ async fn compare(store: &Store, model: &Model, rng: &mut StdRng, cases: usize, w
         assert_eq!(actual, expected, "{what}: scope {scope} chain {chain:?} period {period:?}");
         let funds = store.funds_in_place(prefix, chain, period.from, period.to).await.unwrap();
         assert_eq!(funds, expected.funds_in_place, "{what}: funds of {scope} {chain:?} {period:?}");
+        // The same figures split by sub-region in one pass (a province's cities, a
+        // city's counties), as the dashboard's ranking reads them.
+        let group_len = prefix.len() + 2;
+        let by_child = store.investment_figures_by(prefix, group_len, chain, period).await.unwrap();
+        let funds_by_child = store.funds_in_place_by(prefix, group_len, chain, period.from, period.to).await.unwrap();
+        for child in REGIONS.iter().map(|code| RegionCode::parse(code).unwrap()) {
+            let child_prefix = child.scope_prefix();
+            if child_prefix.len() != group_len || !child_prefix.starts_with(prefix) {
+                continue;
+            }
+            let expected = model.figures(&child, chain, period);
+            let actual = by_child.get(child_prefix).copied().unwrap_or_default();
+            assert_eq!(actual, expected, "{what}: {child} within {scope} chain {chain:?} period {period:?}");
+            let funds = funds_by_child.get(child_prefix).copied().unwrap_or_default();
+            assert_eq!(funds, expected.funds_in_place, "{what}: funds of {child} within {scope}");
+        }
         let (signed, funded) = model.monthly(&region, period);
         assert_eq!(store.monthly_signed(prefix, period).await.unwrap(), signed, "{what}: signed series {scope}");
         assert_eq!(store.monthly_funds(prefix, period).await.unwrap(), funded, "{what}: funds series {scope}");

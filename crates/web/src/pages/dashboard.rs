@@ -12,7 +12,7 @@ use axum::response::Html;
 use chrono::{Datelike, NaiveDate, Utc};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
-use zhaoshang_app::stats::{investment_report, known_region, parse_date, period};
+use zhaoshang_app::stats::{investment_report, known_region, parse_date, period, sub_region_reports};
 use zhaoshang_core::metrics::{InvestmentReport, Period};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::regions::RegionCode;
@@ -177,10 +177,15 @@ pub async fn dashboard(
     let report = investment_report(&state.store, &region, period, None).await?;
     let figures_query = format!("region={}&from={}&to={}", region, period.from, period.to);
 
+    let children = state.store.region_children(Some(region.as_str())).await?;
+    let codes: Vec<RegionCode> = children
+        .iter()
+        .map(|child| RegionCode::parse(&child.code))
+        .collect::<Result<_, _>>()
+        .map_err(WebError::internal)?;
+    let child_reports = sub_region_reports(&state.store, &region, &codes, period).await?;
     let mut rows = Vec::new();
-    for child in state.store.region_children(Some(region.as_str())).await? {
-        let code = RegionCode::parse(&child.code).map_err(WebError::internal)?;
-        let child_report = investment_report(&state.store, &code, period, None).await?;
+    for ((child, code), child_report) in children.into_iter().zip(codes).zip(child_reports) {
         let (light, light_label) = traffic_light(child_report.target_completion, child_report.time_progress);
         let child_query = format!("region={}&from={}&to={}", code, period.from, period.to);
         let funds_yi = Yuan::parse_wan(&child_report.funds_in_place_wan).unwrap_or_default();

@@ -1,0 +1,120 @@
+//! Investment reports kept in memory while the data behind them is unchanged.
+//!
+//! Every write to projects, funding records or targets moves the `stats` counter of
+//! `data_versions` on (triggers of migration 0008, in the writing transaction). A
+//! report is kept under the counter read *before* its figures were read: a write the
+//! figures missed committed after that read, so it moved the counter, and the next
+//! reader sees a new counter and computes afresh. A report can thus be newer than its
+//! counter, never older.
+
+use crate::{Result, Store};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use zhaoshang_core::metrics::InvestmentReport;
+
+/// Reports kept at most; past it the cache starts over (a province has a few hundred
+/// regions, so this is many periods of every region and chain).
+const CAPACITY: usize = 20_000;
+
+/// What a report is of: a region's scope, optionally one chain, and a period.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReportKey {
+    pub region: String,
+    pub chain: Option<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, Default)]
+pub struct ReportCache {
+    state: Mutex<CacheState>,
+}
+
+#[derive(Debug, Default)]
+struct CacheState {
+    /// The counter the reports were computed at (all the same: older ones are dropped).
+    version: i64,
+    reports: HashMap<ReportKey, InvestmentReport>,
+}
+
+impl ReportCache {
+    /// The report of `key` if it was computed at `version`.
+    pub fn get(&self, key: &ReportKey, version: i64) -> Option<InvestmentReport> {
+        let state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        (state.version == version).then(|| state.reports.get(key).cloned()).flatten()
+    }
+
+    /// Keeps a report computed at `version`, unless the cache already holds a later
+    /// counter's reports; an earlier counter's are dropped.
+    pub fn put(&self, key: ReportKey, version: i64, report: InvestmentReport) {
+        let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if version < state.version {
+            return;
+        }
+        if version > state.version || state.reports.len() >= CAPACITY {
+            state.reports.clear();
+            state.version = version;
+        }
+        state.reports.insert(key, report);
+    }
+}
+
+impl Store {
+    /// The `stats` counter of `data_versions`.
+    pub async fn stats_version(&self) -> Result<i64> {
+        let version: i64 =
+            on_pool!(self, |pool| sqlx::query_scalar("SELECT version FROM data_versions WHERE name = 'stats'")
+                .fetch_one(pool)
+                .await?);
+        Ok(version)
+    }
+
+    /// The reports this store's process keeps.
+    pub fn report_cache(&self) -> &ReportCache {
+        &self.reports
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zhaoshang_core::metrics::{InvestmentFigures, Period};
+    use zhaoshang_core::money::Yuan;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().expect("date")
+    }
+
+    fn key(region: &str) -> ReportKey {
+        ReportKey { region: region.to_string(), chain: None, from: day("2024-01-01"), to: day("2024-12-31") }
+    }
+
+    fn report(region: &str, signed: i64) -> InvestmentReport {
+        let period = Period::new(day("2024-01-01"), day("2024-12-31")).expect("period");
+        let figures = InvestmentFigures { signed_count: signed, ..InvestmentFigures::default() };
+        InvestmentReport::assemble(region, period, &figures, &InvestmentFigures::default(), Yuan(0), None)
+    }
+
+    #[test]
+    fn a_report_is_served_only_at_the_counter_it_was_computed_at() {
+        let cache = ReportCache::default();
+        cache.put(key("620000"), 3, report("620000", 5));
+        assert_eq!(cache.get(&key("620000"), 3), Some(report("620000", 5)));
+        assert_eq!(cache.get(&key("620000"), 4), None);
+        assert_eq!(cache.get(&key("620100"), 3), None);
+    }
+
+    #[test]
+    fn a_later_counter_drops_earlier_reports_and_an_earlier_one_is_not_kept() {
+        let cache = ReportCache::default();
+        cache.put(key("620000"), 3, report("620000", 5));
+        cache.put(key("620100"), 4, report("620100", 1));
+        assert_eq!(cache.get(&key("620000"), 3), None);
+        assert_eq!(cache.get(&key("620000"), 4), None);
+        // A reader that began before the write finishes late: its report is not kept.
+        cache.put(key("620000"), 3, report("620000", 5));
+        assert_eq!(cache.get(&key("620000"), 3), None);
+        assert_eq!(cache.get(&key("620100"), 4), Some(report("620100", 1)));
+    }
+}
