@@ -9,6 +9,7 @@ use zhaoshang_app::stats::{
 };
 use zhaoshang_core::metrics::{InvestmentReport, Period};
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::report_cache::ReportKey;
 use zhaoshang_store::{Actor, Store};
 use zhaoshang_testkit::{fresh_database_url, Backend};
@@ -36,6 +37,18 @@ async fn tianshui(store: &Store) -> InvestmentReport {
     let cached = investment_report(store, &region, year_2024(), None).await.unwrap();
     let computed = compute_investment_report(store, &region, year_2024(), None).await.unwrap();
     assert_eq!(cached, computed, "the cache served a report the data no longer gives");
+    // The drill-down list's totals, also kept, follow the same writes.
+    let signed = ProjectFilter {
+        region_prefix: "6205".to_string(),
+        signed_from: Some(day("2024-01-01")),
+        signed_to: Some(day("2024-12-31")),
+        exclude_dropped: true,
+        ..ProjectFilter::default()
+    };
+    for _ in 0..2 {
+        let totals = store.project_totals(&signed).await.unwrap();
+        assert_eq!(totals.count, cached.signed_count, "list totals kept past a write");
+    }
     cached
 }
 

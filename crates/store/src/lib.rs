@@ -141,8 +141,7 @@ pub enum Db {
 #[derive(Clone, Debug)]
 pub struct Store {
     db: Db,
-    /// Shared by the clones of one opened store (one process's server or command).
-    reports: std::sync::Arc<report_cache::ReportCache>,
+    caches: std::sync::Arc<report_cache::Caches>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,10 +166,12 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
-                // Aggregates over millions of index entries: keep pages in memory instead of
-                // re-reading them through the kernel on every query (64 MiB cache, 1 GiB map).
-                .pragma("cache_size", "-65536")
-                .pragma("mmap_size", "1073741824");
+                // Stats read pre-aggregated sums and lists seek an index, so a modest cache
+                // per connection serves them; pages beyond it come from the kernel's page
+                // cache. No memory map: mapped pages of a multi-GiB file would count as the
+                // server's own memory (16 MiB × 8 connections at most).
+                .pragma("cache_size", "-16384")
+                .pragma("mmap_size", "0");
             Db::Sqlite(SqlitePoolOptions::new().max_connections(8).connect_with(options).await?)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
@@ -178,7 +179,7 @@ impl Store {
         } else {
             return Err(StoreError::UnknownScheme(url.to_string()));
         };
-        Ok(Store { db, reports: Default::default() })
+        Ok(Store { db, caches: Default::default() })
     }
 
     pub async fn migrate(&self) -> Result<()> {

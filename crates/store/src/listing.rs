@@ -259,7 +259,21 @@ impl Store {
         Ok(rows)
     }
 
+    /// The list's count and investment sum; kept while no project changes (the
+    /// `stats` counter, see `report_cache`), so paging through a long list or
+    /// reloading it does not count it again.
     pub async fn project_totals(&self, filter: &ProjectFilter) -> Result<ListTotals> {
+        let key = serde_json::to_string(filter).unwrap_or_default();
+        let version = self.stats_version().await?;
+        if let Some(totals) = self.totals_cache().get(&key, version) {
+            return Ok(totals);
+        }
+        let totals = self.count_projects(filter).await?;
+        self.totals_cache().put(key, version, totals);
+        Ok(totals)
+    }
+
+    async fn count_projects(&self, filter: &ProjectFilter) -> Result<ListTotals> {
         let c = conditions(filter);
         let sql = format!(
             "SELECT COUNT(*) AS count, CAST(COALESCE(SUM(total_investment), 0) AS BIGINT) AS total_investment FROM projects {}",

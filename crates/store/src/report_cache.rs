@@ -1,4 +1,5 @@
-//! Investment reports kept in memory while the data behind them is unchanged.
+//! Figures kept in memory while the data behind them is unchanged: investment
+//! reports and list totals.
 //!
 //! Every write to projects, funding records or targets moves the `stats` counter of
 //! `data_versions` on (triggers of migration 0008, in the writing transaction). A
@@ -7,13 +8,15 @@
 //! reader sees a new counter and computes afresh. A report can thus be newer than its
 //! counter, never older.
 
+use crate::listing::ListTotals;
 use crate::{Result, Store};
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Mutex;
 use zhaoshang_core::metrics::InvestmentReport;
 
-/// Reports kept at most; past it the cache starts over (a province has a few hundred
+/// Entries kept at most; past it a cache starts over (a province has a few hundred
 /// regions, so this is many periods of every region and chain).
 const CAPACITY: usize = 20_000;
 
@@ -26,39 +29,52 @@ pub struct ReportKey {
     pub to: NaiveDate,
 }
 
-#[derive(Debug, Default)]
-pub struct ReportCache {
-    state: Mutex<CacheState>,
+/// Values computed at one value of the `stats` counter.
+#[derive(Debug)]
+pub struct VersionedCache<K, V> {
+    state: Mutex<CacheState<K, V>>,
 }
 
-#[derive(Debug, Default)]
-struct CacheState {
-    /// The counter the reports were computed at (all the same: older ones are dropped).
+#[derive(Debug)]
+struct CacheState<K, V> {
+    /// The counter the values were computed at (all the same: older ones are dropped).
     version: i64,
-    reports: HashMap<ReportKey, InvestmentReport>,
+    values: HashMap<K, V>,
 }
 
-impl ReportCache {
-    /// The report of `key` if it was computed at `version`.
-    pub fn get(&self, key: &ReportKey, version: i64) -> Option<InvestmentReport> {
+impl<K, V> Default for VersionedCache<K, V> {
+    fn default() -> Self {
+        VersionedCache { state: Mutex::new(CacheState { version: 0, values: HashMap::new() }) }
+    }
+}
+
+impl<K: Eq + Hash, V: Clone> VersionedCache<K, V> {
+    /// The value of `key` if it was computed at `version`.
+    pub fn get(&self, key: &K, version: i64) -> Option<V> {
         let state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        (state.version == version).then(|| state.reports.get(key).cloned()).flatten()
+        (state.version == version).then(|| state.values.get(key).cloned()).flatten()
     }
 
-    /// Keeps a report computed at `version`, unless the cache already holds a later
-    /// counter's reports; an earlier counter's are dropped.
-    pub fn put(&self, key: ReportKey, version: i64, report: InvestmentReport) {
+    /// Keeps a value computed at `version`, unless the cache already holds a later
+    /// counter's values; an earlier counter's are dropped.
+    pub fn put(&self, key: K, version: i64, value: V) {
         let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if version < state.version {
             return;
         }
-        if version > state.version || state.reports.len() >= CAPACITY {
-            state.reports.clear();
+        if version > state.version || state.values.len() >= CAPACITY {
+            state.values.clear();
             state.version = version;
         }
-        state.reports.insert(key, report);
+        state.values.insert(key, value);
     }
 }
+
+/// Investment reports by scope and period.
+pub type ReportCache = VersionedCache<ReportKey, InvestmentReport>;
+
+/// Count and sum of a filtered project list, by the filter (as JSON).
+pub type TotalsCache = VersionedCache<String, ListTotals>;
 
 impl Store {
     /// The `stats` counter of `data_versions`.
@@ -72,8 +88,20 @@ impl Store {
 
     /// The reports this store's process keeps.
     pub fn report_cache(&self) -> &ReportCache {
-        &self.reports
+        &self.caches.reports
     }
+
+    pub(crate) fn totals_cache(&self) -> &TotalsCache {
+        &self.caches.list_totals
+    }
+}
+
+/// The caches of one opened store, shared by its clones (one process's server or
+/// command).
+#[derive(Debug, Default)]
+pub(crate) struct Caches {
+    reports: ReportCache,
+    list_totals: TotalsCache,
 }
 
 #[cfg(test)]
