@@ -33,12 +33,6 @@ impl ImplementingRow {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct FundsRow {
-    funds_in_place: i64,
-    funds_outside_province: i64,
-}
-
 /// One month of a series: signed investment and funds in place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct MonthFigure {
@@ -285,7 +279,8 @@ impl Store {
                 .await?
         });
         let mut implementing = self.implementing(prefix, group_len, chain, period).await?;
-        let mut funds = self.funds(prefix, group_len, chain, period.from, period.to).await?;
+        let mut funds =
+            self.sums(Measure::Funds, prefix, group_len, chain, Cover::of(period.from, period.to, true)).await?;
         let mut groups: HashMap<String, InvestmentFigures> = HashMap::new();
         for row in signed {
             let figures = groups.entry(row.grp).or_default();
@@ -302,9 +297,9 @@ impl Store {
                 figures.implementing_count = row.implementing_count;
                 figures.implementing_investment = Yuan(row.implementing_investment);
             }
-            if let Some(row) = funds.remove(&key) {
-                figures.funds_in_place = Yuan(row.funds_in_place);
-                figures.funds_outside_province = Yuan(row.funds_outside_province);
+            if let Some(sums) = funds.remove(&key) {
+                figures.funds_in_place = Yuan(sums.amount);
+                figures.funds_outside_province = Yuan(sums.outside);
             }
         }
         Ok(groups)
@@ -394,23 +389,6 @@ impl Store {
         Ok(groups)
     }
 
-    async fn funds(
-        &self,
-        prefix: &str,
-        group_len: usize,
-        chain: Option<&str>,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<HashMap<String, FundsRow>> {
-        let sums = self.sums(Measure::Funds, prefix, group_len, chain, Cover::of(from, to, true)).await?;
-        Ok(sums
-            .into_iter()
-            .map(|(group, sums)| {
-                (group, FundsRow { funds_in_place: sums.amount, funds_outside_province: sums.outside })
-            })
-            .collect())
-    }
-
     /// Funds in place of a scope dated within [from, to].
     pub async fn funds_in_place(
         &self,
@@ -432,8 +410,8 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<HashMap<String, Yuan>> {
-        let funds = self.funds(prefix, group_len, chain, from, to).await?;
-        Ok(funds.into_iter().map(|(group, row)| (group, Yuan(row.funds_in_place))).collect())
+        let funds = self.sums(Measure::Funds, prefix, group_len, chain, Cover::of(from, to, true)).await?;
+        Ok(funds.into_iter().map(|(group, sums)| (group, Yuan(sums.amount))).collect())
     }
 
     /// The year's funds target of a region: its own, or else the sum of the targets
