@@ -31,6 +31,22 @@ fn parse_date(text: &Option<String>, label: &str) -> WebResult<Option<NaiveDate>
     }
 }
 
+/// Characters of an entry's JSON shown on the page.
+const SHOWN_CHARS: usize = 2_000;
+
+/// An entry's JSON as the page shows it: a grouped entry of an import (one per 1,000
+/// new projects) is cut after its first rows, with its length; the whole text stays
+/// in the log (and in backups).
+fn shown(json: String) -> String {
+    match json.char_indices().nth(SHOWN_CHARS) {
+        None => json,
+        Some((end, _)) => {
+            let total = json.chars().count();
+            format!("{} …（共 {total} 个字符，此处只显示前 {SHOWN_CHARS} 个；完整内容保存在操作日志中）", &json[..end])
+        }
+    }
+}
+
 pub async fn list(
     State(state): State<AppState>,
     PageSession(session): PageSession,
@@ -55,7 +71,7 @@ pub async fn list(
         .map(|e| {
             context! { id => e.id, at => e.at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).format("%Y-%m-%d %H:%M:%S").to_string(),
                        actor => e.actor_name, action => e.action, entity => e.entity, entity_id => e.entity_id,
-                       before => e.before_json, after => e.after_json }
+                       before => e.before_json.map(shown), after => e.after_json.map(shown) }
         })
         .collect();
     let query_ctx = context! { actor => query.actor, entity => query.entity, action => query.action, from => query.from, to => query.to };
@@ -65,4 +81,18 @@ pub async fn list(
         "audit.html",
         context! { entries => entries, query => query_ctx, page => page_no, more => more },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_entries_are_cut_for_the_page() {
+        assert_eq!(shown("{\"a\":1}".to_string()), "{\"a\":1}");
+        let long = "项".repeat(SHOWN_CHARS + 5);
+        let cut = shown(long);
+        assert!(cut.starts_with(&"项".repeat(SHOWN_CHARS)));
+        assert!(cut.contains(&format!("共 {} 个字符", SHOWN_CHARS + 5)), "{cut}");
+    }
 }

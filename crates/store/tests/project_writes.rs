@@ -1,0 +1,173 @@
+//! Writes of many projects at once (imports): every created or changed project stays
+//! recoverable from the audit log, and a failed batch changes nothing. On SQLite and
+//! on a real PostgreSQL server.
+
+use chrono::NaiveDate;
+use zhaoshang_core::regions::parse_divisions;
+use zhaoshang_store::listing::ProjectFilter;
+use zhaoshang_store::projects::{ProjectData, ProjectUpsert};
+use zhaoshang_store::{Actor, AuditEntry, AuditFilter, Store};
+use zhaoshang_testkit::{fresh_database_url, Backend};
+
+struct Fixture {
+    store: Store,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture(backend: Backend) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_url(backend, dir.path()).await;
+    let store = Store::open(&url).await.unwrap();
+    let divisions = parse_divisions(
+        "code\tname\tlevel\tparent\n620000\t甘肃省\t1\t\n620400\t白银市\t2\t620000\n620402\t白银区\t3\t620400\n620500\t天水市\t2\t620000\n",
+    )
+    .unwrap();
+    store.load_regions(&divisions).await.unwrap();
+    Fixture { store, _dir: dir }
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn sqlite() { super::$name(fixture(Backend::Sqlite).await.store).await }
+            #[tokio::test]
+            async fn postgres() { super::$name(fixture(Backend::Postgres).await.store).await }
+        })*
+    };
+}
+
+on_both_backends!(
+    many_new_projects_are_audited_in_groups_that_hold_every_project,
+    a_few_new_projects_are_audited_one_by_one,
+    changes_in_a_large_batch_are_audited_with_before_and_after,
+    a_failed_batch_changes_nothing,
+);
+
+fn project(index: usize) -> ProjectData {
+    let signed = NaiveDate::from_ymd_opt(2024, 1 + (index % 12) as u32, 1 + (index % 28) as u32).unwrap();
+    ProjectData {
+        code: format!("P-{index:05}"),
+        name: format!("项目“{index}”\\n"),
+        region_code: if index.is_multiple_of(3) { "620500" } else { "620402" }.into(),
+        chain: if index.is_multiple_of(2) { "新能源" } else { "" }.into(),
+        total_investment: 10_000 * index as i64,
+        stage: if index.is_multiple_of(5) { "producing" } else { "signed" }.into(),
+        signed_on: Some(signed),
+        producing_on: index.is_multiple_of(5).then(|| signed + chrono::Duration::days(30)),
+        ..Default::default()
+    }
+}
+
+fn upserts(projects: &[ProjectData], note: &str) -> Vec<ProjectUpsert> {
+    projects.iter().map(|data| ProjectUpsert { data: data.clone(), note: note.into() }).collect()
+}
+
+async fn project_audit(store: &Store) -> Vec<AuditEntry> {
+    let filter = AuditFilter { entity: Some("project".into()), per_page: 500, page: 1, ..Default::default() };
+    let (mut entries, more) = store.audit_entries(&filter).await.unwrap();
+    assert!(!more);
+    entries.reverse();
+    entries
+}
+
+/// The projects an audit entry's `after_json` holds: one object, or a group's rows
+/// under its column list.
+fn audited_projects(json: &str) -> Vec<ProjectData> {
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    let Some(rows) = value.get("rows") else {
+        return vec![serde_json::from_value(value).unwrap()];
+    };
+    let columns: Vec<String> = serde_json::from_value(value["columns"].clone()).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(value["count"].as_u64(), Some(rows.len() as u64));
+    rows.iter()
+        .map(|row| {
+            let object: serde_json::Map<String, serde_json::Value> =
+                columns.iter().cloned().zip(row.as_array().unwrap().iter().cloned()).collect();
+            serde_json::from_value(serde_json::Value::Object(object)).unwrap()
+        })
+        .collect()
+}
+
+async fn many_new_projects_are_audited_in_groups_that_hold_every_project(store: Store) {
+    let projects: Vec<ProjectData> = (0..2_345).map(project).collect();
+    let outcome = store.upsert_projects(&upserts(&projects, "表格导入：a.csv"), &Actor::system("测试")).await.unwrap();
+    assert_eq!(outcome.created, projects.len());
+    let entries = project_audit(&store).await;
+    assert_eq!(entries.len(), 3, "one entry per 1,000 new projects");
+    assert!(entries.iter().all(|e| e.action == "create" && e.before_json.is_none() && e.actor_name == "测试"));
+    assert_eq!(entries[0].entity_id, "P-00000 … P-00999（1000 项）");
+    assert_eq!(entries[2].entity_id, "P-02000 … P-02344（345 项）");
+    let audited: Vec<ProjectData> =
+        entries.iter().flat_map(|e| audited_projects(e.after_json.as_deref().unwrap())).collect();
+    assert_eq!(audited, projects, "every project's data is in the audit log");
+    // Each still has its timeline entry.
+    for code in ["P-00000", "P-02344"] {
+        let stored = store.project_by_code(code).await.unwrap().unwrap();
+        let events = store.project_events(stored.id).await.unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!((events[0].kind.as_str(), events[0].note.as_str()), ("stage", "表格导入：a.csv"));
+    }
+}
+
+async fn a_few_new_projects_are_audited_one_by_one(store: Store) {
+    let projects: Vec<ProjectData> = (0..3).map(project).collect();
+    store.upsert_projects(&upserts(&projects, "页面编辑"), &Actor::system("测试")).await.unwrap();
+    let entries = project_audit(&store).await;
+    assert_eq!(entries.iter().map(|e| e.entity_id.as_str()).collect::<Vec<_>>(), ["P-00000", "P-00001", "P-00002"]);
+    let audited: Vec<ProjectData> =
+        entries.iter().flat_map(|e| audited_projects(e.after_json.as_deref().unwrap())).collect();
+    assert_eq!(audited, projects);
+}
+
+async fn changes_in_a_large_batch_are_audited_with_before_and_after(store: Store) {
+    let actor = Actor::system("测试");
+    let projects: Vec<ProjectData> = (0..200).map(project).collect();
+    store.upsert_projects(&upserts(&projects, "导入"), &actor).await.unwrap();
+    // The same 200 again with two changed, and 100 new ones.
+    let mut again = projects.clone();
+    again[7].name = "改名".into();
+    again[150].stage = "dropped".into();
+    again[150].dropped_reason = "投资方撤资".into();
+    again.extend((200..300).map(project));
+    let outcome = store.upsert_projects(&upserts(&again, "再次导入"), &actor).await.unwrap();
+    assert_eq!((outcome.created, outcome.updated, outcome.unchanged), (100, 2, 198));
+    let entries = project_audit(&store).await;
+    let updates: Vec<&AuditEntry> = entries.iter().filter(|e| e.action == "update").collect();
+    assert_eq!(updates.iter().map(|e| e.entity_id.as_str()).collect::<Vec<_>>(), ["P-00007", "P-00150"]);
+    assert_eq!(audited_projects(updates[0].before_json.as_deref().unwrap()), [projects[7].clone()]);
+    assert_eq!(audited_projects(updates[1].after_json.as_deref().unwrap()), [again[150].clone()]);
+    let created: Vec<ProjectData> = entries
+        .iter()
+        .filter(|e| e.action == "create")
+        .flat_map(|e| audited_projects(e.after_json.as_deref().unwrap()))
+        .collect();
+    assert_eq!(created.len(), 300);
+    assert_eq!(&created[200..], &again[200..]);
+    let dropped = store.project_by_code("P-00150").await.unwrap().unwrap();
+    let events = store.project_events(dropped.id).await.unwrap();
+    assert_eq!(events.last().map(|e| e.note.as_str()), Some("投资方撤资"));
+}
+
+async fn a_failed_batch_changes_nothing(store: Store) {
+    let actor = Actor::system("测试");
+    store.upsert_projects(&upserts(&[project(0)], "导入"), &actor).await.unwrap();
+    let audit_before = project_audit(&store).await.len();
+    // 500 new projects, the last in a region that does not exist, and a change.
+    let mut batch: Vec<ProjectData> = (1..=500).map(project).collect();
+    batch[499].region_code = "999999".into();
+    let mut changed = project(0);
+    changed.name = "新名称".into();
+    batch.push(changed);
+    assert!(store.upsert_projects(&upserts(&batch, "导入"), &actor).await.is_err());
+    assert_eq!(store.project_totals(&ProjectFilter::default()).await.unwrap().count, 1);
+    assert_eq!(store.project_by_code("P-00000").await.unwrap().unwrap().data, project(0));
+    assert_eq!(project_audit(&store).await.len(), audit_before);
+    assert_eq!(store.meta("stat_sums_paused").await.unwrap(), None);
+    // The connections work as before: a good batch goes in, sums and all.
+    batch[499].region_code = "620402".into();
+    let outcome = store.upsert_projects(&upserts(&batch, "导入"), &actor).await.unwrap();
+    assert_eq!((outcome.created, outcome.updated), (500, 1));
+}
