@@ -23,7 +23,7 @@ pub fn period(from: NaiveDate, to: NaiveDate) -> AppResult<Period> {
 /// Checks that a region code exists.
 pub async fn known_region(store: &Store, code: &str) -> AppResult<RegionCode> {
     let region = RegionCode::parse(code).map_err(|e| AppError::Invalid(e.to_string()))?;
-    if store.region(region.as_str()).await?.is_none() {
+    if !store.region_exists(region.as_str()).await? {
         return Err(AppError::Invalid(format!("地区代码“{region}”不存在")));
     }
     Ok(region)

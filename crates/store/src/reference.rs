@@ -76,6 +76,22 @@ impl Store {
             .await?))
     }
 
+    /// Whether a region of this code exists; asks the database only for codes this
+    /// process has not found before (every stats request checks its region).
+    pub async fn region_exists(&self, code: &str) -> Result<bool> {
+        let known = |store: &Store| {
+            store.caches.known_regions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).contains(code)
+        };
+        if known(self) {
+            return Ok(true);
+        }
+        let found = self.region(code).await?.is_some();
+        if found {
+            self.caches.known_regions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(code.to_string());
+        }
+        Ok(found)
+    }
+
     /// Regions with exactly this name (several counties across China share a name).
     pub async fn regions_named(&self, name: &str) -> Result<Vec<Region>> {
         Ok(on_pool!(self, |pool| sqlx::query_as(

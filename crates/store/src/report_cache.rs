@@ -11,7 +11,7 @@
 use crate::listing::ListTotals;
 use crate::{Result, Store};
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::Mutex;
 use zhaoshang_core::metrics::InvestmentReport;
@@ -102,6 +102,9 @@ impl Store {
 pub(crate) struct Caches {
     reports: ReportCache,
     list_totals: TotalsCache,
+    /// Region codes found in `regions`, which only ever gains rows (reference data
+    /// is upserted, never deleted), so a code once found stays valid.
+    pub(crate) known_regions: Mutex<HashSet<String>>,
 }
 
 #[cfg(test)]

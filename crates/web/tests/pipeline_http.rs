@@ -69,6 +69,13 @@ async fn stats_api_reproduces_the_seeds_and_checks_scope(backend: Backend) {
         app.get("/api/v1/stats/investment?region=620500&from=2023-13-01&to=2023-10-31", Some(&tianshui)).await;
     assert_eq!(bad_date.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body_json(bad_date).await["message"].as_str().unwrap().contains("2023-13-01"));
+    // A code that is no region, asked twice (known regions are remembered, unknown ones not).
+    for _ in 0..2 {
+        let unknown =
+            app.get("/api/v1/stats/investment?region=629900&from=2023-01-01&to=2023-10-31", Some(&admin)).await;
+        assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body_json(unknown).await["message"].as_str().unwrap().contains("629900"));
+    }
     let investor = app.sign_in_demo("investor").await;
     assert_eq!(
         app.get(&format!("/api/v1/stats/investment?{TIANSHUI_2023}"), Some(&investor)).await.status(),
