@@ -452,183 +452,189 @@ impl Store {
                 sqlx::query("PRAGMA cache_spill = 65536").execute(&mut *conn).await?;
             }
             let written = async {
-            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-            // What is stored under the batch's codes.
-            let mut codes: Vec<&str> = projects.iter().map(|p| p.data.code.as_str()).collect();
-            codes.sort_unstable();
-            codes.dedup();
-            let select = |count: usize| {
-                format!(
-                    "SELECT {} FROM projects WHERE code IN ({})",
-                    project_columns(),
-                    crate::bulk::value_rows(backend, 1, count).trim_matches(|c| c == '(' || c == ')')
-                )
-            };
-            let mut stored: HashMap<String, (i64, ProjectData)> = HashMap::new();
-            for chunk in codes.chunks(LOOKUP_CHUNK) {
-                let sql = select(chunk.len());
-                let mut query = sqlx::query_as(&sql);
-                for code in chunk {
-                    query = query.bind(*code);
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                // What is stored under the batch's codes.
+                let mut codes: Vec<&str> = projects.iter().map(|p| p.data.code.as_str()).collect();
+                codes.sort_unstable();
+                codes.dedup();
+                let select = |count: usize| {
+                    format!(
+                        "SELECT {} FROM projects WHERE code IN ({})",
+                        project_columns(),
+                        crate::bulk::value_rows(backend, 1, count).trim_matches(|c| c == '(' || c == ')')
+                    )
+                };
+                let mut stored: HashMap<String, (i64, ProjectData)> = HashMap::new();
+                for chunk in codes.chunks(LOOKUP_CHUNK) {
+                    let sql = select(chunk.len());
+                    let mut query = sqlx::query_as(&sql);
+                    for code in chunk {
+                        query = query.bind(*code);
+                    }
+                    let found: Vec<Project> = query.fetch_all(&mut *tx).await?;
+                    for project in found {
+                        stored.insert(project.data.code.clone(), (project.id, project.data));
+                    }
                 }
-                let found: Vec<Project> = query.fetch_all(&mut *tx).await?;
-                for project in found {
-                    stored.insert(project.data.code.clone(), (project.id, project.data));
-                }
-            }
-            // Sort the batch into new projects and changes, in order; a code repeated
-            // within the batch changes what its first row created.
-            let mut created: HashMap<&str, &ProjectData> = HashMap::new();
-            let mut creates: Vec<&ProjectUpsert> = Vec::new();
-            let mut changes: Vec<Change> = Vec::new();
-            for upsert in projects {
-                let code = upsert.data.code.as_str();
-                if let Some((id, data)) = stored.get_mut(code) {
-                    if *data == upsert.data {
-                        outcome.unchanged += 1;
+                // Sort the batch into new projects and changes, in order; a code repeated
+                // within the batch changes what its first row created.
+                let mut created: HashMap<&str, &ProjectData> = HashMap::new();
+                let mut creates: Vec<&ProjectUpsert> = Vec::new();
+                let mut changes: Vec<Change> = Vec::new();
+                for upsert in projects {
+                    let code = upsert.data.code.as_str();
+                    if let Some((id, data)) = stored.get_mut(code) {
+                        if *data == upsert.data {
+                            outcome.unchanged += 1;
+                        } else {
+                            let before = std::mem::replace(data, upsert.data.clone());
+                            changes.push(Change { upsert, id: Some(*id), before });
+                            outcome.updated += 1;
+                        }
+                    } else if let Some(data) = created.get_mut(code) {
+                        if **data == upsert.data {
+                            outcome.unchanged += 1;
+                        } else {
+                            changes.push(Change { upsert, id: None, before: (*data).clone() });
+                            *data = &upsert.data;
+                            outcome.updated += 1;
+                        }
                     } else {
-                        let before = std::mem::replace(data, upsert.data.clone());
-                        changes.push(Change { upsert, id: Some(*id), before });
-                        outcome.updated += 1;
+                        created.insert(code, &upsert.data);
+                        creates.push(upsert);
+                        outcome.created += 1;
                     }
-                } else if let Some(data) = created.get_mut(code) {
-                    if **data == upsert.data {
-                        outcome.unchanged += 1;
-                    } else {
-                        changes.push(Change { upsert, id: None, before: (*data).clone() });
-                        *data = &upsert.data;
-                        outcome.updated += 1;
-                    }
-                } else {
-                    created.insert(code, &upsert.data);
-                    creates.push(upsert);
-                    outcome.created += 1;
                 }
-            }
-            let mut events: Vec<Event> = Vec::with_capacity(creates.len() + changes.len());
-            let mut audits: Vec<NewAuditEntryText> = Vec::new();
-            // New projects, many a statement; their ids come back with their codes. On
-            // SQLite the row trigger keeping `stat_sums` is paused for them (a marker row
-            // in `meta`, inside this transaction only) and their sums added grouped.
-            let pause = backend == crate::Backend::Sqlite && creates.len() >= PAUSE_SUMS_FROM;
-            if pause {
-                sqlx::query("INSERT INTO meta (key, value) VALUES ('stat_sums_paused', '1')").execute(&mut *tx).await?;
-            }
-            let mut ids: HashMap<String, i64> = HashMap::with_capacity(creates.len());
-            for chunk in creates.chunks(MAX_PARAMETERS / (n + 2)) {
-                let sql = format!(
-                    "INSERT INTO projects ({}, created_at, updated_at) VALUES {} RETURNING id, code",
-                    PROJECT_DATA_COLUMNS.join(", "),
-                    crate::bulk::value_rows(backend, chunk.len(), n + 2)
-                );
-                let mut query = sqlx::query_as(&sql);
-                for upsert in chunk {
-                    query = bind_project!(query, &upsert.data).bind(now).bind(now);
-                }
-                let returned: Vec<(i64, String)> = query.fetch_all(&mut *tx).await?;
-                ids.extend(returned.into_iter().map(|(id, code)| (code, id)));
-            }
-            for upsert in &creates {
-                events.push(Event::of(ids.get(&upsert.data.code).copied().unwrap_or_default(), None, upsert));
-            }
-            if creates.len() >= GROUP_AUDIT_FROM {
-                audits.extend(creates.chunks(AUDIT_GROUP).map(grouped_create_entry));
-            } else {
-                audits.extend(
-                    creates.iter().map(|upsert| NewAuditEntryText::of("create", &upsert.data.code, None, &upsert.data)),
-                );
-            }
-            if pause {
-                sqlx::query("DELETE FROM meta WHERE key = 'stat_sums_paused'").execute(&mut *tx).await?;
-                let new: Vec<&ProjectData> = creates.iter().map(|upsert| &upsert.data).collect();
-                let sums = new_project_sums(&new);
-                // The rule's reference, checked in debug builds (the tests).
-                debug_assert!(
-                    owned_sums(&sums) == crate::stats::project_sums(&new),
-                    "new_project_sums differs from stats::project_sums"
-                );
-                for chunk in sums.chunks(MAX_PARAMETERS / 9) {
-                    let sql = crate::stats::add_sums_sql(backend, chunk.len());
-                    let mut query = sqlx::query(&sql);
-                    for &((measure, by_chain, chain, grain, bucket, region_code), records, amount) in chunk {
-                        query = query
-                            .bind(measure)
-                            .bind(by_chain)
-                            .bind(chain)
-                            .bind(grain)
-                            .bind(bucket)
-                            .bind(region_code)
-                            .bind("")
-                            .bind(records)
-                            .bind(amount);
-                    }
-                    query.execute(&mut *tx).await?;
-                }
-            }
-            // Changes, one statement each (and the funding records follow a project to
-            // another region or chain).
-            for change in &changes {
-                let data = &change.upsert.data;
-                bind_project!(sqlx::query(&update), data).bind(now).execute(&mut *tx).await?;
-                let id = change.id.or_else(|| ids.get(&data.code).copied()).unwrap_or_default();
-                let before = &change.before;
-                if before.region_code != data.region_code || before.chain != data.chain {
-                    sqlx::query("UPDATE project_funding SET region_code = $2, chain = $3 WHERE project_id = $1")
-                        .bind(id)
-                        .bind(&data.region_code)
-                        .bind(&data.chain)
+                let mut events: Vec<Event> = Vec::with_capacity(creates.len() + changes.len());
+                let mut audits: Vec<NewAuditEntryText> = Vec::new();
+                // New projects, many a statement; their ids come back with their codes. On
+                // SQLite the row trigger keeping `stat_sums` is paused for them (a marker row
+                // in `meta`, inside this transaction only) and their sums added grouped.
+                let pause = backend == crate::Backend::Sqlite && creates.len() >= PAUSE_SUMS_FROM;
+                if pause {
+                    sqlx::query("INSERT INTO meta (key, value) VALUES ('stat_sums_paused', '1')")
                         .execute(&mut *tx)
                         .await?;
                 }
-                events.push(Event::of(id, Some(before.stage.as_str()), change.upsert));
-                audits.push(NewAuditEntryText::of("update", &data.code, Some(before), data));
-            }
-            for chunk in events.chunks(MAX_PARAMETERS / 7) {
-                let sql = format!(
-                    "INSERT INTO project_events (project_id, at, actor_name, kind, from_stage, to_stage, note) VALUES {}",
-                    crate::bulk::value_rows(backend, chunk.len(), 7)
-                );
-                let mut query = sqlx::query(&sql);
-                for event in chunk {
-                    query = query
-                        .bind(event.project_id)
-                        .bind(now)
-                        .bind(&actor.name)
-                        .bind(event.kind)
-                        .bind(event.from_stage)
-                        .bind(event.to_stage)
-                        .bind(event.note);
+                let mut ids: HashMap<String, i64> = HashMap::with_capacity(creates.len());
+                for chunk in creates.chunks(MAX_PARAMETERS / (n + 2)) {
+                    let sql = format!(
+                        "INSERT INTO projects ({}, created_at, updated_at) VALUES {} RETURNING id, code",
+                        PROJECT_DATA_COLUMNS.join(", "),
+                        crate::bulk::value_rows(backend, chunk.len(), n + 2)
+                    );
+                    let mut query = sqlx::query_as(&sql);
+                    for upsert in chunk {
+                        query = bind_project!(query, &upsert.data).bind(now).bind(now);
+                    }
+                    let returned: Vec<(i64, String)> = query.fetch_all(&mut *tx).await?;
+                    ids.extend(returned.into_iter().map(|(id, code)| (code, id)));
                 }
-                query.execute(&mut *tx).await?;
-            }
-            for chunk in audits.chunks(MAX_PARAMETERS / 8) {
-                let sql = format!(
-                    "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before_json, after_json) VALUES {}",
-                    crate::bulk::value_rows(backend, chunk.len(), 8)
-                );
-                let mut query = sqlx::query(&sql);
-                for entry in chunk {
-                    query = query
-                        .bind(now)
-                        .bind(actor.id)
-                        .bind(&actor.name)
-                        .bind(entry.action)
-                        .bind("project")
-                        .bind(&entry.entity_id)
-                        .bind(&entry.before)
-                        .bind(&entry.after);
+                for upsert in &creates {
+                    events.push(Event::of(ids.get(&upsert.data.code).copied().unwrap_or_default(), None, upsert));
                 }
-                query.execute(&mut *tx).await?;
-            }
-            tx.commit().await?;
-            Ok::<(), StoreError>(())
+                if creates.len() >= GROUP_AUDIT_FROM {
+                    audits.extend(creates.chunks(AUDIT_GROUP).map(grouped_create_entry));
+                } else {
+                    audits.extend(
+                        creates
+                            .iter()
+                            .map(|upsert| NewAuditEntryText::of("create", &upsert.data.code, None, &upsert.data)),
+                    );
+                }
+                if pause {
+                    sqlx::query("DELETE FROM meta WHERE key = 'stat_sums_paused'").execute(&mut *tx).await?;
+                    let new: Vec<&ProjectData> = creates.iter().map(|upsert| &upsert.data).collect();
+                    let sums = new_project_sums(&new);
+                    // The rule's reference, checked in debug builds (the tests).
+                    debug_assert!(
+                        owned_sums(&sums) == crate::stats::project_sums(&new),
+                        "new_project_sums differs from stats::project_sums"
+                    );
+                    for chunk in sums.chunks(MAX_PARAMETERS / 9) {
+                        let sql = crate::stats::add_sums_sql(backend, chunk.len());
+                        let mut query = sqlx::query(&sql);
+                        for &((measure, by_chain, chain, grain, bucket, region_code), records, amount) in chunk {
+                            query = query
+                                .bind(measure)
+                                .bind(by_chain)
+                                .bind(chain)
+                                .bind(grain)
+                                .bind(bucket)
+                                .bind(region_code)
+                                .bind("")
+                                .bind(records)
+                                .bind(amount);
+                        }
+                        query.execute(&mut *tx).await?;
+                    }
+                }
+                // Changes, one statement each (and the funding records follow a project to
+                // another region or chain).
+                for change in &changes {
+                    let data = &change.upsert.data;
+                    bind_project!(sqlx::query(&update), data).bind(now).execute(&mut *tx).await?;
+                    let id = change.id.or_else(|| ids.get(&data.code).copied()).unwrap_or_default();
+                    let before = &change.before;
+                    if before.region_code != data.region_code || before.chain != data.chain {
+                        sqlx::query("UPDATE project_funding SET region_code = $2, chain = $3 WHERE project_id = $1")
+                            .bind(id)
+                            .bind(&data.region_code)
+                            .bind(&data.chain)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    events.push(Event::of(id, Some(before.stage.as_str()), change.upsert));
+                    audits.push(NewAuditEntryText::of("update", &data.code, Some(before), data));
+                }
+                for chunk in events.chunks(MAX_PARAMETERS / 7) {
+                    let sql = format!(
+                        "INSERT INTO project_events (project_id, at, actor_name, kind, from_stage, to_stage, note) VALUES {}",
+                        crate::bulk::value_rows(backend, chunk.len(), 7)
+                    );
+                    let mut query = sqlx::query(&sql);
+                    for event in chunk {
+                        query = query
+                            .bind(event.project_id)
+                            .bind(now)
+                            .bind(&actor.name)
+                            .bind(event.kind)
+                            .bind(event.from_stage)
+                            .bind(event.to_stage)
+                            .bind(event.note);
+                    }
+                    query.execute(&mut *tx).await?;
+                }
+                for chunk in audits.chunks(MAX_PARAMETERS / 8) {
+                    let sql = format!(
+                        "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before_json, after_json) VALUES {}",
+                        crate::bulk::value_rows(backend, chunk.len(), 8)
+                    );
+                    let mut query = sqlx::query(&sql);
+                    for entry in chunk {
+                        query = query
+                            .bind(now)
+                            .bind(actor.id)
+                            .bind(&actor.name)
+                            .bind(entry.action)
+                            .bind("project")
+                            .bind(&entry.entity_id)
+                            .bind(&entry.before)
+                            .bind(&entry.after);
+                    }
+                    query.execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok::<(), StoreError>(())
             }
             .await;
             if tune {
                 let reset = sqlx::query("PRAGMA temp_store = DEFAULT")
                     .execute(&mut *conn)
                     .await
-                    .and(sqlx::query("PRAGMA cache_spill = ON").execute(&mut *conn).await);
+                    // `= 1` is the default threshold (spill at the cache size) and turns
+                    // spilling on; `= ON` would keep the threshold of 65536 pages.
+                    .and(sqlx::query("PRAGMA cache_spill = 1").execute(&mut *conn).await);
                 if reset.is_err() {
                     // Not back in the pool with other settings.
                     conn.detach();
