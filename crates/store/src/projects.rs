@@ -335,84 +335,6 @@ impl NewAuditEntryText {
     }
 }
 
-/// A `stat_sums` key (see `stats::SumKey`) on borrowed text.
-type SumKeyRef<'a> = (&'static str, i32, &'a str, &'static str, NaiveDate, &'a str);
-
-/// What new projects add to `stat_sums`, grouped and in key order: the rule and order
-/// of `stats::project_sums` (checked against it in debug builds), grouped and sorted
-/// on numbers (the chains and regions by their rank among the batch's), since that
-/// function's ordered map of owned text keys took seconds for 100,000 projects.
-fn new_project_sums<'a>(projects: &[&'a ProjectData]) -> Vec<(SumKeyRef<'a>, i64, i64)> {
-    use chrono::Datelike;
-    // Ranks keep the text order: the chains and regions sorted, each once.
-    let ranks = |text: fn(&'a ProjectData) -> &'a str| {
-        let mut texts: Vec<&'a str> = projects.iter().map(|p| text(p)).collect();
-        texts.sort_unstable();
-        texts.dedup();
-        texts
-    };
-    let chains = ranks(|p| p.chain.as_str());
-    let regions = ranks(|p| p.region_code.as_str());
-    let rank_of = |texts: &[&str], text: &str| texts.binary_search(&text).unwrap_or_default() as u32;
-    // (measure, by_chain, chain rank + by_chain, grain, bucket, region rank): the
-    // measures and grains are one letter each, so their bytes order as the text does;
-    // the empty chain of the all-chains rows ranks first.
-    type Key = (u8, i32, u32, u8, NaiveDate, u32);
-    let mut sums: HashMap<Key, (i64, i64)> = HashMap::with_capacity(projects.len() * 4);
-    for p in projects {
-        if p.stage == "dropped" {
-            continue;
-        }
-        let Some(signed_on) = p.signed_on else { continue };
-        let (chain, region) = (rank_of(&chains, &p.chain), rank_of(&regions, &p.region_code));
-        for (measure, day) in [(b'S', Some(signed_on)), (b'P', p.producing_on)] {
-            let Some(day) = day else { continue };
-            let month = day.with_day(1).expect("every month has a first day");
-            let year = NaiveDate::from_ymd_opt(day.year(), 1, 1).expect("every year has a first day");
-            for (by_chain, chain) in [(0, 0), (1, chain)] {
-                for (grain, bucket) in [(b'D', day), (b'M', month), (b'Y', year)] {
-                    let entry = sums.entry((measure, by_chain, chain, grain, bucket, region)).or_default();
-                    entry.0 += 1;
-                    entry.1 += p.total_investment;
-                }
-            }
-        }
-    }
-    let mut rows: Vec<(Key, i64, i64)> =
-        sums.into_iter().map(|(key, (records, amount))| (key, records, amount)).collect();
-    rows.sort_unstable_by_key(|row| row.0);
-    let letter = |byte: u8| match byte {
-        b'S' => "S",
-        b'P' => "P",
-        b'D' => "D",
-        b'M' => "M",
-        _ => "Y",
-    };
-    rows.into_iter()
-        .map(|((measure, by_chain, chain, grain, bucket, region), records, amount)| {
-            let chain = if by_chain == 0 { "" } else { chains[chain as usize] };
-            ((letter(measure), by_chain, chain, letter(grain), bucket, regions[region as usize]), records, amount)
-        })
-        .collect()
-}
-
-/// `new_project_sums` with owned keys, as `stats::project_sums` gives them.
-fn owned_sums(sums: &[(SumKeyRef, i64, i64)]) -> Vec<(crate::stats::SumKey, i64, i64)> {
-    sums.iter()
-        .map(|&((measure, by_chain, chain, grain, bucket, region_code), records, amount)| {
-            let key = crate::stats::SumKey {
-                measure,
-                by_chain,
-                chain: chain.to_string(),
-                grain,
-                bucket,
-                region_code: region_code.to_string(),
-            };
-            (key, records, amount)
-        })
-        .collect()
-}
-
 impl Store {
     pub async fn project_by_code(&self, code: &str) -> Result<Option<Project>> {
         let sql = format!("SELECT {} FROM projects WHERE code = $1", project_columns());
@@ -545,12 +467,7 @@ impl Store {
                 if pause {
                     sqlx::query("DELETE FROM meta WHERE key = 'stat_sums_paused'").execute(&mut *tx).await?;
                     let new: Vec<&ProjectData> = creates.iter().map(|upsert| &upsert.data).collect();
-                    let sums = new_project_sums(&new);
-                    // The rule's reference, checked in debug builds (the tests).
-                    debug_assert!(
-                        owned_sums(&sums) == crate::stats::project_sums(&new),
-                        "new_project_sums differs from stats::project_sums"
-                    );
+                    let sums = crate::stats::project_sums(&new);
                     for chunk in sums.chunks(MAX_PARAMETERS / 9) {
                         let sql = crate::stats::add_sums_sql(backend, chunk.len());
                         let mut query = sqlx::query(&sql);

@@ -2,7 +2,7 @@
 //! chain) and a period, following SPEC.md's definitions exactly; the pure reference
 //! in `zhaoshang_core::metrics` is what tests compare these against.
 
-use crate::projects::prefix_range;
+use crate::projects::{prefix_range, ProjectData};
 use crate::{Result, Store};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
@@ -478,46 +478,64 @@ impl Store {
     }
 }
 
-/// One row's worth of additions to `stat_sums` (see migration 0006).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct SumKey {
-    pub measure: &'static str,
-    pub by_chain: i32,
-    pub chain: String,
-    pub grain: &'static str,
-    pub bucket: NaiveDate,
-    pub region_code: String,
-}
+/// A `stat_sums` key on borrowed text: measure, by_chain, chain, grain, bucket, region.
+pub(crate) type SumKey<'a> = (&'static str, i32, &'a str, &'static str, NaiveDate, &'a str);
 
 /// What new projects add to `stat_sums`, grouped and in key order: the same rule as
 /// the SQLite insert trigger of migration 0006 (signed and not 终止: 'S' at the
 /// signing, 'P' at the producing date), for a bulk write that pauses the trigger.
-pub(crate) fn project_sums(projects: &[&crate::projects::ProjectData]) -> Vec<(SumKey, i64, i64)> {
-    let mut sums: std::collections::BTreeMap<SumKey, (i64, i64)> = std::collections::BTreeMap::new();
+/// Grouped and sorted on numbers (the chains and regions by their rank among the
+/// batch's): an ordered map of owned text keys took 2.5 s for 100,000 projects.
+pub(crate) fn project_sums<'a>(projects: &[&'a ProjectData]) -> Vec<(SumKey<'a>, i64, i64)> {
+    // Ranks keep the text order: the chains and regions sorted, each once.
+    let ranks = |text: fn(&'a ProjectData) -> &'a str| {
+        let mut texts: Vec<&'a str> = projects.iter().map(|p| text(p)).collect();
+        texts.sort_unstable();
+        texts.dedup();
+        texts
+    };
+    let chains = ranks(|p| p.chain.as_str());
+    let regions = ranks(|p| p.region_code.as_str());
+    let rank_of = |texts: &[&str], text: &str| texts.binary_search(&text).unwrap_or_default() as u32;
+    // (measure, by_chain, chain rank + by_chain, grain, bucket, region rank): the
+    // measures and grains are one letter each, so their bytes order as the text does;
+    // the empty chain of the all-chains rows ranks first.
+    type Key = (u8, i32, u32, u8, NaiveDate, u32);
+    let mut sums: HashMap<Key, (i64, i64)> = HashMap::with_capacity(projects.len() * 4);
     for p in projects {
-        if p.stage == "dropped" || p.signed_on.is_none() {
+        if p.stage == "dropped" {
             continue;
         }
-        for (measure, day) in [("S", p.signed_on), ("P", p.producing_on)] {
+        let Some(signed_on) = p.signed_on else { continue };
+        let (chain, region) = (rank_of(&chains, &p.chain), rank_of(&regions, &p.region_code));
+        for (measure, day) in [(b'S', Some(signed_on)), (b'P', p.producing_on)] {
             let Some(day) = day else { continue };
-            for (by_chain, chain) in [(0, ""), (1, p.chain.as_str())] {
-                for (grain, bucket) in [("D", day), ("M", month_start(day)), ("Y", year_start(day.year()))] {
-                    let key = SumKey {
-                        measure,
-                        by_chain,
-                        chain: chain.to_string(),
-                        grain,
-                        bucket,
-                        region_code: p.region_code.clone(),
-                    };
-                    let entry = sums.entry(key).or_default();
+            let (month, year) = (month_start(day), year_start(day.year()));
+            for (by_chain, chain) in [(0, 0), (1, chain)] {
+                for (grain, bucket) in [(b'D', day), (b'M', month), (b'Y', year)] {
+                    let entry = sums.entry((measure, by_chain, chain, grain, bucket, region)).or_default();
                     entry.0 += 1;
                     entry.1 += p.total_investment;
                 }
             }
         }
     }
-    sums.into_iter().map(|(key, (records, amount))| (key, records, amount)).collect()
+    let mut rows: Vec<(Key, i64, i64)> =
+        sums.into_iter().map(|(key, (records, amount))| (key, records, amount)).collect();
+    rows.sort_unstable_by_key(|row| row.0);
+    let letter = |byte: u8| match byte {
+        b'S' => "S",
+        b'P' => "P",
+        b'D' => "D",
+        b'M' => "M",
+        _ => "Y",
+    };
+    rows.into_iter()
+        .map(|((measure, by_chain, chain, grain, bucket, region), records, amount)| {
+            let chain = if by_chain == 0 { "" } else { chains[chain as usize] };
+            ((letter(measure), by_chain, chain, letter(grain), bucket, regions[region as usize]), records, amount)
+        })
+        .collect()
 }
 
 /// `INSERT … VALUES …` adding `rows` rows of `stat_sums` (9 parameters each, bound in
