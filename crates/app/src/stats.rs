@@ -62,11 +62,14 @@ pub async fn compute_investment_report(
     chain: Option<&str>,
 ) -> AppResult<InvestmentReport> {
     let prefix = region.scope_prefix();
-    let current = store.investment_figures(prefix, chain, period).await?;
-    let previous = store.investment_figures(prefix, chain, period.same_period_last_year()).await?;
     let year = period.year_to_date();
-    let funds_year_to_date = store.funds_in_place(prefix, chain, year.from, year.to).await?;
-    let target = store.funds_target(region.as_str(), chrono::Datelike::year(&period.to)).await?;
+    // The parts run at once on separate connections (each reads its own index range).
+    let (current, previous, funds_year_to_date, target) = tokio::try_join!(
+        store.investment_figures(prefix, chain, period),
+        store.investment_figures(prefix, chain, period.same_period_last_year()),
+        store.funds_in_place(prefix, chain, year.from, year.to),
+        store.funds_target(region.as_str(), chrono::Datelike::year(&period.to)),
+    )?;
     Ok(InvestmentReport::assemble(region.as_str(), period, &current, &previous, funds_year_to_date, target))
 }
 
@@ -117,9 +120,11 @@ pub async fn compute_sub_region_reports(
     lengths.dedup();
     let mut figures = HashMap::new();
     for len in lengths {
-        let current = store.investment_figures_by(prefix, len, None, period).await?;
-        let mut previous = store.investment_figures_by(prefix, len, None, period.same_period_last_year()).await?;
-        let mut year_to_date = store.funds_in_place_by(prefix, len, None, year.from, year.to).await?;
+        let (current, mut previous, mut year_to_date) = tokio::try_join!(
+            store.investment_figures_by(prefix, len, None, period),
+            store.investment_figures_by(prefix, len, None, period.same_period_last_year()),
+            store.funds_in_place_by(prefix, len, None, year.from, year.to),
+        )?;
         for child in children.iter().filter(|child| child.scope_prefix().len() == len) {
             let group = child.scope_prefix();
             figures.insert(

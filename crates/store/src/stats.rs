@@ -267,20 +267,26 @@ impl Store {
              WHERE region_code >= $1 AND region_code < $2 AND signed_on >= $3 AND signed_on <= $4 \
                AND stage <> 'dropped' AND ($6 IS NULL OR chain = $6) GROUP BY 1"
         );
-        let signed: Vec<SignedRow> = on_pool!(self, |pool| {
-            sqlx::query_as(&sql)
-                .bind(&lo)
-                .bind(&hi)
-                .bind(period.from)
-                .bind(period.to)
-                .bind(OVER_100M)
-                .bind(chain)
-                .fetch_all(pool)
-                .await?
-        });
-        let mut implementing = self.implementing(prefix, group_len, chain, period).await?;
-        let mut funds =
-            self.sums(Measure::Funds, prefix, group_len, chain, Cover::of(period.from, period.to, true)).await?;
+        let signed = async {
+            let rows: Vec<SignedRow> = on_pool!(self, |pool| {
+                sqlx::query_as(&sql)
+                    .bind(&lo)
+                    .bind(&hi)
+                    .bind(period.from)
+                    .bind(period.to)
+                    .bind(OVER_100M)
+                    .bind(chain)
+                    .fetch_all(pool)
+                    .await?
+            });
+            Ok(rows)
+        };
+        // The three reads at once, on separate connections.
+        let (signed, mut implementing, mut funds) = tokio::try_join!(
+            signed,
+            self.implementing(prefix, group_len, chain, period),
+            self.sums(Measure::Funds, prefix, group_len, chain, Cover::of(period.from, period.to, true)),
+        )?;
         let mut groups: HashMap<String, InvestmentFigures> = HashMap::new();
         for row in signed {
             let figures = groups.entry(row.grp).or_default();
@@ -346,8 +352,10 @@ impl Store {
         chain: Option<&str>,
         period: Period,
     ) -> Result<HashMap<String, ImplementingRow>> {
-        let signed = self.sums(Measure::Signed, prefix, group_len, chain, Cover::up_to(period.to)).await?;
-        let producing = self.sums(Measure::Producing, prefix, group_len, chain, Cover::before(period.from)).await?;
+        let (signed, producing) = tokio::try_join!(
+            self.sums(Measure::Signed, prefix, group_len, chain, Cover::up_to(period.to)),
+            self.sums(Measure::Producing, prefix, group_len, chain, Cover::before(period.from)),
+        )?;
         let (lo, hi) = prefix_range(prefix);
         let group = group_expression(prefix, group_len);
         let index = match self.backend() {
