@@ -1,7 +1,8 @@
 //! The storage contract: every test runs on SQLite and on a real PostgreSQL server.
 
+mod common;
+
 use chrono::{Duration, Utc};
-use zhaoshang_core::regions::parse_divisions;
 use zhaoshang_store::chains::{ChainData, ChainImport, ChainNodeData, Relation};
 use zhaoshang_store::enterprises::{EnterpriseData, EnterpriseFilter, EnterpriseSort};
 use zhaoshang_store::plans::{PlanData, PlanFilter, VisitData};
@@ -9,37 +10,6 @@ use zhaoshang_store::projects::{ProjectData, ProjectUpsert};
 use zhaoshang_store::reference::{Department, Park};
 use zhaoshang_store::users::{NewUser, UserChange};
 use zhaoshang_store::{Actor, AuditFilter, Store, StoreError};
-use zhaoshang_testkit::{fresh_database_url, Backend};
-
-struct Fixture {
-    store: Store,
-    _dir: tempfile::TempDir,
-}
-
-async fn fixture(backend: Backend) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database_url(backend, dir.path()).await;
-    let store = Store::open(&url).await.unwrap();
-    let divisions = parse_divisions(
-        "code\tname\tlevel\tparent\n620000\t甘肃省\t1\t\n620400\t白银市\t2\t620000\n620402\t白银区\t3\t620400\n620500\t天水市\t2\t620000\n\
-         310000\t上海市\t1\t\n310115\t浦东新区\t3\t310000\n",
-    )
-    .unwrap();
-    store.load_regions(&divisions).await.unwrap();
-    Fixture { store, _dir: dir }
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        $(mod $name {
-            use super::*;
-            #[tokio::test]
-            async fn sqlite() { super::$name(fixture(Backend::Sqlite).await.store).await }
-            #[tokio::test]
-            async fn postgres() { super::$name(fixture(Backend::Postgres).await.store).await }
-        })*
-    };
-}
 
 on_both_backends!(
     users_are_unique_and_audited,

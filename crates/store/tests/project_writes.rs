@@ -2,41 +2,12 @@
 //! recoverable from the audit log, and a failed batch changes nothing. On SQLite and
 //! on a real PostgreSQL server.
 
+mod common;
+
 use chrono::NaiveDate;
-use zhaoshang_core::regions::parse_divisions;
 use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::projects::{ProjectData, ProjectUpsert};
 use zhaoshang_store::{Actor, AuditEntry, AuditFilter, Store};
-use zhaoshang_testkit::{fresh_database_url, Backend};
-
-struct Fixture {
-    store: Store,
-    _dir: tempfile::TempDir,
-}
-
-async fn fixture(backend: Backend) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database_url(backend, dir.path()).await;
-    let store = Store::open(&url).await.unwrap();
-    let divisions = parse_divisions(
-        "code\tname\tlevel\tparent\n620000\t甘肃省\t1\t\n620400\t白银市\t2\t620000\n620402\t白银区\t3\t620400\n620500\t天水市\t2\t620000\n",
-    )
-    .unwrap();
-    store.load_regions(&divisions).await.unwrap();
-    Fixture { store, _dir: dir }
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        $(mod $name {
-            use super::*;
-            #[tokio::test]
-            async fn sqlite() { super::$name(fixture(Backend::Sqlite).await.store).await }
-            #[tokio::test]
-            async fn postgres() { super::$name(fixture(Backend::Postgres).await.store).await }
-        })*
-    };
-}
 
 on_both_backends!(
     many_new_projects_are_audited_in_groups_that_hold_every_project,
