@@ -186,7 +186,8 @@ async fn list(store: &Store, facts: &Facts, deep_offset: i64, checks: &mut Check
     let totals = store.project_totals(&filter).await?;
     let sum: i64 = matching.iter().map(|p| p.data.total_investment).sum();
     checks.equal("list totals = plain filter", &(totals.count, totals.total_investment), &(matching.len() as i64, sum));
-    for offset in [0, deep_offset] {
+    // The page after the deep one seeks from the deep page's last row.
+    for offset in [0, deep_offset, deep_offset + PAGE_SIZE] {
         let page = store.list_projects(&filter, crate::operations::LIST_SORT, PAGE_SIZE, offset).await?;
         let ids: Vec<i64> = page.iter().map(|p| p.id).collect();
         let expected: Vec<i64> = matching.iter().skip(offset as usize).take(PAGE_SIZE as usize).map(|p| p.id).collect();

@@ -238,7 +238,9 @@ impl Bench<'_> {
     }
 
     /// Page 1 and a deep page of the filtered list, each with the list's totals (the
-    /// page shows them). Returns the deep page's offset.
+    /// page shows them): the deep page as a first visit (no row of the list
+    /// remembered), then the pages after it one by one, as a reader pages on.
+    /// Returns the deep page's offset.
     async fn list_pages(&mut self, scale: f64) -> anyhow::Result<i64> {
         let store = self.store;
         let filter = list_filter();
@@ -249,10 +251,14 @@ impl Bench<'_> {
              {matching} projects match ({} pages); the deep page is page {deep}",
             (matching + PAGE_SIZE - 1) / PAGE_SIZE
         ));
-        for page in [1, deep] {
+        for (page, first_visit) in [(1, false), (deep, true)] {
             let offset = (page - 1) * PAGE_SIZE;
-            let label = format!("list page {page} (offset {offset}) + totals");
+            let visit = if first_visit { ", first visit" } else { "" };
+            let label = format!("list page {page} (offset {offset}) + totals{visit}");
             let (samples, lines) = time_runs(self.runs, async || {
+                if first_visit {
+                    store.forget_list_positions();
+                }
                 let projects = store.list_projects(&filter, LIST_SORT, PAGE_SIZE, offset).await?;
                 let totals = store.project_totals(&filter).await?;
                 Ok(page_lines(&projects, &totals))
@@ -261,6 +267,20 @@ impl Bench<'_> {
             let reference = self.reference(&label, &page_script(offset), &lines, page_lines_of_reference)?;
             self.push(label, samples, reference, LIST_TARGET);
         }
+        // The untimed run visits the deep page again, each timed run the next page.
+        let mut page = deep - 1;
+        let label =
+            format!("list pages {}..{} + totals, paging on from page {deep}", deep + 1, deep + self.runs as i64);
+        let (samples, lines) = time_runs(self.runs, async || {
+            page += 1;
+            let projects = store.list_projects(&filter, LIST_SORT, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+            let totals = store.project_totals(&filter).await?;
+            Ok(page_lines(&projects, &totals))
+        })
+        .await?;
+        let reference =
+            self.reference(&label, &page_script((page - 1) * PAGE_SIZE), &lines, page_lines_of_reference)?;
+        self.push(label, samples, reference, LIST_TARGET);
         Ok((deep - 1) * PAGE_SIZE)
     }
 

@@ -48,9 +48,61 @@ pub enum ProjectSort {
     UpdatedDesc,
 }
 
+/// A row's value in the column a list is sorted by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum SortValue {
+    Signed(Option<NaiveDate>),
+    Investment(i64),
+    Code(String),
+}
+
+/// A row of a sorted list, by its sort value and id (which together fix its place).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Position {
+    value: SortValue,
+    id: i64,
+}
+
+/// Places remembered per list; past it the list's are forgotten and start over.
+const PLACES_PER_LIST: usize = 4096;
+
 impl ProjectSort {
     pub fn parse(text: &str) -> ProjectSort {
         serde_json::from_value(serde_json::Value::String(text.to_string())).unwrap_or_default()
+    }
+
+    /// Where `project` stands in this order; `None` for the order by update time,
+    /// whose stored times are not compared as bound values on every path.
+    fn position_of(self, project: &Project) -> Option<Position> {
+        let value = match self {
+            ProjectSort::SignedDesc | ProjectSort::SignedAsc => SortValue::Signed(project.data.signed_on),
+            ProjectSort::InvestmentDesc | ProjectSort::InvestmentAsc => {
+                SortValue::Investment(project.data.total_investment)
+            }
+            ProjectSort::Code => SortValue::Code(project.data.code.clone()),
+            ProjectSort::UpdatedDesc => return None,
+        };
+        Some(Position { value, id: project.id })
+    }
+
+    /// The condition "at `position` or after it in this order", as a range of the
+    /// order's index. From a signed date it holds only signed rows: the unsigned ones
+    /// follow them in both directions (`NULLS LAST`).
+    fn at_or_after(self, position: &Position) -> (String, Vec<Param>) {
+        let ascending = matches!(self, ProjectSort::SignedAsc | ProjectSort::InvestmentAsc | ProjectSort::Code);
+        let comparison = if ascending { ">=" } else { "<=" };
+        let id = Param::Int(position.id);
+        match &position.value {
+            SortValue::Signed(None) => (format!("signed_on IS NULL AND id {comparison} ?1"), vec![id]),
+            SortValue::Signed(Some(day)) => {
+                (format!("(signed_on, id) {comparison} (?1, ?2)"), vec![Param::Date(*day), id])
+            }
+            SortValue::Investment(amount) => {
+                (format!("(total_investment, id) {comparison} (?1, ?2)"), vec![Param::Int(*amount), id])
+            }
+            // Codes are unique.
+            SortValue::Code(code) => ("code >= ?1".to_string(), vec![Param::Text(code.clone())]),
+        }
     }
 
     fn order_by(self) -> &'static str {
@@ -111,6 +163,13 @@ impl Conditions {
             n + 1,
             n + 2
         )
+    }
+}
+
+impl ProjectFilter {
+    /// Whether the list may hold projects not yet signed (no signing date).
+    fn admits_unsigned(&self) -> bool {
+        self.signed_from.is_none() && self.signed_to.is_none() && self.implementing_in.is_none()
     }
 }
 
@@ -206,6 +265,12 @@ impl Store {
     /// A page of the filtered, sorted list. The page's ids are found first, reading
     /// an index only where it covers the filter and gives the order (so a deep page
     /// skips index entries, not rows), then those rows are read by id.
+    ///
+    /// The first and last row of every page served are remembered by their place in
+    /// the list while no project changes (the `stats` counter, see `report_cache`); a
+    /// later page of the list seeks to the nearest remembered row before it and skips
+    /// only the rows between, so paging on from a deep page, coming back to it, or
+    /// exporting a list page by page does not skip every row from the first again.
     pub async fn list_projects(
         &self,
         filter: &ProjectFilter,
@@ -213,7 +278,74 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<Project>> {
-        let c = conditions(filter);
+        let remembered = sort != ProjectSort::UpdatedDesc;
+        let version = if remembered { Some(self.stats_version().await?) } else { None };
+        let list = format!("{sort:?} {}", serde_json::to_string(filter).unwrap_or_default());
+        let nearest = version.and_then(|version| {
+            self.position_cache()
+                .read(&list, version, |places| {
+                    places.range(..=offset).next_back().map(|(place, position)| (*place, position.clone()))
+                })
+                .flatten()
+        });
+        let from_nearest = match &nearest {
+            Some((place, position)) => self.page_ids_from(filter, sort, position, limit, offset - place).await?,
+            None => None,
+        };
+        let ids = match from_nearest {
+            Some(ids) => ids,
+            None => self.page_ids(filter, &conditions(filter), sort, limit, offset).await?,
+        };
+        let rows = self.projects_in_order(&ids).await?;
+        if let (Some(version), Some(first), Some(last)) = (version, rows.first(), rows.last()) {
+            let edges = [(offset, sort.position_of(first)), (offset + rows.len() as i64 - 1, sort.position_of(last))];
+            self.position_cache().change(list, version, |places| {
+                let places = places.get_or_insert_with(Default::default);
+                if places.len() >= PLACES_PER_LIST {
+                    places.clear();
+                }
+                places.extend(edges.into_iter().filter_map(|(place, position)| Some((place, position?))));
+            });
+        }
+        Ok(rows)
+    }
+
+    /// The ids of a page that starts `skip` rows after `position`; `None` when the
+    /// page lies among the unsigned projects that follow the signed ones and its place
+    /// there is not known.
+    async fn page_ids_from(
+        &self,
+        filter: &ProjectFilter,
+        sort: ProjectSort,
+        position: &Position,
+        limit: i64,
+        skip: i64,
+    ) -> Result<Option<Vec<i64>>> {
+        let mut c = conditions(filter);
+        let (clause, params) = sort.at_or_after(position);
+        c.push(&clause, params);
+        let mut ids = self.page_ids(filter, &c, sort, limit, skip).await?;
+        let unsigned_follow = matches!(position.value, SortValue::Signed(Some(_))) && filter.admits_unsigned();
+        if unsigned_follow && (ids.len() as i64) < limit {
+            if ids.is_empty() {
+                return Ok(None);
+            }
+            let mut unsigned = conditions(filter);
+            unsigned.push("signed_on IS NULL", vec![]);
+            ids.extend(self.page_ids(filter, &unsigned, sort, limit - ids.len() as i64, 0).await?);
+        }
+        Ok(Some(ids))
+    }
+
+    /// The ids of rows matching `c` in `sort`'s order, `limit` of them after `skip`.
+    async fn page_ids(
+        &self,
+        filter: &ProjectFilter,
+        c: &Conditions,
+        sort: ProjectSort,
+        limit: i64,
+        skip: i64,
+    ) -> Result<Vec<i64>> {
         let table = match (self.backend(), sort) {
             // Without ANALYZE statistics SQLite prefers the region range of the scope to
             // the index in list order, and then sorts every matching row of the scope. A
@@ -228,14 +360,15 @@ impl Store {
             _ => "projects",
         };
         let sql = c.page_sql("id", table, sort.order_by());
-        let ids: Vec<i64> = on_pool!(self, |pool| bind_params!(sqlx::query_scalar(&sql), &c.params)
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_scalar(&sql), &c.params)
             .bind(limit)
-            .bind(offset)
+            .bind(skip)
             .fetch_all(pool)
-            .await?);
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
+            .await?))
+    }
+
+    /// The projects of `ids`, in that order.
+    async fn projects_in_order(&self, ids: &[i64]) -> Result<Vec<Project>> {
         // By id, a bounded number at a time (a page may be a whole export).
         let mut rows: Vec<Project> = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {

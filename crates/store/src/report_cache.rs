@@ -1,5 +1,5 @@
 //! Figures kept in memory while the data behind them is unchanged: investment
-//! reports and list totals.
+//! reports, list totals and the places of rows in sorted lists.
 //!
 //! Every write to projects, funding records or targets moves the `stats` counter of
 //! `data_versions` on (triggers of migration 0008, in the writing transaction). A
@@ -8,10 +8,10 @@
 //! reader sees a new counter and computes afresh. A report can thus be newer than its
 //! counter, never older.
 
-use crate::listing::ListTotals;
+use crate::listing::{ListTotals, Position};
 use crate::{Result, Store};
 use chrono::NaiveDate;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::Mutex;
 use zhaoshang_core::metrics::InvestmentReport;
@@ -55,18 +55,39 @@ impl<K: Eq + Hash, V: Clone> VersionedCache<K, V> {
         (state.version == version).then(|| state.values.get(key).cloned()).flatten()
     }
 
+    /// Reads the value of `key` in place if it was computed at `version`.
+    pub fn read<R>(&self, key: &K, version: i64, read: impl FnOnce(&V) -> R) -> Option<R> {
+        let state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        (state.version == version).then(|| state.values.get(key).map(read)).flatten()
+    }
+
     /// Keeps a value computed at `version`, unless the cache already holds a later
     /// counter's values; an earlier counter's are dropped.
     pub fn put(&self, key: K, version: i64, value: V) {
+        self.change(key, version, |kept| *kept = Some(value));
+    }
+
+    /// Changes the value of `key` kept at `version` (`None` when there is none yet),
+    /// under the same rule as `put`.
+    pub fn change(&self, key: K, version: i64, change: impl FnOnce(&mut Option<V>)) {
         let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if version < state.version {
             return;
         }
-        if version > state.version || state.values.len() >= CAPACITY {
+        if version > state.version || (state.values.len() >= CAPACITY && !state.values.contains_key(&key)) {
             state.values.clear();
             state.version = version;
         }
-        state.values.insert(key, value);
+        let mut value = state.values.remove(&key);
+        change(&mut value);
+        if let Some(value) = value {
+            state.values.insert(key, value);
+        }
+    }
+
+    /// Drops every value.
+    pub fn clear(&self) {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).values.clear();
     }
 }
 
@@ -75,6 +96,10 @@ pub type ReportCache = VersionedCache<ReportKey, InvestmentReport>;
 
 /// Count and sum of a filtered project list, by the filter (as JSON).
 pub type TotalsCache = VersionedCache<String, ListTotals>;
+
+/// Rows at known places of a filtered, sorted project list (by filter and sort as
+/// JSON): the first and last row of each page served, by their place in the list.
+pub(crate) type PositionCache = VersionedCache<String, BTreeMap<i64, Position>>;
 
 impl Store {
     /// The `stats` counter of `data_versions`.
@@ -94,6 +119,16 @@ impl Store {
     pub(crate) fn totals_cache(&self) -> &TotalsCache {
         &self.caches.list_totals
     }
+
+    pub(crate) fn position_cache(&self) -> &PositionCache {
+        &self.caches.list_positions
+    }
+
+    /// Forgets the places of rows in lists, as a restart would: for measuring a
+    /// page's first visit.
+    pub fn forget_list_positions(&self) {
+        self.caches.list_positions.clear();
+    }
 }
 
 /// The caches of one opened store, shared by its clones (one process's server or
@@ -102,6 +137,7 @@ impl Store {
 pub(crate) struct Caches {
     reports: ReportCache,
     list_totals: TotalsCache,
+    list_positions: PositionCache,
     /// Region codes found in `regions`, which only ever gains rows (reference data
     /// is upserted, never deleted), so a code once found stays valid.
     pub(crate) known_regions: Mutex<HashSet<String>>,
