@@ -321,7 +321,17 @@ impl Store {
         limit: i64,
         skip: i64,
     ) -> Result<Option<Vec<i64>>> {
-        let mut c = conditions(filter);
+        // The position's row is in the list, so the seek implies the period's bound on
+        // its side; left in, that bound is the range SQLite would seek by instead.
+        let mut seek = filter.clone();
+        if let SortValue::Signed(Some(_)) = position.value {
+            match sort {
+                ProjectSort::SignedDesc => seek.signed_to = None,
+                ProjectSort::SignedAsc => seek.signed_from = None,
+                _ => {}
+            }
+        }
+        let mut c = conditions(&seek);
         let (clause, params) = sort.at_or_after(position);
         c.push(&clause, params);
         let mut ids = self.page_ids(filter, &c, sort, limit, skip).await?;
