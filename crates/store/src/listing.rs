@@ -71,8 +71,13 @@ impl ProjectSort {
         serde_json::from_value(serde_json::Value::String(text.to_string())).unwrap_or_default()
     }
 
-    /// Where `project` stands in this order; `None` for the order by update time,
+    /// Whether pages in this order seek from remembered rows: not by update time,
     /// whose stored times are not compared as bound values on every path.
+    fn seeks(self) -> bool {
+        self != ProjectSort::UpdatedDesc
+    }
+
+    /// Where `project` stands in this order (`None` in an order that does not seek).
     fn position_of(self, project: &Project) -> Option<Position> {
         let value = match self {
             ProjectSort::SignedDesc | ProjectSort::SignedAsc => SortValue::Signed(project.data.signed_on),
@@ -278,8 +283,7 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<Project>> {
-        let remembered = sort != ProjectSort::UpdatedDesc;
-        let version = if remembered { Some(self.stats_version().await?) } else { None };
+        let version = if sort.seeks() { Some(self.stats_version().await?) } else { None };
         let list = format!("{sort:?} {}", serde_json::to_string(filter).unwrap_or_default());
         let nearest = version.and_then(|version| {
             self.position_cache()

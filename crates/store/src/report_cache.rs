@@ -51,8 +51,7 @@ impl<K, V> Default for VersionedCache<K, V> {
 impl<K: Eq + Hash, V: Clone> VersionedCache<K, V> {
     /// The value of `key` if it was computed at `version`.
     pub fn get(&self, key: &K, version: i64) -> Option<V> {
-        let state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        (state.version == version).then(|| state.values.get(key).cloned()).flatten()
+        self.read(key, version, V::clone)
     }
 
     /// Reads the value of `key` in place if it was computed at `version`.
