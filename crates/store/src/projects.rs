@@ -190,8 +190,8 @@ pub fn prefix_range(prefix: &str) -> (String, String) {
     (prefix.to_string(), String::from_utf8(hi).unwrap_or_else(|_| "~".into()))
 }
 
-/// From this many new projects on, an SQLite write adds their `stat_sums` grouped
-/// instead of row by row in the trigger.
+/// From this many new projects on, an SQLite write adds their `stat_sums` and
+/// `stat_pairs` grouped instead of row by row in the triggers.
 const PAUSE_SUMS_FROM: usize = 64;
 
 /// From this many new projects on, a write audits them as one entry per
@@ -430,7 +430,7 @@ impl Store {
                 let mut events: Vec<Event> = Vec::with_capacity(creates.len() + changes.len());
                 let mut audits: Vec<NewAuditEntryText> = Vec::new();
                 // New projects, many a statement; their ids come back with their codes. On
-                // SQLite the row trigger keeping `stat_sums` is paused for them (a marker row
+                // SQLite the row triggers keeping `stat_sums` and `stat_pairs` are paused for them (a marker row
                 // in `meta`, inside this transaction only) and their sums added grouped.
                 let pause = backend == crate::Backend::Sqlite && creates.len() >= PAUSE_SUMS_FROM;
                 if pause {
@@ -482,6 +482,22 @@ impl Store {
                                 .bind("")
                                 .bind(records)
                                 .bind(amount);
+                        }
+                        query.execute(&mut *tx).await?;
+                    }
+                    let pairs = crate::stats::project_pairs(&new);
+                    for chunk in pairs.chunks(MAX_PARAMETERS / 7) {
+                        let sql = crate::stats::add_pairs_sql(backend, chunk.len());
+                        let mut query = sqlx::query(&sql);
+                        for &((measure, by_chain, chain, signed_month, event_month, region_code), records) in chunk {
+                            query = query
+                                .bind(measure)
+                                .bind(by_chain)
+                                .bind(chain)
+                                .bind(signed_month)
+                                .bind(event_month)
+                                .bind(region_code)
+                                .bind(records);
                         }
                         query.execute(&mut *tx).await?;
                     }

@@ -10,9 +10,9 @@ use std::collections::HashMap;
 use zhaoshang_core::metrics::{InvestmentFigures, Period};
 use zhaoshang_core::money::Yuan;
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+/// The figures of a period's signings (see `Store::signed_figures`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct SignedRow {
-    grp: String,
     signed_count: i64,
     signed_investment: i64,
     over_100m_count: i64,
@@ -145,6 +145,35 @@ impl Cover {
     }
 }
 
+/// How the signings of a period are read for the figures that compare a second date
+/// with the period's end (started, producing, 1亿元 and more): `stat_pairs` cells
+/// for the signings of the period's whole months before the month of its end
+/// (`middle`, half-open) whose event fell in an earlier month; the projects
+/// themselves for the rest — signings at the `head` and `tail` (inclusive, partial
+/// months; a range may be empty), and, of the middle's signings, events from the
+/// first day of the end's month to the end (`late_events`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SignedSplit {
+    head: (NaiveDate, NaiveDate),
+    middle: (NaiveDate, NaiveDate),
+    tail: (NaiveDate, NaiveDate),
+    late_events: (NaiveDate, NaiveDate),
+}
+
+impl SignedSplit {
+    pub(crate) fn of(from: NaiveDate, to: NaiveDate) -> SignedSplit {
+        let first_month = if from.day() == 1 { from } else { next_month_start(from) };
+        let end_month = month_start(to);
+        let before = |day: NaiveDate| day.pred_opt().unwrap_or(NaiveDate::MIN);
+        SignedSplit {
+            head: (from, before(first_month).min(to)),
+            middle: (first_month, end_month.max(first_month)),
+            tail: (end_month.max(first_month), to),
+            late_events: (end_month, to),
+        }
+    }
+}
+
 /// Which sums of `stat_sums` to read (see migration 0006).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Measure {
@@ -246,50 +275,15 @@ impl Store {
         chain: Option<&str>,
         period: Period,
     ) -> Result<HashMap<String, InvestmentFigures>> {
-        let (lo, hi) = prefix_range(prefix);
-        let group = group_expression(prefix, group_len);
-        // Signed in the period: the period's signings themselves (started and producing
-        // dates are compared with the period's end, which no sum by one date answers).
-        // SQLite is told which index fits: date first for the whole province,
-        // region first for a city or county.
-        let index = match self.backend() {
-            crate::Backend::Sqlite if prefix.len() <= 2 => "INDEXED BY projects_signed_cover",
-            crate::Backend::Sqlite => "INDEXED BY projects_region_signed_cover",
-            crate::Backend::Postgres => "",
-        };
-        let sql = format!(
-            "SELECT {group} AS grp, COUNT(*) AS signed_count, \
-                    CAST(COALESCE(SUM(total_investment), 0) AS BIGINT) AS signed_investment, \
-                    CAST(COALESCE(SUM(CASE WHEN total_investment >= $5 THEN 1 ELSE 0 END), 0) AS BIGINT) AS over_100m_count, \
-                    CAST(COALESCE(SUM(CASE WHEN started_on <= $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS started_count, \
-                    CAST(COALESCE(SUM(CASE WHEN producing_on <= $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS producing_count \
-             FROM projects {index} \
-             WHERE region_code >= $1 AND region_code < $2 AND signed_on >= $3 AND signed_on <= $4 \
-               AND stage <> 'dropped' AND ($6 IS NULL OR chain = $6) GROUP BY 1"
-        );
-        let signed = async {
-            let rows: Vec<SignedRow> = on_pool!(self, |pool| {
-                sqlx::query_as(&sql)
-                    .bind(&lo)
-                    .bind(&hi)
-                    .bind(period.from)
-                    .bind(period.to)
-                    .bind(OVER_100M)
-                    .bind(chain)
-                    .fetch_all(pool)
-                    .await?
-            });
-            Ok(rows)
-        };
         // The three reads at once, on separate connections.
         let (signed, mut implementing, mut funds) = tokio::try_join!(
-            signed,
+            self.signed_figures(prefix, group_len, chain, period),
             self.implementing(prefix, group_len, chain, period),
             self.sums(Measure::Funds, prefix, group_len, chain, Cover::of(period.from, period.to, true)),
         )?;
         let mut groups: HashMap<String, InvestmentFigures> = HashMap::new();
-        for row in signed {
-            let figures = groups.entry(row.grp).or_default();
+        for (group, row) in signed {
+            let figures = groups.entry(group).or_default();
             figures.signed_count = row.signed_count;
             figures.signed_investment = Yuan(row.signed_investment);
             figures.over_100m_count = row.over_100m_count;
@@ -309,6 +303,171 @@ impl Store {
             }
         }
         Ok(groups)
+    }
+
+    /// The figures of the projects signed in the period, by group: their count and
+    /// investment from `stat_sums`; how many were of 1亿元 and more, started and
+    /// producing by the period's end from `stat_pairs` and the projects at the
+    /// period's partial months (see `SignedSplit`).
+    async fn signed_figures(
+        &self,
+        prefix: &str,
+        group_len: usize,
+        chain: Option<&str>,
+        period: Period,
+    ) -> Result<HashMap<String, SignedRow>> {
+        let split = SignedSplit::of(period.from, period.to);
+        let (signed, cells, edges, late) = tokio::try_join!(
+            self.sums(Measure::Signed, prefix, group_len, chain, Cover::of(period.from, period.to, true)),
+            self.pair_cells(prefix, group_len, chain, split),
+            self.edge_signings(prefix, group_len, chain, split, period.to),
+            self.late_events(prefix, group_len, chain, split),
+        )?;
+        let mut groups: HashMap<String, SignedRow> = HashMap::new();
+        for (group, sums) in signed {
+            let row = groups.entry(group).or_default();
+            row.signed_count = sums.records;
+            row.signed_investment = sums.amount;
+        }
+        for (group, measure, records) in cells.into_iter().chain(late) {
+            let row = groups.entry(group).or_default();
+            match measure.as_str() {
+                "T" => row.started_count += records,
+                "P" => row.producing_count += records,
+                _ => row.over_100m_count += records,
+            }
+        }
+        for (group, counts) in edges {
+            let row = groups.entry(group).or_default();
+            row.started_count += counts.started_count;
+            row.producing_count += counts.producing_count;
+            row.over_100m_count += counts.over_100m_count;
+        }
+        Ok(groups)
+    }
+
+    /// `stat_pairs` of the split's middle months whose event month is before the end's.
+    async fn pair_cells(
+        &self,
+        prefix: &str,
+        group_len: usize,
+        chain: Option<&str>,
+        split: SignedSplit,
+    ) -> Result<Vec<(String, String, i64)>> {
+        let (lo, hi) = prefix_range(prefix);
+        let group = group_expression(prefix, group_len);
+        let sql = format!(
+            "SELECT {group} AS grp, measure, CAST(SUM(records) AS BIGINT) FROM stat_pairs \
+             WHERE measure IN ('L', 'P', 'T') AND by_chain = $1 AND chain = $2 \
+               AND signed_month >= $3 AND signed_month < $4 AND event_month < $5 \
+               AND region_code >= $6 AND region_code < $7 GROUP BY 1, 2"
+        );
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(&sql)
+                .bind(i32::from(chain.is_some()))
+                .bind(chain.unwrap_or_default())
+                .bind(split.middle.0)
+                .bind(split.middle.1)
+                .bind(split.late_events.0)
+                .bind(&lo)
+                .bind(&hi)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    /// The projects signed at the split's head and tail, counted as `stat_pairs`
+    /// would count them for a period ending on `to`.
+    async fn edge_signings(
+        &self,
+        prefix: &str,
+        group_len: usize,
+        chain: Option<&str>,
+        split: SignedSplit,
+        to: NaiveDate,
+    ) -> Result<HashMap<String, SignedRow>> {
+        let (lo, hi) = prefix_range(prefix);
+        let group = group_expression(prefix, group_len);
+        // Both ranges are a month at most: the date-first index serves every scope.
+        let index = match self.backend() {
+            crate::Backend::Sqlite => "INDEXED BY projects_signed_cover",
+            crate::Backend::Postgres => "",
+        };
+        let range = |from: usize| {
+            format!(
+                "SELECT {group} AS grp, CASE WHEN started_on <= $1 THEN 1 ELSE 0 END AS started, \
+                        CASE WHEN producing_on <= $1 THEN 1 ELSE 0 END AS producing, \
+                        CASE WHEN total_investment >= $2 THEN 1 ELSE 0 END AS big \
+                 FROM projects {index} WHERE signed_on >= ${from} AND signed_on <= ${} \
+                   AND region_code >= $3 AND region_code < $4 AND stage <> 'dropped' AND ($5 IS NULL OR chain = $5)",
+                from + 1
+            )
+        };
+        let sql = format!(
+            "SELECT grp, CAST(SUM(started) AS BIGINT), CAST(SUM(producing) AS BIGINT), CAST(SUM(big) AS BIGINT) \
+             FROM ({} UNION ALL {}) AS e GROUP BY 1",
+            range(6),
+            range(8)
+        );
+        let rows: Vec<(String, i64, i64, i64)> = on_pool!(self, |pool| {
+            sqlx::query_as(&sql)
+                .bind(to)
+                .bind(OVER_100M)
+                .bind(&lo)
+                .bind(&hi)
+                .bind(chain)
+                .bind(split.head.0)
+                .bind(split.head.1)
+                .bind(split.tail.0)
+                .bind(split.tail.1)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(group, started_count, producing_count, over_100m_count)| {
+                (group, SignedRow { started_count, producing_count, over_100m_count, ..SignedRow::default() })
+            })
+            .collect())
+    }
+
+    /// Of the split's middle signings, the projects started ('T') or producing ('P')
+    /// within the end's month up to the end.
+    async fn late_events(
+        &self,
+        prefix: &str,
+        group_len: usize,
+        chain: Option<&str>,
+        split: SignedSplit,
+    ) -> Result<Vec<(String, String, i64)>> {
+        let (lo, hi) = prefix_range(prefix);
+        let group = group_expression(prefix, group_len);
+        let sqlite = self.backend() == crate::Backend::Sqlite;
+        let events = |measure: &str, column: &str, index: &str| {
+            let index = if sqlite { format!("INDEXED BY {index}") } else { String::new() };
+            format!(
+                "SELECT {group} AS grp, '{measure}' AS measure FROM projects {index} \
+                 WHERE {column} >= $1 AND {column} <= $2 AND signed_on >= $3 AND signed_on < $4 \
+                   AND region_code >= $5 AND region_code < $6 AND stage <> 'dropped' AND ($7 IS NULL OR chain = $7)"
+            )
+        };
+        let sql = format!(
+            "SELECT grp, measure, CAST(COUNT(*) AS BIGINT) FROM ({} UNION ALL {}) AS e GROUP BY 1, 2",
+            events("T", "started_on", "projects_started_cover"),
+            events("P", "producing_on", "projects_producing_cover")
+        );
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(&sql)
+                .bind(split.late_events.0)
+                .bind(split.late_events.1)
+                .bind(split.middle.0)
+                .bind(split.middle.1)
+                .bind(&lo)
+                .bind(&hi)
+                .bind(chain)
+                .fetch_all(pool)
+                .await?
+        }))
     }
 
     /// Sums of a measure over a scope and a cover of `stat_sums` buckets, by group.
@@ -495,19 +654,10 @@ pub(crate) type SumKey<'a> = (&'static str, i32, &'a str, &'static str, NaiveDat
 /// Grouped and sorted on numbers (the chains and regions by their rank among the
 /// batch's): an ordered map of owned text keys took 2.5 s for 100,000 projects.
 pub(crate) fn project_sums<'a>(projects: &[&'a ProjectData]) -> Vec<(SumKey<'a>, i64, i64)> {
-    // Ranks keep the text order: the chains and regions sorted, each once.
-    let ranks = |text: fn(&'a ProjectData) -> &'a str| {
-        let mut texts: Vec<&'a str> = projects.iter().map(|p| text(p)).collect();
-        texts.sort_unstable();
-        texts.dedup();
-        texts
-    };
-    let chains = ranks(|p| p.chain.as_str());
-    let regions = ranks(|p| p.region_code.as_str());
-    let rank_of = |texts: &[&str], text: &str| texts.binary_search(&text).unwrap_or_default() as u32;
-    // (measure, by_chain, chain rank + by_chain, grain, bucket, region rank): the
-    // measures and grains are one letter each, so their bytes order as the text does;
-    // the empty chain of the all-chains rows ranks first.
+    let ranks = Ranks::of(projects);
+    // (measure, by_chain, chain rank, grain, bucket, region rank): the measures and
+    // grains are one letter each, so their bytes order as the text does; the empty
+    // chain of the all-chains rows (by_chain 0) comes first.
     type Key = (u8, i32, u32, u8, NaiveDate, u32);
     let mut sums: HashMap<Key, (i64, i64)> = HashMap::with_capacity(projects.len() * 4);
     for p in projects {
@@ -515,7 +665,7 @@ pub(crate) fn project_sums<'a>(projects: &[&'a ProjectData]) -> Vec<(SumKey<'a>,
             continue;
         }
         let Some(signed_on) = p.signed_on else { continue };
-        let (chain, region) = (rank_of(&chains, &p.chain), rank_of(&regions, &p.region_code));
+        let (chain, region) = ranks.rank(p);
         for (measure, day) in [(b'S', Some(signed_on)), (b'P', p.producing_on)] {
             let Some(day) = day else { continue };
             let (month, year) = (month_start(day), year_start(day.year()));
@@ -531,19 +681,103 @@ pub(crate) fn project_sums<'a>(projects: &[&'a ProjectData]) -> Vec<(SumKey<'a>,
     let mut rows: Vec<(Key, i64, i64)> =
         sums.into_iter().map(|(key, (records, amount))| (key, records, amount)).collect();
     rows.sort_unstable_by_key(|row| row.0);
-    let letter = |byte: u8| match byte {
+    rows.into_iter()
+        .map(|((measure, by_chain, chain, grain, bucket, region), records, amount)| {
+            let (chain, region) = ranks.texts(by_chain, chain, region);
+            ((letter(measure), by_chain, chain, letter(grain), bucket, region), records, amount)
+        })
+        .collect()
+}
+
+/// A `stat_pairs` key on borrowed text: measure, by_chain, chain, signed month,
+/// event month, region.
+pub(crate) type PairKey<'a> = (&'static str, i32, &'a str, NaiveDate, NaiveDate, &'a str);
+
+/// What new projects add to `stat_pairs`, grouped and in key order: the same rule as
+/// the SQLite insert trigger of migration 0009, for a bulk write that pauses it.
+pub(crate) fn project_pairs<'a>(projects: &[&'a ProjectData]) -> Vec<(PairKey<'a>, i64)> {
+    let ranks = Ranks::of(projects);
+    type Key = (u8, i32, u32, NaiveDate, NaiveDate, u32);
+    let mut pairs: HashMap<Key, i64> = HashMap::with_capacity(projects.len() * 4);
+    for p in projects {
+        if p.stage == "dropped" {
+            continue;
+        }
+        let Some(signed_on) = p.signed_on else { continue };
+        let (chain, region) = ranks.rank(p);
+        let big = (p.total_investment >= OVER_100M).then_some(signed_on);
+        for (measure, day) in [(b'L', big), (b'P', p.producing_on), (b'T', p.started_on)] {
+            let Some(day) = day else { continue };
+            for (by_chain, chain) in [(0, 0), (1, chain)] {
+                *pairs
+                    .entry((measure, by_chain, chain, month_start(signed_on), month_start(day), region))
+                    .or_default() += 1;
+            }
+        }
+    }
+    let mut rows: Vec<(Key, i64)> = pairs.into_iter().collect();
+    rows.sort_unstable_by_key(|row| row.0);
+    rows.into_iter()
+        .map(|((measure, by_chain, chain, signed_month, event_month, region), records)| {
+            let (chain, region) = ranks.texts(by_chain, chain, region);
+            ((letter(measure), by_chain, chain, signed_month, event_month, region), records)
+        })
+        .collect()
+}
+
+/// The one-letter keys of `stat_sums` and `stat_pairs` (measures, grains) as text.
+fn letter(byte: u8) -> &'static str {
+    match byte {
         b'S' => "S",
         b'P' => "P",
+        b'T' => "T",
+        b'L' => "L",
         b'D' => "D",
         b'M' => "M",
         _ => "Y",
-    };
-    rows.into_iter()
-        .map(|((measure, by_chain, chain, grain, bucket, region), records, amount)| {
-            let chain = if by_chain == 0 { "" } else { chains[chain as usize] };
-            ((letter(measure), by_chain, chain, letter(grain), bucket, regions[region as usize]), records, amount)
-        })
-        .collect()
+    }
+}
+
+/// The chains and regions of a batch of projects, each once and sorted, so that sums
+/// are grouped and ordered on their ranks, which keep the text order: an ordered map
+/// of owned text keys took 2.5 s for 100,000 projects.
+struct Ranks<'a> {
+    chains: Vec<&'a str>,
+    regions: Vec<&'a str>,
+}
+
+impl<'a> Ranks<'a> {
+    fn of(projects: &[&'a ProjectData]) -> Ranks<'a> {
+        let sorted = |text: fn(&'a ProjectData) -> &'a str| {
+            let mut texts: Vec<&'a str> = projects.iter().map(|p| text(p)).collect();
+            texts.sort_unstable();
+            texts.dedup();
+            texts
+        };
+        Ranks { chains: sorted(|p| p.chain.as_str()), regions: sorted(|p| p.region_code.as_str()) }
+    }
+
+    /// A project's chain and region ranks.
+    fn rank(&self, project: &ProjectData) -> (u32, u32) {
+        let rank = |texts: &[&str], text: &str| texts.binary_search(&text).unwrap_or_default() as u32;
+        (rank(&self.chains, &project.chain), rank(&self.regions, &project.region_code))
+    }
+
+    /// A key's chain (empty for the all-chains rows) and region as text.
+    fn texts(&self, by_chain: i32, chain: u32, region: u32) -> (&'a str, &'a str) {
+        (if by_chain == 0 { "" } else { self.chains[chain as usize] }, self.regions[region as usize])
+    }
+}
+
+/// `INSERT … VALUES …` adding `rows` rows of `stat_pairs` (7 parameters each, bound
+/// in column order) to what is stored.
+pub(crate) fn add_pairs_sql(backend: crate::Backend, rows: usize) -> String {
+    format!(
+        "INSERT INTO stat_pairs (measure, by_chain, chain, signed_month, event_month, region_code, records) VALUES {} \
+         ON CONFLICT (measure, by_chain, chain, signed_month, event_month, region_code) \
+         DO UPDATE SET records = stat_pairs.records + excluded.records",
+        crate::bulk::value_rows(backend, rows, 7)
+    )
 }
 
 /// `INSERT … VALUES …` adding `rows` rows of `stat_sums` (9 parameters each, bound in
@@ -633,7 +867,7 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::{empty, Cover, Grain};
+    use super::{empty, Cover, Grain, SignedSplit};
     use chrono::{Days, NaiveDate};
 
     fn d(text: &str) -> NaiveDate {
@@ -702,5 +936,42 @@ mod tests {
         let up_to = days_of(Cover::up_to(d("2024-03-03")));
         assert_eq!((up_to[0], *up_to.last().unwrap()), (d("0001-01-01"), d("2024-03-03")));
         assert_eq!(*days_of(Cover::before(d("2024-03-01"))).last().unwrap(), d("2024-02-29"));
+    }
+
+    /// How often the split counts a project signed on `signed` with its event (start,
+    /// production, or the signing itself) on `event`: once from the pairs' cells, the
+    /// head and tail signings, or the late events.
+    fn times_counted(split: SignedSplit, to: NaiveDate, signed: NaiveDate, event: NaiveDate) -> usize {
+        let within = |day: NaiveDate, (from, to): (NaiveDate, NaiveDate)| from <= day && day <= to;
+        let in_middle = split.middle.0 <= signed && signed < split.middle.1;
+        let cell = in_middle && super::month_start(event) < split.late_events.0;
+        let edge = (within(signed, split.head) || within(signed, split.tail)) && event <= to;
+        let late = in_middle && within(event, split.late_events);
+        [cell, edge, late].into_iter().filter(|counted| *counted).count()
+    }
+
+    #[test]
+    fn splits_count_each_signing_with_an_event_by_the_end_once() {
+        let start = d("2021-12-20");
+        for (a, b) in [(0, 0), (0, 11), (12, 12), (12, 40), (3, 45), (12, 380), (5, 800), (43, 73)] {
+            let (from, to) = (start + Days::new(a), start + Days::new(b));
+            let split = SignedSplit::of(from, to);
+            // Signings from before the period to after it, events before and after
+            // them (a project may be dated inconsistently).
+            for signed in (0..b + 40).map(|i| start + Days::new(i)) {
+                for event in (0..b + 40).step_by(3).map(|i| start + Days::new(i)) {
+                    let expected = usize::from(from <= signed && signed <= to && event <= to);
+                    assert_eq!(
+                        times_counted(split, to, signed, event),
+                        expected,
+                        "{from}..{to}: signed {signed}, event {event}"
+                    );
+                }
+            }
+        }
+        let year = SignedSplit::of(d("2024-01-01"), d("2024-11-20"));
+        assert_eq!(year.middle, (d("2024-01-01"), d("2024-11-01")));
+        assert!(year.head.0 > year.head.1, "a period from the first of a month has no head");
+        assert_eq!(year.tail, (d("2024-11-01"), d("2024-11-20")));
     }
 }
