@@ -6,7 +6,7 @@
 use crate::projects::{prefix_range, Project, PROJECT_DATA_COLUMNS};
 use crate::stats::OVER_100M;
 use crate::{Result, Store};
-use chrono::NaiveDate;
+use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// Every filter is optional; `region_prefix` is the user's scope intersected with
@@ -66,6 +66,11 @@ pub(crate) struct Position {
 /// Places remembered per list; past it the list's are forgotten and start over.
 const PLACES_PER_LIST: usize = 4096;
 
+/// From this many rows past the nearest remembered one, a page of a list by signing
+/// date that `stage_counts` counts seeks from the start of its month instead (one
+/// read of the counts costs about as much as skipping this many index entries).
+const SEEK_BY_MONTH_FROM: i64 = 5_000;
+
 impl ProjectSort {
     pub fn parse(text: &str) -> ProjectSort {
         serde_json::from_value(serde_json::Value::String(text.to_string())).unwrap_or_default()
@@ -122,6 +127,14 @@ impl ProjectSort {
     }
 }
 
+fn month_start(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+fn month_end(day: NaiveDate) -> NaiveDate {
+    month_start(day).checked_add_months(Months::new(1)).and_then(|next| next.pred_opt()).unwrap_or(NaiveDate::MAX)
+}
+
 /// A bound value of a list query (one builder serves projects and enterprises).
 pub(crate) enum Param {
     Text(String),
@@ -172,6 +185,37 @@ impl Conditions {
 }
 
 impl ProjectFilter {
+    /// Whether `stage_counts` counts this list's signed rows by month: filtered by
+    /// scope, stage, signing period and 终止 only.
+    fn counted_by_month(&self) -> bool {
+        let ProjectFilter {
+            region_prefix: _,
+            stage: _,
+            signed_from: _,
+            signed_to: _,
+            exclude_dropped: _,
+            chain,
+            source,
+            signing_activity,
+            min_investment,
+            max_investment,
+            keyword,
+            over_100m,
+            started_by,
+            producing_by,
+            implementing_in,
+            investor_credit_code,
+        } = self;
+        [chain, source, signing_activity, investor_credit_code].iter().all(|v| v.as_deref().is_none_or(str::is_empty))
+            && contains_pattern(keyword).is_none()
+            && min_investment.is_none()
+            && max_investment.is_none()
+            && !over_100m
+            && started_by.is_none()
+            && producing_by.is_none()
+            && implementing_in.is_none()
+    }
+
     /// Whether the list may hold projects not yet signed (no signing date).
     fn admits_unsigned(&self) -> bool {
         self.signed_from.is_none() && self.signed_to.is_none() && self.implementing_in.is_none()
@@ -285,13 +329,22 @@ impl Store {
     ) -> Result<Vec<Project>> {
         let version = if sort.seeks() { Some(self.stats_version().await?) } else { None };
         let list = format!("{sort:?} {}", serde_json::to_string(filter).unwrap_or_default());
-        let nearest = version.and_then(|version| {
+        let mut nearest = version.and_then(|version| {
             self.position_cache()
                 .read(&list, version, |places| {
                     places.range(..=offset).next_back().map(|(place, position)| (*place, position.clone()))
                 })
                 .flatten()
         });
+        let mut seeds = Vec::new();
+        if version.is_some() && offset - nearest.as_ref().map_or(0, |(place, _)| *place) >= SEEK_BY_MONTH_FROM {
+            if let Some(seed) = self.month_position(filter, sort, offset).await? {
+                if nearest.as_ref().is_none_or(|(place, _)| *place < seed.0) {
+                    nearest = Some(seed.clone());
+                    seeds.push(seed);
+                }
+            }
+        }
         let from_nearest = match &nearest {
             Some((place, position)) => self.page_ids_from(filter, sort, position, limit, offset - place).await?,
             None => None,
@@ -309,9 +362,99 @@ impl Store {
                     places.clear();
                 }
                 places.extend(edges.into_iter().filter_map(|(place, position)| Some((place, position?))));
+                places.extend(seeds);
             });
         }
         Ok(rows)
+    }
+
+    /// For a list by signing date that `stage_counts` counts, a place before `offset`
+    /// where a month of signings begins in the list's order, with a position just
+    /// before that month's rows: the start of the month `offset` falls in. `None`
+    /// when it falls in the list's first month or among its unsigned projects.
+    async fn month_position(
+        &self,
+        filter: &ProjectFilter,
+        sort: ProjectSort,
+        offset: i64,
+    ) -> Result<Option<(i64, Position)>> {
+        let descending = match sort {
+            ProjectSort::SignedDesc => true,
+            ProjectSort::SignedAsc => false,
+            _ => return Ok(None),
+        };
+        if !filter.counted_by_month() {
+            return Ok(None);
+        }
+        let mut c = Conditions::new();
+        if !filter.region_prefix.is_empty() {
+            let (lo, hi) = prefix_range(&filter.region_prefix);
+            c.push("region_code >= ?1 AND region_code < ?2", vec![Param::Text(lo), Param::Text(hi)]);
+        }
+        if let Some(stage) = filter.stage.as_ref().filter(|stage| !stage.is_empty()) {
+            c.push("stage = ?1", vec![Param::Text(stage.clone())]);
+        }
+        if filter.exclude_dropped {
+            c.push("stage <> 'dropped'", vec![]);
+        }
+        if let Some(from) = filter.signed_from {
+            c.push("signed_month >= ?1", vec![Param::Date(month_start(from))]);
+        }
+        if let Some(to) = filter.signed_to {
+            c.push("signed_month <= ?1", vec![Param::Date(to)]);
+        }
+        let sql = format!(
+            "SELECT signed_month, CAST(SUM(records) AS BIGINT) FROM stage_counts {} GROUP BY 1 ORDER BY 1 {}",
+            c.where_sql(),
+            if descending { "DESC" } else { "ASC" }
+        );
+        let months: Vec<(NaiveDate, i64)> =
+            on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).fetch_all(pool).await?);
+        // The period's month at the list's start may hold signings outside the period:
+        // that month is counted from the projects.
+        let partial = if descending {
+            filter.signed_to.filter(|to| to.succ_opt().is_some_and(|next| next.day() != 1)).map(|to| {
+                let month = month_start(to);
+                (
+                    month,
+                    ProjectFilter {
+                        signed_from: Some(filter.signed_from.map_or(month, |from| from.max(month))),
+                        ..filter.clone()
+                    },
+                )
+            })
+        } else {
+            filter.signed_from.filter(|from| from.day() != 1).map(|from| {
+                let last_day = month_end(from);
+                (
+                    month_start(from),
+                    ProjectFilter {
+                        signed_to: Some(filter.signed_to.map_or(last_day, |to| to.min(last_day))),
+                        ..filter.clone()
+                    },
+                )
+            })
+        };
+        let mut place = 0;
+        for (index, (month, records)) in months.into_iter().enumerate() {
+            let records = match &partial {
+                Some((partial_month, within)) if *partial_month == month => self.count_projects(within).await?.count,
+                _ => records,
+            };
+            if place + records > offset {
+                if index == 0 {
+                    return Ok(None);
+                }
+                let position = if descending {
+                    Position { value: SortValue::Signed(Some(month_end(month))), id: i64::MAX }
+                } else {
+                    Position { value: SortValue::Signed(Some(month)), id: i64::MIN }
+                };
+                return Ok(Some((place, position)));
+            }
+            place += records;
+        }
+        Ok(None)
     }
 
     /// The ids of a page that starts `skip` rows after `position`; `None` when the

@@ -12,6 +12,7 @@ use zhaoshang_store::projects::{Project, ProjectData, ProjectUpsert};
 use zhaoshang_store::{Actor, Store};
 
 on_both_backends!(pages_hold_the_plain_sort_whatever_was_visited_before);
+on_both_backends!(deep_pages_of_a_long_list_start_from_their_month);
 
 const SORTS: [ProjectSort; 6] = [
     ProjectSort::SignedDesc,
@@ -63,6 +64,7 @@ fn matches(filter: &ProjectFilter, p: &Project) -> bool {
         && filter.stage.as_ref().is_none_or(|stage| &d.stage == stage)
         && filter.signed_from.is_none_or(|from| d.signed_on.is_some_and(|s| s >= from))
         && filter.signed_to.is_none_or(|to| d.signed_on.is_some_and(|s| s <= to))
+        && (!filter.exclude_dropped || d.stage != "dropped")
 }
 
 /// The ids of the filtered projects in `sort`'s order, sorted here.
@@ -138,4 +140,77 @@ async fn pages_hold_the_plain_sort_whatever_was_visited_before(store: Store) {
         .collect();
     store.upsert_projects(&moved, &actor).await.unwrap();
     check_every_page(&store, "after a write").await;
+}
+
+/// One of a long list: signings spread over 2019–2023 (several a day, every
+/// thirteenth unsigned), four stages, three regions.
+fn long_list_project(index: usize, round: usize) -> ProjectData {
+    let signed = (!index.is_multiple_of(13))
+        .then(|| day(2019, 1, 1) + chrono::Duration::days(((index * 7919 + round * 31) % 1826) as i64));
+    ProjectData {
+        code: format!("D-{index:05}"),
+        name: format!("长列表项目{index}"),
+        region_code: ["620402", "620400", "620500"][index % 3].into(),
+        total_investment: (index % 9) as i64 * 10_000_000,
+        stage: match signed {
+            None => "negotiating",
+            Some(_) => ["producing", "signed", "started", "dropped"][(index + round) % 4],
+        }
+        .into(),
+        signed_on: signed,
+        ..Default::default()
+    }
+}
+
+/// Lists longer than the distance from which a page by signing date starts from its
+/// month's place (counted in `stage_counts`): the pages far down such lists, each
+/// visited first (nothing remembered), hold the plain sort's rows, also after a write
+/// that moves rows to other months and stages.
+async fn deep_pages_of_a_long_list_start_from_their_month(store: Store) {
+    let actor = Actor::system("测试");
+    let filters = [
+        ProjectFilter::default(),
+        ProjectFilter {
+            region_prefix: "62".into(),
+            stage: Some("producing".into()),
+            signed_from: Some(day(2019, 1, 1)),
+            signed_to: Some(day(2023, 12, 31)),
+            ..Default::default()
+        },
+        ProjectFilter {
+            region_prefix: "6204".into(),
+            signed_from: Some(day(2019, 3, 15)),
+            signed_to: Some(day(2023, 6, 20)),
+            exclude_dropped: true,
+            ..Default::default()
+        },
+    ];
+    for round in 0..2 {
+        // All of them, then every fifth again (moved).
+        let upserts: Vec<ProjectUpsert> = (0..28_000)
+            .step_by(1 + round * 4)
+            .map(|i| ProjectUpsert { data: long_list_project(i, round), note: "测试".into() })
+            .collect();
+        store.upsert_projects(&upserts, &actor).await.unwrap();
+        let all = store.list_projects(&ProjectFilter::default(), ProjectSort::UpdatedDesc, i64::MAX, 0).await.unwrap();
+        for filter in &filters {
+            for sort in [ProjectSort::SignedDesc, ProjectSort::SignedAsc] {
+                let expected = plain_sort(&all, filter, sort);
+                let len = expected.len();
+                assert!(len > 6_000, "round {round}: {filter:?} is long enough ({len})");
+                for offset in [5_000, 5_001, 5_999, len / 2, len - 700, len - 10, len - 1] {
+                    store.forget_list_positions();
+                    let got: Vec<i64> = store
+                        .list_projects(filter, sort, 10, offset as i64)
+                        .await
+                        .unwrap()
+                        .iter()
+                        .map(|p| p.id)
+                        .collect();
+                    let want: Vec<i64> = expected.iter().skip(offset).take(10).copied().collect();
+                    assert_eq!(got, want, "round {round}: {sort:?}, {filter:?}, offset {offset} of {len}");
+                }
+            }
+        }
+    }
 }
