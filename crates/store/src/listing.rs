@@ -4,9 +4,9 @@
 //! builder serves both backends.
 
 use crate::projects::{prefix_range, Project, PROJECT_DATA_COLUMNS};
-use crate::stats::OVER_100M;
+use crate::stats::{month_end, month_start, OVER_100M};
 use crate::{Result, Store};
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// Every filter is optional; `region_prefix` is the user's scope intersected with
@@ -125,14 +125,6 @@ impl ProjectSort {
             ProjectSort::UpdatedDesc => "updated_at DESC, id DESC",
         }
     }
-}
-
-fn month_start(day: NaiveDate) -> NaiveDate {
-    day.with_day(1).unwrap_or(day)
-}
-
-fn month_end(day: NaiveDate) -> NaiveDate {
-    month_start(day).checked_add_months(Months::new(1)).and_then(|next| next.pred_opt()).unwrap_or(NaiveDate::MAX)
 }
 
 /// A bound value of a list query (one builder serves projects and enterprises).

@@ -68,12 +68,16 @@ fn empty() -> (NaiveDate, NaiveDate) {
     (NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date"), epoch())
 }
 
-fn month_start(date: NaiveDate) -> NaiveDate {
+pub(crate) fn month_start(date: NaiveDate) -> NaiveDate {
     date.with_day(1).expect("every month has a first day")
 }
 
 fn next_month_start(date: NaiveDate) -> NaiveDate {
     month_start(date).checked_add_months(Months::new(1)).unwrap_or(NaiveDate::MAX)
+}
+
+pub(crate) fn month_end(date: NaiveDate) -> NaiveDate {
+    next_month_start(date).pred_opt().unwrap_or(NaiveDate::MAX)
 }
 
 fn year_start(year: i32) -> NaiveDate {
@@ -147,11 +151,12 @@ impl Cover {
 
 /// How the signings of a period are read for the figures that compare a second date
 /// with the period's end (started, producing, 1亿元 and more): `stat_pairs` cells
-/// for the signings of the period's whole months before the month of its end
-/// (`middle`, half-open) whose event fell in an earlier month; the projects
-/// themselves for the rest — signings at the `head` and `tail` (inclusive, partial
-/// months; a range may be empty), and, of the middle's signings, events from the
-/// first day of the end's month to the end (`late_events`).
+/// for the signings of the period's whole months (`middle`, half-open, up to the
+/// month its end falls in, or to the end itself when that is a month's last day)
+/// whose event fell in an earlier month; the projects themselves for the rest —
+/// signings at the `head` and `tail` (inclusive, partial months; a range may be
+/// empty), and, of the middle's signings, events from the first day of the end's
+/// month to the end (`late_events`; none when the period ends with a month).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SignedSplit {
     head: (NaiveDate, NaiveDate),
@@ -163,7 +168,7 @@ pub(crate) struct SignedSplit {
 impl SignedSplit {
     pub(crate) fn of(from: NaiveDate, to: NaiveDate) -> SignedSplit {
         let first_month = if from.day() == 1 { from } else { next_month_start(from) };
-        let end_month = month_start(to);
+        let end_month = if to == month_end(to) { next_month_start(to) } else { month_start(to) };
         let before = |day: NaiveDate| day.pred_opt().unwrap_or(NaiveDate::MIN);
         SignedSplit {
             head: (from, before(first_month).min(to)),
@@ -953,7 +958,10 @@ mod tests {
     #[test]
     fn splits_count_each_signing_with_an_event_by_the_end_once() {
         let start = d("2021-12-20");
-        for (a, b) in [(0, 0), (0, 11), (12, 12), (12, 40), (3, 45), (12, 380), (5, 800), (43, 73)] {
+        // Ending on a month's last day among them: (0, 11), (12, 42), (43, 70), (12, 407).
+        for (a, b) in
+            [(0, 0), (0, 11), (12, 12), (12, 40), (12, 42), (3, 45), (43, 70), (12, 380), (12, 407), (5, 800), (43, 73)]
+        {
             let (from, to) = (start + Days::new(a), start + Days::new(b));
             let split = SignedSplit::of(from, to);
             // Signings from before the period to after it, events before and after
@@ -973,5 +981,9 @@ mod tests {
         assert_eq!(year.middle, (d("2024-01-01"), d("2024-11-01")));
         assert!(year.head.0 > year.head.1, "a period from the first of a month has no head");
         assert_eq!(year.tail, (d("2024-11-01"), d("2024-11-20")));
+        let whole_year = SignedSplit::of(d("2024-01-01"), d("2024-12-31"));
+        assert_eq!(whole_year.middle, (d("2024-01-01"), d("2025-01-01")));
+        assert!(whole_year.tail.0 > whole_year.tail.1, "a period ending with a month has no tail");
+        assert!(whole_year.late_events.0 > whole_year.late_events.1, "nor late events");
     }
 }
