@@ -165,6 +165,11 @@ pub(crate) struct SignedSplit {
     late_events: (NaiveDate, NaiveDate),
 }
 
+/// Whether an inclusive range of days holds none.
+fn is_empty((from, to): (NaiveDate, NaiveDate)) -> bool {
+    from > to
+}
+
 impl SignedSplit {
     pub(crate) fn of(from: NaiveDate, to: NaiveDate) -> SignedSplit {
         let first_month = if from.day() == 1 { from } else { next_month_start(from) };
@@ -391,6 +396,9 @@ impl Store {
         split: SignedSplit,
         to: NaiveDate,
     ) -> Result<HashMap<String, SignedRow>> {
+        if is_empty(split.head) && is_empty(split.tail) {
+            return Ok(HashMap::new());
+        }
         let (lo, hi) = prefix_range(prefix);
         let group = group_expression(prefix, group_len);
         // Both ranges are a month at most: the date-first index serves every scope.
@@ -445,6 +453,9 @@ impl Store {
         chain: Option<&str>,
         split: SignedSplit,
     ) -> Result<Vec<(String, String, i64)>> {
+        if is_empty(split.late_events) || split.middle.0 >= split.middle.1 {
+            return Ok(Vec::new());
+        }
         let (lo, hi) = prefix_range(prefix);
         let group = group_expression(prefix, group_len);
         let sqlite = self.backend() == crate::Backend::Sqlite;
