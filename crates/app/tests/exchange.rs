@@ -13,7 +13,7 @@ use zhaoshang_core::credit_code::with_check_char;
 use zhaoshang_core::metrics::Period;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::regions::RegionCode;
-use zhaoshang_store::enterprises::EnterpriseFilter;
+use zhaoshang_store::enterprises::{EnterpriseData, EnterpriseFilter};
 use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::{Actor, Store};
 
@@ -32,6 +32,7 @@ on_both_backends!(
     enterprises_upsert_by_credit_code_with_tags_and_regions_of_all_china,
     enterprise_files_with_bad_rows_change_nothing,
     region_users_import_only_their_regions_enterprises,
+    an_enterprise_export_of_many_pages_lists_each_enterprise_once_in_code_order,
 );
 
 fn actor() -> Actor {
@@ -699,6 +700,43 @@ async fn enterprise_files_with_bad_rows_change_nothing(store: &Store) {
     // A missing key column is a problem of the header.
     let report = import(store, ImportKind::Enterprises, "m.csv", "企业名称,所属地区\n某企业,620402\n".as_bytes()).await;
     assert_eq!(problem_cells(&report), [(1, "统一社会信用代码".to_string())]);
+}
+
+/// The export reads the library a page (1,000) at a time, each after the last code of
+/// the page before: three pages and a part, filtered by scope and by keyword.
+async fn an_enterprise_export_of_many_pages_lists_each_enterprise_once_in_code_order(store: &Store) {
+    let enterprises: Vec<EnterpriseData> = (0..3_217)
+        .map(|i| {
+            // Codes out of insertion order, Gansu and Shanghai interleaved.
+            let (region, city) = if i % 3 == 0 { ("310115", "上海") } else { ("620402", "白银") };
+            EnterpriseData {
+                credit_code: enterprise_code(&format!("91{region}MA{:07}", (i * 7_919) % 10_000_000)),
+                name: format!("{city}第{i}号企业有限公司"),
+                region_code: region.into(),
+                ..Default::default()
+            }
+        })
+        .collect();
+    store.bulk_insert_enterprises(&enterprises, chrono::Utc::now()).await.unwrap();
+    let sorted_codes = |filter: fn(&&EnterpriseData) -> bool| {
+        let mut codes: Vec<String> = enterprises.iter().filter(filter).map(|e| e.credit_code.clone()).collect();
+        codes.sort();
+        codes
+    };
+    let exported_codes = async |filter: EnterpriseFilter| -> Vec<String> {
+        let table = exchange::enterprise_table(store, &filter).await.unwrap();
+        let column = table.keys.iter().position(|key| key == "credit_code").unwrap();
+        table.rows.into_iter().map(|row| row[column].clone()).collect()
+    };
+
+    let all = exported_codes(EnterpriseFilter::default()).await;
+    assert_eq!(all.len(), 3_217);
+    assert_eq!(all, sorted_codes(|_| true));
+    let gansu = exported_codes(EnterpriseFilter { region_prefix: "62".into(), ..Default::default() }).await;
+    assert_eq!(gansu.len(), 2_144);
+    assert_eq!(gansu, sorted_codes(|e| e.region_code.starts_with("62")));
+    let keyword = EnterpriseFilter { keyword: Some("第1".into()), ..Default::default() };
+    assert_eq!(exported_codes(keyword).await, sorted_codes(|e| e.name.contains("第1")));
 }
 
 async fn region_users_import_only_their_regions_enterprises(store: &Store) {

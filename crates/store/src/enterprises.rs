@@ -324,6 +324,27 @@ impl Store {
             .await?))
     }
 
+    /// The filtered enterprises in credit-code order after `after` (exclusive): an
+    /// export walks the whole library page by page through the credit code's unique
+    /// index, where OFFSET would skip ever more rows (quadratic over 5,000,000).
+    pub async fn enterprises_by_code_after(
+        &self,
+        filter: &EnterpriseFilter,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<Enterprise>> {
+        let mut c = conditions(filter);
+        c.push("credit_code > ?1", vec![Param::Text(after.to_string())]);
+        let sql = format!(
+            "SELECT {} FROM enterprises {} ORDER BY {} LIMIT ${}",
+            columns(),
+            c.where_sql(),
+            EnterpriseSort::CreditCode.order_by(),
+            c.params.len() + 1
+        );
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).bind(limit).fetch_all(pool).await?))
+    }
+
     pub async fn enterprise_totals(&self, filter: &EnterpriseFilter) -> Result<EnterpriseTotals> {
         let c = conditions(filter);
         let sql = format!(

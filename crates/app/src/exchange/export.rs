@@ -17,7 +17,7 @@ use zhaoshang_core::metrics::FundingSource;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
 use zhaoshang_store::chains::ChainSummary;
-use zhaoshang_store::enterprises::{EnterpriseData, EnterpriseFilter, EnterpriseSort};
+use zhaoshang_store::enterprises::{EnterpriseData, EnterpriseFilter};
 use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
 use zhaoshang_store::projects::ProjectData;
 use zhaoshang_store::Store;
@@ -138,16 +138,16 @@ fn empty_table(kind: ImportKind) -> Table {
 /// The enterprise library as filtered on its page (the CLI exports every enterprise).
 pub async fn enterprise_table(store: &Store, filter: &EnterpriseFilter) -> AppResult<Table> {
     let mut table = empty_table(ImportKind::Enterprises);
-    let mut offset = 0;
+    let mut after = String::new();
     loop {
-        let page = store.list_enterprises(filter, EnterpriseSort::CreditCode, PAGE, offset).await?;
-        offset += page.len() as i64;
+        let page = store.enterprises_by_code_after(filter, &after, PAGE).await?;
         let keys = &table.keys;
         let rows: Vec<Vec<String>> =
             page.iter().map(|e| keys.iter().map(|key| enterprise_cell(&e.data, key)).collect()).collect();
         table.rows.extend(rows);
-        if (page.len() as i64) < PAGE {
-            return Ok(table);
+        match page.last() {
+            Some(last) if page.len() as i64 == PAGE => after.clone_from(&last.data.credit_code),
+            _ => return Ok(table),
         }
     }
 }
@@ -292,9 +292,16 @@ pub fn write_table(table: &Table, format: TableFormat) -> AppResult<Vec<u8>> {
             bytes.extend(body);
             Ok(bytes)
         }
+        TableFormat::Xlsx if table.rows.len() > XLSX_MAX_DATA_ROWS => Err(AppError::Invalid(format!(
+            "Excel 工作表最多容纳 {XLSX_MAX_DATA_ROWS} 行数据，本次导出 {} 行：请缩小筛选范围分批导出，或导出为 CSV",
+            table.rows.len()
+        ))),
         TableFormat::Xlsx => write_xlsx(table).map_err(|e| AppError::Internal(format!("无法生成 Excel 文件：{e}"))),
     }
 }
+
+/// Rows of data an Excel sheet holds below its header row (1,048,576 rows in all).
+pub const XLSX_MAX_DATA_ROWS: usize = 1_048_575;
 
 fn csv_error(error: csv::Error) -> AppError {
     AppError::Internal(format!("无法生成 CSV 文件：{error}"))
@@ -343,4 +350,31 @@ pub async fn export_file(store: &Store, kind: ImportKind, path: &Path, filter: &
     let bytes = write_table(&table, format)?;
     std::fs::write(path, bytes).map_err(|e| AppError::Invalid(format!("无法写入文件 {}：{e}", path.display())))?;
     Ok(table.rows.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_beyond_one_excel_sheet_is_refused_in_chinese_and_still_written_as_csv() {
+        let mut table = empty_table(ImportKind::Targets);
+        table.rows = vec![vec![String::new(); table.headers.len()]; XLSX_MAX_DATA_ROWS];
+        assert!(write_table(&table, TableFormat::Xlsx).is_ok(), "a full sheet is written");
+
+        table.rows.push(vec!["620100".into(), "2026".into(), "1".into(), String::new()]);
+        match write_table(&table, TableFormat::Xlsx) {
+            Err(AppError::Invalid(message)) => {
+                assert!(
+                    message.contains("1048575") && message.contains("1048576 行") && message.contains("CSV"),
+                    "{message}"
+                )
+            }
+            other => panic!("expected a refusal, got {:?}", other.map(|bytes| bytes.len())),
+        }
+        let csv = write_table(&table, TableFormat::Csv).unwrap();
+        let text = String::from_utf8(csv).unwrap();
+        assert_eq!(text.lines().count(), XLSX_MAX_DATA_ROWS + 2, "header and every row");
+        assert!(text.ends_with("620100,2026,1,\r\n"));
+    }
 }
