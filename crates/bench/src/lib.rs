@@ -19,7 +19,7 @@ use load::Generation;
 use measure::time_runs;
 use operations::{
     deep_page, figures_script, list_filter, month_lines, monthly_funds_script, monthly_signed_script, page_lines,
-    page_lines_of_reference, page_script, stats_period, ReportParts, CITY, LIST_SORT, PAGE_SIZE,
+    page_lines_of_reference, page_script, stats_period, year_to_date_period, ReportParts, CITY, LIST_SORT, PAGE_SIZE,
 };
 use reference::{ReferenceTimes, Sqlite3};
 use report::{Row, Target, IMPORT_TARGET, LIST_TARGET, STATS_TARGET};
@@ -30,6 +30,7 @@ use zhaoshang_app::exchange::{import_file, ImportKind};
 use zhaoshang_app::stats::{
     compute_investment_report, compute_sub_region_reports, investment_report, sub_region_reports,
 };
+use zhaoshang_core::metrics::Period;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::projects::ProjectData;
@@ -93,7 +94,10 @@ pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
         )),
         None => bench.notes.push("references: none (the sqlite3 or psql program is missing)".into()),
     }
-    bench.stats().await?;
+    // A calendar year reads only month and year sums; a year to date also its last,
+    // partial month (the dashboard's usual view).
+    bench.stats(stats_period(), "2024").await?;
+    bench.stats(year_to_date_period(), "2024-01-01..2024-11-20").await?;
     bench.monthly_series().await?;
     let deep_offset = bench.list_pages(config.scale).await?;
     bench.import(&dataset, config).await?;
@@ -168,13 +172,15 @@ impl Bench<'_> {
         self.rows.push(Row { operation, samples, reference, target, rows_written: None });
     }
 
-    /// The province's and one city's report with year on year, and the ranking of
-    /// the cities (a report each).
-    async fn stats(&mut self) -> anyhow::Result<()> {
+    /// The province's and one city's report of `period` (called `period_label`) with
+    /// year on year, and the ranking of the cities (a report each).
+    async fn stats(&mut self, period: Period, period_label: &str) -> anyhow::Result<()> {
         let store = self.store;
-        let period = stats_period();
-        for (label, code) in [("province stats 620000, 2024 + YoY", "620000"), ("city stats 620500, 2024 + YoY", CITY)]
-        {
+        for (label, code) in [
+            (format!("province stats 620000, {period_label} + YoY"), "620000"),
+            (format!("city stats {CITY}, {period_label} + YoY"), CITY),
+        ] {
+            let label = label.as_str();
             let region = RegionCode::parse(code)?;
             let (samples, report) =
                 time_runs(self.runs, async || Ok(compute_investment_report(store, &region, period, None).await?))
@@ -197,7 +203,7 @@ impl Bench<'_> {
             .iter()
             .map(|city| RegionCode::parse(&city.code))
             .collect::<Result<_, _>>()?;
-        let label = format!("city ranking: {} city reports", cities.len());
+        let label = format!("city ranking, {period_label}: {} city reports", cities.len());
         let province = RegionCode::parse(dataset::PROVINCE)?;
         let (samples, reports) =
             time_runs(self.runs, async || Ok(compute_sub_region_reports(store, &province, &cities, period).await?))

@@ -20,6 +20,12 @@ pub fn stats_period() -> Period {
     Period::new(date(2024, 1, 1), date(2024, 12, 31)).expect("ordered dates")
 }
 
+/// The same year up to a day within its last month: the last month's figures are
+/// read partly from the projects, not only from the monthly sums.
+pub fn year_to_date_period() -> Period {
+    Period::new(date(2024, 1, 1), date(2024, 11, 20)).expect("ordered dates")
+}
+
 pub fn date(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).expect("valid date")
 }
