@@ -19,7 +19,8 @@ use load::Generation;
 use measure::time_runs;
 use operations::{
     deep_page, figures_script, list_filter, month_lines, monthly_funds_script, monthly_signed_script, page_lines,
-    page_lines_of_reference, page_script, stats_period, year_to_date_period, ReportParts, CITY, LIST_SORT, PAGE_SIZE,
+    page_lines_of_reference, page_script, period_label, stats_period, year_to_date_period, ReportParts, CITY,
+    LIST_SORT, PAGE_SIZE,
 };
 use reference::{ReferenceTimes, Sqlite3};
 use report::{Row, Target, IMPORT_TARGET, LIST_TARGET, STATS_TARGET};
@@ -96,8 +97,8 @@ pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
     }
     // A calendar year reads only month and year sums; a year to date also its last,
     // partial month (the dashboard's usual view).
-    bench.stats(stats_period(), "2024").await?;
-    bench.stats(year_to_date_period(), "2024-01-01..2024-11-20").await?;
+    bench.stats(stats_period()).await?;
+    bench.stats(year_to_date_period()).await?;
     bench.monthly_series().await?;
     let deep_offset = bench.list_pages(config.scale).await?;
     bench.import(&dataset, config).await?;
@@ -172,10 +173,11 @@ impl Bench<'_> {
         self.rows.push(Row { operation, samples, reference, target, rows_written: None });
     }
 
-    /// The province's and one city's report of `period` (called `period_label`) with
-    /// year on year, and the ranking of the cities (a report each).
-    async fn stats(&mut self, period: Period, period_label: &str) -> anyhow::Result<()> {
+    /// The province's and one city's report of `period` with year on year, and the
+    /// ranking of the cities (a report each).
+    async fn stats(&mut self, period: Period) -> anyhow::Result<()> {
         let store = self.store;
+        let period_label = period_label(period);
         for (label, code) in [
             (format!("province stats 620000, {period_label} + YoY"), "620000"),
             (format!("city stats {CITY}, {period_label} + YoY"), CITY),

@@ -26,6 +26,16 @@ pub fn year_to_date_period() -> Period {
     Period::new(date(2024, 1, 1), date(2024, 11, 20)).expect("ordered dates")
 }
 
+/// How a period is named in the table: its year when it is a calendar year, else its days.
+pub fn period_label(period: Period) -> String {
+    let whole_year = period.from.ordinal() == 1 && period.to == date(period.from.year(), 12, 31);
+    if whole_year {
+        period.from.year().to_string()
+    } else {
+        format!("{}..{}", period.from, period.to)
+    }
+}
+
 pub fn date(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).expect("valid date")
 }
@@ -206,6 +216,13 @@ pub fn page_lines_of_reference(lines: Vec<String>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn periods_are_named_by_year_or_by_days() {
+        assert_eq!(period_label(stats_period()), "2024");
+        assert_eq!(period_label(year_to_date_period()), "2024-01-01..2024-11-20");
+        assert_eq!(period_label(Period::new(date(2024, 1, 2), date(2024, 12, 31)).unwrap()), "2024-01-02..2024-12-31");
+    }
 
     #[test]
     fn deep_pages_stay_within_the_list() {
