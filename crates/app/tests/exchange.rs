@@ -33,6 +33,7 @@ on_both_backends!(
     enterprise_files_with_bad_rows_change_nothing,
     region_users_import_only_their_regions_enterprises,
     an_enterprise_export_of_many_pages_lists_each_enterprise_once_in_code_order,
+    csv_exports_neutralise_formulas_and_import_back_unchanged,
 );
 
 fn actor() -> Actor {
@@ -763,4 +764,39 @@ async fn region_users_import_only_their_regions_enterprises(store: &Store) {
             .unwrap();
     assert_eq!(problem_cells(&report), [(2, "统一社会信用代码".to_string())]);
     assert!(report.problems[0].message.contains("其他地区"));
+}
+
+/// Text a spreadsheet would run (`=HYPERLINK`, `+cmd|`, `-2+3`, `@SUM`) leaves a CSV
+/// export as text, and the export imports back to the very same values.
+async fn csv_exports_neutralise_formulas_and_import_back_unchanged(store: &Store) {
+    let hostile = [r#"=HYPERLINK("http://evil.example","点此查看")"#, "+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)"];
+    let projects = format!(
+        "项目编号,项目名称,所属地区,投资方,来源单位\nFX-001,\"{}\",620503,{},{}\nFX-002,{},620503,'普通文字,\n",
+        hostile[0].replace('"', "\"\""),
+        hostile[1],
+        hostile[2],
+        hostile[3]
+    );
+    let report = import(store, ImportKind::Projects, "p.csv", projects.as_bytes()).await;
+    assert!(report.is_ok(), "{:?}", report.problems);
+    let enterprises =
+        format!("企业名称,统一社会信用代码,所属地区,简介\n{},{},620503,-1+1\n", hostile[3], credit_code());
+    assert!(import(store, ImportKind::Enterprises, "e.csv", enterprises.as_bytes()).await.is_ok());
+
+    for kind in [ImportKind::Projects, ImportKind::Enterprises] {
+        let table = export_table(store, kind, &ProjectFilter::default()).await.unwrap();
+        let bytes = write_table(&table, TableFormat::Csv).unwrap();
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(&bytes[3..]);
+        for record in reader.records() {
+            for cell in record.unwrap().iter() {
+                assert!(!cell.starts_with(['=', '+', '-', '@']), "{kind:?}: a cell a spreadsheet would run: {cell}");
+            }
+        }
+        let again = import(store, kind, "export.csv", &bytes).await;
+        assert_eq!(counts(&again), (0, 0, table.rows.len()), "{kind:?}: {:?}", again.problems);
+    }
+    let one = store.project_by_code("FX-001").await.unwrap().unwrap().data;
+    assert_eq!((one.name.as_str(), one.source_org.as_str()), (hostile[0], hostile[2]));
+    let two = store.project_by_code("FX-002").await.unwrap().unwrap().data;
+    assert_eq!((two.name.as_str(), two.investor.as_str()), (hostile[3], "'普通文字"));
 }

@@ -210,3 +210,29 @@ fn enterprises_import_and_export_from_the_command_line() {
         assert!(stdout(&back).contains("新增 0，更新 0，未变 2"), "{}", stdout(&back));
     }
 }
+
+/// The probe's workbooks aborted the CLI (exit 134): now a Chinese refusal, exit 1, nothing imported.
+#[test]
+fn crafted_workbooks_are_refused_with_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("z.db").display());
+    for (name, bytes, expected) in [
+        ("bomb.xlsx", zhaoshang_testkit::hostile::shared_strings_bomb(), "共享字符串"),
+        ("corner.xlsx", zhaoshang_testkit::hostile::far_corner_workbook(), "超过 256 列"),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        for dry_run in [false, true] {
+            let mut args = vec!["import", "projects", path(&file)];
+            if dry_run {
+                args.push("--dry-run");
+            }
+            let refused = zhaoshang(&url, &args);
+            assert_eq!(refused.status.code(), Some(1), "{name}: {}", stderr(&refused));
+            assert!(stderr(&refused).contains(expected), "{name}: {}", stderr(&refused));
+        }
+    }
+    let export = dir.path().join("all.csv");
+    assert!(zhaoshang(&url, &["export", "projects", path(&export)]).status.success());
+    assert_eq!(std::fs::read_to_string(&export).unwrap().lines().count(), 1, "only the header: nothing imported");
+}

@@ -9,3 +9,4 @@ pub mod metrics;
 pub mod money;
 pub mod projects;
 pub mod regions;
+pub mod text;

@@ -1,7 +1,9 @@
 //! Test support shared by every crate's tests: a database per test on either
 //! backend, a temporary PostgreSQL server when none is given, headless Chromium.
 
+pub mod alloc;
 pub mod browser;
+pub mod hostile;
 pub mod postgres;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -4,7 +4,7 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{Request, StatusCode};
 use common::*;
 use zhaoshang_testkit::Backend;
 
@@ -125,19 +125,7 @@ async fn enterprise_pages_and_exports_stay_in_scope(backend: Backend) {
 
 /// A multipart upload of one CSV file to `/import`.
 fn upload(cookie: &str, csrf: &str, kind: &str, csv: &str) -> Request<Body> {
-    let boundary = "zsboundary";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n\
-         --{boundary}--\r\n"
-    );
-    Request::post("/import")
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-        .header(header::ACCEPT, "application/json")
-        .body(Body::from(body))
-        .unwrap()
+    upload_request(cookie, csrf, kind, "e.csv", csv.as_bytes())
 }
 
 async fn writes_through_the_web_reach_the_search_index(backend: Backend) {

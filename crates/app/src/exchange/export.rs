@@ -3,7 +3,7 @@
 //! dates as YYYY-MM-DD, regions as codes.
 
 use super::columns::columns;
-use super::table::format_number;
+use super::table::{escape_formula, format_number};
 use super::values::{date_text, parse_wan};
 use super::workbook::{column_width, header_format};
 use super::ImportKind;
@@ -285,7 +285,7 @@ pub fn write_table(table: &Table, format: TableFormat) -> AppResult<Vec<u8>> {
             let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
             writer.write_record(&table.headers).map_err(csv_error)?;
             for row in &table.rows {
-                writer.write_record(row).map_err(csv_error)?;
+                writer.write_record(row.iter().map(|cell| escape_formula(cell).into_owned())).map_err(csv_error)?;
             }
             let body = writer.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
             let mut bytes = vec![0xEF, 0xBB, 0xBF];

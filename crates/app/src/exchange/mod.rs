@@ -29,7 +29,7 @@ use zhaoshang_store::{Actor, Store};
 pub use columns::{columns, ColumnSpec};
 pub use export::{enterprise_table, export_file, export_table, write_table, Table, TableFormat};
 pub use scope::ImportScope;
-pub use table::{normalize_header, read_sheet, Sheet, SheetRow};
+pub use table::{form_sheet, normalize_header, read_sheet, Sheet, SheetRow};
 pub use values::{parse_date, parse_wan};
 pub use workbook::{problems_workbook, template_workbook};
 

@@ -4,10 +4,23 @@
 use crate::{AppError, AppResult};
 use calamine::{Data, Reader, Xlsx};
 use serde::Serialize;
-use std::io::Cursor;
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
 
 /// At most this many rows per file, so an upload cannot exhaust memory.
 pub const MAX_ROWS: usize = 200_000;
+/// At most this many columns: every list has a few dozen; a wider sheet is not one of ours.
+pub const MAX_COLUMNS: usize = 256;
+/// Cells held for one file (each row as wide as its last filled cell): 200,000 rows of 40.
+pub const MAX_CELLS: usize = 8_000_000;
+/// What a workbook may unpack to, and how far beyond its own size (zip bombs).
+const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
+const MAX_PACKING_RATIO: u64 = 100;
+/// Below this a workbook may unpack at any ratio (small sheets compress very well).
+const RATIO_FREE_BYTES: u64 = 16 * 1024 * 1024;
+const MAX_ARCHIVE_ENTRIES: usize = 10_000;
+/// The smallest shared string an XLSX can hold (`<si/>`): bounds the count it may declare.
+const MIN_SHARED_STRING_BYTES: u64 = 5;
 
 /// A table as read: the header and every non-empty row, each with its spreadsheet
 /// row number.
@@ -66,9 +79,50 @@ pub fn read_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Sheet> {
     };
     let rows: Vec<SheetRow> = rows.collect();
     if rows.len() > MAX_ROWS {
-        return Err(AppError::Invalid(format!("表格超过 {MAX_ROWS} 行，请分成几个文件导入")));
+        return Err(too_many_rows());
     }
     Ok(Sheet { header_row: header.number, headers: header.cells, rows })
+}
+
+fn too_many_rows() -> AppError {
+    AppError::Invalid(format!("表格超过 {MAX_ROWS} 行，请分成几个文件导入"))
+}
+
+fn too_many_columns(row: usize) -> AppError {
+    AppError::Invalid(format!("表格第{row}行超过 {MAX_COLUMNS} 列，请只保留导入所需的列"))
+}
+
+fn too_many_cells() -> AppError {
+    AppError::Invalid(format!("表格的单元格超过 {MAX_CELLS} 个，请分成几个文件导入"))
+}
+
+/// Counts the cells a file holds in memory and refuses past `MAX_CELLS` or `MAX_COLUMNS`.
+#[derive(Default)]
+struct CellBudget {
+    held: usize,
+}
+
+impl CellBudget {
+    /// Makes room for a row of `width` cells (row number `row` for the message).
+    fn take(&mut self, row: usize, width: usize) -> AppResult<()> {
+        if width > MAX_COLUMNS {
+            return Err(too_many_columns(row));
+        }
+        self.held += width;
+        if self.held > MAX_CELLS {
+            return Err(too_many_cells());
+        }
+        Ok(())
+    }
+}
+
+/// A form's fields as a one-row sheet keyed by the import columns' English keys, each
+/// cell cleaned as a file's cell is (forms and files obey one set of rules).
+pub fn form_sheet(kind: super::ImportKind, fields: &std::collections::HashMap<String, String>) -> Sheet {
+    let headers: Vec<String> =
+        super::columns(kind).iter().filter(|c| fields.contains_key(c.key)).map(|c| c.key.to_string()).collect();
+    let cells = headers.iter().map(|key| fields.get(key).map(|value| clean_cell(value)).unwrap_or_default()).collect();
+    Sheet { header_row: 1, headers, rows: vec![SheetRow { number: 2, cells }] }
 }
 
 /// A header as compared: no spaces or BOM, full-width parentheses made half-width,
@@ -82,6 +136,37 @@ pub fn normalize_header(text: &str) -> String {
             _ => c.to_ascii_lowercase(),
         })
         .collect()
+}
+
+/// Characters that make a spreadsheet read a CSV cell as a formula (CSV injection).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV cell as written: text a spreadsheet would run as a formula gets a leading
+/// apostrophe (shown as text), as does text that already starts with one, so that
+/// `unescape_formula` gives back exactly what was written. Plain numbers stay numbers.
+pub(super) fn escape_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(FORMULA_STARTS) && !is_plain_number(cell);
+    if risky || cell.starts_with('\'') {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// `-12.5`, `+3`, `40`: what a spreadsheet reads as a number, not a formula.
+fn is_plain_number(cell: &str) -> bool {
+    let unsigned = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    !whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit()) && fraction.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The inverse of `escape_formula` for a cell read from CSV: an apostrophe before a
+/// formula character or another apostrophe is dropped; any other text is kept.
+fn unescape_formula(cell: String) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) || rest.starts_with('\'') => rest.to_string(),
+        _ => cell,
+    }
 }
 
 fn clean_cell(text: &str) -> String {
@@ -129,6 +214,7 @@ fn read_csv(bytes: &[u8]) -> AppResult<Vec<SheetRow>> {
     let mut rows = Vec::new();
     let mut number = 0usize;
     let mut record = csv::StringRecord::new();
+    let mut budget = CellBudget::default();
     loop {
         let next_line = reader.position().line();
         let more = reader
@@ -145,32 +231,128 @@ fn read_csv(bytes: &[u8]) -> AppResult<Vec<SheetRow>> {
         }
         let spanned = 1 + record.iter().map(|field| field.matches('\n').count() as u64).sum::<u64>();
         number += 1 + consumed.saturating_sub(spanned) as usize;
-        rows.push(SheetRow { number, cells: record.iter().map(clean_cell).collect() });
+        // Excel writes a comma for every column of the used range: only filled cells count.
+        let width = (0..record.len()).rev().find(|&i| !clean_cell(&record[i]).is_empty()).map_or(0, |last| last + 1);
+        budget.take(number, width)?;
+        rows.push(SheetRow {
+            number,
+            cells: record.iter().take(width).map(clean_cell).map(unescape_formula).collect(),
+        });
         if rows.len() > MAX_ROWS + 1 {
-            return Err(AppError::Invalid(format!("表格超过 {MAX_ROWS} 行，请分成几个文件导入")));
+            return Err(too_many_rows());
         }
     }
     Ok(rows)
 }
 
+fn not_xlsx(error: impl std::fmt::Display) -> AppError {
+    AppError::Invalid(format!("无法读取 .xlsx 文件（{error}），请确认文件是 Excel 工作簿"))
+}
+
+/// Reads the first worksheet cell by cell, holding only filled cells: a workbook's
+/// declared dimension or far-off cell allocates nothing.
 fn read_xlsx(bytes: &[u8]) -> AppResult<Vec<SheetRow>> {
-    let not_xlsx =
-        |e: calamine::XlsxError| AppError::Invalid(format!("无法读取 .xlsx 文件（{e}），请确认文件是 Excel 工作簿"));
+    check_archive(bytes)?;
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(not_xlsx)?;
-    let range = match workbook.worksheet_range_at(0) {
-        Some(range) => range.map_err(not_xlsx)?,
-        None => return Err(AppError::Invalid("Excel 文件中没有工作表".into())),
+    let Some(first_sheet) = workbook.sheet_names().first().cloned() else {
+        return Err(AppError::Invalid("Excel 文件中没有工作表".into()));
     };
-    let first_row = range.start().map(|(row, _)| row as usize).unwrap_or(0);
-    let mut rows = Vec::new();
-    for (index, cells) in range.rows().enumerate() {
-        if index > MAX_ROWS + 1 {
-            return Err(AppError::Invalid(format!("表格超过 {MAX_ROWS} 行，请分成几个文件导入")));
+    let mut cells = workbook.worksheet_cells_reader(&first_sheet).map_err(not_xlsx)?;
+    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    let mut budget = CellBudget::default();
+    while let Some(cell) = cells.next_cell().map_err(not_xlsx)? {
+        let (row, column) = cell.get_position();
+        let (row_number, column) = (row as usize + 1, column as usize);
+        if column >= MAX_COLUMNS {
+            return Err(too_many_columns(row_number));
         }
-        let cells: Vec<String> = cells.iter().map(|cell| clean_cell(&cell_text(cell))).collect();
-        rows.push(SheetRow { number: first_row + index + 1, cells });
+        let text = clean_cell(&cell_text(&Data::from(cell.get_value().clone())));
+        if text.is_empty() {
+            continue;
+        }
+        if rows.len() > MAX_ROWS && !rows.contains_key(&row) {
+            return Err(too_many_rows());
+        }
+        let cells = rows.entry(row).or_default();
+        if cells.len() <= column {
+            budget.take(row_number, column + 1 - cells.len())?;
+            cells.resize(column + 1, String::new());
+        }
+        cells[column] = text;
     }
-    Ok(rows)
+    // Like the sheet's used range, the table starts at its first filled column.
+    let first_column = rows.values().filter_map(|cells| cells.iter().position(|c| !c.is_empty())).min().unwrap_or(0);
+    Ok(rows
+        .into_iter()
+        .map(|(row, mut cells)| {
+            cells.drain(..first_column.min(cells.len()));
+            SheetRow { number: row as usize + 1, cells }
+        })
+        .collect())
+}
+
+/// Checks a workbook's archive before any reader trusts what it declares: entries,
+/// unpacked bytes (counted while unpacking, not as declared) against an absolute bound
+/// and the file's own size, and each shared-strings part's declared count against
+/// what its bytes can hold.
+fn check_archive(bytes: &[u8]) -> AppResult<()> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(not_xlsx)?;
+    if archive.len() > MAX_ARCHIVE_ENTRIES {
+        return Err(AppError::Invalid(format!("Excel 文件包含超过 {MAX_ARCHIVE_ENTRIES} 个部件，不是正常的工作簿")));
+    }
+    let limit = MAX_UNPACKED_BYTES.min(RATIO_FREE_BYTES.max(MAX_PACKING_RATIO * bytes.len() as u64));
+    let too_big = || {
+        AppError::Invalid(format!(
+            "Excel 文件解压后超过 {} MB（或压缩比异常），已拒绝；请分成几个文件或另存为 CSV 后导入",
+            limit / (1024 * 1024)
+        ))
+    };
+    let mut unpacked = 0u64;
+    let mut buffer = vec![0u8; 64 * 1024];
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).map_err(not_xlsx)?;
+        let shared_strings = entry.name().map_err(not_xlsx)?.to_ascii_lowercase().ends_with("sharedstrings.xml");
+        let mut entry_bytes = 0u64;
+        loop {
+            let read = entry.read(&mut buffer).map_err(not_xlsx)?;
+            if read == 0 {
+                break;
+            }
+            entry_bytes += read as u64;
+            unpacked += read as u64;
+            if unpacked > limit {
+                return Err(too_big());
+            }
+        }
+        drop(entry);
+        if shared_strings {
+            let declared = declared_unique_count(archive.by_index(index).map_err(not_xlsx)?)?;
+            if declared > entry_bytes / MIN_SHARED_STRING_BYTES {
+                return Err(AppError::Invalid("Excel 文件的共享字符串表声明的数量与内容不符，不是正常的工作簿".into()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The `uniqueCount` a shared-strings part declares on its `sst` element, read as
+/// calamine reads it (0 when absent; `u64::MAX` when too long to be a number).
+fn declared_unique_count(part: impl Read) -> AppResult<u64> {
+    use quick_xml::events::Event;
+    let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
+    let mut buffer = Vec::new();
+    loop {
+        buffer.clear();
+        match xml.read_event_into(&mut buffer).map_err(not_xlsx)? {
+            Event::Start(tag) | Event::Empty(tag) if tag.local_name().as_ref() == "sst" => {
+                let Some(count) = tag.try_get_attribute("uniqueCount").map_err(not_xlsx)? else { return Ok(0) };
+                let digits = count.value.trim().to_string();
+                return Ok(digits.parse().unwrap_or(if digits.is_empty() { 0 } else { u64::MAX }));
+            }
+            Event::Eof => return Ok(0),
+            _ => {}
+        }
+    }
 }
 
 /// A cell as text: whole numbers without ".0", dates as YYYY-MM-DD.
@@ -242,6 +424,28 @@ mod tests {
         assert_eq!(rows[2].cells, ["3", "x\ny"]);
         let crlf = read_csv("a,b\r\n\r\n1,2\r\n".as_bytes()).unwrap();
         assert_eq!(crlf.iter().map(|row| row.number).collect::<Vec<_>>(), [1, 3]);
+    }
+
+    #[test]
+    fn formulas_are_escaped_in_csv_and_read_back_unchanged() {
+        for (cell, written) in [
+            ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+            ("\tx", "'\tx"),
+            ("'=x", "''=x"),
+            ("'abc", "''abc"),
+            ("-3.5", "-3.5"),
+            ("+86 931", "'+86 931"),
+            ("甘肃", "甘肃"),
+            ("", ""),
+        ] {
+            assert_eq!(escape_formula(cell), written, "{cell:?}");
+            assert_eq!(unescape_formula(written.to_string()), cell, "{written:?}");
+        }
+        // A hand-typed leading apostrophe before plain text is kept.
+        assert_eq!(unescape_formula("'abc".to_string()), "'abc");
     }
 
     #[test]

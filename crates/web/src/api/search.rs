@@ -22,10 +22,9 @@ pub struct SearchParams {
 
 /// The search a request asks for; 400 for an empty text, an unknown kind or a bad limit.
 pub fn query_of(params: &SearchParams) -> Result<SearchQuery, WebError> {
-    let text = params.q.as_deref().map(str::trim).unwrap_or("");
-    if text.is_empty() {
-        return Err(WebError::bad_request("缺少搜索内容 q"));
-    }
+    let text = zhaoshang_core::text::keyword(params.q.as_deref())
+        .map_err(|e| WebError::bad_request(e.to_string()))?
+        .ok_or_else(|| WebError::bad_request("缺少搜索内容 q"))?;
     let kind = match params.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
         None => None,
         Some(kind) => Some(SearchKind::parse(kind).map_err(|e| WebError::bad_request(e.to_string()))?),
@@ -37,7 +36,7 @@ pub fn query_of(params: &SearchParams) -> Result<SearchQuery, WebError> {
             _ => return Err(WebError::bad_request(format!("limit 应为 1 至 {MAX_LIMIT} 的整数"))),
         },
     };
-    Ok(SearchQuery { text: text.to_string(), kind, limit })
+    Ok(SearchQuery { text, kind, limit })
 }
 
 pub async fn search(

@@ -6,7 +6,7 @@ use crate::auth::{PageSession, Session};
 use crate::error::{WebError, WebResult};
 use crate::pages::plans::{plan_row, today, PlanScope};
 use crate::pages::projects::{narrowed_prefix, region_names, scope_prefix};
-use crate::pages::{non_empty, page_number};
+use crate::pages::{keyword, non_empty, page_number};
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -80,7 +80,7 @@ async fn filter_of(state: &AppState, session: &Session, query: &ListQuery) -> We
         region_prefix: narrowed_prefix(state, session, &query.region).await?,
         industry: non_empty(&query.industry).map(|i| i.to_ascii_uppercase()),
         tag,
-        keyword: non_empty(&query.q),
+        keyword: keyword(&query.q)?,
         is_target,
     })
 }

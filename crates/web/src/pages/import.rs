@@ -64,9 +64,21 @@ pub async fn upload(
     State(state): State<AppState>,
     PageSession(session): PageSession,
     headers: HeaderMap,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> WebResult<Response> {
-    require_importer(&session)?;
+    // The import page uploads with a progress bar and shows a refusal's reason from JSON.
+    let wants_json =
+        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"));
+    import_upload(&state, &session, multipart, wants_json).await.map_err(|e| if wants_json { e.as_json() } else { e })
+}
+
+async fn import_upload(
+    state: &AppState,
+    session: &Session,
+    mut multipart: Multipart,
+    wants_json: bool,
+) -> WebResult<Response> {
+    require_importer(session)?;
     let mut csrf = String::new();
     let mut kind = String::new();
     let mut dry_run = false;
@@ -101,8 +113,6 @@ pub async fn upload(
         let workbook = exchange::problems_workbook(kind, &file_name, &bytes, &report)?;
         Some(format!("/import/errors/{}", state.error_files.put(session.principal.user_id, workbook)))
     };
-    let wants_json =
-        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"));
     if wants_json {
         return Ok(Json(
             serde_json::json!({ "report": report, "summary": report.summary_zh(), "errors_url": errors_url }),
@@ -110,7 +120,7 @@ pub async fn upload(
         .into_response());
     }
     let html = page(
-        &session,
+        session,
         "/import",
         "import.html",
         context! { kinds => kinds(), report => report, summary => report.summary_zh(), errors_url => errors_url },

@@ -33,6 +33,11 @@ pub fn non_empty(text: &Option<String>) -> Option<String> {
     text.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
 }
 
+/// A list's keyword filter: trimmed, `None` when empty, 400 in Chinese when too long.
+pub fn keyword(text: &Option<String>) -> WebResult<Option<String>> {
+    zhaoshang_core::text::keyword(text.as_deref()).map_err(|e| WebError::bad_request(e.to_string()))
+}
+
 /// A list as a file download named `{stem}.xlsx` (or `.csv`).
 pub fn download(table: &Table, format: TableFormat, stem: &str) -> WebResult<Response> {
     let bytes = write_table(table, format)?;

@@ -5,7 +5,7 @@
 
 use crate::auth::{PageSession, Session};
 use crate::error::{WebError, WebResult};
-use crate::pages::{non_empty, page_number};
+use crate::pages::{keyword, non_empty, page_number};
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -16,7 +16,6 @@ use minijinja::context;
 use serde::Deserialize;
 use std::collections::HashMap;
 use zhaoshang_app::exchange::{self, columns, ImportKind, ImportReport, ImportScope};
-use zhaoshang_app::exchange::{Sheet, SheetRow};
 use zhaoshang_app::stats::{known_region, parse_date};
 use zhaoshang_core::access::RecordScope;
 use zhaoshang_core::metrics::FundingSource;
@@ -96,7 +95,7 @@ pub async fn filter_of(
         chain: non_empty(&query.chain),
         source: non_empty(&query.source),
         signing_activity: non_empty(&query.activity),
-        keyword: non_empty(&query.q),
+        keyword: keyword(&query.q)?,
         signed_from: optional_date(&query.signed_from, "签约日期起")?,
         signed_to: optional_date(&query.signed_to, "签约日期止")?,
         min_investment: optional_wan(&query.min_wan, "最低总投资")?,
@@ -372,19 +371,11 @@ pub(crate) async fn import_form_row(
     fields: &HashMap<String, String>,
 ) -> WebResult<ImportReport> {
     let scope = ImportScope::for_user(&state.store, &session.principal).await?;
-    let sheet = sheet_of(kind, fields);
+    let sheet = exchange::form_sheet(kind, fields);
     let report =
         exchange::import_sheet_in_scope(&state.store, kind, "", &sheet, false, &session.actor(), &scope).await?;
     state.follow_import(&report).await;
     Ok(report)
-}
-
-/// The form's fields as a one-row sheet keyed by the import columns' English keys.
-fn sheet_of(kind: ImportKind, fields: &HashMap<String, String>) -> Sheet {
-    let specs = columns(kind);
-    let headers: Vec<String> = specs.iter().filter(|c| fields.contains_key(c.key)).map(|c| c.key.to_string()).collect();
-    let cells = headers.iter().map(|key| fields.get(key).cloned().unwrap_or_default()).collect();
-    Sheet { header_row: 1, headers, rows: vec![SheetRow { number: 2, cells }] }
 }
 
 /// Field key → messages, from an import report of a one-row sheet.

@@ -1,0 +1,33 @@
+//! Free text typed into filters and search boxes.
+
+/// The longest keyword a list filter or search takes: names and codes are far shorter,
+/// and a longer one only burdens the database (SQLite refuses LIKE patterns past 50,000 bytes).
+pub const MAX_KEYWORD_CHARS: usize = 100;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("搜索关键词过长：最多 {MAX_KEYWORD_CHARS} 个字")]
+pub struct KeywordTooLong;
+
+/// A keyword as a filter uses it: trimmed, `None` when empty, refused when too long.
+pub fn keyword(raw: Option<&str>) -> Result<Option<String>, KeywordTooLong> {
+    let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
+    if text.chars().count() > MAX_KEYWORD_CHARS {
+        return Err(KeywordTooLong);
+    }
+    Ok(Some(text.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_are_trimmed_and_bounded() {
+        assert_eq!(keyword(None), Ok(None));
+        assert_eq!(keyword(Some("  ")), Ok(None));
+        assert_eq!(keyword(Some(" 稀土 ")), Ok(Some("稀土".to_string())));
+        assert_eq!(keyword(Some(&"稀".repeat(MAX_KEYWORD_CHARS))).unwrap().unwrap().chars().count(), 100);
+        assert_eq!(keyword(Some(&"稀".repeat(MAX_KEYWORD_CHARS + 1))), Err(KeywordTooLong));
+        assert!(KeywordTooLong.to_string().contains("过长"));
+    }
+}
