@@ -4,6 +4,10 @@
 use crate::{AppError, AppResult};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock};
+use tokio::sync::Semaphore;
 use zhaoshang_core::access::{Principal, Role};
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::users::{NewUser, User, UserChange};
@@ -11,29 +15,68 @@ use zhaoshang_store::{Actor, Store};
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
+/// Argon2 takes 19 MiB and a core for each hash: at most one hash per core runs at a
+/// time, at most `MAX_WAITING_HASHES` wait, and beyond that the caller is told to
+/// retry, so a flood of sign-ins can neither exhaust memory nor queue without end.
+struct HashingGate {
+    permits: Arc<Semaphore>,
+    waiting: AtomicUsize,
+}
+
+pub const MAX_WAITING_HASHES: usize = 64;
+
+static HASHING: LazyLock<HashingGate> = LazyLock::new(|| HashingGate {
+    permits: Arc::new(Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))),
+    waiting: AtomicUsize::new(0),
+});
+
+/// Counts a caller as waiting for as long as it holds this (also when its request is dropped).
+struct Waiting;
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        HASHING.waiting.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Runs one password hash or verification through the gate.
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    if HASHING.waiting.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING_HASHES {
+        HASHING.waiting.fetch_sub(1, Ordering::SeqCst);
+        return Err(AppError::Busy("登录请求过多，请稍后重试".into()));
+    }
+    let waiting = Waiting;
+    let permit = HASHING.permits.clone().acquire_owned().await.map_err(|e| AppError::Internal(e.to_string()))?;
+    drop(waiting);
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work()
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))
+}
+
 pub async fn hash_password(password: &str) -> AppResult<String> {
     let password = password.to_string();
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
             .map_err(|e| AppError::Internal(e.to_string()))
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
+    .await?
 }
 
-pub async fn verify_password(password: &str, hash: &str) -> bool {
+pub async fn verify_password(password: &str, hash: &str) -> AppResult<bool> {
     let password = password.to_string();
     let hash = hash.to_string();
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         PasswordHash::new(&hash)
             .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
             .unwrap_or(false)
     })
     .await
-    .unwrap_or(false)
 }
 
 pub fn check_password_strength(password: &str) -> AppResult<()> {
@@ -52,20 +95,44 @@ pub fn principal_of(user: &User) -> Principal {
     }
 }
 
-/// Checks a user name and password; a wrong password and an unknown name answer alike.
+/// Checks a user name and password; a wrong password, an unknown name and a
+/// disabled account answer alike.
 pub async fn authenticate(store: &Store, username: &str, password: &str) -> AppResult<User> {
     let user = store.user_by_name(username.trim()).await?;
     let Some(user) = user else {
         // Hash anyway so that timing does not reveal which user names exist.
-        let _ = hash_password(password).await;
+        let _ = hash_password(password).await?;
         return Err(AppError::BadCredentials);
     };
-    if !verify_password(password, &user.password_hash).await {
+    if !verify_password(password, &user.password_hash).await? || user.disabled {
         return Err(AppError::BadCredentials);
     }
-    if user.disabled {
-        return Err(AppError::AccountDisabled);
+    Ok(user)
+}
+
+/// Sign-in attempts allowed per user name and address within `SIGN_IN_WINDOW_SECONDS`.
+pub const MAX_SIGN_IN_ATTEMPTS: i64 = 5;
+pub const SIGN_IN_WINDOW_SECONDS: i64 = 60;
+
+/// The throttle's key: the user name as sign-in looks it up (trimmed), lower-cased,
+/// with the client's address.
+fn attempt_key(username: &str, address: Option<IpAddr>) -> String {
+    let address = address.map(|a| a.to_string()).unwrap_or_default();
+    format!("{}|{address}", username.trim().to_lowercase())
+}
+
+/// Signs in with throttling: every attempt is counted before the password is checked
+/// (atomically, in the database, so parallel guesses and other servers count too);
+/// past `MAX_SIGN_IN_ATTEMPTS` in the window the password is not even checked.
+/// A success forgets the count.
+pub async fn sign_in(store: &Store, username: &str, password: &str, address: Option<IpAddr>) -> AppResult<User> {
+    let key = attempt_key(username, address);
+    let attempts = store.count_sign_in_attempt(&key, chrono::Utc::now(), SIGN_IN_WINDOW_SECONDS).await?;
+    if attempts > MAX_SIGN_IN_ATTEMPTS {
+        return Err(AppError::TooManyAttempts);
     }
+    let user = authenticate(store, username, password).await?;
+    store.clear_sign_in_attempts(&key).await?;
     Ok(user)
 }
 
@@ -161,9 +228,20 @@ mod tests {
         let second = hash_password("correct horse").await.unwrap();
         assert_ne!(first, second);
         assert!(first.starts_with("$argon2"));
-        assert!(verify_password("correct horse", &first).await);
-        assert!(!verify_password("wrong horse", &first).await);
-        assert!(!verify_password("x", "not a hash").await);
+        assert!(verify_password("correct horse", &first).await.unwrap());
+        assert!(!verify_password("wrong horse", &first).await.unwrap());
+        assert!(!verify_password("x", "not a hash").await.unwrap());
+    }
+
+    #[test]
+    fn attempts_are_keyed_by_the_name_as_sign_in_reads_it() {
+        let address = Some("127.0.0.1".parse().unwrap());
+        let key = attempt_key("reviewer", address);
+        for variant in [" reviewer", "Reviewer ", "\u{3000}REVIEWER\t"] {
+            assert_eq!(attempt_key(variant, address), key, "{variant:?}");
+        }
+        assert_ne!(attempt_key("reviewer", None), key);
+        assert_ne!(attempt_key("reviewer2", address), key);
     }
 
     #[test]

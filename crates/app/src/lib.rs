@@ -21,8 +21,12 @@ pub enum AppError {
     Invalid(String),
     #[error("用户名或密码错误")]
     BadCredentials,
-    #[error("账号已停用")]
-    AccountDisabled,
+    /// Too many failed sign-ins for one user name from one address within a minute.
+    #[error("登录失败次数过多，请一分钟后再试")]
+    TooManyAttempts,
+    /// Work that is bounded (password hashing) has more waiting than it takes.
+    #[error("{0}")]
+    Busy(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("内部错误：{0}")]

@@ -242,7 +242,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
 
 /// Tables that are deliberately not in a backup.
 const NOT_BACKED_UP: &[&str] =
-    &["sessions", "_sqlx_migrations", "stat_sums", "stat_pairs", "stage_counts", "data_versions"];
+    &["sessions", "sign_in_attempts", "_sqlx_migrations", "stat_sums", "stat_pairs", "stage_counts", "data_versions"];
 
 const FORMAT: &str = "zhaoshang-backup";
 const VERSION: i64 = 1;

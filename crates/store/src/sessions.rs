@@ -69,4 +69,45 @@ impl Store {
                 .rows_affected());
         Ok(done)
     }
+
+    /// Counts one sign-in attempt under `key` in the window of `window_seconds` that
+    /// is running at `now` (a new window starts when the last one is over) and returns
+    /// the attempts in it, this one included. One statement: parallel attempts each
+    /// get their own count.
+    pub async fn count_sign_in_attempt(&self, key: &str, now: DateTime<Utc>, window_seconds: i64) -> Result<i64> {
+        let now = now.timestamp();
+        let attempts: i64 = on_pool!(self, |pool| sqlx::query_scalar(
+            "INSERT INTO sign_in_attempts (attempt_key, window_started, attempts) VALUES ($1, $2, 1)
+             ON CONFLICT (attempt_key) DO UPDATE SET
+                 attempts = CASE WHEN sign_in_attempts.window_started <= $3 THEN 1
+                                 ELSE sign_in_attempts.attempts + 1 END,
+                 window_started = CASE WHEN sign_in_attempts.window_started <= $3 THEN $2
+                                       ELSE sign_in_attempts.window_started END
+             RETURNING attempts"
+        )
+        .bind(key)
+        .bind(now)
+        .bind(now - window_seconds)
+        .fetch_one(pool)
+        .await?);
+        if attempts == 1 {
+            // A new window: forget other keys' windows long over, so the table stays small.
+            on_pool!(self, |pool| sqlx::query("DELETE FROM sign_in_attempts WHERE window_started < $1")
+                .bind(now - 24 * 3600)
+                .execute(pool)
+                .await
+                .map(|_| ())?);
+        }
+        Ok(attempts)
+    }
+
+    /// Forgets the attempts under `key` (after a successful sign-in).
+    pub async fn clear_sign_in_attempts(&self, key: &str) -> Result<()> {
+        on_pool!(self, |pool| sqlx::query("DELETE FROM sign_in_attempts WHERE attempt_key = $1")
+            .bind(key)
+            .execute(pool)
+            .await
+            .map(|_| ())?);
+        Ok(())
+    }
 }

@@ -12,10 +12,7 @@ use axum::http::{header, HeaderMap};
 use chrono::{Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
-use std::time::Instant;
 use zhaoshang_app::accounts::principal_of;
 use zhaoshang_app::chains::plans::overdue_filter;
 use zhaoshang_core::access::Principal;
@@ -50,15 +47,26 @@ pub fn expired_cookie(secure: bool) -> String {
 }
 
 pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, COOKIE)
+}
+
+/// The value of the cookie `name` a request carries, when not empty.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(key, _)| *key == name)
         .map(|(_, value)| value.to_string())
         .filter(|value| !value.is_empty())
+}
+
+/// Compares two tokens in constant time.
+pub fn same_token(expected: &str, submitted: &str) -> bool {
+    let (expected, submitted) = (expected.as_bytes(), submitted.as_bytes());
+    expected.len() == submitted.len() && expected.iter().zip(submitted).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 /// The signed-in user of a request, with the session's CSRF token.
@@ -79,11 +87,7 @@ impl Session {
 
     /// Compares a submitted form token with the session's, in constant time.
     pub fn check_csrf(&self, submitted: &str) -> Result<(), WebError> {
-        let expected = self.csrf_token.as_bytes();
-        let submitted = submitted.as_bytes();
-        let same = expected.len() == submitted.len()
-            && expected.iter().zip(submitted).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-        if same {
+        if same_token(&self.csrf_token, submitted) {
             Ok(())
         } else {
             Err(WebError::new(axum::http::StatusCode::FORBIDDEN, "csrf", "表单已过期或来源无效，请刷新页面后重试"))
@@ -191,45 +195,6 @@ pub fn urlencode(text: &str) -> String {
         .collect()
 }
 
-/// Slows down password guessing: at most `MAX_FAILURES` failed sign-ins per user name
-/// and address within `WINDOW`.
-/// Failed attempts are counted per (lower-cased user name, client address).
-type AttemptKey = (String, Option<IpAddr>);
-
-#[derive(Default)]
-pub struct SignInThrottle {
-    failures: Mutex<HashMap<AttemptKey, Vec<Instant>>>,
-}
-
-const MAX_FAILURES: usize = 5;
-const WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
-
-impl SignInThrottle {
-    pub fn is_blocked(&self, username: &str, addr: Option<IpAddr>) -> bool {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let key = (username.to_lowercase(), addr);
-        match failures.get_mut(&key) {
-            Some(times) => {
-                times.retain(|t| t.elapsed() < WINDOW);
-                times.len() >= MAX_FAILURES
-            }
-            None => false,
-        }
-    }
-
-    pub fn record_failure(&self, username: &str, addr: Option<IpAddr>) {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if failures.len() > 10_000 {
-            failures.retain(|_, times| times.iter().any(|t| t.elapsed() < WINDOW));
-        }
-        failures.entry((username.to_lowercase(), addr)).or_default().push(Instant::now());
-    }
-
-    pub fn clear(&self, username: &str, addr: Option<IpAddr>) {
-        self.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(&(username.to_lowercase(), addr));
-    }
-}
-
 /// Signs in: checks throttling and credentials, creates the session, records the
 /// event. Returns the new cookie token.
 pub async fn sign_in(
@@ -238,21 +203,7 @@ pub async fn sign_in(
     password: &str,
     addr: Option<IpAddr>,
 ) -> Result<(String, Session), WebError> {
-    if state.throttle.is_blocked(username, addr) {
-        return Err(WebError::new(
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
-            "登录失败次数过多，请一分钟后再试",
-        ));
-    }
-    let user = match zhaoshang_app::accounts::authenticate(&state.store, username, password).await {
-        Ok(user) => user,
-        Err(error) => {
-            state.throttle.record_failure(username, addr);
-            return Err(error.into());
-        }
-    };
-    state.throttle.clear(username, addr);
+    let user = zhaoshang_app::accounts::sign_in(&state.store, username, password, addr).await?;
     let token = random_token();
     let csrf = random_token();
     let hash = token_hash(&token);
@@ -281,22 +232,6 @@ pub async fn sign_in(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn throttle_blocks_after_five_failures_per_user_and_address() {
-        let throttle = SignInThrottle::default();
-        let addr = Some("127.0.0.1".parse().unwrap());
-        for _ in 0..4 {
-            throttle.record_failure("admin", addr);
-        }
-        assert!(!throttle.is_blocked("admin", addr));
-        throttle.record_failure("Admin", addr);
-        assert!(throttle.is_blocked("admin", addr));
-        assert!(!throttle.is_blocked("other", addr));
-        assert!(!throttle.is_blocked("admin", Some("10.0.0.1".parse().unwrap())));
-        throttle.clear("admin", addr);
-        assert!(!throttle.is_blocked("admin", addr));
-    }
 
     #[test]
     fn cookies_are_http_only_and_same_site() {

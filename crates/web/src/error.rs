@@ -69,7 +69,10 @@ impl From<AppError> for WebError {
         match error {
             AppError::Invalid(message) => WebError::invalid(message),
             AppError::BadCredentials => WebError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "用户名或密码错误"),
-            AppError::AccountDisabled => WebError::new(StatusCode::UNAUTHORIZED, "account_disabled", "账号已停用"),
+            AppError::TooManyAttempts => {
+                WebError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", AppError::TooManyAttempts.to_string())
+            }
+            AppError::Busy(message) => WebError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message),
             AppError::Store(store) => store.into(),
             AppError::Internal(detail) => WebError::internal(detail),
         }

@@ -25,7 +25,6 @@ pub struct AppState {
     /// `follow_import` after every write.
     pub search: SearchIndex,
     pub config: Arc<Config>,
-    pub throttle: Arc<auth::SignInThrottle>,
     pub error_files: Arc<pages::import::ErrorFiles>,
 }
 
@@ -39,7 +38,7 @@ pub struct Config {
 
 impl AppState {
     pub fn new(store: Store, search: SearchIndex, config: Config) -> AppState {
-        AppState { store, search, config: Arc::new(config), throttle: Arc::default(), error_files: Arc::default() }
+        AppState { store, search, config: Arc::new(config), error_files: Arc::default() }
     }
 
     /// Brings the search index up to date with what an import (or a form saved as one)
@@ -114,6 +113,11 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    // Signed-in pages, API answers and exports are kept by no cache (shared computers,
+    // proxies); only the embedded assets say otherwise themselves.
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     response
 }
 

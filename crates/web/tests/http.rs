@@ -5,7 +5,9 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::*;
+use tower::ServiceExt;
 use zhaoshang_testkit::Backend;
+use zhaoshang_web::{AppState, Config};
 
 const USERS: &[(&str, &str, Option<&str>)] = &[
     ("admin", "admin", None),
@@ -18,6 +20,12 @@ on_both_backends!(
     session_api_signs_in_and_out,
     bad_bodies_get_client_errors_in_json,
     repeated_failures_are_throttled,
+    parallel_guesses_are_counted_one_by_one,
+    a_disabled_account_answers_like_a_wrong_password,
+    the_sign_in_form_needs_its_token_and_follows_only_local_paths,
+    signed_in_answers_are_not_kept_by_caches,
+    crafted_uploads_are_refused_in_chinese_and_the_server_goes_on,
+    overlong_keywords_and_padded_codes_get_client_answers,
     pages_require_a_session_and_the_right_role,
     forms_without_csrf_change_nothing,
     admin_creates_and_disables_users,
@@ -86,25 +94,60 @@ async fn bad_bodies_get_client_errors_in_json(backend: Backend) {
     assert_eq!(body_json(unknown).await["error"], "not_found");
 }
 
+fn session_request(username: &str, password: &str) -> axum::http::Request<axum::body::Body> {
+    let body = serde_json::json!({ "username": username, "password": password }).to_string();
+    json_request("POST", "/api/v1/session", None, &body)
+}
+
 async fn repeated_failures_are_throttled(backend: Backend) {
     let app = TestApp::with_users(backend, USERS).await;
     for _ in 0..5 {
-        let response =
-            app.send(json_request("POST", "/api/v1/session", None, r#"{"username":"admin","password":"guess"}"#)).await;
+        let response = app.send(session_request("admin", "guess")).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     }
-    let blocked = app
-        .send(json_request(
-            "POST",
-            "/api/v1/session",
-            None,
-            &format!(r#"{{"username":"admin","password":"{PASSWORD}"}}"#),
-        ))
-        .await;
-    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(body_json(blocked).await["error"], "too_many_attempts");
+    // The name as sign-in reads it: spaces and letter case do not make a new key.
+    for name in ["admin", " admin", "ADMIN ", "\u{3000}admin"] {
+        let blocked = app.send(session_request(name, PASSWORD)).await;
+        assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS, "{name:?}");
+        assert_eq!(body_json(blocked).await["error"], "too_many_attempts");
+    }
+    // Counts are kept in the database: a new server on the same database still refuses.
+    let restarted = AppState::new(app.store().clone(), app.state.search.clone(), Config::default());
+    let response = zhaoshang_web::router(restarted).oneshot(session_request("admin", PASSWORD)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     // Another account is not affected.
     app.sign_in("baiyin").await;
+}
+
+/// Thirty guesses at once: each is counted before its password is checked, so exactly
+/// five are checked (and fail) and the rest are refused unchecked.
+async fn parallel_guesses_are_counted_one_by_one(backend: Backend) {
+    let app = TestApp::with_users(backend, USERS).await;
+    let mut guesses = tokio::task::JoinSet::new();
+    for index in 0..30 {
+        let router = zhaoshang_web::router(app.state.clone());
+        let name = if index % 2 == 0 { "baiyin" } else { " Baiyin" };
+        guesses.spawn(async move { router.oneshot(session_request(name, "guess")).await.unwrap().status() });
+    }
+    let mut answers = std::collections::BTreeMap::new();
+    while let Some(status) = guesses.join_next().await {
+        *answers.entry(status.unwrap().as_u16()).or_insert(0) += 1;
+    }
+    assert_eq!(answers, [(401, 5), (429, 25)].into_iter().collect());
+}
+
+/// A disabled account's right password is answered exactly as a wrong one.
+async fn a_disabled_account_answers_like_a_wrong_password(backend: Backend) {
+    let app = TestApp::with_users(backend, USERS).await;
+    let user = app.store().user_by_name("baiyin").await.unwrap().unwrap();
+    zhaoshang_app::accounts::set_disabled(app.store(), user.id, true, &zhaoshang_store::Actor::system("测试"))
+        .await
+        .unwrap();
+    let right = app.send(session_request("baiyin", PASSWORD)).await;
+    let (right_status, right_body) = (right.status(), body_text(right).await);
+    let wrong = app.send(session_request("baiyin", "wrong-password")).await;
+    assert_eq!((right_status, right_body), (wrong.status(), body_text(wrong).await));
+    assert_eq!(right_status, StatusCode::UNAUTHORIZED);
 }
 
 async fn pages_require_a_session_and_the_right_role(backend: Backend) {
@@ -218,7 +261,7 @@ async fn admin_creates_and_disables_users(backend: Backend) {
         ))
         .await;
     assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(body_json(again).await["error"], "account_disabled");
+    assert_eq!(body_json(again).await["error"], "bad_credentials", "a disabled account is not told apart");
 
     let admin_id = app.store().user_by_name("admin").await.unwrap().unwrap().id;
     let self_disable =
@@ -267,4 +310,136 @@ async fn every_change_is_in_the_audit_log(backend: Backend) {
         )
         .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}
+
+/// The sign-in form's token and cookie, as a browser gets them with the form.
+async fn login_form_token(app: &TestApp) -> (String, String) {
+    let form = app.get("/login", None).await;
+    let cookie = form.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    assert!(cookie.starts_with("zs_login="), "{cookie}");
+    let html = body_text(form).await;
+    let start = html.find(r#"name="csrf" value=""#).expect("the form carries a token") + r#"name="csrf" value=""#.len();
+    (cookie, html[start..start + 64].to_string())
+}
+
+fn login_post(cookie: Option<&str>, form: &str) -> Request<Body> {
+    let mut request = Request::post("/login").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(form.to_string())).unwrap()
+}
+
+async fn the_sign_in_form_needs_its_token_and_follows_only_local_paths(backend: Backend) {
+    let app = TestApp::with_users(backend, USERS).await;
+    let credentials = format!("username=baiyin&password={PASSWORD}");
+    // Login CSRF: a form posted from elsewhere (no token, or no cookie) signs no one in.
+    let (cookie, token) = login_form_token(&app).await;
+    for (cookie, form) in [
+        (None, credentials.clone()),
+        (None, format!("{credentials}&csrf={token}")),
+        (Some(cookie.as_str()), credentials.clone()),
+        (Some(cookie.as_str()), format!("{credentials}&csrf={}", "0".repeat(64))),
+    ] {
+        let refused = app.send(login_post(cookie, &form)).await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{form}");
+        assert!(!refused
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("zs_session=")));
+        assert!(body_text(refused).await.contains("登录页面已过期"));
+    }
+    // Where a sign-in leads: only a path of this site.
+    for (next, location) in [
+        ("/projects%3Fstage%3Dsigned", "/projects?stage=signed"),
+        ("/%09/evil.example", "/"),
+        ("%2F%2Fevil.example", "/"),
+        ("/%5Cevil.example", "/"),
+        ("/x%0aSet-Cookie:%20a=b", "/"),
+        ("/x%0d", "/"),
+        ("/x%00", "/"),
+        ("/x%7f", "/"),
+        ("https://evil.example", "/"),
+    ] {
+        let (cookie, token) = login_form_token(&app).await;
+        let response = app.send(login_post(Some(&cookie), &format!("{credentials}&csrf={token}&next={next}"))).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(response.headers()[header::LOCATION], location, "{next}");
+    }
+}
+
+async fn signed_in_answers_are_not_kept_by_caches(backend: Backend) {
+    let app = TestApp::with_users(backend, USERS).await;
+    let admin = app.sign_in("admin").await;
+    for path in [
+        "/",
+        "/projects",
+        "/projects?format=csv",
+        "/funding?from=2024-01-01&to=2024-12-31&format=csv",
+        "/api/v1/me",
+        "/login",
+        "/admin/users",
+    ] {
+        let response = app.get(path, Some(&admin)).await;
+        assert!(response.status().is_success() || response.status().is_redirection(), "{path}");
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store", "{path}");
+    }
+    let asset = app.get("/assets/app.css", None).await;
+    assert!(asset.headers()[header::CACHE_CONTROL].to_str().unwrap().starts_with("public"));
+}
+
+/// Part 1 of the security probe: workbooks that made the reader allocate terabytes or
+/// a box of billions of cells are refused with 422 in Chinese, import nothing, and the
+/// server answers the next request.
+async fn crafted_uploads_are_refused_in_chinese_and_the_server_goes_on(backend: Backend) {
+    use zhaoshang_testkit::hostile;
+    let app = TestApp::with_users(backend, USERS).await;
+    let cookie = app.sign_in("baiyin").await;
+    let csrf = app.csrf(&cookie).await;
+    for (name, bytes, expected) in [
+        ("bomb.xlsx", hostile::shared_strings_bomb(), "共享字符串"),
+        ("corner.xlsx", hostile::far_corner_workbook(), "超过 256 列"),
+        ("wide.csv", hostile::wide_csv(1_000_000), "超过 256 列"),
+    ] {
+        let response = app.send(upload_request(&cookie, &csrf, "projects", name, &bytes)).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        let body = body_json(response).await;
+        assert!(body["message"].as_str().unwrap().contains(expected), "{name}: {body}");
+    }
+    assert_eq!(app.store().project_totals(&Default::default()).await.unwrap().count, 0);
+    assert_eq!(app.get("/api/v1/me", Some(&cookie)).await.status(), StatusCode::OK);
+}
+
+/// A 49,999-character keyword made SQLite refuse the LIKE pattern (500); a code typed
+/// with spaces around it was saved as typed and every later save of it failed (500).
+async fn overlong_keywords_and_padded_codes_get_client_answers(backend: Backend) {
+    let app = TestApp::with_users(backend, USERS).await;
+    let cookie = app.sign_in("baiyin").await;
+    let long = "x".repeat(49_999);
+    for path in ["/projects?q=", "/enterprises?q=", "/api/v1/search?q=", "/projects?format=csv&q="] {
+        let response = app.get(&format!("{path}{}", urlencode(&long)), Some(&cookie)).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+        assert!(body_text(response).await.contains("关键词过长"), "{path}");
+    }
+    let just_right = app.get(&format!("/projects?q={}", urlencode(&"稀".repeat(100))), Some(&cookie)).await;
+    assert_eq!(just_right.status(), StatusCode::OK);
+
+    let csrf = app.csrf(&cookie).await;
+    let padded = |name: &str| format!("csrf={csrf}&code=%20%20BY-77%20&name={}&region=%20620402%20", urlencode(name));
+    let saved = app.post_form("/projects", &cookie, &padded("稀土项目")).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let project = app.store().project_by_code("BY-77").await.unwrap().expect("saved under the trimmed code");
+    assert_eq!(project.data.region_code, "620402");
+    // Saving it again (the edit form) works; a new project under the same code is told so.
+    let edited = app.post_form("/projects", &cookie, &format!("{}&id={}", padded("稀土永磁项目"), project.id)).await;
+    assert_eq!(edited.status(), StatusCode::SEE_OTHER);
+    let again = app.post_form("/projects", &cookie, &padded("另一个项目")).await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.store().project_by_code("BY-77").await.unwrap().unwrap().data.name, "稀土永磁项目");
+    assert_eq!(app.store().project_totals(&Default::default()).await.unwrap().count, 1);
+}
+
+fn urlencode(text: &str) -> String {
+    zhaoshang_web::auth::urlencode(text)
 }

@@ -5,7 +5,7 @@ use crate::error::WebResult;
 use crate::templates::render;
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use minijinja::context;
@@ -22,17 +22,38 @@ pub struct SignInForm {
     username: String,
     password: String,
     next: Option<String>,
+    /// The sign-in form's own CSRF token, equal to the `LOGIN_COOKIE` set with the form.
+    #[serde(default)]
+    csrf: String,
 }
 
-/// Only local paths may follow a sign-in (no open redirect).
+/// Only a same-origin path may follow a sign-in (no open redirect): one slash, then no
+/// second slash or backslash, and no control character or space anywhere (browsers drop
+/// tabs and line breaks from a `Location`, so `/\t/evil.example` would leave the site).
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_string(),
+        Some(path)
+            if path.starts_with('/')
+                && !path[1..].starts_with(['/', '\\'])
+                && !path.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\') =>
+        {
+            path.to_string()
+        }
         _ => "/".to_string(),
     }
 }
 
+/// Login CSRF: the sign-in form carries a random token that must equal this cookie, set
+/// with the form, which another site can neither read nor set.
+const LOGIN_COOKIE: &str = "zs_login";
+
+fn login_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{LOGIN_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict{secure}")
+}
+
 fn login_page(state: &AppState, next: &str, username: &str, error: Option<&str>) -> WebResult<Response> {
+    let token = auth::random_token();
     let demo_accounts: Vec<_> = if state.config.demo {
         DEMO_ACCOUNTS
             .iter()
@@ -44,9 +65,9 @@ fn login_page(state: &AppState, next: &str, username: &str, error: Option<&str>)
     let status = if error.is_some() { axum::http::StatusCode::UNAUTHORIZED } else { axum::http::StatusCode::OK };
     let html = render(
         "login.html",
-        context! { next => next, username => username, error => error, demo => state.config.demo, demo_accounts => demo_accounts, demo_password => DEMO_PASSWORD },
+        context! { next => next, username => username, error => error, csrf => token, demo => state.config.demo, demo_accounts => demo_accounts, demo_password => DEMO_PASSWORD },
     )?;
-    Ok((status, html).into_response())
+    Ok((status, [(header::SET_COOKIE, login_cookie(&token, state.config.secure_cookies))], html).into_response())
 }
 
 pub async fn form(
@@ -64,9 +85,16 @@ pub async fn form(
 pub async fn submit(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> WebResult<Response> {
     let next = safe_next(form.next.as_deref());
+    let expected = auth::cookie_value(&headers, LOGIN_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !auth::same_token(&expected, &form.csrf) {
+        let mut response = login_page(&state, &next, &form.username, Some("登录页面已过期，请重新输入后登录"))?;
+        *response.status_mut() = axum::http::StatusCode::FORBIDDEN;
+        return Ok(response);
+    }
     match auth::sign_in(&state, &form.username, &form.password, addr).await {
         Ok((token, _)) => {
             Ok(([(header::SET_COOKIE, auth::session_cookie(&token, state.config.secure_cookies))], Redirect::to(&next))
@@ -107,5 +135,20 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("/projects?stage=signed&page=2")), "/projects?stage=signed&page=2");
+        for bad in [
+            "/\t/evil.example",
+            "/\\evil.example",
+            "/a\\b",
+            "/x\ny",
+            "/x\rY",
+            "/x\0",
+            "/x\u{7f}",
+            "/ /evil",
+            "",
+            "evil",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
     }
 }
