@@ -43,6 +43,8 @@ impl Browser {
                 ]
             }),
         );
+        // Keep the page's console (script errors, Content-Security-Policy violations) for `console`.
+        capabilities.insert("goog:loggingPrefs".into(), serde_json::json!({ "browser": "ALL" }));
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
         let client = loop {
@@ -55,9 +57,41 @@ impl Browser {
         Browser { client, driver, _profile: profile }
     }
 
+    /// The messages the pages wrote to the console since the last call, as
+    /// "LEVEL message" (errors are "SEVERE"): uncaught script errors and what the
+    /// Content-Security-Policy refused land here even before a page's own scripts run.
+    pub async fn console(&self) -> Vec<String> {
+        let entries = self.client.issue_cmd(ConsoleLog).await.expect("the browser's console log");
+        entries
+            .as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .map(|entry| {
+                        format!("{} {}", entry["level"].as_str().unwrap_or(""), entry["message"].as_str().unwrap_or(""))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+    }
+}
+
+/// Chromedriver's log endpoint for the browser console (not in the W3C protocol).
+#[derive(Debug)]
+struct ConsoleLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for ConsoleLog {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
     }
 }

@@ -1,6 +1,25 @@
-// Small progressive enhancements; every page works without them.
+// Shared helpers (window.zs), loaded on every page before the page's own scripts, and
+// small progressive enhancements; every page works without them.
 (function () {
   "use strict";
+  var zs = window.zs = window.zs || {};
+
+  var entities = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  // Escapes any value for HTML text and quoted attribute values. Every datum that goes
+  // into markup built as a string — ECharts tooltip formatters above all, whose result
+  // ECharts puts into the page as HTML — passes through here; elsewhere prefer
+  // textContent. Chart labels need no escaping: ECharts draws them as text.
+  zs.escapeHtml = function (value) {
+    return String(value === null || value === undefined ? "" : value).replace(/[&<>"']/g, function (c) {
+      return entities[c];
+    });
+  };
+
+  // Reads a JSON data block the server rendered (<script type="application/json" id=…>).
+  zs.readJson = function (id) {
+    return JSON.parse(document.getElementById(id).textContent);
+  };
+
   // Confirm destructive buttons.
   document.querySelectorAll("button.danger").forEach(function (button) {
     button.addEventListener("click", function (event) {

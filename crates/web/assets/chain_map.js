@@ -4,7 +4,8 @@
 // the address's #node-ID, so the graph, the gap list and links from other pages share it.
 (function () {
   "use strict";
-  var data = JSON.parse(document.getElementById("chain-data").textContent);
+  var data = zs.readJson("chain-data");
+  var escapeHtml = zs.escapeHtml;
   var chartBox = document.getElementById("chain-chart");
   var panel = document.getElementById("node-panel");
   var panelBody = document.getElementById("panel-body");
@@ -57,11 +58,16 @@
   chart.setOption({
     tooltip: {
       trigger: "item",
+      className: "chart-tooltip",
+      // ECharts shows the result as HTML: names are data (a region user names links), so
+      // every part is escaped.
       formatter: function (p) {
         var d = p.data;
-        if (d.kind !== "link") return d.name;
-        return d.name + "<br>" + d.statusLabel + "<br>本地企业 " + d.presence.local_enterprises +
-          " 家 · 投产项目 " + d.presence.producing_projects + " 个 · 在建项目 " + d.presence.active_projects + " 个";
+        if (d.kind !== "link") return escapeHtml(d.name);
+        return escapeHtml(d.name) + "<br>" + escapeHtml(d.statusLabel) +
+          "<br>本地企业 " + escapeHtml(d.presence.local_enterprises) +
+          " 家 · 投产项目 " + escapeHtml(d.presence.producing_projects) +
+          " 个 · 在建项目 " + escapeHtml(d.presence.active_projects) + " 个";
       }
     },
     series: [{

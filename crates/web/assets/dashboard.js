@@ -2,10 +2,11 @@
 // server rendered into the page.
 (function () {
   "use strict";
-  var data = JSON.parse(document.getElementById("dashboard-data").textContent);
+  var data = zs.readJson("dashboard-data");
+  var escapeHtml = zs.escapeHtml;
   var trend = echarts.init(document.getElementById("trend-chart"));
   trend.setOption({
-    tooltip: { trigger: "axis" },
+    tooltip: { trigger: "axis", className: "chart-tooltip" }, // ECharts' own formatter escapes
     legend: { data: ["签约投资额", "到位资金"] },
     grid: { left: 50, right: 20, top: 40, bottom: 30 },
     xAxis: { type: "category", data: data.months },
@@ -23,7 +24,11 @@
       var values = data.regions.map(function (r) { return { name: r.name, value: r.funds }; });
       var max = Math.max.apply(null, values.map(function (v) { return v.value || 0; }).concat([1]));
       echarts.init(document.getElementById("map-chart")).setOption({
-        tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + (p.value || 0) + " 亿元"; } },
+        tooltip: {
+          trigger: "item",
+          className: "chart-tooltip",
+          formatter: function (p) { return escapeHtml(p.name) + "：" + escapeHtml(p.value || 0) + " 亿元"; }
+        },
         visualMap: { min: 0, max: max, left: 10, bottom: 10, text: ["高", "低"], inRange: { color: ["#fee2e2", "#7f1d1d"] }, calculable: true },
         series: [{ type: "map", map: "gansu", roam: false, data: values, label: { show: true, fontSize: 10 } }]
       });

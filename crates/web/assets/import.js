@@ -4,7 +4,7 @@
   var form = document.getElementById("import-form");
   var bar = document.getElementById("import-progress");
   var result = document.getElementById("import-result");
-  function escape(text) { var d = document.createElement("div"); d.textContent = text; return d.innerHTML; }
+  var escape = window.zs.escapeHtml;
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var xhr = new XMLHttpRequest();
@@ -15,23 +15,25 @@
     xhr.upload.addEventListener("progress", function (e) {
       if (e.lengthComputable) bar.firstElementChild.style.width = Math.round(100 * e.loaded / e.total) + "%";
     });
-    xhr.onload = function () {
+    xhr.addEventListener("load", function () {
       bar.firstElementChild.style.width = "100%";
       var body;
       try { body = JSON.parse(xhr.responseText); } catch (e) { body = { message: "导入失败（" + xhr.status + "）" }; }
       if (!body.report) { result.innerHTML = '<div class="alert alert-error">' + escape(body.message || "导入失败") + "</div>"; return; }
       var html = '<div class="alert ' + (body.report.problems.length ? "alert-error" : "alert-info") + '" id="import-summary">' + escape(body.summary) + "</div>";
-      if (body.errors_url) html += '<p><a class="button" href="' + body.errors_url + '">下载标注错误的表格</a></p>';
+      if (body.errors_url) html += '<p><a class="button" href="' + escape(body.errors_url) + '">下载标注错误的表格</a></p>';
       if (body.report.problems.length) {
         html += '<table class="table compact" id="import-problems"><thead><tr><th>行</th><th>列</th><th>原因</th></tr></thead><tbody>';
         body.report.problems.forEach(function (p) {
-          html += "<tr><td>第" + p.row + "行</td><td>" + escape(p.column) + "</td><td>" + escape(p.message) + "</td></tr>";
+          html += "<tr><td>第" + escape(p.row) + "行</td><td>" + escape(p.column) + "</td><td>" + escape(p.message) + "</td></tr>";
         });
         html += "</tbody></table>";
       }
       result.innerHTML = html;
-    };
-    xhr.onerror = function () { result.innerHTML = '<div class="alert alert-error">网络错误，上传未完成</div>'; };
+    });
+    xhr.addEventListener("error", function () {
+      result.innerHTML = '<div class="alert alert-error">网络错误，上传未完成</div>';
+    });
     xhr.send(new FormData(form));
   });
 })();

@@ -142,3 +142,26 @@ pub fn render_error(status: StatusCode, message: &str) -> String {
         .map(|html| html.0)
         .unwrap_or_else(|_| format!("<h1>{}</h1>", status.as_u16()))
 }
+
+#[cfg(test)]
+mod tests {
+    /// Data reaches the pages' scripts in `<script type="application/json">` blocks
+    /// written with `tojson`: no text in the data can close the element or start markup,
+    /// and the script reads back exactly the data.
+    #[test]
+    fn json_data_blocks_cannot_be_closed_by_their_data() {
+        let data = serde_json::json!({ "name": "</script><script>x()</script><img src=x onerror='y()'> & <!--" });
+        let html = super::environment()
+            .render_str(
+                r#"<script type="application/json" id="d">{{ data|tojson }}</script>"#,
+                minijinja::context! { data },
+            )
+            .unwrap();
+        let inner = html
+            .strip_prefix(r#"<script type="application/json" id="d">"#)
+            .and_then(|rest| rest.strip_suffix("</script>"))
+            .unwrap();
+        assert!(!inner.contains(['<', '>', '&', '\'']), "{inner}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(inner).unwrap(), data);
+    }
+}

@@ -1,30 +1,34 @@
 //! In a real headless Chromium: sign in as the demo administrator, open every page of
 //! the shell, create a user through the form, sign out.
 
+mod common;
+
+use common::*;
 use fantoccini::{Client, Locator};
 use std::time::Duration;
 use zhaoshang_testkit::browser::Browser;
-use zhaoshang_web::{serve, AppState, Config};
+use zhaoshang_testkit::Backend;
+use zhaoshang_web::serve;
 
 struct Server {
     base: String,
     stop: tokio::sync::oneshot::Sender<()>,
-    _dir: tempfile::TempDir,
+    _app: TestApp,
 }
 
-async fn demo_server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("demo.db").display());
-    let store = zhaoshang_app::open(&url, true).await.unwrap();
+/// Serves an application on a loopback port until `stop`.
+async fn serve_app(app: TestApp) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let search = zhaoshang_app::search::SearchIndex::open(&store).await.unwrap();
-    let state = AppState::new(store, search, Config { demo: true, secure_cookies: false });
-    tokio::spawn(serve(listener, state, async move {
+    tokio::spawn(serve(listener, app.state.clone(), async move {
         let _ = stopped.await;
     }));
-    Server { base, stop, _dir: dir }
+    Server { base, stop, _app: app }
+}
+
+async fn demo_server() -> Server {
+    serve_app(TestApp::demo(Backend::Sqlite).await).await
 }
 
 /// Saves a screenshot when `ZHAOSHANG_SCREENSHOTS` names a folder (for looking at pages).
@@ -93,6 +97,7 @@ async fn admin_walks_the_shell_creates_a_user_and_signs_out() {
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#login-form")).await.unwrap();
     client.goto(&format!("{}/admin/users", server.base)).await.unwrap();
     assert!(client.current_url().await.unwrap().path().starts_with("/login"), "signed out");
+    assert_console_clean(&browser, "the shell").await;
 
     browser.close().await;
     let _ = server.stop.send(());
@@ -156,6 +161,7 @@ async fn dashboard_shows_the_seed_figures_and_drills_down_to_lists_that_sum_to_t
     client.find(Locator::Css("#projects-table tbody a")).await.unwrap().click().await.unwrap();
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#timeline")).await.unwrap();
     screenshot(client, "project").await;
+    assert_console_clean(&browser, "the dashboards and drill-downs").await;
 
     browser.close().await;
     let _ = server.stop.send(());
@@ -227,6 +233,134 @@ async fn chain_map_opens_a_missing_link_ranks_targets_and_creates_a_plan() {
     assert_eq!(text_of(client, "#plan-due-on").await, "2099-06-30");
     assert!(text_of(client, "#plan-facts").await.contains(MISSING_LINK));
     screenshot(client, "plan").await;
+    assert_console_clean(&browser, "the chain map and the plan").await;
+
+    browser.close().await;
+    let _ = server.stop.send(());
+}
+
+/// Shows the tooltip of the item named `arguments[1]` (or of the first item when null)
+/// of the chart in `#arguments[0]` through the chart's own action, as hovering does;
+/// returns the item's index, or -1 when the chart has no such item.
+const SHOW_TIP: &str = r#"
+    var chart = echarts.getInstanceByDom(document.getElementById(arguments[0]));
+    var data = chart.getModel().getSeriesByIndex(0).getData();
+    for (var i = 0; i < data.count(); i++) {
+      if (arguments[1] !== null && data.getName(i) !== arguments[1]) continue;
+      chart.dispatchAction({ type: "showTip", seriesIndex: 0, dataIndex: i });
+      return i;
+    }
+    return -1;"#;
+
+/// The text and markup of the tooltip ECharts put into a chart's box, if any.
+const TOOLTIP: &str = r#"
+    var tips = Array.prototype.filter.call(document.getElementById(arguments[0]).children, function (child) {
+      return !child.querySelector("canvas") && child.innerText.trim() !== "";
+    });
+    return tips.length ? { text: tips[0].innerText, html: tips[0].innerHTML } : null;"#;
+
+/// Shows a chart's tooltip for an item and returns its (text, markup).
+async fn tooltip_of(client: &Client, chart: &str, item: Option<&str>) -> (String, String) {
+    let before = client.execute(TOOLTIP, vec![chart.into()]).await.unwrap();
+    let index = client.execute(SHOW_TIP, vec![chart.into(), item.into()]).await.unwrap();
+    assert!(index.as_i64().is_some_and(|i| i >= 0), "{chart} has no item {item:?}");
+    for _ in 0..50 {
+        let tip = client.execute(TOOLTIP, vec![chart.into()]).await.unwrap();
+        if let (Some(text), Some(html)) = (tip["text"].as_str(), tip["html"].as_str()) {
+            if tip != before {
+                return (text.to_string(), html.to_string());
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no new tooltip on {chart} for {item:?}");
+}
+
+/// Asserts that the pages opened since the last look at the console threw no script
+/// error and that the Content-Security-Policy refused nothing they do.
+async fn assert_console_clean(browser: &Browser, pages: &str) {
+    let messages = browser.console().await;
+    let bad: Vec<&String> =
+        messages.iter().filter(|m| m.contains("Content Security Policy") || m.contains("Uncaught")).collect();
+    assert!(bad.is_empty(), "{pages}: {bad:#?}");
+}
+
+/// Asserts that no planted script ran and that the policy blocked nothing the page needs.
+async fn assert_nothing_ran_or_blocked(browser: &Browser, page: &str) {
+    tokio::time::sleep(Duration::from_millis(500)).await; // an image's error handler runs late
+    let xss = browser.client.execute("return window.__xss === undefined ? null : window.__xss;", vec![]).await.unwrap();
+    assert_eq!(xss, serde_json::Value::Null, "{page}: a planted script ran");
+    assert_console_clean(browser, page).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_names_show_as_text_in_chart_tooltips_and_never_run() {
+    let app = TestApp::demo(Backend::Sqlite).await;
+    let chain = plant_hostile_names(&app).await;
+    let server = serve_app(app).await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    sign_in(client, &server.base, "admin").await;
+
+    // The chain map a region user named: the tree holds the names as they are and the
+    // tooltips show them as text.
+    client.goto(&format!("{}/chains/{chain}?region=620400", server.base)).await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#chain-chart canvas")).await.unwrap();
+    let names = client
+        .execute(
+            r#"var data = echarts.getInstanceByDom(document.getElementById("chain-chart")).getModel().getSeriesByIndex(0).getData();
+               var names = []; for (var i = 0; i < data.count(); i++) if (data.getName(i)) names.push(data.getName(i));
+               return names;"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(names, serde_json::json!([HOSTILE_CHAIN, "铝产业", HOSTILE_LINK]), "the data block was read");
+    let (text, html) = tooltip_of(client, "chain-chart", Some(HOSTILE_LINK)).await;
+    assert!(text.starts_with(HOSTILE_LINK) && text.contains("本地企业"), "the link's tooltip: {text:?}");
+    assert!(!html.contains("<img"), "{html}");
+    let (text, html) = tooltip_of(client, "chain-chart", Some(HOSTILE_CHAIN)).await;
+    assert_eq!(text.trim(), HOSTILE_CHAIN, "the chain's tooltip");
+    assert!(!html.contains("<script"), "{html}");
+    client.execute("document.querySelector('#gap-table a.node-link').click()", vec![]).await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#panel-targets")).await.unwrap();
+    assert_eq!(text_of(client, "#panel-title").await, HOSTILE_LINK);
+    assert_nothing_ran_or_blocked(&browser, "the chain map").await;
+    screenshot(client, "hostile-chain-map").await;
+
+    // The province dashboard ranks a region whose name closes the data block's script
+    // element: the block still parses, both charts draw, the ranking shows the name.
+    client.goto(&format!("{}/dashboard?region=620000&from=2023-01-01&to=2023-10-31", server.base)).await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#trend-chart canvas")).await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#map-chart canvas")).await.unwrap();
+    let regions = client
+        .execute(
+            r#"return JSON.parse(document.getElementById("dashboard-data").textContent).regions.map(function (r) { return r.name; });"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(regions.as_array().unwrap().contains(&HOSTILE_REGION.into()), "{regions}");
+    assert!(text_of(client, "#ranking-table").await.contains(HOSTILE_REGION));
+    let (text, _) = tooltip_of(client, "map-chart", Some("天水市")).await;
+    assert!(text.starts_with("天水市：") && text.ends_with("亿元"), "the map's tooltip: {text:?}");
+    let (text, _) = tooltip_of(client, "trend-chart", None).await;
+    assert!(text.contains("2023-01") && text.contains("签约投资额") && text.contains("到位资金"), "{text:?}");
+    assert_nothing_ran_or_blocked(&browser, "the dashboard").await;
+    screenshot(client, "hostile-dashboard").await;
+
+    // The console check sees what the policy refuses: an inline script added now.
+    client
+        .execute(
+            "var s = document.createElement('script'); s.textContent = 'window.__xss = 5'; document.body.append(s);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let refused = browser.console().await;
+    assert!(refused.iter().any(|m| m.contains("Content Security Policy")), "{refused:#?}");
+    let xss = client.execute("return window.__xss === undefined ? null : window.__xss;", vec![]).await.unwrap();
+    assert_eq!(xss, serde_json::Value::Null, "the policy refused the inline script");
 
     browser.close().await;
     let _ = server.stop.send(());

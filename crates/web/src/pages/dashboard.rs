@@ -238,7 +238,7 @@ pub async fn dashboard(
         "dashboard.html",
         context! {
             region => region.as_str(), region_name => region_name, from => period.from.to_string(), to => period.to.to_string(),
-            cards => cards(&report, &figures_query), rows => rows, chart => chart.to_string(),
+            cards => cards(&report, &figures_query), rows => rows, chart => chart,
             target_completion => percent(report.target_completion), time_progress => percent(Some(report.time_progress)),
             light => light, light_label => light_label, figures_query => figures_query,
         },

@@ -157,3 +157,43 @@ macro_rules! on_both_backends {
         })*
     };
 }
+
+/// A chain link named like the probe's stored XSS (an image whose error handler runs).
+pub const HOSTILE_LINK: &str = r#"<img src=x onerror="window.__xss=1">"#;
+/// A chain named as a script element.
+pub const HOSTILE_CHAIN: &str = "<script>window.__xss=2</script>";
+/// A region named to close the page's JSON data block and open a script of its own.
+pub const HOSTILE_REGION: &str = r#"</script><script>window.__xss=3</script><img src=x onerror="window.__xss=4">"#;
+/// The code of the region above: a city of Gansu that does not exist.
+pub const HOSTILE_REGION_CODE: &str = "621300";
+
+/// Plants hostile names in a demo application the way an attacker could: the region
+/// user `baiyin` defines a chain and a link through the forms (POST /chains/save and
+/// /chains/{id}/nodes); the region comes with reference data. Returns the chain's id.
+pub async fn plant_hostile_names(app: &TestApp) -> i64 {
+    use zhaoshang_core::regions::{Division, RegionCode};
+    let cookie = app.sign_in_demo("baiyin").await;
+    let csrf = app.csrf(&cookie).await;
+    let form = |pairs: &[(&str, &str)]| serde_urlencoded::to_string(pairs).unwrap();
+    let chain = [("csrf", csrf.as_str()), ("chain", HOSTILE_CHAIN), ("region", "620400"), ("node", "铝产业")];
+    let response = app.post_form("/chains/save", &cookie, &form(&chain)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", body_text(response).await);
+    let chain = app.store().chain_by_name(HOSTILE_CHAIN).await.unwrap().expect("the hostile chain");
+    let link = [
+        ("csrf", csrf.as_str()),
+        ("node", HOSTILE_LINK),
+        ("parent", "铝产业"),
+        ("kind", "环节"),
+        ("segment", "上游"),
+        ("industry", "32"),
+    ];
+    let response = app.post_form(&format!("/chains/{}/nodes", chain.id), &cookie, &form(&link)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", body_text(response).await);
+    let division = Division {
+        code: RegionCode::parse(HOSTILE_REGION_CODE).unwrap(),
+        name: HOSTILE_REGION.into(),
+        parent: Some(RegionCode::parse("620000").unwrap()),
+    };
+    app.store().load_regions(&[division]).await.unwrap();
+    chain.id
+}

@@ -1,0 +1,269 @@
+//! The Content-Security-Policy: every response carries it, and no page needs what it
+//! forbids — no inline script except JSON data blocks, no inline event handlers, no
+//! `javascript:` URLs — even with hostile names in the data the page shows.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, Response, StatusCode};
+use common::*;
+use zhaoshang_testkit::Backend;
+
+on_both_backends!(every_response_carries_the_policy, pages_have_no_inline_code_even_with_hostile_names);
+
+/// Checks the policy header of one response: scripts only from the application's own
+/// files, never framed, and the other directives of the policy.
+fn assert_policy(what: &str, response: &Response<Body>) {
+    let policy = response
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap_or_else(|| panic!("{what}: no Content-Security-Policy"))
+        .to_str()
+        .unwrap();
+    let directives: Vec<&str> = policy.split(';').map(str::trim).filter(|d| !d.is_empty()).collect();
+    for expected in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "connect-src 'self'",
+    ] {
+        assert!(directives.contains(&expected), "{what}: {expected:?} missing in {policy:?}");
+    }
+    let scripts: Vec<&&str> = directives.iter().filter(|d| d.starts_with("script-src")).collect();
+    assert_eq!(scripts, [&"script-src 'self'"], "{what}: one script-src, the application's own files only");
+}
+
+async fn every_response_carries_the_policy(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let admin = app.sign_in_demo("admin").await;
+    let page = app.get("/dashboard", Some(&admin)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_policy("a page", &page);
+    let asset = app.get("/assets/app.js", None).await;
+    assert_eq!(asset.status(), StatusCode::OK);
+    assert_policy("an asset", &asset);
+    let api = app.get("/api/v1/me", Some(&admin)).await;
+    assert_eq!(api.status(), StatusCode::OK);
+    assert_policy("an API call", &api);
+    let missing = app.get("/no/such/page", Some(&admin)).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_policy("a 404", &missing);
+    assert_policy("a missing asset", &app.get("/assets/nothing.js", None).await);
+    assert_policy("an API error", &app.get("/api/v1/me", None).await);
+    assert_policy("the sign-in page", &app.get("/login", None).await);
+    assert_policy("a redirect to sign in", &app.get("/dashboard", None).await);
+    let forged = app.post_form("/logout", &admin, "csrf=forged").await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_policy("a refused form", &forged);
+    let wrong_method = app.send(Request::delete("/dashboard").body(Body::empty()).unwrap()).await;
+    assert_eq!(wrong_method.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_policy("a wrong method", &wrong_method);
+}
+
+/// What in one HTML document the policy would block or that breaks out of data: a
+/// `<script>` without `src` that is not a JSON data block, an `on…=` attribute, a
+/// `javascript:` URL. Reads tags the way a browser does, quoted attribute values
+/// included, so an escaped name in text or in a value is not mistaken for markup.
+fn inline_code(html: &str) -> Vec<String> {
+    let lower = html.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let text =
+        |from: usize, to: usize| String::from_utf8_lossy(&html.as_bytes()[from..to.min(bytes.len())]).to_string();
+    let mut problems = Vec::new();
+    let mut i = 0;
+    while let Some(offset) = lower[i..].find('<') {
+        let start = i + offset;
+        if lower[start..].starts_with("<!--") {
+            i = lower[start..].find("-->").map_or(bytes.len(), |end| start + end + 3);
+            continue;
+        }
+        i = start + 1;
+        if !bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            continue; // a closing tag, the doctype
+        }
+        let mut j = i;
+        while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>' && bytes[j] != b'/' {
+            j += 1;
+        }
+        let name = &lower[i..j];
+        let mut attributes: Vec<(String, String)> = Vec::new();
+        loop {
+            while j < bytes.len() && (bytes[j].is_ascii_whitespace() || bytes[j] == b'/') {
+                j += 1;
+            }
+            if j >= bytes.len() || bytes[j] == b'>' {
+                break;
+            }
+            let attribute_start = j;
+            while j < bytes.len() && !bytes[j].is_ascii_whitespace() && !matches!(bytes[j], b'=' | b'>' | b'/') {
+                j += 1;
+            }
+            let attribute = lower[attribute_start..j].to_string();
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let mut value = String::new();
+            if bytes.get(j) == Some(&b'=') {
+                j += 1;
+                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                let value_start;
+                if let Some(quote @ (b'"' | b'\'')) = bytes.get(j).copied() {
+                    value_start = j + 1;
+                    j = value_start;
+                    while j < bytes.len() && bytes[j] != quote {
+                        j += 1;
+                    }
+                    value = lower[value_start..j.min(bytes.len())].to_string();
+                    j += 1;
+                } else {
+                    value_start = j;
+                    while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>' {
+                        j += 1;
+                    }
+                    value = lower[value_start..j].to_string();
+                }
+            }
+            attributes.push((attribute, value));
+        }
+        let tag = text(start, j + 1);
+        i = j + 1;
+        for (attribute, value) in &attributes {
+            if attribute.len() > 2
+                && attribute.starts_with("on")
+                && attribute[2..].bytes().all(|b| b.is_ascii_lowercase())
+            {
+                problems.push(format!("an inline event handler: {tag}"));
+            }
+            let url = value.trim().replace(['\t', '\n', '\r'], "");
+            if matches!(attribute.as_str(), "href" | "src" | "action" | "formaction") && url.starts_with("javascript:")
+            {
+                problems.push(format!("a javascript: URL: {tag}"));
+            }
+        }
+        if name == "script" {
+            let attribute = |key: &str| attributes.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+            let end = lower[i..].find("</script").map_or(bytes.len(), |e| i + e);
+            if attribute("src").is_none() {
+                if attribute("type") != Some("application/json") {
+                    problems.push(format!("an inline script: {}", text(start, end + 9)));
+                } else if lower[i..end].contains('<') {
+                    problems.push(format!("markup in a data block: {}", text(start, end + 9)));
+                }
+            }
+            i = end;
+        }
+    }
+    problems
+}
+
+/// The first link on a page to a path with this prefix and a numeric id.
+fn first_link(html: &str, prefix: &str) -> String {
+    let needle = format!("href=\"{prefix}");
+    html.match_indices(&needle)
+        .map(|(at, _)| at + "href=\"".len())
+        .find_map(|start| {
+            let digits = html[start + prefix.len()..].bytes().take_while(u8::is_ascii_digit).count();
+            (digits > 0).then(|| html[start..start + prefix.len() + digits].to_string())
+        })
+        .unwrap_or_else(|| panic!("no link to {prefix}ID"))
+}
+
+#[test]
+fn the_checker_finds_what_the_policy_blocks_and_nothing_else() {
+    let clean = r#"<!doctype html><p title="a onclick=b">x onload=y &lt;script&gt;</p><!-- <script>c</script> -->
+        <script src="/assets/app.js?v=1"></script><script type="application/json" id="d">{"a":"\u003c/script\u003e"}</script>"#;
+    assert_eq!(inline_code(clean), Vec::<String>::new());
+    let dirty = [
+        "<script>alert(1)</script>",
+        "<SCRIPT type=text/javascript>x</SCRIPT>",
+        "<img src=x onerror=alert(1)>",
+        r#"<button type="button" onclick="go()">"#,
+        r#"<a href=" javascript:alert(1)">"#,
+        r#"<script type="application/json">{"a":"</b>"}</script>"#,
+        r#"<script type="application/json">{"a":"</script><script>alert(1)</script>"}</script>"#,
+    ];
+    for html in dirty {
+        assert!(!inline_code(html).is_empty(), "{html}");
+    }
+}
+
+async fn pages_have_no_inline_code_even_with_hostile_names(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let chain = plant_hostile_names(&app).await;
+    let admin = app.sign_in_demo("admin").await;
+
+    let projects = body_text(app.get("/projects", Some(&admin)).await).await;
+    let enterprises = body_text(app.get("/enterprises", Some(&admin)).await).await;
+    let plans = body_text(app.get("/plans", Some(&admin)).await).await;
+    let users = body_text(app.get("/admin/users", Some(&admin)).await).await;
+    let mut pages = vec![
+        "/".to_string(),
+        "/inbox".into(),
+        "/dashboard".into(),
+        "/dashboard?region=620000&from=2023-01-01&to=2023-10-31".into(),
+        "/dashboard?region=620400&from=2023-01-01&to=2023-10-31".into(),
+        "/projects".into(),
+        "/projects/new".into(),
+        "/projects/duplicates".into(),
+        first_link(&projects, "/projects/"),
+        format!("{}/edit", first_link(&projects, "/projects/")),
+        "/funding?region=620500&from=2023-01-01&to=2023-10-31".into(),
+        "/enterprises".into(),
+        first_link(&enterprises, "/enterprises/"),
+        "/search?q=%E9%93%9D".into(),
+        "/chains".into(),
+        "/chains/new".into(),
+        format!("/chains/{chain}"),
+        format!("/chains/{chain}?region=620400"),
+        format!("/chains/{chain}/edit"),
+        "/plans".into(),
+        first_link(&plans, "/plans/"),
+        "/import".into(),
+        "/reference/regions".into(),
+        "/reference/regions?parent=620000".into(),
+        "/reference/parks".into(),
+        "/reference/departments".into(),
+        "/reference/industries".into(),
+        "/admin/users".into(),
+        "/admin/users/new".into(),
+        first_link(&users, "/admin/users/"),
+        "/admin/audit".into(),
+        "/no/such/page".into(),
+    ];
+    let chains = body_text(app.get("/chains", Some(&admin)).await).await;
+    pages.push(first_link(&chains, "/chains/"));
+    for path in &pages {
+        let response = app.get(path, Some(&admin)).await;
+        assert!(response.status() == StatusCode::OK || path == "/no/such/page", "{path}: {}", response.status());
+        let html = body_text(response).await;
+        assert_eq!(inline_code(&html), Vec::<String>::new(), "{path}");
+    }
+    // The hostile names reach the pages, as text.
+    let map = body_text(app.get(&format!("/chains/{chain}?region=620400"), Some(&admin)).await).await;
+    assert!(map.contains("&lt;script&gt;window.__xss=2&lt;"), "the chain's name as text");
+    assert!(map.contains(r#"\u003cimg src=x onerror=\"window.__xss=1\"\u003e"#), "the link in the data block");
+    let province = "/dashboard?region=620000&from=2023-01-01&to=2023-10-31";
+    let dashboard = body_text(app.get(province, Some(&admin)).await).await;
+    assert!(dashboard.contains("&gt;&lt;script&gt;window.__xss=3&lt;"), "the region in the ranking");
+    assert!(dashboard.contains(r#"\u003c/script\u003e\u003cscript\u003ewindow.__xss=3"#), "in the data block");
+
+    // Every role that opens the map or the dashboard gets the same pages.
+    for user in ["baiyin", "chain", "leader"] {
+        let cookie = app.sign_in_demo(user).await;
+        for path in [format!("/chains/{chain}?region=620400"), "/dashboard".into(), "/".into()] {
+            let response = app.get(&path, Some(&cookie)).await;
+            if response.status() == StatusCode::FORBIDDEN {
+                continue;
+            }
+            assert_eq!(response.status(), StatusCode::OK, "{user} {path}");
+            assert_eq!(inline_code(&body_text(response).await), Vec::<String>::new(), "{user} {path}");
+        }
+    }
+    let login = body_text(app.get("/login", None).await).await;
+    assert_eq!(inline_code(&login), Vec::<String>::new(), "/login");
+}
