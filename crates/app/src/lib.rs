@@ -2,6 +2,7 @@
 //! apply the same rules: accounts and sign-in, reference data, demo data.
 
 pub mod accounts;
+pub mod calendar;
 pub mod chains;
 pub mod demo;
 pub mod demo_enterprises;
@@ -40,6 +41,7 @@ pub type AppResult<T> = Result<T, AppError>;
 pub async fn open(database_url: &str, demo: bool) -> AppResult<Store> {
     let store = Store::open(database_url).await?;
     reference_data::ensure_loaded(&store).await?;
+    calendar::ensure_loaded(&store).await?;
     if demo {
         demo::ensure_demo(&store).await?;
     }

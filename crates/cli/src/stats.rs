@@ -69,7 +69,7 @@ pub async fn run(store: &Store, command: StatsCommand) -> Result<()> {
         StatsCommand::Cohort { activity, to, json } => {
             let to: NaiveDate = match to {
                 Some(text) => parse_date(&text, "截止日期")?,
-                None => chrono::Local::now().date_naive(),
+                None => zhaoshang_app::calendar::today(),
             };
             let report = cohort_report(store, &activity, to).await?;
             if json {

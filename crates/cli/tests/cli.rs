@@ -125,3 +125,23 @@ fn unknown_database_scheme_is_refused() {
     assert!(!output.status.success());
     assert!(stderr(&output).contains("sqlite://"), "{}", stderr(&output));
 }
+
+/// At 07:30 in Beijing (23:30 UTC the day before) a command's default date is the
+/// Beijing date, as on the pages (crates/web/tests/today_http.rs).
+#[test]
+fn commands_take_today_in_china_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("z.db").display());
+    let activities = dir.path().join("a.csv");
+    std::fs::write(&activities, "活动名称,开始日期\n第三十二届兰洽会,2026-07-06\n").unwrap();
+    assert!(zhaoshang(&url, &["import", "activities", activities.to_str().unwrap()], None).status.success());
+    let output = Command::new(env!("CARGO_BIN_EXE_zhaoshang"))
+        .args(["stats", "cohort", "--activity", "第三十二届兰洽会", "--json"])
+        .env("ZHAOSHANG_DATABASE_URL", &url)
+        .env("ZHAOSHANG_NOW", "2026-12-04T23:30:00Z")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["to"], "2026-12-05");
+}

@@ -25,6 +25,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ("meta", &[("key", Text), ("value", Text)]),
     ("regions", &[("code", Text), ("name", Text), ("level", Int), ("parent_code", Text)]),
     ("industries", &[("code", Text), ("name", Text), ("section", Text)]),
+    ("calendar_days", &[("day", Date), ("kind", Text), ("name", Text)]),
     (
         "parks",
         &[

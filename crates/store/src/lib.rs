@@ -100,6 +100,7 @@ macro_rules! bind_project {
 pub mod audit;
 pub mod backup;
 pub mod bulk;
+pub mod calendar;
 pub mod chains;
 pub mod enterprises;
 pub mod listing;

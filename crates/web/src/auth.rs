@@ -138,7 +138,7 @@ impl FromRequestParts<AppState> for PageSession {
         use axum::response::{IntoResponse, Redirect};
         match load_session(state, &parts.headers).await {
             Ok(Some(mut session)) => {
-                let overdue = overdue_filter(session.principal.user_id, crate::pages::plans::today());
+                let overdue = overdue_filter(session.principal.user_id, zhaoshang_app::calendar::today());
                 match state.store.plan_count(&overdue).await {
                     Ok(count) => session.overdue_plans = count.min(INBOX_BADGE_MAX) as usize,
                     Err(error) => return Err(WebError::from(error).into_response()),

@@ -25,6 +25,8 @@ pub struct AppState {
     /// `follow_import` after every write.
     pub search: SearchIndex,
     pub config: Arc<Config>,
+    /// The official working-day calendar, read from the database and kept a minute.
+    pub calendar: Arc<zhaoshang_app::calendar::CalendarCache>,
     pub error_files: Arc<pages::import::ErrorFiles>,
 }
 
@@ -38,7 +40,7 @@ pub struct Config {
 
 impl AppState {
     pub fn new(store: Store, search: SearchIndex, config: Config) -> AppState {
-        AppState { store, search, config: Arc::new(config), error_files: Arc::default() }
+        AppState { store, search, config: Arc::new(config), calendar: Arc::default(), error_files: Arc::default() }
     }
 
     /// Brings the search index up to date with what an import (or a form saved as one)
@@ -100,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .route("/reference/parks", get(pages::reference::parks).post(pages::reference::save_park))
         .route("/reference/departments", get(pages::reference::departments).post(pages::reference::save_department))
         .route("/reference/industries", get(pages::reference::industries))
+        .route("/reference/calendar", get(pages::reference::calendar).post(pages::reference::save_notice))
         .route("/assets/{*name}", get(assets::serve_asset))
         .nest("/api/v1", api::routes())
         .fallback(pages::not_found)

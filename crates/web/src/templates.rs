@@ -21,6 +21,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("regions.html", include_str!("../templates/regions.html")),
     ("parks.html", include_str!("../templates/parks.html")),
     ("departments.html", include_str!("../templates/departments.html")),
+    ("calendar.html", include_str!("../templates/calendar.html")),
     ("industries.html", include_str!("../templates/industries.html")),
     ("audit.html", include_str!("../templates/audit.html")),
     ("dashboard.html", include_str!("../templates/dashboard.html")),
@@ -94,6 +95,7 @@ fn navigation(role: Role, active: &str, overdue_plans: usize) -> Vec<NavItem> {
         ("/reference/parks", "园区", "基础数据", true),
         ("/reference/departments", "单位", "基础数据", true),
         ("/reference/industries", "国民经济行业分类", "基础数据", true),
+        ("/reference/calendar", "节假日安排", "基础数据", true),
         ("/admin/users", "用户管理", "系统管理", role == Role::Admin),
         ("/admin/audit", "操作日志", "系统管理", role == Role::Admin),
     ];

@@ -8,7 +8,7 @@
 
 use crate::demo_enterprises::named_credit_code;
 use crate::AppResult;
-use chrono::{Days, Utc};
+use chrono::Days;
 use std::collections::HashMap;
 use zhaoshang_core::chains::{GapThresholds, LinkRole, NodeKind, Segment};
 use zhaoshang_store::chains::{ChainData, ChainImport, ChainNodeData, Relation};
@@ -745,7 +745,7 @@ async fn add_relations(store: &Store, actor: &Actor) -> AppResult<()> {
 }
 
 async fn add_plans(store: &Store, owner_id: i64, actor: &Actor) -> AppResult<()> {
-    let today = Utc::now().date_naive();
+    let today = crate::calendar::today();
     for demo in PLANS {
         let Some(enterprise) = store.enterprise_by_code(&library_code(demo.enterprise)).await? else { continue };
         let days = Days::new(demo.due_in.unsigned_abs());

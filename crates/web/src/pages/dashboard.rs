@@ -9,7 +9,7 @@ use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::response::Html;
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 use zhaoshang_app::stats::{investment_report, known_region, parse_date, period, sub_region_reports};
@@ -52,7 +52,7 @@ pub async fn scope_and_period(
     if !session.principal.may_see_statistics_of(&region) {
         return Err(WebError::forbidden());
     }
-    let today = Utc::now().date_naive();
+    let today = zhaoshang_app::calendar::today();
     let to = match non_empty(&query.to) {
         Some(text) => parse_date(&text, "结束日期")?,
         None => state.store.latest_activity_date(region.scope_prefix()).await?.map(|d| d.min(today)).unwrap_or(today),

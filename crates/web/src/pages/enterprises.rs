@@ -4,7 +4,7 @@
 
 use crate::auth::{PageSession, Session};
 use crate::error::{WebError, WebResult};
-use crate::pages::plans::{plan_row, today, PlanScope};
+use crate::pages::plans::{plan_row, PlanScope};
 use crate::pages::projects::{narrowed_prefix, region_names, scope_prefix};
 use crate::pages::{keyword, non_empty, page_number};
 use crate::templates::page;
@@ -15,6 +15,7 @@ use axum::response::{Html, IntoResponse, Response};
 use minijinja::context;
 use serde::Deserialize;
 use std::collections::HashMap;
+use zhaoshang_app::calendar::today;
 use zhaoshang_app::exchange;
 use zhaoshang_core::chains::LinkRole;
 use zhaoshang_core::enterprises::{Tag, Tags};

@@ -15,7 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
-use chrono::{FixedOffset, NaiveDate, Utc};
+use chrono::NaiveDate;
 use minijinja::context;
 use serde::Deserialize;
 use zhaoshang_app::chains::plans::{check_plan, check_visit, is_overdue, overdue_filter, FieldErrors, PlanInput};
@@ -31,11 +31,6 @@ use zhaoshang_store::StoreError;
 pub const PER_PAGE: usize = 50;
 /// Plans read for one list; a province pursues hundreds of targets, not this many.
 const MAX_PLANS: i64 = 5_000;
-
-/// Today in China, where due dates are calendar days.
-pub fn today() -> NaiveDate {
-    Utc::now().with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset")).date_naive()
-}
 
 /// Which plans a user sees.
 pub struct PlanScope {
@@ -118,7 +113,7 @@ pub async fn list(
     Query(query): Query<ListQuery>,
 ) -> WebResult<Html<String>> {
     let scope = PlanScope::of(&state, &session).await?.require_some()?;
-    let today = today();
+    let today = zhaoshang_app::calendar::today();
     let mine = non_empty(&query.mine).is_some();
     let overdue = non_empty(&query.overdue).is_some();
     let status = non_empty(&query.status);
@@ -156,7 +151,7 @@ pub async fn list(
 }
 
 pub async fn inbox(State(state): State<AppState>, PageSession(session): PageSession) -> WebResult<Html<String>> {
-    let today = today();
+    let today = zhaoshang_app::calendar::today();
     let plans = state.store.plans(&overdue_filter(session.principal.user_id, today), MAX_PLANS).await?;
     let rows: Vec<_> = plans.iter().map(|plan| plan_row(plan, today)).collect();
     page(&session, "/inbox", "inbox.html", context! { rows => rows, today => today.to_string() })
@@ -348,7 +343,7 @@ async fn plan_page(
     plan_form: Option<FormState<'_>>,
     visit: Option<(&VisitForm, FieldErrors)>,
 ) -> WebResult<Html<String>> {
-    let today = today();
+    let today = zhaoshang_app::calendar::today();
     let visits = state.store.plan_visits(plan.id).await?;
     let stored = form_of(plan);
     let form = plan_form.unwrap_or(FormState { values: &stored, errors: FieldErrors::new(), message: None });
@@ -433,7 +428,7 @@ pub async fn add_visit(
 ) -> WebResult<Response> {
     session.check_csrf(&form.csrf)?;
     let plan = editable_plan(&state, &session, id).await?;
-    match check_visit(&form.visited_on, &form.visitor, &form.summary, today()) {
+    match check_visit(&form.visited_on, &form.visitor, &form.summary, zhaoshang_app::calendar::today()) {
         Ok(visit) => {
             state.store.add_visit(id, &visit, &session.actor()).await?;
             Ok(Redirect::to(&format!("/plans/{id}#visits")).into_response())

@@ -231,3 +231,84 @@ pub async fn industries(State(state): State<AppState>, PageSession(session): Pag
     let industries = state.store.industries().await?;
     page(&session, "/reference/industries", "industries.html", context! { industries => industries })
 }
+
+#[derive(Deserialize)]
+pub struct CalendarQuery {
+    year: Option<i32>,
+}
+
+/// The official calendar: the years whose holiday notices are held, a year's days, and
+/// for the administrator a form to enter a year's notice when it is published.
+pub async fn calendar(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<CalendarQuery>,
+) -> WebResult<Html<String>> {
+    calendar_page(&state, &session, query.year, None, None).await
+}
+
+async fn calendar_page(
+    state: &AppState,
+    session: &crate::auth::Session,
+    year: Option<i32>,
+    lines: Option<String>,
+    error: Option<String>,
+) -> WebResult<Html<String>> {
+    use chrono::Datelike;
+    let calendar = state.calendar.get(&state.store).await?;
+    let today = zhaoshang_app::calendar::today();
+    let last_year = calendar.last_year();
+    let year = year.unwrap_or_else(|| today.year());
+    let days = calendar.days_of_year(year);
+    let rows: Vec<_> = days
+        .iter()
+        .map(|d| context! { day => d.day.to_string(), weekday => weekday_zh(d.day.weekday()), kind => d.kind.key(), kind_label => d.kind.label(), name => d.name })
+        .collect();
+    let lines = lines.unwrap_or_else(|| {
+        days.iter().map(|d| format!("{} {} {}", d.day, d.kind.label(), d.name)).collect::<Vec<_>>().join("\n")
+    });
+    page(
+        session,
+        "/reference/calendar",
+        "calendar.html",
+        context! {
+            year => year, years => calendar.years(), last_year => last_year, held => calendar.holds_year(year),
+            rows => rows, lines => lines, error => error, can_edit => session.principal.may_administer(),
+            today => today.to_string(), today_working => calendar.is_working_day(today),
+        },
+    )
+}
+
+fn weekday_zh(weekday: chrono::Weekday) -> &'static str {
+    ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][weekday.num_days_from_monday() as usize]
+}
+
+#[derive(Deserialize)]
+pub struct NoticeForm {
+    csrf: String,
+    year: String,
+    lines: String,
+}
+
+pub async fn save_notice(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Form(form): Form<NoticeForm>,
+) -> WebResult<Response> {
+    session.check_csrf(&form.csrf)?;
+    if !session.principal.may_administer() {
+        return Err(WebError::forbidden());
+    }
+    let Ok(year) = form.year.trim().parse::<i32>() else {
+        return Err(WebError::bad_request("年度应为四位数字"));
+    };
+    let saved = state.calendar.save_notice(&state.store, &session.principal, year, &form.lines, &session.actor()).await;
+    match saved {
+        Ok(_) => Ok(Redirect::to(&format!("/reference/calendar?year={year}")).into_response()),
+        Err(zhaoshang_app::AppError::Invalid(message)) => {
+            let html = calendar_page(&state, &session, Some(year), Some(form.lines), Some(message)).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}

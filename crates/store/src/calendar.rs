@@ -1,0 +1,102 @@
+//! The official working-day calendar as held in the database (`calendar_days`).
+
+use crate::audit::NewAuditEntry;
+use crate::{Actor, Result, Store};
+use chrono::NaiveDate;
+use zhaoshang_core::calendar::{DayKind, NoticeDay};
+
+#[derive(sqlx::FromRow)]
+struct DayRow {
+    day: NaiveDate,
+    kind: String,
+    name: String,
+}
+
+impl DayRow {
+    fn into_notice_day(self) -> Option<NoticeDay> {
+        Some(NoticeDay { day: self.day, kind: DayKind::parse(&self.kind).ok()?, name: self.name })
+    }
+}
+
+fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
+    let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN);
+    let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX);
+    (first, last)
+}
+
+impl Store {
+    /// Every day of every notice held, in date order.
+    pub async fn calendar_days(&self) -> Result<Vec<NoticeDay>> {
+        let rows: Vec<DayRow> =
+            on_pool!(self, |pool| sqlx::query_as("SELECT day, kind, name FROM calendar_days ORDER BY day")
+                .fetch_all(pool)
+                .await?);
+        Ok(rows.into_iter().filter_map(DayRow::into_notice_day).collect())
+    }
+
+    pub async fn count_calendar_days(&self) -> Result<i64> {
+        Ok(on_pool!(self, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM calendar_days").fetch_one(pool).await?))
+    }
+
+    /// Loads the shipped calendar in one transaction; days already held are kept.
+    pub async fn load_calendar_days(&self, days: &[NoticeDay]) -> Result<()> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for day in days {
+                sqlx::query(
+                    "INSERT INTO calendar_days (day, kind, name) VALUES ($1, $2, $3) ON CONFLICT (day) DO NOTHING",
+                )
+                .bind(day.day)
+                .bind(day.kind.key())
+                .bind(&day.name)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Replaces the days of `year`'s notice with `days` (all of that year), audited.
+    pub async fn save_holiday_notice(&self, year: i32, days: &[NoticeDay], actor: &Actor) -> Result<()> {
+        let (first, last) = year_bounds(year);
+        let notice_json = |days: &[NoticeDay]| {
+            serde_json::Value::Array(
+                days.iter()
+                    .map(|d| serde_json::json!({ "day": d.day, "kind": d.kind.key(), "name": d.name }))
+                    .collect(),
+            )
+        };
+        let before: Vec<NoticeDay> =
+            self.calendar_days().await?.into_iter().filter(|d| d.day >= first && d.day <= last).collect();
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM calendar_days WHERE day >= $1 AND day <= $2")
+                .bind(first)
+                .bind(last)
+                .execute(&mut *tx)
+                .await?;
+            for day in days {
+                sqlx::query("INSERT INTO calendar_days (day, kind, name) VALUES ($1, $2, $3)")
+                    .bind(day.day)
+                    .bind(day.kind.key())
+                    .bind(&day.name)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            write_audit!(
+                tx,
+                &NewAuditEntry {
+                    actor: actor.clone(),
+                    action: if before.is_empty() { "create" } else { "update" },
+                    entity: "holiday_notice",
+                    entity_id: year.to_string(),
+                    before: (!before.is_empty()).then(|| notice_json(&before)),
+                    after: Some(notice_json(days)),
+                }
+            )?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}
