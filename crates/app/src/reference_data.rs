@@ -64,3 +64,14 @@ mod tests {
         assert!(all.iter().any(|i| i.code == "32" && i.name == "有色金属冶炼和压延加工业" && i.section == "C"));
     }
 }
+
+/// Whether a city's chain target lists may hold enterprises of other regions of the
+/// province (the administrator's `in_province_relocation` setting; off by default).
+pub async fn in_province_relocation_allowed(store: &Store) -> AppResult<bool> {
+    Ok(store.in_province_relocation_allowed().await?)
+}
+
+/// Changes the `in_province_relocation` setting (audited).
+pub async fn set_in_province_relocation(store: &Store, allowed: bool, actor: &zhaoshang_store::Actor) -> AppResult<()> {
+    Ok(store.set_in_province_relocation(allowed, actor).await?)
+}

@@ -1,6 +1,8 @@
-//! Scope of the chain department over HTTP on the demo data (security issue, part 1
-//! item 7): a chain department reads its chains' projects and funding only, in lists,
-//! exports, totals, detail pages, search and statistics.
+//! Scope of the chain department, the member and region users over HTTP on the demo
+//! data (security issue, part 1 item 7): a chain department reads its chains' projects
+//! and funding only, in lists, exports, totals, detail pages, search and statistics; a
+//! member gets no enterprise from the chain map's panel; a city's target enterprises
+//! lie outside the province until the province allows relocation within it.
 
 mod common;
 
@@ -14,7 +16,11 @@ use zhaoshang_testkit::Backend;
 
 const PERIOD: &str = "from=2019-01-01&to=2024-12-31";
 
-on_both_backends!(chain_department_reads_only_its_chains_projects_and_funding);
+on_both_backends!(
+    chain_department_reads_only_its_chains_projects_and_funding,
+    member_gets_no_enterprise_from_the_chain_panel,
+    city_targets_lie_outside_the_province_until_the_admin_allows_it
+);
 
 fn sheet(bytes: &[u8]) -> Sheet {
     read_sheet("list.csv", bytes).unwrap()
@@ -124,4 +130,96 @@ async fn chain_department_reads_only_its_chains_projects_and_funding(backend: Ba
             project.data.code
         );
     }
+}
+
+/// A Baiyin chain link whose target list, seen by the admin for Baiyin, holds
+/// enterprises of other Gansu cities: (chain id, node id).
+async fn link_with_gansu_targets(app: &TestApp, admin: &str) -> (i64, i64) {
+    for summary in app.store().chain_summaries().await.unwrap() {
+        for node in app.store().chain_nodes(summary.id).await.unwrap() {
+            if node.industry.is_empty() {
+                continue;
+            }
+            let path = format!("/api/v1/chains/{}/nodes/{}?region=620400&limit=100", summary.id, node.id);
+            let answer = body_json(app.get(&path, Some(admin)).await).await;
+            let gansu = answer["targets"].as_array().unwrap().iter().any(|t| {
+                let code = t["region_code"].as_str().unwrap();
+                code.starts_with("62") && !code.starts_with("6204")
+            });
+            if gansu {
+                return (summary.id, node.id);
+            }
+        }
+    }
+    panic!("no link with Gansu targets in the demo data");
+}
+
+async fn member_gets_no_enterprise_from_the_chain_panel(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let admin = app.sign_in_demo("admin").await;
+    let (chain_id, node_id) = link_with_gansu_targets(&app, &admin).await;
+    let member = app.sign_in_demo("member").await;
+    for region in ["620400", "620500", "620000"] {
+        let path = format!("/api/v1/chains/{chain_id}/nodes/{node_id}?region={region}&limit=100");
+        let response = app.get(&path, Some(&member)).await;
+        assert_eq!(response.status(), StatusCode::OK, "the member keeps the gap map");
+        let answer = body_json(response).await;
+        assert!(answer["node"]["status"].is_string(), "gap status stays: {answer}");
+        for key in ["targets", "enterprises", "projects"] {
+            assert_eq!(answer[key].as_array().map(Vec::len), Some(0), "{region} {key}: {answer}");
+        }
+    }
+}
+
+fn gansu_targets(answer: &serde_json::Value) -> Vec<String> {
+    answer["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["region_code"].as_str().unwrap().to_string())
+        .filter(|code| code.starts_with("62"))
+        .collect()
+}
+
+async fn city_targets_lie_outside_the_province_until_the_admin_allows_it(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let admin = app.sign_in_demo("admin").await;
+    let (chain_id, node_id) = link_with_gansu_targets(&app, &admin).await;
+    let path = format!("/api/v1/chains/{chain_id}/nodes/{node_id}?region=620400&limit=100");
+    let baiyin = app.sign_in_demo("baiyin").await;
+    let answer = body_json(app.get(&path, Some(&baiyin)).await).await;
+    assert!(!answer["targets"].as_array().unwrap().is_empty(), "targets outside Gansu remain");
+    assert_eq!(gansu_targets(&answer), Vec::<String>::new(), "no Gansu enterprise by default");
+    let elsewhere = format!("/api/v1/chains/{chain_id}/nodes/{node_id}?region=620500&limit=100");
+    assert_eq!(gansu_targets(&body_json(app.get(&elsewhere, Some(&baiyin)).await).await), Vec::<String>::new());
+    // The province keeps seeing every enterprise outside the region.
+    assert!(!gansu_targets(&body_json(app.get(&path, Some(&admin)).await).await).is_empty());
+    assert!(!gansu_targets(&body_json(app.get(&path, Some(&app.sign_in_demo("leader").await)).await).await).is_empty());
+
+    // Only the admin changes the setting, with a CSRF token; the change is audited.
+    let form = |csrf: &str, allow: bool| {
+        let mut form = format!("csrf={csrf}");
+        if allow {
+            form.push_str("&in_province_relocation=on");
+        }
+        form
+    };
+    let refused = app.post_form("/reference/settings", &baiyin, &form(&app.csrf(&baiyin).await, true)).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let forged = app.post_form("/reference/settings", &admin, &form("0".repeat(64).as_str(), true)).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN, "a wrong CSRF token");
+    assert_eq!(gansu_targets(&body_json(app.get(&path, Some(&baiyin)).await).await), Vec::<String>::new());
+    let saved = app.post_form("/reference/settings", &admin, &form(&app.csrf(&admin).await, true)).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let allowed = gansu_targets(&body_json(app.get(&path, Some(&baiyin)).await).await);
+    assert!(!allowed.is_empty(), "relocation within the province allowed");
+    assert!(allowed.iter().all(|code| !code.starts_with("6204")), "never Baiyin's own: {allowed:?}");
+    let audit = body_text(app.get("/admin/audit", Some(&admin)).await).await;
+    assert!(audit.contains("in_province_relocation"), "the change is audited");
+    let page = body_text(app.get("/reference/regions", Some(&admin)).await).await;
+    assert!(page.contains("name=\"in_province_relocation\" checked"), "the form shows the setting");
+
+    let cleared = app.post_form("/reference/settings", &admin, &form(&app.csrf(&admin).await, false)).await;
+    assert_eq!(cleared.status(), StatusCode::SEE_OTHER);
+    assert_eq!(gansu_targets(&body_json(app.get(&path, Some(&baiyin)).await).await), Vec::<String>::new());
 }
