@@ -34,6 +34,17 @@ pub async fn ensure_loaded(store: &Store) -> AppResult<()> {
     Ok(())
 }
 
+/// Whether a city's chain target lists may hold enterprises of other regions of the
+/// province (the administrator's `in_province_relocation` setting; off by default).
+pub async fn in_province_relocation_allowed(store: &Store) -> AppResult<bool> {
+    Ok(store.in_province_relocation_allowed().await?)
+}
+
+/// Changes the `in_province_relocation` setting (audited).
+pub async fn set_in_province_relocation(store: &Store, allowed: bool, actor: &zhaoshang_store::Actor) -> AppResult<()> {
+    Ok(store.set_in_province_relocation(allowed, actor).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,15 +74,4 @@ mod tests {
         assert_eq!(all.iter().filter(|i| i.code.len() == 2).count(), 97);
         assert!(all.iter().any(|i| i.code == "32" && i.name == "有色金属冶炼和压延加工业" && i.section == "C"));
     }
-}
-
-/// Whether a city's chain target lists may hold enterprises of other regions of the
-/// province (the administrator's `in_province_relocation` setting; off by default).
-pub async fn in_province_relocation_allowed(store: &Store) -> AppResult<bool> {
-    Ok(store.in_province_relocation_allowed().await?)
-}
-
-/// Changes the `in_province_relocation` setting (audited).
-pub async fn set_in_province_relocation(store: &Store, allowed: bool, actor: &zhaoshang_store::Actor) -> AppResult<()> {
-    Ok(store.set_in_province_relocation(allowed, actor).await?)
 }

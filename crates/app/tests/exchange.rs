@@ -775,7 +775,7 @@ async fn region_users_import_only_their_regions_enterprises(store: &Store) {
 async fn import_messages_do_not_tell_whether_another_regions_record_exists(store: &Store) {
     let baiyin = ImportScope::Within(RegionCode::parse("620400").unwrap());
     let tianshui_code = enterprise_code("91620503MA0000021");
-    let setup = format!("项目编号,项目名称,所属地区\nTS-SECRET-1,天水项目,620503\n");
+    let setup = "项目编号,项目名称,所属地区\nTS-SECRET-1,天水项目,620503\n";
     import(store, ImportKind::Projects, "t.csv", setup.as_bytes()).await;
     let enterprises = format!("企业名称,统一社会信用代码,所属地区\n天水企业,{tianshui_code},620503\n");
     import(store, ImportKind::Enterprises, "e.csv", enterprises.as_bytes()).await;

@@ -936,21 +936,6 @@ impl Store {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::prefix_range;
-
-    #[test]
-    fn prefix_ranges_cover_exactly_the_sub_regions() {
-        assert_eq!(prefix_range("6205"), ("6205".to_string(), "6206".to_string()));
-        assert_eq!(prefix_range("62"), ("62".to_string(), "63".to_string()));
-        let (lo, hi) = prefix_range("6209");
-        assert!("620902" >= lo.as_str() && "620902" < hi.as_str());
-        assert!("621000" >= hi.as_str());
-        assert_eq!(prefix_range(""), (String::new(), "~".to_string()));
-    }
-}
-
 /// Funding records of a region scope and period, of `chains` only when given (the
 /// record repeats its project's region and chain).
 fn funding_conditions(prefix: &str, chains: Option<&[String]>, from: NaiveDate, to: NaiveDate) -> Conditions {
@@ -964,4 +949,19 @@ fn funding_conditions(prefix: &str, chains: Option<&[String]>, from: NaiveDate, 
         c.push_in("f.chain", chains);
     }
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_range;
+
+    #[test]
+    fn prefix_ranges_cover_exactly_the_sub_regions() {
+        assert_eq!(prefix_range("6205"), ("6205".to_string(), "6206".to_string()));
+        assert_eq!(prefix_range("62"), ("62".to_string(), "63".to_string()));
+        let (lo, hi) = prefix_range("6209");
+        assert!("620902" >= lo.as_str() && "620902" < hi.as_str());
+        assert!("621000" >= hi.as_str());
+        assert_eq!(prefix_range(""), (String::new(), "~".to_string()));
+    }
 }
