@@ -10,6 +10,7 @@ pub mod demo_pipeline;
 pub mod exchange;
 pub mod reference_data;
 pub mod reports;
+pub mod scope;
 pub mod search;
 pub mod stats;
 

@@ -34,6 +34,17 @@ pub async fn ensure_loaded(store: &Store) -> AppResult<()> {
     Ok(())
 }
 
+/// Whether a city's chain target lists may hold enterprises of other regions of the
+/// province (the administrator's `in_province_relocation` setting; off by default).
+pub async fn in_province_relocation_allowed(store: &Store) -> AppResult<bool> {
+    Ok(store.in_province_relocation_allowed().await?)
+}
+
+/// Changes the `in_province_relocation` setting (audited).
+pub async fn set_in_province_relocation(store: &Store, allowed: bool, actor: &zhaoshang_store::Actor) -> AppResult<()> {
+    Ok(store.set_in_province_relocation(allowed, actor).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

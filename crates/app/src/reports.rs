@@ -2,10 +2,11 @@
 //! year-on-year columns, as an Excel workbook (the frame of the province's
 //! statistical reporting system for investment promotion).
 
-use crate::stats::{investment_report, sub_region_reports};
+use crate::stats::{scoped_investment_report, scoped_sub_region_reports};
 use crate::{AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+use zhaoshang_core::access::ProjectScope;
 use zhaoshang_core::metrics::{InvestmentReport, Period};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::regions::RegionCode;
@@ -36,8 +37,13 @@ pub struct ReportRow {
 }
 
 /// The rows of the month report for `region` (its sub-regions, then the total),
-/// covering 1 January to `to`.
-pub async fn monthly_rows(store: &Store, region: &RegionCode, to: NaiveDate) -> AppResult<Vec<ReportRow>> {
+/// covering 1 January to `to`, of the projects `scope` lets the user see.
+pub async fn monthly_rows(
+    store: &Store,
+    region: &RegionCode,
+    to: NaiveDate,
+    scope: &ProjectScope,
+) -> AppResult<Vec<ReportRow>> {
     let from = NaiveDate::from_ymd_opt(to.year(), 1, 1).ok_or_else(|| AppError::Invalid("日期无效".into()))?;
     let period = Period { from, to };
     let children = store.region_children(Some(region.as_str())).await?;
@@ -46,12 +52,13 @@ pub async fn monthly_rows(store: &Store, region: &RegionCode, to: NaiveDate) -> 
         .map(|child| RegionCode::parse(&child.code))
         .collect::<Result<_, _>>()
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let reports = sub_region_reports(store, region, &codes, period).await?;
+    let reports = scoped_sub_region_reports(store, region, &codes, period, scope).await?;
     let mut rows: Vec<ReportRow> =
         children.into_iter().zip(reports).map(|(child, report)| ReportRow { name: child.name, report }).collect();
     let name = store.region(region.as_str()).await?.map(|r| r.name).unwrap_or_default();
     rows.push(ReportRow {
-        name: format!("{name}合计"), report: investment_report(store, region, period, None).await?
+        name: format!("{name}合计"),
+        report: scoped_investment_report(store, region, period, None, scope).await?,
     });
     Ok(rows)
 }

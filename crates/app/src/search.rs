@@ -123,6 +123,8 @@ struct Fields {
     region_name: Field,
     /// Every region prefix the record lies in ("62", "6204", "620402"): the scope filter.
     scope: Field,
+    /// A project's chain: a chain department finds its chains' projects only.
+    chain: Field,
 }
 
 struct Inner {
@@ -167,6 +169,7 @@ fn schema() -> (Schema, Fields) {
         region: builder.add_text_field("region", STRING | STORED),
         region_name: builder.add_text_field("region_name", STORED),
         scope: builder.add_text_field("scope", STRING),
+        chain: builder.add_text_field("chain", STRING),
     };
     (builder.build(), fields)
 }
@@ -188,6 +191,8 @@ struct Record {
     code: String,
     region: String,
     text: String,
+    /// A project's chain ("" for enterprises and projects on no chain).
+    chain: String,
 }
 
 impl Record {
@@ -200,6 +205,7 @@ impl Record {
             code: d.credit_code.clone(),
             region: d.region_code.clone(),
             text: [d.description.as_str(), d.tags.as_str(), d.stock_code.as_str()].join(" "),
+            chain: String::new(),
         }
     }
 
@@ -212,6 +218,7 @@ impl Record {
             code: d.code.clone(),
             region: d.region_code.clone(),
             text: [&d.investor, &d.description, &d.chain, &d.chain_node, &d.park].map(String::as_str).join(" "),
+            chain: d.chain.clone(),
         }
     }
 }
@@ -409,6 +416,9 @@ impl SearchIndex {
         for prefix in scope_terms(&record.region) {
             document.add_text(f.scope, prefix);
         }
+        if record.kind == SearchKind::Project {
+            document.add_text(f.chain, &record.chain);
+        }
         document
     }
 
@@ -452,6 +462,17 @@ impl SearchIndex {
 
     /// Records matching every word of `query.text` within `scope`, best first.
     pub async fn search(&self, query: &SearchQuery, scope: &RecordScope) -> AppResult<Vec<SearchHit>> {
+        self.search_in(query, scope, None).await
+    }
+
+    /// `search`, with projects limited to those of `project_chains` when given (a chain
+    /// department's: `core::access::ProjectScope::chains`); enterprises follow `scope`.
+    pub async fn search_in(
+        &self,
+        query: &SearchQuery,
+        scope: &RecordScope,
+        project_chains: Option<&[String]>,
+    ) -> AppResult<Vec<SearchHit>> {
         let Some(prefix) = scope.prefix() else {
             return Ok(Vec::new());
         };
@@ -472,6 +493,15 @@ impl SearchIndex {
         }
         if !prefix.is_empty() {
             clauses.push(filter(f.scope, prefix));
+        }
+        if let Some(chains) = project_chains {
+            // An enterprise, or a project of one of the chains.
+            let term = |field: Field, value: &str| -> (Occur, Box<dyn Query>) {
+                (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic)))
+            };
+            let mut allowed = vec![term(f.kind, SearchKind::Enterprise.key())];
+            allowed.extend(chains.iter().filter(|chain| !chain.is_empty()).map(|chain| term(f.chain, chain)));
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(allowed)), 0.0))));
         }
         let boolean = BooleanQuery::new(clauses);
         let limit = query.limit.clamp(1, MAX_LIMIT);

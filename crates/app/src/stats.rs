@@ -5,7 +5,8 @@ use crate::{AppError, AppResult};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
-use zhaoshang_core::metrics::{InvestmentReport, Period};
+use zhaoshang_core::access::ProjectScope;
+use zhaoshang_core::metrics::{InvestmentFigures, InvestmentReport, Period};
 use zhaoshang_core::money::{ratio, Yuan};
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::report_cache::ReportKey;
@@ -71,6 +72,157 @@ pub async fn compute_investment_report(
         store.funds_target(region.as_str(), chrono::Datelike::year(&period.to)),
     )?;
     Ok(InvestmentReport::assemble(region.as_str(), period, &current, &previous, funds_year_to_date, target))
+}
+
+/// The SPEC report of one scope as `scope` lets the user see it: for a chain department,
+/// the sum over its chains (each project has one chain, and every figure of the report
+/// is a sum or a ratio of sums), so that it equals the lists behind it; `chain`, when
+/// given, must be one the scope allows (checked by the caller). Served from the report
+/// cache under a key no single chain has.
+pub async fn scoped_investment_report(
+    store: &Store,
+    region: &RegionCode,
+    period: Period,
+    chain: Option<&str>,
+    scope: &ProjectScope,
+) -> AppResult<InvestmentReport> {
+    let chains = match (&scope.chains, chain) {
+        (None, _) | (Some(_), Some(_)) => return investment_report(store, region, period, chain).await,
+        (Some(chains), None) => chains,
+    };
+    let key = ReportKey {
+        region: region.as_str().to_string(),
+        chain: Some(chain_set_key(chains)),
+        from: period.from,
+        to: period.to,
+    };
+    let version = store.stats_version().await?;
+    if let Some(report) = store.report_cache().get(&key, version) {
+        return Ok(report);
+    }
+    let prefix = region.scope_prefix();
+    let year = period.year_to_date();
+    let (mut current, mut previous, mut funds_year_to_date) =
+        (InvestmentFigures::default(), InvestmentFigures::default(), Yuan::default());
+    for chain in chains {
+        let (c, p, f) = tokio::try_join!(
+            store.investment_figures(prefix, Some(chain), period),
+            store.investment_figures(prefix, Some(chain), period.same_period_last_year()),
+            store.funds_in_place(prefix, Some(chain), year.from, year.to),
+        )?;
+        current += c;
+        previous += p;
+        funds_year_to_date += f;
+    }
+    let target = store.funds_target(region.as_str(), chrono::Datelike::year(&period.to)).await?;
+    let report = InvestmentReport::assemble(region.as_str(), period, &current, &previous, funds_year_to_date, target);
+    store.report_cache().put(key, version, report.clone());
+    Ok(report)
+}
+
+/// A report-cache key for the sum over a set of chains: no chain name holds U+001F.
+fn chain_set_key(chains: &[String]) -> String {
+    format!("\u{1f}{}", chains.join("\u{1f}"))
+}
+
+/// Funds in place of a region scope and period as `scope` lets the user see them (the
+/// total above the funding list).
+pub async fn scoped_funds_in_place(
+    store: &Store,
+    prefix: &str,
+    scope: &ProjectScope,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Yuan> {
+    match &scope.chains {
+        None => Ok(store.funds_in_place(prefix, None, from, to).await?),
+        Some(chains) => {
+            let mut total = Yuan::default();
+            for chain in chains {
+                total += store.funds_in_place(prefix, Some(chain), from, to).await?;
+            }
+            Ok(total)
+        }
+    }
+}
+
+/// Signed investment and funds in place per month ("YYYY-MM", amount in yuan) of a
+/// region scope as `scope` lets the user see them (the dashboard's trend).
+pub async fn scoped_monthly(
+    store: &Store,
+    prefix: &str,
+    period: Period,
+    scope: &ProjectScope,
+) -> AppResult<(HashMap<String, i64>, HashMap<String, i64>)> {
+    let chains: Vec<Option<&str>> = match &scope.chains {
+        None => vec![None],
+        Some(chains) => chains.iter().map(|chain| Some(chain.as_str())).collect(),
+    };
+    let (mut signed, mut funds) = (HashMap::new(), HashMap::new());
+    for chain in chains {
+        for figure in store.monthly_signed_of(prefix, chain, period).await? {
+            *signed.entry(figure.month).or_default() += figure.amount;
+        }
+        for figure in store.monthly_funds_of(prefix, chain, period).await? {
+            *funds.entry(figure.month).or_default() += figure.amount;
+        }
+    }
+    Ok((signed, funds))
+}
+
+/// `sub_region_reports` as `scope` lets the user see them: for a chain department, each
+/// sub-region's sum over its chains.
+pub async fn scoped_sub_region_reports(
+    store: &Store,
+    parent: &RegionCode,
+    children: &[RegionCode],
+    period: Period,
+    scope: &ProjectScope,
+) -> AppResult<Vec<InvestmentReport>> {
+    let Some(chains) = &scope.chains else {
+        return sub_region_reports(store, parent, children, period).await;
+    };
+    if let Some(outside) = children.iter().find(|child| !parent.contains(child) || child.as_str() == parent.as_str()) {
+        return Err(AppError::Invalid(format!("地区“{outside}”不是“{parent}”的下级地区")));
+    }
+    let prefix = parent.scope_prefix();
+    let year = period.year_to_date();
+    let mut lengths: Vec<usize> = children.iter().map(|child| child.scope_prefix().len()).collect();
+    lengths.sort_unstable();
+    lengths.dedup();
+    // Per chain, every sub-region's figures in one pass (as `compute_sub_region_reports`).
+    let mut sums: HashMap<String, (InvestmentFigures, InvestmentFigures, Yuan)> = HashMap::new();
+    for len in lengths {
+        for chain in chains {
+            let chain = Some(chain.as_str());
+            let (current, previous, year_to_date) = tokio::try_join!(
+                store.investment_figures_by(prefix, len, chain, period),
+                store.investment_figures_by(prefix, len, chain, period.same_period_last_year()),
+                store.funds_in_place_by(prefix, len, chain, year.from, year.to),
+            )?;
+            for child in children.iter().filter(|child| child.scope_prefix().len() == len) {
+                let group = child.scope_prefix();
+                let entry = sums.entry(group.to_string()).or_default();
+                entry.0 += current.get(group).copied().unwrap_or_default();
+                entry.1 += previous.get(group).copied().unwrap_or_default();
+                entry.2 += year_to_date.get(group).copied().unwrap_or_default();
+            }
+        }
+    }
+    let mut reports = Vec::with_capacity(children.len());
+    for child in children {
+        let (current, previous, funds_year_to_date) = sums.get(child.scope_prefix()).copied().unwrap_or_default();
+        let target = store.funds_target(child.as_str(), chrono::Datelike::year(&period.to)).await?;
+        reports.push(InvestmentReport::assemble(
+            child.as_str(),
+            period,
+            &current,
+            &previous,
+            funds_year_to_date,
+            target,
+        ));
+    }
+    Ok(reports)
 }
 
 /// The reports of `children`, sub-regions of `parent`, as `investment_report` would

@@ -34,6 +34,7 @@ on_both_backends!(
     region_users_import_only_their_regions_enterprises,
     an_enterprise_export_of_many_pages_lists_each_enterprise_once_in_code_order,
     csv_exports_neutralise_formulas_and_import_back_unchanged,
+    import_messages_do_not_tell_whether_another_regions_record_exists,
 );
 
 fn actor() -> Actor {
@@ -547,8 +548,10 @@ async fn region_users_import_only_within_their_region(store: &Store) {
         import_bytes_in_scope(store, ImportKind::Projects, "r.csv", csv.as_bytes(), false, &actor(), &tianshui)
             .await
             .unwrap();
-    assert_eq!(problem_cells(&report), [(3, "所属地区".to_string())]);
-    assert!(report.problems[0].message.contains("管辖范围"));
+    // Not allowed, marked on the record's code like another region's record (the
+    // message must not tell the two apart).
+    assert_eq!(problem_cells(&report), [(3, "项目编号".to_string())]);
+    assert!(report.problems[0].message.contains("无权修改该记录") && report.problems[0].message.contains("620500"));
 
     import(store, ImportKind::Projects, "l.csv", "项目编号,项目名称,所属地区\nL-1,兰州项目,620100\n".as_bytes()).await;
     let takeover = "项目编号,项目名称,所属地区\nL-1,改到天水,620500\n";
@@ -751,8 +754,8 @@ async fn region_users_import_only_their_regions_enterprises(store: &Store) {
         import_bytes_in_scope(store, ImportKind::Enterprises, "r.csv", csv.as_bytes(), false, &actor(), &baiyin)
             .await
             .unwrap();
-    assert_eq!(problem_cells(&report), [(3, "所属地区".to_string())]);
-    assert!(report.problems[0].message.contains("管辖范围"));
+    assert_eq!(problem_cells(&report), [(3, "统一社会信用代码".to_string())]);
+    assert!(report.problems[0].message.contains("无权修改该记录"));
 
     let tianshui_code = enterprise_code("91620503MA0000013");
     let tianshui = format!("企业名称,统一社会信用代码,所属地区\n天水企业,{tianshui_code},620503\n");
@@ -763,7 +766,90 @@ async fn region_users_import_only_their_regions_enterprises(store: &Store) {
             .await
             .unwrap();
     assert_eq!(problem_cells(&report), [(2, "统一社会信用代码".to_string())]);
-    assert!(report.problems[0].message.contains("其他地区"));
+    assert!(report.problems[0].message.contains("无权修改该记录"));
+    assert!(!report.problems[0].message.contains("其他地区"), "the message does not confirm the enterprise");
+}
+
+/// A region user importing the code of another region's record is told "not allowed"
+/// exactly as for a new record it may not create there, so the message does not confirm
+/// that the record exists (security issue, part 1 item 7).
+async fn import_messages_do_not_tell_whether_another_regions_record_exists(store: &Store) {
+    let baiyin = ImportScope::Within(RegionCode::parse("620400").unwrap());
+    let tianshui_code = enterprise_code("91620503MA0000021");
+    let setup = "项目编号,项目名称,所属地区\nTS-SECRET-1,天水项目,620503\n";
+    import(store, ImportKind::Projects, "t.csv", setup.as_bytes()).await;
+    let enterprises = format!("企业名称,统一社会信用代码,所属地区\n天水企业,{tianshui_code},620503\n");
+    import(store, ImportKind::Enterprises, "e.csv", enterprises.as_bytes()).await;
+
+    let problems = |report: &ImportReport| -> Vec<(String, String)> {
+        report.problems.iter().map(|p| (p.column.clone(), p.message.clone())).collect()
+    };
+    let project_row = |code: &str, region: &str| format!("项目编号,项目名称,所属地区\n{code},白银项目,{region}\n");
+    let mut project_messages = Vec::new();
+    for csv in [
+        project_row("TS-SECRET-1", "620402"), // another region's project, moved into Baiyin
+        project_row("TS-SECRET-1", "620503"), // another region's project, left where it is
+        project_row("TS-NEW-1", "620503"),    // a new project outside Baiyin
+    ] {
+        let report =
+            import_bytes_in_scope(store, ImportKind::Projects, "b.csv", csv.as_bytes(), true, &actor(), &baiyin)
+                .await
+                .unwrap();
+        let found = problems(&report);
+        assert_eq!(found.len(), 1, "{csv}: {found:?}");
+        assert!(found[0].1.contains("无权修改该记录"), "{found:?}");
+        for leak in ["其他地区", "已被", "已登记", "TS-SECRET-1", "620503"] {
+            assert!(!found[0].1.contains(leak), "{found:?} says {leak}");
+        }
+        project_messages.push(found);
+    }
+    assert!(project_messages.windows(2).all(|w| w[0] == w[1]), "one message for all: {project_messages:?}");
+
+    let enterprise_row =
+        |code: &str, region: &str| format!("企业名称,统一社会信用代码,所属地区\n白银企业,{code},{region}\n");
+    let new_code = enterprise_code("91620503MA0000022");
+    let mut enterprise_messages = Vec::new();
+    for csv in [
+        enterprise_row(&tianshui_code, "620402"),
+        enterprise_row(&tianshui_code, "620503"),
+        enterprise_row(&new_code, "620503"),
+    ] {
+        let report =
+            import_bytes_in_scope(store, ImportKind::Enterprises, "b.csv", csv.as_bytes(), true, &actor(), &baiyin)
+                .await
+                .unwrap();
+        let found = problems(&report);
+        assert_eq!(found.len(), 1, "{csv}: {found:?}");
+        assert!(found[0].1.contains("无权修改该记录"), "{found:?}");
+        for leak in ["其他地区", "已登记", tianshui_code.as_str(), "620503"] {
+            assert!(!found[0].1.contains(leak), "{found:?} says {leak}");
+        }
+        enterprise_messages.push(found);
+    }
+    assert!(enterprise_messages.windows(2).all(|w| w[0] == w[1]), "one message for all: {enterprise_messages:?}");
+
+    // Funding of another region's project reads as for a project that does not exist.
+    let funding = |code: &str| format!("项目编号,到位日期,到位金额(万元)\n{code},2024-06-30,10\n");
+    let mut funding_messages = Vec::new();
+    for code in ["TS-SECRET-1", "TS-NONE-1"] {
+        let csv = funding(code).replace(code, "CODE");
+        let report = import_bytes_in_scope(
+            store,
+            ImportKind::Funding,
+            "f.csv",
+            funding(code).as_bytes(),
+            true,
+            &actor(),
+            &baiyin,
+        )
+        .await
+        .unwrap();
+        let found: Vec<(String, String)> =
+            problems(&report).into_iter().map(|(column, message)| (column, message.replace(code, "CODE"))).collect();
+        assert_eq!(found.len(), 1, "{csv}: {found:?}");
+        funding_messages.push(found);
+    }
+    assert_eq!(funding_messages[0], funding_messages[1]);
 }
 
 /// Text a spreadsheet would run (`=HYPERLINK`, `+cmd|`, `-2+3`, `@SUM`) leaves a CSV

@@ -71,7 +71,7 @@ impl Facts {
             })
             .collect::<anyhow::Result<_>>()?;
         let funding = store
-            .all_funding("")
+            .all_funding("", None)
             .await?
             .into_iter()
             .map(|f| {

@@ -1,7 +1,7 @@
 //! Roles of SPEC.md and what each may see: the one place scope rules are decided,
 //! so pages, API calls and exports cannot disagree.
 
-use crate::regions::RegionCode;
+use crate::regions::{RegionCode, RegionLevel};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -110,8 +110,83 @@ impl RecordScope {
     }
 }
 
+/// Which projects, and so which funding records, figures and search hits of projects,
+/// a user may read: a region scope and, for a chain department, its chains only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectScope {
+    pub regions: RecordScope,
+    /// `Some(names)`: only projects whose chain is one of these; `None`: any chain.
+    pub chains: Option<Vec<String>>,
+}
+
+impl ProjectScope {
+    /// Whether a project of `region` on the chain named `chain` may be read.
+    pub fn allows(&self, region: &RegionCode, chain: &str) -> bool {
+        self.regions.allows(region) && self.allows_chain(chain)
+    }
+
+    /// Whether projects of the chain named `chain` may be read at all.
+    pub fn allows_chain(&self, chain: &str) -> bool {
+        self.chains.as_ref().is_none_or(|names| names.iter().any(|name| name == chain))
+    }
+
+    /// True for roles that read no projects whatever (pages answer 403); a chain
+    /// department without chains reads empty lists instead.
+    pub fn reads_nothing(&self) -> bool {
+        self.regions == RecordScope::Nothing
+    }
+}
+
+/// Whose enterprises a chain link's target list may show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetScope {
+    /// No target enterprises at all (roles that read no enterprise records).
+    Nothing,
+    /// Enterprises anywhere but in this region and its sub-regions.
+    Outside(RegionCode),
+}
+
 impl Principal {
+    /// The projects (and their funding) the user may read. `own_chains` are the names of
+    /// the chains assigned to the user (`user_chains`); only a chain department's
+    /// scope depends on them: its chains' projects in every region (SPEC: "its chains
+    /// everywhere … chain projects"), and no other project.
+    pub fn project_scope(&self, own_chains: &[String]) -> ProjectScope {
+        match self.role {
+            Role::Chain => ProjectScope { regions: RecordScope::All, chains: Some(own_chains.to_vec()) },
+            _ => ProjectScope { regions: self.record_scope(), chains: None },
+        }
+    }
+
+    /// Whether `project_scope` needs the user's chains (read them only then).
+    pub fn project_scope_needs_chains(&self) -> bool {
+        self.role == Role::Chain
+    }
+
+    /// Where the target enterprises of a chain link may lie when the chain map is seen
+    /// for `region`. Province-level users (the admin, users without a region or of a
+    /// province) see every enterprise outside that region. A city or county user sees
+    /// only enterprises outside the province, unless the province has allowed
+    /// relocation within it (`in_province_allowed`): poaching a neighbour's enterprises
+    /// is not what the province wants. Roles that read no enterprise records see none.
+    pub fn target_scope(&self, region: &RegionCode, in_province_allowed: bool) -> TargetScope {
+        match self.role {
+            Role::Admin => TargetScope::Outside(region.clone()),
+            Role::Region | Role::Chain | Role::Leader => {
+                let local = self.region.as_ref().is_some_and(|own| own.level() != RegionLevel::Province);
+                if local && !in_province_allowed {
+                    TargetScope::Outside(region.province())
+                } else {
+                    TargetScope::Outside(region.clone())
+                }
+            }
+            _ => TargetScope::Nothing,
+        }
+    }
+
     /// Full records (projects, funding, enterprises of a region) the user may read.
+    /// Projects and funding follow `project_scope`, which narrows this for a chain
+    /// department to its chains.
     pub fn record_scope(&self) -> RecordScope {
         match (self.role, &self.region) {
             (Role::Admin, _) => RecordScope::All,
@@ -128,12 +203,13 @@ impl Principal {
         matches!(self.role, Role::Admin | Role::Region | Role::Leader | Role::Chain)
     }
 
-    /// Investment statistics of one scope: region users see aggregates of any region
-    /// (SPEC: "other regions only as aggregates"), others within their record scope.
+    /// Investment statistics of one scope: the admin and leaders see any region, region
+    /// users their own, a chain department any region — the figures of its chains'
+    /// projects only (`project_scope`).
     pub fn may_see_statistics_of(&self, region: &RegionCode) -> bool {
         match self.role {
-            Role::Admin | Role::Leader => true,
-            Role::Region | Role::Chain => self.record_scope().allows(region),
+            Role::Admin | Role::Leader | Role::Chain => true,
+            Role::Region => self.record_scope().allows(region),
             _ => false,
         }
     }
@@ -159,12 +235,13 @@ impl Principal {
     }
 
     /// Whose enterprises and projects on a chain the user may read: a chain department
-    /// sees its own chains everywhere (SPEC), everyone else within their record scope.
+    /// sees its own chains everywhere (SPEC) and nothing on other chains, everyone else
+    /// within their record scope.
     pub fn chain_record_scope(&self, own_chain: bool) -> RecordScope {
-        if self.role == Role::Chain && own_chain {
-            RecordScope::All
-        } else {
-            self.record_scope()
+        match (self.role, own_chain) {
+            (Role::Chain, true) => RecordScope::All,
+            (Role::Chain, false) => RecordScope::Nothing,
+            _ => self.record_scope(),
         }
     }
 
@@ -243,7 +320,7 @@ mod tests {
         assert!(department.may_edit_chain(&code("620200"), true));
         assert!(!department.may_edit_chain(&code("620400"), false));
         assert_eq!(department.chain_record_scope(true), RecordScope::All);
-        assert_eq!(department.chain_record_scope(false), RecordScope::Within(code("620400")));
+        assert_eq!(department.chain_record_scope(false), RecordScope::Nothing);
         assert!(department.may_edit_plan(&code("620500"), true));
         assert!(!department.may_edit_plan(&code("620400"), false));
     }
@@ -271,5 +348,89 @@ mod tests {
             assert_eq!(user.record_scope().prefix(), None);
             assert!(!user.may_see_statistics_of(&code("620400")));
         }
+    }
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|name| name.to_string()).collect()
+    }
+
+    #[test]
+    fn chain_departments_read_their_chains_projects_everywhere_and_no_other() {
+        let own = names(&["白银市稀土产业链", "天水市电工电器产业链"]);
+        for region in [None, Some("620400")] {
+            let department = principal(Role::Chain, region);
+            let scope = department.project_scope(&own);
+            assert!(department.project_scope_needs_chains());
+            assert!(!scope.reads_nothing());
+            assert!(scope.allows(&code("620402"), "白银市稀土产业链"));
+            assert!(scope.allows(&code("620503"), "天水市电工电器产业链"), "its chains in every region");
+            assert!(!scope.allows(&code("620402"), "冶金有色"), "another chain's project");
+            assert!(!scope.allows(&code("620402"), ""), "a project on no chain");
+            assert!(!scope.allows_chain("嘉峪关市钢铁产业链"));
+            assert_eq!(scope.chains.as_deref(), Some(own.as_slice()));
+            assert!(department.may_see_statistics_of(&code("620500")), "its chains' figures anywhere");
+        }
+        let without_chains = principal(Role::Chain, None).project_scope(&[]);
+        assert!(!without_chains.reads_nothing(), "empty lists, not 403");
+        assert!(!without_chains.allows(&code("620402"), "白银市稀土产业链"));
+        assert!(!without_chains.allows(&code("620402"), ""));
+    }
+
+    #[test]
+    fn other_roles_project_scope_is_their_record_scope_on_any_chain() {
+        let own = names(&["白银市稀土产业链"]);
+        let baiyin = principal(Role::Region, Some("620400"));
+        assert!(!baiyin.project_scope_needs_chains());
+        let scope = baiyin.project_scope(&own);
+        assert_eq!(scope, ProjectScope { regions: RecordScope::Within(code("620400")), chains: None });
+        assert!(scope.allows(&code("620402"), "冶金有色"));
+        assert!(!scope.allows(&code("620502"), "白银市稀土产业链"));
+        assert!(principal(Role::Admin, None).project_scope(&[]).allows(&code("620502"), "任意"));
+        assert!(principal(Role::Leader, None).project_scope(&[]).allows(&code("620502"), ""));
+        for role in [Role::Member, Role::Liaison, Role::Reviewer, Role::Investor] {
+            let scope = principal(role, None).project_scope(&own);
+            assert!(scope.reads_nothing());
+            assert!(!scope.allows(&code("620402"), "白银市稀土产业链"));
+        }
+    }
+
+    #[test]
+    fn target_enterprises_of_a_city_lie_outside_the_province_unless_allowed() {
+        let baiyin_map = code("620400");
+        let baiyin = principal(Role::Region, Some("620400"));
+        assert_eq!(baiyin.target_scope(&baiyin_map, false), TargetScope::Outside(code("620000")));
+        assert_eq!(baiyin.target_scope(&baiyin_map, true), TargetScope::Outside(baiyin_map.clone()));
+        // A city user looking at another city's map still gets no Gansu enterprises.
+        assert_eq!(baiyin.target_scope(&code("620500"), false), TargetScope::Outside(code("620000")));
+        let county = principal(Role::Region, Some("620402"));
+        assert_eq!(county.target_scope(&code("620402"), false), TargetScope::Outside(code("620000")));
+        let city_department = principal(Role::Chain, Some("620400"));
+        assert_eq!(city_department.target_scope(&baiyin_map, false), TargetScope::Outside(code("620000")));
+
+        // The province sees every enterprise outside the map's region.
+        for user in [
+            principal(Role::Admin, None),
+            principal(Role::Leader, None),
+            principal(Role::Chain, None),
+            principal(Role::Region, Some("620000")),
+        ] {
+            assert_eq!(user.target_scope(&baiyin_map, false), TargetScope::Outside(baiyin_map.clone()), "{user:?}");
+        }
+    }
+
+    #[test]
+    fn members_and_outside_roles_get_no_target_enterprises() {
+        for role in [Role::Member, Role::Liaison, Role::Reviewer, Role::Investor] {
+            for allowed in [false, true] {
+                assert_eq!(principal(role, None).target_scope(&code("620400"), allowed), TargetScope::Nothing);
+                assert_eq!(
+                    principal(role, Some("620400")).target_scope(&code("620400"), allowed),
+                    TargetScope::Nothing
+                );
+            }
+        }
+        let member = principal(Role::Member, None);
+        assert!(member.may_view_chains(), "the member keeps the gap map");
+        assert_eq!(member.chain_record_scope(false), RecordScope::Nothing);
     }
 }

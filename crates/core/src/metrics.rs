@@ -168,6 +168,21 @@ pub struct InvestmentFigures {
     pub funds_outside_province: Yuan,
 }
 
+/// Figures of disjoint sets of projects add up (a chain department's chains).
+impl std::ops::AddAssign for InvestmentFigures {
+    fn add_assign(&mut self, other: InvestmentFigures) {
+        self.signed_count += other.signed_count;
+        self.signed_investment += other.signed_investment;
+        self.over_100m_count += other.over_100m_count;
+        self.started_count += other.started_count;
+        self.producing_count += other.producing_count;
+        self.implementing_count += other.implementing_count;
+        self.implementing_investment += other.implementing_investment;
+        self.funds_in_place += other.funds_in_place;
+        self.funds_outside_province += other.funds_outside_province;
+    }
+}
+
 impl InvestmentFigures {
     /// 开工率
     pub fn start_rate(&self) -> Option<f64> {

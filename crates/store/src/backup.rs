@@ -211,6 +211,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ("chain_leaders", &[("chain_id", Int), ("enterprise_id", Int)]),
     ("node_enterprises", &[("node_id", Int), ("enterprise_id", Int), ("role", Text)]),
     ("user_chains", &[("user_id", Int), ("chain_id", Int)]),
+    ("settings", &[("key", Text), ("value", Text)]),
     ("enterprise_relations", &[("id", Int), ("enterprise_id", Int), ("kind", Text), ("holder", Text)]),
     (
         "plans",
@@ -240,6 +241,10 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
 ];
+
+/// Tables added after backups were first written: a backup without them restores them
+/// empty (their defaults; the calendar is loaded again from the shipped file at the next start).
+const ADDED_LATER: &[&str] = &["settings", "calendar_days"];
 
 /// Tables that are deliberately not in a backup.
 const NOT_BACKED_UP: &[&str] =
@@ -329,8 +334,11 @@ impl Store {
                 sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
             }
             for (table, columns) in TABLES {
-                let rows =
-                    tables.get(*table).and_then(Value::as_array).ok_or_else(|| invalid(format!("缺少表 {table}")))?;
+                let empty = Vec::new();
+                let rows = match tables.get(*table) {
+                    None if ADDED_LATER.contains(table) => &empty,
+                    found => found.and_then(Value::as_array).ok_or_else(|| invalid(format!("缺少表 {table}")))?,
+                };
                 let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
                 let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
                 let sql = format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), placeholders.join(", "));

@@ -559,6 +559,17 @@ impl Store {
         .await?))
     }
 
+    /// The names of the chains a chain-department user looks after (projects and funding
+    /// records name their chain).
+    pub async fn user_chain_names(&self, user_id: i64) -> Result<Vec<String>> {
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT c.name FROM user_chains u JOIN chains c ON c.id = u.chain_id WHERE u.user_id = $1 ORDER BY c.name"
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
     /// Replaces the chains a chain-department user looks after.
     pub async fn set_user_chains(&self, user_id: i64, chain_ids: &[i64], actor: &Actor) -> Result<()> {
         on_pool!(self, |pool| {

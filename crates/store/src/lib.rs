@@ -110,6 +110,7 @@ pub mod projects;
 pub mod reference;
 pub mod report_cache;
 pub mod sessions;
+pub mod settings;
 pub mod stats;
 pub mod users;
 

@@ -34,6 +34,10 @@ pub struct ProjectFilter {
     /// 实施项目 of a period: signed by `to`, not dropped, not producing before `from`.
     pub implementing_in: Option<(NaiveDate, NaiveDate)>,
     pub investor_credit_code: Option<String>,
+    /// The user's scope on chains (`core::access::ProjectScope::chains`): only projects
+    /// whose chain is one of these (none for an empty list); `None` for any chain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chains_in: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +159,18 @@ impl Conditions {
         self.clauses.push(clause);
     }
 
+    /// Adds `column IN (…)` for `values`; an empty list matches nothing.
+    pub(crate) fn push_in(&mut self, column: &str, values: &[String]) {
+        if values.is_empty() {
+            self.clauses.push("1 = 0".to_string());
+            return;
+        }
+        let first = self.params.len() + 1;
+        let placeholders: Vec<String> = (first..first + values.len()).map(|n| format!("${n}")).collect();
+        self.clauses.push(format!("{column} IN ({})", placeholders.join(", ")));
+        self.params.extend(values.iter().cloned().map(Param::Text));
+    }
+
     pub(crate) fn where_sql(&self) -> String {
         if self.clauses.is_empty() {
             String::new()
@@ -197,6 +213,7 @@ impl ProjectFilter {
             producing_by,
             implementing_in,
             investor_credit_code,
+            chains_in,
         } = self;
         [chain, source, signing_activity, investor_credit_code].iter().all(|v| v.as_deref().is_none_or(str::is_empty))
             && contains_pattern(keyword).is_none()
@@ -206,6 +223,7 @@ impl ProjectFilter {
             && started_by.is_none()
             && producing_by.is_none()
             && implementing_in.is_none()
+            && chains_in.is_none()
     }
 
     /// Whether the list may hold projects not yet signed (no signing date).
@@ -232,6 +250,9 @@ fn conditions(filter: &ProjectFilter) -> Conditions {
         if let Some(value) = value.as_ref().filter(|v| !v.is_empty()) {
             c.push(&format!("{column} = ?1"), vec![Text(value.clone())]);
         }
+    }
+    if let Some(chains) = &filter.chains_in {
+        c.push_in("chain", chains);
     }
     if let Some(from) = filter.signed_from {
         c.push("signed_on >= ?1", vec![Date(from)]);

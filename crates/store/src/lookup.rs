@@ -1,6 +1,7 @@
 //! Bulk look-ups for imports and exports: many codes in a few queries instead of a
 //! query per row, and whole lists for export.
 
+use crate::listing::{bind_params, Conditions, Param};
 use crate::projects::{prefix_range, Funding, Project, PROJECT_DATA_COLUMNS};
 use crate::reference::Region;
 use crate::{Result, Store};
@@ -52,13 +53,20 @@ impl Store {
         )))
     }
 
-    /// Every funding record of a region scope (`""` for all), by project code and date.
-    pub async fn all_funding(&self, region_prefix: &str) -> Result<Vec<Funding>> {
+    /// Every funding record of a region scope (`""` for all), of `chains` only when
+    /// given, by project code and date.
+    pub async fn all_funding(&self, region_prefix: &str, chains: Option<&[String]>) -> Result<Vec<Funding>> {
         let (lo, hi) = prefix_range(region_prefix);
+        let mut c = Conditions::new();
+        c.push("f.region_code >= ?1 AND f.region_code < ?2", vec![Param::Text(lo), Param::Text(hi)]);
+        if let Some(chains) = chains {
+            c.push_in("f.chain", chains);
+        }
         let sql = format!(
-            "SELECT {FUNDING_COLUMNS} FROM project_funding f JOIN projects p ON p.id = f.project_id \
-             WHERE f.region_code >= $1 AND f.region_code < $2 ORDER BY p.code, f.funded_on, f.id"
+            "SELECT {FUNDING_COLUMNS} FROM project_funding f JOIN projects p ON p.id = f.project_id {} \
+             ORDER BY p.code, f.funded_on, f.id",
+            c.where_sql()
         );
-        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(&lo).bind(&hi).fetch_all(pool).await?))
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).fetch_all(pool).await?))
     }
 }

@@ -2,6 +2,7 @@
 //! problems (一事一议), services (代办领办) and timeline.
 
 use crate::audit::{Actor, NewAuditEntry};
+use crate::listing::{bind_params, Conditions, Param};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -634,45 +635,36 @@ impl Store {
     pub async fn funding_in(
         &self,
         prefix: &str,
-        chain: Option<&str>,
+        chains: Option<&[String]>,
         from: NaiveDate,
         to: NaiveDate,
         limit: i64,
         offset: i64,
     ) -> Result<Vec<Funding>> {
-        let (lo, hi) = prefix_range(prefix);
-        Ok(on_pool!(self, |pool| {
-            sqlx::query_as(
-            "SELECT f.id, f.project_id, p.code AS project_code, p.name AS project_name, f.region_code, f.funded_on, f.amount, f.source \
-             FROM project_funding f JOIN projects p ON p.id = f.project_id \
-             WHERE f.region_code >= $1 AND f.region_code < $2 AND f.funded_on >= $3 AND f.funded_on <= $4 AND ($5 IS NULL OR f.chain = $5) \
-             ORDER BY f.funded_on DESC, f.id DESC LIMIT $6 OFFSET $7"
-        )
-        .bind(lo)
-        .bind(hi)
-        .bind(from)
-        .bind(to)
-        .bind(chain)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(pool)
-        .await?
-        }))
+        let c = funding_conditions(prefix, chains, from, to);
+        let sql = c.page_sql(
+            "f.id, f.project_id, p.code AS project_code, p.name AS project_name, f.region_code, f.funded_on, f.amount, f.source",
+            "project_funding f JOIN projects p ON p.id = f.project_id",
+            "f.funded_on DESC, f.id DESC",
+        );
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?))
     }
 
-    pub async fn funding_count(&self, prefix: &str, from: NaiveDate, to: NaiveDate) -> Result<i64> {
-        let (lo, hi) = prefix_range(prefix);
-        Ok(on_pool!(self, |pool| {
-            sqlx::query_scalar(
-            "SELECT COUNT(*) FROM project_funding WHERE region_code >= $1 AND region_code < $2 AND funded_on >= $3 AND funded_on <= $4"
-        )
-        .bind(lo)
-        .bind(hi)
-        .bind(from)
-        .bind(to)
-        .fetch_one(pool)
-        .await?
-        }))
+    /// How many funding records `funding_in` pages through.
+    pub async fn funding_count(
+        &self,
+        prefix: &str,
+        chains: Option<&[String]>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<i64> {
+        let c = funding_conditions(prefix, chains, from, to);
+        let sql = format!("SELECT COUNT(*) FROM project_funding f {}", c.where_sql());
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_scalar(&sql), &c.params).fetch_one(pool).await?))
     }
 
     pub async fn upsert_targets(&self, targets: &[Target], actor: &Actor) -> Result<UpsertOutcome> {
@@ -942,6 +934,21 @@ impl Store {
         });
         Ok(id)
     }
+}
+
+/// Funding records of a region scope and period, of `chains` only when given (the
+/// record repeats its project's region and chain).
+fn funding_conditions(prefix: &str, chains: Option<&[String]>, from: NaiveDate, to: NaiveDate) -> Conditions {
+    let (lo, hi) = prefix_range(prefix);
+    let mut c = Conditions::new();
+    c.push(
+        "f.region_code >= ?1 AND f.region_code < ?2 AND f.funded_on >= ?3 AND f.funded_on <= ?4",
+        vec![Param::Text(lo), Param::Text(hi), Param::Date(from), Param::Date(to)],
+    );
+    if let Some(chains) = chains {
+        c.push_in("f.chain", chains);
+    }
+    c
 }
 
 #[cfg(test)]

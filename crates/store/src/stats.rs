@@ -630,17 +630,43 @@ impl Store {
 
     /// Signed investment per month of `signed_on` within the period.
     pub async fn monthly_signed(&self, prefix: &str, period: Period) -> Result<Vec<MonthFigure>> {
-        self.monthly(Measure::Signed, prefix, period).await
+        self.monthly(Measure::Signed, prefix, None, period).await
+    }
+
+    /// `monthly_signed` of one chain's projects (`None`: every chain).
+    pub async fn monthly_signed_of(
+        &self,
+        prefix: &str,
+        chain: Option<&str>,
+        period: Period,
+    ) -> Result<Vec<MonthFigure>> {
+        self.monthly(Measure::Signed, prefix, chain, period).await
+    }
+
+    /// `monthly_funds` of one chain's projects (`None`: every chain).
+    pub async fn monthly_funds_of(
+        &self,
+        prefix: &str,
+        chain: Option<&str>,
+        period: Period,
+    ) -> Result<Vec<MonthFigure>> {
+        self.monthly(Measure::Funds, prefix, chain, period).await
     }
 
     /// Funds in place per month within the period.
     pub async fn monthly_funds(&self, prefix: &str, period: Period) -> Result<Vec<MonthFigure>> {
-        self.monthly(Measure::Funds, prefix, period).await
+        self.monthly(Measure::Funds, prefix, None, period).await
     }
 
     /// A measure's amount and records per month of the period (months without any
     /// record left out), from day and month buckets.
-    async fn monthly(&self, measure: Measure, prefix: &str, period: Period) -> Result<Vec<MonthFigure>> {
+    async fn monthly(
+        &self,
+        measure: Measure,
+        prefix: &str,
+        chain: Option<&str>,
+        period: Period,
+    ) -> Result<Vec<MonthFigure>> {
         let (lo, hi) = prefix_range(prefix);
         let month = self.month_expression("bucket");
         let sql = cover_sql(
@@ -649,7 +675,7 @@ impl Store {
         );
         let cover = Cover::of(period.from, period.to, false);
         Ok(on_pool!(self, |pool| {
-            bind_cover!(sqlx::query_as(&sql), measure, None, &lo, &hi, cover).fetch_all(pool).await?
+            bind_cover!(sqlx::query_as(&sql), measure, chain, &lo, &hi, cover).fetch_all(pool).await?
         }))
     }
 

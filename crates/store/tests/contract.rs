@@ -23,6 +23,8 @@ on_both_backends!(
     enterprise_lists_filter_sort_and_paginate,
     chains_hold_a_tree_with_enterprises_projects_and_candidates,
     plans_keep_one_per_enterprise_and_region_with_visits,
+    settings_default_are_audited_and_backed_up,
+    lists_and_funding_keep_to_a_set_of_chains,
 );
 
 fn new_user(name: &str) -> NewUser {
@@ -516,4 +518,96 @@ async fn plans_keep_one_per_enterprise_and_region_with_visits(store: Store) {
         .await
         .unwrap();
     assert_eq!(entries.len(), 2);
+}
+
+async fn settings_default_are_audited_and_backed_up(store: Store) {
+    let actor = Actor::system("测试");
+    assert!(!store.in_province_relocation_allowed().await.unwrap(), "off until the province allows it");
+    store.set_in_province_relocation(true, &actor).await.unwrap();
+    assert!(store.in_province_relocation_allowed().await.unwrap());
+    let audit = AuditFilter { entity: Some("setting".into()), page: 1, per_page: 50, ..Default::default() };
+    let (entries, _) = store.audit_entries(&audit).await.unwrap();
+    assert_eq!(entries.len(), 1, "the change is audited");
+    assert_eq!(entries[0].entity_id, "in_province_relocation");
+    let backup = store.backup().await.unwrap();
+    assert_eq!(backup["tables"]["settings"][0]["key"], "in_province_relocation");
+    store.set_in_province_relocation(false, &actor).await.unwrap();
+    store.restore(&backup, &actor).await.unwrap();
+    assert!(store.in_province_relocation_allowed().await.unwrap(), "restored from the backup");
+    // A backup written before the settings table restores it empty: the defaults.
+    let mut older = backup.clone();
+    older["tables"].as_object_mut().unwrap().remove("settings");
+    store.restore(&older, &actor).await.unwrap();
+    assert!(!store.in_province_relocation_allowed().await.unwrap());
+}
+
+async fn lists_and_funding_keep_to_a_set_of_chains(store: Store) {
+    use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
+    use zhaoshang_store::projects::FundingData;
+    let actor = Actor::system("测试");
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2023, m, d).unwrap();
+    let project = |code: &str, region: &str, chain: &str| ProjectUpsert {
+        data: ProjectData {
+            code: code.into(),
+            name: format!("{chain}项目"),
+            region_code: region.into(),
+            chain: chain.into(),
+            stage: "signed".into(),
+            total_investment: 1_000_000,
+            signed_on: Some(day(3, 1)),
+            ..Default::default()
+        },
+        note: String::new(),
+    };
+    store
+        .upsert_projects(
+            &[
+                project("C-1", "620402", "稀土产业链"),
+                project("C-2", "620500", "稀土产业链"),
+                project("C-3", "620402", "钢铁产业链"),
+                project("C-4", "620402", ""),
+            ],
+            &actor,
+        )
+        .await
+        .unwrap();
+    let funding = |code: &str| FundingData {
+        project_code: code.into(),
+        funded_on: day(6, 1),
+        amount: 100_000,
+        source: "outside_province".into(),
+    };
+    store.insert_funding(&[funding("C-1"), funding("C-2"), funding("C-3"), funding("C-4")], &actor).await.unwrap();
+
+    let codes = |filter: ProjectFilter| {
+        let store = store.clone();
+        async move {
+            let rows = store.list_projects(&filter, ProjectSort::Code, 50, 0).await.unwrap();
+            let totals = store.project_totals(&filter).await.unwrap();
+            assert_eq!(totals.count, rows.len() as i64, "the count agrees with the list");
+            rows.into_iter().map(|p| p.data.code).collect::<Vec<_>>()
+        }
+    };
+    let rare_earth = Some(vec!["稀土产业链".to_string()]);
+    assert_eq!(codes(ProjectFilter { chains_in: rare_earth.clone(), ..Default::default() }).await, ["C-1", "C-2"]);
+    let in_baiyin = ProjectFilter { region_prefix: "6204".into(), chains_in: rare_earth.clone(), ..Default::default() };
+    assert_eq!(codes(in_baiyin).await, ["C-1"]);
+    assert!(codes(ProjectFilter { chains_in: Some(Vec::new()), ..Default::default() }).await.is_empty());
+    assert_eq!(codes(ProjectFilter::default()).await.len(), 4);
+
+    let (from, to) = (day(1, 1), day(12, 31));
+    let chains = rare_earth.as_deref();
+    let records = store.funding_in("", chains, from, to, 50, 0).await.unwrap();
+    let mut funded: Vec<String> = records.into_iter().map(|f| f.project_code).collect();
+    funded.sort();
+    assert_eq!(funded, ["C-1", "C-2"]);
+    assert_eq!(store.funding_count("", chains, from, to).await.unwrap(), 2);
+    assert_eq!(store.funding_count("6204", chains, from, to).await.unwrap(), 1);
+    assert_eq!(store.funding_count("", Some(&[]), from, to).await.unwrap(), 0);
+    assert_eq!(store.funding_count("", None, from, to).await.unwrap(), 4);
+    let all: Vec<String> = store.all_funding("", chains).await.unwrap().into_iter().map(|f| f.project_code).collect();
+    assert_eq!(all, ["C-1", "C-2"]);
+    let monthly =
+        store.monthly_funds_of("", Some("稀土产业链"), zhaoshang_core::metrics::Period { from, to }).await.unwrap();
+    assert_eq!(monthly.iter().map(|m| m.amount).sum::<i64>(), 200_000);
 }

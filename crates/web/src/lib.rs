@@ -99,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .route("/import/errors/{id}", get(pages::import::error_file))
         .route("/import/template/{kind}", get(pages::import::template))
         .route("/reference/regions", get(pages::reference::regions))
+        .route("/reference/settings", post(pages::reference::save_settings))
         .route("/reference/parks", get(pages::reference::parks).post(pages::reference::save_park))
         .route("/reference/departments", get(pages::reference::departments).post(pages::reference::save_department))
         .route("/reference/industries", get(pages::reference::industries))

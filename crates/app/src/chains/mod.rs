@@ -9,6 +9,7 @@ pub mod plans;
 use crate::{AppError, AppResult};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+use zhaoshang_core::access::{Principal, TargetScope};
 use zhaoshang_core::chains::gap::{self, GapCounts, GapThresholds, LinkPresence};
 use zhaoshang_core::chains::geo::hq_distance_km;
 use zhaoshang_core::chains::targets::{self, ScoreWeights, TargetFacts, TargetScore};
@@ -158,18 +159,48 @@ pub async fn rank_targets(
     region: &RegionCode,
     limit: usize,
 ) -> AppResult<Vec<RankedTarget>> {
+    rank_targets_outside(store, node, region, region, limit).await
+}
+
+/// The target list of a link as `principal` may see it for `region`
+/// (`Principal::target_scope`): none for roles that read no enterprise records; for a
+/// city's or county's user, enterprises outside the province unless the province has
+/// allowed relocation within it (the `in_province_relocation` setting).
+pub async fn targets_for(
+    store: &Store,
+    principal: &Principal,
+    node: &ChainNode,
+    region: &RegionCode,
+    limit: usize,
+) -> AppResult<Vec<RankedTarget>> {
+    let allowed = store.in_province_relocation_allowed().await?;
+    match principal.target_scope(region, allowed) {
+        TargetScope::Nothing => Ok(Vec::new()),
+        TargetScope::Outside(outside) => rank_targets_outside(store, node, region, &outside, limit).await,
+    }
+}
+
+/// `rank_targets` with the candidates taken from outside `outside` (the region itself
+/// or a region holding it, such as its province), scored as seen from `region`.
+pub async fn rank_targets_outside(
+    store: &Store,
+    node: &ChainNode,
+    region: &RegionCode,
+    outside: &RegionCode,
+    limit: usize,
+) -> AppResult<Vec<RankedTarget>> {
     if node.industry.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
     let weights = ScoreWeights::default();
     let bound = i64::from(targets::max_distance_points(&weights));
     let province = region.province();
-    let connected = store.connected_candidates(&node.industry, region.scope_prefix()).await?;
+    let connected = store.connected_candidates(&node.industry, outside.scope_prefix()).await?;
     let mut seen: HashSet<i64> = connected.iter().map(|c| c.id).collect();
     let mut best = top(score_batch(store, connected, region, &province, &weights).await?, limit);
     let mut cursor = (i64::MAX, 0);
     loop {
-        let batch = store.target_candidates(&node.industry, region.scope_prefix(), cursor, BATCH).await?;
+        let batch = store.target_candidates(&node.industry, outside.scope_prefix(), cursor, BATCH).await?;
         let Some(last) = batch.last() else { break };
         cursor = (last.base_score, last.id);
         let exhausted = (batch.len() as i64) < BATCH;

@@ -165,10 +165,12 @@ fn check_row(cols: &Columns, row: &SheetRow, lookups: &Lookups, p: &mut RowProbl
     }
 
     let scope = lookups.scope;
-    if before.is_some_and(|before| !scope.allows(&before.region_code)) {
-        p.add("credit_code", format!("统一社会信用代码“{code_text}”已登记为其他地区的企业，无权修改"));
-    } else if !data.region_code.is_empty() && !scope.allows(&data.region_code) && !p.has("region") {
-        p.add("region", format!("所属地区“{}”不在您的管辖范围（{}）内", data.region_code, scope.describe()));
+    // As for projects: one message for another region's enterprise and a new one outside
+    // the scope, so that it does not tell whether the code is registered elsewhere.
+    let stored_elsewhere = before.is_some_and(|before| !scope.allows(&before.region_code));
+    let placed_outside = !data.region_code.is_empty() && !scope.allows(&data.region_code) && !p.has("region");
+    if stored_elsewhere || placed_outside {
+        p.add("credit_code", scope.not_allowed());
     }
     code.map(|_| data)
 }

@@ -174,7 +174,7 @@ pub async fn export_table(store: &Store, kind: ImportKind, filter: &ProjectFilte
             }
         }
         ImportKind::Funding => {
-            for record in store.all_funding(&filter.region_prefix).await? {
+            for record in store.all_funding(&filter.region_prefix, filter.chains_in.as_deref()).await? {
                 let source = FundingSource::parse(&record.source)
                     .map(|s| s.label().to_string())
                     .unwrap_or_else(|_| record.source.clone());

@@ -233,10 +233,12 @@ fn check_row(cols: &Columns, row: &SheetRow, lookups: &Lookups, p: &mut RowProbl
     data.stage = stage.key().to_string();
 
     let scope = lookups.scope;
-    if before.is_some_and(|before| !scope.allows(&before.region_code)) {
-        p.add("code", format!("项目编号“{code}”已被其他地区的项目使用，无权修改"));
-    } else if !data.region_code.is_empty() && !scope.allows(&data.region_code) && !p.has("region") {
-        p.add("region", format!("所属地区“{}”不在您的管辖范围（{}）内", data.region_code, scope.describe()));
+    // Another region's project and a new one outside the scope get the same message on
+    // the same cell, so that it does not tell whether the code is taken elsewhere.
+    let stored_elsewhere = before.is_some_and(|before| !scope.allows(&before.region_code));
+    let placed_outside = !data.region_code.is_empty() && !scope.allows(&data.region_code) && !p.has("region");
+    if stored_elsewhere || placed_outside {
+        p.add("code", scope.not_allowed());
     }
     (!code.is_empty()).then_some(data)
 }

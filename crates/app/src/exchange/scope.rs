@@ -84,6 +84,13 @@ impl ImportScope {
         *self == ImportScope::All
     }
 
+    /// The message for a row the user may not write — another region's record, or a
+    /// record placed outside the scope — worded alike for both, so that it does not
+    /// confirm that a record exists elsewhere.
+    pub fn not_allowed(&self) -> String {
+        format!("无权修改该记录（只能导入所属地区在您管辖范围内的记录：{}）", self.describe())
+    }
+
     /// "620500" for a region user, for messages.
     pub fn describe(&self) -> String {
         match self {

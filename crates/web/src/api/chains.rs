@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use zhaoshang_app::chains::{chain_map, rank_targets};
+use zhaoshang_app::chains::{chain_map, targets_for};
 use zhaoshang_core::chains::LinkRole;
 use zhaoshang_core::enterprises::Tags;
 use zhaoshang_core::money::Yuan;
@@ -101,7 +101,7 @@ async fn answer(
         })
         .collect();
 
-    let ranked = rank_targets(&state.store, &node, &region, limit).await?;
+    let ranked = targets_for(&state.store, &session.principal, &node, &region, limit).await?;
     let names = full_region_names(state, ranked.iter().map(|t| t.enterprise.region_code.clone())).await?;
     let plan_scope = PlanScope::of(state, session).await?;
     let mut targets = Vec::with_capacity(ranked.len());

@@ -45,10 +45,16 @@ pub async fn search(
     Query(params): Query<SearchParams>,
 ) -> Result<Json<Value>, WebError> {
     let scope = session.principal.record_scope();
+    // Projects of a chain department's chains only (`core::access::ProjectScope`).
+    let chains = zhaoshang_app::scope::project_scope(&state.store, &session.principal)
+        .await
+        .map_err(|error| WebError::from(error).as_json())?
+        .chains;
     if scope == RecordScope::Nothing {
         return Err(WebError::forbidden().as_json());
     }
     let query = query_of(&params).map_err(WebError::as_json)?;
-    let hits = state.search.search(&query, &scope).await.map_err(|e| WebError::from(e).as_json())?;
+    let hits =
+        state.search.search_in(&query, &scope, chains.as_deref()).await.map_err(|e| WebError::from(e).as_json())?;
     Ok(Json(json!({ "items": hits })))
 }

@@ -7,7 +7,7 @@ use crate::AppState;
 use axum::extract::{Query, State};
 use axum::Json;
 use serde::Deserialize;
-use zhaoshang_app::stats::{investment_report, known_region, parse_date, period};
+use zhaoshang_app::stats::{known_region, parse_date, period, scoped_investment_report};
 use zhaoshang_core::metrics::InvestmentReport;
 
 #[derive(Deserialize)]
@@ -37,7 +37,11 @@ pub async fn investment(
     let from = parse_date(query.from.as_deref().unwrap_or(""), "开始日期 from").map_err(json)?;
     let to = parse_date(query.to.as_deref().unwrap_or(""), "结束日期 to").map_err(json)?;
     let chain = query.chain.as_deref().filter(|c| !c.is_empty());
-    let report =
-        investment_report(&state.store, &region, period(from, to).map_err(json)?, chain).await.map_err(json)?;
+    let scope = zhaoshang_app::scope::project_scope(&state.store, &session.principal).await.map_err(json)?;
+    if chain.is_some_and(|chain| !scope.allows_chain(chain)) {
+        return Err(WebError::forbidden().as_json());
+    }
+    let period = period(from, to).map_err(json)?;
+    let report = scoped_investment_report(&state.store, &region, period, chain, &scope).await.map_err(json)?;
     Ok(Json(report))
 }

@@ -12,7 +12,9 @@ use axum::response::Html;
 use chrono::{Datelike, NaiveDate};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
-use zhaoshang_app::stats::{investment_report, known_region, parse_date, period, sub_region_reports};
+use zhaoshang_app::stats::{
+    known_region, parse_date, period, scoped_investment_report, scoped_monthly, scoped_sub_region_reports,
+};
 use zhaoshang_core::metrics::{InvestmentReport, Period};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::regions::RegionCode;
@@ -174,7 +176,8 @@ pub async fn dashboard(
     }
     let (region, period) = scope_and_period(&state, &session, &query).await?;
     let region_name = state.store.region(region.as_str()).await?.map(|r| r.name).unwrap_or_default();
-    let report = investment_report(&state.store, &region, period, None).await?;
+    let scope = zhaoshang_app::scope::project_scope(&state.store, &session.principal).await?;
+    let report = scoped_investment_report(&state.store, &region, period, None, &scope).await?;
     let figures_query = format!("region={}&from={}&to={}", region, period.from, period.to);
 
     let children = state.store.region_children(Some(region.as_str())).await?;
@@ -183,7 +186,7 @@ pub async fn dashboard(
         .map(|child| RegionCode::parse(&child.code))
         .collect::<Result<_, _>>()
         .map_err(WebError::internal)?;
-    let child_reports = sub_region_reports(&state.store, &region, &codes, period).await?;
+    let child_reports = scoped_sub_region_reports(&state.store, &region, &codes, period, &scope).await?;
     let mut rows = Vec::new();
     for ((child, code), child_report) in children.into_iter().zip(codes).zip(child_reports) {
         let (light, light_label) = traffic_light(child_report.target_completion, child_report.time_progress);
@@ -213,11 +216,10 @@ pub async fn dashboard(
 
     let year = period.year_to_date();
     let series_period = Period { from: year.from, to: period.to };
-    let signed = state.store.monthly_signed(region.scope_prefix(), series_period).await?;
-    let funds = state.store.monthly_funds(region.scope_prefix(), series_period).await?;
+    let (signed, funds) = scoped_monthly(&state.store, region.scope_prefix(), series_period, &scope).await?;
     let months: Vec<String> = (1..=period.to.month()).map(|m| format!("{}-{m:02}", period.to.year())).collect();
-    let amount_of = |series: &[zhaoshang_store::stats::MonthFigure], month: &str| {
-        series.iter().find(|f| f.month == month).map(|f| (f.amount as f64 / 1e6).round() / 100.0).unwrap_or(0.0)
+    let amount_of = |series: &std::collections::HashMap<String, i64>, month: &str| {
+        series.get(month).map(|amount| (*amount as f64 / 1e6).round() / 100.0).unwrap_or(0.0)
     };
     let chart = serde_json::json!({
         "months": months,
@@ -257,7 +259,8 @@ pub async fn monthly_report(
     }
     let (region, period) = scope_and_period(&state, &session, &query).await?;
     let name = state.store.region(region.as_str()).await?.map(|r| r.name).unwrap_or_default();
-    let rows = zhaoshang_app::reports::monthly_rows(&state.store, &region, period.to).await?;
+    let scope = zhaoshang_app::scope::project_scope(&state.store, &session.principal).await?;
+    let rows = zhaoshang_app::reports::monthly_rows(&state.store, &region, period.to, &scope).await?;
     let title = format!("{name}招商引资情况月报（{}年1—{}月，截至{}）", period.to.year(), period.to.month(), period.to);
     let bytes = zhaoshang_app::reports::monthly_workbook(&title, &rows)?;
     let file_name = format!("monthly-report-{}-{}.xlsx", region, period.to.format("%Y%m"));

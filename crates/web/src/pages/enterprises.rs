@@ -5,7 +5,7 @@
 use crate::auth::{PageSession, Session};
 use crate::error::{WebError, WebResult};
 use crate::pages::plans::{plan_row, PlanScope};
-use crate::pages::projects::{narrowed_prefix, region_names, scope_prefix};
+use crate::pages::projects::{narrowed_prefix, region_names, user_project_scope};
 use crate::pages::{keyword, non_empty, page_number};
 use crate::templates::page;
 use crate::AppState;
@@ -181,8 +181,10 @@ pub async fn detail(
     if !session.principal.record_scope().allows(&region) {
         return Err(WebError::forbidden());
     }
+    let project_scope = user_project_scope(&state, &session).await?;
     let projects_filter = ProjectFilter {
-        region_prefix: scope_prefix(&session)?,
+        region_prefix: project_scope.regions.prefix().ok_or_else(WebError::forbidden)?.to_string(),
+        chains_in: project_scope.chains.clone(),
         investor_credit_code: Some(enterprise.data.credit_code.clone()),
         ..Default::default()
     };

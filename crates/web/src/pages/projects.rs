@@ -17,7 +17,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use zhaoshang_app::exchange::{self, columns, ImportKind, ImportReport, ImportScope};
 use zhaoshang_app::stats::{known_region, parse_date};
-use zhaoshang_core::access::RecordScope;
+use zhaoshang_core::access::{ProjectScope, RecordScope};
 use zhaoshang_core::metrics::FundingSource;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
@@ -56,6 +56,34 @@ pub fn scope_prefix(session: &Session) -> WebResult<String> {
     }
 }
 
+/// The projects (and funding) the user may read, as `core::access` decides with the
+/// user's chains; 403 for roles that read no projects.
+pub async fn user_project_scope(state: &AppState, session: &Session) -> WebResult<ProjectScope> {
+    let scope = zhaoshang_app::scope::project_scope(&state.store, &session.principal).await?;
+    if scope.reads_nothing() {
+        return Err(WebError::forbidden());
+    }
+    Ok(scope)
+}
+
+/// The project scope's regions narrowed to a chosen region; a region outside is 403.
+pub async fn narrowed_project_prefix(
+    state: &AppState,
+    scope: &ProjectScope,
+    region: &Option<String>,
+) -> WebResult<String> {
+    match non_empty(region) {
+        None => Ok(scope.regions.prefix().ok_or_else(WebError::forbidden)?.to_string()),
+        Some(code) => {
+            let region = known_region(&state.store, &code).await?;
+            if !scope.regions.allows(&region) {
+                return Err(WebError::forbidden());
+            }
+            Ok(region.scope_prefix().to_string())
+        }
+    }
+}
+
 /// The user's scope narrowed to a chosen region; a region outside the scope is 403.
 pub async fn narrowed_prefix(state: &AppState, session: &Session, region: &Option<String>) -> WebResult<String> {
     let own = scope_prefix(session)?;
@@ -86,8 +114,10 @@ pub async fn filter_of(
     session: &Session,
     query: &ListQuery,
 ) -> WebResult<(ProjectFilter, Option<&'static str>)> {
+    let scope = user_project_scope(state, session).await?;
     let mut filter = ProjectFilter {
-        region_prefix: narrowed_prefix(state, session, &query.region).await?,
+        region_prefix: narrowed_project_prefix(state, &scope, &query.region).await?,
+        chains_in: scope.chains.clone(),
         stage: non_empty(&query.stage)
             .map(|s| Stage::parse(&s).map(|s| s.key().to_string()))
             .transpose()
@@ -213,8 +243,9 @@ pub async fn list(
     let totals = state.store.project_totals(&filter).await?;
     let projects = state.store.list_projects(&filter, sort, PER_PAGE, (page_no as i64 - 1) * PER_PAGE).await?;
     let names = region_names(&state, projects.iter().map(|p| p.data.region_code.clone())).await?;
+    let scope = user_project_scope(&state, &session).await?;
     let flagged: std::collections::HashSet<i64> =
-        claimed_twice(&state, &filter.region_prefix).await?.iter().map(|(own, _)| own.id).collect();
+        claimed_twice(&state, &scope, &filter.region_prefix).await?.iter().map(|(own, _)| own.id).collect();
     let rows: Vec<_> =
         projects.iter().map(|p| context! { flagged => flagged.contains(&p.id), ..project_row(p, &names) }).collect();
     let pages = ((totals.count + PER_PAGE - 1) / PER_PAGE).max(1);
@@ -251,12 +282,14 @@ pub async fn funding_list(
     PageSession(session): PageSession,
     Query(query): Query<FundingQuery>,
 ) -> WebResult<Response> {
-    let prefix = narrowed_prefix(&state, &session, &query.region).await?;
+    let scope = user_project_scope(&state, &session).await?;
+    let prefix = narrowed_project_prefix(&state, &scope, &query.region).await?;
+    let chains = scope.chains.as_deref();
     let from = optional_date(&query.from, "开始日期")?.ok_or_else(|| WebError::bad_request("缺少开始日期"))?;
     let to = optional_date(&query.to, "结束日期")?.ok_or_else(|| WebError::bad_request("缺少结束日期"))?;
     if let Some(format) = non_empty(&query.format) {
         let format = exchange::TableFormat::from_file_name(&format!("x.{format}"))?;
-        let filter = ProjectFilter { region_prefix: prefix, ..Default::default() };
+        let filter = zhaoshang_app::scope::scoped_filter(&scope, prefix);
         let mut table = exchange::export_table(&state.store, ImportKind::Funding, &filter).await?;
         // The funding export's second column is the date, written YYYY-MM-DD.
         let (from, to) = (from.to_string(), to.to_string());
@@ -269,10 +302,10 @@ pub async fn funding_list(
         )
             .into_response());
     }
-    let total = state.store.funds_in_place(&prefix, None, from, to).await?;
+    let total = zhaoshang_app::stats::scoped_funds_in_place(&state.store, &prefix, &scope, from, to).await?;
     let page_no = page_number(query.page);
-    let records = state.store.funding_in(&prefix, None, from, to, PER_PAGE, (page_no as i64 - 1) * PER_PAGE).await?;
-    let count = state.store.funding_count(&prefix, from, to).await?;
+    let records = state.store.funding_in(&prefix, chains, from, to, PER_PAGE, (page_no as i64 - 1) * PER_PAGE).await?;
+    let count = state.store.funding_count(&prefix, chains, from, to).await?;
     let names = region_names(&state, records.iter().map(|r| r.region_code.clone())).await?;
     let rows: Vec<_> = records
         .iter()
@@ -297,7 +330,7 @@ pub async fn funding_list(
 async fn project_in_scope(state: &AppState, session: &Session, id: i64) -> WebResult<Project> {
     let project = state.store.project(id).await?.ok_or_else(|| WebError::not_found("该项目"))?;
     let region = RegionCode::parse(&project.data.region_code).map_err(WebError::internal)?;
-    if !session.principal.record_scope().allows(&region) {
+    if !user_project_scope(state, session).await?.allows(&region, &project.data.chain) {
         return Err(WebError::forbidden());
     }
     Ok(project)
@@ -622,12 +655,16 @@ pub async fn add_service(
     Ok(Redirect::to(&format!("/projects/{id}#services")).into_response())
 }
 
-/// Pairs of projects in the user's scope that look claimed twice by different cities.
-pub async fn claimed_twice(state: &AppState, prefix: &str) -> WebResult<Vec<(Project, Project)>> {
+/// Pairs of projects in the user's scope that look claimed twice by different cities
+/// (the first of each pair is one the user may read).
+pub async fn claimed_twice(state: &AppState, scope: &ProjectScope, prefix: &str) -> WebResult<Vec<(Project, Project)>> {
     use zhaoshang_core::projects::duplicates::looks_claimed_twice;
     let city = |code: &str| code.get(..4).unwrap_or(code).to_string();
     let mut pairs = Vec::new();
     for (project, others) in state.store.shared_investor_projects(prefix).await? {
+        if !scope.allows_chain(&project.data.chain) {
+            continue;
+        }
         for other in others {
             if looks_claimed_twice(
                 &city(&project.data.region_code),
@@ -643,14 +680,15 @@ pub async fn claimed_twice(state: &AppState, prefix: &str) -> WebResult<Vec<(Pro
 }
 
 pub async fn duplicates(State(state): State<AppState>, PageSession(session): PageSession) -> WebResult<Html<String>> {
-    let prefix = scope_prefix(&session)?;
-    let pairs = claimed_twice(&state, &prefix).await?;
+    let scope = user_project_scope(&state, &session).await?;
+    let prefix = scope.regions.prefix().ok_or_else(WebError::forbidden)?.to_string();
+    let pairs = claimed_twice(&state, &scope, &prefix).await?;
     let codes = pairs.iter().flat_map(|(a, b)| [a.data.region_code.clone(), b.data.region_code.clone()]);
     let names = region_names(&state, codes).await?;
     let rows: Vec<_> = pairs
         .iter()
         .map(|(own, other)| {
-            let other_visible = RegionCode::parse(&other.data.region_code).is_ok_and(|code| session.principal.record_scope().allows(&code));
+            let other_visible = RegionCode::parse(&other.data.region_code).is_ok_and(|code| scope.allows(&code, &other.data.chain));
             context! { own => project_row(own, &names), other => project_row(other, &names), other_visible => other_visible,
                        investor => own.data.investor, credit_code => own.data.investor_credit_code }
         })

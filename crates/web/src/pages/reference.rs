@@ -38,7 +38,36 @@ pub async fn regions(
         let below = if child.level < 3 { state.store.region_children(Some(&child.code)).await?.len() } else { 0 };
         rows.push(context! { code => child.code, name => child.name, level => child.level, children => below });
     }
-    page(&session, "/reference/regions", "regions.html", context! { trail => trail, rows => rows })
+    let relocation = zhaoshang_app::reference_data::in_province_relocation_allowed(&state.store).await?;
+    page(
+        &session,
+        "/reference/regions",
+        "regions.html",
+        context! { trail => trail, rows => rows, can_edit => session.principal.may_administer(), in_province_relocation => relocation },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    csrf: String,
+    /// A checkbox: present when ticked.
+    in_province_relocation: Option<String>,
+}
+
+/// The administrator's settings (on the divisions page): whether a city's chain target
+/// lists may hold enterprises of other regions of the province.
+pub async fn save_settings(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Form(form): Form<SettingsForm>,
+) -> WebResult<Response> {
+    if !session.principal.may_administer() {
+        return Err(WebError::forbidden());
+    }
+    session.check_csrf(&form.csrf)?;
+    let allowed = form.in_province_relocation.is_some();
+    zhaoshang_app::reference_data::set_in_province_relocation(&state.store, allowed, &session.actor()).await?;
+    Ok(Redirect::to("/reference/regions").into_response())
 }
 
 #[derive(Deserialize)]

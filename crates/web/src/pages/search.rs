@@ -18,6 +18,8 @@ pub async fn results(
     Query(params): Query<SearchParams>,
 ) -> WebResult<Html<String>> {
     let scope = session.principal.record_scope();
+    // Projects of a chain department's chains only (`core::access::ProjectScope`).
+    let chains = zhaoshang_app::scope::project_scope(&state.store, &session.principal).await?.chains;
     if scope == RecordScope::Nothing {
         return Err(WebError::forbidden());
     }
@@ -26,7 +28,7 @@ pub async fn results(
         (Vec::new(), None)
     } else {
         match query_of(&params) {
-            Ok(query) => (state.search.search(&query, &scope).await?, None),
+            Ok(query) => (state.search.search_in(&query, &scope, chains.as_deref()).await?, None),
             Err(error) => (Vec::new(), Some(error.message)),
         }
     };
