@@ -8,6 +8,8 @@ pub mod demo;
 pub mod demo_enterprises;
 pub mod demo_pipeline;
 pub mod exchange;
+pub mod inbox;
+pub mod notify;
 pub mod reference_data;
 pub mod reports;
 pub mod scope;

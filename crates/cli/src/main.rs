@@ -65,6 +65,32 @@ struct ServeArgs {
     /// Folder of the search index; default beside an SQLite file (FILE.search), in memory for PostgreSQL
     #[arg(long, env = "ZHAOSHANG_SEARCH_DIR")]
     search_dir: Option<PathBuf>,
+    /// Group robot that receives reminders (企业微信 or 钉钉 webhook URL); off when absent
+    #[arg(long, env = "ZHAOSHANG_WEBHOOK_URL")]
+    webhook_url: Option<String>,
+    /// The robot's kind: wecom (企业微信) or dingtalk (钉钉)
+    #[arg(long, env = "ZHAOSHANG_WEBHOOK_KIND", default_value = "wecom")]
+    webhook_kind: String,
+    /// DingTalk's signing secret (加签)
+    #[arg(long, env = "ZHAOSHANG_WEBHOOK_SECRET")]
+    webhook_secret: Option<String>,
+    /// When the daily digest of every inbox is sent on working days (China time, HH:MM)
+    #[arg(long, env = "ZHAOSHANG_DIGEST_AT", default_value = "08:30")]
+    digest_at: String,
+}
+
+impl ServeArgs {
+    /// The robot webhook, when one is configured (checked before the server starts).
+    fn webhook(&self) -> Result<Option<zhaoshang_app::notify::WebhookConfig>> {
+        let Some(url) = self.webhook_url.as_deref().filter(|u| !u.trim().is_empty()) else { return Ok(None) };
+        let kind = zhaoshang_app::notify::RobotKind::parse(&self.webhook_kind)?;
+        Ok(Some(zhaoshang_app::notify::WebhookConfig::new(kind, url, self.webhook_secret.as_deref())?))
+    }
+
+    fn digest_time(&self) -> Result<chrono::NaiveTime> {
+        chrono::NaiveTime::parse_from_str(self.digest_at.trim(), "%H:%M")
+            .map_err(|_| anyhow::anyhow!("--digest-at 应为 HH:MM（北京时间），如 08:30"))
+    }
 }
 
 /// Where the server keeps its search index: as asked, else beside an SQLite file.
@@ -124,6 +150,7 @@ async fn run(cli: Cli) -> Result<()> {
     let actor = Actor::system("命令行");
     match cli.command {
         Command::Serve(args) => {
+            let (webhook, digest_at) = (args.webhook()?, args.digest_time()?);
             let store = zhaoshang_app::open(&cli.database_url, args.demo).await?;
             let listener =
                 tokio::net::TcpListener::bind(&args.addr).await.with_context(|| format!("无法监听 {}", args.addr))?;
@@ -139,7 +166,17 @@ async fn run(cli: Cli) -> Result<()> {
                 indexing.elapsed().as_secs_f64()
             );
             println!("招商云平台已启动：http://{address}/{}", if args.demo { "（演示模式）" } else { "" });
+            let notifier = zhaoshang_app::notify::Notifier::start(webhook);
             let state = zhaoshang_web::AppState::new(store.clone(), search.clone(), config);
+            if notifier.is_enabled() {
+                println!("待办提醒：每个工作日 {digest_at} 推送到群机器人");
+                tokio::spawn(zhaoshang_app::notify::run_daily_digest(
+                    store.clone(),
+                    state.calendar.clone(),
+                    notifier.clone(),
+                    digest_at,
+                ));
+            }
             zhaoshang_web::serve(listener, state, shutdown_signal()).await?;
             if folder.is_some() {
                 search.seal(&store).await?;

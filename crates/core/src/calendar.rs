@@ -16,6 +16,15 @@ pub fn today_in_china(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&china_offset()).date_naive()
 }
 
+/// The next instant after `now` at which it is `at` o'clock in China: when a daily job
+/// (the inbox digest) runs next.
+pub fn next_daily_at(now: DateTime<Utc>, at: chrono::NaiveTime) -> DateTime<Utc> {
+    let local = now.with_timezone(&china_offset());
+    let today_at = local.date_naive().and_time(at);
+    let next = if local.naive_local() < today_at { today_at } else { today_at + chrono::Duration::days(1) };
+    next.and_local_timezone(china_offset()).single().map(|t| t.with_timezone(&Utc)).unwrap_or(now)
+}
+
 /// A day that a holiday notice sets apart from the plain week.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DayKind {
@@ -301,6 +310,17 @@ mod tests {
         assert_eq!(today_in_china(at("2026-12-04T23:30:00Z")), day("2026-12-05"));
         assert_eq!(today_in_china(at("2026-12-04T15:59:59Z")), day("2026-12-04"));
         assert_eq!(today_in_china(at("2026-12-04T16:00:00Z")), day("2026-12-05"));
+    }
+
+    #[test]
+    fn daily_jobs_run_at_the_hour_in_china() {
+        let at = |text: &str| text.parse::<DateTime<Utc>>().unwrap();
+        let half_past_eight = chrono::NaiveTime::from_hms_opt(8, 30, 0).unwrap();
+        // 07:30 in Beijing: today at 08:30 Beijing, 00:30 UTC.
+        assert_eq!(next_daily_at(at("2026-12-04T23:30:00Z"), half_past_eight), at("2026-12-05T00:30:00Z"));
+        // 08:30 exactly and later: tomorrow.
+        assert_eq!(next_daily_at(at("2026-12-05T00:30:00Z"), half_past_eight), at("2026-12-06T00:30:00Z"));
+        assert_eq!(next_daily_at(at("2026-12-05T10:00:00Z"), half_past_eight), at("2026-12-06T00:30:00Z"));
     }
 
     #[test]
