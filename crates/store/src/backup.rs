@@ -279,25 +279,32 @@ fn text_of(value: &Value, table: &str, column: &str) -> Result<Option<String>> {
 }
 
 impl Store {
-    /// Dumps every table into one JSON document.
+    /// Dumps every table into one JSON document, read in one transaction so that a
+    /// backup taken while others write is one consistent snapshot (a repeatable-read
+    /// transaction on PostgreSQL; on SQLite the read transaction's WAL snapshot).
     pub async fn backup(&self) -> Result<Value> {
         let mut tables = Map::new();
-        for (table, columns) in TABLES {
-            let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
-            let sql = format!("SELECT {} FROM {table} ORDER BY 1", names.join(", "));
-            let rows: Vec<Value> = on_pool!(self, |pool| {
-                let mut out = Vec::new();
-                for row in sqlx::query(&sql).fetch_all(pool).await? {
+        let postgres = self.backend() == crate::Backend::Postgres;
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            if postgres {
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
+            }
+            for (table, columns) in TABLES {
+                let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+                let sql = format!("SELECT {} FROM {table} ORDER BY 1", names.join(", "));
+                let mut rows = Vec::new();
+                for row in sqlx::query(&sql).fetch_all(&mut *tx).await? {
                     let mut record = Map::new();
                     for (index, (name, kind)) in columns.iter().enumerate() {
                         record.insert(name.to_string(), decode_column!(row, index, kind));
                     }
-                    out.push(Value::Object(record));
+                    rows.push(Value::Object(record));
                 }
-                out
-            });
-            tables.insert(table.to_string(), Value::Array(rows));
-        }
+                tables.insert(table.to_string(), Value::Array(rows));
+            }
+            tx.commit().await?;
+        });
         Ok(json!({ "format": FORMAT, "version": VERSION, "created_at": Utc::now(), "tables": tables }))
     }
 
