@@ -671,3 +671,61 @@ async fn every_page_fits_a_phone_with_the_navigation_behind_a_menu() {
     browser.close().await;
     let _ = server.stop.send(());
 }
+
+/// What printing the page would show: whether the navigation, the top bar, the menu or
+/// any button is printed, and the tables narrower than the page.
+const PRINTED: &str = r#"
+    function shown(el) { var r = el.getBoundingClientRect(); return getComputedStyle(el).display !== "none" && r.width > 0 && r.height > 0; }
+    var chrome = Array.prototype.filter.call(document.querySelectorAll(".sidebar, .topbar, #menu-button, button, .button"), shown)
+      .map(function (el) { return el.id || el.className || el.tagName; });
+    var content = document.querySelector("main.content").getBoundingClientRect();
+    var narrow = Array.prototype.filter.call(document.querySelectorAll("main table"), shown).filter(function (t) {
+      var p = t.parentElement, s = getComputedStyle(p);
+      var room = p.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+      return getComputedStyle(t).display !== "table" || t.getBoundingClientRect().width < room - 1;
+    }).map(function (t) { return t.id || t.className; });
+    var wide = Array.prototype.filter.call(document.body.querySelectorAll("*"), function (el) {
+      return shown(el) && el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5;
+    }).map(function (el) { return el.id || el.className || el.tagName; });
+    return { printed_chrome: chrome, narrow_tables: narrow, content_left: Math.round(content.left), wider_than_the_page: wide };"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn printing_leaves_out_the_navigation_and_buttons_and_widens_tables() {
+    let server = demo_server().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    sign_in(client, &server.base, "admin").await;
+    client.goto(&format!("{}/projects?region=620500", server.base)).await.unwrap();
+    let project = first_link(client, "#projects-table tbody a").await;
+
+    // An A4 page within Chrome's default margins is about 718 CSS pixels wide; offices
+    // print from desktops and phones.
+    for (size, mobile) in [((718, 1040), false), (PHONE, true)] {
+        screen(&browser, size, mobile).await;
+        browser.cdp("Emulation.setEmulatedMedia", serde_json::json!({ "media": "print" })).await;
+        for path in
+            ["/dashboard?region=620000&from=2023-01-01&to=2023-10-31", "/projects?region=620500", &project, "/plans"]
+        {
+            client.goto(&format!("{}{path}", server.base)).await.unwrap();
+            client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("h1.page-title")).await.unwrap();
+            let printed = client.execute(PRINTED, vec![]).await.unwrap();
+            let expected = serde_json::json!({ "printed_chrome": [], "narrow_tables": [], "content_left": 0, "wider_than_the_page": [] });
+            if size == PHONE {
+                // A phone prints on paper too: only what is printed counts, not the screen's width.
+                assert_eq!(
+                    (&printed["printed_chrome"], printed["content_left"].as_i64()),
+                    (&expected["printed_chrome"], Some(0)),
+                    "{path} printed from a phone"
+                );
+            } else {
+                assert_eq!(printed, expected, "{path} printed");
+            }
+        }
+        screenshot(client, &format!("print-{}", size.0)).await;
+    }
+    browser.cdp("Emulation.setEmulatedMedia", serde_json::json!({ "media": "" })).await;
+    assert_console_clean(&browser, "the printed pages").await;
+
+    browser.close().await;
+    let _ = server.stop.send(());
+}
