@@ -3,7 +3,7 @@
 # PostgreSQL server, HTTP tests, CLI tests and headless-Chromium browser tests.
 #
 # Installs what the tests need when it is missing (Debian packages postgresql,
-# chromium, chromium-driver, sqlite3; the npm packages of frontend/). PostgreSQL: the tests use
+# chromium, chromium-driver, fonts-wqy-zenhei, sqlite3; the npm packages of frontend/). PostgreSQL: the tests use
 # the server at $ZHAOSHANG_TEST_POSTGRES_URL when set, else start a temporary one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,8 @@ missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+# Chinese text in the browser tests' measurements and screenshots (not boxes).
+[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || missing+=(fonts-wqy-zenhei)
 # The benchmark's correctness run compares with the sqlite3 program where it is installed.
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -75,6 +75,14 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// Sends one Chrome DevTools Protocol command through chromedriver and returns its
+    /// result, e.g. `Emulation.setDeviceMetricsOverride` for a phone's screen or
+    /// `Emulation.setEmulatedMedia` for print.
+    pub async fn cdp(&self, cmd: &str, params: serde_json::Value) -> serde_json::Value {
+        let command = Cdp(serde_json::json!({ "cmd": cmd, "params": params }).to_string());
+        self.client.issue_cmd(command).await.unwrap_or_else(|error| panic!("{cmd}: {error}"))
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
@@ -93,5 +101,19 @@ impl fantoccini::wd::WebDriverCompatibleCommand for ConsoleLog {
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
+    }
+}
+
+/// Chromedriver's endpoint for Chrome DevTools Protocol commands (not in the W3C protocol).
+#[derive(Debug)]
+struct Cdp(String);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.clone()))
     }
 }

@@ -20,6 +20,34 @@
     return JSON.parse(document.getElementById(id).textContent);
   };
 
+  // On a phone the navigation hides behind the top bar's menu button (app.css, "has-menu"
+  // is set here so that without this script the navigation stays in the page). Opening
+  // it moves the focus to its first link; Escape, a click outside or the button again
+  // close it.
+  var menu = document.getElementById("menu-button");
+  var sidebar = menu && document.getElementById(menu.getAttribute("aria-controls"));
+  if (sidebar) {
+    document.documentElement.classList.add("has-menu");
+    var isOpen = function () { return menu.getAttribute("aria-expanded") === "true"; };
+    var setOpen = function (open, moveFocus) {
+      sidebar.classList.toggle("open", open);
+      menu.setAttribute("aria-expanded", open ? "true" : "false");
+      if (!moveFocus) return;
+      var link = sidebar.querySelector("a");
+      if (open && link) link.focus();
+      else if (!open) menu.focus();
+    };
+    menu.addEventListener("click", function () { setOpen(!isOpen(), true); });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && isOpen()) setOpen(false, true);
+    });
+    document.addEventListener("click", function (event) {
+      if (isOpen() && !sidebar.contains(event.target) && !menu.contains(event.target)) setOpen(false, false);
+    });
+    // A page restored by the back button comes back closed.
+    window.addEventListener("pageshow", function () { setOpen(false, false); });
+  }
+
   // Confirm destructive buttons.
   document.querySelectorAll("button.danger").forEach(function (button) {
     button.addEventListener("click", function (event) {

@@ -365,3 +365,367 @@ async fn hostile_names_show_as_text_in_chart_tooltips_and_never_run() {
     browser.close().await;
     let _ = server.stop.send(());
 }
+
+/// A phone held upright, in CSS pixels, as the 企业微信 and 钉钉 workbenches open pages.
+const PHONE: (u32, u32) = (390, 844);
+
+/// Makes the browser's tab a phone's screen (`mobile`: the viewport meta tag counts, as on
+/// a phone) or a desktop window of the given size; later pages keep it.
+async fn screen(browser: &Browser, (width, height): (u32, u32), mobile: bool) {
+    let scale = if mobile { 2 } else { 1 };
+    let metrics = serde_json::json!({ "width": width, "height": height, "deviceScaleFactor": scale, "mobile": mobile });
+    browser.cdp("Emulation.setDeviceMetricsOverride", metrics).await;
+}
+
+/// Measures the layout of the page at a phone's width and returns what is wrong with it
+/// (`problems`) and which tables scroll inside their own box (`scrolling`). The window
+/// must be `arguments[0]` wide and the page must not scroll sideways; the top bar is one
+/// line; the navigation is hidden behind the menu button, which says so (aria-expanded);
+/// the page title takes at most two lines; cards, tiles and form fields are stacked
+/// (equal left edges, each below the one before); a table wider than the window scrolls
+/// in its box and its first column stays where it is when the box is scrolled sideways.
+const PHONE_LAYOUT: &str = r##"
+    var width = arguments[0], done = arguments[arguments.length - 1];
+    var problems = [], scrolling = [];
+    function shown(el) {
+      if (!el) return false;
+      var r = el.getBoundingClientRect(), s = getComputedStyle(el);
+      return s.display !== "none" && s.visibility !== "hidden" && r.width > 0 && r.height > 0;
+    }
+    function name(el) {
+      if (el.id) return "#" + el.id;
+      var cls = typeof el.className === "string" && el.className.trim() ? "." + el.className.trim().split(/\s+/).join(".") : "";
+      return el.tagName.toLowerCase() + cls;
+    }
+    function scroller(el) {
+      for (; el && el !== document.body; el = el.parentElement) {
+        if (/auto|scroll/.test(getComputedStyle(el).overflowX)) return el;
+      }
+      return null;
+    }
+    if (window.innerWidth > width) problems.push("the page is wider than the phone: the browser zoomed out to " + window.innerWidth + " px");
+    else if (window.innerWidth !== width) problems.push("the window is " + window.innerWidth + " px wide, not " + width);
+    var page = document.documentElement.scrollWidth, limit = Math.min(width, window.innerWidth);
+    if (page > limit) {
+      var wide = Array.prototype.filter.call(document.body.querySelectorAll("*"), function (el) {
+        return shown(el) && !scroller(el.parentElement) && el.getBoundingClientRect().right > limit + 0.5;
+      }).slice(0, 6).map(name);
+      problems.push("the page scrolls sideways (" + page + " px): " + wide.join(", "));
+    }
+    var bar = document.querySelector(".topbar");
+    if (bar && bar.getBoundingClientRect().height >= 80) problems.push("the top bar is " + bar.getBoundingClientRect().height + " px high");
+    var side = document.querySelector(".sidebar"), menu = document.getElementById("menu-button");
+    if (side) {
+      if (shown(side)) problems.push("the navigation shows before the menu is opened");
+      if (!shown(menu)) problems.push("no menu button");
+      else if (menu.getAttribute("aria-expanded") !== "false" || menu.getAttribute("aria-controls") !== side.id) {
+        problems.push("the menu button says aria-expanded=" + menu.getAttribute("aria-expanded") + " aria-controls=" + menu.getAttribute("aria-controls"));
+      }
+    }
+    var title = document.querySelector("h1.page-title");
+    if (title) {
+      var range = document.createRange();
+      range.selectNodeContents(title);
+      var middles = Array.prototype.filter.call(range.getClientRects(), function (r) { return r.width > 0 && r.height > 0; })
+        .map(function (r) { return r.top + r.height / 2; }).sort(function (a, b) { return a - b; });
+      var lines = 0, line = -1e9, gap = 0.8 * parseFloat(getComputedStyle(title).fontSize);
+      middles.forEach(function (m) { if (m - line > gap) { lines++; line = m; } });
+      if (lines > 2) problems.push("the page title takes " + lines + " lines");
+    }
+    function stacked(what, items) {
+      items = items.filter(shown);
+      for (var i = 1; i < items.length; i++) {
+        var a = items[i - 1].getBoundingClientRect(), b = items[i].getBoundingClientRect();
+        if (Math.abs(a.left - b.left) > 1 || b.top < a.bottom - 1) {
+          problems.push(what + ": " + name(items[i]) + " is beside " + name(items[i - 1]) + " (" + Math.round(a.left) + "," + Math.round(a.top) + " / " + Math.round(b.left) + "," + Math.round(b.top) + ")");
+          return;
+        }
+      }
+    }
+    document.querySelectorAll(".two-col, .stat-grid, .map-layout").forEach(function (group) {
+      if (shown(group)) stacked(name(group), Array.prototype.slice.call(group.children));
+    });
+    document.querySelectorAll("form.form, form.filters").forEach(function (form) {
+      if (shown(form)) stacked("the form " + name(form), Array.prototype.slice.call(form.querySelectorAll("label")));
+    });
+    var tables = [];
+    document.querySelectorAll("table").forEach(function (table) {
+      if (!shown(table)) return;
+      var box = scroller(table);
+      if (!box || box.scrollWidth <= box.clientWidth + 1) {
+        if (table.getBoundingClientRect().right > window.innerWidth + 0.5) problems.push("the table " + name(table) + " is wider than the window");
+        return;
+      }
+      if (box.getBoundingClientRect().right > window.innerWidth + 0.5) problems.push("the box of the table " + name(table) + " is wider than the window");
+      // A row of one cell across the table (“none found”) scrolls with it.
+      var row = Array.prototype.filter.call(table.rows, function (r) { return r.cells.length > 1; }).pop();
+      if (!row) return;
+      var head = table.rows[0].cells[0], first = row.cells[0], second = row.cells[1];
+      tables.push({ table: table, box: box, cells: [first, second, head], before: [first, second, head].map(function (c) { return c.getBoundingClientRect().left; }) });
+      box.scrollLeft = box.scrollWidth;
+    });
+    requestAnimationFrame(function () { requestAnimationFrame(function () {
+      tables.forEach(function (t) {
+        var after = t.cells.map(function (c) { return c.getBoundingClientRect().left; });
+        var moved = t.before[1] - after[1];
+        if (t.box.scrollLeft < 20 || moved < 20) problems.push("the table " + name(t.table) + " did not scroll sideways");
+        else if (Math.abs(after[0] - t.before[0]) > 0.5 || Math.abs(after[2] - t.before[2]) > 0.5) {
+          problems.push("the first column of " + name(t.table) + " moved from " + t.before[0] + " to " + after[0] + " (heading " + t.before[2] + " to " + after[2] + ")");
+        } else scrolling.push(name(t.table));
+        t.box.scrollLeft = 0;
+      });
+      done({ problems: problems, scrolling: scrolling });
+    }); });"##;
+
+/// Whether the navigation shows, inside the window, and what the menu button says.
+const NAVIGATION: &str = r#"
+    var side = document.querySelector(".sidebar"), menu = document.getElementById("menu-button");
+    var r = side.getBoundingClientRect(), s = getComputedStyle(side);
+    var inside = r.left >= -0.5 && r.right <= window.innerWidth + 0.5 && r.top >= 0 && r.top < window.innerHeight;
+    var active = document.activeElement;
+    return {
+      shown: s.display !== "none" && s.visibility !== "hidden" && r.width > 0 && r.height > 0 && inside,
+      expanded: menu && menu.getAttribute("aria-expanded"),
+      menu_shown: !!menu && getComputedStyle(menu).display !== "none" && menu.getBoundingClientRect().width > 0,
+      focus: active === menu ? "menu" : side.contains(active) ? "navigation" : active ? active.tagName.toLowerCase() : null,
+      page_width: document.documentElement.scrollWidth,
+      window_width: window.innerWidth
+    };"#;
+
+async fn navigation(client: &Client) -> serde_json::Value {
+    client.execute(NAVIGATION, vec![]).await.unwrap()
+}
+
+/// Checks the page shown at a phone's width (see `PHONE_LAYOUT`), opens and closes the
+/// menu, and returns the tables that scroll in their box.
+async fn check_phone_page(client: &Client, page: &str) -> Vec<String> {
+    let measured = client.execute_async(PHONE_LAYOUT, vec![PHONE.0.into()]).await.unwrap();
+    let problems = measured["problems"].as_array().unwrap();
+    assert!(problems.is_empty(), "{page} at {} px: {problems:#?}", PHONE.0);
+    if client.find(Locator::Css(".sidebar")).await.is_ok() {
+        let menu = client.find(Locator::Css("#menu-button")).await.unwrap();
+        menu.click().await.unwrap();
+        let open = navigation(client).await;
+        assert_eq!((open["shown"].as_bool(), open["expanded"].as_str()), (Some(true), Some("true")), "{page}: {open}");
+        assert!(
+            open["page_width"].as_u64() <= open["window_width"].as_u64(),
+            "{page}: the open menu widens the page: {open}"
+        );
+        menu.click().await.unwrap();
+        let closed = navigation(client).await;
+        assert_eq!(
+            (closed["shown"].as_bool(), closed["expanded"].as_str()),
+            (Some(false), Some("false")),
+            "{page}: {closed}"
+        );
+    }
+    measured["scrolling"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect()
+}
+
+/// Opens the menu and follows its link to `path`, as a cadre does on a phone.
+async fn follow_menu(client: &Client, path: &str) {
+    client.find(Locator::Css("#menu-button")).await.unwrap().click().await.unwrap();
+    client.find(Locator::Css(&format!(".sidebar a[href='{path}']"))).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("h1.page-title")).await.unwrap();
+    assert_eq!(client.current_url().await.unwrap().path(), path);
+}
+
+/// The href of the first link matching `css`.
+async fn first_link(client: &Client, css: &str) -> String {
+    client.find(Locator::Css(css)).await.unwrap().attr("href").await.unwrap().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_fits_a_phone_with_the_navigation_behind_a_menu() {
+    use zhaoshang_app::chains::demo::BAIYIN_METALS;
+    let server = demo_server().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let base = &server.base;
+    screen(&browser, PHONE, true).await;
+
+    client.goto(&format!("{base}/login")).await.unwrap();
+    check_phone_page(client, "/login").await;
+    screenshot(client, "phone-login").await;
+    sign_in(client, base, "admin").await;
+
+    // The menu by keyboard: Enter opens it and moves into it, Escape closes it and goes
+    // back to the button, Space opens it again.
+    client.goto(&format!("{base}/")).await.unwrap();
+    check_phone_page(client, "/").await;
+    let menu = client.find(Locator::Css("#menu-button")).await.unwrap();
+    menu.send_keys("\u{E007}").await.unwrap();
+    let open = navigation(client).await;
+    assert_eq!((open["shown"].as_bool(), open["expanded"].as_str()), (Some(true), Some("true")), "Enter: {open}");
+    assert_eq!(open["focus"], "navigation", "{open}");
+    screenshot(client, "phone-menu").await;
+    client.active_element().await.unwrap().send_keys("\u{E00C}").await.unwrap();
+    let closed = navigation(client).await;
+    assert_eq!(
+        (closed["shown"].as_bool(), closed["expanded"].as_str()),
+        (Some(false), Some("false")),
+        "Escape: {closed}"
+    );
+    assert_eq!(closed["focus"], "menu", "{closed}");
+    client.active_element().await.unwrap().send_keys(" ").await.unwrap();
+    assert_eq!(navigation(client).await["shown"], true, "Space opens the menu");
+    client.active_element().await.unwrap().send_keys("\u{E00C}").await.unwrap();
+
+    // Every page of the navigation, reached through the menu.
+    let mut scrolling = Vec::new();
+    let links = client.find_all(Locator::Css(".sidebar a")).await.unwrap();
+    let mut paths = Vec::new();
+    for link in links {
+        paths.push(link.attr("href").await.unwrap().unwrap());
+    }
+    assert!(paths.len() >= 15, "{paths:?}");
+    for path in &paths {
+        follow_menu(client, path).await;
+        scrolling.extend(check_phone_page(client, path).await);
+        screenshot(client, &format!("phone{}", path.replace('/', "-"))).await;
+    }
+
+    // The pages behind them: figures of the province, lists, records, forms, maps.
+    client.goto(&format!("{base}/projects?region=620500")).await.unwrap();
+    let project = first_link(client, "#projects-table tbody a").await;
+    client.goto(&format!("{base}/enterprises")).await.unwrap();
+    let enterprise = first_link(client, "#enterprises-table tbody a").await;
+    client.goto(&format!("{base}/plans")).await.unwrap();
+    let plan = first_link(client, "#plans-table tbody td:first-child a").await;
+    client.goto(&format!("{base}/chains")).await.unwrap();
+    let chain = client.find(Locator::LinkText(BAIYIN_METALS)).await.unwrap().attr("href").await.unwrap().unwrap();
+    let pages = [
+        "/dashboard?region=620000&from=2023-01-01&to=2023-10-31".to_string(),
+        "/projects?region=620500".into(),
+        project,
+        "/projects/new".into(),
+        enterprise,
+        chain,
+        plan,
+        "/search?q=稀土".into(),
+        "/reference/regions?parent=620000".into(),
+        "/admin/users/new".into(),
+    ];
+    for path in &pages {
+        client.goto(&format!("{base}{path}")).await.unwrap();
+        client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("h1.page-title")).await.unwrap();
+        if path.starts_with("/dashboard") {
+            client
+                .wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::Css("#map-chart canvas"))
+                .await
+                .unwrap();
+            tokio::time::sleep(Duration::from_millis(800)).await;
+        }
+        if path.starts_with("/chains/") {
+            client
+                .wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::Css("#chain-chart canvas"))
+                .await
+                .unwrap();
+        }
+        scrolling.extend(check_phone_page(client, path).await);
+        let name = path.split('?').next().unwrap().trim_matches('/').replace('/', "-");
+        screenshot(client, &format!("phone-{name}")).await;
+    }
+    for table in
+        ["#ranking-table", "#projects-table", "#enterprises-table", "#chains-table", "#plans-table", "#gap-table"]
+    {
+        assert!(scrolling.iter().any(|t| t == table), "{table} scrolls in its box at a phone's width: {scrolling:?}");
+    }
+    assert_console_clean(&browser, "the pages at a phone's width").await;
+
+    // A desktop window keeps the desktop layout: the navigation beside the page, no menu.
+    screen(&browser, (1280, 900), false).await;
+    for path in ["/dashboard?region=620000&from=2023-01-01&to=2023-10-31", "/projects", &pages[2]] {
+        client.goto(&format!("{base}{path}")).await.unwrap();
+        let desktop = client
+            .execute(
+                r#"var side = document.querySelector(".sidebar").getBoundingClientRect();
+                   var main = document.querySelector("main.content").getBoundingClientRect();
+                   var table = document.querySelector("main table.table");
+                   var cols = Array.prototype.map.call(document.querySelectorAll(".two-col > *"), function (c) { return Math.round(c.getBoundingClientRect().top); });
+                   return {
+                     window: window.innerWidth, sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+                     sidebar: [Math.round(side.left), Math.round(side.width)], content: Math.round(main.left),
+                     topbar: Math.round(document.querySelector(".topbar").getBoundingClientRect().height),
+                     menu: !!document.getElementById("menu-button") && getComputedStyle(document.getElementById("menu-button")).display,
+                     table: getComputedStyle(table).display, side_by_side: cols.length < 2 || cols[0] === cols[1]
+                   };"#,
+                vec![],
+            )
+            .await
+            .unwrap();
+        let expected = serde_json::json!({
+            "window": 1280, "sideways": false, "sidebar": [0, 200], "content": 200, "topbar": 52,
+            "menu": "none", "table": "table", "side_by_side": true
+        });
+        assert_eq!(desktop, expected, "{path} at 1280 px");
+        screenshot(client, &format!("desktop-{}", path.split('?').next().unwrap().trim_matches('/').replace('/', "-")))
+            .await;
+    }
+    assert_console_clean(&browser, "the pages at 1280 px").await;
+
+    browser.close().await;
+    let _ = server.stop.send(());
+}
+
+/// What printing the page would show: whether the navigation, the top bar, the menu or
+/// any button is printed, and the tables narrower than the page.
+const PRINTED: &str = r#"
+    function shown(el) { var r = el.getBoundingClientRect(); return getComputedStyle(el).display !== "none" && r.width > 0 && r.height > 0; }
+    var chrome = Array.prototype.filter.call(document.querySelectorAll(".sidebar, .topbar, #menu-button, button, .button"), shown)
+      .map(function (el) { return el.id || el.className || el.tagName; });
+    var content = document.querySelector("main.content").getBoundingClientRect();
+    var narrow = Array.prototype.filter.call(document.querySelectorAll("main table"), shown).filter(function (t) {
+      var p = t.parentElement, s = getComputedStyle(p);
+      var room = p.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+      return getComputedStyle(t).display !== "table" || t.getBoundingClientRect().width < room - 1;
+    }).map(function (t) { return t.id || t.className; });
+    var wide = Array.prototype.filter.call(document.body.querySelectorAll("*"), function (el) {
+      return shown(el) && el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5;
+    }).map(function (el) { return el.id || el.className || el.tagName; });
+    return { printed_chrome: chrome, narrow_tables: narrow, content_left: Math.round(content.left), wider_than_the_page: wide };"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn printing_leaves_out_the_navigation_and_buttons_and_widens_tables() {
+    let server = demo_server().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    sign_in(client, &server.base, "admin").await;
+    client.goto(&format!("{}/projects?region=620500", server.base)).await.unwrap();
+    let project = first_link(client, "#projects-table tbody a").await;
+
+    // An A4 page within Chrome's default margins is about 718 CSS pixels wide; offices
+    // print from desktops and phones.
+    for (size, mobile) in [((718, 1040), false), (PHONE, true)] {
+        screen(&browser, size, mobile).await;
+        browser.cdp("Emulation.setEmulatedMedia", serde_json::json!({ "media": "print" })).await;
+        for path in
+            ["/dashboard?region=620000&from=2023-01-01&to=2023-10-31", "/projects?region=620500", &project, "/plans"]
+        {
+            client.goto(&format!("{}{path}", server.base)).await.unwrap();
+            client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("h1.page-title")).await.unwrap();
+            let printed = client.execute(PRINTED, vec![]).await.unwrap();
+            let expected = serde_json::json!({ "printed_chrome": [], "narrow_tables": [], "content_left": 0, "wider_than_the_page": [] });
+            if size == PHONE {
+                // A phone prints on paper too: only what is printed counts, not the screen's width.
+                assert_eq!(
+                    (&printed["printed_chrome"], printed["content_left"].as_i64()),
+                    (&expected["printed_chrome"], Some(0)),
+                    "{path} printed from a phone"
+                );
+            } else {
+                assert_eq!(printed, expected, "{path} printed");
+            }
+        }
+        screenshot(client, &format!("print-{}", size.0)).await;
+    }
+    browser.cdp("Emulation.setEmulatedMedia", serde_json::json!({ "media": "" })).await;
+    assert_console_clean(&browser, "the printed pages").await;
+
+    browser.close().await;
+    let _ = server.stop.send(());
+}
