@@ -96,7 +96,7 @@ fn snapshot_while_writing(source: &str, target: &str, dir: &std::path::Path) {
     // A truncated or corrupted backup is refused and the target keeps what it had.
     let text = std::fs::read_to_string(&last).unwrap();
     let truncated = dir.join("truncated.json");
-    std::fs::write(&truncated, &text[..text.len() / 2]).unwrap();
+    std::fs::write(&truncated, &text.as_bytes()[..text.len() / 2]).unwrap();
     let corrupted = dir.join("corrupted.json");
     let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
     value["tables"]["projects"][0]["total_investment"] = serde_json::json!("many");
