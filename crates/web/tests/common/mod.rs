@@ -56,7 +56,7 @@ impl TestApp {
     }
 
     pub fn store(&self) -> &Store {
-        &self.state.store
+        self.state.app.store()
     }
 
     pub async fn send(&self, request: Request<Body>) -> Response<Body> {
