@@ -218,6 +218,133 @@ pub async fn set_role(
     Ok(store.update_user(user_id, &change, actor).await?)
 }
 
+/// Sessions end after this long without use…
+pub const SESSION_IDLE: chrono::Duration = chrono::Duration::hours(2);
+/// …and this long after sign-in.
+pub const SESSION_ABSOLUTE: chrono::Duration = chrono::Duration::hours(12);
+/// Last-seen times are written at most this often, not on every request.
+const SESSION_TOUCH_EVERY: chrono::Duration = chrono::Duration::minutes(1);
+
+/// A live session: its user and its CSRF token.
+#[derive(Debug, Clone)]
+pub struct LiveSession {
+    pub user: User,
+    pub csrf_token: String,
+}
+
+/// Sessions and the user administration, as the pages and the API use them.
+impl crate::App {
+    /// The session whose token hashes to `token_hash`, when it is live: not idle past
+    /// `SESSION_IDLE`, not older than `SESSION_ABSOLUTE`, its user not disabled. A dead
+    /// session is deleted.
+    pub async fn resume_session(&self, token_hash: &str) -> AppResult<Option<LiveSession>> {
+        let store = self.store();
+        let Some(record) = store.session(token_hash).await? else { return Ok(None) };
+        let now = chrono::Utc::now();
+        if now - record.last_seen_at > SESSION_IDLE || now - record.created_at > SESSION_ABSOLUTE {
+            store.delete_session(token_hash).await?;
+            return Ok(None);
+        }
+        let Some(user) = store.user_by_id(record.user_id).await? else { return Ok(None) };
+        if user.disabled {
+            store.delete_session(token_hash).await?;
+            return Ok(None);
+        }
+        if now - record.last_seen_at > SESSION_TOUCH_EVERY {
+            store.touch_session(token_hash, now).await?;
+        }
+        Ok(Some(LiveSession { user, csrf_token: record.csrf_token }))
+    }
+
+    /// Signs in (throttled, see `sign_in`), stores the session under `token_hash` with its
+    /// CSRF token and records the event.
+    pub async fn start_session(
+        &self,
+        username: &str,
+        password: &str,
+        address: Option<IpAddr>,
+        token_hash: &str,
+        csrf_token: &str,
+    ) -> AppResult<User> {
+        let store = self.store();
+        let user = sign_in(store, username, password, address).await?;
+        store.create_session(token_hash, user.id, csrf_token).await?;
+        store
+            .record_event(&zhaoshang_store::NewAuditEntry {
+                actor: Actor::user(user.id, &user.username),
+                action: "sign_in",
+                entity: "session",
+                entity_id: user.id.to_string(),
+                before: None,
+                after: address.map(|a| serde_json::json!({ "address": a.to_string() })),
+            })
+            .await?;
+        Ok(user)
+    }
+
+    /// Signs out.
+    pub async fn end_session(&self, token_hash: &str) -> AppResult<()> {
+        Ok(self.store().delete_session(token_hash).await?)
+    }
+
+    /// Every account, with the name of its region (administrators only).
+    pub async fn accounts(&self, principal: &Principal) -> AppResult<Vec<(User, Option<String>)>> {
+        require_admin(principal)?;
+        let users = self.store().users().await?;
+        let names = self.region_names(users.iter().filter_map(|u| u.region_code.clone())).await?;
+        Ok(users
+            .into_iter()
+            .map(|u| {
+                let name = u.region_code.as_ref().and_then(|c| names.get(c)).filter(|n| !n.is_empty()).cloned();
+                (u, name)
+            })
+            .collect())
+    }
+
+    /// One account (administrators only).
+    pub async fn account(&self, principal: &Principal, id: i64) -> AppResult<User> {
+        require_admin(principal)?;
+        self.store().user_by_id(id).await?.ok_or_else(|| AppError::not_found("该用户"))
+    }
+
+    pub async fn create_account(&self, request: &AccountRequest, actor: &Actor) -> AppResult<User> {
+        create_account(self.store(), request, actor).await
+    }
+
+    /// Changes an account as the administrator's user page asks.
+    pub async fn change_account(&self, user_id: i64, change: AccountChange<'_>, actor: &Actor) -> AppResult<User> {
+        let store = self.store();
+        match change {
+            AccountChange::Role { role, region, display_name } => {
+                set_role(store, user_id, role, region, display_name, actor).await
+            }
+            AccountChange::Password(password) => set_password(store, user_id, password, actor).await,
+            AccountChange::Disabled(disabled) => set_disabled(store, user_id, disabled, actor).await,
+        }
+    }
+}
+
+/// One change of an account (`App::change_account`).
+pub enum AccountChange<'a> {
+    /// Role, region and display name together, checked as a whole.
+    Role {
+        role: &'a str,
+        region: Option<&'a str>,
+        display_name: &'a str,
+    },
+    Password(&'a str),
+    Disabled(bool),
+}
+
+/// 403 for everyone but the administrator.
+pub fn require_admin(principal: &Principal) -> AppResult<()> {
+    if principal.may_administer() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

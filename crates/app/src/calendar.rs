@@ -96,6 +96,25 @@ impl CalendarCache {
     }
 }
 
+impl crate::App {
+    /// The official calendar (kept a minute, see `CalendarCache`).
+    pub async fn calendar(&self) -> AppResult<Arc<Calendar>> {
+        self.calendar_cache().get(self.store()).await
+    }
+
+    /// Replaces the holiday notice of `year` (administrators only, see
+    /// `CalendarCache::save_notice`).
+    pub async fn save_holiday_notice(
+        &self,
+        principal: &Principal,
+        year: i32,
+        text: &str,
+        actor: &Actor,
+    ) -> AppResult<usize> {
+        self.calendar_cache().save_notice(self.store(), principal, year, text, actor).await
+    }
+}
+
 /// Reads an administrator's notice lines; every problem is listed, with its line.
 fn parse_notice_lines(year: i32, text: &str) -> AppResult<Vec<NoticeDay>> {
     let mut days: Vec<NoticeDay> = Vec::new();

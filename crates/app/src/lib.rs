@@ -1,22 +1,63 @@
 //! Application services shared by the web handlers and the command line, so both
-//! apply the same rules: accounts and sign-in, reference data, demo data.
+//! apply the same rules: accounts and sign-in, reference data, demo data, and one
+//! module per area (`projects`, `enterprises`, `chains`, `plans`, `reference`) with
+//! the use cases the pages and the API call: scope-checked reads and writes.
 
 pub mod accounts;
+pub mod audit;
 pub mod calendar;
 pub mod chains;
+pub mod dashboard;
 pub mod demo;
 pub mod demo_enterprises;
 pub mod demo_pipeline;
+pub mod enterprises;
 pub mod exchange;
 pub mod inbox;
 pub mod notify;
+pub mod plans;
+pub mod projects;
+pub mod reference;
 pub mod reference_data;
 pub mod reports;
 pub mod scope;
 pub mod search;
 pub mod stats;
 
+use std::sync::Arc;
 use zhaoshang_store::{Store, StoreError};
+
+/// The application: the store with the platform services that live beside it (the
+/// search index, the official calendar). The web layer holds one and reaches every
+/// area through it (`app.projects()`, `app.plans()`, …); the areas reach the store.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    /// Built from the database at start (`SearchIndex::open`), then kept in step after
+    /// every import or form saved as one.
+    search: search::SearchIndex,
+    /// The official working-day calendar, read from the database and kept a minute.
+    calendar: Arc<calendar::CalendarCache>,
+}
+
+impl App {
+    pub fn new(store: Store, search: search::SearchIndex) -> App {
+        App { store, search, calendar: Arc::default() }
+    }
+
+    /// The store, for the command line and tests; the web layer goes through the areas.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn search_index(&self) -> &search::SearchIndex {
+        &self.search
+    }
+
+    pub fn calendar_cache(&self) -> &calendar::CalendarCache {
+        &self.calendar
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -31,6 +72,15 @@ pub enum AppError {
     /// Work that is bounded (password hashing) has more waiting than it takes.
     #[error("{0}")]
     Busy(String),
+    /// Outside the user's scope (403).
+    #[error("无权访问该数据")]
+    Forbidden,
+    /// The record asked for does not exist; `what` names it ("该项目").
+    #[error("未找到{0}")]
+    NotFound(String),
+    /// A malformed request (a filter, a parameter): 400 with the message.
+    #[error("{0}")]
+    BadRequest(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("内部错误：{0}")]
@@ -49,4 +99,18 @@ pub async fn open(database_url: &str, demo: bool) -> AppResult<Store> {
         demo::ensure_demo(&store).await?;
     }
     Ok(store)
+}
+
+impl AppError {
+    pub fn not_found(what: &str) -> AppError {
+        AppError::NotFound(what.to_string())
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> AppError {
+        AppError::BadRequest(message.into())
+    }
+
+    pub fn internal(detail: impl std::fmt::Display) -> AppError {
+        AppError::Internal(detail.to_string())
+    }
 }

@@ -193,22 +193,18 @@ pub async fn digest(store: &Store, calendar: &zhaoshang_core::calendar::Calendar
 
 /// Runs inside `serve`: every day at `at` (China time) that is a working day, sends the
 /// digest of every inbox, if anything is red or yellow.
-pub async fn run_daily_digest(
-    store: Store,
-    calendar: std::sync::Arc<crate::calendar::CalendarCache>,
-    notifier: Notifier,
-    at: chrono::NaiveTime,
-) {
+pub async fn run_daily_digest(app: crate::App, notifier: Notifier, at: chrono::NaiveTime) {
+    let store = app.store();
     loop {
         let now = crate::calendar::now();
         let next = zhaoshang_core::calendar::next_daily_at(now, at);
         tokio::time::sleep((next - now).to_std().unwrap_or(Duration::from_secs(60))).await;
         let sent = async {
-            let calendar = calendar.get(&store).await?;
+            let calendar = app.calendar_cache().get(store).await?;
             if !calendar.is_working_day(crate::calendar::today()) {
                 return Ok(());
             }
-            if let Some(message) = digest(&store, &calendar).await? {
+            if let Some(message) = digest(store, &calendar).await? {
                 notifier.notify(message);
             }
             Ok::<(), AppError>(())

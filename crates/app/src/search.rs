@@ -587,6 +587,37 @@ impl Inner {
     }
 }
 
+impl crate::App {
+    /// 403 for users who may search nothing (no records).
+    pub async fn require_search(&self, principal: &zhaoshang_core::access::Principal) -> AppResult<()> {
+        self.search_scope(principal).await.map(|_| ())
+    }
+
+    /// The user's records and, for a chain department, its chains (projects of those
+    /// chains only, `core::access::ProjectScope`); 403 for users without records.
+    async fn search_scope(
+        &self,
+        principal: &zhaoshang_core::access::Principal,
+    ) -> AppResult<(RecordScope, Option<Vec<String>>)> {
+        let scope = principal.record_scope();
+        let chains = crate::scope::project_scope(self.store(), principal).await?.chains;
+        if scope == RecordScope::Nothing {
+            return Err(AppError::Forbidden);
+        }
+        Ok((scope, chains))
+    }
+
+    /// Enterprises and projects in the user's scope matching `query`, best first.
+    pub async fn search(
+        &self,
+        principal: &zhaoshang_core::access::Principal,
+        query: &SearchQuery,
+    ) -> AppResult<Vec<SearchHit>> {
+        let (scope, chains) = self.search_scope(principal).await?;
+        self.search_index().search_in(query, &scope, chains.as_deref()).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

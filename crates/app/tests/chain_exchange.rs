@@ -1,7 +1,7 @@
 //! Excel/CSV import and export of industrial chains (one row per node) and of the enterprises
 //! on their links, on SQLite and on PostgreSQL.
 
-mod common;
+use zhaoshang_testkit::on_both_backends;
 
 use zhaoshang_app::exchange::{
     export_table, import_bytes, import_bytes_in_scope, write_table, ImportKind, ImportReport, ImportScope, TableFormat,
@@ -12,7 +12,7 @@ use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::{Actor, Store};
 
 on_both_backends!(
-    a_chain_file_round_trips_through_export,
+    app: a_chain_file_round_trips_through_export,
     a_bad_chain_file_changes_nothing_and_lists_every_problem,
     later_files_add_to_stored_chains,
     enterprises_attach_to_links_and_round_trip,

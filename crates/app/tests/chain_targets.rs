@@ -2,7 +2,7 @@
 //! the status the pure rules give its local presence, and the early-stopping top-k read
 //! of targets equals scoring every candidate (on SQLite and PostgreSQL).
 
-mod common;
+use zhaoshang_testkit::on_both_backends;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -21,7 +21,7 @@ use zhaoshang_store::enterprises::EnterpriseData;
 use zhaoshang_store::projects::{ProjectData, ProjectUpsert};
 use zhaoshang_store::{Actor, Store};
 
-on_both_backends!(the_chain_map_applies_the_gap_rules, ranked_targets_equal_scoring_every_candidate);
+on_both_backends!(app: the_chain_map_applies_the_gap_rules, ranked_targets_equal_scoring_every_candidate);
 
 fn link(name: &str, parent: &str, segment: &str) -> ChainNodeData {
     ChainNodeData {

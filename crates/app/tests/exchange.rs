@@ -1,7 +1,7 @@
 //! Excel/CSV import and export of projects, funding, targets, activities and enterprises, on SQLite
 //! and on PostgreSQL, with all divisions of China loaded as on a real start.
 
-mod common;
+use zhaoshang_testkit::on_both_backends;
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
@@ -18,7 +18,7 @@ use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::{Actor, Store};
 
 on_both_backends!(
-    projects_read_alike_from_utf8_bom_gbk_and_xlsx,
+    app: projects_read_alike_from_utf8_bom_gbk_and_xlsx,
     upsert_by_code_keeps_absent_columns_and_clears_empty_cells,
     a_file_with_bad_rows_changes_nothing_and_lists_every_problem,
     missing_columns_and_unknown_columns,
@@ -587,7 +587,7 @@ fn templates_have_bold_headers_and_an_example_row_that_imports() {
 
 #[tokio::test]
 async fn template_examples_import_cleanly() {
-    let f = common::fixture(zhaoshang_testkit::Backend::Sqlite).await;
+    let f = zhaoshang_testkit::fixtures::app_fixture(zhaoshang_testkit::Backend::Sqlite).await;
     for kind in ImportKind::ALL {
         let report = import(&f.store, kind, "template.xlsx", &template_workbook(kind)).await;
         assert!(report.is_ok(), "{kind:?}: {:?}", report.problems);

@@ -2,8 +2,6 @@
 //! each robot's message format and DingTalk's signature, retries with back-off after
 //! failures, a hanging receiver that does not hold up the caller, and the daily digest.
 
-mod common;
-
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -15,6 +13,7 @@ use zhaoshang_app::notify::{digest, dingtalk_sign, Message, Notifier, RobotKind,
 use zhaoshang_core::calendar::{parse_notice_days, Calendar};
 use zhaoshang_store::plans::PlanData;
 use zhaoshang_store::{Actor, Store};
+use zhaoshang_testkit::on_both_backends;
 
 #[derive(Clone, Default)]
 struct Receiver {
@@ -119,7 +118,7 @@ async fn failures_are_retried_with_back_off_and_never_hold_up_the_caller() {
     assert!(started.elapsed() < Duration::from_millis(100), "queued in {:?}", started.elapsed());
 }
 
-on_both_backends!(the_inbox_colours_items_marks_them_done_and_feeds_the_digest);
+on_both_backends!(app: the_inbox_colours_items_marks_them_done_and_feeds_the_digest);
 
 async fn the_inbox_colours_items_marks_them_done_and_feeds_the_digest(store: &Store) {
     let actor = Actor::system("测试");

@@ -1,7 +1,7 @@
 //! Chinese search over enterprises and projects: the issue's examples, name prefixes,
 //! credit codes, scope, and an index that follows imports.
 
-mod common;
+use zhaoshang_testkit::on_both_backends;
 
 use zhaoshang_app::exchange::{import_bytes, ImportKind};
 use zhaoshang_app::search::{SearchHit, SearchIndex, SearchKind, SearchQuery, DEFAULT_LIMIT};
@@ -11,7 +11,7 @@ use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::{Actor, Store};
 
 on_both_backends!(
-    the_issues_examples_are_found,
+    app: the_issues_examples_are_found,
     names_by_prefix_and_records_by_code,
     results_stay_within_the_scope,
     the_index_follows_imports,

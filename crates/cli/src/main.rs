@@ -170,12 +170,7 @@ async fn run(cli: Cli) -> Result<()> {
             let state = zhaoshang_web::AppState::new(store.clone(), search.clone(), config);
             if notifier.is_enabled() {
                 println!("待办提醒：每个工作日 {digest_at} 推送到群机器人");
-                tokio::spawn(zhaoshang_app::notify::run_daily_digest(
-                    store.clone(),
-                    state.calendar.clone(),
-                    notifier.clone(),
-                    digest_at,
-                ));
+                tokio::spawn(zhaoshang_app::notify::run_daily_digest(state.app.clone(), notifier.clone(), digest_at));
             }
             zhaoshang_web::serve(listener, state, shutdown_signal()).await?;
             if folder.is_some() {

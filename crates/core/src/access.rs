@@ -108,6 +108,17 @@ impl RecordScope {
             RecordScope::Nothing => None,
         }
     }
+
+    /// The part of `region` whose records this scope reads, as a code prefix; `None` when
+    /// they do not overlap (a chain map seen from a region larger than the user's).
+    pub fn prefix_within(&self, region: &RegionCode) -> Option<String> {
+        match self {
+            RecordScope::All => Some(region.scope_prefix().to_string()),
+            RecordScope::Within(own) if own.contains(region) => Some(region.scope_prefix().to_string()),
+            RecordScope::Within(own) if region.contains(own) => Some(own.scope_prefix().to_string()),
+            _ => None,
+        }
+    }
 }
 
 /// Which projects, and so which funding records, figures and search hits of projects,
@@ -277,6 +288,17 @@ mod tests {
 
     fn code(text: &str) -> RegionCode {
         RegionCode::parse(text).unwrap()
+    }
+
+    #[test]
+    fn records_shown_are_where_the_scope_and_the_region_overlap() {
+        let province = code("620000");
+        let baiyin = code("620400");
+        assert_eq!(RecordScope::All.prefix_within(&province).as_deref(), Some("62"));
+        assert_eq!(RecordScope::Within(baiyin.clone()).prefix_within(&province).as_deref(), Some("6204"));
+        assert_eq!(RecordScope::Within(province).prefix_within(&baiyin).as_deref(), Some("6204"));
+        assert_eq!(RecordScope::Within(code("620500")).prefix_within(&baiyin), None);
+        assert_eq!(RecordScope::Nothing.prefix_within(&baiyin), None);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The storage contract: every test runs on SQLite and on a real PostgreSQL server.
 
-mod common;
+use zhaoshang_testkit::on_both_backends;
 
 use chrono::{Duration, Utc};
 use zhaoshang_store::chains::{ChainData, ChainImport, ChainNodeData, Relation};
@@ -12,7 +12,7 @@ use zhaoshang_store::users::{NewUser, UserChange};
 use zhaoshang_store::{Actor, AuditFilter, Store, StoreError};
 
 on_both_backends!(
-    users_are_unique_and_audited,
+    store: users_are_unique_and_audited,
     audit_log_is_append_only,
     sessions_expire_and_end_with_disabled_users,
     regions_form_a_tree,

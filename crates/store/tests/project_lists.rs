@@ -3,7 +3,7 @@
 //! plain sort of the filtered projects puts there, also after a write. On SQLite
 //! and on a real PostgreSQL server.
 
-mod common;
+use zhaoshang_testkit::on_both_backends;
 
 use chrono::NaiveDate;
 use std::cmp::Reverse;
@@ -11,8 +11,8 @@ use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
 use zhaoshang_store::projects::{Project, ProjectData, ProjectUpsert};
 use zhaoshang_store::{Actor, Store};
 
-on_both_backends!(pages_hold_the_plain_sort_whatever_was_visited_before);
-on_both_backends!(deep_pages_of_a_long_list_start_from_their_month);
+on_both_backends!(store: pages_hold_the_plain_sort_whatever_was_visited_before);
+on_both_backends!(store: deep_pages_of_a_long_list_start_from_their_month);
 
 const SORTS: [ProjectSort; 6] = [
     ProjectSort::SignedDesc,

@@ -2,7 +2,7 @@
 //! recoverable from the audit log, and a failed batch changes nothing. On SQLite and
 //! on a real PostgreSQL server.
 
-mod common;
+use zhaoshang_testkit::on_both_backends;
 
 use chrono::NaiveDate;
 use zhaoshang_store::listing::ProjectFilter;
@@ -10,7 +10,7 @@ use zhaoshang_store::projects::{ProjectData, ProjectUpsert};
 use zhaoshang_store::{Actor, AuditEntry, AuditFilter, Store};
 
 on_both_backends!(
-    many_new_projects_are_audited_in_groups_that_hold_every_project,
+    store: many_new_projects_are_audited_in_groups_that_hold_every_project,
     a_few_new_projects_are_audited_one_by_one,
     changes_in_a_large_batch_are_audited_with_before_and_after,
     a_failed_batch_changes_nothing,

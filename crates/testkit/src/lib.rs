@@ -3,6 +3,7 @@
 
 pub mod alloc;
 pub mod browser;
+pub mod fixtures;
 pub mod hostile;
 pub mod postgres;
 

@@ -6,25 +6,23 @@
 
 use crate::error::WebError;
 use crate::AppState;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
-use chrono::{Duration, Utc};
+use axum::Form;
 use rand::RngCore;
+use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use std::net::{IpAddr, SocketAddr};
 use zhaoshang_app::accounts::principal_of;
-use zhaoshang_app::chains::plans::overdue_filter;
 use zhaoshang_core::access::Principal;
 use zhaoshang_store::Actor;
 
 pub const COOKIE: &str = "zs_session";
-pub const IDLE: Duration = Duration::hours(2);
-pub const ABSOLUTE: Duration = Duration::hours(12);
+pub use zhaoshang_app::accounts::{SESSION_ABSOLUTE as ABSOLUTE, SESSION_IDLE as IDLE};
 /// The inbox badge counts up to this many ("99+" beyond).
 pub const INBOX_BADGE_MAX: i64 = 100;
-/// Last-seen times are written at most this often, not on every request.
-const TOUCH_EVERY: Duration = Duration::minutes(1);
 
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
@@ -99,24 +97,11 @@ impl Session {
 pub async fn load_session(state: &AppState, headers: &HeaderMap) -> Result<Option<Session>, WebError> {
     let Some(token) = cookie_token(headers) else { return Ok(None) };
     let hash = token_hash(&token);
-    let Some(record) = state.store.session(&hash).await? else { return Ok(None) };
-    let now = Utc::now();
-    if now - record.last_seen_at > IDLE || now - record.created_at > ABSOLUTE {
-        state.store.delete_session(&hash).await?;
-        return Ok(None);
-    }
-    let Some(user) = state.store.user_by_id(record.user_id).await? else { return Ok(None) };
-    if user.disabled {
-        state.store.delete_session(&hash).await?;
-        return Ok(None);
-    }
-    if now - record.last_seen_at > TOUCH_EVERY {
-        state.store.touch_session(&hash, now).await?;
-    }
+    let Some(live) = state.app.resume_session(&hash).await? else { return Ok(None) };
     Ok(Some(Session {
-        principal: principal_of(&user),
-        display_name: user.display_name.clone(),
-        csrf_token: record.csrf_token,
+        principal: principal_of(&live.user),
+        display_name: live.user.display_name.clone(),
+        csrf_token: live.csrf_token,
         token_hash: hash,
         overdue_plans: 0,
     }))
@@ -138,8 +123,7 @@ impl FromRequestParts<AppState> for PageSession {
         use axum::response::{IntoResponse, Redirect};
         match load_session(state, &parts.headers).await {
             Ok(Some(mut session)) => {
-                let overdue = overdue_filter(session.principal.user_id, zhaoshang_app::calendar::today());
-                match state.store.plan_count(&overdue).await {
+                match state.app.overdue_plan_count(session.principal.user_id).await {
                     Ok(count) => session.overdue_plans = count.min(INBOX_BADGE_MAX) as usize,
                     Err(error) => return Err(WebError::from(error).into_response()),
                 }
@@ -175,6 +159,37 @@ impl FromRequestParts<AppState> for MaybeSession {
     }
 }
 
+/// A form posted from a page by a signed-in user, its CSRF token (the `csrf` field)
+/// compared with the session's: the one way pages take a form. Without a session the
+/// request goes to the sign-in page; a malformed form is refused as `Form` refuses it;
+/// a missing or wrong token answers 403.
+pub struct CsrfForm<T>(pub Session, pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = axum::response::Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        let (mut parts, body) = request.into_parts();
+        let PageSession(session) = PageSession::from_request_parts(&mut parts, state).await?;
+        let (method, headers) = (parts.method.clone(), parts.headers.clone());
+        // Read within the body limit, as `Form` reads it; then the form from those bytes.
+        let bytes =
+            Bytes::from_request(Request::from_parts(parts, body), state).await.map_err(IntoResponse::into_response)?;
+        let mut request = Request::new(Body::from(bytes.clone()));
+        *request.method_mut() = method;
+        *request.headers_mut() = headers;
+        let Form(form) = Form::<T>::from_request(request, state).await.map_err(IntoResponse::into_response)?;
+        let submitted = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .ok()
+            .and_then(|pairs| pairs.into_iter().find(|(key, _)| key == "csrf"))
+            .map(|(_, token)| token)
+            .unwrap_or_default();
+        session.check_csrf(&submitted).map_err(IntoResponse::into_response)?;
+        Ok(CsrfForm(session, form))
+    }
+}
+
 /// The client's address when the server knows it (absent in router-level tests).
 pub struct ClientAddr(pub Option<IpAddr>);
 
@@ -203,22 +218,10 @@ pub async fn sign_in(
     password: &str,
     addr: Option<IpAddr>,
 ) -> Result<(String, Session), WebError> {
-    let user = zhaoshang_app::accounts::sign_in(&state.store, username, password, addr).await?;
     let token = random_token();
     let csrf = random_token();
     let hash = token_hash(&token);
-    state.store.create_session(&hash, user.id, &csrf).await?;
-    state
-        .store
-        .record_event(&zhaoshang_store::NewAuditEntry {
-            actor: Actor::user(user.id, &user.username),
-            action: "sign_in",
-            entity: "session",
-            entity_id: user.id.to_string(),
-            before: None,
-            after: addr.map(|a| serde_json::json!({ "address": a.to_string() })),
-        })
-        .await?;
+    let user = state.app.start_session(username, password, addr, &hash, &csrf).await?;
     let session = Session {
         principal: principal_of(&user),
         display_name: user.display_name,

@@ -73,6 +73,9 @@ impl From<AppError> for WebError {
                 WebError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", AppError::TooManyAttempts.to_string())
             }
             AppError::Busy(message) => WebError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message),
+            AppError::Forbidden => WebError::forbidden(),
+            AppError::NotFound(what) => WebError::not_found(&what),
+            AppError::BadRequest(message) => WebError::bad_request(message),
             AppError::Store(store) => store.into(),
             AppError::Internal(detail) => WebError::internal(detail),
         }

@@ -10,36 +10,44 @@ use serde::Serialize;
 use std::sync::OnceLock;
 use zhaoshang_core::access::{RecordScope, Role};
 
-const TEMPLATES: &[(&str, &str)] = &[
-    ("layout.html", include_str!("../templates/layout.html")),
-    ("macros.html", include_str!("../templates/macros.html")),
-    ("error.html", include_str!("../templates/error.html")),
-    ("login.html", include_str!("../templates/login.html")),
-    ("home.html", include_str!("../templates/home.html")),
-    ("users.html", include_str!("../templates/users.html")),
-    ("user_form.html", include_str!("../templates/user_form.html")),
-    ("regions.html", include_str!("../templates/regions.html")),
-    ("parks.html", include_str!("../templates/parks.html")),
-    ("departments.html", include_str!("../templates/departments.html")),
-    ("calendar.html", include_str!("../templates/calendar.html")),
-    ("industries.html", include_str!("../templates/industries.html")),
-    ("audit.html", include_str!("../templates/audit.html")),
-    ("dashboard.html", include_str!("../templates/dashboard.html")),
-    ("projects.html", include_str!("../templates/projects.html")),
-    ("project.html", include_str!("../templates/project.html")),
-    ("project_form.html", include_str!("../templates/project_form.html")),
-    ("funding.html", include_str!("../templates/funding.html")),
-    ("import.html", include_str!("../templates/import.html")),
-    ("duplicates.html", include_str!("../templates/duplicates.html")),
-    ("enterprises.html", include_str!("../templates/enterprises.html")),
-    ("enterprise.html", include_str!("../templates/enterprise.html")),
-    ("search.html", include_str!("../templates/search.html")),
-    ("chains.html", include_str!("../templates/chains.html")),
-    ("chain.html", include_str!("../templates/chain.html")),
-    ("chain_form.html", include_str!("../templates/chain_form.html")),
-    ("plans.html", include_str!("../templates/plans.html")),
-    ("plan.html", include_str!("../templates/plan.html")),
-    ("inbox.html", include_str!("../templates/inbox.html")),
+/// Each template under its path in `templates/`: the layout, the shared macros, the error
+/// and sign-in pages at the top; every area's pages in the area's folder.
+macro_rules! templates {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../templates/", $name)))),*]
+    };
+}
+
+const TEMPLATES: &[(&str, &str)] = templates![
+    "layout.html",
+    "macros.html",
+    "error.html",
+    "login.html",
+    "home/home.html",
+    "search/search.html",
+    "import/import.html",
+    "admin/users.html",
+    "admin/user_form.html",
+    "admin/audit.html",
+    "reference/regions.html",
+    "reference/parks.html",
+    "reference/departments.html",
+    "reference/calendar.html",
+    "reference/industries.html",
+    "dashboard/dashboard.html",
+    "projects/projects.html",
+    "projects/project.html",
+    "projects/project_form.html",
+    "projects/funding.html",
+    "projects/duplicates.html",
+    "enterprises/enterprises.html",
+    "enterprises/enterprise.html",
+    "chains/chains.html",
+    "chains/chain.html",
+    "chains/chain_form.html",
+    "plans/plans.html",
+    "plans/plan.html",
+    "plans/inbox.html",
 ];
 
 fn environment() -> &'static Environment<'static> {

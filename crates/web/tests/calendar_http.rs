@@ -24,7 +24,7 @@ async fn the_administrator_adds_next_years_notice(backend: Backend) {
     let admin = app.sign_in("admin").await;
     let missing = body_text(app.get("/reference/calendar?year=2027", Some(&admin)).await).await;
     assert!(missing.contains("尚未录入 2027 年") && missing.contains("id=\"calendar-form\""));
-    let calendar = app.state.calendar.get(app.store()).await.unwrap();
+    let calendar = app.state.app.calendar().await.unwrap();
     let new_year = "2027-01-01".parse().unwrap();
     assert!(calendar.is_working_day(new_year), "a Friday, counted by weekends alone");
 
@@ -40,7 +40,7 @@ async fn the_administrator_adds_next_years_notice(backend: Backend) {
     let notice = "2027-01-01 休 元旦\n2027-02-06 班 春节\n2027-02-08 休 春节";
     let saved = app.post_form("/reference/calendar", &admin, &form(notice)).await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
-    let calendar = app.state.calendar.get(app.store()).await.unwrap();
+    let calendar = app.state.app.calendar().await.unwrap();
     assert!(!calendar.is_working_day(new_year) && calendar.holds(new_year));
     let reckoned = calendar.add_working_days("2026-12-31".parse().unwrap(), 1).unwrap();
     assert_eq!((reckoned.value.to_string(), reckoned.by_weekends_only), ("2027-01-04".to_string(), false));

@@ -112,7 +112,7 @@ async fn repeated_failures_are_throttled(backend: Backend) {
         assert_eq!(body_json(blocked).await["error"], "too_many_attempts");
     }
     // Counts are kept in the database: a new server on the same database still refuses.
-    let restarted = AppState::new(app.store().clone(), app.state.search.clone(), Config::default());
+    let restarted = AppState::new(app.store().clone(), app.state.app.search_index().clone(), Config::default());
     let response = zhaoshang_web::router(restarted).oneshot(session_request("admin", PASSWORD)).await.unwrap();
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     // Another account is not affected.

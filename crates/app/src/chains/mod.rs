@@ -5,6 +5,11 @@
 
 pub mod demo;
 pub mod plans;
+mod service;
+
+pub use service::{
+    chain_values, node_values, require_chain_viewer, ChainParts, MapQuery, MapView, NodePanel, TargetView,
+};
 
 use crate::{AppError, AppResult};
 use serde::Serialize;

@@ -12,6 +12,7 @@ mod chains;
 pub mod columns;
 mod enterprises;
 pub mod export;
+mod forms;
 mod funding;
 mod projects;
 mod scope;
@@ -28,6 +29,7 @@ use zhaoshang_store::{Actor, Store};
 
 pub use columns::{columns, ColumnSpec};
 pub use export::{enterprise_table, export_file, export_table, write_table, Table, TableFormat};
+pub use forms::field_errors;
 pub use scope::ImportScope;
 pub use table::{form_sheet, normalize_header, read_sheet, Sheet, SheetRow};
 pub use values::{parse_date, parse_wan};

@@ -19,7 +19,7 @@ pub async fn regions(
     Query(query): Query<ChildrenQuery>,
 ) -> Result<Json<serde_json::Value>, WebError> {
     let items = state
-        .store
+        .app
         .region_children(query.parent.as_deref().filter(|p| !p.is_empty()))
         .await
         .map_err(|e| WebError::from(e).as_json())?;
@@ -31,6 +31,6 @@ pub async fn region(
     ApiSession(_): ApiSession,
     Path(code): Path<String>,
 ) -> Result<Json<serde_json::Value>, WebError> {
-    let region = state.store.region(&code).await.map_err(|e| WebError::from(e).as_json())?;
+    let region = state.app.region(&code).await.map_err(|e| WebError::from(e).as_json())?;
     region.map(|r| Json(json!(r))).ok_or_else(|| WebError::not_found("该地区").as_json())
 }

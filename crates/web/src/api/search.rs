@@ -10,7 +10,6 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use zhaoshang_app::search::{SearchKind, SearchQuery, DEFAULT_LIMIT, MAX_LIMIT};
-use zhaoshang_core::access::RecordScope;
 
 /// Every parameter as text, so that a malformed one gets a Chinese 400, not a rejection.
 #[derive(Deserialize, Default)]
@@ -44,17 +43,9 @@ pub async fn search(
     ApiSession(session): ApiSession,
     Query(params): Query<SearchParams>,
 ) -> Result<Json<Value>, WebError> {
-    let scope = session.principal.record_scope();
-    // Projects of a chain department's chains only (`core::access::ProjectScope`).
-    let chains = zhaoshang_app::scope::project_scope(&state.store, &session.principal)
-        .await
-        .map_err(|error| WebError::from(error).as_json())?
-        .chains;
-    if scope == RecordScope::Nothing {
-        return Err(WebError::forbidden().as_json());
-    }
+    let json = |error: zhaoshang_app::AppError| WebError::from(error).as_json();
+    state.app.require_search(&session.principal).await.map_err(json)?;
     let query = query_of(&params).map_err(WebError::as_json)?;
-    let hits =
-        state.search.search_in(&query, &scope, chains.as_deref()).await.map_err(|e| WebError::from(e).as_json())?;
+    let hits = state.app.search(&session.principal, &query).await.map_err(json)?;
     Ok(Json(json!({ "items": hits })))
 }

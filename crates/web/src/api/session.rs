@@ -47,7 +47,7 @@ pub async fn sign_in(
 }
 
 pub async fn sign_out(State(state): State<AppState>, ApiSession(session): ApiSession) -> Result<Response, WebError> {
-    state.store.delete_session(&session.token_hash).await.map_err(|e| WebError::from(e).as_json())?;
+    state.app.end_session(&session.token_hash).await.map_err(|e| WebError::from(e).as_json())?;
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, auth::expired_cookie(state.config.secure_cookies))])
         .into_response())
 }

@@ -7,10 +7,16 @@ use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
 use chrono::NaiveDate;
 use minijinja::context;
 use serde::Deserialize;
 use zhaoshang_store::AuditFilter;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/admin/audit", get(list))
+}
 
 #[derive(Deserialize, Default)]
 pub struct AuditQuery {
@@ -52,9 +58,8 @@ pub async fn list(
     PageSession(session): PageSession,
     Query(query): Query<AuditQuery>,
 ) -> WebResult<Html<String>> {
-    if !session.principal.may_administer() {
-        return Err(WebError::forbidden());
-    }
+    // Refused before the filter is read, as every administrator page is.
+    zhaoshang_app::accounts::require_admin(&session.principal)?;
     let page_no = page_number(query.page);
     let filter = AuditFilter {
         actor: non_empty(&query.actor),
@@ -65,7 +70,7 @@ pub async fn list(
         page: page_no,
         per_page: 50,
     };
-    let (entries, more) = state.store.audit_entries(&filter).await?;
+    let (entries, more) = state.app.audit_entries(&session.principal, &filter).await?;
     let entries: Vec<_> = entries
         .into_iter()
         .map(|e| {
@@ -78,7 +83,7 @@ pub async fn list(
     page(
         &session,
         "/admin/audit",
-        "audit.html",
+        "admin/audit.html",
         context! { entries => entries, query => query_ctx, page => page_no, more => more },
     )
 }

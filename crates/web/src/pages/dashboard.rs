@@ -2,22 +2,26 @@
 //! against time progress per region, monthly trends, a ranking and a map. Every
 //! figure links to the list behind it.
 
-use crate::auth::{PageSession, Session};
-use crate::error::{WebError, WebResult};
-use crate::pages::non_empty;
+use crate::auth::PageSession;
+use crate::error::WebResult;
+use crate::pages::{download_bytes, XLSX};
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::response::Html;
-use chrono::{Datelike, NaiveDate};
+use axum::response::{Html, Response};
+use axum::routing::get;
+use axum::Router;
+use chrono::Datelike;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
-use zhaoshang_app::stats::{
-    known_region, parse_date, period, scoped_investment_report, scoped_monthly, scoped_sub_region_reports,
-};
+use zhaoshang_app::dashboard::Dashboard;
 use zhaoshang_core::metrics::{InvestmentReport, Period};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::regions::RegionCode;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/dashboard", get(dashboard)).route("/reports/monthly", get(monthly_report))
+}
 
 #[derive(Deserialize, Default)]
 pub struct DashboardQuery {
@@ -26,44 +30,14 @@ pub struct DashboardQuery {
     pub to: Option<String>,
 }
 
-/// The region a user's dashboard opens on: its own, or the province holding data.
-pub async fn default_region(state: &AppState, session: &Session) -> WebResult<RegionCode> {
-    if let Some(own) = &session.principal.region {
-        return Ok(own.clone());
-    }
-    let provinces = state.store.region_children(None).await?;
-    for province in &provinces {
-        let code = RegionCode::parse(&province.code).map_err(WebError::internal)?;
-        if state.store.latest_activity_date(code.scope_prefix()).await?.is_some() {
-            return Ok(code);
-        }
-    }
-    provinces.first().and_then(|p| RegionCode::parse(&p.code).ok()).ok_or_else(|| WebError::not_found("行政区划数据"))
-}
-
 /// The scope and period of a request, checked against what the user may see.
-pub async fn scope_and_period(
+async fn scope_and_period(
     state: &AppState,
-    session: &Session,
+    session: &crate::auth::Session,
     query: &DashboardQuery,
 ) -> WebResult<(RegionCode, Period)> {
-    let region = match non_empty(&query.region) {
-        Some(code) => known_region(&state.store, &code).await?,
-        None => default_region(state, session).await?,
-    };
-    if !session.principal.may_see_statistics_of(&region) {
-        return Err(WebError::forbidden());
-    }
-    let today = zhaoshang_app::calendar::today();
-    let to = match non_empty(&query.to) {
-        Some(text) => parse_date(&text, "结束日期")?,
-        None => state.store.latest_activity_date(region.scope_prefix()).await?.map(|d| d.min(today)).unwrap_or(today),
-    };
-    let from = match non_empty(&query.from) {
-        Some(text) => parse_date(&text, "开始日期")?,
-        None => NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to),
-    };
-    Ok((region, period(from, to)?))
+    let (region, from, to) = (query.region.as_deref(), query.from.as_deref(), query.to.as_deref());
+    Ok(state.app.dashboard_scope(&session.principal, region, from, to).await?)
 }
 
 fn percent(value: Option<f64>) -> String {
@@ -171,24 +145,12 @@ pub async fn dashboard(
     PageSession(session): PageSession,
     Query(query): Query<DashboardQuery>,
 ) -> WebResult<Html<String>> {
-    if !session.principal.may_see_aggregates() {
-        return Err(WebError::forbidden());
-    }
     let (region, period) = scope_and_period(&state, &session, &query).await?;
-    let region_name = state.store.region(region.as_str()).await?.map(|r| r.name).unwrap_or_default();
-    let scope = zhaoshang_app::scope::project_scope(&state.store, &session.principal).await?;
-    let report = scoped_investment_report(&state.store, &region, period, None, &scope).await?;
+    let Dashboard { region, region_name, period, report, children, signed_by_month: signed, funds_by_month: funds } =
+        state.app.dashboard(&session.principal, region, period).await?;
     let figures_query = format!("region={}&from={}&to={}", region, period.from, period.to);
-
-    let children = state.store.region_children(Some(region.as_str())).await?;
-    let codes: Vec<RegionCode> = children
-        .iter()
-        .map(|child| RegionCode::parse(&child.code))
-        .collect::<Result<_, _>>()
-        .map_err(WebError::internal)?;
-    let child_reports = scoped_sub_region_reports(&state.store, &region, &codes, period, &scope).await?;
     let mut rows = Vec::new();
-    for ((child, code), child_report) in children.into_iter().zip(codes).zip(child_reports) {
+    for (child, code, child_report) in children {
         let (light, light_label) = traffic_light(child_report.target_completion, child_report.time_progress);
         let child_query = format!("region={}&from={}&to={}", code, period.from, period.to);
         let funds_yi = Yuan::parse_wan(&child_report.funds_in_place_wan).unwrap_or_default();
@@ -214,9 +176,6 @@ pub async fn dashboard(
         key(b).partial_cmp(&key(a)).unwrap_or(std::cmp::Ordering::Equal)
     });
 
-    let year = period.year_to_date();
-    let series_period = Period { from: year.from, to: period.to };
-    let (signed, funds) = scoped_monthly(&state.store, region.scope_prefix(), series_period, &scope).await?;
     let months: Vec<String> = (1..=period.to.month()).map(|m| format!("{}-{m:02}", period.to.year())).collect();
     let amount_of = |series: &std::collections::HashMap<String, i64>, month: &str| {
         series.get(month).map(|amount| (*amount as f64 / 1e6).round() / 100.0).unwrap_or(0.0)
@@ -237,7 +196,7 @@ pub async fn dashboard(
     page(
         &session,
         "/dashboard",
-        "dashboard.html",
+        "dashboard/dashboard.html",
         context! {
             region => region.as_str(), region_name => region_name, from => period.from.to_string(), to => period.to.to_string(),
             cards => cards(&report, &figures_query), rows => rows, chart => chart,
@@ -252,29 +211,11 @@ pub async fn monthly_report(
     State(state): State<AppState>,
     PageSession(session): PageSession,
     Query(query): Query<DashboardQuery>,
-) -> WebResult<axum::response::Response> {
-    use axum::response::IntoResponse;
-    if !session.principal.may_see_aggregates() {
-        return Err(WebError::forbidden());
-    }
+) -> WebResult<Response> {
     let (region, period) = scope_and_period(&state, &session, &query).await?;
-    let name = state.store.region(region.as_str()).await?.map(|r| r.name).unwrap_or_default();
-    let scope = zhaoshang_app::scope::project_scope(&state.store, &session.principal).await?;
-    let rows = zhaoshang_app::reports::monthly_rows(&state.store, &region, period.to, &scope).await?;
-    let title = format!("{name}招商引资情况月报（{}年1—{}月，截至{}）", period.to.year(), period.to.month(), period.to);
-    let bytes = zhaoshang_app::reports::monthly_workbook(&title, &rows)?;
+    let bytes = state.app.monthly_report(&session.principal, &region, period).await?;
     let file_name = format!("monthly-report-{}-{}.xlsx", region, period.to.format("%Y%m"));
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(download_bytes(bytes, XLSX, &file_name))
 }
 
 #[cfg(test)]

@@ -6,18 +6,22 @@ use crate::templates::page;
 use crate::AppState;
 use axum::extract::State;
 use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
 use minijinja::context;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
 
 pub async fn home(State(state): State<AppState>, PageSession(session): PageSession) -> WebResult<Html<String>> {
     let region_name = match &session.principal.region {
-        Some(code) => state.store.region(code.as_str()).await?.map(|r| r.name),
+        Some(code) => state.app.region(code.as_str()).await?.map(|r| r.name),
         None => None,
     };
+    let counts = state.app.home_counts(&session.principal).await?;
     let counts = context! {
-        regions => state.store.count_regions().await?,
-        users => state.store.count_users().await?,
-        parks => state.store.parks(session.principal.record_scope().prefix().unwrap_or("")).await?.len(),
-        departments => state.store.departments().await?.len(),
+        regions => counts.regions, users => counts.users, parks => counts.parks, departments => counts.departments,
     };
-    page(&session, "/", "home.html", context! { region_name => region_name, counts => counts })
+    page(&session, "/", "home/home.html", context! { region_name => region_name, counts => counts })
 }

@@ -3,18 +3,28 @@
 
 use crate::auth::{random_token, PageSession, Session};
 use crate::error::{WebError, WebResult};
+use crate::pages::{download_bytes, XLSX};
 use crate::templates::page;
 use crate::AppState;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Response};
-use axum::Json;
+use axum::routing::get;
+use axum::{Json, Router};
 use minijinja::context;
 use std::time::{Duration, Instant};
-use zhaoshang_app::exchange::{self, ImportKind, ImportScope};
+use zhaoshang_app::exchange::{self, ImportKind};
 
 const ERROR_FILES_KEPT: Duration = Duration::from_secs(3600);
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+/// Imports of a province's yearly projects run to tens of megabytes.
+const MAX_UPLOAD_BYTES: usize = 256 * 1024 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/import", get(form).post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
+        .route("/import/errors/{id}", get(error_file))
+        .route("/import/template/{kind}", get(template))
+}
 
 fn require_importer(session: &Session) -> WebResult<()> {
     if session.principal.edits_records() {
@@ -30,7 +40,7 @@ fn kinds() -> Vec<minijinja::Value> {
 
 pub async fn form(PageSession(session): PageSession) -> WebResult<Html<String>> {
     require_importer(&session)?;
-    page(&session, "/import", "import.html", context! { kinds => kinds() })
+    page(&session, "/import", "import/import.html", context! { kinds => kinds() })
 }
 
 /// An error workbook: when it was made, for which user, its bytes.
@@ -102,11 +112,7 @@ async fn import_upload(
     let kind = ImportKind::parse(&kind)?;
     let (file_name, bytes) =
         file.filter(|(name, _)| !name.is_empty()).ok_or_else(|| WebError::bad_request("请选择要导入的文件"))?;
-    let scope = ImportScope::for_user(&state.store, &session.principal).await?;
-    let report =
-        exchange::import_bytes_in_scope(&state.store, kind, &file_name, &bytes, dry_run, &session.actor(), &scope)
-            .await?;
-    state.follow_import(&report).await;
+    let report = state.app.import_file(&session.principal, &session.actor(), kind, &file_name, &bytes, dry_run).await?;
     let errors_url = if report.is_ok() {
         None
     } else {
@@ -122,7 +128,7 @@ async fn import_upload(
     let html = page(
         session,
         "/import",
-        "import.html",
+        "import/import.html",
         context! { kinds => kinds(), report => report, summary => report.summary_zh(), errors_url => errors_url },
     )?;
     Ok(html.into_response())
@@ -137,19 +143,10 @@ pub async fn error_file(
         .error_files
         .get(session.principal.user_id, &id)
         .ok_or_else(|| WebError::not_found("该错误清单（已过期）"))?;
-    Ok((
-        [(header::CONTENT_TYPE, XLSX), (header::CONTENT_DISPOSITION, "attachment; filename=\"import-errors.xlsx\"")],
-        bytes,
-    )
-        .into_response())
+    Ok(download_bytes(bytes, XLSX, "import-errors.xlsx"))
 }
 
 pub async fn template(PageSession(_): PageSession, Path(kind): Path<String>) -> WebResult<Response> {
     let kind = ImportKind::parse(kind.trim_end_matches(".xlsx"))?;
-    let disposition = format!("attachment; filename=\"template-{}.xlsx\"", kind.key());
-    Ok((
-        [(header::CONTENT_TYPE, XLSX.to_string()), (header::CONTENT_DISPOSITION, disposition)],
-        exchange::template_workbook(kind),
-    )
-        .into_response())
+    Ok(download_bytes(exchange::template_workbook(kind), XLSX, &format!("template-{}.xlsx", kind.key())))
 }

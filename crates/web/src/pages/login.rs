@@ -1,16 +1,21 @@
 //! Sign-in and sign-out pages.
 
-use crate::auth::{self, ClientAddr, MaybeSession, PageSession};
+use crate::auth::{self, ClientAddr, CsrfForm, MaybeSession};
 use crate::error::WebResult;
 use crate::templates::render;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::routing::{get, post};
+use axum::{Form, Router};
 use minijinja::context;
 use serde::Deserialize;
 use zhaoshang_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/login", get(form).post(submit)).route("/logout", post(logout))
+}
 
 #[derive(Deserialize)]
 pub struct NextQuery {
@@ -109,18 +114,15 @@ pub async fn submit(
     }
 }
 
+/// Signing out takes nothing but the form's CSRF token.
 #[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
+pub struct SignOutForm {}
 
 pub async fn logout(
     State(state): State<AppState>,
-    PageSession(session): PageSession,
-    Form(form): Form<CsrfForm>,
+    CsrfForm(session, SignOutForm {}): CsrfForm<SignOutForm>,
 ) -> WebResult<Response> {
-    session.check_csrf(&form.csrf)?;
-    state.store.delete_session(&session.token_hash).await?;
+    state.app.end_session(&session.token_hash).await?;
     Ok(([(header::SET_COOKIE, auth::expired_cookie(state.config.secure_cookies))], Redirect::to("/login"))
         .into_response())
 }

@@ -28,20 +28,46 @@ pub fn page_number(page: Option<u32>) -> u32 {
     page.unwrap_or(1).max(1)
 }
 
+/// How many pages of `per_page` rows `total` rows fill (at least one), for the pager.
+pub fn page_count(total: i64, per_page: i64) -> i64 {
+    ((total + per_page - 1) / per_page).max(1)
+}
+
 /// Empty form fields mean "not given".
 pub fn non_empty(text: &Option<String>) -> Option<String> {
     text.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
 }
 
-/// A list's keyword filter: trimmed, `None` when empty, 400 in Chinese when too long.
-pub fn keyword(text: &Option<String>) -> WebResult<Option<String>> {
-    zhaoshang_core::text::keyword(text.as_deref()).map_err(|e| WebError::bad_request(e.to_string()))
+/// The filter of a list as a query string, to keep it across pages and exports:
+/// the given values, URL-encoded, in the order listed.
+pub fn query_string(pairs: &[(&str, &Option<String>)]) -> String {
+    pairs
+        .iter()
+        .filter_map(|(k, v)| non_empty(v).map(|v| format!("{k}={}", crate::auth::urlencode(&v))))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The export format a list request asks for (`format=xlsx` or `csv`), if any.
+pub fn export_format(format: &Option<String>) -> WebResult<Option<TableFormat>> {
+    match non_empty(format) {
+        None => Ok(None),
+        Some(format) => Ok(Some(TableFormat::from_file_name(&format!("x.{format}"))?)),
+    }
 }
 
 /// A list as a file download named `{stem}.xlsx` (or `.csv`).
 pub fn download(table: &Table, format: TableFormat, stem: &str) -> WebResult<Response> {
     let bytes = write_table(table, format)?;
-    let disposition = format!("attachment; filename=\"{stem}.{}\"", format.extension());
-    Ok(([(header::CONTENT_TYPE, format.content_type().to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
-        .into_response())
+    Ok(download_bytes(bytes, format.content_type(), &format!("{stem}.{}", format.extension())))
 }
+
+/// The one download response: `bytes` as an attachment named `file_name`.
+pub fn download_bytes(bytes: Vec<u8>, content_type: &str, file_name: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response()
+}
+
+/// The content type of an Excel workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -5,83 +5,32 @@
 //! A plan is seen by users whose record scope holds its region and by the chain department
 //! of its chain; it is changed by whoever `may_edit_plan` for its region.
 
-use crate::auth::{PageSession, Session};
-use crate::error::{WebError, WebResult};
-use crate::pages::chains::{eligible_owners, own_chain, user_name};
-use crate::pages::{non_empty, page_number};
+use crate::auth::{CsrfForm, PageSession, Session};
+use crate::error::WebResult;
+use crate::pages::{non_empty, page_count, page_number};
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::routing::{get, post};
+use axum::Router;
 use chrono::NaiveDate;
 use minijinja::context;
 use serde::Deserialize;
-use zhaoshang_app::chains::plans::{check_plan, check_visit, is_overdue, overdue_filter, FieldErrors, PlanInput};
-use zhaoshang_app::stats::known_region;
-use zhaoshang_core::access::{RecordScope, Role};
-use zhaoshang_core::regions::RegionCode;
-use zhaoshang_store::chains::ChainNode;
-use zhaoshang_store::enterprises::Enterprise;
-use zhaoshang_store::plans::{plan_status_label, Plan, PlanData, PlanFilter, PLAN_STATUSES};
+use zhaoshang_app::chains::plans::{is_overdue, FieldErrors};
+use zhaoshang_app::plans::{Draft, PlanFormInput, PlanListRequest, Refused};
+use zhaoshang_store::plans::{plan_status_label, Plan, PLAN_STATUSES};
 use zhaoshang_store::users::User;
-use zhaoshang_store::StoreError;
 
 pub const PER_PAGE: usize = 50;
-/// Plans read for one list; a province pursues hundreds of targets, not this many.
-const MAX_PLANS: i64 = 5_000;
 
-/// Which plans a user sees.
-pub struct PlanScope {
-    records: RecordScope,
-    own_chains: Vec<i64>,
-}
-
-impl PlanScope {
-    pub async fn of(state: &AppState, session: &Session) -> WebResult<PlanScope> {
-        let principal = &session.principal;
-        let own_chains = match principal.role {
-            Role::Chain => state.store.user_chain_ids(principal.user_id).await?,
-            _ => Vec::new(),
-        };
-        Ok(PlanScope { records: principal.record_scope(), own_chains })
-    }
-
-    /// 403 for users who see no plans at all (the plan list).
-    fn require_some(self) -> WebResult<PlanScope> {
-        if self.records == RecordScope::Nothing && self.own_chains.is_empty() {
-            Err(WebError::forbidden())
-        } else {
-            Ok(self)
-        }
-    }
-
-    pub fn allows(&self, plan: &Plan) -> bool {
-        RegionCode::parse(&plan.data.region_code).is_ok_and(|code| self.records.allows(&code))
-            || plan.chain_id.is_some_and(|id| self.own_chains.contains(&id))
-    }
-
-    /// `filter` narrowed to what the user sees: plans of regions in the record scope, and
-    /// a chain department's plans on its chains wherever they are.
-    fn narrow(&self, filter: PlanFilter) -> PlanFilter {
-        // No region code starts with "~": a scope without records matches by chain only.
-        let region_prefix = self.records.prefix().unwrap_or("~").to_string();
-        PlanFilter { region_prefix, or_chain_ids: self.own_chains.clone(), ..filter }
-    }
-
-    /// The visible plans matching `filter` (at most `MAX_PLANS`: one enterprise's, say).
-    pub async fn plans(&self, state: &AppState, filter: PlanFilter) -> WebResult<Vec<Plan>> {
-        Ok(state.store.plans(&self.narrow(filter), MAX_PLANS).await?)
-    }
-
-    /// One page of the visible plans matching `filter`, and how many there are.
-    async fn page(&self, state: &AppState, filter: PlanFilter, page_no: i64) -> WebResult<(Vec<Plan>, i64)> {
-        let filter = self.narrow(filter);
-        let per_page = PER_PAGE as i64;
-        let plans = state.store.plans_page(&filter, per_page, (page_no - 1) * per_page).await?;
-        Ok((plans, state.store.plan_count(&filter).await?))
-    }
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/plans", get(list).post(create))
+        .route("/plans/{id}", get(detail).post(update))
+        .route("/plans/{id}/visits", post(add_visit))
+        .route("/inbox", get(inbox))
 }
 
 pub fn plan_row(plan: &Plan, today: NaiveDate) -> minijinja::Value {
@@ -92,6 +41,15 @@ pub fn plan_row(plan: &Plan, today: NaiveDate) -> minijinja::Value {
         region_code => d.region_code, region_name => plan.region_name, owner_name => plan.owner_name,
         approach => d.approach, next_step => d.next_step, due_on => d.due_on.map(|x| x.to_string()),
         status => d.status, status_label => plan_status_label(&d.status), overdue => is_overdue(&d.status, d.due_on, today),
+    }
+}
+
+/// A user's name as lists show it.
+pub fn user_name(user: &User) -> &str {
+    if user.display_name.is_empty() {
+        &user.username
+    } else {
+        &user.display_name
     }
 }
 
@@ -112,25 +70,15 @@ pub async fn list(
     PageSession(session): PageSession,
     Query(query): Query<ListQuery>,
 ) -> WebResult<Html<String>> {
-    let scope = PlanScope::of(&state, &session).await?.require_some()?;
     let today = zhaoshang_app::calendar::today();
     let mine = non_empty(&query.mine).is_some();
     let overdue = non_empty(&query.overdue).is_some();
     let status = non_empty(&query.status);
-    if let Some(key) = &status {
-        if !PLAN_STATUSES.iter().any(|(k, _)| k == key) {
-            return Err(WebError::bad_request(format!("状态“{key}”无效")));
-        }
-    }
-    let filter = if overdue {
-        overdue_filter(session.principal.user_id, today)
-    } else {
-        PlanFilter { status: status.clone(), ..Default::default() }
-    };
-    let filter = PlanFilter { owner_id: mine.then_some(session.principal.user_id), ..filter };
     let page_no = page_number(query.page);
-    let (plans, total) = scope.page(&state, filter, i64::from(page_no)).await?;
-    let pages = (total as usize).div_ceil(PER_PAGE).max(1);
+    let request =
+        PlanListRequest { mine, overdue, status: status.clone(), page: i64::from(page_no), per_page: PER_PAGE as i64 };
+    let (plans, total) = state.app.plan_page(&session.principal, &request).await?;
+    let pages = page_count(total, PER_PAGE as i64);
     let rows: Vec<_> = plans.iter().map(|plan| plan_row(plan, today)).collect();
     let query_string = [("mine", mine), ("overdue", overdue)]
         .iter()
@@ -142,9 +90,9 @@ pub async fn list(
     page(
         &session,
         "/plans",
-        "plans.html",
+        "plans/plans.html",
         context! {
-            rows => rows, total => total, page => page_no, pages => pages, more => (page_no as usize) < pages,
+            rows => rows, total => total, page => page_no, pages => pages, more => (page_no as i64) < pages,
             query_string => query_string, mine => mine, overdue => overdue, status => status, statuses => statuses(),
         },
     )
@@ -152,16 +100,15 @@ pub async fn list(
 
 pub async fn inbox(State(state): State<AppState>, PageSession(session): PageSession) -> WebResult<Html<String>> {
     let today = zhaoshang_app::calendar::today();
-    let plans = state.store.plans(&overdue_filter(session.principal.user_id, today), MAX_PLANS).await?;
+    let plans = state.app.overdue_plans(&session.principal).await?;
     let rows: Vec<_> = plans.iter().map(|plan| plan_row(plan, today)).collect();
-    page(&session, "/inbox", "inbox.html", context! { rows => rows, today => today.to_string() })
+    page(&session, "/inbox", "plans/inbox.html", context! { rows => rows, today => today.to_string() })
 }
 
 /// The plan fields as submitted by the create and update forms.
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct PlanForm {
-    csrf: String,
     enterprise_id: String,
     node_id: String,
     region: String,
@@ -172,38 +119,17 @@ pub struct PlanForm {
     status: String,
 }
 
-fn parse_id(text: &str, what: &str) -> WebResult<Option<i64>> {
-    match text.trim() {
-        "" => Ok(None),
-        id => id.parse().map(Some).map_err(|_| WebError::bad_request(format!("{what}编号“{id}”无效"))),
-    }
-}
-
-/// The form checked: its fields and the owner, who must be one of `owners` (the user when
-/// none is chosen). The enterprise, link and region are the caller's.
-fn checked_plan(form: &PlanForm, owners: &[User], me: i64) -> Result<PlanData, FieldErrors> {
-    let input =
-        PlanInput { approach: &form.approach, next_step: &form.next_step, due_on: &form.due_on, status: &form.status };
-    let fields = check_plan(&input);
-    let owner = match form.owner_id.trim() {
-        "" => Some(me),
-        id => id.parse().ok().filter(|id| owners.iter().any(|u| u.id == *id)),
-    };
-    match (fields, owner) {
-        (Ok(fields), Some(owner_id)) => Ok(PlanData {
-            owner_id,
-            approach: fields.approach,
-            next_step: fields.next_step,
-            due_on: Some(fields.due_on),
-            status: fields.status,
-            ..Default::default()
-        }),
-        (fields, owner) => {
-            let mut errors = fields.err().unwrap_or_default();
-            if owner.is_none() {
-                errors.insert("owner_id", "负责人须为可跟进该地区一企一案的用户".to_string());
-            }
-            Err(errors)
+impl PlanForm {
+    fn input(&self) -> PlanFormInput {
+        PlanFormInput {
+            enterprise_id: self.enterprise_id.clone(),
+            node_id: self.node_id.clone(),
+            region: self.region.clone(),
+            owner_id: self.owner_id.clone(),
+            approach: self.approach.clone(),
+            next_step: self.next_step.clone(),
+            due_on: self.due_on.clone(),
+            status: self.status.clone(),
         }
     }
 }
@@ -219,106 +145,37 @@ fn owner_options(owners: &[User], selected: i64) -> Vec<minijinja::Value> {
     owners.iter().map(|u| context! { id => u.id, name => user_name(u), selected => u.id == selected }).collect()
 }
 
-/// A plan not yet stored: what the create form was for.
-struct Draft<'a> {
-    enterprise: &'a Enterprise,
-    node: Option<&'a ChainNode>,
-    region: &'a RegionCode,
-    owners: &'a [User],
-}
-
 /// The create form again with its problems (or the conflict with the plan in `existing`).
-async fn draft_page(
-    state: &AppState,
-    session: &Session,
-    draft: &Draft<'_>,
-    form: FormState<'_>,
-    existing: Option<i64>,
-) -> WebResult<Html<String>> {
-    let chain_name = match draft.node {
-        Some(node) => state.store.chain(node.chain_id).await?.map(|c| c.data.name),
-        None => None,
-    };
-    let region_name = state.store.region(draft.region.as_str()).await?.map(|r| r.name).unwrap_or_default();
+fn draft_page(session: &Session, draft: &Draft, form: FormState<'_>, existing: Option<i64>) -> WebResult<Html<String>> {
     let owner = form.values.owner_id.trim().parse().unwrap_or(session.principal.user_id);
     page(
         session,
         "/plans",
-        "plan.html",
+        "plans/plan.html",
         context! {
             draft => context! { enterprise_id => draft.enterprise.id, enterprise_name => draft.enterprise.data.name,
-                node_id => draft.node.map(|n| n.id), node_name => draft.node.map(|n| n.name.clone()),
-                chain_name => chain_name, region => draft.region.as_str(), region_name => region_name },
+                node_id => draft.node.as_ref().map(|n| n.id), node_name => draft.node.as_ref().map(|n| n.name.clone()),
+                chain_name => draft.chain_name, region => draft.region.as_str(), region_name => draft.region_name },
             values => context! { approach => form.values.approach, next_step => form.values.next_step, due_on => form.values.due_on },
             errors => form.errors, message => form.message, existing => existing,
-            owners => owner_options(draft.owners, owner), can_edit => true, statuses => statuses(),
+            owners => owner_options(&draft.owners, owner), can_edit => true, statuses => statuses(),
         },
     )
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    PageSession(session): PageSession,
-    Form(form): Form<PlanForm>,
-) -> WebResult<Response> {
-    session.check_csrf(&form.csrf)?;
-    let enterprise_id = parse_id(&form.enterprise_id, "企业")?.ok_or_else(|| WebError::bad_request("缺少目标企业"))?;
-    let enterprise = state.store.enterprise(enterprise_id).await?.ok_or_else(|| WebError::not_found("该企业"))?;
-    let node = match parse_id(&form.node_id, "环节")? {
-        Some(id) => Some(state.store.chain_node(id).await?.ok_or_else(|| WebError::not_found("该环节"))?),
-        None => None,
-    };
-    let region = known_region(&state.store, &form.region).await?;
-    let chain_id = node.as_ref().map(|n| n.chain_id);
-    if !session.principal.may_edit_plan(&region, own_chain(&state, &session.principal, chain_id).await?) {
-        return Err(WebError::forbidden());
-    }
-    let owners = eligible_owners(&state, &region, chain_id).await?;
-    let draft = Draft { enterprise: &enterprise, node: node.as_ref(), region: &region, owners: &owners };
-    let mut data = match checked_plan(&form, &owners, session.principal.user_id) {
-        Ok(data) => data,
-        Err(errors) => {
-            let rejected = FormState { values: &form, errors, message: None };
-            let html = draft_page(&state, &session, &draft, rejected, None).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
-        }
-    };
-    data.enterprise_id = enterprise.id;
-    data.node_id = node.as_ref().map(|n| n.id);
-    data.region_code = region.as_str().to_string();
-    match state.store.create_plan(&data, &session.actor()).await {
+pub async fn create(State(state): State<AppState>, CsrfForm(session, form): CsrfForm<PlanForm>) -> WebResult<Response> {
+    let input = form.input();
+    let draft = state.app.plan_draft(&session.principal, &input).await?;
+    match state.app.create_plan(&session.principal, &session.actor(), &draft, &input).await? {
         Ok(id) => Ok(Redirect::to(&format!("/plans/{id}")).into_response()),
-        Err(StoreError::Conflict(message)) => {
-            let filter = PlanFilter {
-                region_prefix: region.as_str().to_string(),
-                enterprise_id: Some(enterprise.id),
-                ..Default::default()
-            };
-            let existing = state.store.plans(&filter, 1).await?.first().map(|p| p.id);
-            let conflict = FormState { values: &form, errors: FieldErrors::new(), message: Some(message) };
-            let html = draft_page(&state, &session, &draft, conflict, existing).await?;
-            Ok((StatusCode::CONFLICT, html).into_response())
+        Err(Refused::Invalid(errors)) => {
+            let rejected = FormState { values: &form, errors, message: None };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, draft_page(&session, &draft, rejected, None)?).into_response())
         }
-        Err(other) => Err(other.into()),
-    }
-}
-
-/// A plan the user may see, and whether the user may change it.
-async fn plan_in_scope(state: &AppState, session: &Session, id: i64) -> WebResult<(Plan, bool)> {
-    let plan = state.store.plan(id).await?.ok_or_else(|| WebError::not_found("该一企一案"))?;
-    if !PlanScope::of(state, session).await?.allows(&plan) {
-        return Err(WebError::forbidden());
-    }
-    let region = RegionCode::parse(&plan.data.region_code).map_err(WebError::internal)?;
-    let own = own_chain(state, &session.principal, plan.chain_id).await?;
-    let may_edit = session.principal.may_edit_plan(&region, own);
-    Ok((plan, may_edit))
-}
-
-async fn editable_plan(state: &AppState, session: &Session, id: i64) -> WebResult<Plan> {
-    match plan_in_scope(state, session, id).await? {
-        (plan, true) => Ok(plan),
-        _ => Err(WebError::forbidden()),
+        Err(Refused::Conflict { message, existing }) => {
+            let conflict = FormState { values: &form, errors: FieldErrors::new(), message: Some(message) };
+            Ok((StatusCode::CONFLICT, draft_page(&session, &draft, conflict, existing)?).into_response())
+        }
     }
 }
 
@@ -344,20 +201,15 @@ async fn plan_page(
     visit: Option<(&VisitForm, FieldErrors)>,
 ) -> WebResult<Html<String>> {
     let today = zhaoshang_app::calendar::today();
-    let visits = state.store.plan_visits(plan.id).await?;
+    let visits = state.app.plan_visits(plan.id).await?;
     let stored = form_of(plan);
     let form = plan_form.unwrap_or(FormState { values: &stored, errors: FieldErrors::new(), message: None });
-    let owners = if may_edit {
-        let region = RegionCode::parse(&plan.data.region_code).map_err(WebError::internal)?;
-        eligible_owners(state, &region, plan.chain_id).await?
-    } else {
-        Vec::new()
-    };
+    let owners = if may_edit { state.app.plan_owners(plan).await? } else { Vec::new() };
     let owner = form.values.owner_id.trim().parse().unwrap_or(plan.data.owner_id);
     page(
         session,
         "/plans",
-        "plan.html",
+        "plans/plan.html",
         context! {
             plan => plan_row(plan, today), visits => visits, can_edit => may_edit,
             values => context! { approach => form.values.approach, next_step => form.values.next_step,
@@ -378,31 +230,18 @@ pub async fn detail(
     PageSession(session): PageSession,
     Path(id): Path<i64>,
 ) -> WebResult<Html<String>> {
-    let (plan, may_edit) = plan_in_scope(&state, &session, id).await?;
+    let (plan, may_edit) = state.app.plan_in_scope(&session.principal, id).await?;
     plan_page(&state, &session, &plan, may_edit, None, None).await
 }
 
 pub async fn update(
     State(state): State<AppState>,
-    PageSession(session): PageSession,
     Path(id): Path<i64>,
-    Form(form): Form<PlanForm>,
+    CsrfForm(session, form): CsrfForm<PlanForm>,
 ) -> WebResult<Response> {
-    session.check_csrf(&form.csrf)?;
-    let plan = editable_plan(&state, &session, id).await?;
-    let region = RegionCode::parse(&plan.data.region_code).map_err(WebError::internal)?;
-    let owners = eligible_owners(&state, &region, plan.chain_id).await?;
-    match checked_plan(&form, &owners, session.principal.user_id) {
-        Ok(changed) => {
-            let data = PlanData {
-                enterprise_id: plan.data.enterprise_id,
-                node_id: plan.data.node_id,
-                region_code: plan.data.region_code.clone(),
-                ..changed
-            };
-            state.store.update_plan(id, &data, &session.actor()).await?;
-            Ok(Redirect::to(&format!("/plans/{id}")).into_response())
-        }
+    let plan = state.app.editable_plan(&session.principal, id).await?;
+    match state.app.update_plan(&session.principal, &session.actor(), &plan, &form.input()).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/plans/{id}")).into_response()),
         Err(errors) => {
             let rejected = FormState { values: &form, errors, message: None };
             let html = plan_page(&state, &session, &plan, true, Some(rejected), None).await?;
@@ -414,7 +253,6 @@ pub async fn update(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct VisitForm {
-    csrf: String,
     visited_on: String,
     visitor: String,
     summary: String,
@@ -422,17 +260,12 @@ pub struct VisitForm {
 
 pub async fn add_visit(
     State(state): State<AppState>,
-    PageSession(session): PageSession,
     Path(id): Path<i64>,
-    Form(form): Form<VisitForm>,
+    CsrfForm(session, form): CsrfForm<VisitForm>,
 ) -> WebResult<Response> {
-    session.check_csrf(&form.csrf)?;
-    let plan = editable_plan(&state, &session, id).await?;
-    match check_visit(&form.visited_on, &form.visitor, &form.summary, zhaoshang_app::calendar::today()) {
-        Ok(visit) => {
-            state.store.add_visit(id, &visit, &session.actor()).await?;
-            Ok(Redirect::to(&format!("/plans/{id}#visits")).into_response())
-        }
+    let plan = state.app.editable_plan(&session.principal, id).await?;
+    match state.app.add_visit(&session.actor(), &plan, &form.visited_on, &form.visitor, &form.summary).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/plans/{id}#visits")).into_response()),
         Err(errors) => {
             let html = plan_page(&state, &session, &plan, true, None, Some((&form, errors))).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())

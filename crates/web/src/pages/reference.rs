@@ -1,18 +1,30 @@
-//! Reference data pages: divisions as a tree, parks, departments, industries.
-//! Everyone signed in reads them; only the administrator edits parks and departments.
+//! Reference data pages: divisions as a tree, parks, departments, industries, the
+//! official calendar. Everyone signed in reads them; only the administrator edits parks,
+//! departments, the settings and the calendar.
 
-use crate::auth::PageSession;
+use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::{WebError, WebResult};
 use crate::pages::non_empty;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::routing::{get, post};
+use axum::Router;
 use minijinja::context;
 use serde::Deserialize;
-use zhaoshang_core::regions::RegionCode;
-use zhaoshang_store::reference::{Department, Park};
+use zhaoshang_app::reference::{DepartmentInput, ParkInput};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/reference/regions", get(regions))
+        .route("/reference/settings", post(save_settings))
+        .route("/reference/parks", get(parks).post(save_park))
+        .route("/reference/departments", get(departments).post(save_department))
+        .route("/reference/industries", get(industries))
+        .route("/reference/calendar", get(calendar).post(save_notice))
+}
 
 #[derive(Deserialize)]
 pub struct RegionQuery {
@@ -25,31 +37,25 @@ pub async fn regions(
     Query(query): Query<RegionQuery>,
 ) -> WebResult<Html<String>> {
     let parent = non_empty(&query.parent);
-    let mut trail = Vec::new();
-    let mut cursor = parent.clone();
-    while let Some(code) = cursor {
-        let region = state.store.region(&code).await?.ok_or_else(|| WebError::not_found("该地区"))?;
-        cursor = region.parent_code.clone();
-        trail.insert(0, region);
-    }
-    let children = state.store.region_children(parent.as_deref()).await?;
-    let mut rows = Vec::with_capacity(children.len());
-    for child in children {
-        let below = if child.level < 3 { state.store.region_children(Some(&child.code)).await?.len() } else { 0 };
-        rows.push(context! { code => child.code, name => child.name, level => child.level, children => below });
-    }
-    let relocation = zhaoshang_app::reference_data::in_province_relocation_allowed(&state.store).await?;
+    let (trail, children) = state.app.region_tree(parent.as_deref()).await?;
+    let rows: Vec<_> = children
+        .into_iter()
+        .map(|row| {
+            let child = row.region;
+            context! { code => child.code, name => child.name, level => child.level, children => row.children }
+        })
+        .collect();
+    let relocation = state.app.in_province_relocation_allowed().await?;
     page(
         &session,
         "/reference/regions",
-        "regions.html",
+        "reference/regions.html",
         context! { trail => trail, rows => rows, can_edit => session.principal.may_administer(), in_province_relocation => relocation },
     )
 }
 
 #[derive(Deserialize)]
 pub struct SettingsForm {
-    csrf: String,
     /// A checkbox: present when ticked.
     in_province_relocation: Option<String>,
 }
@@ -58,15 +64,10 @@ pub struct SettingsForm {
 /// lists may hold enterprises of other regions of the province.
 pub async fn save_settings(
     State(state): State<AppState>,
-    PageSession(session): PageSession,
-    Form(form): Form<SettingsForm>,
+    CsrfForm(session, form): CsrfForm<SettingsForm>,
 ) -> WebResult<Response> {
-    if !session.principal.may_administer() {
-        return Err(WebError::forbidden());
-    }
-    session.check_csrf(&form.csrf)?;
     let allowed = form.in_province_relocation.is_some();
-    zhaoshang_app::reference_data::set_in_province_relocation(&state.store, allowed, &session.actor()).await?;
+    state.app.set_in_province_relocation(&session.principal, allowed, &session.actor()).await?;
     Ok(Redirect::to("/reference/regions").into_response())
 }
 
@@ -85,33 +86,25 @@ pub async fn parks(
 
 async fn parks_page(
     state: &AppState,
-    session: &crate::auth::Session,
+    session: &Session,
     edit: Option<i64>,
     form: Option<minijinja::Value>,
     error: Option<String>,
 ) -> WebResult<Html<String>> {
-    let parks = state.store.parks("").await?;
-    let mut rows = Vec::with_capacity(parks.len());
-    for park in &parks {
-        let region_name = state.store.region(&park.region_code).await?.map(|r| r.name);
-        rows.push(context! { park => park, region_name => region_name });
-    }
-    let editing = match edit {
-        Some(id) => Some(state.store.park(id).await?.ok_or_else(|| WebError::not_found("该园区"))?),
-        None => None,
-    };
+    let (parks, editing) = state.app.parks(edit).await?;
+    let rows: Vec<_> =
+        parks.iter().map(|(park, region_name)| context! { park => park, region_name => region_name }).collect();
     let form = form.unwrap_or_else(|| minijinja::Value::from_serialize(&editing));
     page(
         session,
         "/reference/parks",
-        "parks.html",
+        "reference/parks.html",
         context! { rows => rows, form => form, can_edit => session.principal.may_administer(), error => error },
     )
 }
 
 #[derive(Deserialize, serde::Serialize)]
 pub struct ParkForm {
-    csrf: String,
     id: Option<i64>,
     name: String,
     region_code: String,
@@ -121,52 +114,27 @@ pub struct ParkForm {
     description: Option<String>,
 }
 
-async fn check_region(state: &AppState, code: &str) -> Result<String, String> {
-    let code = RegionCode::parse(code).map_err(|e| e.to_string())?;
-    match state.store.region(code.as_str()).await {
-        Ok(Some(_)) => Ok(code.to_string()),
-        _ => Err(format!("地区代码“{code}”不存在")),
-    }
-}
-
 pub async fn save_park(
     State(state): State<AppState>,
-    PageSession(session): PageSession,
-    Form(form): Form<ParkForm>,
+    CsrfForm(session, form): CsrfForm<ParkForm>,
 ) -> WebResult<Response> {
-    if !session.principal.may_administer() {
-        return Err(WebError::forbidden());
-    }
-    session.check_csrf(&form.csrf)?;
-    let mut problems = Vec::new();
-    if form.name.trim().is_empty() {
-        problems.push("园区名称不能为空".to_string());
-    }
-    let region = check_region(&state, &form.region_code).await.map_err(|e| problems.push(e)).ok();
-    let area = match non_empty(&form.area_mu) {
-        None => None,
-        Some(text) => text.parse::<i64>().map_err(|_| problems.push(format!("面积“{text}”应为整数亩"))).ok(),
+    let input = ParkInput {
+        id: form.id,
+        name: form.name.clone(),
+        region_code: form.region_code.clone(),
+        level: form.level.clone(),
+        leading_industries: form.leading_industries.clone(),
+        area_mu: form.area_mu.clone(),
+        description: form.description.clone(),
     };
-    if problems.is_empty() {
-        let park = Park {
-            id: form.id.unwrap_or(0),
-            name: form.name.trim().to_string(),
-            region_code: region.unwrap_or_default(),
-            level: form.level.clone().unwrap_or_default(),
-            leading_industries: form.leading_industries.clone().unwrap_or_default(),
-            area_mu: area,
-            description: form.description.clone().unwrap_or_default(),
-        };
-        match state.store.save_park(&park, &session.actor()).await {
-            Ok(_) => return Ok(Redirect::to("/reference/parks").into_response()),
-            Err(zhaoshang_store::StoreError::Conflict(message)) => problems.push(message),
-            Err(other) => return Err(other.into()),
+    match state.app.save_park(&session.principal, &input, &session.actor()).await? {
+        Ok(_) => Ok(Redirect::to("/reference/parks").into_response()),
+        Err(problems) => {
+            let form = Some(minijinja::Value::from_serialize(&form));
+            let html = parks_page(&state, &session, None, form, Some(problems)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
     }
-    let html =
-        parks_page(&state, &session, None, Some(minijinja::Value::from_serialize(&form)), Some(problems.join("；")))
-            .await?;
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
 }
 
 pub async fn departments(
@@ -179,36 +147,27 @@ pub async fn departments(
 
 async fn departments_page(
     state: &AppState,
-    session: &crate::auth::Session,
+    session: &Session,
     edit: Option<i64>,
     form: Option<minijinja::Value>,
     error: Option<String>,
 ) -> WebResult<Html<String>> {
-    let departments = state.store.departments().await?;
-    let mut rows = Vec::with_capacity(departments.len());
-    for department in &departments {
-        let region_name = match &department.region_code {
-            Some(code) => state.store.region(code).await?.map(|r| r.name),
-            None => None,
-        };
-        rows.push(context! { department => department, region_name => region_name });
-    }
-    let editing = match edit {
-        Some(id) => Some(state.store.department(id).await?.ok_or_else(|| WebError::not_found("该单位"))?),
-        None => None,
-    };
+    let (departments, editing) = state.app.departments(edit).await?;
+    let rows: Vec<_> = departments
+        .iter()
+        .map(|(department, region_name)| context! { department => department, region_name => region_name })
+        .collect();
     let form = form.unwrap_or_else(|| minijinja::Value::from_serialize(&editing));
     page(
         session,
         "/reference/departments",
-        "departments.html",
+        "reference/departments.html",
         context! { rows => rows, form => form, can_edit => session.principal.may_administer(), error => error },
     )
 }
 
 #[derive(Deserialize, serde::Serialize)]
 pub struct DepartmentForm {
-    csrf: String,
     id: Option<i64>,
     name: String,
     region_code: Option<String>,
@@ -217,48 +176,27 @@ pub struct DepartmentForm {
 
 pub async fn save_department(
     State(state): State<AppState>,
-    PageSession(session): PageSession,
-    Form(form): Form<DepartmentForm>,
+    CsrfForm(session, form): CsrfForm<DepartmentForm>,
 ) -> WebResult<Response> {
-    if !session.principal.may_administer() {
-        return Err(WebError::forbidden());
-    }
-    session.check_csrf(&form.csrf)?;
-    let mut problems = Vec::new();
-    if form.name.trim().is_empty() {
-        problems.push("单位名称不能为空".to_string());
-    }
-    let region = match non_empty(&form.region_code) {
-        None => None,
-        Some(code) => check_region(&state, &code).await.map_err(|e| problems.push(e)).ok(),
+    let input = DepartmentInput {
+        id: form.id,
+        name: form.name.clone(),
+        region_code: form.region_code.clone(),
+        kind: form.kind.clone(),
     };
-    if problems.is_empty() {
-        let department = Department {
-            id: form.id.unwrap_or(0),
-            name: form.name.trim().to_string(),
-            region_code: region,
-            kind: form.kind.clone().unwrap_or_default(),
-        };
-        match state.store.save_department(&department, &session.actor()).await {
-            Ok(_) => return Ok(Redirect::to("/reference/departments").into_response()),
-            Err(zhaoshang_store::StoreError::Conflict(message)) => problems.push(message),
-            Err(other) => return Err(other.into()),
+    match state.app.save_department(&session.principal, &input, &session.actor()).await? {
+        Ok(_) => Ok(Redirect::to("/reference/departments").into_response()),
+        Err(problems) => {
+            let form = Some(minijinja::Value::from_serialize(&form));
+            let html = departments_page(&state, &session, None, form, Some(problems)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
     }
-    let html = departments_page(
-        &state,
-        &session,
-        None,
-        Some(minijinja::Value::from_serialize(&form)),
-        Some(problems.join("；")),
-    )
-    .await?;
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
 }
 
 pub async fn industries(State(state): State<AppState>, PageSession(session): PageSession) -> WebResult<Html<String>> {
-    let industries = state.store.industries().await?;
-    page(&session, "/reference/industries", "industries.html", context! { industries => industries })
+    let industries = state.app.industries().await?;
+    page(&session, "/reference/industries", "reference/industries.html", context! { industries => industries })
 }
 
 #[derive(Deserialize)]
@@ -278,13 +216,13 @@ pub async fn calendar(
 
 async fn calendar_page(
     state: &AppState,
-    session: &crate::auth::Session,
+    session: &Session,
     year: Option<i32>,
     lines: Option<String>,
     error: Option<String>,
 ) -> WebResult<Html<String>> {
     use chrono::Datelike;
-    let calendar = state.calendar.get(&state.store).await?;
+    let calendar = state.app.calendar().await?;
     let today = zhaoshang_app::calendar::today();
     let last_year = calendar.last_year();
     let year = year.unwrap_or_else(|| today.year());
@@ -299,7 +237,7 @@ async fn calendar_page(
     page(
         session,
         "/reference/calendar",
-        "calendar.html",
+        "reference/calendar.html",
         context! {
             year => year, years => calendar.years(), last_year => last_year, held => calendar.holds_year(year),
             rows => rows, lines => lines, error => error, can_edit => session.principal.may_administer(),
@@ -314,29 +252,26 @@ fn weekday_zh(weekday: chrono::Weekday) -> &'static str {
 
 #[derive(Deserialize)]
 pub struct NoticeForm {
-    csrf: String,
     year: String,
     lines: String,
 }
 
 pub async fn save_notice(
     State(state): State<AppState>,
-    PageSession(session): PageSession,
-    Form(form): Form<NoticeForm>,
+    CsrfForm(session, form): CsrfForm<NoticeForm>,
 ) -> WebResult<Response> {
-    session.check_csrf(&form.csrf)?;
     if !session.principal.may_administer() {
         return Err(WebError::forbidden());
     }
     let Ok(year) = form.year.trim().parse::<i32>() else {
         return Err(WebError::bad_request("年度应为四位数字"));
     };
-    let saved = state.calendar.save_notice(&state.store, &session.principal, year, &form.lines, &session.actor()).await;
+    let saved = state.app.save_holiday_notice(&session.principal, year, &form.lines, &session.actor()).await;
     match saved {
         Ok(_) => Ok(Redirect::to(&format!("/reference/calendar?year={year}")).into_response()),
         Err(zhaoshang_app::AppError::Invalid(message)) => {
             let html = calendar_page(&state, &session, Some(year), Some(form.lines), Some(message)).await?;
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
         Err(other) => Err(other.into()),
     }

@@ -3,32 +3,32 @@
 
 use crate::api::search::{query_of, SearchParams};
 use crate::auth::PageSession;
-use crate::error::{WebError, WebResult};
+use crate::error::WebResult;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
 use minijinja::context;
 use zhaoshang_app::search::SearchKind;
-use zhaoshang_core::access::RecordScope;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/search", get(results))
+}
 
 pub async fn results(
     State(state): State<AppState>,
     PageSession(session): PageSession,
     Query(params): Query<SearchParams>,
 ) -> WebResult<Html<String>> {
-    let scope = session.principal.record_scope();
-    // Projects of a chain department's chains only (`core::access::ProjectScope`).
-    let chains = zhaoshang_app::scope::project_scope(&state.store, &session.principal).await?.chains;
-    if scope == RecordScope::Nothing {
-        return Err(WebError::forbidden());
-    }
+    state.app.require_search(&session.principal).await?;
     let text = params.q.as_deref().map(str::trim).unwrap_or("").to_string();
     let (hits, error) = if text.is_empty() {
         (Vec::new(), None)
     } else {
         match query_of(&params) {
-            Ok(query) => (state.search.search_in(&query, &scope, chains.as_deref()).await?, None),
+            Ok(query) => (state.app.search(&session.principal, &query).await?, None),
             Err(error) => (Vec::new(), Some(error.message)),
         }
     };
@@ -50,7 +50,7 @@ pub async fn results(
     page(
         &session,
         "/search",
-        "search.html",
+        "search/search.html",
         context! { search_q => text, kind => params.kind, kinds => kinds, rows => rows, error => error },
     )
 }

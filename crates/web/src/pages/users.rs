@@ -1,70 +1,55 @@
 //! User administration (admin only): list, create, change role and region, reset
 //! password, disable and enable.
 
-use crate::auth::PageSession;
+use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::{WebError, WebResult};
 use crate::pages::non_empty;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::routing::get;
+use axum::Router;
 use minijinja::context;
 use serde::Deserialize;
-use zhaoshang_app::accounts::{self, AccountRequest};
+use zhaoshang_app::accounts::{require_admin, AccountChange, AccountRequest};
+use zhaoshang_app::AppError;
 use zhaoshang_core::access::Role;
 
-fn require_admin(session: &crate::auth::Session) -> WebResult<()> {
-    if session.principal.may_administer() {
-        Ok(())
-    } else {
-        Err(WebError::forbidden())
-    }
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/users", get(list).post(create))
+        .route("/admin/users/new", get(new_form))
+        .route("/admin/users/{id}", get(edit_form).post(update))
 }
 
 fn roles() -> Vec<minijinja::Value> {
     Role::ALL.iter().map(|r| context! { key => r.key(), label => r.label() }).collect()
 }
 
-async fn region_names(state: &AppState) -> WebResult<std::collections::HashMap<String, String>> {
-    let mut names = std::collections::HashMap::new();
-    for user in state.store.users().await? {
-        if let Some(code) = user.region_code {
-            if let Some(region) = state.store.region(&code).await? {
-                names.insert(code, region.name);
-            }
-        }
-    }
-    Ok(names)
-}
-
 pub async fn list(State(state): State<AppState>, PageSession(session): PageSession) -> WebResult<Html<String>> {
-    require_admin(&session)?;
-    let names = region_names(&state).await?;
     let users: Vec<_> = state
-        .store
-        .users()
+        .app
+        .accounts(&session.principal)
         .await?
         .into_iter()
-        .map(|u| {
+        .map(|(u, region_name)| {
             let role_label = Role::parse(&u.role).map(|r| r.label()).unwrap_or("");
-            let region_name = u.region_code.as_ref().and_then(|c| names.get(c)).cloned();
             context! { id => u.id, username => u.username, display_name => u.display_name, role_label => role_label,
             region_code => u.region_code, region_name => region_name, disabled => u.disabled,
             created_at => u.created_at.format("%Y-%m-%d %H:%M").to_string() }
         })
         .collect();
-    page(&session, "/admin/users", "users.html", context! { users => users })
+    page(&session, "/admin/users", "admin/users.html", context! { users => users })
 }
 
 pub async fn new_form(PageSession(session): PageSession) -> WebResult<Html<String>> {
-    require_admin(&session)?;
-    page(&session, "/admin/users", "user_form.html", context! { roles => roles(), form => context! {} })
+    require_admin(&session.principal)?;
+    page(&session, "/admin/users", "admin/user_form.html", context! { roles => roles(), form => context! {} })
 }
 
 #[derive(Deserialize)]
 pub struct NewUserForm {
-    csrf: String,
     username: String,
     display_name: Option<String>,
     role: String,
@@ -74,11 +59,9 @@ pub struct NewUserForm {
 
 pub async fn create(
     State(state): State<AppState>,
-    PageSession(session): PageSession,
-    Form(form): Form<NewUserForm>,
+    CsrfForm(session, form): CsrfForm<NewUserForm>,
 ) -> WebResult<Response> {
-    require_admin(&session)?;
-    session.check_csrf(&form.csrf)?;
+    require_admin(&session.principal)?;
     let request = AccountRequest {
         username: form.username.clone(),
         display_name: form.display_name.clone().unwrap_or_default(),
@@ -86,7 +69,7 @@ pub async fn create(
         region: non_empty(&form.region),
         password: form.password.clone(),
     };
-    match accounts::create_account(&state.store, &request, &session.actor()).await {
+    match state.app.create_account(&request, &session.actor()).await {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
         Err(error) => {
             let error = WebError::from(error);
@@ -97,7 +80,7 @@ pub async fn create(
             let html = page(
                 &session,
                 "/admin/users",
-                "user_form.html",
+                "admin/user_form.html",
                 context! { roles => roles(), form => form, error => error.message },
             )?;
             Ok((error.status, html).into_response())
@@ -110,14 +93,17 @@ pub async fn edit_form(
     PageSession(session): PageSession,
     Path(id): Path<i64>,
 ) -> WebResult<Html<String>> {
-    require_admin(&session)?;
-    let user = state.store.user_by_id(id).await?.ok_or_else(|| WebError::not_found("该用户"))?;
-    page(&session, "/admin/users", "user_form.html", context! { roles => roles(), edit => user, form => context! {} })
+    let user = state.app.account(&session.principal, id).await?;
+    page(
+        &session,
+        "/admin/users",
+        "admin/user_form.html",
+        context! { roles => roles(), edit => user, form => context! {} },
+    )
 }
 
 #[derive(Deserialize)]
 pub struct UpdateUserForm {
-    csrf: String,
     action: String,
     display_name: Option<String>,
     role: Option<String>,
@@ -127,42 +113,41 @@ pub struct UpdateUserForm {
 
 pub async fn update(
     State(state): State<AppState>,
-    PageSession(session): PageSession,
     Path(id): Path<i64>,
-    Form(form): Form<UpdateUserForm>,
+    CsrfForm(session, form): CsrfForm<UpdateUserForm>,
 ) -> WebResult<Response> {
-    require_admin(&session)?;
-    session.check_csrf(&form.csrf)?;
-    let actor = session.actor();
-    let result = match form.action.as_str() {
-        "role" => {
-            let role = form.role.clone().unwrap_or_default();
-            let display_name = form.display_name.clone().unwrap_or_default();
-            accounts::set_role(&state.store, id, &role, non_empty(&form.region).as_deref(), &display_name, &actor).await
-        }
-        "password" => accounts::set_password(&state.store, id, form.password.as_deref().unwrap_or(""), &actor).await,
+    require_admin(&session.principal)?;
+    let (role, display_name, region) =
+        (form.role.unwrap_or_default(), form.display_name.unwrap_or_default(), non_empty(&form.region));
+    let change = match form.action.as_str() {
+        "role" => AccountChange::Role { role: &role, region: region.as_deref(), display_name: &display_name },
+        "password" => AccountChange::Password(form.password.as_deref().unwrap_or("")),
         "disable" if id == session.principal.user_id => {
-            Err(zhaoshang_app::AppError::Invalid("不能停用自己的账号".into()))
+            return refused_update(&state, &session, id, AppError::Invalid("不能停用自己的账号".into())).await
         }
-        "disable" => accounts::set_disabled(&state.store, id, true, &actor).await,
-        "enable" => accounts::set_disabled(&state.store, id, false, &actor).await,
+        "disable" => AccountChange::Disabled(true),
+        "enable" => AccountChange::Disabled(false),
         _ => return Err(WebError::bad_request("未知的操作")),
     };
+    let result = state.app.change_account(id, change, &session.actor()).await;
     match result {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
-        Err(error) => {
-            let error = WebError::from(error);
-            if error.status.is_server_error() {
-                return Err(error);
-            }
-            let user = state.store.user_by_id(id).await?.ok_or_else(|| WebError::not_found("该用户"))?;
-            let html = page(
-                &session,
-                "/admin/users",
-                "user_form.html",
-                context! { roles => roles(), edit => user, form => context! {}, error => error.message },
-            )?;
-            Ok((error.status, html).into_response())
-        }
+        Err(error) => refused_update(&state, &session, id, error).await,
     }
+}
+
+/// The user's page again with the reason a change was refused (a server fault stays one).
+async fn refused_update(state: &AppState, session: &Session, id: i64, error: AppError) -> WebResult<Response> {
+    let error = WebError::from(error);
+    if error.status.is_server_error() {
+        return Err(error);
+    }
+    let user = state.app.account(&session.principal, id).await?;
+    let html = page(
+        session,
+        "/admin/users",
+        "admin/user_form.html",
+        context! { roles => roles(), edit => user, form => context! {}, error => error.message },
+    )?;
+    Ok((error.status, html).into_response())
 }

@@ -56,7 +56,7 @@ impl TestApp {
     }
 
     pub fn store(&self) -> &Store {
-        &self.state.store
+        self.state.app.store()
     }
 
     pub async fn send(&self, request: Request<Body>) -> Response<Body> {
@@ -145,18 +145,10 @@ pub async fn body_json(response: Response<Body>) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
 
-/// Declares one test per backend that runs `$name(Backend)`.
-#[macro_export]
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        $(mod $name {
-            #[tokio::test]
-            async fn sqlite() { super::$name(zhaoshang_testkit::Backend::Sqlite).await }
-            #[tokio::test]
-            async fn postgres() { super::$name(zhaoshang_testkit::Backend::Postgres).await }
-        })*
-    };
-}
+/// One test per backend (`zhaoshang_testkit::on_both_backends!`), for `use common::*` (not
+/// every test file declares its tests with it).
+#[allow(unused_imports)]
+pub use zhaoshang_testkit::on_both_backends;
 
 /// A chain link named like the probe's stored XSS (an image whose error handler runs).
 pub const HOSTILE_LINK: &str = r#"<img src=x onerror="window.__xss=1">"#;

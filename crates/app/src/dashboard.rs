@@ -1,0 +1,151 @@
+//! 招商引资驾驶舱 as the pages and the API read it: the region and period a user's request
+//! stands for, the figures of that scope with year on year, every sub-region's figures,
+//! the monthly trend, and the month report. Only regions whose statistics the user may
+//! see; of a chain department's, only its chains' projects.
+
+use crate::stats::{parse_date, period, scoped_investment_report, scoped_monthly, scoped_sub_region_reports};
+use crate::{App, AppError, AppResult};
+use chrono::{Datelike, NaiveDate};
+use std::collections::HashMap;
+use zhaoshang_core::access::Principal;
+use zhaoshang_core::metrics::{InvestmentReport, Period};
+use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::reference::Region;
+
+/// The dashboard of one scope and period.
+pub struct Dashboard {
+    pub region: RegionCode,
+    pub region_name: String,
+    pub period: Period,
+    pub report: InvestmentReport,
+    /// Each sub-region with its code and figures.
+    pub children: Vec<(Region, RegionCode, InvestmentReport)>,
+    /// Signed investment and funds in place per month ("YYYY-MM", yuan), 1 January on.
+    pub signed_by_month: HashMap<String, i64>,
+    pub funds_by_month: HashMap<String, i64>,
+}
+
+fn non_empty(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
+}
+
+impl App {
+    /// The region a user's dashboard opens on: its own, or the province holding data.
+    pub async fn default_region(&self, principal: &Principal) -> AppResult<RegionCode> {
+        if let Some(own) = &principal.region {
+            return Ok(own.clone());
+        }
+        let provinces = self.store().region_children(None).await?;
+        for province in &provinces {
+            let code = RegionCode::parse(&province.code).map_err(AppError::internal)?;
+            if self.store().latest_activity_date(code.scope_prefix()).await?.is_some() {
+                return Ok(code);
+            }
+        }
+        provinces
+            .first()
+            .and_then(|p| RegionCode::parse(&p.code).ok())
+            .ok_or_else(|| AppError::not_found("行政区划数据"))
+    }
+
+    /// The scope and period of a dashboard request, checked against what the user may
+    /// see: the region asked for or the default one; to the day asked for or the latest
+    /// activity (not after today); from the day asked for or 1 January.
+    pub async fn dashboard_scope(
+        &self,
+        principal: &Principal,
+        region: Option<&str>,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> AppResult<(RegionCode, Period)> {
+        if !principal.may_see_aggregates() {
+            return Err(AppError::Forbidden);
+        }
+        let region = match non_empty(region) {
+            Some(code) => self.known_region(code).await?,
+            None => self.default_region(principal).await?,
+        };
+        if !principal.may_see_statistics_of(&region) {
+            return Err(AppError::Forbidden);
+        }
+        let today = crate::calendar::today();
+        let to = match non_empty(to) {
+            Some(text) => parse_date(text, "结束日期")?,
+            None => {
+                let latest = self.store().latest_activity_date(region.scope_prefix()).await?;
+                latest.map(|d| d.min(today)).unwrap_or(today)
+            }
+        };
+        let from = match non_empty(from) {
+            Some(text) => parse_date(text, "开始日期")?,
+            None => NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to),
+        };
+        Ok((region, period(from, to)?))
+    }
+
+    /// The dashboard of a checked scope and period (see `dashboard_scope`).
+    pub async fn dashboard(&self, principal: &Principal, region: RegionCode, period: Period) -> AppResult<Dashboard> {
+        let store = self.store();
+        let region_name = self.region_name(region.as_str()).await?;
+        let scope = crate::scope::project_scope(store, principal).await?;
+        let report = scoped_investment_report(store, &region, period, None, &scope).await?;
+        let children = store.region_children(Some(region.as_str())).await?;
+        let codes: Vec<RegionCode> = children
+            .iter()
+            .map(|child| RegionCode::parse(&child.code))
+            .collect::<Result<_, _>>()
+            .map_err(AppError::internal)?;
+        let reports = scoped_sub_region_reports(store, &region, &codes, period, &scope).await?;
+        let children = children.into_iter().zip(codes).zip(reports).map(|((r, c), report)| (r, c, report)).collect();
+        let year = period.year_to_date();
+        let series_period = Period { from: year.from, to: period.to };
+        let (signed_by_month, funds_by_month) =
+            scoped_monthly(store, region.scope_prefix(), series_period, &scope).await?;
+        Ok(Dashboard { region, region_name, period, report, children, signed_by_month, funds_by_month })
+    }
+
+    /// 招商引资月报 as an Excel workbook: the scope, 1 January to the period's end.
+    pub async fn monthly_report(
+        &self,
+        principal: &Principal,
+        region: &RegionCode,
+        period: Period,
+    ) -> AppResult<Vec<u8>> {
+        let name = self.region_name(region.as_str()).await?;
+        let scope = crate::scope::project_scope(self.store(), principal).await?;
+        let rows = crate::reports::monthly_rows(self.store(), region, period.to, &scope).await?;
+        let title =
+            format!("{name}招商引资情况月报（{}年1—{}月，截至{}）", period.to.year(), period.to.month(), period.to);
+        crate::reports::monthly_workbook(&title, &rows)
+    }
+
+    /// SPEC's metrics object (`/api/v1/stats/investment`): the region asked for, else the
+    /// user's own; optionally one chain, which must be in the user's project scope.
+    pub async fn investment_report(
+        &self,
+        principal: &Principal,
+        region: Option<&str>,
+        from: &str,
+        to: &str,
+        chain: Option<&str>,
+    ) -> AppResult<InvestmentReport> {
+        let region_text = match (non_empty(region), &principal.region) {
+            (Some(text), _) => text.to_string(),
+            (None, Some(own)) => own.to_string(),
+            (None, None) => return Err(AppError::bad_request("缺少参数 region（地区代码）")),
+        };
+        let region = self.known_region(&region_text).await?;
+        if !principal.may_see_statistics_of(&region) {
+            return Err(AppError::Forbidden);
+        }
+        let from = parse_date(from, "开始日期 from")?;
+        let to = parse_date(to, "结束日期 to")?;
+        let chain = chain.filter(|c| !c.is_empty());
+        let scope = crate::scope::project_scope(self.store(), principal).await?;
+        if chain.is_some_and(|chain| !scope.allows_chain(chain)) {
+            return Err(AppError::Forbidden);
+        }
+        let period = period(from, to)?;
+        scoped_investment_report(self.store(), &region, period, chain, &scope).await
+    }
+}

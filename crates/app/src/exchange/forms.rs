@@ -1,0 +1,78 @@
+//! Imports as the web uses them: an uploaded file, and a form saved as a one-row
+//! import, both within the user's import scope, with the search index following.
+
+use super::{columns, form_sheet, import_bytes_in_scope, import_sheet_in_scope, ImportKind, ImportReport, ImportScope};
+use crate::{App, AppResult};
+use std::collections::HashMap;
+use zhaoshang_core::access::Principal;
+use zhaoshang_store::Actor;
+
+impl App {
+    /// Brings the search index up to date with what an import (or a form saved as one)
+    /// wrote. The write itself has committed, so a failure here is logged rather than
+    /// reported as a failed save; the next start rebuilds the index.
+    pub async fn follow_import(&self, report: &ImportReport) {
+        if let Err(error) = self.search_index().follow_import(self.store(), report).await {
+            tracing::error!("search index not updated after an import of {}: {error}", report.kind.key());
+        }
+    }
+
+    /// Imports an uploaded file of `kind` within the user's import scope.
+    pub async fn import_file(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        kind: ImportKind,
+        file_name: &str,
+        bytes: &[u8],
+        dry_run: bool,
+    ) -> AppResult<ImportReport> {
+        let scope = ImportScope::for_user(self.store(), principal).await?;
+        let report = import_bytes_in_scope(self.store(), kind, file_name, bytes, dry_run, actor, &scope).await?;
+        self.follow_import(&report).await;
+        Ok(report)
+    }
+
+    /// Saves a form as a one-row import of `kind` within the user's import scope, so forms
+    /// and files obey one set of rules.
+    pub async fn import_form_row(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        kind: ImportKind,
+        fields: &HashMap<String, String>,
+    ) -> AppResult<ImportReport> {
+        let scope = ImportScope::for_user(self.store(), principal).await?;
+        let sheet = form_sheet(kind, fields);
+        let report = import_sheet_in_scope(self.store(), kind, "", &sheet, false, actor, &scope).await?;
+        self.follow_import(&report).await;
+        Ok(report)
+    }
+
+    /// Saves a form row; the field errors when it is bad (see `field_errors`).
+    pub async fn save_form_row(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        kind: ImportKind,
+        fields: &HashMap<String, String>,
+    ) -> AppResult<Option<HashMap<String, String>>> {
+        let report = self.import_form_row(principal, actor, kind, fields).await?;
+        Ok((!report.is_ok()).then(|| field_errors(kind, &report)))
+    }
+}
+
+/// Field key → messages, from an import report of a one-row sheet ("form" for a problem
+/// of no one field).
+pub fn field_errors(kind: ImportKind, report: &ImportReport) -> HashMap<String, String> {
+    let mut errors: HashMap<String, String> = HashMap::new();
+    for problem in &report.problems {
+        let key = columns(kind).iter().find(|c| c.header == problem.column).map(|c| c.key).unwrap_or("form");
+        let entry = errors.entry(key.to_string()).or_default();
+        if !entry.is_empty() {
+            entry.push('；');
+        }
+        entry.push_str(&problem.message);
+    }
+    errors
+}

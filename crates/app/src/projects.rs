@@ -1,0 +1,513 @@
+//! Projects as the pages use them: the filtered list (also every dashboard drill-down
+//! and its meaning), exports of the current filter, the funding behind the funds figure,
+//! a project with its timeline, funding, problems and services, the forms (saved as
+//! one-row imports, so they obey exactly the rules files do), and the projects that look
+//! claimed twice. Every read and write stays within the user's project scope.
+
+use crate::exchange::{self, ImportKind, Table};
+use crate::stats::parse_date;
+use crate::{App, AppError, AppResult};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+use zhaoshang_core::access::{Principal, ProjectScope, RecordScope};
+use zhaoshang_core::money::Yuan;
+use zhaoshang_core::projects::duplicates::looks_claimed_twice;
+use zhaoshang_core::projects::Stage;
+use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::listing::{ListTotals, ProjectFilter, ProjectSort};
+use zhaoshang_store::projects::{Funding, Problem, Project, ProjectEvent, Service};
+use zhaoshang_store::Actor;
+
+/// The project list's request: filters as text (checked by `project_filter`), the sort,
+/// the page, and a file format to export instead of a page.
+#[derive(Deserialize, Default, Clone, Debug)]
+pub struct ProjectQuery {
+    pub region: Option<String>,
+    pub stage: Option<String>,
+    pub chain: Option<String>,
+    pub source: Option<String>,
+    pub activity: Option<String>,
+    pub q: Option<String>,
+    pub signed_from: Option<String>,
+    pub signed_to: Option<String>,
+    pub min_wan: Option<String>,
+    pub max_wan: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<u32>,
+    /// A dashboard figure: signed, over_100m, started, producing, implementing.
+    pub drill: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub format: Option<String>,
+}
+
+/// The funding list's request: the dashboard's region and period.
+#[derive(Deserialize, Default, Clone, Debug)]
+pub struct FundingQuery {
+    pub region: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub page: Option<u32>,
+    pub format: Option<String>,
+}
+
+/// One page of the project list.
+pub struct ProjectPage {
+    pub projects: Vec<Project>,
+    pub totals: ListTotals,
+    pub region_names: HashMap<String, String>,
+    /// Projects of the page that look claimed twice (see `claimed_twice`).
+    pub flagged: HashSet<i64>,
+    /// The meaning of a dashboard drill-down, shown as the list's subtitle.
+    pub drill: Option<&'static str>,
+}
+
+/// One page of the funding behind the dashboard's funds figure.
+pub struct FundingPage {
+    pub records: Vec<Funding>,
+    pub count: i64,
+    pub total: Yuan,
+    pub region_names: HashMap<String, String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// A project's page.
+pub struct ProjectDetail {
+    pub project: Project,
+    pub region_names: HashMap<String, String>,
+    pub funding: Vec<Funding>,
+    pub events: Vec<ProjectEvent>,
+    pub problems: Vec<Problem>,
+    pub services: Vec<Service>,
+    pub can_edit: bool,
+}
+
+/// A pair that looks claimed twice: a project the user reads, the other city's, and
+/// whether the user may open the other.
+pub struct ClaimedTwice {
+    pub own: Project,
+    pub other: Project,
+    pub other_visible: bool,
+}
+
+/// A problem or service a project form adds.
+pub struct ProblemInput<'a> {
+    pub description: &'a str,
+    pub department: Option<&'a str>,
+    pub due_on: Option<&'a str>,
+}
+
+fn non_empty(text: &Option<String>) -> Option<String> {
+    text.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+fn optional_date(text: &Option<String>, label: &str) -> AppResult<Option<NaiveDate>> {
+    non_empty(text).map(|t| parse_date(&t, label)).transpose()
+}
+
+fn required_date(text: &Option<String>, label: &str, missing: &str) -> AppResult<NaiveDate> {
+    optional_date(text, label)?.ok_or_else(|| AppError::bad_request(missing))
+}
+
+fn optional_wan(text: &Option<String>, label: &str) -> AppResult<Option<i64>> {
+    non_empty(text)
+        .map(|t| Yuan::parse_wan(&t).map(|y| y.0).map_err(|e| AppError::bad_request(format!("{label}：{e}"))))
+        .transpose()
+}
+
+/// A list's keyword filter: trimmed, `None` when empty, 400 when too long.
+pub fn keyword(text: &Option<String>) -> AppResult<Option<String>> {
+    zhaoshang_core::text::keyword(text.as_deref()).map_err(|e| AppError::bad_request(e.to_string()))
+}
+
+/// The 1-based page number of a request, and the offset of its first row.
+pub fn page_offset(page: Option<u32>, per_page: i64) -> (u32, i64) {
+    let page = page.unwrap_or(1).max(1);
+    (page, (page as i64 - 1) * per_page)
+}
+
+/// Applies the meaning of a dashboard figure to `filter`, as the dashboard counts it;
+/// returns the figure's name.
+fn drill_down(filter: &mut ProjectFilter, kind: &str, from: NaiveDate, to: NaiveDate) -> AppResult<&'static str> {
+    let label = match kind {
+        "signed" => "签约项目",
+        "over_100m" => {
+            filter.over_100m = true;
+            "亿元以上签约项目"
+        }
+        "started" => {
+            filter.started_by = Some(to);
+            "已开工的签约项目"
+        }
+        "producing" => {
+            filter.producing_by = Some(to);
+            "已投产的签约项目"
+        }
+        "implementing" => {
+            filter.implementing_in = Some((from, to));
+            "实施项目（新建+续建）"
+        }
+        _ => return Err(AppError::bad_request("未知的统计口径")),
+    };
+    if kind != "implementing" {
+        filter.signed_from = Some(from);
+        filter.signed_to = Some(to);
+        filter.exclude_dropped = true;
+    }
+    Ok(label)
+}
+
+impl App {
+    /// The projects (and funding) the user may read, as `core::access` decides with the
+    /// user's chains; 403 for roles that read no projects.
+    pub async fn project_scope(&self, principal: &Principal) -> AppResult<ProjectScope> {
+        let scope = crate::scope::project_scope(self.store(), principal).await?;
+        if scope.reads_nothing() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(scope)
+    }
+
+    /// The project scope's regions narrowed to a chosen region; a region outside is 403.
+    pub async fn narrowed_project_prefix(&self, scope: &ProjectScope, region: &Option<String>) -> AppResult<String> {
+        match non_empty(region) {
+            None => Ok(scope.regions.prefix().ok_or(AppError::Forbidden)?.to_string()),
+            Some(code) => {
+                let region = self.known_region(&code).await?;
+                if !scope.regions.allows(&region) {
+                    return Err(AppError::Forbidden);
+                }
+                Ok(region.scope_prefix().to_string())
+            }
+        }
+    }
+
+    /// The user's record scope narrowed to a chosen region, as a code prefix; 403 for
+    /// roles without records and for a region outside the scope.
+    pub async fn narrowed_record_prefix(&self, principal: &Principal, region: &Option<String>) -> AppResult<String> {
+        let own = match principal.record_scope() {
+            RecordScope::Nothing => return Err(AppError::Forbidden),
+            scope => scope.prefix().unwrap_or("").to_string(),
+        };
+        match non_empty(region) {
+            None => Ok(own),
+            Some(code) => {
+                let region = self.known_region(&code).await?;
+                if !principal.record_scope().allows(&region) {
+                    return Err(AppError::Forbidden);
+                }
+                Ok(region.scope_prefix().to_string())
+            }
+        }
+    }
+
+    /// The filter of a list request within the user's scope, and the meaning of its
+    /// dashboard figure when it drills down from one.
+    pub async fn project_filter(
+        &self,
+        principal: &Principal,
+        query: &ProjectQuery,
+    ) -> AppResult<(ProjectFilter, Option<&'static str>)> {
+        let scope = self.project_scope(principal).await?;
+        let mut filter = ProjectFilter {
+            region_prefix: self.narrowed_project_prefix(&scope, &query.region).await?,
+            chains_in: scope.chains.clone(),
+            stage: non_empty(&query.stage)
+                .map(|s| Stage::parse(&s).map(|s| s.key().to_string()))
+                .transpose()
+                .map_err(|e| AppError::bad_request(e.to_string()))?,
+            chain: non_empty(&query.chain),
+            source: non_empty(&query.source),
+            signing_activity: non_empty(&query.activity),
+            keyword: keyword(&query.q)?,
+            signed_from: optional_date(&query.signed_from, "签约日期起")?,
+            signed_to: optional_date(&query.signed_to, "签约日期止")?,
+            min_investment: optional_wan(&query.min_wan, "最低总投资")?,
+            max_investment: optional_wan(&query.max_wan, "最高总投资")?,
+            ..Default::default()
+        };
+        let drill = match non_empty(&query.drill) {
+            None => None,
+            Some(kind) => {
+                let from = required_date(&query.from, "开始日期", "缺少开始日期")?;
+                let to = required_date(&query.to, "结束日期", "缺少结束日期")?;
+                Some(drill_down(&mut filter, &kind, from, to)?)
+            }
+        };
+        Ok((filter, drill))
+    }
+
+    /// One page of the projects a list request matches.
+    pub async fn project_page(
+        &self,
+        principal: &Principal,
+        query: &ProjectQuery,
+        per_page: i64,
+    ) -> AppResult<ProjectPage> {
+        let (filter, drill) = self.project_filter(principal, query).await?;
+        let sort = ProjectSort::parse(query.sort.as_deref().unwrap_or("signed_desc"));
+        let (_, offset) = page_offset(query.page, per_page);
+        let totals = self.store().project_totals(&filter).await?;
+        let projects = self.store().list_projects(&filter, sort, per_page, offset).await?;
+        let region_names = self.region_names(projects.iter().map(|p| p.data.region_code.clone())).await?;
+        let scope = self.project_scope(principal).await?;
+        let flagged =
+            self.claimed_twice_within(&scope, &filter.region_prefix).await?.iter().map(|(own, _)| own.id).collect();
+        Ok(ProjectPage { projects, totals, region_names, flagged, drill })
+    }
+
+    /// Every project a list request matches, as the export writes them.
+    pub async fn project_export(&self, principal: &Principal, query: &ProjectQuery) -> AppResult<Table> {
+        let (filter, _) = self.project_filter(principal, query).await?;
+        exchange::export_table(self.store(), ImportKind::Projects, &filter).await
+    }
+
+    /// The scope, region prefix and period of a funding request.
+    async fn funding_request(
+        &self,
+        principal: &Principal,
+        query: &FundingQuery,
+    ) -> AppResult<(ProjectScope, String, NaiveDate, NaiveDate)> {
+        let scope = self.project_scope(principal).await?;
+        let prefix = self.narrowed_project_prefix(&scope, &query.region).await?;
+        let from = required_date(&query.from, "开始日期", "缺少开始日期")?;
+        let to = required_date(&query.to, "结束日期", "缺少结束日期")?;
+        Ok((scope, prefix, from, to))
+    }
+
+    /// One page of the funding records behind the dashboard's funds figure; they sum to it.
+    pub async fn funding_page(
+        &self,
+        principal: &Principal,
+        query: &FundingQuery,
+        per_page: i64,
+    ) -> AppResult<FundingPage> {
+        let (scope, prefix, from, to) = self.funding_request(principal, query).await?;
+        let chains = scope.chains.as_deref();
+        let total = crate::stats::scoped_funds_in_place(self.store(), &prefix, &scope, from, to).await?;
+        let (_, offset) = page_offset(query.page, per_page);
+        let records = self.store().funding_in(&prefix, chains, from, to, per_page, offset).await?;
+        let count = self.store().funding_count(&prefix, chains, from, to).await?;
+        let region_names = self.region_names(records.iter().map(|r| r.region_code.clone())).await?;
+        Ok(FundingPage { records, count, total, region_names, from, to })
+    }
+
+    /// The funding records of a funding request, as the export writes them.
+    pub async fn funding_export(&self, principal: &Principal, query: &FundingQuery) -> AppResult<Table> {
+        let (scope, prefix, from, to) = self.funding_request(principal, query).await?;
+        let filter = crate::scope::scoped_filter(&scope, prefix);
+        let mut table = exchange::export_table(self.store(), ImportKind::Funding, &filter).await?;
+        // The funding export's second column is the date, written YYYY-MM-DD.
+        let (from, to) = (from.to_string(), to.to_string());
+        table.rows.retain(|row| row.get(1).is_some_and(|date| *date >= from && *date <= to));
+        Ok(table)
+    }
+
+    /// A project the user may read (404 when absent, 403 outside the scope).
+    pub async fn project_in_scope(&self, principal: &Principal, id: i64) -> AppResult<Project> {
+        let project = self.store().project(id).await?.ok_or_else(|| AppError::not_found("该项目"))?;
+        let region = RegionCode::parse(&project.data.region_code).map_err(AppError::internal)?;
+        if !self.project_scope(principal).await?.allows(&region, &project.data.chain) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(project)
+    }
+
+    /// A project the user may change (403 otherwise).
+    pub async fn editable_project(&self, principal: &Principal, id: i64) -> AppResult<Project> {
+        let project = self.project_in_scope(principal, id).await?;
+        let region = RegionCode::parse(&project.data.region_code).map_err(AppError::internal)?;
+        if !principal.may_edit_records_of(&region) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(project)
+    }
+
+    /// What a project's page shows of `project` (one the user may read).
+    pub async fn project_detail(&self, principal: &Principal, project: Project) -> AppResult<ProjectDetail> {
+        let store = self.store();
+        let region = RegionCode::parse(&project.data.region_code).map_err(AppError::internal)?;
+        let region_names = self.region_names([project.data.region_code.clone()]).await?;
+        Ok(ProjectDetail {
+            funding: store.funding_of_project(project.id).await?,
+            events: store.project_events(project.id).await?,
+            problems: store.problems_of_project(project.id).await?,
+            services: store.services_of_project(project.id).await?,
+            can_edit: principal.may_edit_records_of(&region),
+            region_names,
+            project,
+        })
+    }
+
+    /// Saves a project form (new, or the project `values["id"]`) as a one-row import.
+    /// The project's code is put into `values` when editing (the form does not change
+    /// it). Returns the saved project's id, or the problems per field.
+    pub async fn save_project_form(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        values: &mut HashMap<String, String>,
+    ) -> AppResult<Result<i64, HashMap<String, String>>> {
+        let editing = values.get("id").and_then(|id| id.parse::<i64>().ok());
+        if let Some(id) = editing {
+            let project = self.project_in_scope(principal, id).await?;
+            values.insert("code".into(), project.data.code.clone());
+        }
+        let region_text = values.get("region").cloned().unwrap_or_default();
+        if let Ok(region) = self.known_region(&region_text).await {
+            if !principal.may_edit_records_of(&region) {
+                return Err(AppError::Forbidden);
+            }
+        } else if !principal.may_administer() && principal.region.is_none() {
+            return Err(AppError::Forbidden);
+        }
+        if editing.is_none() {
+            let code = values.get("code").map(String::as_str).unwrap_or("").trim();
+            if let Some(existing) = self.store().project_by_code(code).await? {
+                let message = format!("项目编号“{}”已存在", existing.data.code);
+                return Ok(Err(HashMap::from([("code".to_string(), message)])));
+            }
+        }
+        let fields: HashMap<String, String> = values
+            .iter()
+            .filter(|(k, _)| k.as_str() != "csrf" && k.as_str() != "id")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if let Some(errors) = self.save_form_row(principal, actor, ImportKind::Projects, &fields).await? {
+            return Ok(Err(errors));
+        }
+        let code = fields.get("code").cloned().unwrap_or_default();
+        let saved = self
+            .store()
+            .project_by_code(code.trim())
+            .await?
+            .ok_or_else(|| AppError::internal("saved project not found"))?;
+        Ok(Ok(saved.id))
+    }
+
+    /// Adds a funding record to a project the user may change (a one-row funding import);
+    /// the reason in Chinese when it is refused.
+    pub async fn add_funding(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        id: i64,
+        values: &HashMap<String, String>,
+    ) -> AppResult<Result<(), String>> {
+        let project = self.editable_project(principal, id).await?;
+        let mut fields: HashMap<String, String> = ["date", "amount_wan", "funding_source"]
+            .iter()
+            .map(|k| (k.to_string(), values.get(*k).cloned().unwrap_or_default()))
+            .collect();
+        fields.insert("code".into(), project.data.code.clone());
+        let report = self.import_form_row(principal, actor, ImportKind::Funding, &fields).await?;
+        if report.duplicates > 0 {
+            return Ok(Err("该笔到位资金已登记，未重复记录".to_string()));
+        }
+        if !report.is_ok() {
+            let problems: Vec<_> = report.problems.iter().map(|p| format!("{}：{}", p.column, p.message)).collect();
+            return Ok(Err(problems.join("；")));
+        }
+        Ok(Ok(()))
+    }
+
+    /// Records a problem of a project the user may change; the reason when refused.
+    pub async fn add_problem(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        id: i64,
+        input: &ProblemInput<'_>,
+    ) -> AppResult<Result<(), String>> {
+        self.editable_project(principal, id).await?;
+        let due_on = match optional_date(&input.due_on.map(str::to_string), "办结期限") {
+            Ok(date) => date,
+            Err(error) => return Ok(Err(error.to_string())),
+        };
+        if input.description.trim().is_empty() {
+            return Ok(Err("问题描述不能为空".into()));
+        }
+        let problem = Problem {
+            id: 0,
+            project_id: id,
+            description: input.description.trim().to_string(),
+            department: input.department.unwrap_or_default().to_string(),
+            due_on,
+            status: "open".into(),
+            resolution: String::new(),
+        };
+        self.store().save_problem(&problem, actor).await?;
+        Ok(Ok(()))
+    }
+
+    /// Records a service to a project the user may change; the reason when refused.
+    pub async fn add_service(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        id: i64,
+        service: &str,
+        handler: Option<&str>,
+    ) -> AppResult<Result<(), String>> {
+        self.editable_project(principal, id).await?;
+        if service.trim().is_empty() {
+            return Ok(Err("服务事项不能为空".into()));
+        }
+        let service = Service {
+            id: 0,
+            project_id: id,
+            service: service.trim().to_string(),
+            handler: handler.unwrap_or_default().to_string(),
+            status: "open".into(),
+            note: String::new(),
+        };
+        self.store().save_service(&service, actor).await?;
+        Ok(Ok(()))
+    }
+
+    /// Pairs of projects within `prefix` and `scope` that look claimed twice by different
+    /// cities (the first of each pair is one the user may read).
+    async fn claimed_twice_within(&self, scope: &ProjectScope, prefix: &str) -> AppResult<Vec<(Project, Project)>> {
+        let city = |code: &str| code.get(..4).unwrap_or(code).to_string();
+        let mut pairs = Vec::new();
+        for (project, others) in self.store().shared_investor_projects(prefix).await? {
+            if !scope.allows_chain(&project.data.chain) {
+                continue;
+            }
+            for other in others {
+                if looks_claimed_twice(
+                    &city(&project.data.region_code),
+                    &project.data.name,
+                    &city(&other.data.region_code),
+                    &other.data.name,
+                ) {
+                    pairs.push((project.clone(), other));
+                }
+            }
+        }
+        Ok(pairs)
+    }
+
+    /// The projects in the user's scope that look claimed twice, with every region name.
+    pub async fn claimed_twice(
+        &self,
+        principal: &Principal,
+    ) -> AppResult<(Vec<ClaimedTwice>, HashMap<String, String>)> {
+        let scope = self.project_scope(principal).await?;
+        let prefix = scope.regions.prefix().ok_or(AppError::Forbidden)?.to_string();
+        let pairs = self.claimed_twice_within(&scope, &prefix).await?;
+        let codes = pairs.iter().flat_map(|(a, b)| [a.data.region_code.clone(), b.data.region_code.clone()]);
+        let names = self.region_names(codes).await?;
+        let pairs = pairs
+            .into_iter()
+            .map(|(own, other)| {
+                let other_visible =
+                    RegionCode::parse(&other.data.region_code).is_ok_and(|code| scope.allows(&code, &other.data.chain));
+                ClaimedTwice { own, other, other_visible }
+            })
+            .collect();
+        Ok((pairs, names))
+    }
+}
