@@ -188,3 +188,21 @@ pub async fn mark_done(store: &Store, user: &Principal, area: &str, id: i64, act
         None => Ok(false),
     }
 }
+
+impl crate::App {
+    /// The user's inbox as of today, by the official calendar.
+    pub async fn inbox(&self, user: &Principal) -> AppResult<Vec<InboxItem>> {
+        let calendar = self.calendar_cache().get(self.store()).await?;
+        inbox(self.store(), &calendar, user, crate::calendar::today()).await
+    }
+
+    /// The header's counts of the user's inbox.
+    pub async fn inbox_counts(&self, user: &Principal) -> AppResult<InboxCounts> {
+        Ok(InboxCounts::of(&self.inbox(user).await?))
+    }
+
+    /// Marks the user's item done; false when it is not the user's or the area does not allow it.
+    pub async fn mark_inbox_item_done(&self, user: &Principal, area: &str, id: i64, actor: &Actor) -> AppResult<bool> {
+        mark_done(self.store(), user, area, id, actor).await
+    }
+}

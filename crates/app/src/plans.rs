@@ -182,17 +182,6 @@ impl App {
         Ok((plans, self.store().plan_count(&filter).await?))
     }
 
-    /// The user's own plans whose next step is past due.
-    pub async fn overdue_plans(&self, principal: &Principal) -> AppResult<Vec<Plan>> {
-        let filter = overdue_filter(principal.user_id, crate::calendar::today());
-        Ok(self.store().plans(&filter, MAX_PLANS).await?)
-    }
-
-    /// How many of the user's plans are past due (the inbox badge).
-    pub async fn overdue_plan_count(&self, user_id: i64) -> AppResult<i64> {
-        Ok(self.store().plan_count(&overdue_filter(user_id, crate::calendar::today())).await?)
-    }
-
     /// The plan of `region` for `enterprise_id` that the user may open, if there is one.
     pub async fn region_plan_for(
         &self,

@@ -74,8 +74,8 @@ pub struct Session {
     pub display_name: String,
     pub csrf_token: String,
     pub token_hash: String,
-    /// The user's 一企一案 next steps past due: the inbox badge of pages (not read for the API).
-    pub overdue_plans: usize,
+    /// The user's inbox by colour: the header's badge (read for pages, not for the API).
+    pub inbox: zhaoshang_app::inbox::InboxCounts,
 }
 
 impl Session {
@@ -103,7 +103,7 @@ pub async fn load_session(state: &AppState, headers: &HeaderMap) -> Result<Optio
         display_name: live.user.display_name.clone(),
         csrf_token: live.csrf_token,
         token_hash: hash,
-        overdue_plans: 0,
+        inbox: Default::default(),
     }))
 }
 
@@ -123,8 +123,8 @@ impl FromRequestParts<AppState> for PageSession {
         use axum::response::{IntoResponse, Redirect};
         match load_session(state, &parts.headers).await {
             Ok(Some(mut session)) => {
-                match state.app.overdue_plan_count(session.principal.user_id).await {
-                    Ok(count) => session.overdue_plans = count.min(INBOX_BADGE_MAX) as usize,
+                match state.app.inbox_counts(&session.principal).await {
+                    Ok(counts) => session.inbox = counts,
                     Err(error) => return Err(WebError::from(error).into_response()),
                 }
                 Ok(PageSession(session))
@@ -227,7 +227,7 @@ pub async fn sign_in(
         display_name: user.display_name,
         csrf_token: csrf,
         token_hash: hash,
-        overdue_plans: 0,
+        inbox: Default::default(),
     };
     Ok((token, session))
 }

@@ -8,6 +8,7 @@ use axum::response::Html;
 use minijinja::{context, Environment, Value};
 use serde::Serialize;
 use std::sync::OnceLock;
+use zhaoshang_app::inbox::InboxCounts;
 use zhaoshang_core::access::{RecordScope, Role};
 
 /// Each template under its path in `templates/`: the layout, the shared macros, the error
@@ -68,12 +69,15 @@ struct NavItem {
     label: &'static str,
     group: &'static str,
     active: bool,
-    /// A count shown beside the label (the inbox's overdue next steps).
+    /// A count shown beside the label (the inbox's red and yellow items), and its colour.
     badge: usize,
+    badge_colour: &'static str,
+    badge_title: String,
 }
 
 /// The navigation a role sees: only areas that exist and that the role may open.
-fn navigation(role: Role, active: &str, overdue_plans: usize) -> Vec<NavItem> {
+fn navigation(role: Role, active: &str, inbox: &InboxCounts) -> Vec<NavItem> {
+    let urgent = (inbox.red + inbox.yellow).min(crate::auth::INBOX_BADGE_MAX as usize);
     let items: &[(&str, &str, &str, bool)] = &[
         ("/", "工作台", "概览", true),
         ("/inbox", "收件箱", "概览", matches!(role, Role::Admin | Role::Region | Role::Chain)),
@@ -115,7 +119,9 @@ fn navigation(role: Role, active: &str, overdue_plans: usize) -> Vec<NavItem> {
             label,
             group,
             active: *href == active,
-            badge: if *href == "/inbox" { overdue_plans } else { 0 },
+            badge: if *href == "/inbox" { urgent } else { 0 },
+            badge_colour: if inbox.red > 0 { "red" } else { "yellow" },
+            badge_title: format!("已逾期 {} 项，今日到期 {} 项，即将到期 {} 项", inbox.red, inbox.yellow, inbox.blue),
         })
         .collect()
 }
@@ -131,7 +137,7 @@ pub fn page(session: &Session, active: &str, template: &str, data: Value) -> Res
             role_label => principal.role.label(),
             region => principal.region.as_ref().map(|r| r.to_string()),
         },
-        nav => navigation(principal.role, active, session.overdue_plans),
+        nav => navigation(principal.role, active, &session.inbox),
         may_search => principal.record_scope() != RecordScope::Nothing,
         csrf => session.csrf_token,
         ..data

@@ -729,3 +729,43 @@ async fn printing_leaves_out_the_navigation_and_buttons_and_widens_tables() {
     browser.close().await;
     let _ = server.stop.send(());
 }
+
+/// The demo chain department's overdue next step shows red in its inbox, with the red
+/// badge in the navigation, at desktop width and on a phone (behind the menu).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inbox_shows_an_overdue_plan_in_red_on_desktop_and_phone() {
+    let server = demo_server().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    sign_in(client, &server.base, "chain").await;
+    let colours = r##"
+        var row = document.querySelector("#inbox-table tr[data-urgency='red']");
+        var badge = document.querySelector(".sidebar a[href='/inbox'] .nav-badge");
+        return {
+          row: !!row,
+          tag: row && getComputedStyle(row.querySelector(".tag")).backgroundColor,
+          label: row && row.querySelector(".tag").textContent.trim(),
+          badge: badge && getComputedStyle(badge).backgroundColor,
+          badge_title: badge && badge.title,
+        };"##;
+    for (size, mobile) in [((1280, 900), false), (PHONE, true)] {
+        screen(&browser, size, mobile).await;
+        client.goto(&format!("{}/inbox", server.base)).await.unwrap();
+        let seen = client.execute(colours, vec![]).await.unwrap();
+        assert_eq!(seen["row"], true, "{size:?}: an overdue plan in the inbox");
+        assert_eq!(seen["tag"], "rgb(254, 226, 226)", "{size:?}: red");
+        assert_eq!(seen["label"], "已逾期");
+        assert_eq!(seen["badge"], "rgb(185, 28, 28)", "{size:?}: the badge is red");
+        assert!(seen["badge_title"].as_str().unwrap().starts_with("已逾期"), "{seen}");
+        if mobile {
+            let hidden =
+                client.execute("return getComputedStyle(document.querySelector('.sidebar')).display", vec![]).await;
+            assert_eq!(hidden.unwrap(), "none", "on a phone the navigation waits behind the menu");
+            follow_menu(client, "/inbox").await;
+        }
+        screenshot(client, &format!("inbox-{}", size.0)).await;
+    }
+    assert_console_clean(&browser, "the inbox").await;
+    browser.close().await;
+    let _ = server.stop.send(());
+}

@@ -6,7 +6,7 @@
 //! of its chain; it is changed by whoever `may_edit_plan` for its region.
 
 use crate::auth::{CsrfForm, PageSession, Session};
-use crate::error::WebResult;
+use crate::error::{WebError, WebResult};
 use crate::pages::{non_empty, page_count, page_number};
 use crate::templates::page;
 use crate::AppState;
@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}", get(detail).post(update))
         .route("/plans/{id}/visits", post(add_visit))
         .route("/inbox", get(inbox))
+        .route("/inbox/done", post(inbox_done))
 }
 
 pub fn plan_row(plan: &Plan, today: NaiveDate) -> minijinja::Value {
@@ -98,11 +99,35 @@ pub async fn list(
     )
 }
 
+/// The user's inbox: every area's items, red (overdue), yellow (due today) and blue
+/// (due within three working days), most urgent first.
 pub async fn inbox(State(state): State<AppState>, PageSession(session): PageSession) -> WebResult<Html<String>> {
     let today = zhaoshang_app::calendar::today();
-    let plans = state.app.overdue_plans(&session.principal).await?;
-    let rows: Vec<_> = plans.iter().map(|plan| plan_row(plan, today)).collect();
-    page(&session, "/inbox", "plans/inbox.html", context! { rows => rows, today => today.to_string() })
+    let items = state.app.inbox(&session.principal).await?;
+    let counts = zhaoshang_app::inbox::InboxCounts::of(&items);
+    page(
+        &session,
+        "/inbox",
+        "plans/inbox.html",
+        context! { items => items, counts => counts, today => today.to_string() },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct DoneForm {
+    area: String,
+    id: i64,
+}
+
+/// Marks an inbox item done (where its area allows it); only the user's own items.
+pub async fn inbox_done(
+    State(state): State<AppState>,
+    CsrfForm(session, form): CsrfForm<DoneForm>,
+) -> WebResult<Response> {
+    if !state.app.mark_inbox_item_done(&session.principal, &form.area, form.id, &session.actor()).await? {
+        return Err(WebError::forbidden());
+    }
+    Ok(Redirect::to("/inbox").into_response())
 }
 
 /// The plan fields as submitted by the create and update forms.
