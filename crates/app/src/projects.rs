@@ -4,7 +4,7 @@
 //! one-row imports, so they obey exactly the rules files do), and the projects that look
 //! claimed twice. Every read and write stays within the user's project scope.
 
-use crate::exchange::{self, ImportKind, Table};
+use crate::exchange::{self, ImportKind, ImportScope, Table};
 use crate::stats::parse_date;
 use crate::{App, AppError, AppResult};
 use chrono::NaiveDate;
@@ -366,7 +366,14 @@ impl App {
         if editing.is_none() {
             let code = values.get("code").map(String::as_str).unwrap_or("").trim();
             if let Some(existing) = self.store().project_by_code(code).await? {
-                let message = format!("项目编号“{}”已存在", existing.data.code);
+                // Another region's project is not confirmed: the import's neutral refusal.
+                let visible = RegionCode::parse(&existing.data.region_code)
+                    .is_ok_and(|region| principal.may_edit_records_of(&region));
+                let message = if visible {
+                    format!("项目编号“{}”已存在", existing.data.code)
+                } else {
+                    ImportScope::for_user(self.store(), principal).await?.not_allowed()
+                };
                 return Ok(Err(HashMap::from([("code".to_string(), message)])));
             }
         }

@@ -26,6 +26,7 @@ on_both_backends!(
     signed_in_answers_are_not_kept_by_caches,
     crafted_uploads_are_refused_in_chinese_and_the_server_goes_on,
     overlong_keywords_and_padded_codes_get_client_answers,
+    the_new_project_form_does_not_confirm_another_regions_code,
     pages_require_a_session_and_the_right_role,
     forms_without_csrf_change_nothing,
     admin_creates_and_disables_users,
@@ -442,4 +443,27 @@ async fn overlong_keywords_and_padded_codes_get_client_answers(backend: Backend)
 
 fn urlencode(text: &str) -> String {
     zhaoshang_web::auth::urlencode(text)
+}
+
+/// A region user typing another region's project code into the new-project form is told
+/// "not allowed" as the import tells it, not that the code exists.
+async fn the_new_project_form_does_not_confirm_another_regions_code(backend: Backend) {
+    let app = TestApp::with_users(backend, USERS).await;
+    let tianshui = app.sign_in("tianshui").await;
+    let csrf = app.csrf(&tianshui).await;
+    let saved =
+        app.post_form("/projects", &tianshui, &format!("csrf={csrf}&code=TS-SECRET-9&name=x&region=620503")).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let again =
+        app.post_form("/projects", &tianshui, &format!("csrf={csrf}&code=TS-SECRET-9&name=y&region=620503")).await;
+    assert!(body_text(again).await.contains("项目编号“TS-SECRET-9”已存在"), "its own region is told plainly");
+
+    let baiyin = app.sign_in("baiyin").await;
+    let csrf = app.csrf(&baiyin).await;
+    let form = |code: &str| format!("csrf={csrf}&code={code}&name=z&region=620402");
+    let taken = app.post_form("/projects", &baiyin, &form("TS-SECRET-9")).await;
+    assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let taken = body_text(taken).await;
+    assert!(taken.contains("无权修改该记录") && !taken.contains("已存在"), "not confirmed");
+    assert_eq!(app.store().project_by_code("TS-SECRET-9").await.unwrap().unwrap().data.name, "x", "nothing changed");
 }
