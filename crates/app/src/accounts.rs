@@ -15,6 +15,14 @@ use zhaoshang_store::{Actor, Store};
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
+/// 32 random bytes as hex: session and CSRF tokens, and generated passwords (their first 16).
+pub fn random_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
 /// Argon2 takes 19 MiB and a core for each hash: at most one hash per core runs at a
 /// time, at most `MAX_WAITING_HASHES` wait, and beyond that the caller is told to
 /// retry, so a flood of sign-ins can neither exhaust memory nor queue without end.

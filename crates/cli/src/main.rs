@@ -191,7 +191,7 @@ async fn run(cli: Cli) -> Result<()> {
                     let (password, generated) = if password_stdin {
                         (read_password_from_stdin()?, false)
                     } else {
-                        (zhaoshang_web::auth::random_token()[..16].to_string(), true)
+                        (zhaoshang_app::accounts::random_token()[..16].to_string(), true)
                     };
                     let request = AccountRequest {
                         username: name,

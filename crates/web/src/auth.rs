@@ -11,7 +11,6 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use axum::Form;
-use rand::RngCore;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use std::net::{IpAddr, SocketAddr};
@@ -24,11 +23,7 @@ pub use zhaoshang_app::accounts::{SESSION_ABSOLUTE as ABSOLUTE, SESSION_IDLE as 
 /// The inbox badge counts up to this many ("99+" beyond).
 pub const INBOX_BADGE_MAX: i64 = 100;
 
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
+pub use zhaoshang_app::accounts::random_token;
 
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
