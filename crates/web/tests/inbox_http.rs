@@ -5,8 +5,6 @@ mod common;
 
 use axum::http::StatusCode;
 use common::*;
-use zhaoshang_store::plans::PlanData;
-use zhaoshang_store::Actor;
 use zhaoshang_testkit::Backend;
 
 on_both_backends!(items_show_in_three_colours_and_only_their_owner_marks_them_done);
@@ -15,8 +13,6 @@ async fn items_show_in_three_colours_and_only_their_owner_marks_them_done(backen
     let app =
         TestApp::with_users(backend, &[("baiyin", "region", Some("620400")), ("other", "region", Some("620400"))])
             .await;
-    let actor = Actor::system("测试");
-    let owner = app.store().user_by_name("baiyin").await.unwrap().unwrap();
     let today = zhaoshang_app::calendar::today();
     let calendar = app.state.app.calendar_cache().get(app.store()).await.unwrap();
     let steps = [
@@ -25,25 +21,8 @@ async fn items_show_in_three_colours_and_only_their_owner_marks_them_done(backen
         ("后天前后的一步", calendar.add_working_days(today, 2).unwrap().value),
     ];
     let mut plan_ids = Vec::new();
-    for (n, (step, due)) in steps.iter().enumerate() {
-        let code = zhaoshang_core::credit_code::with_check_char(&format!("91620402MA7RNB00{n}")).unwrap();
-        let csv = format!("企业名称,统一社会信用代码,所属地区\n收件箱企业{n},{code},620402\n");
-        let kind = zhaoshang_app::exchange::ImportKind::Enterprises;
-        let report = zhaoshang_app::exchange::import_bytes(app.store(), kind, "e.csv", csv.as_bytes(), false, &actor);
-        let report = report.await.unwrap();
-        assert!(report.is_ok(), "{:?}", report.problems);
-        let enterprise = app.store().enterprise_by_code(&code).await.unwrap().unwrap();
-        let plan = PlanData {
-            enterprise_id: enterprise.id,
-            node_id: None,
-            region_code: "620400".into(),
-            owner_id: owner.id,
-            approach: "以商招商".into(),
-            next_step: step.to_string(),
-            due_on: Some(*due),
-            status: "active".into(),
-        };
-        plan_ids.push(app.store().create_plan(&plan, &actor).await.unwrap());
+    for (n, (step, due)) in (1..).zip(steps) {
+        plan_ids.push(app.plan_due("baiyin", n, step, due).await);
     }
     let cookie = app.sign_in("baiyin").await;
     let page = body_text(app.get("/inbox", Some(&cookie)).await).await;

@@ -8,7 +8,6 @@ mod common;
 use axum::http::StatusCode;
 use common::*;
 use zhaoshang_app::exchange::{import_bytes, ImportKind};
-use zhaoshang_store::plans::PlanData;
 use zhaoshang_store::Actor;
 use zhaoshang_testkit::Backend;
 
@@ -33,23 +32,7 @@ async fn pages_plans_and_the_cli_agree_on_today_at_0730_beijing_time() {
     assert!(dashboard.contains(r#"name="to" value="2026-12-05""#), "the period ends on the Beijing date");
 
     // A next step due on the 4th is overdue on the 5th (by UTC it would still be due today).
-    let credit_code = zhaoshang_core::credit_code::with_check_char("91620402MA7RARE02").unwrap();
-    let enterprises = format!("企业名称,统一社会信用代码,所属地区\n白银某某材料有限公司,{credit_code},620402\n");
-    let report = import_bytes(app.store(), ImportKind::Enterprises, "e.csv", enterprises.as_bytes(), false, &actor);
-    assert!(report.await.unwrap().is_ok());
-    let enterprise = app.store().enterprise_by_code(&credit_code).await.unwrap().unwrap();
-    let owner = app.store().user_by_name("baiyin").await.unwrap().unwrap();
-    let plan = PlanData {
-        enterprise_id: enterprise.id,
-        node_id: None,
-        region_code: "620400".into(),
-        owner_id: owner.id,
-        approach: "以商招商".into(),
-        next_step: "赴总部拜访".into(),
-        due_on: Some("2026-12-04".parse().unwrap()),
-        status: "active".into(),
-    };
-    app.store().create_plan(&plan, &actor).await.unwrap();
+    app.plan_due("baiyin", 1, "赴总部拜访", "2026-12-04".parse().unwrap()).await;
     let inbox = app.get("/inbox", Some(&cookie)).await;
     assert_eq!(inbox.status(), StatusCode::OK);
     let inbox = body_text(inbox).await;

@@ -95,6 +95,31 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// A Baiyin (620400) plan of `owner` whose next step `step` is due on `due`, on an
+    /// enterprise of its own (the `n`-th); returns the plan's id.
+    pub async fn plan_due(&self, owner: &str, n: u32, step: &str, due: chrono::NaiveDate) -> i64 {
+        let actor = Actor::system("测试");
+        let code = zhaoshang_core::credit_code::with_check_char(&format!("91620402MA7PL{n:04}")).unwrap();
+        let csv = format!("企业名称,统一社会信用代码,所属地区\n跟进企业{n},{code},620402\n");
+        let kind = zhaoshang_app::exchange::ImportKind::Enterprises;
+        let report = zhaoshang_app::exchange::import_bytes(self.store(), kind, "e.csv", csv.as_bytes(), false, &actor);
+        let report = report.await.unwrap();
+        assert!(report.is_ok(), "{:?}", report.problems);
+        let enterprise = self.store().enterprise_by_code(&code).await.unwrap().unwrap();
+        let owner = self.store().user_by_name(owner).await.unwrap().unwrap();
+        let plan = zhaoshang_store::plans::PlanData {
+            enterprise_id: enterprise.id,
+            node_id: None,
+            region_code: "620400".into(),
+            owner_id: owner.id,
+            approach: "以商招商".into(),
+            next_step: step.to_string(),
+            due_on: Some(due),
+            status: "active".into(),
+        };
+        self.store().create_plan(&plan, &actor).await.unwrap()
+    }
+
     /// The CSRF token of a session, read from a page's form the way a browser would.
     pub async fn csrf(&self, cookie: &str) -> String {
         let html = body_text(self.get("/", Some(cookie)).await).await;
