@@ -27,6 +27,7 @@ on_both_backends!(
     crafted_uploads_are_refused_in_chinese_and_the_server_goes_on,
     overlong_keywords_and_padded_codes_get_client_answers,
     the_new_project_form_does_not_confirm_another_regions_code,
+    idle_sessions_end_and_no_token_outlives_its_session,
     pages_require_a_session_and_the_right_role,
     forms_without_csrf_change_nothing,
     admin_creates_and_disables_users,
@@ -466,4 +467,37 @@ async fn the_new_project_form_does_not_confirm_another_regions_code(backend: Bac
     let taken = body_text(taken).await;
     assert!(taken.contains("无权修改该记录") && !taken.contains("已存在"), "not confirmed");
     assert_eq!(app.store().project_by_code("TS-SECRET-9").await.unwrap().unwrap().data.name, "x", "nothing changed");
+}
+
+/// A session idle longer than `IDLE` is over; a token the client held before signing in
+/// (session fixation) is never adopted; a signed-out token stays dead.
+async fn idle_sessions_end_and_no_token_outlives_its_session(backend: Backend) {
+    let app = TestApp::with_users(backend, USERS).await;
+    // Fixation: a token planted before sign-in is not the session afterwards.
+    let planted = "zs_session=".to_string() + &"a".repeat(64);
+    let signed_in = app.send(session_request_with_cookie(&planted)).await;
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    let issued = signed_in.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    assert_ne!(issued, planted, "a fresh token at sign-in");
+    assert_eq!(app.get("/api/v1/me", Some(&planted)).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/api/v1/me", Some(&issued)).await.status(), StatusCode::OK);
+
+    // Idle past the limit: the session is over (its last use moved back, as time would).
+    let token = issued.trim_start_matches("zs_session=");
+    let hash = zhaoshang_web::auth::token_hash(token);
+    let long_ago = chrono::Utc::now() - zhaoshang_web::auth::IDLE - chrono::Duration::minutes(1);
+    app.store().touch_session(&hash, long_ago).await.unwrap();
+    assert_eq!(app.get("/api/v1/me", Some(&issued)).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/api/v1/me", Some(&issued)).await.status(), StatusCode::UNAUTHORIZED, "and stays over");
+
+    // Signed out: the token is dead for good.
+    let cookie = app.sign_in("baiyin").await;
+    let out = app.send(json_request("DELETE", "/api/v1/session", Some(&cookie), "")).await;
+    assert!(out.status().is_success());
+    assert_eq!(app.get("/api/v1/me", Some(&cookie)).await.status(), StatusCode::UNAUTHORIZED);
+}
+
+fn session_request_with_cookie(cookie: &str) -> Request<Body> {
+    let body = serde_json::json!({ "username": "baiyin", "password": PASSWORD }).to_string();
+    json_request("POST", "/api/v1/session", Some(cookie), &body)
 }
