@@ -60,7 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{*name}", get(assets::serve_asset))
         .nest("/api/v1", api::routes())
         .fallback(pages::not_found)
-        .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::map_response_with_state(state.clone(), security_headers))
         .with_state(state)
 }
 
@@ -78,9 +78,16 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
     img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
     form-action 'self'; frame-ancestors 'none'";
 
-async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+async fn security_headers(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut response: axum::response::Response,
+) -> axum::response::Response {
     use axum::http::{header, HeaderValue};
     let headers = response.headers_mut();
+    // Served over HTTPS (the operator says so with --secure-cookies): browsers keep to HTTPS.
+    if state.config.secure_cookies {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

@@ -389,6 +389,13 @@ async fn signed_in_answers_are_not_kept_by_caches(backend: Backend) {
     }
     let asset = app.get("/assets/app.css", None).await;
     assert!(asset.headers()[header::CACHE_CONTROL].to_str().unwrap().starts_with("public"));
+    // HSTS only when the operator serves over HTTPS (--secure-cookies).
+    assert!(!asset.headers().contains_key(header::STRICT_TRANSPORT_SECURITY));
+    let config = Config { secure_cookies: true, ..Config::default() };
+    let https = AppState::new(app.store().clone(), app.state.app.search_index().clone(), config);
+    let login =
+        zhaoshang_web::router(https).oneshot(Request::get("/login").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(login.headers()[header::STRICT_TRANSPORT_SECURITY], "max-age=31536000");
 }
 
 /// Part 1 of the security probe: workbooks that made the reader allocate terabytes or
