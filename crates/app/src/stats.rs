@@ -182,16 +182,12 @@ pub async fn scoped_sub_region_reports(
     let Some(chains) = &scope.chains else {
         return sub_region_reports(store, parent, children, period).await;
     };
-    if let Some(outside) = children.iter().find(|child| !parent.contains(child) || child.as_str() == parent.as_str()) {
-        return Err(AppError::Invalid(format!("地区“{outside}”不是“{parent}”的下级地区")));
-    }
+    check_children(parent, children)?;
     let prefix = parent.scope_prefix();
     let year = period.year_to_date();
-    let mut lengths: Vec<usize> = children.iter().map(|child| child.scope_prefix().len()).collect();
-    lengths.sort_unstable();
-    lengths.dedup();
+    let lengths = prefix_lengths(children);
     // Per chain, every sub-region's figures in one pass (as `compute_sub_region_reports`).
-    let mut sums: HashMap<String, (InvestmentFigures, InvestmentFigures, Yuan)> = HashMap::new();
+    let mut sums: HashMap<String, ChildFigures> = HashMap::new();
     for len in lengths {
         for chain in chains {
             let chain = Some(chain.as_str());
@@ -209,20 +205,7 @@ pub async fn scoped_sub_region_reports(
             }
         }
     }
-    let mut reports = Vec::with_capacity(children.len());
-    for child in children {
-        let (current, previous, funds_year_to_date) = sums.get(child.scope_prefix()).copied().unwrap_or_default();
-        let target = store.funds_target(child.as_str(), chrono::Datelike::year(&period.to)).await?;
-        reports.push(InvestmentReport::assemble(
-            child.as_str(),
-            period,
-            &current,
-            &previous,
-            funds_year_to_date,
-            target,
-        ));
-    }
-    Ok(reports)
+    assemble_reports(store, children, period, &sums).await
 }
 
 /// The reports of `children`, sub-regions of `parent`, as `investment_report` would
@@ -260,18 +243,11 @@ pub async fn compute_sub_region_reports(
     children: &[RegionCode],
     period: Period,
 ) -> AppResult<Vec<InvestmentReport>> {
-    if let Some(outside) = children.iter().find(|child| !parent.contains(child) || child.as_str() == parent.as_str()) {
-        return Err(AppError::Invalid(format!("地区“{outside}”不是“{parent}”的下级地区")));
-    }
+    check_children(parent, children)?;
     let prefix = parent.scope_prefix();
     let year = period.year_to_date();
-    // Usually one length (a province's cities, a city's counties); a county-level
-    // city directly under a province has a longer prefix than the cities beside it.
-    let mut lengths: Vec<usize> = children.iter().map(|child| child.scope_prefix().len()).collect();
-    lengths.sort_unstable();
-    lengths.dedup();
-    let mut figures = HashMap::new();
-    for len in lengths {
+    let mut figures: HashMap<String, ChildFigures> = HashMap::new();
+    for len in prefix_lengths(children) {
         let (current, mut previous, mut year_to_date) = tokio::try_join!(
             store.investment_figures_by(prefix, len, None, period),
             store.investment_figures_by(prefix, len, None, period.same_period_last_year()),
@@ -289,6 +265,37 @@ pub async fn compute_sub_region_reports(
             );
         }
     }
+    assemble_reports(store, children, period, &figures).await
+}
+
+/// A sub-region's figures for the period, for the same period a year before, and its
+/// funds in place from 1 January, keyed by the sub-region's code prefix.
+type ChildFigures = (InvestmentFigures, InvestmentFigures, Yuan);
+
+/// Refuses a "child" that is not below `parent`.
+fn check_children(parent: &RegionCode, children: &[RegionCode]) -> AppResult<()> {
+    match children.iter().find(|child| !parent.contains(child) || child.as_str() == parent.as_str()) {
+        Some(outside) => Err(AppError::Invalid(format!("地区“{outside}”不是“{parent}”的下级地区"))),
+        None => Ok(()),
+    }
+}
+
+/// The code-prefix lengths of `children`: usually one (a province's cities, a city's
+/// counties); a county-level city directly under a province is longer than its neighbours.
+fn prefix_lengths(children: &[RegionCode]) -> Vec<usize> {
+    let mut lengths: Vec<usize> = children.iter().map(|child| child.scope_prefix().len()).collect();
+    lengths.sort_unstable();
+    lengths.dedup();
+    lengths
+}
+
+/// Each child's report from its figures and its funds target for the year.
+async fn assemble_reports(
+    store: &Store,
+    children: &[RegionCode],
+    period: Period,
+    figures: &HashMap<String, ChildFigures>,
+) -> AppResult<Vec<InvestmentReport>> {
     let mut reports = Vec::with_capacity(children.len());
     for child in children {
         let (current, previous, funds_year_to_date) = figures.get(child.scope_prefix()).copied().unwrap_or_default();
