@@ -123,11 +123,15 @@ fn checked_plan(form: &PlanFormInput, owners: &[User], me: i64) -> Result<PlanDa
 impl App {
     /// The plans `principal` sees.
     pub async fn plan_scope(&self, principal: &Principal) -> AppResult<PlanScope> {
-        let own_chains = match principal.role {
-            Role::Chain => self.store().user_chain_ids(principal.user_id).await?,
-            _ => Vec::new(),
-        };
-        Ok(PlanScope { records: principal.record_scope(), own_chains })
+        // A chain department's scope is its chains everywhere (SPEC), so its plans are
+        // those on its chains and none of other chains, whatever its region.
+        Ok(match principal.role {
+            Role::Chain => PlanScope {
+                records: principal.chain_record_scope(false),
+                own_chains: self.store().user_chain_ids(principal.user_id).await?,
+            },
+            _ => PlanScope { records: principal.record_scope(), own_chains: Vec::new() },
+        })
     }
 
     /// Whether `chain_id` is one of the chains a chain-department user looks after.

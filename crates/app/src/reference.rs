@@ -67,7 +67,8 @@ fn non_empty(text: &Option<String>) -> Option<String> {
 }
 
 impl App {
-    /// The name of each code (empty for an unknown code), one lookup per distinct code.
+    /// The name of each code (empty for an unknown code), from the store's region
+    /// directory in memory.
     /// (The codes are collected before the lookups: a future holding the caller's
     /// iterator would not be `Send` for every lifetime, as axum handlers must be.)
     pub fn region_names(

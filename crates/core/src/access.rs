@@ -1,6 +1,10 @@
 //! Roles of SPEC.md and what each may see: the one place scope rules are decided,
 //! so pages, API calls and exports cannot disagree.
 
+mod sections;
+
+pub use sections::{Section, AUTHORISATION_MATRIX};
+
 use crate::regions::{RegionCode, RegionLevel};
 use serde::{Deserialize, Serialize};
 

@@ -3,6 +3,9 @@
 use crate::audit::{Actor, NewAuditEntry};
 use crate::{conflict_as, Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 use zhaoshang_core::regions::Division;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -43,6 +46,38 @@ fn as_json<T: Serialize>(value: &T) -> Option<serde_json::Value> {
     serde_json::to_value(value).ok()
 }
 
+/// Every region by code, held in memory: `regions` only ever gains rows (divisions
+/// are inserted, never renamed or deleted), so a region once read stays right. A code
+/// not held is looked up by reading the table again, at most once per `REREAD`
+/// (another process may have loaded divisions).
+type Regions = Arc<HashMap<String, Region>>;
+
+#[derive(Debug, Default)]
+pub(crate) struct RegionDirectory {
+    held: RwLock<Option<(Instant, Regions)>>,
+}
+
+impl RegionDirectory {
+    const REREAD: Duration = Duration::from_secs(10);
+
+    /// The directory, and whether it may be read again for a code it lacks.
+    pub(crate) fn get(&self) -> Option<(Regions, bool)> {
+        let held = self.held.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        held.as_ref().map(|(read_at, regions)| (regions.clone(), read_at.elapsed() >= Self::REREAD))
+    }
+
+    pub(crate) fn put(&self, regions: Vec<Region>) -> Regions {
+        let regions = Arc::new(regions.into_iter().map(|region| (region.code.clone(), region)).collect());
+        *self.held.write().unwrap_or_else(|poisoned| poisoned.into_inner()) =
+            Some((Instant::now(), Arc::clone(&regions)));
+        regions
+    }
+
+    pub(crate) fn forget(&self) {
+        *self.held.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+    }
+}
+
 impl Store {
     /// Loads the divisions in one transaction; existing codes are left as they are.
     pub async fn load_regions(&self, divisions: &[Division]) -> Result<()> {
@@ -62,6 +97,7 @@ impl Store {
             }
             tx.commit().await?;
         });
+        self.caches.regions.forget();
         Ok(())
     }
 
@@ -69,27 +105,20 @@ impl Store {
         Ok(on_pool!(self, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM regions").fetch_one(pool).await?))
     }
 
+    /// The region of a code, from memory (`RegionDirectory`).
     pub async fn region(&self, code: &str) -> Result<Option<Region>> {
-        Ok(on_pool!(self, |pool| sqlx::query_as("SELECT code, name, level, parent_code FROM regions WHERE code = $1")
-            .bind(code)
-            .fetch_optional(pool)
-            .await?))
+        let directory = &self.caches.regions;
+        let regions = match directory.get() {
+            Some((regions, _)) if regions.contains_key(code) => regions,
+            Some((regions, false)) => regions,
+            _ => directory.put(self.all_regions().await?),
+        };
+        Ok(regions.get(code).cloned())
     }
 
-    /// Whether a region of this code exists; asks the database only for codes this
-    /// process has not found before (every stats request checks its region).
+    /// Whether a region of this code exists (every stats request checks its region).
     pub async fn region_exists(&self, code: &str) -> Result<bool> {
-        let known = |store: &Store| {
-            store.caches.known_regions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).contains(code)
-        };
-        if known(self) {
-            return Ok(true);
-        }
-        let found = self.region(code).await?.is_some();
-        if found {
-            self.caches.known_regions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(code.to_string());
-        }
-        Ok(found)
+        Ok(self.region(code).await?.is_some())
     }
 
     /// Regions with exactly this name (several counties across China share a name).

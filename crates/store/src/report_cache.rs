@@ -11,7 +11,7 @@
 use crate::listing::{ListTotals, Position};
 use crate::{Result, Store};
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 use std::sync::Mutex;
 use zhaoshang_core::metrics::InvestmentReport;
@@ -137,9 +137,7 @@ pub(crate) struct Caches {
     reports: ReportCache,
     list_totals: TotalsCache,
     list_positions: PositionCache,
-    /// Region codes found in `regions`, which only ever gains rows (reference data
-    /// is upserted, never deleted), so a code once found stays valid.
-    pub(crate) known_regions: Mutex<HashSet<String>>,
+    pub(crate) regions: crate::reference::RegionDirectory,
 }
 
 #[cfg(test)]

@@ -13,8 +13,14 @@ pub struct SessionRecord {
 }
 
 impl Store {
-    pub async fn create_session(&self, token_hash: &str, user_id: i64, csrf_token: &str) -> Result<()> {
-        let now = Utc::now();
+    /// A session begun `at` (sign-in time, also its first use).
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         on_pool!(self, |pool| {
             sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)"
@@ -22,7 +28,7 @@ impl Store {
         .bind(token_hash)
         .bind(user_id)
         .bind(csrf_token)
-        .bind(now)
+        .bind(at)
         .execute(pool)
         .await
         .map(|_| ())?

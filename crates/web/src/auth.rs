@@ -7,7 +7,7 @@
 use crate::error::WebError;
 use crate::AppState;
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use axum::Form;
@@ -171,17 +171,51 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
         // Read within the body limit, as `Form` reads it; then the form from those bytes.
         let bytes =
             Bytes::from_request(Request::from_parts(parts, body), state).await.map_err(IntoResponse::into_response)?;
-        let mut request = Request::new(Body::from(bytes.clone()));
-        *request.method_mut() = method;
-        *request.headers_mut() = headers;
-        let Form(form) = Form::<T>::from_request(request, state).await.map_err(IntoResponse::into_response)?;
+        // The token first: a forged form learns nothing of what a good one must hold.
         let submitted = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .ok()
             .and_then(|pairs| pairs.into_iter().find(|(key, _)| key == "csrf"))
             .map(|(_, token)| token)
             .unwrap_or_default();
         session.check_csrf(&submitted).map_err(IntoResponse::into_response)?;
+        let mut request = Request::new(Body::from(bytes));
+        *request.method_mut() = method;
+        *request.headers_mut() = headers;
+        let Form(form) = Form::<T>::from_request(request, state).await.map_err(IntoResponse::into_response)?;
         Ok(CsrfForm(session, form))
+    }
+}
+
+/// Whether the client asked for JSON answers (the import page's script does).
+pub fn wants_json(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"))
+}
+
+/// A multipart form (an upload) posted from a page by a signed-in user. Its first
+/// field must be the `csrf` token, which is checked before any file is read; the
+/// handler reads the remaining fields. Refusals come as JSON to clients asking for it.
+pub struct CsrfMultipart(pub Session, pub Multipart);
+
+impl FromRequest<AppState> for CsrfMultipart {
+    type Rejection = axum::response::Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        let (mut parts, body) = request.into_parts();
+        let json = wants_json(&parts.headers);
+        let refuse = |error: WebError| if json { error.as_json() } else { error }.into_response();
+        let PageSession(session) = PageSession::from_request_parts(&mut parts, state).await?;
+        let mut multipart = Multipart::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|e| refuse(WebError::bad_request(format!("上传内容无效：{}", e.body_text()))))?;
+        let first =
+            multipart.next_field().await.map_err(|e| refuse(WebError::bad_request(format!("上传内容无效：{e}"))))?;
+        let submitted = match first {
+            Some(field) if field.name() == Some("csrf") => field.text().await.unwrap_or_default(),
+            _ => String::new(),
+        };
+        session.check_csrf(&submitted).map_err(refuse)?;
+        Ok(CsrfMultipart(session, multipart))
     }
 }
 

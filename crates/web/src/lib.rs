@@ -6,10 +6,12 @@ pub mod assets;
 pub mod auth;
 pub mod error;
 pub mod pages;
+pub mod routes;
 pub mod templates;
 
 use axum::routing::get;
 use axum::Router;
+use routes::Routes;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -42,8 +44,8 @@ impl AppState {
 }
 
 /// Every page module's routes, the API under `/api/v1` and the embedded assets.
-pub fn router(state: AppState) -> Router {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .merge(pages::home::routes())
         .merge(pages::login::routes())
         .merge(pages::users::routes())
@@ -60,8 +62,40 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{*name}", get(assets::serve_asset))
         .nest("/api/v1", api::routes())
         .fallback(pages::not_found)
+}
+
+pub fn router(state: AppState) -> Router {
+    routes()
+        .into_router()
         .layer(axum::middleware::map_response_with_state(state.clone(), security_headers))
+        .layer(axum::middleware::from_fn(refuse_cross_site_writes))
         .with_state(state)
+}
+
+/// Writes (anything but GET and HEAD) sent by a page of another site are refused before
+/// any handler runs, whatever cookie they carry: browsers say where a request comes
+/// from in `Sec-Fetch-Site`, older ones in `Origin`, which must then name this host.
+/// Requests without either (command-line clients, tests) fall to the CSRF token, which
+/// every form and the session API still check.
+async fn refuse_cross_site_writes(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{header, Method};
+    use axum::response::IntoResponse;
+    let headers = request.headers();
+    let text = |name| headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
+    let cross_site = match (text("sec-fetch-site"), text(header::ORIGIN.as_str()), text(header::HOST.as_str())) {
+        (Some(site), _, _) => !matches!(site, "same-origin" | "none"),
+        (None, Some(origin), Some(host)) => origin.split_once("://").map(|(_, authority)| authority) != Some(host),
+        (None, Some(_), None) => true,
+        (None, None, _) => false,
+    };
+    if cross_site && !matches!(*request.method(), Method::GET | Method::HEAD) {
+        let error = error::WebError::new(axum::http::StatusCode::FORBIDDEN, "cross_site", "拒绝来自其他网站的请求");
+        return if request.uri().path().starts_with("/api/") { error.as_json() } else { error }.into_response();
+    }
+    next.run(request).await
 }
 
 /// The Content-Security-Policy of every response. Scripts come only from the

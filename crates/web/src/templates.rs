@@ -9,7 +9,7 @@ use minijinja::{context, Environment, Value};
 use serde::Serialize;
 use std::sync::OnceLock;
 use zhaoshang_app::inbox::InboxCounts;
-use zhaoshang_core::access::{RecordScope, Role};
+use zhaoshang_core::access::{Principal, RecordScope, Section};
 
 /// Each template under its path in `templates/`: the layout, the shared macros, the error
 /// and sign-in pages at the top; every area's pages in the area's folder.
@@ -75,51 +75,17 @@ struct NavItem {
     badge_title: String,
 }
 
-/// The navigation a role sees: only areas that exist and that the role may open.
-fn navigation(role: Role, active: &str, inbox: &InboxCounts) -> Vec<NavItem> {
+/// The navigation a user sees: the sections `core::access` opens for them.
+fn navigation(principal: &Principal, active: &str, inbox: &InboxCounts) -> Vec<NavItem> {
     let urgent = (inbox.red + inbox.yellow).min(crate::auth::INBOX_BADGE_MAX as usize);
-    let items: &[(&str, &str, &str, bool)] = &[
-        ("/", "工作台", "概览", true),
-        ("/inbox", "收件箱", "概览", matches!(role, Role::Admin | Role::Region | Role::Chain)),
-        (
-            "/dashboard",
-            "招商引资驾驶舱",
-            "概览",
-            matches!(role, Role::Admin | Role::Region | Role::Leader | Role::Chain),
-        ),
-        ("/projects", "项目库", "项目管理", matches!(role, Role::Admin | Role::Region | Role::Leader | Role::Chain)),
-        (
-            "/projects/duplicates",
-            "疑似重复项目",
-            "项目管理",
-            matches!(role, Role::Admin | Role::Region | Role::Leader | Role::Chain),
-        ),
-        ("/import", "批量导入", "项目管理", matches!(role, Role::Admin | Role::Region)),
-        ("/enterprises", "企业名录", "企业库", matches!(role, Role::Admin | Role::Region | Role::Leader | Role::Chain)),
-        (
-            "/chains",
-            "产业链",
-            "产业链招商",
-            matches!(role, Role::Admin | Role::Region | Role::Chain | Role::Leader | Role::Member),
-        ),
-        ("/plans", "一企一案", "产业链招商", matches!(role, Role::Admin | Role::Region | Role::Leader | Role::Chain)),
-        ("/reference/regions", "行政区划", "基础数据", true),
-        ("/reference/parks", "园区", "基础数据", true),
-        ("/reference/departments", "单位", "基础数据", true),
-        ("/reference/industries", "国民经济行业分类", "基础数据", true),
-        ("/reference/calendar", "节假日安排", "基础数据", true),
-        ("/admin/users", "用户管理", "系统管理", role == Role::Admin),
-        ("/admin/audit", "操作日志", "系统管理", role == Role::Admin),
-    ];
-    items
-        .iter()
-        .filter(|(_, _, _, visible)| *visible)
-        .map(|(href, label, group, _)| NavItem {
-            href,
-            label,
-            group,
-            active: *href == active,
-            badge: if *href == "/inbox" { urgent } else { 0 },
+    principal
+        .sections()
+        .map(|section| NavItem {
+            href: section.href(),
+            label: section.label(),
+            group: section.group(),
+            active: section.href() == active,
+            badge: if section == Section::Inbox { urgent } else { 0 },
             badge_colour: if inbox.red > 0 { "red" } else { "yellow" },
             badge_title: format!("已逾期 {} 项，今日到期 {} 项，即将到期 {} 项", inbox.red, inbox.yellow, inbox.blue),
         })
@@ -137,7 +103,7 @@ pub fn page(session: &Session, active: &str, template: &str, data: Value) -> Res
             role_label => principal.role.label(),
             region => principal.region.as_ref().map(|r| r.to_string()),
         },
-        nav => navigation(principal.role, active, &session.inbox),
+        nav => navigation(principal, active, &session.inbox),
         may_search => principal.record_scope() != RecordScope::Nothing,
         csrf => session.csrf_token,
         ..data

@@ -88,7 +88,7 @@ async fn admin_walks_the_shell_creates_a_user_and_signs_out() {
     client.find(Locator::Css("#new-display-name")).await.unwrap().send_keys("定西市投资促进局").await.unwrap();
     client.find(Locator::Css("#new-role option[value='region']")).await.unwrap().click().await.unwrap();
     client.find(Locator::Css("#new-region")).await.unwrap().send_keys("621100").await.unwrap();
-    client.find(Locator::Css("#new-password")).await.unwrap().send_keys("dingxi-2026").await.unwrap();
+    client.find(Locator::Css("#new-password")).await.unwrap().send_keys("dingxi-pass-2026").await.unwrap();
     client.find(Locator::Css("#create-user")).await.unwrap().click().await.unwrap();
     let users = text_of(client, "#users-table").await;
     assert!(users.contains("dingxi") && users.contains("定西市"), "{users}");

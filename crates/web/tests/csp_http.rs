@@ -9,7 +9,11 @@ use axum::http::{header, Request, Response, StatusCode};
 use common::*;
 use zhaoshang_testkit::Backend;
 
-on_both_backends!(every_response_carries_the_policy, pages_have_no_inline_code_even_with_hostile_names);
+on_both_backends!(
+    every_response_carries_the_policy,
+    pages_have_no_inline_code_even_with_hostile_names,
+    writes_from_other_sites_are_refused_whatever_cookie_they_carry
+);
 
 /// Checks the policy header of one response: scripts only from the application's own
 /// files, never framed, and the other directives of the policy.
@@ -266,4 +270,57 @@ async fn pages_have_no_inline_code_even_with_hostile_names(backend: Backend) {
     }
     let login = body_text(app.get("/login", None).await).await;
     assert_eq!(inline_code(&login), Vec::<String>::new(), "/login");
+}
+
+/// A write whose browser says it comes from another site is refused with its session
+/// cookie and a valid CSRF token (security part 2, item 6): `Sec-Fetch-Site` where the
+/// browser sends it, `Origin` against `Host` otherwise; same-origin writes pass.
+async fn writes_from_other_sites_are_refused_whatever_cookie_they_carry(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let cookie = app.sign_in_demo("admin").await;
+    let csrf = app.csrf(&cookie).await;
+    let park = |name: &str, from: &[(&str, &str)]| {
+        let mut request = Request::post("/reference/parks")
+            .header(header::COOKIE, &cookie)
+            .header(header::HOST, "zhaoshang.example")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        for (key, value) in from {
+            request = request.header(*key, *value);
+        }
+        let form = serde_urlencoded::to_string([("csrf", csrf.as_str()), ("name", name), ("region_code", "620400")]);
+        request.body(Body::from(form.unwrap())).unwrap()
+    };
+    let stamp = app.store().change_stamp().await.unwrap();
+    for from in [
+        &[("sec-fetch-site", "cross-site")][..],
+        &[("sec-fetch-site", "same-site")],
+        &[("origin", "https://evil.example")],
+        &[("origin", "null")],
+    ] {
+        let response = app.send(park("跨站园区", from)).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{from:?}");
+        assert!(body_text(response).await.contains("拒绝来自其他网站的请求"));
+    }
+    let sign_out = Request::delete("/api/v1/session")
+        .header(header::COOKIE, &cookie)
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::empty())
+        .unwrap();
+    let refused = app.send(sign_out).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(body_json(refused).await["error"], "cross_site", "the API answers in JSON");
+    assert_eq!(app.store().change_stamp().await.unwrap(), stamp, "nothing changed");
+    assert_eq!(app.get("/api/v1/me", Some(&cookie)).await.status(), StatusCode::OK, "still signed in");
+
+    // Reading across sites (a link from elsewhere) stays allowed; so do this site's writes.
+    let followed = Request::get("/projects")
+        .header(header::COOKIE, &cookie)
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(followed).await.status(), StatusCode::OK);
+    let same_origin = app.send(park("同源园区", &[("sec-fetch-site", "same-origin")])).await;
+    assert_eq!(same_origin.status(), StatusCode::SEE_OTHER);
+    let by_origin = app.send(park("同源园区二", &[("origin", "http://zhaoshang.example")])).await;
+    assert_eq!(by_origin.status(), StatusCode::SEE_OTHER);
 }

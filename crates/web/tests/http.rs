@@ -197,10 +197,10 @@ async fn forms_without_csrf_change_nothing(backend: Backend) {
     let app = TestApp::with_users(backend, USERS).await;
     let admin = app.sign_in("admin").await;
     let before = app.store().count_users().await.unwrap();
-    let form = "csrf=forged&username=intruder&role=admin&password=long-password";
+    let form = "csrf=forged&username=intruder&role=admin&password=long-password-1";
     assert_eq!(app.post_form("/admin/users", &admin, form).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.store().count_users().await.unwrap(), before);
-    let no_token = "username=intruder&role=admin&password=long-password";
+    let no_token = "username=intruder&role=admin&password=long-password-1";
     assert!(app.post_form("/admin/users", &admin, no_token).await.status().is_client_error());
     assert_eq!(app.store().count_users().await.unwrap(), before);
     // Signing out needs the token too.
@@ -217,7 +217,7 @@ async fn admin_creates_and_disables_users(backend: Backend) {
         .post_form(
             "/admin/users",
             &admin,
-            &format!("csrf={csrf}&username=jinchang&role=region&region=&password=long-password"),
+            &format!("csrf={csrf}&username=jinchang&role=region&region=&password=long-password-1"),
         )
         .await;
     assert_eq!(missing_region.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -229,13 +229,13 @@ async fn admin_creates_and_disables_users(backend: Backend) {
             &format!("csrf={csrf}&username=jinchang&role=region&region=620300&password=short"),
         )
         .await;
-    assert!(body_text(short).await.contains("密码至少需要8个字符"));
+    assert!(body_text(short).await.contains("密码至少需要12个字符"));
 
     let created = app
         .post_form(
             "/admin/users",
             &admin,
-            &format!("csrf={csrf}&username=jinchang&role=region&region=620300&password=long-password"),
+            &format!("csrf={csrf}&username=jinchang&role=region&region=620300&password=long-password-1"),
         )
         .await;
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
@@ -244,7 +244,11 @@ async fn admin_creates_and_disables_users(backend: Backend) {
     assert!(user.password_hash.starts_with("$argon2"));
 
     let duplicate = app
-        .post_form("/admin/users", &admin, &format!("csrf={csrf}&username=jinchang&role=leader&password=long-password"))
+        .post_form(
+            "/admin/users",
+            &admin,
+            &format!("csrf={csrf}&username=jinchang&role=leader&password=long-password-1"),
+        )
         .await;
     assert_eq!(duplicate.status(), StatusCode::CONFLICT);
 
@@ -496,6 +500,22 @@ async fn idle_sessions_end_and_no_token_outlives_its_session(backend: Backend) {
     app.store().touch_session(&hash, long_ago).await.unwrap();
     assert_eq!(app.get("/api/v1/me", Some(&issued)).await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.get("/api/v1/me", Some(&issued)).await.status(), StatusCode::UNAUTHORIZED, "and stays over");
+
+    // In use all along but begun past the absolute limit: over too (ASVS 3.3.2).
+    let user = app.store().user_by_name("baiyin").await.unwrap().unwrap();
+    let begun = chrono::Utc::now() - zhaoshang_web::auth::ABSOLUTE - chrono::Duration::minutes(1);
+    let all_day = zhaoshang_web::auth::token_hash("all-day-token");
+    app.store().create_session(&all_day, user.id, &"c".repeat(64), begun).await.unwrap();
+    let cookie = "zs_session=all-day-token";
+    for minutes_ago in [0, 1] {
+        app.store().touch_session(&all_day, chrono::Utc::now() - chrono::Duration::minutes(minutes_ago)).await.unwrap();
+    }
+    assert_eq!(app.get("/api/v1/me", Some(cookie)).await.status(), StatusCode::UNAUTHORIZED);
+    let within = zhaoshang_web::auth::token_hash("within-limit-token");
+    let begun = chrono::Utc::now() - zhaoshang_web::auth::ABSOLUTE + chrono::Duration::minutes(5);
+    app.store().create_session(&within, user.id, &"c".repeat(64), begun).await.unwrap();
+    app.store().touch_session(&within, chrono::Utc::now()).await.unwrap();
+    assert_eq!(app.get("/api/v1/me", Some("zs_session=within-limit-token")).await.status(), StatusCode::OK);
 
     // Signed out: the token is dead for good.
     let cookie = app.sign_in("baiyin").await;

@@ -8,14 +8,13 @@ pub mod session;
 pub mod stats;
 
 use crate::error::WebError;
-use crate::AppState;
+use crate::routes::Routes;
 use axum::http::{header, HeaderMap};
 use axum::routing::{get, post};
-use axum::Router;
 use serde::de::DeserializeOwned;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/session", post(session::sign_in).delete(session::sign_out))
         .route("/me", get(session::me))
         .route("/regions", get(reference::regions))

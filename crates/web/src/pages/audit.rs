@@ -3,19 +3,19 @@
 use crate::auth::PageSession;
 use crate::error::{WebError, WebResult};
 use crate::pages::{non_empty, page_number};
+use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
-use axum::Router;
 use chrono::NaiveDate;
 use minijinja::context;
 use serde::Deserialize;
 use zhaoshang_store::AuditFilter;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/admin/audit", get(list))
+pub fn routes() -> Routes {
+    Routes::new().route("/admin/audit", get(list))
 }
 
 #[derive(Deserialize, Default)]

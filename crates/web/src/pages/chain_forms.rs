@@ -4,13 +4,13 @@
 
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::{WebError, WebResult};
+use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use minijinja::context;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -19,8 +19,8 @@ use zhaoshang_app::exchange::{columns, ImportKind};
 use zhaoshang_core::chains::{LinkRole, NodeKind, Segment};
 use zhaoshang_store::chains::Chain;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/chains/new", get(new_form))
         .route("/chains/save", post(save_chain))
         .route("/chains/{id}/edit", get(edit_form))

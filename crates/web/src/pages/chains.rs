@@ -6,12 +6,12 @@ use crate::auth::PageSession;
 use crate::error::WebResult;
 use crate::pages::download;
 use crate::pages::plans::user_name;
+use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use axum::routing::get;
-use axum::Router;
 use minijinja::context;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -21,8 +21,8 @@ use zhaoshang_core::chains::{GapCounts, GapStatus, NodeKind};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::regions::RegionCode;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/chains", get(list))
         .route("/chains/{id}", get(map))
         .route("/chains/{id}/gaps.xlsx", get(gaps_export))

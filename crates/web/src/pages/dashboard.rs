@@ -5,12 +5,12 @@
 use crate::auth::PageSession;
 use crate::error::WebResult;
 use crate::pages::{download_bytes, XLSX};
+use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use axum::routing::get;
-use axum::Router;
 use chrono::Datelike;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
@@ -19,8 +19,8 @@ use zhaoshang_core::metrics::{InvestmentReport, Period};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::regions::RegionCode;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/dashboard", get(dashboard)).route("/reports/monthly", get(monthly_report))
+pub fn routes() -> Routes {
+    Routes::new().route("/dashboard", get(dashboard)).route("/reports/monthly", get(monthly_report))
 }
 
 #[derive(Deserialize, Default)]

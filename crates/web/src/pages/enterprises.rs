@@ -6,12 +6,12 @@ use crate::auth::PageSession;
 use crate::error::WebResult;
 use crate::pages::plans::plan_row;
 use crate::pages::{download, export_format, page_count, page_number, query_string};
+use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use minijinja::context;
 use std::collections::HashMap;
 use zhaoshang_app::calendar::today;
@@ -24,8 +24,8 @@ use zhaoshang_store::enterprises::{Enterprise, EnterpriseSort};
 
 pub const PER_PAGE: i64 = 50;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/enterprises", get(list)).route("/enterprises/{id}", get(detail))
+pub fn routes() -> Routes {
+    Routes::new().route("/enterprises", get(list)).route("/enterprises/{id}", get(detail))
 }
 
 /// The filter as a query string, to keep it across pages and exports.

@@ -2,16 +2,16 @@
 
 use crate::auth::PageSession;
 use crate::error::WebResult;
+use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
-use axum::Router;
 use minijinja::context;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/", get(home))
+pub fn routes() -> Routes {
+    Routes::new().route("/", get(home))
 }
 
 pub async fn home(State(state): State<AppState>, PageSession(session): PageSession) -> WebResult<Html<String>> {

@@ -1,16 +1,17 @@
 //! Excel/CSV import in the browser: upload with a progress bar, the report on
 //! screen, the bad cells marked in a downloadable workbook, blank templates.
 
-use crate::auth::{random_token, PageSession, Session};
+use crate::auth::{random_token, wants_json, CsrfMultipart, PageSession, Session};
 use crate::error::{WebError, WebResult};
 use crate::pages::{download_bytes, XLSX};
+use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use minijinja::context;
 use std::time::{Duration, Instant};
 use zhaoshang_app::exchange::{self, ImportKind};
@@ -19,8 +20,8 @@ const ERROR_FILES_KEPT: Duration = Duration::from_secs(3600);
 /// Imports of a province's yearly projects run to tens of megabytes.
 const MAX_UPLOAD_BYTES: usize = 256 * 1024 * 1024;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/import", get(form).post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
         .route("/import/errors/{id}", get(error_file))
         .route("/import/template/{kind}", get(template))
@@ -72,13 +73,11 @@ impl ErrorFiles {
 
 pub async fn upload(
     State(state): State<AppState>,
-    PageSession(session): PageSession,
     headers: HeaderMap,
-    multipart: Multipart,
+    CsrfMultipart(session, multipart): CsrfMultipart,
 ) -> WebResult<Response> {
     // The import page uploads with a progress bar and shows a refusal's reason from JSON.
-    let wants_json =
-        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"));
+    let wants_json = wants_json(&headers);
     import_upload(&state, &session, multipart, wants_json).await.map_err(|e| if wants_json { e.as_json() } else { e })
 }
 
@@ -89,7 +88,6 @@ async fn import_upload(
     wants_json: bool,
 ) -> WebResult<Response> {
     require_importer(session)?;
-    let mut csrf = String::new();
     let mut kind = String::new();
     let mut dry_run = false;
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -97,7 +95,6 @@ async fn import_upload(
         multipart.next_field().await.map_err(|e| WebError::bad_request(format!("上传内容无效：{e}")))?
     {
         match field.name().unwrap_or("") {
-            "csrf" => csrf = field.text().await.unwrap_or_default(),
             "kind" => kind = field.text().await.unwrap_or_default(),
             "dry_run" => dry_run = !field.text().await.unwrap_or_default().is_empty(),
             "file" => {
@@ -108,7 +105,6 @@ async fn import_upload(
             _ => {}
         }
     }
-    session.check_csrf(&csrf)?;
     let kind = ImportKind::parse(&kind)?;
     let (file_name, bytes) =
         file.filter(|(name, _)| !name.is_empty()).ok_or_else(|| WebError::bad_request("请选择要导入的文件"))?;
@@ -139,6 +135,7 @@ pub async fn error_file(
     PageSession(session): PageSession,
     Path(id): Path<String>,
 ) -> WebResult<Response> {
+    require_importer(&session)?;
     let bytes = state
         .error_files
         .get(session.principal.user_id, &id)
@@ -146,7 +143,8 @@ pub async fn error_file(
     Ok(download_bytes(bytes, XLSX, "import-errors.xlsx"))
 }
 
-pub async fn template(PageSession(_): PageSession, Path(kind): Path<String>) -> WebResult<Response> {
+pub async fn template(PageSession(session): PageSession, Path(kind): Path<String>) -> WebResult<Response> {
+    require_importer(&session)?;
     let kind = ImportKind::parse(kind.trim_end_matches(".xlsx"))?;
     Ok(download_bytes(exchange::template_workbook(kind), XLSX, &format!("template-{}.xlsx", kind.key())))
 }

@@ -2,19 +2,20 @@
 
 use crate::auth::{self, ClientAddr, CsrfForm, MaybeSession};
 use crate::error::WebResult;
+use crate::routes::Routes;
 use crate::templates::render;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use minijinja::context;
 use serde::Deserialize;
 use zhaoshang_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/login", get(form).post(submit)).route("/logout", post(logout))
+pub fn routes() -> Routes {
+    Routes::new().route("/login", get(form).post(submit)).route("/logout", post(logout))
 }
 
 #[derive(Deserialize)]

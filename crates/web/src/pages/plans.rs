@@ -8,13 +8,13 @@
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::{WebError, WebResult};
 use crate::pages::{non_empty, page_count, page_number};
+use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use chrono::NaiveDate;
 use minijinja::context;
 use serde::Deserialize;
@@ -25,8 +25,8 @@ use zhaoshang_store::users::User;
 
 pub const PER_PAGE: usize = 50;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/plans", get(list).post(create))
         .route("/plans/{id}", get(detail).post(update))
         .route("/plans/{id}/visits", post(add_visit))

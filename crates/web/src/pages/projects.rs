@@ -6,13 +6,13 @@
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
 use crate::pages::{download, export_format, non_empty, page_count, page_number, query_string};
+use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use minijinja::context;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -25,8 +25,8 @@ use zhaoshang_store::projects::Project;
 
 pub const PER_PAGE: i64 = 50;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/projects", get(list).post(save))
         .route("/projects/new", get(new_form))
         .route("/projects/duplicates", get(duplicates))

@@ -5,19 +5,19 @@
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::{WebError, WebResult};
 use crate::pages::non_empty;
+use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use minijinja::context;
 use serde::Deserialize;
 use zhaoshang_app::reference::{DepartmentInput, ParkInput};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/reference/regions", get(regions))
         .route("/reference/settings", post(save_settings))
         .route("/reference/parks", get(parks).post(save_park))

@@ -4,17 +4,17 @@
 use crate::api::search::{query_of, SearchParams};
 use crate::auth::PageSession;
 use crate::error::WebResult;
+use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
-use axum::Router;
 use minijinja::context;
 use zhaoshang_app::search::SearchKind;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/search", get(results))
+pub fn routes() -> Routes {
+    Routes::new().route("/search", get(results))
 }
 
 pub async fn results(

@@ -4,20 +4,20 @@
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::{WebError, WebResult};
 use crate::pages::non_empty;
+use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
 use minijinja::context;
 use serde::Deserialize;
 use zhaoshang_app::accounts::{require_admin, AccountChange, AccountRequest};
 use zhaoshang_app::AppError;
 use zhaoshang_core::access::Role;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/admin/users", get(list).post(create))
         .route("/admin/users/new", get(new_form))
         .route("/admin/users/{id}", get(edit_form).post(update))

@@ -1,0 +1,136 @@
+//! The sections of the application and who may open them: the navigation lists a
+//! user's sections from here, and the authorisation matrix (`matrix.tsv` beside this
+//! file) holds each route's expected answer for every role.
+
+use super::{Principal, RecordScope};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Section {
+    Workbench,
+    Inbox,
+    Dashboard,
+    Projects,
+    Duplicates,
+    Import,
+    Enterprises,
+    Chains,
+    Plans,
+    Regions,
+    Parks,
+    Departments,
+    Industries,
+    Calendar,
+    Users,
+    Audit,
+}
+
+impl Section {
+    /// In the navigation's order.
+    pub const ALL: [Section; 16] = [
+        Section::Workbench,
+        Section::Inbox,
+        Section::Dashboard,
+        Section::Projects,
+        Section::Duplicates,
+        Section::Import,
+        Section::Enterprises,
+        Section::Chains,
+        Section::Plans,
+        Section::Regions,
+        Section::Parks,
+        Section::Departments,
+        Section::Industries,
+        Section::Calendar,
+        Section::Users,
+        Section::Audit,
+    ];
+
+    pub fn href(self) -> &'static str {
+        match self {
+            Section::Workbench => "/",
+            Section::Inbox => "/inbox",
+            Section::Dashboard => "/dashboard",
+            Section::Projects => "/projects",
+            Section::Duplicates => "/projects/duplicates",
+            Section::Import => "/import",
+            Section::Enterprises => "/enterprises",
+            Section::Chains => "/chains",
+            Section::Plans => "/plans",
+            Section::Regions => "/reference/regions",
+            Section::Parks => "/reference/parks",
+            Section::Departments => "/reference/departments",
+            Section::Industries => "/reference/industries",
+            Section::Calendar => "/reference/calendar",
+            Section::Users => "/admin/users",
+            Section::Audit => "/admin/audit",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Section::Workbench => "工作台",
+            Section::Inbox => "收件箱",
+            Section::Dashboard => "招商引资驾驶舱",
+            Section::Projects => "项目库",
+            Section::Duplicates => "疑似重复项目",
+            Section::Import => "批量导入",
+            Section::Enterprises => "企业名录",
+            Section::Chains => "产业链",
+            Section::Plans => "一企一案",
+            Section::Regions => "行政区划",
+            Section::Parks => "园区",
+            Section::Departments => "单位",
+            Section::Industries => "国民经济行业分类",
+            Section::Calendar => "节假日安排",
+            Section::Users => "用户管理",
+            Section::Audit => "操作日志",
+        }
+    }
+
+    /// The heading the navigation groups the section under.
+    pub fn group(self) -> &'static str {
+        match self {
+            Section::Workbench | Section::Inbox | Section::Dashboard => "概览",
+            Section::Projects | Section::Duplicates | Section::Import => "项目管理",
+            Section::Enterprises => "企业库",
+            Section::Chains | Section::Plans => "产业链招商",
+            Section::Regions | Section::Parks | Section::Departments | Section::Industries | Section::Calendar => {
+                "基础数据"
+            }
+            Section::Users | Section::Audit => "系统管理",
+        }
+    }
+}
+
+impl Principal {
+    /// Whether the section opens for the user (its pages answer 403 otherwise).
+    pub fn may_open(&self, section: Section) -> bool {
+        match section {
+            // Every role has work coming to it as its areas land (instructions to read,
+            // reviews, appeals); an empty inbox says so.
+            Section::Workbench
+            | Section::Inbox
+            | Section::Regions
+            | Section::Parks
+            | Section::Departments
+            | Section::Industries
+            | Section::Calendar => true,
+            Section::Dashboard => self.may_see_aggregates(),
+            Section::Projects | Section::Duplicates | Section::Enterprises | Section::Plans => {
+                self.record_scope() != RecordScope::Nothing
+            }
+            Section::Import => self.edits_records(),
+            Section::Chains => self.may_view_chains(),
+            Section::Users | Section::Audit => self.may_administer(),
+        }
+    }
+
+    /// The sections the navigation shows the user, in order.
+    pub fn sections(&self) -> impl Iterator<Item = Section> + '_ {
+        Section::ALL.into_iter().filter(|section| self.may_open(*section))
+    }
+}
+
+/// Every route's expected answer for each role, inside and outside scope: checked
+/// against the router by the web crate's matrix test.
+pub const AUTHORISATION_MATRIX: &str = include_str!("matrix.tsv");
