@@ -74,7 +74,44 @@ pub fn ensure_wrk() -> bool {
 }
 
 /// Kills the server when dropped (it is our child; by its id only).
-struct Server(Child);
+pub struct Server(Child);
+
+impl Server {
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+/// Starts `zhaoshang serve` on `database_url` (with `serve_args` after `serve`) on a
+/// free loopback port, its log in `work_dir/server.log`; returns once it answers, with
+/// the port and the time it took.
+pub async fn start_server(
+    program: &Path,
+    database_url: &str,
+    work_dir: &Path,
+    serve_args: &[&str],
+) -> anyhow::Result<(Server, u16, Duration)> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let started = Instant::now();
+    let child = Command::new(program)
+        .args(["--database-url", database_url, "serve", "--addr", &format!("127.0.0.1:{port}")])
+        .args(serve_args)
+        .env("ZHAOSHANG_SEARCH_DIR", work_dir.join("search"))
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(work_dir.join("server.log"))?)
+        .spawn()?;
+    let server = Server(child);
+    loop {
+        if let Ok((status, _)) = request(port, "GET /api/v1/me HTTP/1.1", "") {
+            if status > 0 {
+                break;
+            }
+        }
+        anyhow::ensure!(started.elapsed() < Duration::from_secs(900), "the server did not answer within 15 minutes");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Ok((server, port, started.elapsed()))
+}
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -94,7 +131,7 @@ fn status_mib(pid: u32, field: &str) -> f64 {
         .unwrap_or(0.0)
 }
 
-fn rss_mib(pid: u32) -> f64 {
+pub fn rss_mib(pid: u32) -> f64 {
     status_mib(pid, "VmRSS")
 }
 
@@ -133,26 +170,8 @@ pub async fn run(
     };
     store.create_user(&user, &Actor::system("基准测试")).await?;
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let started = Instant::now();
-    let child = Command::new(program)
-        .args(["--database-url", database_url, "serve", "--addr", &format!("127.0.0.1:{port}")])
-        .env("ZHAOSHANG_SEARCH_DIR", work_dir.join("search"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let server = Server(child);
+    let (server, port, startup) = start_server(program, database_url, work_dir, &[]).await?;
     let pid = server.0.id();
-    loop {
-        if let Ok((status, _)) = request(port, "GET /api/v1/me HTTP/1.1", "") {
-            if status > 0 {
-                break;
-            }
-        }
-        anyhow::ensure!(started.elapsed() < Duration::from_secs(900), "the server did not answer within 15 minutes");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let startup = started.elapsed();
     let body = format!(r#"{{"username":"{USER}","password":"{PASSWORD}"}}"#);
     let (status, response) = request(port, "POST /api/v1/session HTTP/1.1\r\nContent-Type: application/json", &body)?;
     anyhow::ensure!(status == 200 || status == 201, "sign-in answered {status}: {response}");

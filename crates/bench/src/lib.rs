@@ -12,6 +12,7 @@ pub mod measure;
 pub mod operations;
 pub mod reference;
 pub mod report;
+pub mod soak;
 
 use check::Checks;
 use dataset::{Dataset, Places};
