@@ -3,6 +3,7 @@
 //! a restore signs everybody out.
 
 use crate::audit::{Actor, NewAuditEntry};
+use crate::sql::placeholders;
 use crate::{Backend, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Map, Value};
@@ -347,8 +348,8 @@ impl Store {
                     found => found.and_then(Value::as_array).ok_or_else(|| invalid(format!("缺少表 {table}")))?,
                 };
                 let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
-                let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
-                let sql = format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), placeholders.join(", "));
+                let sql =
+                    format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), placeholders(1, columns.len()));
                 for row in rows {
                     let mut query = sqlx::query(&sql);
                     for (name, kind) in columns.iter() {

@@ -3,8 +3,7 @@
 //! users of each chain; plus the reads gap analysis and target ranking are built on.
 
 use crate::audit::{Actor, NewAuditEntry};
-use crate::lookup::placeholders;
-use crate::projects::prefix_range;
+use crate::sql::{fetch_in_chunks, placeholders, prefix_range};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -391,14 +390,13 @@ impl Store {
         covering_roles: &[&str],
     ) -> Result<Vec<PresenceRow>> {
         let (lo, hi) = prefix_range(region_prefix);
-        let roles = covering_roles.iter().enumerate().map(|(i, _)| format!("${}", i + 4)).collect::<Vec<_>>();
         let enterprise_sql = format!(
             "SELECT ne.node_id, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(e.revenue), 0) AS BIGINT) \
              FROM chain_nodes n JOIN node_enterprises ne ON ne.node_id = n.id \
              JOIN enterprises e ON e.id = ne.enterprise_id \
              WHERE n.chain_id = $1 AND e.region_code >= $2 AND e.region_code < $3 AND ne.role IN ({}) \
              GROUP BY ne.node_id",
-            roles.join(", ")
+            placeholders(4, covering_roles.len())
         );
         let project_sql = "SELECT n.id, \
              CAST(COALESCE(SUM(CASE WHEN p.stage = 'producing' THEN 1 ELSE 0 END), 0) AS BIGINT), \
@@ -496,7 +494,7 @@ impl Store {
         Ok(fetch_in_chunks!(self, query_as, enterprise_ids, |n| format!(
             "SELECT enterprise_id, kind, holder FROM enterprise_relations WHERE enterprise_id IN ({}) \
              ORDER BY enterprise_id, id",
-            placeholders(n)
+            placeholders(1, n)
         )))
     }
 
@@ -540,7 +538,7 @@ impl Store {
             |n| format!(
                 "SELECT DISTINCT investor_credit_code FROM projects WHERE investor_credit_code IN ({}) \
                  AND stage <> 'dropped' AND region_code >= ${} AND region_code < ${}",
-                placeholders(n),
+                placeholders(1, n),
                 n + 1,
                 n + 2
             ),

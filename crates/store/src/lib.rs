@@ -2,8 +2,10 @@
 //!
 //! One `Store` serves both backends: each query is written once with `$n`
 //! placeholders (which SQLite accepts too) and run on whichever pool the URL chose,
-//! through the `on_pool!` macro. Types are those both drivers decode alike: integer
-//! yuan as BIGINT, dates as `NaiveDate`, instants as `DateTime<Utc>`.
+//! through the `on_pool!` macro; `sql` holds what the queries build their text from
+//! (placeholders, VALUES rows, chunk sizes, region ranges, list conditions). Types
+//! are those both drivers decode alike: integer yuan as BIGINT, dates as
+//! `NaiveDate`, instants as `DateTime<Utc>`.
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -20,27 +22,6 @@ macro_rules! on_pool {
             $crate::Db::Postgres($pool) => $body,
         }
     };
-}
-
-/// Reads the rows of a query whose `IN (…)` list holds `$keys`, `CHUNK` keys a statement
-/// (below both backends' parameter limits): `$sql` turns a chunk's length into the SQL
-/// text, `$fetch` is `query_as` or `query_scalar`, and `$extra` are bound after the keys.
-macro_rules! fetch_in_chunks {
-    ($store:expr, $fetch:ident, $keys:expr, $sql:expr $(, $extra:expr)*) => {{
-        let mut rows = Vec::new();
-        for chunk in $keys.chunks($crate::lookup::CHUNK) {
-            let sql: String = ($sql)(chunk.len());
-            let found: Vec<_> = on_pool!($store, |pool| {
-                let mut query = sqlx::$fetch(&sql);
-                for key in chunk {
-                    query = query.bind(key);
-                }
-                query$(.bind($extra))*.fetch_all(pool).await?
-            });
-            rows.extend(found);
-        }
-        rows
-    }};
 }
 
 /// Appends an audit entry inside an open transaction (`$tx`), so a change and its
@@ -111,6 +92,7 @@ pub mod reference;
 pub mod report_cache;
 pub mod sessions;
 pub mod settings;
+pub mod sql;
 pub mod stats;
 pub mod users;
 

@@ -2,7 +2,7 @@
 //! approach, a next step with its due date, and a log of visits.
 
 use crate::audit::{Actor, NewAuditEntry};
-use crate::projects::prefix_range;
+use crate::sql::{placeholders, prefix_range};
 use crate::{conflict_as, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -85,8 +85,7 @@ impl PlanFilter {
         let chains = if self.or_chain_ids.is_empty() {
             String::new()
         } else {
-            let ids: Vec<String> = (0..self.or_chain_ids.len()).map(|i| format!("${}", i + 8)).collect();
-            format!(" OR c.id IN ({})", ids.join(", "))
+            format!(" OR c.id IN ({})", placeholders(8, self.or_chain_ids.len()))
         };
         format!(
             "WHERE ((p.region_code >= $1 AND p.region_code < $2){chains}) \

@@ -2,7 +2,7 @@
 //! problems (一事一议), services (代办领办) and timeline.
 
 use crate::audit::{Actor, NewAuditEntry};
-use crate::listing::{bind_params, Conditions, Param};
+use crate::sql::{bind_params, rows_per_statement, value_rows, Conditions, Param, IN_LIST_CHUNK};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -77,7 +77,7 @@ pub(crate) const PROJECT_DATA_COLUMNS: &[&str] = &[
     "description",
 ];
 
-fn project_columns() -> String {
+pub(crate) fn project_columns() -> String {
     format!("id, {}, created_at, updated_at", PROJECT_DATA_COLUMNS.join(", "))
 }
 
@@ -117,6 +117,13 @@ pub struct Funding {
     pub amount: i64,
     pub source: String,
 }
+
+/// The columns of a `Funding` as read from `FUNDING_WITH_PROJECT`.
+pub(crate) const FUNDING_COLUMNS: &str = "f.id, f.project_id, p.code AS project_code, p.name AS project_name, \
+     f.region_code, f.funded_on, f.amount, f.source";
+
+/// Funding records with their projects, which name them.
+pub(crate) const FUNDING_WITH_PROJECT: &str = "project_funding f JOIN projects p ON p.id = f.project_id";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FundingOutcome {
@@ -178,19 +185,6 @@ pub struct Service {
     pub note: String,
 }
 
-/// The half-open code range `[lo, hi)` of a region prefix: an index range scan
-/// on both backends (LIKE 'p%' is not, on SQLite).
-pub fn prefix_range(prefix: &str) -> (String, String) {
-    if prefix.is_empty() {
-        return (String::new(), "~".to_string());
-    }
-    let mut hi = prefix.as_bytes().to_vec();
-    if let Some(last) = hi.last_mut() {
-        *last += 1;
-    }
-    (prefix.to_string(), String::from_utf8(hi).unwrap_or_else(|_| "~".into()))
-}
-
 /// From this many new projects on, an SQLite write adds their `stat_sums` and
 /// `stat_pairs` grouped instead of row by row in the triggers.
 const PAUSE_SUMS_FROM: usize = 64;
@@ -202,12 +196,6 @@ const GROUP_AUDIT_FROM: usize = 64;
 
 /// New projects per grouped audit entry.
 const AUDIT_GROUP: usize = 1000;
-
-/// Codes looked up per statement.
-const LOOKUP_CHUNK: usize = 500;
-
-/// Bound parameters per statement: below SQLite's limit (32766) and PostgreSQL's (65535).
-const MAX_PARAMETERS: usize = 30_000;
 
 /// A project's timeline entry for a write: a stage change (with the reason of a
 /// drop, else the write's note) or an edit.
@@ -381,14 +369,10 @@ impl Store {
                 codes.sort_unstable();
                 codes.dedup();
                 let select = |count: usize| {
-                    format!(
-                        "SELECT {} FROM projects WHERE code IN ({})",
-                        project_columns(),
-                        crate::bulk::value_rows(backend, 1, count).trim_matches(|c| c == '(' || c == ')')
-                    )
+                    format!("SELECT {} FROM projects WHERE code IN {}", project_columns(), value_rows(backend, 1, count))
                 };
                 let mut stored: HashMap<String, (i64, ProjectData)> = HashMap::new();
-                for chunk in codes.chunks(LOOKUP_CHUNK) {
+                for chunk in codes.chunks(IN_LIST_CHUNK) {
                     let sql = select(chunk.len());
                     let mut query = sqlx::query_as(&sql);
                     for code in chunk {
@@ -440,11 +424,11 @@ impl Store {
                         .await?;
                 }
                 let mut ids: HashMap<String, i64> = HashMap::with_capacity(creates.len());
-                for chunk in creates.chunks(MAX_PARAMETERS / (n + 2)) {
+                for chunk in creates.chunks(rows_per_statement(n + 2)) {
                     let sql = format!(
                         "INSERT INTO projects ({}, created_at, updated_at) VALUES {} RETURNING id, code",
                         PROJECT_DATA_COLUMNS.join(", "),
-                        crate::bulk::value_rows(backend, chunk.len(), n + 2)
+                        value_rows(backend, chunk.len(), n + 2)
                     );
                     let mut query = sqlx::query_as(&sql);
                     for upsert in chunk {
@@ -469,7 +453,7 @@ impl Store {
                     sqlx::query("DELETE FROM meta WHERE key = 'stat_sums_paused'").execute(&mut *tx).await?;
                     let new: Vec<&ProjectData> = creates.iter().map(|upsert| &upsert.data).collect();
                     let sums = crate::stats::project_sums(&new);
-                    for chunk in sums.chunks(MAX_PARAMETERS / 9) {
+                    for chunk in sums.chunks(rows_per_statement(9)) {
                         let sql = crate::stats::add_sums_sql(backend, chunk.len());
                         let mut query = sqlx::query(&sql);
                         for &((measure, by_chain, chain, grain, bucket, region_code), records, amount) in chunk {
@@ -487,7 +471,7 @@ impl Store {
                         query.execute(&mut *tx).await?;
                     }
                     let pairs = crate::stats::project_pairs(&new);
-                    for chunk in pairs.chunks(MAX_PARAMETERS / 7) {
+                    for chunk in pairs.chunks(rows_per_statement(7)) {
                         let sql = crate::stats::add_pairs_sql(backend, chunk.len());
                         let mut query = sqlx::query(&sql);
                         for &((measure, by_chain, chain, signed_month, event_month, region_code), records) in chunk {
@@ -521,10 +505,10 @@ impl Store {
                     events.push(Event::of(id, Some(before.stage.as_str()), change.upsert));
                     audits.push(NewAuditEntryText::of("update", &data.code, Some(before), data));
                 }
-                for chunk in events.chunks(MAX_PARAMETERS / 7) {
+                for chunk in events.chunks(rows_per_statement(7)) {
                     let sql = format!(
                         "INSERT INTO project_events (project_id, at, actor_name, kind, from_stage, to_stage, note) VALUES {}",
-                        crate::bulk::value_rows(backend, chunk.len(), 7)
+                        value_rows(backend, chunk.len(), 7)
                     );
                     let mut query = sqlx::query(&sql);
                     for event in chunk {
@@ -539,10 +523,10 @@ impl Store {
                     }
                     query.execute(&mut *tx).await?;
                 }
-                for chunk in audits.chunks(MAX_PARAMETERS / 8) {
+                for chunk in audits.chunks(rows_per_statement(8)) {
                     let sql = format!(
                         "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before_json, after_json) VALUES {}",
-                        crate::bulk::value_rows(backend, chunk.len(), 8)
+                        value_rows(backend, chunk.len(), 8)
                     );
                     let mut query = sqlx::query(&sql);
                     for entry in chunk {
@@ -620,15 +604,10 @@ impl Store {
     }
 
     pub async fn funding_of_project(&self, project_id: i64) -> Result<Vec<Funding>> {
-        Ok(on_pool!(self, |pool| {
-            sqlx::query_as(
-            "SELECT f.id, f.project_id, p.code AS project_code, p.name AS project_name, f.region_code, f.funded_on, f.amount, f.source \
-             FROM project_funding f JOIN projects p ON p.id = f.project_id WHERE f.project_id = $1 ORDER BY f.funded_on, f.id"
-        )
-        .bind(project_id)
-        .fetch_all(pool)
-        .await?
-        }))
+        let sql = format!(
+            "SELECT {FUNDING_COLUMNS} FROM {FUNDING_WITH_PROJECT} WHERE f.project_id = $1 ORDER BY f.funded_on, f.id"
+        );
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(project_id).fetch_all(pool).await?))
     }
 
     /// Funding records of a scope dated within [from, to], newest first.
@@ -642,11 +621,7 @@ impl Store {
         offset: i64,
     ) -> Result<Vec<Funding>> {
         let c = funding_conditions(prefix, chains, from, to);
-        let sql = c.page_sql(
-            "f.id, f.project_id, p.code AS project_code, p.name AS project_name, f.region_code, f.funded_on, f.amount, f.source",
-            "project_funding f JOIN projects p ON p.id = f.project_id",
-            "f.funded_on DESC, f.id DESC",
-        );
+        let sql = c.page_sql(FUNDING_COLUMNS, FUNDING_WITH_PROJECT, "f.funded_on DESC, f.id DESC");
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params)
             .bind(limit)
             .bind(offset)
@@ -939,29 +914,11 @@ impl Store {
 /// Funding records of a region scope and period, of `chains` only when given (the
 /// record repeats its project's region and chain).
 fn funding_conditions(prefix: &str, chains: Option<&[String]>, from: NaiveDate, to: NaiveDate) -> Conditions {
-    let (lo, hi) = prefix_range(prefix);
     let mut c = Conditions::new();
-    c.push(
-        "f.region_code >= ?1 AND f.region_code < ?2 AND f.funded_on >= ?3 AND f.funded_on <= ?4",
-        vec![Param::Text(lo), Param::Text(hi), Param::Date(from), Param::Date(to)],
-    );
+    c.push_prefix("f.region_code", prefix);
+    c.push("f.funded_on >= ?1 AND f.funded_on <= ?2", vec![Param::Date(from), Param::Date(to)]);
     if let Some(chains) = chains {
         c.push_in("f.chain", chains);
     }
     c
-}
-
-#[cfg(test)]
-mod tests {
-    use super::prefix_range;
-
-    #[test]
-    fn prefix_ranges_cover_exactly_the_sub_regions() {
-        assert_eq!(prefix_range("6205"), ("6205".to_string(), "6206".to_string()));
-        assert_eq!(prefix_range("62"), ("62".to_string(), "63".to_string()));
-        let (lo, hi) = prefix_range("6209");
-        assert!("620902" >= lo.as_str() && "620902" < hi.as_str());
-        assert!("621000" >= hi.as_str());
-        assert_eq!(prefix_range(""), (String::new(), "~".to_string()));
-    }
 }
