@@ -277,16 +277,14 @@ impl crate::App {
         let store = self.store();
         let user = sign_in(store, username, password, address).await?;
         store.create_session(token_hash, user.id, csrf_token, chrono::Utc::now()).await?;
-        store
-            .record_event(&zhaoshang_store::NewAuditEntry {
-                actor: Actor::user(user.id, &user.username),
-                action: "sign_in",
-                entity: "session",
-                entity_id: user.id.to_string(),
-                before: None,
-                after: address.map(|a| serde_json::json!({ "address": a.to_string() })),
-            })
-            .await?;
+        let event = zhaoshang_store::NewAuditEntry::new(
+            "sign_in",
+            "session",
+            user.id.to_string(),
+            None,
+            address.map(|a| serde_json::json!({ "address": a.to_string() })),
+        );
+        store.record_event(&Actor::user(user.id, &user.username), event).await?;
         Ok(user)
     }
 

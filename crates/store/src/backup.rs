@@ -332,8 +332,7 @@ impl Store {
                 vec!["ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change"],
             ),
         };
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        audited!(self, actor, |tx, audit| {
             for statement in &guard_off {
                 sqlx::query(statement).execute(&mut *tx).await?;
             }
@@ -394,18 +393,13 @@ impl Store {
                     }
                 }
             }
-            write_audit!(
-                tx,
-                &NewAuditEntry {
-                    actor: actor.clone(),
-                    action: "restore",
-                    entity: "database",
-                    entity_id: String::new(),
-                    before: None,
-                    after: Some(json!({ "created_at": backup.get("created_at") })),
-                }
-            )?;
-            tx.commit().await?;
+            audit.push(NewAuditEntry::new(
+                "restore",
+                "database",
+                String::new(),
+                None,
+                Some(json!({ "created_at": backup.get("created_at") })),
+            ));
         });
         Ok(())
     }

@@ -246,8 +246,7 @@ impl Store {
             n + 2
         );
         let mut outcome = UpsertOutcome::default();
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        audited!(self, actor, |tx, audit| {
             for data in enterprises {
                 let now = Utc::now();
                 let existing: Option<Enterprise> =
@@ -291,19 +290,14 @@ impl Store {
                         .await?;
                     }
                 }
-                write_audit!(
-                    tx,
-                    &NewAuditEntry {
-                        actor: actor.clone(),
-                        action,
-                        entity: "enterprise",
-                        entity_id: data.credit_code.clone(),
-                        before: before.map(|before| json!(before)),
-                        after: Some(json!(data)),
-                    }
-                )?;
+                audit.push(NewAuditEntry::new(
+                    action,
+                    "enterprise",
+                    data.credit_code.clone(),
+                    before.map(|before| json!(before)),
+                    Some(json!(data)),
+                ));
             }
-            tx.commit().await?;
         });
         Ok(outcome)
     }

@@ -24,25 +24,44 @@ macro_rules! on_pool {
     };
 }
 
-/// Appends an audit entry inside an open transaction (`$tx`), so a change and its
-/// record commit or fail together.
-macro_rules! write_audit {
-    ($tx:expr, $entry:expr) => {{
-        let entry: &$crate::audit::NewAuditEntry = $entry;
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before_json, after_json) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(chrono::Utc::now())
-        .bind(entry.actor.id)
-        .bind(&entry.actor.name)
-        .bind(entry.action)
-        .bind(entry.entity)
-        .bind(&entry.entity_id)
-        .bind(entry.before.as_ref().map(|v| v.to_string()))
-        .bind(entry.after.as_ref().map(|v| v.to_string()))
-        .execute(&mut *$tx)
-        .await
+/// Runs `$write` in one transaction with `$tx` bound to it; `$audit` is a
+/// `Vec<NewAuditEntry>` that the write pushes what it changed onto. Those entries are
+/// appended to the audit log as `$actor`'s in the same transaction, many a statement,
+/// before it commits: a failed write leaves no entry, a failed entry undoes the write.
+/// Evaluates to `$write`'s value. Given `$begin`, the transaction is the one it opens
+/// (on a connection the caller holds) instead of one of the pool's.
+macro_rules! audited {
+    ($store:expr, $actor:expr, |$tx:ident, $audit:ident| $write:expr) => {
+        on_pool!($store, |pool| audited!($store, $actor, pool.begin(), |$tx, $audit| $write))
+    };
+    ($store:expr, $actor:expr, $begin:expr, |$tx:ident, $audit:ident| $write:expr) => {{
+        let actor: &$crate::audit::Actor = $actor;
+        let mut $tx = $begin.await?;
+        let mut $audit: Vec<$crate::audit::NewAuditEntry> = Vec::new();
+        let written = $write;
+        let at = chrono::Utc::now();
+        for chunk in $audit.chunks($crate::sql::rows_per_statement(8)) {
+            let sql = format!(
+                "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before_json, after_json) \
+                 VALUES {}",
+                $crate::sql::value_rows($store.backend(), chunk.len(), 8)
+            );
+            let mut query = sqlx::query(&sql);
+            for entry in chunk {
+                query = query
+                    .bind(at)
+                    .bind(actor.id)
+                    .bind(&actor.name)
+                    .bind(entry.action)
+                    .bind(entry.entity)
+                    .bind(&entry.entity_id)
+                    .bind(&entry.before)
+                    .bind(&entry.after);
+            }
+            query.execute(&mut *$tx).await?;
+        }
+        $tx.commit().await?;
+        written
     }};
 }
 

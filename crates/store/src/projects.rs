@@ -233,17 +233,6 @@ struct Change<'a> {
     before: ProjectData,
 }
 
-fn audit_entry(
-    actor: &Actor,
-    action: &'static str,
-    entity: &'static str,
-    id: &str,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> NewAuditEntry {
-    NewAuditEntry { actor: actor.clone(), action, entity, entity_id: id.to_string(), before, after }
-}
-
 /// A project's data as a JSON array in `PROJECT_DATA_COLUMNS` order (a row of a
 /// grouped audit entry).
 struct ProjectRow<'a>(&'a ProjectData);
@@ -291,7 +280,7 @@ struct ProjectRows<'a> {
 }
 
 /// The audit entry of a group of new projects: entity id "FIRST … LAST（N 项）".
-fn grouped_create_entry(group: &[&ProjectUpsert]) -> NewAuditEntryText {
+fn grouped_create_entry(group: &[&ProjectUpsert]) -> NewAuditEntry {
     let first = group.first().map(|u| u.data.code.as_str()).unwrap_or_default();
     let last = group.last().map(|u| u.data.code.as_str()).unwrap_or_default();
     let entity_id =
@@ -301,26 +290,25 @@ fn grouped_create_entry(group: &[&ProjectUpsert]) -> NewAuditEntryText {
         columns: PROJECT_DATA_COLUMNS,
         rows: group.iter().map(|upsert| ProjectRow(&upsert.data)).collect(),
     };
-    NewAuditEntryText {
+    NewAuditEntry {
         action: "create",
+        entity: "project",
         entity_id,
         before: None,
         after: Some(serde_json::to_string(&rows).expect("project data serialises")),
     }
 }
 
-/// An audit entry of a project write with its JSON already written out.
-struct NewAuditEntryText {
-    action: &'static str,
-    entity_id: String,
-    before: Option<String>,
-    after: Option<String>,
-}
-
-impl NewAuditEntryText {
-    fn of(action: &'static str, code: &str, before: Option<&ProjectData>, after: &ProjectData) -> NewAuditEntryText {
-        let json = |data: &ProjectData| serde_json::to_string(data).expect("project data serialises");
-        NewAuditEntryText { action, entity_id: code.to_string(), before: before.map(json), after: Some(json(after)) }
+/// The audit entry of a project created or changed, its data written straight to JSON
+/// text (in field order: a large import's entries cost no intermediate JSON values).
+fn project_entry(action: &'static str, code: &str, before: Option<&ProjectData>, after: &ProjectData) -> NewAuditEntry {
+    let json = |data: &ProjectData| serde_json::to_string(data).expect("project data serialises");
+    NewAuditEntry {
+        action,
+        entity: "project",
+        entity_id: code.to_string(),
+        before: before.map(json),
+        after: Some(json(after)),
     }
 }
 
@@ -363,186 +351,166 @@ impl Store {
                 sqlx::query("PRAGMA cache_spill = 65536").execute(&mut *conn).await?;
             }
             let written = async {
-                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-                // What is stored under the batch's codes.
-                let mut codes: Vec<&str> = projects.iter().map(|p| p.data.code.as_str()).collect();
-                codes.sort_unstable();
-                codes.dedup();
-                let select = |count: usize| {
-                    format!("SELECT {} FROM projects WHERE code IN {}", project_columns(), value_rows(backend, 1, count))
-                };
-                let mut stored: HashMap<String, (i64, ProjectData)> = HashMap::new();
-                for chunk in codes.chunks(IN_LIST_CHUNK) {
-                    let sql = select(chunk.len());
-                    let mut query = sqlx::query_as(&sql);
-                    for code in chunk {
-                        query = query.bind(*code);
+                audited!(self, actor, sqlx::Connection::begin(&mut *conn), |tx, audit| {
+                    // What is stored under the batch's codes.
+                    let mut codes: Vec<&str> = projects.iter().map(|p| p.data.code.as_str()).collect();
+                    codes.sort_unstable();
+                    codes.dedup();
+                    let select = |count: usize| {
+                        format!("SELECT {} FROM projects WHERE code IN {}", project_columns(), value_rows(backend, 1, count))
+                    };
+                    let mut stored: HashMap<String, (i64, ProjectData)> = HashMap::new();
+                    for chunk in codes.chunks(IN_LIST_CHUNK) {
+                        let sql = select(chunk.len());
+                        let mut query = sqlx::query_as(&sql);
+                        for code in chunk {
+                            query = query.bind(*code);
+                        }
+                        let found: Vec<Project> = query.fetch_all(&mut *tx).await?;
+                        for project in found {
+                            stored.insert(project.data.code.clone(), (project.id, project.data));
+                        }
                     }
-                    let found: Vec<Project> = query.fetch_all(&mut *tx).await?;
-                    for project in found {
-                        stored.insert(project.data.code.clone(), (project.id, project.data));
-                    }
-                }
-                // Sort the batch into new projects and changes, in order; a code repeated
-                // within the batch changes what its first row created.
-                let mut created: HashMap<&str, &ProjectData> = HashMap::new();
-                let mut creates: Vec<&ProjectUpsert> = Vec::new();
-                let mut changes: Vec<Change> = Vec::new();
-                for upsert in projects {
-                    let code = upsert.data.code.as_str();
-                    if let Some((id, data)) = stored.get_mut(code) {
-                        if *data == upsert.data {
-                            outcome.unchanged += 1;
+                    // Sort the batch into new projects and changes, in order; a code repeated
+                    // within the batch changes what its first row created.
+                    let mut created: HashMap<&str, &ProjectData> = HashMap::new();
+                    let mut creates: Vec<&ProjectUpsert> = Vec::new();
+                    let mut changes: Vec<Change> = Vec::new();
+                    for upsert in projects {
+                        let code = upsert.data.code.as_str();
+                        if let Some((id, data)) = stored.get_mut(code) {
+                            if *data == upsert.data {
+                                outcome.unchanged += 1;
+                            } else {
+                                let before = std::mem::replace(data, upsert.data.clone());
+                                changes.push(Change { upsert, id: Some(*id), before });
+                                outcome.updated += 1;
+                            }
+                        } else if let Some(data) = created.get_mut(code) {
+                            if **data == upsert.data {
+                                outcome.unchanged += 1;
+                            } else {
+                                changes.push(Change { upsert, id: None, before: (*data).clone() });
+                                *data = &upsert.data;
+                                outcome.updated += 1;
+                            }
                         } else {
-                            let before = std::mem::replace(data, upsert.data.clone());
-                            changes.push(Change { upsert, id: Some(*id), before });
-                            outcome.updated += 1;
+                            created.insert(code, &upsert.data);
+                            creates.push(upsert);
+                            outcome.created += 1;
                         }
-                    } else if let Some(data) = created.get_mut(code) {
-                        if **data == upsert.data {
-                            outcome.unchanged += 1;
-                        } else {
-                            changes.push(Change { upsert, id: None, before: (*data).clone() });
-                            *data = &upsert.data;
-                            outcome.updated += 1;
-                        }
-                    } else {
-                        created.insert(code, &upsert.data);
-                        creates.push(upsert);
-                        outcome.created += 1;
                     }
-                }
-                let mut events: Vec<Event> = Vec::with_capacity(creates.len() + changes.len());
-                let mut audits: Vec<NewAuditEntryText> = Vec::new();
-                // New projects, many a statement; their ids come back with their codes. On
-                // SQLite the row triggers keeping `stat_sums` and `stat_pairs` are paused for them (a marker row
-                // in `meta`, inside this transaction only) and their sums added grouped.
-                let pause = backend == crate::Backend::Sqlite && creates.len() >= PAUSE_SUMS_FROM;
-                if pause {
-                    sqlx::query("INSERT INTO meta (key, value) VALUES ('stat_sums_paused', '1')")
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let mut ids: HashMap<String, i64> = HashMap::with_capacity(creates.len());
-                for chunk in creates.chunks(rows_per_statement(n + 2)) {
-                    let sql = format!(
-                        "INSERT INTO projects ({}, created_at, updated_at) VALUES {} RETURNING id, code",
-                        PROJECT_DATA_COLUMNS.join(", "),
-                        value_rows(backend, chunk.len(), n + 2)
-                    );
-                    let mut query = sqlx::query_as(&sql);
-                    for upsert in chunk {
-                        query = bind_project!(query, &upsert.data).bind(now).bind(now);
-                    }
-                    let returned: Vec<(i64, String)> = query.fetch_all(&mut *tx).await?;
-                    ids.extend(returned.into_iter().map(|(id, code)| (code, id)));
-                }
-                for upsert in &creates {
-                    events.push(Event::of(ids.get(&upsert.data.code).copied().unwrap_or_default(), None, upsert));
-                }
-                if creates.len() >= GROUP_AUDIT_FROM {
-                    audits.extend(creates.chunks(AUDIT_GROUP).map(grouped_create_entry));
-                } else {
-                    audits.extend(
-                        creates
-                            .iter()
-                            .map(|upsert| NewAuditEntryText::of("create", &upsert.data.code, None, &upsert.data)),
-                    );
-                }
-                if pause {
-                    sqlx::query("DELETE FROM meta WHERE key = 'stat_sums_paused'").execute(&mut *tx).await?;
-                    let new: Vec<&ProjectData> = creates.iter().map(|upsert| &upsert.data).collect();
-                    let sums = crate::stats::project_sums(&new);
-                    for chunk in sums.chunks(rows_per_statement(9)) {
-                        let sql = crate::stats::add_sums_sql(backend, chunk.len());
-                        let mut query = sqlx::query(&sql);
-                        for &((measure, by_chain, chain, grain, bucket, region_code), records, amount) in chunk {
-                            query = query
-                                .bind(measure)
-                                .bind(by_chain)
-                                .bind(chain)
-                                .bind(grain)
-                                .bind(bucket)
-                                .bind(region_code)
-                                .bind("")
-                                .bind(records)
-                                .bind(amount);
-                        }
-                        query.execute(&mut *tx).await?;
-                    }
-                    let pairs = crate::stats::project_pairs(&new);
-                    for chunk in pairs.chunks(rows_per_statement(7)) {
-                        let sql = crate::stats::add_pairs_sql(backend, chunk.len());
-                        let mut query = sqlx::query(&sql);
-                        for &((measure, by_chain, chain, signed_month, event_month, region_code), records) in chunk {
-                            query = query
-                                .bind(measure)
-                                .bind(by_chain)
-                                .bind(chain)
-                                .bind(signed_month)
-                                .bind(event_month)
-                                .bind(region_code)
-                                .bind(records);
-                        }
-                        query.execute(&mut *tx).await?;
-                    }
-                }
-                // Changes, one statement each (and the funding records follow a project to
-                // another region or chain).
-                for change in &changes {
-                    let data = &change.upsert.data;
-                    bind_project!(sqlx::query(&update), data).bind(now).execute(&mut *tx).await?;
-                    let id = change.id.or_else(|| ids.get(&data.code).copied()).unwrap_or_default();
-                    let before = &change.before;
-                    if before.region_code != data.region_code || before.chain != data.chain {
-                        sqlx::query("UPDATE project_funding SET region_code = $2, chain = $3 WHERE project_id = $1")
-                            .bind(id)
-                            .bind(&data.region_code)
-                            .bind(&data.chain)
+                    let mut events: Vec<Event> = Vec::with_capacity(creates.len() + changes.len());
+                    // New projects, many a statement; their ids come back with their codes. On
+                    // SQLite the row triggers keeping `stat_sums` and `stat_pairs` are paused for them (a marker row
+                    // in `meta`, inside this transaction only) and their sums added grouped.
+                    let pause = backend == crate::Backend::Sqlite && creates.len() >= PAUSE_SUMS_FROM;
+                    if pause {
+                        sqlx::query("INSERT INTO meta (key, value) VALUES ('stat_sums_paused', '1')")
                             .execute(&mut *tx)
                             .await?;
                     }
-                    events.push(Event::of(id, Some(before.stage.as_str()), change.upsert));
-                    audits.push(NewAuditEntryText::of("update", &data.code, Some(before), data));
-                }
-                for chunk in events.chunks(rows_per_statement(7)) {
-                    let sql = format!(
-                        "INSERT INTO project_events (project_id, at, actor_name, kind, from_stage, to_stage, note) VALUES {}",
-                        value_rows(backend, chunk.len(), 7)
-                    );
-                    let mut query = sqlx::query(&sql);
-                    for event in chunk {
-                        query = query
-                            .bind(event.project_id)
-                            .bind(now)
-                            .bind(&actor.name)
-                            .bind(event.kind)
-                            .bind(event.from_stage)
-                            .bind(event.to_stage)
-                            .bind(event.note);
+                    let mut ids: HashMap<String, i64> = HashMap::with_capacity(creates.len());
+                    for chunk in creates.chunks(rows_per_statement(n + 2)) {
+                        let sql = format!(
+                            "INSERT INTO projects ({}, created_at, updated_at) VALUES {} RETURNING id, code",
+                            PROJECT_DATA_COLUMNS.join(", "),
+                            value_rows(backend, chunk.len(), n + 2)
+                        );
+                        let mut query = sqlx::query_as(&sql);
+                        for upsert in chunk {
+                            query = bind_project!(query, &upsert.data).bind(now).bind(now);
+                        }
+                        let returned: Vec<(i64, String)> = query.fetch_all(&mut *tx).await?;
+                        ids.extend(returned.into_iter().map(|(id, code)| (code, id)));
                     }
-                    query.execute(&mut *tx).await?;
-                }
-                for chunk in audits.chunks(rows_per_statement(8)) {
-                    let sql = format!(
-                        "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before_json, after_json) VALUES {}",
-                        value_rows(backend, chunk.len(), 8)
-                    );
-                    let mut query = sqlx::query(&sql);
-                    for entry in chunk {
-                        query = query
-                            .bind(now)
-                            .bind(actor.id)
-                            .bind(&actor.name)
-                            .bind(entry.action)
-                            .bind("project")
-                            .bind(&entry.entity_id)
-                            .bind(&entry.before)
-                            .bind(&entry.after);
+                    for upsert in &creates {
+                        events.push(Event::of(ids.get(&upsert.data.code).copied().unwrap_or_default(), None, upsert));
                     }
-                    query.execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
+                    if creates.len() >= GROUP_AUDIT_FROM {
+                        audit.extend(creates.chunks(AUDIT_GROUP).map(grouped_create_entry));
+                    } else {
+                        audit.extend(
+                            creates
+                                .iter()
+                                .map(|upsert| project_entry("create", &upsert.data.code, None, &upsert.data)),
+                        );
+                    }
+                    if pause {
+                        sqlx::query("DELETE FROM meta WHERE key = 'stat_sums_paused'").execute(&mut *tx).await?;
+                        let new: Vec<&ProjectData> = creates.iter().map(|upsert| &upsert.data).collect();
+                        let sums = crate::stats::project_sums(&new);
+                        for chunk in sums.chunks(rows_per_statement(9)) {
+                            let sql = crate::stats::add_sums_sql(backend, chunk.len());
+                            let mut query = sqlx::query(&sql);
+                            for &((measure, by_chain, chain, grain, bucket, region_code), records, amount) in chunk {
+                                query = query
+                                    .bind(measure)
+                                    .bind(by_chain)
+                                    .bind(chain)
+                                    .bind(grain)
+                                    .bind(bucket)
+                                    .bind(region_code)
+                                    .bind("")
+                                    .bind(records)
+                                    .bind(amount);
+                            }
+                            query.execute(&mut *tx).await?;
+                        }
+                        let pairs = crate::stats::project_pairs(&new);
+                        for chunk in pairs.chunks(rows_per_statement(7)) {
+                            let sql = crate::stats::add_pairs_sql(backend, chunk.len());
+                            let mut query = sqlx::query(&sql);
+                            for &((measure, by_chain, chain, signed_month, event_month, region_code), records) in chunk {
+                                query = query
+                                    .bind(measure)
+                                    .bind(by_chain)
+                                    .bind(chain)
+                                    .bind(signed_month)
+                                    .bind(event_month)
+                                    .bind(region_code)
+                                    .bind(records);
+                            }
+                            query.execute(&mut *tx).await?;
+                        }
+                    }
+                    // Changes, one statement each (and the funding records follow a project to
+                    // another region or chain).
+                    for change in &changes {
+                        let data = &change.upsert.data;
+                        bind_project!(sqlx::query(&update), data).bind(now).execute(&mut *tx).await?;
+                        let id = change.id.or_else(|| ids.get(&data.code).copied()).unwrap_or_default();
+                        let before = &change.before;
+                        if before.region_code != data.region_code || before.chain != data.chain {
+                            sqlx::query("UPDATE project_funding SET region_code = $2, chain = $3 WHERE project_id = $1")
+                                .bind(id)
+                                .bind(&data.region_code)
+                                .bind(&data.chain)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        events.push(Event::of(id, Some(before.stage.as_str()), change.upsert));
+                        audit.push(project_entry("update", &data.code, Some(before), data));
+                    }
+                    for chunk in events.chunks(rows_per_statement(7)) {
+                        let sql = format!(
+                            "INSERT INTO project_events (project_id, at, actor_name, kind, from_stage, to_stage, note) VALUES {}",
+                            value_rows(backend, chunk.len(), 7)
+                        );
+                        let mut query = sqlx::query(&sql);
+                        for event in chunk {
+                            query = query
+                                .bind(event.project_id)
+                                .bind(now)
+                                .bind(&actor.name)
+                                .bind(event.kind)
+                                .bind(event.from_stage)
+                                .bind(event.to_stage)
+                                .bind(event.note);
+                        }
+                        query.execute(&mut *tx).await?;
+                    }
+                });
                 Ok::<(), StoreError>(())
             }
             .await;
@@ -567,8 +535,7 @@ impl Store {
     /// are reported, not doubled. Unknown project codes fail the whole batch.
     pub async fn insert_funding(&self, rows: &[FundingData], actor: &Actor) -> Result<FundingOutcome> {
         let mut outcome = FundingOutcome::default();
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        audited!(self, actor, |tx, audit| {
             for row in rows {
                 let project: Option<(i64, String, String)> =
                     sqlx::query_as("SELECT id, region_code, chain FROM projects WHERE code = $1")
@@ -596,9 +563,8 @@ impl Store {
                     continue;
                 }
                 outcome.inserted += 1;
-                write_audit!(tx, &audit_entry(actor, "create", "funding", &row.project_code, None, Some(json!(row))))?;
+                audit.push(NewAuditEntry::new("create", "funding", &row.project_code, None, Some(json!(row))));
             }
-            tx.commit().await?;
         });
         Ok(outcome)
     }
@@ -644,8 +610,7 @@ impl Store {
 
     pub async fn upsert_targets(&self, targets: &[Target], actor: &Actor) -> Result<UpsertOutcome> {
         let mut outcome = UpsertOutcome::default();
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        audited!(self, actor, |tx, audit| {
             for target in targets {
                 let before: Option<Target> = sqlx::query_as(
                     "SELECT region_code, year, funds_target, signed_investment_target FROM targets WHERE region_code = $1 AND year = $2",
@@ -673,20 +638,14 @@ impl Store {
                 } else {
                     outcome.created += 1;
                 }
-                let id = format!("{}/{}", target.region_code, target.year);
-                write_audit!(
-                    tx,
-                    &audit_entry(
-                        actor,
-                        if before.is_some() { "update" } else { "create" },
-                        "target",
-                        &id,
-                        before.map(|b| json!(b)),
-                        Some(json!(target))
-                    )
-                )?;
+                audit.push(NewAuditEntry::new(
+                    if before.is_some() { "update" } else { "create" },
+                    "target",
+                    format!("{}/{}", target.region_code, target.year),
+                    before.map(|b| json!(b)),
+                    Some(json!(target)),
+                ));
             }
-            tx.commit().await?;
         });
         Ok(outcome)
     }
@@ -705,8 +664,7 @@ impl Store {
     /// Creates or updates activities by name.
     pub async fn upsert_activities(&self, activities: &[Activity], actor: &Actor) -> Result<UpsertOutcome> {
         let mut outcome = UpsertOutcome::default();
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        audited!(self, actor, |tx, audit| {
             for activity in activities {
                 let before: Option<Activity> = sqlx::query_as(
                     "SELECT id, name, kind, start_on, end_on, place, organiser FROM activities WHERE name = $1",
@@ -738,19 +696,14 @@ impl Store {
                 } else {
                     outcome.created += 1;
                 }
-                write_audit!(
-                    tx,
-                    &audit_entry(
-                        actor,
-                        if before.is_some() { "update" } else { "create" },
-                        "activity",
-                        &activity.name,
-                        before.map(|b| json!(b)),
-                        Some(json!(activity))
-                    )
-                )?;
+                audit.push(NewAuditEntry::new(
+                    if before.is_some() { "update" } else { "create" },
+                    "activity",
+                    &activity.name,
+                    before.map(|b| json!(b)),
+                    Some(json!(activity)),
+                ));
             }
-            tx.commit().await?;
         });
         Ok(outcome)
     }
@@ -796,8 +749,7 @@ impl Store {
 
     /// Adds (`problem.id == 0`) or updates a problem raised on a project.
     pub async fn save_problem(&self, problem: &Problem, actor: &Actor) -> Result<i64> {
-        let id = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        let id = audited!(self, actor, |tx, audit| {
             let id: i64 = if problem.id == 0 {
                 sqlx::query_scalar(
                     "INSERT INTO project_problems (project_id, description, department, due_on, status, resolution, created_at) \
@@ -835,18 +787,13 @@ impl Store {
                 .bind(&problem.description)
                 .execute(&mut *tx)
                 .await?;
-            write_audit!(
-                tx,
-                &audit_entry(
-                    actor,
-                    if problem.id == 0 { "create" } else { "update" },
-                    "problem",
-                    &id.to_string(),
-                    None,
-                    Some(json!(problem))
-                )
-            )?;
-            tx.commit().await?;
+            audit.push(NewAuditEntry::new(
+                if problem.id == 0 { "create" } else { "update" },
+                "problem",
+                id.to_string(),
+                None,
+                Some(json!(problem)),
+            ));
             id
         });
         Ok(id)
@@ -865,8 +812,7 @@ impl Store {
 
     /// Adds (`service.id == 0`) or updates an agency service on a project.
     pub async fn save_service(&self, service: &Service, actor: &Actor) -> Result<i64> {
-        let id = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        let id = audited!(self, actor, |tx, audit| {
             let id: i64 = if service.id == 0 {
                 sqlx::query_scalar(
                     "INSERT INTO project_services (project_id, service, handler, status, note, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -893,18 +839,13 @@ impl Store {
                 .await?
                 .ok_or_else(|| StoreError::NotFound("该服务".into()))?
             };
-            write_audit!(
-                tx,
-                &audit_entry(
-                    actor,
-                    if service.id == 0 { "create" } else { "update" },
-                    "service",
-                    &id.to_string(),
-                    None,
-                    Some(json!(service))
-                )
-            )?;
-            tx.commit().await?;
+            audit.push(NewAuditEntry::new(
+                if service.id == 0 { "create" } else { "update" },
+                "service",
+                id.to_string(),
+                None,
+                Some(json!(service)),
+            ));
             id
         });
         Ok(id)
