@@ -97,6 +97,7 @@ macro_rules! bind_project {
     }};
 }
 
+pub mod activities;
 pub mod audit;
 pub mod backup;
 pub mod bulk;

@@ -1,5 +1,5 @@
-//! Projects of the pipeline, their funds in place, annual targets, activities,
-//! problems (一事一议), services (代办领办) and timeline.
+//! Projects of the pipeline, their funds in place, annual targets, problems
+//! (一事一议), services (代办领办) and timeline.
 
 use crate::audit::{Actor, NewAuditEntry};
 use crate::sql::{bind_params, rows_per_statement, value_rows, Conditions, Param, IN_LIST_CHUNK};
@@ -96,6 +96,20 @@ pub struct UpsertOutcome {
     pub unchanged: usize,
 }
 
+impl UpsertOutcome {
+    /// Counts a record written, updated where one `existed` and else created, and
+    /// returns the audit action that names the write.
+    pub(crate) fn count_written(&mut self, existed: bool) -> &'static str {
+        if existed {
+            self.updated += 1;
+            "update"
+        } else {
+            self.created += 1;
+            "create"
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FundingData {
     pub project_code: String,
@@ -138,17 +152,6 @@ pub struct Target {
     pub year: i64,
     pub funds_target: Option<i64>,
     pub signed_investment_target: Option<i64>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct Activity {
-    pub id: i64,
-    pub name: String,
-    pub kind: String,
-    pub start_on: Option<NaiveDate>,
-    pub end_on: Option<NaiveDate>,
-    pub place: String,
-    pub organiser: String,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -633,13 +636,9 @@ impl Store {
                 .bind(target.signed_investment_target)
                 .execute(&mut *tx)
                 .await?;
-                if before.is_some() {
-                    outcome.updated += 1;
-                } else {
-                    outcome.created += 1;
-                }
+                let action = outcome.count_written(before.is_some());
                 audit.push(NewAuditEntry::new(
-                    if before.is_some() { "update" } else { "create" },
+                    action,
                     "target",
                     format!("{}/{}", target.region_code, target.year),
                     before.map(|b| json!(b)),
@@ -659,70 +658,6 @@ impl Store {
         .fetch_all(pool)
         .await?
         }))
-    }
-
-    /// Creates or updates activities by name.
-    pub async fn upsert_activities(&self, activities: &[Activity], actor: &Actor) -> Result<UpsertOutcome> {
-        let mut outcome = UpsertOutcome::default();
-        audited!(self, actor, |tx, audit| {
-            for activity in activities {
-                let before: Option<Activity> = sqlx::query_as(
-                    "SELECT id, name, kind, start_on, end_on, place, organiser FROM activities WHERE name = $1",
-                )
-                .bind(&activity.name)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some(before) = &before {
-                    if (Activity { id: before.id, ..activity.clone() }) == *before {
-                        outcome.unchanged += 1;
-                        continue;
-                    }
-                }
-                sqlx::query(
-                    "INSERT INTO activities (name, kind, start_on, end_on, place, organiser) VALUES ($1, $2, $3, $4, $5, $6) \
-                     ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, start_on = excluded.start_on, end_on = excluded.end_on, \
-                     place = excluded.place, organiser = excluded.organiser",
-                )
-                .bind(&activity.name)
-                .bind(&activity.kind)
-                .bind(activity.start_on)
-                .bind(activity.end_on)
-                .bind(&activity.place)
-                .bind(&activity.organiser)
-                .execute(&mut *tx)
-                .await?;
-                if before.is_some() {
-                    outcome.updated += 1;
-                } else {
-                    outcome.created += 1;
-                }
-                audit.push(NewAuditEntry::new(
-                    if before.is_some() { "update" } else { "create" },
-                    "activity",
-                    &activity.name,
-                    before.map(|b| json!(b)),
-                    Some(json!(activity)),
-                ));
-            }
-        });
-        Ok(outcome)
-    }
-
-    pub async fn activity_by_name(&self, name: &str) -> Result<Option<Activity>> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
-            "SELECT id, name, kind, start_on, end_on, place, organiser FROM activities WHERE name = $1"
-        )
-        .bind(name)
-        .fetch_optional(pool)
-        .await?))
-    }
-
-    pub async fn activities(&self) -> Result<Vec<Activity>> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
-            "SELECT id, name, kind, start_on, end_on, place, organiser FROM activities ORDER BY start_on DESC, name"
-        )
-        .fetch_all(pool)
-        .await?))
     }
 
     pub async fn project_events(&self, project_id: i64) -> Result<Vec<ProjectEvent>> {
