@@ -195,6 +195,16 @@ pub async fn create_account(store: &Store, request: &AccountRequest, actor: &Act
     Ok(store.create_user(&new, actor).await?)
 }
 
+/// Every account, in id order (the command line's list).
+pub async fn all_accounts(store: &Store) -> AppResult<Vec<User>> {
+    Ok(store.users().await?)
+}
+
+/// The account named `username` (the command line names accounts).
+pub async fn account_named(store: &Store, username: &str) -> AppResult<User> {
+    store.user_by_name(username).await?.ok_or_else(|| AppError::Invalid(format!("用户“{username}”不存在")))
+}
+
 pub async fn set_password(store: &Store, user_id: i64, password: &str, actor: &Actor) -> AppResult<User> {
     check_password_strength(password)?;
     let change = UserChange { password_hash: Some(hash_password(password).await?), ..Default::default() };
@@ -277,16 +287,14 @@ impl crate::App {
         let store = self.store();
         let user = sign_in(store, username, password, address).await?;
         store.create_session(token_hash, user.id, csrf_token, chrono::Utc::now()).await?;
-        store
-            .record_event(&zhaoshang_store::NewAuditEntry {
-                actor: Actor::user(user.id, &user.username),
-                action: "sign_in",
-                entity: "session",
-                entity_id: user.id.to_string(),
-                before: None,
-                after: address.map(|a| serde_json::json!({ "address": a.to_string() })),
-            })
-            .await?;
+        let event = zhaoshang_store::NewAuditEntry::new(
+            "sign_in",
+            "session",
+            user.id.to_string(),
+            None,
+            address.map(|a| serde_json::json!({ "address": a.to_string() })),
+        );
+        store.record_event(&Actor::user(user.id, &user.username), event).await?;
         Ok(user)
     }
 
@@ -298,7 +306,7 @@ impl crate::App {
     /// Every account, with the name of its region (administrators only).
     pub async fn accounts(&self, principal: &Principal) -> AppResult<Vec<(User, Option<String>)>> {
         require_admin(principal)?;
-        let users = self.store().users().await?;
+        let users = all_accounts(self.store()).await?;
         let names = self.region_names(users.iter().filter_map(|u| u.region_code.clone())).await?;
         Ok(users
             .into_iter()

@@ -16,7 +16,8 @@ use chrono::{Datelike, Duration, NaiveDate};
 use std::collections::HashMap;
 use zhaoshang_core::credit_code::{with_check_char, CHARSET};
 use zhaoshang_core::regions::parse_divisions;
-use zhaoshang_store::projects::{Activity, FundingData, Problem, ProjectData, ProjectUpsert, Service, Target};
+use zhaoshang_store::activities::Activity;
+use zhaoshang_store::projects::{FundingData, Problem, ProjectData, ProjectUpsert, Service, Target};
 use zhaoshang_store::{Actor, Store};
 
 const DIVISIONS: &str = include_str!("../../../data/divisions.tsv");

@@ -1,10 +1,13 @@
 //! Application services shared by the web handlers and the command line, so both
 //! apply the same rules: accounts and sign-in, reference data, demo data, and one
-//! module per area (`projects`, `enterprises`, `chains`, `plans`, `reference`) with
-//! the use cases the pages and the API call: scope-checked reads and writes.
+//! module per area (`projects`, `enterprises`, `chains`, `plans`, `activities`,
+//! `reference`) with the use cases the pages and the API call: scope-checked reads
+//! and writes.
 
 pub mod accounts;
+pub mod activities;
 pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod chains;
 pub mod dashboard;
@@ -56,6 +59,18 @@ impl App {
 
     pub fn calendar_cache(&self) -> &calendar::CalendarCache {
         &self.calendar
+    }
+
+    /// Marks the search index as matching the database as it is now, so that the next
+    /// start loads it instead of rebuilding it (at a clean stop, for an index kept in a
+    /// folder).
+    pub async fn seal_search_index(&self) -> AppResult<()> {
+        self.search.seal(&self.store).await
+    }
+
+    /// Closes the database (at a clean stop).
+    pub async fn close(&self) {
+        self.store.close().await
     }
 }
 

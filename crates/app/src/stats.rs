@@ -3,11 +3,10 @@
 
 use crate::{AppError, AppResult};
 use chrono::NaiveDate;
-use serde::Serialize;
 use std::collections::HashMap;
 use zhaoshang_core::access::ProjectScope;
 use zhaoshang_core::metrics::{InvestmentFigures, InvestmentReport, Period};
-use zhaoshang_core::money::{ratio, Yuan};
+use zhaoshang_core::money::Yuan;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::report_cache::ReportKey;
 use zhaoshang_store::Store;
@@ -310,39 +309,4 @@ async fn assemble_reports(
         ));
     }
     Ok(reports)
-}
-
-/// `zhaoshang stats cohort` (SPEC.md): the projects signed at one activity, up to `to`.
-#[derive(Debug, Clone, Serialize)]
-pub struct CohortReport {
-    pub activity: String,
-    pub to: NaiveDate,
-    pub signed_count: i64,
-    pub signed_investment_wan: String,
-    pub funds_in_place_wan: String,
-    pub arrival_rate: Option<f64>,
-    pub started_count: i64,
-    pub start_rate: Option<f64>,
-    pub producing_count: i64,
-    pub completion_rate: Option<f64>,
-}
-
-pub async fn cohort_report(store: &Store, activity: &str, to: NaiveDate) -> AppResult<CohortReport> {
-    let known = store.activity_by_name(activity).await?;
-    let figures = store.cohort_figures(activity, known.as_ref().and_then(|a| a.start_on), to).await?;
-    if known.is_none() && figures.signed_count == 0 {
-        return Err(AppError::Invalid(format!("未找到签约活动“{activity}”")));
-    }
-    Ok(CohortReport {
-        activity: activity.to_string(),
-        to,
-        signed_count: figures.signed_count,
-        signed_investment_wan: Yuan(figures.signed_investment).wan_string(),
-        funds_in_place_wan: Yuan(figures.funds_in_place).wan_string(),
-        arrival_rate: ratio(figures.funds_in_place, figures.signed_investment),
-        started_count: figures.started_count,
-        start_rate: ratio(figures.started_count, figures.signed_count),
-        producing_count: figures.producing_count,
-        completion_rate: ratio(figures.producing_count, figures.signed_count),
-    })
 }

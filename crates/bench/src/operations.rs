@@ -11,7 +11,8 @@ use zhaoshang_core::metrics::{InvestmentFigures, InvestmentReport, Period};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::listing::{ListTotals, ProjectFilter, ProjectSort};
-use zhaoshang_store::projects::{prefix_range, Project};
+use zhaoshang_store::projects::Project;
+use zhaoshang_store::sql::prefix_range;
 use zhaoshang_store::stats::{MonthFigure, OVER_100M};
 use zhaoshang_store::Store;
 

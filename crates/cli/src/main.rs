@@ -139,13 +139,6 @@ fn read_password_from_stdin() -> Result<String> {
     Ok(password)
 }
 
-async fn user_id(store: &zhaoshang_store::Store, name: &str) -> Result<i64> {
-    match store.user_by_name(name).await? {
-        Some(user) => Ok(user.id),
-        None => bail!("用户“{name}”不存在"),
-    }
-}
-
 async fn run(cli: Cli) -> Result<()> {
     let actor = Actor::system("命令行");
     match cli.command {
@@ -167,16 +160,17 @@ async fn run(cli: Cli) -> Result<()> {
             );
             println!("招商云平台已启动：http://{address}/{}", if args.demo { "（演示模式）" } else { "" });
             let notifier = zhaoshang_app::notify::Notifier::start(webhook);
-            let state = zhaoshang_web::AppState::new(store.clone(), search.clone(), config);
+            let state = zhaoshang_web::AppState::new(store, search, config);
+            let app = state.app.clone();
             if notifier.is_enabled() {
                 println!("待办提醒：每个工作日 {digest_at} 推送到群机器人");
-                tokio::spawn(zhaoshang_app::notify::run_daily_digest(state.app.clone(), notifier.clone(), digest_at));
+                tokio::spawn(zhaoshang_app::notify::run_daily_digest(app.clone(), notifier.clone(), digest_at));
             }
             zhaoshang_web::serve(listener, state, shutdown_signal()).await?;
             if folder.is_some() {
-                search.seal(&store).await?;
+                app.seal_search_index().await?;
             }
-            store.close().await;
+            app.close().await;
             println!("已停止");
         }
         Command::Migrate => {
@@ -208,7 +202,7 @@ async fn run(cli: Cli) -> Result<()> {
                 }
                 UserCommand::List => {
                     println!("{:<6} {:<20} {:<10} {:<8} 状态", "ID", "用户名", "角色", "地区");
-                    for user in store.users().await? {
+                    for user in accounts::all_accounts(&store).await? {
                         let status = if user.disabled { "已停用" } else { "正常" };
                         println!(
                             "{:<6} {:<20} {:<10} {:<8} {status}",
@@ -220,16 +214,18 @@ async fn run(cli: Cli) -> Result<()> {
                     }
                 }
                 UserCommand::SetPassword { name } => {
-                    let id = user_id(&store, &name).await?;
+                    let id = accounts::account_named(&store, &name).await?.id;
                     accounts::set_password(&store, id, &read_password_from_stdin()?, &actor).await?;
                     println!("已为 {name} 设置新密码");
                 }
                 UserCommand::Disable { name } => {
-                    accounts::set_disabled(&store, user_id(&store, &name).await?, true, &actor).await?;
+                    let id = accounts::account_named(&store, &name).await?.id;
+                    accounts::set_disabled(&store, id, true, &actor).await?;
                     println!("已停用 {name}");
                 }
                 UserCommand::Enable { name } => {
-                    accounts::set_disabled(&store, user_id(&store, &name).await?, false, &actor).await?;
+                    let id = accounts::account_named(&store, &name).await?.id;
+                    accounts::set_disabled(&store, id, false, &actor).await?;
                     println!("已启用 {name}");
                 }
             }
@@ -240,7 +236,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Backup { file } => {
             let store = zhaoshang_app::open(&cli.database_url, false).await?;
-            let backup = store.backup().await?;
+            let backup = zhaoshang_app::backup::backup(&store).await?;
             std::fs::write(&file, serde_json::to_vec(&backup)?)
                 .with_context(|| format!("无法写入 {}", file.display()))?;
             println!("已备份到 {}", file.display());
@@ -250,7 +246,7 @@ async fn run(cli: Cli) -> Result<()> {
             let backup: serde_json::Value =
                 serde_json::from_slice(&text).with_context(|| format!("{} 不是有效的备份文件", file.display()))?;
             let store = zhaoshang_app::open(&cli.database_url, false).await?;
-            store.restore(&backup, &actor).await?;
+            zhaoshang_app::backup::restore(&store, &backup, &actor).await?;
             println!("已从 {} 恢复", file.display());
         }
         Command::Import { kind, file, dry_run } => {

@@ -3,7 +3,8 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 use clap::Subcommand;
-use zhaoshang_app::stats::{cohort_report, investment_report, known_region, parse_date, period};
+use zhaoshang_app::activities::cohort_report;
+use zhaoshang_app::stats::{investment_report, known_region, parse_date, period};
 use zhaoshang_store::Store;
 
 #[derive(Subcommand)]

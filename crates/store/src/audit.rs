@@ -24,13 +24,31 @@ impl Actor {
     }
 }
 
+/// What a write changed, as its audit entry records it; who made the change and when
+/// are the write's (see `audited!`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAuditEntry {
-    pub actor: Actor,
     pub action: &'static str,
     pub entity: &'static str,
     pub entity_id: String,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
+    /// The record before and after the change, as JSON text; `None` where there was
+    /// none (before a creation, after a removal).
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl NewAuditEntry {
+    /// An entry whose record before and after are JSON values.
+    pub fn new(
+        action: &'static str,
+        entity: &'static str,
+        entity_id: impl Into<String>,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> NewAuditEntry {
+        let text = |value: Value| value.to_string();
+        NewAuditEntry { action, entity, entity_id: entity_id.into(), before: before.map(text), after: after.map(text) }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -98,12 +116,8 @@ impl Store {
     }
 
     /// Records an event that changes no table (sign-in, export, import run).
-    pub async fn record_event(&self, entry: &NewAuditEntry) -> Result<()> {
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            write_audit!(tx, entry)?;
-            tx.commit().await?;
-        });
+    pub async fn record_event(&self, actor: &Actor, entry: NewAuditEntry) -> Result<()> {
+        audited!(self, actor, |tx, audit| audit.push(entry));
         Ok(())
     }
 }

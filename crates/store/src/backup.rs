@@ -3,6 +3,7 @@
 //! a restore signs everybody out.
 
 use crate::audit::{Actor, NewAuditEntry};
+use crate::sql::placeholders;
 use crate::{Backend, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Map, Value};
@@ -331,8 +332,7 @@ impl Store {
                 vec!["ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change"],
             ),
         };
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        audited!(self, actor, |tx, audit| {
             for statement in &guard_off {
                 sqlx::query(statement).execute(&mut *tx).await?;
             }
@@ -347,8 +347,8 @@ impl Store {
                     found => found.and_then(Value::as_array).ok_or_else(|| invalid(format!("缺少表 {table}")))?,
                 };
                 let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
-                let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
-                let sql = format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), placeholders.join(", "));
+                let sql =
+                    format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), placeholders(1, columns.len()));
                 for row in rows {
                     let mut query = sqlx::query(&sql);
                     for (name, kind) in columns.iter() {
@@ -393,18 +393,13 @@ impl Store {
                     }
                 }
             }
-            write_audit!(
-                tx,
-                &NewAuditEntry {
-                    actor: actor.clone(),
-                    action: "restore",
-                    entity: "database",
-                    entity_id: String::new(),
-                    before: None,
-                    after: Some(json!({ "created_at": backup.get("created_at") })),
-                }
-            )?;
-            tx.commit().await?;
+            audit.push(NewAuditEntry::new(
+                "restore",
+                "database",
+                String::new(),
+                None,
+                Some(json!({ "created_at": backup.get("created_at") })),
+            ));
         });
         Ok(())
     }

@@ -4,7 +4,8 @@
 //! records people enter.
 
 use crate::projects::{ProjectData, PROJECT_DATA_COLUMNS};
-use crate::{Backend, Db, Result, Store};
+use crate::sql::{rows_per_statement, value_rows};
+use crate::{Db, Result, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A project with the id it is to be stored under, so that its funding records can
@@ -29,28 +30,6 @@ pub struct BulkFunding {
     pub source: String,
 }
 
-/// Bound parameters per statement: below SQLite's limit (32766) and PostgreSQL's (65535).
-pub(crate) const MAX_PARAMETERS: usize = 30_000;
-
-/// `($1, …, $k), ($k+1, …)` for `rows` rows of `columns` parameters each; on SQLite
-/// anonymous `?`s instead, in the same order. SQLite looks a named parameter's name
-/// up by walking all the names, so binding thousands of `$n` costs time quadratic in
-/// their number (most of a load's time, measured); `?`s have no names to walk.
-pub(crate) fn value_rows(backend: Backend, rows: usize, columns: usize) -> String {
-    (0..rows)
-        .map(|row| {
-            let parameters: Vec<String> = (1..=columns)
-                .map(|column| match backend {
-                    Backend::Sqlite => "?".to_string(),
-                    Backend::Postgres => format!("${}", row * columns + column),
-                })
-                .collect();
-            format!("({})", parameters.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 const PROJECT_PARAMETERS: usize = PROJECT_DATA_COLUMNS.len() + 3;
 const FUNDING_COLUMNS: &str = "project_id, region_code, chain, funded_on, amount, source";
 const FUNDING_PARAMETERS: usize = 6;
@@ -59,10 +38,9 @@ impl Store {
     /// Inserts projects under their given ids in one transaction; `at` becomes their
     /// creation and update time. Ids must be new (a fresh database's 1, 2, …).
     pub async fn bulk_insert_projects(&self, projects: &[BulkProject], at: DateTime<Utc>) -> Result<()> {
-        let rows_per_statement = MAX_PARAMETERS / PROJECT_PARAMETERS;
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            for chunk in projects.chunks(rows_per_statement) {
+            for chunk in projects.chunks(rows_per_statement(PROJECT_PARAMETERS)) {
                 let sql = format!(
                     "INSERT INTO projects (id, {}, created_at, updated_at) VALUES {}",
                     PROJECT_DATA_COLUMNS.join(", "),
@@ -82,10 +60,9 @@ impl Store {
     /// Appends funding records in one transaction. Each must differ from every stored
     /// one in (project, date, amount, source): the table's unique key.
     pub async fn bulk_insert_funding(&self, records: &[BulkFunding]) -> Result<()> {
-        let rows_per_statement = MAX_PARAMETERS / FUNDING_PARAMETERS;
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            for chunk in records.chunks(rows_per_statement) {
+            for chunk in records.chunks(rows_per_statement(FUNDING_PARAMETERS)) {
                 let sql = format!(
                     "INSERT INTO project_funding ({FUNDING_COLUMNS}) VALUES {}",
                     value_rows(self.backend(), chunk.len(), FUNDING_PARAMETERS)
@@ -126,17 +103,5 @@ impl Store {
             sqlx::query("VACUUM (ANALYZE)").execute(pool).await?;
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::value_rows;
-    use crate::Backend;
-
-    #[test]
-    fn value_rows_number_parameters_row_by_row() {
-        assert_eq!(value_rows(Backend::Postgres, 2, 3), "($1, $2, $3), ($4, $5, $6)");
-        assert_eq!(value_rows(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
     }
 }

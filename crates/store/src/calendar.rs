@@ -69,8 +69,7 @@ impl Store {
         };
         let before: Vec<NoticeDay> =
             self.calendar_days().await?.into_iter().filter(|d| d.day >= first && d.day <= last).collect();
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        audited!(self, actor, |tx, audit| {
             sqlx::query("DELETE FROM calendar_days WHERE day >= $1 AND day <= $2")
                 .bind(first)
                 .bind(last)
@@ -84,18 +83,13 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            write_audit!(
-                tx,
-                &NewAuditEntry {
-                    actor: actor.clone(),
-                    action: if before.is_empty() { "create" } else { "update" },
-                    entity: "holiday_notice",
-                    entity_id: year.to_string(),
-                    before: (!before.is_empty()).then(|| notice_json(&before)),
-                    after: Some(notice_json(days)),
-                }
-            )?;
-            tx.commit().await?;
+            audit.push(NewAuditEntry::new(
+                if before.is_empty() { "create" } else { "update" },
+                "holiday_notice",
+                year.to_string(),
+                (!before.is_empty()).then(|| notice_json(&before)),
+                Some(notice_json(days)),
+            ));
         });
         Ok(())
     }

@@ -3,8 +3,7 @@
 //! users of each chain; plus the reads gap analysis and target ranking are built on.
 
 use crate::audit::{Actor, NewAuditEntry};
-use crate::lookup::placeholders;
-use crate::projects::prefix_range;
+use crate::sql::{fetch_in_chunks, placeholders, prefix_range};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -186,8 +185,7 @@ impl Store {
     /// Returns the chains' ids in input order.
     pub async fn import_chains(&self, chains: &[ChainImport], actor: &Actor) -> Result<Vec<i64>> {
         let mut ids = Vec::with_capacity(chains.len());
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        audited!(self, actor, |tx, audit| {
             for import in chains {
                 let now = Utc::now();
                 let data = &import.chain;
@@ -265,20 +263,15 @@ impl Store {
                         return Err(StoreError::Invalid(format!("链主企业“{code}”不在企业库中")));
                     }
                 }
-                write_audit!(
-                    tx,
-                    &NewAuditEntry {
-                        actor: actor.clone(),
-                        action: if before.is_some() { "update" } else { "create" },
-                        entity: "chain",
-                        entity_id: data.name.clone(),
-                        before: before.map(|before| json!(before)),
-                        after: Some(json!(import)),
-                    }
-                )?;
+                audit.push(NewAuditEntry::new(
+                    if before.is_some() { "update" } else { "create" },
+                    "chain",
+                    data.name.clone(),
+                    before.map(|before| json!(before)),
+                    Some(json!(import)),
+                ));
                 ids.push(chain_id);
             }
-            tx.commit().await?;
         });
         Ok(ids)
     }
@@ -297,8 +290,7 @@ impl Store {
     /// Attaches enterprises to links (or changes their role there), all or nothing.
     /// `links` holds (node id, enterprise id, role key).
     pub async fn attach_enterprises(&self, links: &[(i64, i64, String)], actor: &Actor) -> Result<()> {
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        audited!(self, actor, |tx, audit| {
             for (node_id, enterprise_id, role) in links {
                 sqlx::query(
                     "INSERT INTO node_enterprises (node_id, enterprise_id, role) VALUES ($1, $2, $3) \
@@ -309,26 +301,20 @@ impl Store {
                 .bind(role)
                 .execute(&mut *tx)
                 .await?;
-                write_audit!(
-                    tx,
-                    &NewAuditEntry {
-                        actor: actor.clone(),
-                        action: "attach",
-                        entity: "chain_node_enterprise",
-                        entity_id: format!("{node_id}/{enterprise_id}"),
-                        before: None,
-                        after: Some(json!({"node_id": node_id, "enterprise_id": enterprise_id, "role": role})),
-                    }
-                )?;
+                audit.push(NewAuditEntry::new(
+                    "attach",
+                    "chain_node_enterprise",
+                    format!("{node_id}/{enterprise_id}"),
+                    None,
+                    Some(json!({"node_id": node_id, "enterprise_id": enterprise_id, "role": role})),
+                ));
             }
-            tx.commit().await?;
         });
         Ok(())
     }
 
     pub async fn detach_enterprise(&self, node_id: i64, enterprise_id: i64, actor: &Actor) -> Result<()> {
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        audited!(self, actor, |tx, audit| {
             let removed = sqlx::query("DELETE FROM node_enterprises WHERE node_id = $1 AND enterprise_id = $2")
                 .bind(node_id)
                 .bind(enterprise_id)
@@ -337,18 +323,13 @@ impl Store {
             if removed.rows_affected() == 0 {
                 return Err(StoreError::NotFound("该环节上的企业".into()));
             }
-            write_audit!(
-                tx,
-                &NewAuditEntry {
-                    actor: actor.clone(),
-                    action: "detach",
-                    entity: "chain_node_enterprise",
-                    entity_id: format!("{node_id}/{enterprise_id}"),
-                    before: Some(json!({"node_id": node_id, "enterprise_id": enterprise_id})),
-                    after: None,
-                }
-            )?;
-            tx.commit().await?;
+            audit.push(NewAuditEntry::new(
+                "detach",
+                "chain_node_enterprise",
+                format!("{node_id}/{enterprise_id}"),
+                Some(json!({"node_id": node_id, "enterprise_id": enterprise_id})),
+                None,
+            ));
         });
         Ok(())
     }
@@ -391,14 +372,13 @@ impl Store {
         covering_roles: &[&str],
     ) -> Result<Vec<PresenceRow>> {
         let (lo, hi) = prefix_range(region_prefix);
-        let roles = covering_roles.iter().enumerate().map(|(i, _)| format!("${}", i + 4)).collect::<Vec<_>>();
         let enterprise_sql = format!(
             "SELECT ne.node_id, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(e.revenue), 0) AS BIGINT) \
              FROM chain_nodes n JOIN node_enterprises ne ON ne.node_id = n.id \
              JOIN enterprises e ON e.id = ne.enterprise_id \
              WHERE n.chain_id = $1 AND e.region_code >= $2 AND e.region_code < $3 AND ne.role IN ({}) \
              GROUP BY ne.node_id",
-            roles.join(", ")
+            placeholders(4, covering_roles.len())
         );
         let project_sql = "SELECT n.id, \
              CAST(COALESCE(SUM(CASE WHEN p.stage = 'producing' THEN 1 ELSE 0 END), 0) AS BIGINT), \
@@ -496,13 +476,12 @@ impl Store {
         Ok(fetch_in_chunks!(self, query_as, enterprise_ids, |n| format!(
             "SELECT enterprise_id, kind, holder FROM enterprise_relations WHERE enterprise_id IN ({}) \
              ORDER BY enterprise_id, id",
-            placeholders(n)
+            placeholders(1, n)
         )))
     }
 
     pub async fn add_relations(&self, relations: &[Relation], actor: &Actor) -> Result<()> {
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        audited!(self, actor, |tx, audit| {
             for relation in relations {
                 sqlx::query(
                     "INSERT INTO enterprise_relations (enterprise_id, kind, holder) VALUES ($1, $2, $3) \
@@ -513,19 +492,14 @@ impl Store {
                 .bind(&relation.holder)
                 .execute(&mut *tx)
                 .await?;
-                write_audit!(
-                    tx,
-                    &NewAuditEntry {
-                        actor: actor.clone(),
-                        action: "create",
-                        entity: "enterprise_relation",
-                        entity_id: relation.enterprise_id.to_string(),
-                        before: None,
-                        after: Some(json!(relation)),
-                    }
-                )?;
+                audit.push(NewAuditEntry::new(
+                    "create",
+                    "enterprise_relation",
+                    relation.enterprise_id.to_string(),
+                    None,
+                    Some(json!(relation)),
+                ));
             }
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -540,7 +514,7 @@ impl Store {
             |n| format!(
                 "SELECT DISTINCT investor_credit_code FROM projects WHERE investor_credit_code IN ({}) \
                  AND stage <> 'dropped' AND region_code >= ${} AND region_code < ${}",
-                placeholders(n),
+                placeholders(1, n),
                 n + 1,
                 n + 2
             ),
@@ -572,8 +546,7 @@ impl Store {
 
     /// Replaces the chains a chain-department user looks after.
     pub async fn set_user_chains(&self, user_id: i64, chain_ids: &[i64], actor: &Actor) -> Result<()> {
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        audited!(self, actor, |tx, audit| {
             let before: Vec<i64> = sqlx::query_scalar("SELECT chain_id FROM user_chains WHERE user_id = $1")
                 .bind(user_id)
                 .fetch_all(&mut *tx)
@@ -586,18 +559,13 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            write_audit!(
-                tx,
-                &NewAuditEntry {
-                    actor: actor.clone(),
-                    action: "update",
-                    entity: "user_chains",
-                    entity_id: user_id.to_string(),
-                    before: Some(json!(before)),
-                    after: Some(json!(chain_ids)),
-                }
-            )?;
-            tx.commit().await?;
+            audit.push(NewAuditEntry::new(
+                "update",
+                "user_chains",
+                user_id.to_string(),
+                Some(json!(before)),
+                Some(json!(chain_ids)),
+            ));
         });
         Ok(())
     }

@@ -3,9 +3,10 @@
 //! tag filter is an index look-up), and filtered, sorted, paginated lists.
 
 use crate::audit::{Actor, NewAuditEntry};
-use crate::listing::{bind_params, contains_pattern, Conditions, Param};
-use crate::lookup::placeholders;
-use crate::projects::{prefix_range, UpsertOutcome};
+use crate::projects::UpsertOutcome;
+use crate::sql::{
+    bind_params, contains_pattern, fetch_in_chunks, placeholders, rows_per_statement, value_rows, Conditions, Param,
+};
 use crate::{Result, Store};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -184,8 +185,7 @@ fn conditions(filter: &EnterpriseFilter) -> Conditions {
     use Param::*;
     let mut c = Conditions::new();
     if !filter.region_prefix.is_empty() {
-        let (lo, hi) = prefix_range(&filter.region_prefix);
-        c.push("region_code >= ?1 AND region_code < ?2", vec![Text(lo), Text(hi)]);
+        c.push_prefix("region_code", &filter.region_prefix);
     }
     if let Some(industry) = filter.industry.as_ref().filter(|i| !i.is_empty()) {
         c.push("industry = ?1", vec![Text(industry.clone())]);
@@ -220,7 +220,7 @@ impl Store {
         Ok(fetch_in_chunks!(self, query_as, codes, |n| format!(
             "SELECT {} FROM enterprises WHERE credit_code IN ({}) ORDER BY credit_code",
             columns(),
-            placeholders(n)
+            placeholders(1, n)
         )))
     }
 
@@ -232,7 +232,7 @@ impl Store {
         let insert = format!(
             "INSERT INTO enterprises ({}, created_at, updated_at, base_score) VALUES ({}, ${}, ${}, ${}) RETURNING id",
             DATA_COLUMNS.join(", "),
-            placeholders(n),
+            placeholders(1, n),
             n + 1,
             n + 1,
             n + 2
@@ -246,8 +246,7 @@ impl Store {
             n + 2
         );
         let mut outcome = UpsertOutcome::default();
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        audited!(self, actor, |tx, audit| {
             for data in enterprises {
                 let now = Utc::now();
                 let existing: Option<Enterprise> =
@@ -291,19 +290,14 @@ impl Store {
                         .await?;
                     }
                 }
-                write_audit!(
-                    tx,
-                    &NewAuditEntry {
-                        actor: actor.clone(),
-                        action,
-                        entity: "enterprise",
-                        entity_id: data.credit_code.clone(),
-                        before: before.map(|before| json!(before)),
-                        after: Some(json!(data)),
-                    }
-                )?;
+                audit.push(NewAuditEntry::new(
+                    action,
+                    "enterprise",
+                    data.credit_code.clone(),
+                    before.map(|before| json!(before)),
+                    Some(json!(data)),
+                ));
             }
-            tx.commit().await?;
         });
         Ok(outcome)
     }
@@ -368,7 +362,6 @@ impl Store {
     /// data, never for records people enter. Returns the ids given, in input order.
     pub async fn bulk_insert_enterprises(&self, enterprises: &[EnterpriseData], at: DateTime<Utc>) -> Result<Vec<i64>> {
         const PARAMETERS: usize = DATA_COLUMNS.len() + 4;
-        let rows_per_statement = crate::bulk::MAX_PARAMETERS / PARAMETERS;
         let first_id: i64 = on_pool!(self, |pool| sqlx::query_scalar(
             "SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) FROM enterprises"
         )
@@ -377,11 +370,13 @@ impl Store {
         let ids: Vec<i64> = (first_id..).take(enterprises.len()).collect();
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            for (chunk, chunk_ids) in enterprises.chunks(rows_per_statement).zip(ids.chunks(rows_per_statement)) {
+            for (chunk, chunk_ids) in
+                enterprises.chunks(rows_per_statement(PARAMETERS)).zip(ids.chunks(rows_per_statement(PARAMETERS)))
+            {
                 let sql = format!(
                     "INSERT INTO enterprises (id, {}, created_at, updated_at, base_score) VALUES {}",
                     DATA_COLUMNS.join(", "),
-                    crate::bulk::value_rows(self.backend(), chunk.len(), PARAMETERS)
+                    value_rows(self.backend(), chunk.len(), PARAMETERS)
                 );
                 let mut query = sqlx::query(&sql);
                 for (data, id) in chunk.iter().zip(chunk_ids) {
@@ -394,10 +389,10 @@ impl Store {
                 .zip(&ids)
                 .flat_map(|(data, id)| data.tag_list().map(move |tag| (*id, tag)))
                 .collect();
-            for chunk in tags.chunks(crate::bulk::MAX_PARAMETERS / 2) {
+            for chunk in tags.chunks(rows_per_statement(2)) {
                 let sql = format!(
                     "INSERT INTO enterprise_tags (enterprise_id, tag) VALUES {}",
-                    crate::bulk::value_rows(self.backend(), chunk.len(), 2)
+                    value_rows(self.backend(), chunk.len(), 2)
                 );
                 let mut query = sqlx::query(&sql);
                 for (id, tag) in chunk {

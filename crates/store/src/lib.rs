@@ -2,8 +2,10 @@
 //!
 //! One `Store` serves both backends: each query is written once with `$n`
 //! placeholders (which SQLite accepts too) and run on whichever pool the URL chose,
-//! through the `on_pool!` macro. Types are those both drivers decode alike: integer
-//! yuan as BIGINT, dates as `NaiveDate`, instants as `DateTime<Utc>`.
+//! through the `on_pool!` macro; `sql` holds what the queries build their text from
+//! (placeholders, VALUES rows, chunk sizes, region ranges, list conditions). Types
+//! are those both drivers decode alike: integer yuan as BIGINT, dates as
+//! `NaiveDate`, instants as `DateTime<Utc>`.
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -22,46 +24,44 @@ macro_rules! on_pool {
     };
 }
 
-/// Reads the rows of a query whose `IN (…)` list holds `$keys`, `CHUNK` keys a statement
-/// (below both backends' parameter limits): `$sql` turns a chunk's length into the SQL
-/// text, `$fetch` is `query_as` or `query_scalar`, and `$extra` are bound after the keys.
-macro_rules! fetch_in_chunks {
-    ($store:expr, $fetch:ident, $keys:expr, $sql:expr $(, $extra:expr)*) => {{
-        let mut rows = Vec::new();
-        for chunk in $keys.chunks($crate::lookup::CHUNK) {
-            let sql: String = ($sql)(chunk.len());
-            let found: Vec<_> = on_pool!($store, |pool| {
-                let mut query = sqlx::$fetch(&sql);
-                for key in chunk {
-                    query = query.bind(key);
-                }
-                query$(.bind($extra))*.fetch_all(pool).await?
-            });
-            rows.extend(found);
+/// Runs `$write` in one transaction with `$tx` bound to it; `$audit` is a
+/// `Vec<NewAuditEntry>` that the write pushes what it changed onto. Those entries are
+/// appended to the audit log as `$actor`'s in the same transaction, many a statement,
+/// before it commits: a failed write leaves no entry, a failed entry undoes the write.
+/// Evaluates to `$write`'s value. Given `$begin`, the transaction is the one it opens
+/// (on a connection the caller holds) instead of one of the pool's.
+macro_rules! audited {
+    ($store:expr, $actor:expr, |$tx:ident, $audit:ident| $write:expr) => {
+        on_pool!($store, |pool| audited!($store, $actor, pool.begin(), |$tx, $audit| $write))
+    };
+    ($store:expr, $actor:expr, $begin:expr, |$tx:ident, $audit:ident| $write:expr) => {{
+        let actor: &$crate::audit::Actor = $actor;
+        let mut $tx = $begin.await?;
+        let mut $audit: Vec<$crate::audit::NewAuditEntry> = Vec::new();
+        let written = $write;
+        let at = chrono::Utc::now();
+        for chunk in $audit.chunks($crate::sql::rows_per_statement(8)) {
+            let sql = format!(
+                "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before_json, after_json) \
+                 VALUES {}",
+                $crate::sql::value_rows($store.backend(), chunk.len(), 8)
+            );
+            let mut query = sqlx::query(&sql);
+            for entry in chunk {
+                query = query
+                    .bind(at)
+                    .bind(actor.id)
+                    .bind(&actor.name)
+                    .bind(entry.action)
+                    .bind(entry.entity)
+                    .bind(&entry.entity_id)
+                    .bind(&entry.before)
+                    .bind(&entry.after);
+            }
+            query.execute(&mut *$tx).await?;
         }
-        rows
-    }};
-}
-
-/// Appends an audit entry inside an open transaction (`$tx`), so a change and its
-/// record commit or fail together.
-macro_rules! write_audit {
-    ($tx:expr, $entry:expr) => {{
-        let entry: &$crate::audit::NewAuditEntry = $entry;
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before_json, after_json) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(chrono::Utc::now())
-        .bind(entry.actor.id)
-        .bind(&entry.actor.name)
-        .bind(entry.action)
-        .bind(entry.entity)
-        .bind(&entry.entity_id)
-        .bind(entry.before.as_ref().map(|v| v.to_string()))
-        .bind(entry.after.as_ref().map(|v| v.to_string()))
-        .execute(&mut *$tx)
-        .await
+        $tx.commit().await?;
+        written
     }};
 }
 
@@ -97,6 +97,7 @@ macro_rules! bind_project {
     }};
 }
 
+pub mod activities;
 pub mod audit;
 pub mod backup;
 pub mod bulk;
@@ -111,6 +112,7 @@ pub mod reference;
 pub mod report_cache;
 pub mod sessions;
 pub mod settings;
+pub mod sql;
 pub mod stats;
 pub mod users;
 

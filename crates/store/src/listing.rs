@@ -1,9 +1,10 @@
 //! Filtered, sorted, paginated project lists (pages, exports, drill-downs).
 //!
-//! Conditions are assembled with numbered parameters and bound by kind, so one
-//! builder serves both backends.
+//! Conditions are assembled with numbered parameters and bound by kind
+//! (`sql::Conditions`), so one builder serves both backends.
 
-use crate::projects::{prefix_range, Project, PROJECT_DATA_COLUMNS};
+use crate::projects::{project_columns, Project};
+use crate::sql::{bind_params, contains_pattern, fetch_in_chunks, placeholders, prefix_range, Conditions, Param};
 use crate::stats::{month_end, month_start, OVER_100M};
 use crate::{Result, Store};
 use chrono::{Datelike, NaiveDate};
@@ -131,67 +132,6 @@ impl ProjectSort {
     }
 }
 
-/// A bound value of a list query (one builder serves projects and enterprises).
-pub(crate) enum Param {
-    Text(String),
-    Int(i64),
-    Date(NaiveDate),
-}
-
-/// The WHERE clauses of a list query with their parameters, numbered in order.
-pub(crate) struct Conditions {
-    clauses: Vec<String>,
-    pub(crate) params: Vec<Param>,
-}
-
-impl Conditions {
-    pub(crate) fn new() -> Conditions {
-        Conditions { clauses: Vec::new(), params: Vec::new() }
-    }
-
-    /// Adds a clause whose parameters are written `?1`, `?2`… in the order of `params`.
-    pub(crate) fn push(&mut self, clause: &str, params: Vec<Param>) {
-        let mut clause = clause.to_string();
-        for (offset, param) in params.into_iter().enumerate() {
-            clause = clause.replace(&format!("?{}", offset + 1), &format!("${}", self.params.len() + 1));
-            self.params.push(param);
-        }
-        self.clauses.push(clause);
-    }
-
-    /// Adds `column IN (…)` for `values`; an empty list matches nothing.
-    pub(crate) fn push_in(&mut self, column: &str, values: &[String]) {
-        if values.is_empty() {
-            self.clauses.push("1 = 0".to_string());
-            return;
-        }
-        let first = self.params.len() + 1;
-        let placeholders: Vec<String> = (first..first + values.len()).map(|n| format!("${n}")).collect();
-        self.clauses.push(format!("{column} IN ({})", placeholders.join(", ")));
-        self.params.extend(values.iter().cloned().map(Param::Text));
-    }
-
-    pub(crate) fn where_sql(&self) -> String {
-        if self.clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", self.clauses.join(" AND "))
-        }
-    }
-
-    /// `SELECT {columns} FROM {table}` with these conditions, ordered, and two more
-    /// parameters for LIMIT and OFFSET (bound after the conditions' own).
-    pub(crate) fn page_sql(&self, columns: &str, table: &str, order_by: &str) -> String {
-        let n = self.params.len();
-        format!(
-            "SELECT {columns} FROM {table} {} ORDER BY {order_by} LIMIT ${} OFFSET ${}",
-            self.where_sql(),
-            n + 1,
-            n + 2
-        )
-    }
-}
-
 impl ProjectFilter {
     /// Whether `stage_counts` counts this list's signed rows by month: filtered by
     /// scope, stage, signing period and 终止 only.
@@ -236,8 +176,7 @@ fn conditions(filter: &ProjectFilter) -> Conditions {
     use Param::*;
     let mut c = Conditions::new();
     if !filter.region_prefix.is_empty() {
-        let (lo, hi) = prefix_range(&filter.region_prefix);
-        c.push("region_code >= ?1 AND region_code < ?2", vec![Text(lo), Text(hi)]);
+        c.push_prefix("region_code", &filter.region_prefix);
     }
     let text_filters = [
         ("stage", &filter.stage),
@@ -292,28 +231,6 @@ fn conditions(filter: &ProjectFilter) -> Conditions {
     }
     c
 }
-
-/// A LIKE pattern (with `ESCAPE '\\'`) matching text that contains the keyword; `None`
-/// for no keyword.
-pub(crate) fn contains_pattern(keyword: &Option<String>) -> Option<String> {
-    let keyword = keyword.as_deref().map(str::trim).filter(|k| !k.is_empty())?;
-    Some(format!("%{}%", keyword.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
-}
-
-macro_rules! bind_params {
-    ($query:expr, $params:expr) => {{
-        let mut query = $query;
-        for param in $params {
-            query = match param {
-                Param::Text(v) => query.bind(v.clone()),
-                Param::Int(v) => query.bind(*v),
-                Param::Date(v) => query.bind(*v),
-            };
-        }
-        query
-    }};
-}
-pub(crate) use bind_params;
 
 /// Count and investment sum of a filtered list (the drill-down check: the list sums
 /// to the figure it came from).
@@ -401,8 +318,7 @@ impl Store {
         }
         let mut c = Conditions::new();
         if !filter.region_prefix.is_empty() {
-            let (lo, hi) = prefix_range(&filter.region_prefix);
-            c.push("region_code >= ?1 AND region_code < ?2", vec![Param::Text(lo), Param::Text(hi)]);
+            c.push_prefix("region_code", &filter.region_prefix);
         }
         if let Some(stage) = filter.stage.as_ref().filter(|stage| !stage.is_empty()) {
             c.push("stage = ?1", vec![Param::Text(stage.clone())]);
@@ -540,23 +456,11 @@ impl Store {
     /// The projects of `ids`, in that order.
     async fn projects_in_order(&self, ids: &[i64]) -> Result<Vec<Project>> {
         // By id, a bounded number at a time (a page may be a whole export).
-        let mut rows: Vec<Project> = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT id, {}, created_at, updated_at FROM projects WHERE id IN ({})",
-                PROJECT_DATA_COLUMNS.join(", "),
-                placeholders.join(", ")
-            );
-            let part: Vec<Project> = on_pool!(self, |pool| {
-                let mut query = sqlx::query_as(&sql);
-                for id in chunk {
-                    query = query.bind(*id);
-                }
-                query.fetch_all(pool).await?
-            });
-            rows.extend(part);
-        }
+        let mut rows: Vec<Project> = fetch_in_chunks!(self, query_as, ids, |n| format!(
+            "SELECT {} FROM projects WHERE id IN ({})",
+            project_columns(),
+            placeholders(1, n)
+        ));
         let position: std::collections::HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         rows.sort_by_key(|row| position.get(&row.id).copied().unwrap_or(usize::MAX));
         Ok(rows)
@@ -591,7 +495,7 @@ impl Store {
     /// another city, with those counterparts: candidates for "claimed twice".
     pub async fn shared_investor_projects(&self, prefix: &str) -> Result<Vec<(Project, Vec<Project>)>> {
         let (lo, hi) = prefix_range(prefix);
-        let columns = format!("id, {}, created_at, updated_at", PROJECT_DATA_COLUMNS.join(", "));
+        let columns = project_columns();
         let sql = format!(
             "SELECT {columns} FROM projects p WHERE region_code >= $1 AND region_code < $2 AND investor_credit_code <> '' \
              AND EXISTS (SELECT 1 FROM projects q WHERE q.investor_credit_code = p.investor_credit_code \

@@ -2,7 +2,7 @@
 //! approach, a next step with its due date, and a log of visits.
 
 use crate::audit::{Actor, NewAuditEntry};
-use crate::projects::prefix_range;
+use crate::sql::{placeholders, prefix_range};
 use crate::{conflict_as, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -85,8 +85,7 @@ impl PlanFilter {
         let chains = if self.or_chain_ids.is_empty() {
             String::new()
         } else {
-            let ids: Vec<String> = (0..self.or_chain_ids.len()).map(|i| format!("${}", i + 8)).collect();
-            format!(" OR c.id IN ({})", ids.join(", "))
+            format!(" OR c.id IN ({})", placeholders(8, self.or_chain_ids.len()))
         };
         format!(
             "WHERE ((p.region_code >= $1 AND p.region_code < $2){chains}) \
@@ -163,8 +162,7 @@ impl Store {
 
     /// Creates a plan; one per enterprise and region, so a second one is a conflict.
     pub async fn create_plan(&self, data: &PlanData, actor: &Actor) -> Result<i64> {
-        let id = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        let id = audited!(self, actor, |tx, audit| {
             let now = Utc::now();
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO plans (enterprise_id, node_id, region_code, owner_id, approach, next_step, due_on, \
@@ -182,18 +180,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await
             .map_err(conflict_as("该企业在本地区已有一企一案，请在原方案上更新"))?;
-            write_audit!(
-                tx,
-                &NewAuditEntry {
-                    actor: actor.clone(),
-                    action: "create",
-                    entity: "plan",
-                    entity_id: id.to_string(),
-                    before: None,
-                    after: Some(json!(data)),
-                }
-            )?;
-            tx.commit().await?;
+            audit.push(NewAuditEntry::new("create", "plan", id.to_string(), None, Some(json!(data))));
             id
         });
         Ok(id)
@@ -202,8 +189,7 @@ impl Store {
     /// Updates what a plan's owner changes: owner, approach, next step, due date, status.
     pub async fn update_plan(&self, id: i64, data: &PlanData, actor: &Actor) -> Result<()> {
         let before = self.plan(id).await?.ok_or_else(|| StoreError::NotFound("该一企一案".into()))?;
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        audited!(self, actor, |tx, audit| {
             sqlx::query(
                 "UPDATE plans SET owner_id = $2, approach = $3, next_step = $4, due_on = $5, status = $6, \
                  updated_at = $7 WHERE id = $1",
@@ -217,25 +203,19 @@ impl Store {
             .bind(Utc::now())
             .execute(&mut *tx)
             .await?;
-            write_audit!(
-                tx,
-                &NewAuditEntry {
-                    actor: actor.clone(),
-                    action: "update",
-                    entity: "plan",
-                    entity_id: id.to_string(),
-                    before: Some(json!(before.data)),
-                    after: Some(json!(data)),
-                }
-            )?;
-            tx.commit().await?;
+            audit.push(NewAuditEntry::new(
+                "update",
+                "plan",
+                id.to_string(),
+                Some(json!(before.data)),
+                Some(json!(data)),
+            ));
         });
         Ok(())
     }
 
     pub async fn add_visit(&self, plan_id: i64, visit: &VisitData, actor: &Actor) -> Result<i64> {
-        let id = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        let id = audited!(self, actor, |tx, audit| {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO plan_visits (plan_id, visited_on, visitor, summary, created_at) \
                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -247,18 +227,7 @@ impl Store {
             .bind(Utc::now())
             .fetch_one(&mut *tx)
             .await?;
-            write_audit!(
-                tx,
-                &NewAuditEntry {
-                    actor: actor.clone(),
-                    action: "create",
-                    entity: "plan_visit",
-                    entity_id: format!("{plan_id}/{id}"),
-                    before: None,
-                    after: Some(json!(visit)),
-                }
-            )?;
-            tx.commit().await?;
+            audit.push(NewAuditEntry::new("create", "plan_visit", format!("{plan_id}/{id}"), None, Some(json!(visit))));
             id
         });
         Ok(id)

@@ -1,8 +1,8 @@
-//! Projects of the pipeline, their funds in place, annual targets, activities,
-//! problems (一事一议), services (代办领办) and timeline.
+//! Projects of the pipeline, their funds in place, annual targets, problems
+//! (一事一议), services (代办领办) and timeline.
 
 use crate::audit::{Actor, NewAuditEntry};
-use crate::listing::{bind_params, Conditions, Param};
+use crate::sql::{bind_params, rows_per_statement, value_rows, Conditions, Param, IN_LIST_CHUNK};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -77,7 +77,7 @@ pub(crate) const PROJECT_DATA_COLUMNS: &[&str] = &[
     "description",
 ];
 
-fn project_columns() -> String {
+pub(crate) fn project_columns() -> String {
     format!("id, {}, created_at, updated_at", PROJECT_DATA_COLUMNS.join(", "))
 }
 
@@ -94,6 +94,20 @@ pub struct UpsertOutcome {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+}
+
+impl UpsertOutcome {
+    /// Counts a record written, updated where one `existed` and else created, and
+    /// returns the audit action that names the write.
+    pub(crate) fn count_written(&mut self, existed: bool) -> &'static str {
+        if existed {
+            self.updated += 1;
+            "update"
+        } else {
+            self.created += 1;
+            "create"
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,6 +132,13 @@ pub struct Funding {
     pub source: String,
 }
 
+/// The columns of a `Funding` as read from `FUNDING_WITH_PROJECT`.
+pub(crate) const FUNDING_COLUMNS: &str = "f.id, f.project_id, p.code AS project_code, p.name AS project_name, \
+     f.region_code, f.funded_on, f.amount, f.source";
+
+/// Funding records with their projects, which name them.
+pub(crate) const FUNDING_WITH_PROJECT: &str = "project_funding f JOIN projects p ON p.id = f.project_id";
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FundingOutcome {
     pub inserted: usize,
@@ -131,17 +152,6 @@ pub struct Target {
     pub year: i64,
     pub funds_target: Option<i64>,
     pub signed_investment_target: Option<i64>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct Activity {
-    pub id: i64,
-    pub name: String,
-    pub kind: String,
-    pub start_on: Option<NaiveDate>,
-    pub end_on: Option<NaiveDate>,
-    pub place: String,
-    pub organiser: String,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -178,19 +188,6 @@ pub struct Service {
     pub note: String,
 }
 
-/// The half-open code range `[lo, hi)` of a region prefix: an index range scan
-/// on both backends (LIKE 'p%' is not, on SQLite).
-pub fn prefix_range(prefix: &str) -> (String, String) {
-    if prefix.is_empty() {
-        return (String::new(), "~".to_string());
-    }
-    let mut hi = prefix.as_bytes().to_vec();
-    if let Some(last) = hi.last_mut() {
-        *last += 1;
-    }
-    (prefix.to_string(), String::from_utf8(hi).unwrap_or_else(|_| "~".into()))
-}
-
 /// From this many new projects on, an SQLite write adds their `stat_sums` and
 /// `stat_pairs` grouped instead of row by row in the triggers.
 const PAUSE_SUMS_FROM: usize = 64;
@@ -202,12 +199,6 @@ const GROUP_AUDIT_FROM: usize = 64;
 
 /// New projects per grouped audit entry.
 const AUDIT_GROUP: usize = 1000;
-
-/// Codes looked up per statement.
-const LOOKUP_CHUNK: usize = 500;
-
-/// Bound parameters per statement: below SQLite's limit (32766) and PostgreSQL's (65535).
-const MAX_PARAMETERS: usize = 30_000;
 
 /// A project's timeline entry for a write: a stage change (with the reason of a
 /// drop, else the write's note) or an edit.
@@ -243,17 +234,6 @@ struct Change<'a> {
     /// None while the project is one this batch creates.
     id: Option<i64>,
     before: ProjectData,
-}
-
-fn audit_entry(
-    actor: &Actor,
-    action: &'static str,
-    entity: &'static str,
-    id: &str,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> NewAuditEntry {
-    NewAuditEntry { actor: actor.clone(), action, entity, entity_id: id.to_string(), before, after }
 }
 
 /// A project's data as a JSON array in `PROJECT_DATA_COLUMNS` order (a row of a
@@ -303,7 +283,7 @@ struct ProjectRows<'a> {
 }
 
 /// The audit entry of a group of new projects: entity id "FIRST … LAST（N 项）".
-fn grouped_create_entry(group: &[&ProjectUpsert]) -> NewAuditEntryText {
+fn grouped_create_entry(group: &[&ProjectUpsert]) -> NewAuditEntry {
     let first = group.first().map(|u| u.data.code.as_str()).unwrap_or_default();
     let last = group.last().map(|u| u.data.code.as_str()).unwrap_or_default();
     let entity_id =
@@ -313,26 +293,25 @@ fn grouped_create_entry(group: &[&ProjectUpsert]) -> NewAuditEntryText {
         columns: PROJECT_DATA_COLUMNS,
         rows: group.iter().map(|upsert| ProjectRow(&upsert.data)).collect(),
     };
-    NewAuditEntryText {
+    NewAuditEntry {
         action: "create",
+        entity: "project",
         entity_id,
         before: None,
         after: Some(serde_json::to_string(&rows).expect("project data serialises")),
     }
 }
 
-/// An audit entry of a project write with its JSON already written out.
-struct NewAuditEntryText {
-    action: &'static str,
-    entity_id: String,
-    before: Option<String>,
-    after: Option<String>,
-}
-
-impl NewAuditEntryText {
-    fn of(action: &'static str, code: &str, before: Option<&ProjectData>, after: &ProjectData) -> NewAuditEntryText {
-        let json = |data: &ProjectData| serde_json::to_string(data).expect("project data serialises");
-        NewAuditEntryText { action, entity_id: code.to_string(), before: before.map(json), after: Some(json(after)) }
+/// The audit entry of a project created or changed, its data written straight to JSON
+/// text (in field order: a large import's entries cost no intermediate JSON values).
+fn project_entry(action: &'static str, code: &str, before: Option<&ProjectData>, after: &ProjectData) -> NewAuditEntry {
+    let json = |data: &ProjectData| serde_json::to_string(data).expect("project data serialises");
+    NewAuditEntry {
+        action,
+        entity: "project",
+        entity_id: code.to_string(),
+        before: before.map(json),
+        after: Some(json(after)),
     }
 }
 
@@ -375,190 +354,166 @@ impl Store {
                 sqlx::query("PRAGMA cache_spill = 65536").execute(&mut *conn).await?;
             }
             let written = async {
-                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-                // What is stored under the batch's codes.
-                let mut codes: Vec<&str> = projects.iter().map(|p| p.data.code.as_str()).collect();
-                codes.sort_unstable();
-                codes.dedup();
-                let select = |count: usize| {
-                    format!(
-                        "SELECT {} FROM projects WHERE code IN ({})",
-                        project_columns(),
-                        crate::bulk::value_rows(backend, 1, count).trim_matches(|c| c == '(' || c == ')')
-                    )
-                };
-                let mut stored: HashMap<String, (i64, ProjectData)> = HashMap::new();
-                for chunk in codes.chunks(LOOKUP_CHUNK) {
-                    let sql = select(chunk.len());
-                    let mut query = sqlx::query_as(&sql);
-                    for code in chunk {
-                        query = query.bind(*code);
+                audited!(self, actor, sqlx::Connection::begin(&mut *conn), |tx, audit| {
+                    // What is stored under the batch's codes.
+                    let mut codes: Vec<&str> = projects.iter().map(|p| p.data.code.as_str()).collect();
+                    codes.sort_unstable();
+                    codes.dedup();
+                    let select = |count: usize| {
+                        format!("SELECT {} FROM projects WHERE code IN {}", project_columns(), value_rows(backend, 1, count))
+                    };
+                    let mut stored: HashMap<String, (i64, ProjectData)> = HashMap::new();
+                    for chunk in codes.chunks(IN_LIST_CHUNK) {
+                        let sql = select(chunk.len());
+                        let mut query = sqlx::query_as(&sql);
+                        for code in chunk {
+                            query = query.bind(*code);
+                        }
+                        let found: Vec<Project> = query.fetch_all(&mut *tx).await?;
+                        for project in found {
+                            stored.insert(project.data.code.clone(), (project.id, project.data));
+                        }
                     }
-                    let found: Vec<Project> = query.fetch_all(&mut *tx).await?;
-                    for project in found {
-                        stored.insert(project.data.code.clone(), (project.id, project.data));
-                    }
-                }
-                // Sort the batch into new projects and changes, in order; a code repeated
-                // within the batch changes what its first row created.
-                let mut created: HashMap<&str, &ProjectData> = HashMap::new();
-                let mut creates: Vec<&ProjectUpsert> = Vec::new();
-                let mut changes: Vec<Change> = Vec::new();
-                for upsert in projects {
-                    let code = upsert.data.code.as_str();
-                    if let Some((id, data)) = stored.get_mut(code) {
-                        if *data == upsert.data {
-                            outcome.unchanged += 1;
+                    // Sort the batch into new projects and changes, in order; a code repeated
+                    // within the batch changes what its first row created.
+                    let mut created: HashMap<&str, &ProjectData> = HashMap::new();
+                    let mut creates: Vec<&ProjectUpsert> = Vec::new();
+                    let mut changes: Vec<Change> = Vec::new();
+                    for upsert in projects {
+                        let code = upsert.data.code.as_str();
+                        if let Some((id, data)) = stored.get_mut(code) {
+                            if *data == upsert.data {
+                                outcome.unchanged += 1;
+                            } else {
+                                let before = std::mem::replace(data, upsert.data.clone());
+                                changes.push(Change { upsert, id: Some(*id), before });
+                                outcome.updated += 1;
+                            }
+                        } else if let Some(data) = created.get_mut(code) {
+                            if **data == upsert.data {
+                                outcome.unchanged += 1;
+                            } else {
+                                changes.push(Change { upsert, id: None, before: (*data).clone() });
+                                *data = &upsert.data;
+                                outcome.updated += 1;
+                            }
                         } else {
-                            let before = std::mem::replace(data, upsert.data.clone());
-                            changes.push(Change { upsert, id: Some(*id), before });
-                            outcome.updated += 1;
+                            created.insert(code, &upsert.data);
+                            creates.push(upsert);
+                            outcome.created += 1;
                         }
-                    } else if let Some(data) = created.get_mut(code) {
-                        if **data == upsert.data {
-                            outcome.unchanged += 1;
-                        } else {
-                            changes.push(Change { upsert, id: None, before: (*data).clone() });
-                            *data = &upsert.data;
-                            outcome.updated += 1;
-                        }
-                    } else {
-                        created.insert(code, &upsert.data);
-                        creates.push(upsert);
-                        outcome.created += 1;
                     }
-                }
-                let mut events: Vec<Event> = Vec::with_capacity(creates.len() + changes.len());
-                let mut audits: Vec<NewAuditEntryText> = Vec::new();
-                // New projects, many a statement; their ids come back with their codes. On
-                // SQLite the row triggers keeping `stat_sums` and `stat_pairs` are paused for them (a marker row
-                // in `meta`, inside this transaction only) and their sums added grouped.
-                let pause = backend == crate::Backend::Sqlite && creates.len() >= PAUSE_SUMS_FROM;
-                if pause {
-                    sqlx::query("INSERT INTO meta (key, value) VALUES ('stat_sums_paused', '1')")
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let mut ids: HashMap<String, i64> = HashMap::with_capacity(creates.len());
-                for chunk in creates.chunks(MAX_PARAMETERS / (n + 2)) {
-                    let sql = format!(
-                        "INSERT INTO projects ({}, created_at, updated_at) VALUES {} RETURNING id, code",
-                        PROJECT_DATA_COLUMNS.join(", "),
-                        crate::bulk::value_rows(backend, chunk.len(), n + 2)
-                    );
-                    let mut query = sqlx::query_as(&sql);
-                    for upsert in chunk {
-                        query = bind_project!(query, &upsert.data).bind(now).bind(now);
-                    }
-                    let returned: Vec<(i64, String)> = query.fetch_all(&mut *tx).await?;
-                    ids.extend(returned.into_iter().map(|(id, code)| (code, id)));
-                }
-                for upsert in &creates {
-                    events.push(Event::of(ids.get(&upsert.data.code).copied().unwrap_or_default(), None, upsert));
-                }
-                if creates.len() >= GROUP_AUDIT_FROM {
-                    audits.extend(creates.chunks(AUDIT_GROUP).map(grouped_create_entry));
-                } else {
-                    audits.extend(
-                        creates
-                            .iter()
-                            .map(|upsert| NewAuditEntryText::of("create", &upsert.data.code, None, &upsert.data)),
-                    );
-                }
-                if pause {
-                    sqlx::query("DELETE FROM meta WHERE key = 'stat_sums_paused'").execute(&mut *tx).await?;
-                    let new: Vec<&ProjectData> = creates.iter().map(|upsert| &upsert.data).collect();
-                    let sums = crate::stats::project_sums(&new);
-                    for chunk in sums.chunks(MAX_PARAMETERS / 9) {
-                        let sql = crate::stats::add_sums_sql(backend, chunk.len());
-                        let mut query = sqlx::query(&sql);
-                        for &((measure, by_chain, chain, grain, bucket, region_code), records, amount) in chunk {
-                            query = query
-                                .bind(measure)
-                                .bind(by_chain)
-                                .bind(chain)
-                                .bind(grain)
-                                .bind(bucket)
-                                .bind(region_code)
-                                .bind("")
-                                .bind(records)
-                                .bind(amount);
-                        }
-                        query.execute(&mut *tx).await?;
-                    }
-                    let pairs = crate::stats::project_pairs(&new);
-                    for chunk in pairs.chunks(MAX_PARAMETERS / 7) {
-                        let sql = crate::stats::add_pairs_sql(backend, chunk.len());
-                        let mut query = sqlx::query(&sql);
-                        for &((measure, by_chain, chain, signed_month, event_month, region_code), records) in chunk {
-                            query = query
-                                .bind(measure)
-                                .bind(by_chain)
-                                .bind(chain)
-                                .bind(signed_month)
-                                .bind(event_month)
-                                .bind(region_code)
-                                .bind(records);
-                        }
-                        query.execute(&mut *tx).await?;
-                    }
-                }
-                // Changes, one statement each (and the funding records follow a project to
-                // another region or chain).
-                for change in &changes {
-                    let data = &change.upsert.data;
-                    bind_project!(sqlx::query(&update), data).bind(now).execute(&mut *tx).await?;
-                    let id = change.id.or_else(|| ids.get(&data.code).copied()).unwrap_or_default();
-                    let before = &change.before;
-                    if before.region_code != data.region_code || before.chain != data.chain {
-                        sqlx::query("UPDATE project_funding SET region_code = $2, chain = $3 WHERE project_id = $1")
-                            .bind(id)
-                            .bind(&data.region_code)
-                            .bind(&data.chain)
+                    let mut events: Vec<Event> = Vec::with_capacity(creates.len() + changes.len());
+                    // New projects, many a statement; their ids come back with their codes. On
+                    // SQLite the row triggers keeping `stat_sums` and `stat_pairs` are paused for them (a marker row
+                    // in `meta`, inside this transaction only) and their sums added grouped.
+                    let pause = backend == crate::Backend::Sqlite && creates.len() >= PAUSE_SUMS_FROM;
+                    if pause {
+                        sqlx::query("INSERT INTO meta (key, value) VALUES ('stat_sums_paused', '1')")
                             .execute(&mut *tx)
                             .await?;
                     }
-                    events.push(Event::of(id, Some(before.stage.as_str()), change.upsert));
-                    audits.push(NewAuditEntryText::of("update", &data.code, Some(before), data));
-                }
-                for chunk in events.chunks(MAX_PARAMETERS / 7) {
-                    let sql = format!(
-                        "INSERT INTO project_events (project_id, at, actor_name, kind, from_stage, to_stage, note) VALUES {}",
-                        crate::bulk::value_rows(backend, chunk.len(), 7)
-                    );
-                    let mut query = sqlx::query(&sql);
-                    for event in chunk {
-                        query = query
-                            .bind(event.project_id)
-                            .bind(now)
-                            .bind(&actor.name)
-                            .bind(event.kind)
-                            .bind(event.from_stage)
-                            .bind(event.to_stage)
-                            .bind(event.note);
+                    let mut ids: HashMap<String, i64> = HashMap::with_capacity(creates.len());
+                    for chunk in creates.chunks(rows_per_statement(n + 2)) {
+                        let sql = format!(
+                            "INSERT INTO projects ({}, created_at, updated_at) VALUES {} RETURNING id, code",
+                            PROJECT_DATA_COLUMNS.join(", "),
+                            value_rows(backend, chunk.len(), n + 2)
+                        );
+                        let mut query = sqlx::query_as(&sql);
+                        for upsert in chunk {
+                            query = bind_project!(query, &upsert.data).bind(now).bind(now);
+                        }
+                        let returned: Vec<(i64, String)> = query.fetch_all(&mut *tx).await?;
+                        ids.extend(returned.into_iter().map(|(id, code)| (code, id)));
                     }
-                    query.execute(&mut *tx).await?;
-                }
-                for chunk in audits.chunks(MAX_PARAMETERS / 8) {
-                    let sql = format!(
-                        "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_id, before_json, after_json) VALUES {}",
-                        crate::bulk::value_rows(backend, chunk.len(), 8)
-                    );
-                    let mut query = sqlx::query(&sql);
-                    for entry in chunk {
-                        query = query
-                            .bind(now)
-                            .bind(actor.id)
-                            .bind(&actor.name)
-                            .bind(entry.action)
-                            .bind("project")
-                            .bind(&entry.entity_id)
-                            .bind(&entry.before)
-                            .bind(&entry.after);
+                    for upsert in &creates {
+                        events.push(Event::of(ids.get(&upsert.data.code).copied().unwrap_or_default(), None, upsert));
                     }
-                    query.execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
+                    if creates.len() >= GROUP_AUDIT_FROM {
+                        audit.extend(creates.chunks(AUDIT_GROUP).map(grouped_create_entry));
+                    } else {
+                        audit.extend(
+                            creates
+                                .iter()
+                                .map(|upsert| project_entry("create", &upsert.data.code, None, &upsert.data)),
+                        );
+                    }
+                    if pause {
+                        sqlx::query("DELETE FROM meta WHERE key = 'stat_sums_paused'").execute(&mut *tx).await?;
+                        let new: Vec<&ProjectData> = creates.iter().map(|upsert| &upsert.data).collect();
+                        let sums = crate::stats::project_sums(&new);
+                        for chunk in sums.chunks(rows_per_statement(9)) {
+                            let sql = crate::stats::add_sums_sql(backend, chunk.len());
+                            let mut query = sqlx::query(&sql);
+                            for &((measure, by_chain, chain, grain, bucket, region_code), records, amount) in chunk {
+                                query = query
+                                    .bind(measure)
+                                    .bind(by_chain)
+                                    .bind(chain)
+                                    .bind(grain)
+                                    .bind(bucket)
+                                    .bind(region_code)
+                                    .bind("")
+                                    .bind(records)
+                                    .bind(amount);
+                            }
+                            query.execute(&mut *tx).await?;
+                        }
+                        let pairs = crate::stats::project_pairs(&new);
+                        for chunk in pairs.chunks(rows_per_statement(7)) {
+                            let sql = crate::stats::add_pairs_sql(backend, chunk.len());
+                            let mut query = sqlx::query(&sql);
+                            for &((measure, by_chain, chain, signed_month, event_month, region_code), records) in chunk {
+                                query = query
+                                    .bind(measure)
+                                    .bind(by_chain)
+                                    .bind(chain)
+                                    .bind(signed_month)
+                                    .bind(event_month)
+                                    .bind(region_code)
+                                    .bind(records);
+                            }
+                            query.execute(&mut *tx).await?;
+                        }
+                    }
+                    // Changes, one statement each (and the funding records follow a project to
+                    // another region or chain).
+                    for change in &changes {
+                        let data = &change.upsert.data;
+                        bind_project!(sqlx::query(&update), data).bind(now).execute(&mut *tx).await?;
+                        let id = change.id.or_else(|| ids.get(&data.code).copied()).unwrap_or_default();
+                        let before = &change.before;
+                        if before.region_code != data.region_code || before.chain != data.chain {
+                            sqlx::query("UPDATE project_funding SET region_code = $2, chain = $3 WHERE project_id = $1")
+                                .bind(id)
+                                .bind(&data.region_code)
+                                .bind(&data.chain)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        events.push(Event::of(id, Some(before.stage.as_str()), change.upsert));
+                        audit.push(project_entry("update", &data.code, Some(before), data));
+                    }
+                    for chunk in events.chunks(rows_per_statement(7)) {
+                        let sql = format!(
+                            "INSERT INTO project_events (project_id, at, actor_name, kind, from_stage, to_stage, note) VALUES {}",
+                            value_rows(backend, chunk.len(), 7)
+                        );
+                        let mut query = sqlx::query(&sql);
+                        for event in chunk {
+                            query = query
+                                .bind(event.project_id)
+                                .bind(now)
+                                .bind(&actor.name)
+                                .bind(event.kind)
+                                .bind(event.from_stage)
+                                .bind(event.to_stage)
+                                .bind(event.note);
+                        }
+                        query.execute(&mut *tx).await?;
+                    }
+                });
                 Ok::<(), StoreError>(())
             }
             .await;
@@ -583,8 +538,7 @@ impl Store {
     /// are reported, not doubled. Unknown project codes fail the whole batch.
     pub async fn insert_funding(&self, rows: &[FundingData], actor: &Actor) -> Result<FundingOutcome> {
         let mut outcome = FundingOutcome::default();
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        audited!(self, actor, |tx, audit| {
             for row in rows {
                 let project: Option<(i64, String, String)> =
                     sqlx::query_as("SELECT id, region_code, chain FROM projects WHERE code = $1")
@@ -612,23 +566,17 @@ impl Store {
                     continue;
                 }
                 outcome.inserted += 1;
-                write_audit!(tx, &audit_entry(actor, "create", "funding", &row.project_code, None, Some(json!(row))))?;
+                audit.push(NewAuditEntry::new("create", "funding", &row.project_code, None, Some(json!(row))));
             }
-            tx.commit().await?;
         });
         Ok(outcome)
     }
 
     pub async fn funding_of_project(&self, project_id: i64) -> Result<Vec<Funding>> {
-        Ok(on_pool!(self, |pool| {
-            sqlx::query_as(
-            "SELECT f.id, f.project_id, p.code AS project_code, p.name AS project_name, f.region_code, f.funded_on, f.amount, f.source \
-             FROM project_funding f JOIN projects p ON p.id = f.project_id WHERE f.project_id = $1 ORDER BY f.funded_on, f.id"
-        )
-        .bind(project_id)
-        .fetch_all(pool)
-        .await?
-        }))
+        let sql = format!(
+            "SELECT {FUNDING_COLUMNS} FROM {FUNDING_WITH_PROJECT} WHERE f.project_id = $1 ORDER BY f.funded_on, f.id"
+        );
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(project_id).fetch_all(pool).await?))
     }
 
     /// Funding records of a scope dated within [from, to], newest first.
@@ -642,11 +590,7 @@ impl Store {
         offset: i64,
     ) -> Result<Vec<Funding>> {
         let c = funding_conditions(prefix, chains, from, to);
-        let sql = c.page_sql(
-            "f.id, f.project_id, p.code AS project_code, p.name AS project_name, f.region_code, f.funded_on, f.amount, f.source",
-            "project_funding f JOIN projects p ON p.id = f.project_id",
-            "f.funded_on DESC, f.id DESC",
-        );
+        let sql = c.page_sql(FUNDING_COLUMNS, FUNDING_WITH_PROJECT, "f.funded_on DESC, f.id DESC");
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params)
             .bind(limit)
             .bind(offset)
@@ -669,8 +613,7 @@ impl Store {
 
     pub async fn upsert_targets(&self, targets: &[Target], actor: &Actor) -> Result<UpsertOutcome> {
         let mut outcome = UpsertOutcome::default();
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        audited!(self, actor, |tx, audit| {
             for target in targets {
                 let before: Option<Target> = sqlx::query_as(
                     "SELECT region_code, year, funds_target, signed_investment_target FROM targets WHERE region_code = $1 AND year = $2",
@@ -693,25 +636,15 @@ impl Store {
                 .bind(target.signed_investment_target)
                 .execute(&mut *tx)
                 .await?;
-                if before.is_some() {
-                    outcome.updated += 1;
-                } else {
-                    outcome.created += 1;
-                }
-                let id = format!("{}/{}", target.region_code, target.year);
-                write_audit!(
-                    tx,
-                    &audit_entry(
-                        actor,
-                        if before.is_some() { "update" } else { "create" },
-                        "target",
-                        &id,
-                        before.map(|b| json!(b)),
-                        Some(json!(target))
-                    )
-                )?;
+                let action = outcome.count_written(before.is_some());
+                audit.push(NewAuditEntry::new(
+                    action,
+                    "target",
+                    format!("{}/{}", target.region_code, target.year),
+                    before.map(|b| json!(b)),
+                    Some(json!(target)),
+                ));
             }
-            tx.commit().await?;
         });
         Ok(outcome)
     }
@@ -725,76 +658,6 @@ impl Store {
         .fetch_all(pool)
         .await?
         }))
-    }
-
-    /// Creates or updates activities by name.
-    pub async fn upsert_activities(&self, activities: &[Activity], actor: &Actor) -> Result<UpsertOutcome> {
-        let mut outcome = UpsertOutcome::default();
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            for activity in activities {
-                let before: Option<Activity> = sqlx::query_as(
-                    "SELECT id, name, kind, start_on, end_on, place, organiser FROM activities WHERE name = $1",
-                )
-                .bind(&activity.name)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some(before) = &before {
-                    if (Activity { id: before.id, ..activity.clone() }) == *before {
-                        outcome.unchanged += 1;
-                        continue;
-                    }
-                }
-                sqlx::query(
-                    "INSERT INTO activities (name, kind, start_on, end_on, place, organiser) VALUES ($1, $2, $3, $4, $5, $6) \
-                     ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, start_on = excluded.start_on, end_on = excluded.end_on, \
-                     place = excluded.place, organiser = excluded.organiser",
-                )
-                .bind(&activity.name)
-                .bind(&activity.kind)
-                .bind(activity.start_on)
-                .bind(activity.end_on)
-                .bind(&activity.place)
-                .bind(&activity.organiser)
-                .execute(&mut *tx)
-                .await?;
-                if before.is_some() {
-                    outcome.updated += 1;
-                } else {
-                    outcome.created += 1;
-                }
-                write_audit!(
-                    tx,
-                    &audit_entry(
-                        actor,
-                        if before.is_some() { "update" } else { "create" },
-                        "activity",
-                        &activity.name,
-                        before.map(|b| json!(b)),
-                        Some(json!(activity))
-                    )
-                )?;
-            }
-            tx.commit().await?;
-        });
-        Ok(outcome)
-    }
-
-    pub async fn activity_by_name(&self, name: &str) -> Result<Option<Activity>> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
-            "SELECT id, name, kind, start_on, end_on, place, organiser FROM activities WHERE name = $1"
-        )
-        .bind(name)
-        .fetch_optional(pool)
-        .await?))
-    }
-
-    pub async fn activities(&self) -> Result<Vec<Activity>> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
-            "SELECT id, name, kind, start_on, end_on, place, organiser FROM activities ORDER BY start_on DESC, name"
-        )
-        .fetch_all(pool)
-        .await?))
     }
 
     pub async fn project_events(&self, project_id: i64) -> Result<Vec<ProjectEvent>> {
@@ -821,8 +684,7 @@ impl Store {
 
     /// Adds (`problem.id == 0`) or updates a problem raised on a project.
     pub async fn save_problem(&self, problem: &Problem, actor: &Actor) -> Result<i64> {
-        let id = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        let id = audited!(self, actor, |tx, audit| {
             let id: i64 = if problem.id == 0 {
                 sqlx::query_scalar(
                     "INSERT INTO project_problems (project_id, description, department, due_on, status, resolution, created_at) \
@@ -860,18 +722,13 @@ impl Store {
                 .bind(&problem.description)
                 .execute(&mut *tx)
                 .await?;
-            write_audit!(
-                tx,
-                &audit_entry(
-                    actor,
-                    if problem.id == 0 { "create" } else { "update" },
-                    "problem",
-                    &id.to_string(),
-                    None,
-                    Some(json!(problem))
-                )
-            )?;
-            tx.commit().await?;
+            audit.push(NewAuditEntry::new(
+                if problem.id == 0 { "create" } else { "update" },
+                "problem",
+                id.to_string(),
+                None,
+                Some(json!(problem)),
+            ));
             id
         });
         Ok(id)
@@ -890,8 +747,7 @@ impl Store {
 
     /// Adds (`service.id == 0`) or updates an agency service on a project.
     pub async fn save_service(&self, service: &Service, actor: &Actor) -> Result<i64> {
-        let id = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        let id = audited!(self, actor, |tx, audit| {
             let id: i64 = if service.id == 0 {
                 sqlx::query_scalar(
                     "INSERT INTO project_services (project_id, service, handler, status, note, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -918,18 +774,13 @@ impl Store {
                 .await?
                 .ok_or_else(|| StoreError::NotFound("该服务".into()))?
             };
-            write_audit!(
-                tx,
-                &audit_entry(
-                    actor,
-                    if service.id == 0 { "create" } else { "update" },
-                    "service",
-                    &id.to_string(),
-                    None,
-                    Some(json!(service))
-                )
-            )?;
-            tx.commit().await?;
+            audit.push(NewAuditEntry::new(
+                if service.id == 0 { "create" } else { "update" },
+                "service",
+                id.to_string(),
+                None,
+                Some(json!(service)),
+            ));
             id
         });
         Ok(id)
@@ -939,29 +790,11 @@ impl Store {
 /// Funding records of a region scope and period, of `chains` only when given (the
 /// record repeats its project's region and chain).
 fn funding_conditions(prefix: &str, chains: Option<&[String]>, from: NaiveDate, to: NaiveDate) -> Conditions {
-    let (lo, hi) = prefix_range(prefix);
     let mut c = Conditions::new();
-    c.push(
-        "f.region_code >= ?1 AND f.region_code < ?2 AND f.funded_on >= ?3 AND f.funded_on <= ?4",
-        vec![Param::Text(lo), Param::Text(hi), Param::Date(from), Param::Date(to)],
-    );
+    c.push_prefix("f.region_code", prefix);
+    c.push("f.funded_on >= ?1 AND f.funded_on <= ?2", vec![Param::Date(from), Param::Date(to)]);
     if let Some(chains) = chains {
         c.push_in("f.chain", chains);
     }
     c
-}
-
-#[cfg(test)]
-mod tests {
-    use super::prefix_range;
-
-    #[test]
-    fn prefix_ranges_cover_exactly_the_sub_regions() {
-        assert_eq!(prefix_range("6205"), ("6205".to_string(), "6206".to_string()));
-        assert_eq!(prefix_range("62"), ("62".to_string(), "63".to_string()));
-        let (lo, hi) = prefix_range("6209");
-        assert!("620902" >= lo.as_str() && "620902" < hi.as_str());
-        assert!("621000" >= hi.as_str());
-        assert_eq!(prefix_range(""), (String::new(), "~".to_string()));
-    }
 }

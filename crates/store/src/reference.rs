@@ -192,8 +192,7 @@ impl Store {
         } else {
             Some(self.park(park.id).await?.ok_or_else(|| StoreError::NotFound("该园区".into()))?)
         };
-        let saved: Park = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        let saved: Park = audited!(self, actor, |tx, audit| {
             let saved: Park = if park.id == 0 {
                 sqlx::query_as(
                     "INSERT INTO parks (name, region_code, level, leading_industries, area_mu, description) \
@@ -223,18 +222,13 @@ impl Store {
                 .await
             }
             .map_err(conflict_as(format!("园区“{}”已存在", park.name)))?;
-            write_audit!(
-                tx,
-                &NewAuditEntry {
-                    actor: actor.clone(),
-                    action: if before.is_some() { "update" } else { "create" },
-                    entity: "park",
-                    entity_id: saved.id.to_string(),
-                    before: before.as_ref().and_then(as_json),
-                    after: as_json(&saved),
-                }
-            )?;
-            tx.commit().await?;
+            audit.push(NewAuditEntry::new(
+                if before.is_some() { "update" } else { "create" },
+                "park",
+                saved.id.to_string(),
+                before.as_ref().and_then(as_json),
+                as_json(&saved),
+            ));
             saved
         });
         Ok(saved)
@@ -260,8 +254,7 @@ impl Store {
         } else {
             Some(self.department(department.id).await?.ok_or_else(|| StoreError::NotFound("该单位".into()))?)
         };
-        let saved: Department = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        let saved: Department = audited!(self, actor, |tx, audit| {
             let saved: Department = if department.id == 0 {
                 sqlx::query_as(
                     "INSERT INTO departments (name, region_code, kind) VALUES ($1, $2, $3) RETURNING id, name, region_code, kind",
@@ -283,18 +276,13 @@ impl Store {
                 .await
             }
             .map_err(conflict_as(format!("单位“{}”已存在", department.name)))?;
-            write_audit!(
-                tx,
-                &NewAuditEntry {
-                    actor: actor.clone(),
-                    action: if before.is_some() { "update" } else { "create" },
-                    entity: "department",
-                    entity_id: saved.id.to_string(),
-                    before: before.as_ref().and_then(as_json),
-                    after: as_json(&saved),
-                }
-            )?;
-            tx.commit().await?;
+            audit.push(NewAuditEntry::new(
+                if before.is_some() { "update" } else { "create" },
+                "department",
+                saved.id.to_string(),
+                before.as_ref().and_then(as_json),
+                as_json(&saved),
+            ));
             saved
         });
         Ok(saved)

@@ -20,8 +20,7 @@ impl Store {
 
     /// Sets a setting, audited with its value before and after.
     pub async fn set_setting(&self, key: &str, value: &str, actor: &Actor) -> Result<()> {
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        audited!(self, actor, |tx, audit| {
             let before: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
                 .bind(key)
                 .fetch_optional(&mut *tx)
@@ -33,18 +32,13 @@ impl Store {
             .bind(value)
             .execute(&mut *tx)
             .await?;
-            write_audit!(
-                tx,
-                &NewAuditEntry {
-                    actor: actor.clone(),
-                    action: if before.is_some() { "update" } else { "create" },
-                    entity: "setting",
-                    entity_id: key.to_string(),
-                    before: before.map(|value| json!({ key: value })),
-                    after: Some(json!({ key: value })),
-                }
-            )?;
-            tx.commit().await?;
+            audit.push(NewAuditEntry::new(
+                if before.is_some() { "update" } else { "create" },
+                "setting",
+                key,
+                before.map(|value| json!({ key: value })),
+                Some(json!({ key: value })),
+            ));
         });
         Ok(())
     }

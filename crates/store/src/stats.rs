@@ -2,7 +2,8 @@
 //! chain) and a period, following SPEC.md's definitions exactly; the pure reference
 //! in `zhaoshang_core::metrics` is what tests compare these against.
 
-use crate::projects::{prefix_range, ProjectData};
+use crate::projects::ProjectData;
+use crate::sql::{prefix_range, value_rows};
 use crate::{Result, Store};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
@@ -818,7 +819,7 @@ pub(crate) fn add_pairs_sql(backend: crate::Backend, rows: usize) -> String {
         "INSERT INTO stat_pairs (measure, by_chain, chain, signed_month, event_month, region_code, records) VALUES {} \
          ON CONFLICT (measure, by_chain, chain, signed_month, event_month, region_code) \
          DO UPDATE SET records = stat_pairs.records + excluded.records",
-        crate::bulk::value_rows(backend, rows, 7)
+        value_rows(backend, rows, 7)
     )
 }
 
@@ -829,7 +830,7 @@ pub(crate) fn add_sums_sql(backend: crate::Backend, rows: usize) -> String {
         "INSERT INTO stat_sums (measure, by_chain, chain, grain, bucket, region_code, source, records, amount) VALUES {} \
          ON CONFLICT (measure, by_chain, chain, grain, bucket, region_code, source) \
          DO UPDATE SET records = stat_sums.records + excluded.records, amount = stat_sums.amount + excluded.amount",
-        crate::bulk::value_rows(backend, rows, 9)
+        value_rows(backend, rows, 9)
     )
 }
 

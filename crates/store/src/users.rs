@@ -60,8 +60,7 @@ impl Store {
             "INSERT INTO users (username, display_name, role, region_code, password_hash, disabled, created_at) \
              VALUES ($1, $2, $3, $4, $5, FALSE, $6) RETURNING {USER_COLUMNS}"
         );
-        let user = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        let user = audited!(self, actor, |tx, audit| {
             let user: User = sqlx::query_as(&sql)
                 .bind(&new.username)
                 .bind(&new.display_name)
@@ -72,18 +71,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(conflict_as(format!("用户名“{}”已存在", new.username)))?;
-            write_audit!(
-                tx,
-                &NewAuditEntry {
-                    actor: actor.clone(),
-                    action: "create",
-                    entity: "user",
-                    entity_id: user.id.to_string(),
-                    before: None,
-                    after: Some(user.audit_view()),
-                }
-            )?;
-            tx.commit().await?;
+            audit.push(NewAuditEntry::new("create", "user", user.id.to_string(), None, Some(user.audit_view())));
             user
         });
         Ok(user)
@@ -115,8 +103,7 @@ impl Store {
             "UPDATE users SET display_name = $2, role = $3, region_code = $4, password_hash = $5, disabled = $6 \
              WHERE id = $1 RETURNING {USER_COLUMNS}"
         );
-        let user = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+        let user = audited!(self, actor, |tx, audit| {
             let before: User = sqlx::query_as(&select)
                 .bind(id)
                 .fetch_optional(&mut *tx)
@@ -138,18 +125,13 @@ impl Store {
             if change.password_hash.is_some() {
                 after_view["password"] = json!("已重置");
             }
-            write_audit!(
-                tx,
-                &NewAuditEntry {
-                    actor: actor.clone(),
-                    action: "update",
-                    entity: "user",
-                    entity_id: id.to_string(),
-                    before: Some(before.audit_view()),
-                    after: Some(after_view),
-                }
-            )?;
-            tx.commit().await?;
+            audit.push(NewAuditEntry::new(
+                "update",
+                "user",
+                id.to_string(),
+                Some(before.audit_view()),
+                Some(after_view),
+            ));
             after
         });
         Ok(user)

@@ -9,7 +9,7 @@ use zhaoshang_store::plans::{PlanData, PlanFilter, VisitData};
 use zhaoshang_store::projects::{ProjectData, ProjectUpsert};
 use zhaoshang_store::reference::{Department, Park};
 use zhaoshang_store::users::{NewUser, UserChange};
-use zhaoshang_store::{Actor, AuditFilter, Store, StoreError};
+use zhaoshang_store::{Actor, AuditFilter, Backend, Store, StoreError};
 
 on_both_backends!(
     store: users_are_unique_and_audited,
@@ -25,6 +25,7 @@ on_both_backends!(
     plans_keep_one_per_enterprise_and_region_with_visits,
     settings_default_are_audited_and_backed_up,
     lists_and_funding_keep_to_a_set_of_chains,
+    audited_writes_commit_or_fail_with_their_entries,
 );
 
 fn new_user(name: &str) -> NewUser {
@@ -614,4 +615,54 @@ async fn lists_and_funding_keep_to_a_set_of_chains(store: Store) {
     let monthly =
         store.monthly_funds_of("", Some("稀土产业链"), zhaoshang_core::metrics::Period { from, to }).await.unwrap();
     assert_eq!(monthly.iter().map(|m| m.amount).sum::<i64>(), 200_000);
+}
+
+/// A write and its audit entries commit together: a write that fails leaves no entry,
+/// and entries the log refuses undo their write (also a batch of projects written on a
+/// connection of its own, its entries grouped).
+async fn audited_writes_commit_or_fail_with_their_entries(store: Store) {
+    let actor = Actor::system("测试");
+    let count = |entity: &str| {
+        let filter = AuditFilter { entity: Some(entity.into()), page: 1, per_page: 500, ..Default::default() };
+        let store = store.clone();
+        async move { store.audit_entries(&filter).await.unwrap().0.len() }
+    };
+    store.create_user(&new_user("张三"), &actor).await.unwrap();
+    assert!(matches!(store.create_user(&new_user("张三"), &actor).await, Err(StoreError::Conflict(_))));
+    assert_eq!(count("user").await, 1, "the refused creation left no entry");
+
+    let refuse: &[&str] = match store.backend() {
+        Backend::Sqlite => &["CREATE TRIGGER refuse_entries BEFORE INSERT ON audit_log \
+              WHEN NEW.entity IN ('setting', 'project') BEGIN SELECT RAISE(ABORT, 'refused'); END"],
+        Backend::Postgres => &[
+            "CREATE FUNCTION refuse_entries() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             IF NEW.entity IN ('setting', 'project') THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$",
+            "CREATE TRIGGER refuse_entries BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_entries()",
+        ],
+    };
+    for statement in refuse {
+        store.raw_execute_for_tests(statement).await.unwrap();
+    }
+    assert!(store.set_in_province_relocation(true, &actor).await.is_err());
+    assert_eq!(store.setting("in_province_relocation").await.unwrap(), None, "the setting is not written");
+    let projects: Vec<ProjectUpsert> = (0..100)
+        .map(|i| ProjectUpsert {
+            data: ProjectData {
+                code: format!("P{i:03}"),
+                name: "项目".into(),
+                region_code: "620402".into(),
+                stage: "signed".into(),
+                total_investment: 1_000_000,
+                signed_on: Some(chrono::NaiveDate::from_ymd_opt(2023, 3, 1).unwrap()),
+                ..Default::default()
+            },
+            note: String::new(),
+        })
+        .collect();
+    assert!(store.upsert_projects(&projects, &actor).await.is_err());
+    assert!(store.project_by_code("P000").await.unwrap().is_none(), "no project is written");
+    assert!(store.project_by_code("P099").await.unwrap().is_none());
+    assert_eq!(count("project").await, 0);
+    assert!(store.upsert_projects(&projects[..1], &actor).await.is_err(), "one project, audited on its own");
+    assert_eq!(count("user").await, 1, "entries of other writes stay");
 }

@@ -4,7 +4,7 @@ use super::values::parse_date;
 use super::{Context, ImportKind, ImportReport, RowProblems};
 use crate::AppResult;
 use std::collections::HashMap;
-use zhaoshang_store::projects::Activity;
+use zhaoshang_store::activities::Activity;
 
 const KIND: ImportKind = ImportKind::Activities;
 
