@@ -39,7 +39,7 @@ impl Store {
     /// creation and update time. Ids must be new (a fresh database's 1, 2, …).
     pub async fn bulk_insert_projects(&self, projects: &[BulkProject], at: DateTime<Utc>) -> Result<()> {
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.begin_write()).await?;
             for chunk in projects.chunks(rows_per_statement(PROJECT_PARAMETERS)) {
                 let sql = format!(
                     "INSERT INTO projects (id, {}, created_at, updated_at) VALUES {}",
@@ -61,7 +61,7 @@ impl Store {
     /// one in (project, date, amount, source): the table's unique key.
     pub async fn bulk_insert_funding(&self, records: &[BulkFunding]) -> Result<()> {
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.begin_write()).await?;
             for chunk in records.chunks(rows_per_statement(FUNDING_PARAMETERS)) {
                 let sql = format!(
                     "INSERT INTO project_funding ({FUNDING_COLUMNS}) VALUES {}",

@@ -41,7 +41,7 @@ impl Store {
     /// Loads the shipped calendar in one transaction; days already held are kept.
     pub async fn load_calendar_days(&self, days: &[NoticeDay]) -> Result<()> {
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.begin_write()).await?;
             for day in days {
                 sqlx::query(
                     "INSERT INTO calendar_days (day, kind, name) VALUES ($1, $2, $3) ON CONFLICT (day) DO NOTHING",

@@ -369,7 +369,7 @@ impl Store {
         .await?);
         let ids: Vec<i64> = (first_id..).take(enterprises.len()).collect();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.begin_write()).await?;
             for (chunk, chunk_ids) in
                 enterprises.chunks(rows_per_statement(PARAMETERS)).zip(ids.chunks(rows_per_statement(PARAMETERS)))
             {

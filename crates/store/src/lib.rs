@@ -32,7 +32,7 @@ macro_rules! on_pool {
 /// (on a connection the caller holds) instead of one of the pool's.
 macro_rules! audited {
     ($store:expr, $actor:expr, |$tx:ident, $audit:ident| $write:expr) => {
-        on_pool!($store, |pool| audited!($store, $actor, pool.begin(), |$tx, $audit| $write))
+        on_pool!($store, |pool| audited!($store, $actor, pool.begin_with($store.begin_write()), |$tx, $audit| $write))
     };
     ($store:expr, $actor:expr, $begin:expr, |$tx:ident, $audit:ident| $write:expr) => {{
         let actor: &$crate::audit::Actor = $actor;
@@ -192,6 +192,18 @@ impl Store {
             Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
         Ok(())
+    }
+
+    /// The statement that opens a write transaction. On SQLite `BEGIN IMMEDIATE`: the
+    /// transaction holds the write lock from its start and so waits its turn
+    /// (`busy_timeout`); a deferred one that reads before it writes fails with "database
+    /// is locked" when another writer committed since its first read (found by the soak:
+    /// imports at the same time). PostgreSQL's row locks need nothing more than BEGIN.
+    pub(crate) fn begin_write(&self) -> &'static str {
+        match self.backend() {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        }
     }
 
     pub fn backend(&self) -> Backend {

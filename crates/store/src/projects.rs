@@ -354,7 +354,7 @@ impl Store {
                 sqlx::query("PRAGMA cache_spill = 65536").execute(&mut *conn).await?;
             }
             let written = async {
-                audited!(self, actor, sqlx::Connection::begin(&mut *conn), |tx, audit| {
+                audited!(self, actor, sqlx::Connection::begin_with(&mut *conn, self.begin_write()), |tx, audit| {
                     // What is stored under the batch's codes.
                     let mut codes: Vec<&str> = projects.iter().map(|p| p.data.code.as_str()).collect();
                     codes.sort_unstable();

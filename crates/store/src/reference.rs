@@ -82,7 +82,7 @@ impl Store {
     /// Loads the divisions in one transaction; existing codes are left as they are.
     pub async fn load_regions(&self, divisions: &[Division]) -> Result<()> {
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.begin_write()).await?;
             for division in divisions {
                 sqlx::query(
                     "INSERT INTO regions (code, name, level, parent_code) VALUES ($1, $2, $3, $4) \
@@ -144,7 +144,7 @@ impl Store {
 
     pub async fn load_industries(&self, industries: &[Industry]) -> Result<()> {
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.begin_write()).await?;
             for industry in industries {
                 sqlx::query(
                     "INSERT INTO industries (code, name, section) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING",
