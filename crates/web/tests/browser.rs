@@ -183,7 +183,7 @@ const NODE_ON_CHART: &str = r#"
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chain_map_opens_a_missing_link_ranks_targets_and_creates_a_plan() {
     use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
-    use zhaoshang_app::chains::demo::{BAIYIN_METALS, MISSING_LINK};
+    use zhaoshang_app::demo::chains::{BAIYIN_METALS, MISSING_LINK};
     let server = demo_server().await;
     let browser = Browser::start().await;
     let client = &browser.client;
@@ -537,7 +537,7 @@ async fn first_link(client: &Client, css: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_fits_a_phone_with_the_navigation_behind_a_menu() {
-    use zhaoshang_app::chains::demo::BAIYIN_METALS;
+    use zhaoshang_app::demo::chains::BAIYIN_METALS;
     let server = demo_server().await;
     let browser = Browser::start().await;
     let client = &browser.client;

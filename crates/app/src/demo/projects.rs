@@ -2,7 +2,7 @@
 //! prefecture-level divisions over 2022–2023, funds in place, annual targets, problems
 //! (一事一议) and agency services (代办领办).
 //!
-//! Everything comes from a seeded generator, so the data is the same on every start, and
+//! Every draw comes from the demo's one generator, so the data is the same on every start, and
 //! is shaped to reproduce the published figures of the seeds exactly (SPEC definitions,
 //! 1 January – 31 October 2023):
 //! - 天水市: 202 projects signed, 684.29 亿元, 271.16 亿元 in place (39.63%), start rate 100%;
@@ -11,15 +11,12 @@
 //!
 //! Amounts are planned in units of 百万元 (0.01 亿元), the precision of the published figures.
 
+use super::random::Rng;
 use crate::{AppError, AppResult};
 use chrono::{Datelike, Duration, NaiveDate};
 use std::collections::HashMap;
-use zhaoshang_core::credit_code::{with_check_char, CHARSET};
-use zhaoshang_core::regions::parse_divisions;
 use zhaoshang_store::projects::{Activity, FundingData, Problem, ProjectData, ProjectUpsert, Service, Target};
 use zhaoshang_store::{Actor, Store};
-
-const DIVISIONS: &str = include_str!("../../../data/divisions.tsv");
 
 /// One planning unit: 百万元 (0.01 亿元) in yuan.
 const UNIT: i64 = 1_000_000;
@@ -27,7 +24,6 @@ const UNIT: i64 = 1_000_000;
 const MAX_ARRIVAL_PERCENT: i64 = 85;
 /// The demo data describes the pipeline as it stood at the end of 2023.
 const HORIZON: (i32, u32, u32) = (2023, 12, 31);
-const SEED: u64 = 0x5A48_414F_5348_414E; // "ZHAOSHAN"
 
 /// Everything the demo writes about the pipeline.
 #[derive(Debug, Clone)]
@@ -44,8 +40,7 @@ pub struct DemoPipeline {
 
 /// Writes the demo pipeline: activities, projects, funds in place, targets, then problems
 /// and services of their projects.
-pub async fn load(store: &Store, actor: &Actor) -> AppResult<()> {
-    let pipeline = generate();
+pub(super) async fn load(store: &Store, pipeline: &DemoPipeline, actor: &Actor) -> AppResult<()> {
     store.upsert_activities(&pipeline.activities, actor).await?;
     let projects: Vec<ProjectUpsert> =
         pipeline.projects.iter().map(|data| ProjectUpsert { data: data.clone(), note: "演示数据".into() }).collect();
@@ -70,67 +65,6 @@ pub async fn load(store: &Store, actor: &Actor) -> AppResult<()> {
         store.save_service(&Service { project_id: ids[code], ..service.clone() }, actor).await?;
     }
     Ok(())
-}
-
-// ---------------------------------------------------------------------------------------
-// Deterministic randomness
-// ---------------------------------------------------------------------------------------
-
-/// splitmix64: tiny, fast and good enough to make demo data look irregular (the demo
-/// enterprise library draws from it too).
-pub(crate) struct Rng(pub(crate) u64);
-
-impl Rng {
-    pub(crate) fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub(crate) fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Uniform integer in [lo, hi]; `lo` when the range is empty.
-    pub(crate) fn between(&mut self, lo: i64, hi: i64) -> i64 {
-        if hi <= lo {
-            return lo;
-        }
-        lo + (self.next() % (hi - lo + 1) as u64) as i64
-    }
-
-    pub(crate) fn chance(&mut self, probability: f64) -> bool {
-        self.unit() < probability
-    }
-
-    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.between(0, items.len() as i64 - 1) as usize]
-    }
-
-    pub(crate) fn weighted<T: Copy>(&mut self, items: &[(T, u32)]) -> T {
-        let total: u32 = items.iter().map(|(_, weight)| weight).sum();
-        let mut ticket = self.between(0, i64::from(total) - 1) as u32;
-        for &(item, weight) in items {
-            if ticket < weight {
-                return item;
-            }
-            ticket -= weight;
-        }
-        items[items.len() - 1].0
-    }
-
-    /// exp(σ·z) with z roughly standard normal: the heavy tail of project sizes.
-    pub(crate) fn lognormal(&mut self, sigma: f64) -> f64 {
-        let z = ((0..4).map(|_| self.unit()).sum::<f64>() - 2.0) * 3f64.sqrt();
-        (sigma * z).exp()
-    }
-
-    fn day_between(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
-        from + Duration::days(self.between(0, (to - from).num_days()))
-    }
 }
 
 fn date(year: i32, month: u32, day: u32) -> NaiveDate {
@@ -598,22 +532,6 @@ const ORIGINS: &[(&str, u32, Registrations)] = &[
 
 const HONG_KONG: &str = "香港特别行政区";
 const GANSU: &str = "甘肃省";
-
-pub(crate) const BRAND_CHARACTERS: &[&str] = &[
-    "华", "瑞", "泰", "鑫", "源", "宏", "博", "达", "恒", "盛", "远", "智", "晟", "嘉", "润", "昊", "骏", "裕", "兴",
-    "拓", "航", "融", "丰", "卓", "弘", "锦", "辰", "越", "正", "信", "邦", "睿", "通", "禾", "隆", "启", "创", "德",
-    "汇", "峰",
-];
-
-const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
-    "罗", "郑", "梁", "谢", "宋", "唐", "韩", "冯", "邓", "曹", "彭", "魏", "苏",
-];
-
-const GIVEN_NAMES: &[&str] = &[
-    "建国", "志强", "海燕", "立新", "晓东", "文华", "红梅", "国栋", "永明", "静", "磊", "军", "丽娟", "小平", "振华",
-    "玉兰", "卫东", "明亮", "春生", "雪峰", "秀英", "德福", "亚军", "敏", "伟", "鹏飞", "婷", "天佑", "宏伟", "学军",
-];
 
 const SOURCES: &[(&str, u32)] = &[
     ("自主招商", 28),
@@ -1140,16 +1058,15 @@ struct Draft {
 }
 
 struct Generator<'a> {
-    rng: Rng,
+    rng: &'a mut Rng,
     cities: Vec<City<'a>>,
     drafts: Vec<Draft>,
     claim_codes: HashMap<&'static str, String>,
 }
 
-/// The demo pipeline, the same on every call.
-pub fn generate() -> DemoPipeline {
-    let divisions = parse_divisions(DIVISIONS).expect("the shipped divisions file parses");
-    let mut rng = Rng(SEED);
+/// The demo pipeline, drawn from `rng`.
+pub(super) fn generate(rng: &mut Rng) -> DemoPipeline {
+    let divisions = crate::reference_data::divisions().expect("the shipped divisions file parses");
     let cities: Vec<City> = CITIES
         .iter()
         .map(|spec| {
@@ -1158,8 +1075,8 @@ pub fn generate() -> DemoPipeline {
                 .filter(|d| d.parent.as_ref().is_some_and(|p| p.as_str() == spec.code))
                 .map(|d| (d.code.as_str().to_string(), d.name.clone()))
                 .collect();
-            let leaders = (0..3).map(|_| person(&mut rng)).collect();
-            let owners = (0..6).map(|_| person(&mut rng)).collect();
+            let leaders = (0..3).map(|_| rng.person()).collect();
+            let owners = (0..6).map(|_| rng.person()).collect();
             City { spec, counties, leaders, owners }
         })
         .collect();
@@ -1179,10 +1096,6 @@ pub fn generate() -> DemoPipeline {
         problems,
         services,
     }
-}
-
-fn person(rng: &mut Rng) -> String {
-    format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN_NAMES))
 }
 
 /// Splits `total` into `n` parts of at least `min`, heavy-tailed, the larger ones rounded
@@ -1300,11 +1213,11 @@ impl Generator<'_> {
                 let big = 31 - named.len();
                 let small: Vec<i64> = (0..rest - big).map(|_| self.rng.between(8, 96)).collect();
                 let small_total: i64 = small.iter().sum();
-                let mut amounts = split(&mut self.rng, plan.investment - named_units - small_total, big, 100, 0.9);
+                let mut amounts = split(self.rng, plan.investment - named_units - small_total, big, 100, 0.9);
                 amounts.extend(small);
                 amounts
             } else {
-                split(&mut self.rng, plan.investment - named_units, rest, 5, 1.1)
+                split(self.rng, plan.investment - named_units, rest, 5, 1.1)
             };
             for named in named {
                 self.named_project(city, named, rule);
@@ -1330,12 +1243,7 @@ impl Generator<'_> {
     fn investor(&mut self, chain: &ChainSpec) -> Investor {
         let (origin, _, prefixes) = *self.rng.weighted_entry(ORIGINS);
         let (prefix, area) = *self.rng.pick(prefixes);
-        let first = *self.rng.pick(BRAND_CHARACTERS);
-        let mut second = *self.rng.pick(BRAND_CHARACTERS);
-        while second == first {
-            second = *self.rng.pick(BRAND_CHARACTERS);
-        }
-        let brand = format!("{first}{second}");
+        let brand = self.rng.brand();
         let domain = *self.rng.pick(chain.domains);
         let kind: &'static str = if area.is_empty() {
             "港澳台"
@@ -1354,15 +1262,8 @@ impl Generator<'_> {
                 format!("{prefix}{brand}{domain}{suffix}")
             }
         };
-        let credit_code = if area.is_empty() { String::new() } else { self.credit_code(area) };
+        let credit_code = if area.is_empty() { String::new() } else { self.rng.credit_code(area) };
         Investor { name, brand, credit_code, origin, kind }
-    }
-
-    /// A valid 统一社会信用代码 registered in `area`: 9 (工商) 1 (企业), area, 组织机构代码.
-    fn credit_code(&mut self, area: &str) -> String {
-        let charset: Vec<char> = CHARSET.chars().collect();
-        let organisation: String = (0..7).map(|_| *self.rng.pick(&charset)).collect();
-        with_check_char(&format!("91{area}MA{organisation}")).expect("17 characters of the charset")
     }
 
     fn region(&mut self, city: usize) -> (String, String) {
@@ -1443,7 +1344,7 @@ impl Generator<'_> {
             Some(activity) => self.rng.day_between(activity.start_on(), activity.end_on()),
             None => self.rng.day_between(from, to),
         };
-        let (stage, started, producing) = progress(&mut self.rng, signed, rule);
+        let (stage, started, producing) = progress(self.rng, signed, rule);
         let mut data = self.project_data(city, chain, &investor, units * UNIT, activity);
         data.stage = stage.to_string();
         data.signed_on = Some(signed);
@@ -1464,7 +1365,7 @@ impl Generator<'_> {
         let product = self.rng.pick(chain.products);
         let (region_code, region_name) = self.region(city);
         let park = self.park(city, &region_code);
-        let size = nice_size(&mut self.rng, product.sizes);
+        let size = nice_size(self.rng, product.sizes);
         let what = product.template.replace("{n}", &size.to_string());
         let place = if !park.is_empty() && self.rng.chance(0.5) { park.clone() } else { region_name };
         let name = if self.rng.chance(0.55) { format!("{}{what}", investor.brand) } else { format!("{place}{what}") };
@@ -1509,7 +1410,7 @@ impl Generator<'_> {
 
     fn named_project(&mut self, city: usize, named: &Named, rule: Progress) {
         let signed = date(named.signed.0, named.signed.1, named.signed.2);
-        let (stage, started, producing) = progress(&mut self.rng, signed, rule);
+        let (stage, started, producing) = progress(self.rng, signed, rule);
         let credit_code = match named.credit_code_of {
             Some(key) => match self.claim_codes.get(key) {
                 Some(code) => code.clone(),
@@ -1519,13 +1420,13 @@ impl Generator<'_> {
                         .find(|(origin, _, _)| *origin == named.origin)
                         .map(|(_, _, prefixes)| prefixes[0].1)
                         .expect("a known origin");
-                    let code = self.credit_code(area);
+                    let code = self.rng.credit_code(area);
                     self.claim_codes.insert(key, code.clone());
                     code
                 }
             },
             // Gansu's named enterprises have one code, shared with the demo enterprise library.
-            None => crate::demo_enterprises::named_credit_code(named.investor).unwrap_or_default(),
+            None => super::enterprises::named_credit_code(named.investor).unwrap_or_default(),
         };
         let chain = chain(named.chain);
         let department = format!("{}{}", self.cities[city].spec.short, chain.bureau);
@@ -1739,7 +1640,7 @@ impl Generator<'_> {
                 }
             }
             dates.sort();
-            let parts = random_parts(&mut self.rng, units, dates.len());
+            let parts = random_parts(self.rng, units, dates.len());
             for (day, part) in dates.into_iter().zip(parts) {
                 let source = self.funding_source(&data.investor_origin, &data.investor_type);
                 rows.push(FundingData {
@@ -1815,7 +1716,7 @@ impl Generator<'_> {
                 let service = *self.rng.pick(SERVICES);
                 let done = signed + Duration::days(self.rng.between(10, 90));
                 let finished = done <= end && self.rng.chance(0.75);
-                let handler = format!("{short}政务服务中心 {}", person(&mut self.rng));
+                let handler = format!("{short}政务服务中心 {}", self.rng.person());
                 let note = if finished {
                     format!("已于{}办结", done.format("%Y年%-m月%-d日"))
                 } else {
@@ -1833,20 +1734,6 @@ impl Generator<'_> {
             }
         }
         (problems, services)
-    }
-}
-
-impl Rng {
-    fn weighted_entry<'a, A, B>(&mut self, items: &'a [(A, u32, B)]) -> &'a (A, u32, B) {
-        let total: u32 = items.iter().map(|(_, weight, _)| weight).sum();
-        let mut ticket = self.between(0, i64::from(total) - 1) as u32;
-        for item in items {
-            if ticket < item.1 {
-                return item;
-            }
-            ticket -= item.1;
-        }
-        &items[items.len() - 1]
     }
 }
 
@@ -1884,6 +1771,11 @@ mod tests {
     use zhaoshang_core::metrics::{compute_figures, FundingFact, FundingSource, InvestmentReport, Period, ProjectFact};
     use zhaoshang_core::money::Yuan;
     use zhaoshang_core::projects::{validate_stage, Stage, StageDates};
+
+    /// The pipeline as the demo generates it.
+    fn generate() -> DemoPipeline {
+        crate::demo::generate().pipeline
+    }
 
     fn period(from: NaiveDate, to: NaiveDate) -> Period {
         Period::new(from, to).unwrap()
@@ -2046,7 +1938,7 @@ mod tests {
     fn projects_are_valid_unique_and_spread_over_gansu() {
         let pipeline = generate();
         assert!((800..=1500).contains(&pipeline.projects.len()), "{}", pipeline.projects.len());
-        let divisions = parse_divisions(DIVISIONS).unwrap();
+        let divisions = crate::reference_data::divisions().unwrap();
         let gansu: HashSet<&str> =
             divisions.iter().map(|d| d.code.as_str()).filter(|code| code.starts_with("62")).collect();
         let mut codes = HashSet::new();
