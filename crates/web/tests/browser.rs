@@ -157,6 +157,14 @@ async fn dashboard_shows_the_seed_figures_and_drills_down_to_lists_that_sum_to_t
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#map-chart canvas")).await.unwrap();
     tokio::time::sleep(Duration::from_millis(800)).await;
     screenshot(client, "dashboard-province").await;
+    // Asked for no period, the cockpit shows this year up to today, and the demo has figures there.
+    client.goto(&format!("{}/dashboard", server.base)).await.unwrap();
+    let caption = text_of(client, "#period-caption").await;
+    assert!(caption.ends_with("（今年至今）"), "{caption}");
+    assert_ne!(card(client, "signed_count").await.0, "0");
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#map-chart canvas")).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    screenshot(client, "dashboard-default").await;
     client.goto(&format!("{}/projects?region=620500", server.base)).await.unwrap();
     client.find(Locator::Css("#projects-table tbody a")).await.unwrap().click().await.unwrap();
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#timeline")).await.unwrap();

@@ -458,9 +458,13 @@ mod tests {
 
     #[test]
     fn the_library_is_large_valid_and_stable() {
-        let enterprises = crate::demo::generate().enterprises;
+        let enterprises = crate::demo::generate(crate::demo::test_today()).enterprises;
         assert!(enterprises.len() > 3000, "{}", enterprises.len());
-        assert_eq!(crate::demo::generate().enterprises, enterprises, "the same on every start");
+        assert_eq!(
+            crate::demo::generate(crate::demo::test_today()).enterprises,
+            enterprises,
+            "the same on every start"
+        );
         let divisions = crate::reference_data::divisions().unwrap();
         let known: HashSet<&str> = divisions.iter().map(|d| d.code.as_str()).collect();
         for enterprise in &enterprises {
@@ -493,7 +497,7 @@ mod tests {
     fn named_enterprises_share_their_code_with_the_pipeline() {
         let code = named_credit_code("天水星火机床有限责任公司").unwrap();
         assert!(code.starts_with("91620503"));
-        let pipeline = crate::demo::generate().pipeline;
+        let pipeline = crate::demo::generate(crate::demo::test_today()).pipeline;
         assert!(pipeline.projects.iter().any(|p| p.investor_credit_code == code));
         assert_eq!(named_credit_code("无名公司"), None);
     }

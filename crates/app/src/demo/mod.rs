@@ -3,7 +3,9 @@
 //! plans, so a newcomer sees a working system at once.
 //!
 //! One file per area. Every random draw comes from one generator, seeded here and handed
-//! to each area's generator in turn, so the whole demo is the same on every start.
+//! to each area's generator in turn, so the whole demo is the same on every start on the
+//! same day: the pipeline runs up to today, so that the cockpit's default period (this
+//! year) is alive.
 
 mod accounts;
 pub mod chains;
@@ -16,6 +18,7 @@ mod reference;
 pub use accounts::{DemoAccount, DEMO_ACCOUNTS, DEMO_PASSWORD};
 
 use crate::AppResult;
+use chrono::NaiveDate;
 use random::Rng;
 use zhaoshang_store::enterprises::EnterpriseData;
 use zhaoshang_store::{Actor, Store};
@@ -30,12 +33,19 @@ pub struct DemoData {
     pub enterprises: Vec<EnterpriseData>,
 }
 
-/// The demo's pipeline and enterprise library, the same on every call.
-pub fn generate() -> DemoData {
+/// The demo's pipeline and enterprise library as they stand on `today`, the same on
+/// every call.
+pub fn generate(today: NaiveDate) -> DemoData {
     let mut rng = Rng::new(SEED);
-    let pipeline = projects::generate(&mut rng);
+    let pipeline = projects::generate(&mut rng, today);
     let enterprises = enterprises::generate(&mut rng, &pipeline.projects);
     DemoData { pipeline, enterprises }
+}
+
+/// The day unit tests see the demo on.
+#[cfg(test)]
+fn test_today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 5).expect("a valid date")
 }
 
 /// Fills an empty database (no users yet) with the demo accounts and records.
@@ -44,13 +54,14 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
         return Ok(());
     }
     let actor = Actor::system("演示数据");
-    let data = generate();
+    let today = crate::calendar::today();
+    let data = generate(today);
     accounts::load(store, &actor).await?;
     reference::load(store, &actor).await?;
     projects::load(store, &data.pipeline, &actor).await?;
     enterprises::load(store, &data.enterprises, &actor).await?;
     chains::load(store, &actor).await?;
-    plans::load(store, crate::calendar::today(), &actor).await?;
+    plans::load(store, today, &actor).await?;
     store.set_meta(DEMO_MARKER, "1").await?;
     Ok(())
 }

@@ -12,6 +12,12 @@ impl Rng {
         Rng(seed)
     }
 
+    /// A generator of its own, seeded from this one: what it draws does not shift what
+    /// this one draws next.
+    pub(crate) fn fork(&mut self) -> Rng {
+        Rng(self.next())
+    }
+
     pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
