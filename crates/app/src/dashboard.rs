@@ -9,8 +9,18 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 use zhaoshang_core::access::Principal;
 use zhaoshang_core::metrics::{InvestmentReport, Period};
+use zhaoshang_core::periods::PeriodPreset;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::reference::Region;
+
+/// The region and period a dashboard request stands for, checked against what the user
+/// may see.
+pub struct DashboardScope {
+    pub region: RegionCode,
+    pub period: Period,
+    /// The preset the period is (本月, 本季, 今年, 去年同期), `None` for one typed in.
+    pub preset: Option<PeriodPreset>,
+}
 
 /// The dashboard of one scope and period.
 pub struct Dashboard {
@@ -49,15 +59,17 @@ impl App {
     }
 
     /// The scope and period of a dashboard request, checked against what the user may
-    /// see: the region asked for or the default one; to the day asked for or the latest
-    /// activity (not after today); from the day asked for or 1 January.
+    /// see: the region asked for or the default one; the preset asked for, else from the
+    /// day asked for (or 1 January of the end's year) to the day asked for (or today),
+    /// else this year up to today.
     pub async fn dashboard_scope(
         &self,
         principal: &Principal,
         region: Option<&str>,
+        preset: Option<&str>,
         from: Option<&str>,
         to: Option<&str>,
-    ) -> AppResult<(RegionCode, Period)> {
+    ) -> AppResult<DashboardScope> {
         if !principal.may_see_aggregates() {
             return Err(AppError::Forbidden);
         }
@@ -69,18 +81,26 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let today = crate::calendar::today();
-        let to = match non_empty(to) {
-            Some(text) => parse_date(text, "结束日期")?,
-            None => {
-                let latest = self.store().latest_activity_date(region.scope_prefix()).await?;
-                latest.map(|d| d.min(today)).unwrap_or(today)
+        let (period, preset) = match (non_empty(preset), non_empty(from), non_empty(to)) {
+            (Some(key), _, _) => {
+                let preset = PeriodPreset::parse(key).map_err(|e| AppError::Invalid(e.to_string()))?;
+                (preset.period(today), Some(preset))
+            }
+            (None, None, None) => (PeriodPreset::Year.period(today), Some(PeriodPreset::Year)),
+            (None, from, to) => {
+                let to = match to {
+                    Some(text) => parse_date(text, "结束日期")?,
+                    None => today,
+                };
+                let from = match from {
+                    Some(text) => parse_date(text, "开始日期")?,
+                    None => NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to),
+                };
+                let period = period(from, to)?;
+                (period, PeriodPreset::recognise(period, today))
             }
         };
-        let from = match non_empty(from) {
-            Some(text) => parse_date(text, "开始日期")?,
-            None => NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to),
-        };
-        Ok((region, period(from, to)?))
+        Ok(DashboardScope { region, period, preset })
     }
 
     /// The dashboard of a checked scope and period (see `dashboard_scope`).

@@ -12,8 +12,6 @@ pub mod calendar;
 pub mod chains;
 pub mod dashboard;
 pub mod demo;
-pub mod demo_enterprises;
-pub mod demo_pipeline;
 pub mod enterprises;
 pub mod exchange;
 pub mod inbox;

@@ -2,12 +2,17 @@
 //! administrative divisions of China to county level and GB/T 4754-2017 industries.
 
 use crate::{AppError, AppResult};
-use zhaoshang_core::regions::parse_divisions;
+use zhaoshang_core::regions::{parse_divisions, Division, DivisionFileError};
 use zhaoshang_store::reference::Industry;
 use zhaoshang_store::Store;
 
 const DIVISIONS: &str = include_str!("../../../data/divisions.tsv");
 const INDUSTRIES: &str = include_str!("../../../data/industries.tsv");
+
+/// Every division of China to county level, as shipped.
+pub fn divisions() -> Result<Vec<Division>, DivisionFileError> {
+    parse_divisions(DIVISIONS)
+}
 
 pub fn industries() -> Vec<Industry> {
     INDUSTRIES
@@ -27,7 +32,7 @@ pub fn industries() -> Vec<Industry> {
 /// Loads divisions and industries when the database has none (first start).
 pub async fn ensure_loaded(store: &Store) -> AppResult<()> {
     if store.count_regions().await? == 0 {
-        let divisions = parse_divisions(DIVISIONS).map_err(|e| AppError::Internal(e.to_string()))?;
+        let divisions = divisions().map_err(|e| AppError::Internal(e.to_string()))?;
         store.load_regions(&divisions).await?;
         store.load_industries(&industries()).await?;
     }

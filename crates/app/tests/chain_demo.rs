@@ -2,8 +2,8 @@
 //! analysis of 白银's 有色金属 chain with every kind of link, and ranked targets for its
 //! missing link; on SQLite and on PostgreSQL.
 
-use zhaoshang_app::chains::demo::{BAIYIN_METALS, MISSING_LINK};
 use zhaoshang_app::chains::{chain_map, rank_targets};
+use zhaoshang_app::demo::chains::{BAIYIN_METALS, MISSING_LINK};
 use zhaoshang_core::chains::{GapStatus, GapThresholds};
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::plans::PlanFilter;

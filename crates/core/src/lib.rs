@@ -9,6 +9,7 @@ pub mod enterprises;
 pub mod inbox;
 pub mod metrics;
 pub mod money;
+pub mod periods;
 pub mod projects;
 pub mod regions;
 pub mod text;

@@ -157,6 +157,14 @@ async fn dashboard_shows_the_seed_figures_and_drills_down_to_lists_that_sum_to_t
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#map-chart canvas")).await.unwrap();
     tokio::time::sleep(Duration::from_millis(800)).await;
     screenshot(client, "dashboard-province").await;
+    // Asked for no period, the cockpit shows this year up to today, and the demo has figures there.
+    client.goto(&format!("{}/dashboard", server.base)).await.unwrap();
+    let caption = text_of(client, "#period-caption").await;
+    assert!(caption.ends_with("（今年至今）"), "{caption}");
+    assert_ne!(card(client, "signed_count").await.0, "0");
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#map-chart canvas")).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    screenshot(client, "dashboard-default").await;
     client.goto(&format!("{}/projects?region=620500", server.base)).await.unwrap();
     client.find(Locator::Css("#projects-table tbody a")).await.unwrap().click().await.unwrap();
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#timeline")).await.unwrap();
@@ -183,7 +191,7 @@ const NODE_ON_CHART: &str = r#"
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chain_map_opens_a_missing_link_ranks_targets_and_creates_a_plan() {
     use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
-    use zhaoshang_app::chains::demo::{BAIYIN_METALS, MISSING_LINK};
+    use zhaoshang_app::demo::chains::{BAIYIN_METALS, MISSING_LINK};
     let server = demo_server().await;
     let browser = Browser::start().await;
     let client = &browser.client;
@@ -537,7 +545,7 @@ async fn first_link(client: &Client, css: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_fits_a_phone_with_the_navigation_behind_a_menu() {
-    use zhaoshang_app::chains::demo::BAIYIN_METALS;
+    use zhaoshang_app::demo::chains::BAIYIN_METALS;
     let server = demo_server().await;
     let browser = Browser::start().await;
     let client = &browser.client;

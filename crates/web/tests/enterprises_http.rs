@@ -83,7 +83,7 @@ async fn enterprise_pages_and_exports_stay_in_scope(backend: Backend) {
 
     let xinghuo = app
         .store()
-        .enterprise_by_code(&zhaoshang_app::demo_enterprises::named_credit_code("天水星火机床有限责任公司").unwrap())
+        .enterprise_by_code(&zhaoshang_app::demo::enterprises::named_credit_code("天水星火机床有限责任公司").unwrap())
         .await
         .unwrap()
         .unwrap();
@@ -92,7 +92,7 @@ async fn enterprise_pages_and_exports_stay_in_scope(backend: Backend) {
     assert!(detail.contains("专精特新") && detail.contains("甘肃省天水市麦积区"));
     let baiyin = app
         .store()
-        .enterprise_by_code(&zhaoshang_app::demo_enterprises::named_credit_code("白银有色集团股份有限公司").unwrap())
+        .enterprise_by_code(&zhaoshang_app::demo::enterprises::named_credit_code("白银有色集团股份有限公司").unwrap())
         .await
         .unwrap()
         .unwrap();

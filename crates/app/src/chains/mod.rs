@@ -3,7 +3,6 @@
 //! a gap link. The rules themselves are pure (zhaoshang_core::chains); this module
 //! gathers their inputs from the store.
 
-pub mod demo;
 pub mod plans;
 mod service;
 

@@ -14,10 +14,10 @@ use axum::routing::get;
 use chrono::Datelike;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
-use zhaoshang_app::dashboard::Dashboard;
-use zhaoshang_core::metrics::{InvestmentReport, Period};
+use zhaoshang_app::dashboard::{Dashboard, DashboardScope};
+use zhaoshang_core::metrics::InvestmentReport;
 use zhaoshang_core::money::Yuan;
-use zhaoshang_core::regions::RegionCode;
+use zhaoshang_core::periods::PeriodPreset;
 
 pub fn routes() -> Routes {
     Routes::new().route("/dashboard", get(dashboard)).route("/reports/monthly", get(monthly_report))
@@ -26,6 +26,8 @@ pub fn routes() -> Routes {
 #[derive(Deserialize, Default)]
 pub struct DashboardQuery {
     pub region: Option<String>,
+    /// A preset's key (`month`, `quarter`, `year`, `last_year`); else `from` and `to`.
+    pub period: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
 }
@@ -35,9 +37,10 @@ async fn scope_and_period(
     state: &AppState,
     session: &crate::auth::Session,
     query: &DashboardQuery,
-) -> WebResult<(RegionCode, Period)> {
-    let (region, from, to) = (query.region.as_deref(), query.from.as_deref(), query.to.as_deref());
-    Ok(state.app.dashboard_scope(&session.principal, region, from, to).await?)
+) -> WebResult<DashboardScope> {
+    let (region, preset) = (query.region.as_deref(), query.period.as_deref());
+    let (from, to) = (query.from.as_deref(), query.to.as_deref());
+    Ok(state.app.dashboard_scope(&session.principal, region, preset, from, to).await?)
 }
 
 fn percent(value: Option<f64>) -> String {
@@ -145,9 +148,13 @@ pub async fn dashboard(
     PageSession(session): PageSession,
     Query(query): Query<DashboardQuery>,
 ) -> WebResult<Html<String>> {
-    let (region, period) = scope_and_period(&state, &session, &query).await?;
+    let DashboardScope { region, period, preset } = scope_and_period(&state, &session, &query).await?;
     let Dashboard { region, region_name, period, report, children, signed_by_month: signed, funds_by_month: funds } =
         state.app.dashboard(&session.principal, region, period).await?;
+    let presets: Vec<_> = PeriodPreset::ALL
+        .into_iter()
+        .map(|p| context! { key => p.key(), label => p.label(), active => preset == Some(p) })
+        .collect();
     let figures_query = format!("region={}&from={}&to={}", region, period.from, period.to);
     let mut rows = Vec::new();
     for (child, code, child_report) in children {
@@ -199,6 +206,7 @@ pub async fn dashboard(
         "dashboard/dashboard.html",
         context! {
             region => region.as_str(), region_name => region_name, from => period.from.to_string(), to => period.to.to_string(),
+            presets => presets, custom => preset.is_none(), caption => preset.map_or("自定义", PeriodPreset::caption),
             cards => cards(&report, &figures_query), rows => rows, chart => chart,
             target_completion => percent(report.target_completion), time_progress => percent(Some(report.time_progress)),
             light => light, light_label => light_label, figures_query => figures_query,
@@ -212,7 +220,7 @@ pub async fn monthly_report(
     PageSession(session): PageSession,
     Query(query): Query<DashboardQuery>,
 ) -> WebResult<Response> {
-    let (region, period) = scope_and_period(&state, &session, &query).await?;
+    let DashboardScope { region, period, .. } = scope_and_period(&state, &session, &query).await?;
     let bytes = state.app.monthly_report(&session.principal, &region, period).await?;
     let file_name = format!("monthly-report-{}-{}.xlsx", region, period.to.format("%Y%m"));
     Ok(download_bytes(bytes, XLSX, &file_name))

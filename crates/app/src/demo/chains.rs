@@ -6,15 +6,14 @@
 //! extension links. Everything goes through the store's write paths and depends only on the
 //! (deterministic) demo library, so the chains are the same on every start.
 
-use crate::demo_enterprises::named_credit_code;
+use super::accounts::CHAIN_DEPARTMENT;
+use super::enterprises::named_credit_code;
 use crate::AppResult;
-use chrono::Days;
 use std::collections::HashMap;
 use zhaoshang_core::chains::{GapThresholds, LinkRole, NodeKind, Segment};
 use zhaoshang_store::chains::{ChainData, ChainImport, ChainNodeData, Relation};
 use zhaoshang_store::enterprises::{Enterprise, EnterpriseFilter, EnterpriseSort};
 use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
-use zhaoshang_store::plans::{PlanData, VisitData};
 use zhaoshang_store::projects::ProjectUpsert;
 use zhaoshang_store::{Actor, Store};
 
@@ -74,9 +73,9 @@ struct DemoChain {
     subs: &'static [SubChain],
 }
 
-const BAIYIN: &str = "620400";
+pub(super) const BAIYIN: &str = "620400";
 const JIAYUGUAN: &str = "620200";
-const TIANSHUI: &str = "620500";
+pub(super) const TIANSHUI: &str = "620500";
 const JISCO: &str = "酒泉钢铁（集团）有限责任公司";
 const BAIYIN_NONFERROUS: &str = "白银有色集团股份有限公司";
 
@@ -517,67 +516,16 @@ const RELATIONS: &[(&str, &str, &str)] = &[
 const MISSING_LINK_RELATIONS: &[(&str, &str)] =
     &[("商会", "上海市甘肃商会"), ("招商顾问", "省政协港澳委员 黄某某"), ("委员", "省政协委员 何某某")];
 
-/// One of the chain department's 一企一案, with one visit.
-struct DemoPlan {
-    enterprise: &'static str,
-    chain: &'static str,
-    link: &'static str,
-    region: &'static str,
-    approach: &'static str,
-    next_step: &'static str,
-    /// Days from today to the next step's due date (negative: overdue).
-    due_in: i64,
-    visited_days_ago: u64,
-    visit: &'static str,
-}
-
-const PLANS: &[DemoPlan] = &[
-    DemoPlan {
-        enterprise: "中国铝业股份有限公司",
-        chain: BAIYIN_METALS,
-        link: MISSING_LINK,
-        region: BAIYIN,
-        approach: "依托白银有色铜铝冶炼基础和园区电价优势，以商招商引进高精铝板带箔项目",
-        next_step: "赴北京总部对接高精铝板带箔项目合作意向并商定考察日程",
-        due_in: -7,
-        visited_days_ago: 30,
-        visit: "与中铝集团战略发展部座谈，介绍白银高新区铝加工配套条件，对方表示可安排实地考察。",
-    },
-    DemoPlan {
-        enterprise: "宁波韵升股份有限公司",
-        chain: "白银市稀土产业链",
-        link: "烧结钕铁硼磁体",
-        region: BAIYIN,
-        approach: "借助宁波市甘肃商会牵线，围绕稀土分离产能配套引进烧结钕铁硼磁体项目",
-        next_step: "邀请企业高管参加白银稀土产业推介会",
-        due_in: 14,
-        visited_days_ago: 12,
-        visit: "商会会长陪同拜访宁波总部，企业关注稀土原料保供和用地指标。",
-    },
-    DemoPlan {
-        enterprise: "正泰电器股份有限公司",
-        chain: "天水市电工电器产业链",
-        link: "智能配电系统",
-        region: TIANSHUI,
-        approach: "以二一三电器为链主开展产业链协同招商，引进智能配电系统生产基地",
-        next_step: "提交智能配电产业园选址方案",
-        due_in: 30,
-        visited_days_ago: 5,
-        visit: "在兰洽会期间洽谈，企业有意在西北布局智能配电系统生产基地。",
-    },
-];
-
-/// Loads the demo chains, their enterprises and projects, relationships, the chain
-/// department's chains and its plans.
-pub async fn load(store: &Store, actor: &Actor) -> AppResult<()> {
+/// Loads the demo chains, their enterprises and projects, relationships, and gives the
+/// chain department its chains.
+pub(super) async fn load(store: &Store, actor: &Actor) -> AppResult<()> {
     let imports: Vec<ChainImport> = CHAINS.iter().map(chain_import).collect();
     let chain_ids = store.import_chains(&imports, actor).await?;
     attach_local_enterprises(store, actor).await?;
     hang_projects(store, actor).await?;
     add_relations(store, actor).await?;
-    if let Some(user) = store.user_by_name("chain").await? {
+    if let Some(user) = store.user_by_name(CHAIN_DEPARTMENT).await? {
         store.set_user_chains(user.id, &chain_ids, actor).await?;
-        add_plans(store, user.id, actor).await?;
     }
     Ok(())
 }
@@ -614,7 +562,7 @@ fn chain_import(chain: &DemoChain) -> ChainImport {
 }
 
 /// The credit code of a named enterprise of the demo library.
-fn library_code(name: &str) -> String {
+pub(super) fn library_code(name: &str) -> String {
     named_credit_code(name).unwrap_or_else(|| panic!("{name} is in the demo enterprise library"))
 }
 
@@ -697,7 +645,7 @@ async fn attach_local_enterprises(store: &Store, actor: &Actor) -> AppResult<()>
 }
 
 /// The node ids of a stored chain by node name.
-async fn node_ids(store: &Store, chain: &str) -> AppResult<HashMap<String, i64>> {
+pub(super) async fn node_ids(store: &Store, chain: &str) -> AppResult<HashMap<String, i64>> {
     let Some(stored) = store.chain_by_name(chain).await? else {
         return Ok(HashMap::new());
     };
@@ -744,33 +692,6 @@ async fn add_relations(store: &Store, actor: &Actor) -> AppResult<()> {
     Ok(())
 }
 
-async fn add_plans(store: &Store, owner_id: i64, actor: &Actor) -> AppResult<()> {
-    let today = crate::calendar::today();
-    for demo in PLANS {
-        let Some(enterprise) = store.enterprise_by_code(&library_code(demo.enterprise)).await? else { continue };
-        let days = Days::new(demo.due_in.unsigned_abs());
-        let due_on = if demo.due_in < 0 { today.checked_sub_days(days) } else { today.checked_add_days(days) };
-        let plan = PlanData {
-            enterprise_id: enterprise.id,
-            node_id: node_ids(store, demo.chain).await?.get(demo.link).copied(),
-            region_code: demo.region.to_string(),
-            owner_id,
-            approach: demo.approach.to_string(),
-            next_step: demo.next_step.to_string(),
-            due_on,
-            status: "active".to_string(),
-        };
-        let plan_id = store.create_plan(&plan, actor).await?;
-        let visit = VisitData {
-            visited_on: today.checked_sub_days(Days::new(demo.visited_days_ago)).unwrap_or(today),
-            visitor: "省工信厅产业链招商专班".to_string(),
-            summary: demo.visit.to_string(),
-        };
-        store.add_visit(plan_id, &visit, actor).await?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -803,7 +724,7 @@ mod tests {
             let link = chain.subs.iter().flat_map(|s| s.links).find(|l| l.name == link).unwrap();
             assert_ne!(link.presence, Absent, "{}", link.name);
         }
-        for name in CHAINS.iter().flat_map(|c| c.leaders).chain(PLANS.iter().map(|p| &p.enterprise)) {
+        for name in CHAINS.iter().flat_map(|c| c.leaders) {
             library_code(name);
         }
     }

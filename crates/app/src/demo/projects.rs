@@ -1,34 +1,40 @@
 //! The demo investment pipeline of Gansu (甘肃省, 620000): activities, projects of all 14
-//! prefecture-level divisions over 2022–2023, funds in place, annual targets, problems
+//! prefecture-level divisions from 2022 up to today, funds in place, annual targets, problems
 //! (一事一议) and agency services (代办领办).
 //!
-//! Everything comes from a seeded generator, so the data is the same on every start, and
-//! is shaped to reproduce the published figures of the seeds exactly (SPEC definitions,
-//! 1 January – 31 October 2023):
+//! Every draw comes from the demo's one generator, so the data is the same on every start
+//! (and every start on the same day). 2022 and 2023 are shaped to reproduce the published
+//! figures of the seeds exactly (SPEC definitions, 1 January – 31 October 2023):
 //! - 天水市: 202 projects signed, 684.29 亿元, 271.16 亿元 in place (39.63%), start rate 100%;
 //! - 嘉峪关市: 67 projects carried out and signed, 439.50 亿元 (+88.2%), 31 of 亿元以上,
 //!   160.40 亿元 in place (+327.2%), the year's funds target met by the end of September.
 //!
+//! The years after 2023 continue each city's 2023 at a steady growth up to today: signings
+//! through the year (some at that year's 兰洽会), funds in place, targets; every project
+//! starts and produces at its pace, seen from today. A project's delays are drawn whatever
+//! the day it is seen from, and the years after 2023 draw from a generator of their own, so
+//! no figure up to a day depends on today (2022 and 2023 least of all), and nothing is
+//! dated after today.
+//!
 //! Amounts are planned in units of 百万元 (0.01 亿元), the precision of the published figures.
 
+use super::random::Rng;
 use crate::{AppError, AppResult};
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use std::borrow::Cow;
 use std::collections::HashMap;
-use zhaoshang_core::credit_code::{with_check_char, CHARSET};
-use zhaoshang_core::regions::parse_divisions;
 use zhaoshang_store::activities::Activity;
 use zhaoshang_store::projects::{FundingData, Problem, ProjectData, ProjectUpsert, Service, Target};
 use zhaoshang_store::{Actor, Store};
-
-const DIVISIONS: &str = include_str!("../../../data/divisions.tsv");
 
 /// One planning unit: 百万元 (0.01 亿元) in yuan.
 const UNIT: i64 = 1_000_000;
 /// Funds put in place on one project over its life stay under this share of its total investment.
 const MAX_ARRIVAL_PERCENT: i64 = 85;
-/// The demo data describes the pipeline as it stood at the end of 2023.
-const HORIZON: (i32, u32, u32) = (2023, 12, 31);
-const SEED: u64 = 0x5A48_414F_5348_414E; // "ZHAOSHAN"
+/// The last year the seeds describe; the years after it grow from it.
+const LAST_PUBLISHED_YEAR: i32 = 2023;
+/// Yearly growth after 2023 of each city's signings, funds in place and targets.
+const YEARLY_GROWTH: f64 = 1.05;
 
 /// Everything the demo writes about the pipeline.
 #[derive(Debug, Clone)]
@@ -45,8 +51,7 @@ pub struct DemoPipeline {
 
 /// Writes the demo pipeline: activities, projects, funds in place, targets, then problems
 /// and services of their projects.
-pub async fn load(store: &Store, actor: &Actor) -> AppResult<()> {
-    let pipeline = generate();
+pub(super) async fn load(store: &Store, pipeline: &DemoPipeline, actor: &Actor) -> AppResult<()> {
     store.upsert_activities(&pipeline.activities, actor).await?;
     let projects: Vec<ProjectUpsert> =
         pipeline.projects.iter().map(|data| ProjectUpsert { data: data.clone(), note: "演示数据".into() }).collect();
@@ -73,73 +78,8 @@ pub async fn load(store: &Store, actor: &Actor) -> AppResult<()> {
     Ok(())
 }
 
-// ---------------------------------------------------------------------------------------
-// Deterministic randomness
-// ---------------------------------------------------------------------------------------
-
-/// splitmix64: tiny, fast and good enough to make demo data look irregular (the demo
-/// enterprise library draws from it too).
-pub(crate) struct Rng(pub(crate) u64);
-
-impl Rng {
-    pub(crate) fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub(crate) fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Uniform integer in [lo, hi]; `lo` when the range is empty.
-    pub(crate) fn between(&mut self, lo: i64, hi: i64) -> i64 {
-        if hi <= lo {
-            return lo;
-        }
-        lo + (self.next() % (hi - lo + 1) as u64) as i64
-    }
-
-    pub(crate) fn chance(&mut self, probability: f64) -> bool {
-        self.unit() < probability
-    }
-
-    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.between(0, items.len() as i64 - 1) as usize]
-    }
-
-    pub(crate) fn weighted<T: Copy>(&mut self, items: &[(T, u32)]) -> T {
-        let total: u32 = items.iter().map(|(_, weight)| weight).sum();
-        let mut ticket = self.between(0, i64::from(total) - 1) as u32;
-        for &(item, weight) in items {
-            if ticket < weight {
-                return item;
-            }
-            ticket -= weight;
-        }
-        items[items.len() - 1].0
-    }
-
-    /// exp(σ·z) with z roughly standard normal: the heavy tail of project sizes.
-    pub(crate) fn lognormal(&mut self, sigma: f64) -> f64 {
-        let z = ((0..4).map(|_| self.unit()).sum::<f64>() - 2.0) * 3f64.sqrt();
-        (sigma * z).exp()
-    }
-
-    fn day_between(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
-        from + Duration::days(self.between(0, (to - from).num_days()))
-    }
-}
-
 fn date(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).expect("a valid calendar date")
-}
-
-fn horizon() -> NaiveDate {
-    date(HORIZON.0, HORIZON.1, HORIZON.2)
 }
 
 fn days(from: NaiveDate, to: NaiveDate) -> i64 {
@@ -600,22 +540,6 @@ const ORIGINS: &[(&str, u32, Registrations)] = &[
 const HONG_KONG: &str = "香港特别行政区";
 const GANSU: &str = "甘肃省";
 
-pub(crate) const BRAND_CHARACTERS: &[&str] = &[
-    "华", "瑞", "泰", "鑫", "源", "宏", "博", "达", "恒", "盛", "远", "智", "晟", "嘉", "润", "昊", "骏", "裕", "兴",
-    "拓", "航", "融", "丰", "卓", "弘", "锦", "辰", "越", "正", "信", "邦", "睿", "通", "禾", "隆", "启", "创", "德",
-    "汇", "峰",
-];
-
-const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
-    "罗", "郑", "梁", "谢", "宋", "唐", "韩", "冯", "邓", "曹", "彭", "魏", "苏",
-];
-
-const GIVEN_NAMES: &[&str] = &[
-    "建国", "志强", "海燕", "立新", "晓东", "文华", "红梅", "国栋", "永明", "静", "磊", "军", "丽娟", "小平", "振华",
-    "玉兰", "卫东", "明亮", "春生", "雪峰", "秀英", "德福", "亚军", "敏", "伟", "鹏飞", "婷", "天佑", "宏伟", "学军",
-];
-
 const SOURCES: &[(&str, u32)] = &[
     ("自主招商", 28),
     ("以商招商", 16),
@@ -642,8 +566,10 @@ const DROP_REASONS: &[&str] = &[
 // Activities
 // ---------------------------------------------------------------------------------------
 
+#[derive(Clone)]
 struct ActivitySpec {
-    name: &'static str,
+    /// Borrowed in the table, owned for the 兰洽会 of the years after 2023.
+    name: Cow<'static, str>,
     kind: &'static str,
     start: (i32, u32, u32),
     end: (i32, u32, u32),
@@ -659,14 +585,15 @@ struct ActivitySpec {
     share: f64,
 }
 
+/// The 兰洽会 (中国兰州投资贸易洽谈会) of 2023, at which named projects were signed.
 const LANZHOU_FAIR_2023: &str = "第二十九届兰洽会";
-const LANZHOU_FAIR_2022: &str = "第二十八届兰洽会";
 const HK_MACAU_MEETING: &str = "省政协助力经济高质量发展港澳委员嘉峪关招商引资推介会";
 
-/// Specific events first: a signing goes to the first one that takes it.
+/// Specific events, before each year's 兰洽会 (`ActivitySpec::lanzhou_fair`): a signing
+/// goes to the first one that takes it.
 const ACTIVITIES: &[ActivitySpec] = &[
     ActivitySpec {
-        name: HK_MACAU_MEETING,
+        name: Cow::Borrowed(HK_MACAU_MEETING),
         kind: "推介会",
         start: (2023, 6, 15),
         end: (2023, 6, 15),
@@ -678,7 +605,7 @@ const ACTIVITIES: &[ActivitySpec] = &[
         share: 0.15,
     },
     ActivitySpec {
-        name: "兰州理工大学校友企业家助力天水市产业发展招商引资论坛",
+        name: Cow::Borrowed("兰州理工大学校友企业家助力天水市产业发展招商引资论坛"),
         kind: "推介会",
         start: (2023, 8, 18),
         end: (2023, 8, 18),
@@ -690,7 +617,7 @@ const ACTIVITIES: &[ActivitySpec] = &[
         share: 0.2,
     },
     ActivitySpec {
-        name: "天水市赴长三角地区招商考察",
+        name: Cow::Borrowed("天水市赴长三角地区招商考察"),
         kind: "外出招商",
         start: (2023, 3, 20),
         end: (2023, 3, 24),
@@ -702,7 +629,7 @@ const ACTIVITIES: &[ActivitySpec] = &[
         share: 0.35,
     },
     ActivitySpec {
-        name: "2023中国（天水）伏羲文化旅游节招商推介会",
+        name: Cow::Borrowed("2023中国（天水）伏羲文化旅游节招商推介会"),
         kind: "推介会",
         start: (2023, 6, 21),
         end: (2023, 6, 21),
@@ -714,7 +641,7 @@ const ACTIVITIES: &[ActivitySpec] = &[
         share: 0.3,
     },
     ActivitySpec {
-        name: "白银市赴北京、吉林招商考察",
+        name: Cow::Borrowed("白银市赴北京、吉林招商考察"),
         kind: "外出招商",
         start: (2023, 5, 8),
         end: (2023, 5, 12),
@@ -726,7 +653,7 @@ const ACTIVITIES: &[ActivitySpec] = &[
         share: 0.12,
     },
     ActivitySpec {
-        name: "第六届丝绸之路（敦煌）国际文化博览会",
+        name: Cow::Borrowed("第六届丝绸之路（敦煌）国际文化博览会"),
         kind: "展会节会",
         start: (2023, 9, 6),
         end: (2023, 9, 7),
@@ -738,7 +665,7 @@ const ACTIVITIES: &[ActivitySpec] = &[
         share: 0.35,
     },
     ActivitySpec {
-        name: "甘肃省赴长三角地区招商引资推介活动",
+        name: Cow::Borrowed("甘肃省赴长三角地区招商引资推介活动"),
         kind: "外出招商",
         start: (2023, 4, 11),
         end: (2023, 4, 14),
@@ -750,7 +677,7 @@ const ACTIVITIES: &[ActivitySpec] = &[
         share: 0.25,
     },
     ActivitySpec {
-        name: "甘肃省赴粤港澳大湾区招商引资推介活动",
+        name: Cow::Borrowed("甘肃省赴粤港澳大湾区招商引资推介活动"),
         kind: "外出招商",
         start: (2023, 5, 16),
         end: (2023, 5, 19),
@@ -762,7 +689,7 @@ const ACTIVITIES: &[ActivitySpec] = &[
         share: 0.3,
     },
     ActivitySpec {
-        name: "甘肃省赴京津冀地区招商引资推介活动（2022年）",
+        name: Cow::Borrowed("甘肃省赴京津冀地区招商引资推介活动（2022年）"),
         kind: "外出招商",
         start: (2022, 8, 23),
         end: (2022, 8, 26),
@@ -774,7 +701,7 @@ const ACTIVITIES: &[ActivitySpec] = &[
         share: 0.3,
     },
     ActivitySpec {
-        name: "甘肃省赴长三角地区招商引资推介活动（2022年）",
+        name: Cow::Borrowed("甘肃省赴长三角地区招商引资推介活动（2022年）"),
         kind: "外出招商",
         start: (2022, 9, 13),
         end: (2022, 9, 16),
@@ -786,31 +713,7 @@ const ACTIVITIES: &[ActivitySpec] = &[
         share: 0.25,
     },
     ActivitySpec {
-        name: LANZHOU_FAIR_2023,
-        kind: "展会节会",
-        start: (2023, 7, 6),
-        end: (2023, 7, 10),
-        place: "兰州",
-        organiser: "甘肃省人民政府",
-        cities: &[],
-        origins: &[],
-        chains: &[],
-        share: 0.16,
-    },
-    ActivitySpec {
-        name: LANZHOU_FAIR_2022,
-        kind: "展会节会",
-        start: (2022, 7, 7),
-        end: (2022, 7, 11),
-        place: "兰州",
-        organiser: "甘肃省人民政府",
-        cities: &[],
-        origins: &[],
-        chains: &[],
-        share: 0.16,
-    },
-    ActivitySpec {
-        name: "澳门女企业家招商考察团来嘉考察",
+        name: Cow::Borrowed("澳门女企业家招商考察团来嘉考察"),
         kind: "来访接待",
         start: (2023, 8, 22),
         end: (2023, 8, 24),
@@ -822,7 +725,7 @@ const ACTIVITIES: &[ActivitySpec] = &[
         share: 0.0,
     },
     ActivitySpec {
-        name: "甘肃商会联络员招商工作座谈会",
+        name: Cow::Borrowed("甘肃商会联络员招商工作座谈会"),
         kind: "座谈会",
         start: (2023, 3, 2),
         end: (2023, 3, 2),
@@ -853,6 +756,25 @@ impl ActivitySpec {
             && (self.chains.is_empty() || self.chains.contains(&chain))
     }
 
+    /// The 兰洽会 of a year: five days from the first Thursday of July, as the 28th (2022)
+    /// and the 29th (2023).
+    fn lanzhou_fair(year: i32) -> ActivitySpec {
+        let opens = NaiveDate::from_weekday_of_month_opt(year, 7, Weekday::Thu, 1).expect("July has Thursdays");
+        ActivitySpec {
+            name: Cow::Owned(format!("第{}届兰洽会", chinese_number(year - 1994))),
+            kind: "展会节会",
+            start: (year, 7, opens.day()),
+            end: (year, 7, opens.day() + 4),
+            place: "兰州",
+            organiser: "甘肃省人民政府",
+            cities: &[],
+            origins: &[],
+            chains: &[],
+            // After 2023 a whole year's signings may go to it, not January–October's alone.
+            share: if year <= LAST_PUBLISHED_YEAR { 0.16 } else { 0.1 },
+        }
+    }
+
     fn to_activity(&self) -> Activity {
         Activity {
             id: 0,
@@ -881,7 +803,7 @@ struct Investor {
 /// How far a signed project has come by the end of the demo's time.
 #[derive(Clone, Copy)]
 enum Progress {
-    /// The usual pace, seen from the end of 2023.
+    /// The usual pace.
     Usual,
     /// Started by the given date (天水 2023: start rate 100%).
     StartedBy(NaiveDate),
@@ -1141,16 +1063,22 @@ struct Draft {
 }
 
 struct Generator<'a> {
-    rng: Rng,
+    rng: &'a mut Rng,
+    /// Every activity of the demo, in the order they take signings.
+    activities: Vec<ActivitySpec>,
+    /// Nothing is dated after it; the projects' progress is seen from it.
+    today: NaiveDate,
     cities: Vec<City<'a>>,
     drafts: Vec<Draft>,
     claim_codes: HashMap<&'static str, String>,
 }
 
-/// The demo pipeline, the same on every call.
-pub fn generate() -> DemoPipeline {
-    let divisions = parse_divisions(DIVISIONS).expect("the shipped divisions file parses");
-    let mut rng = Rng(SEED);
+/// The demo pipeline as it stands on `today`, drawn from `rng`.
+pub(super) fn generate(rng: &mut Rng, today: NaiveDate) -> DemoPipeline {
+    // For the signings after 2023, taken first, so that neither the published years nor
+    // what `rng` draws after the pipeline depend on how many there are by today.
+    let mut later_rng = rng.fork();
+    let divisions = crate::reference_data::divisions().expect("the shipped divisions file parses");
     let cities: Vec<City> = CITIES
         .iter()
         .map(|spec| {
@@ -1159,31 +1087,69 @@ pub fn generate() -> DemoPipeline {
                 .filter(|d| d.parent.as_ref().is_some_and(|p| p.as_str() == spec.code))
                 .map(|d| (d.code.as_str().to_string(), d.name.clone()))
                 .collect();
-            let leaders = (0..3).map(|_| person(&mut rng)).collect();
-            let owners = (0..6).map(|_| person(&mut rng)).collect();
+            let leaders = (0..3).map(|_| rng.person()).collect();
+            let owners = (0..6).map(|_| rng.person()).collect();
             City { spec, counties, leaders, owners }
         })
         .collect();
-    let mut generator = Generator { rng, cities, drafts: Vec::new(), claim_codes: HashMap::new() };
+    // Each year's 兰洽会 up to the last one over by today.
+    let fairs = (2022..=today.year()).map(ActivitySpec::lanzhou_fair).filter(|fair| fair.end_on() <= today);
+    let activities = ACTIVITIES.iter().cloned().chain(fairs).collect();
+    let mut generator = Generator { rng, activities, today, cities, drafts: Vec::new(), claim_codes: HashMap::new() };
     for city in 0..generator.cities.len() {
         generator.city_projects(city);
     }
-    let projects = generator.number_projects();
-    let funding = generator.funding(&projects);
-    let targets = targets();
-    let (problems, services) = generator.problems_and_services(&projects);
+    let mut projects = generator.number_projects();
+    let mut funded = vec![0; projects.len()];
+    let mut funding = generator.funding(&projects, &published_fund_windows(), &mut funded);
+    let (mut problems, mut services) = generator.problems_and_services(&projects);
+
+    generator.rng = &mut later_rng;
+    for city in 0..generator.cities.len() {
+        generator.later_projects(city, today);
+    }
+    let published = projects.len();
+    projects.extend(generator.number_projects());
+    funded.resize(projects.len(), 0);
+    funding.extend(generator.funding(&projects, &later_fund_windows(today), &mut funded));
+    let (later_problems, later_services) = generator.problems_and_services(&projects[published..]);
+    problems.extend(later_problems);
+    services.extend(later_services);
+
     DemoPipeline {
-        activities: ACTIVITIES.iter().map(ActivitySpec::to_activity).collect(),
+        activities: generator.activities.iter().map(ActivitySpec::to_activity).collect(),
         projects: projects.into_iter().map(|(_, data)| data).collect(),
         funding,
-        targets,
+        targets: targets(today.year()),
         problems,
         services,
     }
 }
 
-fn person(rng: &mut Rng) -> String {
-    format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN_NAMES))
+/// The years after 2023 up to today's: (year, 1 January, 31 December or today).
+fn later_years(today: NaiveDate) -> impl Iterator<Item = (i32, NaiveDate, NaiveDate)> {
+    (LAST_PUBLISHED_YEAR + 1..=today.year()).map(move |year| (year, date(year, 1, 1), date(year, 12, 31).min(today)))
+}
+
+/// `value` of 2023 grown to `year`.
+fn grown(value: f64, year: i32) -> f64 {
+    value * YEARLY_GROWTH.powi(year - LAST_PUBLISHED_YEAR)
+}
+
+/// The share of `year` that [from, to] covers.
+fn share_of_year(year: i32, (from, to): (NaiveDate, NaiveDate)) -> f64 {
+    (days(from, to) + 1) as f64 / (days(date(year, 1, 1), date(year, 12, 31)) + 1) as f64
+}
+
+/// Writes a number from 1 to 99 in Chinese numerals (二十九, 三十一).
+fn chinese_number(n: i32) -> String {
+    const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let (tens, ones) = ((n / 10) as usize, (n % 10) as usize);
+    match tens {
+        0 => DIGITS[ones].to_string(),
+        1 => format!("十{}", DIGITS[ones]),
+        _ => format!("{}十{}", DIGITS[tens], DIGITS[ones]),
+    }
 }
 
 /// Splits `total` into `n` parts of at least `min`, heavy-tailed, the larger ones rounded
@@ -1225,45 +1191,37 @@ fn random_parts(rng: &mut Rng, total: i64, k: usize) -> Vec<i64> {
     parts
 }
 
-fn progress(rng: &mut Rng, signed: NaiveDate, rule: Progress) -> (&'static str, Option<NaiveDate>, Option<NaiveDate>) {
-    let end = horizon();
-    match rule {
+/// The stage and dates of a project signed on `signed`, as it stands on `end`. Every
+/// delay is drawn whatever `end` is, so that what a project has done by a day never
+/// depends on the day it is seen from.
+fn progress(
+    rng: &mut Rng,
+    signed: NaiveDate,
+    rule: Progress,
+    end: NaiveDate,
+) -> (&'static str, Option<NaiveDate>, Option<NaiveDate>) {
+    let (starts, started, produces, producing) = match rule {
         Progress::StartedBy(limit) => {
             let started = signed + Duration::days(rng.between(0, days(signed, limit).min(75)));
             let producing = started + Duration::days(rng.between(90, 420));
-            if producing <= end && rng.chance(0.35) {
-                ("producing", Some(started), Some(producing))
-            } else {
-                ("started", Some(started), None)
-            }
+            (true, started, rng.chance(0.35), producing)
         }
         Progress::ProducingBy(limit) => {
             let started = signed + Duration::days(rng.between(0, (days(signed, limit) / 2).min(45)));
             let rest = days(started, limit);
-            let producing = started + Duration::days(rng.between(rest / 3, rest));
-            ("producing", Some(started), Some(producing))
+            (true, started, true, started + Duration::days(rng.between(rest / 3, rest)))
         }
         Progress::Usual => {
-            let elapsed = days(signed, end);
-            let start_chance = if elapsed > 120 {
-                0.85
-            } else if elapsed > 45 {
-                0.5
-            } else {
-                0.15
-            };
-            if !rng.chance(start_chance) {
-                return ("signed", None, None);
-            }
-            let started = signed + Duration::days(rng.between(elapsed.min(10), elapsed.min(150)));
-            let rest = days(started, end);
-            if rest > 120 && rng.chance(0.45) {
-                let producing = started + Duration::days(rng.between(120, rest.min(540)));
-                ("producing", Some(started), Some(producing))
-            } else {
-                ("started", Some(started), None)
-            }
+            let starts = rng.chance(0.9);
+            let started = signed + Duration::days(rng.between(10, 180));
+            let produces = rng.chance(0.6);
+            (starts, started, produces, started + Duration::days(rng.between(120, 720)))
         }
+    };
+    match (starts && started <= end, produces && producing <= end) {
+        (false, _) => ("signed", None, None),
+        (true, false) => ("started", Some(started), None),
+        (true, true) => ("producing", Some(started), Some(producing)),
     }
 }
 
@@ -1301,11 +1259,11 @@ impl Generator<'_> {
                 let big = 31 - named.len();
                 let small: Vec<i64> = (0..rest - big).map(|_| self.rng.between(8, 96)).collect();
                 let small_total: i64 = small.iter().sum();
-                let mut amounts = split(&mut self.rng, plan.investment - named_units - small_total, big, 100, 0.9);
+                let mut amounts = split(self.rng, plan.investment - named_units - small_total, big, 100, 0.9);
                 amounts.extend(small);
                 amounts
             } else {
-                split(&mut self.rng, plan.investment - named_units, rest, 5, 1.1)
+                split(self.rng, plan.investment - named_units, rest, 5, 1.1)
             };
             for named in named {
                 self.named_project(city, named, rule);
@@ -1328,15 +1286,25 @@ impl Generator<'_> {
         }
     }
 
+    /// A city's signings in the years after 2023: its 2023 (November and December
+    /// included) grown by `YEARLY_GROWTH` a year, spread over each year up to today.
+    fn later_projects(&mut self, city: usize, today: NaiveDate) {
+        let spec = self.cities[city].spec;
+        let last = spec.years[1];
+        let average = last.investment / last.signed as i64;
+        for (year, from, to) in later_years(today) {
+            let signings = grown((last.signed + spec.late[1]) as f64, year) * share_of_year(year, (from, to));
+            for _ in 0..(signings.round() as usize).max(1) {
+                let units = (average as f64 * self.rng.lognormal(0.9) * 0.7).round().max(5.0) as i64;
+                self.signed_project(city, units, (from, to), Progress::Usual, true);
+            }
+        }
+    }
+
     fn investor(&mut self, chain: &ChainSpec) -> Investor {
         let (origin, _, prefixes) = *self.rng.weighted_entry(ORIGINS);
         let (prefix, area) = *self.rng.pick(prefixes);
-        let first = *self.rng.pick(BRAND_CHARACTERS);
-        let mut second = *self.rng.pick(BRAND_CHARACTERS);
-        while second == first {
-            second = *self.rng.pick(BRAND_CHARACTERS);
-        }
-        let brand = format!("{first}{second}");
+        let brand = self.rng.brand();
         let domain = *self.rng.pick(chain.domains);
         let kind: &'static str = if area.is_empty() {
             "港澳台"
@@ -1355,15 +1323,8 @@ impl Generator<'_> {
                 format!("{prefix}{brand}{domain}{suffix}")
             }
         };
-        let credit_code = if area.is_empty() { String::new() } else { self.credit_code(area) };
+        let credit_code = if area.is_empty() { String::new() } else { self.rng.credit_code(area) };
         Investor { name, brand, credit_code, origin, kind }
-    }
-
-    /// A valid 统一社会信用代码 registered in `area`: 9 (工商) 1 (企业), area, 组织机构代码.
-    fn credit_code(&mut self, area: &str) -> String {
-        let charset: Vec<char> = CHARSET.chars().collect();
-        let organisation: String = (0..7).map(|_| *self.rng.pick(&charset)).collect();
-        with_check_char(&format!("91{area}MA{organisation}")).expect("17 characters of the charset")
     }
 
     fn region(&mut self, city: usize) -> (String, String) {
@@ -1399,7 +1360,7 @@ impl Generator<'_> {
         let spec = self.cities[city].spec;
         if let Some(activity) = activity {
             return match activity.kind {
-                "展会节会" => ("展会/节会".into(), activity.name.into()),
+                "展会节会" => ("展会/节会".into(), activity.name.to_string()),
                 _ if activity.name == HK_MACAU_MEETING => ("招商顾问".into(), "省政协港澳委员（招商顾问）".into()),
                 _ => ("自主招商".into(), activity.organiser.into()),
             };
@@ -1422,29 +1383,33 @@ impl Generator<'_> {
         (source.to_string(), org)
     }
 
+    /// A project signed within [from, to]; with `at_activities`, at the first activity
+    /// that takes it, if one does.
     fn signed_project(
         &mut self,
         city: usize,
         units: i64,
         (from, to): (NaiveDate, NaiveDate),
         rule: Progress,
-        fair: bool,
+        at_activities: bool,
     ) {
         let spec = self.cities[city].spec;
         let chain = chain(self.rng.weighted(spec.chains));
         let investor = self.investor(chain);
-        let activity = if fair {
-            ACTIVITIES
-                .iter()
-                .find(|a| a.takes(spec.code, investor.origin, chain.name, from, to) && self.rng.chance(a.share))
+        let activity = if at_activities {
+            let rng = &mut *self.rng;
+            let takes =
+                |a: &&ActivitySpec| a.takes(spec.code, investor.origin, chain.name, from, to) && rng.chance(a.share);
+            self.activities.iter().find(takes).cloned()
         } else {
             None
         };
+        let activity = activity.as_ref();
         let signed = match activity {
             Some(activity) => self.rng.day_between(activity.start_on(), activity.end_on()),
             None => self.rng.day_between(from, to),
         };
-        let (stage, started, producing) = progress(&mut self.rng, signed, rule);
+        let (stage, started, producing) = progress(self.rng, signed, rule, self.today);
         let mut data = self.project_data(city, chain, &investor, units * UNIT, activity);
         data.stage = stage.to_string();
         data.signed_on = Some(signed);
@@ -1465,7 +1430,7 @@ impl Generator<'_> {
         let product = self.rng.pick(chain.products);
         let (region_code, region_name) = self.region(city);
         let park = self.park(city, &region_code);
-        let size = nice_size(&mut self.rng, product.sizes);
+        let size = nice_size(self.rng, product.sizes);
         let what = product.template.replace("{n}", &size.to_string());
         let place = if !park.is_empty() && self.rng.chance(0.5) { park.clone() } else { region_name };
         let name = if self.rng.chance(0.55) { format!("{}{what}", investor.brand) } else { format!("{place}{what}") };
@@ -1510,7 +1475,7 @@ impl Generator<'_> {
 
     fn named_project(&mut self, city: usize, named: &Named, rule: Progress) {
         let signed = date(named.signed.0, named.signed.1, named.signed.2);
-        let (stage, started, producing) = progress(&mut self.rng, signed, rule);
+        let (stage, started, producing) = progress(self.rng, signed, rule, self.today);
         let credit_code = match named.credit_code_of {
             Some(key) => match self.claim_codes.get(key) {
                 Some(code) => code.clone(),
@@ -1520,13 +1485,13 @@ impl Generator<'_> {
                         .find(|(origin, _, _)| *origin == named.origin)
                         .map(|(_, _, prefixes)| prefixes[0].1)
                         .expect("a known origin");
-                    let code = self.credit_code(area);
+                    let code = self.rng.credit_code(area);
                     self.claim_codes.insert(key, code.clone());
                     code
                 }
             },
             // Gansu's named enterprises have one code, shared with the demo enterprise library.
-            None => crate::demo_enterprises::named_credit_code(named.investor).unwrap_or_default(),
+            None => super::enterprises::named_credit_code(named.investor).unwrap_or_default(),
         };
         let chain = chain(named.chain);
         let department = format!("{}{}", self.cities[city].spec.short, chain.bureau);
@@ -1600,7 +1565,8 @@ impl Generator<'_> {
             year = signed.year();
             data.signed_on = Some(signed);
             if self.rng.chance(0.3) {
-                data.started_on = Some(signed + Duration::days(self.rng.between(15, 90)));
+                let started = signed + Duration::days(self.rng.between(15, 90));
+                data.started_on = Some(started).filter(|&started| started <= self.today);
             }
         } else if self.rng.chance(0.5) {
             year = 2022;
@@ -1634,33 +1600,16 @@ impl Generator<'_> {
             .collect()
     }
 
-    fn funding(&mut self, projects: &[(usize, ProjectData)]) -> Vec<FundingData> {
-        let mut funded = vec![0i64; projects.len()];
+    /// Funds in place over `windows`; `funded` holds what each project has had so far.
+    fn funding(
+        &mut self,
+        projects: &[(usize, ProjectData)],
+        windows: &[FundWindow],
+        funded: &mut [i64],
+    ) -> Vec<FundingData> {
         let mut rows = Vec::new();
-        for (city, spec) in CITIES.iter().enumerate() {
-            let [y2022, y2023] = spec.years;
-            let windows: Vec<(NaiveDate, NaiveDate, i64)> = if spec.code == JIAYUGUAN {
-                let [january_august, september, october] = JIAYUGUAN_FUNDS_2023;
-                assert_eq!(january_august + september + october, y2023.funds);
-                vec![
-                    (date(2022, 1, 1), date(2022, 10, 31), y2022.funds),
-                    (date(2022, 11, 1), date(2022, 12, 31), JIAYUGUAN_FUNDS_LATE_2022),
-                    (date(2023, 1, 1), date(2023, 8, 31), january_august),
-                    (date(2023, 9, 1), date(2023, 9, 30), september),
-                    (date(2023, 10, 1), date(2023, 10, 31), october),
-                    (date(2023, 11, 1), date(2023, 12, 31), y2023.funds * 15 / 100),
-                ]
-            } else {
-                vec![
-                    (date(2022, 1, 1), date(2022, 10, 31), y2022.funds),
-                    (date(2022, 11, 1), date(2022, 12, 31), y2022.funds * 13 / 100),
-                    (date(2023, 1, 1), date(2023, 10, 31), y2023.funds),
-                    (date(2023, 11, 1), date(2023, 12, 31), y2023.funds * 13 / 100),
-                ]
-            };
-            for (from, to, total) in windows {
-                self.fund_window(projects, city, (from, to), total, &mut funded, &mut rows);
-            }
+        for &FundWindow { city, from, to, units } in windows {
+            self.fund_window(projects, city, (from, to), units, funded, &mut rows);
         }
         rows
     }
@@ -1740,7 +1689,7 @@ impl Generator<'_> {
                 }
             }
             dates.sort();
-            let parts = random_parts(&mut self.rng, units, dates.len());
+            let parts = random_parts(self.rng, units, dates.len());
             for (day, part) in dates.into_iter().zip(parts) {
                 let source = self.funding_source(&data.investor_origin, &data.investor_type);
                 rows.push(FundingData {
@@ -1784,7 +1733,7 @@ impl Generator<'_> {
         ];
         const SERVICES: &[&str] =
             &["项目备案代办", "环评审批代办", "建设用地规划许可代办", "施工许可代办", "用电报装领办", "不动产登记代办"];
-        let end = horizon();
+        let end = self.today;
         let mut problems = Vec::new();
         let mut services = Vec::new();
         for (city, data) in projects {
@@ -1796,11 +1745,9 @@ impl Generator<'_> {
             if self.rng.chance(0.05) {
                 let (description, bureau, resolution) = *self.rng.pick(PROBLEMS);
                 let due = signed + Duration::days(self.rng.between(30, 150));
-                let status = if due < date(2023, 11, 30) && self.rng.chance(0.8) {
-                    "resolved"
-                } else {
-                    *self.rng.pick(&["open", "coordinating"])
-                };
+                // Drawn whatever `end` is, as `progress` draws.
+                let (resolves, pending) = (self.rng.chance(0.8), *self.rng.pick(&["open", "coordinating"]));
+                let status = if resolves && due < end - Duration::days(31) { "resolved" } else { pending };
                 let problem = Problem {
                     id: 0,
                     project_id: 0,
@@ -1815,8 +1762,8 @@ impl Generator<'_> {
             if self.rng.chance(0.05) {
                 let service = *self.rng.pick(SERVICES);
                 let done = signed + Duration::days(self.rng.between(10, 90));
-                let finished = done <= end && self.rng.chance(0.75);
-                let handler = format!("{short}政务服务中心 {}", person(&mut self.rng));
+                let finished = self.rng.chance(0.75) && done <= end;
+                let handler = format!("{short}政务服务中心 {}", self.rng.person());
                 let note = if finished {
                     format!("已于{}办结", done.format("%Y年%-m月%-d日"))
                 } else {
@@ -1837,42 +1784,91 @@ impl Generator<'_> {
     }
 }
 
-impl Rng {
-    fn weighted_entry<'a, A, B>(&mut self, items: &'a [(A, u32, B)]) -> &'a (A, u32, B) {
-        let total: u32 = items.iter().map(|(_, weight, _)| weight).sum();
-        let mut ticket = self.between(0, i64::from(total) - 1) as u32;
-        for item in items {
-            if ticket < item.1 {
-                return item;
-            }
-            ticket -= item.1;
-        }
-        &items[items.len() - 1]
-    }
-}
-
 fn origin_short(origin: &str) -> &str {
     ORIGINS.iter().find(|(name, _, _)| *name == origin).map(|(_, _, prefixes)| prefixes[0].0).unwrap_or(origin)
 }
 
-/// Annual targets of every city and of the province (the cities' sum, rounded up to 10 亿元).
-fn targets() -> Vec<Target> {
+/// A city's funds in place over [from, to], in units.
+struct FundWindow {
+    city: usize,
+    from: NaiveDate,
+    to: NaiveDate,
+    units: i64,
+}
+
+/// 2022 and 2023: January–October as published, November and December a little more
+/// (嘉峪关 2023 month by month up to October, so that its target is met in September).
+fn published_fund_windows() -> Vec<FundWindow> {
+    let mut windows = Vec::new();
+    for (city, spec) in CITIES.iter().enumerate() {
+        let [y2022, y2023] = spec.years;
+        let spans: Vec<(NaiveDate, NaiveDate, i64)> = if spec.code == JIAYUGUAN {
+            let [january_august, september, october] = JIAYUGUAN_FUNDS_2023;
+            assert_eq!(january_august + september + october, y2023.funds);
+            vec![
+                (date(2022, 1, 1), date(2022, 10, 31), y2022.funds),
+                (date(2022, 11, 1), date(2022, 12, 31), JIAYUGUAN_FUNDS_LATE_2022),
+                (date(2023, 1, 1), date(2023, 8, 31), january_august),
+                (date(2023, 9, 1), date(2023, 9, 30), september),
+                (date(2023, 10, 1), date(2023, 10, 31), october),
+                (date(2023, 11, 1), date(2023, 12, 31), y2023.funds * 15 / 100),
+            ]
+        } else {
+            vec![
+                (date(2022, 1, 1), date(2022, 10, 31), y2022.funds),
+                (date(2022, 11, 1), date(2022, 12, 31), y2022.funds * 13 / 100),
+                (date(2023, 1, 1), date(2023, 10, 31), y2023.funds),
+                (date(2023, 11, 1), date(2023, 12, 31), y2023.funds * 13 / 100),
+            ]
+        };
+        windows.extend(spans.into_iter().map(|(from, to, units)| FundWindow { city, from, to, units }));
+    }
+    windows
+}
+
+/// The years after 2023: each city's 2023 funds grown by `YEARLY_GROWTH` a year, each
+/// year up to today.
+fn later_fund_windows(today: NaiveDate) -> Vec<FundWindow> {
+    let mut windows = Vec::new();
+    for (city, spec) in CITIES.iter().enumerate() {
+        let full_2023 = (spec.years[1].funds * 113 / 100) as f64;
+        for (year, from, to) in later_years(today) {
+            let units = (grown(full_2023, year) * share_of_year(year, (from, to))).round().max(1.0) as i64;
+            windows.push(FundWindow { city, from, to, units });
+        }
+    }
+    windows
+}
+
+/// Annual targets of every city and of the province (the cities' sum, rounded up to 10
+/// 亿元) from 2022 to `last_year`; after 2023, 2023's grown by `YEARLY_GROWTH` a year.
+fn targets(last_year: i32) -> Vec<Target> {
     let mut targets = Vec::new();
-    for (index, year) in [2022i64, 2023].into_iter().enumerate() {
+    for year in 2022..=last_year.max(LAST_PUBLISHED_YEAR) {
+        // (funds in place, signed investment) in 亿元.
+        let of_city = |city: &CitySpec| match year {
+            2022 => (city.funds_targets[0], city.signed_targets[0]),
+            2023 => (city.funds_targets[1], city.signed_targets[1]),
+            _ => {
+                let grow = |yi: i64| grown(yi as f64, year).round() as i64;
+                (grow(city.funds_targets[1]), grow(city.signed_targets[1]))
+            }
+        };
         for city in CITIES {
+            let (funds, signed) = of_city(city);
             targets.push(Target {
                 region_code: city.code.to_string(),
-                year,
-                funds_target: Some(city.funds_targets[index] * 100 * UNIT),
-                signed_investment_target: Some(city.signed_targets[index] * 100 * UNIT),
+                year: i64::from(year),
+                funds_target: Some(funds * 100 * UNIT),
+                signed_investment_target: Some(signed * 100 * UNIT),
             });
         }
         let round_up = |yi: i64| (yi + 9) / 10 * 10 * 100 * UNIT;
         targets.push(Target {
             region_code: "620000".to_string(),
-            year,
-            funds_target: Some(round_up(CITIES.iter().map(|c| c.funds_targets[index]).sum())),
-            signed_investment_target: Some(round_up(CITIES.iter().map(|c| c.signed_targets[index]).sum())),
+            year: i64::from(year),
+            funds_target: Some(round_up(CITIES.iter().map(|c| of_city(c).0).sum())),
+            signed_investment_target: Some(round_up(CITIES.iter().map(|c| of_city(c).1).sum())),
         });
     }
     targets
@@ -1885,6 +1881,19 @@ mod tests {
     use zhaoshang_core::metrics::{compute_figures, FundingFact, FundingSource, InvestmentReport, Period, ProjectFact};
     use zhaoshang_core::money::Yuan;
     use zhaoshang_core::projects::{validate_stage, Stage, StageDates};
+
+    /// The pipeline as the demo generates it on the tests' day.
+    fn generate() -> DemoPipeline {
+        generate_on(today())
+    }
+
+    fn generate_on(today: NaiveDate) -> DemoPipeline {
+        crate::demo::generate(today).pipeline
+    }
+
+    fn today() -> NaiveDate {
+        crate::demo::test_today()
+    }
 
     fn period(from: NaiveDate, to: NaiveDate) -> Period {
         Period::new(from, to).unwrap()
@@ -2046,8 +2055,10 @@ mod tests {
     #[test]
     fn projects_are_valid_unique_and_spread_over_gansu() {
         let pipeline = generate();
-        assert!((800..=1500).contains(&pipeline.projects.len()), "{}", pipeline.projects.len());
-        let divisions = parse_divisions(DIVISIONS).unwrap();
+        let published =
+            pipeline.projects.iter().filter(|p| p.signed_on.is_none_or(|d| d.year() <= LAST_PUBLISHED_YEAR)).count();
+        assert!((800..=1500).contains(&published), "{published}");
+        let divisions = crate::reference_data::divisions().unwrap();
         let gansu: HashSet<&str> =
             divisions.iter().map(|d| d.code.as_str()).filter(|code| code.starts_with("62")).collect();
         let mut codes = HashSet::new();
@@ -2075,7 +2086,7 @@ mod tests {
                 assert!(project.signed_on.is_none());
             }
             for date in [project.signed_on, project.started_on, project.producing_on].into_iter().flatten() {
-                assert!(date >= self::date(2022, 1, 1) && date <= horizon(), "{}", project.code);
+                assert!(date >= self::date(2022, 1, 1) && date <= today(), "{}", project.code);
             }
             assert!(!project.name.is_empty() && !project.investor.is_empty() && !project.chain.is_empty());
             assert!(CHAINS.iter().any(|c| c.name == project.chain));
@@ -2135,7 +2146,7 @@ mod tests {
             let project = projects[row.project_code.as_str()];
             assert!(row.amount > 0);
             assert!(project.signed_on.is_some_and(|signed| signed <= row.funded_on), "{row:?}");
-            assert!(row.funded_on <= horizon());
+            assert!(row.funded_on <= today());
             assert_ne!(project.stage, "dropped");
             FundingSource::parse(&row.source).unwrap();
             assert!(seen.insert((&row.project_code, row.funded_on, row.amount, &row.source)), "{row:?}");
@@ -2167,21 +2178,82 @@ mod tests {
         }
         let signed = pipeline.projects.iter().filter(|p| p.signed_on.is_some()).count();
         assert!(attributed * 100 > signed * 12 && attributed * 100 < signed * 40, "{attributed} of {signed}");
-        for name in [LANZHOU_FAIR_2022, LANZHOU_FAIR_2023] {
+        for name in ["第二十八届兰洽会", LANZHOU_FAIR_2023, "第三十届兰洽会", "第三十二届兰洽会"]
+        {
             assert!(pipeline.projects.iter().filter(|p| p.signing_activity == name).count() >= 40, "{name}");
         }
+        // Counted and dated as the 2022 and 2023 fairs were.
+        let fair_2022 = activities["第二十八届兰洽会"];
+        assert_eq!((fair_2022.start_on, fair_2022.end_on), (Some(date(2022, 7, 7)), Some(date(2022, 7, 11))));
+        assert_eq!(chinese_number(31), "三十一");
+        // A fair yet to come is not there (nor any signing at it).
+        let before_the_fair = generate_on(date(2026, 7, 5));
+        assert!(before_the_fair.activities.iter().all(|a| a.end_on <= Some(date(2026, 7, 5))));
     }
 
     #[test]
-    fn targets_cover_every_city_and_the_province_for_both_years() {
+    fn targets_cover_every_city_and_the_province_for_every_year_up_to_today() {
         let pipeline = generate();
-        for year in [2022, 2023] {
+        for year in 2022..=2026 {
             for region in CITIES.iter().map(|c| c.code).chain(["620000"]) {
                 let target = pipeline.targets.iter().find(|t| t.region_code == region && t.year == year).unwrap();
                 assert!(target.funds_target.unwrap() > 0 && target.signed_investment_target.unwrap() > 0);
             }
         }
-        assert_eq!(pipeline.targets.len(), 2 * (CITIES.len() + 1));
+        assert_eq!(pipeline.targets.len(), 5 * (CITIES.len() + 1));
+        let tianshui = |year| pipeline.targets.iter().find(|t| t.region_code == TIANSHUI && t.year == year).unwrap();
+        assert_eq!(tianshui(2023).funds_target, Some(300 * 100 * UNIT));
+        assert!(tianshui(2026).funds_target > tianshui(2025).funds_target);
+    }
+
+    #[test]
+    fn the_years_after_2023_run_up_to_today_in_every_city() {
+        let today = today();
+        let pipeline = generate();
+        for city in CITIES {
+            let (projects, funding) = facts(&pipeline, &city.code[..4]);
+            for year in 2024..=2026 {
+                let to = date(year, 12, 31).min(today);
+                let figures = compute_figures(&projects, &funding, period(date(year, 1, 1), to));
+                assert!(figures.signed_count > 0 && figures.funds_in_place.0 > 0, "{} {year}", city.name);
+                assert!(figures.started_count > 0, "{} {year}", city.name);
+            }
+        }
+        // Signings and funds every month of the province's year so far, none after today.
+        let (projects, funding) = facts(&pipeline, "62");
+        for month in 1..=12 {
+            let from = date(2026, month, 1);
+            let to = (from + Duration::days(31)).with_day(1).unwrap().pred_opt().unwrap().min(today);
+            let figures = compute_figures(&projects, &funding, period(from, to));
+            let least = if to == today { 1 } else { 20 };
+            assert!(figures.signed_count >= least && figures.funds_in_place.0 > 0, "2026-{month:02}: {figures:?}");
+        }
+        let after = compute_figures(&projects, &funding, period(today.succ_opt().unwrap(), date(2030, 12, 31)));
+        assert_eq!((after.signed_count, after.started_count, after.funds_in_place.0), (0, 0, 0), "nothing after today");
+        // The projects of 2023 move on: most of those signed by October have started by now.
+        let of_2023: Vec<&ProjectData> = pipeline
+            .projects
+            .iter()
+            .filter(|p| p.signed_on.is_some_and(|d| d.year() == 2023) && p.stage != "dropped")
+            .collect();
+        let started = of_2023.iter().filter(|p| p.started_on.is_some()).count();
+        assert!(started * 100 > of_2023.len() * 90, "{started} of {}", of_2023.len());
+    }
+
+    #[test]
+    fn the_published_years_do_not_depend_on_today() {
+        let (projects, funding) = facts(&generate(), "62");
+        for other_day in [date(2023, 12, 31), date(2024, 2, 29), date(2025, 1, 1)] {
+            let (other_projects, other_funding) = facts(&generate_on(other_day), "62");
+            for period in [jan_oct(2022), jan_oct(2023), period(date(2022, 1, 1), date(2023, 12, 31))] {
+                let figures = compute_figures(&projects, &funding, period);
+                assert_eq!(compute_figures(&other_projects, &other_funding, period), figures, "{other_day} {period:?}");
+            }
+        }
+        // Up to the end of 2023 there is nothing more to add.
+        let at_the_end = generate_on(date(2023, 12, 31));
+        assert!(at_the_end.projects.iter().all(|p| p.signed_on.is_none_or(|d| d.year() <= 2023)));
+        assert_eq!(at_the_end.targets.len(), 2 * (CITIES.len() + 1));
     }
 
     #[test]

@@ -4,21 +4,20 @@
 //! a bureau tracks (500强, listed, 专精特新…).
 //!
 //! Names of real companies are real; their credit codes, figures and tags are made up
-//! for the demo (credit codes are valid, but none is the company's own). Everything
-//! comes from a seeded generator, so the library is the same on every start.
+//! for the demo (credit codes are valid, but none is the company's own). Every draw comes
+//! from the demo's one generator, so the library is the same on every start.
 
-use crate::demo_pipeline::{chain, Rng, BRAND_CHARACTERS, CITIES};
+use super::projects::{chain, CITIES};
+use super::random::{company_credit_code, Rng};
 use crate::AppResult;
 use std::collections::HashSet;
-use zhaoshang_core::credit_code::{with_check_char, CHARSET};
+use zhaoshang_core::credit_code::CHARSET;
 use zhaoshang_core::enterprises::parse_tags;
-use zhaoshang_core::regions::{parse_divisions, RegionCode};
+use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::enterprises::EnterpriseData;
 use zhaoshang_store::projects::ProjectData;
 use zhaoshang_store::{Actor, Store};
 
-const DIVISIONS: &str = include_str!("../../../data/divisions.tsv");
-const SEED: u64 = 0x454E_5445_5250_5249; // "ENTERPRI"
 /// Invented local enterprises per city, besides the named ones.
 const LOCAL_PER_CITY: usize = 110;
 /// Invented target enterprises across China.
@@ -296,27 +295,12 @@ fn credit_code_for(area: &str, name: &str) -> String {
         hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01B3);
     }
     let organisation: String = (0..7).map(|i| charset[((hash >> (i * 9)) % charset.len() as u64) as usize]).collect();
-    with_check_char(&format!("91{area}MA{organisation}")).expect("17 characters of the charset")
+    company_credit_code(area, &organisation)
 }
 
 /// The demo credit code of a named enterprise of the library, by its name.
 pub fn named_credit_code(name: &str) -> Option<String> {
     LOCAL_NAMED.iter().chain(TARGET_NAMED).find(|n| n.name == name).map(|n| credit_code_for(n.region, n.name))
-}
-
-fn random_credit_code(rng: &mut Rng, area: &str) -> String {
-    let charset: Vec<char> = CHARSET.chars().collect();
-    let organisation: String = (0..7).map(|_| *rng.pick(&charset)).collect();
-    with_check_char(&format!("91{area}MA{organisation}")).expect("17 characters of the charset")
-}
-
-fn brand(rng: &mut Rng) -> String {
-    let first = *rng.pick(BRAND_CHARACTERS);
-    let mut second = *rng.pick(BRAND_CHARACTERS);
-    while second == first {
-        second = *rng.pick(BRAND_CHARACTERS);
-    }
-    format!("{first}{second}")
 }
 
 /// A stock code of one of the A-share boards.
@@ -369,7 +353,7 @@ fn invented(rng: &mut Rng, place: &str, region: &str, chain_name: &str, is_targe
     } else {
         rng.weighted(&[("有限公司", 70), ("股份有限公司", 15), ("有限责任公司", 15)])
     };
-    let name = format!("{place}{}{domain}{suffix}", brand(rng));
+    let name = format!("{place}{}{domain}{suffix}", rng.brand());
     let cell = rng.weighted(if large { TAGS_LARGE } else { TAGS_SMALL });
     let (mut tags, mut stock) = tags_of(cell);
     if suffix == "股份有限公司" && rng.chance(if large { 0.6 } else { 0.15 }) {
@@ -384,7 +368,7 @@ fn invented(rng: &mut Rng, place: &str, region: &str, chain_name: &str, is_targe
         product.node
     );
     EnterpriseData {
-        credit_code: random_credit_code(rng, region),
+        credit_code: rng.credit_code(region),
         name,
         region_code: region.to_string(),
         industry: product.industry.to_string(),
@@ -430,11 +414,11 @@ fn investors(rng: &mut Rng, projects: &[ProjectData], known_regions: &HashSet<St
     enterprises
 }
 
-/// Every enterprise of the demo library, each credit code once.
-pub fn generate() -> Vec<EnterpriseData> {
-    let divisions = parse_divisions(DIVISIONS).expect("the shipped divisions file parses");
+/// Every enterprise of the demo library, drawn from `rng`, each credit code once; the
+/// investors of `projects` (the demo pipeline) among them.
+pub(super) fn generate(rng: &mut Rng, projects: &[ProjectData]) -> Vec<EnterpriseData> {
+    let divisions = crate::reference_data::divisions().expect("the shipped divisions file parses");
     let known_regions: HashSet<String> = divisions.iter().map(|d| d.code.as_str().to_string()).collect();
-    let mut rng = Rng(SEED);
     let mut all: Vec<EnterpriseData> = LOCAL_NAMED.iter().map(|n| from_named(n, false)).collect();
     all.extend(TARGET_NAMED.iter().map(|n| from_named(n, true)));
     for city in CITIES {
@@ -445,7 +429,7 @@ pub fn generate() -> Vec<EnterpriseData> {
         for _ in 0..LOCAL_PER_CITY {
             let region = if counties.is_empty() || rng.chance(0.4) { city.code } else { *rng.pick(&counties) };
             let chain_name = rng.weighted(city.chains);
-            all.push(invented(&mut rng, place, region, chain_name, false));
+            all.push(invented(rng, place, region, chain_name, false));
         }
     }
     let places: Vec<((&str, &str), u32)> = TARGET_PLACES.iter().map(|&(code, place, w)| ((code, place), w)).collect();
@@ -453,17 +437,17 @@ pub fn generate() -> Vec<EnterpriseData> {
     for _ in 0..TARGETS {
         let (region, place) = rng.weighted(&places);
         let chain_name = rng.weighted(&all_chains);
-        all.push(invented(&mut rng, place, region, chain_name, true));
+        all.push(invented(rng, place, region, chain_name, true));
     }
-    all.extend(investors(&mut rng, &crate::demo_pipeline::generate().projects, &known_regions));
+    all.extend(investors(rng, projects, &known_regions));
     let mut seen = HashSet::new();
     all.retain(|enterprise| seen.insert(enterprise.credit_code.clone()));
     all
 }
 
 /// Writes the demo enterprise library.
-pub async fn load(store: &Store, actor: &Actor) -> AppResult<()> {
-    store.upsert_enterprises(&generate(), actor).await?;
+pub(super) async fn load(store: &Store, enterprises: &[EnterpriseData], actor: &Actor) -> AppResult<()> {
+    store.upsert_enterprises(enterprises, actor).await?;
     Ok(())
 }
 
@@ -474,10 +458,14 @@ mod tests {
 
     #[test]
     fn the_library_is_large_valid_and_stable() {
-        let enterprises = generate();
+        let enterprises = crate::demo::generate(crate::demo::test_today()).enterprises;
         assert!(enterprises.len() > 3000, "{}", enterprises.len());
-        assert_eq!(generate(), enterprises, "the same on every start");
-        let divisions = parse_divisions(DIVISIONS).unwrap();
+        assert_eq!(
+            crate::demo::generate(crate::demo::test_today()).enterprises,
+            enterprises,
+            "the same on every start"
+        );
+        let divisions = crate::reference_data::divisions().unwrap();
         let known: HashSet<&str> = divisions.iter().map(|d| d.code.as_str()).collect();
         for enterprise in &enterprises {
             credit_code::parse(&enterprise.credit_code).unwrap();
@@ -509,7 +497,7 @@ mod tests {
     fn named_enterprises_share_their_code_with_the_pipeline() {
         let code = named_credit_code("天水星火机床有限责任公司").unwrap();
         assert!(code.starts_with("91620503"));
-        let pipeline = crate::demo_pipeline::generate();
+        let pipeline = crate::demo::generate(crate::demo::test_today()).pipeline;
         assert!(pipeline.projects.iter().any(|p| p.investor_credit_code == code));
         assert_eq!(named_credit_code("无名公司"), None);
     }

@@ -1,0 +1,67 @@
+//! Demo mode: an empty database gets one account per role, sample reference records, the
+//! Gansu investment pipeline, the enterprise library, chains and the chain department's
+//! plans, so a newcomer sees a working system at once.
+//!
+//! One file per area. Every random draw comes from one generator, seeded here and handed
+//! to each area's generator in turn, so the whole demo is the same on every start on the
+//! same day: the pipeline runs up to today, so that the cockpit's default period (this
+//! year) is alive.
+
+mod accounts;
+pub mod chains;
+pub mod enterprises;
+mod plans;
+pub mod projects;
+mod random;
+mod reference;
+
+pub use accounts::{DemoAccount, DEMO_ACCOUNTS, DEMO_PASSWORD};
+
+use crate::AppResult;
+use chrono::NaiveDate;
+use random::Rng;
+use zhaoshang_store::enterprises::EnterpriseData;
+use zhaoshang_store::{Actor, Store};
+
+pub const DEMO_MARKER: &str = "demo_loaded";
+
+const SEED: u64 = 0x5A48_414F_5348_414E; // "ZHAOSHAN"
+
+/// The generated part of the demo, before it is written.
+pub struct DemoData {
+    pub pipeline: projects::DemoPipeline,
+    pub enterprises: Vec<EnterpriseData>,
+}
+
+/// The demo's pipeline and enterprise library as they stand on `today`, the same on
+/// every call.
+pub fn generate(today: NaiveDate) -> DemoData {
+    let mut rng = Rng::new(SEED);
+    let pipeline = projects::generate(&mut rng, today);
+    let enterprises = enterprises::generate(&mut rng, &pipeline.projects);
+    DemoData { pipeline, enterprises }
+}
+
+/// The day unit tests see the demo on.
+#[cfg(test)]
+fn test_today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 5).expect("a valid date")
+}
+
+/// Fills an empty database (no users yet) with the demo accounts and records.
+pub async fn ensure_demo(store: &Store) -> AppResult<()> {
+    if store.count_users().await? > 0 {
+        return Ok(());
+    }
+    let actor = Actor::system("演示数据");
+    let today = crate::calendar::today();
+    let data = generate(today);
+    accounts::load(store, &actor).await?;
+    reference::load(store, &actor).await?;
+    projects::load(store, &data.pipeline, &actor).await?;
+    enterprises::load(store, &data.enterprises, &actor).await?;
+    chains::load(store, &actor).await?;
+    plans::load(store, today, &actor).await?;
+    store.set_meta(DEMO_MARKER, "1").await?;
+    Ok(())
+}
