@@ -19,7 +19,7 @@
   var mapCard = document.getElementById("map-card");
   if (!data.map) { mapCard.style.display = "none"; }
   else {
-    fetch("/assets/maps/gansu.json").then(function (r) { return r.json(); }).then(function (geo) {
+    fetch(mapCard.dataset.mapUrl).then(function (r) { return r.json(); }).then(function (geo) {
       echarts.registerMap("gansu", geo);
       var values = data.regions.map(function (r) { return { name: r.name, value: r.funds }; });
       var max = Math.max.apply(null, values.map(function (v) { return v.value || 0; }).concat([1]));

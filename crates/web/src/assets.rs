@@ -4,6 +4,8 @@
 use axum::extract::Path;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
 
 struct Asset {
     name: &'static str,
@@ -46,18 +48,70 @@ const ASSETS: &[Asset] = &[
     },
 ];
 
-/// The URL of an asset, versioned by the build so browsers never keep a stale copy.
-pub fn asset_version() -> &'static str {
-    env!("CARGO_PKG_VERSION")
+/// What an asset named by its content may be kept for: its URL changes when its bytes do.
+const CACHE_HASHED: &str = "public, max-age=31536000, immutable";
+/// An asset under its plain name (an old bookmark, a hand-typed URL) may change on upgrade.
+const CACHE_PLAIN: &str = "public, max-age=300";
+
+/// The name an asset is served under for good: the first 8 hex digits of the SHA-256 of
+/// its bytes before the extension (`app.css` → `app.3f9c2a1b.css`).
+fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let digest = hex::encode(&Sha256::digest(bytes)[..4]);
+    match name.rsplit_once('.') {
+        Some((stem, extension)) => format!("{stem}.{digest}.{extension}"),
+        None => format!("{name}.{digest}"),
+    }
 }
 
+/// Every asset's hashed name, in the order of `ASSETS`, computed once.
+fn hashed_names() -> &'static [String] {
+    static NAMES: LazyLock<Vec<String>> =
+        LazyLock::new(|| ASSETS.iter().map(|asset| hashed_name(asset.name, asset.bytes)).collect());
+    &NAMES
+}
+
+/// The URL a page links an asset by (`asset_url("app.css")` → `/assets/app.3f9c2a1b.css`);
+/// `None` for a name that is not an asset.
+pub fn asset_url(name: &str) -> Option<String> {
+    let index = ASSETS.iter().position(|asset| asset.name == name)?;
+    Some(format!("/assets/{}", hashed_names()[index]))
+}
+
+/// An asset by its hashed name, kept for good, or by its plain name, kept a few minutes.
 pub async fn serve_asset(Path(name): Path<String>) -> Response {
-    match ASSETS.iter().find(|asset| asset.name == name) {
-        Some(asset) => (
-            [(header::CONTENT_TYPE, asset.content_type), (header::CACHE_CONTROL, "public, max-age=86400")],
-            asset.bytes,
-        )
-            .into_response(),
+    let found = ASSETS.iter().zip(hashed_names()).find_map(|(asset, hashed)| {
+        if *hashed == name {
+            Some((asset, CACHE_HASHED))
+        } else {
+            (asset.name == name).then_some((asset, CACHE_PLAIN))
+        }
+    });
+    match found {
+        Some((asset, cache)) => {
+            ([(header::CONTENT_TYPE, asset.content_type), (header::CACHE_CONTROL, cache)], asset.bytes).into_response()
+        }
         None => (StatusCode::NOT_FOUND, "未找到该资源").into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_changed_byte_changes_the_name() {
+        let name = hashed_name("app.css", b"body { color: red }");
+        assert!(name.starts_with("app.") && name.ends_with(".css") && name.len() == "app..css".len() + 8, "{name}");
+        assert_eq!(name, hashed_name("app.css", b"body { color: red }"));
+        assert_ne!(name, hashed_name("app.css", b"body { color: rec }"));
+        assert!(hashed_name("echarts.min.js", b"x").starts_with("echarts.min."));
+        assert!(hashed_name("maps/gansu.json", b"x").starts_with("maps/gansu."));
+    }
+
+    #[test]
+    fn every_asset_has_a_url_of_its_own() {
+        let urls: std::collections::BTreeSet<_> = ASSETS.iter().map(|asset| asset_url(asset.name).unwrap()).collect();
+        assert_eq!(urls.len(), ASSETS.len());
+        assert_eq!(asset_url("nothing.js"), None);
     }
 }

@@ -69,7 +69,16 @@ pub fn router(state: AppState) -> Router {
         .into_router()
         .layer(axum::middleware::map_response_with_state(state.clone(), security_headers))
         .layer(axum::middleware::from_fn(refuse_cross_site_writes))
+        .layer(compression())
         .with_state(state)
+}
+
+/// Answers compressed with gzip or brotli as the browser asks (`Accept-Encoding`), but
+/// not tiny ones (the layer's defaults) nor workbooks, which are zip files already.
+fn compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+    let predicate = DefaultPredicate::new().and(NotForContentType::const_new(pages::XLSX));
+    tower_http::compression::CompressionLayer::new().compress_when(predicate)
 }
 
 /// Writes (anything but GET and HEAD) sent by a page of another site are refused before

@@ -58,7 +58,14 @@ fn environment() -> &'static Environment<'static> {
         for (name, source) in TEMPLATES {
             env.add_template(name, source).expect("template compiles");
         }
-        env.add_global("asset_version", crate::assets::asset_version());
+        // `asset_url('app.css')`: the asset's URL named by its content (safe: built from our
+        // own asset names, so not escaped); a name that is no asset fails the page rather
+        // than link nothing.
+        env.add_function("asset_url", |name: &str| {
+            crate::assets::asset_url(name).map(Value::from_safe_string).ok_or_else(|| {
+                minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("no asset {name}"))
+            })
+        });
         env
     })
 }

@@ -54,7 +54,7 @@ async fn chain_pages_and_the_gap_list_show_the_demo_chains(backend: Backend) {
     let page = body_text(page).await;
     assert!(page.contains(BAIYIN_METALS) && page.contains(MISSING_LINK) && page.contains("id=\"chain-data\""));
     assert!(
-        page.contains("/assets/chain_map.js")
+        page.contains(&zhaoshang_web::assets::asset_url("chain_map.js").unwrap())
             && page.contains("导出缺口清单")
             && page.contains("id=\"plan-form-template\"")
     );

@@ -7,16 +7,22 @@ use crate::pages::{download_bytes, XLSX};
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
 use minijinja::context;
+use std::collections::VecDeque;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use zhaoshang_app::exchange::{self, ImportKind};
 
 const ERROR_FILES_KEPT: Duration = Duration::from_secs(3600);
+/// Bounds on the error workbooks held in memory for download, whoever imports.
+const ERROR_FILES_MAX: usize = 64;
+const ERROR_FILES_MAX_BYTES: usize = 64 * 1024 * 1024;
 /// Imports of a province's yearly projects run to tens of megabytes.
 const MAX_UPLOAD_BYTES: usize = 256 * 1024 * 1024;
 
@@ -44,30 +50,56 @@ pub async fn form(PageSession(session): PageSession) -> WebResult<Html<String>> 
     page(&session, "/import", "import/import.html", context! { kinds => kinds() })
 }
 
-/// An error workbook: when it was made, for which user, its bytes.
-type ErrorFile = (Instant, i64, Vec<u8>);
+/// An error workbook waiting for download by the user who imported.
+struct ErrorFile {
+    id: String,
+    made: Instant,
+    user_id: i64,
+    bytes: Bytes,
+}
 
-/// Error workbooks wait here for download, per user, for an hour.
-#[derive(Default)]
+/// Error workbooks wait here for an hour, at most `ERROR_FILES_MAX` of them and
+/// `ERROR_FILES_MAX_BYTES` in all: past either bound the oldest go first. The newest
+/// stays even alone past the byte bound, as its user is about to download it.
 pub struct ErrorFiles {
-    files: std::sync::Mutex<std::collections::HashMap<String, ErrorFile>>,
+    /// Oldest first.
+    files: Mutex<VecDeque<ErrorFile>>,
+    max_files: usize,
+    max_bytes: usize,
+}
+
+impl Default for ErrorFiles {
+    fn default() -> Self {
+        ErrorFiles::with_bounds(ERROR_FILES_MAX, ERROR_FILES_MAX_BYTES)
+    }
 }
 
 impl ErrorFiles {
+    fn with_bounds(max_files: usize, max_bytes: usize) -> ErrorFiles {
+        ErrorFiles { files: Mutex::default(), max_files, max_bytes }
+    }
+
     fn put(&self, user_id: i64, bytes: Vec<u8>) -> String {
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        files.retain(|_, (at, _, _)| at.elapsed() < ERROR_FILES_KEPT);
         let id = random_token();
-        files.insert(id.clone(), (Instant::now(), user_id, bytes));
+        files.push_back(ErrorFile { id: id.clone(), made: Instant::now(), user_id, bytes: bytes.into() });
+        let mut total: usize = files.iter().map(|file| file.bytes.len()).sum();
+        while files.len() > 1
+            && (files.len() > self.max_files
+                || total > self.max_bytes
+                || files.front().is_some_and(|file| file.made.elapsed() >= ERROR_FILES_KEPT))
+        {
+            total -= files.pop_front().map_or(0, |file| file.bytes.len());
+        }
         id
     }
 
-    fn get(&self, user_id: i64, id: &str) -> Option<Vec<u8>> {
+    fn get(&self, user_id: i64, id: &str) -> Option<Bytes> {
         let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         files
-            .get(id)
-            .filter(|(at, owner, _)| *owner == user_id && at.elapsed() < ERROR_FILES_KEPT)
-            .map(|(_, _, bytes)| bytes.clone())
+            .iter()
+            .find(|file| file.id == id && file.user_id == user_id && file.made.elapsed() < ERROR_FILES_KEPT)
+            .map(|file| file.bytes.clone())
     }
 }
 
@@ -147,4 +179,32 @@ pub async fn template(PageSession(session): PageSession, Path(kind): Path<String
     require_importer(&session)?;
     let kind = ImportKind::parse(kind.trim_end_matches(".xlsx"))?;
     Ok(download_bytes(exchange::template_workbook(kind), XLSX, &format!("template-{}.xlsx", kind.key())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorFiles;
+
+    #[test]
+    fn error_files_past_their_bounds_drop_the_oldest_first() {
+        let files = ErrorFiles::with_bounds(3, 100);
+        let first = files.put(1, vec![0; 40]);
+        let second = files.put(1, vec![0; 40]);
+        let others = files.put(2, vec![0; 10]);
+        assert!(files.get(1, &first).is_some() && files.get(1, &second).is_some());
+        assert!(files.get(1, &others).is_none(), "a user downloads only their own");
+        assert_eq!(files.get(2, &others).unwrap().len(), 10);
+
+        let fourth = files.put(1, vec![0; 30]);
+        assert!(files.get(1, &first).is_none(), "130 bytes past the 100: the oldest goes");
+        assert!(files.get(1, &second).is_some() && files.get(1, &fourth).is_some());
+
+        let fifth = files.put(2, vec![0; 1]);
+        assert!(files.get(1, &second).is_none(), "a fourth file past the 3: the oldest goes");
+        assert!(files.get(2, &others).is_some() && files.get(1, &fourth).is_some() && files.get(2, &fifth).is_some());
+
+        let large = files.put(1, vec![0; 500]);
+        assert_eq!(files.get(1, &large).unwrap().len(), 500, "the newest stays, alone");
+        assert!([&others, &fifth].iter().all(|id| files.get(2, id).is_none()) && files.get(1, &fourth).is_none());
+    }
 }

@@ -63,9 +63,9 @@ pub fn download(table: &Table, format: TableFormat, stem: &str) -> WebResult<Res
 }
 
 /// The one download response: `bytes` as an attachment named `file_name`.
-pub fn download_bytes(bytes: Vec<u8>, content_type: &str, file_name: &str) -> Response {
+pub fn download_bytes(bytes: impl Into<axum::body::Bytes>, content_type: &str, file_name: &str) -> Response {
     let disposition = format!("attachment; filename=\"{file_name}\"");
-    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes.into())
         .into_response()
 }
 
