@@ -12,4 +12,5 @@ pub mod money;
 pub mod periods;
 pub mod projects;
 pub mod regions;
+pub mod scores;
 pub mod text;
