@@ -113,12 +113,14 @@ impl App {
         exchange::enterprise_table(self.store(), &filter).await
     }
 
-    /// An enterprise of the user's record scope with what its page shows.
+    /// An enterprise of the user's record scope, or the target of a plan (一企一案) the
+    /// user may open, with what its page shows.
     pub async fn enterprise_detail(&self, principal: &Principal, id: i64) -> AppResult<EnterpriseDetail> {
         let store = self.store();
         let enterprise = store.enterprise(id).await?.ok_or_else(|| AppError::not_found("该企业"))?;
         let region = RegionCode::parse(&enterprise.data.region_code).map_err(AppError::internal)?;
-        if !principal.record_scope().allows(&region) {
+        let plans = self.visible_plans(principal, PlanFilter { enterprise_id: Some(id), ..Default::default() }).await?;
+        if !principal.record_scope().allows(&region) && plans.is_empty() {
             return Err(AppError::Forbidden);
         }
         let project_scope = self.project_scope(principal).await?;
@@ -134,7 +136,6 @@ impl App {
         let industry_name =
             store.industries().await?.into_iter().find(|i| i.code == enterprise.data.industry).map(|i| i.name);
         let chain_links = store.enterprise_nodes(id).await?;
-        let plans = self.visible_plans(principal, PlanFilter { enterprise_id: Some(id), ..Default::default() }).await?;
         let mut visits = Vec::new();
         for plan in &plans {
             for visit in store.plan_visits(plan.id).await? {

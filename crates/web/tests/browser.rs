@@ -357,6 +357,21 @@ async fn hostile_names_show_as_text_in_chart_tooltips_and_never_run() {
     assert_nothing_ran_or_blocked(&browser, "the dashboard").await;
     screenshot(client, "hostile-dashboard").await;
 
+    // The import page's report, built in the browser from the server's JSON, quotes the
+    // hostile cells of a bad file as text.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hostile.csv");
+    std::fs::write(&file, format!("项目编号,项目名称,所属地区\nXSS-1,{HOSTILE_LINK},{HOSTILE_CHAIN}\n")).unwrap();
+    client.goto(&format!("{}/import", server.base)).await.unwrap();
+    let input = client.find(Locator::Css("#import-file")).await.unwrap();
+    input.send_keys(file.to_str().unwrap()).await.unwrap();
+    client.find(Locator::Css("#import-submit")).await.unwrap().click().await.unwrap();
+    let problems = text_of(client, "#import-problems").await;
+    assert!(problems.contains(HOSTILE_CHAIN), "the report quotes the region cell: {problems}");
+    let html = client.find(Locator::Css("#import-problems")).await.unwrap().html(true).await.unwrap();
+    assert!(!html.contains("<script") && !html.contains("<img"), "{html}");
+    assert_nothing_ran_or_blocked(&browser, "the import report").await;
+
     // The console check sees what the policy refuses: an inline script added now.
     client
         .execute(

@@ -12,7 +12,8 @@ use zhaoshang_testkit::Backend;
 on_both_backends!(
     every_response_carries_the_policy,
     pages_have_no_inline_code_even_with_hostile_names,
-    writes_from_other_sites_are_refused_whatever_cookie_they_carry
+    writes_from_other_sites_are_refused_whatever_cookie_they_carry,
+    every_text_field_shows_hostile_text_as_text
 );
 
 /// Checks the policy header of one response: scripts only from the application's own
@@ -323,4 +324,293 @@ async fn writes_from_other_sites_are_refused_whatever_cookie_they_carry(backend:
     assert_eq!(same_origin.status(), StatusCode::SEE_OTHER);
     let by_origin = app.send(park("同源园区二", &[("origin", "http://zhaoshang.example")])).await;
     assert_eq!(by_origin.status(), StatusCode::SEE_OTHER);
+}
+
+/// What an attacker types into a text field: closes a quoted attribute and an element,
+/// then an image whose error handler runs and a script element.
+const PAYLOAD: &str = r#"'"><img src=x onerror="window.__xss=9"><script>window.__xss=8</script>"#;
+
+/// Every free-text field a user can fill, through the form or the import that fills it:
+/// the label names the field and marks the text so the sweep can find it shown back.
+const FIELDS: [&str; 24] = [
+    "XSS活动名称",
+    "XSS活动类型",
+    "XSS活动地点",
+    "XSS主办单位",
+    "XSS企业名称",
+    "XSS企业简介",
+    "XSS项目名称",
+    "XSS投资方",
+    "XSS投资方来源地",
+    "XSS来源单位",
+    "XSS责任单位",
+    "XSS包抓领导",
+    "XSS项目问题",
+    "XSS项目服务",
+    "XSS下一步",
+    "XSS拜访人",
+    "XSS拜访纪要",
+    "XSS用户姓名",
+    "XSS园区名称",
+    "XSS单位名称",
+    "XSS假日名称",
+    "XSS文件名",
+    "XSS改后项目名称",
+    "XSS导入批注",
+];
+
+fn hostile(label: &str) -> String {
+    format!("{label}{PAYLOAD}")
+}
+
+/// The links of a page that stay in the application and show a page (not assets,
+/// downloads or signing out), with `&amp;` read back as `&`.
+fn page_links(html: &str) -> Vec<String> {
+    html.match_indices("href=\"/")
+        .filter_map(|(at, _)| {
+            let start = at + "href=\"".len();
+            let end = start + html[start..].find('"')?;
+            Some(html[start..end].replace("&amp;", "&"))
+        })
+        .filter(|link| {
+            !link.starts_with("/assets/")
+                && !link.starts_with("/logout")
+                && !link.contains("format=")
+                && !link.contains(".xlsx")
+                && !link.contains(".csv")
+                && !link.starts_with("/import/template")
+                && !link.starts_with("/import/errors")
+        })
+        .collect()
+}
+
+/// The shape of a link for bounding the crawl: numbers become `#`, the query is dropped.
+fn link_shape(link: &str) -> String {
+    let path = link.split(['?', '#']).next().unwrap_or(link);
+    path.split('/')
+        .map(|part| if part.bytes().all(|b| b.is_ascii_digit()) && !part.is_empty() { "#" } else { part })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Visits every page reachable from `seeds` by links (a few of each shape), checks each
+/// for markup that runs, and returns the pages' text joined.
+async fn sweep(app: &TestApp, cookie: &str, seeds: &[String]) -> (usize, String) {
+    let mut queue: std::collections::VecDeque<(String, String)> =
+        seeds.iter().map(|seed| (seed.clone(), "(start)".to_string())).collect();
+    let mut seen: std::collections::HashSet<String> = seeds.iter().cloned().collect();
+    let mut per_shape: std::collections::HashMap<String, usize> = Default::default();
+    let (mut visited, mut everything) = (0, String::new());
+    while let Some((link, from)) = queue.pop_front() {
+        let response = app.get(&link, Some(cookie)).await;
+        let status = response.status();
+        assert!(status == StatusCode::OK, "{link} (a link on {from}): {status}");
+        let html_page = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|value| value.to_str().unwrap_or("").starts_with("text/html"));
+        let html = body_text(response).await;
+        if !html_page {
+            continue;
+        }
+        visited += 1;
+        assert_eq!(inline_code(&html), Vec::<String>::new(), "{link}");
+        assert!(!html.contains("<img src=x") && !html.contains("<script>window"), "{link} holds the markup as markup");
+        for next in page_links(&html) {
+            let shape = link_shape(&next);
+            let count = per_shape.entry(shape).or_default();
+            if *count < 6 && seen.insert(next.clone()) {
+                *count += 1;
+                queue.push_back((next, link.clone()));
+            }
+        }
+        everything.push_str(&html);
+        assert!(visited < 600, "the crawl is bounded");
+    }
+    (visited, everything)
+}
+
+/// Stored XSS (security part 2, item 6): every free-text field that users fill through
+/// forms and imports holds `<script>` and `"><img onerror>`; every page reachable by
+/// links, as the admin and as a region user, shows them as text and has no markup that
+/// runs; every field is shown back somewhere, so the sweep reached it.
+async fn every_text_field_shows_hostile_text_as_text(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    plant_hostile_names(&app).await;
+    let admin = app.sign_in_demo("admin").await;
+    let csrf = app.csrf(&admin).await;
+    let form = |pairs: &[(&str, String)]| {
+        let mut all = vec![("csrf", csrf.clone())];
+        all.extend(pairs.iter().cloned());
+        serde_urlencoded::to_string(all).unwrap()
+    };
+    let redirected = |what: &str, status: StatusCode| assert_eq!(status, StatusCode::SEE_OTHER, "{what}");
+
+    // Imports: an activity, an enterprise and a project signed at that activity by it.
+    let credit_code = zhaoshang_core::credit_code::with_check_char("91620402MA7A0B1C2").unwrap();
+    let csv_row = |cells: &[String]| {
+        cells.iter().map(|cell| format!("\"{}\"", cell.replace('"', "\"\""))).collect::<Vec<_>>().join(",")
+    };
+    let imports = [
+        (
+            "activities",
+            "活动名称,活动类型,开始日期,结束日期,地点,主办单位".to_string(),
+            csv_row(&[
+                hostile("XSS活动名称"),
+                hostile("XSS活动类型"),
+                "2023-05-01".into(),
+                "2023-05-02".into(),
+                hostile("XSS活动地点"),
+                hostile("XSS主办单位"),
+            ]),
+        ),
+        (
+            "enterprises",
+            "企业名称,统一社会信用代码,所属地区,行业代码,标签,简介".to_string(),
+            csv_row(&[
+                hostile("XSS企业名称"),
+                credit_code.clone(),
+                "620402".into(),
+                "32".into(),
+                "专精特新".into(), // tags come from the tag library
+                hostile("XSS企业简介"),
+            ]),
+        ),
+        (
+            "projects",
+            "项目编号,项目名称,所属地区,行业代码,投资方,投资方信用代码,投资方来源地,总投资(万元),项目阶段,签约日期,项目来源,来源单位,责任单位,包抓领导,签约活动".to_string(),
+            csv_row(&[
+                "XSS-0001".into(),
+                hostile("XSS项目名称"),
+                "620402".into(),
+                "32".into(),
+                hostile("XSS投资方"),
+                credit_code.clone(),
+                hostile("XSS投资方来源地"),
+                "12000".into(),
+                "签约".into(),
+                "2023-05-02".into(),
+                "商会".into(),
+                hostile("XSS来源单位"),
+                hostile("XSS责任单位"),
+                hostile("XSS包抓领导"),
+                hostile("XSS活动名称"),
+            ]),
+        ),
+    ];
+    for (kind, header_line, row) in imports {
+        let csv = format!("{header_line}\n{row}\n");
+        // A browser sends a file name's quotes as %22 in the part's header: without them here.
+        let file_name = format!("{}.csv", hostile("XSS文件名").replace('"', ""));
+        let response = app.send(upload_request(&admin, &csrf, kind, &file_name, csv.as_bytes())).await;
+        let status = response.status();
+        let body = body_text(response).await;
+        assert_eq!(status, StatusCode::OK, "{kind}: {body}");
+        assert!(!body.contains("\"problems\":[{"), "{kind}: {body}");
+    }
+    // A file with bad rows: its report quotes the hostile cells back.
+    let bad = format!("项目编号,项目名称,所属地区\nXSS-0002,{},{}\n", hostile("XSS导入批注"), "999999");
+    let response = app.send(upload_request(&admin, &csrf, "projects", "bad.csv", bad.as_bytes())).await;
+    assert!(response.status().is_client_error() || response.status() == StatusCode::OK);
+    let report = body_text(response).await;
+    assert!(report.contains("999999"), "{report}");
+
+    // Forms: the project's problems and services, a plan's next step and visit, a user,
+    // a park, a department, a holiday, and the project renamed through its form.
+    let projects = body_text(app.get("/projects?q=XSS-0001", Some(&admin)).await).await;
+    let project = first_link(&projects, "/projects/");
+    let response =
+        app.post_form(&format!("{project}/problems"), &admin, &form(&[("description", hostile("XSS项目问题"))])).await;
+    redirected("problem", response.status());
+    let response =
+        app.post_form(&format!("{project}/services"), &admin, &form(&[("service", hostile("XSS项目服务"))])).await;
+    redirected("service", response.status());
+    let plans = body_text(app.get("/plans", Some(&admin)).await).await;
+    let plan = first_link(&plans, "/plans/");
+    let plan_form = [
+        ("approach", "以商招商".to_string()),
+        ("next_step", hostile("XSS下一步")),
+        ("due_on", "2099-02-28".into()),
+        ("status", "active".into()),
+    ];
+    redirected("plan", app.post_form(&plan, &admin, &form(&plan_form)).await.status());
+    let visit = [
+        ("visited_on", "2024-05-06".to_string()),
+        ("visitor", hostile("XSS拜访人")),
+        ("summary", hostile("XSS拜访纪要")),
+    ];
+    redirected("visit", app.post_form(&format!("{plan}/visits"), &admin, &form(&visit)).await.status());
+    let user = [
+        ("username", "xssuser".to_string()),
+        ("display_name", hostile("XSS用户姓名")),
+        ("role", "leader".into()),
+        ("region", String::new()),
+        ("password", "a-long-enough-password".into()),
+    ];
+    redirected("user", app.post_form("/admin/users", &admin, &form(&user)).await.status());
+    let park = [("name", hostile("XSS园区名称")), ("region_code", "620400".into()), ("level", "省级".into())];
+    redirected("park", app.post_form("/reference/parks", &admin, &form(&park)).await.status());
+    let department =
+        [("name", hostile("XSS单位名称")), ("region_code", "620400".into()), ("kind", "投资促进机构".into())];
+    redirected("department", app.post_form("/reference/departments", &admin, &form(&department)).await.status());
+    let holiday = [("year", "2027".to_string()), ("lines", format!("2027-10-08 休 {}", hostile("XSS假日名称")))];
+    redirected("holiday", app.post_form("/reference/calendar", &admin, &form(&holiday)).await.status());
+    let edit = body_text(app.get(&format!("{project}/edit"), Some(&admin)).await).await;
+    assert!(edit.contains("XSS项目名称"), "the edit form holds the name");
+    let renamed = [
+        ("id", project.trim_start_matches("/projects/").to_string()),
+        ("code", "XSS-0001".to_string()),
+        ("name", hostile("XSS改后项目名称")),
+        ("region", "620402".into()),
+        ("industry", "32".into()),
+        ("investor", hostile("XSS投资方")),
+        ("investor_credit_code", credit_code.clone()),
+        ("total_investment_wan", "12000".into()),
+        ("stage", "签约".into()),
+        ("signed_on", "2023-05-02".into()),
+        ("source", "商会".into()),
+        ("source_org", hostile("XSS来源单位")),
+        ("signing_activity", hostile("XSS活动名称")),
+    ];
+    let response = app.post_form("/projects", &admin, &form(&renamed)).await;
+    let status = response.status();
+    assert_eq!(status, StatusCode::SEE_OTHER, "{}", body_text(response).await);
+
+    let seeds: Vec<String> = [
+        "/",
+        "/projects?q=XSS",
+        "/enterprises?q=XSS",
+        "/search?q=XSS",
+        "/plans",
+        "/admin/audit",
+        "/admin/users",
+        "/reference/parks",
+        "/reference/departments",
+        "/reference/calendar?year=2027",
+        "/import",
+    ]
+    .iter()
+    .map(|seed| seed.to_string())
+    .chain([
+        format!("/search?q={}", zhaoshang_web::auth::urlencode(PAYLOAD)),
+        format!("/projects?q={}", zhaoshang_web::auth::urlencode(PAYLOAD)),
+        format!("/enterprises?q={}", zhaoshang_web::auth::urlencode(PAYLOAD)),
+        project.clone(),
+        plan.clone(),
+    ])
+    .collect();
+    let (visited, text) = sweep(&app, &admin, &seeds).await;
+    let missing: Vec<&&str> = FIELDS
+        .iter()
+        .filter(|label| !text.contains(**label) && **label != "XSS文件名" && **label != "XSS导入批注")
+        .collect();
+    assert!(missing.is_empty(), "fields never shown back to the admin over {visited} pages: {missing:?}");
+    assert!(visited > 60, "{visited} pages");
+    println!("stored-XSS sweep: {} fields, {visited} pages as the admin", FIELDS.len());
+    // The region user's pages over the same records.
+    let baiyin = app.sign_in_demo("baiyin").await;
+    let (visited, text) = sweep(&app, &baiyin, &seeds[..5]).await;
+    assert!(text.contains("XSS项目名称") || text.contains("XSS改后项目名称"), "the region user sees its project");
+    assert!(visited > 30, "{visited} pages");
+    println!("stored-XSS sweep: {visited} pages as the region user");
 }
