@@ -135,6 +135,11 @@ pub fn rss_mib(pid: u32) -> f64 {
     status_mib(pid, "VmRSS")
 }
 
+/// Resident anonymous memory (heap, stacks), without the file pages the process maps.
+pub fn anonymous_mib(pid: u32) -> f64 {
+    status_mib(pid, "RssAnon")
+}
+
 /// One HTTP/1.1 request on a fresh connection; the status and the raw response.
 fn request(port: u16, head: &str, body: &str) -> std::io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;

@@ -32,11 +32,57 @@ pub fn server_url() -> String {
 /// Creates an empty database on the server and returns its URL.
 pub async fn fresh_database() -> String {
     let server = server_url();
-    let name = crate::unique_name("zs_test");
+    let name = crate::unique_name(DATABASE_PREFIX);
     let mut connection = PgConnection::connect(&server).await.expect("cannot connect to the test PostgreSQL server");
+    static SWEPT: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    SWEPT.get_or_init(|| drop_databases_of_ended_processes(&mut connection)).await;
     sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut connection).await.expect("CREATE DATABASE failed");
     connection.close().await.ok();
+    let mut created = CREATED.lock().unwrap_or_else(|e| e.into_inner());
+    if created.is_empty() && TEMP.get().is_none() {
+        unsafe {
+            libc::atexit(drop_created_databases);
+        }
+    }
+    created.push(name.clone());
     replace_database(&server, &name)
+}
+
+/// Test databases are named `zs_test_{pid}_…` ([`crate::unique_name`]).
+const DATABASE_PREFIX: &str = "zs_test";
+
+/// The databases this process created on a server it did not start (a demo database
+/// is tens of megabytes; a full run creates hundreds).
+static CREATED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Drops this process's databases as it exits, with `psql` (no runtime is left by then);
+/// what a killed process leaves, the next one sweeps.
+extern "C" fn drop_created_databases() {
+    let created = CREATED.lock().unwrap_or_else(|e| e.into_inner());
+    let mut psql = Command::new("psql");
+    psql.args(["-X", "-q", "-d", &server_url()]);
+    for name in created.iter() {
+        psql.args(["-c", &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")]);
+    }
+    let _ = psql.output();
+}
+
+/// Drops the test databases of processes that have ended (killed, or without `psql`).
+async fn drop_databases_of_ended_processes(connection: &mut PgConnection) {
+    let pattern = format!("{DATABASE_PREFIX}\\_%");
+    let names: Vec<String> = sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE $1")
+        .bind(pattern)
+        .fetch_all(&mut *connection)
+        .await
+        .unwrap_or_default();
+    for name in names {
+        let pid = name.strip_prefix(DATABASE_PREFIX).and_then(|rest| rest.split('_').nth(1));
+        let ended = pid.is_some_and(|pid| !Path::new("/proc").join(pid).exists());
+        if ended {
+            let _ =
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut *connection).await;
+        }
+    }
 }
 
 fn replace_database(url: &str, name: &str) -> String {
