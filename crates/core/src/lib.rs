@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod chambers;
 pub mod chains;
 pub mod credit_code;
 pub mod enterprises;
