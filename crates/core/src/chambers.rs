@@ -335,7 +335,9 @@ mod tests {
         assert!(parse_members("-1").is_err() && parse_members("很多").is_err());
         assert!(check_phone("0931-8888888、13900000000").is_ok());
         assert!(check_phone("找会长").is_err());
-        assert!(check_name("").is_err() && check_name(&"商".repeat(101)).is_err() && check_name("甘肃省上海商会").is_ok());
+        assert!(
+            check_name("").is_err() && check_name(&"商".repeat(101)).is_err() && check_name("甘肃省上海商会").is_ok()
+        );
     }
 
     #[test]
@@ -347,7 +349,11 @@ mod tests {
     #[test]
     fn scores_follow_the_weights_and_rank_best_first() {
         let assessed = assess(
-            vec![figures("乙", 10, 2, 2_000, 1_000, 4), figures("甲", 0, 0, 0, 0, 0), figures("丙", 5, 1, 1_000, 500, 2)],
+            vec![
+                figures("乙", 10, 2, 2_000, 1_000, 4),
+                figures("甲", 0, 0, 0, 0, 0),
+                figures("丙", 5, 1, 1_000, 500, 2),
+            ],
             &Weights::DEFAULT,
         );
         let order: Vec<(&str, usize)> = assessed.iter().map(|a| (a.figures.chamber.as_str(), a.rank)).collect();

@@ -3,8 +3,8 @@
 
 pub mod access;
 pub mod calendar;
-pub mod chambers;
 pub mod chains;
+pub mod chambers;
 pub mod credit_code;
 pub mod enterprises;
 pub mod inbox;
