@@ -103,14 +103,13 @@ impl Store {
 
     /// Every activity, the latest first.
     pub async fn activities(&self) -> Result<Vec<Activity>> {
-        let mut activities: Vec<Activity> =
-            on_pool!(self, |pool| {
-                sqlx::query_as(
+        let mut activities: Vec<Activity> = on_pool!(self, |pool| {
+            sqlx::query_as(
             "SELECT id, name, kind, start_on, end_on, place, organiser FROM activities ORDER BY start_on DESC, name"
         )
         .fetch_all(pool)
         .await?
-            });
+        });
         self.fill_chambers(&mut activities).await?;
         Ok(activities)
     }
