@@ -375,7 +375,7 @@ mod tests {
         let order: Vec<&str> = assessed.iter().map(|a| a.figures.chamber.as_str()).collect();
         assert_eq!(order, ["乙", "甲", "丁"], "equal scores: more funds in place first");
         let same = assess(vec![figures("乙", 1, 1, 1, 1, 1), figures("甲", 1, 1, 1, 1, 1)], &Weights::DEFAULT);
-        assert_eq!(same[0].figures.chamber, "乙".min("甲"));
+        assert_eq!(same[0].figures.chamber, "乙", "then by name: 乙 (U+4E59) before 甲 (U+7532)");
         assert_eq!((same[0].rank, same[1].rank), (1, 2));
     }
 
