@@ -10,6 +10,7 @@ pub mod audit;
 pub mod backup;
 pub mod calendar;
 pub mod chains;
+pub mod chambers;
 pub mod dashboard;
 pub mod demo;
 pub mod enterprises;

@@ -355,6 +355,7 @@ impl SearchIndex {
             ImportKind::Projects => self.index_projects(store, &report.written_keys).await,
             ImportKind::Funding
             | ImportKind::Targets
+            | ImportKind::Chambers
             | ImportKind::Activities
             | ImportKind::Chains
             | ImportKind::ChainEnterprises => Ok(()),

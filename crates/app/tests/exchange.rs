@@ -448,7 +448,10 @@ async fn export_then_import_changes_nothing(store: &Store) {
     )
     .await;
     import(store, ImportKind::Targets, "t.csv", "region,year,funds_target_wan\n620500,2025,2800000\n".as_bytes()).await;
-    import(store, ImportKind::Activities, "a.csv", "name,start_on\n第三十届兰洽会,2024-07-06\n".as_bytes()).await;
+    let chambers = "商会名称,商会类型,所在地,级别,招商联络处,会员企业数\n甘肃省上海商会,在甘异地商会,620100,省级,是,120\n新加坡甘肃商会,境外商协会,境外：新加坡,,,\n";
+    import(store, ImportKind::Chambers, "ch.csv", chambers.as_bytes()).await;
+    let activity = "name,start_on,chambers\n第三十届兰洽会,2024-07-06,甘肃省上海商会、新加坡甘肃商会\n";
+    import(store, ImportKind::Activities, "a.csv", activity.as_bytes()).await;
     import(store, ImportKind::Enterprises, "e.csv", enterprises_csv().as_bytes()).await;
     let chain = "产业链,所属地区,节点名称,节点类型,环节位置\n白银市稀土产业链,620400,稀土永磁材料,环节,中游\n";
     import(store, ImportKind::Chains, "c.csv", chain.as_bytes()).await;

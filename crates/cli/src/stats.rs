@@ -27,6 +27,15 @@ pub enum StatsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Assess every chamber of the registry for a calendar year (先进商会)
+    Chambers {
+        /// The year, e.g. 2023
+        #[arg(long)]
+        year: i32,
+        /// Print the JSON object of SPEC.md
+        #[arg(long)]
+        json: bool,
+    },
     /// Follow the projects signed at one activity (a signing cohort)
     Cohort {
         /// The activity's name, e.g. 第二十九届兰洽会
@@ -65,6 +74,35 @@ pub async fn run(store: &Store, command: StatsCommand) -> Result<()> {
                     percent(report.start_rate),
                     report.implementing_count
                 );
+            }
+        }
+        StatsCommand::Chambers { year, json } => {
+            let report = zhaoshang_app::chambers::assessment(store, year).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                let weights: Vec<String> =
+                    report.weights.entries().map(|(_, label, weight)| format!("{label} {weight}")).collect();
+                println!(
+                    "{} 年度先进商会评价（共 {} 家；权重：{}）",
+                    report.year,
+                    report.items.len(),
+                    weights.join("，")
+                );
+                println!("名次\t得分\t线索\t签约项目\t签约额(万元)\t到位资金(万元)\t参与活动\t商会名称");
+                for item in &report.items {
+                    println!(
+                        "{}\t{:.2}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        item.rank,
+                        item.score,
+                        item.leads,
+                        item.signed_count,
+                        item.signed_investment_wan,
+                        item.funds_in_place_wan,
+                        item.activities,
+                        item.chamber
+                    );
+                }
             }
         }
         StatsCommand::Cohort { activity, to, json } => {

@@ -97,3 +97,59 @@ fn stats_follow_the_spec_definitions_on_imported_data() {
     assert!(!reversed.status.success());
     assert!(String::from_utf8_lossy(&reversed.stderr).contains("开始日期不能晚于结束日期"));
 }
+
+#[test]
+fn chambers_are_assessed_as_spec_defines() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("z.db").display());
+    let files = [
+        ("chambers", "c.csv", "商会名称,商会类型,所在地,级别\n甲商会,异地甘肃商会,上海市,省级\n乙商会,地方商会,兰州市,市级\n丙商会,行业协会,620000,省级\n"),
+        (
+            "projects",
+            "p.csv",
+            "项目编号,项目名称,所属地区,总投资(万元),项目阶段,线索日期,签约日期,来源单位,终止原因\n\
+             C1,一号项目,620503,10000,签约,2023-02-01,2023-03-01,甲商会,\n\
+             C2,二号项目,620503,,线索,2022-12-01,,甲商会,\n\
+             C3,三号项目,620100,30000,签约,2023-05-01,2023-06-01,乙商会,\n\
+             C4,四号项目,620100,5000,终止,2023-06-01,2023-07-01,乙商会,撤资\n\
+             C5,五号项目,620100,8000,签约,2023-06-01,2023-07-01,未登记的单位,\n",
+        ),
+        (
+            "funding",
+            "f.csv",
+            "项目编号,到位日期,到位金额(万元)\nC1,2023-04-01,1000\nC1,2022-12-31,999\nC3,2023-07-01,500\nC4,2023-08-01,200\nC5,2023-08-01,300\n",
+        ),
+        ("activities", "a.csv", "活动名称,开始日期,参与商会\n甲活动,2023-03-01,甲商会、丙商会\n乙活动,2022-05-01,甲商会\n"),
+    ];
+    for (kind, name, content) in files {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        let output = zhaoshang(&url, &["import", kind, path.to_str().unwrap()]);
+        assert!(output.status.success(), "{kind}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    let report = json(&zhaoshang(&url, &["stats", "chambers", "--year", "2023", "--json"]));
+    // 乙: leads 2/2 → 100, signed 1/1 → 100, 30000 of 30000 → 100, 700 of 1000 → 88, no activity → 60;
+    // 甲: 80, 100, 73.33…, 100, 100; 丙: 60, 60, 60, 60, 100.
+    assert_eq!(
+        report,
+        serde_json::json!({
+            "year": 2023,
+            "weights": {"leads": 0.15, "signed_count": 0.2, "signed_investment_wan": 0.25, "funds_in_place_wan": 0.3, "activities": 0.1},
+            "items": [
+                {"chamber": "乙商会", "leads": 2, "signed_count": 1, "signed_investment_wan": "30000.00", "funds_in_place_wan": "700.00", "activities": 0, "score": 92.4, "rank": 1},
+                {"chamber": "甲商会", "leads": 1, "signed_count": 1, "signed_investment_wan": "10000.00", "funds_in_place_wan": "1000.00", "activities": 1, "score": 90.33, "rank": 2},
+                {"chamber": "丙商会", "leads": 0, "signed_count": 0, "signed_investment_wan": "0.00", "funds_in_place_wan": "0.00", "activities": 1, "score": 64.0, "rank": 3}
+            ]
+        })
+    );
+    let text = zhaoshang(&url, &["stats", "chambers", "--year", "2023"]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("2023 年度先进商会评价") && text.contains("1\t92.40\t2\t1\t30000.00\t700.00\t0\t乙商会"),
+        "{text}"
+    );
+
+    let refused = zhaoshang(&url, &["stats", "chambers", "--year", "99999", "--json"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("年度"));
+}

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod calendar;
 pub mod chains;
+pub mod chambers;
 pub mod credit_code;
 pub mod enterprises;
 pub mod inbox;

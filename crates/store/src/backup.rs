@@ -80,6 +80,22 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "chambers",
+        &[
+            ("id", Int),
+            ("name", Text),
+            ("kind", Text),
+            ("location", Text),
+            ("level", Text),
+            ("president", Text),
+            ("contact", Text),
+            ("phone", Text),
+            ("liaison_office", Bool),
+            ("members", Int),
+        ],
+    ),
+    ("activity_chambers", &[("activity_id", Int), ("chamber_id", Int), ("position", Int)]),
+    (
         "projects",
         &[
             ("id", Int),
@@ -109,6 +125,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("description", Text),
             ("created_at", Instant),
             ("updated_at", Instant),
+            ("lead_on", Date),
         ],
     ),
     (
@@ -245,7 +262,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
 
 /// Tables added after backups were first written: a backup without them restores them
 /// empty (their defaults; the calendar is loaded again from the shipped file at the next start).
-const ADDED_LATER: &[&str] = &["settings", "calendar_days"];
+const ADDED_LATER: &[&str] = &["settings", "calendar_days", "chambers", "activity_chambers"];
 
 /// Tables that are deliberately not in a backup.
 const NOT_BACKED_UP: &[&str] =

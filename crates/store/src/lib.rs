@@ -86,6 +86,7 @@ macro_rules! bind_project {
             .bind(d.signed_on)
             .bind(d.started_on)
             .bind(d.producing_on)
+            .bind(d.lead_on)
             .bind(&d.dropped_reason)
             .bind(&d.source)
             .bind(&d.source_org)
@@ -103,6 +104,7 @@ pub mod backup;
 pub mod bulk;
 pub mod calendar;
 pub mod chains;
+pub mod chambers;
 pub mod enterprises;
 pub mod listing;
 pub mod lookup;

@@ -18,6 +18,9 @@ pub struct ProjectFilter {
     pub stage: Option<String>,
     pub chain: Option<String>,
     pub source: Option<String>,
+    /// 来源单位: the projects attributed to one chamber (its name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_org: Option<String>,
     pub signing_activity: Option<String>,
     /// `signed_on` within [from, to] (either end optional).
     pub signed_from: Option<NaiveDate>,
@@ -144,6 +147,7 @@ impl ProjectFilter {
             exclude_dropped: _,
             chain,
             source,
+            source_org,
             signing_activity,
             min_investment,
             max_investment,
@@ -155,7 +159,9 @@ impl ProjectFilter {
             investor_credit_code,
             chains_in,
         } = self;
-        [chain, source, signing_activity, investor_credit_code].iter().all(|v| v.as_deref().is_none_or(str::is_empty))
+        [chain, source, source_org, signing_activity, investor_credit_code]
+            .iter()
+            .all(|v| v.as_deref().is_none_or(str::is_empty))
             && contains_pattern(keyword).is_none()
             && min_investment.is_none()
             && max_investment.is_none()
@@ -182,6 +188,7 @@ fn conditions(filter: &ProjectFilter) -> Conditions {
         ("stage", &filter.stage),
         ("chain", &filter.chain),
         ("source", &filter.source),
+        ("source_org", &filter.source_org),
         ("signing_activity", &filter.signing_activity),
         ("investor_credit_code", &filter.investor_credit_code),
     ];
@@ -487,6 +494,17 @@ impl Store {
             c.where_sql()
         );
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).fetch_one(pool).await?))
+    }
+
+    /// Funds in place, all dates, of the projects a filter matches (yuan).
+    pub async fn funds_of_projects(&self, filter: &ProjectFilter) -> Result<i64> {
+        let c = conditions(filter);
+        let sql = format!(
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM project_funding \
+             WHERE project_id IN (SELECT id FROM projects {})",
+            c.where_sql()
+        );
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_scalar(&sql), &c.params).fetch_one(pool).await?))
     }
 }
 

@@ -30,6 +30,8 @@ pub struct ProjectData {
     pub signed_on: Option<NaiveDate>,
     pub started_on: Option<NaiveDate>,
     pub producing_on: Option<NaiveDate>,
+    /// The day the lead was registered (线索日期); unknown for projects stored before it was kept.
+    pub lead_on: Option<NaiveDate>,
     pub dropped_reason: String,
     pub source: String,
     pub source_org: String,
@@ -67,6 +69,7 @@ pub(crate) const PROJECT_DATA_COLUMNS: &[&str] = &[
     "signed_on",
     "started_on",
     "producing_on",
+    "lead_on",
     "dropped_reason",
     "source",
     "source_org",
@@ -253,7 +256,7 @@ impl Serialize for ProjectRow<'_> {
         }
         seq.serialize_element(&d.total_investment)?;
         seq.serialize_element(&d.stage)?;
-        for date in [&d.signed_on, &d.started_on, &d.producing_on] {
+        for date in [&d.signed_on, &d.started_on, &d.producing_on, &d.lead_on] {
             seq.serialize_element(date)?;
         }
         for text in [

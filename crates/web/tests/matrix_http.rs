@@ -94,6 +94,8 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
     let plan = plans.iter().find(|plan| plan.chain_id == Some(chain.id)).expect("a demo plan on the chain");
     let user = store.user_by_name(if region == "620400" { "baiyin" } else { "tianshui" }).await.unwrap().unwrap();
     let county = format!("{prefix}02");
+    // Chambers belong to no region: both sides name the same one.
+    let chamber = store.all_chambers().await.unwrap().remove(0);
     Side {
         values: BTreeMap::from([
             ("region", region.to_string()),
@@ -113,6 +115,7 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
             ("plan", plan.id.to_string()),
             ("signed_on", project.data.signed_on.map(|day| day.to_string()).unwrap_or_default()),
             ("user", user.id.to_string()),
+            ("chamber", chamber.id.to_string()),
         ]),
     }
 }

@@ -9,6 +9,7 @@
 
 mod accounts;
 pub mod chains;
+mod chambers;
 pub mod enterprises;
 mod plans;
 pub mod projects;
@@ -20,6 +21,7 @@ pub use accounts::{DemoAccount, DEMO_ACCOUNTS, DEMO_PASSWORD};
 use crate::AppResult;
 use chrono::NaiveDate;
 use random::Rng;
+use zhaoshang_store::chambers::ChamberData;
 use zhaoshang_store::enterprises::EnterpriseData;
 use zhaoshang_store::{Actor, Store};
 
@@ -31,15 +33,18 @@ const SEED: u64 = 0x5A48_414F_5348_414E; // "ZHAOSHAN"
 pub struct DemoData {
     pub pipeline: projects::DemoPipeline,
     pub enterprises: Vec<EnterpriseData>,
+    pub chambers: Vec<ChamberData>,
 }
 
 /// The demo's pipeline and enterprise library as they stand on `today`, the same on
 /// every call.
 pub fn generate(today: NaiveDate) -> DemoData {
     let mut rng = Rng::new(SEED);
-    let pipeline = projects::generate(&mut rng, today);
+    let mut pipeline = projects::generate(&mut rng, today);
     let enterprises = enterprises::generate(&mut rng, &pipeline.projects);
-    DemoData { pipeline, enterprises }
+    let chambers = chambers::generate(&mut rng);
+    chambers::take_part(&mut rng, &mut pipeline.activities, &chambers);
+    DemoData { pipeline, enterprises, chambers }
 }
 
 /// The day unit tests see the demo on.
@@ -58,6 +63,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     let data = generate(today);
     accounts::load(store, &actor).await?;
     reference::load(store, &actor).await?;
+    chambers::load(store, &data.chambers, &actor).await?;
     projects::load(store, &data.pipeline, &actor).await?;
     enterprises::load(store, &data.enterprises, &actor).await?;
     chains::load(store, &actor).await?;

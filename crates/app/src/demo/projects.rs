@@ -784,6 +784,7 @@ impl ActivitySpec {
             end_on: Some(self.end_on()),
             place: self.place.to_string(),
             organiser: self.organiser.to_string(),
+            chambers: Vec::new(),
         }
     }
 }
@@ -1462,6 +1463,7 @@ impl Generator<'_> {
             signed_on: None,
             started_on: None,
             producing_on: None,
+            lead_on: None,
             dropped_reason: String::new(),
             source,
             source_org,
@@ -1514,6 +1516,7 @@ impl Generator<'_> {
             signed_on: Some(signed),
             started_on: started,
             producing_on: producing,
+            lead_on: None,
             dropped_reason: String::new(),
             source: named.source.to_string(),
             source_org: named.source_org.to_string(),
@@ -1595,6 +1598,7 @@ impl Generator<'_> {
                 let seq = sequence.entry((draft.city, draft.year)).or_insert(0);
                 *seq += 1;
                 draft.data.code = format!("GS-{}-{}-{:04}", CITIES[draft.city].code, draft.year, seq);
+                draft.data.lead_on = Some(lead_on(&draft.data, draft.year));
                 (draft.city, draft.data)
             })
             .collect()
@@ -1781,6 +1785,21 @@ impl Generator<'_> {
             }
         }
         (problems, services)
+    }
+}
+
+/// The day a demo project's lead was registered: 15 to 254 days before its signing, or a
+/// day of its year for one not signed. Taken from its code rather than the generator, so
+/// that no other draw of the demo moves.
+fn lead_on(data: &ProjectData, year: i32) -> NaiveDate {
+    let spread = data
+        .code
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
+        % 240;
+    match data.signed_on {
+        Some(signed) => signed - Duration::days(15 + spread as i64),
+        None => date(year, 1, 1) + Duration::days(spread as i64),
     }
 }
 

@@ -1,9 +1,11 @@
-//! Importing investment-promotion activities: upsert by 活动名称.
+//! Importing investment-promotion activities: upsert by 活动名称. The chambers that took
+//! part (参与商会) must be in the registry.
 
 use super::values::parse_date;
 use super::{Context, ImportKind, ImportReport, RowProblems};
 use crate::AppResult;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use zhaoshang_core::chambers::split_names;
 use zhaoshang_store::activities::Activity;
 
 const KIND: ImportKind = ImportKind::Activities;
@@ -12,6 +14,11 @@ pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppR
     let cols = ctx.cols;
     let existing: HashMap<String, Activity> =
         ctx.store.activities().await?.into_iter().map(|activity| (activity.name.clone(), activity)).collect();
+    let chambers: HashSet<String> = if cols.has("chambers") {
+        ctx.store.all_chambers().await?.into_iter().map(|chamber| chamber.data.name).collect()
+    } else {
+        HashSet::new()
+    };
 
     let mut first_row_of: HashMap<&str, usize> = HashMap::new();
     let mut records = Vec::new();
@@ -46,12 +53,22 @@ pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppR
                 },
             }
         }
+        if let Some(cell) = cols.cell(row, "chambers") {
+            let names = split_names(cell);
+            let unknown: Vec<&str> =
+                names.iter().filter(|name| !chambers.contains(*name)).map(String::as_str).collect();
+            if unknown.is_empty() {
+                activity.chambers = names;
+            } else {
+                p.add("chambers", format!("商会“{}”不在商会名录中，请先导入商协会名录", unknown.join("、")));
+            }
+        }
         if let (Some(start), Some(end)) = (activity.start_on, activity.end_on) {
             if end < start && !p.has("start_on") && !p.has("end_on") {
                 p.add("end_on", "结束日期不能早于开始日期");
             }
         }
-        if before.is_some_and(|before| *before != activity) && !ctx.scope.may_change_activities() && !p.any() {
+        if before.is_some_and(|before| *before != activity) && !ctx.scope.may_change_shared_records() && !p.any() {
             p.add("name", format!("活动“{name}”已存在，只有管理员可以修改"));
         }
         if p.any() {

@@ -46,6 +46,7 @@ pub const PROJECT_COLUMNS: &[ColumnSpec] = &[
     col("signed_on", "签约日期", DATE_NOTE, "2024-05-18"),
     col("started_on", "开工日期", DATE_NOTE, ""),
     col("producing_on", "投产日期", DATE_NOTE, ""),
+    col("lead_on", "线索日期", "登记线索的日期；新项目不填时为导入当天", "2024-03-02"),
     col("source", "项目来源", "商会、招商顾问、驻点招商、展会/节会、委托招商、以商招商、自主招商、网上选地…", "商会"),
     col("source_org", "来源单位", "", "甘肃省上海商会"),
     col("department", "责任单位", "", "麦积区商务局"),
@@ -87,6 +88,29 @@ pub const ACTIVITY_COLUMNS: &[ColumnSpec] = &[
     col("end_on", "结束日期", "不早于开始日期", "2024-07-10"),
     col("place", "地点", "", "兰州"),
     col("organiser", "主办单位", "", "甘肃省人民政府"),
+    col("chambers", "参与商会", "商会名录中的商会名称，多个以“、”或“;”分隔", "甘肃省上海商会"),
+];
+
+pub const CHAMBER_COLUMNS: &[ColumnSpec] = &[
+    required("name", "商会名称", "唯一名称；已有名称的行更新该商会", "甘肃省上海商会"),
+    col(
+        "kind",
+        "商会类型",
+        "异地甘肃商会、地方商会、行业协会、外商投资企业协会、在甘异地商会、境外商协会 或 其他",
+        "异地甘肃商会",
+    ),
+    col(
+        "location",
+        "所在地",
+        "全国任一行政区划的6位代码或名称，如 310000、上海市；境外填“境外：国家或地区”，如 境外：新加坡",
+        "上海市",
+    ),
+    col("level", "级别", "国家级、省级、市级 或 县级", "省级"),
+    col("president", "会长", "", "王某某"),
+    col("contact", "联系人", "", "李某某"),
+    col("phone", "联系电话", "电话号码，多个以“、”分隔", "021-88888888"),
+    col("liaison_office", "招商联络处", "是 或 否：是否设有招商联络处；不填为“否”", "是"),
+    col("members", "会员企业数", "整数", "320"),
 ];
 
 pub const ENTERPRISE_COLUMNS: &[ColumnSpec] = &[
@@ -148,6 +172,7 @@ pub fn columns(kind: ImportKind) -> &'static [ColumnSpec] {
         ImportKind::Projects => PROJECT_COLUMNS,
         ImportKind::Funding => FUNDING_COLUMNS,
         ImportKind::Targets => TARGET_COLUMNS,
+        ImportKind::Chambers => CHAMBER_COLUMNS,
         ImportKind::Activities => ACTIVITY_COLUMNS,
         ImportKind::Enterprises => ENTERPRISE_COLUMNS,
         ImportKind::Chains => CHAIN_COLUMNS,

@@ -12,6 +12,7 @@ use rust_xlsxwriter::{Format, Workbook};
 use serde::Serialize;
 use std::path::Path;
 use zhaoshang_core::chains::{LinkRole, NodeKind, Segment};
+use zhaoshang_core::chambers::{self, ChamberKind, ChamberLevel};
 use zhaoshang_core::enterprises::Tags;
 use zhaoshang_core::metrics::FundingSource;
 use zhaoshang_core::money::Yuan;
@@ -91,6 +92,7 @@ fn project_cell(data: &ProjectData, key: &str) -> String {
         "signed_on" => date_text(data.signed_on),
         "started_on" => date_text(data.started_on),
         "producing_on" => date_text(data.producing_on),
+        "lead_on" => date_text(data.lead_on),
         "source" => data.source.clone(),
         "source_org" => data.source_org.clone(),
         "department" => data.department.clone(),
@@ -206,6 +208,25 @@ pub async fn export_table(store: &Store, kind: ImportKind, filter: &ProjectFilte
                     date_text(activity.end_on),
                     activity.place,
                     activity.organiser,
+                    activity.chambers.join(chambers::NAME_SEPARATOR),
+                ]);
+            }
+        }
+        ImportKind::Chambers => {
+            for chamber in store.all_chambers().await? {
+                let d = chamber.data;
+                let kind = ChamberKind::parse(&d.kind).map_or(d.kind.clone(), |kind| kind.label().to_string());
+                let level = ChamberLevel::parse(&d.level).map_or(d.level.clone(), |level| level.label().to_string());
+                table.rows.push(vec![
+                    d.name,
+                    kind,
+                    d.location,
+                    level,
+                    d.president,
+                    d.contact,
+                    d.phone,
+                    if d.liaison_office { "是" } else { "否" }.to_string(),
+                    d.members.map(|count| count.to_string()).unwrap_or_default(),
                 ]);
             }
         }
@@ -262,12 +283,12 @@ async fn chain_rows(store: &Store, kind: ImportKind, summary: &ChainSummary) -> 
 
 /// Whether a column holds numbers (written as numbers in XLSX so that Excel can sum them).
 fn numeric(key: &str) -> bool {
-    key.ends_with("_wan") || whole_number(key)
+    key.ends_with("_wan") || key == "score" || whole_number(key)
 }
 
 /// Numbers shown without decimals.
 fn whole_number(key: &str) -> bool {
-    key == "year" || key == "employees"
+    matches!(key, "year" | "employees" | "members" | "rank" | "leads" | "signed_count" | "activities")
 }
 
 /// The cell as a number when the number reads back as the same amount (it always does

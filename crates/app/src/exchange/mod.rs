@@ -9,6 +9,7 @@
 mod activities;
 mod chain_enterprises;
 mod chains;
+mod chambers;
 pub mod columns;
 mod enterprises;
 pub mod export;
@@ -42,6 +43,7 @@ pub enum ImportKind {
     Projects,
     Funding,
     Targets,
+    Chambers,
     Activities,
     Enterprises,
     Chains,
@@ -49,12 +51,14 @@ pub enum ImportKind {
 }
 
 impl ImportKind {
-    /// In the order a new database is filled: chains name their leader enterprises, and
-    /// enterprises are attached to the links of stored chains.
-    pub const ALL: [ImportKind; 7] = [
+    /// In the order a new database is filled: activities name the chambers that took
+    /// part, chains name their leader enterprises, and enterprises are attached to the
+    /// links of stored chains.
+    pub const ALL: [ImportKind; 8] = [
         ImportKind::Projects,
         ImportKind::Funding,
         ImportKind::Targets,
+        ImportKind::Chambers,
         ImportKind::Activities,
         ImportKind::Enterprises,
         ImportKind::Chains,
@@ -67,6 +71,7 @@ impl ImportKind {
             ImportKind::Projects => "projects",
             ImportKind::Funding => "funding",
             ImportKind::Targets => "targets",
+            ImportKind::Chambers => "chambers",
             ImportKind::Activities => "activities",
             ImportKind::Enterprises => "enterprises",
             ImportKind::Chains => "chains",
@@ -79,6 +84,7 @@ impl ImportKind {
             ImportKind::Projects => "项目",
             ImportKind::Funding => "到位资金",
             ImportKind::Targets => "年度目标",
+            ImportKind::Chambers => "商协会",
             ImportKind::Activities => "招商活动",
             ImportKind::Enterprises => "企业",
             ImportKind::Chains => "产业链",
@@ -98,6 +104,7 @@ impl ImportKind {
             .or(match lower.as_str() {
                 "activity" => Some(ImportKind::Activities),
                 "target" => Some(ImportKind::Targets),
+                "商会" => Some(ImportKind::Chambers),
                 _ => None,
             })
             .ok_or_else(|| {
@@ -335,6 +342,7 @@ pub async fn import_sheet_in_scope(
         ImportKind::Projects => projects::import(&context, &mut report).await?,
         ImportKind::Funding => funding::import(&context, &mut report).await?,
         ImportKind::Targets => targets::import(&context, &mut report).await?,
+        ImportKind::Chambers => chambers::import(&context, &mut report).await?,
         ImportKind::Activities => activities::import(&context, &mut report).await?,
         ImportKind::Enterprises => enterprises::import(&context, &mut report).await?,
         ImportKind::Chains => chains::import(&context, &mut report).await?,

@@ -1,7 +1,8 @@
 //! Importing projects: upsert by 项目编号, with the stage rules of the forms.
 //!
 //! A row of a known code starts from the stored project: columns absent from the file
-//! keep their stored values, present but empty cells clear them.
+//! keep their stored values, present but empty cells clear them. A new project without
+//! a 线索日期 was registered as a lead today.
 
 use super::columns::Columns;
 use super::table::SheetRow;
@@ -32,7 +33,13 @@ pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppR
         .collect();
     let regions = RegionIndex::new(ctx.store.all_regions().await?);
     let industries = if cols.has("industry") { Some(IndustryIndex::new(ctx.store.industries().await?)) } else { None };
-    let lookups = Lookups { existing: &existing, regions: &regions, industries: industries.as_ref(), scope: ctx.scope };
+    let lookups = Lookups {
+        existing: &existing,
+        regions: &regions,
+        industries: industries.as_ref(),
+        scope: ctx.scope,
+        today: crate::calendar::today(),
+    };
 
     let mut first_row_of: HashMap<&str, usize> = HashMap::new();
     let mut records = Vec::new();
@@ -75,6 +82,8 @@ struct Lookups<'a> {
     regions: &'a RegionIndex,
     industries: Option<&'a IndustryIndex>,
     scope: &'a ImportScope,
+    /// The lead date of a new project that gives none.
+    today: NaiveDate,
 }
 
 /// A date column: `None` when absent (or unreadable, then with a problem),
@@ -183,6 +192,12 @@ fn check_row(cols: &Columns, row: &SheetRow, lookups: &Lookups, p: &mut RowProbl
     }
     if let Some(date) = date_cell(cols, row, "producing_on", p) {
         data.producing_on = date;
+    }
+    if let Some(date) = date_cell(cols, row, "lead_on", p) {
+        data.lead_on = date;
+    }
+    if before.is_none() && data.lead_on.is_none() && !p.has("lead_on") {
+        data.lead_on = Some(lookups.today);
     }
 
     let explicit = match cols.cell(row, "stage") {

@@ -15,7 +15,7 @@ pub enum ImportScope {
     #[default]
     All,
     /// A region user: projects and funding of this region and its sub-regions, targets
-    /// of its sub-regions (a region's own target is set from above), new activities.
+    /// of its sub-regions (a region's own target is set from above), new activities and chambers.
     Within(RegionCode),
     /// A chain department (链长牵头部门): the chains it looks after (their ids) and the
     /// enterprises on their links, in every region, and no other list.
@@ -79,8 +79,9 @@ impl ImportScope {
         }
     }
 
-    /// Whether stored activities may be changed (they belong to no region).
-    pub fn may_change_activities(&self) -> bool {
+    /// Whether stored activities and chambers may be changed (they belong to no region;
+    /// a region user adds new ones).
+    pub fn may_change_shared_records(&self) -> bool {
         *self == ImportScope::All
     }
 

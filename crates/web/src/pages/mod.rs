@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod chain_forms;
 pub mod chains;
+pub mod chambers;
 pub mod dashboard;
 pub mod enterprises;
 pub mod home;

@@ -228,6 +228,7 @@ fn values_of(project: &Project) -> HashMap<String, String> {
         ("signed_on", date(d.signed_on)),
         ("started_on", date(d.started_on)),
         ("producing_on", date(d.producing_on)),
+        ("lead_on", date(d.lead_on)),
         ("source", d.source.clone()),
         ("source_org", d.source_org.clone()),
         ("department", d.department.clone()),

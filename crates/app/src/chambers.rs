@@ -1,0 +1,254 @@
+//! Chambers and associations (商协会) as the pages and the command line use them: the
+//! filtered registry, a chamber with its attributed projects, funds in place and
+//! activities, and the yearly assessment (先进商会, `zhaoshang stats chambers`).
+//!
+//! Scope: the registry and the assessment are provincial figures and open to every role
+//! that sees aggregates (admin, leader, region users, chain departments; `Section::Chambers`).
+//! A chamber's projects are listed within the user's own project scope (a region user
+//! sees its region's), so the page never shows another region's records.
+
+use crate::exchange::{ImportKind, Table};
+use crate::projects::{keyword, page_offset};
+use crate::{App, AppError, AppResult};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::HashMap;
+use zhaoshang_core::access::{Principal, Section};
+use zhaoshang_core::chambers::{assess, gaps_to_next_rank, Assessed, ChamberKind, ChamberLevel, Weights, ABROAD};
+use zhaoshang_core::money::Yuan;
+use zhaoshang_store::activities::Activity;
+use zhaoshang_store::chambers::{Chamber, ChamberFilter};
+use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
+use zhaoshang_store::projects::Project;
+use zhaoshang_store::Store;
+
+/// Projects shown on a chamber's page.
+const PROJECTS_SHOWN: i64 = 200;
+
+/// The registry list's request.
+#[derive(Deserialize, Default, Clone, Debug)]
+pub struct ChamberQuery {
+    pub kind: Option<String>,
+    pub level: Option<String>,
+    /// A division code or name anywhere in China, or 境外.
+    pub location: Option<String>,
+    pub q: Option<String>,
+    pub page: Option<u32>,
+}
+
+pub struct ChamberPage {
+    pub chambers: Vec<Chamber>,
+    pub total: i64,
+    /// Each chamber's location as shown ("上海市", "境外：新加坡").
+    pub locations: HashMap<String, String>,
+}
+
+pub struct ChamberDetail {
+    pub chamber: Chamber,
+    pub location: String,
+    /// Its attributed projects that the user reads, newest signing first.
+    pub projects: Vec<Project>,
+    pub project_count: i64,
+    pub project_investment: Yuan,
+    pub funds_in_place: Yuan,
+    pub project_region_names: HashMap<String, String>,
+    pub activities: Vec<Activity>,
+}
+
+/// `zhaoshang stats chambers --json` (SPEC.md "Statistics interfaces, continued").
+#[derive(Debug, Clone, Serialize)]
+pub struct ChamberAssessment {
+    pub year: i32,
+    #[serde(serialize_with = "weights_object")]
+    pub weights: Weights,
+    pub items: Vec<AssessmentItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessmentItem {
+    pub chamber: String,
+    pub leads: i64,
+    pub signed_count: i64,
+    pub signed_investment_wan: String,
+    pub funds_in_place_wan: String,
+    pub activities: i64,
+    /// Rounded half up to two decimals.
+    pub score: f64,
+    pub rank: usize,
+    /// The score it lacks to the rank above (rounded), none for the first: for the page.
+    #[serde(skip)]
+    pub gap: Option<f64>,
+}
+
+/// `{"leads": 0.15, …}` in the indicators' order.
+fn weights_object<S: Serializer>(weights: &Weights, serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(5))?;
+    for (key, _, weight) in weights.entries() {
+        map.serialize_entry(key, &weight)?;
+    }
+    map.end()
+}
+
+fn item_of(assessed: Assessed, gap: Option<f64>) -> AssessmentItem {
+    let score = assessed.shown_score();
+    let f = assessed.figures;
+    AssessmentItem {
+        chamber: f.chamber,
+        leads: f.leads,
+        signed_count: f.signed_count,
+        signed_investment_wan: Yuan(f.signed_investment).wan_string(),
+        funds_in_place_wan: Yuan(f.funds_in_place).wan_string(),
+        activities: f.activities,
+        score,
+        rank: assessed.rank,
+        gap: gap.map(|gap| zhaoshang_core::scores::round_half_up(gap, 2)),
+    }
+}
+
+/// Assesses every chamber of the registry for the calendar year `year`.
+pub async fn assessment(store: &Store, year: i32) -> AppResult<ChamberAssessment> {
+    let (from, to) = match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+        (Some(from), Some(to)) if (1990..=2200).contains(&year) => (from, to),
+        _ => return Err(AppError::Invalid(format!("年度“{year}”无效，应为如 2024 的年份"))),
+    };
+    let weights = Weights::DEFAULT;
+    let assessed = assess(store.chamber_figures(from, to).await?, &weights);
+    let gaps = gaps_to_next_rank(&assessed);
+    let items = assessed.into_iter().zip(gaps).map(|(assessed, gap)| item_of(assessed, gap)).collect();
+    Ok(ChamberAssessment { year, weights, items })
+}
+
+/// The assessment as a table (the page's XLSX download): rank first, money in 万元.
+pub fn assessment_table(report: &ChamberAssessment) -> Table {
+    let columns = [
+        ("rank", "名次"),
+        ("chamber", "商会名称"),
+        ("leads", "提供线索"),
+        ("signed_count", "签约项目"),
+        ("signed_investment_wan", "签约投资额(万元)"),
+        ("funds_in_place_wan", "到位资金(万元)"),
+        ("activities", "参与活动"),
+        ("score", "得分"),
+    ];
+    Table {
+        kind: ImportKind::Chambers,
+        headers: columns.iter().map(|(_, header)| header.to_string()).collect(),
+        keys: columns.iter().map(|(key, _)| key.to_string()).collect(),
+        rows: report
+            .items
+            .iter()
+            .map(|item| {
+                vec![
+                    item.rank.to_string(),
+                    item.chamber.clone(),
+                    item.leads.to_string(),
+                    item.signed_count.to_string(),
+                    item.signed_investment_wan.clone(),
+                    item.funds_in_place_wan.clone(),
+                    item.activities.to_string(),
+                    format!("{:.2}", item.score),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn non_empty(text: &Option<String>) -> Option<String> {
+    text.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+impl App {
+    fn may_open_chambers(&self, principal: &Principal) -> AppResult<()> {
+        if principal.may_open(Section::Chambers) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// A chamber's location as shown: the division's full name, or the place abroad.
+    async fn location_names(&self, chambers: &[&Chamber]) -> AppResult<HashMap<String, String>> {
+        let codes =
+            chambers.iter().map(|c| c.data.location.clone()).filter(|l| !l.is_empty() && !l.starts_with(ABROAD));
+        let mut names = self.full_region_names(codes).await?;
+        for chamber in chambers {
+            let location = &chamber.data.location;
+            let name = names.entry(location.clone()).or_default();
+            if name.is_empty() {
+                name.clone_from(location);
+            }
+        }
+        Ok(names)
+    }
+
+    async fn chamber_filter(&self, query: &ChamberQuery) -> AppResult<ChamberFilter> {
+        let kind = match non_empty(&query.kind) {
+            None => None,
+            Some(text) => Some(ChamberKind::parse(&text).map_err(AppError::bad_request)?.key().to_string()),
+        };
+        let level = match non_empty(&query.level) {
+            None => None,
+            Some(text) => Some(ChamberLevel::parse(&text).map_err(AppError::bad_request)?.key().to_string()),
+        };
+        let location_prefix = match non_empty(&query.location) {
+            None => None,
+            Some(text) if text.starts_with(ABROAD) => Some(format!("{ABROAD}：")),
+            Some(text) => Some(self.known_region(&text).await?.scope_prefix().to_string()),
+        };
+        Ok(ChamberFilter { kind, level, location_prefix, keyword: keyword(&query.q)? })
+    }
+
+    /// One page of the registry.
+    pub async fn chamber_page(
+        &self,
+        principal: &Principal,
+        query: &ChamberQuery,
+        per_page: i64,
+    ) -> AppResult<ChamberPage> {
+        self.may_open_chambers(principal)?;
+        let filter = self.chamber_filter(query).await?;
+        let (_, offset) = page_offset(query.page, per_page);
+        let total = self.store().chamber_count(&filter).await?;
+        let chambers = self.store().chambers_page(&filter, per_page, offset).await?;
+        let locations = self.location_names(&chambers.iter().collect::<Vec<_>>()).await?;
+        Ok(ChamberPage { chambers, total, locations })
+    }
+
+    /// A chamber with its attributed projects (within the user's project scope), their
+    /// funds in place and the activities it took part in.
+    pub async fn chamber_detail(&self, principal: &Principal, id: i64) -> AppResult<ChamberDetail> {
+        self.may_open_chambers(principal)?;
+        let store = self.store();
+        let chamber = store.chamber(id).await?.ok_or_else(|| AppError::not_found("该商会"))?;
+        let scope = self.project_scope(principal).await?;
+        let filter = ProjectFilter {
+            region_prefix: scope.regions.prefix().ok_or(AppError::Forbidden)?.to_string(),
+            chains_in: scope.chains.clone(),
+            source_org: Some(chamber.data.name.clone()),
+            ..Default::default()
+        };
+        let projects = store.list_projects(&filter, ProjectSort::SignedDesc, PROJECTS_SHOWN, 0).await?;
+        let totals = store.project_totals(&filter).await?;
+        let funds_in_place = Yuan(store.funds_of_projects(&filter).await?);
+        let project_region_names = self.region_names(projects.iter().map(|p| p.data.region_code.clone())).await?;
+        let activities = store.activities_of_chamber(id).await?;
+        let location = self.location_names(&[&chamber]).await?.remove(&chamber.data.location).unwrap_or_default();
+        Ok(ChamberDetail {
+            chamber,
+            location,
+            projects,
+            project_count: totals.count,
+            project_investment: Yuan(totals.total_investment),
+            funds_in_place,
+            project_region_names,
+            activities,
+        })
+    }
+
+    /// The assessment of a year for the page and its download.
+    pub async fn chamber_assessment(&self, principal: &Principal, year: i32) -> AppResult<ChamberAssessment> {
+        self.may_open_chambers(principal)?;
+        assessment(self.store(), year).await
+    }
+}

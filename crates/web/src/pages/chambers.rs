@@ -1,0 +1,165 @@
+//! Chamber pages (商协会): the registry with filters, a chamber with its attributed
+//! projects, funds in place and activities, and the yearly assessment (先进商会) with its
+//! weights, each chamber's gap to the rank above and an XLSX download.
+
+use crate::auth::PageSession;
+use crate::error::WebResult;
+use crate::pages::{download, export_format, non_empty, page_count, page_number, query_string};
+use crate::routes::Routes;
+use crate::templates::page;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use chrono::Datelike;
+use minijinja::context;
+use serde::Deserialize;
+use zhaoshang_app::calendar::today;
+use zhaoshang_app::chambers::{assessment_table, ChamberDetail, ChamberQuery};
+use zhaoshang_app::AppError;
+use zhaoshang_core::chambers::{ChamberKind, ChamberLevel};
+use zhaoshang_core::money::Yuan;
+use zhaoshang_core::projects::Stage;
+use zhaoshang_store::chambers::Chamber;
+
+pub const PER_PAGE: i64 = 50;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/chambers", get(list))
+        .route("/chambers/assessment", get(assessment))
+        .route("/chambers/{id}", get(detail))
+}
+
+fn kind_label(key: &str) -> &'static str {
+    ChamberKind::parse(key).map(ChamberKind::label).unwrap_or("")
+}
+
+fn level_label(key: &str) -> &'static str {
+    ChamberLevel::parse(key).map(ChamberLevel::label).unwrap_or("")
+}
+
+fn chamber_row(chamber: &Chamber, location: &str) -> minijinja::Value {
+    let d = &chamber.data;
+    context! {
+        id => chamber.id, name => d.name, kind => kind_label(&d.kind), level => level_label(&d.level),
+        location => location, president => d.president, contact => d.contact, phone => d.phone,
+        liaison_office => d.liaison_office, members => d.members,
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<ChamberQuery>,
+) -> WebResult<Html<String>> {
+    let page_no = page_number(query.page);
+    let list = state.app.chamber_page(&session.principal, &query, PER_PAGE).await?;
+    let rows: Vec<_> = list
+        .chambers
+        .iter()
+        .map(|c| chamber_row(c, list.locations.get(&c.data.location).map(String::as_str).unwrap_or("")))
+        .collect();
+    let pages = page_count(list.total, PER_PAGE);
+    let kinds: Vec<&str> = ChamberKind::ALL.iter().map(|k| k.label()).collect();
+    let levels: Vec<&str> = ChamberLevel::ALL.iter().map(|l| l.label()).collect();
+    let filter =
+        query_string(&[("kind", &query.kind), ("level", &query.level), ("location", &query.location), ("q", &query.q)]);
+    page(
+        &session,
+        "/chambers",
+        "chambers/chambers.html",
+        context! {
+            rows => rows, kinds => kinds, levels => levels, total_count => list.total,
+            query => context! { kind => query.kind, level => query.level, location => query.location, q => query.q },
+            query_string => filter, page => page_no, pages => pages, more => (page_no as i64) < pages,
+            may_import => session.principal.edits_records(),
+        },
+    )
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Path(id): Path<i64>,
+) -> WebResult<Html<String>> {
+    let ChamberDetail {
+        chamber,
+        location,
+        projects,
+        project_count,
+        project_investment,
+        funds_in_place,
+        project_region_names: names,
+        activities,
+    } = state.app.chamber_detail(&session.principal, id).await?;
+    let project_rows: Vec<_> = projects
+        .iter()
+        .map(|p| {
+            let d = &p.data;
+            context! { id => p.id, code => d.code, name => d.name, region_name => names.get(&d.region_code).cloned().unwrap_or_default(),
+                       stage => Stage::parse(&d.stage).map(|s| s.label()).unwrap_or(""), stage_key => d.stage,
+                       total_wan => Yuan(d.total_investment).wan_display(), lead_on => d.lead_on.map(|x| x.to_string()),
+                       signed_on => d.signed_on.map(|x| x.to_string()) }
+        })
+        .collect();
+    let activity_rows: Vec<_> = activities
+        .iter()
+        .map(|a| context! { name => a.name, kind => a.kind, start_on => a.start_on.map(|x| x.to_string()), place => a.place, organiser => a.organiser })
+        .collect();
+    page(
+        &session,
+        "/chambers",
+        "chambers/chamber.html",
+        context! {
+            c => chamber_row(&chamber, &location), projects => project_rows, project_count => project_count,
+            projects_shown => projects.len(), project_investment_wan => project_investment.wan_display(),
+            funds_in_place_wan => funds_in_place.wan_display(), activities => activity_rows,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct AssessmentQuery {
+    year: Option<String>,
+    format: Option<String>,
+}
+
+pub async fn assessment(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<AssessmentQuery>,
+) -> WebResult<Response> {
+    // The award goes to a finished year: the last one unless another is asked for.
+    let year = match non_empty(&query.year) {
+        None => today().year() - 1,
+        Some(text) => {
+            text.parse::<i32>().map_err(|_| AppError::bad_request(format!("年度“{text}”无效，应为如 2024 的年份")))?
+        }
+    };
+    let report = state.app.chamber_assessment(&session.principal, year).await?;
+    if let Some(format) = export_format(&query.format)? {
+        return download(&assessment_table(&report), format, &format!("chamber-assessment-{year}"));
+    }
+    let weights: Vec<_> = report
+        .weights
+        .entries()
+        .map(|(key, label, weight)| context! { key, label, weight => format!("{weight:.2}") })
+        .collect();
+    let items: Vec<_> = report
+        .items
+        .iter()
+        .map(|item| {
+            context! { rank => item.rank, chamber => item.chamber, leads => item.leads, signed_count => item.signed_count,
+                       signed_investment_wan => item.signed_investment_wan, funds_in_place_wan => item.funds_in_place_wan,
+                       activities => item.activities, score => format!("{:.2}", item.score), gap => item.gap.map(|gap| format!("{gap:.2}")) }
+        })
+        .collect();
+    let html = page(
+        &session,
+        "/chambers",
+        "chambers/assessment.html",
+        context! { year => year, weights => weights, items => items },
+    )?;
+    Ok(html.into_response())
+}
