@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod chains;
 pub mod credit_code;
 pub mod enterprises;
+pub mod evaluation;
 pub mod inbox;
 pub mod metrics;
 pub mod money;
