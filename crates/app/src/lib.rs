@@ -13,6 +13,7 @@ pub mod chains;
 pub mod dashboard;
 pub mod demo;
 pub mod enterprises;
+pub mod evaluation;
 pub mod exchange;
 pub mod inbox;
 pub mod notify;

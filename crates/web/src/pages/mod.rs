@@ -5,6 +5,7 @@ pub mod chain_forms;
 pub mod chains;
 pub mod dashboard;
 pub mod enterprises;
+pub mod evaluation;
 pub mod home;
 pub mod import;
 pub mod login;
