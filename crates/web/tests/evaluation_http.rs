@@ -101,7 +101,7 @@ async fn the_page_and_its_download_follow_the_scope(backend: Backend) {
         ("/evaluation?region=629900&year=2024&quarter=1", "不存在"),
     ] {
         let response = app.get(path, Some(&admin)).await;
-        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
         assert!(body_text(response).await.contains(message), "{path}");
     }
 
