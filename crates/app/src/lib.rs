@@ -14,6 +14,7 @@ pub mod chambers;
 pub mod dashboard;
 pub mod demo;
 pub mod enterprises;
+pub mod evaluation;
 pub mod exchange;
 pub mod inbox;
 pub mod notify;

@@ -4,7 +4,9 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use zhaoshang_app::activities::cohort_report;
+use zhaoshang_app::evaluation::{evaluation, Evaluation};
 use zhaoshang_app::stats::{investment_report, known_region, parse_date, period};
+use zhaoshang_core::evaluation::Quarter;
 use zhaoshang_store::Store;
 
 #[derive(Subcommand)]
@@ -44,6 +46,21 @@ pub enum StatsCommand {
         /// Up to this day (default today), YYYY-MM-DD
         #[arg(long)]
         to: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Quarterly ranking of a region's direct sub-regions (市州综合评价)
+    Evaluation {
+        /// Division code whose sub-regions are ranked, e.g. 620000
+        #[arg(long)]
+        region: String,
+        /// Year, e.g. 2024
+        #[arg(long)]
+        year: String,
+        /// Quarter, 1–4
+        #[arg(long)]
+        quarter: String,
+        /// Print the JSON object of SPEC.md
         #[arg(long)]
         json: bool,
     },
@@ -127,6 +144,49 @@ pub async fn run(store: &Store, command: StatsCommand) -> Result<()> {
                 );
             }
         }
+        StatsCommand::Evaluation { region, year, quarter, json } => {
+            // Year and quarter are read as text so that a bad one is a Chinese error (exit 1).
+            let quarter = Quarter::parse(&year, &quarter)?;
+            let region = known_region(store, &region).await?;
+            let evaluation = evaluation(store, &region, quarter).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&evaluation)?);
+            } else {
+                print_evaluation(&evaluation);
+            }
+        }
     }
     Ok(())
+}
+
+/// The ranking as a table: rank, last quarter's rank, region, score, awards.
+fn print_evaluation(evaluation: &Evaluation) {
+    let quarter = evaluation.quarter();
+    println!(
+        "{}{}市州综合评价（{}至{}）",
+        evaluation.region_name,
+        quarter.label(),
+        quarter.year_to_end().from,
+        quarter.end()
+    );
+    if evaluation.items.is_empty() {
+        println!("该地区没有下级地区");
+        return;
+    }
+    println!("{:>4}  {:>4}  {:<6}  {:<10}  {:>7}  奖项", "排名", "上期", "代码", "地区", "得分");
+    for item in &evaluation.items {
+        let awards: Vec<&str> = item.awards.iter().map(|award| award.label()).collect();
+        // Chinese characters take two columns: pad names by display width.
+        let padding = 12usize.saturating_sub(item.name.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum());
+        println!(
+            "{:>6}  {:>6}  {:<8}  {}{}  {:>9.2}  {}",
+            item.rank,
+            item.previous_rank,
+            item.region,
+            item.name,
+            " ".repeat(padding),
+            item.score,
+            awards.join("、")
+        );
+    }
 }

@@ -1,4 +1,4 @@
-//! `zhaoshang stats investment|cohort --json` on data imported through the CLI.
+//! `zhaoshang stats investment|cohort|evaluation --json` on data imported through the CLI.
 
 use std::process::{Command, Output};
 
@@ -28,21 +28,27 @@ B1,2022-06-01,500,省外境内\n\
 B1,2023-02-01,700,省外境内\n";
 const TARGETS: &str = "所属地区,年度,到位资金目标(万元)\n天水市,2023,10000\n";
 
-#[test]
-fn stats_follow_the_spec_definitions_on_imported_data() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("z.db").display());
+/// A database in `dir` holding the files above, imported through the CLI.
+fn imported(dir: &std::path::Path) -> String {
+    let url = format!("sqlite://{}", dir.join("z.db").display());
     for (kind, name, content) in [
         ("activities", "a.csv", ACTIVITIES),
         ("projects", "p.csv", PROJECTS),
         ("funding", "f.csv", FUNDING),
         ("targets", "t.csv", TARGETS),
     ] {
-        let path = dir.path().join(name);
+        let path = dir.join(name);
         std::fs::write(&path, content).unwrap();
         let output = zhaoshang(&url, &["import", kind, path.to_str().unwrap()]);
         assert!(output.status.success(), "{kind}: {}", String::from_utf8_lossy(&output.stderr));
     }
+    url
+}
+
+#[test]
+fn stats_follow_the_spec_definitions_on_imported_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = imported(dir.path());
 
     let report = json(&zhaoshang(
         &url,
@@ -152,4 +158,79 @@ fn chambers_are_assessed_as_spec_defines() {
     let refused = zhaoshang(&url, &["stats", "chambers", "--year", "99999", "--json"]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("年度"));
+}
+
+#[test]
+fn evaluation_ranks_every_city_as_the_spec_prints_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = imported(dir.path());
+    let evaluation = |year: &str, quarter: &str| {
+        json(&zhaoshang(
+            &url,
+            &["stats", "evaluation", "--region", "620000", "--year", year, "--quarter", quarter, "--json"],
+        ))
+    };
+
+    // 2023-01-01 to 2023-09-30. 天水市 leads every indicator (100); 嘉峪关市 has A4 only:
+    // signed 30000 of 天水's 34999.9999 万元, one 亿元 project, start rate 0; the twelve
+    // cities without data score 60 on every indicator.
+    let q3 = evaluation("2023", "3");
+    let keys: Vec<&String> = q3.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 4, "region, year, quarter and items only");
+    assert_eq!(
+        (q3["region"].as_str(), q3["year"].as_i64(), q3["quarter"].as_i64()),
+        (Some("620000"), Some(2023), Some(3))
+    );
+    let items = q3["items"].as_array().unwrap();
+    assert_eq!(items.len(), 14, "every city, with data or without");
+    let jiayuguan = 18.0 + 9.0 + 12.0 + 0.15 * (60.0 + 40.0 * 30000.0 / 34999.9999) + 10.0 + 6.0;
+    assert_eq!(format!("{jiayuguan:.2}"), "69.14");
+    assert_eq!(
+        items[..3],
+        [
+            serde_json::json!({"region": "620500", "name": "天水市", "score": 100.0, "rank": 1, "previous_rank": 1, "awards": ["贡献奖"]}),
+            serde_json::json!({"region": "620200", "name": "嘉峪关市", "score": 69.14, "rank": 2, "previous_rank": 2, "awards": ["贡献奖"]}),
+            serde_json::json!({"region": "620100", "name": "兰州市", "score": 60.0, "rank": 3, "previous_rank": 3, "awards": ["贡献奖"]}),
+        ]
+    );
+    let rest: Vec<&str> = items[3..].iter().map(|item| item["region"].as_str().unwrap()).collect();
+    assert_eq!(
+        rest,
+        ["620300", "620400", "620600", "620700", "620800", "620900", "621000", "621100", "621200", "622900", "623000"]
+    );
+    assert!(items[3..].iter().all(|item| item["score"] == 60.0 && item["awards"] == serde_json::json!([])));
+
+    // Q1 2023 against the whole of 2022, when 天水's B1 alone (signed, started) led and
+    // 嘉峪关 stood third by its code: it rises to second, but in the top three.
+    let q1 = evaluation("2023", "1");
+    let ranks: Vec<(&str, i64, i64)> = q1["items"].as_array().unwrap()[..4]
+        .iter()
+        .map(|i| (i["region"].as_str().unwrap(), i["rank"].as_i64().unwrap(), i["previous_rank"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(ranks, [("620500", 1, 1), ("620200", 2, 3), ("620100", 3, 2), ("620300", 4, 4)]);
+    assert_eq!(q1["items"][1]["score"], 74.0);
+    assert!(q1["items"].as_array().unwrap().iter().all(|i| !i["awards"].to_string().contains("进步奖")));
+
+    // The table without --json.
+    let table = zhaoshang(&url, &["stats", "evaluation", "--region", "620000", "--year", "2023", "--quarter", "3"]);
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        text.contains("甘肃省2023年第3季度市州综合评价") && text.contains("天水市") && text.contains("69.14"),
+        "{text}"
+    );
+
+    // Bad arguments: a Chinese message and exit code 1, nothing printed.
+    for (args, message) in [
+        (["--region", "620000", "--year", "2023", "--quarter", "5"], "季度“5”无效"),
+        (["--region", "620000", "--year", "2023", "--quarter", "0"], "季度“0”无效"),
+        (["--region", "620000", "--year", "今年", "--quarter", "1"], "年度“今年”无效"),
+        (["--region", "629900", "--year", "2023", "--quarter", "1"], "地区代码“629900”不存在"),
+        (["--region", "abc", "--year", "2023", "--quarter", "1"], "地区代码"),
+    ] {
+        let output = zhaoshang(&url, &[&["stats", "evaluation"][..], &args[..], &["--json"][..]].concat());
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty());
+    }
 }

@@ -229,6 +229,25 @@ impl Principal {
         }
     }
 
+    /// 市州综合评价 at all: the admin and leaders (read-only reports), and region users
+    /// for their own region. A chain department reads only its chains' figures, never a
+    /// region's whole performance, so it has no evaluation to see; nor do outside roles.
+    pub fn may_see_evaluations(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Leader | Role::Region)
+    }
+
+    /// The evaluation of `region`, which ranks its direct sub-regions: the admin and
+    /// leaders any region (the province's cities); a region user its own region and the
+    /// regions below it, whose full records it reads. A city is not shown the province's
+    /// ranking of its neighbours, as its dashboard does not open the province either.
+    pub fn may_see_evaluation_of(&self, region: &RegionCode) -> bool {
+        match self.role {
+            Role::Admin | Role::Leader => true,
+            Role::Region => self.record_scope().allows(region),
+            _ => false,
+        }
+    }
+
     pub fn may_administer(&self) -> bool {
         self.role == Role::Admin
     }
@@ -326,6 +345,23 @@ mod tests {
         assert!(baiyin.may_edit_records_of(&code("620402")));
         assert!(!baiyin.may_edit_records_of(&code("620502")));
         assert!(!baiyin.may_see_statistics_of(&code("620500")));
+    }
+
+    #[test]
+    fn evaluations_open_to_admin_and_leaders_anywhere_and_region_users_at_home() {
+        let (province, city, county) = (code("620000"), code("620400"), code("620402"));
+        for role in [Role::Admin, Role::Leader] {
+            assert!(principal(role, None).may_see_evaluation_of(&province));
+        }
+        let baiyin = principal(Role::Region, Some("620400"));
+        assert!(baiyin.may_see_evaluations());
+        assert!(baiyin.may_see_evaluation_of(&city) && baiyin.may_see_evaluation_of(&county));
+        assert!(!baiyin.may_see_evaluation_of(&province), "not the province's ranking");
+        assert!(!baiyin.may_see_evaluation_of(&code("620500")));
+        for role in [Role::Chain, Role::Member, Role::Liaison, Role::Reviewer, Role::Investor] {
+            assert!(!principal(role, None).may_see_evaluations(), "{role:?}");
+            assert!(!principal(role, Some("620400")).may_see_evaluation_of(&city), "{role:?}");
+        }
     }
 
     #[test]

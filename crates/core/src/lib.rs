@@ -7,6 +7,7 @@ pub mod chains;
 pub mod chambers;
 pub mod credit_code;
 pub mod enterprises;
+pub mod evaluation;
 pub mod inbox;
 pub mod metrics;
 pub mod money;

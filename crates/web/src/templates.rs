@@ -36,6 +36,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "reference/calendar.html",
     "reference/industries.html",
     "dashboard/dashboard.html",
+    "evaluation/evaluation.html",
     "projects/projects.html",
     "projects/project.html",
     "projects/project_form.html",

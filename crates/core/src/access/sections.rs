@@ -16,6 +16,7 @@ pub enum Section {
     Chains,
     Plans,
     Chambers,
+    Evaluation,
     Regions,
     Parks,
     Departments,
@@ -27,7 +28,7 @@ pub enum Section {
 
 impl Section {
     /// In the navigation's order.
-    pub const ALL: [Section; 17] = [
+    pub const ALL: [Section; 18] = [
         Section::Workbench,
         Section::Inbox,
         Section::Dashboard,
@@ -38,6 +39,7 @@ impl Section {
         Section::Chains,
         Section::Plans,
         Section::Chambers,
+        Section::Evaluation,
         Section::Regions,
         Section::Parks,
         Section::Departments,
@@ -59,6 +61,7 @@ impl Section {
             Section::Chains => "/chains",
             Section::Plans => "/plans",
             Section::Chambers => "/chambers",
+            Section::Evaluation => "/evaluation",
             Section::Regions => "/reference/regions",
             Section::Parks => "/reference/parks",
             Section::Departments => "/reference/departments",
@@ -81,6 +84,7 @@ impl Section {
             Section::Chains => "产业链",
             Section::Plans => "一企一案",
             Section::Chambers => "商协会",
+            Section::Evaluation => "市州综合评价",
             Section::Regions => "行政区划",
             Section::Parks => "园区",
             Section::Departments => "单位",
@@ -99,6 +103,7 @@ impl Section {
             Section::Enterprises => "企业库",
             Section::Chains | Section::Plans => "产业链招商",
             Section::Chambers => "商协会招商",
+            Section::Evaluation => "考核评价",
             Section::Regions | Section::Parks | Section::Departments | Section::Industries | Section::Calendar => {
                 "基础数据"
             }
@@ -129,6 +134,7 @@ impl Principal {
             // The registry and its assessment are provincial figures: read by those who
             // see aggregates; a liaison's own chamber and leads come with the lead slice.
             Section::Chambers => self.may_see_aggregates(),
+            Section::Evaluation => self.may_see_evaluations(),
             Section::Users | Section::Audit => self.may_administer(),
         }
     }

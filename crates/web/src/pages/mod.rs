@@ -6,6 +6,7 @@ pub mod chains;
 pub mod chambers;
 pub mod dashboard;
 pub mod enterprises;
+pub mod evaluation;
 pub mod home;
 pub mod import;
 pub mod login;
