@@ -15,6 +15,7 @@ pub enum Section {
     Enterprises,
     Chains,
     Plans,
+    Appeals,
     Regions,
     Parks,
     Departments,
@@ -26,7 +27,7 @@ pub enum Section {
 
 impl Section {
     /// In the navigation's order.
-    pub const ALL: [Section; 16] = [
+    pub const ALL: [Section; 17] = [
         Section::Workbench,
         Section::Inbox,
         Section::Dashboard,
@@ -36,6 +37,7 @@ impl Section {
         Section::Enterprises,
         Section::Chains,
         Section::Plans,
+        Section::Appeals,
         Section::Regions,
         Section::Parks,
         Section::Departments,
@@ -56,6 +58,7 @@ impl Section {
             Section::Enterprises => "/enterprises",
             Section::Chains => "/chains",
             Section::Plans => "/plans",
+            Section::Appeals => "/appeals",
             Section::Regions => "/reference/regions",
             Section::Parks => "/reference/parks",
             Section::Departments => "/reference/departments",
@@ -77,6 +80,7 @@ impl Section {
             Section::Enterprises => "企业名录",
             Section::Chains => "产业链",
             Section::Plans => "一企一案",
+            Section::Appeals => "企业诉求",
             Section::Regions => "行政区划",
             Section::Parks => "园区",
             Section::Departments => "单位",
@@ -94,6 +98,7 @@ impl Section {
             Section::Projects | Section::Duplicates | Section::Import => "项目管理",
             Section::Enterprises => "企业库",
             Section::Chains | Section::Plans => "产业链招商",
+            Section::Appeals => "营商环境",
             Section::Regions | Section::Parks | Section::Departments | Section::Industries | Section::Calendar => {
                 "基础数据"
             }
@@ -121,6 +126,7 @@ impl Principal {
             }
             Section::Import => self.edits_records(),
             Section::Chains => self.may_view_chains(),
+            Section::Appeals => self.appeal_scope() != RecordScope::Nothing,
             Section::Users | Section::Audit => self.may_administer(),
         }
     }
