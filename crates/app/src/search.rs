@@ -357,7 +357,8 @@ impl SearchIndex {
             | ImportKind::Targets
             | ImportKind::Activities
             | ImportKind::Chains
-            | ImportKind::ChainEnterprises => Ok(()),
+            | ImportKind::ChainEnterprises
+            | ImportKind::Appeals => Ok(()),
         }
     }
 
