@@ -32,7 +32,7 @@ enum Command {
     /// Manage user accounts
     #[command(subcommand)]
     User(UserCommand),
-    /// Investment statistics as SPEC.md defines them
+    /// Statistics as SPEC.md defines them (investment, cohort, appeals)
     #[command(subcommand)]
     Stats(stats::StatsCommand),
     /// Write a backup of the whole database (JSON) to FILE

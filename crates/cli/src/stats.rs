@@ -4,6 +4,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use zhaoshang_app::activities::cohort_report;
+use zhaoshang_app::appeals::appeal_report;
 use zhaoshang_app::stats::{investment_report, known_region, parse_date, period};
 use zhaoshang_store::Store;
 
@@ -35,6 +36,21 @@ pub enum StatsCommand {
         /// Up to this day (default today), YYYY-MM-DD
         #[arg(long)]
         to: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Business-environment appeals of a region (with its sub-regions) received in a period
+    Appeals {
+        /// Division code, e.g. 620400
+        #[arg(long)]
+        region: String,
+        /// First day, YYYY-MM-DD
+        #[arg(long)]
+        from: String,
+        /// Last day, YYYY-MM-DD
+        #[arg(long)]
+        to: String,
+        /// Print the JSON object of SPEC.md
         #[arg(long)]
         json: bool,
     },
@@ -87,6 +103,37 @@ pub async fn run(store: &Store, command: StatsCommand) -> Result<()> {
                     percent(report.start_rate),
                     percent(report.completion_rate)
                 );
+            }
+        }
+        StatsCommand::Appeals { region, from, to, json } => {
+            let region = known_region(store, &region).await?;
+            let report =
+                appeal_report(store, &region, parse_date(&from, "开始日期")?, parse_date(&to, "结束日期")?).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!("{} {} 至 {} 企业诉求", report.region, report.from, report.to);
+                println!(
+                    "受理 {} 件，已答复 {} 件，按时答复 {} 件（按时答复率 {}），超期 {} 件，办结 {} 件（办结率 {}），满意率 {}",
+                    report.received_count,
+                    report.answered_count,
+                    report.on_time_count,
+                    percent(report.on_time_rate),
+                    report.overdue_count,
+                    report.resolved_count,
+                    percent(report.resolution_rate),
+                    percent(report.satisfaction_rate)
+                );
+                println!("{:<10}{:>8}{:>12}{:>10}", "诉求维度", "受理", "按时答复率", "满意率");
+                for (dimension, figures) in &report.by_dimension.0 {
+                    println!(
+                        "{:<10}{:>8}{:>12}{:>10}",
+                        dimension.label(),
+                        figures.received_count,
+                        percent(figures.on_time_rate),
+                        percent(figures.satisfaction_rate)
+                    );
+                }
             }
         }
     }
