@@ -322,7 +322,7 @@ fn plain_figures(appeals: &[&Generated], due_of: &HashMap<String, NaiveDate>, to
             counts[0] += 1;
             counts[1] += usize::from(a.answered.is_some_and(|d| d <= to));
             counts[2] += usize::from(a.answered.is_some_and(|d| d <= due && d <= to));
-            counts[3] += usize::from(due < to && !a.answered.is_some_and(|d| d <= due));
+            counts[3] += usize::from(due < to && a.answered.is_none_or(|d| d > due));
             counts[4] += usize::from(a.closed.is_some_and(|d| d <= to));
             let rated = a.closed.is_some_and(|d| d <= to) && !a.rating.is_empty();
             counts[5] += usize::from(rated);
