@@ -38,11 +38,15 @@ pub fn today() -> NaiveDate {
     today_in_china(now())
 }
 
+/// The days of the shipped calendar (`data/calendar.tsv`), which a new database starts from.
+pub fn shipped_days() -> AppResult<Vec<NoticeDay>> {
+    parse_notice_days(SHIPPED).map_err(|e| AppError::Internal(e.to_string()))
+}
+
 /// Loads the shipped calendar when the database holds none (first start).
 pub async fn ensure_loaded(store: &Store) -> AppResult<()> {
     if store.count_calendar_days().await? == 0 {
-        let days = parse_notice_days(SHIPPED).map_err(|e| AppError::Internal(e.to_string()))?;
-        store.load_calendar_days(&days).await?;
+        store.load_calendar_days(&shipped_days()?).await?;
     }
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! Application services shared by the web handlers and the command line, so both
 //! apply the same rules: accounts and sign-in, reference data, demo data, and one
 //! module per area (`projects`, `enterprises`, `chains`, `plans`, `activities`,
-//! `reference`) with the use cases the pages and the API call: scope-checked reads
+//! `appeals`, `reference`) with the use cases the pages and the API call: scope-checked reads
 //! and writes.
 
 pub mod accounts;
 pub mod activities;
+pub mod appeals;
 pub mod audit;
 pub mod backup;
 pub mod calendar;

@@ -358,7 +358,8 @@ impl SearchIndex {
             | ImportKind::Chambers
             | ImportKind::Activities
             | ImportKind::Chains
-            | ImportKind::ChainEnterprises => Ok(()),
+            | ImportKind::ChainEnterprises
+            | ImportKind::Appeals => Ok(()),
         }
     }
 

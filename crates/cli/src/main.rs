@@ -32,14 +32,14 @@ enum Command {
     /// Manage user accounts
     #[command(subcommand)]
     User(UserCommand),
-    /// Investment statistics as SPEC.md defines them
+    /// Statistics as SPEC.md defines them (investment, cohort, appeals)
     #[command(subcommand)]
     Stats(stats::StatsCommand),
     /// Write a backup of the whole database (JSON) to FILE
     Backup { file: PathBuf },
     /// Replace the database's content with a backup FILE
     Restore { file: PathBuf },
-    /// Import a .csv or .xlsx FILE (KIND: projects, funding, targets, chambers, activities, enterprises, chains, chain_enterprises); a file with any bad row changes nothing
+    /// Import a .csv or .xlsx FILE (KIND: projects, funding, targets, chambers, activities, enterprises, chains, chain_enterprises, appeals); a file with any bad row changes nothing
     Import {
         kind: String,
         file: PathBuf,
@@ -47,7 +47,7 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Export a list (KIND: projects, funding, targets, chambers, activities, enterprises, chains, chain_enterprises) to FILE.xlsx or FILE.csv
+    /// Export a list (KIND: projects, funding, targets, chambers, activities, enterprises, chains, chain_enterprises, appeals) to FILE.xlsx or FILE.csv
     Export { kind: String, file: PathBuf },
 }
 

@@ -4,6 +4,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use zhaoshang_app::activities::cohort_report;
+use zhaoshang_app::appeals::appeal_report;
 use zhaoshang_app::evaluation::{evaluation, Evaluation};
 use zhaoshang_app::stats::{investment_report, known_region, parse_date, period};
 use zhaoshang_core::evaluation::Quarter;
@@ -60,6 +61,21 @@ pub enum StatsCommand {
         /// Quarter, 1–4
         #[arg(long)]
         quarter: String,
+        /// Print the JSON object of SPEC.md
+        #[arg(long)]
+        json: bool,
+    },
+    /// Business-environment appeals of a region (with its sub-regions) received in a period
+    Appeals {
+        /// Division code, e.g. 620400
+        #[arg(long)]
+        region: String,
+        /// First day, YYYY-MM-DD
+        #[arg(long)]
+        from: String,
+        /// Last day, YYYY-MM-DD
+        #[arg(long)]
+        to: String,
         /// Print the JSON object of SPEC.md
         #[arg(long)]
         json: bool,
@@ -153,6 +169,37 @@ pub async fn run(store: &Store, command: StatsCommand) -> Result<()> {
                 println!("{}", serde_json::to_string_pretty(&evaluation)?);
             } else {
                 print_evaluation(&evaluation);
+            }
+        }
+        StatsCommand::Appeals { region, from, to, json } => {
+            let region = known_region(store, &region).await?;
+            let report =
+                appeal_report(store, &region, parse_date(&from, "开始日期")?, parse_date(&to, "结束日期")?).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!("{} {} 至 {} 企业诉求", report.region, report.from, report.to);
+                println!(
+                    "受理 {} 件，已答复 {} 件，按时答复 {} 件（按时答复率 {}），超期 {} 件，办结 {} 件（办结率 {}），满意率 {}",
+                    report.received_count,
+                    report.answered_count,
+                    report.on_time_count,
+                    percent(report.on_time_rate),
+                    report.overdue_count,
+                    report.resolved_count,
+                    percent(report.resolution_rate),
+                    percent(report.satisfaction_rate)
+                );
+                println!("{:<10}{:>8}{:>12}{:>10}", "诉求维度", "受理", "按时答复率", "满意率");
+                for (dimension, figures) in &report.by_dimension.0 {
+                    println!(
+                        "{:<10}{:>8}{:>12}{:>10}",
+                        dimension.label(),
+                        figures.received_count,
+                        percent(figures.on_time_rate),
+                        percent(figures.satisfaction_rate)
+                    );
+                }
             }
         }
     }

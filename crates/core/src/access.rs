@@ -212,6 +212,20 @@ impl Principal {
         }
     }
 
+    /// Business-environment appeals (营商环境诉求) the user may read: the admin every
+    /// appeal, a region user and a leader their region's (a leader without a region every
+    /// one), and members every appeal, read-only: the members (委员) carry out the
+    /// democratic supervision of the business environment on its five dimensions (the
+    /// seeds), across the province. An appeal is an enterprise's complaint, not a chain
+    /// matter, so a chain department sees none; nor do liaisons, reviewers and investors.
+    pub fn appeal_scope(&self) -> RecordScope {
+        match self.role {
+            Role::Admin | Role::Member => RecordScope::All,
+            Role::Region | Role::Leader => self.record_scope(),
+            _ => RecordScope::Nothing,
+        }
+    }
+
     /// Aggregate figures (dashboards, rankings): a region user sees other regions only as
     /// aggregates, so aggregates reach wider than records.
     pub fn may_see_aggregates(&self) -> bool {

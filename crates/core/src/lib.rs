@@ -2,6 +2,7 @@
 //! unit-tested without a database.
 
 pub mod access;
+pub mod appeals;
 pub mod calendar;
 pub mod chains;
 pub mod chambers;

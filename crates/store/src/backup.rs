@@ -258,11 +258,34 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", Instant),
         ],
     ),
+    (
+        "appeals",
+        &[
+            ("id", Int),
+            ("code", Text),
+            ("enterprise", Text),
+            ("credit_code", Text),
+            ("region_code", Text),
+            ("dimension", Text),
+            ("category", Text),
+            ("content", Text),
+            ("received_on", Date),
+            ("department", Text),
+            ("limit_days", Int),
+            ("due_on", Date),
+            ("due_by_weekends_only", Bool),
+            ("answered_on", Date),
+            ("closed_on", Date),
+            ("rating", Text),
+            ("created_at", Instant),
+            ("updated_at", Instant),
+        ],
+    ),
 ];
 
 /// Tables added after backups were first written: a backup without them restores them
 /// empty (their defaults; the calendar is loaded again from the shipped file at the next start).
-const ADDED_LATER: &[&str] = &["settings", "calendar_days", "chambers", "activity_chambers"];
+const ADDED_LATER: &[&str] = &["settings", "calendar_days", "chambers", "activity_chambers", "appeals"];
 
 /// Tables that are deliberately not in a backup.
 const NOT_BACKED_UP: &[&str] =

@@ -99,6 +99,7 @@ macro_rules! bind_project {
 }
 
 pub mod activities;
+pub mod appeals;
 pub mod audit;
 pub mod backup;
 pub mod bulk;

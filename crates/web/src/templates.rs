@@ -53,6 +53,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "plans/plans.html",
     "plans/plan.html",
     "plans/inbox.html",
+    "appeals/appeals.html",
+    "appeals/appeal.html",
 ];
 
 fn environment() -> &'static Environment<'static> {

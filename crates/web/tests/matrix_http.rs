@@ -12,6 +12,7 @@ use common::*;
 use std::collections::{BTreeMap, BTreeSet};
 use zhaoshang_core::access::{Principal, Role, Section, AUTHORISATION_MATRIX};
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::appeals::{AppealFilter, AppealSort};
 use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
 use zhaoshang_store::plans::PlanFilter;
 use zhaoshang_store::Actor;
@@ -93,6 +94,8 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
     let plans = store.plans(&PlanFilter { region_prefix: prefix.into(), ..Default::default() }, 100).await.unwrap();
     let plan = plans.iter().find(|plan| plan.chain_id == Some(chain.id)).expect("a demo plan on the chain");
     let user = store.user_by_name(if region == "620400" { "baiyin" } else { "tianshui" }).await.unwrap().unwrap();
+    let appeal_filter = AppealFilter { region_prefix: prefix.into(), ..Default::default() };
+    let appeal = store.list_appeals(&appeal_filter, AppealSort::default(), 1, 0).await.unwrap().remove(0);
     let county = format!("{prefix}02");
     // Chambers belong to no region: both sides name the same one.
     let chamber = store.all_chambers().await.unwrap().remove(0);
@@ -116,6 +119,7 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
             ("signed_on", project.data.signed_on.map(|day| day.to_string()).unwrap_or_default()),
             ("user", user.id.to_string()),
             ("chamber", chamber.id.to_string()),
+            ("appeal", appeal.data.code),
         ]),
     }
 }

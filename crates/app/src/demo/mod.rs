@@ -1,6 +1,6 @@
 //! Demo mode: an empty database gets one account per role, sample reference records, the
 //! Gansu investment pipeline, the enterprise library, chains and the chain department's
-//! plans, so a newcomer sees a working system at once.
+//! plans and the enterprises' appeals, so a newcomer sees a working system at once.
 //!
 //! One file per area. Every random draw comes from one generator, seeded here and handed
 //! to each area's generator in turn, so the whole demo is the same on every start on the
@@ -8,6 +8,7 @@
 //! year) is alive.
 
 mod accounts;
+mod appeals;
 pub mod chains;
 mod chambers;
 pub mod enterprises;
@@ -21,6 +22,8 @@ pub use accounts::{DemoAccount, DEMO_ACCOUNTS, DEMO_PASSWORD};
 use crate::AppResult;
 use chrono::NaiveDate;
 use random::Rng;
+use zhaoshang_core::calendar::Calendar;
+use zhaoshang_store::appeals::AppealData;
 use zhaoshang_store::chambers::ChamberData;
 use zhaoshang_store::enterprises::EnterpriseData;
 use zhaoshang_store::{Actor, Store};
@@ -34,9 +37,10 @@ pub struct DemoData {
     pub pipeline: projects::DemoPipeline,
     pub enterprises: Vec<EnterpriseData>,
     pub chambers: Vec<ChamberData>,
+    pub appeals: Vec<AppealData>,
 }
 
-/// The demo's pipeline and enterprise library as they stand on `today`, the same on
+/// The demo's pipeline, enterprise library and appeals as they stand on `today`, the same on
 /// every call.
 pub fn generate(today: NaiveDate) -> DemoData {
     let mut rng = Rng::new(SEED);
@@ -44,7 +48,9 @@ pub fn generate(today: NaiveDate) -> DemoData {
     let enterprises = enterprises::generate(&mut rng, &pipeline.projects);
     let chambers = chambers::generate(&mut rng);
     chambers::take_part(&mut rng, &mut pipeline.activities, &chambers);
-    DemoData { pipeline, enterprises, chambers }
+    let calendar = Calendar::new(crate::calendar::shipped_days().unwrap_or_default());
+    let appeals = appeals::generate(&mut rng.fork(), today, &calendar);
+    DemoData { pipeline, enterprises, chambers, appeals }
 }
 
 /// The day unit tests see the demo on.
@@ -68,6 +74,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     enterprises::load(store, &data.enterprises, &actor).await?;
     chains::load(store, &actor).await?;
     plans::load(store, today, &actor).await?;
+    store.upsert_appeals(&data.appeals, &actor).await?;
     store.set_meta(DEMO_MARKER, "1").await?;
     Ok(())
 }

@@ -15,6 +15,8 @@ pub struct ColumnSpec {
     pub required: bool,
     /// Written by export (a column that only steers the import is not).
     pub exported: bool,
+    /// Read by import (a column the export computes is not: it is recognised and ignored).
+    pub imported: bool,
     /// How to fill it, for the template's instructions.
     pub note: &'static str,
     /// The template's example row.
@@ -22,11 +24,11 @@ pub struct ColumnSpec {
 }
 
 const fn col(key: &'static str, header: &'static str, note: &'static str, example: &'static str) -> ColumnSpec {
-    ColumnSpec { key, header, required: false, exported: true, note, example }
+    ColumnSpec { key, header, required: false, exported: true, imported: true, note, example }
 }
 
 const fn required(key: &'static str, header: &'static str, note: &'static str, example: &'static str) -> ColumnSpec {
-    ColumnSpec { key, header, required: true, exported: true, note, example }
+    ColumnSpec { key, header, required: true, exported: true, imported: true, note, example }
 }
 
 const DATE_NOTE: &str = "日期，如 2024-03-01、2024/3/1 或 2024年3月1日";
@@ -61,6 +63,7 @@ pub const PROJECT_COLUMNS: &[ColumnSpec] = &[
         header: "阶段变更原因",
         required: false,
         exported: false,
+        imported: true,
         note: "退回阶段或恢复已终止项目时必填",
         example: "",
     },
@@ -166,6 +169,29 @@ pub const CHAIN_ENTERPRISE_COLUMNS: &[ColumnSpec] = &[
     col("role", "角色", "生产、配套 或 采购；不填为生产", "生产"),
 ];
 
+/// A column the export computes and the import ignores.
+const fn computed(key: &'static str, header: &'static str, note: &'static str) -> ColumnSpec {
+    ColumnSpec { key, header, required: false, exported: true, imported: false, note, example: "" }
+}
+
+pub const APPEAL_COLUMNS: &[ColumnSpec] = &[
+    required("code", "诉求编号", "唯一编号；已有编号的行更新该诉求", "BY-2025-0001"),
+    col("enterprise", "企业名称", "", "白银某某新材料有限公司"),
+    col("credit_code", "统一社会信用代码", "18位，校验位须正确", "91620400MA01234562"),
+    required("region", "所属地区", "6位行政区划代码或全称，如 620400 或 白银市", "620400"),
+    required("dimension", "诉求维度", "政务环境、市场环境、法治环境、创新环境 或 要素环境", "要素环境"),
+    col("category", "诉求类别", "市场监管、纳税服务、政策支持、要素保障、审批服务、融资…", "要素保障"),
+    required("content", "诉求内容", "必填", "园区用电增容审批迟迟未办结"),
+    required("received_on", "受理日期", DATE_NOTE, "2025-01-24"),
+    col("department", "承办单位", "", "白银市发展和改革委员会"),
+    col("limit_days", "办理时限(工作日)", "1 至 60 的整数；不填为 5 个工作日", "5"),
+    col("answered_on", "答复日期", "不早于受理日期", "2025-02-06"),
+    col("closed_on", "办结日期", "不早于答复日期", ""),
+    col("rating", "企业评价", "满意、基本满意 或 不满意", ""),
+    computed("due_on", "应答复日期", "导出时按受理日期和办理时限依国务院节假日安排计算（受理当日不计），导入时忽略"),
+    computed("due_note", "时限说明", "应答复日期超出已发布节假日安排的年份时注明按周末推算，导入时忽略"),
+];
+
 /// The columns of a list, in import (and export) order.
 pub fn columns(kind: ImportKind) -> &'static [ColumnSpec] {
     match kind {
@@ -177,6 +203,7 @@ pub fn columns(kind: ImportKind) -> &'static [ColumnSpec] {
         ImportKind::Enterprises => ENTERPRISE_COLUMNS,
         ImportKind::Chains => CHAIN_COLUMNS,
         ImportKind::ChainEnterprises => CHAIN_ENTERPRISE_COLUMNS,
+        ImportKind::Appeals => APPEAL_COLUMNS,
     }
 }
 

@@ -11,12 +11,15 @@ use crate::{AppError, AppResult};
 use rust_xlsxwriter::{Format, Workbook};
 use serde::Serialize;
 use std::path::Path;
+use zhaoshang_core::appeals::{due_note, Dimension, Rating};
+use zhaoshang_core::calendar::Reckoned;
 use zhaoshang_core::chains::{LinkRole, NodeKind, Segment};
 use zhaoshang_core::chambers::{self, ChamberKind, ChamberLevel};
 use zhaoshang_core::enterprises::Tags;
 use zhaoshang_core::metrics::FundingSource;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
+use zhaoshang_store::appeals::{AppealData, AppealFilter};
 use zhaoshang_store::chains::ChainSummary;
 use zhaoshang_store::enterprises::{EnterpriseData, EnterpriseFilter};
 use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
@@ -124,6 +127,27 @@ fn enterprise_cell(data: &EnterpriseData, key: &str) -> String {
     }
 }
 
+fn appeal_cell(data: &AppealData, key: &str) -> String {
+    match key {
+        "code" => data.code.clone(),
+        "enterprise" => data.enterprise.clone(),
+        "credit_code" => data.credit_code.clone(),
+        "region" => data.region_code.clone(),
+        "dimension" => Dimension::parse(&data.dimension).map_or(data.dimension.clone(), |d| d.label().to_string()),
+        "category" => data.category.clone(),
+        "content" => data.content.clone(),
+        "received_on" => date_text(Some(data.received_on)),
+        "department" => data.department.clone(),
+        "limit_days" => data.limit_days.to_string(),
+        "answered_on" => date_text(data.answered_on),
+        "closed_on" => date_text(data.closed_on),
+        "rating" => Rating::parse(&data.rating).map(|r| r.label().to_string()).unwrap_or_default(),
+        "due_on" => date_text(Some(data.due_on)),
+        "due_note" => due_note(&Reckoned { value: data.due_on, by_weekends_only: data.due_by_weekends_only }),
+        _ => String::new(),
+    }
+}
+
 const PAGE: i64 = 1000;
 
 /// An empty table of a kind: its exported columns' headers and keys.
@@ -154,8 +178,23 @@ pub async fn enterprise_table(store: &Store, filter: &EnterpriseFilter) -> AppRe
     }
 }
 
+/// The appeals as filtered on their page (the CLI exports every appeal), in code order.
+pub async fn appeal_table(store: &Store, filter: &AppealFilter) -> AppResult<Table> {
+    let mut table = empty_table(ImportKind::Appeals);
+    let mut after = String::new();
+    loop {
+        let page = store.appeals_by_code_after(filter, &after, PAGE).await?;
+        let keys = &table.keys;
+        table.rows.extend(page.iter().map(|a| keys.iter().map(|key| appeal_cell(&a.data, key)).collect::<Vec<_>>()));
+        match page.last() {
+            Some(last) if page.len() as i64 == PAGE => after.clone_from(&last.data.code),
+            _ => return Ok(table),
+        }
+    }
+}
+
 /// The rows of a list. Projects follow `filter` (the default is every project);
-/// funding, targets, enterprises and chains (by the region running the chain) follow its
+/// funding, targets, enterprises, appeals and chains (by the region running the chain) follow its
 /// region scope (`region_prefix`); activities are all listed.
 pub async fn export_table(store: &Store, kind: ImportKind, filter: &ProjectFilter) -> AppResult<Table> {
     let specs: Vec<_> = columns(kind).iter().filter(|spec| spec.exported).collect();
@@ -234,6 +273,10 @@ pub async fn export_table(store: &Store, kind: ImportKind, filter: &ProjectFilte
             let scope = EnterpriseFilter { region_prefix: filter.region_prefix.clone(), ..Default::default() };
             table = enterprise_table(store, &scope).await?;
         }
+        ImportKind::Appeals => {
+            let scope = AppealFilter { region_prefix: filter.region_prefix.clone(), ..Default::default() };
+            table = appeal_table(store, &scope).await?;
+        }
         ImportKind::Chains | ImportKind::ChainEnterprises => {
             for summary in store.chain_summaries().await? {
                 if summary.region_code.starts_with(&filter.region_prefix) {
@@ -288,7 +331,7 @@ fn numeric(key: &str) -> bool {
 
 /// Numbers shown without decimals.
 fn whole_number(key: &str) -> bool {
-    matches!(key, "year" | "employees" | "members" | "rank" | "leads" | "signed_count" | "activities")
+    matches!(key, "year" | "employees" | "members" | "rank" | "leads" | "signed_count" | "activities" | "limit_days")
 }
 
 /// The cell as a number when the number reads back as the same amount (it always does

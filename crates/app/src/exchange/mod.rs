@@ -7,6 +7,7 @@
 //! header is row 1).
 
 mod activities;
+mod appeals;
 mod chain_enterprises;
 mod chains;
 mod chambers;
@@ -29,7 +30,7 @@ use std::path::Path;
 use zhaoshang_store::{Actor, Store};
 
 pub use columns::{columns, ColumnSpec};
-pub use export::{enterprise_table, export_file, export_table, write_table, Table, TableFormat};
+pub use export::{appeal_table, enterprise_table, export_file, export_table, write_table, Table, TableFormat};
 pub use forms::field_errors;
 pub use scope::ImportScope;
 pub use table::{form_sheet, normalize_header, read_sheet, Sheet, SheetRow};
@@ -48,6 +49,7 @@ pub enum ImportKind {
     Enterprises,
     Chains,
     ChainEnterprises,
+    Appeals,
 }
 
 impl ImportKind {
@@ -63,6 +65,7 @@ impl ImportKind {
         ImportKind::Enterprises,
         ImportKind::Chains,
         ImportKind::ChainEnterprises,
+        ImportKind::Appeals,
     ];
 
     /// The word used on the command line (`zhaoshang import projects …`).
@@ -76,6 +79,7 @@ impl ImportKind {
             ImportKind::Enterprises => "enterprises",
             ImportKind::Chains => "chains",
             ImportKind::ChainEnterprises => "chain_enterprises",
+            ImportKind::Appeals => "appeals",
         }
     }
 
@@ -89,6 +93,7 @@ impl ImportKind {
             ImportKind::Enterprises => "企业",
             ImportKind::Chains => "产业链",
             ImportKind::ChainEnterprises => "产业链企业",
+            ImportKind::Appeals => "企业诉求",
         }
     }
 
@@ -347,6 +352,7 @@ pub async fn import_sheet_in_scope(
         ImportKind::Enterprises => enterprises::import(&context, &mut report).await?,
         ImportKind::Chains => chains::import(&context, &mut report).await?,
         ImportKind::ChainEnterprises => chain_enterprises::import(&context, &mut report).await?,
+        ImportKind::Appeals => appeals::import(&context, &mut report).await?,
     }
     report.problems.sort_by_key(|problem| problem.row);
     Ok(report)

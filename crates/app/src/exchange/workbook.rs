@@ -40,7 +40,7 @@ fn write_template(kind: ImportKind) -> Result<Vec<u8>, XlsxError> {
     let bold = header_format();
     let required = header_format().set_font_color(Color::RGB(0xC00000));
     let text = Format::new().set_num_format("@");
-    let specs = columns(kind);
+    let specs: Vec<_> = columns(kind).iter().filter(|spec| spec.imported).collect();
     let sheet = workbook.add_worksheet();
     sheet.set_name(kind.label())?;
     for (col, spec) in specs.iter().enumerate() {

@@ -17,6 +17,7 @@ pub enum Section {
     Plans,
     Chambers,
     Evaluation,
+    Appeals,
     Regions,
     Parks,
     Departments,
@@ -28,7 +29,7 @@ pub enum Section {
 
 impl Section {
     /// In the navigation's order.
-    pub const ALL: [Section; 18] = [
+    pub const ALL: [Section; 19] = [
         Section::Workbench,
         Section::Inbox,
         Section::Dashboard,
@@ -40,6 +41,7 @@ impl Section {
         Section::Plans,
         Section::Chambers,
         Section::Evaluation,
+        Section::Appeals,
         Section::Regions,
         Section::Parks,
         Section::Departments,
@@ -62,6 +64,7 @@ impl Section {
             Section::Plans => "/plans",
             Section::Chambers => "/chambers",
             Section::Evaluation => "/evaluation",
+            Section::Appeals => "/appeals",
             Section::Regions => "/reference/regions",
             Section::Parks => "/reference/parks",
             Section::Departments => "/reference/departments",
@@ -85,6 +88,7 @@ impl Section {
             Section::Plans => "一企一案",
             Section::Chambers => "商协会",
             Section::Evaluation => "市州综合评价",
+            Section::Appeals => "企业诉求",
             Section::Regions => "行政区划",
             Section::Parks => "园区",
             Section::Departments => "单位",
@@ -104,6 +108,7 @@ impl Section {
             Section::Chains | Section::Plans => "产业链招商",
             Section::Chambers => "商协会招商",
             Section::Evaluation => "考核评价",
+            Section::Appeals => "营商环境",
             Section::Regions | Section::Parks | Section::Departments | Section::Industries | Section::Calendar => {
                 "基础数据"
             }
@@ -135,6 +140,7 @@ impl Principal {
             // see aggregates; a liaison's own chamber and leads come with the lead slice.
             Section::Chambers => self.may_see_aggregates(),
             Section::Evaluation => self.may_see_evaluations(),
+            Section::Appeals => self.appeal_scope() != RecordScope::Nothing,
             Section::Users | Section::Audit => self.may_administer(),
         }
     }

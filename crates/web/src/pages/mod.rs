@@ -1,5 +1,6 @@
 //! Chinese pages, one module per area.
 
+pub mod appeals;
 pub mod audit;
 pub mod chain_forms;
 pub mod chains;

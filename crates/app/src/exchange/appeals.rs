@@ -1,0 +1,188 @@
+//! Importing business-environment appeals (营商环境诉求): upsert by 诉求编号, the due
+//! date computed from 受理日期 and 办理时限 by the official calendar.
+//!
+//! As for projects, a row of a known code starts from the stored appeal: columns absent
+//! from the file keep their stored values, present but empty cells clear them.
+
+use super::columns::Columns;
+use super::table::SheetRow;
+use super::values::{parse_date, RegionIndex};
+use super::{Context, ImportKind, ImportReport, ImportScope, RowProblems};
+use crate::AppResult;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use zhaoshang_core::appeals::{
+    check_dates, due_on, parse_limit_days, AppealError, Dimension, Rating, DEFAULT_LIMIT_DAYS,
+};
+use zhaoshang_core::calendar::Calendar;
+use zhaoshang_core::credit_code;
+use zhaoshang_store::appeals::AppealData;
+
+const KIND: ImportKind = ImportKind::Appeals;
+
+pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppResult<()> {
+    let cols = ctx.cols;
+    let mut codes: Vec<String> = ctx.sheet.rows.iter().map(|row| cols.text(row, "code").to_string()).collect();
+    codes.sort();
+    codes.dedup();
+    let existing: HashMap<String, AppealData> =
+        ctx.store.appeals_by_codes(&codes).await?.into_iter().map(|a| (a.data.code.clone(), a.data)).collect();
+    let lookups = Lookups {
+        existing: &existing,
+        regions: &RegionIndex::new(ctx.store.all_regions().await?),
+        calendar: &Calendar::new(ctx.store.calendar_days().await?),
+        scope: ctx.scope,
+    };
+
+    let mut first_row_of: HashMap<String, usize> = HashMap::new();
+    let mut records = Vec::new();
+    let (mut created, mut updated, mut unchanged) = (0, 0, 0);
+    for row in &ctx.sheet.rows {
+        let mut problems = RowProblems::new(KIND, row.number, report);
+        let Some(data) = check_row(cols, row, &lookups, &mut problems) else {
+            continue;
+        };
+        match first_row_of.get(&data.code) {
+            Some(first) => problems.add("code", format!("诉求编号与第{first}行重复")),
+            None => {
+                first_row_of.insert(data.code.clone(), row.number);
+            }
+        }
+        if problems.any() {
+            continue;
+        }
+        match existing.get(&data.code) {
+            Some(before) if *before == data => unchanged += 1,
+            Some(_) => updated += 1,
+            None => created += 1,
+        }
+        records.push(data);
+    }
+    (report.created, report.updated, report.unchanged) = (created, updated, unchanged);
+    if ctx.may_write(report) {
+        let outcome = ctx.store.upsert_appeals(&records, ctx.actor).await?;
+        (report.created, report.updated, report.unchanged) = (outcome.created, outcome.updated, outcome.unchanged);
+        report.applied = true;
+    }
+    Ok(())
+}
+
+struct Lookups<'a> {
+    existing: &'a HashMap<String, AppealData>,
+    regions: &'a RegionIndex,
+    calendar: &'a Calendar,
+    scope: &'a ImportScope,
+}
+
+/// A date column: `None` when absent (or bad, then with a problem), `Some(None)` when empty.
+fn date_cell(cols: &Columns, row: &SheetRow, key: &'static str, p: &mut RowProblems) -> Option<Option<NaiveDate>> {
+    match cols.cell(row, key)? {
+        "" => Some(None),
+        text => match parse_date(text) {
+            Ok(date) => Some(Some(date)),
+            Err(message) => {
+                p.add(key, message);
+                None
+            }
+        },
+    }
+}
+
+/// Merges a row into the stored appeal (or a new one) and checks it; `None` when the
+/// row has no code to key it by.
+fn check_row(cols: &Columns, row: &SheetRow, lookups: &Lookups, p: &mut RowProblems) -> Option<AppealData> {
+    let code = cols.text(row, "code");
+    if code.is_empty() {
+        p.add("code", "诉求编号不能为空");
+    }
+    let before = lookups.existing.get(code);
+    let mut data = before
+        .cloned()
+        .unwrap_or_else(|| AppealData { limit_days: i64::from(DEFAULT_LIMIT_DAYS), ..Default::default() });
+    data.code = code.to_string();
+
+    for (key, field) in
+        [("enterprise", &mut data.enterprise), ("category", &mut data.category), ("department", &mut data.department)]
+    {
+        if let Some(text) = cols.cell(row, key) {
+            *field = text.to_string();
+        }
+    }
+    match cols.cell(row, "credit_code") {
+        Some("") => data.credit_code.clear(),
+        Some(text) => match credit_code::parse(text) {
+            Ok(parsed) => data.credit_code = parsed.to_string(),
+            Err(error) => p.add("credit_code", format!("统一社会信用代码“{text}”{error}")),
+        },
+        None => {}
+    }
+    match cols.cell(row, "region") {
+        Some("") => p.add("region", "所属地区不能为空"),
+        Some(text) => match lookups.regions.resolve(text) {
+            Ok(region) => data.region_code = region,
+            Err(message) => p.add("region", message),
+        },
+        None => {}
+    }
+    match cols.cell(row, "dimension") {
+        Some("") => p.add("dimension", "诉求维度不能为空"),
+        Some(text) => match Dimension::parse(text) {
+            Ok(dimension) => data.dimension = dimension.key().to_string(),
+            Err(error) => p.add("dimension", error.to_string()),
+        },
+        None => {}
+    }
+    match cols.cell(row, "content") {
+        Some("") => p.add("content", "诉求内容不能为空"),
+        Some(text) => data.content = text.to_string(),
+        None => {}
+    }
+    match date_cell(cols, row, "received_on", p) {
+        Some(Some(day)) => data.received_on = day,
+        Some(None) => p.add("received_on", "受理日期不能为空"),
+        None => {}
+    }
+    if let Some(text) = cols.cell(row, "limit_days") {
+        match parse_limit_days(text) {
+            Ok(days) => data.limit_days = i64::from(days),
+            Err(error) => p.add("limit_days", error.to_string()),
+        }
+    }
+    if let Some(answered) = date_cell(cols, row, "answered_on", p) {
+        data.answered_on = answered;
+    }
+    if let Some(closed) = date_cell(cols, row, "closed_on", p) {
+        data.closed_on = closed;
+    }
+    match cols.cell(row, "rating") {
+        Some("") => data.rating.clear(),
+        Some(text) => match Rating::parse(text) {
+            Ok(rating) => data.rating = rating.key().to_string(),
+            Err(error) => p.add("rating", error.to_string()),
+        },
+        None => {}
+    }
+    let dates_read = !["received_on", "answered_on", "closed_on"].iter().any(|key| p.has(key));
+    if dates_read {
+        match check_dates(data.received_on, data.answered_on, data.closed_on) {
+            Err(error @ AppealError::AnsweredBeforeReceived { .. }) => p.add("answered_on", error.to_string()),
+            Err(error) => p.add("closed_on", error.to_string()),
+            Ok(()) => {}
+        }
+    }
+    if !p.has("received_on") && !p.has("limit_days") {
+        let limit = u32::try_from(data.limit_days).unwrap_or(DEFAULT_LIMIT_DAYS);
+        let due = due_on(lookups.calendar, data.received_on, limit);
+        (data.due_on, data.due_by_weekends_only) = (due.value, due.by_weekends_only);
+    }
+
+    // As for projects: one message for another region's appeal and a new one outside
+    // the scope, so that it does not tell whether the code is registered elsewhere.
+    let scope = lookups.scope;
+    let stored_elsewhere = before.is_some_and(|before| !scope.allows(&before.region_code));
+    let placed_outside = !data.region_code.is_empty() && !scope.allows(&data.region_code) && !p.has("region");
+    if stored_elsewhere || placed_outside {
+        p.add("code", scope.not_allowed());
+    }
+    (!code.is_empty()).then_some(data)
+}

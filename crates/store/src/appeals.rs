@@ -1,0 +1,303 @@
+//! Business-environment appeals (营商环境诉求): typed rows keyed by 诉求编号, their
+//! audited upsert, the filtered list, and the counts behind `stats appeals`.
+
+use crate::audit::{Actor, NewAuditEntry};
+use crate::projects::UpsertOutcome;
+use crate::sql::{bind_params, contains_pattern, fetch_in_chunks, placeholders, Conditions, Param};
+use crate::{Result, Store};
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use zhaoshang_core::appeals::{AppealCounts, AppealStatus, Dimension};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct AppealData {
+    pub code: String,
+    pub enterprise: String,
+    pub credit_code: String,
+    pub region_code: String,
+    /// A `Dimension` key.
+    pub dimension: String,
+    pub category: String,
+    pub content: String,
+    pub received_on: NaiveDate,
+    pub department: String,
+    pub limit_days: i64,
+    /// The `limit_days`-th working day after `received_on` (core::appeals::due_on).
+    pub due_on: NaiveDate,
+    /// The due date was reckoned past the last holiday notice held (by weekends alone).
+    pub due_by_weekends_only: bool,
+    pub answered_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    /// A `Rating` key, or empty when not rated.
+    pub rating: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Appeal {
+    pub id: i64,
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub data: AppealData,
+}
+
+const COLUMNS: &str = "id, code, enterprise, credit_code, region_code, dimension, category, content, received_on, \
+     department, limit_days, due_on, due_by_weekends_only, answered_on, closed_on, rating";
+
+/// Which appeals to list; every part optional.
+#[derive(Debug, Clone, Default)]
+pub struct AppealFilter {
+    /// Appeals of regions under this prefix ("" = all).
+    pub region_prefix: String,
+    pub dimension: Option<Dimension>,
+    /// The status on `today`.
+    pub status: Option<AppealStatus>,
+    pub today: NaiveDate,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    /// In the code, the enterprise or the content.
+    pub q: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AppealSort {
+    #[default]
+    ReceivedDesc,
+    ReceivedAsc,
+    DueAsc,
+    Code,
+}
+
+impl AppealSort {
+    pub const ALL: [AppealSort; 4] =
+        [AppealSort::ReceivedDesc, AppealSort::ReceivedAsc, AppealSort::DueAsc, AppealSort::Code];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            AppealSort::ReceivedDesc => "received_desc",
+            AppealSort::ReceivedAsc => "received_asc",
+            AppealSort::DueAsc => "due_asc",
+            AppealSort::Code => "code",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AppealSort::ReceivedDesc => "受理日期↓",
+            AppealSort::ReceivedAsc => "受理日期↑",
+            AppealSort::DueAsc => "应答复日期↑",
+            AppealSort::Code => "诉求编号",
+        }
+    }
+
+    /// An unknown key sorts by the default.
+    pub fn parse(text: &str) -> AppealSort {
+        AppealSort::ALL.into_iter().find(|sort| sort.key() == text.trim()).unwrap_or_default()
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            AppealSort::ReceivedDesc => "received_on DESC, code DESC",
+            AppealSort::ReceivedAsc => "received_on, code",
+            AppealSort::DueAsc => "due_on, code",
+            AppealSort::Code => "code",
+        }
+    }
+}
+
+fn conditions(filter: &AppealFilter) -> Conditions {
+    let mut c = Conditions::new();
+    if !filter.region_prefix.is_empty() {
+        c.push_prefix("region_code", &filter.region_prefix);
+    }
+    if let Some(dimension) = filter.dimension {
+        c.push("dimension = ?1", vec![Param::Text(dimension.key().to_string())]);
+    }
+    let today = Param::Date(filter.today);
+    match filter.status {
+        None => {}
+        Some(AppealStatus::Open) => c.push("answered_on IS NULL AND closed_on IS NULL AND due_on >= ?1", vec![today]),
+        Some(AppealStatus::Overdue) => c.push("answered_on IS NULL AND closed_on IS NULL AND due_on < ?1", vec![today]),
+        Some(AppealStatus::Answered) => c.push("answered_on IS NOT NULL AND closed_on IS NULL", vec![]),
+        Some(AppealStatus::Closed) => c.push("closed_on IS NOT NULL", vec![]),
+    }
+    if let Some(from) = filter.received_from {
+        c.push("received_on >= ?1", vec![Param::Date(from)]);
+    }
+    if let Some(to) = filter.received_to {
+        c.push("received_on <= ?1", vec![Param::Date(to)]);
+    }
+    if let Some(pattern) = contains_pattern(&filter.q) {
+        c.push(
+            "(code LIKE ?1 ESCAPE '\\' OR enterprise LIKE ?1 ESCAPE '\\' OR content LIKE ?1 ESCAPE '\\')",
+            vec![Param::Text(pattern)],
+        );
+    }
+    c
+}
+
+/// One dimension's counts as the aggregate query returns them.
+#[derive(sqlx::FromRow)]
+struct CountsRow {
+    dimension: String,
+    received: i64,
+    answered: i64,
+    on_time: i64,
+    overdue: i64,
+    resolved: i64,
+    rated: i64,
+    satisfied: i64,
+}
+
+impl Store {
+    /// The stored appeals among `codes` (unknown codes are simply absent).
+    pub async fn appeals_by_codes(&self, codes: &[String]) -> Result<Vec<Appeal>> {
+        Ok(fetch_in_chunks!(self, query_as, codes, |n| format!(
+            "SELECT {COLUMNS} FROM appeals WHERE code IN ({}) ORDER BY code",
+            placeholders(1, n)
+        )))
+    }
+
+    pub async fn appeal_by_code(&self, code: &str) -> Result<Option<Appeal>> {
+        let sql = format!("SELECT {COLUMNS} FROM appeals WHERE code = $1");
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(code).fetch_optional(pool).await?))
+    }
+
+    /// Creates or updates appeals by code in one transaction (all or nothing), with an
+    /// audit entry for every appeal that changed.
+    pub async fn upsert_appeals(&self, appeals: &[AppealData], actor: &Actor) -> Result<UpsertOutcome> {
+        let select = format!("SELECT {COLUMNS} FROM appeals WHERE code = $1");
+        let mut outcome = UpsertOutcome::default();
+        let now = Utc::now();
+        audited!(self, actor, |tx, audit| {
+            for appeal in appeals {
+                let before: Option<Appeal> =
+                    sqlx::query_as(&select).bind(&appeal.code).fetch_optional(&mut *tx).await?;
+                if before.as_ref().is_some_and(|before| before.data == *appeal) {
+                    outcome.unchanged += 1;
+                    continue;
+                }
+                sqlx::query(
+                    "INSERT INTO appeals (code, enterprise, credit_code, region_code, dimension, category, content, \
+                     received_on, department, limit_days, due_on, due_by_weekends_only, answered_on, closed_on, rating, \
+                     created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) \
+                     ON CONFLICT (code) DO UPDATE SET enterprise = excluded.enterprise, credit_code = excluded.credit_code, \
+                     region_code = excluded.region_code, dimension = excluded.dimension, category = excluded.category, \
+                     content = excluded.content, received_on = excluded.received_on, department = excluded.department, \
+                     limit_days = excluded.limit_days, due_on = excluded.due_on, \
+                     due_by_weekends_only = excluded.due_by_weekends_only, answered_on = excluded.answered_on, \
+                     closed_on = excluded.closed_on, rating = excluded.rating, updated_at = excluded.updated_at",
+                )
+                .bind(&appeal.code)
+                .bind(&appeal.enterprise)
+                .bind(&appeal.credit_code)
+                .bind(&appeal.region_code)
+                .bind(&appeal.dimension)
+                .bind(&appeal.category)
+                .bind(&appeal.content)
+                .bind(appeal.received_on)
+                .bind(&appeal.department)
+                .bind(appeal.limit_days)
+                .bind(appeal.due_on)
+                .bind(appeal.due_by_weekends_only)
+                .bind(appeal.answered_on)
+                .bind(appeal.closed_on)
+                .bind(&appeal.rating)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let action = outcome.count_written(before.is_some());
+                audit.push(NewAuditEntry::new(
+                    action,
+                    "appeal",
+                    &appeal.code,
+                    before.map(|b| json!(b.data)),
+                    Some(json!(appeal)),
+                ));
+            }
+        });
+        Ok(outcome)
+    }
+
+    pub async fn list_appeals(
+        &self,
+        filter: &AppealFilter,
+        sort: AppealSort,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Appeal>> {
+        let c = conditions(filter);
+        let sql = c.page_sql(COLUMNS, "appeals", sort.order_by());
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?))
+    }
+
+    /// The filtered appeals in code order after `after` (exclusive), for exports.
+    pub async fn appeals_by_code_after(&self, filter: &AppealFilter, after: &str, limit: i64) -> Result<Vec<Appeal>> {
+        let mut c = conditions(filter);
+        c.push("code > ?1", vec![Param::Text(after.to_string())]);
+        let sql =
+            format!("SELECT {COLUMNS} FROM appeals {} ORDER BY code LIMIT ${}", c.where_sql(), c.params.len() + 1);
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).bind(limit).fetch_all(pool).await?))
+    }
+
+    pub async fn count_appeals(&self, filter: &AppealFilter) -> Result<i64> {
+        let c = conditions(filter);
+        let sql = format!("SELECT COUNT(*) FROM appeals {}", c.where_sql());
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_scalar(&sql), &c.params).fetch_one(pool).await?))
+    }
+
+    /// The counts of `stats appeals` per dimension for the appeals of the regions under
+    /// `region_prefix` received from `from` to `to` (see `AppealCounts` for each count).
+    pub async fn appeal_counts(
+        &self,
+        region_prefix: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(Dimension, AppealCounts)>> {
+        let mut c = conditions(&AppealFilter {
+            region_prefix: region_prefix.to_string(),
+            received_from: Some(from),
+            received_to: Some(to),
+            ..Default::default()
+        });
+        // The counts' own parameter: the period's last day.
+        let n = c.params.len() + 1;
+        c.params.push(Param::Date(to));
+        let count =
+            |condition: &str| format!("CAST(COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS BIGINT)");
+        let sql = format!(
+            "SELECT dimension, CAST(COUNT(*) AS BIGINT) AS received, {} AS answered, {} AS on_time, {} AS overdue, \
+             {} AS resolved, {} AS rated, {} AS satisfied FROM appeals {} GROUP BY dimension",
+            count(&format!("answered_on <= ${n}")),
+            count(&format!("answered_on <= due_on AND answered_on <= ${n}")),
+            count(&format!("due_on < ${n} AND (answered_on IS NULL OR answered_on > due_on)")),
+            count(&format!("closed_on <= ${n}")),
+            count(&format!("closed_on <= ${n} AND rating <> ''")),
+            count(&format!("closed_on <= ${n} AND rating IN ('satisfied', 'fairly_satisfied')")),
+            c.where_sql()
+        );
+        let rows: Vec<CountsRow> =
+            on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).fetch_all(pool).await?);
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let dimension = Dimension::parse(&row.dimension).ok()?;
+                let counts = AppealCounts {
+                    received: row.received,
+                    answered: row.answered,
+                    on_time: row.on_time,
+                    overdue: row.overdue,
+                    resolved: row.resolved,
+                    rated: row.rated,
+                    satisfied: row.satisfied,
+                };
+                Some((dimension, counts))
+            })
+            .collect())
+    }
+}
