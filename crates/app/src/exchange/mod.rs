@@ -56,7 +56,7 @@ impl ImportKind {
     /// In the order a new database is filled: activities name the chambers that took
     /// part, chains name their leader enterprises, and enterprises are attached to the
     /// links of stored chains.
-    pub const ALL: [ImportKind; 8] = [
+    pub const ALL: [ImportKind; 9] = [
         ImportKind::Projects,
         ImportKind::Funding,
         ImportKind::Targets,
