@@ -147,7 +147,11 @@ fn a_burst_of_edits_killed_keeps_every_acknowledged_write(url: &str) {
     let port = free_port();
     let server = start_server(url, port);
     let (cookie, csrf) = sign_in(port);
-    // Edits from a second thread until the server dies under them.
+    // Edits from a second thread until the server dies under them; the kill comes once a
+    // burst is under way, however busy the machine is.
+    const BURST: usize = 20;
+    let acknowledged_so_far = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = acknowledged_so_far.clone();
     let writer = std::thread::spawn(move || {
         let mut acknowledged = Vec::new();
         for n in 0.. {
@@ -161,12 +165,19 @@ fn a_burst_of_edits_killed_keeps_every_acknowledged_write(url: &str) {
                 break;
             }
             acknowledged.push(format!("KE-{n:05}"));
+            counter.store(acknowledged.len(), std::sync::atomic::Ordering::Relaxed);
         }
         acknowledged
     });
-    assert!(kill_while_running(server, Duration::from_secs(3)), "the server was running");
+    let started = std::time::Instant::now();
+    while acknowledged_so_far.load(std::sync::atomic::Ordering::Relaxed) < BURST
+        && started.elapsed() < Duration::from_secs(120)
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(kill_while_running(server, Duration::from_millis(100)), "the server was running");
     let acknowledged = writer.join().unwrap();
-    assert!(acknowledged.len() > 5, "a burst, not a trickle: {}", acknowledged.len());
+    assert!(acknowledged.len() >= BURST, "a burst, not a trickle: {}", acknowledged.len());
     eprintln!("{url}: {} acknowledged edits before SIGKILL", acknowledged.len());
 
     let port = free_port();
