@@ -12,6 +12,7 @@ use axum::routing::get;
 use chrono::NaiveDate;
 use minijinja::context;
 use serde::Deserialize;
+use zhaoshang_core::calendar::china_time;
 use zhaoshang_store::AuditFilter;
 
 pub fn routes() -> Routes {
@@ -74,9 +75,9 @@ pub async fn list(
     let entries: Vec<_> = entries
         .into_iter()
         .map(|e| {
-            context! { id => e.id, at => e.at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).format("%Y-%m-%d %H:%M:%S").to_string(),
-                       actor => e.actor_name, action => e.action, entity => e.entity, entity_id => e.entity_id,
-                       before => e.before_json.map(shown), after => e.after_json.map(shown) }
+            context! { id => e.id, at => china_time(e.at).format("%Y-%m-%d %H:%M:%S").to_string(),
+            actor => e.actor_name, action => e.action, entity => e.entity, entity_id => e.entity_id,
+            before => e.before_json.map(shown), after => e.after_json.map(shown) }
         })
         .collect();
     let query_ctx = context! { actor => query.actor, entity => query.entity, action => query.action, from => query.from, to => query.to };
