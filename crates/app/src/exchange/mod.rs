@@ -34,7 +34,9 @@ use zhaoshang_store::projects::UpsertOutcome;
 use zhaoshang_store::{Actor, Store};
 
 pub use columns::{columns, ColumnSpec};
-pub use export::{appeal_table, enterprise_table, export_file, export_table, write_table, Table, TableFormat};
+pub use export::{
+    appeal_table, enterprise_table, export_file, export_table, write_table, NumberFormat, Table, TableFormat,
+};
 pub use forms::field_errors;
 pub use scope::ImportScope;
 pub use table::{form_sheet, normalize_header, read_sheet, Sheet, SheetRow};
