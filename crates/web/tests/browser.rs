@@ -853,20 +853,10 @@ async fn search_results_show_tabs_with_counts_and_a_pager_on_desktop_and_phone()
 
         // The projects' tab, then its next page: the query and the tab are kept.
         client.find(Locator::Css("#search-tabs a[data-kind='project']")).await.unwrap().click().await.unwrap();
-        client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("#search-tabs a.active[data-kind='project']"))
-            .await
-            .unwrap();
+        text_of(client, "#search-tabs a.active[data-kind='project']").await;
         let projects = tab_count(&client.execute(SEARCH_LAYOUT, vec![]).await.unwrap()["tabs"][2]);
         client.find(Locator::Css("#next-page")).await.unwrap().click().await.unwrap();
-        client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("#search-tabs a.active[data-kind='project']"))
-            .await
-            .unwrap();
+        text_of(client, "#search-tabs a.active[data-kind='project']").await;
         let url = client.current_url().await.unwrap();
         let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
         assert_eq!(

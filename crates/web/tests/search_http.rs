@@ -12,6 +12,7 @@ mod common;
 use axum::http::StatusCode;
 use common::*;
 use std::collections::{BTreeSet, HashSet};
+use std::future::Future;
 use zhaoshang_store::Store;
 use zhaoshang_testkit::Backend;
 
@@ -31,32 +32,36 @@ struct Scanned {
     haystack: String,
 }
 
+/// Every row a `page_after` function reads, a thousand at a time in id order.
+async fn read_all<T, Page: Future<Output = Vec<T>>>(
+    page_after: impl Fn(i64) -> Page,
+    id: impl Fn(&T) -> i64,
+) -> Vec<T> {
+    let mut rows = Vec::new();
+    loop {
+        let page = page_after(rows.last().map_or(0, &id)).await;
+        if page.is_empty() {
+            return rows;
+        }
+        rows.extend(page);
+    }
+}
+
 async fn scan(store: &Store) -> Vec<Scanned> {
-    let mut records = Vec::new();
-    let mut after = 0;
-    loop {
-        let page = store.enterprises_after(after, 1000).await.unwrap();
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        records.extend(page.iter().map(|e| {
-            let d = &e.data;
-            let haystack = [&d.name, &d.description, &d.tags, &d.stock_code].map(String::as_str).join(" ");
-            Scanned { kind: "enterprise", id: e.id, region: d.region_code.clone(), haystack }
-        }));
-    }
-    after = 0;
-    loop {
-        let page = store.projects_after(after, 1000).await.unwrap();
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        records.extend(page.iter().map(|p| {
-            let d = &p.data;
-            let haystack =
-                [&d.name, &d.investor, &d.description, &d.chain, &d.chain_node, &d.park].map(String::as_str).join(" ");
-            Scanned { kind: "project", id: p.id, region: d.region_code.clone(), haystack }
-        }));
-    }
-    records
+    let enterprises = read_all(|after| async move { store.enterprises_after(after, 1000).await.unwrap() }, |e| e.id);
+    let projects = read_all(|after| async move { store.projects_after(after, 1000).await.unwrap() }, |p| p.id);
+    let enterprises = enterprises.await.into_iter().map(|e| {
+        let d = &e.data;
+        let haystack = [&d.name, &d.description, &d.tags, &d.stock_code].map(String::as_str).join(" ");
+        Scanned { kind: "enterprise", id: e.id, region: d.region_code.clone(), haystack }
+    });
+    let projects = projects.await.into_iter().map(|p| {
+        let d = &p.data;
+        let haystack =
+            [&d.name, &d.investor, &d.description, &d.chain, &d.chain_node, &d.park].map(String::as_str).join(" ");
+        Scanned { kind: "project", id: p.id, region: d.region_code.clone(), haystack }
+    });
+    enterprises.chain(projects).collect()
 }
 
 /// The (kind, id) of the records in `region_prefix` holding every character of `word`.
