@@ -9,11 +9,19 @@
 //! database's stamp (last audit entry and record counts) that the database still has,
 //! and rebuilt otherwise (missing, crashed, or changed by the command line meanwhile).
 //!
+//! Beside the jieba tokens, names and texts are indexed as Chinese characters and pairs
+//! of neighbouring characters (`core::search`), so that a single character or a word
+//! jieba does not know is found too.
+//!
 //! A query is split on spaces into words that must all match (“白银 有色” finds what
-//! matches both). A word matches a record when every jieba token of the word is in its
-//! name or text, when the name starts with the word, or when it is the record's code
-//! (credit code, project code). Results are limited to the caller's record scope inside
-//! the index, and ranked by BM25 with name matches weighing more.
+//! matches both). A word written in Chinese characters matches a record when each of its
+//! characters is in the record's name or text (`core::search`; every jieba token or a
+//! name prefix of such a word implies that); another word when every jieba token of the
+//! word is in its name or text, or when the name starts with the word. Any word matches
+//! the record whose code (credit code, project code) it is. Results are limited to the
+//! caller's record scope inside the index, counted per kind, and ranked by BM25 with name
+//! matches weighing more: the code first, then the whole word (most in the name), and
+//! characters found only apart last.
 
 use crate::exchange::{ImportKind, ImportReport};
 use crate::{AppError, AppResult};
@@ -22,16 +30,19 @@ use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryClone, RangeQuery, TermQuery,
+};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, INDEXED, STORED, STRING,
 };
-use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer, TokenStream};
+use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use tantivy_jieba::JiebaTokenizer;
 use zhaoshang_core::access::RecordScope;
+use zhaoshang_core::search::{han_grams, han_word_characters, whole_word_grams};
 use zhaoshang_store::enterprises::Enterprise;
 use zhaoshang_store::projects::Project;
 use zhaoshang_store::Store;
@@ -45,6 +56,8 @@ pub enum SearchKind {
 }
 
 impl SearchKind {
+    pub const ALL: [SearchKind; 2] = [SearchKind::Enterprise, SearchKind::Project];
+
     pub fn key(self) -> &'static str {
         match self {
             SearchKind::Enterprise => "enterprise",
@@ -74,12 +87,47 @@ impl SearchKind {
 pub struct SearchQuery {
     pub text: String,
     pub kind: Option<SearchKind>,
+    /// Results per page.
     pub limit: usize,
+    /// 1-based.
+    pub page: u32,
 }
 
-/// Results per search unless asked otherwise, and at most.
+/// Results per page unless asked otherwise, and at most.
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 100;
+
+/// How many records of each kind match a query.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct KindTotals {
+    pub enterprise: usize,
+    pub project: usize,
+}
+
+impl KindTotals {
+    pub fn of(&self, kind: SearchKind) -> usize {
+        match kind {
+            SearchKind::Enterprise => self.enterprise,
+            SearchKind::Project => self.project,
+        }
+    }
+
+    pub fn all(&self) -> usize {
+        self.enterprise + self.project
+    }
+}
+
+/// One page of a search, and how many records match on all pages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults {
+    /// Best first; empty past the last page.
+    pub items: Vec<SearchHit>,
+    pub page: u32,
+    /// Records of the kind asked for (of both kinds when none was) on all pages.
+    pub total: usize,
+    /// Records of each kind, whichever kind was asked for.
+    pub totals: KindTotals,
+}
 
 /// One record found, best first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -100,6 +148,9 @@ const NAME_BOOST: f32 = 3.0;
 const PREFIX_BOOST: f32 = 4.0;
 /// The exact code: what the user meant, whatever else matches.
 const CODE_BOOST: f32 = 20.0;
+/// A Chinese word's characters found in the record, apart or not: a fixed score below
+/// anything BM25 adds for the word whole, its jieba tokens or a prefix.
+const CHARACTERS_SCORE: f32 = 0.1;
 /// Records read from the database per page while building.
 const BUILD_PAGE: i64 = 5000;
 /// The index writer's memory budget (tantivy needs at least 15 MB per thread).
@@ -107,6 +158,11 @@ const WRITER_BYTES: usize = 32_000_000;
 
 const JIEBA_INDEX: &str = "jieba_index";
 const RAW_LOWER: &str = "raw_lower";
+const HAN_GRAMS: &str = "han_grams";
+/// How documents are analysed: a kept index sealed under another version is rebuilt,
+/// since tokenizers may change while the schema's field names stay (a schema that differs
+/// is refused by tantivy and rebuilt too). 2: Chinese character grams beside jieba.
+const INDEX_VERSION: u32 = 2;
 
 struct Fields {
     /// "enterprise:12": the document's identity, for replacing it.
@@ -118,6 +174,9 @@ struct Fields {
     name_prefix: Field,
     /// Description, tags, investor… everything else worth finding a record by.
     text: Field,
+    /// The name and the text as Chinese characters and pairs (`core::search::han_grams`).
+    name_grams: Field,
+    text_grams: Field,
     code: Field,
     region: Field,
     region_name: Field,
@@ -157,6 +216,11 @@ fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let jieba = TextFieldIndexing::default().set_tokenizer(JIEBA_INDEX).set_index_option(IndexRecordOption::WithFreqs);
     let raw_lower = TextFieldIndexing::default().set_tokenizer(RAW_LOWER).set_index_option(IndexRecordOption::Basic);
+    let grams = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(HAN_GRAMS)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let fields = Fields {
         key: builder.add_text_field("key", STRING),
         kind: builder.add_text_field("kind", STRING | STORED),
@@ -165,6 +229,8 @@ fn schema() -> (Schema, Fields) {
         name_prefix: builder
             .add_text_field("name_prefix", TextOptions::default().set_indexing_options(raw_lower.clone())),
         text: builder.add_text_field("text", TextOptions::default().set_indexing_options(jieba)),
+        name_grams: builder.add_text_field("name_grams", grams.clone()),
+        text_grams: builder.add_text_field("text_grams", grams),
         code: builder.add_text_field("code", TextOptions::default().set_indexing_options(raw_lower).set_stored()),
         region: builder.add_text_field("region", STRING | STORED),
         region_name: builder.add_text_field("region_name", STORED),
@@ -181,6 +247,65 @@ fn scope_terms(region: &str) -> Vec<&str> {
 
 fn doc_key(kind: SearchKind, id: i64) -> String {
     format!("{}:{id}", kind.key())
+}
+
+/// What a kept index is sealed with: the index version and the database's stamp.
+fn seal_of(stamp: &str) -> String {
+    format!("v{INDEX_VERSION} {stamp}")
+}
+
+/// Chinese characters and pairs of neighbouring ones as tokens, at their character
+/// positions, so that a phrase of pairs finds a word whole.
+#[derive(Clone, Default)]
+struct HanGramTokenizer;
+
+struct HanGramStream {
+    tokens: Vec<Token>,
+    /// 1 + the index of the current token (0 before the first `advance`).
+    next: usize,
+}
+
+impl Tokenizer for HanGramTokenizer {
+    type TokenStream<'a> = HanGramStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> HanGramStream {
+        let tokens = han_grams(text)
+            .into_iter()
+            .map(|gram| Token {
+                offset_from: gram.from,
+                offset_to: gram.to,
+                position: gram.position,
+                text: gram.text,
+                position_length: 1,
+            })
+            .collect();
+        HanGramStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for HanGramStream {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+/// A clause every result must meet that leaves the score as it is.
+fn filter(field: Field, value: &str) -> (Occur, Box<dyn Query>) {
+    let term = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+    (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(term), 0.0)))
 }
 
 /// A record as the index sees it.
@@ -256,6 +381,7 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(RAW_LOWER, TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).build());
+        index.tokenizers().register(HAN_GRAMS, HanGramTokenizer);
         let writer = index.writer_with_num_threads(1, WRITER_BYTES).map_err(search_error)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(search_error)?;
         let query_analyzer = TextAnalyzer::builder(JiebaTokenizer::with_search_mode(false)).filter(LowerCaser).build();
@@ -288,7 +414,7 @@ impl SearchIndex {
         let index = SearchIndex::in_folder(folder)?;
         let sealed = index.inner.index.load_metas().map_err(search_error)?.payload;
         let current = store.change_stamp().await?;
-        let fresh = sealed.as_deref() == Some(current.as_str());
+        let fresh = sealed == Some(seal_of(&current));
         if fresh {
             index.load_region_names(store).await?;
             index.commit_with_payload(String::new()).await?;
@@ -301,7 +427,7 @@ impl SearchIndex {
     /// Marks the index as matching the database as it is now (at a clean stop).
     pub async fn seal(&self, store: &Store) -> AppResult<()> {
         let stamp = store.change_stamp().await?;
-        self.commit_with_payload(stamp).await
+        self.commit_with_payload(seal_of(&stamp)).await
     }
 
     /// Commits pending changes with `payload` as the seal ("" for none).
@@ -412,6 +538,8 @@ impl SearchIndex {
         document.add_text(f.name, &record.name);
         document.add_text(f.name_prefix, &record.name);
         document.add_text(f.text, &record.text);
+        document.add_text(f.name_grams, &record.name);
+        document.add_text(f.text_grams, &record.text);
         document.add_text(f.code, &record.code);
         document.add_text(f.region, &record.region);
         document.add_text(f.region_name, region_name);
@@ -462,8 +590,9 @@ impl SearchIndex {
         self.inner.reader.reload().map_err(search_error)
     }
 
-    /// Records matching every word of `query.text` within `scope`, best first.
-    pub async fn search(&self, query: &SearchQuery, scope: &RecordScope) -> AppResult<Vec<SearchHit>> {
+    /// The page of records matching every word of `query.text` within `scope`, best
+    /// first, and how many match.
+    pub async fn search(&self, query: &SearchQuery, scope: &RecordScope) -> AppResult<SearchResults> {
         self.search_in(query, scope, None).await
     }
 
@@ -474,25 +603,19 @@ impl SearchIndex {
         query: &SearchQuery,
         scope: &RecordScope,
         project_chains: Option<&[String]>,
-    ) -> AppResult<Vec<SearchHit>> {
-        let Some(prefix) = scope.prefix() else {
-            return Ok(Vec::new());
-        };
+    ) -> AppResult<SearchResults> {
         let words: Vec<&str> = query.text.split_whitespace().collect();
         if words.is_empty() {
             return Err(AppError::Invalid("请输入要搜索的内容".into()));
         }
+        let page = query.page.max(1);
+        let Some(prefix) = scope.prefix() else {
+            return Ok(SearchResults { items: Vec::new(), page, total: 0, totals: KindTotals::default() });
+        };
         let f = &self.inner.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
             words.iter().map(|word| (Occur::Must, self.word_query(word))).collect();
         // Filters add the same score to every match, so they do not change the order.
-        let filter = |field: Field, value: &str| -> (Occur, Box<dyn Query>) {
-            let term = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
-            (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(term), 0.0)))
-        };
-        if let Some(kind) = query.kind {
-            clauses.push(filter(f.kind, kind.key()));
-        }
         if !prefix.is_empty() {
             clauses.push(filter(f.scope, prefix));
         }
@@ -505,30 +628,25 @@ impl SearchIndex {
             allowed.extend(chains.iter().filter(|chain| !chain.is_empty()).map(|chain| term(f.chain, chain)));
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(allowed)), 0.0))));
         }
-        let boolean = BooleanQuery::new(clauses);
-        let limit = query.limit.clamp(1, MAX_LIMIT);
+        let matching = BooleanQuery::new(clauses);
+        let (kind, limit) = (query.kind, query.limit.clamp(1, MAX_LIMIT));
         let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || inner.run(&boolean, limit)).await.map_err(join_error)?
+        tokio::task::spawn_blocking(move || inner.run(&matching, kind, limit, page)).await.map_err(join_error)?
     }
 
-    /// A word of the query: its jieba tokens all found in name or text, or a name that
-    /// starts with it, or a code equal to it.
+    /// A word of the query: its Chinese characters in name or text, or its jieba tokens
+    /// all found in name or text, or a name that starts with it, or a code equal to it.
     fn word_query(&self, word: &str) -> Box<dyn Query> {
         let f = &self.inner.fields;
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(characters) = han_word_characters(word) {
+            alternatives.push((Occur::Should, self.characters_query(word, &characters)));
+        }
         let tokens = self.query_tokens(word);
         if !tokens.is_empty() {
             let all_tokens: Vec<(Occur, Box<dyn Query>)> = tokens
                 .iter()
-                .map(|token| {
-                    let in_name = TermQuery::new(Term::from_field_text(f.name, token), IndexRecordOption::WithFreqs);
-                    let in_text = TermQuery::new(Term::from_field_text(f.text, token), IndexRecordOption::WithFreqs);
-                    let either: Vec<(Occur, Box<dyn Query>)> = vec![
-                        (Occur::Should, Box::new(BoostQuery::new(Box::new(in_name), NAME_BOOST))),
-                        (Occur::Should, Box::new(in_text)),
-                    ];
-                    (Occur::Must, Box::new(BooleanQuery::new(either)) as Box<dyn Query>)
-                })
+                .map(|token| (Occur::Must, self.in_name_or_text(f.name, f.text, token, IndexRecordOption::WithFreqs)))
                 .collect();
             alternatives.push((Occur::Should, Box::new(BooleanQuery::new(all_tokens))));
         }
@@ -541,6 +659,44 @@ impl SearchIndex {
         let code = TermQuery::new(Term::from_field_text(f.code, &lower), IndexRecordOption::Basic);
         alternatives.push((Occur::Should, Box::new(BoostQuery::new(Box::new(code), CODE_BOOST))));
         Box::new(BooleanQuery::new(alternatives))
+    }
+
+    /// `term` in the name (weighing `NAME_BOOST` times more) or in the text.
+    fn in_name_or_text(&self, name: Field, text: Field, term: &str, option: IndexRecordOption) -> Box<dyn Query> {
+        let in_name = TermQuery::new(Term::from_field_text(name, term), option);
+        let in_text = TermQuery::new(Term::from_field_text(text, term), option);
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Should, Box::new(BoostQuery::new(Box::new(in_name), NAME_BOOST))),
+            (Occur::Should, Box::new(in_text)),
+        ]))
+    }
+
+    /// A word in Chinese characters: each of its `characters` in the name or the text, for
+    /// a small fixed score, and BM25 for the word whole (its pairs in a row, or its lone
+    /// character), in the name weighing more.
+    fn characters_query(&self, word: &str, characters: &[char]) -> Box<dyn Query> {
+        let f = &self.inner.fields;
+        let each: Vec<(Occur, Box<dyn Query>)> = characters
+            .iter()
+            .map(|c| {
+                let c = c.to_string();
+                (Occur::Must, self.in_name_or_text(f.name_grams, f.text_grams, &c, IndexRecordOption::Basic))
+            })
+            .collect();
+        let grams = whole_word_grams(word);
+        let whole = |field: Field| -> Box<dyn Query> {
+            let terms: Vec<(usize, Term)> =
+                grams.iter().map(|gram| (gram.position, Term::from_field_text(field, &gram.text))).collect();
+            match terms.as_slice() {
+                [(_, term)] => Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                _ => Box::new(PhraseQuery::new_with_offset(terms)),
+            }
+        };
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(each)), CHARACTERS_SCORE))),
+            (Occur::Should, Box::new(BoostQuery::new(whole(f.name_grams), NAME_BOOST))),
+            (Occur::Should, whole(f.text_grams)),
+        ]))
     }
 
     /// The word's tokens as indexed, without punctuation.
@@ -563,36 +719,59 @@ impl SearchIndex {
 }
 
 impl Inner {
-    fn run(&self, query: &dyn Query, limit: usize) -> AppResult<Vec<SearchHit>> {
+    /// Counts what `matching` finds of each kind and reads the page asked for.
+    fn run(
+        &self,
+        matching: &BooleanQuery,
+        kind: Option<SearchKind>,
+        limit: usize,
+        page: u32,
+    ) -> AppResult<SearchResults> {
         let searcher = self.reader.searcher();
-        let top = searcher.search(query, &TopDocs::with_limit(limit).order_by_score()).map_err(search_error)?;
         let f = &self.fields;
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let document: TantivyDocument = searcher.doc(address).map_err(search_error)?;
-            let text = |field: Field| document.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
-            let kind = match text(f.kind).as_str() {
-                "enterprise" => SearchKind::Enterprise,
-                _ => SearchKind::Project,
+        let of_kind =
+            |kind: SearchKind| BooleanQuery::new(vec![(Occur::Must, matching.box_clone()), filter(f.kind, kind.key())]);
+        let count = |kind: SearchKind| searcher.search(&of_kind(kind), &Count).map_err(search_error);
+        let totals = KindTotals { enterprise: count(SearchKind::Enterprise)?, project: count(SearchKind::Project)? };
+        let total = kind.map_or(totals.all(), |kind| totals.of(kind));
+        let offset = (page as usize - 1).saturating_mul(limit);
+        let mut items = Vec::new();
+        if offset < total {
+            let query: Box<dyn Query> = match kind {
+                Some(kind) => Box::new(of_kind(kind)),
+                None => matching.box_clone(),
             };
-            hits.push(SearchHit {
-                kind,
-                id: document.get_first(f.id).and_then(|v| v.as_i64()).unwrap_or_default(),
-                name: text(f.name),
-                code: text(f.code),
-                region: text(f.region),
-                region_name: text(f.region_name),
-                score,
-            });
+            let collector = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
+            for (score, address) in searcher.search(&*query, &collector).map_err(search_error)? {
+                let document: TantivyDocument = searcher.doc(address).map_err(search_error)?;
+                let text = |field: Field| document.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+                let kind = match text(f.kind).as_str() {
+                    "enterprise" => SearchKind::Enterprise,
+                    _ => SearchKind::Project,
+                };
+                items.push(SearchHit {
+                    kind,
+                    id: document.get_first(f.id).and_then(|v| v.as_i64()).unwrap_or_default(),
+                    name: text(f.name),
+                    code: text(f.code),
+                    region: text(f.region),
+                    region_name: text(f.region_name),
+                    score,
+                });
+            }
         }
-        Ok(hits)
+        Ok(SearchResults { items, page, total, totals })
     }
 }
 
 impl crate::App {
-    /// 403 for users who may search nothing (no records).
-    pub async fn require_search(&self, principal: &zhaoshang_core::access::Principal) -> AppResult<()> {
-        self.search_scope(principal).await.map(|_| ())
+    /// 403 for users who may search nothing (no records: `Principal::may_search`).
+    pub fn require_search(&self, principal: &zhaoshang_core::access::Principal) -> AppResult<()> {
+        if principal.may_search() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// The user's records and, for a chain department, its chains (projects of those
@@ -601,20 +780,18 @@ impl crate::App {
         &self,
         principal: &zhaoshang_core::access::Principal,
     ) -> AppResult<(RecordScope, Option<Vec<String>>)> {
-        let scope = principal.record_scope();
+        self.require_search(principal)?;
         let chains = crate::scope::project_scope(self.store(), principal).await?.chains;
-        if scope == RecordScope::Nothing {
-            return Err(AppError::Forbidden);
-        }
-        Ok((scope, chains))
+        Ok((principal.record_scope(), chains))
     }
 
-    /// Enterprises and projects in the user's scope matching `query`, best first.
+    /// The page of enterprises and projects in the user's scope matching `query`, best
+    /// first, with how many match of each kind.
     pub async fn search(
         &self,
         principal: &zhaoshang_core::access::Principal,
         query: &SearchQuery,
-    ) -> AppResult<Vec<SearchHit>> {
+    ) -> AppResult<SearchResults> {
         let (scope, chains) = self.search_scope(principal).await?;
         self.search_index().search_in(query, &scope, chains.as_deref()).await
     }

@@ -1,5 +1,6 @@
 //! Chinese search over enterprises and projects: the issue's examples, name prefixes,
-//! credit codes, scope, and an index that follows imports.
+//! credit codes, scope, single characters and whole words first, and an index that
+//! follows imports and is rebuilt when kept by another version.
 
 use zhaoshang_testkit::on_both_backends;
 
@@ -16,6 +17,8 @@ on_both_backends!(
     results_stay_within_the_scope,
     the_index_follows_imports,
     a_kept_index_is_reused_only_when_sealed_with_the_current_stamp,
+    single_characters_are_found_and_whole_words_rank_first,
+    an_index_kept_by_another_version_is_rebuilt,
 );
 
 fn code(first17: &str) -> String {
@@ -55,8 +58,10 @@ async fn load(store: &Store) -> SearchIndex {
 }
 
 async fn search(index: &SearchIndex, text: &str, kind: Option<SearchKind>, scope: &RecordScope) -> Vec<SearchHit> {
-    let query = SearchQuery { text: text.into(), kind, limit: DEFAULT_LIMIT };
-    index.search(&query, scope).await.unwrap()
+    let query = SearchQuery { text: text.into(), kind, limit: DEFAULT_LIMIT, page: 1 };
+    let results = index.search(&query, scope).await.unwrap();
+    assert_eq!(results.total, results.items.len(), "{text}: one page holds them all here");
+    results.items
 }
 
 fn names(hits: &[SearchHit]) -> Vec<&str> {
@@ -94,7 +99,7 @@ async fn the_issues_examples_are_found(store: &Store) {
     assert_eq!(names(&search(&index, "专精特新", None, &all).await), ["宁波某某磁材有限公司"]);
     assert!(names(&search(&index, "星火机床", None, &all).await).contains(&"高档数控机床产业化项目"));
     assert!(search(&index, "不存在的词语", None, &all).await.is_empty());
-    let empty = index.search(&SearchQuery { text: "  ".into(), kind: None, limit: 10 }, &all).await;
+    let empty = index.search(&SearchQuery { text: "  ".into(), kind: None, limit: 10, page: 1 }, &all).await;
     assert!(empty.is_err());
 }
 
@@ -184,4 +189,86 @@ async fn a_kept_index_is_reused_only_when_sealed_with_the_current_stamp(store: &
     let (index, rebuilt) = SearchIndex::open_at(store, at).await.unwrap();
     assert!(rebuilt);
     assert_eq!(names(&search(&index, "镍钴", None, &all).await), ["金川镍钴新材料有限公司"]);
+}
+
+async fn single_characters_are_found_and_whole_words_rank_first(store: &Store) {
+    load(store).await;
+    // 稀 and 土 apart: 稀 in the name, 土 in the description; both in the name.
+    let enterprises = format!(
+        "企业名称,统一社会信用代码,所属地区,简介\n稀有金属回收有限公司,{},620402,土壤修复与资源再生\n",
+        code("91620402MA0000004")
+    );
+    import(store, ImportKind::Enterprises, &enterprises).await;
+    let projects = "项目编号,项目名称,所属地区,项目简介\n\
+                    BY-002,稀贵金属与土地整理综合项目,620402,\n\
+                    BY-003,白银铜加工项目,620402,与BY-002配套\n";
+    import(store, ImportKind::Projects, projects).await;
+    let index = SearchIndex::open(store).await.unwrap();
+    let all = RecordScope::All;
+
+    let single = search(&index, "稀", None, &all).await;
+    let mut single = names(&single);
+    single.sort();
+    let mut holding = vec![
+        "甘肃稀土新材料股份有限公司",
+        "宁波某某磁材有限公司",
+        "年产5千吨稀土永磁材料项目",
+        "稀有金属回收有限公司",
+        "稀贵金属与土地整理综合项目",
+    ];
+    holding.sort();
+    assert_eq!(single, holding, "every record holding 稀, in the name or the text");
+
+    let rare_earth = search(&index, "稀土", None, &all).await;
+    assert_eq!(rare_earth.len(), 5, "{:?}", names(&rare_earth));
+    let position = |name: &str| rare_earth.iter().position(|hit| hit.name == name).unwrap();
+    let apart = position("稀有金属回收有限公司").min(position("稀贵金属与土地整理综合项目"));
+    for whole in ["甘肃稀土新材料股份有限公司", "年产5千吨稀土永磁材料项目", "宁波某某磁材有限公司"]
+    {
+        assert!(position(whole) < apart, "{whole} holds 稀土 whole: {:?}", names(&rare_earth));
+    }
+    assert!(rare_earth.windows(2).all(|pair| pair[0].score >= pair[1].score));
+    assert_eq!(search(&index, "稀 土", None, &all).await.len(), 5, "two words: each character anywhere");
+    assert!(search(&index, "稀土 再生", None, &all).await.iter().all(|hit| hit.name == "稀有金属回收有限公司"));
+
+    // A code first, before a record that mentions it.
+    let by_code = search(&index, "BY-002", None, &all).await;
+    assert_eq!(by_code[0].code, "BY-002", "{:?}", names(&by_code));
+}
+
+async fn an_index_kept_by_another_version_is_rebuilt(store: &Store) {
+    use tantivy::schema::{Schema, STORED, STRING, TEXT};
+    use tantivy::Index;
+    load(store).await;
+    let stamp = store.change_stamp().await.unwrap();
+    let seal = |folder: &std::path::Path, payload: &str| {
+        let index = Index::open_in_dir(folder).unwrap();
+        let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mut prepared = writer.prepare_commit().unwrap();
+        prepared.set_payload(payload);
+        prepared.commit().unwrap();
+    };
+
+    // An index of another schema sealed as the version before kept its seal (the bare stamp).
+    let folder = tempfile::tempdir().unwrap();
+    let mut older = Schema::builder();
+    older.add_text_field("key", STRING);
+    older.add_text_field("name", TEXT | STORED);
+    drop(Index::create_in_dir(folder.path(), older.build()).unwrap());
+    seal(folder.path(), &stamp);
+    let (index, rebuilt) = SearchIndex::open_at(store, Some(folder.path())).await.unwrap();
+    assert!(rebuilt, "another schema");
+    assert_eq!(index.document_count(), 7);
+    assert_eq!(search(&index, "稀", None, &RecordScope::All).await.len(), 3);
+    index.seal(store).await.unwrap();
+    drop(index);
+    let (index, rebuilt) = SearchIndex::open_at(store, Some(folder.path())).await.unwrap();
+    assert!(!rebuilt, "sealed by this version");
+    drop(index);
+
+    // The same schema sealed with the bare stamp, as the version before would have.
+    seal(folder.path(), &stamp);
+    let (index, rebuilt) = SearchIndex::open_at(store, Some(folder.path())).await.unwrap();
+    assert!(rebuilt, "sealed by another version");
+    assert_eq!(index.document_count(), 7);
 }

@@ -221,9 +221,10 @@ impl Bench<'_> {
         ));
         self.checks.equal("search index holds every enterprise", &(index.document_count() >= count), &true);
         let baiyin = RecordScope::Within(RegionCode::parse("620400")?);
-        let query = SearchQuery { text: "稀土 有色".into(), kind: Some(SearchKind::Enterprise), limit: 20 };
+        let query =
+            SearchQuery { text: "稀土 有色".into(), kind: Some(SearchKind::Enterprise), limit: 20, page: 1 };
         let (samples, hits) =
-            crate::measure::time_runs(self.runs, async || Ok(index.search(&query, &baiyin).await?)).await?;
+            crate::measure::time_runs(self.runs, async || Ok(index.search(&query, &baiyin).await?.items)).await?;
         self.checks.record(
             "search: every hit matches both words and lies in 白银市",
             hits.iter()
@@ -231,10 +232,11 @@ impl Bench<'_> {
             || format!("{hits:?}"),
         );
         self.push("enterprise search \"稀土 有色\", enterprises in 620400".into(), samples, None, SEARCH_TARGET);
-        let everywhere = SearchQuery { text: "锂电".into(), kind: Some(SearchKind::Enterprise), limit: 20 };
-        let (samples, hits) =
-            crate::measure::time_runs(self.runs, async || Ok(index.search(&everywhere, &RecordScope::All).await?))
-                .await?;
+        let everywhere = SearchQuery { text: "锂电".into(), kind: Some(SearchKind::Enterprise), limit: 20, page: 1 };
+        let (samples, hits) = crate::measure::time_runs(self.runs, async || {
+            Ok(index.search(&everywhere, &RecordScope::All).await?.items)
+        })
+        .await?;
         self.checks
             .record("search: a common word finds a full page", hits.len() == 20, || format!("{} hits", hits.len()));
         self.push("enterprise search \"锂电\", whole country".into(), samples, None, SEARCH_TARGET);

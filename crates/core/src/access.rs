@@ -212,6 +212,12 @@ impl Principal {
         }
     }
 
+    /// Whether the user has anything to search (enterprises and projects of a scope): the
+    /// header's search box shows, and the search answers, only then.
+    pub fn may_search(&self) -> bool {
+        self.record_scope() != RecordScope::Nothing
+    }
+
     /// Business-environment appeals (营商环境诉求) the user may read: the admin every
     /// appeal, a region user and a leader their region's (a leader without a region every
     /// one), and members every appeal, read-only: the members (委员) carry out the
@@ -423,6 +429,12 @@ mod tests {
             assert!(!user.record_scope().allows(&code("620400")));
             assert_eq!(user.record_scope().prefix(), None);
             assert!(!user.may_see_statistics_of(&code("620400")));
+            assert!(!user.may_search(), "{role:?} has nothing to search");
+        }
+        for (role, region) in
+            [(Role::Admin, None), (Role::Region, Some("620400")), (Role::Chain, None), (Role::Leader, None)]
+        {
+            assert!(principal(role, region).may_search(), "{role:?} searches its records");
         }
     }
 

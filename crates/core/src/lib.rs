@@ -16,4 +16,5 @@ pub mod periods;
 pub mod projects;
 pub mod regions;
 pub mod scores;
+pub mod search;
 pub mod text;

@@ -43,6 +43,18 @@ pub fn markdown_plain(text: &str) -> String {
         .collect()
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("页码“{0}”无效，应为不小于 1 的整数")]
+pub struct BadPageNumber(pub String);
+
+/// A 1-based page number as typed in a query string: 1 when absent or empty.
+pub fn page_number(raw: Option<&str>) -> Result<u32, BadPageNumber> {
+    match raw.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(1),
+        Some(text) => text.parse::<u32>().ok().filter(|&page| page >= 1).ok_or_else(|| BadPageNumber(text.to_string())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +77,16 @@ mod tests {
         assert_eq!(keyword(Some(&"稀".repeat(MAX_KEYWORD_CHARS))).unwrap().unwrap().chars().count(), 100);
         assert_eq!(keyword(Some(&"稀".repeat(MAX_KEYWORD_CHARS + 1))), Err(KeywordTooLong));
         assert!(KeywordTooLong.to_string().contains("过长"));
+    }
+
+    #[test]
+    fn page_numbers_start_at_one() {
+        assert_eq!(page_number(None), Ok(1));
+        assert_eq!(page_number(Some(" ")), Ok(1));
+        assert_eq!(page_number(Some(" 3 ")), Ok(3));
+        for bad in ["0", "-1", "abc", "1.5", "99999999999"] {
+            assert_eq!(page_number(Some(bad)), Err(BadPageNumber(bad.to_string())), "{bad}");
+        }
+        assert_eq!(BadPageNumber("x".into()).to_string(), "页码“x”无效，应为不小于 1 的整数");
     }
 }

@@ -9,7 +9,7 @@ use minijinja::{context, Environment, Value};
 use serde::Serialize;
 use std::sync::OnceLock;
 use zhaoshang_app::inbox::InboxCounts;
-use zhaoshang_core::access::{Principal, RecordScope, Section};
+use zhaoshang_core::access::{Principal, Section};
 
 /// Each template under its path in `templates/`: the layout, the shared macros, the error
 /// and sign-in pages at the top; every area's pages in the area's folder.
@@ -117,7 +117,7 @@ pub fn page(session: &Session, active: &str, template: &str, data: Value) -> Res
             region => principal.region.as_ref().map(|r| r.to_string()),
         },
         nav => navigation(principal, active, &session.inbox),
-        may_search => principal.record_scope() != RecordScope::Nothing,
+        may_search => principal.may_search(),
         csrf => session.csrf_token,
         ..data
     };

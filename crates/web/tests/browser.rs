@@ -792,3 +792,83 @@ async fn the_inbox_shows_an_overdue_plan_in_red_on_desktop_and_phone() {
     browser.close().await;
     let _ = server.stop.send(());
 }
+
+/// What the search results page shows: each tab's text and whether it is inside the
+/// window, the pager and its next link, the header's search box, and whether the page
+/// scrolls sideways.
+const SEARCH_LAYOUT: &str = r##"
+    function shown(el) {
+      if (!el) return false;
+      var r = el.getBoundingClientRect(), s = getComputedStyle(el);
+      return s.display !== "none" && s.visibility !== "hidden" && r.width > 0 && r.height > 0 && r.left >= -0.5 && r.right <= window.innerWidth + 0.5;
+    }
+    return {
+      tabs: Array.prototype.map.call(document.querySelectorAll("#search-tabs a"), function (a) {
+        return { text: a.textContent.replace(/\s+/g, " ").trim(), shown: shown(a), active: a.classList.contains("active") };
+      }),
+      rows: document.querySelectorAll("#search-results tbody a").length,
+      pager: shown(document.querySelector(".pager")),
+      next: shown(document.getElementById("next-page")),
+      search_box: shown(document.getElementById("top-search")),
+      sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth
+    };"##;
+
+/// The count a tab shows ("企业 12" → 12).
+fn tab_count(tab: &serde_json::Value) -> u64 {
+    tab["text"].as_str().unwrap().rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+/// A search typed into the header's box at desktop width and on a phone: the tabs show
+/// every kind with its count, the pager pages on, and the page never scrolls sideways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_results_show_tabs_with_counts_and_a_pager_on_desktop_and_phone() {
+    let server = demo_server().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    sign_in(client, &server.base, "admin").await;
+    for (size, mobile) in [((1280, 900), false), (PHONE, true)] {
+        screen(&browser, size, mobile).await;
+        client.goto(&format!("{}/", server.base)).await.unwrap();
+        let search_box = client.find(Locator::Css("#top-search")).await.unwrap();
+        search_box.send_keys("稀").await.unwrap();
+        search_box.send_keys("\u{E007}").await.unwrap();
+        text_of(client, "#search-tabs").await;
+        assert_eq!(client.current_url().await.unwrap().path(), "/search");
+        let seen = client.execute(SEARCH_LAYOUT, vec![]).await.unwrap();
+        let tabs = seen["tabs"].as_array().unwrap();
+        let labels: Vec<&str> = tabs.iter().map(|t| t["text"].as_str().unwrap().split(' ').next().unwrap()).collect();
+        assert_eq!(labels, ["全部", "企业", "项目"], "{size:?}: {seen}");
+        assert!(tabs.iter().all(|t| t["shown"] == true), "{size:?}: every tab inside the window: {seen}");
+        assert_eq!(tab_count(&tabs[0]), tab_count(&tabs[1]) + tab_count(&tabs[2]), "{seen}");
+        assert!(tab_count(&tabs[0]) > 20 && tabs[0]["active"] == true, "{seen}");
+        assert_eq!(
+            (seen["rows"].as_u64(), &seen["pager"], &seen["next"], &seen["search_box"], &seen["sideways"]),
+            (Some(20), &true.into(), &true.into(), &true.into(), &false.into()),
+            "{size:?}: {seen}"
+        );
+        if mobile {
+            check_phone_page(client, "/search?q=稀").await;
+        }
+        screenshot(client, &format!("search-{}", size.0)).await;
+
+        // The projects' tab, then its next page: the query and the tab are kept.
+        client.find(Locator::Css("#search-tabs a[data-kind='project']")).await.unwrap().click().await.unwrap();
+        text_of(client, "#search-tabs a.active[data-kind='project']").await;
+        let projects = tab_count(&client.execute(SEARCH_LAYOUT, vec![]).await.unwrap()["tabs"][2]);
+        client.find(Locator::Css("#next-page")).await.unwrap().click().await.unwrap();
+        text_of(client, "#search-tabs a.active[data-kind='project']").await;
+        let url = client.current_url().await.unwrap();
+        let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        assert_eq!(
+            pairs,
+            [("q", "稀"), ("kind", "project"), ("page", "2")].map(|(k, v)| (k.to_string(), v.to_string()))
+        );
+        let second = client.execute(SEARCH_LAYOUT, vec![]).await.unwrap();
+        assert_eq!(second["rows"].as_u64(), Some((projects - 20).min(20)), "{size:?}: {second}");
+        assert_eq!(second["sideways"], false, "{size:?}: {second}");
+        assert!(text_of(client, ".pager").await.contains(&format!("第 2 / {} 页", projects.div_ceil(20))));
+    }
+    assert_console_clean(&browser, "the search results").await;
+    browser.close().await;
+    let _ = server.stop.send(());
+}
