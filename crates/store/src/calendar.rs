@@ -1,6 +1,7 @@
 //! The official working-day calendar as held in the database (`calendar_days`).
 
 use crate::audit::NewAuditEntry;
+use crate::audit::{AuditAction, AuditEntity};
 use crate::{Actor, Result, Store};
 use chrono::NaiveDate;
 use zhaoshang_core::calendar::{DayKind, NoticeDay};
@@ -84,8 +85,8 @@ impl Store {
                     .await?;
             }
             audit.push(NewAuditEntry::new(
-                if before.is_empty() { "create" } else { "update" },
-                "holiday_notice",
+                AuditAction::written(!before.is_empty()),
+                AuditEntity::HolidayNotice,
                 year.to_string(),
                 (!before.is_empty()).then(|| notice_json(&before)),
                 Some(notice_json(days)),
