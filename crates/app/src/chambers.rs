@@ -131,27 +131,24 @@ pub fn assessment_table(report: &ChamberAssessment) -> Table {
         ("activities", "参与活动"),
         ("score", "得分"),
     ];
-    Table {
-        kind: ImportKind::Chambers,
-        headers: columns.iter().map(|(_, header)| header.to_string()).collect(),
-        keys: columns.iter().map(|(key, _)| key.to_string()).collect(),
-        rows: report
-            .items
-            .iter()
-            .map(|item| {
-                vec![
-                    item.rank.to_string(),
-                    item.chamber.clone(),
-                    item.leads.to_string(),
-                    item.signed_count.to_string(),
-                    item.signed_investment_wan.clone(),
-                    item.funds_in_place_wan.clone(),
-                    item.activities.to_string(),
-                    format!("{:.2}", item.score),
-                ]
-            })
-            .collect(),
-    }
+    let mut table = Table::list(ImportKind::Chambers.label(), columns);
+    table.rows = report
+        .items
+        .iter()
+        .map(|item| {
+            vec![
+                item.rank.to_string(),
+                item.chamber.clone(),
+                item.leads.to_string(),
+                item.signed_count.to_string(),
+                item.signed_investment_wan.clone(),
+                item.funds_in_place_wan.clone(),
+                item.activities.to_string(),
+                format!("{:.2}", item.score),
+            ]
+        })
+        .collect();
+    table
 }
 
 fn non_empty(text: &Option<String>) -> Option<String> {

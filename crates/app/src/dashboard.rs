@@ -3,6 +3,7 @@
 //! the monthly trend, and the month report. Only regions whose statistics the user may
 //! see; of a chain department's, only its chains' projects.
 
+use crate::exchange::{write_table, TableFormat};
 use crate::stats::{parse_date, period, scoped_investment_report, scoped_monthly, scoped_sub_region_reports};
 use crate::{App, AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
@@ -58,6 +59,29 @@ impl App {
             .ok_or_else(|| AppError::not_found("行政区划数据"))
     }
 
+    /// The region of a request for figures of a region: 403 unless `may_see` lets the user
+    /// see such figures at all; the region asked for (which must exist), else the user's
+    /// own or the province holding data; 403 unless `may_see_region` lets the user see it.
+    pub(crate) async fn region_in_view(
+        &self,
+        principal: &Principal,
+        asked: Option<&str>,
+        may_see: fn(&Principal) -> bool,
+        may_see_region: fn(&Principal, &RegionCode) -> bool,
+    ) -> AppResult<RegionCode> {
+        if !may_see(principal) {
+            return Err(AppError::Forbidden);
+        }
+        let region = match non_empty(asked) {
+            Some(code) => self.known_region(code).await?,
+            None => self.default_region(principal).await?,
+        };
+        if !may_see_region(principal, &region) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(region)
+    }
+
     /// The scope and period of a dashboard request, checked against what the user may
     /// see: the region asked for or the default one; the preset asked for, else from the
     /// day asked for (or 1 January of the end's year) to the day asked for (or today),
@@ -70,16 +94,9 @@ impl App {
         from: Option<&str>,
         to: Option<&str>,
     ) -> AppResult<DashboardScope> {
-        if !principal.may_see_aggregates() {
-            return Err(AppError::Forbidden);
-        }
-        let region = match non_empty(region) {
-            Some(code) => self.known_region(code).await?,
-            None => self.default_region(principal).await?,
-        };
-        if !principal.may_see_statistics_of(&region) {
-            return Err(AppError::Forbidden);
-        }
+        let region = self
+            .region_in_view(principal, region, Principal::may_see_aggregates, Principal::may_see_statistics_of)
+            .await?;
         let today = crate::calendar::today();
         let (period, preset) = match (non_empty(preset), non_empty(from), non_empty(to)) {
             (Some(key), _, _) => {
@@ -136,7 +153,7 @@ impl App {
         let rows = crate::reports::monthly_rows(self.store(), region, period.to, &scope).await?;
         let title =
             format!("{name}招商引资情况月报（{}年1—{}月，截至{}）", period.to.year(), period.to.month(), period.to);
-        crate::reports::monthly_workbook(&title, &rows)
+        write_table(&crate::reports::monthly_table(title, &rows), TableFormat::Xlsx)
     }
 
     /// SPEC's metrics object (`/api/v1/stats/investment`): the region asked for, else the

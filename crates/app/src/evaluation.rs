@@ -4,9 +4,9 @@
 //! cache); for the pages, only the regions `core::access` lets the user see; and the
 //! table as an Excel workbook.
 
+use crate::exchange::{NumberFormat, Table};
 use crate::stats::sub_region_reports;
 use crate::{App, AppError, AppResult};
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 use serde::Serialize;
 use zhaoshang_core::access::Principal;
 use zhaoshang_core::evaluation::{evaluate, EvaluationItem, Indicator, Quarter, RegionIndicators};
@@ -73,16 +73,9 @@ impl App {
         year: Option<&str>,
         quarter: Option<&str>,
     ) -> AppResult<Evaluation> {
-        if !principal.may_see_evaluations() {
-            return Err(AppError::Forbidden);
-        }
-        let region = match non_empty(region) {
-            Some(code) => self.known_region(code).await?,
-            None => self.default_region(principal).await?,
-        };
-        if !principal.may_see_evaluation_of(&region) {
-            return Err(AppError::Forbidden);
-        }
+        let region = self
+            .region_in_view(principal, region, Principal::may_see_evaluations, Principal::may_see_evaluation_of)
+            .await?;
         let last = Quarter::last_finished(crate::calendar::today());
         let year = non_empty(year).map_or_else(|| last.year().to_string(), str::to_string);
         let quarter = non_empty(quarter).map_or_else(|| last.quarter().to_string(), str::to_string);
@@ -91,36 +84,31 @@ impl App {
     }
 }
 
-/// The page's table as an Excel workbook: each sub-region's score, ranks and awards,
+/// The page's table for its Excel download: each sub-region's score, ranks and awards,
 /// then every indicator's value, scaled value and weighted contribution.
-pub fn evaluation_workbook(evaluation: &Evaluation) -> AppResult<Vec<u8>> {
-    write_workbook(evaluation).map_err(|e| AppError::Internal(format!("无法生成 Excel 文件：{e}")))
-}
-
-const LEADING_HEADERS: [&str; 7] = ["排名", "上期排名", "名次变化", "地区代码", "地区", "综合得分", "奖项"];
-
-fn write_workbook(evaluation: &Evaluation) -> Result<Vec<u8>, XlsxError> {
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("综合评价")?;
-    let border = || Format::new().set_border(FormatBorder::Thin);
-    let title_format = Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center);
-    let header = border().set_bold().set_background_color("#F3F4F6").set_text_wrap().set_align(FormatAlign::Center);
-    let (text, whole) = (border(), border().set_num_format("0"));
-    let (decimal, percent) = (border().set_num_format("#,##0.00"), border().set_num_format("0.00%"));
-
-    let mut headers: Vec<String> = LEADING_HEADERS.iter().map(|h| h.to_string()).collect();
+pub fn evaluation_table(evaluation: &Evaluation) -> Table {
+    let leading = [
+        ("排名", NumberFormat::Whole),
+        ("上期排名", NumberFormat::Whole),
+        ("名次变化", NumberFormat::Whole),
+        ("地区代码", NumberFormat::Text),
+        ("地区", NumberFormat::Text),
+        ("综合得分", NumberFormat::Decimal),
+        ("奖项", NumberFormat::Text),
+    ];
+    let mut columns: Vec<(String, NumberFormat)> =
+        leading.iter().map(|(header, format)| (header.to_string(), *format)).collect();
     for indicator in Indicator::ALL {
-        let unit = if indicator.is_rate() {
-            ""
+        let (unit, value_format) = if indicator.is_rate() {
+            ("", NumberFormat::Percent)
         } else if indicator == Indicator::Over100mCount {
-            "(个)"
+            ("(个)", NumberFormat::Decimal)
         } else {
-            "(万元)"
+            ("(万元)", NumberFormat::Decimal)
         };
-        headers.push(format!("{}{unit}", indicator.label()));
-        headers.push(format!("{}得分", indicator.label()));
-        headers.push(format!("{}贡献(权重{})", indicator.label(), indicator.weight()));
+        columns.push((format!("{}{unit}", indicator.label()), value_format));
+        columns.push((format!("{}得分", indicator.label()), NumberFormat::Decimal));
+        columns.push((format!("{}贡献(权重{})", indicator.label(), indicator.weight()), NumberFormat::Decimal));
     }
     let quarter = evaluation.quarter();
     let title = format!(
@@ -130,32 +118,29 @@ fn write_workbook(evaluation: &Evaluation) -> Result<Vec<u8>, XlsxError> {
         quarter.year_to_end().from,
         quarter.end()
     );
-    sheet.merge_range(0, 0, 0, headers.len() as u16 - 1, &title, &title_format)?;
-    for (column, name) in headers.iter().enumerate() {
-        sheet.write_with_format(1, column as u16, name, &header)?;
-        sheet.set_column_width(column as u16, if column == 4 { 14 } else { 12 })?;
-    }
-    for (index, item) in evaluation.items.iter().enumerate() {
-        let row = index as u32 + 2;
-        sheet.write_with_format(row, 0, f64::from(item.rank), &whole)?;
-        sheet.write_with_format(row, 1, f64::from(item.previous_rank), &whole)?;
-        sheet.write_with_format(row, 2, item.rise() as f64, &whole)?;
-        sheet.write_with_format(row, 3, &item.region, &text)?;
-        sheet.write_with_format(row, 4, &item.name, &text)?;
-        sheet.write_with_format(row, 5, item.score, &decimal)?;
-        let awards: Vec<&str> = item.awards.iter().map(|award| award.label()).collect();
-        sheet.write_with_format(row, 6, awards.join("、"), &text)?;
-        for (i, part) in item.parts.iter().enumerate() {
-            let column = LEADING_HEADERS.len() as u16 + 3 * i as u16;
-            match part.value {
-                Some(value) if part.indicator.is_rate() => sheet.write_with_format(row, column, value, &percent)?,
-                Some(value) => sheet.write_with_format(row, column, value, &decimal)?,
-                None => sheet.write_with_format(row, column, "—", &text)?,
-            };
-            sheet.write_with_format(row, column + 1, part.scaled, &decimal)?;
-            sheet.write_with_format(row, column + 2, part.contribution, &decimal)?;
-        }
-    }
-    sheet.set_freeze_panes(2, 5)?;
-    workbook.save_to_buffer()
+    // The region's code and name stay in view beside the indicators.
+    let mut table = Table::report("综合评价", title, columns, 5);
+    table.rows = evaluation
+        .items
+        .iter()
+        .map(|item| {
+            let awards: Vec<&str> = item.awards.iter().map(|award| award.label()).collect();
+            let mut cells = vec![
+                item.rank.to_string(),
+                item.previous_rank.to_string(),
+                item.rise().to_string(),
+                item.region.clone(),
+                item.name.clone(),
+                item.score.to_string(),
+                awards.join("、"),
+            ];
+            for part in &item.parts {
+                cells.push(part.value.map_or_else(|| "—".to_string(), |value| value.to_string()));
+                cells.push(part.scaled.to_string());
+                cells.push(part.contribution.to_string());
+            }
+            cells
+        })
+        .collect();
+    table
 }

@@ -9,7 +9,9 @@ use rand::{Rng, SeedableRng};
 use std::collections::{BTreeSet, HashMap};
 use zhaoshang_app::appeals::appeal_report;
 use zhaoshang_app::exchange::{export_table, import_bytes, import_bytes_in_scope, ImportKind, ImportScope};
+use zhaoshang_core::calendar::{DayKind, NoticeDay};
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::audit::AuditFilter;
 use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::{Actor, Store};
 use zhaoshang_testkit::on_both_backends;
@@ -19,6 +21,7 @@ on_both_backends!(
     region_users_import_only_their_regions_appeals,
     each_count_at_its_edges,
     random_appeals_match_a_plain_computation,
+    a_new_notice_moves_the_due_dates_of_waiting_appeals,
 );
 
 fn day(text: &str) -> NaiveDate {
@@ -173,6 +176,20 @@ impl PlainCalendar {
                 calendar.off.insert(date)
             } else {
                 calendar.worked.insert(date)
+            };
+        }
+        calendar
+    }
+
+    /// This calendar with a notice added.
+    fn with_notice(&self, days: &[NoticeDay]) -> PlainCalendar {
+        let mut calendar =
+            PlainCalendar { off: self.off.clone(), worked: self.worked.clone(), years: self.years.clone() };
+        for notice_day in days {
+            calendar.years.insert(notice_day.day.year());
+            match notice_day.kind {
+                DayKind::Holiday => calendar.off.insert(notice_day.day),
+                DayKind::Workday => calendar.worked.insert(notice_day.day),
             };
         }
         calendar
@@ -346,4 +363,65 @@ fn plain_figures(appeals: &[&Generated], due_of: &HashMap<String, NaiveDate>, to
         "resolution_rate": rate(resolved, received), "satisfaction_rate": rate(satisfied, rated),
         "by_dimension": by_dimension,
     })
+}
+
+/// Saving the notice of a year not held before reckons again, in the same transaction
+/// and audited, the due dates of the appeals still waiting for an answer whose clock
+/// runs into that year; an answered appeal keeps its stored date.
+async fn a_new_notice_moves_the_due_dates_of_waiting_appeals(store: &Store) {
+    let before = PlainCalendar::shipped();
+    let year = before.years.last().unwrap() + 1;
+    // A Friday in March; the notice makes the Monday after it a holiday and the
+    // Saturday after that a working day.
+    let friday = NaiveDate::from_weekday_of_month_opt(year, 3, Weekday::Fri, 1).unwrap();
+    let (monday, saturday) = (friday + Days::new(3), friday + Days::new(8));
+    // New Year's Day or the first weekday after it, off; a clock started in the old year runs over it.
+    let new_year =
+        NaiveDate::from_ymd_opt(year, 1, 1).unwrap().iter_days().find(|d| d.weekday().number_from_monday() <= 5);
+    let (new_year, old_year_end) = (new_year.unwrap(), NaiveDate::from_ymd_opt(year - 1, 12, 30).unwrap());
+    let report = import(
+        store,
+        &format!(
+            "W1,甲公司,620400,要素环境,用电,{friday},5,,,\n\
+             W2,乙公司,620400,要素环境,用水,{old_year_end},5,,,\n\
+             A1,丙公司,620400,要素环境,用气,{friday},5,{saturday},,\n"
+        ),
+    )
+    .await;
+    assert!(report.applied, "{:?}", report.problems);
+    let stored = |code: &'static str| async move {
+        let data = store.appeal_by_code(code).await.unwrap().unwrap().data;
+        (data.due_on, data.due_by_weekends_only)
+    };
+    for (code, received) in [("W1", friday), ("W2", old_year_end), ("A1", friday)] {
+        assert_eq!(stored(code).await, before.due(received, 5), "{code} before the notice");
+    }
+
+    let notice = [
+        NoticeDay { day: new_year, kind: DayKind::Holiday, name: "元旦".into() },
+        NoticeDay { day: monday, kind: DayKind::Holiday, name: "测试假日".into() },
+        NoticeDay { day: saturday, kind: DayKind::Workday, name: "测试假日".into() },
+    ];
+    store.save_holiday_notice(year, &notice, &Actor::system("测试")).await.unwrap();
+    let after = before.with_notice(&notice);
+    for (code, received) in [("W1", friday), ("W2", old_year_end)] {
+        let (due, by_weekends_only) = stored(code).await;
+        assert_eq!((due, by_weekends_only), after.due(received, 5), "{code} after the notice");
+        assert_ne!(due, before.due(received, 5).0, "{code} moved");
+    }
+    // Monday off, Saturday worked: the fifth working day after the Friday is that Saturday.
+    assert_eq!(stored("W1").await.0 - before.due(friday, 5).0, chrono::Duration::days(1));
+    assert_eq!(stored("A1").await, before.due(friday, 5), "an answered appeal keeps its date");
+
+    let filter = AuditFilter { per_page: 100, ..Default::default() };
+    let (entries, _) = store.audit_entries(&filter).await.unwrap();
+    let notice_entry = entries.iter().find(|e| e.entity == "holiday_notice").unwrap();
+    let mut moved: Vec<&str> = entries
+        .iter()
+        .filter(|e| e.entity == "appeal" && e.action == "update")
+        .inspect(|e| assert_eq!(e.at, notice_entry.at, "written in the notice's transaction"))
+        .map(|e| e.entity_id.as_str())
+        .collect();
+    moved.sort_unstable();
+    assert_eq!(moved, ["W1", "W2"]);
 }

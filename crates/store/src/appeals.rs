@@ -9,7 +9,8 @@ use crate::{Result, Store};
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use zhaoshang_core::appeals::{AppealCounts, AppealStatus, Dimension};
+use zhaoshang_core::appeals::{due_on, AppealCounts, AppealStatus, Dimension, DEFAULT_LIMIT_DAYS};
+use zhaoshang_core::calendar::Calendar;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct AppealData {
@@ -34,6 +35,15 @@ pub struct AppealData {
     pub rating: String,
 }
 
+impl AppealData {
+    /// Sets the due date: the `limit_days`-th working day after `received_on` by `calendar`.
+    pub fn reckon_due(&mut self, calendar: &Calendar) {
+        let limit = u32::try_from(self.limit_days).unwrap_or(DEFAULT_LIMIT_DAYS);
+        let due = due_on(calendar, self.received_on, limit);
+        (self.due_on, self.due_by_weekends_only) = (due.value, due.by_weekends_only);
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Appeal {
     pub id: i64,
@@ -42,7 +52,8 @@ pub struct Appeal {
     pub data: AppealData,
 }
 
-const COLUMNS: &str = "id, code, enterprise, credit_code, region_code, dimension, category, content, received_on, \
+pub(crate) const APPEAL_COLUMNS: &str =
+    "id, code, enterprise, credit_code, region_code, dimension, category, content, received_on, \
      department, limit_days, due_on, due_by_weekends_only, answered_on, closed_on, rating";
 
 /// Which appeals to list; every part optional.
@@ -154,20 +165,20 @@ impl Store {
     /// The stored appeals among `codes` (unknown codes are simply absent).
     pub async fn appeals_by_codes(&self, codes: &[String]) -> Result<Vec<Appeal>> {
         Ok(fetch_in_chunks!(self, query_as, codes, |n| format!(
-            "SELECT {COLUMNS} FROM appeals WHERE code IN ({}) ORDER BY code",
+            "SELECT {APPEAL_COLUMNS} FROM appeals WHERE code IN ({}) ORDER BY code",
             placeholders(1, n)
         )))
     }
 
     pub async fn appeal_by_code(&self, code: &str) -> Result<Option<Appeal>> {
-        let sql = format!("SELECT {COLUMNS} FROM appeals WHERE code = $1");
+        let sql = format!("SELECT {APPEAL_COLUMNS} FROM appeals WHERE code = $1");
         Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(code).fetch_optional(pool).await?))
     }
 
     /// Creates or updates appeals by code in one transaction (all or nothing), with an
     /// audit entry for every appeal that changed.
     pub async fn upsert_appeals(&self, appeals: &[AppealData], actor: &Actor) -> Result<UpsertOutcome> {
-        let select = format!("SELECT {COLUMNS} FROM appeals WHERE code = $1");
+        let select = format!("SELECT {APPEAL_COLUMNS} FROM appeals WHERE code = $1");
         let mut outcome = UpsertOutcome::default();
         let now = Utc::now();
         audited!(self, actor, |tx, audit| {
@@ -229,7 +240,7 @@ impl Store {
         offset: i64,
     ) -> Result<Vec<Appeal>> {
         let c = conditions(filter);
-        let sql = c.page_sql(COLUMNS, "appeals", sort.order_by());
+        let sql = c.page_sql(APPEAL_COLUMNS, "appeals", sort.order_by());
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params)
             .bind(limit)
             .bind(offset)
@@ -241,8 +252,11 @@ impl Store {
     pub async fn appeals_by_code_after(&self, filter: &AppealFilter, after: &str, limit: i64) -> Result<Vec<Appeal>> {
         let mut c = conditions(filter);
         c.push("code > ?1", vec![Param::Text(after.to_string())]);
-        let sql =
-            format!("SELECT {COLUMNS} FROM appeals {} ORDER BY code LIMIT ${}", c.where_sql(), c.params.len() + 1);
+        let sql = format!(
+            "SELECT {APPEAL_COLUMNS} FROM appeals {} ORDER BY code LIMIT ${}",
+            c.where_sql(),
+            c.params.len() + 1
+        );
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).bind(limit).fetch_all(pool).await?))
     }
 

@@ -1,10 +1,12 @@
-//! The official working-day calendar as held in the database (`calendar_days`).
+//! The official working-day calendar as held in the database (`calendar_days`), and the
+//! due dates of the open appeals that follow it.
 
+use crate::appeals::{Appeal, APPEAL_COLUMNS};
 use crate::audit::NewAuditEntry;
 use crate::audit::{AuditAction, AuditEntity};
 use crate::{Actor, Result, Store};
-use chrono::NaiveDate;
-use zhaoshang_core::calendar::{DayKind, NoticeDay};
+use chrono::{NaiveDate, Utc};
+use zhaoshang_core::calendar::{Calendar, DayKind, NoticeDay};
 
 #[derive(sqlx::FromRow)]
 struct DayRow {
@@ -58,7 +60,9 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces the days of `year`'s notice with `days` (all of that year), audited.
+    /// Replaces the days of `year`'s notice with `days` (all of that year) and, in the
+    /// same transaction, moves the due dates of the open appeals that the new calendar
+    /// reckons differently; all audited.
     pub async fn save_holiday_notice(&self, year: i32, days: &[NoticeDay], actor: &Actor) -> Result<()> {
         let (first, last) = year_bounds(year);
         let notice_json = |days: &[NoticeDay]| {
@@ -91,6 +95,43 @@ impl Store {
                 (!before.is_empty()).then(|| notice_json(&before)),
                 Some(notice_json(days)),
             ));
+
+            // The appeals still waiting for an answer whose clock runs into the year are
+            // reckoned again by the calendar as it now stands. A clock that ends before
+            // the year walks the same days as before, so only those are read.
+            let held: Vec<DayRow> =
+                sqlx::query_as("SELECT day, kind, name FROM calendar_days").fetch_all(&mut *tx).await?;
+            let calendar = Calendar::new(held.into_iter().filter_map(DayRow::into_notice_day));
+            let waiting: Vec<Appeal> = sqlx::query_as(&format!(
+                "SELECT {APPEAL_COLUMNS} FROM appeals \
+                 WHERE answered_on IS NULL AND closed_on IS NULL AND received_on <= $1 AND due_on >= $2 ORDER BY code"
+            ))
+            .bind(last)
+            .bind(first)
+            .fetch_all(&mut *tx)
+            .await?;
+            let now = Utc::now();
+            for appeal in waiting {
+                let mut redated = appeal.data.clone();
+                redated.reckon_due(&calendar);
+                if redated == appeal.data {
+                    continue;
+                }
+                sqlx::query("UPDATE appeals SET due_on = $1, due_by_weekends_only = $2, updated_at = $3 WHERE id = $4")
+                    .bind(redated.due_on)
+                    .bind(redated.due_by_weekends_only)
+                    .bind(now)
+                    .bind(appeal.id)
+                    .execute(&mut *tx)
+                    .await?;
+                audit.push(NewAuditEntry::new(
+                    "update",
+                    "appeal",
+                    &redated.code,
+                    Some(serde_json::json!(appeal.data)),
+                    Some(serde_json::json!(redated)),
+                ));
+            }
         });
         Ok(())
     }

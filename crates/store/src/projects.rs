@@ -86,10 +86,18 @@ pub(crate) fn project_columns() -> String {
 }
 
 /// A project to write, with the note its timeline entry carries (why it changed).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ProjectUpsert {
     pub data: ProjectData,
     pub note: String,
+}
+
+/// The project a record writes, which an import compares with the stored one. (A record
+/// has no equality of its own, so that it agrees with its project's as `Borrow` asks.)
+impl std::borrow::Borrow<ProjectData> for ProjectUpsert {
+    fn borrow(&self) -> &ProjectData {
+        &self.data
+    }
 }
 
 /// How a write went: which codes were created and which updated.

@@ -6,19 +6,15 @@
 
 use super::columns::Columns;
 use super::table::SheetRow;
-use super::values::{parse_date, RegionIndex};
-use super::{Context, ImportKind, ImportReport, ImportScope, RowProblems};
+use super::values::{date_cell, RegionIndex};
+use super::{non_empty_key, Context, ImportReport, ImportScope, RowProblems};
 use crate::AppResult;
-use chrono::NaiveDate;
 use std::collections::HashMap;
-use zhaoshang_core::appeals::{
-    check_dates, due_on, parse_limit_days, AppealError, Dimension, Rating, DEFAULT_LIMIT_DAYS,
-};
+use zhaoshang_core::appeals::{check_dates, parse_limit_days, AppealError, Dimension, Rating, DEFAULT_LIMIT_DAYS};
 use zhaoshang_core::calendar::Calendar;
 use zhaoshang_core::credit_code;
 use zhaoshang_store::appeals::AppealData;
-
-const KIND: ImportKind = ImportKind::Appeals;
+use zhaoshang_store::Store;
 
 pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppResult<()> {
     let cols = ctx.cols;
@@ -34,36 +30,15 @@ pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppR
         scope: ctx.scope,
     };
 
-    let mut first_row_of: HashMap<String, usize> = HashMap::new();
-    let mut records = Vec::new();
-    let (mut created, mut updated, mut unchanged) = (0, 0, 0);
-    for row in &ctx.sheet.rows {
-        let mut problems = RowProblems::new(KIND, row.number, report);
-        let Some(data) = check_row(cols, row, &lookups, &mut problems) else {
-            continue;
-        };
-        match first_row_of.get(&data.code) {
-            Some(first) => problems.add("code", format!("诉求编号与第{first}行重复")),
-            None => {
-                first_row_of.insert(data.code.clone(), row.number);
-            }
-        }
-        if problems.any() {
-            continue;
-        }
-        match existing.get(&data.code) {
-            Some(before) if *before == data => unchanged += 1,
-            Some(_) => updated += 1,
-            None => created += 1,
-        }
-        records.push(data);
-    }
-    (report.created, report.updated, report.unchanged) = (created, updated, unchanged);
-    if ctx.may_write(report) {
-        let outcome = ctx.store.upsert_appeals(&records, ctx.actor).await?;
-        (report.created, report.updated, report.unchanged) = (outcome.created, outcome.updated, outcome.unchanged);
-        report.applied = true;
-    }
+    ctx.upsert_by_key(
+        report,
+        "code",
+        non_empty_key,
+        &existing,
+        |row, problems| check_row(cols, row, &lookups, problems),
+        Store::upsert_appeals,
+    )
+    .await?;
     Ok(())
 }
 
@@ -72,20 +47,6 @@ struct Lookups<'a> {
     regions: &'a RegionIndex,
     calendar: &'a Calendar,
     scope: &'a ImportScope,
-}
-
-/// A date column: `None` when absent (or bad, then with a problem), `Some(None)` when empty.
-fn date_cell(cols: &Columns, row: &SheetRow, key: &'static str, p: &mut RowProblems) -> Option<Option<NaiveDate>> {
-    match cols.cell(row, key)? {
-        "" => Some(None),
-        text => match parse_date(text) {
-            Ok(date) => Some(Some(date)),
-            Err(message) => {
-                p.add(key, message);
-                None
-            }
-        },
-    }
 }
 
 /// Merges a row into the stored appeal (or a new one) and checks it; `None` when the
@@ -171,9 +132,7 @@ fn check_row(cols: &Columns, row: &SheetRow, lookups: &Lookups, p: &mut RowProbl
         }
     }
     if !p.has("received_on") && !p.has("limit_days") {
-        let limit = u32::try_from(data.limit_days).unwrap_or(DEFAULT_LIMIT_DAYS);
-        let due = due_on(lookups.calendar, data.received_on, limit);
-        (data.due_on, data.due_by_weekends_only) = (due.value, due.by_weekends_only);
+        data.reckon_due(lookups.calendar);
     }
 
     // As for projects: one message for another region's appeal and a new one outside

@@ -7,14 +7,13 @@
 use super::columns::Columns;
 use super::table::SheetRow;
 use super::values::{parse_count, parse_wan, parse_yes_no, IndustryIndex, RegionIndex};
-use super::{Context, ImportKind, ImportReport, ImportScope, RowProblems};
+use super::{Context, ImportReport, ImportScope, RowProblems};
 use crate::AppResult;
 use std::collections::HashMap;
 use zhaoshang_core::credit_code;
 use zhaoshang_core::enterprises::{parse_tags, vocabulary, TagError};
 use zhaoshang_store::enterprises::EnterpriseData;
-
-const KIND: ImportKind = ImportKind::Enterprises;
+use zhaoshang_store::Store;
 
 pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppResult<()> {
     let cols = ctx.cols;
@@ -29,36 +28,19 @@ pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppR
     let industries = if cols.has("industry") { Some(IndustryIndex::new(ctx.store.industries().await?)) } else { None };
     let lookups = Lookups { existing: &existing, regions: &regions, industries: industries.as_ref(), scope: ctx.scope };
 
-    let mut first_row_of: HashMap<String, usize> = HashMap::new();
-    let mut records = Vec::new();
-    let (mut created, mut updated, mut unchanged) = (0, 0, 0);
-    for row in &ctx.sheet.rows {
-        let mut problems = RowProblems::new(KIND, row.number, report);
-        let Some(data) = check_row(cols, row, &lookups, &mut problems) else {
-            continue;
-        };
-        match first_row_of.get(&data.credit_code) {
-            Some(first) => problems.add("credit_code", format!("统一社会信用代码与第{first}行重复")),
-            None => {
-                first_row_of.insert(data.credit_code.clone(), row.number);
-            }
-        }
-        if problems.any() {
-            continue;
-        }
-        match existing.get(&data.credit_code) {
-            Some(before) if *before == data => unchanged += 1,
-            Some(_) => updated += 1,
-            None => created += 1,
-        }
-        records.push(data);
-    }
-    (report.created, report.updated, report.unchanged) = (created, updated, unchanged);
-    if ctx.may_write(report) {
-        let outcome = ctx.store.upsert_enterprises(&records, ctx.actor).await?;
-        (report.created, report.updated, report.unchanged) = (outcome.created, outcome.updated, outcome.unchanged);
-        report.written_keys = records.into_iter().map(|data| data.credit_code).collect();
-        report.applied = true;
+    let code_of = |text: &str| credit_code::parse(text).ok().map(|code| code.to_string());
+    let written = ctx
+        .upsert_by_key(
+            report,
+            "credit_code",
+            code_of,
+            &existing,
+            |row, problems| check_row(cols, row, &lookups, problems),
+            Store::upsert_enterprises,
+        )
+        .await?;
+    if let Some(written) = written {
+        report.written_keys = written.into_iter().map(|data| data.credit_code).collect();
     }
     Ok(())
 }

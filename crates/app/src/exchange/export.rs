@@ -8,7 +8,7 @@ use super::values::{date_text, parse_wan};
 use super::workbook::{column_width, header_format};
 use super::ImportKind;
 use crate::{AppError, AppResult};
-use rust_xlsxwriter::{Format, Workbook};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 use serde::Serialize;
 use std::path::Path;
 use zhaoshang_core::appeals::{due_note, Dimension, Rating};
@@ -26,13 +26,100 @@ use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
 use zhaoshang_store::projects::ProjectData;
 use zhaoshang_store::Store;
 
-/// An exported list: Chinese headers, their English keys, and rows of text.
+/// An exported table: Chinese headers, rows of text, and how a workbook shows each
+/// column's numbers. A list (`Table::list`) has the English keys of its columns and
+/// imports back; a report (`Table::report`) has a title above its header row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Table {
-    pub kind: ImportKind,
+    /// The name of the workbook's sheet.
+    pub sheet: &'static str,
+    /// The title merged above the header row of a report's workbook (not in its CSV).
+    pub title: Option<String>,
     pub headers: Vec<String>,
+    /// The columns' keys (lists only).
     pub keys: Vec<String>,
+    pub formats: Vec<NumberFormat>,
     pub rows: Vec<Vec<String>>,
+    /// Columns kept in view when the sheet scrolls sideways.
+    pub frozen_columns: u16,
+}
+
+impl Table {
+    /// An empty list of `columns` (key, header): amounts and scores as exact numbers,
+    /// counts and years as whole numbers, the rest as text.
+    pub fn list<'c>(sheet: &'static str, columns: impl IntoIterator<Item = (&'c str, &'c str)>) -> Table {
+        let (keys, headers): (Vec<String>, Vec<String>) =
+            columns.into_iter().map(|(key, header)| (key.to_string(), header.to_string())).unzip();
+        Table {
+            sheet,
+            title: None,
+            formats: keys.iter().map(|key| NumberFormat::of_list_column(key)).collect(),
+            headers,
+            keys,
+            rows: Vec::new(),
+            frozen_columns: 0,
+        }
+    }
+
+    /// An empty report titled `title` of `columns` (header, format), its first
+    /// `frozen_columns` kept in view.
+    pub fn report(
+        sheet: &'static str,
+        title: String,
+        columns: impl IntoIterator<Item = (String, NumberFormat)>,
+        frozen_columns: u16,
+    ) -> Table {
+        let (headers, formats) = columns.into_iter().unzip();
+        Table { sheet, title: Some(title), headers, keys: Vec::new(), formats, rows: Vec::new(), frozen_columns }
+    }
+}
+
+/// How a workbook shows the numbers of a column; a cell that is no number (a name, "—")
+/// stays text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberFormat {
+    Text,
+    /// An amount of a list as exact as stored (万元 to the yuan): `0.00##`. Only cells
+    /// that read back as the same amount become numbers, so that the list imports back.
+    Exact,
+    /// `0`, read as `Exact` is.
+    Whole,
+    /// A report's figure to two decimals with thousands separators: `#,##0.00`.
+    Decimal,
+    /// A report's ratio as a percentage: `0.00%`.
+    Percent,
+}
+
+impl NumberFormat {
+    fn of_list_column(key: &str) -> NumberFormat {
+        if whole_number(key) {
+            NumberFormat::Whole
+        } else if key.ends_with("_wan") || key == "score" {
+            NumberFormat::Exact
+        } else {
+            NumberFormat::Text
+        }
+    }
+
+    /// The cell as the number a workbook holds, if the column shows numbers and it is one.
+    fn number(self, cell: &str) -> Option<f64> {
+        match self {
+            NumberFormat::Text => None,
+            NumberFormat::Exact | NumberFormat::Whole => exact_number(cell),
+            NumberFormat::Decimal | NumberFormat::Percent => cell.parse().ok().filter(|value: &f64| value.is_finite()),
+        }
+    }
+
+    fn excel(self) -> &'static str {
+        match self {
+            NumberFormat::Text => "General",
+            NumberFormat::Exact => "0.00##",
+            NumberFormat::Whole => "0",
+            NumberFormat::Decimal => "#,##0.00",
+            NumberFormat::Percent => "0.00%",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -152,13 +239,7 @@ const PAGE: i64 = 1000;
 
 /// An empty table of a kind: its exported columns' headers and keys.
 fn empty_table(kind: ImportKind) -> Table {
-    let specs = columns(kind).iter().filter(|spec| spec.exported);
-    Table {
-        kind,
-        headers: specs.clone().map(|spec| spec.header.to_string()).collect(),
-        keys: specs.map(|spec| spec.key.to_string()).collect(),
-        rows: Vec::new(),
-    }
+    Table::list(kind.label(), columns(kind).iter().filter(|spec| spec.exported).map(|spec| (spec.key, spec.header)))
 }
 
 /// The enterprise library as filtered on its page (the CLI exports every enterprise).
@@ -324,11 +405,6 @@ async fn chain_rows(store: &Store, kind: ImportKind, summary: &ChainSummary) -> 
         .collect())
 }
 
-/// Whether a column holds numbers (written as numbers in XLSX so that Excel can sum them).
-fn numeric(key: &str) -> bool {
-    key.ends_with("_wan") || key == "score" || whole_number(key)
-}
-
 /// Numbers shown without decimals.
 fn whole_number(key: &str) -> bool {
     matches!(key, "year" | "employees" | "members" | "rank" | "leads" | "signed_count" | "activities" | "limit_days")
@@ -374,22 +450,26 @@ fn csv_error(error: csv::Error) -> AppError {
 fn write_xlsx(table: &Table) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
-    sheet.set_name(table.kind.label())?;
-    let bold = header_format();
-    let money = Format::new().set_num_format("0.00##");
-    let whole = Format::new().set_num_format("0");
-    for (col, header) in table.headers.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, header, &bold)?;
+    sheet.set_name(table.sheet)?;
+    let header_row = u32::from(table.title.is_some());
+    if let Some(title) = &table.title {
+        let title_format = Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center);
+        let last_column = table.headers.len().saturating_sub(1) as u16;
+        sheet.merge_range(0, 0, 0, last_column, title, &title_format)?;
     }
+    let bold = header_format();
+    for (col, header) in table.headers.iter().enumerate() {
+        sheet.write_string_with_format(header_row, col as u16, header, &bold)?;
+    }
+    let number_formats: Vec<Format> =
+        table.formats.iter().map(|format| Format::new().set_num_format(format.excel())).collect();
     for (index, row) in table.rows.iter().enumerate() {
-        let r = index as u32 + 1;
+        let r = header_row + 1 + index as u32;
         for (col, cell) in row.iter().enumerate() {
-            let key = table.keys.get(col).map(String::as_str).unwrap_or("");
-            let number = if numeric(key) { exact_number(cell) } else { None };
-            match number {
+            let format = table.formats.get(col).copied().unwrap_or(NumberFormat::Text);
+            match format.number(cell) {
                 Some(value) => {
-                    let format = if whole_number(key) { &whole } else { &money };
-                    sheet.write_number_with_format(r, col as u16, value, format)?;
+                    sheet.write_number_with_format(r, col as u16, value, &number_formats[col])?;
                 }
                 None if cell.is_empty() => {}
                 None => {
@@ -402,7 +482,7 @@ fn write_xlsx(table: &Table) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         let widest = table.rows.iter().map(|row| row.get(col).map(|c| column_width(c)).unwrap_or(0)).max().unwrap_or(0);
         sheet.set_column_width(col as u16, widest.max(column_width(header)).clamp(8, 50) as f64 + 2.0)?;
     }
-    sheet.set_freeze_panes(1, 0)?;
+    sheet.set_freeze_panes(header_row + 1, table.frozen_columns)?;
     workbook.save_to_buffer()
 }
 

@@ -25,12 +25,18 @@ mod workbook;
 
 use crate::{AppError, AppResult};
 use serde::Serialize;
+use std::borrow::Borrow;
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
+use zhaoshang_store::projects::UpsertOutcome;
 use zhaoshang_store::{Actor, Store};
 
 pub use columns::{columns, ColumnSpec};
-pub use export::{appeal_table, enterprise_table, export_file, export_table, write_table, Table, TableFormat};
+pub use export::{
+    appeal_table, enterprise_table, export_file, export_table, write_table, NumberFormat, Table, TableFormat,
+};
 pub use forms::field_errors;
 pub use scope::ImportScope;
 pub use table::{form_sheet, normalize_header, read_sheet, Sheet, SheetRow};
@@ -375,6 +381,62 @@ impl Context<'_> {
         report.problems.is_empty() && !self.dry_run
     }
 
+    /// The import of a kind whose rows are keyed by one column (a code or a name): each
+    /// row whose key repeats an earlier row of the file is a problem of that column, each
+    /// row is then checked by `check_row` (a record, or `None` when it has none), and the
+    /// good records are counted as created, updated or unchanged against the `stored`
+    /// records of their keys. When the rows may be written, `upsert` writes them and the
+    /// counts become the store's. `key_of` reads the key from the key column's text,
+    /// `None` for a text that cannot be one (the row check then names the problem).
+    /// Returns the records written, if they were.
+    async fn upsert_by_key<D: PartialEq, R: Borrow<D>>(
+        &self,
+        report: &mut ImportReport,
+        key_column: &'static str,
+        key_of: impl Fn(&str) -> Option<String>,
+        stored: &HashMap<String, D>,
+        mut check_row: impl FnMut(&SheetRow, &mut RowProblems) -> Option<R>,
+        upsert: impl AsyncFnOnce(&Store, &[R], &Actor) -> zhaoshang_store::Result<UpsertOutcome>,
+    ) -> AppResult<Option<Vec<R>>> {
+        let kind = report.kind;
+        let mut first_row_of: HashMap<String, usize> = HashMap::new();
+        let mut records = Vec::new();
+        let (mut created, mut updated, mut unchanged) = (0, 0, 0);
+        for row in &self.sheet.rows {
+            let mut problems = RowProblems::new(kind, row.number, report);
+            let key = key_of(self.cols.text(row, key_column));
+            if let Some(key) = &key {
+                match first_row_of.entry(key.clone()) {
+                    Entry::Occupied(first) => {
+                        let header = columns::header_of(kind, key_column);
+                        problems.add(key_column, format!("{header}与第{}行重复", first.get()));
+                    }
+                    Entry::Vacant(entry) => {
+                        entry.insert(row.number);
+                    }
+                }
+            }
+            let record = check_row(row, &mut problems);
+            let (Some(key), Some(record), false) = (key, record, problems.any()) else {
+                continue;
+            };
+            match stored.get(&key) {
+                Some(before) if before == record.borrow() => unchanged += 1,
+                Some(_) => updated += 1,
+                None => created += 1,
+            }
+            records.push(record);
+        }
+        (report.created, report.updated, report.unchanged) = (created, updated, unchanged);
+        if !self.may_write(report) {
+            return Ok(None);
+        }
+        let outcome = upsert(self.store, &records, self.actor).await?;
+        (report.created, report.updated, report.unchanged) = (outcome.created, outcome.updated, outcome.unchanged);
+        report.applied = true;
+        Ok(Some(records))
+    }
+
     /// The valid credit codes of the sheet's `credit_code` column, normalised as they are
     /// stored, sorted and each once (for one lookup of the enterprises the rows name).
     fn credit_codes(&self) -> Vec<String> {
@@ -389,6 +451,11 @@ impl Context<'_> {
         codes.dedup();
         codes
     }
+}
+
+/// A key column's text as the key, unless it is empty.
+fn non_empty_key(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_string())
 }
 
 /// Collects the problems of one row under the columns' Chinese headers.

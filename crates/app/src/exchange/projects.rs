@@ -6,8 +6,8 @@
 
 use super::columns::Columns;
 use super::table::SheetRow;
-use super::values::{parse_date, parse_investor_type, parse_wan, IndustryIndex, RegionIndex};
-use super::{Context, ImportKind, ImportReport, ImportScope, RowProblems};
+use super::values::{date_cell, parse_investor_type, parse_wan, IndustryIndex, RegionIndex};
+use super::{non_empty_key, Context, ImportReport, ImportScope, RowProblems};
 use crate::AppResult;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -15,8 +15,7 @@ use zhaoshang_core::credit_code;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::{check_transition, validate_stage, Stage, StageDates, TransitionError};
 use zhaoshang_store::projects::{ProjectData, ProjectUpsert};
-
-const KIND: ImportKind = ImportKind::Projects;
+use zhaoshang_store::Store;
 
 pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppResult<()> {
     let cols = ctx.cols;
@@ -41,38 +40,15 @@ pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppR
         today: crate::calendar::today(),
     };
 
-    let mut first_row_of: HashMap<&str, usize> = HashMap::new();
-    let mut records = Vec::new();
-    let (mut created, mut updated, mut unchanged) = (0, 0, 0);
-    for row in &ctx.sheet.rows {
-        let mut problems = RowProblems::new(KIND, row.number, report);
-        let code = cols.text(row, "code");
-        if !code.is_empty() {
-            match first_row_of.get(code) {
-                Some(first) => problems.add("code", format!("项目编号与第{first}行重复")),
-                None => {
-                    first_row_of.insert(code, row.number);
-                }
-            }
-        }
-        let data = check_row(cols, row, &lookups, &mut problems);
-        if let (Some(data), false) = (data, problems.any()) {
-            let reason = cols.text(row, "stage_reason");
-            let note = if reason.is_empty() { ctx.note.to_string() } else { format!("{}：{reason}", ctx.note) };
-            match existing.get(&data.code) {
-                Some(before) if *before == data => unchanged += 1,
-                Some(_) => updated += 1,
-                None => created += 1,
-            }
-            records.push(ProjectUpsert { data, note });
-        }
-    }
-    (report.created, report.updated, report.unchanged) = (created, updated, unchanged);
-    if ctx.may_write(report) {
-        let outcome = ctx.store.upsert_projects(&records, ctx.actor).await?;
-        (report.created, report.updated, report.unchanged) = (outcome.created, outcome.updated, outcome.unchanged);
-        report.written_keys = records.into_iter().map(|record| record.data.code).collect();
-        report.applied = true;
+    let check = |row: &SheetRow, problems: &mut RowProblems| {
+        let data = check_row(cols, row, &lookups, problems)?;
+        let reason = cols.text(row, "stage_reason");
+        let note = if reason.is_empty() { ctx.note.to_string() } else { format!("{}：{reason}", ctx.note) };
+        Some(ProjectUpsert { data, note })
+    };
+    let written = ctx.upsert_by_key(report, "code", non_empty_key, &existing, check, Store::upsert_projects).await?;
+    if let Some(written) = written {
+        report.written_keys = written.into_iter().map(|record| record.data.code).collect();
     }
     Ok(())
 }
@@ -84,21 +60,6 @@ struct Lookups<'a> {
     scope: &'a ImportScope,
     /// The lead date of a new project that gives none.
     today: NaiveDate,
-}
-
-/// A date column: `None` when absent (or unreadable, then with a problem),
-/// `Some(None)` when empty.
-fn date_cell(cols: &Columns, row: &SheetRow, key: &'static str, p: &mut RowProblems) -> Option<Option<NaiveDate>> {
-    match cols.cell(row, key)? {
-        "" => Some(None),
-        text => match parse_date(text) {
-            Ok(date) => Some(Some(date)),
-            Err(message) => {
-                p.add(key, message);
-                None
-            }
-        },
-    }
 }
 
 /// Merges a row into the stored project (or a new one) and checks it; `None` when the

@@ -1,6 +1,9 @@
 //! Cell values as people type them in spreadsheets: dates in the usual Chinese
 //! forms, amounts in 万元, regions by code or name, industries, years.
 
+use super::columns::Columns;
+use super::table::SheetRow;
+use super::RowProblems;
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 use zhaoshang_core::money::Yuan;
@@ -49,6 +52,26 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         }
     }
     Err(unknown())
+}
+
+/// A date column of a row: `None` when absent (or unreadable, then with a problem),
+/// `Some(None)` when empty.
+pub(super) fn date_cell(
+    cols: &Columns,
+    row: &SheetRow,
+    key: &'static str,
+    p: &mut RowProblems,
+) -> Option<Option<NaiveDate>> {
+    match cols.cell(row, key)? {
+        "" => Some(None),
+        text => match parse_date(text) {
+            Ok(date) => Some(Some(date)),
+            Err(message) => {
+                p.add(key, message);
+                None
+            }
+        },
+    }
 }
 
 /// An amount in 万元 ("52000", "1.2345", "1,200.5", "5000万元"), exact to the yuan.

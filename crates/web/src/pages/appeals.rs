@@ -4,7 +4,7 @@
 
 use crate::auth::PageSession;
 use crate::error::WebResult;
-use crate::pages::{download, export_format, page_count, page_number, query_string};
+use crate::pages::{download, export_format, pager, query_string};
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
@@ -74,10 +74,8 @@ pub async fn list(
         let table = state.app.appeal_export(principal, &query).await?;
         return download(&table, format, "appeals");
     }
-    let page_no = page_number(query.page);
     let list = state.app.appeal_page(principal, &query, PER_PAGE).await?;
     let rows: Vec<_> = list.appeals.iter().map(|a| appeal_row(a, &list.region_names, list.today)).collect();
-    let pages = page_count(list.count, PER_PAGE);
     let options = |items: Vec<(&'static str, &'static str)>| {
         items.into_iter().map(|(key, label)| context! { key => key, label => label }).collect::<Vec<_>>()
     };
@@ -101,7 +99,7 @@ pub async fn list(
             dimensions => options(Dimension::ALL.iter().map(|d| (d.key(), d.label())).collect()),
             statuses => options(AppealStatus::ALL.iter().map(|s| (s.key(), s.label())).collect()),
             sorts => options(AppealSort::ALL.iter().map(|s| (s.key(), s.label())).collect()),
-            page => page_no, pages => pages, more => (page_no as i64) < pages, query_string => qs,
+            query_string => qs, ..pager(query.page, list.count, PER_PAGE)
         },
     )?;
     Ok(html.into_response())

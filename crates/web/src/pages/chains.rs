@@ -140,12 +140,9 @@ fn gap_table(rows: &[GapRow]) -> Table {
             row.reason.clone(),
         ]
     };
-    Table {
-        kind: ImportKind::Chains,
-        headers: GAP_COLUMNS.iter().map(|(_, header)| header.to_string()).collect(),
-        keys: GAP_COLUMNS.iter().map(|(key, _)| key.to_string()).collect(),
-        rows: rows.iter().map(cells).collect(),
-    }
+    let mut table = Table::list(ImportKind::Chains.label(), GAP_COLUMNS);
+    table.rows = rows.iter().map(cells).collect();
+    table
 }
 
 pub async fn map(

@@ -4,7 +4,7 @@
 
 use crate::auth::PageSession;
 use crate::error::WebResult;
-use crate::pages::{download, export_format, non_empty, page_count, page_number, query_string};
+use crate::pages::{download, export_format, non_empty, pager, query_string};
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
@@ -53,14 +53,12 @@ pub async fn list(
     PageSession(session): PageSession,
     Query(query): Query<ChamberQuery>,
 ) -> WebResult<Html<String>> {
-    let page_no = page_number(query.page);
     let list = state.app.chamber_page(&session.principal, &query, PER_PAGE).await?;
     let rows: Vec<_> = list
         .chambers
         .iter()
         .map(|c| chamber_row(c, list.locations.get(&c.data.location).map(String::as_str).unwrap_or("")))
         .collect();
-    let pages = page_count(list.total, PER_PAGE);
     let kinds: Vec<&str> = ChamberKind::ALL.iter().map(|k| k.label()).collect();
     let levels: Vec<&str> = ChamberLevel::ALL.iter().map(|l| l.label()).collect();
     let filter =
@@ -72,8 +70,8 @@ pub async fn list(
         context! {
             rows => rows, kinds => kinds, levels => levels, total_count => list.total,
             query => context! { kind => query.kind, level => query.level, location => query.location, q => query.q },
-            query_string => filter, page => page_no, pages => pages, more => (page_no as i64) < pages,
-            may_import => session.principal.edits_records(),
+            query_string => filter, may_import => session.principal.edits_records(),
+            ..pager(query.page, list.total, PER_PAGE)
         },
     )
 }

@@ -5,7 +5,7 @@
 use crate::auth::PageSession;
 use crate::error::WebResult;
 use crate::pages::plans::plan_row;
-use crate::pages::{download, export_format, page_count, page_number, query_string};
+use crate::pages::{download, export_format, pager, query_string};
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
@@ -65,11 +65,9 @@ pub async fn list(
         let table = state.app.enterprise_export(&session.principal, &query).await?;
         return download(&table, format, "enterprises");
     }
-    let page_no = page_number(query.page);
     let list = state.app.enterprise_page(&session.principal, &query, PER_PAGE).await?;
     let rows: Vec<_> = list.enterprises.iter().map(|e| enterprise_row(e, &list.region_names)).collect();
     let totals = &list.totals;
-    let pages = page_count(totals.count, PER_PAGE);
     let tags: Vec<&str> = Tag::ALL.iter().map(|tag| tag.label()).collect();
     let sorts: Vec<_> = EnterpriseSort::ALL.iter().map(|s| context! { key => s.key(), label => s.label() }).collect();
     let html = page(
@@ -79,8 +77,9 @@ pub async fn list(
         context! {
             rows => rows, tags => tags, sorts => sorts, sort => list.sort.key(),
             query => context! { region => query.region, industry => query.industry, tag => query.tag, target => query.target, q => query.q },
-            query_string => list_query_string(&query), page => page_no, pages => pages, more => (page_no as i64) < pages,
+            query_string => list_query_string(&query),
             total_count => totals.count, total_revenue_wan => Yuan(totals.revenue).wan_display(),
+            ..pager(query.page, totals.count, PER_PAGE)
         },
     )?;
     Ok(html.into_response())

@@ -3,7 +3,6 @@
 
 use crate::auth::PageSession;
 use crate::error::WebResult;
-use crate::pages::{download_bytes, XLSX};
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
@@ -12,7 +11,8 @@ use axum::response::{Html, Response};
 use axum::routing::get;
 use minijinja::context;
 use serde::Deserialize;
-use zhaoshang_app::evaluation::{evaluation_workbook, Evaluation};
+use zhaoshang_app::evaluation::{evaluation_table, Evaluation};
+use zhaoshang_app::exchange::TableFormat;
 use zhaoshang_core::evaluation::{EvaluationItem, Indicator, IndicatorScore};
 use zhaoshang_core::money::Yuan;
 
@@ -107,9 +107,8 @@ pub async fn download(
     Query(query): Query<EvaluationQuery>,
 ) -> WebResult<Response> {
     let evaluation = requested(&state, &session, &query).await?;
-    let bytes = evaluation_workbook(&evaluation)?;
-    let file_name = format!("evaluation-{}-{}Q{}.xlsx", evaluation.region, evaluation.year, evaluation.quarter);
-    Ok(download_bytes(bytes, XLSX, &file_name))
+    let stem = format!("evaluation-{}-{}Q{}", evaluation.region, evaluation.year, evaluation.quarter);
+    crate::pages::download(&evaluation_table(&evaluation), TableFormat::Xlsx, &stem)
 }
 
 #[cfg(test)]

@@ -31,9 +31,13 @@ pub fn page_number(page: Option<u32>) -> u32 {
     page.unwrap_or(1).max(1)
 }
 
-/// How many pages of `per_page` rows `total` rows fill (at least one), for the pager.
-pub fn page_count(total: i64, per_page: i64) -> i64 {
-    ((total + per_page - 1) / per_page).max(1)
+/// The pager of a list page (`m.pager` in templates/macros.html) to spread into its
+/// context: the page asked for, how many pages of `per_page` rows `total` rows fill (at
+/// least one), and whether another follows.
+pub fn pager(page: Option<u32>, total: i64, per_page: i64) -> minijinja::Value {
+    let page = page_number(page);
+    let pages = ((total + per_page - 1) / per_page).max(1);
+    minijinja::context! { page => page, pages => pages, more => i64::from(page) < pages }
 }
 
 /// Empty form fields mean "not given".

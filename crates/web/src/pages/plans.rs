@@ -7,7 +7,7 @@
 
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::{WebError, WebResult};
-use crate::pages::{non_empty, page_count, page_number};
+use crate::pages::{non_empty, page_number, pager};
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
@@ -79,7 +79,6 @@ pub async fn list(
     let request =
         PlanListRequest { mine, overdue, status: status.clone(), page: i64::from(page_no), per_page: PER_PAGE as i64 };
     let (plans, total) = state.app.plan_page(&session.principal, &request).await?;
-    let pages = page_count(total, PER_PAGE as i64);
     let rows: Vec<_> = plans.iter().map(|plan| plan_row(plan, today)).collect();
     let query_string = [("mine", mine), ("overdue", overdue)]
         .iter()
@@ -93,8 +92,8 @@ pub async fn list(
         "/plans",
         "plans/plans.html",
         context! {
-            rows => rows, total => total, page => page_no, pages => pages, more => (page_no as i64) < pages,
-            query_string => query_string, mine => mine, overdue => overdue, status => status, statuses => statuses(),
+            rows => rows, total => total, query_string => query_string, mine => mine, overdue => overdue,
+            status => status, statuses => statuses(), ..pager(query.page, total, PER_PAGE as i64)
         },
     )
 }

@@ -5,7 +5,7 @@
 
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
-use crate::pages::{download, export_format, non_empty, page_count, page_number, query_string};
+use crate::pages::{download, export_format, non_empty, pager, query_string};
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
@@ -80,7 +80,6 @@ pub async fn list(
         let table = state.app.project_export(principal, &query).await?;
         return download(&table, format, "projects");
     }
-    let page_no = page_number(query.page);
     let list = state.app.project_page(principal, &query, PER_PAGE).await?;
     let rows: Vec<_> = list
         .projects
@@ -88,7 +87,6 @@ pub async fn list(
         .map(|p| context! { flagged => list.flagged.contains(&p.id), ..project_row(p, &list.region_names) })
         .collect();
     let totals = &list.totals;
-    let pages = page_count(totals.count, PER_PAGE);
     let stages: Vec<_> = Stage::ALL.iter().map(|s| context! { key => s.key(), label => s.label() }).collect();
     let html = page(
         &session,
@@ -98,10 +96,10 @@ pub async fn list(
             rows => rows, query => context! { region => query.region, stage => query.stage, chain => query.chain, source => query.source,
                 activity => query.activity, q => query.q, signed_from => query.signed_from, signed_to => query.signed_to,
                 min_wan => query.min_wan, max_wan => query.max_wan, sort => query.sort, drill => query.drill, from => query.from, to => query.to },
-            drill => list.drill, stages => stages, page => page_no, pages => pages, more => (page_no as i64) < pages,
+            drill => list.drill, stages => stages,
             total_count => totals.count, total_wan => Yuan(totals.total_investment).wan_display(), total_yi => Yuan(totals.total_investment).yi_display(),
             query_string => list_query_string(&query),
-            can_create => principal.edits_records(),
+            can_create => principal.edits_records(), ..pager(query.page, totals.count, PER_PAGE)
         },
     )?;
     Ok(html.into_response())
@@ -117,7 +115,6 @@ pub async fn funding_list(
         let table = state.app.funding_export(&session.principal, &query).await?;
         return download(&table, format, "funding");
     }
-    let page_no = page_number(query.page);
     let funding = state.app.funding_page(&session.principal, &query, PER_PAGE).await?;
     let names = &funding.region_names;
     let rows: Vec<_> = funding
@@ -130,14 +127,13 @@ pub async fn funding_list(
         })
         .collect();
     let (from, to, total, count) = (funding.from, funding.to, funding.total, funding.count);
-    let pages = page_count(count, PER_PAGE);
     let qs = format!("region={}&from={from}&to={to}", non_empty(&query.region).unwrap_or_default());
     page(
         &session,
         "/projects",
         "projects/funding.html",
         context! { rows => rows, total_wan => total.wan_display(), total_yi => total.yi_display(), count => count, from => from.to_string(), to => to.to_string(),
-        page => page_no, more => (page_no as i64) < pages, pages => pages, query_string => qs },
+        query_string => qs, ..pager(query.page, count, PER_PAGE) },
     )
     .map(IntoResponse::into_response)
 }
