@@ -125,8 +125,8 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 audit.push(NewAuditEntry::new(
-                    "update",
-                    "appeal",
+                    AuditAction::Update,
+                    AuditEntity::Appeal,
                     &redated.code,
                     Some(serde_json::json!(appeal.data)),
                     Some(serde_json::json!(redated)),

@@ -94,6 +94,22 @@ async fn a_project_edit_reads_field_by_field_and_the_filters_find_it(backend: Ba
     let before = rows(&body_text(app.get("/admin/audit?to=2020-01-01", Some(&admin)).await).await);
     assert!(before.is_empty(), "{before:?}");
 
+    // The export: a row per changed field, with the filters of the page.
+    let csv = app.get("/admin/audit?entity=project&record=BY-&format=csv", Some(&admin)).await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    let csv = body_text(csv).await;
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines[0], "时间,操作人,操作,对象,记录,说明,字段,变更前,变更后");
+    let tails: Vec<String> = lines[1..].iter().map(|line| line.split(',').skip(6).collect::<Vec<_>>().join("|")).collect();
+    assert!(tails.contains(&"名称|铜箔项目|高端铜箔项目".to_string()), "{tails:?}");
+    assert!(tails.contains(&"总投资|52000.00 万元|52000.50 万元".to_string()), "{tails:?}");
+    assert!(lines[1..].iter().all(|line| line.contains("BY-%-1") && line.contains("baiyin")), "{lines:?}");
+    let xlsx = app.get("/admin/audit?format=xlsx", Some(&admin)).await;
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert!(body_bytes(xlsx).await.starts_with(b"PK"), "a workbook");
+    assert_eq!(app.get("/admin/audit?format=pdf", Some(&admin)).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.get("/admin/audit?format=csv", Some(&baiyin)).await.status(), StatusCode::FORBIDDEN);
+
     assert_eq!(app.get("/admin/audit", Some(&baiyin)).await.status(), StatusCode::FORBIDDEN);
     let bad = app.get("/admin/audit?from=yesterday", Some(&admin)).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);

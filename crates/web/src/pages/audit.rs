@@ -2,12 +2,12 @@
 
 use crate::auth::PageSession;
 use crate::error::{WebError, WebResult};
-use crate::pages::{non_empty, page_number};
+use crate::pages::{download, export_format, non_empty, page_number};
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
 use minijinja::context;
@@ -28,6 +28,8 @@ pub struct AuditQuery {
     from: Option<String>,
     to: Option<String>,
     page: Option<u32>,
+    /// `xlsx` or `csv`: the matching entries as a download.
+    format: Option<String>,
 }
 
 fn parse_date(text: &Option<String>, label: &str) -> WebResult<Option<NaiveDate>> {
@@ -43,7 +45,7 @@ pub async fn list(
     State(state): State<AppState>,
     PageSession(session): PageSession,
     Query(query): Query<AuditQuery>,
-) -> WebResult<Html<String>> {
+) -> WebResult<Response> {
     // Refused before the filter is read, as every administrator page is.
     zhaoshang_app::accounts::require_admin(&session.principal)?;
     let page_no = page_number(query.page);
@@ -57,6 +59,10 @@ pub async fn list(
         page: page_no,
         per_page: 50,
     };
+    if let Some(format) = export_format(&query.format)? {
+        let table = state.app.audit_table(&session.principal, &filter).await?;
+        return download(&table, format, "audit-log");
+    }
     let (entries, more) = state.app.audit_entries(&session.principal, &filter).await?;
     let query_ctx = context! { actor => query.actor, entity => query.entity, record => query.record, action => query.action, from => query.from, to => query.to };
     let vocabulary = |all: &[(&str, &str)]| {
@@ -71,4 +77,5 @@ pub async fn list(
         context! { entries => entries, query => query_ctx, page => page_no, more => more,
         entities => vocabulary(&entities), actions => vocabulary(&actions) },
     )
+    .map(IntoResponse::into_response)
 }
