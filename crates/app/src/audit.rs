@@ -8,7 +8,7 @@ use crate::{App, AppError, AppResult};
 use serde::Serialize;
 use zhaoshang_core::access::Principal;
 use zhaoshang_core::audit::{change_view, sentence, AuditAction, AuditEntity, ChangeView, FieldChange};
-use zhaoshang_core::calendar::china_offset;
+use zhaoshang_core::calendar::china_time;
 use zhaoshang_store::{AuditEntry, AuditFilter};
 
 /// Entries an export holds at most; past it the filter must be narrowed.
@@ -44,7 +44,7 @@ impl AuditView {
         };
         AuditView {
             id: entry.id,
-            at: entry.at.with_timezone(&china_offset()).format("%Y-%m-%d %H:%M:%S").to_string(),
+            at: china_time(entry.at).format("%Y-%m-%d %H:%M:%S").to_string(),
             sentence: sentence(&entry.actor_name, &entry.action, &entry.entity, &entry.entity_id),
             action: AuditAction::from_key(&entry.action).map_or(entry.action.clone(), |a| a.label().to_string()),
             entity: entity.map_or(entry.entity.clone(), |e| e.label().to_string()),

@@ -29,8 +29,10 @@ pub struct Dashboard {
     pub region_name: String,
     pub period: Period,
     pub report: InvestmentReport,
-    /// Each sub-region with its code and figures.
+    /// Each sub-region with its code and figures, most funds in place first.
     pub children: Vec<(Region, RegionCode, InvestmentReport)>,
+    /// The months of the trend ("YYYY-MM"): 1 January to the period's end.
+    pub months: Vec<String>,
     /// Signed investment and funds in place per month ("YYYY-MM", yuan), 1 January on.
     pub signed_by_month: HashMap<String, i64>,
     pub funds_by_month: HashMap<String, i64>,
@@ -133,12 +135,15 @@ impl App {
             .collect::<Result<_, _>>()
             .map_err(AppError::internal)?;
         let reports = scoped_sub_region_reports(store, &region, &codes, period, &scope).await?;
-        let children = children.into_iter().zip(codes).zip(reports).map(|((r, c), report)| (r, c, report)).collect();
+        let mut children: Vec<_> =
+            children.into_iter().zip(codes).zip(reports).map(|((r, c), report)| (r, c, report)).collect();
+        children.sort_by(|a, b| InvestmentReport::more_funds_first(&a.2, &b.2));
         let year = period.year_to_date();
         let series_period = Period { from: year.from, to: period.to };
         let (signed_by_month, funds_by_month) =
             scoped_monthly(store, region.scope_prefix(), series_period, &scope).await?;
-        Ok(Dashboard { region, region_name, period, report, children, signed_by_month, funds_by_month })
+        let months = series_period.months();
+        Ok(Dashboard { region, region_name, period, report, children, months, signed_by_month, funds_by_month })
     }
 
     /// 招商引资月报 as an Excel workbook: the scope, 1 January to the period's end.

@@ -178,6 +178,16 @@ impl InboxCounts {
     pub fn total(&self) -> usize {
         self.red + self.yellow + self.blue
     }
+
+    /// The header badge's colour: it counts the red and yellow items, and is red when
+    /// anything is overdue.
+    pub fn badge_urgency(&self) -> Urgency {
+        if self.red > 0 {
+            Urgency::Red
+        } else {
+            Urgency::Yellow
+        }
+    }
 }
 
 /// Marks an item of `area` done for the user; false when the area does not allow it or
@@ -204,5 +214,16 @@ impl crate::App {
     /// Marks the user's item done; false when it is not the user's or the area does not allow it.
     pub async fn mark_inbox_item_done(&self, user: &Principal, area: &str, id: i64, actor: &Actor) -> AppResult<bool> {
         mark_done(self.store(), user, area, id, actor).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_badge_turns_red_once_anything_is_overdue() {
+        assert_eq!(InboxCounts { red: 1, yellow: 0, blue: 4 }.badge_urgency(), Urgency::Red);
+        assert_eq!(InboxCounts { red: 0, yellow: 2, blue: 4 }.badge_urgency(), Urgency::Yellow);
     }
 }

@@ -32,7 +32,7 @@ use std::sync::Arc;
 use zhaoshang_store::{Store, StoreError};
 
 /// The application: the store with the platform services that live beside it (the
-/// search index, the official calendar). The web layer holds one and reaches every
+/// search index, the official calendar, the robot notifications). The web layer holds one and reaches every
 /// area through it (`app.projects()`, `app.plans()`, …); the areas reach the store.
 #[derive(Clone)]
 pub struct App {
@@ -42,11 +42,18 @@ pub struct App {
     search: search::SearchIndex,
     /// The official working-day calendar, read from the database and kept a minute.
     calendar: Arc<calendar::CalendarCache>,
+    /// Queues messages for the group robot; off unless `with_notifier` gave it a webhook.
+    notifier: notify::Notifier,
 }
 
 impl App {
     pub fn new(store: Store, search: search::SearchIndex) -> App {
-        App { store, search, calendar: Arc::default() }
+        App { store, search, calendar: Arc::default(), notifier: notify::Notifier::default() }
+    }
+
+    /// The application sending its notifications through `notifier`.
+    pub fn with_notifier(self, notifier: notify::Notifier) -> App {
+        App { notifier, ..self }
     }
 
     /// The store, for the command line and tests; the web layer goes through the areas.
@@ -60,6 +67,10 @@ impl App {
 
     pub fn calendar_cache(&self) -> &calendar::CalendarCache {
         &self.calendar
+    }
+
+    pub fn notifier(&self) -> &notify::Notifier {
+        &self.notifier
     }
 
     /// Marks the search index as matching the database as it is now, so that the next

@@ -1,7 +1,9 @@
 //! Optional outbound notifications to a group robot (企业微信 or 钉钉), off by default:
 //! messages are queued and sent by a background task with retries and back-off, so a
-//! slow or failing receiver never holds up a request; failures go to the log. A daily
-//! digest of every user's inbox runs inside `serve`.
+//! slow or failing receiver never holds up a request; failures go to the log. The
+//! `App` holds the one `Notifier`: areas queue a message when a write gives somebody a
+//! to-do (a plan's next step, `plans.rs`), and a daily digest of every user's inbox runs
+//! inside `serve`. User text goes into the markdown through `core::text::markdown_plain`.
 
 use crate::inbox::{inbox, InboxCounts};
 use crate::{AppError, AppResult};
@@ -181,7 +183,10 @@ pub async fn digest(store: &Store, calendar: &zhaoshang_core::calendar::Calendar
         if counts.red + counts.yellow > 0 {
             lines.push(format!(
                 "- {}：逾期 {} 项，今日到期 {} 项，即将到期 {} 项",
-                user.display_name, counts.red, counts.yellow, counts.blue
+                zhaoshang_core::text::markdown_plain(&user.display_name),
+                counts.red,
+                counts.yellow,
+                counts.blue
             ));
         }
     }
@@ -192,8 +197,8 @@ pub async fn digest(store: &Store, calendar: &zhaoshang_core::calendar::Calendar
 }
 
 /// Runs inside `serve`: every day at `at` (China time) that is a working day, sends the
-/// digest of every inbox, if anything is red or yellow.
-pub async fn run_daily_digest(app: crate::App, notifier: Notifier, at: chrono::NaiveTime) {
+/// digest of every inbox through the app's notifier, if anything is red or yellow.
+pub async fn run_daily_digest(app: crate::App, at: chrono::NaiveTime) {
     let store = app.store();
     loop {
         let now = crate::calendar::now();
@@ -205,7 +210,7 @@ pub async fn run_daily_digest(app: crate::App, notifier: Notifier, at: chrono::N
                 return Ok(());
             }
             if let Some(message) = digest(store, &calendar).await? {
-                notifier.notify(message);
+                app.notifier().notify(message);
             }
             Ok::<(), AppError>(())
         };

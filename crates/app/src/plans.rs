@@ -5,10 +5,12 @@
 //! A plan is seen by users whose record scope holds its region and by the chain department
 //! of its chain; it is changed by whoever `may_edit_plan` for its region.
 
-use crate::chains::plans::{check_plan, check_visit, overdue_filter, FieldErrors, PlanInput};
+use crate::chains::plans::{check_plan, check_visit, gives_new_to_do, overdue_filter, FieldErrors, PlanInput};
+use crate::notify::Message;
 use crate::{App, AppError, AppResult};
 use zhaoshang_core::access::{Principal, RecordScope, Role};
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_core::text::markdown_plain;
 use zhaoshang_store::chains::ChainNode;
 use zhaoshang_store::enterprises::Enterprise;
 use zhaoshang_store::plans::{Plan, PlanData, PlanFilter, Visit, PLAN_STATUSES};
@@ -120,7 +122,37 @@ fn checked_plan(form: &PlanFormInput, owners: &[User], me: i64) -> Result<PlanDa
     }
 }
 
+/// The group robot's message about a plan's next step (user text made plain markdown).
+fn step_message(plan: &Plan) -> Option<Message> {
+    let due = plan.data.due_on?;
+    let line = format!(
+        "【一企一案待办】{}：{}，{due} 前完成（责任人 {}）",
+        markdown_plain(&plan.enterprise_name),
+        markdown_plain(&plan.data.next_step),
+        markdown_plain(&plan.owner_name)
+    );
+    Some(Message { title: "一企一案待办".into(), lines: vec![line] })
+}
+
 impl App {
+    /// Queues the robot message about the next step of plan `id`, when one is configured.
+    /// The plan is saved by then: a failure here goes to the log, not to the user, and
+    /// the request never waits on the robot (`Notifier::notify` only queues).
+    async fn announce_step(&self, id: i64) {
+        if !self.notifier().is_enabled() {
+            return;
+        }
+        match self.store().plan(id).await {
+            Ok(Some(plan)) => {
+                if let Some(message) = step_message(&plan) {
+                    self.notifier().notify(message);
+                }
+            }
+            Ok(None) => {}
+            Err(error) => tracing::warn!("robot message of plan {id} not queued: {error}"),
+        }
+    }
+
     /// The plans `principal` sees.
     pub async fn plan_scope(&self, principal: &Principal) -> AppResult<PlanScope> {
         // A chain department's scope is its chains everywhere (SPEC), so its plans are
@@ -243,7 +275,12 @@ impl App {
         data.node_id = draft.node.as_ref().map(|n| n.id);
         data.region_code = draft.region.as_str().to_string();
         match self.store().create_plan(&data, actor).await {
-            Ok(id) => Ok(Ok(id)),
+            Ok(id) => {
+                if gives_new_to_do(None, &data) {
+                    self.announce_step(id).await;
+                }
+                Ok(Ok(id))
+            }
             Err(StoreError::Conflict(message)) => {
                 let filter = PlanFilter {
                     region_prefix: draft.region.as_str().to_string(),
@@ -305,6 +342,9 @@ impl App {
                     ..changed
                 };
                 self.store().update_plan(plan.id, &data, actor).await?;
+                if gives_new_to_do(Some(&plan.data), &data) {
+                    self.announce_step(plan.id).await;
+                }
                 Ok(Ok(()))
             }
             Err(errors) => Ok(Err(errors)),

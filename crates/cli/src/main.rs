@@ -148,7 +148,7 @@ async fn run(cli: Cli) -> Result<()> {
             let listener =
                 tokio::net::TcpListener::bind(&args.addr).await.with_context(|| format!("无法监听 {}", args.addr))?;
             let address = listener.local_addr()?;
-            let config = zhaoshang_web::Config { demo: args.demo, secure_cookies: args.secure_cookies };
+            let config = zhaoshang_web::Config { demo: args.demo, secure_cookies: args.secure_cookies, webhook };
             let indexing = std::time::Instant::now();
             let folder = search_folder(&cli.database_url, args.search_dir);
             let (search, rebuilt) = zhaoshang_app::search::SearchIndex::open_at(&store, folder.as_deref()).await?;
@@ -159,12 +159,11 @@ async fn run(cli: Cli) -> Result<()> {
                 indexing.elapsed().as_secs_f64()
             );
             println!("招商云平台已启动：http://{address}/{}", if args.demo { "（演示模式）" } else { "" });
-            let notifier = zhaoshang_app::notify::Notifier::start(webhook);
             let state = zhaoshang_web::AppState::new(store, search, config);
             let app = state.app.clone();
-            if notifier.is_enabled() {
-                println!("待办提醒：每个工作日 {digest_at} 推送到群机器人");
-                tokio::spawn(zhaoshang_app::notify::run_daily_digest(app.clone(), notifier.clone(), digest_at));
+            if app.notifier().is_enabled() {
+                println!("待办提醒：新的一企一案下一步随时推送，汇总每个工作日 {digest_at} 推送到群机器人");
+                tokio::spawn(zhaoshang_app::notify::run_daily_digest(app.clone(), digest_at));
             }
             zhaoshang_web::serve(listener, state, shutdown_signal()).await?;
             if folder.is_some() {

@@ -26,6 +26,16 @@ pub fn china_day_start(day: NaiveDate) -> DateTime<Utc> {
         .expect("UTC+8 maps every local time to one instant")
 }
 
+/// The wall-clock time in China at `at`: how pages show when something happened.
+pub fn china_time(at: DateTime<Utc>) -> chrono::NaiveDateTime {
+    at.with_timezone(&china_offset()).naive_local()
+}
+
+/// The weekday as Chinese pages and calendars name it (周一 … 周日).
+pub fn weekday_label(weekday: Weekday) -> &'static str {
+    ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][weekday.num_days_from_monday() as usize]
+}
+
 /// The next instant after `now` at which it is `at` o'clock in China: when a daily job
 /// (the inbox digest) runs next.
 pub fn next_daily_at(now: DateTime<Utc>, at: chrono::NaiveTime) -> DateTime<Utc> {
@@ -328,6 +338,23 @@ mod tests {
         assert_eq!(today_in_china(at("2026-12-04T23:30:00Z")), day("2026-12-05"));
         assert_eq!(today_in_china(at("2026-12-04T15:59:59Z")), day("2026-12-04"));
         assert_eq!(today_in_china(at("2026-12-04T16:00:00Z")), day("2026-12-05"));
+    }
+
+    #[test]
+    fn times_are_shown_on_the_clock_in_china() {
+        let at = |text: &str| text.parse::<DateTime<Utc>>().unwrap();
+        let shown = |text: &str| china_time(at(text)).format("%Y-%m-%d %H:%M").to_string();
+        // 23:30 UTC on New Year's Eve is 07:30 on New Year's Day in Beijing.
+        assert_eq!(shown("2025-12-31T23:30:00Z"), "2026-01-01 07:30");
+        assert_eq!(shown("2026-06-15T04:05:00Z"), "2026-06-15 12:05");
+    }
+
+    #[test]
+    fn weekdays_take_their_chinese_names() {
+        // 2024-02-04 was a Sunday (a make-up working day), 2024-02-05 a Monday.
+        assert_eq!(weekday_label(day("2024-02-04").weekday()), "周日");
+        assert_eq!(weekday_label(day("2024-02-05").weekday()), "周一");
+        assert_eq!(weekday_label(day("2024-02-10").weekday()), "周六");
     }
 
     #[test]

@@ -130,6 +130,17 @@ impl Period {
         Period { from: first_of_january(self.to.year()), to: self.to }
     }
 
+    /// Every month the period touches, "YYYY-MM", in order: the x axis of a monthly trend.
+    pub fn months(&self) -> Vec<String> {
+        let mut months = Vec::new();
+        let mut first = self.from.with_day(1).expect("every month has a first day");
+        while first <= self.to {
+            months.push(first.format("%Y-%m").to_string());
+            first = first.checked_add_months(chrono::Months::new(1)).expect("dates far from the end of time");
+        }
+        months
+    }
+
     /// Share of `to`'s year elapsed by `to`, both 1 January and `to` included (时间进度).
     pub fn time_progress(&self) -> f64 {
         f64::from(self.to.ordinal()) / f64::from(days_in_year(self.to.year()))
@@ -359,6 +370,60 @@ impl InvestmentReport {
         let previous = compute_figures(projects, funding, period.same_period_last_year());
         let funds_year_to_date = compute_figures(&[], funding, period.year_to_date()).funds_in_place;
         InvestmentReport::assemble(region, period, &current, &previous, funds_year_to_date, year_target)
+    }
+}
+
+/// 红黄绿灯 of a target: year-to-date completion against time progress (序时进度).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetLight {
+    /// At or ahead of time progress.
+    Green,
+    /// Behind, but by less than a tenth of time progress.
+    Amber,
+    Red,
+    /// No target set for the year.
+    Grey,
+}
+
+impl TargetLight {
+    pub fn of(completion: Option<f64>, time_progress: f64) -> TargetLight {
+        match completion {
+            None => TargetLight::Grey,
+            Some(c) if c >= time_progress => TargetLight::Green,
+            Some(c) if c >= time_progress * 0.9 => TargetLight::Amber,
+            Some(_) => TargetLight::Red,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            TargetLight::Green => "green",
+            TargetLight::Amber => "amber",
+            TargetLight::Red => "red",
+            TargetLight::Grey => "grey",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TargetLight::Green => "快于序时",
+            TargetLight::Amber => "略慢于序时",
+            TargetLight::Red => "慢于序时",
+            TargetLight::Grey => "未设目标",
+        }
+    }
+}
+
+impl InvestmentReport {
+    pub fn target_light(&self) -> TargetLight {
+        TargetLight::of(self.target_completion, self.time_progress)
+    }
+
+    /// The dashboard's ranking of regions: most funds in place first (exact yuan; a
+    /// figure that does not parse counts as none).
+    pub fn more_funds_first(a: &InvestmentReport, b: &InvestmentReport) -> std::cmp::Ordering {
+        let funds = |report: &InvestmentReport| Yuan::parse_wan(&report.funds_in_place_wan).unwrap_or_default();
+        funds(b).cmp(&funds(a))
     }
 }
 
@@ -714,5 +779,36 @@ mod tests {
         assert_eq!(report.time_progress, 91.0 / 366.0);
         // Project 2 (signed 2023, not producing) is still being carried out.
         assert_eq!(report.implementing_count, 2);
+    }
+
+    #[test]
+    fn target_lights_compare_completion_with_time_progress() {
+        let light = |completion, progress| TargetLight::of(completion, progress);
+        assert_eq!(light(Some(0.9), 0.8), TargetLight::Green);
+        assert_eq!(light(Some(0.8), 0.8), TargetLight::Green);
+        assert_eq!(light(Some(0.75), 0.8), TargetLight::Amber);
+        assert_eq!(light(Some(0.5), 0.8), TargetLight::Red);
+        assert_eq!(light(None, 0.8), TargetLight::Grey);
+        assert_eq!((TargetLight::Amber.key(), TargetLight::Amber.label()), ("amber", "略慢于序时"));
+    }
+
+    #[test]
+    fn regions_rank_by_funds_in_place() {
+        let report = |wan: &str| {
+            let mut report = InvestmentReport::compute("620000", &[], &[], period("2024-01-01", "2024-03-31"), None);
+            report.funds_in_place_wan = wan.to_string();
+            report
+        };
+        let mut reports = [report("10.5"), report("1200"), report("99.99"), report("1200.0001")];
+        reports.sort_by(InvestmentReport::more_funds_first);
+        let order: Vec<&str> = reports.iter().map(|r| r.funds_in_place_wan.as_str()).collect();
+        assert_eq!(order, ["1200.0001", "1200", "99.99", "10.5"]);
+    }
+
+    #[test]
+    fn months_run_from_the_first_to_the_last_month_touched() {
+        assert_eq!(period("2024-01-01", "2024-03-05").months(), ["2024-01", "2024-02", "2024-03"]);
+        assert_eq!(period("2023-12-31", "2024-01-01").months(), ["2023-12", "2024-01"]);
+        assert_eq!(period("2024-05-10", "2024-05-20").months(), ["2024-05"]);
     }
 }

@@ -17,9 +17,45 @@ pub fn keyword(raw: Option<&str>) -> Result<Option<String>, KeywordTooLong> {
     Ok(Some(text.to_string()))
 }
 
+/// User text (a name, a step) made plain for a robot's markdown message: one line, and
+/// the characters that open markdown or HTML (headings, emphasis, links, tags, code)
+/// swapped for their full-width forms, which read the same in Chinese text, rather than
+/// backslash escapes, which the robots' markdown subsets (企业微信, 钉钉) are not known to
+/// honour. So a name cannot add a heading, a link or a coloured tag to the message. JSON
+/// quoting is the serializer's.
+pub fn markdown_plain(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    one_line
+        .chars()
+        .map(|c| match c {
+            '#' => '＃',
+            '*' => '＊',
+            '_' => '＿',
+            '~' => '～',
+            '`' => '｀',
+            '[' => '［',
+            ']' => '］',
+            '<' => '＜',
+            '>' => '＞',
+            '|' => '｜',
+            other => other,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_in_user_text_is_shown_not_followed() {
+        assert_eq!(markdown_plain("白银某某材料有限公司"), "白银某某材料有限公司");
+        assert_eq!(
+            markdown_plain("走访\n### 假标题\r\n[点我](http://x) <font color=\"warning\">**急**</font>"),
+            "走访 ＃＃＃ 假标题 ［点我］(http://x) ＜font color=\"warning\"＞＊＊急＊＊＜/font＞"
+        );
+        assert_eq!(markdown_plain("  a_b ~~c~~ `d` |e| "), "a＿b ～～c～～ ｀d｀ ｜e｜");
+    }
 
     #[test]
     fn keywords_are_trimmed_and_bounded() {

@@ -35,11 +35,17 @@ pub struct Config {
     pub demo: bool,
     /// Mark cookies `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// The group robot that hears of new to-dos and the daily digest; none by default.
+    pub webhook: Option<zhaoshang_app::notify::WebhookConfig>,
 }
 
 impl AppState {
+    /// The state of a server; with a webhook configured, starts its sender on the
+    /// current Tokio runtime.
     pub fn new(store: Store, search: SearchIndex, config: Config) -> AppState {
-        AppState { app: App::new(store, search), config: Arc::new(config), error_files: Arc::default() }
+        let notifier = zhaoshang_app::notify::Notifier::start(config.webhook.clone());
+        let app = App::new(store, search).with_notifier(notifier);
+        AppState { app, config: Arc::new(config), error_files: Arc::default() }
     }
 }
 

@@ -99,7 +99,7 @@ fn navigation(principal: &Principal, active: &str, inbox: &InboxCounts) -> Vec<N
             group: section.group(),
             active: section.href() == active,
             badge: if section == Section::Inbox { urgent } else { 0 },
-            badge_colour: if inbox.red > 0 { "red" } else { "yellow" },
+            badge_colour: inbox.badge_urgency().key(),
             badge_title: format!("已逾期 {} 项，今日到期 {} 项，即将到期 {} 项", inbox.red, inbox.yellow, inbox.blue),
         })
         .collect()

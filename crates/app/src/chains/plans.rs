@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
-use zhaoshang_store::plans::{PlanFilter, VisitData, PLAN_STATUSES};
+use zhaoshang_store::plans::{PlanData, PlanFilter, VisitData, PLAN_STATUSES};
 
 /// Field name → message, for showing next to each field.
 pub type FieldErrors = BTreeMap<&'static str, String>;
@@ -94,6 +94,16 @@ pub fn is_overdue(status: &str, due_on: Option<NaiveDate>, today: NaiveDate) -> 
     status == "active" && due_on.is_some_and(|due| due < today)
 }
 
+/// Whether saving `after` (over `before`, `None` for a new plan) gives its owner a to-do
+/// to be told of: an active plan's next step with a due date that is new, or now has
+/// another step, due date or owner than before.
+pub fn gives_new_to_do(before: Option<&PlanData>, after: &PlanData) -> bool {
+    fn to_do(d: &PlanData) -> Option<(i64, &str, NaiveDate)> {
+        d.due_on.filter(|_| d.status == "active").map(|due| (d.owner_id, d.next_step.as_str(), due))
+    }
+    to_do(after).is_some() && before.and_then(to_do) != to_do(after)
+}
+
 /// The plans of `owner_id` whose next step is overdue on `today` (the owner's inbox).
 pub fn overdue_filter(owner_id: i64, today: NaiveDate) -> PlanFilter {
     PlanFilter {
@@ -110,6 +120,31 @@ mod tests {
 
     fn day(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_step_due_on_an_active_plan_is_a_new_to_do_until_saved_unchanged() {
+        let step = PlanData {
+            owner_id: 7,
+            next_step: "赴总部拜访".into(),
+            due_on: Some(day("2026-03-02")),
+            status: "active".into(),
+            ..Default::default()
+        };
+        assert!(gives_new_to_do(None, &step), "a new plan");
+        let reworded = PlanData { approach: "以商招商".into(), ..step.clone() };
+        assert!(!gives_new_to_do(Some(&step), &reworded), "only the approach changed");
+        for changed in [
+            PlanData { next_step: "签约".into(), ..step.clone() },
+            PlanData { due_on: Some(day("2026-03-09")), ..step.clone() },
+            PlanData { owner_id: 8, ..step.clone() },
+        ] {
+            assert!(gives_new_to_do(Some(&step), &changed), "{changed:?}");
+        }
+        let paused = PlanData { status: "paused".into(), ..step.clone() };
+        assert!(gives_new_to_do(Some(&paused), &step), "pursued again");
+        assert!(!gives_new_to_do(Some(&step), &paused), "no longer pursued");
+        assert!(!gives_new_to_do(None, &PlanData { due_on: None, ..step }), "nothing due");
     }
 
     #[test]

@@ -11,7 +11,6 @@ use crate::AppState;
 use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use axum::routing::get;
-use chrono::Datelike;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 use zhaoshang_app::dashboard::{Dashboard, DashboardScope};
@@ -133,23 +132,13 @@ fn cards(report: &InvestmentReport, figures_query: &str) -> Vec<Card> {
     ]
 }
 
-/// Red, amber or green: target completion against time progress (序时进度).
-fn traffic_light(completion: Option<f64>, progress: f64) -> (&'static str, &'static str) {
-    match completion {
-        None => ("grey", "未设目标"),
-        Some(c) if c >= progress => ("green", "快于序时"),
-        Some(c) if c >= progress * 0.9 => ("amber", "略慢于序时"),
-        Some(_) => ("red", "慢于序时"),
-    }
-}
-
 pub async fn dashboard(
     State(state): State<AppState>,
     PageSession(session): PageSession,
     Query(query): Query<DashboardQuery>,
 ) -> WebResult<Html<String>> {
     let DashboardScope { region, period, preset } = scope_and_period(&state, &session, &query).await?;
-    let Dashboard { region, region_name, period, report, children, signed_by_month: signed, funds_by_month: funds } =
+    let Dashboard { region, region_name, period, report, children, months, signed_by_month, funds_by_month } =
         state.app.dashboard(&session.principal, region, period).await?;
     let presets: Vec<_> = PeriodPreset::ALL
         .into_iter()
@@ -158,7 +147,7 @@ pub async fn dashboard(
     let figures_query = format!("region={}&from={}&to={}", region, period.from, period.to);
     let mut rows = Vec::new();
     for (child, code, child_report) in children {
-        let (light, light_label) = traffic_light(child_report.target_completion, child_report.time_progress);
+        let light = child_report.target_light();
         let child_query = format!("region={}&from={}&to={}", code, period.from, period.to);
         let funds_yi = Yuan::parse_wan(&child_report.funds_in_place_wan).unwrap_or_default();
         rows.push(context! {
@@ -174,23 +163,17 @@ pub async fn dashboard(
             funds_yoy => yoy_text(child_report.yoy.funds_in_place_wan).0,
             target_completion => percent(child_report.target_completion),
             completion_value => child_report.target_completion.map(|v| (v * 1000.0).round() / 10.0),
-            light => light, light_label => light_label,
+            light => light.key(), light_label => light.label(),
         });
     }
-    rows.sort_by(|a, b| {
-        let key =
-            |v: &minijinja::Value| v.get_attr("funds_value").ok().and_then(|x| f64::try_from(x).ok()).unwrap_or(0.0);
-        key(b).partial_cmp(&key(a)).unwrap_or(std::cmp::Ordering::Equal)
-    });
 
-    let months: Vec<String> = (1..=period.to.month()).map(|m| format!("{}-{m:02}", period.to.year())).collect();
     let amount_of = |series: &std::collections::HashMap<String, i64>, month: &str| {
         series.get(month).map(|amount| (*amount as f64 / 1e6).round() / 100.0).unwrap_or(0.0)
     };
     let chart = serde_json::json!({
         "months": months,
-        "signed": months.iter().map(|m| amount_of(&signed, m)).collect::<Vec<_>>(),
-        "funds": months.iter().map(|m| amount_of(&funds, m)).collect::<Vec<_>>(),
+        "signed": months.iter().map(|m| amount_of(&signed_by_month, m)).collect::<Vec<_>>(),
+        "funds": months.iter().map(|m| amount_of(&funds_by_month, m)).collect::<Vec<_>>(),
         "map": region.as_str() == "620000",
         "regions": rows.iter().map(|r| serde_json::json!({
             "name": r.get_attr("name").ok().map(|v| v.to_string()),
@@ -199,7 +182,7 @@ pub async fn dashboard(
             "completion": r.get_attr("completion_value").ok().and_then(|v| f64::try_from(v).ok()),
         })).collect::<Vec<_>>(),
     });
-    let (light, light_label) = traffic_light(report.target_completion, report.time_progress);
+    let light = report.target_light();
     page(
         &session,
         "/dashboard",
@@ -209,7 +192,7 @@ pub async fn dashboard(
             presets => presets, custom => preset.is_none(), caption => preset.map_or("自定义", PeriodPreset::caption),
             cards => cards(&report, &figures_query), rows => rows, chart => chart,
             target_completion => percent(report.target_completion), time_progress => percent(Some(report.time_progress)),
-            light => light, light_label => light_label, figures_query => figures_query,
+            light => light.key(), light_label => light.label(), figures_query => figures_query,
         },
     )
 }
@@ -224,18 +207,4 @@ pub async fn monthly_report(
     let bytes = state.app.monthly_report(&session.principal, &region, period).await?;
     let file_name = format!("monthly-report-{}-{}.xlsx", region, period.to.format("%Y%m"));
     Ok(download_bytes(bytes, XLSX, &file_name))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::traffic_light;
-
-    #[test]
-    fn traffic_light_compares_completion_with_time_progress() {
-        assert_eq!(traffic_light(Some(0.9), 0.8).0, "green");
-        assert_eq!(traffic_light(Some(0.8), 0.8).0, "green");
-        assert_eq!(traffic_light(Some(0.75), 0.8).0, "amber");
-        assert_eq!(traffic_light(Some(0.5), 0.8).0, "red");
-        assert_eq!(traffic_light(None, 0.8).0, "grey");
-    }
 }

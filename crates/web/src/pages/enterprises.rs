@@ -16,6 +16,7 @@ use minijinja::context;
 use std::collections::HashMap;
 use zhaoshang_app::calendar::today;
 use zhaoshang_app::enterprises::{EnterpriseDetail, EnterpriseQuery};
+use zhaoshang_core::calendar::china_time;
 use zhaoshang_core::chains::LinkRole;
 use zhaoshang_core::enterprises::{Tag, Tags};
 use zhaoshang_core::money::Yuan;
@@ -137,7 +138,7 @@ pub async fn detail(
             projects => project_rows, project_total_wan => Yuan(project_total).wan_display(),
             chain_links => chain_links, plans => plans.iter().map(|p| plan_row(p, today)).collect::<Vec<_>>(),
             visits => visit_rows, may_view_chains => session.principal.may_view_chains(),
-            updated_at => enterprise.updated_at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")).format("%Y-%m-%d %H:%M").to_string(),
+            updated_at => china_time(enterprise.updated_at).format("%Y-%m-%d %H:%M").to_string(),
         },
     )
 }

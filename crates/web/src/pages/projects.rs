@@ -18,6 +18,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use zhaoshang_app::exchange::{columns, ImportKind};
 use zhaoshang_app::projects::{FundingQuery, ProblemInput, ProjectDetail, ProjectQuery};
+use zhaoshang_core::calendar::china_time;
 use zhaoshang_core::metrics::FundingSource;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
@@ -160,7 +161,7 @@ async fn detail_page(state: &AppState, session: &Session, id: i64, error: Option
         .into_iter()
         .map(|e| {
             let stage = |s: &Option<String>| s.as_deref().and_then(|k| Stage::parse(k).ok()).map(|s| s.label());
-            context! { at => e.at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")).format("%Y-%m-%d %H:%M").to_string(),
+            context! { at => china_time(e.at).format("%Y-%m-%d %H:%M").to_string(),
                        actor => e.actor_name, kind => e.kind, from => stage(&e.from_stage), to => stage(&e.to_stage), note => e.note }
         })
         .collect();

@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use minijinja::context;
 use serde::Deserialize;
 use zhaoshang_app::reference::{DepartmentInput, ParkInput};
+use zhaoshang_core::calendar::weekday_label;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -229,7 +230,7 @@ async fn calendar_page(
     let days = calendar.days_of_year(year);
     let rows: Vec<_> = days
         .iter()
-        .map(|d| context! { day => d.day.to_string(), weekday => weekday_zh(d.day.weekday()), kind => d.kind.key(), kind_label => d.kind.label(), name => d.name })
+        .map(|d| context! { day => d.day.to_string(), weekday => weekday_label(d.day.weekday()), kind => d.kind.key(), kind_label => d.kind.label(), name => d.name })
         .collect();
     let lines = lines.unwrap_or_else(|| {
         days.iter().map(|d| format!("{} {} {}", d.day, d.kind.label(), d.name)).collect::<Vec<_>>().join("\n")
@@ -244,10 +245,6 @@ async fn calendar_page(
             today => today.to_string(), today_working => calendar.is_working_day(today),
         },
     )
-}
-
-fn weekday_zh(weekday: chrono::Weekday) -> &'static str {
-    ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][weekday.num_days_from_monday() as usize]
 }
 
 #[derive(Deserialize)]

@@ -21,6 +21,11 @@ pub struct TestApp {
 impl TestApp {
     /// An application with reference data and the accounts `(username, role, region)`.
     pub async fn with_users(backend: Backend, users: &[(&str, &str, Option<&str>)]) -> TestApp {
+        TestApp::configured(backend, users, Config::default()).await
+    }
+
+    /// `with_users` with a configuration of its own (a webhook, say).
+    pub async fn configured(backend: Backend, users: &[(&str, &str, Option<&str>)], config: Config) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = fresh_database_url(backend, dir.path()).await;
         let store = zhaoshang_app::open(&url, false).await.unwrap();
@@ -35,7 +40,7 @@ impl TestApp {
             create_account(&store, &request, &Actor::system("测试")).await.unwrap();
         }
         let search = SearchIndex::open(&store).await.unwrap();
-        TestApp { state: AppState::new(store, search, Config::default()), _dir: dir }
+        TestApp { state: AppState::new(store, search, config), _dir: dir }
     }
 
     /// An application with the demo accounts and the Gansu demo pipeline.
@@ -44,7 +49,7 @@ impl TestApp {
         let url = fresh_database_url(backend, dir.path()).await;
         let store = zhaoshang_app::open(&url, true).await.unwrap();
         let search = SearchIndex::open(&store).await.unwrap();
-        TestApp { state: AppState::new(store, search, Config { demo: true, secure_cookies: false }), _dir: dir }
+        TestApp { state: AppState::new(store, search, Config { demo: true, ..Config::default() }), _dir: dir }
     }
 
     /// Signs in a demo account.
