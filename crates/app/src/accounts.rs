@@ -288,8 +288,8 @@ impl crate::App {
         let user = sign_in(store, username, password, address).await?;
         store.create_session(token_hash, user.id, csrf_token, chrono::Utc::now()).await?;
         let event = zhaoshang_store::NewAuditEntry::new(
-            "sign_in",
-            "session",
+            zhaoshang_store::AuditAction::SignIn,
+            zhaoshang_store::AuditEntity::Session,
             user.id.to_string(),
             None,
             address.map(|a| serde_json::json!({ "address": a.to_string() })),

@@ -16,6 +16,16 @@ pub fn today_in_china(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&china_offset()).date_naive()
 }
 
+/// The instant a day begins in China: the lower bound of "on or after `day`" for
+/// timestamps kept in UTC.
+pub fn china_day_start(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN)
+        .and_local_timezone(china_offset())
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .expect("UTC+8 maps every local time to one instant")
+}
+
 /// The wall-clock time in China at `at`: how pages show when something happened.
 pub fn china_time(at: DateTime<Utc>) -> chrono::NaiveDateTime {
     at.with_timezone(&china_offset()).naive_local()
@@ -230,6 +240,14 @@ mod tests {
 
     fn official() -> Calendar {
         Calendar::new(parse_notice_days(SHIPPED).unwrap())
+    }
+
+    #[test]
+    fn a_china_day_starts_at_16_00_utc_the_day_before() {
+        let start = china_day_start(day("2026-12-05"));
+        assert_eq!(start.to_rfc3339(), "2026-12-04T16:00:00+00:00");
+        assert_eq!(today_in_china(start), day("2026-12-05"));
+        assert_eq!(today_in_china(start - chrono::Duration::seconds(1)), day("2026-12-04"));
     }
 
     #[test]

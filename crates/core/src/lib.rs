@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod appeals;
+pub mod audit;
 pub mod calendar;
 pub mod chains;
 pub mod chambers;
@@ -18,3 +19,30 @@ pub mod regions;
 pub mod scores;
 pub mod search;
 pub mod text;
+
+/// A closed vocabulary: an enum whose values each have a stored key and a Chinese
+/// label, with `ALL`, `key`, `label` and `from_key`.
+#[macro_export]
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($variant:ident => ($key:literal, $label:literal)),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        $vis enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn key(self) -> &'static str {
+                match self { $($name::$variant => $key),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn from_key(key: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|value| value.key() == key)
+            }
+        }
+    };
+}

@@ -2,6 +2,7 @@
 //! projects are signed at (`projects.signing_activity` names one). They belong to no
 //! region. Each lists the chambers that took part (`activity_chambers`, by chamber).
 
+use crate::audit::AuditEntity;
 use crate::audit::{Actor, NewAuditEntry};
 use crate::projects::UpsertOutcome;
 use crate::{Result, Store, StoreError};
@@ -83,7 +84,7 @@ impl Store {
                 let action = outcome.count_written(before.is_some());
                 audit.push(NewAuditEntry::new(
                     action,
-                    "activity",
+                    AuditEntity::Activity,
                     &activity.name,
                     before.map(|b| json!(b)),
                     Some(json!(activity)),

@@ -1,6 +1,7 @@
 //! Business-environment appeals (营商环境诉求): typed rows keyed by 诉求编号, their
 //! audited upsert, the filtered list, and the counts behind `stats appeals`.
 
+use crate::audit::AuditEntity;
 use crate::audit::{Actor, NewAuditEntry};
 use crate::projects::UpsertOutcome;
 use crate::sql::{bind_params, contains_pattern, fetch_in_chunks, placeholders, Conditions, Param};
@@ -221,7 +222,7 @@ impl Store {
                 let action = outcome.count_written(before.is_some());
                 audit.push(NewAuditEntry::new(
                     action,
-                    "appeal",
+                    AuditEntity::Appeal,
                     &appeal.code,
                     before.map(|b| json!(b.data)),
                     Some(json!(appeal)),

@@ -5,6 +5,8 @@ use crate::{Result, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
+pub use zhaoshang_core::audit::{AuditAction, AuditEntity};
+use zhaoshang_core::calendar::china_day_start;
 
 /// Who made a change: a signed-in user, or the command line / system.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,8 +30,8 @@ impl Actor {
 /// are the write's (see `audited!`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAuditEntry {
-    pub action: &'static str,
-    pub entity: &'static str,
+    pub action: AuditAction,
+    pub entity: AuditEntity,
     pub entity_id: String,
     /// The record before and after the change, as JSON text; `None` where there was
     /// none (before a creation, after a removal).
@@ -40,8 +42,8 @@ pub struct NewAuditEntry {
 impl NewAuditEntry {
     /// An entry whose record before and after are JSON values.
     pub fn new(
-        action: &'static str,
-        entity: &'static str,
+        action: AuditAction,
+        entity: AuditEntity,
         entity_id: impl Into<String>,
         before: Option<Value>,
         after: Option<Value>,
@@ -68,6 +70,8 @@ pub struct AuditEntry {
 pub struct AuditFilter {
     pub actor: Option<String>,
     pub entity: Option<String>,
+    /// Text within the record's id (a project code, a credit code, a user's number).
+    pub record: Option<String>,
     pub action: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -93,26 +97,40 @@ impl Store {
     pub async fn audit_entries(&self, filter: &AuditFilter) -> Result<(Vec<AuditEntry>, bool)> {
         let per_page = filter.per_page.clamp(1, 500) as i64;
         let offset = filter.page.saturating_sub(1) as i64 * per_page;
-        let from = filter.from.and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
-        let to = filter.to.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
+        let mut rows = self.audit_rows(filter, per_page + 1, offset).await?;
+        let more = rows.len() as i64 > per_page;
+        rows.truncate(per_page as usize);
+        Ok((rows, more))
+    }
+
+    /// Every entry matching `filter`, newest first, up to `limit` (an export).
+    pub async fn all_audit_entries(&self, filter: &AuditFilter, limit: i64) -> Result<Vec<AuditEntry>> {
+        self.audit_rows(filter, limit, 0).await
+    }
+
+    async fn audit_rows(&self, filter: &AuditFilter, limit: i64, offset: i64) -> Result<Vec<AuditEntry>> {
+        // Dates are China's: a change at 07:30 Beijing time belongs to that day.
+        let from = filter.from.map(china_day_start);
+        let to = filter.to.and_then(|d| d.succ_opt()).map(china_day_start);
         let sql = "SELECT id, at, actor_id, actor_name, action, entity, entity_id, before_json, after_json \
                    FROM audit_log \
                    WHERE ($1 IS NULL OR actor_name = $1) AND ($2 IS NULL OR entity = $2) \
                      AND ($3 IS NULL OR action = $3) AND ($4 IS NULL OR at >= $4) AND ($5 IS NULL OR at < $5) \
-                   ORDER BY id DESC LIMIT $6 OFFSET $7";
-        let mut rows: Vec<AuditEntry> = on_pool!(self, |pool| sqlx::query_as(sql)
+                     AND ($6 IS NULL OR entity_id LIKE $6 ESCAPE '\\') \
+                   ORDER BY id DESC LIMIT $7 OFFSET $8";
+        let record = crate::sql::contains_pattern(&filter.record);
+        let rows: Vec<AuditEntry> = on_pool!(self, |pool| sqlx::query_as(sql)
             .bind(&filter.actor)
             .bind(&filter.entity)
             .bind(&filter.action)
             .bind(from)
             .bind(to)
-            .bind(per_page + 1)
+            .bind(&record)
+            .bind(limit)
             .bind(offset)
             .fetch_all(pool)
             .await?);
-        let more = rows.len() as i64 > per_page;
-        rows.truncate(per_page as usize);
-        Ok((rows, more))
+        Ok(rows)
     }
 
     /// Records an event that changes no table (sign-in, export, import run).

@@ -3,6 +3,7 @@
 //! a restore signs everybody out.
 
 use crate::audit::{Actor, NewAuditEntry};
+use crate::audit::{AuditAction, AuditEntity};
 use crate::sql::placeholders;
 use crate::{Backend, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -434,8 +435,8 @@ impl Store {
                 }
             }
             audit.push(NewAuditEntry::new(
-                "restore",
-                "database",
+                AuditAction::Restore,
+                AuditEntity::Database,
                 String::new(),
                 None,
                 Some(json!({ "created_at": backup.get("created_at") })),

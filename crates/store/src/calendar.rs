@@ -3,6 +3,7 @@
 
 use crate::appeals::{Appeal, APPEAL_COLUMNS};
 use crate::audit::NewAuditEntry;
+use crate::audit::{AuditAction, AuditEntity};
 use crate::{Actor, Result, Store};
 use chrono::{NaiveDate, Utc};
 use zhaoshang_core::calendar::{Calendar, DayKind, NoticeDay};
@@ -88,8 +89,8 @@ impl Store {
                     .await?;
             }
             audit.push(NewAuditEntry::new(
-                if before.is_empty() { "create" } else { "update" },
-                "holiday_notice",
+                AuditAction::written(!before.is_empty()),
+                AuditEntity::HolidayNotice,
                 year.to_string(),
                 (!before.is_empty()).then(|| notice_json(&before)),
                 Some(notice_json(days)),
@@ -124,8 +125,8 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 audit.push(NewAuditEntry::new(
-                    "update",
-                    "appeal",
+                    AuditAction::Update,
+                    AuditEntity::Appeal,
                     &redated.code,
                     Some(serde_json::json!(appeal.data)),
                     Some(serde_json::json!(redated)),

@@ -3,6 +3,7 @@
 //! users of each chain; plus the reads gap analysis and target ranking are built on.
 
 use crate::audit::{Actor, NewAuditEntry};
+use crate::audit::{AuditAction, AuditEntity};
 use crate::sql::{fetch_in_chunks, placeholders, prefix_range};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -264,8 +265,8 @@ impl Store {
                     }
                 }
                 audit.push(NewAuditEntry::new(
-                    if before.is_some() { "update" } else { "create" },
-                    "chain",
+                    AuditAction::written(before.is_some()),
+                    AuditEntity::Chain,
                     data.name.clone(),
                     before.map(|before| json!(before)),
                     Some(json!(import)),
@@ -302,8 +303,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 audit.push(NewAuditEntry::new(
-                    "attach",
-                    "chain_node_enterprise",
+                    AuditAction::Attach,
+                    AuditEntity::ChainNodeEnterprise,
                     format!("{node_id}/{enterprise_id}"),
                     None,
                     Some(json!({"node_id": node_id, "enterprise_id": enterprise_id, "role": role})),
@@ -324,8 +325,8 @@ impl Store {
                 return Err(StoreError::NotFound("该环节上的企业".into()));
             }
             audit.push(NewAuditEntry::new(
-                "detach",
-                "chain_node_enterprise",
+                AuditAction::Detach,
+                AuditEntity::ChainNodeEnterprise,
                 format!("{node_id}/{enterprise_id}"),
                 Some(json!({"node_id": node_id, "enterprise_id": enterprise_id})),
                 None,
@@ -493,8 +494,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 audit.push(NewAuditEntry::new(
-                    "create",
-                    "enterprise_relation",
+                    AuditAction::Create,
+                    AuditEntity::EnterpriseRelation,
                     relation.enterprise_id.to_string(),
                     None,
                     Some(json!(relation)),
@@ -560,8 +561,8 @@ impl Store {
                     .await?;
             }
             audit.push(NewAuditEntry::new(
-                "update",
-                "user_chains",
+                AuditAction::Update,
+                AuditEntity::UserChains,
                 user_id.to_string(),
                 Some(json!(before)),
                 Some(json!(chain_ids)),

@@ -3,6 +3,7 @@
 //! when its `source_org` is the chamber's name; an activity lists the chambers that took
 //! part (`activity_chambers`).
 
+use crate::audit::AuditEntity;
 use crate::audit::{Actor, NewAuditEntry};
 use crate::projects::UpsertOutcome;
 use crate::sql::{bind_params, contains_pattern, Conditions, Param};
@@ -99,7 +100,7 @@ impl Store {
                 let action = outcome.count_written(before.is_some());
                 audit.push(NewAuditEntry::new(
                     action,
-                    "chamber",
+                    AuditEntity::Chamber,
                     &chamber.name,
                     before.map(|b| json!(b.data)),
                     Some(json!(chamber)),

@@ -3,6 +3,7 @@
 //! tag filter is an index look-up), and filtered, sorted, paginated lists.
 
 use crate::audit::{Actor, NewAuditEntry};
+use crate::audit::{AuditAction, AuditEntity};
 use crate::projects::UpsertOutcome;
 use crate::sql::{
     bind_params, contains_pattern, fetch_in_chunks, placeholders, rows_per_statement, value_rows, Conditions, Param,
@@ -263,7 +264,7 @@ impl Store {
                             .execute(&mut *tx)
                             .await?;
                         outcome.updated += 1;
-                        (existing.id, "update", Some(existing.data))
+                        (existing.id, AuditAction::Update, Some(existing.data))
                     }
                     None => {
                         let id: i64 = bind_enterprise!(sqlx::query_scalar(&insert), data)
@@ -272,7 +273,7 @@ impl Store {
                             .fetch_one(&mut *tx)
                             .await?;
                         outcome.created += 1;
-                        (id, "create", None)
+                        (id, AuditAction::Create, None)
                     }
                 };
                 if before.as_ref().is_none_or(|before| before.tags != data.tags) {
@@ -292,7 +293,7 @@ impl Store {
                 }
                 audit.push(NewAuditEntry::new(
                     action,
-                    "enterprise",
+                    AuditEntity::Enterprise,
                     data.credit_code.clone(),
                     before.map(|before| json!(before)),
                     Some(json!(data)),

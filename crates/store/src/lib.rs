@@ -52,8 +52,8 @@ macro_rules! audited {
                     .bind(at)
                     .bind(actor.id)
                     .bind(&actor.name)
-                    .bind(entry.action)
-                    .bind(entry.entity)
+                    .bind(entry.action.key())
+                    .bind(entry.entity.key())
                     .bind(&entry.entity_id)
                     .bind(&entry.before)
                     .bind(&entry.after);
@@ -119,7 +119,7 @@ pub mod sql;
 pub mod stats;
 pub mod users;
 
-pub use audit::{Actor, AuditEntry, AuditFilter, NewAuditEntry};
+pub use audit::{Actor, AuditAction, AuditEntity, AuditEntry, AuditFilter, NewAuditEntry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

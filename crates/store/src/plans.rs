@@ -2,6 +2,7 @@
 //! approach, a next step with its due date, and a log of visits.
 
 use crate::audit::{Actor, NewAuditEntry};
+use crate::audit::{AuditAction, AuditEntity};
 use crate::sql::{placeholders, prefix_range};
 use crate::{conflict_as, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -180,7 +181,13 @@ impl Store {
             .fetch_one(&mut *tx)
             .await
             .map_err(conflict_as("该企业在本地区已有一企一案，请在原方案上更新"))?;
-            audit.push(NewAuditEntry::new("create", "plan", id.to_string(), None, Some(json!(data))));
+            audit.push(NewAuditEntry::new(
+                AuditAction::Create,
+                AuditEntity::Plan,
+                id.to_string(),
+                None,
+                Some(json!(data)),
+            ));
             id
         });
         Ok(id)
@@ -204,8 +211,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             audit.push(NewAuditEntry::new(
-                "update",
-                "plan",
+                AuditAction::Update,
+                AuditEntity::Plan,
                 id.to_string(),
                 Some(json!(before.data)),
                 Some(json!(data)),
@@ -227,7 +234,13 @@ impl Store {
             .bind(Utc::now())
             .fetch_one(&mut *tx)
             .await?;
-            audit.push(NewAuditEntry::new("create", "plan_visit", format!("{plan_id}/{id}"), None, Some(json!(visit))));
+            audit.push(NewAuditEntry::new(
+                AuditAction::Create,
+                AuditEntity::PlanVisit,
+                format!("{plan_id}/{id}"),
+                None,
+                Some(json!(visit)),
+            ));
             id
         });
         Ok(id)

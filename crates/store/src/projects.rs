@@ -2,6 +2,7 @@
 //! (一事一议), services (代办领办) and timeline.
 
 use crate::audit::{Actor, NewAuditEntry};
+use crate::audit::{AuditAction, AuditEntity};
 use crate::sql::{bind_params, rows_per_statement, value_rows, Conditions, Param, IN_LIST_CHUNK};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -110,14 +111,13 @@ pub struct UpsertOutcome {
 impl UpsertOutcome {
     /// Counts a record written, updated where one `existed` and else created, and
     /// returns the audit action that names the write.
-    pub(crate) fn count_written(&mut self, existed: bool) -> &'static str {
+    pub(crate) fn count_written(&mut self, existed: bool) -> AuditAction {
         if existed {
             self.updated += 1;
-            "update"
         } else {
             self.created += 1;
-            "create"
         }
+        AuditAction::written(existed)
     }
 }
 
@@ -305,8 +305,8 @@ fn grouped_create_entry(group: &[&ProjectUpsert]) -> NewAuditEntry {
         rows: group.iter().map(|upsert| ProjectRow(&upsert.data)).collect(),
     };
     NewAuditEntry {
-        action: "create",
-        entity: "project",
+        action: AuditAction::Create,
+        entity: AuditEntity::Project,
         entity_id,
         before: None,
         after: Some(serde_json::to_string(&rows).expect("project data serialises")),
@@ -315,11 +315,11 @@ fn grouped_create_entry(group: &[&ProjectUpsert]) -> NewAuditEntry {
 
 /// The audit entry of a project created or changed, its data written straight to JSON
 /// text (in field order: a large import's entries cost no intermediate JSON values).
-fn project_entry(action: &'static str, code: &str, before: Option<&ProjectData>, after: &ProjectData) -> NewAuditEntry {
+fn project_entry(action: AuditAction, code: &str, before: Option<&ProjectData>, after: &ProjectData) -> NewAuditEntry {
     let json = |data: &ProjectData| serde_json::to_string(data).expect("project data serialises");
     NewAuditEntry {
         action,
-        entity: "project",
+        entity: AuditEntity::Project,
         entity_id: code.to_string(),
         before: before.map(json),
         after: Some(json(after)),
@@ -447,7 +447,7 @@ impl Store {
                         audit.extend(
                             creates
                                 .iter()
-                                .map(|upsert| project_entry("create", &upsert.data.code, None, &upsert.data)),
+                                .map(|upsert| project_entry(AuditAction::Create, &upsert.data.code, None, &upsert.data)),
                         );
                     }
                     if pause {
@@ -504,7 +504,7 @@ impl Store {
                                 .await?;
                         }
                         events.push(Event::of(id, Some(before.stage.as_str()), change.upsert));
-                        audit.push(project_entry("update", &data.code, Some(before), data));
+                        audit.push(project_entry(AuditAction::Update, &data.code, Some(before), data));
                     }
                     for chunk in events.chunks(rows_per_statement(7)) {
                         let sql = format!(
@@ -577,7 +577,13 @@ impl Store {
                     continue;
                 }
                 outcome.inserted += 1;
-                audit.push(NewAuditEntry::new("create", "funding", &row.project_code, None, Some(json!(row))));
+                audit.push(NewAuditEntry::new(
+                    AuditAction::Create,
+                    AuditEntity::Funding,
+                    &row.project_code,
+                    None,
+                    Some(json!(row)),
+                ));
             }
         });
         Ok(outcome)
@@ -650,7 +656,7 @@ impl Store {
                 let action = outcome.count_written(before.is_some());
                 audit.push(NewAuditEntry::new(
                     action,
-                    "target",
+                    AuditEntity::Target,
                     format!("{}/{}", target.region_code, target.year),
                     before.map(|b| json!(b)),
                     Some(json!(target)),
@@ -734,8 +740,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             audit.push(NewAuditEntry::new(
-                if problem.id == 0 { "create" } else { "update" },
-                "problem",
+                AuditAction::written(problem.id != 0),
+                AuditEntity::Problem,
                 id.to_string(),
                 None,
                 Some(json!(problem)),
@@ -786,8 +792,8 @@ impl Store {
                 .ok_or_else(|| StoreError::NotFound("该服务".into()))?
             };
             audit.push(NewAuditEntry::new(
-                if service.id == 0 { "create" } else { "update" },
-                "service",
+                AuditAction::written(service.id != 0),
+                AuditEntity::Service,
                 id.to_string(),
                 None,
                 Some(json!(service)),

@@ -1,6 +1,7 @@
 //! Reference data: administrative divisions, GB/T 4754 industries, parks, departments.
 
 use crate::audit::{Actor, NewAuditEntry};
+use crate::audit::{AuditAction, AuditEntity};
 use crate::{conflict_as, Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -223,8 +224,8 @@ impl Store {
             }
             .map_err(conflict_as(format!("园区“{}”已存在", park.name)))?;
             audit.push(NewAuditEntry::new(
-                if before.is_some() { "update" } else { "create" },
-                "park",
+                AuditAction::written(before.is_some()),
+                AuditEntity::Park,
                 saved.id.to_string(),
                 before.as_ref().and_then(as_json),
                 as_json(&saved),
@@ -277,8 +278,8 @@ impl Store {
             }
             .map_err(conflict_as(format!("单位“{}”已存在", department.name)))?;
             audit.push(NewAuditEntry::new(
-                if before.is_some() { "update" } else { "create" },
-                "department",
+                AuditAction::written(before.is_some()),
+                AuditEntity::Department,
                 saved.id.to_string(),
                 before.as_ref().and_then(as_json),
                 as_json(&saved),

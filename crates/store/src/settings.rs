@@ -2,6 +2,7 @@
 //! per key; a missing row means the default).
 
 use crate::audit::{Actor, NewAuditEntry};
+use crate::audit::{AuditAction, AuditEntity};
 use crate::{Result, Store};
 use serde_json::json;
 
@@ -33,8 +34,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             audit.push(NewAuditEntry::new(
-                if before.is_some() { "update" } else { "create" },
-                "setting",
+                AuditAction::written(before.is_some()),
+                AuditEntity::Setting,
                 key,
                 before.map(|value| json!({ key: value })),
                 Some(json!({ key: value })),

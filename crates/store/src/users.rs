@@ -2,6 +2,7 @@
 //! threads); the store only keeps them.
 
 use crate::audit::{Actor, NewAuditEntry};
+use crate::audit::{AuditAction, AuditEntity};
 use crate::{conflict_as, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -71,7 +72,13 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(conflict_as(format!("用户名“{}”已存在", new.username)))?;
-            audit.push(NewAuditEntry::new("create", "user", user.id.to_string(), None, Some(user.audit_view())));
+            audit.push(NewAuditEntry::new(
+                AuditAction::Create,
+                AuditEntity::User,
+                user.id.to_string(),
+                None,
+                Some(user.audit_view()),
+            ));
             user
         });
         Ok(user)
@@ -126,8 +133,8 @@ impl Store {
                 after_view["password"] = json!("已重置");
             }
             audit.push(NewAuditEntry::new(
-                "update",
-                "user",
+                AuditAction::Update,
+                AuditEntity::User,
                 id.to_string(),
                 Some(before.audit_view()),
                 Some(after_view),

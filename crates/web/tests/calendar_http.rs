@@ -44,6 +44,7 @@ async fn the_administrator_adds_next_years_notice(backend: Backend) {
     assert!(!calendar.is_working_day(new_year) && calendar.holds(new_year));
     let reckoned = calendar.add_working_days("2026-12-31".parse().unwrap(), 1).unwrap();
     assert_eq!((reckoned.value.to_string(), reckoned.by_weekends_only), ("2027-01-04".to_string(), false));
-    let audit = body_text(app.get("/admin/audit", Some(&admin)).await).await;
-    assert!(audit.contains("holiday_notice"), "the change is in the audit log");
+    let audit = body_text(app.get("/admin/audit?entity=holiday_notice", Some(&admin)).await).await;
+    let table = &audit[audit.find("id=\"audit-table\"").expect("the log's table")..];
+    assert!(table.contains("节假日安排") && table.contains("2027"), "the change is in the audit log");
 }

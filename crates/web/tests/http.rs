@@ -306,7 +306,8 @@ async fn every_change_is_in_the_audit_log(backend: Backend) {
     let log = body_text(app.get("/admin/audit?entity=park", Some(&admin)).await).await;
     assert!(log.contains("金昌经开区") && log.contains("admin"));
     let log = body_text(app.get("/admin/audit?action=sign_in", Some(&admin)).await).await;
-    assert!(log.contains("session"));
+    let table = &log[log.find("id=\"audit-table\"").expect("the log's table")..];
+    assert!(table.contains("登录会话"));
     let region_user = app.sign_in("tianshui").await;
     let refused = app
         .post_form(
