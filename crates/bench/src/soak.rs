@@ -93,6 +93,20 @@ impl SoakOutcome {
         self.errors() == 0 && self.second_half_memory(|s| s.anonymous_mib).2 < 2.0
     }
 
+    /// The heap at `points` evenly spaced moments of the run ("0 min 412 MiB · 1 min …"),
+    /// to see whether it levels off.
+    pub fn heap_timeline(&self, points: usize) -> String {
+        if self.memory.is_empty() {
+            return String::new();
+        }
+        let last = self.memory.len() - 1;
+        (0..=points)
+            .map(|i| &self.memory[last * i / points])
+            .map(|s| format!("{:.1} min {:.0} MiB", s.seconds / 60.0, s.anonymous_mib))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
     pub fn table(&self) -> String {
         let mut out = format!(
             "| soak: {} users × {:.0} s | requests | errors | p50 ms | p99 ms | max ms |\n| --- | --- | --- | --- | --- | --- |\n",
@@ -112,6 +126,7 @@ impl SoakOutcome {
         out.push_str(&format!("| all | {} | {} | | | |\n\n", self.requests(), self.errors()));
         let measures: [(&str, Measure); 2] =
             [("heap (RssAnon)", |s| s.anonymous_mib), ("resident (VmRSS)", |s| s.resident_mib)];
+        out.push_str(&format!("server heap (RssAnon) over the run: {}\n", self.heap_timeline(10)));
         for (name, measure) in measures {
             let (first, last, slope) = self.second_half_memory(measure);
             let peak = self.memory.iter().map(measure).fold(0.0, f64::max);
@@ -198,6 +213,9 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
     Some(&text[from..from + text[from..].find(end)?])
 }
 
+/// Projects in one user's import sheet.
+const SHEET_ROWS: u64 = 20;
+
 /// One step of a user: which route, and its request.
 fn step(user: &User, n: u64, worker: usize) -> (&'static str, anyhow::Result<(u16, String)>) {
     let editor = user.county.is_some() && !user.projects.is_empty();
@@ -219,8 +237,13 @@ fn step(user: &User, n: u64, worker: usize) -> (&'static str, anyhow::Result<(u1
             ("POST /projects/{id}/services", user.post(&path, "application/x-www-form-urlencoded", form.as_bytes()))
         }
         9 if editor => {
+            // A user keeps one sheet of SHEET_ROWS projects and imports it again and again
+            // with a changed name, as offices re-send their monthly sheet: the first round
+            // creates, later rounds update, so the data stops growing and a heap that keeps
+            // growing is a leak rather than more data.
             let county = user.county.unwrap_or_default();
-            let csv = format!("项目编号,项目名称,所属地区\nSOAK-{worker}-{n},压力测试项目{worker}-{n},{county}\n");
+            let row = (n / 10) % SHEET_ROWS;
+            let csv = format!("项目编号,项目名称,所属地区\nSOAK-{worker}-{row},压力测试项目{worker}-{n},{county}\n");
             let boundary = "zssoak";
             let mut body = format!(
                 "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n\
@@ -356,6 +379,24 @@ mod tests {
         assert!((slope - 1.0).abs() < 1e-9, "{slope}");
         assert!((outcome.second_half_memory(|s| s.resident_mib).2 - 6.0).abs() < 1e-9);
         assert!(outcome.passed(), "the heap is what must stay flat");
+    }
+
+    #[test]
+    fn the_heap_timeline_reads_evenly_spaced_samples_first_to_last() {
+        let outcome = SoakOutcome {
+            users: 1,
+            elapsed: Duration::from_secs(240),
+            routes: BTreeMap::new(),
+            memory: (0..=4)
+                .map(|minute| MemorySample {
+                    seconds: f64::from(minute) * 60.0,
+                    anonymous_mib: 100.0 + f64::from(minute),
+                    resident_mib: 0.0,
+                })
+                .collect(),
+            failures: Vec::new(),
+        };
+        assert_eq!(outcome.heap_timeline(2), "0.0 min 100 MiB · 2.0 min 102 MiB · 4.0 min 104 MiB");
     }
 
     #[test]
