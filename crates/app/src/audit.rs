@@ -161,8 +161,14 @@ mod tests {
 
     #[test]
     fn the_export_has_a_row_per_changed_field_and_one_for_an_event() {
-        let two_fields = entry("update", "project", Some(r#"{"name":"甲","stage":"signed"}"#), Some(r#"{"name":"乙","stage":"started"}"#));
-        let group = entry("create", "project", None, Some(r#"{"count":3,"columns":["code"],"rows":[["a"],["b"],["c"]]}"#));
+        let two_fields = entry(
+            "update",
+            "project",
+            Some(r#"{"name":"甲","stage":"signed"}"#),
+            Some(r#"{"name":"乙","stage":"started"}"#),
+        );
+        let group =
+            entry("create", "project", None, Some(r#"{"count":3,"columns":["code"],"rows":[["a"],["b"],["c"]]}"#));
         let sign_in = entry("sign_in", "session", None, None);
         let table = audit_table([two_fields, group, sign_in].into_iter().map(AuditView::of));
         let tails: Vec<_> = table.rows.iter().map(|row| row[6..].join("|")).collect();

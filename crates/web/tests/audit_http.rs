@@ -100,7 +100,8 @@ async fn a_project_edit_reads_field_by_field_and_the_filters_find_it(backend: Ba
     let csv = body_text(csv).await;
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(lines[0], "时间,操作人,操作,对象,记录,说明,字段,变更前,变更后");
-    let tails: Vec<String> = lines[1..].iter().map(|line| line.split(',').skip(6).collect::<Vec<_>>().join("|")).collect();
+    let tails: Vec<String> =
+        lines[1..].iter().map(|line| line.split(',').skip(6).collect::<Vec<_>>().join("|")).collect();
     assert!(tails.contains(&"名称|铜箔项目|高端铜箔项目".to_string()), "{tails:?}");
     assert!(tails.contains(&"总投资|52000.00 万元|52000.50 万元".to_string()), "{tails:?}");
     assert!(lines[1..].iter().all(|line| line.contains("BY-%-1") && line.contains("baiyin")), "{lines:?}");
