@@ -5,9 +5,9 @@
 use zhaoshang_testkit::on_both_backends;
 
 use chrono::NaiveDate;
-use std::io::{Cursor, Write};
 use zhaoshang_app::exchange::{import_bytes, import_bytes_with, ImportKind, ImportOptions, ImportReport, ImportScope};
 use zhaoshang_store::{Actor, Store};
+use zhaoshang_testkit::workbooks::{self, biff_record, XLS_DATE_FORMAT};
 
 on_both_backends!(
     app: a_city_ledger_reads_alike_from_xlsx_xls_ods_and_gbk_csv,
@@ -293,71 +293,14 @@ fn ods(ledger: &Ledger) -> Vec<u8> {
         }
         body.push_str("</table:table-row>");
     }
-    let content = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
-         <office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
-         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
-         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
-         <office:body><office:spreadsheet><table:table table:name=\"台账\">{body}</table:table>\
-         </office:spreadsheet></office:body></office:document-content>"
-    );
-    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
-        <manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
-        <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
-        <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>";
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    let deflated = zip::write::SimpleFileOptions::default();
-    zip.start_file("mimetype", stored).unwrap();
-    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
-    zip.start_file("META-INF/manifest.xml", deflated).unwrap();
-    zip.write_all(manifest.as_bytes()).unwrap();
-    zip.start_file("content.xml", deflated).unwrap();
-    zip.write_all(content.as_bytes()).unwrap();
-    zip.finish().unwrap().into_inner()
+    workbooks::ods_workbook(&body)
 }
 
-/// A BIFF8 record: type, length, data.
-fn record(out: &mut Vec<u8>, kind: u16, data: &[u8]) {
-    out.extend_from_slice(&kind.to_le_bytes());
-    out.extend_from_slice(&(data.len() as u16).to_le_bytes());
-    out.extend_from_slice(data);
-}
-
-/// A BOF record of a workbook's globals (0x0005) or a worksheet (0x0010).
-fn bof(out: &mut Vec<u8>, substream: u16) {
-    let mut data = Vec::new();
-    for value in [0x0600u16, substream, 0x0DBB, 0x07CC] {
-        data.extend_from_slice(&value.to_le_bytes());
-    }
-    data.extend_from_slice(&[0; 8]);
-    record(out, 0x0809, &data);
-}
-
-/// An Excel 97–2003 workbook as Excel writes one, built from its records: the globals
-/// (two cell formats: General and the built-in date format 14, one sheet), then the
-/// sheet's LABEL and NUMBER cells and its MERGECELLS, all in a compound file.
+/// An Excel 97–2003 workbook: the sheet's LABEL and NUMBER cells (dates in the date
+/// format) and its MERGECELLS records.
 fn xls(ledger: &Ledger) -> Vec<u8> {
     let utf16 = |s: &str| s.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
-    let mut globals = Vec::new();
-    bof(&mut globals, 0x0005);
-    for format in [0u16, 14] {
-        let mut xf = vec![0u8; 20];
-        xf[2..4].copy_from_slice(&format.to_le_bytes());
-        record(&mut globals, 0x00E0, &xf);
-    }
-    let name = "台账";
-    let boundsheet_at = globals.len() + 4;
-    let mut boundsheet = vec![0u8; 6];
-    boundsheet.extend_from_slice(&[name.encode_utf16().count() as u8, 1]);
-    boundsheet.extend_from_slice(&utf16(name));
-    record(&mut globals, 0x0085, &boundsheet);
-    record(&mut globals, 0x000A, &[]);
-    let sheet_at = globals.len() as u32;
-    globals[boundsheet_at..boundsheet_at + 4].copy_from_slice(&sheet_at.to_le_bytes());
-
     let mut sheet = Vec::new();
-    bof(&mut sheet, 0x0010);
     for (r, row) in ledger.rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             let mut data = Vec::new();
@@ -370,17 +313,17 @@ fn xls(ledger: &Ledger) -> Vec<u8> {
                     data.extend_from_slice(&(value.encode_utf16().count() as u16).to_le_bytes());
                     data.push(1);
                     data.extend_from_slice(&utf16(value));
-                    record(&mut sheet, 0x0204, &data);
+                    biff_record(&mut sheet, 0x0204, &data);
                 }
                 Cell::Number(value) => {
                     data.extend_from_slice(&0u16.to_le_bytes());
                     data.extend_from_slice(&value.parse::<f64>().unwrap().to_le_bytes());
-                    record(&mut sheet, 0x0203, &data);
+                    biff_record(&mut sheet, 0x0203, &data);
                 }
                 Cell::Date(date) => {
-                    data.extend_from_slice(&1u16.to_le_bytes());
+                    data.extend_from_slice(&XLS_DATE_FORMAT.to_le_bytes());
                     data.extend_from_slice(&(excel_serial(*date) as f64).to_le_bytes());
-                    record(&mut sheet, 0x0203, &data);
+                    biff_record(&mut sheet, 0x0203, &data);
                 }
             }
         }
@@ -391,17 +334,8 @@ fn xls(ledger: &Ledger) -> Vec<u8> {
             merges.extend_from_slice(&value.to_le_bytes());
         }
     }
-    record(&mut sheet, 0x00E5, &merges);
-    record(&mut sheet, 0x000A, &[]);
-    globals.extend_from_slice(&sheet);
-    // A compound file's small streams sit in its mini stream; pad to a normal one.
-    globals.resize(globals.len().max(4096), 0);
-
-    // Version 3 (512-byte sectors), as Excel writes .xls.
-    let mut file = cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).unwrap();
-    file.create_stream("/Workbook").unwrap().write_all(&globals).unwrap();
-    file.flush().unwrap();
-    file.into_inner().into_inner()
+    biff_record(&mut sheet, 0x00E5, &merges);
+    workbooks::xls_workbook(&sheet)
 }
 
 async fn check_stored(store: &Store, expected: &[Expected], format: &str) {
