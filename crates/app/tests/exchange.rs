@@ -323,8 +323,8 @@ async fn missing_columns_and_unknown_columns(store: &Store) {
     assert_eq!(empty.problems.len(), 1);
     assert_eq!(empty.problems[0].row, 1);
 
-    let unsupported = import_bytes(store, ImportKind::Projects, "p.xls", b"x", false, &actor()).await.unwrap_err();
-    assert_eq!(unsupported.to_string(), "不支持的文件类型，请使用 .csv 或 .xlsx");
+    let unsupported = import_bytes(store, ImportKind::Projects, "p.numbers", b"x", false, &actor()).await.unwrap_err();
+    assert_eq!(unsupported.to_string(), "不支持的文件类型，请使用 .csv、.xlsx、.xls 或 .ods 文件");
     assert!(ImportKind::parse("enterprise-list").unwrap_err().to_string().contains("projects"));
     assert_eq!(ImportKind::parse("Funding").unwrap(), ImportKind::Funding);
 }

@@ -39,13 +39,17 @@ enum Command {
     Backup { file: PathBuf },
     /// Replace the database's content with a backup FILE
     Restore { file: PathBuf },
-    /// Import a .csv or .xlsx FILE (KIND: projects, funding, targets, chambers, activities, enterprises, chains, chain_enterprises, appeals); a file with any bad row changes nothing
+    /// Import a .csv, .xlsx, .xls or .ods FILE (KIND: projects, funding, targets, chambers, activities, enterprises, chains, chain_enterprises, appeals); a file with any bad row changes nothing. Title, 填报单位 and 单位 lines above the header, two-row headers, 合计/小计/其中 rows and notes below the table are understood
     Import {
         kind: String,
         file: PathBuf,
         /// Only check the file, write nothing
         #[arg(long)]
         dry_run: bool,
+        /// Projects without a 项目编号 column: give new rows the codes PREFIX-0001, PREFIX-0002… and match
+        /// the others to stored projects by region, name and investor
+        #[arg(long, value_name = "PREFIX")]
+        assign_codes: Option<String>,
     },
     /// Export a list (KIND: projects, funding, targets, chambers, activities, enterprises, chains, chain_enterprises, appeals) to FILE.xlsx or FILE.csv
     Export { kind: String, file: PathBuf },
@@ -248,10 +252,11 @@ async fn run(cli: Cli) -> Result<()> {
             zhaoshang_app::backup::restore(&store, &backup, &actor).await?;
             println!("已从 {} 恢复", file.display());
         }
-        Command::Import { kind, file, dry_run } => {
+        Command::Import { kind, file, dry_run, assign_codes } => {
             let kind = exchange::ImportKind::parse(&kind)?;
             let store = zhaoshang_app::open(&cli.database_url, false).await?;
-            let report = exchange::import_file(&store, kind, &file, dry_run, &actor).await?;
+            let options = exchange::ImportOptions { dry_run, assign_codes };
+            let report = exchange::import_file_with(&store, kind, &file, &options, &actor).await?;
             for warning in &report.warnings {
                 eprintln!("提示：{warning}");
             }
@@ -260,6 +265,11 @@ async fn run(cli: Cli) -> Result<()> {
                     eprintln!("{problem}");
                 }
                 bail!("{}", report.summary_zh());
+            }
+            // The codes given to a file without them, for the office to keep.
+            for assigned in &report.assigned_codes {
+                let how = if assigned.existing { "已登记项目" } else { "新编号" };
+                println!("第{}行 {}：{}（{how}）", assigned.row, assigned.name, assigned.code);
             }
             println!("{}", report.summary_zh());
         }

@@ -137,7 +137,7 @@ fn unknown_kinds_and_file_types_are_refused_in_chinese() {
     std::fs::write(&text, GOOD).unwrap();
     let wrong_type = zhaoshang(&url, &["import", "projects", path(&text)]);
     assert!(!wrong_type.status.success());
-    assert!(stderr(&wrong_type).contains("不支持的文件类型，请使用 .csv 或 .xlsx"));
+    assert!(stderr(&wrong_type).contains("不支持的文件类型，请使用 .csv、.xlsx、.xls 或 .ods 文件"));
     let wrong_export = zhaoshang(&url, &["export", "projects", path(&dir.path().join("out.pdf"))]);
     assert!(!wrong_export.status.success());
     assert!(stderr(&wrong_export).contains("不支持的文件类型"));

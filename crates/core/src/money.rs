@@ -24,6 +24,56 @@ pub enum MoneyError {
     TooPrecise(String),
     #[error("金额“{0}”超出范围")]
     OutOfRange(String),
+    #[error("金额“{0}”{1}换算为元后不是整数：金额须精确到元")]
+    NotWholeYuan(String, &'static str),
+}
+
+/// The unit an amount is written in: sheets keep 万元 but also 亿元 and 元.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MoneyUnit {
+    Yuan,
+    #[default]
+    Wan,
+    Yi,
+}
+
+impl MoneyUnit {
+    pub fn label(self) -> &'static str {
+        match self {
+            MoneyUnit::Yuan => "元",
+            MoneyUnit::Wan => "万元",
+            MoneyUnit::Yi => "亿元",
+        }
+    }
+
+    /// The unit a text names: "万元", "亿元" or "元" (also "万", "亿").
+    pub fn parse(text: &str) -> Option<MoneyUnit> {
+        match text.trim() {
+            "元" => Some(MoneyUnit::Yuan),
+            "万元" | "万" => Some(MoneyUnit::Wan),
+            "亿元" | "亿" => Some(MoneyUnit::Yi),
+            _ => None,
+        }
+    }
+
+    /// Decimal places that still name whole yuan.
+    fn decimals(self) -> usize {
+        match self {
+            MoneyUnit::Yuan => 0,
+            MoneyUnit::Wan => 4,
+            MoneyUnit::Yi => 8,
+        }
+    }
+
+    /// Parses an amount written in this unit, exactly (decimal arithmetic on the text):
+    /// 亿元 × 10,000 万元, 元 ÷ 10,000 万元; an amount that is not whole yuan is refused.
+    pub fn parse_amount(self, text: &str) -> Result<Yuan, MoneyError> {
+        parse_scaled(text, self.decimals()).map_err(|error| match (self, error) {
+            (MoneyUnit::Wan, error) => error,
+            (_, MoneyError::TooPrecise(text)) => MoneyError::NotWholeYuan(text, self.label()),
+            (_, error) => error,
+        })
+    }
 }
 
 impl Yuan {
@@ -35,12 +85,12 @@ impl Yuan {
 
     /// Parses an amount written in 万元 ("684290", "1.2345", "-3.5", "1,200.5").
     pub fn parse_wan(text: &str) -> Result<Yuan, MoneyError> {
-        parse_scaled(text, 4)
+        MoneyUnit::Wan.parse_amount(text)
     }
 
     /// Parses an amount written in 元.
     pub fn parse_yuan(text: &str) -> Result<Yuan, MoneyError> {
-        parse_scaled(text, 0)
+        MoneyUnit::Yuan.parse_amount(text)
     }
 
     /// Exact 万元 string: at least two decimals, more only when the yuan need them
@@ -171,6 +221,22 @@ mod tests {
         assert!(matches!(Yuan::parse_wan("1.23456"), Err(MoneyError::TooPrecise(_))));
         assert!(matches!(Yuan::parse_wan("99999999999999999"), Err(MoneyError::OutOfRange(_))));
         assert!(Yuan::parse_wan("1e5").unwrap_err().to_string().contains("不是有效的数字"));
+    }
+
+    #[test]
+    fn units_convert_exactly_or_refuse() {
+        // 1.23456789 亿元 = 123,456,789 元; 12,345.6789 万元 the same; 元 as written.
+        assert_eq!(MoneyUnit::Yi.parse_amount("1.23456789"), Ok(Yuan(123_456_789)));
+        assert_eq!(MoneyUnit::Wan.parse_amount("12345.6789"), Ok(Yuan(123_456_789)));
+        assert_eq!(MoneyUnit::Yuan.parse_amount("123,456,789.00"), Ok(Yuan(123_456_789)));
+        // 0.1 亿元 is exactly 10,000,000 元, where 0.1 as a binary float is not.
+        assert_eq!(MoneyUnit::Yi.parse_amount("0.1"), Ok(Yuan(10_000_000)));
+        let refused = MoneyUnit::Yi.parse_amount("1.234567891").unwrap_err().to_string();
+        assert_eq!(refused, "金额“1.234567891”亿元换算为元后不是整数：金额须精确到元");
+        assert!(matches!(MoneyUnit::Yuan.parse_amount("12.5"), Err(MoneyError::NotWholeYuan(_, "元"))));
+        assert!(matches!(MoneyUnit::Yi.parse_amount("999999999999"), Err(MoneyError::OutOfRange(_))));
+        assert_eq!(MoneyUnit::parse(" 亿元 "), Some(MoneyUnit::Yi));
+        assert_eq!(MoneyUnit::parse("美元"), None);
     }
 
     #[test]

@@ -23,6 +23,24 @@ impl Store {
         )))
     }
 
+    /// The stored projects named any of `names` (exactly), for matching rows that carry
+    /// no code to stored projects by region, name and investor.
+    pub async fn projects_by_names(&self, names: &[String]) -> Result<Vec<Project>> {
+        Ok(fetch_in_chunks!(self, query_as, names, |n| format!(
+            "SELECT {} FROM projects WHERE name IN ({}) ORDER BY code",
+            project_columns(),
+            placeholders(1, n)
+        )))
+    }
+
+    /// The codes of the stored projects that start with `prefix` (compared as text, so
+    /// that `%` or `_` in a prefix mean themselves).
+    pub async fn project_codes_starting_with(&self, prefix: &str) -> Result<Vec<String>> {
+        let length = prefix.chars().count() as i32;
+        let sql = "SELECT code FROM projects WHERE substr(code, 1, $2) = $1 ORDER BY code";
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(sql).bind(prefix).bind(length).fetch_all(pool).await?))
+    }
+
     /// Projects in id order after `after_id`: walks the whole table page by page
     /// (building the search index) without OFFSET's growing cost.
     pub async fn projects_after(&self, after_id: i64, limit: i64) -> Result<Vec<Project>> {

@@ -86,3 +86,32 @@ pub fn wide_csv(columns: usize) -> Vec<u8> {
     text.push_str("\nTS-001,名称\n");
     text.into_bytes()
 }
+
+/// An .xls whose sheet's DIMENSIONS record declares all 65,536 × 256 cells (a reader
+/// that reserves what is declared asks for over half a gigabyte) around one number.
+pub fn declared_dimensions_xls() -> Vec<u8> {
+    use crate::workbooks::{biff_record, xls_workbook};
+    let mut records = Vec::new();
+    let mut dimensions = Vec::new();
+    for value in [0u32, 65_536] {
+        dimensions.extend_from_slice(&value.to_le_bytes());
+    }
+    for value in [0u16, 256, 0] {
+        dimensions.extend_from_slice(&value.to_le_bytes());
+    }
+    biff_record(&mut records, 0x0200, &dimensions);
+    let mut number = vec![0u8; 6];
+    number.extend_from_slice(&1f64.to_le_bytes());
+    biff_record(&mut records, 0x0203, &number);
+    xls_workbook(&records)
+}
+
+/// An .ods of one row of 200 numbers repeated a million times: a few hundred bytes
+/// that a reader building the dense range turns into 200 million cells.
+pub fn repeated_rows_ods() -> Vec<u8> {
+    crate::workbooks::ods_workbook(
+        "<table:table-row table:number-rows-repeated=\"1000000\">\
+         <table:table-cell table:number-columns-repeated=\"200\" office:value-type=\"float\" office:value=\"1\"/>\
+         </table:table-row>",
+    )
+}

@@ -6,6 +6,7 @@ pub mod browser;
 pub mod fixtures;
 pub mod hostile;
 pub mod postgres;
+pub mod workbooks;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

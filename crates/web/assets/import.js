@@ -21,6 +21,13 @@
       try { body = JSON.parse(xhr.responseText); } catch (e) { body = { message: "导入失败（" + xhr.status + "）" }; }
       if (!body.report) { result.innerHTML = '<div class="alert alert-error">' + escape(body.message || "导入失败") + "</div>"; return; }
       var html = '<div class="alert ' + (body.report.problems.length ? "alert-error" : "alert-info") + '" id="import-summary">' + escape(body.summary) + "</div>";
+      if (body.report.assigned_codes.length && !body.report.problems.length) {
+        html += '<table class="table compact" id="import-codes"><thead><tr><th>行</th><th>项目名称</th><th>项目编号</th></tr></thead><tbody>';
+        body.report.assigned_codes.forEach(function (c) {
+          html += "<tr><td>第" + escape(c.row) + "行</td><td>" + escape(c.name) + "</td><td>" + escape(c.code) + (c.existing ? "（已登记项目）" : "（新编号）") + "</td></tr>";
+        });
+        html += "</tbody></table>";
+      }
       if (body.errors_url) html += '<p><a class="button" href="' + escape(body.errors_url) + '">下载标注错误的表格</a></p>';
       if (body.report.problems.length) {
         html += '<table class="table compact" id="import-problems"><thead><tr><th>行</th><th>列</th><th>原因</th></tr></thead><tbody>';

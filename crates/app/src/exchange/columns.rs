@@ -6,6 +6,7 @@ use super::{ImportKind, ImportReport};
 use serde::Serialize;
 use std::collections::HashMap;
 use zhaoshang_core::chains::tree;
+use zhaoshang_core::money::{MoneyUnit, Yuan};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ColumnSpec {
@@ -212,69 +213,89 @@ pub(super) fn header_of(kind: ImportKind, key: &'static str) -> &'static str {
     columns(kind).iter().find(|spec| spec.key == key).map(|spec| spec.header).unwrap_or(key)
 }
 
-/// The column a header names: its Chinese header, its English key (any case), or the
-/// Chinese header without the unit "(万元)".
-pub(super) fn match_header(kind: ImportKind, header: &str) -> Option<&'static ColumnSpec> {
+/// The columns whose header marks the header row of a kind's sheet (its key, or the
+/// first column of a composite key).
+pub(super) fn key_columns(kind: ImportKind) -> &'static [&'static str] {
+    match kind {
+        ImportKind::Projects | ImportKind::Funding | ImportKind::Appeals => &["code"],
+        ImportKind::Targets => &["region", "year"],
+        ImportKind::Chambers | ImportKind::Activities => &["name"],
+        ImportKind::Enterprises | ImportKind::ChainEnterprises => &["credit_code"],
+        ImportKind::Chains => &["chain"],
+    }
+}
+
+/// The 序号 column offices number their rows with, ignored (normalised as headers are).
+pub(super) const SERIAL_NUMBER: &str = "序号";
+
+/// A normalised header and the money unit in its last parentheses: "总投资(亿元)" is
+/// ("总投资", 亿元).
+fn split_unit(normalized: &str) -> (&str, Option<MoneyUnit>) {
+    let unit = normalized
+        .strip_suffix(')')
+        .and_then(|rest| rest.rsplit_once('('))
+        .and_then(|(bare, unit)| MoneyUnit::parse(unit).map(|unit| (bare, unit)));
+    match unit {
+        Some((bare, unit)) => (bare, Some(unit)),
+        None => (normalized, None),
+    }
+}
+
+/// The column a header names, and the money unit the header gives: its Chinese header,
+/// its English key (any case), or for an amount the Chinese header with any unit or
+/// none ("总投资", "总投资（亿元）", "到位金额(元)").
+pub(super) fn match_header_unit(kind: ImportKind, header: &str) -> Option<(&'static ColumnSpec, Option<MoneyUnit>)> {
     let normalized = normalize_header(header);
     if normalized.is_empty() {
         return None;
     }
-    columns(kind).iter().find(|spec| {
+    let (bare, unit) = split_unit(&normalized);
+    columns(kind).iter().find_map(|spec| {
         let chinese = normalize_header(spec.header);
-        chinese == normalized
-            || spec.key == normalized
-            || chinese.strip_suffix("(万元)").is_some_and(|bare| bare == normalized)
+        if chinese == normalized || spec.key == normalized {
+            return Some((spec, split_unit(&chinese).1));
+        }
+        let (spec_bare, spec_unit) = split_unit(&chinese);
+        (spec_unit.is_some() && spec_bare == bare).then_some((spec, unit))
     })
 }
 
-/// How many rows to look through for a header below a title.
-const HEADER_SEARCH_ROWS: usize = 5;
-
-fn names_required_columns(kind: ImportKind, cells: &[String]) -> bool {
-    columns(kind)
-        .iter()
-        .filter(|spec| spec.required)
-        .all(|spec| cells.iter().any(|cell| match_header(kind, cell).is_some_and(|found| found.key == spec.key)))
-}
-
-/// A sheet whose first rows are a title ("2024年签约项目表") rather than the header: the
-/// header is then the first of the next few rows that names every required column.
-/// `None` when the first row is the header (or no better one is found).
-pub(super) fn header_below_title(kind: ImportKind, sheet: &Sheet) -> Option<Sheet> {
-    if names_required_columns(kind, &sheet.headers) {
-        return None;
-    }
-    let index = sheet.rows.iter().take(HEADER_SEARCH_ROWS).position(|row| names_required_columns(kind, &row.cells))?;
-    let header = &sheet.rows[index];
-    Some(Sheet { header_row: header.number, headers: header.cells.clone(), rows: sheet.rows[index + 1..].to_vec() })
+/// The column a header names (see `match_header_unit`).
+pub(super) fn match_header(kind: ImportKind, header: &str) -> Option<&'static ColumnSpec> {
+    match_header_unit(kind, header).map(|(spec, _)| spec)
 }
 
 /// Where each known column sits in the file.
 pub(super) struct Columns {
     index: HashMap<&'static str, usize>,
+    /// The unit of each amount column: its header's, else the sheet's units line's.
+    units: HashMap<&'static str, MoneyUnit>,
 }
 
 impl Columns {
     /// Maps the file's header; unknown columns become warnings, a missing required or a
     /// repeated column a problem on the header row (and then `None`: rows are not checked).
-    pub(super) fn map(kind: ImportKind, sheet: &Sheet, report: &mut ImportReport) -> Option<Columns> {
+    /// Amounts are in `unit` unless their header names another; a 序号 column is ignored.
+    pub(super) fn map(kind: ImportKind, sheet: &Sheet, unit: MoneyUnit, report: &mut ImportReport) -> Option<Columns> {
         let header_row = sheet.header_row.max(1);
         if sheet.headers.is_empty() {
             report.problem(1, "表头", "表格是空的：第一行应为表头（列名）");
             return None;
         }
         let mut index = HashMap::new();
+        let mut units = HashMap::new();
         let mut ok = true;
         for (position, header) in sheet.headers.iter().enumerate() {
-            if header.trim().is_empty() {
+            if header.trim().is_empty() || normalize_header(header) == SERIAL_NUMBER {
                 continue;
             }
-            match match_header(kind, header) {
-                Some(spec) => {
+            match match_header_unit(kind, header) {
+                Some((spec, header_unit)) => {
                     if index.insert(spec.key, position).is_some() {
                         report.problem(header_row, spec.header, format!("列“{}”重复出现", spec.header));
                         ok = false;
                     }
+                    units.insert(spec.key, header_unit.unwrap_or(unit));
                 }
                 None => report.warnings.push(format!("未识别的列“{}”，已忽略", header.trim())),
             }
@@ -285,7 +306,18 @@ impl Columns {
                 ok = false;
             }
         }
-        ok.then_some(Columns { index })
+        ok.then_some(Columns { index, units })
+    }
+
+    /// An amount cell in its column's unit, exactly in yuan; a unit written in the cell
+    /// ("1.2亿元", "5000万元") wins.
+    pub(super) fn amount(&self, key: &str, text: &str) -> Result<Yuan, String> {
+        let text = text.trim();
+        let written = [MoneyUnit::Yi, MoneyUnit::Wan, MoneyUnit::Yuan]
+            .into_iter()
+            .find_map(|unit| text.strip_suffix(unit.label()).map(|number| (unit, number)));
+        let (unit, number) = written.unwrap_or((self.units.get(key).copied().unwrap_or_default(), text));
+        unit.parse_amount(number).map_err(|e| e.to_string())
     }
 
     pub(super) fn has(&self, key: &str) -> bool {

@@ -6,7 +6,7 @@
 
 use super::columns::Columns;
 use super::table::SheetRow;
-use super::values::{parse_count, parse_wan, parse_yes_no, IndustryIndex, RegionIndex};
+use super::values::{parse_count, parse_yes_no, IndustryIndex, RegionIndex};
 use super::{Context, ImportReport, ImportScope, RowProblems};
 use crate::AppResult;
 use std::collections::HashMap;
@@ -57,7 +57,7 @@ struct Lookups<'a> {
 fn amount_cell(cols: &Columns, row: &SheetRow, key: &'static str, p: &mut RowProblems) -> Option<Option<i64>> {
     match cols.cell(row, key)? {
         "" => Some(None),
-        text => match parse_wan(text) {
+        text => match cols.amount(key, text) {
             Ok(amount) if amount.0 >= 0 => Some(Some(amount.0)),
             Ok(_) => {
                 p.add(key, "金额不能为负数");

@@ -1,7 +1,9 @@
 //! Imports as the web uses them: an uploaded file, and a form saved as a one-row
 //! import, both within the user's import scope, with the search index following.
 
-use super::{columns, form_sheet, import_bytes_in_scope, import_sheet_in_scope, ImportKind, ImportReport, ImportScope};
+use super::{
+    columns, form_sheet, import_bytes_with, import_sheet_in_scope, ImportKind, ImportOptions, ImportReport, ImportScope,
+};
 use crate::{App, AppResult};
 use std::collections::HashMap;
 use zhaoshang_core::access::Principal;
@@ -25,10 +27,10 @@ impl App {
         kind: ImportKind,
         file_name: &str,
         bytes: &[u8],
-        dry_run: bool,
+        options: &ImportOptions,
     ) -> AppResult<ImportReport> {
         let scope = ImportScope::for_user(self.store(), principal).await?;
-        let report = import_bytes_in_scope(self.store(), kind, file_name, bytes, dry_run, actor, &scope).await?;
+        let report = import_bytes_with(self.store(), kind, file_name, bytes, options, actor, &scope).await?;
         self.follow_import(&report).await;
         Ok(report)
     }

@@ -1,7 +1,7 @@
 //! Importing funds in place (到位资金): rows are appended; a row identical to a stored
 //! one, or to an earlier row of the file, is a duplicate and is not written again.
 
-use super::values::{parse_date, parse_wan};
+use super::values::parse_date;
 use super::{Context, ImportKind, ImportReport, RowProblems};
 use crate::AppResult;
 use chrono::NaiveDate;
@@ -61,7 +61,7 @@ pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppR
                 p.add("amount_wan", "到位金额不能为空");
                 None
             }
-            text => match parse_wan(text) {
+            text => match cols.amount("amount_wan", text) {
                 Ok(amount) if amount.0 > 0 => Some(amount),
                 Ok(_) => {
                     p.add("amount_wan", "到位金额应大于0");

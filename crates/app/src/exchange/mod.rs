@@ -11,13 +11,16 @@ mod appeals;
 mod chain_enterprises;
 mod chains;
 mod chambers;
+mod codes;
 pub mod columns;
 mod enterprises;
 pub mod export;
 mod forms;
 mod funding;
+mod layout;
 mod projects;
 mod scope;
+mod sheet_bounds;
 pub mod table;
 mod targets;
 mod values;
@@ -33,13 +36,14 @@ use std::path::Path;
 use zhaoshang_store::projects::UpsertOutcome;
 use zhaoshang_store::{Actor, Store};
 
+pub use codes::AssignedCode;
 pub use columns::{columns, ColumnSpec};
 pub use export::{
     appeal_table, enterprise_table, export_file, export_table, write_table, NumberFormat, Table, TableFormat,
 };
 pub use forms::field_errors;
 pub use scope::ImportScope;
-pub use table::{form_sheet, normalize_header, read_sheet, Sheet, SheetRow};
+pub use table::{form_sheet, normalize_header, read_sheet, Sheet, SheetRow, IMPORT_EXTENSIONS};
 pub use values::{parse_date, parse_wan};
 pub use workbook::{problems_workbook, template_workbook};
 
@@ -148,13 +152,32 @@ impl fmt::Display for ImportProblem {
     }
 }
 
+/// How to import a file beyond its content.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Only check, write nothing.
+    pub dry_run: bool,
+    /// A projects file without 项目编号 gets codes `PREFIX-0001`… (`--assign-codes`).
+    pub assign_codes: Option<String>,
+}
+
+impl ImportOptions {
+    pub fn checking(dry_run: bool) -> ImportOptions {
+        ImportOptions { dry_run, assign_codes: None }
+    }
+}
+
 /// What an import found and did.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportReport {
     pub kind: ImportKind,
     pub file_name: String,
-    /// Data rows read (fully empty rows are skipped and not counted).
+    /// Data rows read (rows skipped below the header are not counted).
     pub rows: usize,
+    /// Rows below the header that are not data: 合计/小计/总计/其中 rows, empty rows and notes.
+    pub skipped: usize,
+    /// The codes given to a projects file's rows (`--assign-codes`), in row order.
+    pub assigned_codes: Vec<AssignedCode>,
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
@@ -181,6 +204,8 @@ impl ImportReport {
             kind,
             file_name: file_name.to_string(),
             rows: 0,
+            skipped: 0,
+            assigned_codes: Vec::new(),
             created: 0,
             updated: 0,
             unchanged: 0,
@@ -238,6 +263,9 @@ impl ImportReport {
             let rows = if rows.is_empty() { String::new() } else { format!("{rows}，") };
             text.push_str(&format!("，重复 {}（{rows}已有相同记录，未重复导入）", self.duplicates));
         }
+        if self.skipped > 0 {
+            text.push_str(&format!("，跳过 {} 行（合计、小计、其中、空行和说明）", self.skipped));
+        }
         if self.dry_run {
             text.push_str("；仅检查，未写入数据");
         }
@@ -270,7 +298,7 @@ fn row_list(rows: &[usize]) -> String {
 }
 
 /// Checks and (unless `dry_run` or a row is bad) writes the rows of an uploaded table.
-/// `file_name` decides the format (`.csv` or `.xlsx`).
+/// `file_name` decides the format (`.csv`, `.xlsx`, `.xls` or `.ods`).
 pub async fn import_bytes(
     store: &Store,
     kind: ImportKind,
@@ -293,8 +321,21 @@ pub async fn import_bytes_in_scope(
     actor: &Actor,
     scope: &ImportScope,
 ) -> AppResult<ImportReport> {
+    import_bytes_with(store, kind, file_name, bytes, &ImportOptions::checking(dry_run), actor, scope).await
+}
+
+/// `import_bytes_in_scope` with every option.
+pub async fn import_bytes_with(
+    store: &Store,
+    kind: ImportKind,
+    file_name: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+    actor: &Actor,
+    scope: &ImportScope,
+) -> AppResult<ImportReport> {
     let sheet = read_sheet(file_name, bytes)?;
-    import_sheet_in_scope(store, kind, file_name, &sheet, dry_run, actor, scope).await
+    import_table(store, kind, file_name, sheet, options, actor, scope).await
 }
 
 /// `import_bytes` on a file.
@@ -305,10 +346,21 @@ pub async fn import_file(
     dry_run: bool,
     actor: &Actor,
 ) -> AppResult<ImportReport> {
+    import_file_with(store, kind, path, &ImportOptions::checking(dry_run), actor).await
+}
+
+/// `import_file` with every option.
+pub async fn import_file_with(
+    store: &Store,
+    kind: ImportKind,
+    path: &Path,
+    options: &ImportOptions,
+    actor: &Actor,
+) -> AppResult<ImportReport> {
     let file_name = path.file_name().map(|name| name.to_string_lossy().to_string()).unwrap_or_default();
     table::check_extension(&file_name)?;
     let bytes = std::fs::read(path).map_err(|e| AppError::Invalid(format!("无法读取文件 {}：{e}", path.display())))?;
-    import_bytes(store, kind, &file_name, &bytes, dry_run, actor).await
+    import_bytes_with(store, kind, &file_name, &bytes, options, actor, &ImportScope::All).await
 }
 
 /// Checks and writes an already read table (or a form's fields as a one-row table).
@@ -333,22 +385,41 @@ pub async fn import_sheet_in_scope(
     actor: &Actor,
     scope: &ImportScope,
 ) -> AppResult<ImportReport> {
+    let options = ImportOptions::checking(dry_run);
+    import_table(store, kind, file_name, sheet.clone(), &options, actor, scope).await
+}
+
+/// Every import: the table found in the sheet as an office keeps it (`layout`), codes
+/// given to a projects file without them (`codes`), then the kind's rows.
+async fn import_table(
+    store: &Store,
+    kind: ImportKind,
+    file_name: &str,
+    sheet: Sheet,
+    options: &ImportOptions,
+    actor: &Actor,
+    scope: &ImportScope,
+) -> AppResult<ImportReport> {
     if !scope.permits(kind) {
         return Err(AppError::Invalid("您没有导入数据的权限".into()));
     }
-    let mut report = ImportReport::new(kind, file_name, dry_run);
-    let below_title = columns::header_below_title(kind, sheet);
-    if let Some(found) = &below_title {
-        report.warnings.push(format!("表头在第{}行，其上方的标题行已跳过", found.header_row));
+    let mut report = ImportReport::new(kind, file_name, options.dry_run);
+    let layout = layout::locate(kind, sheet);
+    if let Some(header_row) = layout.below_title {
+        report.warnings.push(format!("表头在第{header_row}行，其上方的标题行已跳过"));
     }
-    let sheet = below_title.as_ref().unwrap_or(sheet);
+    report.skipped = layout.skipped_count();
+    let mut sheet = layout.sheet;
     report.rows = sheet.rows.len();
-    let Some(cols) = columns::Columns::map(kind, sheet, &mut report) else {
+    if kind == ImportKind::Projects && !codes::assign(store, &mut sheet, options, &mut report).await? {
+        return Ok(report);
+    }
+    let Some(cols) = columns::Columns::map(kind, &sheet, layout.unit, &mut report) else {
         return Ok(report);
     };
     // Forms are saved as one-row sheets without a file name.
     let note = if file_name.is_empty() { "页面编辑".to_string() } else { format!("表格导入：{file_name}") };
-    let context = Context { store, sheet, cols: &cols, dry_run, actor, note: &note, scope };
+    let context = Context { store, sheet: &sheet, cols: &cols, dry_run: options.dry_run, actor, note: &note, scope };
     match kind {
         ImportKind::Projects => projects::import(&context, &mut report).await?,
         ImportKind::Funding => funding::import(&context, &mut report).await?,

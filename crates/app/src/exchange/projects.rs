@@ -6,7 +6,7 @@
 
 use super::columns::Columns;
 use super::table::SheetRow;
-use super::values::{date_cell, parse_investor_type, parse_wan, IndustryIndex, RegionIndex};
+use super::values::{date_cell, parse_investor_type, IndustryIndex, RegionIndex};
 use super::{non_empty_key, Context, ImportReport, ImportScope, RowProblems};
 use crate::AppResult;
 use chrono::NaiveDate;
@@ -138,7 +138,7 @@ fn check_row(cols: &Columns, row: &SheetRow, lookups: &Lookups, p: &mut RowProbl
     let mut total = (data.total_investment != 0).then_some(Yuan(data.total_investment));
     match cols.cell(row, "total_investment_wan") {
         Some("") => total = None,
-        Some(text) => match parse_wan(text) {
+        Some(text) => match cols.amount("total_investment_wan", text) {
             Ok(amount) => total = Some(amount),
             Err(message) => p.add("total_investment_wan", message),
         },

@@ -1,8 +1,9 @@
 //! Reading an uploaded table into rows of trimmed text: CSV in UTF-8 (with or
-//! without BOM), UTF-16 with BOM or GBK as Excel writes it, and XLSX (first worksheet).
+//! without BOM), UTF-16 with BOM or GBK as Excel writes it, and the first worksheet of
+//! an XLSX, an XLS (Excel 97–2003) or an ODS workbook.
 
 use crate::{AppError, AppResult};
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, Ods, Range, Reader, Xls, Xlsx};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
@@ -21,6 +22,8 @@ const RATIO_FREE_BYTES: u64 = 16 * 1024 * 1024;
 const MAX_ARCHIVE_ENTRIES: usize = 10_000;
 /// The smallest shared string an XLSX can hold (`<si/>`): bounds the count it may declare.
 const MIN_SHARED_STRING_BYTES: u64 = 5;
+/// An .xls is not compressed: a province's yearly list is a few dozen megabytes.
+const MAX_XLS_BYTES: usize = 64 * 1024 * 1024;
 
 /// A table as read: the header and every non-empty row, each with its spreadsheet
 /// row number.
@@ -50,16 +53,22 @@ impl SheetRow {
 enum FileType {
     Csv,
     Xlsx,
+    Xls,
+    Ods,
 }
+
+/// The extensions an import reads, for messages and the upload form.
+pub const IMPORT_EXTENSIONS: &str = ".csv、.xlsx、.xls 或 .ods";
 
 fn file_type(file_name: &str) -> AppResult<FileType> {
     let lower = file_name.trim().to_lowercase();
-    if lower.ends_with(".csv") {
-        Ok(FileType::Csv)
-    } else if lower.ends_with(".xlsx") {
-        Ok(FileType::Xlsx)
-    } else {
-        Err(AppError::Invalid("不支持的文件类型，请使用 .csv 或 .xlsx".into()))
+    let (_, extension) = lower.rsplit_once('.').unwrap_or(("", ""));
+    match extension {
+        "csv" => Ok(FileType::Csv),
+        "xlsx" => Ok(FileType::Xlsx),
+        "xls" => Ok(FileType::Xls),
+        "ods" => Ok(FileType::Ods),
+        _ => Err(AppError::Invalid(format!("不支持的文件类型，请使用 {IMPORT_EXTENSIONS} 文件"))),
     }
 }
 
@@ -67,11 +76,14 @@ pub(super) fn check_extension(file_name: &str) -> AppResult<()> {
     file_type(file_name).map(|_| ())
 }
 
-/// Reads a `.csv` or `.xlsx` file's content; the name's extension decides the format.
+/// Reads a `.csv`, `.xlsx`, `.xls` or `.ods` file's content; the name's extension
+/// decides the format.
 pub fn read_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Sheet> {
     let rows = match file_type(file_name)? {
         FileType::Csv => read_csv(bytes)?,
         FileType::Xlsx => read_xlsx(bytes)?,
+        FileType::Xls => read_xls(bytes)?,
+        FileType::Ods => read_ods(bytes)?,
     };
     let mut rows = rows.into_iter().filter(|row| row.cells.iter().any(|cell| !cell.is_empty()));
     let Some(header) = rows.next() else {
@@ -92,7 +104,7 @@ fn too_many_columns(row: usize) -> AppError {
     AppError::Invalid(format!("表格第{row}行超过 {MAX_COLUMNS} 列，请只保留导入所需的列"))
 }
 
-fn too_many_cells() -> AppError {
+pub(super) fn too_many_cells() -> AppError {
     AppError::Invalid(format!("表格的单元格超过 {MAX_CELLS} 个，请分成几个文件导入"))
 }
 
@@ -125,16 +137,19 @@ pub fn form_sheet(kind: super::ImportKind, fields: &std::collections::HashMap<St
     Sheet { header_row: 1, headers, rows: vec![SheetRow { number: 2, cells }] }
 }
 
-/// A header as compared: no spaces or BOM, full-width parentheses made half-width,
-/// a trailing required-mark `*` dropped, ASCII letters lowercased.
+/// A header as compared: no spaces (full-width ones and line breaks too) or BOM,
+/// full-width punctuation, letters and digits made half-width (（）：＊ as ():*), a
+/// required-mark `*` dropped, ASCII letters lowercased.
 pub fn normalize_header(text: &str) -> String {
     text.chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{feff}' && *c != '*')
+        .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
         .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
-            _ => c.to_ascii_lowercase(),
+            // The full-width forms U+FF01–U+FF5E mirror ASCII 0x21–0x7E.
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            _ => c,
         })
+        .filter(|c| *c != '*')
+        .map(|c| c.to_ascii_lowercase())
         .collect()
 }
 
@@ -245,50 +260,109 @@ fn read_csv(bytes: &[u8]) -> AppResult<Vec<SheetRow>> {
     Ok(rows)
 }
 
-fn not_xlsx(error: impl std::fmt::Display) -> AppError {
-    AppError::Invalid(format!("无法读取 .xlsx 文件（{error}），请确认文件是 Excel 工作簿"))
+pub(super) fn not_workbook(error: impl std::fmt::Display) -> AppError {
+    AppError::Invalid(format!("无法读取 Excel 文件（{error}），请确认文件是 .xlsx、.xls 或 .ods 工作簿"))
 }
 
-/// Reads the first worksheet cell by cell, holding only filled cells: a workbook's
-/// declared dimension or far-off cell allocates nothing.
-fn read_xlsx(bytes: &[u8]) -> AppResult<Vec<SheetRow>> {
-    check_archive(bytes)?;
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(not_xlsx)?;
-    let Some(first_sheet) = workbook.sheet_names().first().cloned() else {
-        return Err(AppError::Invalid("Excel 文件中没有工作表".into()));
-    };
-    let mut cells = workbook.worksheet_cells_reader(&first_sheet).map_err(not_xlsx)?;
-    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
-    let mut budget = CellBudget::default();
-    while let Some(cell) = cells.next_cell().map_err(not_xlsx)? {
-        let (row, column) = cell.get_position();
+/// A worksheet's filled cells gathered by row, each row as wide as its last filled
+/// cell: a declared dimension or a far-off cell allocates nothing.
+#[derive(Default)]
+struct FilledCells {
+    rows: BTreeMap<u32, Vec<String>>,
+    budget: CellBudget,
+}
+
+impl FilledCells {
+    fn put(&mut self, row: u32, column: u32, value: &Data) -> AppResult<()> {
         let (row_number, column) = (row as usize + 1, column as usize);
         if column >= MAX_COLUMNS {
             return Err(too_many_columns(row_number));
         }
-        let text = clean_cell(&cell_text(&Data::from(cell.get_value().clone())));
+        let text = clean_cell(&cell_text(value));
         if text.is_empty() {
-            continue;
+            return Ok(());
         }
-        if rows.len() > MAX_ROWS && !rows.contains_key(&row) {
+        if self.rows.len() > MAX_ROWS && !self.rows.contains_key(&row) {
             return Err(too_many_rows());
         }
-        let cells = rows.entry(row).or_default();
+        let cells = self.rows.entry(row).or_default();
         if cells.len() <= column {
-            budget.take(row_number, column + 1 - cells.len())?;
+            self.budget.take(row_number, column + 1 - cells.len())?;
             cells.resize(column + 1, String::new());
         }
         cells[column] = text;
+        Ok(())
     }
-    // Like the sheet's used range, the table starts at its first filled column.
-    let first_column = rows.values().filter_map(|cells| cells.iter().position(|c| !c.is_empty())).min().unwrap_or(0);
-    Ok(rows
-        .into_iter()
-        .map(|(row, mut cells)| {
-            cells.drain(..first_column.min(cells.len()));
-            SheetRow { number: row as usize + 1, cells }
-        })
-        .collect())
+
+    /// A worksheet's cells as read from a whole range (XLS and ODS readers build one).
+    fn from_range(range: &Range<Data>) -> AppResult<FilledCells> {
+        let mut filled = FilledCells::default();
+        let (top, left) = range.start().unwrap_or((0, 0));
+        for (row, column, value) in range.used_cells() {
+            filled.put(top + row as u32, left + column as u32, value)?;
+        }
+        Ok(filled)
+    }
+
+    fn into_rows(self) -> Vec<SheetRow> {
+        // Like the sheet's used range, the table starts at its first filled column.
+        let first_column =
+            self.rows.values().filter_map(|cells| cells.iter().position(|c| !c.is_empty())).min().unwrap_or(0);
+        self.rows
+            .into_iter()
+            .map(|(row, mut cells)| {
+                cells.drain(..first_column.min(cells.len()));
+                SheetRow { number: row as usize + 1, cells }
+            })
+            .collect()
+    }
+}
+
+/// The first worksheet's name, or a refusal for a workbook without one.
+fn first_sheet_name<R: Read + std::io::Seek>(workbook: &impl Reader<R>) -> AppResult<String> {
+    workbook.sheet_names().first().cloned().ok_or_else(|| AppError::Invalid("Excel 文件中没有工作表".into()))
+}
+
+/// Reads the first worksheet cell by cell, holding only filled cells.
+fn read_xlsx(bytes: &[u8]) -> AppResult<Vec<SheetRow>> {
+    check_archive(bytes)?;
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(not_workbook)?;
+    let first_sheet = first_sheet_name(&workbook)?;
+    let mut cells = workbook.worksheet_cells_reader(&first_sheet).map_err(not_workbook)?;
+    let mut filled = FilledCells::default();
+    while let Some(cell) = cells.next_cell().map_err(not_workbook)? {
+        let (row, column) = cell.get_position();
+        filled.put(row, column, &Data::from(cell.get_value().clone()))?;
+    }
+    Ok(filled.into_rows())
+}
+
+/// Reads an Excel 97–2003 workbook's first worksheet. Its reader builds every sheet's
+/// dense range while opening the file, so the file's size and the ranges its cell
+/// records span are checked first.
+fn read_xls(bytes: &[u8]) -> AppResult<Vec<SheetRow>> {
+    if bytes.len() > MAX_XLS_BYTES {
+        return Err(AppError::Invalid(format!(
+            ".xls 文件超过 {} MB，请另存为 .xlsx 或分成几个文件导入",
+            MAX_XLS_BYTES / (1024 * 1024)
+        )));
+    }
+    super::sheet_bounds::check_xls(bytes)?;
+    let mut workbook: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(not_workbook)?;
+    let first_sheet = first_sheet_name(&workbook)?;
+    let range = workbook.worksheet_range(&first_sheet).map_err(not_workbook)?;
+    Ok(FilledCells::from_range(&range)?.into_rows())
+}
+
+/// Reads an OpenDocument spreadsheet's first worksheet, after the archive checks of an
+/// XLSX and a count of the cells its repeated rows and columns would make.
+fn read_ods(bytes: &[u8]) -> AppResult<Vec<SheetRow>> {
+    check_archive(bytes)?;
+    super::sheet_bounds::check_ods(bytes)?;
+    let mut workbook: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(not_workbook)?;
+    let first_sheet = first_sheet_name(&workbook)?;
+    let range = workbook.worksheet_range(&first_sheet).map_err(not_workbook)?;
+    Ok(FilledCells::from_range(&range)?.into_rows())
 }
 
 /// Checks a workbook's archive before any reader trusts what it declares: entries,
@@ -296,7 +370,7 @@ fn read_xlsx(bytes: &[u8]) -> AppResult<Vec<SheetRow>> {
 /// and the file's own size, and each shared-strings part's declared count against
 /// what its bytes can hold.
 fn check_archive(bytes: &[u8]) -> AppResult<()> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(not_xlsx)?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(not_workbook)?;
     if archive.len() > MAX_ARCHIVE_ENTRIES {
         return Err(AppError::Invalid(format!("Excel 文件包含超过 {MAX_ARCHIVE_ENTRIES} 个部件，不是正常的工作簿")));
     }
@@ -310,11 +384,11 @@ fn check_archive(bytes: &[u8]) -> AppResult<()> {
     let mut unpacked = 0u64;
     let mut buffer = vec![0u8; 64 * 1024];
     for index in 0..archive.len() {
-        let mut entry = archive.by_index(index).map_err(not_xlsx)?;
-        let shared_strings = entry.name().map_err(not_xlsx)?.to_ascii_lowercase().ends_with("sharedstrings.xml");
+        let mut entry = archive.by_index(index).map_err(not_workbook)?;
+        let shared_strings = entry.name().map_err(not_workbook)?.to_ascii_lowercase().ends_with("sharedstrings.xml");
         let mut entry_bytes = 0u64;
         loop {
-            let read = entry.read(&mut buffer).map_err(not_xlsx)?;
+            let read = entry.read(&mut buffer).map_err(not_workbook)?;
             if read == 0 {
                 break;
             }
@@ -326,7 +400,7 @@ fn check_archive(bytes: &[u8]) -> AppResult<()> {
         }
         drop(entry);
         if shared_strings {
-            let declared = declared_unique_count(archive.by_index(index).map_err(not_xlsx)?)?;
+            let declared = declared_unique_count(archive.by_index(index).map_err(not_workbook)?)?;
             if declared > entry_bytes / MIN_SHARED_STRING_BYTES {
                 return Err(AppError::Invalid("Excel 文件的共享字符串表声明的数量与内容不符，不是正常的工作簿".into()));
             }
@@ -343,9 +417,9 @@ fn declared_unique_count(part: impl Read) -> AppResult<u64> {
     let mut buffer = Vec::new();
     loop {
         buffer.clear();
-        match xml.read_event_into(&mut buffer).map_err(not_xlsx)? {
+        match xml.read_event_into(&mut buffer).map_err(not_workbook)? {
             Event::Start(tag) | Event::Empty(tag) if tag.local_name().as_ref() == "sst" => {
-                let Some(count) = tag.try_get_attribute("uniqueCount").map_err(not_xlsx)? else { return Ok(0) };
+                let Some(count) = tag.try_get_attribute("uniqueCount").map_err(not_workbook)? else { return Ok(0) };
                 let digits = count.value.trim().to_string();
                 return Ok(digits.parse().unwrap_or(if digits.is_empty() { 0 } else { u64::MAX }));
             }
@@ -413,6 +487,8 @@ mod tests {
         assert_eq!(normalize_header(" 总投资（万元） "), "总投资(万元)");
         assert_eq!(normalize_header("\u{feff}项目 编号*"), "项目编号");
         assert_eq!(normalize_header("Total_Investment_Wan"), "total_investment_wan");
+        assert_eq!(normalize_header("到位金额\n（元）＊"), "到位金额(元)");
+        assert_eq!(normalize_header("单位：万元"), normalize_header("单位: 万元"));
     }
 
     #[test]
@@ -455,6 +531,7 @@ mod tests {
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice("项目".as_bytes());
         assert_eq!(decode(&bom).unwrap(), "项目");
-        assert!(read_sheet("x.xls", b"").unwrap_err().to_string().contains("不支持的文件类型"));
+        let refused = read_sheet("x.doc", b"").unwrap_err().to_string();
+        assert_eq!(refused, "不支持的文件类型，请使用 .csv、.xlsx、.xls 或 .ods 文件");
     }
 }

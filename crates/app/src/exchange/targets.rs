@@ -1,6 +1,6 @@
 //! Importing annual targets: upsert by 所属地区 + 年度.
 
-use super::values::{parse_wan, parse_year, RegionIndex};
+use super::values::{parse_year, RegionIndex};
 use super::{Context, ImportKind, ImportReport, RowProblems};
 use crate::AppResult;
 use std::collections::HashMap;
@@ -51,7 +51,7 @@ pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppR
         let mut amount = |key: &'static str| -> Option<Option<i64>> {
             match cols.cell(row, key)? {
                 "" => Some(None),
-                text => match parse_wan(text) {
+                text => match cols.amount(key, text) {
                     Ok(value) if value.0 >= 0 => Some(Some(value.0)),
                     Ok(_) => {
                         p.add(key, "目标不能为负数");

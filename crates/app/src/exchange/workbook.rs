@@ -1,7 +1,7 @@
 //! Workbooks handed to users: a blank template per list, and an uploaded table with
 //! its bad cells marked red and the reasons in a last column 错误说明.
 
-use super::columns::{columns, header_below_title, match_header};
+use super::columns::{columns, match_header};
 use super::table::read_sheet;
 use super::{ImportKind, ImportReport};
 use crate::{AppError, AppResult};
@@ -86,9 +86,11 @@ fn write_template(kind: ImportKind) -> Result<Vec<u8>, XlsxError> {
 /// The uploaded table as XLSX, rows at their original row numbers, each bad cell filled
 /// red and the row's problems in an extra last column 错误说明.
 pub fn problems_workbook(kind: ImportKind, file_name: &str, bytes: &[u8], report: &ImportReport) -> AppResult<Vec<u8>> {
-    let sheet = read_sheet(file_name, bytes)?;
-    // Rows above a header found below a title are left out, as the import skipped them.
-    let sheet = header_below_title(kind, &sheet).unwrap_or(sheet);
+    // Rows above the header (a title) are left out, as the import skipped them; rows it
+    // skipped below the header (totals, notes) are kept, unmarked, where they stood.
+    let layout = super::layout::locate(kind, read_sheet(file_name, bytes)?);
+    let mut sheet = layout.sheet;
+    sheet.rows.extend(layout.skipped);
     let header_row = sheet.header_row.max(1);
     // The file's column of each Chinese header named in a problem.
     let mut position_of: HashMap<&'static str, usize> = HashMap::new();

@@ -121,14 +121,17 @@ async fn import_upload(
 ) -> WebResult<Response> {
     require_importer(session)?;
     let mut kind = String::new();
-    let mut dry_run = false;
+    let mut options = exchange::ImportOptions::default();
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) =
         multipart.next_field().await.map_err(|e| WebError::bad_request(format!("上传内容无效：{e}")))?
     {
         match field.name().unwrap_or("") {
             "kind" => kind = field.text().await.unwrap_or_default(),
-            "dry_run" => dry_run = !field.text().await.unwrap_or_default().is_empty(),
+            "dry_run" => options.dry_run = !field.text().await.unwrap_or_default().is_empty(),
+            "assign_codes" => {
+                options.assign_codes = Some(field.text().await.unwrap_or_default()).filter(|p| !p.trim().is_empty())
+            }
             "file" => {
                 let name = field.file_name().unwrap_or("").to_string();
                 let bytes = field.bytes().await.map_err(|e| WebError::bad_request(format!("文件上传失败：{e}")))?;
@@ -140,7 +143,8 @@ async fn import_upload(
     let kind = ImportKind::parse(&kind)?;
     let (file_name, bytes) =
         file.filter(|(name, _)| !name.is_empty()).ok_or_else(|| WebError::bad_request("请选择要导入的文件"))?;
-    let report = state.app.import_file(&session.principal, &session.actor(), kind, &file_name, &bytes, dry_run).await?;
+    let report =
+        state.app.import_file(&session.principal, &session.actor(), kind, &file_name, &bytes, &options).await?;
     let errors_url = if report.is_ok() {
         None
     } else {

@@ -5,7 +5,7 @@
 use crate::api::search::{query_of, SearchParams};
 use crate::auth::PageSession;
 use crate::error::WebResult;
-use crate::pages::{non_empty, page_count, query_string};
+use crate::pages::{non_empty, pager, query_string};
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
@@ -61,15 +61,14 @@ pub async fn results(
         Err(error) => return render(error.status, context! { error => error.message }),
     };
     let results = state.app.search(&session.principal, &query).await?;
-    let pages = page_count(results.total as i64, DEFAULT_LIMIT as i64);
-    let page = i64::from(results.page);
     render(
         StatusCode::OK,
         context! {
             searched => true, tabs => tabs(&text, &results, query.kind),
             rows => results.items.iter().map(row).collect::<Vec<_>>(), total => results.total,
-            page, pages, more => page < pages, past_end => results.items.is_empty() && results.total > 0,
+            past_end => results.items.is_empty() && results.total > 0,
             query_string => query_string(&[("q", &Some(text.clone())), ("kind", &params.kind)]),
+            ..pager(Some(results.page), results.total as i64, DEFAULT_LIMIT as i64)
         },
     )
 }
