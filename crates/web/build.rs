@@ -5,7 +5,10 @@ use std::path::Path;
 use std::process::Command;
 
 fn main() {
-    let frontend = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend");
+    // Read when the script runs, not baked in when it is compiled: a build directory
+    // shared by two checkouts of the project must not send one to the other's packages.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR for build scripts");
+    let frontend = Path::new(&manifest_dir).join("../../frontend");
     println!("cargo:rerun-if-changed={}", frontend.join("package-lock.json").display());
     println!("cargo:rerun-if-changed={}", frontend.join("node_modules/.package-lock.json").display());
     let needed = [
