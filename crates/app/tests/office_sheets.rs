@@ -15,8 +15,6 @@ on_both_backends!(
     codes_are_assigned_in_row_order_matched_on_reimport_and_continued,
 );
 
-/// Writes a ledger as one kind of file.
-type LedgerWriter = fn(&Ledger) -> Vec<u8>;
 fn actor() -> Actor {
     Actor::system("测试")
 }
@@ -70,120 +68,58 @@ fn yi_text(yuan: i64) -> String {
 /// 日期 merged over the three dates and 序号/项目编号… merged down, every date style,
 /// an empty row, a 合计 row, a 其中 row and two lines of notes.
 fn ledger(tag: &str) -> (Ledger, Vec<Expected>) {
-    let expected = vec![
-        Expected {
-            code: format!("{tag}-001"),
-            total_yuan: 123_456_789,
-            signed_on: day("2024-03-15"),
-            started_on: None,
-            producing_on: None,
-        },
-        Expected {
-            code: format!("{tag}-002"),
-            total_yuan: 50_000_000,
-            signed_on: day("2024-03-16"),
-            started_on: Some(day("2024-04-01")),
-            producing_on: None,
-        },
-        Expected {
-            code: format!("{tag}-003"),
-            total_yuan: 1_200_000_000,
-            signed_on: day("2024-01-05"),
-            started_on: Some(day("2024-04-20")),
-            producing_on: Some(day("2024-11-30")),
-        },
-    ];
-    let amount = |e: &Expected| Cell::Number(yi_text(e.total_yuan));
+    let date = |text: &str| (!text.is_empty()).then(|| day(text));
+    let expected: Vec<Expected> = [
+        (123_456_789, "2024-03-15", "", ""),
+        (50_000_000, "2024-03-16", "2024-04-01", ""),
+        (1_200_000_000, "2024-01-05", "2024-04-20", "2024-11-30"),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, (total_yuan, signed, started, producing))| Expected {
+        code: format!("{tag}-00{}", i + 1),
+        total_yuan,
+        signed_on: day(signed),
+        started_on: date(started),
+        producing_on: date(producing),
+    })
+    .collect();
     let total: i64 = expected.iter().map(|e| e.total_yuan).sum();
+    // A row of ten columns: its texts, the 序号 number first, the amount (亿元) last.
+    let data_row = |number: &str, texts: [&str; 8], last: Cell| {
+        let mut row = vec![if number.is_empty() { Cell::Empty } else { Cell::Number(number.into()) }];
+        row.extend(texts.map(text));
+        row.push(last);
+        row
+    };
+    let amount = |i: usize| Cell::Number(yi_text(expected[i].total_yuan));
+    let (a, b, c) = (&expected[0].code, &expected[1].code, &expected[2].code);
+    let mut third = data_row(
+        "3",
+        [c, "智能制造产业园项目", "天水市", "丙智能装备有限公司", "投产", "2024年1月5日", "", ""],
+        amount(2),
+    );
+    // Real Excel dates (date cells; serial day numbers in CSV) for 开工 and 投产.
+    (third[7], third[8]) = (Cell::Date(day("2024-04-20")), Cell::Date(day("2024-11-30")));
+    let blank = ["", "", "", "", "", "", "", ""];
     let rows = vec![
         vec![text("2024年天水市招商引资项目推进台账")],
-        vec![
-            text("填报单位：天水市商务局（盖章）"),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            text("填报日期：2024年12月5日"),
-        ],
-        vec![
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            text("单位：万元"),
-        ],
+        ["填报单位：天水市商务局（盖章）", "", "", "", "", "", "", "填报日期：2024年12月5日"].map(text).to_vec(),
+        data_row("", blank, text("单位：万元")),
         ["序号", "项目编号", "项目名称", "所属地区", "投资方", "项目阶段", "日期", "", "", "总投资（亿元）"]
             .map(text)
             .to_vec(),
         ["", "", "", "", "", "", "签约日期", "开工日期", "投产日期", ""].map(text).to_vec(),
-        vec![
-            Cell::Number("1".into()),
-            text(&expected[0].code),
-            text("年产5万吨新型建材项目"),
-            text("麦积区"),
-            text("甲建材集团有限公司"),
-            text("签约"),
-            text("2024-03-15"),
-            text(""),
-            text(""),
-            amount(&expected[0]),
-        ],
-        vec![
-            Cell::Number("2".into()),
-            text(&expected[1].code),
-            text("文旅综合体项目"),
-            text("620502"),
-            text("乙文旅公司"),
-            text("开工"),
-            text("2024/3/16"),
-            text("2024.4.1"),
-            text(""),
-            amount(&expected[1]),
-        ],
+        data_row(
+            "1",
+            [a, "年产5万吨新型建材项目", "麦积区", "甲建材集团有限公司", "签约", "2024-03-15", "", ""],
+            amount(0),
+        ),
+        data_row("2", [b, "文旅综合体项目", "620502", "乙文旅公司", "开工", "2024/3/16", "2024.4.1", ""], amount(1)),
         vec![],
-        vec![
-            Cell::Number("3".into()),
-            text(&expected[2].code),
-            text("智能制造产业园项目"),
-            text("天水市"),
-            text("丙智能装备有限公司"),
-            text("投产"),
-            text("2024年1月5日"),
-            Cell::Date(day("2024-04-20")),
-            Cell::Date(day("2024-11-30")),
-            amount(&expected[2]),
-        ],
-        vec![
-            text("合  计"),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            Cell::Number(yi_text(total)),
-        ],
-        vec![
-            text("其中：开工项目"),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            text(""),
-            amount(&expected[1]),
-        ],
+        third,
+        [vec![text("合  计")], data_row("", blank, Cell::Number(yi_text(total)))[1..].to_vec()].concat(),
+        [vec![text("其中：开工项目")], data_row("", blank, amount(1))[1..].to_vec()].concat(),
         vec![text("注：1.总投资以亿元为单位；2.日期为实际发生日期。")],
         vec![text("3.本表由各县区商务局每月5日前报送。")],
     ];
@@ -354,8 +290,11 @@ async fn check_stored(store: &Store, expected: &[Expected], format: &str) {
     }
 }
 
+/// Writes a ledger in one file format.
+type Writer = fn(&Ledger) -> Vec<u8>;
+
 async fn a_city_ledger_reads_alike_from_xlsx_xls_ods_and_gbk_csv(store: &Store) {
-    let writers: [(&str, LedgerWriter); 4] = [("xlsx", xlsx), ("xls", xls), ("ods", ods), ("csv", gbk_csv)];
+    let writers: [(&str, Writer); 4] = [("xlsx", xlsx), ("xls", xls), ("ods", ods), ("csv", gbk_csv)];
     for (format, write) in writers {
         let tag = format!("TZ{}", format.to_uppercase());
         let (ledger, expected) = ledger(&tag);

@@ -236,3 +236,48 @@ fn crafted_workbooks_are_refused_with_exit_1() {
     assert!(zhaoshang(&url, &["export", "projects", path(&export)]).status.success());
     assert_eq!(std::fs::read_to_string(&export).unwrap().lines().count(), 1, "only the header: nothing imported");
 }
+
+/// A county's ledger without 项目编号: refused without `--assign-codes`, then given
+/// codes in row order (printed), matched on re-import, and a new row numbered on.
+#[test]
+fn assign_codes_to_a_ledger_without_project_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("z.db").display());
+    let ledger = |rows: &[(&str, &str)]| {
+        let mut csv = String::from("麦积区招商项目台账\n序号,项目名称,所属地区,投资方\n");
+        for (i, (name, investor)) in rows.iter().enumerate() {
+            csv.push_str(&format!("{},{name},麦积区,{investor}\n", i + 1));
+        }
+        csv.push_str("注：本表按月报送\n");
+        csv
+    };
+    let file = dir.path().join("ledger.csv");
+    std::fs::write(&file, ledger(&[("光伏项目", "甲公司"), ("物流项目", "乙公司")])).unwrap();
+
+    let refused = zhaoshang(&url, &["import", "projects", path(&file)]);
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("第2行 项目编号：表格没有“项目编号”列"), "{}", stderr(&refused));
+
+    let first = zhaoshang(&url, &["import", "projects", path(&file), "--assign-codes", "MJ"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let out = stdout(&first);
+    assert!(
+        out.contains("第3行 光伏项目：MJ-0001（新编号）") && out.contains("第4行 物流项目：MJ-0002（新编号）"),
+        "{out}"
+    );
+    assert!(out.contains("新增 2") && out.contains("跳过 1 行"), "{out}");
+
+    std::fs::write(&file, ledger(&[("光伏项目", "甲公司"), ("物流项目", "乙公司"), ("文旅项目", "丙公司")])).unwrap();
+    let again = zhaoshang(&url, &["import", "projects", path(&file), "--assign-codes", "MJ"]);
+    let out = stdout(&again);
+    assert!(
+        out.contains("第3行 光伏项目：MJ-0001（已登记项目）") && out.contains("第5行 文旅项目：MJ-0003（新编号）"),
+        "{out}"
+    );
+    assert!(out.contains("新增 1，更新 0，未变 2"), "{out}");
+
+    let exported = dir.path().join("out.csv");
+    assert!(zhaoshang(&url, &["export", "projects", path(&exported)]).status.success());
+    let text = String::from_utf8(std::fs::read(&exported).unwrap()[3..].to_vec()).unwrap();
+    assert_eq!(text.matches("MJ-000").count(), 3, "{text}");
+}

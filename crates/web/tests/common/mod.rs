@@ -144,14 +144,28 @@ pub fn json_request(method: &str, path: &str, cookie: Option<&str>, body: &str) 
 
 /// A multipart upload of one file to `/import`, answered as JSON.
 pub fn upload_request(cookie: &str, csrf: &str, kind: &str, file_name: &str, bytes: &[u8]) -> Request<Body> {
+    upload_request_with(cookie, csrf, kind, file_name, bytes, &[])
+}
+
+/// `upload_request` with more of the form's fields (`dry_run`, `assign_codes`).
+pub fn upload_request_with(
+    cookie: &str,
+    csrf: &str,
+    kind: &str,
+    file_name: &str,
+    bytes: &[u8],
+    fields: &[(&str, &str)],
+) -> Request<Body> {
     let boundary = "zsboundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+    let mut body = String::new();
+    for (name, value) in [("csrf", csrf), ("kind", kind)].iter().chain(fields) {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
          Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
+    ));
+    let mut body = body.into_bytes();
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     Request::post("/import")
