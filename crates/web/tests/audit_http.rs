@@ -73,8 +73,8 @@ async fn a_project_edit_reads_field_by_field_and_the_filters_find_it(backend: Ba
         edit.contains("baiyin") && edit.contains("修改") && edit.contains("项目") && edit.contains("BY-%-1"),
         "{edit}"
     );
-    assert!(edit.contains("名称铜箔项目高端铜箔项目"), "the name before and after: {edit}");
-    assert!(edit.contains("总投资52000.00万元52000.50万元"), "money in 万元, exactly: {edit}");
+    assert!(edit.contains("名称：铜箔项目→高端铜箔项目"), "the name before and after: {edit}");
+    assert!(edit.contains("总投资：52000.00万元→52000.50万元"), "money in 万元, exactly: {edit}");
     assert!(!edit.contains("所属地区"), "an unchanged field is not listed: {edit}");
     assert!(!log_table(&page).contains("{&quot;") && !log_table(&page).contains("{\""), "no raw JSON");
     assert!(!log_table(&page).contains(">update<") && !log_table(&page).contains(">project<"), "no English keys");
