@@ -6,13 +6,12 @@
 
 use super::columns::Columns;
 use super::table::SheetRow;
-use super::values::{date_cell, RegionIndex};
+use super::values::{credit_code_cell, date_cell, region_cell, RegionIndex};
 use super::{non_empty_key, Context, ImportReport, ImportScope, RowProblems};
 use crate::AppResult;
 use std::collections::HashMap;
 use zhaoshang_core::appeals::{check_dates, parse_limit_days, AppealError, Dimension, Rating, DEFAULT_LIMIT_DAYS};
 use zhaoshang_core::calendar::Calendar;
-use zhaoshang_core::credit_code;
 use zhaoshang_store::appeals::AppealData;
 use zhaoshang_store::Store;
 
@@ -69,22 +68,8 @@ fn check_row(cols: &Columns, row: &SheetRow, lookups: &Lookups, p: &mut RowProbl
             *field = text.to_string();
         }
     }
-    match cols.cell(row, "credit_code") {
-        Some("") => data.credit_code.clear(),
-        Some(text) => match credit_code::parse(text) {
-            Ok(parsed) => data.credit_code = parsed.to_string(),
-            Err(error) => p.add("credit_code", format!("统一社会信用代码“{text}”{error}")),
-        },
-        None => {}
-    }
-    match cols.cell(row, "region") {
-        Some("") => p.add("region", "所属地区不能为空"),
-        Some(text) => match lookups.regions.resolve(text) {
-            Ok(region) => data.region_code = region,
-            Err(message) => p.add("region", message),
-        },
-        None => {}
-    }
+    credit_code_cell(cols, row, "credit_code", &mut data.credit_code, p);
+    region_cell(cols, row, lookups.regions, &mut data.region_code, p);
     match cols.cell(row, "dimension") {
         Some("") => p.add("dimension", "诉求维度不能为空"),
         Some(text) => match Dimension::parse(text) {
@@ -135,13 +120,9 @@ fn check_row(cols: &Columns, row: &SheetRow, lookups: &Lookups, p: &mut RowProbl
         data.reckon_due(lookups.calendar);
     }
 
-    // As for projects: one message for another region's appeal and a new one outside
-    // the scope, so that it does not tell whether the code is registered elsewhere.
-    let scope = lookups.scope;
-    let stored_elsewhere = before.is_some_and(|before| !scope.allows(&before.region_code));
-    let placed_outside = !data.region_code.is_empty() && !scope.allows(&data.region_code) && !p.has("region");
-    if stored_elsewhere || placed_outside {
-        p.add("code", scope.not_allowed());
+    let region = (!p.has("region")).then_some(data.region_code.as_str());
+    if lookups.scope.reaches_outside(before.map(|before| before.region_code.as_str()), region) {
+        p.add("code", lookups.scope.not_allowed());
     }
     (!code.is_empty()).then_some(data)
 }

@@ -6,7 +6,7 @@
 
 use super::columns::Columns;
 use super::table::SheetRow;
-use super::values::{parse_count, parse_yes_no, IndustryIndex, RegionIndex};
+use super::values::{parse_count, parse_credit_code, parse_yes_no, region_cell, IndustryIndex, RegionIndex};
 use super::{Context, ImportReport, ImportScope, RowProblems};
 use crate::AppResult;
 use std::collections::HashMap;
@@ -75,14 +75,14 @@ fn amount_cell(cols: &Columns, row: &SheetRow, key: &'static str, p: &mut RowPro
 /// the row has no valid credit code to key it by.
 fn check_row(cols: &Columns, row: &SheetRow, lookups: &Lookups, p: &mut RowProblems) -> Option<EnterpriseData> {
     let code_text = cols.text(row, "credit_code");
-    let code = match credit_code::parse(code_text) {
-        Ok(code) => Some(code.to_string()),
+    let code = match parse_credit_code(code_text) {
+        Ok(code) => Some(code),
         Err(_) if code_text.is_empty() => {
             p.add("credit_code", "统一社会信用代码不能为空");
             None
         }
-        Err(error) => {
-            p.add("credit_code", format!("统一社会信用代码“{code_text}”{error}"));
+        Err(message) => {
+            p.add("credit_code", message);
             None
         }
     };
@@ -95,14 +95,7 @@ fn check_row(cols: &Columns, row: &SheetRow, lookups: &Lookups, p: &mut RowProbl
         Some(name) => data.name = name.to_string(),
         None => {}
     }
-    match cols.cell(row, "region") {
-        Some("") => p.add("region", "所属地区不能为空"),
-        Some(text) => match lookups.regions.resolve(text) {
-            Ok(region) => data.region_code = region,
-            Err(message) => p.add("region", message),
-        },
-        None => {}
-    }
+    region_cell(cols, row, lookups.regions, &mut data.region_code, p);
     match (cols.cell(row, "industry"), lookups.industries) {
         (Some(""), _) => data.industry.clear(),
         (Some(text), Some(industries)) => match industries.resolve(text) {
@@ -146,13 +139,9 @@ fn check_row(cols: &Columns, row: &SheetRow, lookups: &Lookups, p: &mut RowProbl
         None => {}
     }
 
-    let scope = lookups.scope;
-    // As for projects: one message for another region's enterprise and a new one outside
-    // the scope, so that it does not tell whether the code is registered elsewhere.
-    let stored_elsewhere = before.is_some_and(|before| !scope.allows(&before.region_code));
-    let placed_outside = !data.region_code.is_empty() && !scope.allows(&data.region_code) && !p.has("region");
-    if stored_elsewhere || placed_outside {
-        p.add("credit_code", scope.not_allowed());
+    let region = (!p.has("region")).then_some(data.region_code.as_str());
+    if lookups.scope.reaches_outside(before.map(|before| before.region_code.as_str()), region) {
+        p.add("credit_code", lookups.scope.not_allowed());
     }
     code.map(|_| data)
 }

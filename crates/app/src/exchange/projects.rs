@@ -6,12 +6,11 @@
 
 use super::columns::Columns;
 use super::table::SheetRow;
-use super::values::{date_cell, parse_investor_type, IndustryIndex, RegionIndex};
+use super::values::{credit_code_cell, date_cell, parse_investor_type, region_cell, IndustryIndex, RegionIndex};
 use super::{non_empty_key, Context, ImportReport, ImportScope, RowProblems};
 use crate::AppResult;
 use chrono::NaiveDate;
 use std::collections::HashMap;
-use zhaoshang_core::credit_code;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::{check_transition, validate_stage, Stage, StageDates, TransitionError};
 use zhaoshang_store::projects::{ProjectData, ProjectUpsert};
@@ -78,14 +77,7 @@ fn check_row(cols: &Columns, row: &SheetRow, lookups: &Lookups, p: &mut RowProbl
         Some(name) => data.name = name.to_string(),
         None => {}
     }
-    match cols.cell(row, "region") {
-        Some("") => p.add("region", "所属地区不能为空"),
-        Some(text) => match lookups.regions.resolve(text) {
-            Ok(region) => data.region_code = region,
-            Err(message) => p.add("region", message),
-        },
-        None => {}
-    }
+    region_cell(cols, row, lookups.regions, &mut data.region_code, p);
     let texts: [(&str, &mut String); 11] = [
         ("park", &mut data.park),
         ("chain", &mut data.chain),
@@ -110,14 +102,7 @@ fn check_row(cols: &Columns, row: &SheetRow, lookups: &Lookups, p: &mut RowProbl
     if let Some(text) = cols.cell(row, "dropped_reason") {
         data.dropped_reason = text.to_string();
     }
-    match cols.cell(row, "investor_credit_code") {
-        Some("") => data.investor_credit_code.clear(),
-        Some(text) => match credit_code::parse(text) {
-            Ok(code) => data.investor_credit_code = code.to_string(),
-            Err(error) => p.add("investor_credit_code", format!("统一社会信用代码“{text}”{error}")),
-        },
-        None => {}
-    }
+    credit_code_cell(cols, row, "investor_credit_code", &mut data.investor_credit_code, p);
     match cols.cell(row, "investor_type") {
         Some("") => data.investor_type.clear(),
         Some(text) => match parse_investor_type(text) {
@@ -208,13 +193,9 @@ fn check_row(cols: &Columns, row: &SheetRow, lookups: &Lookups, p: &mut RowProbl
     }
     data.stage = stage.key().to_string();
 
-    let scope = lookups.scope;
-    // Another region's project and a new one outside the scope get the same message on
-    // the same cell, so that it does not tell whether the code is taken elsewhere.
-    let stored_elsewhere = before.is_some_and(|before| !scope.allows(&before.region_code));
-    let placed_outside = !data.region_code.is_empty() && !scope.allows(&data.region_code) && !p.has("region");
-    if stored_elsewhere || placed_outside {
-        p.add("code", scope.not_allowed());
+    let region = (!p.has("region")).then_some(data.region_code.as_str());
+    if lookups.scope.reaches_outside(before.map(|before| before.region_code.as_str()), region) {
+        p.add("code", lookups.scope.not_allowed());
     }
     (!code.is_empty()).then_some(data)
 }

@@ -71,6 +71,14 @@ impl ImportScope {
         }
     }
 
+    /// Whether a row reaches outside the scope: its stored record lies in another region,
+    /// or it places the record in one (`region` is `None` when the row's region is
+    /// unreadable). Both get [`ImportScope::not_allowed`] on the key cell, worded alike.
+    pub fn reaches_outside(&self, stored_region: Option<&str>, region: Option<&str>) -> bool {
+        stored_region.is_some_and(|stored| !self.allows(stored))
+            || region.is_some_and(|region| !region.is_empty() && !self.allows(region))
+    }
+
     /// Whether the target of the division `code` may be set: only below one's own region.
     pub fn allows_target_of(&self, code: &str) -> bool {
         match self {

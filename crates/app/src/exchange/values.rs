@@ -6,6 +6,7 @@ use super::table::SheetRow;
 use super::RowProblems;
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
+use zhaoshang_core::credit_code;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::reference::{Industry, Region};
@@ -109,6 +110,49 @@ pub(super) fn parse_yes_no(text: &str) -> Result<bool, String> {
         "是" | "y" | "yes" | "true" | "1" | "√" => Ok(true),
         "否" | "n" | "no" | "false" | "0" | "×" => Ok(false),
         _ => Err(format!("“{text}”应为 是 或 否")),
+    }
+}
+
+/// A 统一社会信用代码 as typed, checked; the message names the code.
+pub(super) fn parse_credit_code(text: &str) -> Result<String, String> {
+    credit_code::parse(text).map(|code| code.to_string()).map_err(|error| format!("统一社会信用代码“{text}”{error}"))
+}
+
+/// An optional credit-code column into `credit_code`: emptied by an empty cell, left
+/// alone when the file has no such column.
+pub(super) fn credit_code_cell(
+    cols: &Columns,
+    row: &SheetRow,
+    key: &'static str,
+    credit_code: &mut String,
+    p: &mut RowProblems,
+) {
+    match cols.cell(row, key) {
+        Some("") => credit_code.clear(),
+        Some(text) => match parse_credit_code(text) {
+            Ok(parsed) => *credit_code = parsed,
+            Err(message) => p.add(key, message),
+        },
+        None => {}
+    }
+}
+
+/// The required 所属地区 column (a division code or name) into `region_code`; left alone
+/// when the file has no such column.
+pub(super) fn region_cell(
+    cols: &Columns,
+    row: &SheetRow,
+    regions: &RegionIndex,
+    region_code: &mut String,
+    p: &mut RowProblems,
+) {
+    match cols.cell(row, "region") {
+        Some("") => p.add("region", "所属地区不能为空"),
+        Some(text) => match regions.resolve(text) {
+            Ok(region) => *region_code = region,
+            Err(message) => p.add("region", message),
+        },
+        None => {}
     }
 }
 
