@@ -15,7 +15,7 @@ use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::duplicates::looks_claimed_twice;
 use zhaoshang_core::projects::Stage;
 use zhaoshang_core::regions::RegionCode;
-use zhaoshang_store::listing::{ListTotals, ProjectFilter, ProjectSort};
+use zhaoshang_store::listing::{InvestorClaim, ListTotals, ProjectFilter, ProjectSort};
 use zhaoshang_store::projects::{Funding, Problem, Project, ProjectEvent, Service};
 use zhaoshang_store::Actor;
 
@@ -252,9 +252,7 @@ impl App {
         let totals = self.store().project_totals(&filter).await?;
         let projects = self.store().list_projects(&filter, sort, per_page, offset).await?;
         let region_names = self.region_names(projects.iter().map(|p| p.data.region_code.clone())).await?;
-        let scope = self.project_scope(principal).await?;
-        let flagged =
-            self.claimed_twice_within(&scope, &filter.region_prefix).await?.iter().map(|(own, _)| own.id).collect();
+        let flagged = self.claimed_twice_among(&projects).await?;
         Ok(ProjectPage { projects, totals, region_names, flagged, drill })
     }
 
@@ -472,6 +470,43 @@ impl App {
         };
         self.store().save_service(&service, actor).await?;
         Ok(Ok(()))
+    }
+
+    /// Which of `projects` (one list page) look claimed twice by another city: checked
+    /// against the other projects of their investors only, so the work follows the page,
+    /// not the scope.
+    async fn claimed_twice_among(&self, projects: &[Project]) -> AppResult<HashSet<i64>> {
+        let mut codes: Vec<String> = projects
+            .iter()
+            .map(|project| project.data.investor_credit_code.clone())
+            .filter(|code| !code.is_empty())
+            .collect();
+        codes.sort();
+        codes.dedup();
+        if codes.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let mut by_investor: HashMap<String, Vec<InvestorClaim>> = HashMap::new();
+        for claim in self.store().claims_of_investors(&codes).await? {
+            by_investor.entry(claim.investor_credit_code.clone()).or_default().push(claim);
+        }
+        let city = |code: &str| code.get(..4).unwrap_or(code).to_string();
+        Ok(projects
+            .iter()
+            .filter(|project| {
+                by_investor.get(&project.data.investor_credit_code).is_some_and(|claims| {
+                    claims.iter().any(|other| {
+                        looks_claimed_twice(
+                            &city(&project.data.region_code),
+                            &project.data.name,
+                            &city(&other.region_code),
+                            &other.name,
+                        )
+                    })
+                })
+            })
+            .map(|project| project.id)
+            .collect())
     }
 
     /// Pairs of projects within `prefix` and `scope` that look claimed twice by different

@@ -16,12 +16,13 @@ use std::time::Duration;
 /// Runs `$body` with `$pool` bound to the active backend's pool; the body is
 /// compiled once per backend, so the same SQL text serves both.
 macro_rules! on_pool {
-    ($store:expr, |$pool:ident| $body:expr) => {
+    ($store:expr, |$pool:ident| $body:expr) => {{
+        $store.pool_uses.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         match &$store.db {
             $crate::Db::Sqlite($pool) => $body,
             $crate::Db::Postgres($pool) => $body,
         }
-    };
+    }};
 }
 
 /// Runs `$write` in one transaction with `$tx` bound to it; `$audit` is a
@@ -149,6 +150,9 @@ pub enum Db {
 pub struct Store {
     db: Db,
     caches: std::sync::Arc<report_cache::Caches>,
+    /// How many times the pool was reached for, so a test can show that a page's
+    /// queries do not grow with the data.
+    pool_uses: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,7 +190,12 @@ impl Store {
         } else {
             return Err(StoreError::UnknownScheme(url.to_string()));
         };
-        Ok(Store { db, caches: Default::default() })
+        Ok(Store { db, caches: Default::default(), pool_uses: Default::default() })
+    }
+
+    /// How many times this store (and its clones) reached for the pool so far.
+    pub fn pool_uses(&self) -> u64 {
+        self.pool_uses.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub async fn migrate(&self) -> Result<()> {

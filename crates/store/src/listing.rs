@@ -508,7 +508,25 @@ impl Store {
     }
 }
 
+/// A project as the "claimed twice" check compares it with others of the same investor.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvestorClaim {
+    pub id: i64,
+    pub name: String,
+    pub region_code: String,
+    pub investor_credit_code: String,
+}
+
 impl Store {
+    /// Every project naming one of `codes` as its investor: what a list page checks its
+    /// own rows against, in one statement per `IN_LIST_CHUNK` codes however large the scope.
+    pub async fn claims_of_investors(&self, codes: &[String]) -> Result<Vec<InvestorClaim>> {
+        Ok(fetch_in_chunks!(self, query_as, codes, |n| format!(
+            "SELECT id, name, region_code, investor_credit_code FROM projects WHERE investor_credit_code IN ({})",
+            placeholders(1, n)
+        )))
+    }
+
     /// Projects in a scope whose investor credit code also appears on a project of
     /// another city, with those counterparts: candidates for "claimed twice".
     pub async fn shared_investor_projects(&self, prefix: &str) -> Result<Vec<(Project, Vec<Project>)>> {
