@@ -43,7 +43,12 @@ pub struct HttpOutcome {
     pub rss_file_under_load_mib: f64,
     /// Time from starting the server to its first answer (migrations, search index).
     pub startup: Duration,
+    /// The main pages of each role (none unless asked for).
+    pub pages: Vec<crate::pages::PageLoad>,
 }
+
+/// Requests of each page one after the other, for its single-user p50 and p95.
+const PAGE_SINGLE_RUNS: usize = 20;
 
 const USER: &str = "bench-province";
 const PASSWORD: &str = "Bench-Province-2024";
@@ -141,7 +146,7 @@ pub fn anonymous_mib(pid: u32) -> f64 {
 }
 
 /// One HTTP/1.1 request on a fresh connection; the status and the raw response.
-fn request(port: u16, head: &str, body: &str) -> std::io::Result<(u16, String)> {
+pub(crate) fn request(port: u16, head: &str, body: &str) -> std::io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     write!(
@@ -155,16 +160,32 @@ fn request(port: u16, head: &str, body: &str) -> std::io::Result<(u16, String)> 
     Ok((status, response))
 }
 
-/// Runs the server on `database_url`, signs in, and loads the stats API.
+/// Signs `username` in through the API; the session's cookie header value.
+pub(crate) fn sign_in(port: u16, username: &str, password: &str) -> anyhow::Result<String> {
+    // The benchmark's own account names and passwords: nothing to escape.
+    let body = format!(r#"{{"username":"{username}","password":"{password}"}}"#);
+    let (status, response) = request(port, "POST /api/v1/session HTTP/1.1\r\nContent-Type: application/json", &body)?;
+    anyhow::ensure!(status == 200 || status == 201, "sign-in of {username} answered {status}: {response}");
+    let cookie = response
+        .lines()
+        .filter_map(|line| line.strip_prefix("set-cookie: ").or_else(|| line.strip_prefix("Set-Cookie: ")))
+        .map(|value| value.split(';').next().unwrap_or_default().to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    anyhow::ensure!(!cookie.is_empty(), "sign-in of {username} set no cookie: {response}");
+    Ok(cookie)
+}
+
+/// Runs the server on `database_url`, signs in, and loads the stats API (and, given
+/// `page_seconds`, every page of `pages`), as `config` says.
 pub async fn run(
     store: &Store,
     program: &Path,
     database_url: &str,
-    work_dir: &Path,
-    connections: u32,
-    seconds: u64,
+    config: &crate::Config,
     stats_query: &str,
 ) -> anyhow::Result<HttpOutcome> {
+    let (connections, seconds, page_seconds) = (config.http_connections, config.http_seconds, config.page_seconds);
     let hash = zhaoshang_app::accounts::hash_password(PASSWORD).await?;
     let user = NewUser {
         username: USER.into(),
@@ -174,19 +195,13 @@ pub async fn run(
         password_hash: hash,
     };
     store.create_user(&user, &Actor::system("基准测试")).await?;
+    if page_seconds > 0 {
+        crate::pages::create_visitors(store).await?;
+    }
 
-    let (server, port, startup) = start_server(program, database_url, work_dir, &[]).await?;
+    let (server, port, startup) = start_server(program, database_url, &config.work_dir, &[]).await?;
     let pid = server.0.id();
-    let body = format!(r#"{{"username":"{USER}","password":"{PASSWORD}"}}"#);
-    let (status, response) = request(port, "POST /api/v1/session HTTP/1.1\r\nContent-Type: application/json", &body)?;
-    anyhow::ensure!(status == 200 || status == 201, "sign-in answered {status}: {response}");
-    let cookie = response
-        .lines()
-        .filter_map(|line| line.strip_prefix("set-cookie: ").or_else(|| line.strip_prefix("Set-Cookie: ")))
-        .map(|value| value.split(';').next().unwrap_or_default().to_string())
-        .collect::<Vec<_>>()
-        .join("; ");
-    anyhow::ensure!(!cookie.is_empty(), "sign-in set no cookie: {response}");
+    let cookie = sign_in(port, USER, PASSWORD)?;
     let (status, response) = request(port, &format!("GET {stats_query} HTTP/1.1\r\nCookie: {cookie}"), "")?;
     anyhow::ensure!(status == 200, "the stats API answered {status}: {response}");
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -209,6 +224,10 @@ pub async fn run(
     let url = |path: &str| format!("http://127.0.0.1:{port}{path}");
     let stats = wrk("stats API", &url(stats_query), &cookie, connections, seconds);
     let reference = wrk("GET /api/v1/me", &url("/api/v1/me"), &cookie, connections, seconds);
+    let pages = match page_seconds {
+        0 => Ok(Vec::new()),
+        _ => crate::pages::measure(port, PAGE_SINGLE_RUNS, connections, page_seconds),
+    };
     running.store(false, Ordering::Relaxed);
     let _ = sampler.join();
     drop(server);
@@ -217,6 +236,7 @@ pub async fn run(
         seconds,
         stats: stats?,
         reference: reference?,
+        pages: pages?,
         rss_idle_mib,
         rss_under_load_mib: peak.load(Ordering::Relaxed) as f64 / 1024.0,
         rss_file_under_load_mib: peak_file.load(Ordering::Relaxed) as f64 / 1024.0,
@@ -224,7 +244,7 @@ pub async fn run(
     })
 }
 
-fn wrk(label: &str, url: &str, cookie: &str, connections: u32, seconds: u64) -> anyhow::Result<Load> {
+pub(crate) fn wrk(label: &str, url: &str, cookie: &str, connections: u32, seconds: u64) -> anyhow::Result<Load> {
     let output = Command::new("wrk")
         .args([
             "-t",

@@ -10,6 +10,7 @@ pub mod http;
 pub mod load;
 pub mod measure;
 pub mod operations;
+pub mod pages;
 pub mod reference;
 pub mod report;
 pub mod soak;
@@ -53,6 +54,8 @@ pub struct Config {
     pub enterprise_scale: f64,
     /// Seconds of `wrk` load on the stats API (0: no HTTP part).
     pub http_seconds: u64,
+    /// Seconds of `wrk` load on each page of each role (0: no page table).
+    pub page_seconds: u64,
     pub http_connections: u32,
 }
 
@@ -112,16 +115,7 @@ pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
             (Some(program), true) => {
                 let period = stats_period();
                 let query = format!("/api/v1/stats/investment?region=620000&from={}&to={}", period.from, period.to);
-                let outcome = http::run(
-                    &store,
-                    &program,
-                    &database_url,
-                    &config.work_dir,
-                    config.http_connections,
-                    config.http_seconds,
-                    &query,
-                )
-                .await?;
+                let outcome = http::run(&store, &program, &database_url, config, &query).await?;
                 notes.push(format!(
                     "HTTP: {} serving {query} (province user), up in {:.1} s (migrations, search index)",
                     program.display(),

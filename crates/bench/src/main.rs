@@ -33,6 +33,9 @@ struct Args {
     /// Connections of the load.
     #[arg(long, default_value_t = 64)]
     http_connections: u32,
+    /// Seconds of `wrk` load on each main page of each role (0: no page table).
+    #[arg(long, default_value_t = 30)]
+    page_seconds: u64,
 }
 
 fn machine() -> String {
@@ -72,6 +75,7 @@ async fn main() -> anyhow::Result<ExitCode> {
         enterprise_scale: args.enterprise_scale.unwrap_or(args.scale),
         http_seconds: args.http_seconds,
         http_connections: args.http_connections,
+        page_seconds: args.page_seconds,
     };
     println!("zhaoshang-bench --scale {} --runs {} on {}", config.scale, config.runs, machine());
     let outcome = run(&config).await?;
@@ -90,6 +94,13 @@ async fn main() -> anyhow::Result<ExitCode> {
     if let Some(http) = &outcome.http {
         print!("{}", zhaoshang_bench::http::table(http));
         println!();
+        if !http.pages.is_empty() {
+            print!(
+                "{}",
+                zhaoshang_bench::pages::table(&http.pages, &http.reference, http.connections, args.page_seconds)
+            );
+            println!();
+        }
     }
     for note in &outcome.notes {
         println!("- {note}");

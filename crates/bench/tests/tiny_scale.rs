@@ -1,20 +1,22 @@
 //! The benchmark's whole run at a tiny scale, on both backends: it must still run,
 //! and every answer must equal the plain computation. Times are never asserted.
 
-use zhaoshang_bench::{run, Config, Outcome};
+use std::path::Path;
+use zhaoshang_bench::http::{server_program, start_server};
+use zhaoshang_bench::{pages, run, Config, Outcome};
 use zhaoshang_testkit::{fresh_database_url, Backend};
 
-async fn run_tiny(backend: Backend) -> Outcome {
-    let work_dir = tempfile::tempdir().unwrap();
+async fn run_tiny(backend: Backend, work_dir: &Path) -> Outcome {
     let config = Config {
         scale: 0.001,
-        database_url: Some(fresh_database_url(backend, work_dir.path()).await),
+        database_url: Some(fresh_database_url(backend, work_dir).await),
         runs: 2,
         import_rows: 500,
-        work_dir: work_dir.path().to_path_buf(),
+        work_dir: work_dir.to_path_buf(),
         enterprise_scale: 0.001,
         http_seconds: 0,
         http_connections: 0,
+        page_seconds: 0,
     };
     let outcome = run(&config).await.unwrap();
     assert_eq!((outcome.generation.projects, outcome.generation.funding), (1_000, 10_000));
@@ -38,13 +40,30 @@ async fn run_tiny(backend: Backend) -> Outcome {
 
 #[tokio::test]
 async fn the_benchmark_runs_at_tiny_scale_on_sqlite_and_its_answers_are_right() {
-    run_tiny(Backend::Sqlite).await;
+    run_tiny(Backend::Sqlite, tempfile::tempdir().unwrap().path()).await;
 }
 
 #[tokio::test]
 async fn the_benchmark_runs_at_tiny_scale_on_postgres_and_its_answers_are_right() {
-    let outcome = run_tiny(Backend::Postgres).await;
+    let outcome = run_tiny(Backend::Postgres, tempfile::tempdir().unwrap().path()).await;
     // psql references (checked to answer the same) wherever the program is installed.
     let psql = std::process::Command::new("psql").arg("--version").output().is_ok_and(|o| o.status.success());
     assert_eq!(outcome.rows.iter().any(|row| row.reference.is_some()), psql, "psql references where psql is installed");
+}
+
+/// The page table's pages exist and each role may open its own: every one answers 200 on
+/// the benchmark's data (the timed run needs the release program and wrk).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_of_the_page_table_answers_on_the_benchmarks_data() {
+    let program = server_program().expect("the zhaoshang program beside the tests (cargo test --workspace builds it)");
+    let work_dir = tempfile::tempdir().unwrap();
+    let url = run_tiny(Backend::Sqlite, work_dir.path()).await.database_url;
+    let store = zhaoshang_store::Store::open(&url).await.unwrap();
+    pages::create_visitors(&store).await.unwrap();
+    store.close().await;
+    let (_server, port, _) = start_server(&program, &url, work_dir.path(), &[]).await.unwrap();
+    let answers = pages::statuses(port).unwrap();
+    assert!(answers.len() >= 20, "{answers:?}");
+    let failed: Vec<_> = answers.iter().filter(|(_, _, status)| *status != 200).collect();
+    assert!(failed.is_empty(), "pages not answering 200: {failed:?}");
 }
