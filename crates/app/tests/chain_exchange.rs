@@ -68,14 +68,14 @@ const CHAIN_HEADER: &str = "产业链,所属地区,牵头部门,链长,链主企
 /// before its sub-chain, a sub-chain whose type is left to be inferred.
 fn good_chains() -> String {
     format!(
-        "{CHAIN_HEADER}\n\
-         白银市稀土产业链,白银市,市工业和信息化局,市委副书记 王某某,{}、白银有色集团股份有限公司,稀土分离,稀土冶炼,环节,上游,32\n\
-         白银市稀土产业链,,,,,稀土冶炼,,子链,,\n\
-         白银市稀土产业链,,,,,稀土永磁材料,稀土功能材料,环节,中游,C32\n\
-         白银市稀土产业链,,,,,稀土功能材料,,,,\n\
-         白银市稀土产业链,,,,,永磁电机,稀土功能材料,环节,下游,38\n\
-         天水市数控机床产业链,620500,市工业和信息化局,副市长 李某某,{},整机制造,,sub_chain,midstream,\n\
-         天水市数控机床产业链,620500,市工业和信息化局,副市长 李某某,{},数控系统,整机制造,link,upstream,34\n",
+        "{CHAIN_HEADER},产品关键词\n\
+         白银市稀土产业链,白银市,市工业和信息化局,市委副书记 王某某,{}、白银有色集团股份有限公司,稀土分离,稀土冶炼,环节,上游,32,\n\
+         白银市稀土产业链,,,,,稀土冶炼,,子链,,,\n\
+         白银市稀土产业链,,,,,稀土永磁材料,稀土功能材料,环节,中游,C32,\n\
+         白银市稀土产业链,,,,,稀土功能材料,,,,,\n\
+         白银市稀土产业链,,,,,永磁电机,稀土功能材料,环节,下游,38,永磁电机;稀土永磁电机 永磁电机\n\
+         天水市数控机床产业链,620500,市工业和信息化局,副市长 李某某,{},整机制造,,sub_chain,midstream,,\n\
+         天水市数控机床产业链,620500,市工业和信息化局,副市长 李某某,{},数控系统,整机制造,link,upstream,34,\n",
         rare_earth_code(),
         tianshui_code(),
         tianshui_code()
@@ -114,11 +114,13 @@ async fn a_chain_file_round_trips_through_export(store: &Store) {
     assert!(position("稀土功能材料") < position("稀土永磁材料"));
 
     let table = export_table(store, ImportKind::Chains, &ProjectFilter::default()).await.unwrap();
-    assert_eq!(table.headers.join(","), CHAIN_HEADER);
+    assert_eq!(table.headers.join(","), format!("{CHAIN_HEADER},产品关键词"));
     assert_eq!(table.rows.len(), 7);
     let row = table.rows.iter().find(|row| row[5] == "稀土永磁材料").unwrap();
     assert_eq!(row[1..5].join("|"), format!("620400|市工业和信息化局|市委副书记 王某某|{}", row[4]));
-    assert_eq!(row[6..].join("|"), "稀土功能材料|环节|中游|32");
+    assert_eq!(row[6..].join("|"), "稀土功能材料|环节|中游|32|");
+    let motors = table.rows.iter().find(|row| row[5] == "永磁电机").unwrap();
+    assert_eq!(motors[10], "永磁电机、稀土永磁电机", "products are kept once each, joined by 、");
     for format in [TableFormat::Csv, TableFormat::Xlsx] {
         let bytes = write_table(&table, format).unwrap();
         let back = import(store, ImportKind::Chains, &format!("back.{}", format.extension()), &bytes).await;

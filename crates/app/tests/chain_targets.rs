@@ -10,13 +10,13 @@ use std::collections::HashSet;
 use zhaoshang_app::chains::{chain_map, rank_targets};
 use zhaoshang_core::chains::gap::GapThresholds;
 use zhaoshang_core::chains::geo::hq_distance_km;
-use zhaoshang_core::chains::targets::{rank, score, ScoreWeights, TargetFacts};
-use zhaoshang_core::chains::GapStatus;
+use zhaoshang_core::chains::targets::{matched_products, rank, score, ScoreWeights, TargetFacts};
+use zhaoshang_core::chains::{parse_products, GapStatus};
 use zhaoshang_core::credit_code::with_check_char;
 use zhaoshang_core::enterprises::{Tag, Tags};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::regions::RegionCode;
-use zhaoshang_store::chains::{ChainData, ChainImport, ChainNodeData, Relation};
+use zhaoshang_store::chains::{ChainData, ChainImport, ChainNode, ChainNodeData, Relation};
 use zhaoshang_store::enterprises::EnterpriseData;
 use zhaoshang_store::projects::{ProjectData, ProjectUpsert};
 use zhaoshang_store::{Actor, Store};
@@ -30,6 +30,7 @@ fn link(name: &str, parent: &str, segment: &str) -> ChainNodeData {
         kind: "link".into(),
         segment: Some(segment.into()),
         industry: "32".into(),
+        products: String::new(),
     }
 }
 
@@ -41,6 +42,7 @@ fn copper_chain() -> ChainImport {
             link("铜冶炼", "铜", "upstream"),
             link("铜加工", "铜", "midstream"),
             link("铜箔", "铜", "downstream"),
+            ChainNodeData { products: "铜箔、Copper Foil".into(), ..link("电子铜箔", "铜", "downstream") },
             ChainNodeData { name: "铅锌".into(), kind: "sub_chain".into(), ..Default::default() },
             link("铅锌采选", "铅锌", "upstream"),
         ],
@@ -112,6 +114,7 @@ async fn random_candidates(store: &Store, count: u32) {
                 tags: chosen.join("、"),
                 stock_code: if chosen.contains(&Tag::Listed.label()) { format!("6{n:05}") } else { String::new() },
                 revenue: rng.gen_bool(0.9).then(|| rng.gen_range(0..20_000) * 1_000_000),
+                description: ["压延铜箔生产", "锂电 copper foil 制造", "铜冶炼", ""][rng.gen_range(0..4)].into(),
                 ..Default::default()
             }
         })
@@ -145,45 +148,61 @@ async fn random_candidates(store: &Store, count: u32) {
 async fn ranked_targets_equal_scoring_every_candidate(store: &Store) {
     random_candidates(store, 900).await;
     let chain_id = store.import_chains(&[copper_chain()], &Actor::system("测试")).await.unwrap()[0];
-    let node = store.chain_nodes(chain_id).await.unwrap().into_iter().find(|n| n.name == "铜箔").unwrap();
-    let weights = ScoreWeights::default();
-    for region in ["620400", "620000", "310000"] {
-        let scope = RegionCode::parse(region).unwrap();
-        let ranked = rank_targets(store, &node, &scope, 20).await.unwrap();
+    let nodes = store.chain_nodes(chain_id).await.unwrap();
+    for name in ["铜箔", "电子铜箔"] {
+        let node = nodes.iter().find(|n| n.name == name).unwrap();
+        for region in ["620400", "620000", "310000"] {
+            top_20_equals_scoring_every_candidate(store, node, region).await;
+        }
+    }
+}
 
-        let all = store.enterprises_after(0, 10_000).await.unwrap();
-        let related: HashSet<i64> = store
-            .relations_of(&all.iter().map(|e| e.id).collect::<Vec<_>>())
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|r| r.enterprise_id)
-            .collect();
-        let codes: Vec<String> = all.iter().map(|e| e.data.credit_code.clone()).collect();
-        let investing: HashSet<String> =
-            store.investing_within(&codes, scope.province().scope_prefix()).await.unwrap().into_iter().collect();
-        let expected = rank(
-            all.into_iter()
-                .filter(|e| {
-                    e.data.industry == "32" && !scope.contains(&RegionCode::parse(&e.data.region_code).unwrap())
-                })
-                .map(|e| {
-                    let facts = TargetFacts {
-                        tags: Tags::from_stored(&e.data.tags, &e.data.stock_code),
-                        revenue: e.data.revenue.map(Yuan),
-                        relationship: related.contains(&e.id).then(|| "商会：上海甘肃商会".to_string()),
-                        invests_in_province: investing.contains(&e.data.credit_code),
-                        hq_distance_km: hq_distance_km(&e.data.region_code, region),
-                    };
-                    (e.id, score(&facts, &weights), e.data.revenue.map(Yuan), e.id)
-                })
-                .collect(),
+async fn top_20_equals_scoring_every_candidate(store: &Store, node: &ChainNode, region: &str) {
+    let weights = ScoreWeights::default();
+    let products = parse_products(&node.products);
+    let scope = RegionCode::parse(region).unwrap();
+    let ranked = rank_targets(store, node, &scope, 20).await.unwrap();
+
+    let all = store.enterprises_after(0, 10_000).await.unwrap();
+    let related: HashSet<i64> = store
+        .relations_of(&all.iter().map(|e| e.id).collect::<Vec<_>>())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.enterprise_id)
+        .collect();
+    let codes: Vec<String> = all.iter().map(|e| e.data.credit_code.clone()).collect();
+    let investing: HashSet<String> =
+        store.investing_within(&codes, scope.province().scope_prefix()).await.unwrap().into_iter().collect();
+    let expected = rank(
+        all.into_iter()
+            .filter(|e| e.data.industry == "32" && !scope.contains(&RegionCode::parse(&e.data.region_code).unwrap()))
+            .map(|e| (matched_products(&products, &[&e.data.name, &e.data.description]), e))
+            .filter(|(matched, _)| products.is_empty() || !matched.is_empty())
+            .map(|(matched, e)| {
+                let facts = TargetFacts {
+                    products: matched,
+                    tags: Tags::from_stored(&e.data.tags, &e.data.stock_code),
+                    revenue: e.data.revenue.map(Yuan),
+                    relationship: related.contains(&e.id).then(|| "商会：上海甘肃商会".to_string()),
+                    invests_in_province: investing.contains(&e.data.credit_code),
+                    hq_distance_km: hq_distance_km(&e.data.region_code, region),
+                };
+                (e.id, score(&facts, &weights), e.data.revenue.map(Yuan), e.id)
+            })
+            .collect(),
+    );
+    let expected: Vec<(i64, u32)> = expected.into_iter().take(20).map(|(id, s)| (id, s.total)).collect();
+    let got: Vec<(i64, u32)> = ranked.iter().map(|t| (t.enterprise.id, t.score.total)).collect();
+    assert_eq!(got, expected, "top 20 of {} for {region}", node.name);
+    assert_eq!(ranked.iter().map(|t| t.rank).collect::<Vec<_>>(), (1..=20).collect::<Vec<_>>());
+    let first = &ranked[0];
+    assert_eq!(first.score.parts.iter().map(|p| p.points).sum::<u32>(), first.score.total, "the parts add up");
+    if !products.is_empty() {
+        assert!(ranked.iter().all(|t| t.score.parts[0].label.starts_with("产品相符：")), "fit is the first part");
+        assert!(
+            ranked.iter().any(|t| t.score.parts[0].label == "产品相符：Copper Foil"),
+            "Latin products match in either case on both backends"
         );
-        let expected: Vec<(i64, u32)> = expected.into_iter().take(20).map(|(id, s)| (id, s.total)).collect();
-        let got: Vec<(i64, u32)> = ranked.iter().map(|t| (t.enterprise.id, t.score.total)).collect();
-        assert_eq!(got, expected, "top 20 for {region}");
-        assert_eq!(ranked.iter().map(|t| t.rank).collect::<Vec<_>>(), (1..=20).collect::<Vec<_>>());
-        let first = &ranked[0];
-        assert_eq!(first.score.parts.iter().map(|p| p.points).sum::<u32>(), first.score.total, "the parts add up");
     }
 }

@@ -132,6 +132,7 @@ fn chain(number: usize, cities: &[String]) -> ChainImport {
                 kind: "link".into(),
                 segment: Some(segment.into()),
                 industry: INDUSTRIES[(number + sub * LINKS_PER_SUB_CHAIN + link) % INDUSTRIES.len()].into(),
+                ..Default::default()
             });
         }
     }

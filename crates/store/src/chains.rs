@@ -4,7 +4,7 @@
 
 use crate::audit::{Actor, NewAuditEntry};
 use crate::audit::{AuditAction, AuditEntity};
-use crate::sql::{fetch_in_chunks, placeholders, prefix_range};
+use crate::sql::{fetch_in_chunks, like_contains, placeholders, prefix_range};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -56,6 +56,8 @@ pub struct ChainNodeData {
     /// `upstream`, `midstream`, `downstream` (zhaoshang_core::chains::Segment::key).
     pub segment: Option<String>,
     pub industry: String,
+    /// The products the link needs, joined by 、 (zhaoshang_core::chains::products_text).
+    pub products: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -67,6 +69,7 @@ pub struct ChainNode {
     pub kind: String,
     pub segment: Option<String>,
     pub industry: String,
+    pub products: String,
     pub position: i64,
 }
 
@@ -125,6 +128,29 @@ pub struct Candidate {
     pub stock_code: String,
     pub revenue: Option<i64>,
     pub base_score: i64,
+    pub description: String,
+}
+
+/// The columns of `Candidate`, of `enterprises` under the alias `e`.
+const CANDIDATE_COLUMNS: &str =
+    "e.id, e.name, e.credit_code, e.region_code, e.tags, e.stock_code, e.revenue, e.base_score, e.description";
+
+/// `AND (…)` that the enterprise `e` names one of `count` products in its name or
+/// description, their patterns (`like_contains`, lower case) bound from `$first` on;
+/// nothing for no products.
+fn naming_products(first: usize, count: usize) -> String {
+    if count == 0 {
+        return String::new();
+    }
+    let each: Vec<String> = (first..first + count)
+        .map(|n| format!("lower(e.name) LIKE ${n} ESCAPE '\\' OR lower(e.description) LIKE ${n} ESCAPE '\\'"))
+        .collect();
+    format!(" AND ({})", each.join(" OR "))
+}
+
+/// The lower-case LIKE patterns of `products`, as `naming_products` binds them.
+fn product_patterns(products: &[String]) -> Vec<String> {
+    products.iter().map(|product| like_contains(&product.to_lowercase())).collect()
 }
 
 /// Who already knows an enterprise (商会, 招商顾问, 委员).
@@ -138,7 +164,7 @@ pub struct Relation {
 /// (node id, one count, another count or sum) as the presence queries return them.
 type NodeCounts = (i64, i64, i64);
 
-const NODE_COLUMNS: &str = "id, chain_id, parent_id, name, kind, segment, industry, position";
+const NODE_COLUMNS: &str = "id, chain_id, parent_id, name, kind, segment, industry, products, position";
 
 impl Store {
     pub async fn chain_summaries(&self) -> Result<Vec<ChainSummary>> {
@@ -234,10 +260,11 @@ impl Store {
                     // New nodes go after the existing ones; a known node keeps its place.
                     let position = first_position + index as i64;
                     let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO chain_nodes (chain_id, parent_id, name, kind, segment, industry, position) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                        "INSERT INTO chain_nodes (chain_id, parent_id, name, kind, segment, industry, products, position) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                          ON CONFLICT (chain_id, name) DO UPDATE SET parent_id = excluded.parent_id, \
-                         kind = excluded.kind, segment = excluded.segment, industry = excluded.industry RETURNING id",
+                         kind = excluded.kind, segment = excluded.segment, industry = excluded.industry, \
+                         products = excluded.products RETURNING id",
                     )
                     .bind(chain_id)
                     .bind(parent_id)
@@ -245,6 +272,7 @@ impl Store {
                     .bind(&node.kind)
                     .bind(&node.segment)
                     .bind(&node.industry)
+                    .bind(&node.products)
                     .bind(position)
                     .fetch_one(&mut *tx)
                     .await?;
@@ -279,13 +307,11 @@ impl Store {
 
     /// The chain-leader enterprises (链主企业) of a chain.
     pub async fn chain_leaders(&self, chain_id: i64) -> Result<Vec<Candidate>> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
-            "SELECT e.id, e.name, e.credit_code, e.region_code, e.tags, e.stock_code, e.revenue, e.base_score \
-             FROM chain_leaders l JOIN enterprises e ON e.id = l.enterprise_id WHERE l.chain_id = $1 ORDER BY e.name"
-        )
-        .bind(chain_id)
-        .fetch_all(pool)
-        .await?))
+        let sql = format!(
+            "SELECT {CANDIDATE_COLUMNS} FROM chain_leaders l JOIN enterprises e ON e.id = l.enterprise_id \
+             WHERE l.chain_id = $1 ORDER BY e.name"
+        );
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(chain_id).fetch_all(pool).await?))
     }
 
     /// Attaches enterprises to links (or changes their role there), all or nothing.
@@ -435,42 +461,53 @@ impl Store {
     pub async fn target_candidates(
         &self,
         industry: &str,
+        products: &[String],
         outside_prefix: &str,
         after: (i64, i64),
         limit: i64,
     ) -> Result<Vec<Candidate>> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
-            "SELECT id, name, credit_code, region_code, tags, stock_code, revenue, base_score FROM enterprises \
-             WHERE industry = $1 AND substr(region_code, 1, length($2)) <> $2 \
-             AND (base_score < $3 OR (base_score = $3 AND id > $4)) \
-             ORDER BY base_score DESC, id LIMIT $5"
-        )
-        .bind(industry)
-        .bind(outside_prefix)
-        .bind(after.0)
-        .bind(after.1)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?))
+        let sql = format!(
+            "SELECT {CANDIDATE_COLUMNS} FROM enterprises e \
+             WHERE e.industry = $1 AND substr(e.region_code, 1, length($2)) <> $2 \
+             AND (e.base_score < $3 OR (e.base_score = $3 AND e.id > $4)){} \
+             ORDER BY e.base_score DESC, e.id LIMIT $5",
+            naming_products(6, products.len())
+        );
+        Ok(on_pool!(self, |pool| {
+            let mut query =
+                sqlx::query_as(&sql).bind(industry).bind(outside_prefix).bind(after.0).bind(after.1).bind(limit);
+            for pattern in product_patterns(products) {
+                query = query.bind(pattern);
+            }
+            query.fetch_all(pool).await?
+        }))
     }
 
     /// Enterprises of an industry outside a region prefix that invest in a live project or
     /// that someone already knows: the only ones whose score can gain more than the HQ
     /// distance's points over their base score.
-    pub async fn connected_candidates(&self, industry: &str, outside_prefix: &str) -> Result<Vec<Candidate>> {
+    pub async fn connected_candidates(
+        &self,
+        industry: &str,
+        products: &[String],
+        outside_prefix: &str,
+    ) -> Result<Vec<Candidate>> {
         // Relations drive the join (CROSS JOIN keeps SQLite's order): they are few, an
         // industry's enterprises many.
-        Ok(on_pool!(self, |pool| sqlx::query_as(
-            "SELECT id, name, credit_code, region_code, tags, stock_code, revenue, base_score FROM enterprises \
-             WHERE industry = $1 AND live_projects > 0 AND substr(region_code, 1, length($2)) <> $2 \
-             UNION SELECT e.id, e.name, e.credit_code, e.region_code, e.tags, e.stock_code, e.revenue, e.base_score \
-             FROM enterprise_relations r CROSS JOIN enterprises e \
-             WHERE e.id = r.enterprise_id AND e.industry = $1 AND substr(e.region_code, 1, length($2)) <> $2"
-        )
-        .bind(industry)
-        .bind(outside_prefix)
-        .fetch_all(pool)
-        .await?))
+        let naming = naming_products(3, products.len());
+        let sql = format!(
+            "SELECT {CANDIDATE_COLUMNS} FROM enterprises e \
+             WHERE e.industry = $1 AND e.live_projects > 0 AND substr(e.region_code, 1, length($2)) <> $2{naming} \
+             UNION SELECT {CANDIDATE_COLUMNS} FROM enterprise_relations r CROSS JOIN enterprises e \
+             WHERE e.id = r.enterprise_id AND e.industry = $1 AND substr(e.region_code, 1, length($2)) <> $2{naming}"
+        );
+        Ok(on_pool!(self, |pool| {
+            let mut query = sqlx::query_as(&sql).bind(industry).bind(outside_prefix);
+            for pattern in product_patterns(products) {
+                query = query.bind(pattern);
+            }
+            query.fetch_all(pool).await?
+        }))
     }
 
     pub async fn relations_of(&self, enterprise_ids: &[i64]) -> Result<Vec<Relation>> {

@@ -145,7 +145,12 @@ impl Conditions {
 /// for no keyword.
 pub(crate) fn contains_pattern(keyword: &Option<String>) -> Option<String> {
     let keyword = keyword.as_deref().map(str::trim).filter(|k| !k.is_empty())?;
-    Some(format!("%{}%", keyword.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
+    Some(like_contains(keyword))
+}
+
+/// The `LIKE … ESCAPE '\\'` pattern of text containing `text` literally.
+pub(crate) fn like_contains(text: &str) -> String {
+    format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
 }
 
 /// Binds a `Conditions`' parameters onto `$query`, in order.

@@ -320,6 +320,7 @@ fn node(name: &str, parent: &str, kind: &str, segment: Option<&str>) -> ChainNod
         kind: kind.into(),
         segment: segment.map(Into::into),
         industry: "32".into(),
+        products: String::new(),
     }
 }
 
@@ -396,11 +397,11 @@ async fn chains_hold_a_tree_with_enterprises_projects_and_candidates(store: Stor
     };
     store.upsert_projects(&[ProjectUpsert { data: project.clone(), note: String::new() }], &actor).await.unwrap();
     // An investor in a live project is a connected candidate; dropping the project ends that.
-    let connected = store.connected_candidates("32", "62").await.unwrap();
+    let connected = store.connected_candidates("32", &[], "62").await.unwrap();
     assert_eq!(connected.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["上海铜业"]);
     let dropped = ProjectData { stage: "dropped".into(), dropped_reason: "撤资".into(), ..project.clone() };
     store.upsert_projects(&[ProjectUpsert { data: dropped, note: String::new() }], &actor).await.unwrap();
-    assert!(store.connected_candidates("32", "62").await.unwrap().is_empty());
+    assert!(store.connected_candidates("32", &[], "62").await.unwrap().is_empty());
     store.upsert_projects(&[ProjectUpsert { data: project, note: String::new() }], &actor).await.unwrap();
 
     let presence = store.link_presence(chain_id, "6204", &["producer", "supplier"]).await.unwrap();
@@ -417,14 +418,14 @@ async fn chains_hold_a_tree_with_enterprises_projects_and_candidates(store: Stor
     assert_eq!(store.enterprise_nodes(id_of(&local.credit_code)).await.unwrap()[0].3, "铜冶炼");
 
     // Candidates come from outside the scope, best base score first, one keyset page after another.
-    let candidates = store.target_candidates("32", "62", (i64::MAX, 0), 10).await.unwrap();
+    let candidates = store.target_candidates("32", &[], "62", (i64::MAX, 0), 10).await.unwrap();
     assert_eq!(candidates.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["上海铜业"]);
     assert!(candidates[0].base_score > local.base_score(), "世界500强 outranks a plain listed company");
     assert_eq!(candidates[0].base_score, target.base_score());
     let after = (candidates[0].base_score, candidates[0].id);
-    assert!(store.target_candidates("32", "62", after, 10).await.unwrap().is_empty());
+    assert!(store.target_candidates("32", &[], "62", after, 10).await.unwrap().is_empty());
     assert_eq!(
-        store.target_candidates("32", "", (i64::MAX, 0), 10).await.unwrap().len(),
+        store.target_candidates("32", &[], "", (i64::MAX, 0), 10).await.unwrap().len(),
         0,
         "nothing is outside everything"
     );

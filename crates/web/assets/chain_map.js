@@ -40,7 +40,8 @@
       kind: n.kind,
       statusLabel: n.status_label,
       presence: n.presence,
-      symbolSize: isLink ? 9 + 3 * Math.min(presence(n), 6) : 13,
+      // Missing links are the ones a user most wants to click: drawn largest.
+      symbolSize: !isLink ? 13 : n.status === "missing" ? 30 : 9 + 3 * Math.min(presence(n), 6),
       itemStyle: { color: isLink ? n.colour : "#fff", borderColor: isLink ? n.colour : "#7f1d1d", borderWidth: 2 },
       children: (children[n.id] || []).map(treeItem)
     };
@@ -167,6 +168,7 @@
         el("span", { class: "muted", text: " " + (n.segment_label || "") })
       ]),
       el("p", { id: "panel-reason", text: n.reason }),
+      n.products ? el("p", { id: "panel-products", text: "所需产品：" + n.products }) : null,
       section("本地企业", enterprises, "本地区暂无（或无权查看）该环节的企业"),
       section("相关项目", projects, "暂无挂在该环节的项目"),
       el("section", { class: "panel-section", id: "panel-targets" }, [
@@ -186,6 +188,11 @@
     document.querySelectorAll("#gap-table tr.selected").forEach(function (row) { row.classList.remove("selected"); });
     var row = document.querySelector("#gap-table tr[data-node-id='" + nodeId + "']");
     if (row) row.classList.add("selected");
+    // From the gap list below the chart, the panel would open out of sight. Beside the
+    // chart it sticks within the map's layout, so the layout is brought into view; below
+    // the chart (narrow screens) the panel itself.
+    var sticky = getComputedStyle(panel).position === "sticky";
+    (sticky ? panel.parentElement : panel).scrollIntoView({ block: "start" });
     fetch("/api/v1/chains/" + data.chain_id + "/nodes/" + nodeId + "?" + data.query, { credentials: "same-origin" })
       .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
       .then(function (answer) {

@@ -176,7 +176,7 @@ async fn dashboard_shows_the_seed_figures_and_drills_down_to_lists_that_sum_to_t
 }
 
 /// Where a node of the chain map's ECharts tree is drawn, relative to the chart's centre,
-/// and the colour it is drawn in.
+/// the colour and the size it is drawn in, and the largest size of any node.
 const NODE_ON_CHART: &str = r#"
     var box = document.getElementById("chain-chart");
     var chart = echarts.getInstanceByDom(box);
@@ -184,7 +184,10 @@ const NODE_ON_CHART: &str = r#"
     for (var i = 0; i < data.count(); i++) {
       if (data.getName(i) !== arguments[0]) continue;
       var at = data.getItemGraphicEl(i).transformCoordToGlobal(0, 0);
-      return { x: at[0] - box.clientWidth / 2, y: at[1] - box.clientHeight / 2, colour: data.getItemVisual(i, "style").fill };
+      var largest = 0;
+      for (var j = 0; j < data.count(); j++) largest = Math.max(largest, data.getItemVisual(j, "symbolSize"));
+      return { x: at[0] - box.clientWidth / 2, y: at[1] - box.clientHeight / 2, colour: data.getItemVisual(i, "style").fill,
+               size: data.getItemVisual(i, "symbolSize"), largest: largest };
     }
     return null;"#;
 
@@ -200,6 +203,7 @@ async fn chain_map_opens_a_missing_link_ranks_targets_and_creates_a_plan() {
     client.find(Locator::Css(".sidebar a[href='/chains']")).await.unwrap().click().await.unwrap();
     client.find(Locator::LinkText(BAIYIN_METALS)).await.unwrap().click().await.unwrap();
     assert!(text_of(client, "h1.page-title").await.starts_with(BAIYIN_METALS));
+    let chain_url = client.current_url().await.unwrap();
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#chain-chart canvas")).await.unwrap();
     client.execute("document.getElementById('chain-chart').scrollIntoView()", vec![]).await.unwrap();
     tokio::time::sleep(Duration::from_millis(800)).await; // the tree's entry animation
@@ -208,6 +212,7 @@ async fn chain_map_opens_a_missing_link_ranks_targets_and_creates_a_plan() {
     // The chart holds the missing link, drawn in the missing colour; a real click on it opens the panel.
     let node = client.execute(NODE_ON_CHART, vec![MISSING_LINK.into()]).await.unwrap();
     assert_eq!(node["colour"], zhaoshang_core::chains::GapStatus::Missing.colour(), "{node}");
+    assert_eq!(node["size"], node["largest"], "a missing link is drawn largest: {node}");
     let canvas = client.find(Locator::Css("#chain-chart")).await.unwrap();
     let (x, y) = (node["x"].as_f64().unwrap().round(), node["y"].as_f64().unwrap().round());
     let click = MouseActions::new("mouse".into())
@@ -241,6 +246,19 @@ async fn chain_map_opens_a_missing_link_ranks_targets_and_creates_a_plan() {
     assert_eq!(text_of(client, "#plan-due-on").await, "2099-06-30");
     assert!(text_of(client, "#plan-facts").await.contains(MISSING_LINK));
     screenshot(client, "plan").await;
+
+    // From the gap list under the chart, a missing link's panel comes into view.
+    client.goto(chain_url.as_str()).await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#chain-chart canvas")).await.unwrap();
+    client.execute("window.scrollTo(0, document.body.scrollHeight)", vec![]).await.unwrap();
+    client.find(Locator::Css("#gap-table tr[data-status='missing'] a.node-link")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#panel-title")).await.unwrap();
+    let place = client
+        .execute("var r = document.getElementById('node-panel').getBoundingClientRect(); return [r.top, window.innerHeight];", vec![])
+        .await
+        .unwrap();
+    let (top, height) = (place[0].as_f64().unwrap(), place[1].as_f64().unwrap());
+    assert!((-1.0..height / 2.0).contains(&top), "the panel is in view: top {top} of {height}");
     assert_console_clean(&browser, "the chain map and the plan").await;
 
     browser.close().await;

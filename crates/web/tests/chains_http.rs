@@ -143,6 +143,25 @@ async fn node_api_ranks_targets_and_keeps_enterprises_in_scope(backend: Backend)
     let bad_limit = app.get(&api(missing, "620400").replace("limit=20", "limit=0"), Some(&admin)).await;
     assert_eq!(bad_limit.status(), StatusCode::BAD_REQUEST);
     assert_eq!(body_json(bad_limit).await["error"], "bad_request");
+    // The example: the motors link names its products, so batteries and solar
+    // giants of the same industry (宁德时代, 隆基, 通威) are no targets; the motor maker is, fit first.
+    let rare_earth = chain_id(&app, "白银市稀土产业链").await;
+    let motors = node_id(&app, rare_earth, "稀土永磁电机").await;
+    let api_of = format!("/api/v1/chains/{rare_earth}/nodes/{motors}?region=620400&limit=20");
+    let motor_targets = body_json(app.get(&api_of, Some(&admin)).await).await;
+    let targets = motor_targets["targets"].as_array().unwrap();
+    let names: Vec<&str> = targets.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names.first(), Some(&"卧龙电气驱动集团股份有限公司"), "{names:?}");
+    assert!(
+        names.iter().all(|name| !["宁德时代", "隆基", "通威"].iter().any(|giant| name.contains(giant))),
+        "{names:?}"
+    );
+    assert!(
+        targets.iter().all(|t| t["score"]["parts"][0]["label"].as_str().unwrap().starts_with("产品相符：")),
+        "the fit leads every score: {motor_targets}"
+    );
+    assert_eq!(motor_targets["node"]["products"], "稀土永磁电机、永磁电机、永磁同步电机");
+
     let steel = chain_id(&app, "嘉峪关市钢铁产业链").await;
     let foreign = app.get(&format!("/api/v1/chains/{steel}/nodes/{missing}"), Some(&admin)).await;
     assert_eq!(foreign.status(), StatusCode::NOT_FOUND, "a node of another chain");

@@ -17,7 +17,7 @@ use zhaoshang_core::access::{Principal, TargetScope};
 use zhaoshang_core::chains::gap::{self, GapCounts, GapThresholds, LinkPresence};
 use zhaoshang_core::chains::geo::hq_distance_km;
 use zhaoshang_core::chains::targets::{self, ScoreWeights, TargetFacts, TargetScore};
-use zhaoshang_core::chains::{GapStatus, LinkRole, NodeKind, Segment};
+use zhaoshang_core::chains::{parse_products, GapStatus, LinkRole, NodeKind, Segment};
 use zhaoshang_core::enterprises::Tags;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::regions::RegionCode;
@@ -197,19 +197,23 @@ pub async fn rank_targets_outside(
         return Ok(Vec::new());
     }
     let weights = ScoreWeights::default();
-    let bound = i64::from(targets::max_distance_points(&weights));
+    // Only enterprises naming one of the link's products fit it, when it names any.
+    let products = parse_products(&node.products);
+    let bound = i64::from(targets::max_distance_points(&weights))
+        + i64::from(targets::max_product_points(products.len(), &weights));
     let province = region.province();
-    let connected = store.connected_candidates(&node.industry, outside.scope_prefix()).await?;
+    let scoring = Scoring { region, province: &province, products: &products, weights: &weights };
+    let connected = store.connected_candidates(&node.industry, &products, outside.scope_prefix()).await?;
     let mut seen: HashSet<i64> = connected.iter().map(|c| c.id).collect();
-    let mut best = top(score_batch(store, connected, region, &province, &weights).await?, limit);
+    let mut best = top(score_batch(store, connected, &scoring).await?, limit);
     let mut cursor = (i64::MAX, 0);
     loop {
-        let batch = store.target_candidates(&node.industry, outside.scope_prefix(), cursor, BATCH).await?;
+        let batch = store.target_candidates(&node.industry, &products, outside.scope_prefix(), cursor, BATCH).await?;
         let Some(last) = batch.last() else { break };
         cursor = (last.base_score, last.id);
         let exhausted = (batch.len() as i64) < BATCH;
         let unseen: Vec<Candidate> = batch.into_iter().filter(|c| seen.insert(c.id)).collect();
-        best.extend(score_batch(store, unseen, region, &province, &weights).await?);
+        best.extend(score_batch(store, unseen, &scoring).await?);
         best = top(best, limit);
         let cannot_improve =
             best.len() == limit && best.last().is_some_and(|last| cursor.0 + bound < i64::from(last.score.total));
@@ -235,13 +239,17 @@ fn top(scored: Vec<RankedTarget>, limit: usize) -> Vec<RankedTarget> {
     targets::rank(keyed).into_iter().map(|(t, _)| t).take(limit).collect()
 }
 
-async fn score_batch(
-    store: &Store,
-    batch: Vec<Candidate>,
-    region: &RegionCode,
-    province: &RegionCode,
-    weights: &ScoreWeights,
-) -> AppResult<Vec<RankedTarget>> {
+/// What a candidate is scored against: the region it is seen from (and its province),
+/// the link's products, the weights.
+struct Scoring<'a> {
+    region: &'a RegionCode,
+    province: &'a RegionCode,
+    products: &'a [String],
+    weights: &'a ScoreWeights,
+}
+
+async fn score_batch(store: &Store, batch: Vec<Candidate>, scoring: &Scoring<'_>) -> AppResult<Vec<RankedTarget>> {
+    let Scoring { region, province, products, weights } = *scoring;
     let ids: Vec<i64> = batch.iter().map(|c| c.id).collect();
     let mut relationships: HashMap<i64, String> = HashMap::new();
     for relation in store.relations_of(&ids).await? {
@@ -256,6 +264,7 @@ async fn score_batch(
         .into_iter()
         .map(|candidate| {
             let facts = TargetFacts {
+                products: targets::matched_products(products, &[&candidate.name, &candidate.description]),
                 tags: Tags::from_stored(&candidate.tags, &candidate.stock_code),
                 revenue: candidate.revenue.map(Yuan),
                 relationship: relationships.get(&candidate.id).cloned(),

@@ -92,6 +92,7 @@ pub fn node_values(node: &ChainNode, nodes: &[ChainNode]) -> HashMap<String, Str
             node.segment.as_deref().and_then(Segment::parse).map(|s| s.label().to_string()).unwrap_or_default(),
         ),
         ("industry", node.industry.clone()),
+        ("products", node.products.clone()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

@@ -38,19 +38,28 @@ struct Link {
     name: &'static str,
     segment: Segment,
     industry: &'static str,
+    /// The products the link needs (产品关键词); empty for any enterprise of the industry.
+    products: &'static str,
     presence: Presence,
 }
 
 const fn up(name: &'static str, industry: &'static str, presence: Presence) -> Link {
-    Link { name, segment: Segment::Upstream, industry, presence }
+    Link { name, segment: Segment::Upstream, industry, products: "", presence }
 }
 
 const fn mid(name: &'static str, industry: &'static str, presence: Presence) -> Link {
-    Link { name, segment: Segment::Midstream, industry, presence }
+    Link { name, segment: Segment::Midstream, industry, products: "", presence }
 }
 
 const fn down(name: &'static str, industry: &'static str, presence: Presence) -> Link {
-    Link { name, segment: Segment::Downstream, industry, presence }
+    Link { name, segment: Segment::Downstream, industry, products: "", presence }
+}
+
+impl Link {
+    /// The link naming the products it needs: only enterprises making them are its targets.
+    const fn needing(self, products: &'static str) -> Link {
+        Link { products, ..self }
+    }
 }
 
 struct SubChain {
@@ -144,7 +153,7 @@ const CHAINS: &[DemoChain] = &[
                 &[
                     up("钕铁硼速凝薄片", "32", Absent),
                     mid("烧结钕铁硼磁体", "32", Absent),
-                    down("稀土永磁电机", "38", Absent),
+                    down("稀土永磁电机", "38", Absent).needing("稀土永磁电机、永磁电机、永磁同步电机"),
                 ],
             ),
             sub("稀土催化与抛光材料", &[mid("稀土抛光粉", "32", Strong), down("稀土催化材料", "26", Absent)]),
@@ -539,6 +548,7 @@ fn chain_import(chain: &DemoChain) -> ChainImport {
             kind: NodeKind::SubChain.key().to_string(),
             segment: None,
             industry: String::new(),
+            products: String::new(),
         });
         nodes.extend(sub.links.iter().map(|link| ChainNodeData {
             name: link.name.to_string(),
@@ -546,6 +556,7 @@ fn chain_import(chain: &DemoChain) -> ChainImport {
             kind: NodeKind::Link.key().to_string(),
             segment: Some(link.segment.key().to_string()),
             industry: link.industry.to_string(),
+            products: link.products.to_string(),
         }));
     }
     ChainImport {
@@ -684,7 +695,7 @@ async fn add_relations(store: &Store, actor: &Actor) -> AppResult<()> {
     let industry = link.map_or("32", |link| link.industry);
     // Every other of the best candidates outside Gansu, so that relationships move some up.
     let candidates =
-        store.target_candidates(industry, "62", (i64::MAX, 0), 2 * MISSING_LINK_RELATIONS.len() as i64).await?;
+        store.target_candidates(industry, &[], "62", (i64::MAX, 0), 2 * MISSING_LINK_RELATIONS.len() as i64).await?;
     for (candidate, &(kind, holder)) in candidates.iter().skip(1).step_by(2).zip(MISSING_LINK_RELATIONS) {
         relations.push(Relation { enterprise_id: candidate.id, kind: kind.into(), holder: holder.into() });
     }

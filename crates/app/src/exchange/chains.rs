@@ -13,7 +13,7 @@ use super::{Context, ImportKind, ImportReport, ImportScope, RowProblems};
 use crate::AppResult;
 use std::collections::{HashMap, HashSet};
 use zhaoshang_core::chains::tree::{ordered, parse_row, validate_tree, NodeRow, COLUMN_KIND};
-use zhaoshang_core::chains::{NodeKind, Segment};
+use zhaoshang_core::chains::{products_text, NodeKind, Segment};
 use zhaoshang_core::credit_code;
 use zhaoshang_store::chains::{Chain, ChainData, ChainImport, ChainNode, ChainNodeData};
 use zhaoshang_store::enterprises::{EnterpriseFilter, EnterpriseSort};
@@ -49,6 +49,7 @@ impl StoredChain {
             kind: node.kind.clone(),
             segment: node.segment.clone(),
             industry: node.industry.clone(),
+            products: node.products.clone(),
         }
     }
 }
@@ -181,6 +182,7 @@ struct FileNode {
     parent: String,
     kind: Option<String>,
     segment: String,
+    products: String,
 }
 
 /// The rows of one chain in the file, and what is stored of it.
@@ -288,6 +290,7 @@ impl ChainCheck<'_> {
                     row: row.number,
                     parent: kept("parent", before.as_ref().map(|b| b.parent.clone())),
                     segment: kept("segment", before.as_ref().and_then(|b| b.segment.clone())),
+                    products: products_text(&kept("products", before.as_ref().map(|b| b.products.clone()))),
                     name: name.to_string(),
                     kind,
                 }
@@ -365,6 +368,7 @@ impl ChainCheck<'_> {
                     kind: node.kind.key().to_string(),
                     segment: node.segment.map(|segment| segment.key().to_string()),
                     industry: industries[index].clone(),
+                    products: cells[index].products.clone(),
                 }
             })
             .collect()

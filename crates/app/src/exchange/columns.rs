@@ -161,6 +161,12 @@ pub const CHAIN_COLUMNS: &[ColumnSpec] = &[
     col("kind", tree::COLUMN_KIND, "子链 或 环节；不填时有下级节点的为子链，否则为环节", "环节"),
     col("segment", tree::COLUMN_SEGMENT, "上游、中游 或 下游；环节必填", "中游"),
     col("industry", "行业代码", "国民经济行业分类（GB/T 4754）大类代码，用于推荐目标企业，如 32", "32"),
+    col(
+        "products",
+        "产品关键词",
+        "该环节需要的产品或技术，多个以“、”分隔；填写后只推荐名称或简介含其中之一的企业",
+        "稀土永磁、钕铁硼",
+    ),
 ];
 
 pub const CHAIN_ENTERPRISE_COLUMNS: &[ColumnSpec] = &[

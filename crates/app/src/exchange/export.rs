@@ -400,6 +400,7 @@ async fn chain_rows(store: &Store, kind: ImportKind, summary: &ChainSummary) -> 
                 NodeKind::parse(&node.kind).map_or(node.kind.clone(), |kind| kind.label().to_string()),
                 node.segment.as_deref().and_then(Segment::parse).map(Segment::label).unwrap_or_default().to_string(),
                 node.industry.clone(),
+                node.products.clone(),
             ]
         })
         .collect())

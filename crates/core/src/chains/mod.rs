@@ -8,11 +8,31 @@ pub mod tree;
 
 pub use gap::{analyse, count, GapCounts, GapThresholds, LinkGap, LinkPresence};
 pub use geo::{great_circle_km, hq_distance_km, province_centre};
-pub use targets::{base_score, max_distance_points, rank, score, ScorePart, ScoreWeights, TargetFacts, TargetScore};
+pub use targets::{
+    base_score, matched_products, max_distance_points, max_product_points, rank, score, ScorePart, ScoreWeights,
+    TargetFacts, TargetScore,
+};
 pub use tree::{ordered, parse_row, validate_tree, NodeRow, TreeError};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+/// The products and keywords a link needs (产品关键词), as typed: separated by 、, ;, commas
+/// or spaces (full or half width); each once, in the order given.
+pub fn parse_products(text: &str) -> Vec<String> {
+    let mut products: Vec<String> = Vec::new();
+    for product in text.split(['、', ';', '；', ',', '，', ' ', '\u{3000}']).map(str::trim) {
+        if !product.is_empty() && !products.iter().any(|known| known == product) {
+            products.push(product.to_string());
+        }
+    }
+    products
+}
+
+/// Products as stored and shown: joined by 、.
+pub fn products_text(text: &str) -> String {
+    parse_products(text).join("、")
+}
 
 /// Where a node sits along the chain; the derived order (上游 < 中游 < 下游) is the direction
 /// in which a chain is extended (延链).
@@ -212,6 +232,16 @@ impl fmt::Display for GapStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn products_split_on_any_separator_once_each() {
+        assert_eq!(
+            parse_products(" 稀土、永磁；电机, 稀土  NdFeB，伺服\u{3000}"),
+            ["稀土", "永磁", "电机", "NdFeB", "伺服"]
+        );
+        assert!(parse_products(" 、 ").is_empty());
+        assert_eq!(products_text("稀土;永磁"), "稀土、永磁");
+    }
     use std::collections::HashSet;
 
     #[test]

@@ -15,7 +15,11 @@ use std::cmp::Reverse;
 /// Points per reason; the revenue and distance tiers do not add up: only the highest tier
 /// reached counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ScoreWeights {
+    /// Per product of the link found in the candidate's name or description: industry fit
+    /// outweighs any badge.
+    pub product_match: u32,
     pub world_500: u32,
     pub china_500: u32,
     pub private_500: u32,
@@ -37,6 +41,7 @@ pub struct ScoreWeights {
 impl Default for ScoreWeights {
     fn default() -> ScoreWeights {
         ScoreWeights {
+            product_match: 40,
             world_500: 30,
             china_500: 20,
             private_500: 15,
@@ -60,6 +65,8 @@ impl Default for ScoreWeights {
 /// What is known about one candidate, seen from one scope.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TargetFacts {
+    /// The link's products that the candidate's name or description names.
+    pub products: Vec<String>,
     pub tags: Tags,
     pub revenue: Option<Yuan>,
     /// An existing contact, e.g. "商会：上海甘肃商会"; blank counts as none.
@@ -78,7 +85,7 @@ pub struct ScorePart {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TargetScore {
     pub total: u32,
-    /// Only reasons that earned points, base reasons first.
+    /// Only reasons that earned points: the fit first, then the base reasons.
     pub parts: Vec<ScorePart>,
 }
 
@@ -117,6 +124,18 @@ pub fn base_score(tags: &Tags, revenue: Option<Yuan>, w: &ScoreWeights) -> u32 {
     tag_total + revenue_tier(revenue, w).map_or(0, |(_, points)| points)
 }
 
+/// The products of `wanted` (a link's, see `super::parse_products`) that `texts` name;
+/// Latin letters match in either case.
+pub fn matched_products(wanted: &[String], texts: &[&str]) -> Vec<String> {
+    let texts: Vec<String> = texts.iter().map(|text| text.to_lowercase()).collect();
+    wanted.iter().filter(|product| texts.iter().any(|text| text.contains(&product.to_lowercase()))).cloned().collect()
+}
+
+/// The most the products of a link (`products` of them) add to a base score.
+pub fn max_product_points(products: usize, w: &ScoreWeights) -> u32 {
+    w.product_match.saturating_mul(u32::try_from(products).unwrap_or(u32::MAX))
+}
+
 /// The most the HQ distance adds to a base score: all a candidate without a relationship or an
 /// investment can gain. Reading such candidates in descending base order, the top k are exact
 /// once the next base plus this is below the k-th total (strictly: an equal total may still win
@@ -127,11 +146,19 @@ pub fn max_distance_points(w: &ScoreWeights) -> u32 {
 
 /// The score with its reasons; `total` is `base_score` plus the bonus parts.
 pub fn score(facts: &TargetFacts, w: &ScoreWeights) -> TargetScore {
-    let mut parts: Vec<ScorePart> = tag_points(w)
-        .into_iter()
-        .filter(|&(tag, _)| facts.tags.contains(tag))
-        .map(|(tag, points)| ScorePart { label: tag.label().to_string(), points })
-        .collect();
+    let mut parts = Vec::new();
+    if !facts.products.is_empty() {
+        parts.push(ScorePart {
+            label: format!("产品相符：{}", facts.products.join("、")),
+            points: max_product_points(facts.products.len(), w),
+        });
+    }
+    parts.extend(
+        tag_points(w)
+            .into_iter()
+            .filter(|&(tag, _)| facts.tags.contains(tag))
+            .map(|(tag, points)| ScorePart { label: tag.label().to_string(), points }),
+    );
     if let Some((yi, points)) = revenue_tier(facts.revenue, w) {
         parts.push(ScorePart { label: format!("营业收入 ≥ {yi} 亿元"), points });
     }
@@ -198,6 +225,7 @@ mod tests {
             relationship: Some(" 商会：上海甘肃商会 ".to_string()),
             invests_in_province: true,
             hq_distance_km: Some(320),
+            ..TargetFacts::default()
         };
         let scored = score(&facts, &w);
         assert_eq!(
@@ -212,6 +240,26 @@ mod tests {
             ]
         );
         assert_eq!(scored.total, 30 + 10 + 20 + 15 + 10 + 10);
+    }
+
+    #[test]
+    fn product_fit_comes_first_and_outweighs_any_badge() {
+        let w = ScoreWeights::default();
+        let wanted: Vec<String> = ["稀土", "永磁", "电机", "NdFeB"].map(String::from).to_vec();
+        let found = matched_products(&wanted, &["宁波某某磁材有限公司", "烧结钕铁硼(ndfeb)稀土永磁材料"]);
+        assert_eq!(found, ["稀土", "永磁", "NdFeB"]);
+        assert!(matched_products(&wanted, &["宁德时代新能源科技股份有限公司", "动力电池"]).is_empty());
+
+        let magnets = score(&TargetFacts { products: found, ..TargetFacts::default() }, &w);
+        assert_eq!(labels(&magnets), ["产品相符：稀土、永磁、NdFeB"]);
+        assert_eq!(magnets.total, 120);
+        let giant = score(
+            &TargetFacts { tags: tags("世界500强、中国500强、上市公司(300750)"), ..TargetFacts::default() },
+            &w,
+        );
+        assert!(magnets.total > giant.total, "one product more than the badges of a giant outside the link");
+        assert_eq!(max_product_points(3, &w), 120);
+        assert_eq!(max_product_points(0, &w), 0);
     }
 
     #[test]
@@ -241,6 +289,7 @@ mod tests {
                             relationship,
                             invests_in_province: invests,
                             hq_distance_km: distance,
+                            ..TargetFacts::default()
                         };
                         let base = base_score(&facts.tags, revenue, &w);
                         let base_only =

@@ -56,7 +56,7 @@ fn fields(
 }
 
 const CHAIN_KEYS: [&str; 5] = ["chain", "region", "lead_department", "chief", "leaders"];
-const NODE_KEYS: [&str; 5] = ["node", "parent", "kind", "segment", "industry"];
+const NODE_KEYS: [&str; 6] = ["node", "parent", "kind", "segment", "industry", "products"];
 
 async fn edit_page(
     state: &AppState,
@@ -69,7 +69,7 @@ async fn edit_page(
     let node_rows: Vec<_> = nodes
         .iter()
         .map(|n| {
-            context! { id => n.id, name => n.name, parent => name_of(n.parent_id), industry => n.industry,
+            context! { id => n.id, name => n.name, parent => name_of(n.parent_id), industry => n.industry, products => n.products,
             kind => NodeKind::parse(&n.kind).map(NodeKind::label),
             segment => n.segment.as_deref().and_then(Segment::parse).map(Segment::label) }
         })
