@@ -107,6 +107,7 @@ pub mod calendar;
 pub mod chains;
 pub mod chambers;
 pub mod enterprises;
+pub mod leads;
 pub mod listing;
 pub mod lookup;
 pub mod plans;
