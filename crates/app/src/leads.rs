@@ -511,10 +511,15 @@ pub async fn register(
             (Some(project), next)
         }
     };
+    // The person as people know them (the account's name, else its user name).
+    let referrer_name = match store.user_by_id(principal.user_id).await? {
+        Some(user) if !user.display_name.is_empty() => user.display_name,
+        _ => actor.name.clone(),
+    };
     let lead = NewLead {
         chamber_id: checked.chamber_id,
         referrer_id: Some(principal.user_id),
-        referrer_name: actor.name.clone(),
+        referrer_name,
         investor: checked.investor,
         investor_credit_code: checked.credit_code,
         enterprise_id: checked.enterprise_id,
