@@ -89,6 +89,18 @@ async fn liaisons_register_leads_the_region_answers_and_the_province_settles(bac
         .await;
     assert!(store.lead(lead_id(&location(&other))).await.unwrap().unwrap().project_id.is_some());
 
+    // Staff register on a chamber's behalf, a region user within its region only.
+    let baiyin = app.sign_in_demo("baiyin").await;
+    let baiyin_csrf = app.csrf(&baiyin).await;
+    let on_behalf = |region: &str| {
+        let form = registration(&baiyin_csrf, "白银代报测试材料有限公司", "30", region, "100");
+        format!("{form}&chamber={}", urlencode("上海市甘肃商会"))
+    };
+    assert_eq!(app.post_form("/leads", &baiyin, &on_behalf("620502")).await.status(), StatusCode::FORBIDDEN);
+    let behalf = app.post_form("/leads", &baiyin, &on_behalf("620402")).await;
+    let behalf = store.lead(lead_id(&location(&behalf))).await.unwrap().unwrap();
+    assert_eq!((behalf.chamber_name.as_str(), behalf.referrer_name.as_str()), ("上海市甘肃商会", "白银市投资促进局"));
+
     // Each liaison sees its chamber's leads only; outside roles see none.
     let list = body_text(app.get("/leads", Some(&liaison)).await).await;
     assert!(list.contains("兰州测试新能源有限公司") && list.contains("浙江海天新材料有限公司"));
@@ -109,8 +121,6 @@ async fn liaisons_register_leads_the_region_answers_and_the_province_settles(bac
     let steps = format!("/leads/{first}/steps");
     let elsewhere = app.post_form(&steps, &tianshui, &step(&tianshui_csrf, "acknowledged", "越权")).await;
     assert_eq!(elsewhere.status(), StatusCode::FORBIDDEN);
-    let baiyin = app.sign_in_demo("baiyin").await;
-    let baiyin_csrf = app.csrf(&baiyin).await;
     let forged = app.post_form(&steps, &baiyin, &step(&"0".repeat(64), "acknowledged", "伪造")).await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
     let empty = app.post_form(&steps, &baiyin, &step(&baiyin_csrf, "acknowledged", " ")).await;
