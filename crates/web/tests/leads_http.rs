@@ -202,6 +202,21 @@ async fn liaisons_register_leads_the_region_answers_and_the_province_settles(bac
     };
     assert_eq!(store.audit_entries(&audit).await.unwrap().0.len(), 2, "both registrations' holders");
 
+    // The administrator ties a new liaison to a chamber of the registry, and no other.
+    let new_liaison = |name: &str, chamber: &str| {
+        format!(
+            "csrf={admin_csrf}&username={name}&role=liaison&chamber={}&password=liaison-password-1",
+            urlencode(chamber)
+        )
+    };
+    let unknown = app.post_form("/admin/users", &admin, &new_liaison("liaison3", "不存在的商会")).await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(unknown).await.contains("商会“不存在的商会”不在商会名录中"));
+    let created = app.post_form("/admin/users", &admin, &new_liaison("liaison3", "上海市甘肃商会")).await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let liaison3 = store.user_by_name("liaison3").await.unwrap().unwrap();
+    assert_eq!(liaison3.chamber_id, Some(lead.chamber_id), "the chamber the settled lead now belongs to");
+
     // The administrator sets the clock and the window; a bad value is refused.
     let bad = app
         .post_form("/leads/settings", &admin, &format!("csrf={admin_csrf}&clock_days=5,3,1,10&protection_days=90"))
