@@ -150,6 +150,8 @@ pub struct AccountRequest {
     pub display_name: String,
     pub role: String,
     pub region: Option<String>,
+    /// A liaison's chamber, by its name in the registry (ignored for other roles).
+    pub chamber: Option<String>,
     pub password: String,
 }
 
@@ -165,6 +167,17 @@ async fn resolve_region(store: &Store, role: Role, region: Option<&str>) -> AppR
             }
             Ok(Some(code.to_string()))
         }
+    }
+}
+
+/// A liaison's chamber by its name (none given: none yet); other roles have none.
+async fn resolve_chamber(store: &Store, role: Role, chamber: Option<&str>) -> AppResult<Option<i64>> {
+    match chamber.map(str::trim).filter(|name| !name.is_empty()) {
+        Some(name) if role == Role::Liaison => match store.chamber_by_name(name).await? {
+            Some(chamber) => Ok(Some(chamber.id)),
+            None => Err(AppError::Invalid(format!("商会“{name}”不在商会名录中"))),
+        },
+        _ => Ok(None),
     }
 }
 
@@ -184,6 +197,7 @@ pub async fn create_account(store: &Store, request: &AccountRequest, actor: &Act
     check_username(username)?;
     let role = Role::parse(&request.role).map_err(|e| AppError::Invalid(e.to_string()))?;
     let region = resolve_region(store, role, request.region.as_deref()).await?;
+    let chamber_id = resolve_chamber(store, role, request.chamber.as_deref()).await?;
     check_password_strength(&request.password)?;
     let new = NewUser {
         username: username.to_string(),
@@ -191,6 +205,7 @@ pub async fn create_account(store: &Store, request: &AccountRequest, actor: &Act
         role: role.key().to_string(),
         region_code: region,
         password_hash: hash_password(&request.password).await?,
+        chamber_id,
     };
     Ok(store.create_user(&new, actor).await?)
 }
@@ -216,20 +231,22 @@ pub async fn set_disabled(store: &Store, user_id: i64, disabled: bool, actor: &A
     Ok(store.update_user(user_id, &change, actor).await?)
 }
 
-/// Changes role, region and display name together, so the pair is checked as a whole.
+/// Changes role, region, chamber and display name together, so they are checked as a whole.
 pub async fn set_role(
     store: &Store,
     user_id: i64,
     role: &str,
-    region: Option<&str>,
+    (region, chamber): (Option<&str>, Option<&str>),
     display_name: &str,
     actor: &Actor,
 ) -> AppResult<User> {
     let role = Role::parse(role).map_err(|e| AppError::Invalid(e.to_string()))?;
     let region = resolve_region(store, role, region).await?;
+    let chamber_id = resolve_chamber(store, role, chamber).await?;
     let change = UserChange {
         role: Some(role.key().to_string()),
         region_code: Some(region),
+        chamber_id: Some(chamber_id),
         display_name: Some(display_name.trim().to_string()),
         ..Default::default()
     };
@@ -323,6 +340,14 @@ impl crate::App {
         self.store().user_by_id(id).await?.ok_or_else(|| AppError::not_found("该用户"))
     }
 
+    /// The name of the chamber a (liaison) account belongs to.
+    pub async fn account_chamber(&self, user: &User) -> AppResult<Option<String>> {
+        match user.chamber_id {
+            Some(id) => Ok(self.store().chamber(id).await?.map(|chamber| chamber.data.name)),
+            None => Ok(None),
+        }
+    }
+
     pub async fn create_account(&self, request: &AccountRequest, actor: &Actor) -> AppResult<User> {
         create_account(self.store(), request, actor).await
     }
@@ -331,8 +356,8 @@ impl crate::App {
     pub async fn change_account(&self, user_id: i64, change: AccountChange<'_>, actor: &Actor) -> AppResult<User> {
         let store = self.store();
         match change {
-            AccountChange::Role { role, region, display_name } => {
-                set_role(store, user_id, role, region, display_name, actor).await
+            AccountChange::Role { role, region, chamber, display_name } => {
+                set_role(store, user_id, role, (region, chamber), display_name, actor).await
             }
             AccountChange::Password(password) => set_password(store, user_id, password, actor).await,
             AccountChange::Disabled(disabled) => set_disabled(store, user_id, disabled, actor).await,
@@ -342,10 +367,11 @@ impl crate::App {
 
 /// One change of an account (`App::change_account`).
 pub enum AccountChange<'a> {
-    /// Role, region and display name together, checked as a whole.
+    /// Role, region, a liaison's chamber and display name together, checked as a whole.
     Role {
         role: &'a str,
         region: Option<&'a str>,
+        chamber: Option<&'a str>,
         display_name: &'a str,
     },
     Password(&'a str),

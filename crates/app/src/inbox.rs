@@ -1,6 +1,6 @@
 //! One inbox per user, fed by every area through `InboxSource`: what is overdue, due
 //! today or due within the coming working days, coloured as supervision offices do
-//! (core::inbox). Plans (一企一案) feed it today; leads, appeals, suggestions, tasks and
+//! (core::inbox). Plans (一企一案) and leads (商会线索) feed it today; appeals, suggestions, tasks and
 //! review assignments plug in the same way as their areas land.
 
 use crate::AppResult;
@@ -41,8 +41,8 @@ pub struct InboxQuery<'a> {
     pub horizon: NaiveDate,
 }
 
-type Items<'a> = Pin<Box<dyn Future<Output = AppResult<Vec<(InboxItemDraft, NaiveDate)>>> + Send + 'a>>;
-type Done<'a> = Pin<Box<dyn Future<Output = AppResult<bool>> + Send + 'a>>;
+pub type Items<'a> = Pin<Box<dyn Future<Output = AppResult<Vec<(InboxItemDraft, NaiveDate)>>> + Send + 'a>>;
+pub type Done<'a> = Pin<Box<dyn Future<Output = AppResult<bool>> + Send + 'a>>;
 
 /// An item as a source gives it; the inbox adds the colour.
 #[derive(Debug, Clone)]
@@ -121,11 +121,11 @@ impl InboxSource for PlanSteps {
 }
 
 /// At most this many items from one source (a user's inbox is read on every page).
-const MAX_ITEMS_PER_SOURCE: i64 = 500;
+pub const MAX_ITEMS_PER_SOURCE: i64 = 500;
 
 /// Every area that feeds the inbox.
 pub fn sources() -> Vec<Box<dyn InboxSource>> {
-    vec![Box::new(PlanSteps)]
+    vec![Box::new(PlanSteps), Box::new(crate::leads::LeadSteps)]
 }
 
 /// A user's inbox: every source's items due by the horizon, most urgent first, then by

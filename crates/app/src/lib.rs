@@ -18,6 +18,7 @@ pub mod enterprises;
 pub mod evaluation;
 pub mod exchange;
 pub mod inbox;
+pub mod leads;
 pub mod notify;
 pub mod plans;
 pub mod projects;

@@ -127,6 +127,7 @@ async fn the_inbox_colours_items_marks_them_done_and_feeds_the_digest(store: &St
         display_name: "白银市招商局".into(),
         role: "region".into(),
         region: Some("620400".into()),
+        chamber: None,
         password: "test-password-1".into(),
     };
     let user = zhaoshang_app::accounts::create_account(store, &request, &actor).await.unwrap();

@@ -193,6 +193,7 @@ pub async fn run(
         role: "region".into(),
         region_code: Some("620000".into()),
         password_hash: hash,
+        chamber_id: None,
     };
     store.create_user(&user, &Actor::system("基准测试")).await?;
     if page_seconds > 0 {

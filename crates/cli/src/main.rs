@@ -117,6 +117,9 @@ enum UserCommand {
         /// Division code (required for region users)
         #[arg(long)]
         region: Option<String>,
+        /// The chamber a liaison registers leads for (its name in the registry)
+        #[arg(long)]
+        chamber: Option<String>,
         #[arg(long)]
         display_name: Option<String>,
         /// Read the password from the first line of standard input
@@ -183,7 +186,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::User(command) => {
             let store = zhaoshang_app::open(&cli.database_url, false).await?;
             match command {
-                UserCommand::Create { name, role, region, display_name, password_stdin } => {
+                UserCommand::Create { name, role, region, chamber, display_name, password_stdin } => {
                     Role::parse(&role)?;
                     let (password, generated) = if password_stdin {
                         (read_password_from_stdin()?, false)
@@ -195,6 +198,7 @@ async fn run(cli: Cli) -> Result<()> {
                         display_name: display_name.unwrap_or_default(),
                         role,
                         region,
+                        chamber,
                         password: password.clone(),
                     };
                     let user = accounts::create_account(&store, &request, &actor).await?;

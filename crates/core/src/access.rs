@@ -152,6 +152,27 @@ impl ProjectScope {
     }
 }
 
+/// Which leads (商会线索) a user may read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeadScope {
+    /// The leads followed in these regions (staff).
+    Regions(RecordScope),
+    /// Its own chamber's leads, wherever they are followed (a liaison).
+    Chamber(i64),
+    Nothing,
+}
+
+impl LeadScope {
+    /// Whether a lead of `chamber_id` followed in `region` may be read.
+    pub fn allows(&self, region: &RegionCode, chamber_id: i64) -> bool {
+        match self {
+            LeadScope::Regions(scope) => scope.allows(region),
+            LeadScope::Chamber(own) => *own == chamber_id,
+            LeadScope::Nothing => false,
+        }
+    }
+}
+
 /// Whose enterprises a chain link's target list may show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TargetScope {
@@ -230,6 +251,23 @@ impl Principal {
             Role::Region | Role::Leader => self.record_scope(),
             _ => RecordScope::Nothing,
         }
+    }
+
+    /// The leads the user may read: staff those followed in their record scope (the
+    /// leader to supervise them, read-only), a liaison its own chamber's (SPEC: "sees
+    /// only those leads and their projects' stage"; none without a chamber), nobody else.
+    pub fn lead_scope(&self, own_chamber: Option<i64>) -> LeadScope {
+        match self.role {
+            Role::Admin | Role::Region | Role::Leader => LeadScope::Regions(self.record_scope()),
+            Role::Liaison => own_chamber.map_or(LeadScope::Nothing, LeadScope::Chamber),
+            _ => LeadScope::Nothing,
+        }
+    }
+
+    /// Registering a lead: a liaison for its chamber, and staff on a chamber's behalf
+    /// (a region user for its own region).
+    pub fn may_register_leads(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Region | Role::Liaison)
     }
 
     /// Aggregate figures (dashboards, rankings): a region user sees other regions only as
@@ -419,6 +457,25 @@ mod tests {
         assert!(leader.may_view_chains());
         assert!(!leader.may_edit_chain(&code("620400"), false));
         assert!(!principal(Role::Investor, None).may_view_chains());
+    }
+
+    #[test]
+    fn liaisons_read_their_chambers_leads_and_staff_their_regions() {
+        let (baiyin_county, tianshui) = (code("620402"), code("620500"));
+        let liaison = principal(Role::Liaison, None);
+        let scope = liaison.lead_scope(Some(7));
+        assert!(scope.allows(&tianshui, 7), "its chamber's lead wherever it is followed");
+        assert!(!scope.allows(&baiyin_county, 8), "another chamber's lead");
+        assert_eq!(liaison.lead_scope(None), LeadScope::Nothing, "a liaison without a chamber");
+        assert!(liaison.may_register_leads());
+        let baiyin = principal(Role::Region, Some("620400")).lead_scope(None);
+        assert!(baiyin.allows(&baiyin_county, 8) && !baiyin.allows(&tianshui, 7));
+        assert!(principal(Role::Leader, None).lead_scope(None).allows(&tianshui, 7));
+        assert!(!principal(Role::Leader, None).may_register_leads());
+        for role in [Role::Chain, Role::Member, Role::Reviewer, Role::Investor] {
+            assert_eq!(principal(role, Some("620400")).lead_scope(Some(7)), LeadScope::Nothing, "{role:?}");
+            assert!(!principal(role, None).may_register_leads());
+        }
     }
 
     #[test]

@@ -49,6 +49,8 @@ crate::vocabulary! {
         Plan => ("plan", "一企一案"),
         PlanVisit => ("plan_visit", "走访记录"),
         Chamber => ("chamber", "商会"),
+        Lead => ("lead", "商会线索"),
+        LeadStep => ("lead_step", "线索办理"),
         Appeal => ("appeal", "营商环境诉求"),
         Park => ("park", "园区"),
         Department => ("department", "单位"),
@@ -63,7 +65,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 85] = [
+const FIELDS: [(&str, &str); 94] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -149,6 +151,15 @@ const FIELDS: [(&str, &str); 85] = [
     ("due_by_weekends_only", "期限仅按周末推算"),
     ("leaders", "链长"),
     ("nodes", "环节"),
+    ("chamber", "商会"),
+    ("chamber_id", "商会"),
+    ("referrer", "登记人"),
+    ("duplicate_of", "已登记线索"),
+    ("notes", "说明"),
+    ("step", "办理环节"),
+    ("done_on", "办理日期"),
+    ("answer", "答复"),
+    ("next_due_on", "下一环节期限"),
 ];
 
 /// The Chinese label of a field of an audited record (its JSON key).

@@ -11,6 +11,7 @@ pub mod credit_code;
 pub mod enterprises;
 pub mod evaluation;
 pub mod inbox;
+pub mod leads;
 pub mod metrics;
 pub mod money;
 pub mod periods;

@@ -115,6 +115,11 @@ impl Store {
         Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?))
     }
 
+    pub async fn chamber_by_name(&self, name: &str) -> Result<Option<Chamber>> {
+        let sql = format!("SELECT {CHAMBER_COLUMNS} FROM chambers WHERE name = $1");
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(name).fetch_optional(pool).await?))
+    }
+
     /// Every chamber, by name (imports check names against it; exports list it).
     pub async fn all_chambers(&self) -> Result<Vec<Chamber>> {
         let sql = format!("SELECT {CHAMBER_COLUMNS} FROM chambers ORDER BY name");

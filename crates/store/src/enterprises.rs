@@ -216,6 +216,12 @@ impl Store {
         Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(credit_code).fetch_optional(pool).await?))
     }
 
+    /// The first enterprise of the library with exactly this name.
+    pub async fn enterprise_by_name(&self, name: &str) -> Result<Option<Enterprise>> {
+        let sql = format!("SELECT {} FROM enterprises WHERE name = $1 ORDER BY id LIMIT 1", columns());
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(name).fetch_optional(pool).await?))
+    }
+
     /// The stored enterprises among `codes` (unknown codes are simply absent).
     pub async fn enterprises_by_codes(&self, codes: &[String]) -> Result<Vec<Enterprise>> {
         Ok(fetch_in_chunks!(self, query_as, codes, |n| format!(

@@ -108,6 +108,7 @@ pub mod calendar;
 pub mod chains;
 pub mod chambers;
 pub mod enterprises;
+pub mod leads;
 pub mod listing;
 pub mod lookup;
 pub mod plans;

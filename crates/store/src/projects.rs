@@ -315,7 +315,12 @@ fn grouped_create_entry(group: &[&ProjectUpsert]) -> NewAuditEntry {
 
 /// The audit entry of a project created or changed, its data written straight to JSON
 /// text (in field order: a large import's entries cost no intermediate JSON values).
-fn project_entry(action: AuditAction, code: &str, before: Option<&ProjectData>, after: &ProjectData) -> NewAuditEntry {
+pub(crate) fn project_entry(
+    action: AuditAction,
+    code: &str,
+    before: Option<&ProjectData>,
+    after: &ProjectData,
+) -> NewAuditEntry {
     let json = |data: &ProjectData| serde_json::to_string(data).expect("project data serialises");
     NewAuditEntry {
         action,

@@ -19,6 +19,8 @@ pub struct User {
     pub password_hash: String,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
+    /// The chamber a liaison (商会联络员) registers leads for.
+    pub chamber_id: Option<i64>,
 }
 
 impl User {
@@ -30,6 +32,7 @@ impl User {
             "role": self.role,
             "region_code": self.region_code,
             "disabled": self.disabled,
+            "chamber_id": self.chamber_id,
         })
     }
 }
@@ -41,6 +44,8 @@ pub struct NewUser {
     pub role: String,
     pub region_code: Option<String>,
     pub password_hash: String,
+    /// A liaison's chamber.
+    pub chamber_id: Option<i64>,
 }
 
 /// Changes an administrator may make to an account; `None` leaves a field as it is.
@@ -49,17 +54,19 @@ pub struct UserChange {
     pub display_name: Option<String>,
     pub role: Option<String>,
     pub region_code: Option<Option<String>>,
+    pub chamber_id: Option<Option<i64>>,
     pub password_hash: Option<String>,
     pub disabled: Option<bool>,
 }
 
-const USER_COLUMNS: &str = "id, username, display_name, role, region_code, password_hash, disabled, created_at";
+const USER_COLUMNS: &str =
+    "id, username, display_name, role, region_code, password_hash, disabled, created_at, chamber_id";
 
 impl Store {
     pub async fn create_user(&self, new: &NewUser, actor: &Actor) -> Result<User> {
         let sql = format!(
-            "INSERT INTO users (username, display_name, role, region_code, password_hash, disabled, created_at) \
-             VALUES ($1, $2, $3, $4, $5, FALSE, $6) RETURNING {USER_COLUMNS}"
+            "INSERT INTO users (username, display_name, role, region_code, password_hash, disabled, created_at, chamber_id) \
+             VALUES ($1, $2, $3, $4, $5, FALSE, $6, $7) RETURNING {USER_COLUMNS}"
         );
         let user = audited!(self, actor, |tx, audit| {
             let user: User = sqlx::query_as(&sql)
@@ -69,6 +76,7 @@ impl Store {
                 .bind(&new.region_code)
                 .bind(&new.password_hash)
                 .bind(Utc::now())
+                .bind(new.chamber_id)
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(conflict_as(format!("用户名“{}”已存在", new.username)))?;
@@ -107,8 +115,8 @@ impl Store {
     pub async fn update_user(&self, id: i64, change: &UserChange, actor: &Actor) -> Result<User> {
         let select = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
         let update = format!(
-            "UPDATE users SET display_name = $2, role = $3, region_code = $4, password_hash = $5, disabled = $6 \
-             WHERE id = $1 RETURNING {USER_COLUMNS}"
+            "UPDATE users SET display_name = $2, role = $3, region_code = $4, password_hash = $5, disabled = $6, \
+             chamber_id = $7 WHERE id = $1 RETURNING {USER_COLUMNS}"
         );
         let user = audited!(self, actor, |tx, audit| {
             let before: User = sqlx::query_as(&select)
@@ -123,6 +131,7 @@ impl Store {
                 .bind(change.region_code.as_ref().unwrap_or(&before.region_code))
                 .bind(change.password_hash.as_ref().unwrap_or(&before.password_hash))
                 .bind(change.disabled.unwrap_or(before.disabled))
+                .bind(change.chamber_id.unwrap_or(before.chamber_id))
                 .fetch_one(&mut *tx)
                 .await?;
             if after.disabled || change.password_hash.is_some() {

@@ -35,6 +35,7 @@ fn new_user(name: &str) -> NewUser {
         role: "region".into(),
         region_code: Some("620400".into()),
         password_hash: "$argon2id$fake".into(),
+        chamber_id: None,
     }
 }
 

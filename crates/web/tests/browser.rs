@@ -890,3 +890,81 @@ async fn search_results_show_tabs_with_counts_and_a_pager_on_desktop_and_phone()
     browser.close().await;
     let _ = server.stop.send(());
 }
+
+/// Fills the lead form as a liaison does on a phone and submits it.
+async fn register_lead(client: &Client, base: &str, investor: &str, region: &str) {
+    client.goto(&format!("{base}/leads/new")).await.unwrap();
+    let form = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#lead-form")).await.unwrap();
+    form.find(Locator::Css("input[name=investor]")).await.unwrap().send_keys(investor).await.unwrap();
+    form.find(Locator::Css("select[name=industry] option[value='38']")).await.unwrap().click().await.unwrap();
+    form.find(Locator::Css(&format!("select[name=region] option[value='{region}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    form.find(Locator::Css("input[name=amount_wan]")).await.unwrap().send_keys("2500").await.unwrap();
+    form.find(Locator::Css("input[name=contact]")).await.unwrap().send_keys("刘经理 13900000000").await.unwrap();
+    form.find(Locator::Css("#submit-lead")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#lead-facts")).await.unwrap();
+}
+
+/// The Done-when: on a phone, a liaison registers a lead, the region user
+/// acknowledges it, the liaison reads the answer; a second liaison registering the same
+/// investor is told it is already registered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_liaison_registers_a_lead_on_a_phone_and_reads_the_regions_answer() {
+    let server = demo_server().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let base = &server.base;
+    screen(&browser, PHONE, true).await;
+
+    sign_in(client, base, "liaison").await;
+    follow_menu(client, "/leads").await;
+    client.goto(&format!("{base}/leads/new")).await.unwrap();
+    check_phone_page(client, "/leads/new").await;
+    screenshot(client, "phone-lead-form").await;
+    register_lead(client, base, "兰州储能电池科技有限公司", "620400").await;
+    let lead = client.current_url().await.unwrap().path().to_string();
+    assert!(lead.starts_with("/leads/"), "{lead}");
+    assert_eq!(text_of(client, "#lead-stage").await, "线索");
+    assert_eq!(text_of(client, "#lead-chamber").await, "甘肃省浙江商会");
+    assert!(text_of(client, "#lead-clock").await.starts_with("受理 待办理"));
+    check_phone_page(client, &lead).await;
+
+    // The region user acknowledges it.
+    client.delete_all_cookies().await.unwrap();
+    sign_in(client, base, "baiyin").await;
+    client.goto(&format!("{base}{lead}")).await.unwrap();
+    let answer = "已受理，安排白银高新区对接";
+    client.find(Locator::Css("#step-form textarea[name=answer]")).await.unwrap().send_keys(answer).await.unwrap();
+    client.find(Locator::Css("#record-step")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#lead-clock .answer")).await.unwrap();
+
+    // The liaison reads the answer on its phone.
+    client.delete_all_cookies().await.unwrap();
+    sign_in(client, base, "liaison").await;
+    client.goto(&format!("{base}{lead}")).await.unwrap();
+    let clock = text_of(client, "#lead-clock").await;
+    assert!(clock.starts_with("受理 按时完成") && clock.contains(answer), "{clock}");
+    assert!(client.find(Locator::Css("#step-form")).await.is_err(), "the liaison records nothing");
+    check_phone_page(client, &lead).await;
+    screenshot(client, "phone-lead-answered").await;
+    client.goto(&format!("{base}/leads")).await.unwrap();
+    assert!(text_of(client, "#leads-table").await.contains(answer), "the list shows the answer too");
+
+    // A second liaison registering the same investor is told it is already registered.
+    client.delete_all_cookies().await.unwrap();
+    sign_in(client, base, "liaison2").await;
+    register_lead(client, base, "兰州储能电池科技有限公司", "620500").await;
+    let told = text_of(client, "#already-registered").await;
+    let today = zhaoshang_app::calendar::today();
+    assert!(told.starts_with(&format!("该投资方已由甘肃省浙江商会于 {today} 登记")), "{told}");
+    assert_eq!(text_of(client, "#lead-stage").await, "已被登记");
+    check_phone_page(client, "the refused registration").await;
+    screenshot(client, "phone-lead-already-registered").await;
+    assert_console_clean(&browser, "the lead pages").await;
+    browser.close().await;
+    let _ = server.stop.send(());
+}

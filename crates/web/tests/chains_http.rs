@@ -201,6 +201,7 @@ async fn node_api_ranks_targets_and_keeps_enterprises_in_scope(backend: Backend)
         display_name: "有色金属产业链牵头部门".into(),
         role: "chain".into(),
         region: Some("620500".into()),
+        chamber: None,
         password: PASSWORD.into(),
     };
     let user = create_account(app.store(), &request, &Actor::system("测试")).await.unwrap();

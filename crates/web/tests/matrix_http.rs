@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use zhaoshang_core::access::{Principal, Role, Section, AUTHORISATION_MATRIX};
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::appeals::{AppealFilter, AppealSort};
+use zhaoshang_store::leads::LeadFilter;
 use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
 use zhaoshang_store::plans::PlanFilter;
 use zhaoshang_store::Actor;
@@ -97,6 +98,17 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
     let appeal_filter = AppealFilter { region_prefix: prefix.into(), ..Default::default() };
     let appeal = store.list_appeals(&appeal_filter, AppealSort::default(), 1, 0).await.unwrap().remove(0);
     let county = format!("{prefix}02");
+    // Inside: a lead of the demo liaison's chamber followed in 白银; outside: another
+    // chamber's, in 天水.
+    let liaison_chamber = store.user_by_name("liaison").await.unwrap().unwrap().chamber_id;
+    let lead_filter = LeadFilter { region_prefix: Some(prefix.into()), ..Default::default() };
+    let lead = store
+        .leads_page(&lead_filter, 100, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|lead| lead.project_id.is_some() && (Some(lead.chamber_id) == liaison_chamber) == (region == "620400"))
+        .expect("a demo lead on each side");
     // Chambers belong to no region: both sides name the same one.
     let chamber = store.all_chambers().await.unwrap().remove(0);
     Side {
@@ -120,6 +132,7 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
             ("user", user.id.to_string()),
             ("chamber", chamber.id.to_string()),
             ("appeal", appeal.data.code),
+            ("lead", lead.id.to_string()),
         ]),
     }
 }

@@ -1,6 +1,6 @@
 //! Demo mode: an empty database gets one account per role, sample reference records, the
 //! Gansu investment pipeline, the enterprise library, chains and the chain department's
-//! plans and the enterprises' appeals, so a newcomer sees a working system at once.
+//! plans, the chambers' leads and the enterprises' appeals, so a newcomer sees a working system at once.
 //!
 //! One file per area. Every random draw comes from one generator, seeded here and handed
 //! to each area's generator in turn, so the whole demo is the same on every start on the
@@ -12,6 +12,7 @@ mod appeals;
 pub mod chains;
 mod chambers;
 pub mod enterprises;
+mod leads;
 mod plans;
 pub mod projects;
 mod random;
@@ -67,13 +68,15 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     let actor = Actor::system("演示数据");
     let today = crate::calendar::today();
     let data = generate(today);
+    // The liaisons' accounts name their chambers.
+    chambers::load(store, &data.chambers, &actor).await?;
     accounts::load(store, &actor).await?;
     reference::load(store, &actor).await?;
-    chambers::load(store, &data.chambers, &actor).await?;
     projects::load(store, &data.pipeline, &actor).await?;
     enterprises::load(store, &data.enterprises, &actor).await?;
     chains::load(store, &actor).await?;
     plans::load(store, today, &actor).await?;
+    leads::load(store, today).await?;
     store.upsert_appeals(&data.appeals, &actor).await?;
     store.set_meta(DEMO_MARKER, "1").await?;
     Ok(())

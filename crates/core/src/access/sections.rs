@@ -2,7 +2,7 @@
 //! user's sections from here, and the authorisation matrix (`matrix.tsv` beside this
 //! file) holds each route's expected answer for every role.
 
-use super::{Principal, RecordScope};
+use super::{Principal, RecordScope, Role};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Section {
@@ -16,6 +16,7 @@ pub enum Section {
     Chains,
     Plans,
     Chambers,
+    Leads,
     Evaluation,
     Appeals,
     Regions,
@@ -29,7 +30,7 @@ pub enum Section {
 
 impl Section {
     /// In the navigation's order.
-    pub const ALL: [Section; 19] = [
+    pub const ALL: [Section; 20] = [
         Section::Workbench,
         Section::Inbox,
         Section::Dashboard,
@@ -40,6 +41,7 @@ impl Section {
         Section::Chains,
         Section::Plans,
         Section::Chambers,
+        Section::Leads,
         Section::Evaluation,
         Section::Appeals,
         Section::Regions,
@@ -63,6 +65,7 @@ impl Section {
             Section::Chains => "/chains",
             Section::Plans => "/plans",
             Section::Chambers => "/chambers",
+            Section::Leads => "/leads",
             Section::Evaluation => "/evaluation",
             Section::Appeals => "/appeals",
             Section::Regions => "/reference/regions",
@@ -87,6 +90,7 @@ impl Section {
             Section::Chains => "产业链",
             Section::Plans => "一企一案",
             Section::Chambers => "商协会",
+            Section::Leads => "商会线索",
             Section::Evaluation => "市州综合评价",
             Section::Appeals => "企业诉求",
             Section::Regions => "行政区划",
@@ -106,7 +110,7 @@ impl Section {
             Section::Projects | Section::Duplicates | Section::Import => "项目管理",
             Section::Enterprises => "企业库",
             Section::Chains | Section::Plans => "产业链招商",
-            Section::Chambers => "商协会招商",
+            Section::Chambers | Section::Leads => "商协会招商",
             Section::Evaluation => "考核评价",
             Section::Appeals => "营商环境",
             Section::Regions | Section::Parks | Section::Departments | Section::Industries | Section::Calendar => {
@@ -139,6 +143,8 @@ impl Principal {
             // The registry and its assessment are provincial figures: read by those who
             // see aggregates; a liaison's own chamber and leads come with the lead slice.
             Section::Chambers => self.may_see_aggregates(),
+            // Staff follow leads in their scope; a liaison sees its chamber's.
+            Section::Leads => matches!(self.role, Role::Admin | Role::Region | Role::Leader | Role::Liaison),
             Section::Evaluation => self.may_see_evaluations(),
             Section::Appeals => self.appeal_scope() != RecordScope::Nothing,
             Section::Users | Section::Audit => self.may_administer(),

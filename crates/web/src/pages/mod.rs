@@ -10,6 +10,7 @@ pub mod enterprises;
 pub mod evaluation;
 pub mod home;
 pub mod import;
+pub mod leads;
 pub mod login;
 pub mod plans;
 pub mod projects;

@@ -54,6 +54,7 @@ pub struct NewUserForm {
     display_name: Option<String>,
     role: String,
     region: Option<String>,
+    chamber: Option<String>,
     password: String,
 }
 
@@ -67,6 +68,7 @@ pub async fn create(
         display_name: form.display_name.clone().unwrap_or_default(),
         role: form.role.clone(),
         region: non_empty(&form.region),
+        chamber: non_empty(&form.chamber),
         password: form.password.clone(),
     };
     match state.app.create_account(&request, &session.actor()).await {
@@ -76,7 +78,8 @@ pub async fn create(
             if error.status.is_server_error() {
                 return Err(error);
             }
-            let form = context! { username => form.username, display_name => form.display_name, role => form.role, region => form.region };
+            let form = context! { username => form.username, display_name => form.display_name, role => form.role,
+            region => form.region, chamber => form.chamber };
             let html = page(
                 &session,
                 "/admin/users",
@@ -94,11 +97,12 @@ pub async fn edit_form(
     Path(id): Path<i64>,
 ) -> WebResult<Html<String>> {
     let user = state.app.account(&session.principal, id).await?;
+    let chamber = state.app.account_chamber(&user).await?;
     page(
         &session,
         "/admin/users",
         "admin/user_form.html",
-        context! { roles => roles(), edit => user, form => context! {} },
+        context! { roles => roles(), edit => user, chamber => chamber, form => context! {} },
     )
 }
 
@@ -108,6 +112,7 @@ pub struct UpdateUserForm {
     display_name: Option<String>,
     role: Option<String>,
     region: Option<String>,
+    chamber: Option<String>,
     password: Option<String>,
 }
 
@@ -117,10 +122,15 @@ pub async fn update(
     CsrfForm(session, form): CsrfForm<UpdateUserForm>,
 ) -> WebResult<Response> {
     require_admin(&session.principal)?;
-    let (role, display_name, region) =
-        (form.role.unwrap_or_default(), form.display_name.unwrap_or_default(), non_empty(&form.region));
+    let (role, display_name) = (form.role.unwrap_or_default(), form.display_name.unwrap_or_default());
+    let (region, chamber) = (non_empty(&form.region), non_empty(&form.chamber));
     let change = match form.action.as_str() {
-        "role" => AccountChange::Role { role: &role, region: region.as_deref(), display_name: &display_name },
+        "role" => AccountChange::Role {
+            role: &role,
+            region: region.as_deref(),
+            chamber: chamber.as_deref(),
+            display_name: &display_name,
+        },
         "password" => AccountChange::Password(form.password.as_deref().unwrap_or("")),
         "disable" if id == session.principal.user_id => {
             return refused_update(&state, &session, id, AppError::Invalid("不能停用自己的账号".into())).await
@@ -143,11 +153,12 @@ async fn refused_update(state: &AppState, session: &Session, id: i64, error: App
         return Err(error);
     }
     let user = state.app.account(&session.principal, id).await?;
+    let chamber = state.app.account_chamber(&user).await?;
     let html = page(
         session,
         "/admin/users",
         "admin/user_form.html",
-        context! { roles => roles(), edit => user, form => context! {}, error => error.message },
+        context! { roles => roles(), edit => user, chamber => chamber, form => context! {}, error => error.message },
     )?;
     Ok((error.status, html).into_response())
 }

@@ -35,6 +35,7 @@ impl TestApp {
                 display_name: format!("{username} 测试"),
                 role: role.to_string(),
                 region: region.map(Into::into),
+                chamber: None,
                 password: PASSWORD.into(),
             };
             create_account(&store, &request, &Actor::system("测试")).await.unwrap();
