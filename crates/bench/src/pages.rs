@@ -91,6 +91,7 @@ pub async fn create_visitors(store: &Store) -> anyhow::Result<()> {
             role: visitor.role.into(),
             region_code: visitor.region.map(str::to_string),
             password_hash: hash.clone(),
+            chamber_id: None,
         };
         let created = store.create_user(&user, &actor).await?;
         if visitor.role == "chain" {
