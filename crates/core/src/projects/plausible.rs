@@ -21,14 +21,9 @@ pub fn funds_exceed_investment(funds_in_place: Yuan, total_investment: Yuan) -> 
     total_investment.0 > 0 && funds_in_place.0 > total_investment.0
 }
 
-/// What a form shows beside the total investment when funds in place exceed it.
+/// The excess in words, for a form's field error and an import's warning alike.
 pub fn excess_funds_message(funds_in_place: Yuan, total_investment: Yuan) -> String {
-    format!(
-        "累计到位资金 {} 万元超过总投资 {} 万元，请核实；确属实际情况的，请勾选“{}”后保存",
-        funds_in_place.wan_string(),
-        total_investment.wan_string(),
-        CONFIRM_EXCESS_FUNDS
-    )
+    format!("累计到位资金 {} 万元超过总投资 {} 万元", funds_in_place.wan_display(), total_investment.wan_display())
 }
 
 /// The label of the checkbox that confirms funds in place above the total investment.
@@ -101,7 +96,7 @@ mod tests {
         assert!(!funds_exceed_investment(wan(1), wan(0)), "no total given yet");
         assert_eq!(
             excess_funds_message(wan(500_000), wan(120_000)),
-            "累计到位资金 500000.00 万元超过总投资 120000.00 万元，请核实；确属实际情况的，请勾选“确认到位资金超过总投资”后保存"
+            "累计到位资金 500,000.00 万元超过总投资 120,000.00 万元"
         );
     }
 
