@@ -59,11 +59,10 @@ async fn facts_dated_after_today_are_refused_by_forms_and_imports(backend: Backe
     assert_eq!(saved.status(), StatusCode::SEE_OTHER, "today is a fact already");
 
     // A projects file: the row and the column are named, nothing is written.
-    let csv = format!(
+    let csv =
         "项目编号,项目名称,所属地区,总投资(万元),签约日期,开工日期\nBY-F-2,甲项目,620400,500,2024-01-05,2024-02-01\n\
-         BY-F-3,乙项目,620400,500,2024-01-05,2030-01-01\n"
-    );
-    let answer = import(&app, &baiyin, "projects", &csv).await;
+               BY-F-3,乙项目,620400,500,2024-01-05,2030-01-01\n";
+    let answer = import(&app, &baiyin, "projects", csv).await;
     let problems = answer["report"]["problems"].as_array().unwrap();
     assert_eq!(problems.len(), 1, "{answer}");
     assert_eq!(problems[0]["row"], 3);

@@ -225,9 +225,12 @@ impl Refusal {
     }
 }
 
-/// The project form's groups, each a heading and its fields (key, label, hint) in order:
-/// worded for a form (the import's column notes speak of rows and columns).
-const FORM_GROUPS: [(&str, &[(&str, &str, &str)]); 4] = [
+/// A field of the project form: key, label and hint.
+type FormField = (&'static str, &'static str, &'static str);
+
+/// The project form's groups, each a heading and its fields in order: worded for a form
+/// (the import's column notes speak of rows and columns).
+const FORM_GROUPS: [(&str, &[FormField]); 4] = [
     (
         "基本信息",
         &[
