@@ -895,7 +895,8 @@ const PROJECT_FORM_LAYOUT: &str = r##"
     return { legends: legends, sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth, problems: problems, marks: marks };"##;
 
 /// The grouped project form at a phone's width (390 px): four groups, nothing wider than
-/// the window (also with a refused save's messages), each required mark beside its label.
+/// the window (also with a refused save's messages), each required mark beside its label;
+/// then an import whose row is flagged shows the warning.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_grouped_project_form_fits_a_phone() {
     let server = serve_app(TestApp::with_users(Backend::Sqlite, &[("baiyin1", "region", Some("620400"))]).await).await;
@@ -947,6 +948,28 @@ async fn the_grouped_project_form_fits_a_phone() {
             check_phone_page(client, "/projects (refused)").await;
         }
     }
+
+    // The import page lists a file's rows flagged for funds in place above the total.
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("projects", "项目编号,项目名称,所属地区,总投资(万元),签约日期\nBY-W-1,超额项目,620400,100,2024-03-01\n"),
+        ("funding", "项目编号,到位日期,到位金额(万元)\nBY-W-1,2024-05-01,300\n"),
+    ];
+    for (kind, text) in files {
+        let file = dir.path().join(format!("{kind}.csv"));
+        std::fs::write(&file, text).unwrap();
+        client.goto(&format!("{base}/import")).await.unwrap();
+        client.find(Locator::Css("#import-kind")).await.unwrap().select_by_value(kind).await.unwrap();
+        client.find(Locator::Css("#import-file")).await.unwrap().send_keys(file.to_str().unwrap()).await.unwrap();
+        client.find(Locator::Css("#import-submit")).await.unwrap().click().await.unwrap();
+        assert!(text_of(client, "#import-summary").await.contains("新增 1"), "{kind}");
+    }
+    let warnings = text_of(client, "#import-warnings").await;
+    assert!(
+        warnings.contains("第2行 到位金额(万元)：累计到位资金 300.00 万元超过总投资 100.00 万元，已导入并标记为待确认"),
+        "{warnings}"
+    );
+    check_phone_page(client, "/import (warnings)").await;
     assert_console_clean(&browser, "the project form").await;
     browser.close().await;
     let _ = server.stop.send(());
