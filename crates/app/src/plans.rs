@@ -93,12 +93,17 @@ fn parse_id(text: &str, what: &str) -> AppResult<Option<i64>> {
     }
 }
 
-/// The form checked: its fields and the owner, who must be one of `owners` (the user when
-/// none is chosen). The enterprise, link and region are the caller's.
-fn checked_plan(form: &PlanFormInput, owners: &[User], me: i64) -> Result<PlanData, FieldErrors> {
+/// The form checked (over the stored plan `before`, if any): its fields and the owner, who
+/// must be one of `owners` (the user when none is chosen). The enterprise, link and region are the caller's.
+fn checked_plan(
+    form: &PlanFormInput,
+    before: Option<&PlanData>,
+    owners: &[User],
+    me: i64,
+) -> Result<PlanData, FieldErrors> {
     let input =
         PlanInput { approach: &form.approach, next_step: &form.next_step, due_on: &form.due_on, status: &form.status };
-    let fields = check_plan(&input);
+    let fields = check_plan(&input, before, crate::calendar::today());
     let owner = match form.owner_id.trim() {
         "" => Some(me),
         id => id.parse().ok().filter(|id| owners.iter().any(|u| u.id == *id)),
@@ -267,7 +272,7 @@ impl App {
         draft: &Draft,
         form: &PlanFormInput,
     ) -> AppResult<Result<i64, Refused>> {
-        let mut data = match checked_plan(form, &draft.owners, principal.user_id) {
+        let mut data = match checked_plan(form, None, &draft.owners, principal.user_id) {
             Ok(data) => data,
             Err(errors) => return Ok(Err(Refused::Invalid(errors))),
         };
@@ -333,7 +338,7 @@ impl App {
         form: &PlanFormInput,
     ) -> AppResult<Result<(), FieldErrors>> {
         let owners = self.plan_owners(plan).await?;
-        match checked_plan(form, &owners, principal.user_id) {
+        match checked_plan(form, Some(&plan.data), &owners, principal.user_id) {
             Ok(changed) => {
                 let data = PlanData {
                     enterprise_id: plan.data.enterprise_id,

@@ -4,19 +4,21 @@
 //! one-row imports, so they obey exactly the rules files do), and the projects that look
 //! claimed twice. Every read and write stays within the user's project scope.
 
-use crate::exchange::{self, ImportKind, ImportScope, Table};
+use crate::exchange::{self, ImportKind, ImportScope, Table, CONFIRM_EXCESS_FUNDS_FIELD};
 use crate::stats::parse_date;
 use crate::{App, AppError, AppResult};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use zhaoshang_core::access::{Principal, ProjectScope, RecordScope};
 use zhaoshang_core::money::Yuan;
+use zhaoshang_core::projects::codes::next_project_code;
 use zhaoshang_core::projects::duplicates::looks_claimed_twice;
+use zhaoshang_core::projects::plausible::ExcessFunds;
 use zhaoshang_core::projects::Stage;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::listing::{InvestorClaim, ListTotals, ProjectFilter, ProjectSort};
-use zhaoshang_store::projects::{Funding, Problem, Project, ProjectEvent, Service};
+use zhaoshang_store::projects::{ExcessFundsChange, Funding, Problem, Project, ProjectEvent, Service};
 use zhaoshang_store::Actor;
 
 /// The project list's request: filters as text (checked by `project_filter`), the sort,
@@ -39,6 +41,8 @@ pub struct ProjectQuery {
     pub drill: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
+    /// `excess_funds`: the projects flagged for funds in place above total investment.
+    pub flag: Option<String>,
     pub format: Option<String>,
 }
 
@@ -98,6 +102,9 @@ pub struct ProblemInput<'a> {
     pub department: Option<&'a str>,
     pub due_on: Option<&'a str>,
 }
+
+/// The list filter (`flag=`) of the projects flagged for funds in place above total investment.
+pub const EXCESS_FUNDS_FLAG: &str = "excess_funds";
 
 fn non_empty(text: &Option<String>) -> Option<String> {
     text.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
@@ -226,6 +233,11 @@ impl App {
             signed_to: optional_date(&query.signed_to, "签约日期止")?,
             min_investment: optional_wan(&query.min_wan, "最低总投资")?,
             max_investment: optional_wan(&query.max_wan, "最高总投资")?,
+            excess_funds: match non_empty(&query.flag).as_deref() {
+                None => false,
+                Some(EXCESS_FUNDS_FLAG) => true,
+                Some(other) => return Err(AppError::bad_request(format!("未知的标记“{other}”"))),
+            },
             ..Default::default()
         };
         let drill = match non_empty(&query.drill) {
@@ -402,7 +414,7 @@ impl App {
         values: &HashMap<String, String>,
     ) -> AppResult<Result<(), String>> {
         let project = self.editable_project(principal, id).await?;
-        let mut fields: HashMap<String, String> = ["date", "amount_wan", "funding_source"]
+        let mut fields: HashMap<String, String> = ["date", "amount_wan", "funding_source", CONFIRM_EXCESS_FUNDS_FIELD]
             .iter()
             .map(|k| (k.to_string(), values.get(*k).cloned().unwrap_or_default()))
             .collect();
@@ -416,6 +428,27 @@ impl App {
             return Ok(Err(problems.join("；")));
         }
         Ok(Ok(()))
+    }
+
+    /// Confirms the funds in place above the total investment of a project the user may
+    /// change (a flag waiting for confirmation; anything else is left as it is), audited.
+    pub async fn confirm_excess_funds(&self, principal: &Principal, actor: &Actor, id: i64) -> AppResult<()> {
+        let project = self.editable_project(principal, id).await?;
+        if ExcessFunds::from_stored(&project.data.excess_funds) == ExcessFunds::Unconfirmed {
+            let change = ExcessFundsChange {
+                code: project.data.code,
+                before: project.data.excess_funds,
+                after: ExcessFunds::Confirmed.key().to_string(),
+            };
+            self.store().set_excess_funds(&[change], actor).await?;
+        }
+        Ok(())
+    }
+
+    /// The 项目编号 a new project of `region` is offered: the next free one of the region's series.
+    pub async fn proposed_project_code(&self, region: &str) -> AppResult<String> {
+        let codes = self.store().project_codes_of_region(region).await?;
+        Ok(next_project_code(codes.iter().map(String::as_str), region, crate::calendar::today().year()))
     }
 
     /// Records a problem of a project the user may change; the reason when refused.

@@ -366,7 +366,7 @@ fn ledger_without_codes(rows: &[(&str, &str, &str)]) -> Vec<u8> {
 }
 
 async fn import_with_codes(store: &Store, bytes: &[u8], prefix: Option<&str>) -> ImportReport {
-    let options = ImportOptions { dry_run: false, assign_codes: prefix.map(str::to_string) };
+    let options = ImportOptions { dry_run: false, assign_codes: prefix.map(str::to_string), ..Default::default() };
     import_bytes_with(store, ImportKind::Projects, "无编号.csv", bytes, &options, &actor(), &ImportScope::All)
         .await
         .unwrap()

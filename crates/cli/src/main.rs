@@ -259,7 +259,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Import { kind, file, dry_run, assign_codes } => {
             let kind = exchange::ImportKind::parse(&kind)?;
             let store = zhaoshang_app::open(&cli.database_url, false).await?;
-            let options = exchange::ImportOptions { dry_run, assign_codes };
+            let options = exchange::ImportOptions { dry_run, assign_codes, ..Default::default() };
             let report = exchange::import_file_with(&store, kind, &file, &options, &actor).await?;
             for warning in &report.warnings {
                 eprintln!("提示：{warning}");

@@ -6,6 +6,7 @@ use crate::access::Role;
 use crate::appeals::{Dimension, Rating};
 use crate::metrics::FundingSource;
 use crate::money::Yuan;
+use crate::projects::plausible::ExcessFunds;
 use crate::projects::Stage;
 use serde_json::{Map, Value};
 
@@ -65,7 +66,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 94] = [
+const FIELDS: [(&str, &str); 95] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -91,6 +92,7 @@ const FIELDS: [(&str, &str); 94] = [
     ("owner", "责任人"),
     ("signing_activity", "签约活动"),
     ("description", "简介"),
+    ("excess_funds", "到位资金超总投资"),
     ("amount", "金额"),
     ("funded_on", "到位日期"),
     ("project_code", "项目编号"),
@@ -201,6 +203,7 @@ pub fn display_value(entity: Option<AuditEntity>, key: &str, value: &Value) -> S
         Value::Number(number) => number.to_string(),
         Value::String(text) => match (entity, key) {
             (Some(AuditEntity::Project), "stage") => labelled(Stage::parse(text).ok().map(Stage::label), text),
+            (Some(AuditEntity::Project), "excess_funds") => ExcessFunds::from_stored(text).label().to_string(),
             (Some(AuditEntity::Funding), "source") => {
                 labelled(FundingSource::parse(text).ok().map(FundingSource::label), text)
             }

@@ -128,6 +128,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", Instant),
             ("updated_at", Instant),
             ("lead_on", Date),
+            ("excess_funds", Text),
         ],
     ),
     (
@@ -320,6 +321,10 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ),
 ];
 
+/// Columns (table, column) added after backups were first written that are NOT NULL with
+/// an empty default: a backup written before them restores them empty.
+const EMPTY_WHEN_ABSENT: &[(&str, &str)] = &[("projects", "excess_funds")];
+
 /// Tables added after backups were first written: a backup without them restores them
 /// empty (their defaults; the calendar is loaded again from the shipped file at the next start).
 const ADDED_LATER: &[&str] = &["settings", "calendar_days", "chambers", "activity_chambers", "appeals"];
@@ -417,6 +422,7 @@ impl Store {
             for (table, _) in TABLES.iter().rev() {
                 sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
             }
+            let no_text = Value::String(String::new());
             for (table, columns) in TABLES {
                 let empty = Vec::new();
                 let rows = match tables.get(*table) {
@@ -429,7 +435,10 @@ impl Store {
                 for row in rows {
                     let mut query = sqlx::query(&sql);
                     for (name, kind) in columns.iter() {
-                        let value = row.get(*name).unwrap_or(&Value::Null);
+                        let value = match row.get(*name) {
+                            None if EMPTY_WHEN_ABSENT.contains(&(*table, *name)) => &no_text,
+                            value => value.unwrap_or(&Value::Null),
+                        };
                         let bad = || invalid(format!("表 {table} 列 {name} 的值“{value}”不合类型"));
                         query = match kind {
                             Int => query.bind(match value {

@@ -96,6 +96,7 @@ macro_rules! bind_project {
             .bind(&d.owner)
             .bind(&d.signing_activity)
             .bind(&d.description)
+            .bind(&d.excess_funds)
     }};
 }
 

@@ -38,6 +38,9 @@ pub struct ProjectFilter {
     /// 实施项目 of a period: signed by `to`, not dropped, not producing before `from`.
     pub implementing_in: Option<(NaiveDate, NaiveDate)>,
     pub investor_credit_code: Option<String>,
+    /// Only projects flagged for funds in place above their total investment.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub excess_funds: bool,
     /// The user's scope on chains (`core::access::ProjectScope::chains`): only projects
     /// whose chain is one of these (none for an empty list); `None` for any chain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -157,6 +160,7 @@ impl ProjectFilter {
             producing_by,
             implementing_in,
             investor_credit_code,
+            excess_funds,
             chains_in,
         } = self;
         [chain, source, source_org, signing_activity, investor_credit_code]
@@ -169,6 +173,7 @@ impl ProjectFilter {
             && started_by.is_none()
             && producing_by.is_none()
             && implementing_in.is_none()
+            && !excess_funds
             && chains_in.is_none()
     }
 
@@ -223,6 +228,9 @@ fn conditions(filter: &ProjectFilter) -> Conditions {
     }
     if filter.over_100m {
         c.push("total_investment >= ?1", vec![Int(OVER_100M)]);
+    }
+    if filter.excess_funds {
+        c.push("excess_funds <> ''", vec![]);
     }
     if let Some(by) = filter.started_by {
         c.push("started_on <= ?1", vec![Date(by)]);

@@ -57,6 +57,21 @@ impl Store {
         )))
     }
 
+    /// The funds in place (yuan) of the projects with these codes that have any, by code.
+    pub async fn funds_in_place_of_codes(&self, codes: &[String]) -> Result<Vec<(String, i64)>> {
+        Ok(fetch_in_chunks!(self, query_as, codes, |n| format!(
+            "SELECT p.code, CAST(SUM(f.amount) AS BIGINT) FROM {FUNDING_WITH_PROJECT} \
+             WHERE p.code IN ({}) GROUP BY p.code",
+            placeholders(1, n)
+        )))
+    }
+
+    /// The codes of the projects of one region (not of its sub-regions).
+    pub async fn project_codes_of_region(&self, region_code: &str) -> Result<Vec<String>> {
+        let sql = "SELECT code FROM projects WHERE region_code = $1 ORDER BY code";
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(sql).bind(region_code).fetch_all(pool).await?))
+    }
+
     /// Every funding record of a region scope (`""` for all), of `chains` only when
     /// given, by project code and date.
     pub async fn all_funding(&self, region_prefix: &str, chains: Option<&[String]>) -> Result<Vec<Funding>> {

@@ -41,6 +41,9 @@ pub struct ProjectData {
     pub owner: String,
     pub signing_activity: String,
     pub description: String,
+    /// While funds in place exceed the total investment: `unconfirmed` or `confirmed`
+    /// (`core::projects::plausible::ExcessFunds`); empty otherwise.
+    pub excess_funds: String,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -79,6 +82,7 @@ pub(crate) const PROJECT_DATA_COLUMNS: &[&str] = &[
     "owner",
     "signing_activity",
     "description",
+    "excess_funds",
 ];
 
 pub(crate) fn project_columns() -> String {
@@ -149,6 +153,43 @@ pub(crate) const FUNDING_COLUMNS: &str = "f.id, f.project_id, p.code AS project_
 
 /// Funding records with their projects, which name them.
 pub(crate) const FUNDING_WITH_PROJECT: &str = "project_funding f JOIN projects p ON p.id = f.project_id";
+
+/// A project's excess-funds flag going from `before` to `after` (keys of
+/// `core::projects::plausible::ExcessFunds`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExcessFundsChange {
+    pub code: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// Writes `$changes` (`ExcessFundsChange`s) in transaction `$tx`, each audited as a change
+/// of its project; a flag that is no longer `before` is left as it is.
+macro_rules! write_excess_funds {
+    ($tx:ident, $audit:ident, $changes:expr, $now:expr) => {
+        for change in $changes {
+            let changed = sqlx::query(
+                "UPDATE projects SET excess_funds = $2, updated_at = $4 WHERE code = $1 AND excess_funds = $3",
+            )
+            .bind(&change.code)
+            .bind(&change.after)
+            .bind(&change.before)
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected();
+            if changed > 0 {
+                $audit.push(NewAuditEntry::new(
+                    AuditAction::Update,
+                    AuditEntity::Project,
+                    &change.code,
+                    Some(json!({ "excess_funds": change.before })),
+                    Some(json!({ "excess_funds": change.after })),
+                ));
+            }
+        }
+    };
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FundingOutcome {
@@ -276,6 +317,7 @@ impl Serialize for ProjectRow<'_> {
             &d.owner,
             &d.signing_activity,
             &d.description,
+            &d.excess_funds,
         ] {
             seq.serialize_element(text)?;
         }
@@ -550,11 +592,19 @@ impl Store {
         Ok(outcome)
     }
 
-    /// Appends funding records in one transaction; rows identical to a stored one
-    /// are reported, not doubled. Unknown project codes fail the whole batch.
-    pub async fn insert_funding(&self, rows: &[FundingData], actor: &Actor) -> Result<FundingOutcome> {
+    /// Appends funding records in one transaction, with the excess-funds flags they
+    /// change; rows identical to a stored one are reported, not doubled. Unknown project
+    /// codes fail the whole batch.
+    pub async fn insert_funding(
+        &self,
+        rows: &[FundingData],
+        flags: &[ExcessFundsChange],
+        actor: &Actor,
+    ) -> Result<FundingOutcome> {
         let mut outcome = FundingOutcome::default();
+        let now = Utc::now();
         audited!(self, actor, |tx, audit| {
+            write_excess_funds!(tx, audit, flags, now);
             for row in rows {
                 let project: Option<(i64, String, String)> =
                     sqlx::query_as("SELECT id, region_code, chain FROM projects WHERE code = $1")
@@ -592,6 +642,15 @@ impl Store {
             }
         });
         Ok(outcome)
+    }
+
+    /// Changes excess-funds flags (a province's confirmation), audited.
+    pub async fn set_excess_funds(&self, changes: &[ExcessFundsChange], actor: &Actor) -> Result<()> {
+        let now = Utc::now();
+        audited!(self, actor, |tx, audit| {
+            write_excess_funds!(tx, audit, changes, now);
+        });
+        Ok(())
     }
 
     pub async fn funding_of_project(&self, project_id: i64) -> Result<Vec<Funding>> {

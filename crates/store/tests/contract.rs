@@ -584,7 +584,7 @@ async fn lists_and_funding_keep_to_a_set_of_chains(store: Store) {
         amount: 100_000,
         source: "outside_province".into(),
     };
-    store.insert_funding(&[funding("C-1"), funding("C-2"), funding("C-3"), funding("C-4")], &actor).await.unwrap();
+    store.insert_funding(&[funding("C-1"), funding("C-2"), funding("C-3"), funding("C-4")], &[], &actor).await.unwrap();
 
     let codes = |filter: ProjectFilter| {
         let store = store.clone();

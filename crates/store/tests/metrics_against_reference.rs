@@ -245,7 +245,7 @@ async fn check(backend: Backend) {
         projects.iter().map(|data| ProjectUpsert { data: data.clone(), note: String::new() }).collect();
     store.upsert_projects(&writes, &actor).await.unwrap();
     let funding = random_funding(&mut rng, &projects);
-    let outcome = store.insert_funding(&funding, &actor).await.unwrap();
+    let outcome = store.insert_funding(&funding, &[], &actor).await.unwrap();
     assert_eq!(outcome.inserted + outcome.duplicates.len(), funding.len());
     model.projects.extend(projects.iter().map(|p| (p.code.clone(), p.clone())));
     model.funding.extend(funding.iter().filter(|f| !outcome.duplicates.contains(f)).cloned());
@@ -302,7 +302,7 @@ async fn check(backend: Backend) {
     let backup = store.backup().await.unwrap();
     let kept: Vec<ProjectData> = edits.iter().filter(|p| !p.code.ends_with('7')).cloned().collect();
     let more = random_funding(&mut rng, &kept);
-    store.insert_funding(&more, &actor).await.unwrap();
+    store.insert_funding(&more, &[], &actor).await.unwrap();
     let moved: Vec<ProjectUpsert> = kept
         .iter()
         .map(|p| ProjectUpsert { data: ProjectData { region_code: "620503".into(), ..p.clone() }, note: String::new() })

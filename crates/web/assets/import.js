@@ -28,6 +28,12 @@
         });
         html += "</tbody></table>";
       }
+      // What does not stop an import: unknown columns, and rows flagged for a look (funds in place above the total).
+      if (body.report.warnings.length) {
+        html += '<div class="alert alert-info" id="import-warnings"><strong>提示</strong><ul>';
+        body.report.warnings.forEach(function (w) { html += "<li>" + escape(w) + "</li>"; });
+        html += "</ul></div>";
+      }
       if (body.errors_url) html += '<p><a class="button" href="' + escape(body.errors_url) + '">下载标注错误的表格</a></p>';
       if (body.report.problems.length) {
         html += '<table class="table compact" id="import-problems"><thead><tr><th>行</th><th>列</th><th>原因</th></tr></thead><tbody>';

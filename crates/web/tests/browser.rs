@@ -968,3 +968,105 @@ async fn a_liaison_registers_a_lead_on_a_phone_and_reads_the_regions_answer() {
     browser.close().await;
     let _ = server.stop.send(());
 }
+
+/// How the project form is laid out: its groups' headings, whether the page scrolls
+/// sideways, whether any field sticks out of the window, and whether each required mark
+/// sits on its label's line, right after the label's text.
+const PROJECT_FORM_LAYOUT: &str = r##"
+    var width = window.innerWidth, problems = [];
+    var legends = Array.prototype.map.call(document.querySelectorAll("#project-form fieldset legend"), function (l) { return l.textContent.trim(); });
+    document.querySelectorAll("#project-form input, #project-form select, #project-form textarea, #project-form fieldset").forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (el.type !== "hidden" && (r.left < -0.5 || r.right > width + 0.5)) problems.push((el.name || el.tagName) + " runs from " + r.left + " to " + r.right);
+    });
+    var marks = Array.prototype.map.call(document.querySelectorAll("#project-form .field-label"), function (label) {
+      var mark = label.querySelector(".required-mark");
+      if (!mark) return null;
+      var range = document.createRange();
+      range.setStart(label.firstChild, 0);
+      range.setEnd(label.firstChild, label.firstChild.textContent.length);
+      var text = range.getBoundingClientRect(), m = mark.getBoundingClientRect();
+      return { label: label.firstChild.textContent.trim(), same_line: Math.abs((m.top + m.bottom) / 2 - (text.top + text.bottom) / 2) < 4, gap: Math.round(m.left - text.right) };
+    }).filter(Boolean);
+    return { legends: legends, sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth, problems: problems, marks: marks };"##;
+
+/// The grouped project form at a phone's width (390 px): four groups, nothing wider than
+/// the window (also with a refused save's messages), each required mark beside its label;
+/// then an import whose row is flagged shows the warning.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_grouped_project_form_fits_a_phone() {
+    let server = serve_app(TestApp::with_users(Backend::Sqlite, &[("baiyin1", "region", Some("620400"))]).await).await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let base = &server.base;
+    screen(&browser, PHONE, true).await;
+    client.goto(&format!("{base}/login")).await.unwrap();
+    client.find(Locator::Css("#username")).await.unwrap().send_keys("baiyin1").await.unwrap();
+    client.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    client.find(Locator::Css("#login-submit")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#current-user")).await.unwrap();
+
+    client.goto(&format!("{base}/projects/new")).await.unwrap();
+    check_phone_page(client, "/projects/new").await;
+    let year = chrono::Datelike::year(&zhaoshang_app::calendar::today());
+    let code = client.find(Locator::Css("#field-code")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(code, Some(format!("620400-{year}-0001")), "the next free code is proposed");
+    for refused in [false, true] {
+        let seen = client.execute(PROJECT_FORM_LAYOUT, vec![]).await.unwrap();
+        assert_eq!(seen["legends"], serde_json::json!(["基本信息", "投资方", "进度", "来源与责任"]), "{seen}");
+        assert_eq!(seen["sideways"], false, "refused={refused}: {seen}");
+        assert!(seen["problems"].as_array().unwrap().is_empty(), "refused={refused}: {seen}");
+        let marks = seen["marks"].as_array().unwrap();
+        let labels: Vec<_> = marks.iter().map(|m| m["label"].as_str().unwrap()).collect();
+        assert_eq!(labels, ["项目编号", "项目名称", "所属地区"], "{seen}");
+        for mark in marks {
+            assert_eq!(mark["same_line"], true, "{mark}");
+            assert!((0..=6).contains(&mark["gap"].as_i64().unwrap()), "the mark follows its label: {mark}");
+        }
+        screenshot(client, &format!("phone-project-form-{refused}")).await;
+        if !refused {
+            // A long investor name and a signing without a total: refused with messages in place.
+            client
+                .find(Locator::Css("#field-name"))
+                .await
+                .unwrap()
+                .send_keys("年产十万吨高性能稀土永磁材料及电机一体化项目")
+                .await
+                .unwrap();
+            client.find(Locator::Css("#field-stage")).await.unwrap().select_by_value("signed").await.unwrap();
+            client.find(Locator::Css("#save-project")).await.unwrap().click().await.unwrap();
+            client
+                .wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::Css("[data-error-for='total_investment_wan']"))
+                .await
+                .unwrap();
+            check_phone_page(client, "/projects (refused)").await;
+        }
+    }
+
+    // The import page lists a file's rows flagged for funds in place above the total.
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("projects", "项目编号,项目名称,所属地区,总投资(万元),签约日期\nBY-W-1,超额项目,620400,100,2024-03-01\n"),
+        ("funding", "项目编号,到位日期,到位金额(万元)\nBY-W-1,2024-05-01,300\n"),
+    ];
+    for (kind, text) in files {
+        let file = dir.path().join(format!("{kind}.csv"));
+        std::fs::write(&file, text).unwrap();
+        client.goto(&format!("{base}/import")).await.unwrap();
+        client.find(Locator::Css("#import-kind")).await.unwrap().select_by_value(kind).await.unwrap();
+        client.find(Locator::Css("#import-file")).await.unwrap().send_keys(file.to_str().unwrap()).await.unwrap();
+        client.find(Locator::Css("#import-submit")).await.unwrap().click().await.unwrap();
+        assert!(text_of(client, "#import-summary").await.contains("新增 1"), "{kind}");
+    }
+    let warnings = text_of(client, "#import-warnings").await;
+    assert!(
+        warnings.contains("第2行 到位金额(万元)：累计到位资金 300.00 万元超过总投资 100.00 万元，已导入并标记为待确认"),
+        "{warnings}"
+    );
+    check_phone_page(client, "/import (warnings)").await;
+    assert_console_clean(&browser, "the project form").await;
+    browser.close().await;
+    let _ = server.stop.send(());
+}

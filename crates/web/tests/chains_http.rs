@@ -260,12 +260,22 @@ async fn plans_are_created_once_per_region_with_csrf_and_overdue_ones_reach_the_
     let plan_id: i64 = plan_path.trim_start_matches("/plans/").parse().unwrap();
     assert!(listed["targets"].as_array().unwrap().iter().any(|t| t["plan_id"] == plan_id));
 
-    // A plan's next step falls due: it shows in the owner's inbox, with a badge.
+    // A new next step may not be due in the past.
     let inbox_before = body_text(app.get("/inbox", Some(&baiyin)).await).await;
     assert!(!inbox_before.contains(&name));
     let update = format!("csrf={csrf}&approach=以商招商&next_step=提交合作协议草案&due_on=2020-01-01&status=active");
-    let updated = app.post_form(&plan_path, &baiyin, &update).await;
-    assert_eq!(updated.status(), StatusCode::SEE_OTHER);
+    let past_due = app.post_form(&plan_path, &baiyin, &update).await;
+    assert_eq!(past_due.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let today = zhaoshang_app::calendar::today();
+    assert!(body_text(past_due).await.contains(&format!("新的下一步工作到期日不能早于今天（{today}）")));
+    // The stored step falls due as days pass (here: moved back in the store); it shows in the
+    // owner's inbox with a badge, and saving the plan again keeps its date.
+    let mut fallen_due = app.store().plan(plan_id).await.unwrap().unwrap().data;
+    fallen_due.next_step = "提交合作协议草案".into();
+    fallen_due.due_on = chrono::NaiveDate::from_ymd_opt(2020, 1, 1);
+    app.store().update_plan(plan_id, &fallen_due, &Actor::system("测试")).await.unwrap();
+    let kept = app.post_form(&plan_path, &baiyin, &update.replace("以商招商", "委托招商")).await;
+    assert_eq!(kept.status(), StatusCode::SEE_OTHER, "an existing step keeps its date");
     let inbox = body_text(app.get("/inbox", Some(&baiyin)).await).await;
     assert!(inbox.contains(&name) && inbox.contains("提交合作协议草案") && inbox.contains("class=\"nav-badge\""));
     let overdue = body_text(app.get("/plans?overdue=1&mine=1", Some(&baiyin)).await).await;
@@ -300,7 +310,7 @@ async fn plans_are_created_once_per_region_with_csrf_and_overdue_ones_reach_the_
         page: 1,
         ..Default::default()
     };
-    assert_eq!(app.store().audit_entries(&audited).await.unwrap().0.len(), 1, "the update is audited");
+    assert_eq!(app.store().audit_entries(&audited).await.unwrap().0.len(), 2, "both updates are audited");
 
     // Plans stay within scope: 天水 neither lists nor opens 白银's plan.
     let tianshui = app.sign_in_demo("tianshui").await;

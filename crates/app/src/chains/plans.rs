@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
+use zhaoshang_core::projects::plausible::past_due;
 use zhaoshang_store::plans::{PlanData, PlanFilter, VisitData, PLAN_STATUSES};
 
 /// Field name → message, for showing next to each field.
@@ -54,12 +55,19 @@ fn required_date(errors: &mut FieldErrors, field: &'static str, label: &str, tex
 }
 
 /// Checks a plan form: approach, next step and its due date are required; the status is one
-/// of `PLAN_STATUSES` (a new plan is active).
-pub fn check_plan(input: &PlanInput) -> Result<PlanFields, FieldErrors> {
+/// of `PLAN_STATUSES` (a new plan is active). A new next step (on a new plan, or another
+/// step or due date than `before`'s) may not be due before `today`; a stored one keeps its date.
+pub fn check_plan(input: &PlanInput, before: Option<&PlanData>, today: NaiveDate) -> Result<PlanFields, FieldErrors> {
     let mut errors = FieldErrors::new();
     let approach = required_text(&mut errors, "approach", "招商方式", input.approach);
     let next_step = required_text(&mut errors, "next_step", "下一步工作", input.next_step);
     let due_on = required_date(&mut errors, "due_on", "到期日", input.due_on);
+    if let Some(due) = due_on {
+        let kept = before.is_some_and(|before| before.next_step == next_step && before.due_on == Some(due));
+        if let Some(message) = past_due("到期日", due, today).filter(|_| !kept) {
+            errors.insert("due_on", message);
+        }
+    }
     let status = match input.status.trim() {
         "" => "active".to_string(),
         key if PLAN_STATUSES.iter().any(|(k, _)| *k == key) => key.to_string(),
@@ -151,27 +159,57 @@ mod tests {
     fn a_complete_plan_passes_and_starts_active() {
         let input =
             PlanInput { approach: " 以商招商 ", next_step: "赴总部拜访", due_on: "2026-03-01", status: "" };
-        let fields = check_plan(&input).unwrap();
+        let fields = check_plan(&input, None, day("2026-03-01")).unwrap();
         assert_eq!(fields.approach, "以商招商");
         assert_eq!(fields.due_on, day("2026-03-01"));
         assert_eq!(fields.status, "active");
-        let won = check_plan(&PlanInput { status: "won", ..input }).unwrap();
+        let won = check_plan(&PlanInput { status: "won", ..input }, None, day("2026-02-01")).unwrap();
         assert_eq!(won.status, "won");
     }
 
     #[test]
     fn every_bad_field_gets_its_own_message() {
         let errors =
-            check_plan(&PlanInput { approach: "", next_step: " ", due_on: "2026-02-30", status: "x" }).unwrap_err();
+            check_plan(&PlanInput { approach: "", next_step: " ", due_on: "2026-02-30", status: "x" }, None, today())
+                .unwrap_err();
         assert_eq!(errors["approach"], "请填写招商方式");
         assert_eq!(errors["next_step"], "请填写下一步工作");
         assert!(errors["due_on"].contains("不是有效日期"));
         assert_eq!(errors["status"], "状态“x”无效");
-        let missing_date = check_plan(&PlanInput { approach: "a", next_step: "b", due_on: "", status: "" });
+        let missing_date =
+            check_plan(&PlanInput { approach: "a", next_step: "b", due_on: "", status: "" }, None, today());
         assert_eq!(missing_date.unwrap_err()["due_on"], "请填写到期日");
         let long = "长".repeat(MAX_TEXT + 1);
-        let too_long = check_plan(&PlanInput { approach: &long, next_step: "b", due_on: "2026-01-01", status: "" });
+        let too_long =
+            check_plan(&PlanInput { approach: &long, next_step: "b", due_on: "2026-01-01", status: "" }, None, today());
         assert!(too_long.unwrap_err()["approach"].contains("不能超过"));
+    }
+
+    fn today() -> NaiveDate {
+        day("2026-01-01")
+    }
+
+    #[test]
+    fn a_new_next_step_may_not_be_due_before_today_but_a_stored_one_keeps_its_date() {
+        let today = day("2026-03-10");
+        let input =
+            PlanInput { approach: "以商招商", next_step: "赴总部拜访", due_on: "2026-03-09", status: "" };
+        let errors = check_plan(&input, None, today).unwrap_err();
+        assert_eq!(errors["due_on"], "新的下一步工作到期日不能早于今天（2026-03-10）");
+        assert!(check_plan(&PlanInput { due_on: "2026-03-10", ..input.clone() }, None, today).is_ok());
+        let stored = PlanData {
+            approach: "以商招商".into(),
+            next_step: "赴总部拜访".into(),
+            due_on: Some(day("2026-03-09")),
+            status: "active".into(),
+            ..Default::default()
+        };
+        let kept = check_plan(&PlanInput { approach: "委托招商", ..input.clone() }, Some(&stored), today);
+        assert_eq!(kept.unwrap().due_on, day("2026-03-09"), "the stored step keeps its (now past) date");
+        let new_step = check_plan(&PlanInput { next_step: "邀请来甘考察", ..input.clone() }, Some(&stored), today);
+        assert!(new_step.unwrap_err().contains_key("due_on"), "another step is a new one");
+        let moved = check_plan(&PlanInput { due_on: "2026-03-01", ..input }, Some(&stored), today);
+        assert!(moved.unwrap_err().contains_key("due_on"), "a new date for the step is checked");
     }
 
     #[test]

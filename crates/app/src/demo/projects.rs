@@ -56,7 +56,7 @@ pub(super) async fn load(store: &Store, pipeline: &DemoPipeline, actor: &Actor) 
     let projects: Vec<ProjectUpsert> =
         pipeline.projects.iter().map(|data| ProjectUpsert { data: data.clone(), note: "演示数据".into() }).collect();
     store.upsert_projects(&projects, actor).await?;
-    store.insert_funding(&pipeline.funding, actor).await?;
+    store.insert_funding(&pipeline.funding, &[], actor).await?;
     store.upsert_targets(&pipeline.targets, actor).await?;
     let mut ids: HashMap<String, i64> = HashMap::new();
     let codes = pipeline.problems.iter().map(|(code, _)| code).chain(pipeline.services.iter().map(|(code, _)| code));
@@ -1472,6 +1472,7 @@ impl Generator<'_> {
             owner,
             signing_activity: activity.map(|a| a.name.to_string()).unwrap_or_default(),
             description,
+            excess_funds: String::new(),
         }
     }
 
@@ -1525,6 +1526,7 @@ impl Generator<'_> {
             owner,
             signing_activity: named.activity.to_string(),
             description: format!("总投资{}亿元。{}", yi(named.units), named.description),
+            excess_funds: String::new(),
         };
         self.drafts.push(Draft { city, year: signed.year(), data });
     }

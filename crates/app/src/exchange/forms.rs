@@ -2,10 +2,14 @@
 //! import, both within the user's import scope, with the search index following.
 
 use super::{
-    columns, form_sheet, import_bytes_with, import_sheet_in_scope, ImportKind, ImportOptions, ImportReport, ImportScope,
+    columns, form_sheet, import_bytes_with, import_table, ExcessFundsPolicy, ImportKind, ImportOptions, ImportReport,
+    ImportScope,
 };
 use crate::{App, AppResult};
 use std::collections::HashMap;
+
+/// The form field of the box that confirms funds in place above the total investment.
+pub const CONFIRM_EXCESS_FUNDS_FIELD: &str = "confirm_excess_funds";
 use zhaoshang_core::access::Principal;
 use zhaoshang_store::Actor;
 
@@ -36,7 +40,8 @@ impl App {
     }
 
     /// Saves a form as a one-row import of `kind` within the user's import scope, so forms
-    /// and files obey one set of rules.
+    /// and files obey one set of rules. Funds in place above the total investment are a
+    /// problem unless the form's `CONFIRM_EXCESS_FUNDS_FIELD` is ticked.
     pub async fn import_form_row(
         &self,
         principal: &Principal,
@@ -46,7 +51,9 @@ impl App {
     ) -> AppResult<ImportReport> {
         let scope = ImportScope::for_user(self.store(), principal).await?;
         let sheet = form_sheet(kind, fields);
-        let report = import_sheet_in_scope(self.store(), kind, "", &sheet, false, actor, &scope).await?;
+        let confirmed = fields.get(CONFIRM_EXCESS_FUNDS_FIELD).is_some_and(|value| !value.is_empty());
+        let options = ImportOptions { excess_funds: ExcessFundsPolicy::of_form(confirmed), ..ImportOptions::default() };
+        let report = import_table(self.store(), kind, "", sheet, &options, actor, &scope).await?;
         self.follow_import(&report).await;
         Ok(report)
     }

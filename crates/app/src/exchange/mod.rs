@@ -33,6 +33,8 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
+use zhaoshang_core::money::Yuan;
+use zhaoshang_core::projects::plausible::{excess_funds_message, ExcessFunds, CONFIRM_EXCESS_FUNDS};
 use zhaoshang_store::projects::UpsertOutcome;
 use zhaoshang_store::{Actor, Store};
 
@@ -41,7 +43,7 @@ pub use columns::{columns, ColumnSpec};
 pub use export::{
     appeal_table, enterprise_table, export_file, export_table, write_table, NumberFormat, Table, TableFormat,
 };
-pub use forms::field_errors;
+pub use forms::{field_errors, CONFIRM_EXCESS_FUNDS_FIELD};
 pub use scope::ImportScope;
 pub use table::{form_sheet, normalize_header, read_sheet, Sheet, SheetRow, IMPORT_EXTENSIONS};
 pub use values::{parse_date, parse_wan};
@@ -152,6 +154,55 @@ impl fmt::Display for ImportProblem {
     }
 }
 
+/// What an import does with a row that leaves a project's funds in place above its
+/// total investment (`core::projects::plausible`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ExcessFundsPolicy {
+    /// A file: the row is accepted, its project flagged for the province to confirm, and
+    /// the report warns of it.
+    #[default]
+    Flag,
+    /// A form not confirmed: a problem of the amount, asking the user to confirm.
+    Ask,
+    /// A form whose user confirmed the figures: accepted and flagged as confirmed.
+    Confirmed,
+}
+
+impl ExcessFundsPolicy {
+    /// A form's policy: confirmed when its confirmation box was ticked.
+    pub fn of_form(confirmed: bool) -> ExcessFundsPolicy {
+        if confirmed {
+            ExcessFundsPolicy::Confirmed
+        } else {
+            ExcessFundsPolicy::Ask
+        }
+    }
+
+    /// Decides a row whose project's funds in place `exceed` its total investment (or no
+    /// longer do): the project's flag after the write, and, for a flag left waiting, the
+    /// row's warning (a file) or problem (a form) under `column`.
+    fn apply(
+        self,
+        previous: ExcessFunds,
+        excess: Option<(Yuan, Yuan)>,
+        figures_changed: bool,
+        column: &'static str,
+        p: &mut RowProblems,
+    ) -> ExcessFunds {
+        let flag = previous.after(excess.is_some(), figures_changed, self == ExcessFundsPolicy::Confirmed);
+        if let (Some((funds, total)), ExcessFunds::Unconfirmed) = (excess, flag) {
+            let excess = excess_funds_message(funds, total);
+            match self {
+                ExcessFundsPolicy::Ask => {
+                    p.add(column, format!("{excess}，请核实；确属实际情况的，请勾选“{CONFIRM_EXCESS_FUNDS}”后保存"))
+                }
+                _ => p.warn(column, format!("{excess}，已导入并标记为待确认，请省级或本地区核实后确认")),
+            }
+        }
+        flag
+    }
+}
+
 /// How to import a file beyond its content.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -159,11 +210,12 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// A projects file without 项目编号 gets codes `PREFIX-0001`… (`--assign-codes`).
     pub assign_codes: Option<String>,
+    pub excess_funds: ExcessFundsPolicy,
 }
 
 impl ImportOptions {
     pub fn checking(dry_run: bool) -> ImportOptions {
-        ImportOptions { dry_run, assign_codes: None }
+        ImportOptions { dry_run, ..ImportOptions::default() }
     }
 }
 
@@ -419,7 +471,16 @@ async fn import_table(
     };
     // Forms are saved as one-row sheets without a file name.
     let note = if file_name.is_empty() { "页面编辑".to_string() } else { format!("表格导入：{file_name}") };
-    let context = Context { store, sheet: &sheet, cols: &cols, dry_run: options.dry_run, actor, note: &note, scope };
+    let context = Context {
+        store,
+        sheet: &sheet,
+        cols: &cols,
+        dry_run: options.dry_run,
+        actor,
+        note: &note,
+        scope,
+        excess_funds: options.excess_funds,
+    };
     match kind {
         ImportKind::Projects => projects::import(&context, &mut report).await?,
         ImportKind::Funding => funding::import(&context, &mut report).await?,
@@ -444,6 +505,7 @@ struct Context<'a> {
     actor: &'a Actor,
     note: &'a str,
     scope: &'a ImportScope,
+    excess_funds: ExcessFundsPolicy,
 }
 
 impl Context<'_> {
@@ -547,6 +609,16 @@ impl<'a> RowProblems<'a> {
         let header = columns::header_of(self.kind, key);
         self.report.problem(self.row, header, message);
         self.columns.push(key);
+    }
+
+    /// Something worth knowing about a cell that does not stop the import.
+    fn warn(&mut self, key: &'static str, message: impl Into<String>) {
+        let problem = ImportProblem {
+            row: self.row,
+            column: columns::header_of(self.kind, key).to_string(),
+            message: message.into(),
+        };
+        self.report.warnings.push(problem.to_string());
     }
 
     fn has(&self, key: &str) -> bool {

@@ -7,11 +7,12 @@
 use super::columns::Columns;
 use super::table::SheetRow;
 use super::values::{credit_code_cell, date_cell, parse_investor_type, region_cell, IndustryIndex, RegionIndex};
-use super::{non_empty_key, Context, ImportReport, ImportScope, RowProblems};
+use super::{non_empty_key, Context, ExcessFundsPolicy, ImportReport, ImportScope, RowProblems};
 use crate::AppResult;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use zhaoshang_core::money::Yuan;
+use zhaoshang_core::projects::plausible::{funds_exceed_investment, future_fact, ExcessFunds};
 use zhaoshang_core::projects::{check_transition, validate_stage, Stage, StageDates, TransitionError};
 use zhaoshang_store::projects::{ProjectData, ProjectUpsert};
 use zhaoshang_store::Store;
@@ -29,10 +30,13 @@ pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppR
         .into_iter()
         .map(|project| (project.data.code.clone(), project.data))
         .collect();
+    let funds_in_place: HashMap<String, i64> = ctx.store.funds_in_place_of_codes(&codes).await?.into_iter().collect();
     let regions = RegionIndex::new(ctx.store.all_regions().await?);
     let industries = if cols.has("industry") { Some(IndustryIndex::new(ctx.store.industries().await?)) } else { None };
     let lookups = Lookups {
         existing: &existing,
+        funds_in_place: &funds_in_place,
+        excess_funds: ctx.excess_funds,
         regions: &regions,
         industries: industries.as_ref(),
         scope: ctx.scope,
@@ -54,10 +58,13 @@ pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppR
 
 struct Lookups<'a> {
     existing: &'a HashMap<String, ProjectData>,
+    /// Funds in place (yuan) of the stored projects that have any.
+    funds_in_place: &'a HashMap<String, i64>,
+    excess_funds: ExcessFundsPolicy,
     regions: &'a RegionIndex,
     industries: Option<&'a IndustryIndex>,
     scope: &'a ImportScope,
-    /// The lead date of a new project that gives none.
+    /// The lead date of a new project that gives none, and the last day a fact may be dated.
     today: NaiveDate,
 }
 
@@ -130,14 +137,27 @@ fn check_row(cols: &Columns, row: &SheetRow, lookups: &Lookups, p: &mut RowProbl
         None => {}
     }
     data.total_investment = total.map(|amount| amount.0).unwrap_or(0);
-    if let Some(date) = date_cell(cols, row, "signed_on", p) {
-        data.signed_on = date;
+    if !p.has("total_investment_wan") {
+        let funds = Yuan(lookups.funds_in_place.get(code).copied().unwrap_or(0));
+        let total = Yuan(data.total_investment);
+        let excess = funds_exceed_investment(funds, total).then_some((funds, total));
+        let changed = before.is_none_or(|before| before.total_investment != data.total_investment);
+        let previous = ExcessFunds::from_stored(&data.excess_funds);
+        let flag = lookups.excess_funds.apply(previous, excess, changed, "total_investment_wan", p);
+        data.excess_funds = flag.key().to_string();
     }
-    if let Some(date) = date_cell(cols, row, "started_on", p) {
-        data.started_on = date;
-    }
-    if let Some(date) = date_cell(cols, row, "producing_on", p) {
-        data.producing_on = date;
+    let facts = [
+        ("signed_on", "签约日期", &mut data.signed_on),
+        ("started_on", "开工日期", &mut data.started_on),
+        ("producing_on", "投产日期", &mut data.producing_on),
+    ];
+    for (key, name, field) in facts {
+        if let Some(date) = date_cell(cols, row, key, p) {
+            match date.and_then(|date| future_fact(name, date, lookups.today)) {
+                Some(message) => p.add(key, message),
+                None => *field = date,
+            }
+        }
     }
     if let Some(date) = date_cell(cols, row, "lead_on", p) {
         data.lead_on = date;
@@ -178,11 +198,11 @@ fn check_row(cols: &Columns, row: &SheetRow, lookups: &Lookups, p: &mut RowProbl
         if let Err(error) = check_transition(from, stage, Some(reason)) {
             let message = match error {
                 TransitionError::BackwardNeedsReason => {
-                    format!("项目阶段由“{}”退回“{}”，须在“阶段变更原因”列说明原因", from.label(), stage.label())
+                    format!("项目阶段由“{}”退回“{}”，须填写阶段变更原因", from.label(), stage.label())
                 }
-                TransitionError::DropNeedsReason => "终止项目须在“终止原因”列说明原因".to_string(),
+                TransitionError::DropNeedsReason => "终止项目须填写终止原因".to_string(),
                 TransitionError::ReactivateNeedsReason => {
-                    format!("恢复已终止的项目（改为“{}”）须在“阶段变更原因”列说明原因", stage.label())
+                    format!("恢复已终止的项目（改为“{}”）须填写阶段变更原因", stage.label())
                 }
             };
             p.add("stage", message);

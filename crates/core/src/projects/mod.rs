@@ -1,6 +1,9 @@
-//! Investment projects: the stage pipeline and the rules for moving along it.
+//! Investment projects: the stage pipeline and the rules for moving along it, the
+//! plausibility of their figures, and the code a new project is proposed.
 
+pub mod codes;
 pub mod duplicates;
+pub mod plausible;
 pub mod stage;
 
 pub use stage::{

@@ -16,11 +16,12 @@ use axum::routing::{get, post};
 use minijinja::context;
 use serde::Deserialize;
 use std::collections::HashMap;
-use zhaoshang_app::exchange::{columns, ImportKind};
-use zhaoshang_app::projects::{FundingQuery, ProblemInput, ProjectDetail, ProjectQuery};
+use zhaoshang_app::exchange::{columns, ImportKind, CONFIRM_EXCESS_FUNDS_FIELD};
+use zhaoshang_app::projects::{FundingQuery, ProblemInput, ProjectDetail, ProjectQuery, EXCESS_FUNDS_FLAG};
 use zhaoshang_core::calendar::china_time;
 use zhaoshang_core::metrics::FundingSource;
 use zhaoshang_core::money::Yuan;
+use zhaoshang_core::projects::plausible::{ExcessFunds, CONFIRM_EXCESS_FUNDS};
 use zhaoshang_core::projects::Stage;
 use zhaoshang_store::projects::Project;
 
@@ -36,6 +37,7 @@ pub fn routes() -> Routes {
         .route("/projects/{id}/funding", post(add_funding))
         .route("/projects/{id}/problems", post(add_problem))
         .route("/projects/{id}/services", post(add_service))
+        .route("/projects/{id}/excess_funds", post(confirm_excess_funds))
         .route("/funding", get(funding_list))
 }
 
@@ -48,6 +50,8 @@ fn project_row(project: &Project, region_names: &HashMap<String, String>) -> min
         total_wan => Yuan(d.total_investment).wan_display(), signed_on => d.signed_on.map(|x| x.to_string()),
         started_on => d.started_on.map(|x| x.to_string()), producing_on => d.producing_on.map(|x| x.to_string()),
         chain => d.chain, source => d.source, park => d.park, activity => d.signing_activity,
+        excess_funds => (!d.excess_funds.is_empty()).then(|| ExcessFunds::from_stored(&d.excess_funds).label()),
+        excess_funds_waiting => ExcessFunds::from_stored(&d.excess_funds) == ExcessFunds::Unconfirmed,
     }
 }
 
@@ -68,6 +72,7 @@ fn list_query_string(query: &ProjectQuery) -> String {
         ("drill", &query.drill),
         ("from", &query.from),
         ("to", &query.to),
+        ("flag", &query.flag),
     ])
 }
 
@@ -96,7 +101,8 @@ pub async fn list(
         context! {
             rows => rows, query => context! { region => query.region, stage => query.stage, chain => query.chain, source => query.source,
                 activity => query.activity, q => query.q, signed_from => query.signed_from, signed_to => query.signed_to,
-                min_wan => query.min_wan, max_wan => query.max_wan, sort => query.sort, drill => query.drill, from => query.from, to => query.to },
+                min_wan => query.min_wan, max_wan => query.max_wan, sort => query.sort, drill => query.drill, from => query.from, to => query.to, flag => query.flag },
+            excess_funds_flag => EXCESS_FUNDS_FLAG,
             drill => list.drill, stages => stages,
             total_count => totals.count, total_wan => Yuan(totals.total_investment).wan_display(), total_yi => Yuan(totals.total_investment).yi_display(),
             query_string => list_query_string(&query),
@@ -139,16 +145,39 @@ pub async fn funding_list(
     .map(IntoResponse::into_response)
 }
 
+/// What a project's page is told by the form that led to it.
+#[derive(Deserialize)]
+pub struct DetailQuery {
+    /// Set by the redirect after a form saved the project: the page says 已保存.
+    saved: Option<String>,
+}
+
 pub async fn detail(
     State(state): State<AppState>,
     PageSession(session): PageSession,
     Path(id): Path<i64>,
+    Query(query): Query<DetailQuery>,
 ) -> WebResult<Html<String>> {
-    detail_page(&state, &session, id, None).await
+    let notice = query.saved.is_some().then_some("已保存");
+    detail_page(&state, &session, id, Refusal::default(), notice).await
 }
 
-/// A project's page (`error`: why a form on it was refused).
-async fn detail_page(state: &AppState, session: &Session, id: i64, error: Option<String>) -> WebResult<Html<String>> {
+/// Why a form on a project's page was refused, and what the funding form held (kept
+/// for another try, with the confirmation box when the funds would exceed the total).
+#[derive(Default)]
+struct Refusal {
+    error: Option<String>,
+    funding: Option<HashMap<String, String>>,
+}
+
+/// A project's page (`refusal`: why a form on it was refused; `notice`: a saved form's word).
+async fn detail_page(
+    state: &AppState,
+    session: &Session,
+    id: i64,
+    refusal: Refusal,
+    notice: Option<&str>,
+) -> WebResult<Html<String>> {
     let project = state.app.project_in_scope(&session.principal, id).await?;
     let ProjectDetail { project, region_names, funding, events, problems, services, can_edit } =
         state.app.project_detail(&session.principal, project).await?;
@@ -173,15 +202,84 @@ async fn detail_page(state: &AppState, session: &Session, id: i64, error: Option
         context! {
             p => project_row(&project, &region_names), data => project.data, funding => funding_rows, funding_total => Yuan(funding_total).wan_display(),
             events => events, problems => problems, services => services, sources => sources,
-            can_edit => can_edit, error => error,
+            can_edit => can_edit, error => refusal.error, notice => notice,
+            ask_excess_funds => asks_confirmation(refusal.error.as_deref()), funding_values => refusal.funding,
+            confirm_excess_funds => CONFIRM_EXCESS_FUNDS, confirm_field => CONFIRM_EXCESS_FUNDS_FIELD,
         },
     )
 }
 
-/// A project's page again with the reason a form on it was refused (422).
-async fn refused(state: &AppState, session: &Session, id: i64, message: String) -> WebResult<Response> {
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, detail_page(state, session, id, Some(message)).await?).into_response())
+/// Whether a refusal asks to confirm funds in place above the total investment.
+fn asks_confirmation(error: Option<&str>) -> bool {
+    error.is_some_and(|message| message.contains(CONFIRM_EXCESS_FUNDS))
 }
+
+/// A project's page again with the reason a form on it was refused (422).
+async fn refused(state: &AppState, session: &Session, id: i64, refusal: Refusal) -> WebResult<Response> {
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, detail_page(state, session, id, refusal, None).await?).into_response())
+}
+
+impl Refusal {
+    fn message(message: String) -> Refusal {
+        Refusal { error: Some(message), funding: None }
+    }
+}
+
+/// A field of the project form: key, label and hint.
+type FormField = (&'static str, &'static str, &'static str);
+
+/// The project form's groups, each a heading and its fields in order: worded for a form
+/// (the import's column notes speak of rows and columns).
+const FORM_GROUPS: [(&str, &[FormField]); 4] = [
+    (
+        "基本信息",
+        &[
+            ("code", "项目编号", "新项目已预填本地区下一个可用编号，可修改；保存后不再更改"),
+            ("name", "项目名称", ""),
+            ("region", "所属地区", "填写行政区划代码或名称，如 620503 或 麦积区"),
+            ("park", "所属园区", ""),
+            ("chain", "产业链", ""),
+            ("chain_node", "产业链环节", ""),
+            ("industry", "行业代码", "国民经济行业分类大类代码，如 30"),
+            ("description", "项目简介", ""),
+        ],
+    ),
+    (
+        "投资方",
+        &[
+            ("investor", "投资方", "企业全称"),
+            ("investor_credit_code", "投资方统一社会信用代码", "18 位"),
+            ("investor_origin", "投资方来源地", "省份或城市，如 上海市"),
+            ("investor_type", "投资方类型", "民营、国有、外资 或 港澳台"),
+            ("total_investment_wan", "总投资（万元）", "签约后必填，须大于 0"),
+        ],
+    ),
+    (
+        "进度",
+        &[
+            ("stage", "项目阶段", "不选时按所填最晚的日期确定"),
+            ("lead_on", "线索日期", "不填为今天"),
+            ("signed_on", "签约日期", "签约起必填，不能晚于今天"),
+            ("started_on", "开工日期", "开工起必填，不能晚于今天"),
+            ("producing_on", "投产日期", "投产时必填，不能晚于今天"),
+            ("dropped_reason", "终止原因", "项目终止时必填"),
+            ("stage_reason", "阶段变更原因", "退回阶段或恢复已终止的项目时必填"),
+        ],
+    ),
+    (
+        "来源与责任",
+        &[
+            ("source", "项目来源", "如 商会、招商顾问、驻点招商、展会/节会、以商招商"),
+            ("source_org", "来源单位", "如 甘肃省上海商会"),
+            ("signing_activity", "签约活动", "签约所在招商活动的名称"),
+            ("department", "责任单位", ""),
+            ("leader", "包抓领导", ""),
+            ("owner", "责任人", ""),
+        ],
+    ),
+];
+
+const DATE_FIELDS: [&str; 4] = ["lead_on", "signed_on", "started_on", "producing_on"];
 
 fn form_page(
     session: &Session,
@@ -190,17 +288,28 @@ fn form_page(
     editing: Option<i64>,
 ) -> WebResult<Html<String>> {
     let stages: Vec<_> = Stage::ALL.iter().map(|s| context! { key => s.key(), label => s.label() }).collect();
-    let fields: Vec<_> = columns(ImportKind::Projects)
+    let required = |key: &str| columns(ImportKind::Projects).iter().any(|c| c.key == key && c.required);
+    let groups: Vec<_> = FORM_GROUPS
         .iter()
-        .filter(|c| c.key != "stage")
-        .map(|c| context! { key => c.key, label => c.header, note => c.note, required => c.required, value => values.get(c.key).cloned().unwrap_or_default(), error => errors.get(c.key) })
+        .map(|(heading, fields)| {
+            let fields: Vec<_> = fields
+                .iter()
+                .map(|&(key, label, hint)| {
+                    context! { key, label, hint, required => required(key), date => DATE_FIELDS.contains(&key),
+                    value => values.get(key).cloned().unwrap_or_default(), error => errors.get(key) }
+                })
+                .collect();
+            context! { heading, fields }
+        })
         .collect();
+    let total_error = errors.get("total_investment_wan").map(String::as_str);
     page(
         session,
         "/projects",
         "projects/project_form.html",
-        context! { fields => fields, stages => stages, stage => values.get("stage").cloned().unwrap_or_default(), stage_error => errors.get("stage"),
-        form_error => errors.get("form"), editing => editing, csrf => session.csrf_token },
+        context! { groups => groups, stages => stages, form_error => errors.get("form"), editing => editing,
+        ask_excess_funds => asks_confirmation(total_error), confirm_excess_funds => CONFIRM_EXCESS_FUNDS,
+        confirm_field => CONFIRM_EXCESS_FUNDS_FIELD, csrf => session.csrf_token },
     )
 }
 
@@ -242,12 +351,28 @@ fn values_of(project: &Project) -> HashMap<String, String> {
     .collect()
 }
 
-pub async fn new_form(PageSession(session): PageSession) -> WebResult<Html<String>> {
+/// The new-project form's request: the region to propose a code for (the user's own by default).
+#[derive(Deserialize)]
+pub struct NewQuery {
+    region: Option<String>,
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<NewQuery>,
+) -> WebResult<Html<String>> {
     if !session.principal.edits_records() {
         return Err(crate::error::WebError::forbidden());
     }
     let mut values = HashMap::new();
-    if let Some(region) = &session.principal.region {
+    let region = non_empty(&query.region).or_else(|| session.principal.region.as_ref().map(|r| r.to_string()));
+    if let Some(region) = region {
+        let region = state.app.known_region(&region).await?;
+        if !session.principal.may_edit_records_of(&region) {
+            return Err(crate::error::WebError::forbidden());
+        }
+        values.insert("code".to_string(), state.app.proposed_project_code(region.as_str()).await?);
         values.insert("region".to_string(), region.to_string());
     }
     form_page(&session, &values, &HashMap::new(), None)
@@ -268,7 +393,7 @@ pub async fn save(
     CsrfForm(session, mut values): CsrfForm<HashMap<String, String>>,
 ) -> WebResult<Response> {
     match state.app.save_project_form(&session.principal, &session.actor(), &mut values).await? {
-        Ok(id) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
+        Ok(id) => Ok(Redirect::to(&format!("/projects/{id}?saved=1")).into_response()),
         Err(errors) => {
             let editing = values.get("id").and_then(|id| id.parse::<i64>().ok());
             Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&session, &values, &errors, editing)?).into_response())
@@ -284,8 +409,18 @@ pub async fn add_funding(
 ) -> WebResult<Response> {
     match state.app.add_funding(&session.principal, &session.actor(), id, &values).await? {
         Ok(()) => Ok(Redirect::to(&format!("/projects/{id}#funding")).into_response()),
-        Err(message) => refused(&state, &session, id, message).await,
+        Err(message) => refused(&state, &session, id, Refusal { error: Some(message), funding: Some(values) }).await,
     }
+}
+
+/// Confirms a project's funds in place above its total investment (its flag waiting for it).
+pub async fn confirm_excess_funds(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(session, _): CsrfForm<HashMap<String, String>>,
+) -> WebResult<Response> {
+    state.app.confirm_excess_funds(&session.principal, &session.actor(), id).await?;
+    Ok(Redirect::to(&format!("/projects/{id}")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -307,7 +442,7 @@ pub async fn add_problem(
     };
     match state.app.add_problem(&session.principal, &session.actor(), id, &input).await? {
         Ok(()) => Ok(Redirect::to(&format!("/projects/{id}#problems")).into_response()),
-        Err(message) => refused(&state, &session, id, message).await,
+        Err(message) => refused(&state, &session, id, Refusal::message(message)).await,
     }
 }
 
@@ -326,7 +461,7 @@ pub async fn add_service(
         state.app.add_service(&session.principal, &session.actor(), id, &form.service, form.handler.as_deref()).await?;
     match added {
         Ok(()) => Ok(Redirect::to(&format!("/projects/{id}#services")).into_response()),
-        Err(message) => refused(&state, &session, id, message).await,
+        Err(message) => refused(&state, &session, id, Refusal::message(message)).await,
     }
 }
 
