@@ -15,6 +15,7 @@ use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::duplicates::looks_claimed_twice;
 use zhaoshang_core::projects::Stage;
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_core::text::non_empty;
 use zhaoshang_store::listing::{ListTotals, ProjectFilter, ProjectSort};
 use zhaoshang_store::projects::{Funding, Problem, Project, ProjectEvent, Service};
 use zhaoshang_store::Actor;
@@ -99,12 +100,8 @@ pub struct ProblemInput<'a> {
     pub due_on: Option<&'a str>,
 }
 
-fn non_empty(text: &Option<String>) -> Option<String> {
-    text.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
-}
-
 fn optional_date(text: &Option<String>, label: &str) -> AppResult<Option<NaiveDate>> {
-    non_empty(text).map(|t| parse_date(&t, label)).transpose()
+    non_empty(text.as_deref()).map(|t| parse_date(t, label)).transpose()
 }
 
 fn required_date(text: &Option<String>, label: &str, missing: &str) -> AppResult<NaiveDate> {
@@ -112,8 +109,8 @@ fn required_date(text: &Option<String>, label: &str, missing: &str) -> AppResult
 }
 
 fn optional_wan(text: &Option<String>, label: &str) -> AppResult<Option<i64>> {
-    non_empty(text)
-        .map(|t| Yuan::parse_wan(&t).map(|y| y.0).map_err(|e| AppError::bad_request(format!("{label}：{e}"))))
+    non_empty(text.as_deref())
+        .map(|t| Yuan::parse_wan(t).map(|y| y.0).map_err(|e| AppError::bad_request(format!("{label}：{e}"))))
         .transpose()
 }
 
@@ -172,7 +169,7 @@ impl App {
 
     /// The project scope's regions narrowed to a chosen region; a region outside is 403.
     pub async fn narrowed_project_prefix(&self, scope: &ProjectScope, region: &Option<String>) -> AppResult<String> {
-        match non_empty(region) {
+        match non_empty(region.as_deref()) {
             None => Ok(scope.regions.prefix().ok_or(AppError::Forbidden)?.to_string()),
             Some(code) => {
                 let region = self.known_region(&code).await?;
@@ -191,7 +188,7 @@ impl App {
             RecordScope::Nothing => return Err(AppError::Forbidden),
             scope => scope.prefix().unwrap_or("").to_string(),
         };
-        match non_empty(region) {
+        match non_empty(region.as_deref()) {
             None => Ok(own),
             Some(code) => {
                 let region = self.known_region(&code).await?;
@@ -214,13 +211,13 @@ impl App {
         let mut filter = ProjectFilter {
             region_prefix: self.narrowed_project_prefix(&scope, &query.region).await?,
             chains_in: scope.chains.clone(),
-            stage: non_empty(&query.stage)
+            stage: non_empty(query.stage.as_deref())
                 .map(|s| Stage::parse(&s).map(|s| s.key().to_string()))
                 .transpose()
                 .map_err(|e| AppError::bad_request(e.to_string()))?,
-            chain: non_empty(&query.chain),
-            source: non_empty(&query.source),
-            signing_activity: non_empty(&query.activity),
+            chain: non_empty(query.chain.as_deref()).map(str::to_string),
+            source: non_empty(query.source.as_deref()).map(str::to_string),
+            signing_activity: non_empty(query.activity.as_deref()).map(str::to_string),
             keyword: keyword(&query.q)?,
             signed_from: optional_date(&query.signed_from, "签约日期起")?,
             signed_to: optional_date(&query.signed_to, "签约日期止")?,
@@ -228,7 +225,7 @@ impl App {
             max_investment: optional_wan(&query.max_wan, "最高总投资")?,
             ..Default::default()
         };
-        let drill = match non_empty(&query.drill) {
+        let drill = match non_empty(query.drill.as_deref()) {
             None => None,
             Some(kind) => {
                 let from = required_date(&query.from, "开始日期", "缺少开始日期")?;

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use zhaoshang_core::access::Principal;
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_core::text::non_empty;
 use zhaoshang_store::reference::{Department, Industry, Park, Region};
 use zhaoshang_store::{Actor, StoreError};
 
@@ -60,10 +61,6 @@ where
         }
     }
     Ok(Err(problems.join("；")))
-}
-
-fn non_empty(text: &Option<String>) -> Option<String> {
-    text.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
 }
 
 impl App {
@@ -251,7 +248,7 @@ impl App {
             problems.push("园区名称不能为空".to_string());
         }
         let region = self.checked_region(&input.region_code).await.map_err(|e| problems.push(e)).ok();
-        let area = match non_empty(&input.area_mu) {
+        let area = match non_empty(input.area_mu.as_deref()) {
             None => None,
             Some(text) => text.parse::<i64>().map_err(|_| problems.push(format!("面积“{text}”应为整数亩"))).ok(),
         };
@@ -279,7 +276,7 @@ impl App {
         if input.name.trim().is_empty() {
             problems.push("单位名称不能为空".to_string());
         }
-        let region = match non_empty(&input.region_code) {
+        let region = match non_empty(input.region_code.as_deref()) {
             None => None,
             Some(code) => self.checked_region(&code).await.map_err(|e| problems.push(e)).ok(),
         };

@@ -33,7 +33,7 @@ pub struct AuditQuery {
 }
 
 fn parse_date(text: &Option<String>, label: &str) -> WebResult<Option<NaiveDate>> {
-    match non_empty(text) {
+    match non_empty(text.as_deref()) {
         None => Ok(None),
         Some(t) => NaiveDate::parse_from_str(&t, "%Y-%m-%d")
             .map(Some)
@@ -50,10 +50,10 @@ pub async fn list(
     zhaoshang_app::accounts::require_admin(&session.principal)?;
     let page_no = page_number(query.page);
     let filter = AuditFilter {
-        actor: non_empty(&query.actor),
-        entity: non_empty(&query.entity),
-        record: non_empty(&query.record),
-        action: non_empty(&query.action),
+        actor: non_empty(query.actor.as_deref()).map(str::to_string),
+        entity: non_empty(query.entity.as_deref()).map(str::to_string),
+        record: non_empty(query.record.as_deref()).map(str::to_string),
+        action: non_empty(query.action.as_deref()).map(str::to_string),
         from: parse_date(&query.from, "开始日期")?,
         to: parse_date(&query.to, "结束日期")?,
         page: page_no,

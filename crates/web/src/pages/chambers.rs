@@ -129,7 +129,7 @@ pub async fn assessment(
     Query(query): Query<AssessmentQuery>,
 ) -> WebResult<Response> {
     // The award goes to a finished year: the last one unless another is asked for.
-    let year = match non_empty(&query.year) {
+    let year = match non_empty(query.year.as_deref()) {
         None => today().year() - 1,
         Some(text) => {
             text.parse::<i32>().map_err(|_| AppError::bad_request(format!("年度“{text}”无效，应为如 2024 的年份")))?

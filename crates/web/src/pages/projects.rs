@@ -128,7 +128,7 @@ pub async fn funding_list(
         })
         .collect();
     let (from, to, total, count) = (funding.from, funding.to, funding.total, funding.count);
-    let qs = format!("region={}&from={from}&to={to}", non_empty(&query.region).unwrap_or_default());
+    let qs = format!("region={}&from={from}&to={to}", non_empty(query.region.as_deref()).unwrap_or_default());
     page(
         &session,
         "/projects",

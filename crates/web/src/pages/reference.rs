@@ -37,7 +37,7 @@ pub async fn regions(
     PageSession(session): PageSession,
     Query(query): Query<RegionQuery>,
 ) -> WebResult<Html<String>> {
-    let parent = non_empty(&query.parent);
+    let parent = non_empty(query.parent.as_deref());
     let (trail, children) = state.app.region_tree(parent.as_deref()).await?;
     let rows: Vec<_> = children
         .into_iter()

@@ -50,7 +50,7 @@ pub async fn results(
     state.app.require_search(&session.principal)?;
     let text = params.q.as_deref().map(str::trim).unwrap_or("").to_string();
     let render = |status: StatusCode, data: Value| -> WebResult<Response> {
-        let data = context! { search_q => text, kind => non_empty(&params.kind), ..data };
+        let data = context! { search_q => text, kind => non_empty(params.kind.as_deref()), ..data };
         Ok((status, page(&session, "/search", "search/search.html", data)?).into_response())
     };
     if text.is_empty() {

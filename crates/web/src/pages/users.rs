@@ -66,7 +66,7 @@ pub async fn create(
         username: form.username.clone(),
         display_name: form.display_name.clone().unwrap_or_default(),
         role: form.role.clone(),
-        region: non_empty(&form.region),
+        region: non_empty(form.region.as_deref()).map(str::to_string),
         password: form.password.clone(),
     };
     match state.app.create_account(&request, &session.actor()).await {
@@ -118,7 +118,7 @@ pub async fn update(
 ) -> WebResult<Response> {
     require_admin(&session.principal)?;
     let (role, display_name, region) =
-        (form.role.unwrap_or_default(), form.display_name.unwrap_or_default(), non_empty(&form.region));
+        (form.role.unwrap_or_default(), form.display_name.unwrap_or_default(), non_empty(form.region.as_deref()));
     let change = match form.action.as_str() {
         "role" => AccountChange::Role { role: &role, region: region.as_deref(), display_name: &display_name },
         "password" => AccountChange::Password(form.password.as_deref().unwrap_or("")),
