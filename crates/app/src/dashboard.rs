@@ -99,7 +99,7 @@ impl App {
         let today = crate::calendar::today();
         let (period, preset) = match (non_empty(preset), non_empty(from), non_empty(to)) {
             (Some(key), _, _) => {
-                let preset = PeriodPreset::parse(key).map_err(|e| AppError::Invalid(e.to_string()))?;
+                let preset = PeriodPreset::parse(key).map_err(|e| AppError::bad_request(e.to_string()))?;
                 (preset.period(today), Some(preset))
             }
             (None, None, None) => (PeriodPreset::Year.period(today), Some(PeriodPreset::Year)),

@@ -5,7 +5,7 @@
 //! claimed twice. Every read and write stays within the user's project scope.
 
 use crate::exchange::{self, ImportKind, ImportScope, Table};
-use crate::stats::parse_date;
+use crate::stats::optional_date;
 use crate::{App, AppError, AppResult};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -98,10 +98,6 @@ pub struct ProblemInput<'a> {
     pub description: &'a str,
     pub department: Option<&'a str>,
     pub due_on: Option<&'a str>,
-}
-
-fn optional_date(text: &Option<String>, label: &str) -> AppResult<Option<NaiveDate>> {
-    non_empty(text.as_deref()).map(|t| parse_date(t, label)).transpose()
 }
 
 fn required_date(text: &Option<String>, label: &str, missing: &str) -> AppResult<NaiveDate> {
@@ -225,6 +221,12 @@ impl App {
             max_investment: optional_wan(&query.max_wan, "最高总投资")?,
             ..Default::default()
         };
+        if let (Some(from), Some(to)) = (filter.signed_from, filter.signed_to) {
+            crate::stats::period(from, to)?;
+        }
+        if filter.min_investment.zip(filter.max_investment).is_some_and(|(min, max)| min > max) {
+            return Err(AppError::bad_request("最低总投资不能高于最高总投资"));
+        }
         let drill = match non_empty(query.drill.as_deref()) {
             None => None,
             Some(kind) => {

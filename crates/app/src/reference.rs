@@ -122,9 +122,9 @@ impl App {
         Ok(names)
     }
 
-    /// Checks that a region code exists.
-    pub async fn known_region(&self, code: &str) -> AppResult<RegionCode> {
-        crate::stats::known_region(self.store(), code).await
+    /// The region a filter or form names by code or name (see `stats::known_region`).
+    pub async fn known_region(&self, typed: &str) -> AppResult<RegionCode> {
+        crate::stats::known_region(self.store(), typed).await
     }
 
     /// The divisions from the top down to `parent` (the page's trail) and those directly

@@ -23,6 +23,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "layout.html",
     "macros.html",
     "error.html",
+    "error_page.html",
     "login.html",
     "home/home.html",
     "search/search.html",
