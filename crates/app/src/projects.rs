@@ -12,7 +12,7 @@ use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use zhaoshang_core::access::{Principal, ProjectScope, RecordScope};
 use zhaoshang_core::money::Yuan;
-use zhaoshang_core::projects::duplicates::looks_claimed_twice;
+use zhaoshang_core::projects::duplicates::{looks_claimed_twice, pair_key, PairDecision};
 use zhaoshang_core::projects::Stage;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_core::text::non_empty;
@@ -91,6 +91,8 @@ pub struct ClaimedTwice {
     pub own: Project,
     pub other: Project,
     pub other_visible: bool,
+    /// What was decided about the pair so far (the same project, or handed to the province).
+    pub decision: Option<PairDecision>,
 }
 
 /// A problem or service a project form adds.
@@ -474,10 +476,11 @@ impl App {
     }
 
     /// Pairs of projects within `prefix` and `scope` that look claimed twice by different
-    /// cities (the first of each pair is one the user may read).
+    /// cities (the first of each pair is one the user may read), each pair once.
     async fn claimed_twice_within(&self, scope: &ProjectScope, prefix: &str) -> AppResult<Vec<(Project, Project)>> {
         let city = |code: &str| code.get(..4).unwrap_or(code).to_string();
         let mut pairs = Vec::new();
+        let mut seen = HashSet::new();
         for (project, others) in self.store().shared_investor_projects(prefix).await? {
             if !scope.allows_chain(&project.data.chain) {
                 continue;
@@ -488,7 +491,8 @@ impl App {
                     &project.data.name,
                     &city(&other.data.region_code),
                     &other.data.name,
-                ) {
+                ) && seen.insert(pair_key(project.id, other.id))
+                {
                     pairs.push((project.clone(), other));
                 }
             }
@@ -496,14 +500,23 @@ impl App {
         Ok(pairs)
     }
 
-    /// The projects in the user's scope that look claimed twice, with every region name.
+    /// The projects in the user's scope that look claimed twice, with every region name;
+    /// pairs decided to be different projects are no longer listed.
     pub async fn claimed_twice(
         &self,
         principal: &Principal,
     ) -> AppResult<(Vec<ClaimedTwice>, HashMap<String, String>)> {
         let scope = self.project_scope(principal).await?;
         let prefix = scope.regions.prefix().ok_or(AppError::Forbidden)?.to_string();
-        let pairs = self.claimed_twice_within(&scope, &prefix).await?;
+        let decisions = self.store().duplicate_decisions().await?;
+        let decision_of =
+            |a: &Project, b: &Project| decisions.get(&pair_key(a.id, b.id)).and_then(|key| PairDecision::from_key(key));
+        let pairs: Vec<_> = self
+            .claimed_twice_within(&scope, &prefix)
+            .await?
+            .into_iter()
+            .filter(|(own, other)| decision_of(own, other) != Some(PairDecision::Different))
+            .collect();
         let codes = pairs.iter().flat_map(|(a, b)| [a.data.region_code.clone(), b.data.region_code.clone()]);
         let names = self.region_names(codes).await?;
         let pairs = pairs
@@ -511,9 +524,36 @@ impl App {
             .map(|(own, other)| {
                 let other_visible =
                     RegionCode::parse(&other.data.region_code).is_ok_and(|code| scope.allows(&code, &other.data.chain));
-                ClaimedTwice { own, other, other_visible }
+                let decision = decision_of(&own, &other);
+                ClaimedTwice { own, other, other_visible, decision }
             })
             .collect();
         Ok((pairs, names))
+    }
+
+    /// Decides about a listed pair: the user must be able to change `own` (403), and the
+    /// two must be a pair the user's list shows (404).
+    pub async fn decide_claimed_twice(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        own: i64,
+        other: i64,
+        decision: &str,
+    ) -> AppResult<()> {
+        let decision = PairDecision::from_key(decision.trim())
+            .ok_or_else(|| AppError::bad_request(format!("未知的认定结果“{}”", decision.trim())))?;
+        self.editable_project(principal, own).await?;
+        let scope = self.project_scope(principal).await?;
+        let prefix = scope.regions.prefix().ok_or(AppError::Forbidden)?.to_string();
+        let listed = self
+            .claimed_twice_within(&scope, &prefix)
+            .await?
+            .iter()
+            .any(|(a, b)| pair_key(a.id, b.id) == pair_key(own, other));
+        if !listed {
+            return Err(AppError::not_found("该疑似重复项目"));
+        }
+        Ok(self.store().decide_duplicate(own, other, decision.key(), actor).await?)
     }
 }

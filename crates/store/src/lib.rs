@@ -106,6 +106,7 @@ pub mod bulk;
 pub mod calendar;
 pub mod chains;
 pub mod chambers;
+pub mod duplicates;
 pub mod enterprises;
 pub mod listing;
 pub mod lookup;

@@ -73,6 +73,15 @@ fn environment() -> &'static Environment<'static> {
                 minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("no asset {name}"))
             })
         });
+        // `{{ amount|money }}`: every amount shown with thousands separators, however
+        // the handler wrote it ("1215200.00" or 1215200); nothing for none.
+        env.add_filter("money", |value: Value| {
+            if value.is_none() || value.is_undefined() {
+                String::new()
+            } else {
+                zhaoshang_core::money::group_thousands(&value.to_string())
+            }
+        });
         env
     })
 }

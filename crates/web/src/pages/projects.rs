@@ -32,6 +32,7 @@ pub fn routes() -> Routes {
         .route("/projects", get(list).post(save))
         .route("/projects/new", get(new_form))
         .route("/projects/duplicates", get(duplicates))
+        .route("/projects/duplicates/decision", post(decide_duplicate))
         .route("/projects/{id}", get(detail))
         .route("/projects/{id}/edit", get(edit_form))
         .route("/projects/{id}/funding", post(add_funding))
@@ -338,8 +339,26 @@ pub async fn duplicates(State(state): State<AppState>, PageSession(session): Pag
         .map(|pair| {
             let own = &pair.own;
             context! { own => project_row(own, &names), other => project_row(&pair.other, &names), other_visible => pair.other_visible,
-                       investor => own.data.investor, credit_code => own.data.investor_credit_code }
+                       investor => own.data.investor, credit_code => own.data.investor_credit_code,
+                       decision => pair.decision.map(|d| d.label()) }
         })
         .collect();
-    page(&session, "/projects", "projects/duplicates.html", context! { rows => rows })
+    let may_decide = session.principal.edits_records();
+    page(&session, "/projects", "projects/duplicates.html", context! { rows => rows, may_decide => may_decide })
+}
+
+#[derive(Deserialize)]
+pub struct PairDecisionForm {
+    own: i64,
+    other: i64,
+    decision: String,
+}
+
+/// 同一项目, 不同项目 (the pair leaves the list) or 提交省级统筹 for a listed pair.
+pub async fn decide_duplicate(
+    State(state): State<AppState>,
+    CsrfForm(session, form): CsrfForm<PairDecisionForm>,
+) -> WebResult<Response> {
+    state.app.decide_claimed_twice(&session.principal, &session.actor(), form.own, form.other, &form.decision).await?;
+    Ok(Redirect::to("/projects/duplicates").into_response())
 }

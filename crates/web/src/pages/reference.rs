@@ -30,6 +30,8 @@ pub fn routes() -> Routes {
 
 #[derive(Deserialize)]
 pub struct RegionQuery {
+    /// The division whose children are listed; empty for the top level (全国), absent
+    /// for the user's province.
     parent: Option<String>,
 }
 
@@ -38,7 +40,10 @@ pub async fn regions(
     PageSession(session): PageSession,
     Query(query): Query<RegionQuery>,
 ) -> WebResult<Html<String>> {
-    let parent = non_empty(query.parent.as_deref());
+    let parent = match query.parent.as_deref() {
+        None => Some(state.app.default_region(&session.principal).await?.province().to_string()),
+        Some(asked) => non_empty(Some(asked)).map(str::to_string),
+    };
     let (trail, children) = state.app.region_tree(parent.as_deref()).await?;
     let rows: Vec<_> = children
         .into_iter()

@@ -37,7 +37,7 @@ pub async fn list(State(state): State<AppState>, PageSession(session): PageSessi
             let role_label = Role::parse(&u.role).map(|r| r.label()).unwrap_or("");
             context! { id => u.id, username => u.username, display_name => u.display_name, role_label => role_label,
             region_code => u.region_code, region_name => region_name, disabled => u.disabled,
-            created_at => u.created_at.format("%Y-%m-%d %H:%M").to_string() }
+            created_at => zhaoshang_core::calendar::china_time(u.created_at).format("%Y-%m-%d %H:%M").to_string() }
         })
         .collect();
     page(&session, "/admin/users", "admin/users.html", context! { users => users })
