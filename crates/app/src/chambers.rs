@@ -179,16 +179,16 @@ impl App {
     async fn chamber_filter(&self, query: &ChamberQuery) -> AppResult<ChamberFilter> {
         let kind = match non_empty(query.kind.as_deref()) {
             None => None,
-            Some(text) => Some(ChamberKind::parse(&text).map_err(AppError::bad_request)?.key().to_string()),
+            Some(text) => Some(ChamberKind::parse(text).map_err(AppError::bad_request)?.key().to_string()),
         };
         let level = match non_empty(query.level.as_deref()) {
             None => None,
-            Some(text) => Some(ChamberLevel::parse(&text).map_err(AppError::bad_request)?.key().to_string()),
+            Some(text) => Some(ChamberLevel::parse(text).map_err(AppError::bad_request)?.key().to_string()),
         };
         let location_prefix = match non_empty(query.location.as_deref()) {
             None => None,
             Some(text) if text.starts_with(ABROAD) => Some(format!("{ABROAD}：")),
-            Some(text) => Some(self.known_region(&text).await?.scope_prefix().to_string()),
+            Some(text) => Some(self.known_region(text).await?.scope_prefix().to_string()),
         };
         Ok(ChamberFilter { kind, level, location_prefix, keyword: keyword(&query.q)? })
     }

@@ -68,12 +68,12 @@ impl App {
         let tag = match non_empty(query.tag.as_deref()) {
             None => None,
             Some(text) => Some(
-                Tag::parse(&text)
+                Tag::parse(text)
                     .map(|tag| tag.label().to_string())
                     .ok_or_else(|| AppError::bad_request(format!("未知的标签“{text}”")))?,
             ),
         };
-        let is_target = match non_empty(query.target.as_deref()).as_deref() {
+        let is_target = match non_empty(query.target.as_deref()) {
             None => None,
             Some("1") => Some(true),
             Some("0") => Some(false),

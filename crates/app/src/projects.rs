@@ -170,7 +170,7 @@ impl App {
         match non_empty(region.as_deref()) {
             None => Ok(scope.regions.prefix().ok_or(AppError::Forbidden)?.to_string()),
             Some(code) => {
-                let region = self.known_region(&code).await?;
+                let region = self.known_region(code).await?;
                 if !scope.regions.allows(&region) {
                     return Err(AppError::Forbidden);
                 }
@@ -189,7 +189,7 @@ impl App {
         match non_empty(region.as_deref()) {
             None => Ok(own),
             Some(code) => {
-                let region = self.known_region(&code).await?;
+                let region = self.known_region(code).await?;
                 if !principal.record_scope().allows(&region) {
                     return Err(AppError::Forbidden);
                 }
@@ -210,7 +210,7 @@ impl App {
             region_prefix: self.narrowed_project_prefix(&scope, &query.region).await?,
             chains_in: scope.chains.clone(),
             stage: non_empty(query.stage.as_deref())
-                .map(|s| Stage::parse(&s).map(|s| s.key().to_string()))
+                .map(|s| Stage::parse(s).map(|s| s.key().to_string()))
                 .transpose()
                 .map_err(|e| AppError::bad_request(e.to_string()))?,
             chain: non_empty(query.chain.as_deref()).map(str::to_string),
@@ -234,7 +234,7 @@ impl App {
             Some(kind) => {
                 let from = required_date(&query.from, "开始日期", "缺少开始日期")?;
                 let to = required_date(&query.to, "结束日期", "缺少结束日期")?;
-                Some(drill_down(&mut filter, &kind, from, to)?)
+                Some(drill_down(&mut filter, kind, from, to)?)
             }
         };
         Ok((filter, drill))

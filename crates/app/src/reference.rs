@@ -278,7 +278,7 @@ impl App {
         }
         let region = match non_empty(input.region_code.as_deref()) {
             None => None,
-            Some(code) => self.checked_region(&code).await.map_err(|e| problems.push(e)).ok(),
+            Some(code) => self.checked_region(code).await.map_err(|e| problems.push(e)).ok(),
         };
         let department = Department {
             id: input.id.unwrap_or(0),

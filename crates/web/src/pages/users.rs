@@ -120,7 +120,7 @@ pub async fn update(
     let (role, display_name, region) =
         (form.role.unwrap_or_default(), form.display_name.unwrap_or_default(), non_empty(form.region.as_deref()));
     let change = match form.action.as_str() {
-        "role" => AccountChange::Role { role: &role, region: region.as_deref(), display_name: &display_name },
+        "role" => AccountChange::Role { role: &role, region, display_name: &display_name },
         "password" => AccountChange::Password(form.password.as_deref().unwrap_or("")),
         "disable" if id == session.principal.user_id => {
             return refused_update(&state, &session, id, AppError::Invalid("不能停用自己的账号".into())).await
