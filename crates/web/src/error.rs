@@ -1,5 +1,6 @@
 //! One error type for pages and API: JSON `{"error", "message"}` for `/api`, a Chinese
-//! error page otherwise. Server faults are logged with detail and shown without it.
+//! error page otherwise (inside the layout for a signed-in user: `errors_in_layout`).
+//! Server faults are logged with detail and shown without it.
 
 use crate::AppState;
 use axum::extract::State;
