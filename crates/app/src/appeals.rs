@@ -92,7 +92,7 @@ impl App {
             Some(text) => parse_date(text, "受理日期起")?,
             None => NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to),
         };
-        let period = period(from, to).map_err(|e| AppError::bad_request(e.to_string()))?;
+        let period = period(from, to)?;
         let dimension = given(&query.dimension)
             .map(|text| Dimension::parse(text).map_err(|e| AppError::bad_request(e.to_string())))
             .transpose()?;

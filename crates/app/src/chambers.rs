@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use zhaoshang_core::access::{Principal, Section};
 use zhaoshang_core::chambers::{assess, gaps_to_next_rank, Assessed, ChamberKind, ChamberLevel, Weights, ABROAD};
 use zhaoshang_core::money::Yuan;
+use zhaoshang_core::text::non_empty;
 use zhaoshang_store::activities::Activity;
 use zhaoshang_store::chambers::{Chamber, ChamberFilter};
 use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
@@ -151,10 +152,6 @@ pub fn assessment_table(report: &ChamberAssessment) -> Table {
     table
 }
 
-fn non_empty(text: &Option<String>) -> Option<String> {
-    text.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
-}
-
 impl App {
     fn may_open_chambers(&self, principal: &Principal) -> AppResult<()> {
         if principal.may_open(Section::Chambers) {
@@ -180,18 +177,18 @@ impl App {
     }
 
     async fn chamber_filter(&self, query: &ChamberQuery) -> AppResult<ChamberFilter> {
-        let kind = match non_empty(&query.kind) {
+        let kind = match non_empty(query.kind.as_deref()) {
             None => None,
-            Some(text) => Some(ChamberKind::parse(&text).map_err(AppError::bad_request)?.key().to_string()),
+            Some(text) => Some(ChamberKind::parse(text).map_err(AppError::bad_request)?.key().to_string()),
         };
-        let level = match non_empty(&query.level) {
+        let level = match non_empty(query.level.as_deref()) {
             None => None,
-            Some(text) => Some(ChamberLevel::parse(&text).map_err(AppError::bad_request)?.key().to_string()),
+            Some(text) => Some(ChamberLevel::parse(text).map_err(AppError::bad_request)?.key().to_string()),
         };
-        let location_prefix = match non_empty(&query.location) {
+        let location_prefix = match non_empty(query.location.as_deref()) {
             None => None,
             Some(text) if text.starts_with(ABROAD) => Some(format!("{ABROAD}：")),
-            Some(text) => Some(self.known_region(&text).await?.scope_prefix().to_string()),
+            Some(text) => Some(self.known_region(text).await?.scope_prefix().to_string()),
         };
         Ok(ChamberFilter { kind, level, location_prefix, keyword: keyword(&query.q)? })
     }

@@ -12,6 +12,7 @@ use zhaoshang_core::access::Principal;
 use zhaoshang_core::metrics::{InvestmentReport, Period};
 use zhaoshang_core::periods::PeriodPreset;
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_core::text::non_empty;
 use zhaoshang_store::reference::Region;
 
 /// The region and period a dashboard request stands for, checked against what the user
@@ -36,10 +37,6 @@ pub struct Dashboard {
     /// Signed investment and funds in place per month ("YYYY-MM", yuan), 1 January on.
     pub signed_by_month: HashMap<String, i64>,
     pub funds_by_month: HashMap<String, i64>,
-}
-
-fn non_empty(text: Option<&str>) -> Option<&str> {
-    text.map(str::trim).filter(|t| !t.is_empty())
 }
 
 impl App {
@@ -102,7 +99,7 @@ impl App {
         let today = crate::calendar::today();
         let (period, preset) = match (non_empty(preset), non_empty(from), non_empty(to)) {
             (Some(key), _, _) => {
-                let preset = PeriodPreset::parse(key).map_err(|e| AppError::Invalid(e.to_string()))?;
+                let preset = PeriodPreset::parse(key).map_err(|e| AppError::bad_request(e.to_string()))?;
                 (preset.period(today), Some(preset))
             }
             (None, None, None) => (PeriodPreset::Year.period(today), Some(PeriodPreset::Year)),

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use zhaoshang_core::access::Principal;
 use zhaoshang_core::enterprises::Tag;
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_core::text::non_empty;
 use zhaoshang_store::enterprises::{Enterprise, EnterpriseFilter, EnterpriseSort, EnterpriseTotals};
 use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
 use zhaoshang_store::plans::{Plan, PlanFilter, Visit};
@@ -57,10 +58,6 @@ pub struct EnterpriseDetail {
     pub visits: Vec<(Visit, String)>,
 }
 
-fn non_empty(text: &Option<String>) -> Option<String> {
-    text.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
-}
-
 impl App {
     /// The filter of a list request within the user's record scope.
     pub async fn enterprise_filter(
@@ -68,15 +65,15 @@ impl App {
         principal: &Principal,
         query: &EnterpriseQuery,
     ) -> AppResult<EnterpriseFilter> {
-        let tag = match non_empty(&query.tag) {
+        let tag = match non_empty(query.tag.as_deref()) {
             None => None,
             Some(text) => Some(
-                Tag::parse(&text)
+                Tag::parse(text)
                     .map(|tag| tag.label().to_string())
                     .ok_or_else(|| AppError::bad_request(format!("未知的标签“{text}”")))?,
             ),
         };
-        let is_target = match non_empty(&query.target).as_deref() {
+        let is_target = match non_empty(query.target.as_deref()) {
             None => None,
             Some("1") => Some(true),
             Some("0") => Some(false),
@@ -84,7 +81,7 @@ impl App {
         };
         Ok(EnterpriseFilter {
             region_prefix: self.narrowed_record_prefix(principal, &query.region).await?,
-            industry: non_empty(&query.industry).map(|i| i.to_ascii_uppercase()),
+            industry: non_empty(query.industry.as_deref()).map(|i| i.to_ascii_uppercase()),
             tag,
             keyword: keyword(&query.q)?,
             is_target,

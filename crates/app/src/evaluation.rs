@@ -12,6 +12,7 @@ use zhaoshang_core::access::Principal;
 use zhaoshang_core::evaluation::{evaluate, EvaluationItem, Indicator, Quarter, RegionIndicators};
 use zhaoshang_core::metrics::InvestmentReport;
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_core::text::non_empty;
 use zhaoshang_store::Store;
 
 /// The evaluation of one region and quarter, serialized as SPEC's JSON object.
@@ -56,10 +57,6 @@ pub async fn evaluation(store: &Store, region: &RegionCode, quarter: Quarter) ->
         items: evaluate(&indicators(&current), &indicators(&previous)),
         region_name,
     })
-}
-
-fn non_empty(text: Option<&str>) -> Option<&str> {
-    text.map(str::trim).filter(|t| !t.is_empty())
 }
 
 impl App {

@@ -5,7 +5,7 @@
 //! claimed twice. Every read and write stays within the user's project scope.
 
 use crate::exchange::{self, ImportKind, ImportScope, Table, CONFIRM_EXCESS_FUNDS_FIELD};
-use crate::stats::parse_date;
+use crate::stats::optional_date;
 use crate::{App, AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
@@ -13,10 +13,11 @@ use std::collections::{HashMap, HashSet};
 use zhaoshang_core::access::{Principal, ProjectScope, RecordScope};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::codes::next_project_code;
-use zhaoshang_core::projects::duplicates::looks_claimed_twice;
+use zhaoshang_core::projects::duplicates::{looks_claimed_twice, pair_key, PairDecision};
 use zhaoshang_core::projects::plausible::ExcessFunds;
 use zhaoshang_core::projects::Stage;
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_core::text::non_empty;
 use zhaoshang_store::listing::{InvestorClaim, ListTotals, ProjectFilter, ProjectSort};
 use zhaoshang_store::projects::{ExcessFundsChange, Funding, Problem, Project, ProjectEvent, Service};
 use zhaoshang_store::Actor;
@@ -94,6 +95,8 @@ pub struct ClaimedTwice {
     pub own: Project,
     pub other: Project,
     pub other_visible: bool,
+    /// What was decided about the pair so far (the same project, or handed to the province).
+    pub decision: Option<PairDecision>,
 }
 
 /// A problem or service a project form adds.
@@ -106,21 +109,13 @@ pub struct ProblemInput<'a> {
 /// The list filter (`flag=`) of the projects flagged for funds in place above total investment.
 pub const EXCESS_FUNDS_FLAG: &str = "excess_funds";
 
-fn non_empty(text: &Option<String>) -> Option<String> {
-    text.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
-}
-
-fn optional_date(text: &Option<String>, label: &str) -> AppResult<Option<NaiveDate>> {
-    non_empty(text).map(|t| parse_date(&t, label)).transpose()
-}
-
 fn required_date(text: &Option<String>, label: &str, missing: &str) -> AppResult<NaiveDate> {
     optional_date(text, label)?.ok_or_else(|| AppError::bad_request(missing))
 }
 
 fn optional_wan(text: &Option<String>, label: &str) -> AppResult<Option<i64>> {
-    non_empty(text)
-        .map(|t| Yuan::parse_wan(&t).map(|y| y.0).map_err(|e| AppError::bad_request(format!("{label}：{e}"))))
+    non_empty(text.as_deref())
+        .map(|t| Yuan::parse_wan(t).map(|y| y.0).map_err(|e| AppError::bad_request(format!("{label}：{e}"))))
         .transpose()
 }
 
@@ -179,10 +174,10 @@ impl App {
 
     /// The project scope's regions narrowed to a chosen region; a region outside is 403.
     pub async fn narrowed_project_prefix(&self, scope: &ProjectScope, region: &Option<String>) -> AppResult<String> {
-        match non_empty(region) {
+        match non_empty(region.as_deref()) {
             None => Ok(scope.regions.prefix().ok_or(AppError::Forbidden)?.to_string()),
             Some(code) => {
-                let region = self.known_region(&code).await?;
+                let region = self.known_region(code).await?;
                 if !scope.regions.allows(&region) {
                     return Err(AppError::Forbidden);
                 }
@@ -198,10 +193,10 @@ impl App {
             RecordScope::Nothing => return Err(AppError::Forbidden),
             scope => scope.prefix().unwrap_or("").to_string(),
         };
-        match non_empty(region) {
+        match non_empty(region.as_deref()) {
             None => Ok(own),
             Some(code) => {
-                let region = self.known_region(&code).await?;
+                let region = self.known_region(code).await?;
                 if !principal.record_scope().allows(&region) {
                     return Err(AppError::Forbidden);
                 }
@@ -221,31 +216,37 @@ impl App {
         let mut filter = ProjectFilter {
             region_prefix: self.narrowed_project_prefix(&scope, &query.region).await?,
             chains_in: scope.chains.clone(),
-            stage: non_empty(&query.stage)
-                .map(|s| Stage::parse(&s).map(|s| s.key().to_string()))
+            stage: non_empty(query.stage.as_deref())
+                .map(|s| Stage::parse(s).map(|s| s.key().to_string()))
                 .transpose()
                 .map_err(|e| AppError::bad_request(e.to_string()))?,
-            chain: non_empty(&query.chain),
-            source: non_empty(&query.source),
-            signing_activity: non_empty(&query.activity),
+            chain: non_empty(query.chain.as_deref()).map(str::to_string),
+            source: non_empty(query.source.as_deref()).map(str::to_string),
+            signing_activity: non_empty(query.activity.as_deref()).map(str::to_string),
             keyword: keyword(&query.q)?,
             signed_from: optional_date(&query.signed_from, "签约日期起")?,
             signed_to: optional_date(&query.signed_to, "签约日期止")?,
             min_investment: optional_wan(&query.min_wan, "最低总投资")?,
             max_investment: optional_wan(&query.max_wan, "最高总投资")?,
-            excess_funds: match non_empty(&query.flag).as_deref() {
+            excess_funds: match non_empty(query.flag.as_deref()) {
                 None => false,
                 Some(EXCESS_FUNDS_FLAG) => true,
                 Some(other) => return Err(AppError::bad_request(format!("未知的标记“{other}”"))),
             },
             ..Default::default()
         };
-        let drill = match non_empty(&query.drill) {
+        if let (Some(from), Some(to)) = (filter.signed_from, filter.signed_to) {
+            crate::stats::period(from, to)?;
+        }
+        if filter.min_investment.zip(filter.max_investment).is_some_and(|(min, max)| min > max) {
+            return Err(AppError::bad_request("最低总投资不能高于最高总投资"));
+        }
+        let drill = match non_empty(query.drill.as_deref()) {
             None => None,
             Some(kind) => {
                 let from = required_date(&query.from, "开始日期", "缺少开始日期")?;
                 let to = required_date(&query.to, "结束日期", "缺少结束日期")?;
-                Some(drill_down(&mut filter, &kind, from, to)?)
+                Some(drill_down(&mut filter, kind, from, to)?)
             }
         };
         Ok((filter, drill))
@@ -543,10 +544,11 @@ impl App {
     }
 
     /// Pairs of projects within `prefix` and `scope` that look claimed twice by different
-    /// cities (the first of each pair is one the user may read).
+    /// cities (the first of each pair is one the user may read), each pair once.
     async fn claimed_twice_within(&self, scope: &ProjectScope, prefix: &str) -> AppResult<Vec<(Project, Project)>> {
         let city = |code: &str| code.get(..4).unwrap_or(code).to_string();
         let mut pairs = Vec::new();
+        let mut seen = HashSet::new();
         for (project, others) in self.store().shared_investor_projects(prefix).await? {
             if !scope.allows_chain(&project.data.chain) {
                 continue;
@@ -557,7 +559,8 @@ impl App {
                     &project.data.name,
                     &city(&other.data.region_code),
                     &other.data.name,
-                ) {
+                ) && seen.insert(pair_key(project.id, other.id))
+                {
                     pairs.push((project.clone(), other));
                 }
             }
@@ -565,14 +568,23 @@ impl App {
         Ok(pairs)
     }
 
-    /// The projects in the user's scope that look claimed twice, with every region name.
+    /// The projects in the user's scope that look claimed twice, with every region name;
+    /// pairs decided to be different projects are no longer listed.
     pub async fn claimed_twice(
         &self,
         principal: &Principal,
     ) -> AppResult<(Vec<ClaimedTwice>, HashMap<String, String>)> {
         let scope = self.project_scope(principal).await?;
         let prefix = scope.regions.prefix().ok_or(AppError::Forbidden)?.to_string();
-        let pairs = self.claimed_twice_within(&scope, &prefix).await?;
+        let decisions = self.store().duplicate_decisions().await?;
+        let decision_of =
+            |a: &Project, b: &Project| decisions.get(&pair_key(a.id, b.id)).and_then(|key| PairDecision::from_key(key));
+        let pairs: Vec<_> = self
+            .claimed_twice_within(&scope, &prefix)
+            .await?
+            .into_iter()
+            .filter(|(own, other)| decision_of(own, other) != Some(PairDecision::Different))
+            .collect();
         let codes = pairs.iter().flat_map(|(a, b)| [a.data.region_code.clone(), b.data.region_code.clone()]);
         let names = self.region_names(codes).await?;
         let pairs = pairs
@@ -580,9 +592,36 @@ impl App {
             .map(|(own, other)| {
                 let other_visible =
                     RegionCode::parse(&other.data.region_code).is_ok_and(|code| scope.allows(&code, &other.data.chain));
-                ClaimedTwice { own, other, other_visible }
+                let decision = decision_of(&own, &other);
+                ClaimedTwice { own, other, other_visible, decision }
             })
             .collect();
         Ok((pairs, names))
+    }
+
+    /// Decides about a listed pair: the user must be able to change `own` (403), and the
+    /// two must be a pair the user's list shows (404).
+    pub async fn decide_claimed_twice(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        own: i64,
+        other: i64,
+        decision: &str,
+    ) -> AppResult<()> {
+        let decision = PairDecision::from_key(decision.trim())
+            .ok_or_else(|| AppError::bad_request(format!("未知的认定结果“{}”", decision.trim())))?;
+        self.editable_project(principal, own).await?;
+        let scope = self.project_scope(principal).await?;
+        let prefix = scope.regions.prefix().ok_or(AppError::Forbidden)?.to_string();
+        let listed = self
+            .claimed_twice_within(&scope, &prefix)
+            .await?
+            .iter()
+            .any(|(a, b)| pair_key(a.id, b.id) == pair_key(own, other));
+        if !listed {
+            return Err(AppError::not_found("该疑似重复项目"));
+        }
+        Ok(self.store().decide_duplicate(own, other, decision.key(), actor).await?)
     }
 }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use zhaoshang_core::access::Principal;
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_core::text::non_empty;
 use zhaoshang_store::reference::{Department, Industry, Park, Region};
 use zhaoshang_store::{Actor, StoreError};
 
@@ -60,10 +61,6 @@ where
         }
     }
     Ok(Err(problems.join("；")))
-}
-
-fn non_empty(text: &Option<String>) -> Option<String> {
-    text.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
 }
 
 impl App {
@@ -125,9 +122,9 @@ impl App {
         Ok(names)
     }
 
-    /// Checks that a region code exists.
-    pub async fn known_region(&self, code: &str) -> AppResult<RegionCode> {
-        crate::stats::known_region(self.store(), code).await
+    /// The region a filter or form names by code or name (see `stats::known_region`).
+    pub async fn known_region(&self, typed: &str) -> AppResult<RegionCode> {
+        crate::stats::known_region(self.store(), typed).await
     }
 
     /// The divisions from the top down to `parent` (the page's trail) and those directly
@@ -251,7 +248,7 @@ impl App {
             problems.push("园区名称不能为空".to_string());
         }
         let region = self.checked_region(&input.region_code).await.map_err(|e| problems.push(e)).ok();
-        let area = match non_empty(&input.area_mu) {
+        let area = match non_empty(input.area_mu.as_deref()) {
             None => None,
             Some(text) => text.parse::<i64>().map_err(|_| problems.push(format!("面积“{text}”应为整数亩"))).ok(),
         };
@@ -279,9 +276,9 @@ impl App {
         if input.name.trim().is_empty() {
             problems.push("单位名称不能为空".to_string());
         }
-        let region = match non_empty(&input.region_code) {
+        let region = match non_empty(input.region_code.as_deref()) {
             None => None,
-            Some(code) => self.checked_region(&code).await.map_err(|e| problems.push(e)).ok(),
+            Some(code) => self.checked_region(code).await.map_err(|e| problems.push(e)).ok(),
         };
         let department = Department {
             id: input.id.unwrap_or(0),

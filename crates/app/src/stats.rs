@@ -11,22 +11,53 @@ use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::report_cache::ReportKey;
 use zhaoshang_store::Store;
 
+/// A date typed in a query string (a filter's bound): 400 in Chinese when it is none.
 pub fn parse_date(text: &str, label: &str) -> AppResult<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::Invalid(format!("{label}“{}”不是有效日期，应为 YYYY-MM-DD", text.trim())))
+        .map_err(|_| AppError::bad_request(format!("{label}“{}”不是有效日期，应为 YYYY-MM-DD", text.trim())))
 }
 
+/// An optional date of a query string: `None` when not given.
+pub fn optional_date(text: &Option<String>, label: &str) -> AppResult<Option<NaiveDate>> {
+    zhaoshang_core::text::non_empty(text.as_deref()).map(|t| parse_date(t, label)).transpose()
+}
+
+/// A period typed in a query string: a start after the end is a 400 that says so,
+/// never a silently empty answer.
 pub fn period(from: NaiveDate, to: NaiveDate) -> AppResult<Period> {
-    Period::new(from, to).map_err(|e| AppError::Invalid(e.to_string()))
+    Period::new(from, to).map_err(|e| AppError::bad_request(e.to_string()))
 }
 
-/// Checks that a region code exists.
-pub async fn known_region(store: &Store, code: &str) -> AppResult<RegionCode> {
-    let region = RegionCode::parse(code).map_err(|e| AppError::Invalid(e.to_string()))?;
-    if !store.region_exists(region.as_str()).await? {
-        return Err(AppError::Invalid(format!("地区代码“{region}”不存在")));
+/// The region a filter or form names, by its code or its name (白银市, or short: 白银),
+/// checked to exist: the one resolver of typed regions. A name shared by several
+/// divisions of the same level asks for the code.
+pub async fn known_region(store: &Store, typed: &str) -> AppResult<RegionCode> {
+    let typed = typed.trim();
+    if typed.bytes().all(|b| b.is_ascii_digit()) {
+        let region = RegionCode::parse(typed).map_err(|e| AppError::Invalid(e.to_string()))?;
+        if !store.region_exists(region.as_str()).await? {
+            return Err(AppError::Invalid(format!("地区代码“{region}”不存在")));
+        }
+        return Ok(region);
     }
-    Ok(region)
+    let mut named = Vec::new();
+    for form in zhaoshang_core::regions::name_forms(typed) {
+        named.extend(store.regions_named(&form).await?);
+        // A division of exactly the typed name is meant over longer names.
+        if form == typed && !named.is_empty() {
+            break;
+        }
+    }
+    let Some(top) = named.iter().map(|region| region.level).min() else {
+        return Err(AppError::Invalid(format!("地区“{typed}”不存在，请填写6位行政区划代码或名称（如 白银市）")));
+    };
+    match named.iter().filter(|region| region.level == top).collect::<Vec<_>>().as_slice() {
+        [region] => RegionCode::parse(&region.code).map_err(AppError::internal),
+        several => {
+            let codes: Vec<String> = several.iter().take(10).map(|r| format!("{}（{}）", r.code, r.name)).collect();
+            Err(AppError::Invalid(format!("地区名称“{typed}”对应多个行政区划，请改填6位代码：{}", codes.join("、"))))
+        }
+    }
 }
 
 /// The SPEC report of one scope: `region` with all its sub-regions, optionally one

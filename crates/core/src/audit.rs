@@ -38,6 +38,7 @@ crate::vocabulary! {
     /// What kind of record a change was made to.
     pub enum AuditEntity {
         Project => ("project", "项目"),
+        DuplicatePair => ("duplicate_pair", "疑似重复项目"),
         Funding => ("funding", "到位资金"),
         Target => ("target", "目标任务"),
         Activity => ("activity", "招商活动"),

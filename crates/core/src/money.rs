@@ -122,7 +122,20 @@ fn scaled_display(yuan: i64, unit: i64) -> String {
     let hundredths = (yuan as i128 * 100 * 2 + (unit as i128) * yuan.signum() as i128) / (2 * unit as i128);
     let sign = if hundredths < 0 { "-" } else { "" };
     let abs = hundredths.unsigned_abs();
-    let whole = (abs / 100).to_string();
+    group_thousands(&format!("{sign}{}.{:02}", abs / 100, abs % 100))
+}
+
+/// A decimal amount as shown on pages: the whole part in groups of three
+/// ("1215200.00" → "1,215,200.00"); text that is not a plain number stays as it is.
+pub fn group_thousands(amount: &str) -> String {
+    let (sign, body) = amount.strip_prefix('-').map_or(("", amount), |rest| ("-", rest));
+    let (whole, fraction) = body.split_once('.').map_or((body, None), |(w, f)| (w, Some(f)));
+    let plain = !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.is_none_or(|f| f.bytes().all(|b| b.is_ascii_digit()));
+    if !plain {
+        return amount.to_string();
+    }
     let mut grouped = String::new();
     for (i, ch) in whole.chars().enumerate() {
         if i > 0 && (whole.len() - i).is_multiple_of(3) {
@@ -130,7 +143,10 @@ fn scaled_display(yuan: i64, unit: i64) -> String {
         }
         grouped.push(ch);
     }
-    format!("{sign}{grouped}.{:02}", abs % 100)
+    match fraction {
+        Some(fraction) => format!("{sign}{grouped}.{fraction}"),
+        None => format!("{sign}{grouped}"),
+    }
 }
 
 fn parse_scaled(text: &str, max_decimals: usize) -> Result<Yuan, MoneyError> {
@@ -254,5 +270,16 @@ mod tests {
     fn ratio_of_zero_denominator_is_none() {
         assert_eq!(ratio(1, 0), None);
         assert_eq!(ratio(1, 4), Some(0.25));
+    }
+
+    #[test]
+    fn amounts_are_grouped_in_thousands() {
+        assert_eq!(group_thousands("1215200.00"), "1,215,200.00");
+        assert_eq!(group_thousands("-1234.5678"), "-1,234.5678");
+        assert_eq!(group_thousands("999"), "999");
+        assert_eq!(group_thousands("1000"), "1,000");
+        assert_eq!(group_thousands("1,000.00"), "1,000.00");
+        assert_eq!(group_thousands(""), "");
+        assert_eq!(group_thousands("—"), "—");
     }
 }

@@ -32,6 +32,19 @@ impl RegionLevel {
     }
 }
 
+/// The names a division may go by when typed short: as typed first, then with the
+/// endings of division names ("白银" → "白银市", "白银区"; "临夏" → "临夏回族自治州").
+/// Of several divisions so named, the highest level is meant (白银 is the city).
+pub fn name_forms(typed: &str) -> Vec<String> {
+    const ENDINGS: [&str; 11] =
+        ["省", "市", "地区", "州", "盟", "回族自治州", "藏族自治州", "区", "县", "自治县", "旗"];
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Vec::new();
+    }
+    std::iter::once(typed.to_string()).chain(ENDINGS.iter().map(|ending| format!("{typed}{ending}"))).collect()
+}
+
 impl RegionCode {
     pub fn parse(text: &str) -> Result<RegionCode, RegionCodeError> {
         let text = text.trim();
@@ -180,5 +193,14 @@ mod tests {
         assert_eq!(divisions[1].parent, Some(code("620000")));
         let err = parse_divisions("h\n62x\t甘肃\t1\t\n").unwrap_err();
         assert_eq!(err.line, 2);
+    }
+
+    #[test]
+    fn short_names_take_the_endings_of_division_names() {
+        let forms = name_forms(" 白银 ");
+        assert_eq!(forms[0], "白银");
+        assert!(forms.contains(&"白银市".to_string()) && forms.contains(&"白银区".to_string()));
+        assert!(name_forms("临夏").contains(&"临夏回族自治州".to_string()));
+        assert!(name_forms("  ").is_empty());
     }
 }

@@ -10,11 +10,16 @@ pub struct KeywordTooLong;
 
 /// A keyword as a filter uses it: trimmed, `None` when empty, refused when too long.
 pub fn keyword(raw: Option<&str>) -> Result<Option<String>, KeywordTooLong> {
-    let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
+    let Some(text) = non_empty(raw) else { return Ok(None) };
     if text.chars().count() > MAX_KEYWORD_CHARS {
         return Err(KeywordTooLong);
     }
     Ok(Some(text.to_string()))
+}
+
+/// A typed value as a filter or form reads it: trimmed, `None` when empty ("not given").
+pub fn non_empty(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
 }
 
 /// User text (a name, a step) made plain for a robot's markdown message: one line, and
@@ -49,7 +54,7 @@ pub struct BadPageNumber(pub String);
 
 /// A 1-based page number as typed in a query string: 1 when absent or empty.
 pub fn page_number(raw: Option<&str>) -> Result<u32, BadPageNumber> {
-    match raw.map(str::trim).filter(|t| !t.is_empty()) {
+    match non_empty(raw) {
         None => Ok(1),
         Some(text) => text.parse::<u32>().ok().filter(|&page| page >= 1).ok_or_else(|| BadPageNumber(text.to_string())),
     }

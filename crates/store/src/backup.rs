@@ -143,6 +143,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("source", Text),
         ],
     ),
+    ("duplicate_decisions", &[("project_a", Int), ("project_b", Int), ("decision", Text)]),
     ("targets", &[("region_code", Text), ("year", Int), ("funds_target", Int), ("signed_investment_target", Int)]),
     (
         "project_events",

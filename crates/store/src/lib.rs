@@ -108,6 +108,7 @@ pub mod bulk;
 pub mod calendar;
 pub mod chains;
 pub mod chambers;
+pub mod duplicates;
 pub mod enterprises;
 pub mod leads;
 pub mod listing;

@@ -162,9 +162,11 @@ impl Store {
     }
 
     pub async fn industries(&self) -> Result<Vec<Industry>> {
-        Ok(on_pool!(self, |pool| sqlx::query_as("SELECT code, name, section FROM industries ORDER BY section, code")
-            .fetch_all(pool)
-            .await?))
+        Ok(on_pool!(self, |pool| sqlx::query_as(
+            "SELECT code, name, section FROM industries ORDER BY section, LENGTH(code), code"
+        )
+        .fetch_all(pool)
+        .await?))
     }
 
     pub async fn parks(&self, region_prefix: &str) -> Result<Vec<Park>> {

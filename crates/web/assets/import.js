@@ -5,6 +5,14 @@
   var bar = document.getElementById("import-progress");
   var result = document.getElementById("import-result");
   var escape = window.zs.escapeHtml;
+  // A refusal that came as a page (a proxy's, or the server's before it knew the script
+  // asked for JSON): its error message read as text from an inert document, else its status.
+  function serverMessage(xhr) {
+    var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+    var message = page.querySelector(".error-message");
+    var text = (message ? message.textContent : page.body ? page.body.textContent : "").trim();
+    return text ? "导入失败：" + text.slice(0, 300) : "导入失败（" + xhr.status + "）";
+  }
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var xhr = new XMLHttpRequest();
@@ -18,7 +26,7 @@
     xhr.addEventListener("load", function () {
       bar.firstElementChild.style.width = "100%";
       var body;
-      try { body = JSON.parse(xhr.responseText); } catch (e) { body = { message: "导入失败（" + xhr.status + "）" }; }
+      try { body = JSON.parse(xhr.responseText); } catch (e) { body = { message: serverMessage(xhr) }; }
       if (!body.report) { result.innerHTML = '<div class="alert alert-error">' + escape(body.message || "导入失败") + "</div>"; return; }
       var html = '<div class="alert ' + (body.report.problems.length ? "alert-error" : "alert-info") + '" id="import-summary">' + escape(body.summary) + "</div>";
       if (body.report.assigned_codes.length && !body.report.problems.length) {

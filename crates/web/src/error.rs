@@ -1,7 +1,10 @@
 //! One error type for pages and API: JSON `{"error", "message"}` for `/api`, a Chinese
-//! error page otherwise. Server faults are logged with detail and shown without it.
+//! error page otherwise (inside the layout for a signed-in user: `errors_in_layout`).
+//! Server faults are logged with detail and shown without it.
 
-use axum::http::StatusCode;
+use crate::AppState;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -88,7 +91,39 @@ impl IntoResponse for WebError {
             return (self.status, Json(json!({ "error": self.code, "message": self.message }))).into_response();
         }
         let page = crate::templates::render_error(self.status, &self.message);
-        (self.status, Html(page)).into_response()
+        let mut response = (self.status, Html(page)).into_response();
+        response.extensions_mut().insert(PageError(self.message));
+        response
+    }
+}
+
+/// The message of a refused page request, kept on its response for `errors_in_layout`.
+#[derive(Clone)]
+struct PageError(String);
+
+/// A page refused to a signed-in user is shown inside the layout, navigation and all, so
+/// that the user reads what to fix and carries on; visitors get the bare error page.
+pub async fn errors_in_layout(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut cookies = HeaderMap::new();
+    if let Some(cookie) = request.headers().get(header::COOKIE) {
+        cookies.insert(header::COOKIE, cookie.clone());
+    }
+    let path = request.uri().path().to_string();
+    let mut response = next.run(request).await;
+    let Some(PageError(message)) = response.extensions_mut().remove::<PageError>() else { return response };
+    let Ok(Some(mut session)) = crate::auth::load_session(&state, &cookies).await else { return response };
+    if let Ok(counts) = state.app.inbox_counts(&session.principal).await {
+        session.inbox = counts;
+    }
+    let status = response.status();
+    let data = minijinja::context! { status => status.as_u16(), message => message };
+    match crate::templates::page(&session, &path, "error_page.html", data) {
+        Ok(page) => (status, page).into_response(),
+        Err(_) => response,
     }
 }
 

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod auth;
 pub mod error;
 pub mod pages;
+pub mod query;
 pub mod routes;
 pub mod templates;
 
@@ -77,6 +78,7 @@ pub fn routes() -> Routes {
 pub fn router(state: AppState) -> Router {
     routes()
         .into_router()
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::errors_in_layout))
         .layer(axum::middleware::map_response_with_state(state.clone(), security_headers))
         .layer(axum::middleware::from_fn(refuse_cross_site_writes))
         .layer(compression())

@@ -23,6 +23,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "layout.html",
     "macros.html",
     "error.html",
+    "error_page.html",
     "login.html",
     "home/home.html",
     "search/search.html",
@@ -74,6 +75,15 @@ fn environment() -> &'static Environment<'static> {
             crate::assets::asset_url(name).map(Value::from_safe_string).ok_or_else(|| {
                 minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("no asset {name}"))
             })
+        });
+        // `{{ amount|money }}`: every amount shown with thousands separators, however
+        // the handler wrote it ("1215200.00" or 1215200); nothing for none.
+        env.add_filter("money", |value: Value| {
+            if value.is_none() || value.is_undefined() {
+                String::new()
+            } else {
+                zhaoshang_core::money::group_thousands(&value.to_string())
+            }
         });
         env
     })

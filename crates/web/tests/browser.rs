@@ -1070,3 +1070,56 @@ async fn the_grouped_project_form_fits_a_phone() {
     browser.close().await;
     let _ = server.stop.send(());
 }
+
+/// Every badge and code of a page that is shown but broken over lines: several line
+/// boxes, or a box taller than one line of its text (plus its padding).
+const BROKEN_BADGES: &str = r#"
+    return Array.from(document.querySelectorAll(".tag, .table code, .nav-badge")).filter(function (el) {
+      return el.getClientRects().length > 0;
+    }).map(function (el) {
+      var s = getComputedStyle(el), rect = el.getBoundingClientRect();
+      var line = parseFloat(s.lineHeight) || parseFloat(s.fontSize) * 1.5;
+      var content = rect.height - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom)
+        - parseFloat(s.borderTopWidth) - parseFloat(s.borderBottomWidth);
+      return { text: el.textContent, lines: el.getClientRects().length, content: content, line: line };
+    }).filter(function (b) { return b.lines > 1 || b.content > b.line * 1.2; });
+"#;
+
+/// Stage, plan and gap badges and codes stay on one line at desktop and phone widths;
+/// the import page shows the server's own message for a file it cannot read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn badges_keep_to_one_line_and_the_import_page_shows_the_servers_message() {
+    let server = demo_server().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    sign_in(client, &server.base, "admin").await;
+    client.goto(&format!("{}/chains", server.base)).await.unwrap();
+    let chain = first_link(client, "#chains-table td a").await;
+    for (size, mobile) in [((1440, 900), false), (PHONE, true)] {
+        screen(&browser, size, mobile).await;
+        let mut badges = 0;
+        for path in ["/projects", "/plans", chain.as_str(), "/projects?stage=signed"] {
+            client.goto(&format!("{}{path}", server.base)).await.unwrap();
+            text_of(client, "h1.page-title").await;
+            let count = client.execute("return document.querySelectorAll('.tag').length;", vec![]).await.unwrap();
+            badges += count.as_u64().unwrap();
+            let broken = client.execute(BROKEN_BADGES, vec![]).await.unwrap();
+            assert_eq!(broken, serde_json::json!([]), "{size:?} {path}: broken over lines");
+        }
+        assert!(badges > 20, "{size:?}: stage, plan and gap badges were measured ({badges})");
+        screenshot(client, &format!("badges-{}", size.0)).await;
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("broken.xlsx");
+    std::fs::write(&file, b"this is not a workbook").unwrap();
+    client.goto(&format!("{}/import", server.base)).await.unwrap();
+    client.find(Locator::Css("#import-file")).await.unwrap().send_keys(file.to_str().unwrap()).await.unwrap();
+    client.find(Locator::Css("#import-submit")).await.unwrap().click().await.unwrap();
+    let shown = text_of(client, "#import-result .alert-error").await;
+    assert!(shown.contains("无法读取 Excel 文件"), "the server's message: {shown}");
+    assert!(!shown.contains("导入失败（"), "{shown}");
+    assert_console_clean(&browser, "the badges and the import page").await;
+    browser.close().await;
+    let _ = server.stop.send(());
+}

@@ -85,7 +85,7 @@ async fn every_period_link_opens_its_period(backend: Backend) {
     assert!(as_year.contains("（今年至今）"));
 
     let unknown = app.get("/dashboard?region=620400&period=week", Some(&cookie)).await;
-    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
     assert!(body_text(unknown).await.contains("未知的时间段"));
 }
 

@@ -67,7 +67,7 @@ async fn stats_api_reproduces_the_seeds_and_checks_scope(backend: Backend) {
     assert_eq!(province.status(), StatusCode::FORBIDDEN);
     let bad_date =
         app.get("/api/v1/stats/investment?region=620500&from=2023-13-01&to=2023-10-31", Some(&tianshui)).await;
-    assert_eq!(bad_date.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad_date.status(), StatusCode::BAD_REQUEST);
     assert!(body_json(bad_date).await["message"].as_str().unwrap().contains("2023-13-01"));
     // A code that is no region, asked twice (known regions are remembered, unknown ones not).
     for _ in 0..2 {

@@ -27,6 +27,20 @@ pub fn name_similarity(a: &str, b: &str) -> f64 {
 
 pub const SIMILAR_NAME_THRESHOLD: f64 = 0.5;
 
+crate::vocabulary! {
+    /// What a region decided about a pair that looks claimed twice.
+    pub enum PairDecision {
+        Same => ("same", "同一项目"),
+        Different => ("different", "不同项目"),
+        Province => ("province", "已提交省级统筹"),
+    }
+}
+
+/// The key a pair is stored under, whichever of the two is named first.
+pub fn pair_key(a: i64, b: i64) -> (i64, i64) {
+    (a.min(b), a.max(b))
+}
+
 /// Two projects of different cities with the same investor credit code and similar names.
 pub fn looks_claimed_twice(city_a: &str, name_a: &str, city_b: &str, name_b: &str) -> bool {
     city_a != city_b && name_similarity(name_a, name_b) >= SIMILAR_NAME_THRESHOLD
@@ -49,5 +63,13 @@ mod tests {
         assert!(looks_claimed_twice("620200", "铝板坯项目", "620300", "铝板坯项目"));
         assert!(!looks_claimed_twice("620200", "铝板坯项目", "620200", "铝板坯项目"));
         assert!(!looks_claimed_twice("620200", "铝板坯项目", "620300", "文旅小镇"));
+    }
+
+    #[test]
+    fn a_pair_is_the_same_pair_either_way_round() {
+        assert_eq!(pair_key(7, 3), (3, 7));
+        assert_eq!(pair_key(3, 7), (3, 7));
+        assert_eq!(PairDecision::from_key("different"), Some(PairDecision::Different));
+        assert_eq!(PairDecision::from_key("x"), None);
     }
 }

@@ -4,8 +4,9 @@
 
 use crate::auth::ApiSession;
 use crate::error::{WebError, WebResult};
+use crate::query::Query;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};

@@ -2,8 +2,9 @@
 
 use crate::auth::ApiSession;
 use crate::error::WebError;
+use crate::query::Query;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::json;

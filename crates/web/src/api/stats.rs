@@ -3,8 +3,9 @@
 
 use crate::auth::ApiSession;
 use crate::error::WebError;
+use crate::query::Query;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 use zhaoshang_core::metrics::InvestmentReport;

@@ -5,10 +5,11 @@
 use crate::auth::PageSession;
 use crate::error::WebResult;
 use crate::pages::{download, export_format, pager, query_string};
+use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use minijinja::context;

@@ -1,17 +1,18 @@
 //! The audit log page (admin only), filterable by user, entity, action and date.
 
 use crate::auth::PageSession;
-use crate::error::{WebError, WebResult};
+use crate::error::WebResult;
 use crate::pages::{download, export_format, non_empty, page_number};
+use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::NaiveDate;
 use minijinja::context;
 use serde::Deserialize;
+use zhaoshang_app::stats::optional_date;
 use zhaoshang_core::audit::{AuditAction, AuditEntity};
 use zhaoshang_store::AuditFilter;
 
@@ -32,15 +33,6 @@ pub struct AuditQuery {
     format: Option<String>,
 }
 
-fn parse_date(text: &Option<String>, label: &str) -> WebResult<Option<NaiveDate>> {
-    match non_empty(text) {
-        None => Ok(None),
-        Some(t) => NaiveDate::parse_from_str(&t, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| WebError::bad_request(format!("{label}“{t}”不是有效日期，应为 YYYY-MM-DD"))),
-    }
-}
-
 pub async fn list(
     State(state): State<AppState>,
     PageSession(session): PageSession,
@@ -50,15 +42,18 @@ pub async fn list(
     zhaoshang_app::accounts::require_admin(&session.principal)?;
     let page_no = page_number(query.page);
     let filter = AuditFilter {
-        actor: non_empty(&query.actor),
-        entity: non_empty(&query.entity),
-        record: non_empty(&query.record),
-        action: non_empty(&query.action),
-        from: parse_date(&query.from, "开始日期")?,
-        to: parse_date(&query.to, "结束日期")?,
+        actor: non_empty(query.actor.as_deref()).map(str::to_string),
+        entity: non_empty(query.entity.as_deref()).map(str::to_string),
+        record: non_empty(query.record.as_deref()).map(str::to_string),
+        action: non_empty(query.action.as_deref()).map(str::to_string),
+        from: optional_date(&query.from, "开始日期")?,
+        to: optional_date(&query.to, "结束日期")?,
         page: page_no,
         per_page: 50,
     };
+    if let (Some(from), Some(to)) = (filter.from, filter.to) {
+        zhaoshang_app::stats::period(from, to)?;
+    }
     if let Some(format) = export_format(&query.format)? {
         let table = state.app.audit_table(&session.principal, &filter).await?;
         return download(&table, format, "audit-log");

@@ -4,10 +4,11 @@
 
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::{WebError, WebResult};
+use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};

@@ -6,10 +6,11 @@ use crate::auth::PageSession;
 use crate::error::WebResult;
 use crate::pages::download;
 use crate::pages::plans::user_name;
+use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use axum::routing::get;
 use minijinja::context;
@@ -84,7 +85,6 @@ struct GapRow {
     segment: String,
     status: String,
     status_key: String,
-    colour: String,
     local_enterprises: i64,
     local_revenue_wan: String,
     producing_projects: i64,
@@ -116,7 +116,6 @@ fn gap_rows(map: &ChainMap) -> Vec<GapRow> {
             segment: n.segment_label.unwrap_or("").to_string(),
             status: n.status.map(GapStatus::label).unwrap_or("").to_string(),
             status_key: n.status.map(GapStatus::key).unwrap_or("").to_string(),
-            colour: n.colour.unwrap_or("").to_string(),
             local_enterprises: n.presence.local_enterprises,
             local_revenue_wan: Yuan(n.presence.local_revenue).wan_string(),
             producing_projects: n.presence.producing_projects,

@@ -5,10 +5,11 @@
 use crate::auth::PageSession;
 use crate::error::WebResult;
 use crate::pages::{download, export_format, non_empty, pager, query_string};
+use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::Datelike;
@@ -129,7 +130,7 @@ pub async fn assessment(
     Query(query): Query<AssessmentQuery>,
 ) -> WebResult<Response> {
     // The award goes to a finished year: the last one unless another is asked for.
-    let year = match non_empty(&query.year) {
+    let year = match non_empty(query.year.as_deref()) {
         None => today().year() - 1,
         Some(text) => {
             text.parse::<i32>().map_err(|_| AppError::bad_request(format!("年度“{text}”无效，应为如 2024 的年份")))?

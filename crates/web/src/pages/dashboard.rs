@@ -5,10 +5,11 @@
 use crate::auth::PageSession;
 use crate::error::WebResult;
 use crate::pages::{download_bytes, XLSX};
+use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{Html, Response};
 use axum::routing::get;
 use minijinja::context;

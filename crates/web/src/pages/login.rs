@@ -2,10 +2,11 @@
 
 use crate::auth::{self, ClientAddr, CsrfForm, MaybeSession};
 use crate::error::WebResult;
+use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::render;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};

@@ -22,6 +22,7 @@ use crate::error::{WebError, WebResult};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use zhaoshang_app::exchange::{write_table, Table, TableFormat};
+pub use zhaoshang_core::text::non_empty;
 
 pub async fn not_found() -> WebError {
     WebError::not_found("该页面")
@@ -41,24 +42,19 @@ pub fn pager(page: Option<u32>, total: i64, per_page: i64) -> minijinja::Value {
     minijinja::context! { page => page, pages => pages, more => i64::from(page) < pages }
 }
 
-/// Empty form fields mean "not given".
-pub fn non_empty(text: &Option<String>) -> Option<String> {
-    text.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
-}
-
 /// The filter of a list as a query string, to keep it across pages and exports:
 /// the given values, URL-encoded, in the order listed.
 pub fn query_string(pairs: &[(&str, &Option<String>)]) -> String {
     pairs
         .iter()
-        .filter_map(|(k, v)| non_empty(v).map(|v| format!("{k}={}", crate::auth::urlencode(&v))))
+        .filter_map(|(k, v)| non_empty(v.as_deref()).map(|v| format!("{k}={}", crate::auth::urlencode(v))))
         .collect::<Vec<_>>()
         .join("&")
 }
 
 /// The export format a list request asks for (`format=xlsx` or `csv`), if any.
 pub fn export_format(format: &Option<String>) -> WebResult<Option<TableFormat>> {
-    match non_empty(format) {
+    match non_empty(format.as_deref()) {
         None => Ok(None),
         Some(format) => Ok(Some(TableFormat::from_file_name(&format!("x.{format}"))?)),
     }

@@ -8,10 +8,11 @@
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::{WebError, WebResult};
 use crate::pages::{non_empty, page_number, pager};
+use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -72,12 +73,17 @@ pub async fn list(
     Query(query): Query<ListQuery>,
 ) -> WebResult<Html<String>> {
     let today = zhaoshang_app::calendar::today();
-    let mine = non_empty(&query.mine).is_some();
-    let overdue = non_empty(&query.overdue).is_some();
-    let status = non_empty(&query.status);
+    let mine = non_empty(query.mine.as_deref()).is_some();
+    let overdue = non_empty(query.overdue.as_deref()).is_some();
+    let status = non_empty(query.status.as_deref());
     let page_no = page_number(query.page);
-    let request =
-        PlanListRequest { mine, overdue, status: status.clone(), page: i64::from(page_no), per_page: PER_PAGE as i64 };
+    let request = PlanListRequest {
+        mine,
+        overdue,
+        status: status.map(str::to_string),
+        page: i64::from(page_no),
+        per_page: PER_PAGE as i64,
+    };
     let (plans, total) = state.app.plan_page(&session.principal, &request).await?;
     let rows: Vec<_> = plans.iter().map(|plan| plan_row(plan, today)).collect();
     let query_string = [("mine", mine), ("overdue", overdue)]

@@ -6,10 +6,11 @@
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
 use crate::pages::{download, export_format, non_empty, pager, query_string};
+use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -32,6 +33,7 @@ pub fn routes() -> Routes {
         .route("/projects", get(list).post(save))
         .route("/projects/new", get(new_form))
         .route("/projects/duplicates", get(duplicates))
+        .route("/projects/duplicates/decision", post(decide_duplicate))
         .route("/projects/{id}", get(detail))
         .route("/projects/{id}/edit", get(edit_form))
         .route("/projects/{id}/funding", post(add_funding))
@@ -134,7 +136,7 @@ pub async fn funding_list(
         })
         .collect();
     let (from, to, total, count) = (funding.from, funding.to, funding.total, funding.count);
-    let qs = format!("region={}&from={from}&to={to}", non_empty(&query.region).unwrap_or_default());
+    let qs = format!("region={}&from={from}&to={to}", non_empty(query.region.as_deref()).unwrap_or_default());
     page(
         &session,
         "/projects",
@@ -366,7 +368,9 @@ pub async fn new_form(
         return Err(crate::error::WebError::forbidden());
     }
     let mut values = HashMap::new();
-    let region = non_empty(&query.region).or_else(|| session.principal.region.as_ref().map(|r| r.to_string()));
+    let region = non_empty(query.region.as_deref())
+        .map(str::to_string)
+        .or_else(|| session.principal.region.as_ref().map(|r| r.to_string()));
     if let Some(region) = region {
         let region = state.app.known_region(&region).await?;
         if !session.principal.may_edit_records_of(&region) {
@@ -472,8 +476,26 @@ pub async fn duplicates(State(state): State<AppState>, PageSession(session): Pag
         .map(|pair| {
             let own = &pair.own;
             context! { own => project_row(own, &names), other => project_row(&pair.other, &names), other_visible => pair.other_visible,
-                       investor => own.data.investor, credit_code => own.data.investor_credit_code }
+                       investor => own.data.investor, credit_code => own.data.investor_credit_code,
+                       decision => pair.decision.map(|d| d.label()) }
         })
         .collect();
-    page(&session, "/projects", "projects/duplicates.html", context! { rows => rows })
+    let may_decide = session.principal.edits_records();
+    page(&session, "/projects", "projects/duplicates.html", context! { rows => rows, may_decide => may_decide })
+}
+
+#[derive(Deserialize)]
+pub struct PairDecisionForm {
+    own: i64,
+    other: i64,
+    decision: String,
+}
+
+/// 同一项目, 不同项目 (the pair leaves the list) or 提交省级统筹 for a listed pair.
+pub async fn decide_duplicate(
+    State(state): State<AppState>,
+    CsrfForm(session, form): CsrfForm<PairDecisionForm>,
+) -> WebResult<Response> {
+    state.app.decide_claimed_twice(&session.principal, &session.actor(), form.own, form.other, &form.decision).await?;
+    Ok(Redirect::to("/projects/duplicates").into_response())
 }

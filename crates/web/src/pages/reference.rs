@@ -5,10 +5,11 @@
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::{WebError, WebResult};
 use crate::pages::non_empty;
+use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -29,6 +30,8 @@ pub fn routes() -> Routes {
 
 #[derive(Deserialize)]
 pub struct RegionQuery {
+    /// The division whose children are listed; empty for the top level (全国), absent
+    /// for the user's province.
     parent: Option<String>,
 }
 
@@ -37,7 +40,10 @@ pub async fn regions(
     PageSession(session): PageSession,
     Query(query): Query<RegionQuery>,
 ) -> WebResult<Html<String>> {
-    let parent = non_empty(&query.parent);
+    let parent = match query.parent.as_deref() {
+        None => Some(state.app.default_region(&session.principal).await?.province().to_string()),
+        Some(asked) => non_empty(Some(asked)).map(str::to_string),
+    };
     let (trail, children) = state.app.region_tree(parent.as_deref()).await?;
     let rows: Vec<_> = children
         .into_iter()

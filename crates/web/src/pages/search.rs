@@ -6,10 +6,11 @@ use crate::api::search::{query_of, SearchParams};
 use crate::auth::PageSession;
 use crate::error::WebResult;
 use crate::pages::{non_empty, pager, query_string};
+use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -50,7 +51,7 @@ pub async fn results(
     state.app.require_search(&session.principal)?;
     let text = params.q.as_deref().map(str::trim).unwrap_or("").to_string();
     let render = |status: StatusCode, data: Value| -> WebResult<Response> {
-        let data = context! { search_q => text, kind => non_empty(&params.kind), ..data };
+        let data = context! { search_q => text, kind => non_empty(params.kind.as_deref()), ..data };
         Ok((status, page(&session, "/search", "search/search.html", data)?).into_response())
     };
     if text.is_empty() {

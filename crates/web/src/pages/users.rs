@@ -37,7 +37,7 @@ pub async fn list(State(state): State<AppState>, PageSession(session): PageSessi
             let role_label = Role::parse(&u.role).map(|r| r.label()).unwrap_or("");
             context! { id => u.id, username => u.username, display_name => u.display_name, role_label => role_label,
             region_code => u.region_code, region_name => region_name, disabled => u.disabled,
-            created_at => u.created_at.format("%Y-%m-%d %H:%M").to_string() }
+            created_at => zhaoshang_core::calendar::china_time(u.created_at).format("%Y-%m-%d %H:%M").to_string() }
         })
         .collect();
     page(&session, "/admin/users", "admin/users.html", context! { users => users })
@@ -67,8 +67,8 @@ pub async fn create(
         username: form.username.clone(),
         display_name: form.display_name.clone().unwrap_or_default(),
         role: form.role.clone(),
-        region: non_empty(&form.region),
-        chamber: non_empty(&form.chamber),
+        region: non_empty(form.region.as_deref()).map(str::to_string),
+        chamber: non_empty(form.chamber.as_deref()).map(str::to_string),
         password: form.password.clone(),
     };
     match state.app.create_account(&request, &session.actor()).await {
@@ -123,14 +123,9 @@ pub async fn update(
 ) -> WebResult<Response> {
     require_admin(&session.principal)?;
     let (role, display_name) = (form.role.unwrap_or_default(), form.display_name.unwrap_or_default());
-    let (region, chamber) = (non_empty(&form.region), non_empty(&form.chamber));
+    let (region, chamber) = (non_empty(form.region.as_deref()), non_empty(form.chamber.as_deref()));
     let change = match form.action.as_str() {
-        "role" => AccountChange::Role {
-            role: &role,
-            region: region.as_deref(),
-            chamber: chamber.as_deref(),
-            display_name: &display_name,
-        },
+        "role" => AccountChange::Role { role: &role, region, chamber, display_name: &display_name },
         "password" => AccountChange::Password(form.password.as_deref().unwrap_or("")),
         "disable" if id == session.principal.user_id => {
             return refused_update(&state, &session, id, AppError::Invalid("不能停用自己的账号".into())).await
