@@ -30,9 +30,9 @@ pub const RECENT_DAYS: i64 = 30;
 pub enum ScopeFigures {
     /// The cockpit's default view: the user's region (or the province) and, for a chain
     /// department, its chains' projects.
-    Investment { region: RegionCode, region_name: String, period: Period, report: InvestmentReport },
+    Investment { region: RegionCode, region_name: String, period: Period, report: Box<InvestmentReport> },
     /// A member's: the appeals of the business environment it supervises.
-    Appeals { region: RegionCode, region_name: String, report: AppealReport },
+    Appeals { region_name: String, report: AppealReport },
     /// The role reaches no figures yet.
     Nothing,
 }
@@ -76,14 +76,14 @@ impl App {
             let scope = crate::scope::project_scope(self.store(), principal).await?;
             let report = scoped_investment_report(self.store(), &region, period, None, &scope).await?;
             let region_name = self.region_name(region.as_str()).await?;
-            return Ok(ScopeFigures::Investment { region, region_name, period, report });
+            return Ok(ScopeFigures::Investment { region, region_name, period, report: Box::new(report) });
         }
         if principal.appeal_scope() != RecordScope::Nothing {
             let region = self.default_region(principal).await?;
             let year = PeriodPreset::Year.period(crate::calendar::today());
             let report = appeal_report(self.store(), &region, year.from, year.to).await?;
             let region_name = self.region_name(region.as_str()).await?;
-            return Ok(ScopeFigures::Appeals { region, region_name, report });
+            return Ok(ScopeFigures::Appeals { region_name, report });
         }
         Ok(ScopeFigures::Nothing)
     }

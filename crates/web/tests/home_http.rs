@@ -140,9 +140,12 @@ async fn recent_changes_are_those_of_the_users_scope(backend: Backend) {
     for code in ["BY-1", "TS-1", "TS-2"] {
         assert!(admin.contains(&format!("项目「{code}」")), "{code}: {admin}");
     }
-    // A chain department without chains reads no project, so no change to one.
-    let chain = changes(workbench(&app, "chain").await);
-    assert!(chain.contains("近 30 天没有变更"), "{chain}");
+    // A chain department without chains reads no project: no change to one, no figure of one.
+    let chain = workbench(&app, "chain").await;
+    assert!(section(&chain, "recent-changes").contains("近 30 天没有变更"), "{chain}");
+    let figures = section(&chain, "scope-figures");
+    assert!(figures.contains("甘肃省 · 所负责产业链 · 2026-01-01 至 2026-05-20"), "{figures}");
+    assert_eq!(card(figures, "signed_count").0, "0", "not the province's projects");
     // Roles that read no records have no such list, and are told what is coming.
     let liaison = workbench(&app, "liaison").await;
     assert!(!liaison.contains(r#"id="recent-changes""#) && !liaison.contains(r#"id="scope-figures""#));

@@ -70,18 +70,24 @@ fn appeal_cards(report: &AppealReport) -> Vec<Card> {
     ]
 }
 
-fn figures_view(figures: ScopeFigures) -> Value {
+fn figures_view(principal: &Principal, figures: ScopeFigures) -> Value {
     match figures {
         ScopeFigures::Investment { region, region_name, period, report } => {
+            // A chain department's figures are those of its chains' projects only.
+            let scope = if principal.project_scope_needs_chains() {
+                format!("{region_name} · 所负责产业链")
+            } else {
+                region_name
+            };
             let query = format!("region={}&from={}&to={}", region, period.from, period.to);
             let cards: Vec<Card> =
                 cards(&report, &query).into_iter().filter(|c| INVESTMENT_FIGURES.contains(&c.key)).collect();
             context! {
-                kind => "investment", scope => region_name, from => period.from.to_string(),
+                kind => "investment", scope => scope, from => period.from.to_string(),
                 to => period.to.to_string(), cards => cards,
             }
         }
-        ScopeFigures::Appeals { region_name, report, .. } => context! {
+        ScopeFigures::Appeals { region_name, report } => context! {
             kind => "appeals", scope => region_name, from => report.from.to_string(), to => report.to.to_string(),
             cards => appeal_cards(&report),
         },
@@ -110,7 +116,7 @@ pub async fn home(State(state): State<AppState>, PageSession(session): PageSessi
         "home/home.html",
         context! {
             region_name => region_name.clone(), today => zhaoshang_app::calendar::today().to_string(),
-            inbox => inbox, figures => figures_view(figures), shortcuts => shortcuts, coming => coming(principal.role),
+            inbox => inbox, figures => figures_view(principal, figures), shortcuts => shortcuts, coming => coming(principal.role),
             changes => changes, changes_scope => changes_scope(principal, region_name.as_deref()), recent_days => RECENT_DAYS,
         },
     )?;
