@@ -34,7 +34,7 @@ pub struct AuditView {
 }
 
 impl AuditView {
-    fn of(entry: AuditEntry) -> AuditView {
+    pub(crate) fn of(entry: AuditEntry) -> AuditView {
         let entity = AuditEntity::from_key(&entry.entity);
         let view = change_view(entity, entry.before_json.as_deref(), entry.after_json.as_deref());
         let (changes, group_count, raw) = match view {

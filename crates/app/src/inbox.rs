@@ -64,8 +64,10 @@ pub trait InboxSource: Send + Sync {
     fn mark_done<'a>(&'a self, store: &'a Store, user: &'a Principal, id: i64, actor: &'a Actor) -> Done<'a>;
 }
 
-/// 一企一案: the owner's active plans whose next step is due. Done = the next step is
-/// done (its due date cleared; the plan stays active for the next one).
+/// 一企一案: the owner's active plans whose next step is due, and the overdue ones of
+/// the region the user supervises (`Principal::supervision_scope`: the admin's province,
+/// a leader's region), which only their owners mark done. Done = the next step is done
+/// (its due date cleared; the plan stays active for the next one).
 pub struct PlanSteps;
 
 impl InboxSource for PlanSteps {
@@ -79,27 +81,42 @@ impl InboxSource for PlanSteps {
 
     fn items<'a>(&'a self, store: &'a Store, query: &'a InboxQuery<'a>) -> Items<'a> {
         Box::pin(async move {
-            let filter = PlanFilter {
-                owner_id: Some(query.user.user_id),
+            let user = query.user.user_id;
+            let own = PlanFilter {
+                owner_id: Some(user),
                 status: Some("active".into()),
                 due_before: query.horizon.checked_add_days(Days::new(1)),
                 ..Default::default()
             };
-            let plans = store.plans(&filter, MAX_ITEMS_PER_SOURCE).await?;
+            let mut plans = store.plans(&own, MAX_ITEMS_PER_SOURCE).await?;
+            if let Some(prefix) = query.user.supervision_scope().prefix() {
+                let overdue = PlanFilter {
+                    region_prefix: prefix.to_string(),
+                    status: Some("active".into()),
+                    due_before: Some(query.today),
+                    ..Default::default()
+                };
+                let supervised = store.plans(&overdue, MAX_ITEMS_PER_SOURCE).await?;
+                plans.extend(supervised.into_iter().filter(|plan| plan.data.owner_id != user));
+            }
             Ok(plans
                 .into_iter()
                 .filter_map(|plan| {
                     let due = plan.data.due_on?;
-                    let detail = match (&plan.chain_name, &plan.node_name) {
+                    let mine = plan.data.owner_id == user;
+                    let mut detail = match (&plan.chain_name, &plan.node_name) {
                         (Some(chain), Some(node)) => format!("{} · {chain} / {node}", plan.region_name),
                         _ => plan.region_name.clone(),
                     };
+                    if !mine {
+                        detail.push_str(&format!(" · 责任人 {}", plan.owner_name));
+                    }
                     let draft = InboxItemDraft {
                         id: plan.id,
                         title: format!("{}：{}", plan.enterprise_name, plan.data.next_step),
                         detail,
                         link: format!("/plans/{}", plan.id),
-                        can_mark_done: true,
+                        can_mark_done: mine,
                     };
                     Some((draft, due))
                 })

@@ -28,6 +28,7 @@ pub mod reports;
 pub mod scope;
 pub mod search;
 pub mod stats;
+pub mod workbench;
 
 use std::sync::Arc;
 use zhaoshang_store::{Store, StoreError};

@@ -18,14 +18,6 @@ pub struct RegionRow {
     pub children: usize,
 }
 
-/// What the home page counts.
-pub struct HomeCounts {
-    pub regions: i64,
-    pub users: i64,
-    pub parks: usize,
-    pub departments: usize,
-}
-
 /// A park as its form submits it.
 #[derive(Debug, Clone, Default)]
 pub struct ParkInput {
@@ -287,16 +279,5 @@ impl App {
             kind: input.kind.clone().unwrap_or_default(),
         };
         saved_unless(problems, || self.store().save_department(&department, actor)).await
-    }
-
-    /// The home page's counts: divisions, accounts, the parks of the user's scope, units.
-    pub async fn home_counts(&self, principal: &Principal) -> AppResult<HomeCounts> {
-        let store = self.store();
-        Ok(HomeCounts {
-            regions: store.count_regions().await?,
-            users: store.count_users().await?,
-            parks: store.parks(principal.record_scope().prefix().unwrap_or("")).await?.len(),
-            departments: store.departments().await?.len(),
-        })
     }
 }

@@ -270,6 +270,17 @@ impl Principal {
         matches!(self.role, Role::Admin | Role::Region | Role::Liaison)
     }
 
+    /// Whose overdue items the user's inbox holds beyond its own, to supervise (督办):
+    /// the admin the province's (every region), a leader its region's (every region
+    /// without one); only their owners mark them done. Others see their own items only.
+    pub fn supervision_scope(&self) -> RecordScope {
+        match self.role {
+            Role::Admin => RecordScope::All,
+            Role::Leader => self.record_scope(),
+            _ => RecordScope::Nothing,
+        }
+    }
+
     /// Aggregate figures (dashboards, rankings): a region user sees other regions only as
     /// aggregates, so aggregates reach wider than records.
     pub fn may_see_aggregates(&self) -> bool {
@@ -420,6 +431,34 @@ mod tests {
             assert!(!principal(role, None).may_see_evaluations(), "{role:?}");
             assert!(!principal(role, Some("620400")).may_see_evaluation_of(&city), "{role:?}");
         }
+    }
+
+    #[test]
+    fn the_admin_supervises_the_province_and_a_leader_its_region() {
+        assert_eq!(principal(Role::Admin, None).supervision_scope(), RecordScope::All);
+        assert_eq!(principal(Role::Leader, None).supervision_scope(), RecordScope::All);
+        assert_eq!(principal(Role::Leader, Some("620400")).supervision_scope(), RecordScope::Within(code("620400")));
+        for role in [Role::Region, Role::Chain, Role::Member, Role::Liaison, Role::Reviewer, Role::Investor] {
+            assert_eq!(principal(role, Some("620400")).supervision_scope(), RecordScope::Nothing, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn a_leader_lands_on_the_cockpit_and_the_workbench_offers_each_role_its_tasks() {
+        let leader = principal(Role::Leader, None);
+        assert_eq!(leader.landing(), Section::Dashboard);
+        assert!(!leader.sections().any(|s| s == Section::Workbench), "one landing page in the navigation");
+        let baiyin = principal(Role::Region, Some("620400"));
+        assert_eq!(baiyin.landing(), Section::Workbench);
+        let tasks: Vec<Section> = baiyin.shortcuts().map(|(section, _)| section).collect();
+        assert!(
+            tasks.contains(&Section::Projects) && tasks.contains(&Section::Import) && tasks.contains(&Section::Plans)
+        );
+        assert!(
+            !tasks.contains(&Section::Inbox) && !tasks.contains(&Section::Regions) && !tasks.contains(&Section::Users)
+        );
+        assert!(principal(Role::Admin, None).shortcuts().any(|(section, _)| section == Section::Users));
+        assert_eq!(principal(Role::Investor, None).shortcuts().count(), 0, "nothing to do yet");
     }
 
     #[test]

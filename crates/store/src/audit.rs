@@ -1,6 +1,7 @@
 //! The audit log: who changed what, when, before and after. Append-only (the
 //! database refuses updates and deletes through triggers).
 
+use crate::sql::{placeholders, prefix_range};
 use crate::{Result, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -79,6 +80,72 @@ pub struct AuditFilter {
     pub per_page: u32,
 }
 
+/// Whose changes a list of recent changes holds (`Store::recent_changes`).
+#[derive(Debug, Clone, Copy)]
+pub enum ChangeScope<'a> {
+    /// Every change but sign-ins (the administrator's).
+    Everything,
+    /// Changes to the records of the regions under a code prefix ("" = every region):
+    /// projects with their funding, problems and services, plans with their visits,
+    /// chains, enterprises, appeals and targets. With `chains`, only the projects, plans
+    /// and chains of those chains (a chain department's).
+    Records { region_prefix: &'a str, chains: Option<&'a [String]> },
+}
+
+/// The condition that an audit entry `a` is of a record in the regions `$1`..`$2`, on
+/// the chains bound from `$5` on when `chains` (their number) is given.
+fn records_in_scope_sql(chains: Option<usize>) -> String {
+    let region = |column: &str| format!("{column} >= $1 AND {column} < $2");
+    let chain_in =
+        |column: &str| chains.map_or(String::new(), |n| format!(" AND {column} IN ({})", placeholders(5, n)));
+    let project = format!("{}{}", region("p.region_code"), chain_in("p.chain"));
+    let plan = format!("{}{}", region("x.region_code"), chain_in("c.name"));
+    let plan_chain = "LEFT JOIN chain_nodes n ON n.id = x.node_id LEFT JOIN chains c ON c.id = n.chain_id";
+    let mut records = vec![
+        format!(
+            "(a.entity IN ('project', 'funding') AND EXISTS (SELECT 1 FROM projects p \
+             WHERE p.code = a.entity_id AND {project}))"
+        ),
+        format!(
+            "(a.entity = 'problem' AND EXISTS (SELECT 1 FROM project_problems y JOIN projects p ON p.id = y.project_id \
+             WHERE CAST(y.id AS TEXT) = a.entity_id AND {project}))"
+        ),
+        format!(
+            "(a.entity = 'service' AND EXISTS (SELECT 1 FROM project_services y JOIN projects p ON p.id = y.project_id \
+             WHERE CAST(y.id AS TEXT) = a.entity_id AND {project}))"
+        ),
+        format!(
+            "(a.entity = 'plan' AND EXISTS (SELECT 1 FROM plans x {plan_chain} \
+             WHERE CAST(x.id AS TEXT) = a.entity_id AND {plan}))"
+        ),
+        format!(
+            "(a.entity = 'plan_visit' AND EXISTS (SELECT 1 FROM plan_visits v JOIN plans x ON x.id = v.plan_id {plan_chain} \
+             WHERE CAST(v.plan_id AS TEXT) || '/' || CAST(v.id AS TEXT) = a.entity_id AND {plan}))"
+        ),
+        format!(
+            "(a.entity = 'chain' AND EXISTS (SELECT 1 FROM chains c WHERE c.name = a.entity_id AND {}{}))",
+            region("c.region_code"),
+            chain_in("c.name")
+        ),
+    ];
+    if chains.is_none() {
+        records.extend([
+            format!(
+                "(a.entity = 'enterprise' AND EXISTS (SELECT 1 FROM enterprises e \
+                 WHERE e.credit_code = a.entity_id AND {}))",
+                region("e.region_code")
+            ),
+            format!(
+                "(a.entity = 'appeal' AND EXISTS (SELECT 1 FROM appeals y WHERE y.code = a.entity_id AND {}))",
+                region("y.region_code")
+            ),
+            // A target's record is "REGION/YEAR".
+            format!("(a.entity = 'target' AND {})", region("a.entity_id")),
+        ]);
+    }
+    format!("({})", records.join(" OR "))
+}
+
 impl Store {
     /// A text that changes whenever the records do: the last audit entry (every change
     /// people make is audited) and the numbers of enterprises and projects (which bulk
@@ -130,6 +197,39 @@ impl Store {
             .bind(offset)
             .fetch_all(pool)
             .await?);
+        Ok(rows)
+    }
+
+    /// The newest changes since `since` within `scope`, newest first, at most `limit`.
+    pub async fn recent_changes(
+        &self,
+        scope: ChangeScope<'_>,
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>> {
+        let select = "SELECT a.id, a.at, a.actor_id, a.actor_name, a.action, a.entity, a.entity_id, \
+                      a.before_json, a.after_json FROM audit_log a";
+        let (prefix, chains) = match scope {
+            ChangeScope::Everything => {
+                let sql = format!("{select} WHERE a.at >= $1 AND a.entity <> 'session' ORDER BY a.id DESC LIMIT $2");
+                return Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(since).bind(limit).fetch_all(pool).await?));
+            }
+            // No chains: none of the records a chain department reads (and `IN ()` is no SQL).
+            ChangeScope::Records { chains: Some([]), .. } => return Ok(Vec::new()),
+            ChangeScope::Records { region_prefix, chains } => (region_prefix, chains),
+        };
+        let sql = format!(
+            "{select} WHERE a.at >= $3 AND {} ORDER BY a.id DESC LIMIT $4",
+            records_in_scope_sql(chains.map(<[String]>::len))
+        );
+        let (lo, hi) = prefix_range(prefix);
+        let rows: Vec<AuditEntry> = on_pool!(self, |pool| {
+            let mut query = sqlx::query_as(&sql).bind(&lo).bind(&hi).bind(since).bind(limit);
+            for chain in chains.unwrap_or_default() {
+                query = query.bind(chain);
+            }
+            query.fetch_all(pool).await?
+        });
         Ok(rows)
     }
 

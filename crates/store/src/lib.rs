@@ -123,7 +123,7 @@ pub mod sql;
 pub mod stats;
 pub mod users;
 
-pub use audit::{Actor, AuditAction, AuditEntity, AuditEntry, AuditFilter, NewAuditEntry};
+pub use audit::{Actor, AuditAction, AuditEntity, AuditEntry, AuditFilter, ChangeScope, NewAuditEntry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -811,6 +811,58 @@ async fn the_inbox_shows_an_overdue_plan_in_red_on_desktop_and_phone() {
     let _ = server.stop.send(());
 }
 
+/// What the workbench shows: its parts, whether each lies inside the window, the first
+/// inbox item's colour, and whether the page scrolls sideways.
+const WORKBENCH_LAYOUT: &str = r##"
+    function inside(el) {
+      if (!el) return false;
+      var r = el.getBoundingClientRect(), s = getComputedStyle(el);
+      return s.display !== "none" && r.width > 0 && r.left >= -0.5 && r.right <= window.innerWidth + 0.5;
+    }
+    var red = document.querySelector("#inbox-items li[data-urgency='red']");
+    return {
+      parts: ["inbox-summary", "shortcuts", "scope-figures", "recent-changes"].filter(function (id) { return inside(document.getElementById(id)); }),
+      red: red && red.querySelector("a").getAttribute("href"),
+      red_tag: red && getComputedStyle(red.querySelector(".tag")).backgroundColor,
+      figures: document.querySelectorAll("#figure-cards [data-figure]").length,
+      changes: document.querySelectorAll("#recent-changes li").length,
+      sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth
+    };"##;
+
+/// The administrator's workbench at desktop width and on a phone: the province's overdue
+/// step in red linking to its plan, the figures, the recent changes and the shortcuts all
+/// inside the window, and no sideways scrolling (on the phone, the phone layout's checks).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_workbench_fits_a_desktop_and_a_phone() {
+    let server = demo_server().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    sign_in(client, &server.base, "admin").await;
+    for (size, mobile) in [((1440, 900), false), (PHONE, true)] {
+        screen(&browser, size, mobile).await;
+        client.goto(&format!("{}/", server.base)).await.unwrap();
+        assert!(text_of(client, "h1.page-title").await.starts_with("工作台"));
+        let seen = client.execute(WORKBENCH_LAYOUT, vec![]).await.unwrap();
+        assert_eq!(
+            seen["parts"],
+            serde_json::json!(["inbox-summary", "shortcuts", "scope-figures", "recent-changes"]),
+            "{size:?}: {seen}"
+        );
+        assert!(seen["red"].as_str().is_some_and(|href| href.starts_with("/plans/")), "{size:?}: {seen}");
+        assert_eq!(seen["red_tag"], "rgb(254, 226, 226)", "{size:?}: red");
+        assert_eq!(seen["figures"], 4, "{size:?}: {seen}");
+        assert!(seen["changes"].as_u64() > Some(0), "{size:?}: {seen}");
+        assert_eq!(seen["sideways"], false, "{size:?}: the page scrolls sideways");
+        if mobile {
+            check_phone_page(client, "/").await;
+        }
+        screenshot(client, &format!("workbench-{}", size.0)).await;
+    }
+    assert_console_clean(&browser, "the workbench").await;
+    browser.close().await;
+    let _ = server.stop.send(());
+}
+
 /// What the search results page shows: each tab's text and whether it is inside the
 /// window, the pager and its next link, the header's search box, and whether the page
 /// scrolls sideways.

@@ -227,8 +227,9 @@ async fn the_search_box_shows_for_every_role_that_may_search(backend: Backend) {
     let mut searching = Vec::new();
     for account in zhaoshang_app::demo::DEMO_ACCOUNTS {
         let cookie = app.sign_in_demo(account.username).await;
-        let home = body_text(app.get("/", Some(&cookie)).await).await;
-        let has_box = home.contains("id=\"top-search\"");
+        // The inbox: a page every role opens (a leader's `/` is a redirect to the cockpit).
+        let page = body_text(app.get("/inbox", Some(&cookie)).await).await;
+        let has_box = page.contains("id=\"top-search\"");
         let page = app.get("/search?q=稀", Some(&cookie)).await.status();
         let api = app.get("/api/v1/search?q=稀", Some(&cookie)).await.status();
         let expected = if has_box { StatusCode::OK } else { StatusCode::FORBIDDEN };

@@ -103,6 +103,33 @@ impl Section {
         }
     }
 
+    /// The task the section serves, as the workbench's shortcut to it says it; `None`
+    /// for the workbench itself, the inbox (the workbench shows it) and reference data.
+    pub fn task(self) -> Option<&'static str> {
+        Some(match self {
+            Section::Dashboard => "看签约、到位资金和开工情况",
+            Section::Projects => "登记、更新项目进展",
+            Section::Duplicates => "核对疑似重复项目",
+            Section::Import => "导入月度报表",
+            Section::Enterprises => "查找企业和目标企业",
+            Section::Chains => "分析产业链缺口",
+            Section::Plans => "跟进一企一案",
+            Section::Chambers => "查看商协会和先进商会评选",
+            Section::Leads => "登记和跟进商会线索",
+            Section::Evaluation => "查看市州综合评价排名",
+            Section::Appeals => "督办企业诉求",
+            Section::Users => "管理用户和权限",
+            Section::Audit => "查看操作日志",
+            Section::Workbench
+            | Section::Inbox
+            | Section::Regions
+            | Section::Parks
+            | Section::Departments
+            | Section::Industries
+            | Section::Calendar => return None,
+        })
+    }
+
     /// The heading the navigation groups the section under.
     pub fn group(self) -> &'static str {
         match self {
@@ -125,10 +152,10 @@ impl Principal {
     /// Whether the section opens for the user (its pages answer 403 otherwise).
     pub fn may_open(&self, section: Section) -> bool {
         match section {
+            Section::Workbench => self.landing() == Section::Workbench,
             // Every role has work coming to it as its areas land (instructions to read,
             // reviews, appeals); an empty inbox says so.
-            Section::Workbench
-            | Section::Inbox
+            Section::Inbox
             | Section::Regions
             | Section::Parks
             | Section::Departments
@@ -149,6 +176,21 @@ impl Principal {
             Section::Appeals => self.appeal_scope() != RecordScope::Nothing,
             Section::Users | Section::Audit => self.may_administer(),
         }
+    }
+
+    /// Where the user lands (`/`): a leader reads and instructs, so lands on the cockpit
+    /// (which shows its inbox); everyone else on the workbench of its own work.
+    pub fn landing(&self) -> Section {
+        match self.role {
+            Role::Leader => Section::Dashboard,
+            _ => Section::Workbench,
+        }
+    }
+
+    /// The sections the workbench offers as shortcuts to the user's main tasks: those of
+    /// the navigation that serve a task.
+    pub fn shortcuts(&self) -> impl Iterator<Item = (Section, &'static str)> + '_ {
+        self.sections().filter_map(|section| section.task().map(|task| (section, task)))
     }
 
     /// The sections the navigation shows the user, in order.

@@ -15,6 +15,7 @@ use axum::routing::get;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 use zhaoshang_app::dashboard::{Dashboard, DashboardScope};
+use zhaoshang_core::access::Section;
 use zhaoshang_core::metrics::InvestmentReport;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::periods::PeriodPreset;
@@ -43,19 +44,21 @@ async fn scope_and_period(
     Ok(state.app.dashboard_scope(&session.principal, region, preset, from, to).await?)
 }
 
-fn percent(value: Option<f64>) -> String {
+pub(crate) fn percent(value: Option<f64>) -> String {
     value.map(|v| format!("{:.2}%", v * 100.0)).unwrap_or_else(|| "—".into())
 }
 
+/// A figure's card: its value, its change on last year's (empty where none is kept) and
+/// the list behind it.
 #[derive(Serialize)]
-struct Card {
-    key: &'static str,
-    label: &'static str,
-    value: String,
-    unit: &'static str,
-    yoy: String,
-    yoy_up: Option<bool>,
-    href: String,
+pub(crate) struct Card {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub unit: &'static str,
+    pub yoy: String,
+    pub yoy_up: Option<bool>,
+    pub href: String,
 }
 
 fn yoy_text(value: Option<f64>) -> (String, Option<bool>) {
@@ -65,7 +68,7 @@ fn yoy_text(value: Option<f64>) -> (String, Option<bool>) {
     }
 }
 
-fn cards(report: &InvestmentReport, figures_query: &str) -> Vec<Card> {
+pub(crate) fn cards(report: &InvestmentReport, figures_query: &str) -> Vec<Card> {
     let drill = |kind: &str| format!("/projects?drill={kind}&{figures_query}");
     let yi = |wan: &str| Yuan::parse_wan(wan).map(|y| y.yi_display()).unwrap_or_default();
     let card = |key, label, value: String, unit, yoy: Option<f64>, href: String| {
@@ -184,6 +187,11 @@ pub async fn dashboard(
         })).collect::<Vec<_>>(),
     });
     let light = report.target_light();
+    // Whoever lands here (a leader) finds its inbox here too.
+    let inbox = match session.principal.landing() {
+        Section::Dashboard => Some(state.app.inbox_summary(&session.principal).await?),
+        _ => None,
+    };
     page(
         &session,
         "/dashboard",
@@ -193,7 +201,7 @@ pub async fn dashboard(
             presets => presets, custom => preset.is_none(), caption => preset.map_or("自定义", PeriodPreset::caption),
             cards => cards(&report, &figures_query), rows => rows, chart => chart,
             target_completion => percent(report.target_completion), time_progress => percent(Some(report.time_progress)),
-            light => light.key(), light_label => light.label(), figures_query => figures_query,
+            light => light.key(), light_label => light.label(), figures_query => figures_query, inbox => inbox,
         },
     )
 }

@@ -126,9 +126,10 @@ impl TestApp {
         self.store().create_plan(&plan, &actor).await.unwrap()
     }
 
-    /// The CSRF token of a session, read from a page's form the way a browser would.
+    /// The CSRF token of a session, read from a page's form the way a browser would (the
+    /// inbox: every role opens it; a leader's `/` is a redirect).
     pub async fn csrf(&self, cookie: &str) -> String {
-        let html = body_text(self.get("/", Some(cookie)).await).await;
+        let html = body_text(self.get("/inbox", Some(cookie)).await).await;
         let start =
             html.find(r#"name="csrf" value=""#).expect("a form with a CSRF token") + r#"name="csrf" value=""#.len();
         html[start..start + 64].to_string()
