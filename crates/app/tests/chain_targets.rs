@@ -42,7 +42,6 @@ fn copper_chain() -> ChainImport {
             link("铜冶炼", "铜", "upstream"),
             link("铜加工", "铜", "midstream"),
             link("铜箔", "铜", "downstream"),
-            ChainNodeData { products: "铜箔、Copper Foil".into(), ..link("电子铜箔", "铜", "downstream") },
             ChainNodeData { name: "铅锌".into(), kind: "sub_chain".into(), ..Default::default() },
             link("铅锌采选", "铅锌", "upstream"),
         ],
@@ -147,21 +146,26 @@ async fn random_candidates(store: &Store, count: u32) {
 
 async fn ranked_targets_equal_scoring_every_candidate(store: &Store) {
     random_candidates(store, 900).await;
-    let chain_id = store.import_chains(&[copper_chain()], &Actor::system("测试")).await.unwrap()[0];
-    let nodes = store.chain_nodes(chain_id).await.unwrap();
-    for name in ["铜箔", "电子铜箔"] {
-        let node = nodes.iter().find(|n| n.name == name).unwrap();
-        for region in ["620400", "620000", "310000"] {
-            top_20_equals_scoring_every_candidate(store, node, region).await;
-        }
+    // The same link once more, naming the products it needs.
+    let mut chain = copper_chain();
+    chain.chain.name = "铜箔产品链".into();
+    chain.nodes =
+        vec![ChainNodeData { products: "铜箔、Copper Foil".into(), ..link("电子铜箔", "", "downstream") }];
+    let ids = store.import_chains(&[copper_chain(), chain], &Actor::system("测试")).await.unwrap();
+    let foil = store.chain_nodes(ids[0]).await.unwrap().into_iter().find(|n| n.name == "铜箔").unwrap();
+    let by_products = store.chain_nodes(ids[1]).await.unwrap().remove(0);
+    for region in ["620400", "620000", "310000"] {
+        top_k_equals_scoring_every_candidate(store, &foil, region, 20).await;
+        // Every candidate naming a product (fewer than a thousand), against the full set.
+        top_k_equals_scoring_every_candidate(store, &by_products, region, 1000).await;
     }
 }
 
-async fn top_20_equals_scoring_every_candidate(store: &Store, node: &ChainNode, region: &str) {
+async fn top_k_equals_scoring_every_candidate(store: &Store, node: &ChainNode, region: &str, limit: usize) {
     let weights = ScoreWeights::default();
     let products = parse_products(&node.products);
     let scope = RegionCode::parse(region).unwrap();
-    let ranked = rank_targets(store, node, &scope, 20).await.unwrap();
+    let ranked = rank_targets(store, node, &scope, limit).await.unwrap();
 
     let all = store.enterprises_after(0, 10_000).await.unwrap();
     let related: HashSet<i64> = store
@@ -192,10 +196,11 @@ async fn top_20_equals_scoring_every_candidate(store: &Store, node: &ChainNode, 
             })
             .collect(),
     );
-    let expected: Vec<(i64, u32)> = expected.into_iter().take(20).map(|(id, s)| (id, s.total)).collect();
+    let expected: Vec<(i64, u32)> = expected.into_iter().take(limit).map(|(id, s)| (id, s.total)).collect();
     let got: Vec<(i64, u32)> = ranked.iter().map(|t| (t.enterprise.id, t.score.total)).collect();
-    assert_eq!(got, expected, "top 20 of {} for {region}", node.name);
-    assert_eq!(ranked.iter().map(|t| t.rank).collect::<Vec<_>>(), (1..=20).collect::<Vec<_>>());
+    assert_eq!(got, expected, "top {limit} of {} for {region}", node.name);
+    assert!(ranked.len() >= 20, "{} targets of {} for {region}", ranked.len(), node.name);
+    assert_eq!(ranked.iter().map(|t| t.rank).collect::<Vec<_>>(), (1..=ranked.len()).collect::<Vec<_>>());
     let first = &ranked[0];
     assert_eq!(first.score.parts.iter().map(|p| p.points).sum::<u32>(), first.score.total, "the parts add up");
     if !products.is_empty() {
@@ -204,5 +209,6 @@ async fn top_20_equals_scoring_every_candidate(store: &Store, node: &ChainNode, 
             ranked.iter().any(|t| t.score.parts[0].label == "产品相符：Copper Foil"),
             "Latin products match in either case on both backends"
         );
+        assert!(ranked.len() < limit, "the whole set was read");
     }
 }

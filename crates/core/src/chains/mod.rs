@@ -17,11 +17,12 @@ pub use tree::{ordered, parse_row, validate_tree, NodeRow, TreeError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The products and keywords a link needs (产品关键词), as typed: separated by 、, ;, commas
-/// or spaces (full or half width); each once, in the order given.
+/// The products and keywords a link needs (产品关键词), as typed: separated by 、, ; or
+/// commas (full or half width; a space belongs to a name such as "copper foil"); each
+/// once, in the order given.
 pub fn parse_products(text: &str) -> Vec<String> {
     let mut products: Vec<String> = Vec::new();
-    for product in text.split(['、', ';', '；', ',', '，', ' ', '\u{3000}']).map(str::trim) {
+    for product in text.split(['、', ';', '；', ',', '，']).map(str::trim) {
         if !product.is_empty() && !products.iter().any(|known| known == product) {
             products.push(product.to_string());
         }
@@ -236,8 +237,8 @@ mod tests {
     #[test]
     fn products_split_on_any_separator_once_each() {
         assert_eq!(
-            parse_products(" 稀土、永磁；电机, 稀土  NdFeB，伺服\u{3000}"),
-            ["稀土", "永磁", "电机", "NdFeB", "伺服"]
+            parse_products(" 稀土、永磁；电机, 稀土，copper foil ;伺服\u{3000}"),
+            ["稀土", "永磁", "电机", "copper foil", "伺服"]
         );
         assert!(parse_products(" 、 ").is_empty());
         assert_eq!(products_text("稀土;永磁"), "稀土、永磁");
