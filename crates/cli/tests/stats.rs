@@ -225,7 +225,7 @@ fn evaluation_ranks_every_city_as_the_spec_prints_it() {
         (["--region", "620000", "--year", "2023", "--quarter", "0"], "季度“0”无效"),
         (["--region", "620000", "--year", "今年", "--quarter", "1"], "年度“今年”无效"),
         (["--region", "629900", "--year", "2023", "--quarter", "1"], "地区代码“629900”不存在"),
-        (["--region", "abc", "--year", "2023", "--quarter", "1"], "地区代码"),
+        (["--region", "abc", "--year", "2023", "--quarter", "1"], "地区“abc”不存在"),
     ] {
         let output = zhaoshang(&url, &[&["stats", "evaluation"][..], &args[..], &["--json"][..]].concat());
         assert_eq!(output.status.code(), Some(1), "{args:?}");
