@@ -46,11 +46,20 @@ pub struct App {
     calendar: Arc<calendar::CalendarCache>,
     /// Queues messages for the group robot; off unless `with_notifier` gave it a webhook.
     notifier: notify::Notifier,
+    /// Held while the claimed-twice pairs of changed investors are recomputed, so that
+    /// concurrent pages do the work once.
+    claims_refresh: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl App {
     pub fn new(store: Store, search: search::SearchIndex) -> App {
-        App { store, search, calendar: Arc::default(), notifier: notify::Notifier::default() }
+        App {
+            store,
+            search,
+            calendar: Arc::default(),
+            notifier: notify::Notifier::default(),
+            claims_refresh: Arc::default(),
+        }
     }
 
     /// The application sending its notifications through `notifier`.

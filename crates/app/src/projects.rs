@@ -13,11 +13,14 @@ use std::collections::{HashMap, HashSet};
 use zhaoshang_core::access::{Principal, ProjectScope, RecordScope};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::codes::next_project_code;
-use zhaoshang_core::projects::duplicates::{looks_claimed_twice, pair_key, PairDecision};
+use zhaoshang_core::projects::duplicates::{
+    city_of, claimed_twice_pairs, looks_claimed_twice, pair_key, Claim, PairDecision,
+};
 use zhaoshang_core::projects::plausible::ExcessFunds;
 use zhaoshang_core::projects::Stage;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_core::text::non_empty;
+use zhaoshang_store::duplicates::PairScope;
 use zhaoshang_store::listing::{InvestorClaim, ListTotals, ProjectFilter, ProjectSort};
 use zhaoshang_store::projects::{ExcessFundsChange, Funding, Problem, Project, ProjectEvent, Service};
 use zhaoshang_store::Actor;
@@ -91,6 +94,14 @@ pub struct ProjectDetail {
 
 /// A pair that looks claimed twice: a project the user reads, the other city's, and
 /// whether the user may open the other.
+/// One page of the pairs that look claimed twice, with the regions' names and how many
+/// pairs the whole list holds.
+pub struct ClaimedTwicePage {
+    pub pairs: Vec<ClaimedTwice>,
+    pub names: HashMap<String, String>,
+    pub total: i64,
+}
+
 pub struct ClaimedTwice {
     pub own: Project,
     pub other: Project,
@@ -524,16 +535,15 @@ impl App {
         for claim in self.store().claims_of_investors(&codes).await? {
             by_investor.entry(claim.investor_credit_code.clone()).or_default().push(claim);
         }
-        let city = |code: &str| code.get(..4).unwrap_or(code).to_string();
         Ok(projects
             .iter()
             .filter(|project| {
                 by_investor.get(&project.data.investor_credit_code).is_some_and(|claims| {
                     claims.iter().any(|other| {
                         looks_claimed_twice(
-                            &city(&project.data.region_code),
+                            city_of(&project.data.region_code),
                             &project.data.name,
-                            &city(&other.region_code),
+                            city_of(&other.region_code),
                             &other.name,
                         )
                     })
@@ -543,60 +553,62 @@ impl App {
             .collect())
     }
 
-    /// Pairs of projects within `prefix` and `scope` that look claimed twice by different
-    /// cities (the first of each pair is one the user may read), each pair once.
-    async fn claimed_twice_within(&self, scope: &ProjectScope, prefix: &str) -> AppResult<Vec<(Project, Project)>> {
-        let city = |code: &str| code.get(..4).unwrap_or(code).to_string();
-        let mut pairs = Vec::new();
-        let mut seen = HashSet::new();
-        for (project, others) in self.store().shared_investor_projects(prefix).await? {
-            if !scope.allows_chain(&project.data.chain) {
-                continue;
+    /// Computes the pairs of the investors whose projects changed since (marked by the
+    /// store's triggers), a bounded number at a time; one caller at a time does the work.
+    async fn refresh_claim_pairs(&self) -> AppResult<()> {
+        const INVESTORS_PER_ROUND: i64 = 500;
+        let _one_at_a_time = self.claims_refresh.lock().await;
+        loop {
+            let pending = self.store().pending_claim_investors(INVESTORS_PER_ROUND).await?;
+            if pending.is_empty() {
+                return Ok(());
             }
-            for other in others {
-                if looks_claimed_twice(
-                    &city(&project.data.region_code),
-                    &project.data.name,
-                    &city(&other.data.region_code),
-                    &other.data.name,
-                ) && seen.insert(pair_key(project.id, other.id))
-                {
-                    pairs.push((project.clone(), other));
-                }
-            }
+            let codes: Vec<String> = pending.iter().map(|(code, _)| code.clone()).collect();
+            let claims = self.store().claims_of_investors(&codes).await?;
+            let claims: Vec<Claim> = claims
+                .iter()
+                .map(|c| Claim {
+                    id: c.id,
+                    name: &c.name,
+                    region_code: &c.region_code,
+                    investor_credit_code: &c.investor_credit_code,
+                })
+                .collect();
+            self.store().replace_claim_pairs(&pending, &claimed_twice_pairs(&claims)).await?;
         }
-        Ok(pairs)
     }
 
-    /// The projects in the user's scope that look claimed twice, with every region name;
-    /// pairs decided to be different projects are no longer listed.
-    pub async fn claimed_twice(
-        &self,
-        principal: &Principal,
-    ) -> AppResult<(Vec<ClaimedTwice>, HashMap<String, String>)> {
+    /// One page of the pairs of projects in the user's scope that look claimed twice,
+    /// with their region names; pairs decided to be different projects are no longer listed.
+    pub async fn claimed_twice(&self, principal: &Principal, page: u32, per_page: i64) -> AppResult<ClaimedTwicePage> {
         let scope = self.project_scope(principal).await?;
         let prefix = scope.regions.prefix().ok_or(AppError::Forbidden)?.to_string();
-        let decisions = self.store().duplicate_decisions().await?;
-        let decision_of =
-            |a: &Project, b: &Project| decisions.get(&pair_key(a.id, b.id)).and_then(|key| PairDecision::from_key(key));
-        let pairs: Vec<_> = self
-            .claimed_twice_within(&scope, &prefix)
-            .await?
-            .into_iter()
-            .filter(|(own, other)| decision_of(own, other) != Some(PairDecision::Different))
-            .collect();
-        let codes = pairs.iter().flat_map(|(a, b)| [a.data.region_code.clone(), b.data.region_code.clone()]);
-        let names = self.region_names(codes).await?;
-        let pairs = pairs
-            .into_iter()
-            .map(|(own, other)| {
-                let other_visible =
-                    RegionCode::parse(&other.data.region_code).is_ok_and(|code| scope.allows(&code, &other.data.chain));
-                let decision = decision_of(&own, &other);
-                ClaimedTwice { own, other, other_visible, decision }
+        self.refresh_claim_pairs().await?;
+        let pair_scope = PairScope { region_prefix: &prefix, chains: scope.chains.as_deref() };
+        let skip = i64::from(page.max(1) - 1) * per_page;
+        let (total, ids) = self.store().claim_pairs_page(pair_scope, per_page, skip).await?;
+        let project_ids: Vec<i64> = ids.iter().flat_map(|(a, b)| [*a, *b]).collect();
+        let projects: HashMap<i64, Project> =
+            self.store().projects_in_order(&project_ids).await?.into_iter().map(|p| (p.id, p)).collect();
+        let decisions = self.store().duplicate_decisions_of(&ids).await?;
+        let visible =
+            |p: &Project| RegionCode::parse(&p.data.region_code).is_ok_and(|code| scope.allows(&code, &p.data.chain));
+        let pairs: Vec<ClaimedTwice> = ids
+            .iter()
+            .filter_map(|(a, b)| {
+                let (a, b) = (projects.get(a)?, projects.get(b)?);
+                let (own, other) = if visible(a) { (a, b) } else { (b, a) };
+                Some(ClaimedTwice {
+                    own: own.clone(),
+                    other: other.clone(),
+                    other_visible: visible(other),
+                    decision: decisions.get(&pair_key(a.id, b.id)).and_then(|key| PairDecision::from_key(key)),
+                })
             })
             .collect();
-        Ok((pairs, names))
+        let codes = pairs.iter().flat_map(|p| [p.own.data.region_code.clone(), p.other.data.region_code.clone()]);
+        let names = self.region_names(codes).await?;
+        Ok(ClaimedTwicePage { pairs, names, total })
     }
 
     /// Decides about a listed pair: the user must be able to change `own` (403), and the
@@ -614,12 +626,9 @@ impl App {
         self.editable_project(principal, own).await?;
         let scope = self.project_scope(principal).await?;
         let prefix = scope.regions.prefix().ok_or(AppError::Forbidden)?.to_string();
-        let listed = self
-            .claimed_twice_within(&scope, &prefix)
-            .await?
-            .iter()
-            .any(|(a, b)| pair_key(a.id, b.id) == pair_key(own, other));
-        if !listed {
+        self.refresh_claim_pairs().await?;
+        let pair_scope = PairScope { region_prefix: &prefix, chains: scope.chains.as_deref() };
+        if own == other || !self.store().claim_pair_in_scope(pair_scope, own, other).await? {
             return Err(AppError::not_found("该疑似重复项目"));
         }
         Ok(self.store().decide_duplicate(own, other, decision.key(), actor).await?)

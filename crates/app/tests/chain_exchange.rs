@@ -17,6 +17,7 @@ on_both_backends!(
     later_files_add_to_stored_chains,
     enterprises_attach_to_links_and_round_trip,
     region_users_import_only_their_regions_chains,
+    a_link_may_need_several_divisions,
 );
 
 fn actor() -> Actor {
@@ -329,4 +330,27 @@ async fn region_users_import_only_their_regions_chains(store: &Store) {
     assert!(import_bytes_in_scope(store, ImportKind::Projects, "p.csv", projects.as_bytes(), true, &actor(), &chains)
         .await
         .is_err());
+}
+
+async fn a_link_may_need_several_divisions(store: &Store) {
+    // A name holding 、 is read whole; names and codes mix; each division once.
+    let csv = format!(
+        "{CHAIN_HEADER}\n电机链,620400,,,,电机,,环节,中游,电气机械和器材制造业、34、C38\n\
+         电机链,,,,,纺织,,环节,上游,纺织服装、服饰业\n"
+    );
+    let report = import(store, ImportKind::Chains, "motors.csv", csv.as_bytes()).await;
+    assert!(report.applied, "{:?}", report.problems);
+    let chain = store.chain_by_name("电机链").await.unwrap().unwrap();
+    let nodes = store.chain_nodes(chain.id).await.unwrap();
+    let industry = |name: &str| nodes.iter().find(|n| n.name == name).unwrap().industry.clone();
+    assert_eq!(industry("电机"), "38、34");
+    assert_eq!(industry("纺织"), "18");
+
+    let bad = format!("{CHAIN_HEADER}\n电机链,620400,,,,电机,,环节,中游,38、99\n");
+    let report = import(store, ImportKind::Chains, "bad.csv", bad.as_bytes()).await;
+    assert!(!report.applied);
+    assert_eq!(problem_cells(&report), [(2, "行业代码")]);
+    assert!(report.problems[0].message.contains("“99”"), "{}", report.problems[0].message);
+    let nodes = store.chain_nodes(chain.id).await.unwrap();
+    assert_eq!(nodes.iter().find(|n| n.name == "电机").unwrap().industry, "38、34", "nothing changed");
 }

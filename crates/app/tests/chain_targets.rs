@@ -6,12 +6,12 @@ use zhaoshang_testkit::on_both_backends;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use zhaoshang_app::chains::{chain_map, rank_targets};
 use zhaoshang_core::chains::gap::GapThresholds;
 use zhaoshang_core::chains::geo::hq_distance_km;
 use zhaoshang_core::chains::targets::{matched_products, rank, score, ScoreWeights, TargetFacts};
-use zhaoshang_core::chains::{parse_products, GapStatus};
+use zhaoshang_core::chains::{industry_codes, parse_products, GapStatus};
 use zhaoshang_core::credit_code::with_check_char;
 use zhaoshang_core::enterprises::{Tag, Tags};
 use zhaoshang_core::money::Yuan;
@@ -151,11 +151,17 @@ async fn ranked_targets_equal_scoring_every_candidate(store: &Store) {
     chain.chain.name = "铜箔产品链".into();
     chain.nodes =
         vec![ChainNodeData { products: "铜箔、Copper Foil".into(), ..link("电子铜箔", "", "downstream") }];
-    let ids = store.import_chains(&[copper_chain(), chain], &Actor::system("测试")).await.unwrap();
+    // And a link needing two divisions.
+    let mut two = copper_chain();
+    two.chain.name = "铜材与化工链".into();
+    two.nodes = vec![ChainNodeData { industry: "32、26".into(), ..link("铜化工", "", "midstream") }];
+    let ids = store.import_chains(&[copper_chain(), chain, two], &Actor::system("测试")).await.unwrap();
     let foil = store.chain_nodes(ids[0]).await.unwrap().into_iter().find(|n| n.name == "铜箔").unwrap();
     let by_products = store.chain_nodes(ids[1]).await.unwrap().remove(0);
+    let two_divisions = store.chain_nodes(ids[2]).await.unwrap().remove(0);
     for region in ["620400", "620000", "310000"] {
         top_k_equals_scoring_every_candidate(store, &foil, region, 20).await;
+        top_k_equals_scoring_every_candidate(store, &two_divisions, region, 60).await;
         // Every candidate naming a product (fewer than a thousand), against the full set.
         top_k_equals_scoring_every_candidate(store, &by_products, region, 1000).await;
     }
@@ -168,6 +174,7 @@ async fn top_k_equals_scoring_every_candidate(store: &Store, node: &ChainNode, r
     let ranked = rank_targets(store, node, &scope, limit).await.unwrap();
 
     let all = store.enterprises_after(0, 10_000).await.unwrap();
+    let industry_of: HashMap<i64, String> = all.iter().map(|e| (e.id, e.data.industry.clone())).collect();
     let related: HashSet<i64> = store
         .relations_of(&all.iter().map(|e| e.id).collect::<Vec<_>>())
         .await
@@ -180,7 +187,10 @@ async fn top_k_equals_scoring_every_candidate(store: &Store, node: &ChainNode, r
         store.investing_within(&codes, scope.province().scope_prefix()).await.unwrap().into_iter().collect();
     let expected = rank(
         all.into_iter()
-            .filter(|e| e.data.industry == "32" && !scope.contains(&RegionCode::parse(&e.data.region_code).unwrap()))
+            .filter(|e| {
+                industry_codes(&node.industry).contains(&e.data.industry.as_str())
+                    && !scope.contains(&RegionCode::parse(&e.data.region_code).unwrap())
+            })
             .map(|e| (matched_products(&products, &[&e.data.name, &e.data.description]), e))
             .filter(|(matched, _)| products.is_empty() || !matched.is_empty())
             .map(|(matched, e)| {
@@ -200,6 +210,10 @@ async fn top_k_equals_scoring_every_candidate(store: &Store, node: &ChainNode, r
     let got: Vec<(i64, u32)> = ranked.iter().map(|t| (t.enterprise.id, t.score.total)).collect();
     assert_eq!(got, expected, "top {limit} of {} for {region}", node.name);
     assert!(ranked.len() >= 20, "{} targets of {} for {region}", ranked.len(), node.name);
+    if industry_codes(&node.industry).len() > 1 {
+        let divisions: HashSet<&str> = ranked.iter().map(|t| industry_of[&t.enterprise.id].as_str()).collect();
+        assert_eq!(divisions.len(), 2, "candidates of both divisions rank together: {divisions:?}");
+    }
     assert_eq!(ranked.iter().map(|t| t.rank).collect::<Vec<_>>(), (1..=ranked.len()).collect::<Vec<_>>());
     let first = &ranked[0];
     assert_eq!(first.score.parts.iter().map(|p| p.points).sum::<u32>(), first.score.total, "the parts add up");

@@ -4,6 +4,7 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 use std::collections::BTreeMap;
+use zhaoshang_core::credit_code::with_check_char;
 use zhaoshang_core::metrics::FundingSource;
 use zhaoshang_core::projects::Stage;
 use zhaoshang_store::bulk::{BulkFunding, BulkProject};
@@ -74,6 +75,10 @@ const INVESTOR_PLACES: &[(&str, &str)] = &[
 ];
 const INVESTOR_WORDS: &[&str] = &["华能", "中恒", "金川", "宏达", "远景", "正泰", "恒信", "明阳", "国泰", "长城"];
 const INVESTOR_FORMS: &[&str] = &["集团有限公司", "股份有限公司", "实业有限公司", "科技有限公司"];
+/// Investors named by credit code at scale 1. As in real ledgers, most projects
+/// (`NAMED_OUT_OF_TEN` in ten) name one of them, and each appears in several cities.
+const NAMED_INVESTORS_AT_SCALE_1: f64 = 20_000.0;
+const NAMED_OUT_OF_TEN: u64 = 6;
 const INVESTOR_TYPES: &[&str] = &["民营", "民营", "民营", "国有", "国有", "外资", "港澳台"];
 const INDUSTRIES: &[&str] = &["13", "26", "27", "30", "31", "32", "34", "38", "44", "54", "59", "64", "87"];
 const SOURCES: &[&str] = &["商会", "招商顾问", "驻点招商", "展会/节会", "委托招商", "以商招商", "自主招商", "网上选地"];
@@ -95,6 +100,7 @@ enum Stream {
     Funding = 3,
     Import = 4,
     ImportStage = 5,
+    Investor = 6,
 }
 
 /// The pseudo-random draws of one row of one stream.
@@ -205,6 +211,8 @@ fn total_investment(d: &mut Draws) -> i64 {
 pub struct Dataset {
     pub projects: u64,
     pub funding: u64,
+    /// Investors named by credit code (`NAMED_INVESTORS_AT_SCALE_1` × scale).
+    named_investors: u64,
     places: Places,
     /// The funding days (`Milestones::funding_days`) of all projects together.
     funding_days: u128,
@@ -226,7 +234,8 @@ impl Dataset {
         // At most one record per two funding days on average, so that a project always
         // has at least as many days as records (its window is 31 days or more).
         assert!(2 * funding as u128 <= funding_days, "too many funding records for distinct dates");
-        Dataset { projects, funding, places, funding_days }
+        let named_investors = ((scale * NAMED_INVESTORS_AT_SCALE_1).round() as u64).max(1);
+        Dataset { projects, funding, named_investors, places, funding_days }
     }
 
     /// How many records a project with `days` funding days gets, when the projects
@@ -259,7 +268,7 @@ impl Dataset {
         let investor = format!("{city_word}{}{}", d.pick(INVESTOR_WORDS), d.pick(INVESTOR_FORMS));
         let name = format!("{}{}{}", region.name, d.pick(PRODUCTS), d.pick(SUFFIXES));
         let dropped = milestones.stage == Stage::Dropped;
-        ProjectData {
+        let mut project = ProjectData {
             code: format!("{code_prefix}-{:07}", index + 1),
             name,
             region_code: region.code.clone(),
@@ -278,7 +287,22 @@ impl Dataset {
             source: d.pick(SOURCES).to_string(),
             department: format!("{}商务局", region.name),
             ..ProjectData::default()
+        };
+        // Drawn last, so that the draws above are those of a dataset without credit codes.
+        if d.below(10) < NAMED_OUT_OF_TEN {
+            self.name_investor(&mut project, d.below(self.named_investors));
         }
+        project
+    }
+
+    /// Names investor `index` on `project`: its credit code (in a division no generated
+    /// enterprise has, so the enterprise library is untouched), name and origin.
+    fn name_investor(&self, project: &mut ProjectData, index: u64) {
+        let mut d = Draws::new(Stream::Investor, index);
+        let (city_word, origin) = *d.pick(INVESTOR_PLACES);
+        project.investor = format!("{city_word}{}{}", d.pick(INVESTOR_WORDS), d.pick(INVESTOR_FORMS));
+        project.investor_origin = origin.to_string();
+        project.investor_credit_code = with_check_char(&format!("91990000{index:09}")).expect("17 characters");
     }
 
     /// The funding records of a project: dates strictly increasing over its funding

@@ -330,9 +330,19 @@ const EMPTY_WHEN_ABSENT: &[(&str, &str)] = &[("projects", "excess_funds")];
 /// empty (their defaults; the calendar is loaded again from the shipped file at the next start).
 const ADDED_LATER: &[&str] = &["settings", "calendar_days", "chambers", "activity_chambers", "appeals"];
 
-/// Tables that are deliberately not in a backup.
-const NOT_BACKED_UP: &[&str] =
-    &["sessions", "sign_in_attempts", "_sqlx_migrations", "stat_sums", "stat_pairs", "stage_counts", "data_versions"];
+/// Tables that are deliberately not in a backup (sessions, and what triggers derive from
+/// the other tables).
+const NOT_BACKED_UP: &[&str] = &[
+    "sessions",
+    "sign_in_attempts",
+    "_sqlx_migrations",
+    "stat_sums",
+    "stat_pairs",
+    "stage_counts",
+    "data_versions",
+    "claim_pending",
+    "claim_pairs",
+];
 
 const FORMAT: &str = "zhaoshang-backup";
 const VERSION: i64 = 1;

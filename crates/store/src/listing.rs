@@ -4,7 +4,7 @@
 //! (`sql::Conditions`), so one builder serves both backends.
 
 use crate::projects::{project_columns, Project};
-use crate::sql::{bind_params, contains_pattern, fetch_in_chunks, placeholders, prefix_range, Conditions, Param};
+use crate::sql::{bind_params, contains_pattern, fetch_in_chunks, placeholders, Conditions, Param};
 use crate::stats::{month_end, month_start, OVER_100M};
 use crate::{Result, Store};
 use chrono::{Datelike, NaiveDate};
@@ -469,7 +469,7 @@ impl Store {
     }
 
     /// The projects of `ids`, in that order.
-    async fn projects_in_order(&self, ids: &[i64]) -> Result<Vec<Project>> {
+    pub async fn projects_in_order(&self, ids: &[i64]) -> Result<Vec<Project>> {
         // By id, a bounded number at a time (a page may be a whole export).
         let mut rows: Vec<Project> = fetch_in_chunks!(self, query_as, ids, |n| format!(
             "SELECT {} FROM projects WHERE id IN ({})",
@@ -533,32 +533,5 @@ impl Store {
             "SELECT id, name, region_code, investor_credit_code FROM projects WHERE investor_credit_code IN ({})",
             placeholders(1, n)
         )))
-    }
-
-    /// Projects in a scope whose investor credit code also appears on a project of
-    /// another city, with those counterparts: candidates for "claimed twice".
-    pub async fn shared_investor_projects(&self, prefix: &str) -> Result<Vec<(Project, Vec<Project>)>> {
-        let (lo, hi) = prefix_range(prefix);
-        let columns = project_columns();
-        let sql = format!(
-            "SELECT {columns} FROM projects p WHERE region_code >= $1 AND region_code < $2 AND investor_credit_code <> '' \
-             AND EXISTS (SELECT 1 FROM projects q WHERE q.investor_credit_code = p.investor_credit_code \
-                         AND substr(q.region_code, 1, 4) <> substr(p.region_code, 1, 4)) ORDER BY code"
-        );
-        let counterpart_sql = format!(
-            "SELECT {columns} FROM projects WHERE investor_credit_code = $1 AND substr(region_code, 1, 4) <> substr($2, 1, 4) ORDER BY code"
-        );
-        let candidates: Vec<Project> =
-            on_pool!(self, |pool| sqlx::query_as(&sql).bind(&lo).bind(&hi).fetch_all(pool).await?);
-        let mut result = Vec::with_capacity(candidates.len());
-        for project in candidates {
-            let others: Vec<Project> = on_pool!(self, |pool| sqlx::query_as(&counterpart_sql)
-                .bind(&project.data.investor_credit_code)
-                .bind(&project.data.region_code)
-                .fetch_all(pool)
-                .await?);
-            result.push((project, others));
-        }
-        Ok(result)
     }
 }

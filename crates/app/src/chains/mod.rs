@@ -17,7 +17,7 @@ use zhaoshang_core::access::{Principal, TargetScope};
 use zhaoshang_core::chains::gap::{self, GapCounts, GapThresholds, LinkPresence};
 use zhaoshang_core::chains::geo::hq_distance_km;
 use zhaoshang_core::chains::targets::{self, ScoreWeights, TargetFacts, TargetScore};
-use zhaoshang_core::chains::{parse_products, GapStatus, LinkRole, NodeKind, Segment};
+use zhaoshang_core::chains::{industry_codes, parse_products, GapStatus, LinkRole, NodeKind, Segment};
 use zhaoshang_core::enterprises::Tags;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::regions::RegionCode;
@@ -185,7 +185,9 @@ pub async fn targets_for(
 }
 
 /// `rank_targets` with the candidates taken from outside `outside` (the region itself
-/// or a region holding it, such as its province), scored as seen from `region`.
+/// or a region holding it, such as its province), scored as seen from `region`. A link
+/// needing several divisions ranks each apart (an enterprise has one division, so the
+/// best of all are among the best of each).
 pub async fn rank_targets_outside(
     store: &Store,
     node: &ChainNode,
@@ -193,7 +195,27 @@ pub async fn rank_targets_outside(
     outside: &RegionCode,
     limit: usize,
 ) -> AppResult<Vec<RankedTarget>> {
-    if node.industry.is_empty() || limit == 0 {
+    let mut best = Vec::new();
+    for industry in industry_codes(&node.industry) {
+        best.extend(rank_industry(store, node, industry, region, outside, limit).await?);
+    }
+    let mut best = top(best, limit);
+    for (index, target) in best.iter_mut().enumerate() {
+        target.rank = index + 1;
+    }
+    Ok(best)
+}
+
+/// The best `limit` candidates of one of the link's divisions, unranked.
+async fn rank_industry(
+    store: &Store,
+    node: &ChainNode,
+    industry: &str,
+    region: &RegionCode,
+    outside: &RegionCode,
+    limit: usize,
+) -> AppResult<Vec<RankedTarget>> {
+    if limit == 0 {
         return Ok(Vec::new());
     }
     let weights = ScoreWeights::default();
@@ -203,12 +225,12 @@ pub async fn rank_targets_outside(
         + i64::from(targets::max_product_points(products.len(), &weights));
     let province = region.province();
     let scoring = Scoring { region, province: &province, products: &products, weights: &weights };
-    let connected = store.connected_candidates(&node.industry, &products, outside.scope_prefix()).await?;
+    let connected = store.connected_candidates(industry, &products, outside.scope_prefix()).await?;
     let mut seen: HashSet<i64> = connected.iter().map(|c| c.id).collect();
     let mut best = top(score_batch(store, connected, &scoring).await?, limit);
     let mut cursor = (i64::MAX, 0);
     loop {
-        let batch = store.target_candidates(&node.industry, &products, outside.scope_prefix(), cursor, BATCH).await?;
+        let batch = store.target_candidates(industry, &products, outside.scope_prefix(), cursor, BATCH).await?;
         let Some(last) = batch.last() else { break };
         cursor = (last.base_score, last.id);
         let exhausted = (batch.len() as i64) < BATCH;
@@ -220,9 +242,6 @@ pub async fn rank_targets_outside(
         if exhausted || cannot_improve {
             break;
         }
-    }
-    for (index, target) in best.iter_mut().enumerate() {
-        target.rank = index + 1;
     }
     Ok(best)
 }

@@ -374,11 +374,11 @@ impl ChainCheck<'_> {
             .collect()
     }
 
-    /// The node's GB/T 4754 division: the cell's, or the stored one when the column is absent.
+    /// The node's GB/T 4754 divisions: the cell's, or the stored ones when the column is absent.
     fn industry(&self, ctx: &Context<'_>, row: &SheetRow, lookups: &Lookups, report: &mut ImportReport) -> String {
         match (ctx.cols.cell(row, "industry"), &lookups.industries) {
             (Some(""), _) => String::new(),
-            (Some(text), Some(industries)) => industries.resolve(text).unwrap_or_else(|message| {
+            (Some(text), Some(industries)) => industries.resolve_list(text).unwrap_or_else(|message| {
                 RowProblems::new(KIND, row.number, report).add("industry", message);
                 String::new()
             }),

@@ -160,7 +160,12 @@ pub const CHAIN_COLUMNS: &[ColumnSpec] = &[
     col("parent", tree::COLUMN_PARENT, "上级子链的名称；直接属于产业链的节点不填", ""),
     col("kind", tree::COLUMN_KIND, "子链 或 环节；不填时有下级节点的为子链，否则为环节", "环节"),
     col("segment", tree::COLUMN_SEGMENT, "上游、中游 或 下游；环节必填", "中游"),
-    col("industry", "行业代码", "国民经济行业分类（GB/T 4754）大类代码，用于推荐目标企业，如 32", "32"),
+    col(
+        "industry",
+        "行业代码",
+        "国民经济行业分类（GB/T 4754）大类代码，用于推荐目标企业；一个环节可填多个，以“、”分隔，如 38、34",
+        "32",
+    ),
     col(
         "products",
         "产品关键词",

@@ -255,6 +255,25 @@ impl IndustryIndex {
     }
 }
 
+impl IndustryIndex {
+    /// The industry codes of a cell naming one or several (a link may need several):
+    /// codes or names separated by 、, ; or commas, stored joined by 、. A name that itself
+    /// holds 、 (纺织服装、服饰业) is read whole first.
+    pub(super) fn resolve_list(&self, text: &str) -> Result<String, String> {
+        if let Ok(code) = self.resolve(text) {
+            return Ok(code);
+        }
+        let mut codes: Vec<String> = Vec::new();
+        for part in text.split(['、', ';', '；', ',', '，']).map(str::trim).filter(|part| !part.is_empty()) {
+            let code = self.resolve(part)?;
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+        Ok(codes.join("、"))
+    }
+}
+
 /// 民营/国有/外资/港澳台, also written out ("民营企业", "港澳台资").
 pub(super) fn parse_investor_type(text: &str) -> Result<&'static str, String> {
     const TYPES: [&str; 4] = ["民营", "国有", "外资", "港澳台"];

@@ -30,6 +30,12 @@ pub fn parse_products(text: &str) -> Vec<String> {
     products
 }
 
+/// The GB/T 4754 divisions a link needs, as stored: codes joined by 、 (a link may need
+/// several, such as 38 and 34 for motors).
+pub fn industry_codes(stored: &str) -> Vec<&str> {
+    stored.split('、').map(str::trim).filter(|code| !code.is_empty()).collect()
+}
+
 /// Products as stored and shown: joined by 、.
 pub fn products_text(text: &str) -> String {
     parse_products(text).join("、")
@@ -233,6 +239,13 @@ impl fmt::Display for GapStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_names_one_or_several_divisions() {
+        assert_eq!(industry_codes("38"), ["38"]);
+        assert_eq!(industry_codes("38、34"), ["38", "34"]);
+        assert!(industry_codes("").is_empty());
+    }
 
     #[test]
     fn products_split_on_any_separator_once_each() {

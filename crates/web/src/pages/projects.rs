@@ -5,7 +5,7 @@
 
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
-use crate::pages::{download, export_format, non_empty, pager, query_string};
+use crate::pages::{download, export_format, non_empty, page_number, pager, query_string};
 use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::page;
@@ -469,19 +469,39 @@ pub async fn add_service(
     }
 }
 
-pub async fn duplicates(State(state): State<AppState>, PageSession(session): PageSession) -> WebResult<Html<String>> {
-    let (pairs, names) = state.app.claimed_twice(&session.principal).await?;
-    let rows: Vec<_> = pairs
+#[derive(Deserialize)]
+pub struct DuplicatesQuery {
+    page: Option<u32>,
+}
+
+/// Pairs per page of the duplicates list.
+const PAIRS_PER_PAGE: i64 = 50;
+
+pub async fn duplicates(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<DuplicatesQuery>,
+) -> WebResult<Html<String>> {
+    let list = state.app.claimed_twice(&session.principal, page_number(query.page), PAIRS_PER_PAGE).await?;
+    let names = &list.names;
+    let rows: Vec<_> = list
+        .pairs
         .iter()
         .map(|pair| {
             let own = &pair.own;
-            context! { own => project_row(own, &names), other => project_row(&pair.other, &names), other_visible => pair.other_visible,
+            context! { own => project_row(own, names), other => project_row(&pair.other, names), other_visible => pair.other_visible,
                        investor => own.data.investor, credit_code => own.data.investor_credit_code,
                        decision => pair.decision.map(|d| d.label()) }
         })
         .collect();
     let may_decide = session.principal.edits_records();
-    page(&session, "/projects", "projects/duplicates.html", context! { rows => rows, may_decide => may_decide })
+    page(
+        &session,
+        "/projects",
+        "projects/duplicates.html",
+        context! { rows => rows, may_decide => may_decide, total_count => list.total, query_string => "",
+        ..pager(query.page, list.total, PAIRS_PER_PAGE) },
+    )
 }
 
 #[derive(Deserialize)]
