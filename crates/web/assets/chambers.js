@@ -8,6 +8,11 @@
   var data = zs.readJson("chamber-map-data");
   var escapeHtml = zs.escapeHtml;
   var card = document.getElementById("china-map-card");
+  // A province's label: its short name (甘肃, 内蒙古), a name longer than any cut short.
+  function shortLabel(name) {
+    var short = zs.shortPlaceName(name);
+    return short.length > 4 ? short.slice(0, 3) + "…" : short;
+  }
   fetch(card.dataset.mapUrl).then(function (r) { return r.json(); }).then(function (geo) {
     echarts.registerMap("china", geo);
     // The map's provinces by code (its features' `id`), short names for those without chambers.
@@ -20,8 +25,10 @@
         trigger: "item",
         className: "chart-tooltip",
         formatter: function (p) {
-          var name = p.data ? p.data.fullName : shortNames[p.name] || p.name;
-          return escapeHtml(name) + "：" + escapeHtml(p.data ? p.data.value : 0) + " 家";
+          // A province without chambers has no datum of ours (ECharts may give it an empty one).
+          var ours = p.data && p.data.fullName;
+          var name = ours ? p.data.fullName : shortNames[p.name] || p.name;
+          return escapeHtml(name) + "：" + escapeHtml(ours ? p.data.value : 0) + " 家";
         }
       },
       series: [{
@@ -30,11 +37,11 @@
           var step = scale.step(p.value);
           return {
             name: p.code, value: p.value, fullName: p.name, href: p.href,
-            itemStyle: { areaColor: step.fill }, label: { show: true, color: step.text }
+            itemStyle: { areaColor: step.fill }, label: { color: step.text }
           };
         }),
         // Only provinces with chambers are named; crowded ones give way to larger neighbours.
-        label: { show: false, fontSize: 10, formatter: function (p) { return p.data ? zs.shortPlaceName(p.data.fullName) : ""; } },
+        label: { show: true, fontSize: 10, formatter: function (p) { return p.data && p.data.fullName ? shortLabel(p.data.fullName) : ""; } },
         labelLayout: { hideOverlap: true },
         itemStyle: { areaColor: "#f3f4f6", borderColor: "#ffffff" },
         emphasis: { itemStyle: { areaColor: "#fde68a" }, label: { color: "#000000" } }

@@ -89,21 +89,6 @@ async fn every_period_link_opens_its_period(backend: Backend) {
     assert!(body_text(unknown).await.contains("未知的时间段"));
 }
 
-/// The text of an HTML fragment, tags dropped.
-fn text_of(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.trim().to_string()
-}
-
 /// The ranking's rows as (name, signed projects, funds in place in 亿元 as printed), the
 /// 本级 row last when there is one.
 fn ranking(page: &str) -> Vec<(String, i64, f64)> {
@@ -113,7 +98,8 @@ fn ranking(page: &str) -> Vec<(String, i64, f64)> {
     body.split("<tr")
         .skip(1)
         .map(|row| {
-            let cells: Vec<String> = row.split("<td").skip(1).map(|cell| text_of(&format!("<td{cell}"))).collect();
+            let cells: Vec<String> =
+                row.split("<td").skip(1).map(|cell| strip_tags(&format!("<td{cell}")).trim().to_string()).collect();
             let funds = cells[4].replace(',', "").parse().unwrap_or_else(|_| panic!("{cells:?}"));
             (cells[1].clone(), cells[2].parse().unwrap_or_else(|_| panic!("{cells:?}")), funds)
         })
