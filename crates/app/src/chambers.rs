@@ -14,7 +14,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::HashMap;
 use zhaoshang_core::access::{Principal, Section};
-use zhaoshang_core::chambers::{assess, gaps_to_next_rank, Assessed, ChamberKind, ChamberLevel, Weights, ABROAD};
+use zhaoshang_core::chambers::{
+    assess, gaps_to_next_rank, Assessed, ChamberKind, ChamberLevel, LocationCounts, Weights, ABROAD,
+};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::text::non_empty;
 use zhaoshang_store::activities::Activity;
@@ -42,6 +44,11 @@ pub struct ChamberPage {
     pub total: i64,
     /// Each chamber's location as shown ("上海市", "境外：新加坡").
     pub locations: HashMap<String, String>,
+    /// Where the chambers of the other filters are (whatever the location asked for): the
+    /// map of China.
+    pub places: LocationCounts,
+    /// The names of the provinces in `places`.
+    pub province_names: HashMap<String, String>,
 }
 
 pub struct ChamberDetail {
@@ -206,7 +213,11 @@ impl App {
         let total = self.store().chamber_count(&filter).await?;
         let chambers = self.store().chambers_page(&filter, per_page, offset).await?;
         let locations = self.location_names(&chambers.iter().collect::<Vec<_>>()).await?;
-        Ok(ChamberPage { chambers, total, locations })
+        let anywhere = ChamberFilter { location_prefix: None, ..filter };
+        let stored = self.store().chamber_location_counts(&anywhere).await?;
+        let places = LocationCounts::of(stored.iter().map(|(location, count)| (location.as_str(), *count)));
+        let province_names = self.region_names(places.provinces.keys().cloned()).await?;
+        Ok(ChamberPage { chambers, total, locations, places, province_names })
     }
 
     /// A chamber with its attributed projects (within the user's project scope), their

@@ -4,7 +4,9 @@
 //! see; of a chain department's, only its chains' projects.
 
 use crate::exchange::{write_table, TableFormat};
-use crate::stats::{parse_date, period, scoped_investment_report, scoped_monthly, scoped_sub_region_reports};
+use crate::stats::{
+    parse_date, period, scoped_investment_report, scoped_monthly, scoped_own_level_report, scoped_sub_region_reports,
+};
 use crate::{App, AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
@@ -32,6 +34,9 @@ pub struct Dashboard {
     pub report: InvestmentReport,
     /// Each sub-region with its code and figures, most funds in place first.
     pub children: Vec<(Region, RegionCode, InvestmentReport)>,
+    /// The projects registered at the region's own code (市本级, 省本级), when it has
+    /// sub-regions and any figure of the period: with `children`, the region's figures.
+    pub own_level: Option<InvestmentReport>,
     /// The months of the trend ("YYYY-MM"): 1 January to the period's end.
     pub months: Vec<String>,
     /// Signed investment and funds in place per month ("YYYY-MM", yuan), 1 January on.
@@ -135,12 +140,27 @@ impl App {
         let mut children: Vec<_> =
             children.into_iter().zip(codes).zip(reports).map(|((r, c), report)| (r, c, report)).collect();
         children.sort_by(|a, b| InvestmentReport::more_funds_first(&a.2, &b.2));
+        let own_level = match children.is_empty() {
+            true => None,
+            false => Some(scoped_own_level_report(store, &region, period, &scope).await?)
+                .filter(InvestmentReport::has_figures),
+        };
         let year = period.year_to_date();
         let series_period = Period { from: year.from, to: period.to };
         let (signed_by_month, funds_by_month) =
             scoped_monthly(store, region.scope_prefix(), series_period, &scope).await?;
         let months = series_period.months();
-        Ok(Dashboard { region, region_name, period, report, children, months, signed_by_month, funds_by_month })
+        Ok(Dashboard {
+            region,
+            region_name,
+            period,
+            report,
+            children,
+            own_level,
+            months,
+            signed_by_month,
+            funds_by_month,
+        })
     }
 
     /// 招商引资月报 as an Excel workbook: the scope, 1 January to the period's end.

@@ -130,24 +130,56 @@ pub async fn scoped_investment_report(
     if let Some(report) = store.report_cache().get(&key, version) {
         return Ok(report);
     }
-    let prefix = region.scope_prefix();
+    let chains: Vec<Option<&str>> = chains.iter().map(|chain| Some(chain.as_str())).collect();
+    let (current, previous, funds_year_to_date) =
+        figures_over_chains(store, region.scope_prefix(), period, &chains).await?;
+    let target = store.funds_target(region.as_str(), chrono::Datelike::year(&period.to)).await?;
+    let report = InvestmentReport::assemble(region.as_str(), period, &current, &previous, funds_year_to_date, target);
+    store.report_cache().put(key, version, report.clone());
+    Ok(report)
+}
+
+/// The figures of the scope `prefix` for the period, for the same period a year before,
+/// and its funds in place from 1 January: the sum over `chains` (`None` for every chain).
+async fn figures_over_chains(
+    store: &Store,
+    prefix: &str,
+    period: Period,
+    chains: &[Option<&str>],
+) -> AppResult<ChildFigures> {
     let year = period.year_to_date();
     let (mut current, mut previous, mut funds_year_to_date) =
         (InvestmentFigures::default(), InvestmentFigures::default(), Yuan::default());
-    for chain in chains {
+    for &chain in chains {
         let (c, p, f) = tokio::try_join!(
-            store.investment_figures(prefix, Some(chain), period),
-            store.investment_figures(prefix, Some(chain), period.same_period_last_year()),
-            store.funds_in_place(prefix, Some(chain), year.from, year.to),
+            store.investment_figures(prefix, chain, period),
+            store.investment_figures(prefix, chain, period.same_period_last_year()),
+            store.funds_in_place(prefix, chain, year.from, year.to),
         )?;
         current += c;
         previous += p;
         funds_year_to_date += f;
     }
-    let target = store.funds_target(region.as_str(), chrono::Datelike::year(&period.to)).await?;
-    let report = InvestmentReport::assemble(region.as_str(), period, &current, &previous, funds_year_to_date, target);
-    store.report_cache().put(key, version, report.clone());
-    Ok(report)
+    Ok((current, previous, funds_year_to_date))
+}
+
+/// The report of the projects registered at `region`'s own code rather than at any of
+/// its sub-regions (市本级, 省本级), as `scope` lets the user see them: the row that makes
+/// a ranking of the sub-regions add up to the region's figures. It has no target of its
+/// own (the region's target covers its sub-regions too).
+pub async fn scoped_own_level_report(
+    store: &Store,
+    region: &RegionCode,
+    period: Period,
+    scope: &ProjectScope,
+) -> AppResult<InvestmentReport> {
+    let chains: Vec<Option<&str>> = match &scope.chains {
+        None => vec![None],
+        Some(chains) => chains.iter().map(|chain| Some(chain.as_str())).collect(),
+    };
+    // A full six-digit code as the prefix: that code alone.
+    let (current, previous, funds_year_to_date) = figures_over_chains(store, region.as_str(), period, &chains).await?;
+    Ok(InvestmentReport::assemble(region.as_str(), period, &current, &previous, funds_year_to_date, None))
 }
 
 /// A report-cache key for the sum over a set of chains: no chain name holds U+001F.

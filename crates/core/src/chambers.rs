@@ -6,8 +6,10 @@
 //! chambers abroad) form a closed list ending in 其他, so that a list can be filtered by
 //! kind and a misspelt kind is a bad row rather than a new kind.
 
+use crate::regions::RegionCode;
 use crate::scores::{best_first, efficacy_scaled, round_half_up, weighted_sum};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The separator of the chambers named in an activity's 参与商会 cell, as stored and exported.
 pub const NAME_SEPARATOR: &str = "、";
@@ -153,6 +155,38 @@ impl Location {
             Location::Division(code) => code.clone(),
             Location::Abroad(place) => format!("{ABROAD}：{place}"),
         }
+    }
+}
+
+/// Where the chambers of a registry are (the chambers page's map of China): how many in
+/// each province (by its code), abroad by place, and without a location we can place.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct LocationCounts {
+    pub provinces: BTreeMap<String, i64>,
+    pub abroad: BTreeMap<String, i64>,
+    pub unplaced: i64,
+}
+
+impl LocationCounts {
+    /// The counts from stored locations (a division code or `境外：PLACE`) and the number
+    /// of chambers at each.
+    pub fn of<'a>(locations: impl IntoIterator<Item = (&'a str, i64)>) -> LocationCounts {
+        let mut counts = LocationCounts::default();
+        let abroad = format!("{ABROAD}：");
+        for (location, count) in locations {
+            if let Some(place) = location.strip_prefix(&abroad) {
+                *counts.abroad.entry(place.to_string()).or_default() += count;
+            } else if let Ok(code) = RegionCode::parse(location) {
+                *counts.provinces.entry(code.province().as_str().to_string()).or_default() += count;
+            } else {
+                counts.unplaced += count;
+            }
+        }
+        counts
+    }
+
+    pub fn abroad_total(&self) -> i64 {
+        self.abroad.values().sum()
     }
 }
 
@@ -316,6 +350,28 @@ mod tests {
         assert!(ChamberKind::parse("俱乐部").unwrap_err().contains("异地甘肃商会"));
         assert_eq!(ChamberLevel::parse(" 省级 "), Ok(ChamberLevel::Provincial));
         assert!(ChamberLevel::parse("乡级").unwrap_err().contains("县级"));
+    }
+
+    #[test]
+    fn chambers_are_counted_by_province_abroad_by_place() {
+        let stored = [
+            ("310000", 2),
+            ("310115", 1),
+            ("440300", 1),
+            ("620102", 3),
+            ("境外：新加坡", 1),
+            ("境外：香港", 2),
+            ("境外：新加坡", 1),
+            ("", 1),
+            ("上海", 1),
+        ];
+        let counts = LocationCounts::of(stored.iter().map(|(location, count)| (*location, *count)));
+        let provinces: Vec<(&str, i64)> = counts.provinces.iter().map(|(code, n)| (code.as_str(), *n)).collect();
+        assert_eq!(provinces, [("310000", 3), ("440000", 1), ("620000", 3)]);
+        let abroad: Vec<(&str, i64)> = counts.abroad.iter().map(|(place, n)| (place.as_str(), *n)).collect();
+        assert_eq!(abroad, [("新加坡", 2), ("香港", 2)]);
+        assert_eq!(counts.abroad_total(), 4);
+        assert_eq!(counts.unplaced, 2, "no location, and a name where a code is stored");
     }
 
     #[test]

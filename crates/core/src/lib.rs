@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendar;
 pub mod chains;
 pub mod chambers;
+pub mod colours;
 pub mod credit_code;
 pub mod enterprises;
 pub mod evaluation;

@@ -425,6 +425,13 @@ impl InvestmentReport {
         let funds = |report: &InvestmentReport| Yuan::parse_wan(&report.funds_in_place_wan).unwrap_or_default();
         funds(b).cmp(&funds(a))
     }
+
+    /// True when the scope has anything in the period: a project signed or being carried
+    /// out, or funds in place.
+    pub fn has_figures(&self) -> bool {
+        let funds = Yuan::parse_wan(&self.funds_in_place_wan).unwrap_or_default();
+        self.signed_count > 0 || self.implementing_count > 0 || funds != Yuan::default()
+    }
 }
 
 #[cfg(test)]
@@ -743,6 +750,22 @@ mod tests {
             Some(Yuan::ZERO),
         );
         assert_eq!(zero_target.target_completion, None);
+    }
+
+    #[test]
+    fn a_scope_has_figures_when_anything_was_signed_carried_out_or_funded() {
+        let report = |figures: InvestmentFigures, year_to_date: Yuan| {
+            let period = period("2024-02-01", "2024-02-29");
+            InvestmentReport::assemble("天水市", period, &figures, &figures, year_to_date, Some(Yuan::from_wan(1)))
+        };
+        // Funds of January alone (year to date) are not the period's.
+        assert!(!report(InvestmentFigures::default(), Yuan::from_wan(5)).has_figures());
+        let signed = InvestmentFigures { signed_count: 1, ..Default::default() };
+        let implementing = InvestmentFigures { implementing_count: 1, ..Default::default() };
+        let funded = InvestmentFigures { funds_in_place: Yuan(1), ..Default::default() };
+        for figures in [signed, implementing, funded] {
+            assert!(report(figures, Yuan::ZERO).has_figures(), "{figures:?}");
+        }
     }
 
     #[test]

@@ -143,6 +143,14 @@ impl Store {
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_scalar(&sql), &c.params).fetch_one(pool).await?))
     }
 
+    /// How many chambers a filter matches at each stored location (the page's map).
+    pub async fn chamber_location_counts(&self, filter: &ChamberFilter) -> Result<Vec<(String, i64)>> {
+        let c = conditions(filter);
+        let sql =
+            format!("SELECT location, COUNT(*) FROM chambers {} GROUP BY location ORDER BY location", c.where_sql());
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).fetch_all(pool).await?))
+    }
+
     /// The assessment's figures of every chamber for `[from, to]`, by name: one grouped
     /// query per figure over the whole registry.
     pub async fn chamber_figures(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<ChamberFigures>> {

@@ -20,6 +20,45 @@
     return JSON.parse(document.getElementById(id).textContent);
   };
 
+  // A map's colour scale over `values`: the palette the server sent (core::colours, each
+  // step's fill with the label colour that reads on it) cut into equal steps up to the
+  // largest value. `step(value)` is the value's step; `legend(ul)` lists the steps.
+  zs.colourScale = function (palette, values) {
+    var max = Math.max.apply(null, values.map(function (v) { return v || 0; }).concat([0]));
+    var width = max > 0 ? max / palette.length : 1;
+    return {
+      step: function (value) { return palette[Math.min(palette.length - 1, Math.floor((value || 0) / width))]; },
+      legend: function (list, digits) {
+        list.textContent = "";
+        palette.forEach(function (step, i) {
+          var item = document.createElement("li");
+          var swatch = document.createElement("span");
+          swatch.className = "swatch";
+          swatch.style.background = step.fill;
+          item.appendChild(swatch);
+          var to = i === palette.length - 1 ? max : (i + 1) * width;
+          item.appendChild(document.createTextNode((i * width).toFixed(digits) + "–" + to.toFixed(digits)));
+          list.appendChild(item);
+        });
+      }
+    };
+  };
+
+  // A division's name as a map label, short so that neighbours' labels fit: without
+  // 省/市/县/区, or what an autonomous area's name says after its place (兰州市 → 兰州,
+  // 临夏回族自治州 → 临夏, 东乡族自治县 → 东乡, 新疆维吾尔自治区 → 新疆).
+  var ethnicEnd = /(回族|藏族|蒙古族|维吾尔|壮族|裕固族|保安族|东乡族|撒拉族|哈萨克族|土族|彝族|苗族|侗族|瑶族|土家族|布依族|白族|哈尼族|傣族|傈僳族|羌族|满族|朝鲜族|黎族|畲族|各族)$/;
+  zs.shortPlaceName = function (name) {
+    var at = name.indexOf("自治");
+    if (at > 0) {
+      var place = name.slice(0, at), shorter;
+      while ((shorter = place.replace(ethnicEnd, "")) !== place && shorter.length >= 2) place = shorter;
+      return place.replace(/族$/, "");
+    }
+    var short = name.replace(/[省市县区州盟旗]$/, "");
+    return short.length >= 2 ? short : name;
+  };
+
   // On a phone the navigation hides behind the top bar's menu button (app.css, "has-menu"
   // is set here so that without this script the navigation stays in the page). Opening
   // it moves the focus to its first link; Escape, a click outside or the button again

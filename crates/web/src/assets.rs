@@ -1,5 +1,6 @@
 //! Static assets compiled into the binary: our own CSS and script, and the npm
-//! packages installed from frontend/package-lock.json (no CDN on a government network).
+//! packages installed from frontend/package-lock.json (no CDN on a government network),
+//! with the county maps of the province's cities that build.rs takes from one of them.
 
 use axum::extract::Path;
 use axum::http::{header, StatusCode};
@@ -7,13 +8,16 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 
+#[derive(Clone, Copy)]
 struct Asset {
     name: &'static str,
     content_type: &'static str,
     bytes: &'static [u8],
 }
 
-const ASSETS: &[Asset] = &[
+include!(concat!(env!("OUT_DIR"), "/city_maps.rs"));
+
+const FIXED_ASSETS: &[Asset] = &[
     Asset { name: "app.css", content_type: "text/css; charset=utf-8", bytes: include_bytes!("../assets/app.css") },
     Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", bytes: include_bytes!("../assets/app.js") },
     Asset {
@@ -25,6 +29,11 @@ const ASSETS: &[Asset] = &[
         name: "dashboard.js",
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../assets/dashboard.js"),
+    },
+    Asset {
+        name: "chambers.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/chambers.js"),
     },
     Asset {
         name: "chain_map.js",
@@ -48,6 +57,15 @@ const ASSETS: &[Asset] = &[
     },
 ];
 
+/// Every asset: the fixed ones, then each city's county map (`maps/620500.json`).
+fn assets() -> &'static [Asset] {
+    static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
+        let maps = CITY_MAPS.iter().map(|&(name, bytes)| Asset { name, content_type: "application/json", bytes });
+        FIXED_ASSETS.iter().copied().chain(maps).collect()
+    });
+    &ASSETS
+}
+
 /// What an asset named by its content may be kept for: its URL changes when its bytes do.
 const CACHE_HASHED: &str = "public, max-age=31536000, immutable";
 /// An asset under its plain name (an old bookmark, a hand-typed URL) may change on upgrade.
@@ -63,23 +81,23 @@ fn hashed_name(name: &str, bytes: &[u8]) -> String {
     }
 }
 
-/// Every asset's hashed name, in the order of `ASSETS`, computed once.
+/// Every asset's hashed name, in the order of `assets()`, computed once.
 fn hashed_names() -> &'static [String] {
     static NAMES: LazyLock<Vec<String>> =
-        LazyLock::new(|| ASSETS.iter().map(|asset| hashed_name(asset.name, asset.bytes)).collect());
+        LazyLock::new(|| assets().iter().map(|asset| hashed_name(asset.name, asset.bytes)).collect());
     &NAMES
 }
 
 /// The URL a page links an asset by (`asset_url("app.css")` → `/assets/app.3f9c2a1b.css`);
 /// `None` for a name that is not an asset.
 pub fn asset_url(name: &str) -> Option<String> {
-    let index = ASSETS.iter().position(|asset| asset.name == name)?;
+    let index = assets().iter().position(|asset| asset.name == name)?;
     Some(format!("/assets/{}", hashed_names()[index]))
 }
 
 /// An asset by its hashed name, kept for good, or by its plain name, kept a few minutes.
 pub async fn serve_asset(Path(name): Path<String>) -> Response {
-    let found = ASSETS.iter().zip(hashed_names()).find_map(|(asset, hashed)| {
+    let found = assets().iter().zip(hashed_names()).find_map(|(asset, hashed)| {
         if *hashed == name {
             Some((asset, CACHE_HASHED))
         } else {
@@ -110,8 +128,21 @@ mod tests {
 
     #[test]
     fn every_asset_has_a_url_of_its_own() {
-        let urls: std::collections::BTreeSet<_> = ASSETS.iter().map(|asset| asset_url(asset.name).unwrap()).collect();
-        assert_eq!(urls.len(), ASSETS.len());
+        let urls: std::collections::BTreeSet<_> = assets().iter().map(|asset| asset_url(asset.name).unwrap()).collect();
+        assert_eq!(urls.len(), assets().len());
         assert_eq!(asset_url("nothing.js"), None);
+    }
+
+    #[test]
+    fn each_city_of_the_province_has_its_county_map() {
+        let cities =
+            assets().iter().filter(|asset| asset.name.starts_with("maps/62") && asset.name != "maps/620000.json");
+        assert_eq!(cities.count(), 14, "the 14 cities of Gansu");
+        let tianshui = assets().iter().find(|asset| asset.name == "maps/620500.json").unwrap();
+        let text = std::str::from_utf8(tianshui.bytes).unwrap();
+        assert!(text.starts_with('{') && text.ends_with('}'), "a JSON object, as registerMap takes it");
+        for county in ["秦州区", "麦积区", "张家川回族自治县"] {
+            assert!(text.contains(&format!("\"name\":\"{county}\"")), "{county}");
+        }
     }
 }

@@ -23,19 +23,7 @@ fn rows(page: &str) -> Vec<String> {
     log_table(page)
         .split("<tr data-entry=")
         .skip(1)
-        .map(|row| {
-            let mut text = String::new();
-            let mut in_tag = false;
-            for c in row.chars() {
-                match c {
-                    '<' => in_tag = true,
-                    '>' => in_tag = false,
-                    c if !in_tag && !c.is_whitespace() => text.push(c),
-                    _ => {}
-                }
-            }
-            text
-        })
+        .map(|row| strip_tags(row).chars().filter(|c| !c.is_whitespace()).collect())
         .collect()
 }
 

@@ -1175,3 +1175,231 @@ async fn badges_keep_to_one_line_and_the_import_page_shows_the_servers_message()
     browser.close().await;
     let _ = server.stop.send(());
 }
+
+// ---- Charts (issue 15 point 7) and the chambers' map of China (issue 18 point 1) ----
+
+/// Every text an ECharts chart shows (labels, legend, axis labels), with its box in the
+/// chart's pixels, and the chart's size. Labels hidden for overlapping are not shown.
+const CHART_TEXTS: &str = r#"
+    var chart = echarts.getInstanceByDom(document.getElementById(arguments[0]));
+    if (!chart) return null;
+    var texts = [];
+    chart.getZr().storage.getDisplayList(true).forEach(function (el) {
+      // A text element is drawn as its lines (tspan), each in the display list.
+      if (el.type !== "tspan" || el.invisible || !el.style || !el.style.text || el.style.opacity === 0) return;
+      var r = el.getBoundingRect().clone();
+      if (el.transform) r.applyTransform(el.transform);
+      texts.push({ text: String(el.style.text), x: r.x, y: r.y, w: r.width, h: r.height, fill: el.style.fill || null });
+    });
+    return { width: chart.getWidth(), height: chart.getHeight(), texts: texts };"#;
+
+/// The fill of each region of a map chart by its label's text.
+const MAP_FILLS: &str = r#"
+    var chart = echarts.getInstanceByDom(document.getElementById(arguments[0]));
+    var series = chart.getModel().getSeriesByIndex(0), data = series.getData();
+    var fills = {};
+    for (var i = 0; i < data.count(); i++) {
+      fills[series.getFormattedLabel(i, "normal")] = data.getItemModel(i).get(["itemStyle", "areaColor"]);
+    }
+    return fills;"#;
+
+/// Where a region of a map chart is, from the chart's centre (for a click).
+const REGION_POINT: &str = r#"
+    var box = document.getElementById(arguments[0]);
+    var geo = echarts.getInstanceByDom(box).getModel().getSeriesByIndex(0).coordinateSystem;
+    var region = geo.getRegion(arguments[1]);
+    if (!region) return null;
+    var at = geo.dataToPoint(region.getCenter());
+    return { x: at[0] - box.clientWidth / 2, y: at[1] - box.clientHeight / 2 };"#;
+
+#[derive(Debug, serde::Deserialize)]
+struct ChartText {
+    text: String,
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+    fill: Option<String>,
+}
+
+impl ChartText {
+    fn overlaps(&self, other: &ChartText) -> bool {
+        let apart = |a0: f64, a1: f64, b0: f64, b1: f64| a1 <= b0 + 0.5 || b1 <= a0 + 0.5;
+        !(apart(self.x, self.x + self.w, other.x, other.x + other.w)
+            || apart(self.y, self.y + self.h, other.y, other.y + other.h))
+    }
+}
+
+/// The texts a chart shows, once its animation is over, and its (width, height).
+async fn chart_texts(client: &Client, chart: &str) -> (Vec<ChartText>, (f64, f64)) {
+    let css = format!("#{chart} canvas");
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(&css)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let seen = client.execute(CHART_TEXTS, vec![chart.into()]).await.unwrap();
+    let texts: Vec<ChartText> = serde_json::from_value(seen["texts"].clone()).unwrap();
+    (texts, (seen["width"].as_f64().unwrap(), seen["height"].as_f64().unwrap()))
+}
+
+/// A map chart's labels: none overlaps another, each reads at WCAG AA on its region's
+/// fill; returns them.
+async fn check_map_labels(client: &Client, chart: &str, at: &str) -> Vec<String> {
+    use zhaoshang_core::colours::{contrast, hex_colour};
+    let (labels, _) = chart_texts(client, chart).await;
+    let fills = client.execute(MAP_FILLS, vec![chart.into()]).await.unwrap();
+    for (i, a) in labels.iter().enumerate() {
+        for b in &labels[i + 1..] {
+            assert!(!a.overlaps(b), "{at}: the labels {} and {} overlap: {a:?} {b:?}", a.text, b.text);
+        }
+        let fill = fills[&a.text].as_str().unwrap_or_else(|| panic!("{at}: no region for {}", a.text));
+        let text = a.fill.as_deref().unwrap_or("#000000");
+        let ratio = contrast(hex_colour(text).unwrap(), hex_colour(fill).unwrap());
+        assert!(ratio >= 4.5, "{at}: {} in {text} on {fill} reads at {ratio:.2}", a.text);
+    }
+    labels.into_iter().map(|label| label.text).collect()
+}
+
+/// Clicks a region of a map chart.
+async fn click_region(client: &Client, chart: &str, region: &str) {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+    let at = client.execute(REGION_POINT, vec![chart.into(), region.into()]).await.unwrap();
+    let (x, y) = (at["x"].as_f64().unwrap().round(), at["y"].as_f64().unwrap().round());
+    let element = client.find(Locator::Css(&format!("#{chart}"))).await.unwrap();
+    let click = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement { element, duration: None, x, y })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    client.perform_actions(click).await.unwrap();
+}
+
+/// Waits until the browser is at `path?query`.
+async fn wait_for_page(client: &Client, path: &str, query: &str) {
+    for _ in 0..100 {
+        let url = client.current_url().await.unwrap();
+        if url.path() == path && url.query() == Some(query) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("not at {path}?{query}: {}", client.current_url().await.unwrap());
+}
+
+/// The cockpit's charts at desktop and phone widths: the trend's legend apart from its
+/// axis labels, all inside the chart; the map's labels apart and readable on their fills
+/// (天水 on dark red too); a city's map of its counties, a county clicked opening its own
+/// cockpit; an empty period saying 本期无数据 where the charts would be flat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cockpit_charts_keep_their_texts_apart_and_readable() {
+    let server = demo_server().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    sign_in(client, &server.base, "admin").await;
+    for (size, mobile) in [((1440, 900), false), (PHONE, true)] {
+        screen(&browser, size, mobile).await;
+        for (region, labels_at_least) in [("620000", 9), ("620500", 5)] {
+            let at = format!("{size:?} {region}");
+            client
+                .goto(&format!("{}/dashboard?region={region}&from=2023-01-01&to=2023-10-31", server.base))
+                .await
+                .unwrap();
+            let (texts, (width, height)) = chart_texts(client, "trend-chart").await;
+            let (legend, axes): (Vec<_>, Vec<_>) =
+                texts.iter().partition(|t| ["签约投资额", "到位资金"].contains(&t.text.as_str()));
+            assert_eq!(legend.len(), 2, "{at}: {texts:?}");
+            assert!(axes.len() > 5, "{at}: the axis labels {axes:?}");
+            for l in &legend {
+                for a in &axes {
+                    assert!(
+                        !l.overlaps(a),
+                        "{at}: the legend's {} overlaps the axis label {}: {l:?} {a:?}",
+                        l.text,
+                        a.text
+                    );
+                }
+            }
+            for t in &texts {
+                let inside = t.x >= -0.5 && t.y >= -0.5 && t.x + t.w <= width + 0.5 && t.y + t.h <= height + 0.5;
+                assert!(inside, "{at}: {t:?} leaves the {width}×{height} chart");
+            }
+            let labels = check_map_labels(client, "map-chart", &at).await;
+            assert!(labels.len() >= labels_at_least, "{at}: {labels:?}");
+            // At desktop width the capital and 天水 keep theirs (on a phone the smaller give way).
+            if region == "620000" && !mobile {
+                assert!(
+                    labels.contains(&"天水".to_string()) && labels.contains(&"兰州".to_string()),
+                    "{at}: {labels:?}"
+                );
+            }
+            screenshot(client, &format!("cockpit-{region}-{}", size.0)).await;
+        }
+    }
+    // 天水's counties: 甘谷县 clicked opens its cockpit for the same period.
+    screen(&browser, (1440, 900), false).await;
+    client.goto(&format!("{}/dashboard?region=620500&from=2023-01-01&to=2023-10-31", server.base)).await.unwrap();
+    chart_texts(client, "map-chart").await;
+    click_region(client, "map-chart", "甘谷县").await;
+    wait_for_page(client, "/dashboard", "region=620523&from=2023-01-01&to=2023-10-31").await;
+    assert!(text_of(client, "#period-caption").await.starts_with("甘谷县"));
+    // Another metric recolours the map; its labels stay readable.
+    client.goto(&format!("{}/dashboard?region=620000&from=2023-01-01&to=2023-10-31", server.base)).await.unwrap();
+    chart_texts(client, "map-chart").await;
+    client.find(Locator::Css("#map-metric")).await.unwrap().select_by_value("completion").await.unwrap();
+    check_map_labels(client, "map-chart", "目标完成率").await;
+    // A year without data: every chart's place says so.
+    client.goto(&format!("{}/dashboard?region=620000&from=1999-01-01&to=1999-12-31", server.base)).await.unwrap();
+    assert_eq!(text_of(client, "#trend-card .chart-empty").await, "本期无数据（1999-01-01 至 1999-12-31）");
+    assert_eq!(text_of(client, "#map-card .chart-empty").await, "本期无数据（1999-01-01 至 1999-12-31）");
+    assert!(client.find(Locator::Css("canvas")).await.is_err(), "no chart is drawn");
+    assert_console_clean(&browser, "the cockpit's charts").await;
+    browser.close().await;
+    let _ = server.stop.send(());
+}
+
+/// The chambers page's map of China: each province with chambers coloured and named
+/// readably, names from the divisions escaped in the tooltip, a province clicked filtering
+/// the list to its count; 境外 listed beside the map; the page fits a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chambers_map_of_china_counts_by_province_and_filters_the_list() {
+    use zhaoshang_core::regions::{Division, RegionCode};
+    let app = TestApp::demo(Backend::Sqlite).await;
+    // A province named to break out of the page (a reference-data import could name one so).
+    let hostile = Division { code: RegionCode::parse("710000").unwrap(), name: HOSTILE_REGION.into(), parent: None };
+    app.store().load_regions(&[hostile]).await.unwrap();
+    let chamber = zhaoshang_store::chambers::ChamberData {
+        name: "测试商会".into(),
+        location: "710000".into(),
+        ..Default::default()
+    };
+    app.store().upsert_chambers(&[chamber], &zhaoshang_store::Actor::system("测试")).await.unwrap();
+    let server = serve_app(app).await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    sign_in(client, &server.base, "admin").await;
+    client.goto(&format!("{}/chambers", server.base)).await.unwrap();
+    let labels = check_map_labels(client, "china-map", "/chambers").await;
+    assert!(labels.contains(&"甘肃".to_string()) && labels.len() >= 15, "{labels:?}");
+    let (text, html) = tooltip_of(client, "china-map", Some("710000")).await;
+    assert!(text.contains(HOSTILE_REGION) && text.contains("1 家"), "{text}");
+    assert!(!html.contains("<img") && !html.contains("<script"), "{html}");
+    assert_nothing_ran_or_blocked(&browser, "/chambers").await;
+    let abroad = text_of(client, "#abroad-list").await;
+    assert!(abroad.contains("香港") && abroad.contains("澳门"), "{abroad}");
+    screenshot(client, "chambers-map").await;
+
+    let guangdong = client.execute(
+        "return JSON.parse(document.getElementById('chamber-map-data').textContent).provinces.filter(function (p) { return p.code === '440000'; })[0].value;",
+        vec![],
+    ).await.unwrap();
+    click_region(client, "china-map", "440000").await;
+    wait_for_page(client, "/chambers", "location=440000").await;
+    assert_eq!(text_of(client, "#total-count").await, guangdong.to_string(), "the list holds the province's count");
+    assert!(text_of(client, "#chambers-table").await.contains("广东省甘肃商会"));
+
+    screen(&browser, PHONE, true).await;
+    client.goto(&format!("{}/chambers", server.base)).await.unwrap();
+    check_map_labels(client, "china-map", "/chambers on a phone").await;
+    check_phone_page(client, "/chambers").await;
+    screenshot(client, "chambers-map-phone").await;
+    assert_console_clean(&browser, "the chambers' map").await;
+    browser.close().await;
+    let _ = server.stop.send(());
+}

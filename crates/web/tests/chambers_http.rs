@@ -9,7 +9,11 @@ use common::*;
 use zhaoshang_app::exchange::read_sheet;
 use zhaoshang_testkit::Backend;
 
-on_both_backends!(registry_pages_and_the_assessment, a_chambers_file_imports_through_the_web);
+on_both_backends!(
+    registry_pages_and_the_assessment,
+    a_chambers_file_imports_through_the_web,
+    the_map_counts_chambers_by_province_and_abroad_apart
+);
 
 async fn registry_pages_and_the_assessment(backend: Backend) {
     let app = TestApp::demo(backend).await;
@@ -85,4 +89,72 @@ async fn a_chambers_file_imports_through_the_web(backend: Backend) {
     assert!(body["report"]["problems"][0]["message"].as_str().unwrap().contains("只有管理员"), "{body}");
     let template = app.get("/import/template/chambers", Some(&admin)).await;
     assert_eq!(template.status(), StatusCode::OK);
+}
+
+/// The number of chambers a registry page lists in all.
+fn total_count(page: &str) -> i64 {
+    let at = page.find(r#"<strong id="total-count">"#).unwrap() + r#"<strong id="total-count">"#.len();
+    page[at..at + page[at..].find('<').unwrap()].parse().unwrap()
+}
+
+/// The map's data block of a registry page.
+fn map_data(page: &str) -> serde_json::Value {
+    let start = page.find(r#"id="chamber-map-data">"#).unwrap() + r#"id="chamber-map-data">"#.len();
+    serde_json::from_str(&page[start..start + page[start..].find("</script>").unwrap()]).unwrap()
+}
+
+/// The registry's map of China (issue 18, point 1): each province's count of the chambers
+/// the other filters keep, abroad listed apart, all adding up to the list's total; a
+/// province's link filters the list to exactly its count.
+async fn the_map_counts_chambers_by_province_and_abroad_apart(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let admin = app.sign_in_demo("admin").await;
+    let page = body_text(app.get("/chambers", Some(&admin)).await).await;
+    let data = map_data(&page);
+    let provinces = data["provinces"].as_array().unwrap();
+    let on_map: i64 = provinces.iter().map(|p| p["value"].as_i64().unwrap()).sum();
+    let chambers = app.store().all_chambers().await.unwrap();
+    let abroad = chambers.iter().filter(|c| c.data.location.starts_with("境外")).count() as i64;
+    let unplaced = chambers.iter().filter(|c| c.data.location.is_empty()).count() as i64;
+    assert!(abroad >= 2 && provinces.len() >= 30, "{abroad} abroad, {} provinces", provinces.len());
+    assert_eq!(on_map + abroad + unplaced, total_count(&page), "every chamber is counted once");
+    assert!(page.contains(&format!(r#"id="abroad-total">{abroad} 家</a>"#)));
+    assert!(
+        page.contains("<span>香港</span> <strong>1</strong> 家")
+            && page.contains("<span>澳门</span> <strong>1</strong> 家")
+    );
+    let shanghai = provinces.iter().find(|p| p["code"] == "310000").unwrap();
+    assert_eq!(shanghai["name"], "上海市");
+    assert_eq!(shanghai["href"], "/chambers?location=310000");
+    let listed = body_text(app.get("/chambers?location=310000", Some(&admin)).await).await;
+    assert_eq!(total_count(&listed), shanghai["value"].as_i64().unwrap(), "the province's link lists its count");
+    let gansu = provinces.iter().find(|p| p["code"] == "620000").unwrap();
+    assert!(gansu["value"].as_i64().unwrap() > 100, "the province's own chambers");
+
+    // The other filters narrow the map and stay in its links; the location does not narrow it.
+    let kind = body_text(app.get("/chambers?kind=异地甘肃商会&location=310000", Some(&admin)).await).await;
+    let data = map_data(&kind);
+    let provinces = data["provinces"].as_array().unwrap();
+    assert_eq!(
+        provinces.iter().map(|p| p["value"].as_i64().unwrap()).sum::<i64>(),
+        38,
+        "the 38 Gansu chambers elsewhere"
+    );
+    assert!(provinces.iter().all(|p| p["code"] != "620000"));
+    let guangdong = provinces.iter().find(|p| p["code"] == "440000").unwrap();
+    assert_eq!(guangdong["value"], 3, "广东省, 深圳市 and 东莞市's chambers");
+    let href = guangdong["href"].as_str().unwrap();
+    assert_eq!(href, "/chambers?location=440000&kind=%E5%BC%82%E5%9C%B0%E7%94%98%E8%82%83%E5%95%86%E4%BC%9A");
+    assert_eq!(total_count(&body_text(app.get(href, Some(&admin)).await).await), 3);
+
+    // A place abroad as an import could write it is text on the page, not markup.
+    let hostile = zhaoshang_store::chambers::ChamberData {
+        name: "境外测试商会".into(),
+        location: format!("境外：{HOSTILE_LINK}"),
+        ..Default::default()
+    };
+    app.store().upsert_chambers(&[hostile], &zhaoshang_store::Actor::system("测试")).await.unwrap();
+    let page = body_text(app.get("/chambers", Some(&admin)).await).await;
+    assert!(!page.contains(HOSTILE_LINK) && page.contains("&lt;img src=x onerror="), "escaped");
+    assert!(page.contains(&format!(r#"id="abroad-total">{} 家</a>"#, abroad + 1)));
 }

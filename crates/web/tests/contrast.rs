@@ -2,38 +2,9 @@
 //! colours reach WCAG AA's 4.5:1, and no template paints a badge's colours inline, where
 //! this check would not see them.
 
+use zhaoshang_core::colours::{contrast, hex_colour};
+
 const STYLESHEET: &str = include_str!("../assets/app.css");
-
-/// An sRGB colour written `#rgb` or `#rrggbb`; `None` for anything else (gradients,
-/// translucent colours), which badges do not use for their own pair.
-fn hex_colour(text: &str) -> Option<[u8; 3]> {
-    let hex = text.trim().strip_prefix('#')?;
-    let digits: Vec<u8> = hex.chars().map(|c| c.to_digit(16).map(|d| d as u8)).collect::<Option<_>>()?;
-    match digits.as_slice() {
-        [r, g, b] => Some([r * 17, g * 17, b * 17]),
-        [r1, r0, g1, g0, b1, b0] => Some([r1 * 16 + r0, g1 * 16 + g0, b1 * 16 + b0]),
-        _ => None,
-    }
-}
-
-/// WCAG 2 relative luminance.
-fn luminance([r, g, b]: [u8; 3]) -> f64 {
-    let linear = |channel: u8| {
-        let c = f64::from(channel) / 255.0;
-        if c <= 0.03928 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
-}
-
-/// WCAG 2 contrast ratio of two colours, 1 to 21.
-fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
-    let (la, lb) = (luminance(a), luminance(b));
-    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
-}
 
 /// The stylesheet's rules as (selector, declarations), `var(--x)` replaced by the
 /// `:root` value; at-rules' inner rules as rules.
@@ -95,18 +66,6 @@ fn badge_pairs(css: &str) -> Vec<(String, String, String)> {
             Some((selector.clone(), text, background))
         })
         .collect()
-}
-
-#[test]
-fn contrast_ratios_are_the_wcag_figures() {
-    assert!((contrast([0, 0, 0], [255, 255, 255]) - 21.0).abs() < 1e-9);
-    assert!((contrast([255, 255, 255], [255, 255, 255]) - 1.0).abs() < 1e-9);
-    // The 强链 badge: white on amber.
-    let amber = hex_colour("#f9a825").unwrap();
-    assert!((contrast([255, 255, 255], amber) - 1.97).abs() < 0.01, "{}", contrast([255, 255, 255], amber));
-    assert_eq!(hex_colour("#fff"), Some([255, 255, 255]));
-    assert_eq!(hex_colour(" #1d4ed8 "), Some([0x1d, 0x4e, 0xd8]));
-    assert_eq!(hex_colour("rgba(255,255,255,.18)"), None);
 }
 
 #[test]

@@ -18,7 +18,8 @@ use serde::Deserialize;
 use zhaoshang_app::calendar::today;
 use zhaoshang_app::chambers::{assessment_table, ChamberDetail, ChamberQuery};
 use zhaoshang_app::AppError;
-use zhaoshang_core::chambers::{ChamberKind, ChamberLevel};
+use zhaoshang_core::chambers::{ChamberKind, ChamberLevel, ABROAD};
+use zhaoshang_core::colours::map_palette;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
 use zhaoshang_store::chambers::Chamber;
@@ -64,6 +65,27 @@ pub async fn list(
     let levels: Vec<&str> = ChamberLevel::ALL.iter().map(|l| l.label()).collect();
     let filter =
         query_string(&[("kind", &query.kind), ("level", &query.level), ("location", &query.location), ("q", &query.q)]);
+    // The map: each province's chambers under the other filters, a click filters by it.
+    let others = query_string(&[("kind", &query.kind), ("level", &query.level), ("q", &query.q)]);
+    let located = |location: &str| {
+        let location = crate::auth::urlencode(location);
+        if others.is_empty() {
+            format!("/chambers?location={location}")
+        } else {
+            format!("/chambers?location={location}&{others}")
+        }
+    };
+    let provinces: Vec<_> = list
+        .places
+        .provinces
+        .iter()
+        .map(|(code, count)| {
+            let name = list.province_names.get(code).cloned().unwrap_or_else(|| code.clone());
+            serde_json::json!({ "code": code, "name": name, "value": count, "href": located(code) })
+        })
+        .collect();
+    let abroad: Vec<_> = list.places.abroad.iter().map(|(place, count)| context! { place, count }).collect();
+    let map = serde_json::json!({ "provinces": provinces, "palette": map_palette() });
     page(
         &session,
         "/chambers",
@@ -72,6 +94,8 @@ pub async fn list(
             rows => rows, kinds => kinds, levels => levels, total_count => list.total,
             query => context! { kind => query.kind, level => query.level, location => query.location, q => query.q },
             query_string => filter, may_import => session.principal.edits_records(),
+            has_places => !list.places.provinces.is_empty(), map => map, abroad => abroad, abroad_total => list.places.abroad_total(), abroad_href => located(ABROAD),
+            unplaced => list.places.unplaced,
             ..pager(query.page, list.total, PER_PAGE)
         },
     )

@@ -2,6 +2,7 @@
 //! against time progress per region, monthly trends, a ranking and a map. Every
 //! figure links to the list behind it.
 
+use crate::assets::asset_url;
 use crate::auth::PageSession;
 use crate::error::WebResult;
 use crate::pages::{download_bytes, XLSX};
@@ -16,9 +17,11 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 use zhaoshang_app::dashboard::{Dashboard, DashboardScope};
 use zhaoshang_core::access::Section;
-use zhaoshang_core::metrics::InvestmentReport;
+use zhaoshang_core::colours::map_palette;
+use zhaoshang_core::metrics::{InvestmentReport, Period};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::periods::PeriodPreset;
+use zhaoshang_core::regions::{RegionCode, RegionLevel};
 
 pub fn routes() -> Routes {
     Routes::new().route("/dashboard", get(dashboard)).route("/reports/monthly", get(monthly_report))
@@ -136,55 +139,104 @@ pub(crate) fn cards(report: &InvestmentReport, figures_query: &str) -> Vec<Card>
     ]
 }
 
+/// The ranking's row of one sub-region (or of the region's own level), which is also
+/// its datum on the map.
+#[derive(Serialize)]
+struct RegionRow {
+    code: String,
+    name: String,
+    query: String,
+    /// Its own cockpit, when the user may see it.
+    href: Option<String>,
+    signed_count: i64,
+    signed_yi: String,
+    funds_yi: String,
+    /// The map's metrics: 亿元, and percent of the year's target.
+    funds: f64,
+    signed: f64,
+    completion: Option<f64>,
+    arrival: String,
+    start_rate: String,
+    funds_yoy: String,
+    target_completion: String,
+    light: &'static str,
+    light_label: &'static str,
+}
+
+fn region_row(name: &str, code: &str, period: &Period, report: &InvestmentReport, may_open: bool) -> RegionRow {
+    let light = report.target_light();
+    let query = format!("region={}&from={}&to={}", code, period.from, period.to);
+    let yuan = |wan: &str| Yuan::parse_wan(wan).unwrap_or_default();
+    let (funds, signed) = (yuan(&report.funds_in_place_wan), yuan(&report.signed_investment_wan));
+    RegionRow {
+        code: code.to_string(),
+        name: name.to_string(),
+        href: may_open.then(|| format!("/dashboard?{query}")),
+        query,
+        signed_count: report.signed_count,
+        signed_yi: signed.yi_display(),
+        funds_yi: funds.yi_display(),
+        funds: funds.0 as f64 / 1e8,
+        signed: signed.0 as f64 / 1e8,
+        completion: report.target_completion.map(|v| (v * 1000.0).round() / 10.0),
+        arrival: percent(report.arrival_rate),
+        start_rate: percent(report.start_rate),
+        funds_yoy: yoy_text(report.yoy.funds_in_place_wan).0,
+        target_completion: percent(report.target_completion),
+        light: light.key(),
+        light_label: light.label(),
+    }
+}
+
+/// The map of a region's sub-regions, if the binary holds one: the province's cities,
+/// a city's counties (a URL built from our own asset names: safe in a page).
+fn map_url(region: &RegionCode) -> Option<String> {
+    match region.level() {
+        RegionLevel::Province if region.as_str() == "620000" => asset_url("maps/gansu.json"),
+        RegionLevel::City => asset_url(&format!("maps/{region}.json")),
+        _ => None,
+    }
+}
+
 pub async fn dashboard(
     State(state): State<AppState>,
     PageSession(session): PageSession,
     Query(query): Query<DashboardQuery>,
 ) -> WebResult<Html<String>> {
     let DashboardScope { region, period, preset } = scope_and_period(&state, &session, &query).await?;
-    let Dashboard { region, region_name, period, report, children, months, signed_by_month, funds_by_month } =
+    let Dashboard { region, region_name, period, report, children, own_level, months, signed_by_month, funds_by_month } =
         state.app.dashboard(&session.principal, region, period).await?;
     let presets: Vec<_> = PeriodPreset::ALL
         .into_iter()
         .map(|p| context! { key => p.key(), label => p.label(), active => preset == Some(p) })
         .collect();
     let figures_query = format!("region={}&from={}&to={}", region, period.from, period.to);
-    let mut rows = Vec::new();
-    for (child, code, child_report) in children {
-        let light = child_report.target_light();
-        let child_query = format!("region={}&from={}&to={}", code, period.from, period.to);
-        let funds_yi = Yuan::parse_wan(&child_report.funds_in_place_wan).unwrap_or_default();
-        rows.push(context! {
-            code => child.code, name => child.name, query => child_query,
-            may_open => session.principal.may_see_statistics_of(&code),
-            signed_count => child_report.signed_count,
-            signed_yi => Yuan::parse_wan(&child_report.signed_investment_wan).unwrap_or_default().yi_display(),
-            funds_yi => funds_yi.yi_display(),
-            funds_value => funds_yi.0 as f64 / 1e8,
-            signed_value => Yuan::parse_wan(&child_report.signed_investment_wan).unwrap_or_default().0 as f64 / 1e8,
-            arrival => percent(child_report.arrival_rate),
-            start_rate => percent(child_report.start_rate),
-            funds_yoy => yoy_text(child_report.yoy.funds_in_place_wan).0,
-            target_completion => percent(child_report.target_completion),
-            completion_value => child_report.target_completion.map(|v| (v * 1000.0).round() / 10.0),
-            light => light.key(), light_label => light.label(),
-        });
-    }
+    let rows: Vec<_> = children
+        .iter()
+        .map(|(child, code, child_report)| {
+            region_row(&child.name, code.as_str(), &period, child_report, session.principal.may_see_statistics_of(code))
+        })
+        .collect();
+    // Its figures beside the ranking, not ranked; no list holds that code alone.
+    let own_level_row = own_level.as_ref().map(|own| {
+        let label = if region.level() == RegionLevel::Province { "省本级" } else { "市本级" };
+        region_row(label, region.as_str(), &period, own, false)
+    });
 
     let amount_of = |series: &std::collections::HashMap<String, i64>, month: &str| {
         series.get(month).map(|amount| (*amount as f64 / 1e6).round() / 100.0).unwrap_or(0.0)
     };
+    let signed: Vec<f64> = months.iter().map(|m| amount_of(&signed_by_month, m)).collect();
+    let funds: Vec<f64> = months.iter().map(|m| amount_of(&funds_by_month, m)).collect();
+    let trend_empty = signed.iter().chain(&funds).all(|amount| *amount == 0.0);
+    let map_url = map_url(&region);
+    let map_empty = children.iter().all(|(_, _, child)| !child.has_figures());
     let chart = serde_json::json!({
         "months": months,
-        "signed": months.iter().map(|m| amount_of(&signed_by_month, m)).collect::<Vec<_>>(),
-        "funds": months.iter().map(|m| amount_of(&funds_by_month, m)).collect::<Vec<_>>(),
-        "map": region.as_str() == "620000",
-        "regions": rows.iter().map(|r| serde_json::json!({
-            "name": r.get_attr("name").ok().map(|v| v.to_string()),
-            "funds": r.get_attr("funds_value").ok().and_then(|v| f64::try_from(v).ok()),
-            "signed": r.get_attr("signed_value").ok().and_then(|v| f64::try_from(v).ok()),
-            "completion": r.get_attr("completion_value").ok().and_then(|v| f64::try_from(v).ok()),
-        })).collect::<Vec<_>>(),
+        "signed": signed,
+        "funds": funds,
+        "palette": map_palette(),
+        "regions": rows,
     });
     let light = report.target_light();
     // Whoever lands here (a leader) finds its inbox here too.
@@ -199,7 +251,8 @@ pub async fn dashboard(
         context! {
             region => region.as_str(), region_name => region_name, from => period.from.to_string(), to => period.to.to_string(),
             presets => presets, custom => preset.is_none(), caption => preset.map_or("自定义", PeriodPreset::caption),
-            cards => cards(&report, &figures_query), rows => rows, chart => chart,
+            cards => cards(&report, &figures_query), rows => rows, own_level => own_level_row, chart => chart,
+            trend_empty => trend_empty, map_url => map_url.map(minijinja::Value::from_safe_string), map_empty => map_empty,
             target_completion => percent(report.target_completion), time_progress => percent(Some(report.time_progress)),
             light => light.key(), light_label => light.label(), figures_query => figures_query, inbox => inbox,
         },
