@@ -20,9 +20,10 @@ use zhaoshang_core::chambers::{
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::text::non_empty;
 use zhaoshang_store::activities::Activity;
-use zhaoshang_store::chambers::{Chamber, ChamberFilter};
+use zhaoshang_store::chambers::{Chamber, ChamberFilter, PublishedAssessment, WeightVersion};
 use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
 use zhaoshang_store::projects::Project;
+use zhaoshang_store::Actor;
 use zhaoshang_store::Store;
 
 /// Projects shown on a chamber's page.
@@ -72,7 +73,7 @@ pub struct ChamberAssessment {
     pub items: Vec<AssessmentItem>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssessmentItem {
     pub chamber: String,
     pub leads: i64,
@@ -83,8 +84,9 @@ pub struct AssessmentItem {
     /// Rounded half up to two decimals.
     pub score: f64,
     pub rank: usize,
-    /// The score it lacks to the rank above (rounded), none for the first: for the page.
-    #[serde(skip)]
+    /// The score it lacks to the rank above (rounded), none for the first: for the page
+    /// (and kept with a published result, never printed by `stats chambers`).
+    #[serde(skip_serializing, default)]
     pub gap: Option<f64>,
 }
 
@@ -114,13 +116,28 @@ fn item_of(assessed: Assessed, gap: Option<f64>) -> AssessmentItem {
     }
 }
 
-/// Assesses every chamber of the registry for the calendar year `year`.
+/// The weights in force: the newest version set by the administrator (its id), else
+/// SPEC's defaults.
+pub async fn weights_in_force(store: &Store) -> AppResult<(Option<i64>, Weights)> {
+    Ok(match store.current_chamber_weights().await? {
+        Some(version) => (Some(version.id), Weights::from_units(version.units())),
+        None => (None, Weights::DEFAULT),
+    })
+}
+
+/// Assesses every chamber of the registry for the calendar year `year` under the
+/// weights in force (`zhaoshang stats chambers`).
 pub async fn assessment(store: &Store, year: i32) -> AppResult<ChamberAssessment> {
+    let (_, weights) = weights_in_force(store).await?;
+    assessment_with(store, year, weights).await
+}
+
+/// Assesses every chamber of the registry for `year` under `weights`.
+pub async fn assessment_with(store: &Store, year: i32, weights: Weights) -> AppResult<ChamberAssessment> {
     let (from, to) = match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
         (Some(from), Some(to)) if (1990..=2200).contains(&year) => (from, to),
         _ => return Err(AppError::Invalid(format!("年度“{year}”无效，应为如 2024 的年份"))),
     };
-    let weights = Weights::DEFAULT;
     let assessed = assess(store.chamber_figures(from, to).await?, &weights);
     let gaps = gaps_to_next_rank(&assessed);
     let items = assessed.into_iter().zip(gaps).map(|(assessed, gap)| item_of(assessed, gap)).collect();
@@ -157,6 +174,64 @@ pub fn assessment_table(report: &ChamberAssessment) -> Table {
         })
         .collect();
     table
+}
+
+/// The award list (先进商会): the first `top` of the assessment.
+pub fn award_table(report: &ChamberAssessment, top: usize) -> Table {
+    let columns = [("rank", "名次"), ("chamber", "商会名称"), ("score", "得分"), ("award", "称号")];
+    let mut table = Table::list("先进商会", columns);
+    table.rows = report
+        .items
+        .iter()
+        .take(top)
+        .map(|item| vec![item.rank.to_string(), item.chamber.clone(), format!("{:.2}", item.score), AWARD.to_string()])
+        .collect();
+    table
+}
+
+/// The title the award list gives.
+pub const AWARD: &str = "先进商会";
+
+/// How many chambers the award list names unless asked otherwise.
+pub const DEFAULT_AWARDS: usize = 10;
+
+/// The assessment page of a year: today's assessment under the weights in force, and
+/// the result published for that year (with the weights it used), if any.
+pub struct AssessmentView {
+    pub current: ChamberAssessment,
+    pub current_version: Option<i64>,
+    pub published: Option<PublishedView>,
+    /// Every version of the weights, newest first.
+    pub versions: Vec<WeightVersion>,
+}
+
+pub struct PublishedView {
+    pub assessment: ChamberAssessment,
+    pub weights_version: Option<i64>,
+    pub published_by: String,
+    pub published_at: chrono::DateTime<chrono::Utc>,
+    /// Whether today's data under the published weights give another result.
+    pub differs_today: bool,
+}
+
+impl AssessmentView {
+    /// The result the page and its downloads show: the published one when there is one.
+    pub fn shown(&self) -> &ChamberAssessment {
+        self.published.as_ref().map_or(&self.current, |p| &p.assessment)
+    }
+}
+
+/// The items with their gaps, as a published result keeps them.
+fn stored_items(items: &[AssessmentItem]) -> AppResult<String> {
+    let values: Vec<serde_json::Value> = items
+        .iter()
+        .map(|item| {
+            let mut value = serde_json::to_value(item).map_err(AppError::internal)?;
+            value["gap"] = serde_json::json!(item.gap);
+            Ok(value)
+        })
+        .collect::<AppResult<_>>()?;
+    serde_json::to_string(&values).map_err(AppError::internal)
 }
 
 impl App {
@@ -251,9 +326,72 @@ impl App {
         })
     }
 
-    /// The assessment of a year for the page and its download.
-    pub async fn chamber_assessment(&self, principal: &Principal, year: i32) -> AppResult<ChamberAssessment> {
+    /// The assessment of a year for the page and its downloads: today's, and the
+    /// published one with the weights it used.
+    pub async fn chamber_assessment(&self, principal: &Principal, year: i32) -> AppResult<AssessmentView> {
         self.may_open_chambers(principal)?;
-        assessment(self.store(), year).await
+        let store = self.store();
+        let (current_version, weights) = weights_in_force(store).await?;
+        let current = assessment_with(store, year, weights).await?;
+        let versions = store.chamber_weight_versions().await?;
+        let published = match store.published_chamber_assessment(year).await? {
+            None => None,
+            Some(stored) => {
+                let weights = match stored.weights_version {
+                    None => Weights::DEFAULT,
+                    Some(id) => {
+                        let version =
+                            store.chamber_weight_version(id).await?.ok_or_else(|| AppError::not_found("该权重版本"))?;
+                        Weights::from_units(version.units())
+                    }
+                };
+                let items: Vec<AssessmentItem> = serde_json::from_str(&stored.result).map_err(AppError::internal)?;
+                let today = if stored.weights_version == current_version {
+                    current.items.clone()
+                } else {
+                    assessment_with(store, year, weights).await?.items
+                };
+                Some(PublishedView {
+                    differs_today: today != items,
+                    assessment: ChamberAssessment { year, weights, items },
+                    weights_version: stored.weights_version,
+                    published_by: stored.published_by,
+                    published_at: stored.published_at,
+                })
+            }
+        };
+        Ok(AssessmentView { current, current_version, published, versions })
+    }
+
+    /// Sets new weights (admin only): each non-negative, together 1; a new version comes
+    /// into force, audited.
+    pub async fn set_chamber_weights(&self, principal: &Principal, actor: &Actor, typed: [&str; 5]) -> AppResult<i64> {
+        crate::accounts::require_admin(principal)?;
+        let weights = Weights::parse(typed).map_err(|errors| {
+            AppError::Invalid(errors.into_iter().map(|(_, message)| message).collect::<Vec<_>>().join("；"))
+        })?;
+        let describe = |units: &[i64; 5]| Weights::from_units(*units).describe();
+        Ok(self.store().add_chamber_weights(weights.units(), describe, crate::calendar::now(), actor).await?)
+    }
+
+    /// Publishes a finished year's assessment under the weights in force (admin only,
+    /// once): its result stays as published whatever changes later.
+    pub async fn publish_chamber_assessment(&self, principal: &Principal, actor: &Actor, year: i32) -> AppResult<()> {
+        crate::accounts::require_admin(principal)?;
+        if year >= chrono::Datelike::year(&crate::calendar::today()) {
+            return Err(AppError::Invalid(format!("{year} 年度尚未结束，只能发布已结束年度的评价结果")));
+        }
+        let store = self.store();
+        let (version, weights) = weights_in_force(store).await?;
+        let report = assessment_with(store, year, weights).await?;
+        let published = PublishedAssessment {
+            year,
+            weights_version: version,
+            result: stored_items(&report.items)?,
+            published_by: actor.name.clone(),
+            published_at: crate::calendar::now(),
+        };
+        store.publish_chamber_assessment(&published, report.items.len(), actor).await?;
+        Ok(())
     }
 }

@@ -14,8 +14,9 @@ use std::collections::HashMap;
 use zhaoshang_core::access::{LeadScope, Principal, Role};
 use zhaoshang_core::calendar::Calendar;
 use zhaoshang_core::leads::{
-    clock, next_step, parse_protection_days, protected_by, ClockDays, DoneStep, LeadStep, Registration, StepClock,
-    CLOCK_DAYS_SETTING, DEFAULT_PROTECTION_DAYS, PROTECTION_DAYS_SETTING,
+    clock, next_step, parse_major_from, parse_protection_days, protected_by, ClockDays, ClockRules, DoneStep, LeadStep,
+    Registration, StepClock, CLOCK_DAYS_SETTING, DEFAULT_PROTECTION_DAYS, MAJOR_CLOCK_DAYS_SETTING, MAJOR_FROM_SETTING,
+    PROTECTION_DAYS_SETTING,
 };
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
@@ -47,10 +48,22 @@ pub struct LeadForm {
     pub notes: String,
 }
 
+/// The settings form: each step's working days for leads and for major leads
+/// (`1,3,5,10`), the amount in 万元 from which a lead is major, the protection window.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct LeadSettingsInput {
+    pub clock_days: String,
+    pub major_clock_days: String,
+    pub major_from_wan: String,
+    pub protection_days: String,
+}
+
 /// The clock settings in force.
 #[derive(Debug, Clone, Copy)]
 pub struct LeadSettings {
-    pub clock_days: ClockDays,
+    /// The working days of each step, by the lead's size.
+    pub clock: ClockRules,
     pub protection_days: u32,
 }
 
@@ -114,21 +127,34 @@ fn lead_clock(
         .iter()
         .filter_map(|s| LeadStep::from_key(&s.step).map(|step| DoneStep { step, done_on: s.done_on }))
         .collect();
-    clock(lead.lead_on, &done, stage_open(lead.project_stage.as_deref()), &settings.clock_days, calendar)
+    let days = settings.clock.days_for(Yuan(lead.amount));
+    clock(lead.lead_on, &done, stage_open(lead.project_stage.as_deref()), days, calendar)
         .map_err(|e| AppError::Invalid(e.to_string()))
 }
 
 /// Reads the clock settings (defaults when never set).
 pub async fn lead_settings(store: &Store) -> AppResult<LeadSettings> {
-    let clock_days = match store.setting(CLOCK_DAYS_SETTING).await? {
-        Some(text) => ClockDays::parse(&text).map_err(AppError::internal)?,
-        None => ClockDays::default(),
+    let defaults = ClockRules::default();
+    let days = |key: &'static str, default: ClockDays| async move {
+        match store.setting(key).await? {
+            Some(text) => ClockDays::parse(&text).map_err(AppError::internal),
+            None => Ok(default),
+        }
+    };
+    let major_from = match store.setting(MAJOR_FROM_SETTING).await? {
+        Some(text) => parse_major_from(&text).map_err(AppError::internal)?,
+        None => defaults.major_from,
+    };
+    let clock = ClockRules {
+        standard: days(CLOCK_DAYS_SETTING, defaults.standard).await?,
+        major: days(MAJOR_CLOCK_DAYS_SETTING, defaults.major).await?,
+        major_from,
     };
     let protection_days = match store.setting(PROTECTION_DAYS_SETTING).await? {
         Some(text) => parse_protection_days(&text).map_err(AppError::internal)?,
         None => DEFAULT_PROTECTION_DAYS,
     };
-    Ok(LeadSettings { clock_days, protection_days })
+    Ok(LeadSettings { clock, protection_days })
 }
 
 /// The registration, checked, with what it entered the pipeline as.
@@ -179,20 +205,31 @@ impl App {
         lead_settings(self.store()).await
     }
 
-    /// The administrator sets the clock's working days and the protection window.
+    /// The administrator sets the clocks' working days (for major leads too, and the
+    /// amount from which a lead is major, each kept as it was when not given) and the
+    /// protection window.
     pub async fn set_lead_settings(
         &self,
         principal: &Principal,
-        clock_days: &str,
-        protection_days: &str,
+        input: &LeadSettingsInput,
         actor: &Actor,
     ) -> AppResult<LeadSettings> {
         crate::accounts::require_admin(principal)?;
-        let clock_days = ClockDays::parse(clock_days).map_err(AppError::Invalid)?;
-        let protection_days = parse_protection_days(protection_days).map_err(AppError::Invalid)?;
-        self.store().set_setting(CLOCK_DAYS_SETTING, &clock_days.stored(), actor).await?;
-        self.store().set_setting(PROTECTION_DAYS_SETTING, &protection_days.to_string(), actor).await?;
-        Ok(LeadSettings { clock_days, protection_days })
+        let mut clock = lead_settings(self.store()).await?.clock;
+        clock.standard = ClockDays::parse(&input.clock_days).map_err(AppError::Invalid)?;
+        if let Some(text) = given(&input.major_clock_days) {
+            clock.major = ClockDays::parse(text).map_err(AppError::Invalid)?;
+        }
+        if let Some(text) = given(&input.major_from_wan) {
+            clock.major_from = parse_major_from(text).map_err(AppError::Invalid)?;
+        }
+        let protection_days = parse_protection_days(&input.protection_days).map_err(AppError::Invalid)?;
+        let store = self.store();
+        store.set_setting(CLOCK_DAYS_SETTING, &clock.standard.stored(), actor).await?;
+        store.set_setting(MAJOR_CLOCK_DAYS_SETTING, &clock.major.stored(), actor).await?;
+        store.set_setting(MAJOR_FROM_SETTING, &clock.major_from.wan_string(), actor).await?;
+        store.set_setting(PROTECTION_DAYS_SETTING, &protection_days.to_string(), actor).await?;
+        Ok(LeadSettings { clock, protection_days })
     }
 
     pub async fn registering_chamber(&self, principal: &Principal) -> AppResult<Option<String>> {
@@ -490,7 +527,7 @@ pub async fn register(
     let (project, next) = match holder {
         Some(_) => (None, None),
         None => {
-            let clocks = clock(today, &[], true, &settings.clock_days, calendar)
+            let clocks = clock(today, &[], true, settings.clock.days_for(checked.amount), calendar)
                 .map_err(|e| AppError::Invalid(e.to_string()))?;
             let next = next_step(&clocks).map(|c| (c.step.key().to_string(), c.due_on));
             let project = ProjectData {

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod appeals;
+pub mod attribution;
 pub mod audit;
 pub mod backup;
 pub mod calendar;

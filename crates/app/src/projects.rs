@@ -22,7 +22,7 @@ use zhaoshang_core::regions::RegionCode;
 use zhaoshang_core::text::non_empty;
 use zhaoshang_store::duplicates::PairScope;
 use zhaoshang_store::listing::{InvestorClaim, ListTotals, ProjectFilter, ProjectSort};
-use zhaoshang_store::projects::{ExcessFundsChange, Funding, Problem, Project, ProjectEvent, Service};
+use zhaoshang_store::projects::{ExcessFundsChange, Funding, FundingFilter, Problem, Project, ProjectEvent, Service};
 use zhaoshang_store::Actor;
 
 /// The project list's request: filters as text (checked by `project_filter`), the sort,
@@ -33,6 +33,8 @@ pub struct ProjectQuery {
     pub stage: Option<String>,
     pub chain: Option<String>,
     pub source: Option<String>,
+    /// 来源单位: the projects attributed to one organisation (a chamber's name).
+    pub source_org: Option<String>,
     pub activity: Option<String>,
     pub q: Option<String>,
     pub signed_from: Option<String>,
@@ -56,6 +58,10 @@ pub struct FundingQuery {
     pub region: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
+    /// Only the funding of projects of one source (项目来源) or source organisation
+    /// (来源单位): the drill-down of the attribution's funds.
+    pub source: Option<String>,
+    pub source_org: Option<String>,
     pub page: Option<u32>,
     pub format: Option<String>,
 }
@@ -233,6 +239,7 @@ impl App {
                 .map_err(|e| AppError::bad_request(e.to_string()))?,
             chain: non_empty(query.chain.as_deref()).map(str::to_string),
             source: non_empty(query.source.as_deref()).map(str::to_string),
+            source_org: non_empty(query.source_org.as_deref()).map(str::to_string),
             signing_activity: non_empty(query.activity.as_deref()).map(str::to_string),
             keyword: keyword(&query.q)?,
             signed_from: optional_date(&query.signed_from, "签约日期起")?,
@@ -286,43 +293,49 @@ impl App {
         exchange::export_table(self.store(), ImportKind::Projects, &filter).await
     }
 
-    /// The scope, region prefix and period of a funding request.
+    /// The scope and the filter of a funding request.
     async fn funding_request(
         &self,
         principal: &Principal,
         query: &FundingQuery,
-    ) -> AppResult<(ProjectScope, String, NaiveDate, NaiveDate)> {
+    ) -> AppResult<(ProjectScope, FundingFilter)> {
         let scope = self.project_scope(principal).await?;
-        let prefix = self.narrowed_project_prefix(&scope, &query.region).await?;
-        let from = required_date(&query.from, "开始日期", "缺少开始日期")?;
-        let to = required_date(&query.to, "结束日期", "缺少结束日期")?;
-        Ok((scope, prefix, from, to))
+        let filter = FundingFilter {
+            prefix: self.narrowed_project_prefix(&scope, &query.region).await?,
+            chains: scope.chains.clone(),
+            from: required_date(&query.from, "开始日期", "缺少开始日期")?,
+            to: required_date(&query.to, "结束日期", "缺少结束日期")?,
+            source: non_empty(query.source.as_deref()).map(str::to_string),
+            source_org: non_empty(query.source_org.as_deref()).map(str::to_string),
+        };
+        Ok((scope, filter))
     }
 
-    /// One page of the funding records behind the dashboard's funds figure; they sum to it.
+    /// One page of the funding records behind the dashboard's funds figure (or an
+    /// attribution's); they sum to it.
     pub async fn funding_page(
         &self,
         principal: &Principal,
         query: &FundingQuery,
         per_page: i64,
     ) -> AppResult<FundingPage> {
-        let (scope, prefix, from, to) = self.funding_request(principal, query).await?;
-        let chains = scope.chains.as_deref();
-        let total = crate::stats::scoped_funds_in_place(self.store(), &prefix, &scope, from, to).await?;
+        let (_, filter) = self.funding_request(principal, query).await?;
         let (_, offset) = page_offset(query.page, per_page);
-        let records = self.store().funding_in(&prefix, chains, from, to, per_page, offset).await?;
-        let count = self.store().funding_count(&prefix, chains, from, to).await?;
+        let records = self.store().funding_in(&filter, per_page, offset).await?;
+        let (count, total) = self.store().funding_totals(&filter).await?;
         let region_names = self.region_names(records.iter().map(|r| r.region_code.clone())).await?;
-        Ok(FundingPage { records, count, total, region_names, from, to })
+        Ok(FundingPage { records, count, total: Yuan(total), region_names, from: filter.from, to: filter.to })
     }
 
     /// The funding records of a funding request, as the export writes them.
     pub async fn funding_export(&self, principal: &Principal, query: &FundingQuery) -> AppResult<Table> {
-        let (scope, prefix, from, to) = self.funding_request(principal, query).await?;
-        let filter = crate::scope::scoped_filter(&scope, prefix);
+        let (scope, funding) = self.funding_request(principal, query).await?;
+        let mut filter = crate::scope::scoped_filter(&scope, funding.prefix.clone());
+        filter.source = funding.source;
+        filter.source_org = funding.source_org;
         let mut table = exchange::export_table(self.store(), ImportKind::Funding, &filter).await?;
         // The funding export's second column is the date, written YYYY-MM-DD.
-        let (from, to) = (from.to_string(), to.to_string());
+        let (from, to) = (funding.from.to_string(), funding.to.to_string());
         table.rows.retain(|row| row.get(1).is_some_and(|date| *date >= from && *date <= to));
         Ok(table)
     }

@@ -187,27 +187,6 @@ fn chain_set_key(chains: &[String]) -> String {
     format!("\u{1f}{}", chains.join("\u{1f}"))
 }
 
-/// Funds in place of a region scope and period as `scope` lets the user see them (the
-/// total above the funding list).
-pub async fn scoped_funds_in_place(
-    store: &Store,
-    prefix: &str,
-    scope: &ProjectScope,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> AppResult<Yuan> {
-    match &scope.chains {
-        None => Ok(store.funds_in_place(prefix, None, from, to).await?),
-        Some(chains) => {
-            let mut total = Yuan::default();
-            for chain in chains {
-                total += store.funds_in_place(prefix, Some(chain), from, to).await?;
-            }
-            Ok(total)
-        }
-    }
-}
-
 /// Signed investment and funds in place per month ("YYYY-MM", amount in yuan) of a
 /// region scope as `scope` lets the user see them (the dashboard's trend).
 pub async fn scoped_monthly(

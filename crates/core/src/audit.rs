@@ -51,6 +51,8 @@ crate::vocabulary! {
         Plan => ("plan", "一企一案"),
         PlanVisit => ("plan_visit", "走访记录"),
         Chamber => ("chamber", "商会"),
+        ChamberWeights => ("chamber_weights", "先进商会评价权重"),
+        ChamberAssessment => ("chamber_assessment", "先进商会评价结果"),
         Lead => ("lead", "商会线索"),
         LeadStep => ("lead_step", "线索办理"),
         Appeal => ("appeal", "营商环境诉求"),
@@ -67,7 +69,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 95] = [
+const FIELDS: [(&str, &str); 98] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -163,6 +165,9 @@ const FIELDS: [(&str, &str); 95] = [
     ("done_on", "办理日期"),
     ("answer", "答复"),
     ("next_due_on", "下一环节期限"),
+    ("weights", "评价权重"),
+    ("weights_version", "权重版本"),
+    ("assessed_count", "参评商会数"),
 ];
 
 /// The Chinese label of a field of an audited record (its JSON key).

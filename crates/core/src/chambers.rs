@@ -263,6 +263,88 @@ impl Default for Weights {
     }
 }
 
+/// Weights are typed with at most four decimals and add up to exactly 1.
+const WEIGHT_UNITS: i64 = 10_000;
+
+/// A weight as shown: two decimals, up to four when it has them ("0.30", "0.125").
+pub fn shown_weight(weight: f64) -> String {
+    let mut text = format!("{weight:.4}");
+    while text.len() > text.find('.').map_or(0, |dot| dot + 3) && text.ends_with('0') {
+        text.pop();
+    }
+    text
+}
+
+/// A weight as typed ("0.25", "0.3", "1"): ten-thousandths, or why it is no weight.
+fn weight_units(text: &str) -> Result<i64, String> {
+    let text = text.trim();
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if text.is_empty() || whole.is_empty() || !digits(whole) || !digits(fraction) || text.starts_with('-') {
+        return Err(format!("“{text}”不是有效权重：应为 0 到 1 之间的非负小数，如 0.25"));
+    }
+    if fraction.len() > 4 {
+        return Err(format!("权重“{text}”最多保留四位小数"));
+    }
+    let whole: i64 = whole.parse().map_err(|_| format!("权重“{text}”超出范围：应在 0 到 1 之间"))?;
+    let fraction: i64 = format!("{fraction:0<4}").parse().unwrap_or(0);
+    let units = whole.saturating_mul(WEIGHT_UNITS).saturating_add(fraction);
+    if units > WEIGHT_UNITS {
+        return Err(format!("权重“{text}”超出范围：应在 0 到 1 之间"));
+    }
+    Ok(units)
+}
+
+impl Weights {
+    /// Weights stored as ten-thousandths.
+    pub fn from_units(units: [i64; 5]) -> Weights {
+        Weights(units.map(|u| u as f64 / WEIGHT_UNITS as f64))
+    }
+
+    /// The weights in ten-thousandths, as stored.
+    pub fn units(&self) -> [i64; 5] {
+        self.0.map(|w| (w * WEIGHT_UNITS as f64).round() as i64)
+    }
+
+    /// "提供线索 0.15、签约项目 0.20、…", as the audit log and the page write them.
+    pub fn describe(&self) -> String {
+        self.entries()
+            .map(|(_, label, weight)| format!("{label} {}", shown_weight(weight)))
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
+    /// Weights as an administrator types them, in `INDICATORS` order: each a non-negative
+    /// decimal of at most four places, together exactly 1. The errors name each field by
+    /// its indicator's key (and `sum` for the total).
+    pub fn parse(typed: [&str; 5]) -> Result<Weights, Vec<(&'static str, String)>> {
+        let mut errors = Vec::new();
+        let mut units = [0_i64; 5];
+        for (i, text) in typed.iter().enumerate() {
+            let (key, label) = INDICATORS[i];
+            match weight_units(text) {
+                Ok(value) => units[i] = value,
+                Err(message) => errors.push((key, format!("{label}：{message}"))),
+            }
+        }
+        if errors.is_empty() {
+            let sum: i64 = units.iter().sum();
+            if sum != WEIGHT_UNITS {
+                let shown = format!("{}.{:04}", sum / WEIGHT_UNITS, sum % WEIGHT_UNITS);
+                errors.push((
+                    "sum",
+                    format!("五项权重之和应为 1，现为 {}", shown.trim_end_matches('0').trim_end_matches('.')),
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(Weights::from_units(units))
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 impl ChamberFigures {
     fn values(&self) -> [f64; 5] {
         [
@@ -329,6 +411,31 @@ pub fn gaps_to_next_rank(assessed: &[Assessed]) -> Vec<Option<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weights_are_non_negative_decimals_adding_up_to_one() {
+        assert_eq!(Weights::parse(["0.15", "0.2", "0.25", "0.30", "0.1"]), Ok(Weights::DEFAULT));
+        assert_eq!(Weights::parse(["1", "0", "0", "0", " 0.0 "]), Ok(Weights([1.0, 0.0, 0.0, 0.0, 0.0])));
+        // 0.1 + 0.2 + 0.3 + 0.3 + 0.1 is 1 exactly, whatever binary floating point makes of it.
+        assert!(Weights::parse(["0.1", "0.2", "0.3", "0.3", "0.1"]).is_ok());
+        let errors = Weights::parse(["-0.1", "abc", "", "0.12345", "1.5"]).unwrap_err();
+        let keys: Vec<&str> = errors.iter().map(|(key, _)| *key).collect();
+        assert_eq!(keys, ["leads", "signed_count", "signed_investment_wan", "funds_in_place_wan", "activities"]);
+        assert!(errors[0].1.starts_with("提供线索：") && errors[0].1.contains("非负"), "{errors:?}");
+        assert!(errors[3].1.contains("四位小数"), "{errors:?}");
+        assert!(errors[4].1.contains("0 到 1"), "{errors:?}");
+        let sum = Weights::parse(["0.2", "0.2", "0.25", "0.3", "0.1"]).unwrap_err();
+        assert_eq!(sum, vec![("sum", "五项权重之和应为 1，现为 1.05".to_string())]);
+        assert_eq!(Weights::from_units(Weights::DEFAULT.units()), Weights::DEFAULT);
+        assert_eq!(
+            Weights::DEFAULT.describe(),
+            "提供线索 0.15、签约项目 0.20、签约投资额 0.25、到位资金 0.30、参与活动 0.10"
+        );
+        assert_eq!(shown_weight(0.125), "0.125");
+        assert_eq!(shown_weight(1.0), "1.00");
+        let short = Weights::parse(["0", "0", "0", "0", "0.5"]).unwrap_err();
+        assert_eq!(short[0].1, "五项权重之和应为 1，现为 0.5");
+    }
 
     fn figures(name: &str, leads: i64, signed: i64, investment: i64, funds: i64, activities: i64) -> ChamberFigures {
         ChamberFigures {

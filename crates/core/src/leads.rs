@@ -8,6 +8,7 @@
 //! every 10; a second registration of the same investor within 180 days is the first's.
 
 use crate::calendar::{Calendar, CalendarError, Reckoned};
+use crate::money::{Yuan, YUAN_PER_YI};
 use crate::projects::duplicates::{name_similarity, SIMILAR_NAME_THRESHOLD};
 use chrono::NaiveDate;
 
@@ -83,6 +84,54 @@ impl ClockDays {
             return Err(bad());
         }
         Ok(ClockDays { acknowledged, assessed, feedback, progress })
+    }
+}
+
+/// The settings key of the major leads' working days (`ClockDays::stored`).
+pub const MAJOR_CLOCK_DAYS_SETTING: &str = "lead_major_clock_days";
+/// The settings key of the amount (万元) from which a lead is major.
+pub const MAJOR_FROM_SETTING: &str = "lead_major_from_wan";
+
+/// The clocks by the lead's size: a major lead (重大线索, an intended investment of 10 亿元
+/// or more by default) runs on shorter clocks than the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockRules {
+    pub standard: ClockDays,
+    pub major: ClockDays,
+    /// The amount from which a lead is major.
+    pub major_from: Yuan,
+}
+
+impl Default for ClockRules {
+    fn default() -> ClockRules {
+        ClockRules {
+            standard: ClockDays::default(),
+            major: ClockDays { acknowledged: 1, assessed: 2, feedback: 3, progress: 5 },
+            major_from: Yuan(10 * YUAN_PER_YI),
+        }
+    }
+}
+
+impl ClockRules {
+    pub fn is_major(&self, amount: Yuan) -> bool {
+        amount >= self.major_from
+    }
+
+    /// The working days of a lead of `amount`.
+    pub fn days_for(&self, amount: Yuan) -> &ClockDays {
+        if self.is_major(amount) {
+            &self.major
+        } else {
+            &self.standard
+        }
+    }
+}
+
+/// The amount from which a lead is major, typed in 万元: more than zero.
+pub fn parse_major_from(text: &str) -> Result<Yuan, String> {
+    match Yuan::parse_wan(text.trim()) {
+        Ok(amount) if amount.0 > 0 => Ok(amount),
+        _ => Err(format!("重大线索金额“{}”无效：应为大于 0 的万元数，如 100000（10 亿元）", text.trim())),
     }
 }
 
@@ -318,6 +367,62 @@ mod tests {
         assert!(far.iter().all(|c| c.by_weekends_only));
         assert_eq!(parse_protection_days(" 90 "), Ok(90));
         assert!(parse_protection_days("0").is_err() && parse_protection_days("abc").is_err());
+    }
+
+    #[test]
+    fn major_leads_run_on_shorter_clocks_across_national_day_2024() {
+        let rules = ClockRules::default();
+        let (major, standard) = (Yuan(10 * YUAN_PER_YI), Yuan(10 * YUAN_PER_YI - 1));
+        assert!(rules.is_major(major) && !rules.is_major(standard), "10 亿元 and more is major");
+        // Friday 27 September 2024: Sunday 29 is worked (调休), 1–7 October off, Saturday 12 worked.
+        let on = day("2024-09-27");
+        let major_clock = clock(on, &[], true, rules.days_for(major), &calendar()).unwrap();
+        assert_eq!(
+            dues(&major_clock),
+            vec![
+                (LeadStep::Acknowledged, "2024-09-29".into()),
+                (LeadStep::Assessed, "2024-09-30".into()),
+                (LeadStep::Feedback, "2024-10-08".into()),
+            ]
+        );
+        let standard_clock = clock(on, &[], true, rules.days_for(standard), &calendar()).unwrap();
+        assert_eq!(
+            dues(&standard_clock),
+            vec![
+                (LeadStep::Acknowledged, "2024-09-29".into()),
+                (LeadStep::Assessed, "2024-10-08".into()),
+                (LeadStep::Feedback, "2024-10-10".into()),
+            ]
+        );
+        // Progress every 5 working days for a major lead: from 8 October over the worked Saturday 12.
+        let done = [
+            DoneStep { step: LeadStep::Acknowledged, done_on: day("2024-09-29") },
+            DoneStep { step: LeadStep::Assessed, done_on: day("2024-09-30") },
+            DoneStep { step: LeadStep::Feedback, done_on: day("2024-10-08") },
+        ];
+        let reported = clock(on, &done, true, rules.days_for(major), &calendar()).unwrap();
+        assert_eq!(dues(&reported[3..]), vec![(LeadStep::Progress, "2024-10-14".into())]);
+    }
+
+    #[test]
+    fn major_leads_run_on_shorter_clocks_across_the_spring_festival_2024() {
+        // Friday 9 February 2024 (除夕): 10–17 February off, Sunday 18 February worked.
+        let rules = ClockRules { major_from: parse_major_from("50000").unwrap(), ..ClockRules::default() };
+        assert_eq!(rules.major_from, Yuan(5 * YUAN_PER_YI), "a threshold set in 万元");
+        let major = clock(day("2024-02-09"), &[], true, rules.days_for(Yuan(5 * YUAN_PER_YI)), &calendar()).unwrap();
+        assert_eq!(
+            dues(&major),
+            vec![
+                (LeadStep::Acknowledged, "2024-02-18".into()),
+                (LeadStep::Assessed, "2024-02-19".into()),
+                (LeadStep::Feedback, "2024-02-20".into()),
+            ]
+        );
+        let standard = clock(day("2024-02-09"), &[], true, rules.days_for(Yuan(YUAN_PER_YI)), &calendar()).unwrap();
+        assert_eq!(standard[2].due_on, day("2024-02-22"), "反馈 on the fifth working day: 18, 19, 20, 21, 22");
+        for bad in ["0", "-5", "十亿", ""] {
+            assert!(parse_major_from(bad).is_err(), "{bad:?}");
+        }
     }
 
     fn registration<'a>(investor: &'a str, code: &'a str, industry: &'a str, on: &str) -> Registration<'a> {

@@ -286,6 +286,23 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "chamber_weight_versions",
+        &[
+            ("id", Int),
+            ("leads", Int),
+            ("signed_count", Int),
+            ("signed_investment", Int),
+            ("funds_in_place", Int),
+            ("activities", Int),
+            ("created_by", Text),
+            ("created_at", Instant),
+        ],
+    ),
+    (
+        "chamber_assessments",
+        &[("year", Int), ("weights_version", Int), ("result", Text), ("published_by", Text), ("published_at", Instant)],
+    ),
+    (
         "leads",
         &[
             ("id", Int),

@@ -147,6 +147,19 @@ pub struct Funding {
     pub source: String,
 }
 
+/// Which funding records a list shows: a region scope (code prefix), the user's chains
+/// (`None` for any), dated within [from, to], optionally of the projects of one source
+/// (项目来源) or one source organisation (来源单位).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FundingFilter {
+    pub prefix: String,
+    pub chains: Option<Vec<String>>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub source: Option<String>,
+    pub source_org: Option<String>,
+}
+
 /// The columns of a `Funding` as read from `FUNDING_WITH_PROJECT`.
 pub(crate) const FUNDING_COLUMNS: &str = "f.id, f.project_id, p.code AS project_code, p.name AS project_name, \
      f.region_code, f.funded_on, f.amount, f.source";
@@ -660,17 +673,9 @@ impl Store {
         Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(project_id).fetch_all(pool).await?))
     }
 
-    /// Funding records of a scope dated within [from, to], newest first.
-    pub async fn funding_in(
-        &self,
-        prefix: &str,
-        chains: Option<&[String]>,
-        from: NaiveDate,
-        to: NaiveDate,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Funding>> {
-        let c = funding_conditions(prefix, chains, from, to);
+    /// Funding records a filter matches, newest first.
+    pub async fn funding_in(&self, filter: &FundingFilter, limit: i64, offset: i64) -> Result<Vec<Funding>> {
+        let c = funding_conditions(filter);
         let sql = c.page_sql(FUNDING_COLUMNS, FUNDING_WITH_PROJECT, "f.funded_on DESC, f.id DESC");
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params)
             .bind(limit)
@@ -679,17 +684,17 @@ impl Store {
             .await?))
     }
 
-    /// How many funding records `funding_in` pages through.
-    pub async fn funding_count(
-        &self,
-        prefix: &str,
-        chains: Option<&[String]>,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<i64> {
-        let c = funding_conditions(prefix, chains, from, to);
-        let sql = format!("SELECT COUNT(*) FROM project_funding f {}", c.where_sql());
-        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_scalar(&sql), &c.params).fetch_one(pool).await?))
+    /// How many funding records `funding_in` pages through, and their sum (yuan).
+    pub async fn funding_totals(&self, filter: &FundingFilter) -> Result<(i64, i64)> {
+        let c = funding_conditions(filter);
+        // The project is joined only when an attribution is asked for.
+        let table = if filter.source.is_some() || filter.source_org.is_some() {
+            FUNDING_WITH_PROJECT
+        } else {
+            "project_funding f"
+        };
+        let sql = format!("SELECT COUNT(*), CAST(COALESCE(SUM(f.amount), 0) AS BIGINT) FROM {table} {}", c.where_sql());
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).fetch_one(pool).await?))
     }
 
     pub async fn upsert_targets(&self, targets: &[Target], actor: &Actor) -> Result<UpsertOutcome> {
@@ -870,12 +875,18 @@ impl Store {
 
 /// Funding records of a region scope and period, of `chains` only when given (the
 /// record repeats its project's region and chain).
-fn funding_conditions(prefix: &str, chains: Option<&[String]>, from: NaiveDate, to: NaiveDate) -> Conditions {
+fn funding_conditions(filter: &FundingFilter) -> Conditions {
     let mut c = Conditions::new();
-    c.push_prefix("f.region_code", prefix);
-    c.push("f.funded_on >= ?1 AND f.funded_on <= ?2", vec![Param::Date(from), Param::Date(to)]);
-    if let Some(chains) = chains {
+    c.push_prefix("f.region_code", &filter.prefix);
+    c.push("f.funded_on >= ?1 AND f.funded_on <= ?2", vec![Param::Date(filter.from), Param::Date(filter.to)]);
+    if let Some(chains) = &filter.chains {
         c.push_in("f.chain", chains);
+    }
+    if let Some(source) = &filter.source {
+        c.push("p.source = ?1", vec![Param::Text(source.clone())]);
+    }
+    if let Some(source_org) = &filter.source_org {
+        c.push("p.source_org = ?1", vec![Param::Text(source_org.clone())]);
     }
     c
 }

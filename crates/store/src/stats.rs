@@ -3,13 +3,14 @@
 //! in `zhaoshang_core::metrics` is what tests compare these against.
 
 use crate::projects::ProjectData;
-use crate::sql::{prefix_range, value_rows};
-use crate::{Result, Store};
+use crate::sql::{bind_params, prefix_range, value_rows, Conditions};
+use crate::{Result, Store, StoreError};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 use std::collections::HashMap;
-use zhaoshang_core::metrics::{InvestmentFigures, Period};
+use zhaoshang_core::metrics::{FundingFact, FundingSource, InvestmentFigures, Period, ProjectFact};
 use zhaoshang_core::money::Yuan;
+use zhaoshang_core::projects::Stage;
 
 /// The figures of a period's signings (see `Store::signed_figures`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -1023,5 +1024,100 @@ mod tests {
         assert_eq!(whole_year.middle, (d("2024-01-01"), d("2025-01-01")));
         assert!(whole_year.tail.0 > whole_year.tail.1, "a period ending with a month has no tail");
         assert!(whole_year.late_events.0 > whole_year.late_events.1, "nor late events");
+    }
+}
+
+/// What the attribution of the figures groups projects by (SPEC.md area 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttributionKey {
+    /// 项目来源: 商会, 招商顾问, 驻点招商 …
+    Source,
+    /// 来源单位: a chamber's name, a liaison office …
+    SourceOrg,
+}
+
+impl AttributionKey {
+    fn column(self) -> &'static str {
+        match self {
+            AttributionKey::Source => "source",
+            AttributionKey::SourceOrg => "source_org",
+        }
+    }
+}
+
+/// The metrics' facts of the attributed projects of a scope, each with its group (the
+/// source or the source organisation): the projects signed by a day, and their funding
+/// records dated within a range.
+#[derive(Debug, Clone, Default)]
+pub struct AttributedFacts {
+    pub projects: Vec<(String, ProjectFact)>,
+    pub funding: Vec<(String, FundingFact)>,
+}
+
+type ProjectFactRow = (String, i64, String, Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>, i64);
+
+impl Store {
+    /// The facts behind the figures of every source (or source organisation) of a scope:
+    /// the projects of `prefix` (and `chains`, `None` for any) whose `key` is filled in
+    /// and signed by `to` (no figure counts a project signed later), and their funding
+    /// dated within [`since`, `to`]. The figures themselves are `core::metrics`'s.
+    pub async fn attributed_facts(
+        &self,
+        prefix: &str,
+        chains: Option<&[String]>,
+        key: AttributionKey,
+        since: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<AttributedFacts> {
+        let column = key.column();
+        let mut c = Conditions::new();
+        c.push_prefix("p.region_code", prefix);
+        c.push(&format!("p.{column} <> ''"), Vec::new());
+        if let Some(chains) = chains {
+            c.push_in("p.chain", chains);
+        }
+        let base_where = c.where_sql();
+        let n = c.params.len();
+        let projects_sql = format!(
+            "SELECT p.{column}, p.id, p.stage, p.signed_on, p.started_on, p.producing_on, p.total_investment \
+             FROM projects p {base_where} AND p.signed_on <= ${}",
+            n + 1
+        );
+        let funding_sql = format!(
+            "SELECT p.{column}, f.project_id, f.funded_on, f.amount, f.source \
+             FROM project_funding f JOIN projects p ON p.id = f.project_id {base_where} \
+               AND f.funded_on >= ${} AND f.funded_on <= ${}",
+            n + 1,
+            n + 2
+        );
+        let project_rows: Vec<ProjectFactRow> =
+            on_pool!(self, |pool| bind_params!(sqlx::query_as(&projects_sql), &c.params)
+                .bind(to)
+                .fetch_all(pool)
+                .await?);
+        let funding_rows: Vec<(String, i64, NaiveDate, i64, String)> =
+            on_pool!(self, |pool| bind_params!(sqlx::query_as(&funding_sql), &c.params)
+                .bind(since)
+                .bind(to)
+                .fetch_all(pool)
+                .await?);
+        let mut facts = AttributedFacts::default();
+        for (group, id, stage, signed_on, started_on, producing_on, total_investment) in project_rows {
+            let stage = Stage::parse(&stage).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let fact = ProjectFact {
+                id,
+                stage,
+                signed_on,
+                started_on,
+                producing_on,
+                total_investment: Yuan(total_investment),
+            };
+            facts.projects.push((group, fact));
+        }
+        for (group, project_id, date, amount, source) in funding_rows {
+            let source = FundingSource::parse(&source).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            facts.funding.push((group, FundingFact { project_id, date, amount: Yuan(amount), source }));
+        }
+        Ok(facts)
     }
 }

@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use zhaoshang_store::chains::{ChainData, ChainImport, ChainNodeData, Relation};
 use zhaoshang_store::enterprises::{EnterpriseData, EnterpriseFilter, EnterpriseSort};
 use zhaoshang_store::plans::{PlanData, PlanFilter, VisitData};
-use zhaoshang_store::projects::{ProjectData, ProjectUpsert};
+use zhaoshang_store::projects::{FundingFilter, ProjectData, ProjectUpsert};
 use zhaoshang_store::reference::{Department, Park};
 use zhaoshang_store::users::{NewUser, UserChange};
 use zhaoshang_store::{Actor, AuditFilter, Backend, Store, StoreError};
@@ -604,14 +604,22 @@ async fn lists_and_funding_keep_to_a_set_of_chains(store: Store) {
 
     let (from, to) = (day(1, 1), day(12, 31));
     let chains = rare_earth.as_deref();
-    let records = store.funding_in("", chains, from, to, 50, 0).await.unwrap();
+    let funding = |prefix: &str, chains: Option<&[String]>| FundingFilter {
+        prefix: prefix.into(),
+        chains: chains.map(<[String]>::to_vec),
+        from,
+        to,
+        source: None,
+        source_org: None,
+    };
+    let records = store.funding_in(&funding("", chains), 50, 0).await.unwrap();
     let mut funded: Vec<String> = records.into_iter().map(|f| f.project_code).collect();
     funded.sort();
     assert_eq!(funded, ["C-1", "C-2"]);
-    assert_eq!(store.funding_count("", chains, from, to).await.unwrap(), 2);
-    assert_eq!(store.funding_count("6204", chains, from, to).await.unwrap(), 1);
-    assert_eq!(store.funding_count("", Some(&[]), from, to).await.unwrap(), 0);
-    assert_eq!(store.funding_count("", None, from, to).await.unwrap(), 4);
+    assert_eq!(store.funding_totals(&funding("", chains)).await.unwrap().0, 2);
+    assert_eq!(store.funding_totals(&funding("6204", chains)).await.unwrap().0, 1);
+    assert_eq!(store.funding_totals(&funding("", Some(&[]))).await.unwrap().0, 0);
+    assert_eq!(store.funding_totals(&funding("", None)).await.unwrap().0, 4);
     let all: Vec<String> = store.all_funding("", chains).await.unwrap().into_iter().map(|f| f.project_code).collect();
     assert_eq!(all, ["C-1", "C-2"]);
     let monthly =

@@ -66,6 +66,7 @@ pub fn routes() -> Routes {
         .merge(pages::chain_forms::routes())
         .merge(pages::plans::routes())
         .merge(pages::chambers::routes())
+        .merge(pages::attribution::routes())
         .merge(pages::leads::routes())
         .merge(pages::appeals::routes())
         .merge(pages::import::routes())

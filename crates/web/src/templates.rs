@@ -44,6 +44,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "projects/funding.html",
     "projects/duplicates.html",
     "chambers/assessment.html",
+    "chambers/attribution.html",
     "chambers/chamber.html",
     "chambers/chambers.html",
     "leads/leads.html",

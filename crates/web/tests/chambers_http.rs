@@ -12,7 +12,9 @@ use zhaoshang_testkit::Backend;
 on_both_backends!(
     registry_pages_and_the_assessment,
     a_chambers_file_imports_through_the_web,
-    the_map_counts_chambers_by_province_and_abroad_apart
+    the_map_counts_chambers_by_province_and_abroad_apart,
+    attribution_figures_drill_down_to_their_projects,
+    weights_are_versioned_and_a_published_year_stays
 );
 
 async fn registry_pages_and_the_assessment(backend: Backend) {
@@ -157,4 +159,185 @@ async fn the_map_counts_chambers_by_province_and_abroad_apart(backend: Backend) 
     let page = body_text(app.get("/chambers", Some(&admin)).await).await;
     assert!(!page.contains(HOSTILE_LINK) && page.contains("&lt;img src=x onerror="), "escaped");
     assert!(page.contains(&format!(r#"id="abroad-total">{} 家</a>"#, abroad + 1)));
+}
+
+/// The cell of `figure` in the row of `name` of the attribution page: its link (HTML
+/// entities undone) and its text.
+fn figure_cell(page: &str, name: &str, figure: &str) -> (String, String) {
+    let row_start = page.find(&format!(r#"<tr data-name="{name}">"#)).unwrap_or_else(|| panic!("no row of {name}"));
+    let row = &page[row_start..row_start + page[row_start..].find("</tr>").unwrap()];
+    let cell = &row[row.find(&format!(r#"data-figure="{figure}">"#)).unwrap()..];
+    let href_start = cell.find(r#"href=""#).unwrap() + 6;
+    let href = cell[href_start..href_start + cell[href_start..].find('"').unwrap()].replace("&amp;", "&");
+    let text_start = cell.find("\">").map(|i| i + 2).unwrap();
+    let text_start = text_start + cell[text_start..].find('>').unwrap() + 1;
+    let text = cell[text_start..text_start + cell[text_start..].find('<').unwrap()].to_string();
+    (href, text)
+}
+
+/// The text of the element `id` of a page.
+fn element_text(page: &str, id: &str) -> String {
+    let start = page.find(&format!(r#"id="{id}">"#)).unwrap() + id.len() + 6;
+    page[start..start + page[start..].find('<').unwrap()].to_string()
+}
+
+async fn attribution_figures_drill_down_to_their_projects(backend: Backend) {
+    use zhaoshang_core::money::Yuan;
+    use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
+    let app = TestApp::demo(backend).await;
+    let admin = app.sign_in_demo("admin").await;
+    let (from, to) =
+        (chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(), chrono::NaiveDate::from_ymd_opt(2023, 12, 31).unwrap());
+    let page =
+        body_text(app.get("/chambers/attribution?region=620000&from=2023-01-01&to=2023-12-31", Some(&admin)).await)
+            .await;
+    let organisation = "甘肃省工商业联合会";
+
+    // The funds of the organisation, added up here from its projects' funding records.
+    let filter = ProjectFilter { source_org: Some(organisation.into()), ..Default::default() };
+    let projects = app.store().list_projects(&filter, ProjectSort::Code, 10_000, 0).await.unwrap();
+    assert!(!projects.is_empty());
+    let mut expected = 0;
+    for project in &projects {
+        let funding = app.store().funding_of_project(project.id).await.unwrap();
+        expected += funding.iter().filter(|f| f.funded_on >= from && f.funded_on <= to).map(|f| f.amount).sum::<i64>();
+    }
+    assert!(expected > 0, "the demo's federation has funds in 2023");
+    let (href, shown) = figure_cell(&page, organisation, "funds_in_place_wan");
+    assert_eq!(shown.replace(',', ""), Yuan(expected).wan_string(), "the page's funds are its projects'");
+    let funding = body_text(app.get(&href, Some(&admin)).await).await;
+    assert_eq!(
+        element_text(&funding, "total-wan"),
+        Yuan(expected).wan_display(),
+        "the drill-down lists the same funds"
+    );
+
+    // The signed projects drill down to as many projects.
+    let (href, shown) = figure_cell(&page, organisation, "signed_count");
+    let signed = projects
+        .iter()
+        .filter(|p| p.data.stage != "dropped" && p.data.signed_on.is_some_and(|d| d >= from && d <= to))
+        .count();
+    assert_eq!(shown, signed.to_string());
+    let list = body_text(app.get(&href, Some(&admin)).await).await;
+    assert_eq!(element_text(&list, "total-count"), signed.to_string());
+    assert!(list.contains(organisation), "the list says which organisation it is of");
+
+    // The totals row and the download: a row per organisation and the totals.
+    assert!(page.contains(r#"id="attribution-total""#));
+    let rows = page.matches("<tr data-name=").count();
+    let download =
+        app.get("/chambers/attribution?region=620000&from=2023-01-01&to=2023-12-31&format=xlsx", Some(&admin)).await;
+    assert_eq!(download.status(), StatusCode::OK);
+    let sheet = read_sheet("a.xlsx", &body_bytes(download).await).unwrap();
+    // A report: its title line above the column headers, then a row per organisation and the totals.
+    assert!(sheet.headers[0].contains("招商引资来源归属统计"), "{:?}", sheet.headers);
+    let names: Vec<&str> = sheet.rows.iter().map(|row| row.cells[0].as_str()).collect();
+    assert_eq!((names[0], names.len()), ("来源单位", rows + 2));
+    assert!(names[1..rows + 1].iter().all(|name| page.contains(&format!(r#"<tr data-name="{name}">"#))));
+    assert_eq!(sheet.rows.last().unwrap().cells[0], "合计");
+
+    // By source (项目来源), and bad requests.
+    let by_source = body_text(
+        app.get("/chambers/attribution?by=source&region=620000&from=2023-01-01&to=2023-12-31", Some(&admin)).await,
+    )
+    .await;
+    assert!(by_source.contains(r#"<tr data-name="以商招商">"#), "the demo's sources are rows");
+    for bad in ["by=chamber", "from=2023-12-31&to=2023-01-01", "from=2023-13-01"] {
+        let response = app.get(&format!("/chambers/attribution?{bad}"), Some(&admin)).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{bad}");
+    }
+    // A region user: its own region only.
+    let tianshui = app.sign_in_demo("tianshui").await;
+    assert_eq!(app.get("/chambers/attribution?region=620400", Some(&tianshui)).await.status(), StatusCode::FORBIDDEN);
+    let own = body_text(app.get("/chambers/attribution", Some(&tianshui)).await).await;
+    assert!(own.contains("天水市"), "its own region by default");
+}
+
+async fn weights_are_versioned_and_a_published_year_stays(backend: Backend) {
+    use zhaoshang_store::AuditFilter;
+    let app = TestApp::demo(backend).await;
+    let store = app.store();
+    let admin = app.sign_in_demo("admin").await;
+    let csrf = app.csrf(&admin).await;
+    let weights = |csrf: &str, values: [&str; 5]| {
+        format!(
+            "csrf={csrf}&leads={}&signed_count={}&signed_investment_wan={}&funds_in_place_wan={}&activities={}&year=2023",
+            values[0], values[1], values[2], values[3], values[4]
+        )
+    };
+    let before = zhaoshang_app::chambers::assessment(store, 2023).await.unwrap();
+
+    // Refused: without the form's token, by another role, weights not adding up to 1.
+    let forged =
+        app.post_form("/chambers/assessment/weights", &admin, &weights("x", ["0.2", "0.2", "0.2", "0.2", "0.2"])).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let tianshui = app.sign_in_demo("tianshui").await;
+    let own_csrf = app.csrf(&tianshui).await;
+    let other = app
+        .post_form("/chambers/assessment/weights", &tianshui, &weights(&own_csrf, ["0.2", "0.2", "0.2", "0.2", "0.2"]))
+        .await;
+    assert_eq!(other.status(), StatusCode::FORBIDDEN);
+    let bad = app
+        .post_form("/chambers/assessment/weights", &admin, &weights(&csrf, ["0.2", "0.2", "0.25", "0.3", "0.1"]))
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(bad).await.contains("五项权重之和应为 1，现为 1.05"));
+    let negative = app
+        .post_form("/chambers/assessment/weights", &admin, &weights(&csrf, ["-0.1", "0.3", "0.25", "0.45", "0.1"]))
+        .await;
+    assert_eq!(negative.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(store.chamber_weight_versions().await.unwrap().is_empty(), "nothing was stored");
+
+    // Publishing 2023 under the defaults keeps its result.
+    let published = app.post_form("/chambers/assessment/publish", &admin, &format!("csrf={csrf}&year=2023")).await;
+    assert_eq!(published.status(), StatusCode::SEE_OTHER);
+    let again = app.post_form("/chambers/assessment/publish", &admin, &format!("csrf={csrf}&year=2023")).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT, "a year is published once");
+
+    // New weights: a version, audited, in force for `stats chambers`.
+    let saved = app.post_form("/chambers/assessment/weights", &admin, &weights(&csrf, ["1", "0", "0", "0", "0"])).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let versions = store.chamber_weight_versions().await.unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!((versions[0].units(), versions[0].created_by.as_str()), ([10_000, 0, 0, 0, 0], "admin"));
+    let audit = AuditFilter { entity: Some("chamber_weights".into()), page: 1, per_page: 10, ..Default::default() };
+    let (entries, _) = store.audit_entries(&audit).await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].actor_name, "admin");
+    let now = zhaoshang_app::chambers::assessment(store, 2023).await.unwrap();
+    assert_eq!(now.weights.0, [1.0, 0.0, 0.0, 0.0, 0.0]);
+    let most_leads = before.items.iter().map(|item| item.leads).max().unwrap();
+    assert_eq!(now.items[0].leads, most_leads, "ranked by leads alone now");
+
+    // The published year still shows its published result, and says today's differs.
+    let page = body_text(app.get("/chambers/assessment?year=2023", Some(&admin)).await).await;
+    assert!(page.contains(r#"id="assessment-published""#) && page.contains("权重为默认值"));
+    assert!(page.contains(r#"data-weight="funds_in_place_wan">到位资金 0.30"#), "the published weights");
+    let first = format!(r#"<tr data-rank="1"><td class="num">1</td><td>{}"#, before.items[0].chamber);
+    assert!(page.contains(&first), "the published order");
+    assert!(!page.contains(r#"id="assessment-differs""#), "new weights do not change a published result");
+    // A chamber joining the registry changes today's result, not the published one.
+    let joined =
+        zhaoshang_store::chambers::ChamberData { name: "发布后新成立商会".into(), ..Default::default() };
+    store.upsert_chambers(&[joined], &zhaoshang_store::Actor::system("测试")).await.unwrap();
+    let page = body_text(app.get("/chambers/assessment?year=2023", Some(&admin)).await).await;
+    assert!(page.contains(r#"id="assessment-differs""#) && !page.contains("发布后新成立商会"));
+    // Each chamber's gap to the rank above, in score points.
+    let second = &before.items[1];
+    let gap = (before.items[0].score - second.score).max(0.0);
+    assert!((second.gap.unwrap() - gap).abs() <= 0.011, "{second:?}");
+    assert!(page.contains(&format!("{:.2}", second.gap.unwrap())));
+    // The award list: the first N of the published result.
+    let awards = app.get("/chambers/assessment?year=2023&awards=3&format=xlsx", Some(&admin)).await;
+    let sheet = read_sheet("a.xlsx", &body_bytes(awards).await).unwrap();
+    assert_eq!(sheet.headers, ["名次", "商会名称", "得分", "称号"]);
+    let named: Vec<&str> = sheet.rows.iter().map(|row| row.cells[1].as_str()).collect();
+    let expected: Vec<&str> = before.items.iter().take(3).map(|item| item.chamber.as_str()).collect();
+    assert_eq!(named, expected);
+    assert_eq!(app.get("/chambers/assessment?awards=0", Some(&admin)).await.status(), StatusCode::BAD_REQUEST);
+    // An unfinished year is not published.
+    let this_year = chrono::Datelike::year(&zhaoshang_app::calendar::today());
+    let early = app.post_form("/chambers/assessment/publish", &admin, &format!("csrf={csrf}&year={this_year}")).await;
+    assert_eq!(early.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }

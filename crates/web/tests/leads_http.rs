@@ -11,7 +11,7 @@ use axum::http::{header, StatusCode};
 use chrono::Days;
 use common::*;
 use zhaoshang_app::leads::{register, LeadForm};
-use zhaoshang_core::leads::ClockDays;
+use zhaoshang_core::leads::{ClockDays, ClockRules};
 use zhaoshang_store::{Actor, AuditFilter};
 use zhaoshang_testkit::Backend;
 use zhaoshang_web::auth::urlencode;
@@ -227,7 +227,21 @@ async fn liaisons_register_leads_the_region_answers_and_the_province_settles(bac
         .await;
     assert_eq!(set.status(), StatusCode::SEE_OTHER);
     let settings = app.state.app.lead_settings().await.unwrap();
-    assert_eq!((settings.clock_days.stored(), settings.protection_days), ("2,4,6,15".to_string(), 90));
+    assert_eq!((settings.clock.standard.stored(), settings.protection_days), ("2,4,6,15".to_string(), 90));
+    assert_eq!(settings.clock.major, ClockRules::default().major, "major leads keep theirs when not given");
+    // Major leads: their own days and threshold; a bad threshold changes nothing.
+    let major = format!(
+        "csrf={admin_csrf}&clock_days=2,4,6,15&major_clock_days=1,1,2,5&major_from_wan=50000&protection_days=90"
+    );
+    assert_eq!(app.post_form("/leads/settings", &admin, &major).await.status(), StatusCode::SEE_OTHER);
+    let settings = app.state.app.lead_settings().await.unwrap();
+    assert_eq!(settings.clock.major.stored(), "1,1,2,5");
+    assert_eq!(settings.clock.major_from, zhaoshang_core::money::Yuan(5 * zhaoshang_core::money::YUAN_PER_YI));
+    let bad_from = format!("csrf={admin_csrf}&clock_days=2,4,6,15&major_from_wan=0&protection_days=90");
+    assert_eq!(app.post_form("/leads/settings", &admin, &bad_from).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.state.app.lead_settings().await.unwrap().clock, settings.clock);
+    let page = body_text(app.get("/leads", Some(&admin)).await).await;
+    assert!(page.contains(r#"name="major_clock_days" value="1,1,2,5""#) && page.contains(r#"value="50000.00""#));
     let refused_settings = app
         .post_form("/leads/settings", &baiyin, &format!("csrf={baiyin_csrf}&clock_days=1,3,5,10&protection_days=180"))
         .await;

@@ -2,7 +2,7 @@
 //! projects, funds in place and activities, and the yearly assessment (先进商会) with its
 //! weights, each chamber's gap to the rank above and an XLSX download.
 
-use crate::auth::PageSession;
+use crate::auth::{CsrfForm, PageSession};
 use crate::error::WebResult;
 use crate::pages::{download, export_format, non_empty, pager, query_string};
 use crate::query::Query;
@@ -10,15 +10,16 @@ use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use chrono::Datelike;
 use minijinja::context;
 use serde::Deserialize;
 use zhaoshang_app::calendar::today;
-use zhaoshang_app::chambers::{assessment_table, ChamberDetail, ChamberQuery};
+use zhaoshang_app::chambers::{assessment_table, award_table, ChamberDetail, ChamberQuery, DEFAULT_AWARDS};
 use zhaoshang_app::AppError;
-use zhaoshang_core::chambers::{ChamberKind, ChamberLevel, ABROAD};
+use zhaoshang_core::calendar::china_time;
+use zhaoshang_core::chambers::{shown_weight, ChamberKind, ChamberLevel, Weights, ABROAD};
 use zhaoshang_core::colours::map_palette;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
@@ -30,6 +31,8 @@ pub fn routes() -> Routes {
     Routes::new()
         .route("/chambers", get(list))
         .route("/chambers/assessment", get(assessment))
+        .route("/chambers/assessment/weights", post(save_weights))
+        .route("/chambers/assessment/publish", post(publish))
         .route("/chambers/{id}", get(detail))
 }
 
@@ -146,6 +149,30 @@ pub async fn detail(
 pub struct AssessmentQuery {
     year: Option<String>,
     format: Option<String>,
+    /// With a format: the award list (先进商会) of this many chambers instead of the table.
+    awards: Option<String>,
+}
+
+/// A year typed in a query or a form; none means the last finished year.
+fn assessment_year(text: Option<&str>) -> WebResult<i32> {
+    // The award goes to a finished year: the last one unless another is asked for.
+    Ok(match non_empty(text) {
+        None => today().year() - 1,
+        Some(text) => {
+            text.parse::<i32>().map_err(|_| AppError::bad_request(format!("年度“{text}”无效，应为如 2024 的年份")))?
+        }
+    })
+}
+
+/// How many chambers the award list names: 1 to 1000, 10 unless asked.
+fn award_count(text: Option<&str>) -> WebResult<usize> {
+    match non_empty(text) {
+        None => Ok(DEFAULT_AWARDS),
+        Some(text) => match text.parse::<usize>() {
+            Ok(n) if (1..=1000).contains(&n) => Ok(n),
+            _ => Err(AppError::bad_request(format!("先进商会名额“{text}”无效，应为 1 到 1000 的整数")).into()),
+        },
+    }
 }
 
 pub async fn assessment(
@@ -153,36 +180,92 @@ pub async fn assessment(
     PageSession(session): PageSession,
     Query(query): Query<AssessmentQuery>,
 ) -> WebResult<Response> {
-    // The award goes to a finished year: the last one unless another is asked for.
-    let year = match non_empty(query.year.as_deref()) {
-        None => today().year() - 1,
-        Some(text) => {
-            text.parse::<i32>().map_err(|_| AppError::bad_request(format!("年度“{text}”无效，应为如 2024 的年份")))?
-        }
-    };
-    let report = state.app.chamber_assessment(&session.principal, year).await?;
+    let year = assessment_year(query.year.as_deref())?;
+    let awards = award_count(query.awards.as_deref())?;
+    let view = state.app.chamber_assessment(&session.principal, year).await?;
+    let report = view.shown();
     if let Some(format) = export_format(&query.format)? {
-        return download(&assessment_table(&report), format, &format!("chamber-assessment-{year}"));
+        if query.awards.is_some() {
+            return download(&award_table(report, awards), format, &format!("chamber-awards-{year}"));
+        }
+        return download(&assessment_table(report), format, &format!("chamber-assessment-{year}"));
     }
-    let weights: Vec<_> = report
-        .weights
-        .entries()
-        .map(|(key, label, weight)| context! { key, label, weight => format!("{weight:.2}") })
-        .collect();
+    let weights = |weights: &Weights| -> Vec<minijinja::Value> {
+        weights.entries().map(|(key, label, weight)| context! { key, label, weight => shown_weight(weight) }).collect()
+    };
     let items: Vec<_> = report
         .items
         .iter()
         .map(|item| {
             context! { rank => item.rank, chamber => item.chamber, leads => item.leads, signed_count => item.signed_count,
                        signed_investment_wan => item.signed_investment_wan, funds_in_place_wan => item.funds_in_place_wan,
-                       activities => item.activities, score => format!("{:.2}", item.score), gap => item.gap.map(|gap| format!("{gap:.2}")) }
+                       activities => item.activities, score => format!("{:.2}", item.score), gap => item.gap.map(|gap| format!("{gap:.2}")),
+                       award => item.rank <= awards }
         })
         .collect();
+    let versions: Vec<_> = view
+        .versions
+        .iter()
+        .map(|v| {
+            context! { id => v.id, weights => Weights::from_units(v.units()).describe(), by => v.created_by,
+                       at => china_time(v.created_at).format("%Y-%m-%d %H:%M").to_string(), in_force => Some(v.id) == view.current_version }
+        })
+        .collect();
+    let published = view.published.as_ref().map(|p| {
+        context! { by => p.published_by, at => china_time(p.published_at).format("%Y-%m-%d %H:%M").to_string(),
+        version => p.weights_version, differs_today => p.differs_today }
+    });
     let html = page(
         &session,
         "/chambers",
         "chambers/assessment.html",
-        context! { year => year, weights => weights, items => items },
+        context! {
+            year => year, weights => weights(&report.weights), items => items, versions => versions, published => published,
+            current_weights => weights(&view.current.weights), current_version => view.current_version, awards => awards,
+            may_administer => session.principal.may_administer(), finished => year < today().year(),
+        },
     )?;
     Ok(html.into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct WeightsForm {
+    leads: String,
+    signed_count: String,
+    signed_investment_wan: String,
+    funds_in_place_wan: String,
+    activities: String,
+    year: Option<String>,
+}
+
+/// New weights (admin): a new version in force from now; back to the year's page.
+pub async fn save_weights(
+    State(state): State<AppState>,
+    CsrfForm(session, form): CsrfForm<WeightsForm>,
+) -> WebResult<Response> {
+    let typed = [
+        form.leads.as_str(),
+        form.signed_count.as_str(),
+        form.signed_investment_wan.as_str(),
+        form.funds_in_place_wan.as_str(),
+        form.activities.as_str(),
+    ];
+    state.app.set_chamber_weights(&session.principal, &session.actor(), typed).await?;
+    let year = assessment_year(form.year.as_deref())?;
+    Ok(Redirect::to(&format!("/chambers/assessment?year={year}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct PublishForm {
+    year: String,
+}
+
+/// Publishes a finished year's result (admin, once).
+pub async fn publish(
+    State(state): State<AppState>,
+    CsrfForm(session, form): CsrfForm<PublishForm>,
+) -> WebResult<Response> {
+    let year = assessment_year(Some(&form.year))?;
+    state.app.publish_chamber_assessment(&session.principal, &session.actor(), year).await?;
+    Ok(Redirect::to(&format!("/chambers/assessment?year={year}")).into_response())
 }

@@ -18,7 +18,7 @@ use minijinja::context;
 use serde::Deserialize;
 use std::collections::HashMap;
 use zhaoshang_app::chains::plans::FieldErrors;
-use zhaoshang_app::leads::{LeadForm, LeadQuery, LeadView};
+use zhaoshang_app::leads::{LeadForm, LeadQuery, LeadSettingsInput, LeadView};
 use zhaoshang_core::leads::StepState;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
@@ -80,8 +80,8 @@ pub async fn list(
     let list = state.app.lead_page(&session.principal, &query, PER_PAGE).await?;
     let rows: Vec<_> = list.leads.iter().map(|view| lead_row(view, &list.region_names, list.today)).collect();
     let may_register = state.app.registering_chamber(&session.principal).await.is_ok();
-    let settings =
-        context! { clock_days => list.settings.clock_days.stored(), protection_days => list.settings.protection_days };
+    let settings = context! { clock_days => list.settings.clock.standard.stored(), major_clock_days => list.settings.clock.major.stored(),
+    major_from_wan => list.settings.clock.major_from.wan_string(), protection_days => list.settings.protection_days };
     page(
         &session,
         "/leads",
@@ -219,17 +219,10 @@ pub async fn settle(
     Ok(Redirect::to(&format!("/leads/{id}")).into_response())
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct SettingsForm {
-    clock_days: String,
-    protection_days: String,
-}
-
 pub async fn save_settings(
     State(state): State<AppState>,
-    CsrfForm(session, form): CsrfForm<SettingsForm>,
+    CsrfForm(session, form): CsrfForm<LeadSettingsInput>,
 ) -> WebResult<Response> {
-    state.app.set_lead_settings(&session.principal, &form.clock_days, &form.protection_days, &session.actor()).await?;
+    state.app.set_lead_settings(&session.principal, &form, &session.actor()).await?;
     Ok(Redirect::to("/leads").into_response())
 }

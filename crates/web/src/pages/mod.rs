@@ -1,6 +1,7 @@
 //! Chinese pages, one module per area.
 
 pub mod appeals;
+pub mod attribution;
 pub mod audit;
 pub mod chain_forms;
 pub mod chains;

@@ -64,6 +64,7 @@ fn list_query_string(query: &ProjectQuery) -> String {
         ("stage", &query.stage),
         ("chain", &query.chain),
         ("source", &query.source),
+        ("source_org", &query.source_org),
         ("activity", &query.activity),
         ("q", &query.q),
         ("signed_from", &query.signed_from),
@@ -101,7 +102,7 @@ pub async fn list(
         "/projects",
         "projects/projects.html",
         context! {
-            rows => rows, query => context! { region => query.region, stage => query.stage, chain => query.chain, source => query.source,
+            rows => rows, query => context! { region => query.region, stage => query.stage, chain => query.chain, source => query.source, source_org => query.source_org,
                 activity => query.activity, q => query.q, signed_from => query.signed_from, signed_to => query.signed_to,
                 min_wan => query.min_wan, max_wan => query.max_wan, sort => query.sort, drill => query.drill, from => query.from, to => query.to, flag => query.flag },
             excess_funds_flag => EXCESS_FUNDS_FLAG,
@@ -136,12 +137,16 @@ pub async fn funding_list(
         })
         .collect();
     let (from, to, total, count) = (funding.from, funding.to, funding.total, funding.count);
-    let qs = format!("region={}&from={from}&to={to}", non_empty(query.region.as_deref()).unwrap_or_default());
+    let qs = format!(
+        "from={from}&to={to}&{}",
+        query_string(&[("region", &query.region), ("source", &query.source), ("source_org", &query.source_org)])
+    );
     page(
         &session,
         "/projects",
         "projects/funding.html",
         context! { rows => rows, total_wan => total.wan_display(), total_yi => total.yi_display(), count => count, from => from.to_string(), to => to.to_string(),
+        source => non_empty(query.source.as_deref()), source_org => non_empty(query.source_org.as_deref()),
         query_string => qs, ..pager(query.page, count, PER_PAGE) },
     )
     .map(IntoResponse::into_response)
