@@ -5,6 +5,7 @@
 //! and writes.
 
 pub mod accounts;
+pub mod achievements;
 pub mod activities;
 pub mod appeals;
 pub mod attribution;

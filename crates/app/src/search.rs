@@ -485,7 +485,9 @@ impl SearchIndex {
             | ImportKind::Activities
             | ImportKind::Chains
             | ImportKind::ChainEnterprises
-            | ImportKind::Appeals => Ok(()),
+            | ImportKind::Appeals
+            | ImportKind::Achievements
+            | ImportKind::Reviews => Ok(()),
         }
     }
 

@@ -11,6 +11,7 @@ use zhaoshang_core::access::Role;
 use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::Actor;
 
+mod pool;
 mod stats;
 
 #[derive(Parser)]
@@ -35,11 +36,14 @@ enum Command {
     /// Statistics as SPEC.md defines them (investment, cohort, appeals)
     #[command(subcommand)]
     Stats(stats::StatsCommand),
+    /// The S&T achievement pool (科技成果转化池): select a year's pool
+    #[command(subcommand)]
+    Pool(pool::PoolCommand),
     /// Write a backup of the whole database (JSON) to FILE
     Backup { file: PathBuf },
     /// Replace the database's content with a backup FILE
     Restore { file: PathBuf },
-    /// Import a .csv, .xlsx, .xls or .ods FILE (KIND: projects, funding, targets, chambers, activities, enterprises, chains, chain_enterprises, appeals); a file with any bad row changes nothing. Title, 填报单位 and 单位 lines above the header, two-row headers, 合计/小计/其中 rows and notes below the table are understood
+    /// Import a .csv, .xlsx, .xls or .ods FILE (KIND: projects, funding, targets, chambers, activities, enterprises, chains, chain_enterprises, appeals, achievements, reviews); a file with any bad row changes nothing. Title, 填报单位 and 单位 lines above the header, two-row headers, 合计/小计/其中 rows and notes below the table are understood
     Import {
         kind: String,
         file: PathBuf,
@@ -51,7 +55,7 @@ enum Command {
         #[arg(long, value_name = "PREFIX")]
         assign_codes: Option<String>,
     },
-    /// Export a list (KIND: projects, funding, targets, chambers, activities, enterprises, chains, chain_enterprises, appeals) to FILE.xlsx or FILE.csv
+    /// Export a list (KIND: projects, funding, targets, chambers, activities, enterprises, chains, chain_enterprises, appeals, achievements, reviews) to FILE.xlsx or FILE.csv
     Export { kind: String, file: PathBuf },
 }
 
@@ -240,6 +244,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Stats(command) => {
             let store = zhaoshang_app::open(&cli.database_url, false).await?;
             stats::run(&store, command).await?;
+        }
+        Command::Pool(command) => {
+            let store = zhaoshang_app::open(&cli.database_url, false).await?;
+            pool::run(&store, command).await?;
         }
         Command::Backup { file } => {
             let store = zhaoshang_app::open(&cli.database_url, false).await?;

@@ -87,6 +87,25 @@ pub struct Principal {
     pub region: Option<RegionCode>,
 }
 
+/// What a user may do with the S&T achievement pool (`Principal::pool_access`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PoolAccess {
+    /// Every achievement and review; imports and exports.
+    Manage,
+    /// Every achievement and the pool, reviews summed up but no reviewer's own scores.
+    Read,
+    /// The achievements the user reviewed, with its own reviews only.
+    OwnReviews,
+    Nothing,
+}
+
+impl PoolAccess {
+    /// The ranked pool with each achievement's score breakdown.
+    pub fn reads_pool(self) -> bool {
+        matches!(self, PoolAccess::Manage | PoolAccess::Read)
+    }
+}
+
 /// Which regions' full records a user may read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RecordScope {
@@ -314,6 +333,22 @@ impl Principal {
             Role::Admin | Role::Leader => true,
             Role::Region => self.record_scope().allows(region),
             _ => false,
+        }
+    }
+
+    /// The S&T achievement pool (科技成果转化池) is the province's: the administrator and
+    /// province-level staff manage it (registry, reviews, import, export); leaders read the
+    /// registry and the pool without individual reviewers' scores; a reviewer sees the
+    /// achievements it reviewed and its own scores only; nobody else sees it.
+    pub fn pool_access(&self) -> PoolAccess {
+        match self.role {
+            Role::Admin => PoolAccess::Manage,
+            Role::Region if self.region.as_ref().is_some_and(|r| r.level() == RegionLevel::Province) => {
+                PoolAccess::Manage
+            }
+            Role::Leader => PoolAccess::Read,
+            Role::Reviewer => PoolAccess::OwnReviews,
+            _ => PoolAccess::Nothing,
         }
     }
 

@@ -3,6 +3,7 @@
 //! its fields, each with a label and its value before and after as people write them.
 
 use crate::access::Role;
+use crate::achievements::{Maturity, Score};
 use crate::appeals::{Dimension, Rating};
 use crate::metrics::FundingSource;
 use crate::money::Yuan;
@@ -56,6 +57,10 @@ crate::vocabulary! {
         Lead => ("lead", "商会线索"),
         LeadStep => ("lead_step", "线索办理"),
         Appeal => ("appeal", "营商环境诉求"),
+        Achievement => ("achievement", "科技成果"),
+        Review => ("review", "成果评审"),
+        Institution => ("institution", "完成单位"),
+        Expert => ("expert", "评审专家"),
         Park => ("park", "园区"),
         Department => ("department", "单位"),
         HolidayNotice => ("holiday_notice", "节假日安排"),
@@ -69,7 +74,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 98] = [
+const FIELDS: [(&str, &str); 109] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -168,6 +173,17 @@ const FIELDS: [(&str, &str); 98] = [
     ("weights", "评价权重"),
     ("weights_version", "权重版本"),
     ("assessed_count", "参评商会数"),
+    ("title", "成果名称"),
+    ("institution", "单位"),
+    ("maturity", "成熟度"),
+    ("ip", "知识产权"),
+    ("reviewer", "评审专家"),
+    ("reviewer_institution", "专家单位"),
+    ("market", "市场潜力"),
+    ("economic", "经济价值"),
+    ("technical", "技术含量"),
+    ("fields", "专业领域"),
+    ("user_id", "登录账号"),
 ];
 
 /// The Chinese label of a field of an audited record (its JSON key).
@@ -183,6 +199,9 @@ fn field_order(key: &str) -> (usize, &str) {
 /// Fields that hold 元 (shown in 万元, exactly).
 const MONEY_FIELDS: [&str; 6] =
     ["total_investment", "amount", "signed_investment_target", "funds_target", "registered_capital", "revenue"];
+
+/// Fields that hold a review's score in hundredths (shown as points).
+const SCORE_FIELDS: [&str; 3] = ["market", "economic", "technical"];
 
 /// Status keys of the records that have one, with their labels.
 const STATUS_LABELS: [(AuditEntity, &str, &str); 8] = [
@@ -206,8 +225,14 @@ pub fn display_value(entity: Option<AuditEntity>, key: &str, value: &Value) -> S
             Some(yuan) => format!("{} 万元", Yuan(yuan).wan_string()),
             None => number.to_string(),
         },
+        Value::Number(number) if entity == Some(AuditEntity::Review) && SCORE_FIELDS.contains(&key) => {
+            number.as_i64().map_or_else(|| number.to_string(), |hundredths| Score(hundredths).text())
+        }
         Value::Number(number) => number.to_string(),
         Value::String(text) => match (entity, key) {
+            (Some(AuditEntity::Achievement), "maturity") => {
+                labelled(Maturity::from_key(text).map(Maturity::label), text)
+            }
             (Some(AuditEntity::Project), "stage") => labelled(Stage::parse(text).ok().map(Stage::label), text),
             (Some(AuditEntity::Project), "excess_funds") => ExcessFunds::from_stored(text).label().to_string(),
             (Some(AuditEntity::Funding), "source") => {

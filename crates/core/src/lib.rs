@@ -2,6 +2,7 @@
 //! unit-tested without a database.
 
 pub mod access;
+pub mod achievements;
 pub mod appeals;
 pub mod audit;
 pub mod calendar;

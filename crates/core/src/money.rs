@@ -149,7 +149,7 @@ pub fn group_thousands(amount: &str) -> String {
     }
 }
 
-fn parse_scaled(text: &str, max_decimals: usize) -> Result<Yuan, MoneyError> {
+pub(crate) fn parse_scaled(text: &str, max_decimals: usize) -> Result<Yuan, MoneyError> {
     let cleaned: String = text.trim().chars().filter(|c| *c != ',' && *c != '，').collect();
     let bad = || MoneyError::NotANumber(text.trim().to_string());
     let (negative, body) = match cleaned.strip_prefix('-') {

@@ -337,6 +337,34 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("recorded_at", Instant),
         ],
     ),
+    ("institutions", &[("id", Int), ("name", Text), ("name_key", Text), ("credit_code", Text)]),
+    ("experts", &[("id", Int), ("name", Text), ("institution_id", Int), ("fields", Text), ("user_id", Int)]),
+    (
+        "achievements",
+        &[
+            ("id", Int),
+            ("code", Text),
+            ("title", Text),
+            ("institution_id", Int),
+            ("industry", Text),
+            ("year", Int),
+            ("maturity", Text),
+            ("ip", Text),
+            ("description", Text),
+        ],
+    ),
+    (
+        "achievement_reviews",
+        &[
+            ("id", Int),
+            ("achievement_id", Int),
+            ("expert_id", Int),
+            ("reviewer_institution", Text),
+            ("market", Int),
+            ("economic", Int),
+            ("technical", Int),
+        ],
+    ),
 ];
 
 /// Columns (table, column) added after backups were first written that are NOT NULL with
@@ -345,7 +373,17 @@ const EMPTY_WHEN_ABSENT: &[(&str, &str)] = &[("projects", "excess_funds")];
 
 /// Tables added after backups were first written: a backup without them restores them
 /// empty (their defaults; the calendar is loaded again from the shipped file at the next start).
-const ADDED_LATER: &[&str] = &["settings", "calendar_days", "chambers", "activity_chambers", "appeals"];
+const ADDED_LATER: &[&str] = &[
+    "settings",
+    "calendar_days",
+    "chambers",
+    "activity_chambers",
+    "appeals",
+    "institutions",
+    "experts",
+    "achievements",
+    "achievement_reviews",
+];
 
 /// Tables that are deliberately not in a backup (sessions, and what triggers derive from
 /// the other tables).

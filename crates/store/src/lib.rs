@@ -100,6 +100,7 @@ macro_rules! bind_project {
     }};
 }
 
+pub mod achievements;
 pub mod activities;
 pub mod appeals;
 pub mod audit;

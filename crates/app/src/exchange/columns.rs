@@ -204,6 +204,31 @@ pub const APPEAL_COLUMNS: &[ColumnSpec] = &[
     computed("due_note", "时限说明", "应答复日期超出已发布节假日安排的年份时注明按周末推算，导入时忽略"),
 ];
 
+pub const ACHIEVEMENT_COLUMNS: &[ColumnSpec] = &[
+    required("code", "成果编号", "唯一编号；已有编号的行更新该成果", "KJCG-2023-0001"),
+    required("title", "成果名称", "必填", "高性能稀土永磁材料制备技术"),
+    required("institution", "完成单位", "成果所属单位全称", "兰州大学"),
+    col("industry", "行业代码", "国民经济行业分类（GB/T 4754）大类代码，如 32", "32"),
+    required("year", "登记年度", "如 2023", "2023"),
+    col("maturity", "成熟度", "实验室阶段、小试阶段、中试阶段 或 产业化阶段", "中试阶段"),
+    col("ip", "知识产权", "专利、软件著作权等", "发明专利3项"),
+    col("description", "简介", "", "采用晶界扩散工艺，重稀土用量降低40%"),
+];
+
+pub const REVIEW_COLUMNS: &[ColumnSpec] = &[
+    required("code", "成果编号", "成果库中已登记的成果编号", "KJCG-2023-0001"),
+    required("reviewer", "评审专家", "专家姓名（或评审账号的用户名）；同一成果同一专家一行", "王立新"),
+    col(
+        "reviewer_institution",
+        "专家单位",
+        "不得与成果完成单位相同（利益冲突）；专家尚未在专家库中时必填",
+        "西安交通大学",
+    ),
+    required("market", "市场潜力", "0 至 100 分，最多两位小数", "85"),
+    required("economic", "经济价值", "0 至 100 分，最多两位小数", "80"),
+    required("technical", "技术含量", "0 至 100 分，最多两位小数", "90"),
+];
+
 /// The columns of a list, in import (and export) order.
 pub fn columns(kind: ImportKind) -> &'static [ColumnSpec] {
     match kind {
@@ -216,6 +241,8 @@ pub fn columns(kind: ImportKind) -> &'static [ColumnSpec] {
         ImportKind::Chains => CHAIN_COLUMNS,
         ImportKind::ChainEnterprises => CHAIN_ENTERPRISE_COLUMNS,
         ImportKind::Appeals => APPEAL_COLUMNS,
+        ImportKind::Achievements => ACHIEVEMENT_COLUMNS,
+        ImportKind::Reviews => REVIEW_COLUMNS,
     }
 }
 
@@ -228,7 +255,11 @@ pub(super) fn header_of(kind: ImportKind, key: &'static str) -> &'static str {
 /// first column of a composite key).
 pub(super) fn key_columns(kind: ImportKind) -> &'static [&'static str] {
     match kind {
-        ImportKind::Projects | ImportKind::Funding | ImportKind::Appeals => &["code"],
+        ImportKind::Projects
+        | ImportKind::Funding
+        | ImportKind::Appeals
+        | ImportKind::Achievements
+        | ImportKind::Reviews => &["code"],
         ImportKind::Targets => &["region", "year"],
         ImportKind::Chambers | ImportKind::Activities => &["name"],
         ImportKind::Enterprises | ImportKind::ChainEnterprises => &["credit_code"],

@@ -11,6 +11,7 @@ use crate::{AppError, AppResult};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 use serde::Serialize;
 use std::path::Path;
+use zhaoshang_core::achievements::Maturity;
 use zhaoshang_core::appeals::{due_note, Dimension, Rating};
 use zhaoshang_core::calendar::Reckoned;
 use zhaoshang_core::chains::{LinkRole, NodeKind, Segment};
@@ -19,6 +20,7 @@ use zhaoshang_core::enterprises::Tags;
 use zhaoshang_core::metrics::FundingSource;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
+use zhaoshang_store::achievements::{AchievementFilter, AchievementSort};
 use zhaoshang_store::appeals::{AppealData, AppealFilter};
 use zhaoshang_store::chains::ChainSummary;
 use zhaoshang_store::enterprises::{EnterpriseData, EnterpriseFilter};
@@ -274,6 +276,18 @@ pub async fn appeal_table(store: &Store, filter: &AppealFilter) -> AppResult<Tab
     }
 }
 
+/// The achievements a filter matches (the CLI exports every one), in code order.
+pub async fn achievement_table(store: &Store, filter: &AchievementFilter) -> AppResult<Table> {
+    let mut table = empty_table(ImportKind::Achievements);
+    let count = store.achievement_count(filter).await?;
+    let page = store.achievements_page(filter, AchievementSort::Code, count, 0).await?;
+    table.rows.extend(page.into_iter().map(|a| {
+        let maturity = Maturity::from_key(&a.maturity).map_or(a.maturity.clone(), |m| m.label().to_string());
+        vec![a.code, a.title, a.institution, a.industry, a.year.to_string(), maturity, a.ip, a.description]
+    }));
+    Ok(table)
+}
+
 /// The rows of a list. Projects follow `filter` (the default is every project);
 /// funding, targets, enterprises, appeals and chains (by the region running the chain) follow its
 /// region scope (`region_prefix`); activities are all listed.
@@ -357,6 +371,20 @@ pub async fn export_table(store: &Store, kind: ImportKind, filter: &ProjectFilte
         ImportKind::Appeals => {
             let scope = AppealFilter { region_prefix: filter.region_prefix.clone(), ..Default::default() };
             table = appeal_table(store, &scope).await?;
+        }
+        ImportKind::Achievements => table = achievement_table(store, &AchievementFilter::default()).await?,
+        ImportKind::Reviews => {
+            table.rows.extend(store.all_reviews().await?.into_iter().map(|r| {
+                let scores = r.scores();
+                vec![
+                    r.code,
+                    r.reviewer,
+                    r.reviewer_institution,
+                    scores.market.text(),
+                    scores.economic.text(),
+                    scores.technical.text(),
+                ]
+            }));
         }
         ImportKind::Chains | ImportKind::ChainEnterprises => {
             for summary in store.chain_summaries().await? {

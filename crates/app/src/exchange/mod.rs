@@ -6,6 +6,7 @@
 //! bad row and column in Chinese. Row numbers are those a spreadsheet shows (the
 //! header is row 1).
 
+mod achievements;
 mod activities;
 mod appeals;
 mod chain_enterprises;
@@ -41,7 +42,8 @@ use zhaoshang_store::{Actor, Store};
 pub use codes::AssignedCode;
 pub use columns::{columns, ColumnSpec};
 pub use export::{
-    appeal_table, enterprise_table, export_file, export_table, write_table, NumberFormat, Table, TableFormat,
+    achievement_table, appeal_table, enterprise_table, export_file, export_table, write_table, NumberFormat, Table,
+    TableFormat,
 };
 pub use forms::{field_errors, CONFIRM_EXCESS_FUNDS_FIELD};
 pub use scope::ImportScope;
@@ -62,13 +64,15 @@ pub enum ImportKind {
     Chains,
     ChainEnterprises,
     Appeals,
+    Achievements,
+    Reviews,
 }
 
 impl ImportKind {
     /// In the order a new database is filled: activities name the chambers that took
     /// part, chains name their leader enterprises, and enterprises are attached to the
     /// links of stored chains.
-    pub const ALL: [ImportKind; 9] = [
+    pub const ALL: [ImportKind; 11] = [
         ImportKind::Projects,
         ImportKind::Funding,
         ImportKind::Targets,
@@ -78,6 +82,8 @@ impl ImportKind {
         ImportKind::Chains,
         ImportKind::ChainEnterprises,
         ImportKind::Appeals,
+        ImportKind::Achievements,
+        ImportKind::Reviews,
     ];
 
     /// The word used on the command line (`zhaoshang import projects …`).
@@ -92,6 +98,8 @@ impl ImportKind {
             ImportKind::Chains => "chains",
             ImportKind::ChainEnterprises => "chain_enterprises",
             ImportKind::Appeals => "appeals",
+            ImportKind::Achievements => "achievements",
+            ImportKind::Reviews => "reviews",
         }
     }
 
@@ -106,6 +114,8 @@ impl ImportKind {
             ImportKind::Chains => "产业链",
             ImportKind::ChainEnterprises => "产业链企业",
             ImportKind::Appeals => "企业诉求",
+            ImportKind::Achievements => "科技成果",
+            ImportKind::Reviews => "成果评审",
         }
     }
 
@@ -491,6 +501,8 @@ async fn import_table(
         ImportKind::Chains => chains::import(&context, &mut report).await?,
         ImportKind::ChainEnterprises => chain_enterprises::import(&context, &mut report).await?,
         ImportKind::Appeals => appeals::import(&context, &mut report).await?,
+        ImportKind::Achievements => achievements::import_achievements(&context, &mut report).await?,
+        ImportKind::Reviews => achievements::import_reviews(&context, &mut report).await?,
     }
     report.problems.sort_by_key(|problem| problem.row);
     Ok(report)
@@ -528,6 +540,21 @@ impl Context<'_> {
         key_column: &'static str,
         key_of: impl Fn(&str) -> Option<String>,
         stored: &HashMap<String, D>,
+        check_row: impl FnMut(&SheetRow, &mut RowProblems) -> Option<R>,
+        upsert: impl AsyncFnOnce(&Store, &[R], &Actor) -> zhaoshang_store::Result<UpsertOutcome>,
+    ) -> AppResult<Option<Vec<R>>> {
+        let row_key = |row: &SheetRow| key_of(self.cols.text(row, key_column));
+        self.upsert_by_row_key(report, key_column, row_key, stored, check_row, upsert).await
+    }
+
+    /// `upsert_by_key` for a key read from the whole row (a key of several columns);
+    /// a repeated key is a problem of `key_column`.
+    async fn upsert_by_row_key<D: PartialEq, R: Borrow<D>>(
+        &self,
+        report: &mut ImportReport,
+        key_column: &'static str,
+        key_of: impl Fn(&SheetRow) -> Option<String>,
+        stored: &HashMap<String, D>,
         mut check_row: impl FnMut(&SheetRow, &mut RowProblems) -> Option<R>,
         upsert: impl AsyncFnOnce(&Store, &[R], &Actor) -> zhaoshang_store::Result<UpsertOutcome>,
     ) -> AppResult<Option<Vec<R>>> {
@@ -537,7 +564,7 @@ impl Context<'_> {
         let (mut created, mut updated, mut unchanged) = (0, 0, 0);
         for row in &self.sheet.rows {
             let mut problems = RowProblems::new(kind, row.number, report);
-            let key = key_of(self.cols.text(row, key_column));
+            let key = key_of(row);
             if let Some(key) = &key {
                 match first_row_of.entry(key.clone()) {
                     Entry::Occupied(first) => {

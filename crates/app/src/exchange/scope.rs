@@ -5,7 +5,7 @@
 use super::ImportKind;
 use crate::AppResult;
 use zhaoshang_core::access::{Principal, Role};
-use zhaoshang_core::regions::RegionCode;
+use zhaoshang_core::regions::{RegionCode, RegionLevel};
 use zhaoshang_store::chains::Chain;
 use zhaoshang_store::Store;
 
@@ -55,7 +55,11 @@ impl ImportScope {
     /// Whether lists of this kind may be imported at all.
     pub fn permits(&self, kind: ImportKind) -> bool {
         match self {
-            ImportScope::All | ImportScope::Within(_) => true,
+            ImportScope::All => true,
+            // The achievement pool is the province's: its staff import it, not a city's.
+            ImportScope::Within(own) => {
+                !matches!(kind, ImportKind::Achievements | ImportKind::Reviews) || own.level() == RegionLevel::Province
+            }
             ImportScope::Chains(_) => matches!(kind, ImportKind::Chains | ImportKind::ChainEnterprises),
             ImportScope::Nothing => false,
         }

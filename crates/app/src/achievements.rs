@@ -1,0 +1,326 @@
+//! The S&T achievement pool (科技成果转化池) as the pages and the command line use it:
+//! the filtered registry, an achievement with its reviews, and a year's selection
+//! (`zhaoshang pool select`, the pool page ranked by industry).
+//!
+//! Scope (`Principal::pool_access`): the administrator and province staff see everything;
+//! leaders read the registry and the pool without any reviewer's own scores; a reviewer
+//! sees the achievements it reviewed and only its own scores.
+
+use crate::exchange::{achievement_table, Table};
+use crate::projects::{keyword, page_offset};
+use crate::{App, AppError, AppResult};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use zhaoshang_core::access::{PoolAccess, Principal};
+use zhaoshang_core::achievements::{select, Aggregate, Maturity, Ranked, Ratio, Selection, Weights};
+use zhaoshang_core::text::non_empty;
+use zhaoshang_store::achievements::{AchievementData, AchievementFilter, AchievementSort, ReviewData};
+use zhaoshang_store::Store;
+
+/// `zhaoshang pool select --json` (SPEC.md "Statistics interfaces, continued").
+#[derive(Debug, Clone, Serialize)]
+pub struct PoolSelection {
+    pub year: i64,
+    pub registered: usize,
+    pub selected: Vec<SelectedItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SelectedItem {
+    pub code: String,
+    /// Rounded half up to two decimals, as `stats chambers` rounds its scores.
+    pub composite: f64,
+    pub industry: String,
+    pub rank_in_industry: usize,
+}
+
+/// A registration year as typed: 1990–2100.
+pub fn parse_year(text: &str) -> AppResult<i64> {
+    let text = text.trim();
+    match text.trim_end_matches('年').parse::<i64>() {
+        Ok(year) if (1990..=2100).contains(&year) => Ok(year),
+        _ => Err(AppError::Invalid(format!("登记年度“{text}”无效，应为 1990 至 2100 之间的年份，如 2023"))),
+    }
+}
+
+/// Scores a year's round: the registered achievements of `year` and their reviews.
+pub async fn selection(store: &Store, year: i64, ratio: Ratio, weights: Weights) -> AppResult<Selection> {
+    let (registered, candidates) = store.pool_candidates(year).await?;
+    Ok(select(registered, candidates, ratio, weights))
+}
+
+/// A selection as `pool select --json` prints it, best first.
+pub fn selection_json(year: i64, selection: &Selection) -> PoolSelection {
+    let selected = selection
+        .pool()
+        .iter()
+        .map(|item| SelectedItem {
+            code: item.code.clone(),
+            composite: item.aggregate.composite.rounded_2(),
+            industry: item.industry.clone(),
+            rank_in_industry: item.rank_in_industry.unwrap_or_default(),
+        })
+        .collect();
+    PoolSelection { year, registered: selection.registered, selected }
+}
+
+/// The list's request.
+#[derive(Deserialize, Default, Clone, Debug)]
+pub struct AchievementQuery {
+    pub year: Option<String>,
+    pub industry: Option<String>,
+    pub institution: Option<String>,
+    pub maturity: Option<String>,
+    /// "1": only the achievements in the year's pool (needs a year).
+    pub pooled: Option<String>,
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<u32>,
+    /// `xlsx` or `csv`: the list as a download.
+    pub format: Option<String>,
+}
+
+/// One achievement of the list, with its place in its year's selection when ranked.
+pub struct AchievementRow {
+    pub data: AchievementData,
+    pub maturity: &'static str,
+    pub composite: Option<f64>,
+    pub in_pool: bool,
+}
+
+pub struct AchievementPage {
+    pub rows: Vec<AchievementRow>,
+    pub total: i64,
+    pub sort: AchievementSort,
+    /// Whether the list shows composites and the pool (not to a reviewer).
+    pub shows_scores: bool,
+}
+
+/// An achievement with the reviews the user may read.
+pub struct AchievementDetail {
+    pub data: AchievementData,
+    pub maturity: &'static str,
+    pub industry_name: String,
+    /// Every review for managers, the user's own for a reviewer, none for a leader.
+    pub reviews: Vec<ReviewData>,
+    /// The reviews summed up and the place in the year's selection (not for a reviewer).
+    pub ranked: Option<Ranked>,
+    pub in_pool: bool,
+}
+
+/// The pool of a year as its page shows it: the selected achievements by industry.
+pub struct PoolPage {
+    pub year: i64,
+    pub ratio: f64,
+    pub registered: usize,
+    pub reviewed: usize,
+    pub industries: Vec<PoolIndustry>,
+    pub disagreements: usize,
+}
+
+pub struct PoolIndustry {
+    pub code: String,
+    pub name: String,
+    pub items: Vec<PoolItem>,
+}
+
+pub struct PoolItem {
+    pub data: AchievementData,
+    pub rank: usize,
+    pub rank_in_industry: usize,
+    pub aggregate: Aggregate,
+}
+
+/// The maturity's label (the stored key when unknown, empty when none).
+fn maturity_label(key: &str) -> &'static str {
+    Maturity::from_key(key).map(Maturity::label).unwrap_or("")
+}
+
+impl App {
+    fn pool_access(&self, principal: &Principal) -> AppResult<PoolAccess> {
+        match principal.pool_access() {
+            PoolAccess::Nothing => Err(AppError::Forbidden),
+            access => Ok(access),
+        }
+    }
+
+    /// The expert a reviewer signs in as (none when the pool does not know it).
+    async fn own_expert(&self, principal: &Principal) -> AppResult<Option<i64>> {
+        Ok(self.store().expert_of_user(principal.user_id, &principal.username).await?)
+    }
+
+    /// The list filter of a request within the user's access; the year's selection when
+    /// the request names a year.
+    async fn achievement_filter(
+        &self,
+        principal: &Principal,
+        query: &AchievementQuery,
+    ) -> AppResult<(AchievementFilter, Option<Selection>)> {
+        let access = self.pool_access(principal)?;
+        let year = non_empty(query.year.as_deref()).map(parse_year).transpose()?;
+        let maturity = match non_empty(query.maturity.as_deref()) {
+            None => None,
+            Some(text) => Some(Maturity::parse(text).map_err(AppError::bad_request)?.key().to_string()),
+        };
+        let mut filter = AchievementFilter {
+            year,
+            industry: non_empty(query.industry.as_deref()).map(str::to_string),
+            institution: non_empty(query.institution.as_deref()).map(str::to_string),
+            maturity,
+            keyword: keyword(&query.q)?,
+            codes: None,
+        };
+        let pooled = non_empty(query.pooled.as_deref()).is_some();
+        if access == PoolAccess::OwnReviews {
+            if pooled {
+                return Err(AppError::Forbidden);
+            }
+            let expert = self.own_expert(principal).await?;
+            filter.codes = Some(match expert {
+                Some(expert) => self.store().codes_reviewed_by(expert).await?,
+                None => Vec::new(),
+            });
+            return Ok((filter, None));
+        }
+        let selection = match year {
+            Some(year) => Some(selection(self.store(), year, Ratio::DEFAULT, Weights::EQUAL).await?),
+            None if pooled => return Err(AppError::bad_request("筛选入池成果时请选择登记年度")),
+            None => None,
+        };
+        if pooled {
+            filter.codes = selection.as_ref().map(|s| s.pool().iter().map(|r| r.code.clone()).collect());
+        }
+        Ok((filter, selection))
+    }
+
+    /// One page of the registry.
+    pub async fn achievement_page(
+        &self,
+        principal: &Principal,
+        query: &AchievementQuery,
+        per_page: i64,
+    ) -> AppResult<AchievementPage> {
+        let (filter, selection) = self.achievement_filter(principal, query).await?;
+        let sort = AchievementSort::parse(query.sort.as_deref().unwrap_or(""));
+        let (_, offset) = page_offset(query.page, per_page);
+        let store = self.store();
+        let total = store.achievement_count(&filter).await?;
+        let found = store.achievements_page(&filter, sort, per_page, offset).await?;
+        let ranked: HashMap<&str, &Ranked> =
+            selection.iter().flat_map(|s| s.ranked.iter()).map(|r| (r.code.as_str(), r)).collect();
+        let rows = found
+            .into_iter()
+            .map(|data| {
+                let ranked = ranked.get(data.code.as_str());
+                AchievementRow {
+                    maturity: maturity_label(&data.maturity),
+                    composite: ranked.map(|r| r.aggregate.composite.rounded_2()),
+                    in_pool: ranked.is_some_and(|r| r.rank_in_industry.is_some()),
+                    data,
+                }
+            })
+            .collect();
+        Ok(AchievementPage { rows, total, sort, shows_scores: principal.pool_access().reads_pool() })
+    }
+
+    /// The list as filtered, for download (managers only: it is the registry itself).
+    pub async fn achievement_export(&self, principal: &Principal, query: &AchievementQuery) -> AppResult<Table> {
+        if self.pool_access(principal)? != PoolAccess::Manage {
+            return Err(AppError::Forbidden);
+        }
+        let (filter, _) = self.achievement_filter(principal, query).await?;
+        achievement_table(self.store(), &filter).await
+    }
+
+    /// An achievement with the reviews the user may read.
+    pub async fn achievement_detail(&self, principal: &Principal, code: &str) -> AppResult<AchievementDetail> {
+        let access = self.pool_access(principal)?;
+        let store = self.store();
+        let not_found = || AppError::not_found("该科技成果");
+        let data = store.achievement(code).await?.ok_or_else(not_found)?;
+        let reviews = match access {
+            PoolAccess::Manage => store.reviews_of(code, None).await?,
+            PoolAccess::OwnReviews => {
+                let expert = self.own_expert(principal).await?.ok_or_else(not_found)?;
+                let own = store.reviews_of(code, Some(expert)).await?;
+                // A reviewer opens only what it reviewed, and is told no more than "not found".
+                if own.is_empty() {
+                    return Err(not_found());
+                }
+                own
+            }
+            PoolAccess::Read | PoolAccess::Nothing => Vec::new(),
+        };
+        let ranked = if access.reads_pool() {
+            let year_selection = selection(store, data.year, Ratio::DEFAULT, Weights::EQUAL).await?;
+            year_selection.ranked.into_iter().find(|r| r.code == data.code)
+        } else {
+            None
+        };
+        let industry_name = self.industry_name(&data.industry).await?;
+        Ok(AchievementDetail {
+            maturity: maturity_label(&data.maturity),
+            in_pool: ranked.as_ref().is_some_and(|r| r.rank_in_industry.is_some()),
+            ranked,
+            industry_name,
+            reviews,
+            data,
+        })
+    }
+
+    async fn industry_name(&self, code: &str) -> AppResult<String> {
+        Ok(self.industry_names().await?.remove(code).unwrap_or_default())
+    }
+
+    async fn industry_names(&self) -> AppResult<HashMap<String, String>> {
+        Ok(self.store().industries().await?.into_iter().map(|i| (i.code, i.name)).collect())
+    }
+
+    /// A year's pool for its page: the selected achievements grouped by industry (the
+    /// industries in code order, each best first).
+    pub async fn pool_page(&self, principal: &Principal, year: i64, ratio: Ratio) -> AppResult<PoolPage> {
+        if !self.pool_access(principal)?.reads_pool() {
+            return Err(AppError::Forbidden);
+        }
+        let store = self.store();
+        let selection = selection(store, year, ratio, Weights::EQUAL).await?;
+        let codes: Vec<String> = selection.pool().iter().map(|r| r.code.clone()).collect();
+        let filter = AchievementFilter { codes: Some(codes), ..Default::default() };
+        let count = store.achievement_count(&filter).await?;
+        let mut data: HashMap<String, AchievementData> = store
+            .achievements_page(&filter, AchievementSort::Code, count, 0)
+            .await?
+            .into_iter()
+            .map(|a| (a.code.clone(), a))
+            .collect();
+        let names = self.industry_names().await?;
+        let mut industries: Vec<PoolIndustry> = Vec::new();
+        for ranked in selection.pool() {
+            let Some(item) = data.remove(&ranked.code) else { continue };
+            let item = PoolItem {
+                data: item,
+                rank: ranked.rank,
+                rank_in_industry: ranked.rank_in_industry.unwrap_or_default(),
+                aggregate: ranked.aggregate.clone(),
+            };
+            match industries.iter_mut().find(|group| group.code == ranked.industry) {
+                Some(group) => group.items.push(item),
+                None => industries.push(PoolIndustry {
+                    code: ranked.industry.clone(),
+                    name: names.get(&ranked.industry).cloned().unwrap_or_else(|| "未填行业".to_string()),
+                    items: vec![item],
+                }),
+            }
+        }
+        industries.sort_by(|a, b| a.code.cmp(&b.code));
+        let disagreements = selection.pool().iter().filter(|r| r.aggregate.disagrees_strongly()).count();
+        Ok(PoolPage {
+            year,
+            ratio: ratio.value(),
+            registered: selection.registered,
+            reviewed: selection.ranked.len(),
+            industries,
+            disagreements,
+        })
+    }
+}

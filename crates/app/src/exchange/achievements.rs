@@ -1,0 +1,220 @@
+//! Importing the S&T achievement pool (科技成果转化池): achievements by 成果编号, and
+//! third-party reviews by 成果编号 + 评审专家. A review by a reviewer of the achievement's
+//! own institution (matched by normalised name, `core::achievements::same_institution`) is
+//! a bad row; a reviewer not yet in the expert pool joins it with the row's institution.
+
+use super::table::SheetRow;
+use super::values::{parse_year, IndustryIndex};
+use super::{Context, ImportReport, RowProblems};
+use crate::AppResult;
+use std::collections::HashMap;
+use zhaoshang_core::achievements::{
+    check_code, check_text, institution_key, same_institution, Maturity, Score, INSTITUTION_MAX_CHARS, TITLE_MAX_CHARS,
+};
+use zhaoshang_store::achievements::{AchievementData, ReviewData};
+use zhaoshang_store::Store;
+
+/// The longest 知识产权 and 简介 accepted.
+const IP_MAX_CHARS: usize = 200;
+const DESCRIPTION_MAX_CHARS: usize = 2000;
+
+/// Stored institution names by normalised name, so that a row's `中国科学院…` finds the
+/// stored `中科院…` and is written under that one name.
+struct Institutions(HashMap<String, String>);
+
+impl Institutions {
+    async fn load(store: &Store) -> AppResult<Institutions> {
+        let names = store.institution_names().await?;
+        Ok(Institutions(names.into_iter().map(|name| (institution_key(&name), name)).collect()))
+    }
+
+    /// The stored name of the institution `text` names, or `text` for a new one.
+    fn canonical(&self, text: &str) -> String {
+        self.0.get(&institution_key(text)).cloned().unwrap_or_else(|| text.to_string())
+    }
+}
+
+pub(super) async fn import_achievements(ctx: &Context<'_>, report: &mut ImportReport) -> AppResult<()> {
+    let existing: HashMap<String, AchievementData> =
+        ctx.store.all_achievements().await?.into_iter().map(|a| (a.code.clone(), a)).collect();
+    let industries = IndustryIndex::new(ctx.store.industries().await?);
+    let institutions = Institutions::load(ctx.store).await?;
+    let key_of = |text: &str| check_code(text).is_ok().then(|| text.to_string());
+    let check = |row: &SheetRow, problems: &mut RowProblems| {
+        Some(check_achievement(ctx, row, &existing, &industries, &institutions, problems))
+    };
+    ctx.upsert_by_key(report, "code", key_of, &existing, check, Store::upsert_achievements).await?;
+    Ok(())
+}
+
+/// Merges a row into the stored achievement of its code (or a new one) and checks it.
+fn check_achievement(
+    ctx: &Context<'_>,
+    row: &SheetRow,
+    existing: &HashMap<String, AchievementData>,
+    industries: &IndustryIndex,
+    institutions: &Institutions,
+    p: &mut RowProblems,
+) -> AchievementData {
+    let cols = ctx.cols;
+    let code = cols.text(row, "code");
+    if let Err(message) = check_code(code) {
+        p.add("code", message);
+    }
+    let mut data = existing.get(code).cloned().unwrap_or_default();
+    data.code = code.to_string();
+    let title = cols.text(row, "title");
+    match check_text("成果名称", title, TITLE_MAX_CHARS) {
+        Ok(()) => data.title = title.to_string(),
+        Err(message) => p.add("title", message),
+    }
+    let institution = cols.text(row, "institution");
+    match check_text("完成单位", institution, INSTITUTION_MAX_CHARS) {
+        Ok(()) => data.institution = institutions.canonical(institution),
+        Err(message) => p.add("institution", message),
+    }
+    match cols.cell(row, "industry") {
+        None => {}
+        Some("") => data.industry.clear(),
+        Some(text) => match industries.resolve(text) {
+            Ok(code) => data.industry = code,
+            Err(message) => p.add("industry", message),
+        },
+    }
+    match parse_year(cols.text(row, "year")) {
+        Ok(year) => data.year = year,
+        Err(message) => p.add("year", message),
+    }
+    match cols.cell(row, "maturity") {
+        None => {}
+        Some("") => data.maturity.clear(),
+        Some(text) => match Maturity::parse(text) {
+            Ok(maturity) => data.maturity = maturity.key().to_string(),
+            Err(message) => p.add("maturity", message),
+        },
+    }
+    for (key, field, what, max) in [
+        ("ip", &mut data.ip, "知识产权", IP_MAX_CHARS),
+        ("description", &mut data.description, "简介", DESCRIPTION_MAX_CHARS),
+    ] {
+        if let Some(text) = cols.cell(row, key) {
+            if text.chars().count() > max {
+                p.add(key, format!("{what}不能超过{max}个字"));
+            } else {
+                *field = text.to_string();
+            }
+        }
+    }
+    data
+}
+
+pub(super) async fn import_reviews(ctx: &Context<'_>, report: &mut ImportReport) -> AppResult<()> {
+    let achievements: HashMap<String, String> =
+        ctx.store.all_achievements().await?.into_iter().map(|a| (a.code, a.institution)).collect();
+    let mut experts: HashMap<String, String> =
+        ctx.store.experts().await?.into_iter().map(|e| (e.name, e.institution)).collect();
+    // A new reviewer's institution given on one of its rows holds for its other rows.
+    for row in &ctx.sheet.rows {
+        let (reviewer, institution) = (ctx.cols.text(row, "reviewer"), ctx.cols.text(row, "reviewer_institution"));
+        if !reviewer.is_empty() && !institution.is_empty() && !experts.contains_key(reviewer) {
+            experts.insert(reviewer.to_string(), institution.to_string());
+        }
+    }
+    let existing: HashMap<String, ReviewData> =
+        ctx.store.all_reviews().await?.into_iter().map(|r| (review_key(&r.code, &r.reviewer), r)).collect();
+    let institutions = Institutions::load(ctx.store).await?;
+    let cols = ctx.cols;
+    let key_of = |row: &SheetRow| {
+        let (code, reviewer) = (cols.text(row, "code"), cols.text(row, "reviewer"));
+        (!code.is_empty() && !reviewer.is_empty()).then(|| review_key(code, reviewer))
+    };
+    let lookups = ReviewLookups { achievements: &achievements, experts: &experts, institutions: &institutions };
+    let check = |row: &SheetRow, problems: &mut RowProblems| check_review(ctx, row, &lookups, problems);
+    ctx.upsert_by_row_key(report, "reviewer", key_of, &existing, check, Store::upsert_reviews).await?;
+    Ok(())
+}
+
+/// A review's key: its achievement's code and its reviewer.
+fn review_key(code: &str, reviewer: &str) -> String {
+    format!("{code}\u{1f}{reviewer}")
+}
+
+struct ReviewLookups<'a> {
+    /// Each achievement's institution, by code.
+    achievements: &'a HashMap<String, String>,
+    /// Each expert's institution (empty when unknown), by name: stored, or for a new one
+    /// the institution another row of the file gives it.
+    experts: &'a HashMap<String, String>,
+    institutions: &'a Institutions,
+}
+
+fn check_review(
+    ctx: &Context<'_>,
+    row: &SheetRow,
+    lookups: &ReviewLookups<'_>,
+    p: &mut RowProblems,
+) -> Option<ReviewData> {
+    let cols = ctx.cols;
+    let code = cols.text(row, "code");
+    let reviewer = cols.text(row, "reviewer");
+    let owner = match lookups.achievements.get(code) {
+        Some(owner) => Some(owner.as_str()),
+        None if code.is_empty() => {
+            p.add("code", "成果编号不能为空");
+            None
+        }
+        None => {
+            p.add("code", format!("成果编号“{code}”不在成果库中，请先导入该成果"));
+            None
+        }
+    };
+    if let Err(message) = check_text("评审专家", reviewer, INSTITUTION_MAX_CHARS) {
+        p.add("reviewer", message);
+    }
+    let given = cols.text(row, "reviewer_institution");
+    let known = lookups.experts.get(reviewer);
+    let institution = if given.is_empty() {
+        match known {
+            Some(institution) => lookups.institutions.canonical(institution),
+            None => {
+                if !reviewer.is_empty() {
+                    p.add("reviewer_institution", format!("评审专家“{reviewer}”尚未在专家库中，须填写专家单位"));
+                }
+                String::new()
+            }
+        }
+    } else if given.chars().count() > INSTITUTION_MAX_CHARS {
+        p.add("reviewer_institution", format!("专家单位不能超过{INSTITUTION_MAX_CHARS}个字"));
+        String::new()
+    } else {
+        lookups.institutions.canonical(given)
+    };
+    if let Some(owner) = owner {
+        let conflict = [Some(institution.as_str()), known.map(String::as_str)]
+            .into_iter()
+            .flatten()
+            .any(|institution| same_institution(owner, institution));
+        if conflict {
+            p.add(
+                "reviewer_institution",
+                format!("利益冲突：评审专家“{reviewer}”与成果完成单位“{owner}”为同一单位，不能评审该成果"),
+            );
+        }
+    }
+    let mut score = |key: &'static str| match Score::parse(cols.text(row, key)) {
+        Ok(score) => score.0,
+        Err(message) => {
+            p.add(key, message);
+            0
+        }
+    };
+    let (market, economic, technical) = (score("market"), score("economic"), score("technical"));
+    Some(ReviewData {
+        code: code.to_string(),
+        reviewer: reviewer.to_string(),
+        reviewer_institution: institution,
+        market,
+        economic,
+        technical,
+    })
+}

@@ -1,0 +1,246 @@
+//! The S&T achievement pool on both backends: the achievements and reviews imports (keys,
+//! bad rows, conflicts of interest, the expert pool, dry runs, all or nothing), export and
+//! re-import that changes nothing, backup and restore, and the year's selection read
+//! from the database against the rule computed here from the imported rows.
+
+use std::collections::HashMap;
+use zhaoshang_app::achievements::{selection, selection_json};
+use zhaoshang_app::exchange::{export_table, import_bytes, write_table, ImportKind, ImportReport, TableFormat};
+use zhaoshang_core::achievements::{Ratio, Weights};
+use zhaoshang_store::audit::AuditFilter;
+use zhaoshang_store::listing::ProjectFilter;
+use zhaoshang_store::{Actor, Store};
+use zhaoshang_testkit::on_both_backends;
+
+on_both_backends!(
+    app: achievements_are_checked_and_upserted_by_code,
+    reviews_refuse_conflicts_unknown_codes_and_bad_scores,
+    unknown_reviewers_join_the_expert_pool,
+    exports_reimport_unchanged_and_backups_keep_the_pool,
+    the_selection_reads_the_years_reviews,
+);
+
+async fn import(store: &Store, kind: ImportKind, csv: &str, dry_run: bool) -> ImportReport {
+    import_bytes(store, kind, "x.csv", csv.as_bytes(), dry_run, &Actor::system("测试")).await.unwrap()
+}
+
+const ACHIEVEMENTS: &str = "成果编号,成果名称,完成单位,行业代码,登记年度,成熟度,知识产权,简介\n\
+    A-1,稀土永磁制备技术,兰州大学,32,2023,中试,发明专利2项,晶界扩散\n\
+    A-2,旱作马铃薯栽培,甘肃农业大学,1,2023,产业化阶段,,\n\
+    A-3,催化剂,中国科学院兰州化学物理研究所,C26,2023,实验室阶段,,\n\
+    A-4,高原铁路轨道,兰州交通大学,37,2024,,,\n";
+
+async fn seed(store: &Store) {
+    let report = import(store, ImportKind::Achievements, ACHIEVEMENTS, false).await;
+    assert!(report.is_ok(), "{:?}", report.problems);
+}
+
+async fn achievements_are_checked_and_upserted_by_code(store: &Store) {
+    let bad = import(
+        store,
+        ImportKind::Achievements,
+        "成果编号,成果名称,完成单位,行业代码,登记年度,成熟度\n\
+         B-1,好成果,兰州大学,32,2023,中试\n\
+         B-2,,兰州大学,99,23,快成了\n\
+         B-1,重复,兰州大学,32,2023,\n",
+        false,
+    )
+    .await;
+    let cells: Vec<(usize, &str)> = bad.problems.iter().map(|p| (p.row, p.column.as_str())).collect();
+    assert_eq!(cells, [(3, "成果名称"), (3, "行业代码"), (3, "登记年度"), (3, "成熟度"), (4, "成果编号")]);
+    assert!(bad.problems[4].message.contains("与第2行重复"), "{:?}", bad.problems[4]);
+    assert!(store.all_achievements().await.unwrap().is_empty(), "a bad row: nothing written");
+
+    let checked = import(store, ImportKind::Achievements, ACHIEVEMENTS, true).await;
+    assert!(checked.is_ok() && !checked.applied && checked.created == 4);
+    assert!(store.all_achievements().await.unwrap().is_empty(), "a dry run writes nothing");
+
+    seed(store).await;
+    let stored = store.achievement("A-3").await.unwrap().unwrap();
+    assert_eq!((stored.industry.as_str(), stored.maturity.as_str()), ("26", "laboratory"));
+    assert_eq!(store.achievement("A-2").await.unwrap().unwrap().industry, "01", "Excel's 1 is division 01");
+    // The same institution written another way is the stored one.
+    let again = import(
+        store,
+        ImportKind::Achievements,
+        "成果编号,成果名称,完成单位,登记年度\nA-3,催化剂,中科院兰州化学物理研究所,2023\nA-5,新成果,兰州 大学,2023\n",
+        false,
+    )
+    .await;
+    assert_eq!((again.created, again.updated, again.unchanged), (1, 0, 1), "{:?}", again.problems);
+    assert_eq!(store.achievement("A-5").await.unwrap().unwrap().institution, "兰州大学");
+    assert_eq!(store.achievement("A-3").await.unwrap().unwrap().industry, "26", "absent columns keep their values");
+    let audit = AuditFilter { entity: Some("achievement".into()), per_page: 100, ..Default::default() };
+    assert_eq!(store.audit_entries(&audit).await.unwrap().0.len(), 5, "each achievement written is audited");
+}
+
+async fn reviews_refuse_conflicts_unknown_codes_and_bad_scores(store: &Store) {
+    seed(store).await;
+    let report = import(
+        store,
+        ImportKind::Reviews,
+        "成果编号,评审专家,专家单位,市场潜力,经济价值,技术含量\n\
+         A-1,王立新,西安交通大学,85,80,90.5\n\
+         A-1,马永福,兰州大学,70,70,70\n\
+         A-2,李春华,清华大学,101,-1,八十\n\
+         X-9,李春华,清华大学,80,80,80\n\
+         A-3,谢长青,中国科学院兰州化学物理研究所,80,80,80\n\
+         A-1,王立新,西安交通大学,60,60,60\n",
+        false,
+    )
+    .await;
+    let cells: Vec<(usize, &str)> = report.problems.iter().map(|p| (p.row, p.column.as_str())).collect();
+    assert_eq!(
+        cells,
+        [
+            (3, "专家单位"),
+            (4, "市场潜力"),
+            (4, "经济价值"),
+            (4, "技术含量"),
+            (5, "成果编号"),
+            (6, "专家单位"),
+            (7, "评审专家")
+        ]
+    );
+    assert!(report.problems[0].message.contains("利益冲突"), "{:?}", report.problems[0]);
+    assert!(report.problems[5].message.contains("利益冲突"), "中国科学院 = 中科院: {:?}", report.problems[5]);
+    assert!(report.problems[4].message.contains("不在成果库中"));
+    assert!(store.all_reviews().await.unwrap().is_empty() && store.experts().await.unwrap().is_empty());
+
+    let good = import(
+        store,
+        ImportKind::Reviews,
+        "成果编号,评审专家,专家单位,市场潜力,经济价值,技术含量\nA-1,王立新,西安交通大学,85,80,90.5\n",
+        false,
+    )
+    .await;
+    assert!(good.is_ok() && good.created == 1);
+    // A known expert's stored institution counts too: 马永福 of 兰州大学 may not review A-1 as "西北大学".
+    import(
+        store,
+        ImportKind::Reviews,
+        "成果编号,评审专家,专家单位,市场潜力,经济价值,技术含量\nA-2,马永福,兰州大学,80,80,80\n",
+        false,
+    )
+    .await;
+    let disguised = import(
+        store,
+        ImportKind::Reviews,
+        "成果编号,评审专家,专家单位,市场潜力,经济价值,技术含量\nA-1,马永福,西北大学,80,80,80\n",
+        false,
+    )
+    .await;
+    assert!(disguised.problems.iter().any(|p| p.message.contains("利益冲突")), "{:?}", disguised.problems);
+    let review = &store.reviews_of("A-1", None).await.unwrap()[0];
+    assert_eq!((review.market, review.economic, review.technical), (8500, 8000, 9050));
+}
+
+async fn unknown_reviewers_join_the_expert_pool(store: &Store) {
+    seed(store).await;
+    let missing =
+        import(store, ImportKind::Reviews, "成果编号,评审专家,市场潜力,经济价值,技术含量\nA-1,张三,80,80,80\n", false)
+            .await;
+    assert!(missing.problems[0].message.contains("须填写专家单位"), "{:?}", missing.problems);
+    let report = import(
+        store,
+        ImportKind::Reviews,
+        "成果编号,评审专家,专家单位,市场潜力,经济价值,技术含量\nA-1,张三,四川大学,80,80,80\nA-2,张三,,70,70,70\n",
+        false,
+    )
+    .await;
+    assert!(report.is_ok(), "{:?}", report.problems);
+    let experts = store.experts().await.unwrap();
+    assert_eq!(experts.len(), 1);
+    assert_eq!(
+        (experts[0].name.as_str(), experts[0].institution.as_str(), experts[0].user_id),
+        ("张三", "四川大学", None)
+    );
+    let second = &store.reviews_of("A-2", None).await.unwrap()[0];
+    assert_eq!(second.reviewer_institution, "四川大学", "the expert's institution when the row gives none");
+    assert!(store.institution_names().await.unwrap().contains(&"四川大学".to_string()));
+}
+
+async fn exports_reimport_unchanged_and_backups_keep_the_pool(store: &Store) {
+    seed(store).await;
+    import(
+        store,
+        ImportKind::Reviews,
+        "成果编号,评审专家,专家单位,市场潜力,经济价值,技术含量\nA-1,王立新,西安交通大学,85.5,80,90.25\nA-2,李春华,清华大学,60,70,80\n",
+        false,
+    )
+    .await;
+    for kind in [ImportKind::Achievements, ImportKind::Reviews] {
+        let table = export_table(store, kind, &ProjectFilter::default()).await.unwrap();
+        for format in [TableFormat::Csv, TableFormat::Xlsx] {
+            let bytes = write_table(&table, format).unwrap();
+            let name = format!("back.{}", format.extension());
+            let report = import_bytes(store, kind, &name, &bytes, false, &Actor::system("测试")).await.unwrap();
+            assert!(report.is_ok(), "{kind:?} {format:?}: {:?}", report.problems);
+            assert_eq!((report.created, report.updated), (0, 0), "{kind:?} {format:?}: re-import changes nothing");
+            assert_eq!(report.unchanged, table.rows.len());
+        }
+    }
+    let backup = zhaoshang_app::backup::backup(store).await.unwrap();
+    let before = (store.all_achievements().await.unwrap(), store.all_reviews().await.unwrap());
+    zhaoshang_app::backup::restore(store, &backup, &Actor::system("测试")).await.unwrap();
+    assert_eq!((store.all_achievements().await.unwrap(), store.all_reviews().await.unwrap()), before);
+    assert_eq!(store.experts().await.unwrap().len(), 2);
+}
+
+async fn the_selection_reads_the_years_reviews(store: &Store) {
+    // Ten achievements of 2023 (and one of 2024, not counted), reviewed by seven experts each
+    // from 0 to 6 times; the rule is computed here from the rows as imported.
+    let mut achievements = String::from("成果编号,成果名称,完成单位,行业代码,登记年度\n");
+    for i in 0..10 {
+        achievements.push_str(&format!("K-{i:02},成果{i},兰州大学,{},2023\n", if i % 2 == 0 { 26 } else { 32 }));
+    }
+    achievements.push_str("K-99,后来的成果,兰州大学,26,2024\n");
+    import(store, ImportKind::Achievements, &achievements, false).await;
+    let mut reviews = String::from("成果编号,评审专家,专家单位,市场潜力,经济价值,技术含量\n");
+    let mut expected: HashMap<String, Vec<[i64; 3]>> = HashMap::new();
+    for i in 0..10 {
+        for reviewer in 0..(i % 7) {
+            let s =
+                [50 + (i * 7 + reviewer * 13) % 50, 40 + (i * 11 + reviewer * 5) % 60, 60 + (i * 3 + reviewer) % 40];
+            reviews.push_str(&format!("K-{i:02},专家{reviewer},西北大学,{},{},{}\n", s[0], s[1], s[2]));
+            expected.entry(format!("K-{i:02}")).or_default().push(s);
+        }
+    }
+    reviews.push_str("K-99,专家0,西北大学,100,100,100\n");
+    let report = import(store, ImportKind::Reviews, &reviews, false).await;
+    assert!(report.is_ok(), "{:?}", report.problems);
+
+    let chosen = selection(store, 2023, Ratio::parse("0.3").unwrap(), Weights::EQUAL).await.unwrap();
+    let json = serde_json::to_value(selection_json(2023, &chosen)).unwrap();
+    assert_eq!(json["year"], 2023);
+    assert_eq!(json["registered"], 10);
+    // By hand: composites (×3 to stay whole), trimmed at five reviews, best three.
+    let mut ranked: Vec<(i64, i64, i64, String)> = expected
+        .iter()
+        .map(|(code, scores)| {
+            let mut sums: Vec<(i64, i64)> = scores.iter().map(|s| (s[0] + s[1] + s[2], s[2])).collect();
+            sums.sort();
+            if sums.len() >= 5 {
+                sums.remove(0);
+                sums.pop();
+            }
+            let n = sums.len() as i64;
+            (
+                sums.iter().map(|s| s.0).sum::<i64>() * 60 / n,
+                sums.iter().map(|s| s.1).sum::<i64>() * 60 / n,
+                n,
+                code.clone(),
+            )
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.3.cmp(&b.3)));
+    let codes: Vec<&str> =
+        json["selected"].as_array().unwrap().iter().map(|item| item["code"].as_str().unwrap()).collect();
+    let expected_codes: Vec<&str> = ranked.iter().take(3).map(|r| r.3.as_str()).collect();
+    assert_eq!(codes, expected_codes);
+    let first = &json["selected"][0];
+    let exact = ranked[0].0 as f64 / 60.0 / 3.0;
+    assert_eq!(first["composite"].as_f64().unwrap(), (exact * 100.0).round() / 100.0);
+    assert_eq!(first["rank_in_industry"], 1);
+    assert!(first["industry"] == "26" || first["industry"] == "32");
+}

@@ -1,0 +1,447 @@
+//! The S&T achievement pool (科技成果转化池): institutions, the expert pool (专家库), the
+//! registered achievements and their reviews, with the list of achievements and the
+//! reviews a year's selection (`core::achievements::select`) scores.
+
+use crate::audit::{Actor, AuditAction, AuditEntity, NewAuditEntry};
+use crate::projects::UpsertOutcome;
+use crate::sql::{bind_params, contains_pattern, Conditions, Param};
+use crate::{Result, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::HashMap;
+use zhaoshang_core::achievements::{institution_key, Candidate, Score, Scores};
+
+/// An achievement as imported and exported; `institution` is the stored institution's name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct AchievementData {
+    pub code: String,
+    pub title: String,
+    pub institution: String,
+    pub industry: String,
+    pub year: i64,
+    /// A `core::achievements::Maturity` key, empty when not given.
+    pub maturity: String,
+    pub ip: String,
+    pub description: String,
+}
+
+const ACHIEVEMENT_COLUMNS: &str = "a.code, a.title, i.name AS institution, a.industry, a.year, a.maturity, a.ip, \
+     a.description";
+const ACHIEVEMENT_FROM: &str = "achievements a JOIN institutions i ON i.id = a.institution_id";
+
+/// A review as imported and exported; scores in hundredths.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct ReviewData {
+    pub code: String,
+    pub reviewer: String,
+    pub reviewer_institution: String,
+    pub market: i64,
+    pub economic: i64,
+    pub technical: i64,
+}
+
+impl ReviewData {
+    pub fn scores(&self) -> Scores {
+        Scores { market: Score(self.market), economic: Score(self.economic), technical: Score(self.technical) }
+    }
+}
+
+const REVIEW_COLUMNS: &str = "a.code, e.name AS reviewer, r.reviewer_institution, r.market, r.economic, r.technical";
+const REVIEW_FROM: &str =
+    "achievement_reviews r JOIN achievements a ON a.id = r.achievement_id JOIN experts e ON e.id = r.expert_id";
+
+/// An expert of the pool with its institution's name (empty when unknown).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Expert {
+    pub id: i64,
+    pub name: String,
+    pub institution: String,
+    pub fields: String,
+    pub user_id: Option<i64>,
+}
+
+/// The list's filters; `codes` limits it to some achievements (those of the pool).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AchievementFilter {
+    pub year: Option<i64>,
+    pub industry: Option<String>,
+    pub institution: Option<String>,
+    pub maturity: Option<String>,
+    pub keyword: Option<String>,
+    pub codes: Option<Vec<String>>,
+}
+
+/// The orders the list offers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AchievementSort {
+    #[default]
+    Code,
+    YearDesc,
+    Institution,
+    Industry,
+}
+
+impl AchievementSort {
+    pub const ALL: [(AchievementSort, &'static str, &'static str); 4] = [
+        (AchievementSort::Code, "code", "按成果编号"),
+        (AchievementSort::YearDesc, "year", "按登记年度（新的在前）"),
+        (AchievementSort::Institution, "institution", "按完成单位"),
+        (AchievementSort::Industry, "industry", "按行业"),
+    ];
+
+    /// From its key; the default for anything else.
+    pub fn parse(key: &str) -> AchievementSort {
+        AchievementSort::ALL.iter().find(|(_, k, _)| *k == key).map(|(sort, _, _)| *sort).unwrap_or_default()
+    }
+
+    pub fn key(self) -> &'static str {
+        AchievementSort::ALL.iter().find(|(sort, _, _)| *sort == self).map(|(_, key, _)| *key).unwrap_or("code")
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            AchievementSort::Code => "a.code",
+            AchievementSort::YearDesc => "a.year DESC, a.code",
+            AchievementSort::Institution => "i.name, a.code",
+            AchievementSort::Industry => "a.industry, a.code",
+        }
+    }
+}
+
+fn conditions(filter: &AchievementFilter) -> Conditions {
+    let mut c = Conditions::new();
+    if let Some(year) = filter.year {
+        c.push("a.year = ?1", vec![Param::Int(year)]);
+    }
+    if let Some(industry) = &filter.industry {
+        c.push("a.industry = ?1", vec![Param::Text(industry.clone())]);
+    }
+    if let Some(institution) = &filter.institution {
+        c.push("i.name = ?1", vec![Param::Text(institution.clone())]);
+    }
+    if let Some(maturity) = &filter.maturity {
+        c.push("a.maturity = ?1", vec![Param::Text(maturity.clone())]);
+    }
+    if let Some(pattern) = contains_pattern(&filter.keyword) {
+        c.push("(a.code LIKE ?1 ESCAPE '\\' OR a.title LIKE ?1 ESCAPE '\\')", vec![Param::Text(pattern)]);
+    }
+    if let Some(codes) = &filter.codes {
+        c.push_in("a.code", codes);
+    }
+    c
+}
+
+/// Ids of the institutions named by `$names` (an iterator of `&str`) in the transaction
+/// `$tx`, each created (audited onto `$audit`) when new; a macro because the transaction
+/// is either backend's.
+macro_rules! institution_ids {
+    ($tx:ident, $audit:ident, $names:expr) => {{
+        let mut ids: HashMap<String, i64> = HashMap::new();
+        for name in $names {
+            if name.is_empty() || ids.contains_key(name) {
+                continue;
+            }
+            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM institutions WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&mut *$tx)
+                .await?;
+            let id = match found {
+                Some(id) => id,
+                None => {
+                    let id: i64 =
+                        sqlx::query_scalar("INSERT INTO institutions (name, name_key) VALUES ($1, $2) RETURNING id")
+                            .bind(name)
+                            .bind(institution_key(name))
+                            .fetch_one(&mut *$tx)
+                            .await?;
+                    $audit.push(NewAuditEntry::new(
+                        AuditAction::Create,
+                        AuditEntity::Institution,
+                        name,
+                        None,
+                        Some(json!({ "name": name })),
+                    ));
+                    id
+                }
+            };
+            ids.insert(name.to_string(), id);
+        }
+        ids
+    }};
+}
+
+impl Store {
+    /// Creates or updates achievements by code, audited; institutions not yet known are
+    /// created under the names given.
+    pub async fn upsert_achievements(&self, items: &[AchievementData], actor: &Actor) -> Result<UpsertOutcome> {
+        let mut outcome = UpsertOutcome::default();
+        let select = format!("SELECT {ACHIEVEMENT_COLUMNS} FROM {ACHIEVEMENT_FROM} WHERE a.code = $1");
+        audited!(self, actor, |tx, audit| {
+            let institutions = institution_ids!(tx, audit, items.iter().map(|a| a.institution.as_str()));
+            for item in items {
+                let before: Option<AchievementData> =
+                    sqlx::query_as(&select).bind(&item.code).fetch_optional(&mut *tx).await?;
+                if before.as_ref() == Some(item) {
+                    outcome.unchanged += 1;
+                    continue;
+                }
+                sqlx::query(
+                    "INSERT INTO achievements (code, title, institution_id, industry, year, maturity, ip, description) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     ON CONFLICT (code) DO UPDATE SET title = excluded.title, institution_id = excluded.institution_id, \
+                     industry = excluded.industry, year = excluded.year, maturity = excluded.maturity, \
+                     ip = excluded.ip, description = excluded.description",
+                )
+                .bind(&item.code)
+                .bind(&item.title)
+                .bind(institutions.get(&item.institution))
+                .bind(&item.industry)
+                .bind(item.year)
+                .bind(&item.maturity)
+                .bind(&item.ip)
+                .bind(&item.description)
+                .execute(&mut *tx)
+                .await?;
+                let action = outcome.count_written(before.is_some());
+                audit.push(NewAuditEntry::new(
+                    action,
+                    AuditEntity::Achievement,
+                    &item.code,
+                    before.map(|b| json!(b)),
+                    Some(json!(item)),
+                ));
+            }
+        });
+        Ok(outcome)
+    }
+
+    /// Creates or updates reviews by achievement code and reviewer, audited. A reviewer
+    /// not yet in the expert pool joins it with the review's institution (created when
+    /// new), tied to the account of the same user name when it is a reviewer's.
+    pub async fn upsert_reviews(&self, items: &[ReviewData], actor: &Actor) -> Result<UpsertOutcome> {
+        let mut outcome = UpsertOutcome::default();
+        let select = format!("SELECT {REVIEW_COLUMNS} FROM {REVIEW_FROM} WHERE a.code = $1 AND e.name = $2");
+        audited!(self, actor, |tx, audit| {
+            let institutions = institution_ids!(tx, audit, items.iter().map(|r| r.reviewer_institution.as_str()));
+            let mut experts: HashMap<String, i64> = HashMap::new();
+            for item in items {
+                if experts.contains_key(&item.reviewer) {
+                    continue;
+                }
+                let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM experts WHERE name = $1")
+                    .bind(&item.reviewer)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let id = match found {
+                    Some((id,)) => id,
+                    None => {
+                        let user: Option<(i64,)> =
+                            sqlx::query_as("SELECT id FROM users WHERE username = $1 AND role = 'reviewer'")
+                                .bind(&item.reviewer)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                        let (id,): (i64,) = sqlx::query_as(
+                            "INSERT INTO experts (name, institution_id, user_id) VALUES ($1, $2, $3) RETURNING id",
+                        )
+                        .bind(&item.reviewer)
+                        .bind(institutions.get(&item.reviewer_institution))
+                        .bind(user.map(|(id,)| id))
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        audit.push(NewAuditEntry::new(
+                            AuditAction::Create,
+                            AuditEntity::Expert,
+                            &item.reviewer,
+                            None,
+                            Some(json!({ "name": item.reviewer, "institution": item.reviewer_institution })),
+                        ));
+                        id
+                    }
+                };
+                experts.insert(item.reviewer.clone(), id);
+            }
+            for item in items {
+                let before: Option<ReviewData> =
+                    sqlx::query_as(&select).bind(&item.code).bind(&item.reviewer).fetch_optional(&mut *tx).await?;
+                if before.as_ref() == Some(item) {
+                    outcome.unchanged += 1;
+                    continue;
+                }
+                sqlx::query(
+                    "INSERT INTO achievement_reviews (achievement_id, expert_id, reviewer_institution, market, economic, technical) \
+                     SELECT id, $2, $3, $4, $5, $6 FROM achievements WHERE code = $1 \
+                     ON CONFLICT (achievement_id, expert_id) DO UPDATE SET reviewer_institution = excluded.reviewer_institution, \
+                     market = excluded.market, economic = excluded.economic, technical = excluded.technical",
+                )
+                .bind(&item.code)
+                .bind(experts[&item.reviewer])
+                .bind(&item.reviewer_institution)
+                .bind(item.market)
+                .bind(item.economic)
+                .bind(item.technical)
+                .execute(&mut *tx)
+                .await?;
+                let action = outcome.count_written(before.is_some());
+                audit.push(NewAuditEntry::new(
+                    action,
+                    AuditEntity::Review,
+                    format!("{}/{}", item.code, item.reviewer),
+                    before.map(|b| json!(b)),
+                    Some(json!(item)),
+                ));
+            }
+        });
+        Ok(outcome)
+    }
+
+    /// Sets an expert's fields (专业领域) and the reviewer account it signs in with, audited.
+    pub async fn set_expert(&self, name: &str, fields: &str, user_id: Option<i64>, actor: &Actor) -> Result<()> {
+        audited!(self, actor, |tx, audit| {
+            let before: Option<(String, Option<i64>)> =
+                sqlx::query_as("SELECT fields, user_id FROM experts WHERE name = $1")
+                    .bind(name)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((before_fields, before_user)) = before else {
+                return Err(StoreError::NotFound(format!("评审专家“{name}”")));
+            };
+            sqlx::query("UPDATE experts SET fields = $2, user_id = $3 WHERE name = $1")
+                .bind(name)
+                .bind(fields)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            audit.push(NewAuditEntry::new(
+                AuditAction::Update,
+                AuditEntity::Expert,
+                name,
+                Some(json!({ "fields": before_fields, "user_id": before_user })),
+                Some(json!({ "fields": fields, "user_id": user_id })),
+            ));
+        });
+        Ok(())
+    }
+
+    /// Every achievement, by code (imports compare against it; exports list it).
+    pub async fn all_achievements(&self) -> Result<Vec<AchievementData>> {
+        let sql = format!("SELECT {ACHIEVEMENT_COLUMNS} FROM {ACHIEVEMENT_FROM} ORDER BY a.code");
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?))
+    }
+
+    pub async fn achievement(&self, code: &str) -> Result<Option<AchievementData>> {
+        let sql = format!("SELECT {ACHIEVEMENT_COLUMNS} FROM {ACHIEVEMENT_FROM} WHERE a.code = $1");
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(code).fetch_optional(pool).await?))
+    }
+
+    /// Every review, by achievement code and reviewer.
+    pub async fn all_reviews(&self) -> Result<Vec<ReviewData>> {
+        let sql = format!("SELECT {REVIEW_COLUMNS} FROM {REVIEW_FROM} ORDER BY a.code, e.name");
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?))
+    }
+
+    /// The reviews of one achievement, by reviewer; only those of `expert` when given.
+    pub async fn reviews_of(&self, code: &str, expert: Option<i64>) -> Result<Vec<ReviewData>> {
+        let only = if expert.is_some() { "AND r.expert_id = $2" } else { "AND $2 = 0" };
+        let sql = format!("SELECT {REVIEW_COLUMNS} FROM {REVIEW_FROM} WHERE a.code = $1 {only} ORDER BY e.name");
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(code).bind(expert.unwrap_or(0)).fetch_all(pool).await?))
+    }
+
+    /// Every institution's name, by name.
+    pub async fn institution_names(&self) -> Result<Vec<String>> {
+        Ok(on_pool!(self, |pool| sqlx::query_scalar("SELECT name FROM institutions ORDER BY name")
+            .fetch_all(pool)
+            .await?))
+    }
+
+    /// The expert pool, by name.
+    pub async fn experts(&self) -> Result<Vec<Expert>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as(
+            "SELECT e.id, e.name, COALESCE(i.name, '') AS institution, e.fields, e.user_id \
+             FROM experts e LEFT JOIN institutions i ON i.id = e.institution_id ORDER BY e.name"
+        )
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// The expert a reviewer's account is: tied to it, or (not tied to another) of its user name.
+    pub async fn expert_of_user(&self, user_id: i64, username: &str) -> Result<Option<i64>> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_scalar(
+            "SELECT id FROM experts WHERE user_id = $1 OR (user_id IS NULL AND name = $2) ORDER BY user_id IS NULL LIMIT 1"
+        )
+        .bind(user_id)
+        .bind(username)
+        .fetch_optional(pool)
+        .await?
+        }))
+    }
+
+    /// The codes of the achievements an expert reviewed, by code.
+    pub async fn codes_reviewed_by(&self, expert: i64) -> Result<Vec<String>> {
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT a.code FROM achievement_reviews r JOIN achievements a ON a.id = r.achievement_id \
+             WHERE r.expert_id = $1 ORDER BY a.code"
+        )
+        .bind(expert)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// One page of the achievements a filter matches.
+    pub async fn achievements_page(
+        &self,
+        filter: &AchievementFilter,
+        sort: AchievementSort,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<AchievementData>> {
+        let c = conditions(filter);
+        let sql = c.page_sql(ACHIEVEMENT_COLUMNS, ACHIEVEMENT_FROM, sort.order_by());
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?))
+    }
+
+    pub async fn achievement_count(&self, filter: &AchievementFilter) -> Result<i64> {
+        let c = conditions(filter);
+        let sql = format!("SELECT COUNT(*) FROM {ACHIEVEMENT_FROM} {}", c.where_sql());
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_scalar(&sql), &c.params).fetch_one(pool).await?))
+    }
+
+    /// A year's registered achievements (their number) and each with its reviews, by
+    /// code: what `core::achievements::select` ranks.
+    pub async fn pool_candidates(&self, year: i64) -> Result<(usize, Vec<Candidate>)> {
+        let achievements: Vec<(String, String)> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT code, industry FROM achievements WHERE year = $1 ORDER BY code"
+        )
+        .bind(year)
+        .fetch_all(pool)
+        .await?);
+        let reviews: Vec<(String, i64, i64, i64)> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT a.code, r.market, r.economic, r.technical FROM achievement_reviews r \
+             JOIN achievements a ON a.id = r.achievement_id WHERE a.year = $1"
+        )
+        .bind(year)
+        .fetch_all(pool)
+        .await?);
+        let mut by_code: HashMap<String, Vec<Scores>> = HashMap::new();
+        for (code, market, economic, technical) in reviews {
+            by_code.entry(code).or_default().push(Scores {
+                market: Score(market),
+                economic: Score(economic),
+                technical: Score(technical),
+            });
+        }
+        let registered = achievements.len();
+        let candidates = achievements
+            .into_iter()
+            .map(|(code, industry)| {
+                let reviews = by_code.remove(&code).unwrap_or_default();
+                Candidate { code, industry, reviews }
+            })
+            .collect();
+        Ok((registered, candidates))
+    }
+}
