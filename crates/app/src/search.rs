@@ -485,7 +485,8 @@ impl SearchIndex {
             | ImportKind::Activities
             | ImportKind::Chains
             | ImportKind::ChainEnterprises
-            | ImportKind::Appeals => Ok(()),
+            | ImportKind::Appeals
+            | ImportKind::Parcels => Ok(()),
         }
     }
 

@@ -18,6 +18,7 @@ pub mod export;
 mod forms;
 mod funding;
 mod layout;
+mod parcels;
 mod projects;
 mod scope;
 mod sheet_bounds;
@@ -41,7 +42,8 @@ use zhaoshang_store::{Actor, Store};
 pub use codes::AssignedCode;
 pub use columns::{columns, ColumnSpec};
 pub use export::{
-    appeal_table, enterprise_table, export_file, export_table, write_table, NumberFormat, Table, TableFormat,
+    appeal_table, enterprise_table, export_file, export_table, parcel_table, write_table, NumberFormat, Table,
+    TableFormat,
 };
 pub use forms::{field_errors, CONFIRM_EXCESS_FUNDS_FIELD};
 pub use scope::ImportScope;
@@ -62,13 +64,14 @@ pub enum ImportKind {
     Chains,
     ChainEnterprises,
     Appeals,
+    Parcels,
 }
 
 impl ImportKind {
     /// In the order a new database is filled: activities name the chambers that took
     /// part, chains name their leader enterprises, and enterprises are attached to the
     /// links of stored chains.
-    pub const ALL: [ImportKind; 9] = [
+    pub const ALL: [ImportKind; 10] = [
         ImportKind::Projects,
         ImportKind::Funding,
         ImportKind::Targets,
@@ -78,6 +81,7 @@ impl ImportKind {
         ImportKind::Chains,
         ImportKind::ChainEnterprises,
         ImportKind::Appeals,
+        ImportKind::Parcels,
     ];
 
     /// The word used on the command line (`zhaoshang import projects …`).
@@ -92,6 +96,7 @@ impl ImportKind {
             ImportKind::Chains => "chains",
             ImportKind::ChainEnterprises => "chain_enterprises",
             ImportKind::Appeals => "appeals",
+            ImportKind::Parcels => "parcels",
         }
     }
 
@@ -106,6 +111,7 @@ impl ImportKind {
             ImportKind::Chains => "产业链",
             ImportKind::ChainEnterprises => "产业链企业",
             ImportKind::Appeals => "企业诉求",
+            ImportKind::Parcels => "地块",
         }
     }
 
@@ -491,6 +497,7 @@ async fn import_table(
         ImportKind::Chains => chains::import(&context, &mut report).await?,
         ImportKind::ChainEnterprises => chain_enterprises::import(&context, &mut report).await?,
         ImportKind::Appeals => appeals::import(&context, &mut report).await?,
+        ImportKind::Parcels => parcels::import(&context, &mut report).await?,
     }
     report.problems.sort_by_key(|problem| problem.row);
     Ok(report)
