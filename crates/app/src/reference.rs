@@ -9,7 +9,7 @@ use std::future::Future;
 use zhaoshang_core::access::Principal;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_core::text::non_empty;
-use zhaoshang_store::reference::{Department, Industry, Park, Region};
+use zhaoshang_store::reference::{Department, Industry, Park, ParkSite, Region};
 use zhaoshang_store::{Actor, StoreError};
 
 /// A division of the tree page with how many divisions lie directly below it.
@@ -244,6 +244,11 @@ impl App {
             None => None,
             Some(text) => text.parse::<i64>().map_err(|_| problems.push(format!("面积“{text}”应为整数亩"))).ok(),
         };
+        // The form edits the registry's fields; what investors read (`ParkSite`) is kept.
+        let site = match input.id {
+            Some(id) => self.store().park(id).await?.map(|stored| stored.site).unwrap_or_default(),
+            None => ParkSite::default(),
+        };
         let park = Park {
             id: input.id.unwrap_or(0),
             name: input.name.trim().to_string(),
@@ -252,6 +257,7 @@ impl App {
             leading_industries: input.leading_industries.clone().unwrap_or_default(),
             area_mu: area,
             description: input.description.clone().unwrap_or_default(),
+            site,
         };
         saved_unless(problems, || self.store().save_park(&park, actor)).await
     }

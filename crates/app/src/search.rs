@@ -487,7 +487,8 @@ impl SearchIndex {
             | ImportKind::ChainEnterprises
             | ImportKind::Appeals
             | ImportKind::Achievements
-            | ImportKind::Reviews => Ok(()),
+            | ImportKind::Reviews
+            | ImportKind::Parcels => Ok(()),
         }
     }
 

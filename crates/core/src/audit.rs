@@ -62,6 +62,7 @@ crate::vocabulary! {
         Institution => ("institution", "完成单位"),
         Expert => ("expert", "评审专家"),
         Park => ("park", "园区"),
+        Parcel => ("parcel", "地块"),
         Department => ("department", "单位"),
         HolidayNotice => ("holiday_notice", "节假日安排"),
         Setting => ("setting", "系统设置"),
@@ -74,7 +75,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 109] = [
+const FIELDS: [(&str, &str); 122] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -184,6 +185,19 @@ const FIELDS: [(&str, &str); 109] = [
     ("technical", "技术含量"),
     ("fields", "专业领域"),
     ("user_id", "登录账号"),
+    ("park_id", "所属园区"),
+    ("land_use", "用地性质"),
+    ("price_per_mu", "价格（每亩）"),
+    ("plot_ratio", "容积率"),
+    ("lon", "经度"),
+    ("lat", "纬度"),
+    ("boundary", "边界"),
+    ("built_area_mu", "已建成面积（亩）"),
+    ("infrastructure", "基础设施配套"),
+    ("land_price_min", "地价下限（每亩）"),
+    ("land_price_max", "地价上限（每亩）"),
+    ("policies", "优惠政策"),
+    ("contacts", "联系方式"),
 ];
 
 /// The Chinese label of a field of an audited record (its JSON key).
@@ -197,8 +211,17 @@ fn field_order(key: &str) -> (usize, &str) {
 }
 
 /// Fields that hold 元 (shown in 万元, exactly).
-const MONEY_FIELDS: [&str; 6] =
-    ["total_investment", "amount", "signed_investment_target", "funds_target", "registered_capital", "revenue"];
+const MONEY_FIELDS: [&str; 9] = [
+    "total_investment",
+    "amount",
+    "signed_investment_target",
+    "funds_target",
+    "registered_capital",
+    "revenue",
+    "price_per_mu",
+    "land_price_min",
+    "land_price_max",
+];
 
 /// Fields that hold a review's score in hundredths (shown as points).
 const SCORE_FIELDS: [&str; 3] = ["market", "economic", "technical"];
@@ -241,6 +264,12 @@ pub fn display_value(entity: Option<AuditEntity>, key: &str, value: &Value) -> S
             (Some(AuditEntity::User), "role") => labelled(Role::parse(text).ok().map(Role::label), text),
             (Some(AuditEntity::Appeal), "dimension") => {
                 labelled(Dimension::parse(text).ok().map(Dimension::label), text)
+            }
+            (Some(AuditEntity::Parcel), "status") => {
+                labelled(crate::parcels::ParcelStatus::from_key(text).map(crate::parcels::ParcelStatus::label), text)
+            }
+            (Some(AuditEntity::Parcel), "land_use") => {
+                labelled(crate::parcels::LandUse::from_key(text).map(crate::parcels::LandUse::label), text)
             }
             (Some(AuditEntity::Appeal), "rating") => labelled(Rating::parse(text).ok().map(Rating::label), text),
             (Some(entity), "status") => labelled(

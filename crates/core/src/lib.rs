@@ -16,6 +16,7 @@ pub mod inbox;
 pub mod leads;
 pub mod metrics;
 pub mod money;
+pub mod parcels;
 pub mod periods;
 pub mod projects;
 pub mod regions;

@@ -13,6 +13,7 @@ use sqlx::Row;
 #[derive(Debug, Clone, Copy)]
 enum Kind {
     Int,
+    Float,
     Text,
     Bool,
     Date,
@@ -38,6 +39,43 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("leading_industries", Text),
             ("area_mu", Int),
             ("description", Text),
+            ("built_area_mu", Int),
+            ("lon", Float),
+            ("lat", Float),
+            ("infrastructure", Text),
+            ("land_price_min", Int),
+            ("land_price_max", Int),
+            ("policies", Text),
+            ("contacts", Text),
+        ],
+    ),
+    (
+        "parcels",
+        &[
+            ("id", Int),
+            ("code", Text),
+            ("park_id", Int),
+            ("region_code", Text),
+            ("land_use", Text),
+            ("area_mu", Float),
+            ("price_per_mu", Int),
+            ("status", Text),
+            ("plot_ratio", Float),
+            ("lon", Float),
+            ("lat", Float),
+            ("boundary", Text),
+        ],
+    ),
+    (
+        "parcel_status_changes",
+        &[
+            ("id", Int),
+            ("parcel_id", Int),
+            ("from_status", Text),
+            ("to_status", Text),
+            ("changed_on", Date),
+            ("changed_at", Instant),
+            ("actor_name", Text),
         ],
     ),
     ("departments", &[("id", Int), ("name", Text), ("region_code", Text), ("kind", Text)]),
@@ -369,7 +407,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
 
 /// Columns (table, column) added after backups were first written that are NOT NULL with
 /// an empty default: a backup written before them restores them empty.
-const EMPTY_WHEN_ABSENT: &[(&str, &str)] = &[("projects", "excess_funds")];
+const EMPTY_WHEN_ABSENT: &[(&str, &str)] =
+    &[("projects", "excess_funds"), ("parks", "infrastructure"), ("parks", "policies"), ("parks", "contacts")];
 
 /// Tables added after backups were first written: a backup without them restores them
 /// empty (their defaults; the calendar is loaded again from the shipped file at the next start).
@@ -383,6 +422,8 @@ const ADDED_LATER: &[&str] = &[
     "experts",
     "achievements",
     "achievement_reviews",
+    "parcels",
+    "parcel_status_changes",
 ];
 
 /// Tables that are deliberately not in a backup (sessions, and what triggers derive from
@@ -406,6 +447,7 @@ macro_rules! decode_column {
     ($row:expr, $index:expr, $kind:expr) => {{
         let value: Value = match $kind {
             Int => json!($row.try_get::<Option<i64>, _>($index)?),
+            Float => json!($row.try_get::<Option<f64>, _>($index)?),
             Text => json!($row.try_get::<Option<String>, _>($index)?),
             Bool => json!($row.try_get::<Option<bool>, _>($index)?),
             Date => json!($row.try_get::<Option<NaiveDate>, _>($index)?),
@@ -510,6 +552,10 @@ impl Store {
                             Int => query.bind(match value {
                                 Value::Null => None,
                                 v => Some(v.as_i64().ok_or_else(bad)?),
+                            }),
+                            Float => query.bind(match value {
+                                Value::Null => None,
+                                v => Some(v.as_f64().ok_or_else(bad)?),
                             }),
                             Bool => query.bind(match value {
                                 Value::Null => None,

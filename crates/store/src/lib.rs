@@ -114,6 +114,7 @@ pub mod enterprises;
 pub mod leads;
 pub mod listing;
 pub mod lookup;
+pub mod parcels;
 pub mod plans;
 pub mod projects;
 pub mod reference;

@@ -33,7 +33,30 @@ pub struct Park {
     pub leading_industries: String,
     pub area_mu: Option<i64>,
     pub description: String,
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub site: ParkSite,
 }
+
+/// What an investor choosing a site reads about a park (在线选地); `area_mu` of the park
+/// is its planned area.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct ParkSite {
+    pub built_area_mu: Option<i64>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    /// 水电路网气暖讯 as a JSON object of utility key → {"readiness", "capacity"}, empty when unknown.
+    pub infrastructure: String,
+    /// Land price range, yuan per 亩.
+    pub land_price_min: Option<i64>,
+    pub land_price_max: Option<i64>,
+    pub policies: String,
+    pub contacts: String,
+}
+
+const PARK_COLUMNS: &str =
+    "id, name, region_code, level, leading_industries, area_mu, description, built_area_mu, lon, lat, \
+     infrastructure, land_price_min, land_price_max, policies, contacts";
 
 #[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Department {
@@ -170,22 +193,13 @@ impl Store {
     }
 
     pub async fn parks(&self, region_prefix: &str) -> Result<Vec<Park>> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
-            "SELECT id, name, region_code, level, leading_industries, area_mu, description FROM parks \
-             WHERE region_code LIKE $1 ORDER BY region_code, name"
-        )
-        .bind(format!("{region_prefix}%"))
-        .fetch_all(pool)
-        .await?))
+        let sql = format!("SELECT {PARK_COLUMNS} FROM parks WHERE region_code LIKE $1 ORDER BY region_code, name");
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(format!("{region_prefix}%")).fetch_all(pool).await?))
     }
 
     pub async fn park(&self, id: i64) -> Result<Option<Park>> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
-            "SELECT id, name, region_code, level, leading_industries, area_mu, description FROM parks WHERE id = $1"
-        )
-        .bind(id)
-        .fetch_optional(pool)
-        .await?))
+        let sql = format!("SELECT {PARK_COLUMNS} FROM parks WHERE id = $1");
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?))
     }
 
     /// Creates (`park.id == 0`) or updates a park.
@@ -196,35 +210,39 @@ impl Store {
             Some(self.park(park.id).await?.ok_or_else(|| StoreError::NotFound("该园区".into()))?)
         };
         let saved: Park = audited!(self, actor, |tx, audit| {
-            let saved: Park = if park.id == 0 {
-                sqlx::query_as(
-                    "INSERT INTO parks (name, region_code, level, leading_industries, area_mu, description) \
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, name, region_code, level, leading_industries, area_mu, description",
+            let sql = if park.id == 0 {
+                format!(
+                    "INSERT INTO parks (name, region_code, level, leading_industries, area_mu, description, built_area_mu, \
+                     lon, lat, infrastructure, land_price_min, land_price_max, policies, contacts) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                     RETURNING {PARK_COLUMNS}"
                 )
-                .bind(&park.name)
-                .bind(&park.region_code)
-                .bind(&park.level)
-                .bind(&park.leading_industries)
-                .bind(park.area_mu)
-                .bind(&park.description)
-                .fetch_one(&mut *tx)
-                .await
             } else {
-                sqlx::query_as(
-                    "UPDATE parks SET name = $2, region_code = $3, level = $4, leading_industries = $5, area_mu = $6, description = $7 \
-                     WHERE id = $1 RETURNING id, name, region_code, level, leading_industries, area_mu, description",
+                format!(
+                    "UPDATE parks SET name = $1, region_code = $2, level = $3, leading_industries = $4, area_mu = $5, \
+                     description = $6, built_area_mu = $7, lon = $8, lat = $9, infrastructure = $10, land_price_min = $11, \
+                     land_price_max = $12, policies = $13, contacts = $14 WHERE id = $15 RETURNING {PARK_COLUMNS}"
                 )
-                .bind(park.id)
+            };
+            let site = &park.site;
+            let query = sqlx::query_as(&sql)
                 .bind(&park.name)
                 .bind(&park.region_code)
                 .bind(&park.level)
                 .bind(&park.leading_industries)
                 .bind(park.area_mu)
                 .bind(&park.description)
-                .fetch_one(&mut *tx)
-                .await
-            }
-            .map_err(conflict_as(format!("园区“{}”已存在", park.name)))?;
+                .bind(site.built_area_mu)
+                .bind(site.lon)
+                .bind(site.lat)
+                .bind(&site.infrastructure)
+                .bind(site.land_price_min)
+                .bind(site.land_price_max)
+                .bind(&site.policies)
+                .bind(&site.contacts);
+            let query = if park.id == 0 { query } else { query.bind(park.id) };
+            let saved: Park =
+                query.fetch_one(&mut *tx).await.map_err(conflict_as(format!("园区“{}”已存在", park.name)))?;
             audit.push(NewAuditEntry::new(
                 AuditAction::written(before.is_some()),
                 AuditEntity::Park,

@@ -80,6 +80,7 @@ pub(crate) use fetch_in_chunks;
 pub(crate) enum Param {
     Text(String),
     Int(i64),
+    Float(f64),
     Date(NaiveDate),
 }
 
@@ -161,6 +162,7 @@ macro_rules! bind_params {
             query = match param {
                 $crate::sql::Param::Text(v) => query.bind(v.clone()),
                 $crate::sql::Param::Int(v) => query.bind(*v),
+                $crate::sql::Param::Float(v) => query.bind(*v),
                 $crate::sql::Param::Date(v) => query.bind(*v),
             };
         }

@@ -7,7 +7,7 @@ use zhaoshang_store::chains::{ChainData, ChainImport, ChainNodeData, Relation};
 use zhaoshang_store::enterprises::{EnterpriseData, EnterpriseFilter, EnterpriseSort};
 use zhaoshang_store::plans::{PlanData, PlanFilter, VisitData};
 use zhaoshang_store::projects::{FundingFilter, ProjectData, ProjectUpsert};
-use zhaoshang_store::reference::{Department, Park};
+use zhaoshang_store::reference::{Department, Park, ParkSite};
 use zhaoshang_store::users::{NewUser, UserChange};
 use zhaoshang_store::{Actor, AuditFilter, Backend, Store, StoreError};
 
@@ -103,8 +103,19 @@ async fn parks_and_departments_are_saved_and_audited(store: Store) {
         leading_industries: "有色".into(),
         area_mu: Some(1000),
         description: String::new(),
+        site: ParkSite {
+            built_area_mu: Some(400),
+            lon: Some(104.2),
+            lat: Some(36.52),
+            infrastructure: r#"{"water":{"readiness":"ready","capacity":"5万吨/日"}}"#.into(),
+            land_price_min: Some(96_000),
+            land_price_max: Some(150_000),
+            policies: "土地出让金分期缴纳".into(),
+            contacts: "园区招商局 0943-0000000".into(),
+        },
     };
     let saved = store.save_park(&park, &actor).await.unwrap();
+    assert_eq!(saved.site, park.site, "what investors read is kept");
     let renamed =
         store.save_park(&Park { name: "白银高新技术产业开发区".into(), ..saved.clone() }, &actor).await.unwrap();
     assert_eq!(renamed.id, saved.id);

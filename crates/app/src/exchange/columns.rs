@@ -229,6 +229,25 @@ pub const REVIEW_COLUMNS: &[ColumnSpec] = &[
     required("technical", "技术含量", "0 至 100 分，最多两位小数", "90"),
 ];
 
+pub const PARCEL_COLUMNS: &[ColumnSpec] = &[
+    required("code", "地块编号", "唯一编号；已有编号的行更新该地块", "LZXQ-2025-001"),
+    col("park", "所属园区", "园区名录中的园区名称；不在园区内的地块不填", "兰州新区"),
+    col("region", "所属地区", "6位行政区划代码或全称；不填时取所属园区的地区", "620100"),
+    col("land_use", "用地性质", "工业、仓储、商业、综合、科研 或 其他；新地块必填", "工业"),
+    col("area_mu", "面积(亩)", "亩，大于0；新地块必填；与边界测算面积相差超过5%时提示核实", "120.5"),
+    col("price_wan_per_mu", "价格(万元/亩)", "万元/亩，不能为负数", "12.5"),
+    col("status", "状态", "可供、意向 或 已出让；已出让的地块不能改回；新地块必填", "可供"),
+    col("plot_ratio", "容积率", "不能为负数", "1.2"),
+    col("lon", "经度", "十进制度（中国境内），如 103.68；填写边界时可不填，取边界中心", "103.68"),
+    col("lat", "纬度", "十进制度（中国境内），如 36.52", "36.52"),
+    col(
+        "boundary",
+        "边界",
+        "可不填；GeoJSON 或 WKT 多边形（POLYGON/MULTIPOLYGON），坐标为经度、纬度",
+        "POLYGON((103.679 36.519, 103.681 36.519, 103.681 36.521, 103.679 36.521, 103.679 36.519))",
+    ),
+];
+
 /// The columns of a list, in import (and export) order.
 pub fn columns(kind: ImportKind) -> &'static [ColumnSpec] {
     match kind {
@@ -243,6 +262,7 @@ pub fn columns(kind: ImportKind) -> &'static [ColumnSpec] {
         ImportKind::Appeals => APPEAL_COLUMNS,
         ImportKind::Achievements => ACHIEVEMENT_COLUMNS,
         ImportKind::Reviews => REVIEW_COLUMNS,
+        ImportKind::Parcels => PARCEL_COLUMNS,
     }
 }
 
@@ -259,7 +279,8 @@ pub(super) fn key_columns(kind: ImportKind) -> &'static [&'static str] {
         | ImportKind::Funding
         | ImportKind::Appeals
         | ImportKind::Achievements
-        | ImportKind::Reviews => &["code"],
+        | ImportKind::Reviews
+        | ImportKind::Parcels => &["code"],
         ImportKind::Targets => &["region", "year"],
         ImportKind::Chambers | ImportKind::Activities => &["name"],
         ImportKind::Enterprises | ImportKind::ChainEnterprises => &["credit_code"],

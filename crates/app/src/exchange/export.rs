@@ -19,12 +19,14 @@ use zhaoshang_core::chambers::{self, ChamberKind, ChamberLevel};
 use zhaoshang_core::enterprises::Tags;
 use zhaoshang_core::metrics::FundingSource;
 use zhaoshang_core::money::Yuan;
+use zhaoshang_core::parcels::{LandUse, ParcelStatus};
 use zhaoshang_core::projects::Stage;
 use zhaoshang_store::achievements::{AchievementFilter, AchievementSort};
 use zhaoshang_store::appeals::{AppealData, AppealFilter};
 use zhaoshang_store::chains::ChainSummary;
 use zhaoshang_store::enterprises::{EnterpriseData, EnterpriseFilter};
 use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
+use zhaoshang_store::parcels::{Parcel, ParcelFilter, ParcelSort};
 use zhaoshang_store::projects::ProjectData;
 use zhaoshang_store::Store;
 
@@ -288,6 +290,21 @@ pub async fn achievement_table(store: &Store, filter: &AchievementFilter) -> App
     Ok(table)
 }
 
+/// The parcels a filter matches (the page's, or a region's for the CLI), in code order.
+pub async fn parcel_table(store: &Store, filter: &ParcelFilter) -> AppResult<Table> {
+    let mut table = empty_table(ImportKind::Parcels);
+    let mut offset = 0;
+    loop {
+        let page = store.parcels_page(filter, ParcelSort::Code, PAGE, offset).await?;
+        let done = (page.len() as i64) < PAGE;
+        offset += page.len() as i64;
+        table.rows.extend(page.into_iter().map(parcel_row));
+        if done {
+            return Ok(table);
+        }
+    }
+}
+
 /// The rows of a list. Projects follow `filter` (the default is every project);
 /// funding, targets, enterprises, appeals and chains (by the region running the chain) follow its
 /// region scope (`region_prefix`); activities are all listed.
@@ -386,6 +403,10 @@ pub async fn export_table(store: &Store, kind: ImportKind, filter: &ProjectFilte
                 ]
             }));
         }
+        ImportKind::Parcels => {
+            let filter = ParcelFilter { region_prefix: Some(filter.region_prefix.clone()), ..Default::default() };
+            table = parcel_table(store, &filter).await?;
+        }
         ImportKind::Chains | ImportKind::ChainEnterprises => {
             for summary in store.chain_summaries().await? {
                 if summary.region_code.starts_with(&filter.region_prefix) {
@@ -395,6 +416,26 @@ pub async fn export_table(store: &Store, kind: ImportKind, filter: &ProjectFilte
         }
     }
     Ok(table)
+}
+
+/// A parcel as the import reads it back: labels for the vocabularies, the price in exact
+/// 万元, decimals as Rust writes them (the shortest text that reads back the same number).
+fn parcel_row(parcel: Parcel) -> Vec<String> {
+    let d = parcel.data;
+    let label = |key: &str, label: Option<&'static str>| label.map_or_else(|| key.to_string(), str::to_string);
+    vec![
+        d.code,
+        parcel.park_name.unwrap_or_default(),
+        d.region_code,
+        label(&d.land_use, LandUse::from_key(&d.land_use).map(LandUse::label)),
+        d.area_mu.to_string(),
+        d.price_per_mu.map(|yuan| Yuan(yuan).wan_string()).unwrap_or_default(),
+        label(&d.status, ParcelStatus::from_key(&d.status).map(ParcelStatus::label)),
+        d.plot_ratio.map(|ratio| ratio.to_string()).unwrap_or_default(),
+        d.lon.to_string(),
+        d.lat.to_string(),
+        d.boundary,
+    ]
 }
 
 /// One chain's rows: a row per node (chain columns repeated on each, so that rows can be

@@ -19,6 +19,7 @@ pub mod export;
 mod forms;
 mod funding;
 mod layout;
+mod parcels;
 mod projects;
 mod scope;
 mod sheet_bounds;
@@ -42,7 +43,8 @@ use zhaoshang_store::{Actor, Store};
 pub use codes::AssignedCode;
 pub use columns::{columns, ColumnSpec};
 pub use export::{
-    achievement_table, appeal_table, enterprise_table, export_file, export_table, write_table, NumberFormat, Table,
+    achievement_table, appeal_table, enterprise_table, export_file, export_table, parcel_table, write_table, NumberFormat,
+    Table,
     TableFormat,
 };
 pub use forms::{field_errors, CONFIRM_EXCESS_FUNDS_FIELD};
@@ -66,13 +68,14 @@ pub enum ImportKind {
     Appeals,
     Achievements,
     Reviews,
+    Parcels,
 }
 
 impl ImportKind {
     /// In the order a new database is filled: activities name the chambers that took
     /// part, chains name their leader enterprises, and enterprises are attached to the
     /// links of stored chains.
-    pub const ALL: [ImportKind; 11] = [
+    pub const ALL: [ImportKind; 12] = [
         ImportKind::Projects,
         ImportKind::Funding,
         ImportKind::Targets,
@@ -84,6 +87,7 @@ impl ImportKind {
         ImportKind::Appeals,
         ImportKind::Achievements,
         ImportKind::Reviews,
+        ImportKind::Parcels,
     ];
 
     /// The word used on the command line (`zhaoshang import projects …`).
@@ -100,6 +104,7 @@ impl ImportKind {
             ImportKind::Appeals => "appeals",
             ImportKind::Achievements => "achievements",
             ImportKind::Reviews => "reviews",
+            ImportKind::Parcels => "parcels",
         }
     }
 
@@ -116,6 +121,7 @@ impl ImportKind {
             ImportKind::Appeals => "企业诉求",
             ImportKind::Achievements => "科技成果",
             ImportKind::Reviews => "成果评审",
+            ImportKind::Parcels => "地块",
         }
     }
 
@@ -503,6 +509,7 @@ async fn import_table(
         ImportKind::Appeals => appeals::import(&context, &mut report).await?,
         ImportKind::Achievements => achievements::import_achievements(&context, &mut report).await?,
         ImportKind::Reviews => achievements::import_reviews(&context, &mut report).await?,
+        ImportKind::Parcels => parcels::import(&context, &mut report).await?,
     }
     report.problems.sort_by_key(|problem| problem.row);
     Ok(report)

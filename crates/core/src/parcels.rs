@@ -1,0 +1,677 @@
+//! Site selection (在线选地, SPEC area 7): the vocabularies of land parcels, their status
+//! flow, boundaries (GeoJSON or WKT polygons) with their geodesic area in 亩, the
+//! great-circle distance of the `near` search, and the filter and nearest-first order of
+//! `GET /api/v1/parcels` as a reference computation for the database's prefilter.
+//!
+//! Distances are on a sphere of the IUGG mean earth radius R₁ = 6371.0088 km (haversine):
+//! the error against the ellipsoid stays below 0.5 %, far under what choosing a site needs.
+//! Areas are geodesic on the WGS 84 ellipsoid (Karney's algorithm, through `geo`).
+
+use crate::vocabulary;
+use geo::{Centroid, GeodesicArea, MultiPolygon, Polygon};
+
+/// The IUGG mean earth radius R₁ in kilometres.
+pub const EARTH_MEAN_RADIUS_KM: f64 = 6371.0088;
+
+/// Square metres in one 亩 (1 亩 = 10000/15 m² ≈ 666.67 m²).
+pub const SQUARE_METRES_PER_MU: f64 = 10_000.0 / 15.0;
+
+/// How far a declared area may stray from its polygon's area before the import warns:
+/// 5 % of the polygon's area.
+pub const AREA_TOLERANCE: f64 = 0.05;
+
+vocabulary! {
+    /// 用地性质: the land-use classes a parcel is offered for.
+    pub enum LandUse {
+        Industrial => ("industrial", "工业"),
+        Storage => ("storage", "仓储"),
+        Commercial => ("commercial", "商业"),
+        Mixed => ("mixed", "综合"),
+        Research => ("research", "科研"),
+        Other => ("other", "其他"),
+    }
+}
+
+vocabulary! {
+    /// 状态: 可供 (on offer, public), 意向 (an investor has shown intent), 已出让 (sold).
+    pub enum ParcelStatus {
+        Available => ("available", "可供"),
+        Intended => ("intended", "意向"),
+        Transferred => ("transferred", "已出让"),
+    }
+}
+
+vocabulary! {
+    /// 园区级别.
+    pub enum ParkLevel {
+        National => ("national", "国家级"),
+        Provincial => ("provincial", "省级"),
+        City => ("city", "市级"),
+        County => ("county", "县级"),
+    }
+}
+
+vocabulary! {
+    /// The utilities of 水电路网气暖讯, in that order.
+    pub enum Utility {
+        Water => ("water", "水"),
+        Power => ("power", "电"),
+        Road => ("road", "路"),
+        Network => ("network", "网"),
+        Gas => ("gas", "气"),
+        Heat => ("heat", "暖"),
+        Telecom => ("telecom", "讯"),
+    }
+}
+
+vocabulary! {
+    /// How far a park's utility is: 已具备, 规划中, 无.
+    pub enum Readiness {
+        Ready => ("ready", "已具备"),
+        Planned => ("planned", "规划中"),
+        Absent => ("none", "无"),
+    }
+}
+
+/// A vocabulary value from its key or its label (surrounding spaces ignored).
+fn by_key_or_label<T: Copy>(
+    all: &[T],
+    text: &str,
+    key: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Option<T> {
+    let text = text.trim();
+    all.iter().copied().find(|value| key(*value) == text || label(*value) == text)
+}
+
+fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> String {
+    all.iter().map(|value| label(*value)).collect::<Vec<_>>().join("、")
+}
+
+impl LandUse {
+    pub fn parse(text: &str) -> Result<LandUse, String> {
+        by_key_or_label(LandUse::ALL, text, LandUse::key, LandUse::label)
+            .ok_or_else(|| format!("用地性质“{}”无效，应为 {}", text.trim(), labels(LandUse::ALL, LandUse::label)))
+    }
+}
+
+impl ParkLevel {
+    pub fn parse(text: &str) -> Result<ParkLevel, String> {
+        by_key_or_label(ParkLevel::ALL, text, ParkLevel::key, ParkLevel::label)
+            .ok_or_else(|| format!("园区级别“{}”无效，应为 {}", text.trim(), labels(ParkLevel::ALL, ParkLevel::label)))
+    }
+}
+
+impl Readiness {
+    pub fn parse(text: &str) -> Result<Readiness, String> {
+        by_key_or_label(Readiness::ALL, text, Readiness::key, Readiness::label)
+            .ok_or_else(|| format!("配套状态“{}”无效，应为 {}", text.trim(), labels(Readiness::ALL, Readiness::label)))
+    }
+}
+
+impl ParcelStatus {
+    pub fn parse(text: &str) -> Result<ParcelStatus, String> {
+        by_key_or_label(ParcelStatus::ALL, text, ParcelStatus::key, ParcelStatus::label).ok_or_else(|| {
+            format!("地块状态“{}”无效，应为 {}", text.trim(), labels(ParcelStatus::ALL, ParcelStatus::label))
+        })
+    }
+
+    /// Whether anyone may see a parcel of this status without signing in.
+    pub fn is_public(self) -> bool {
+        self == ParcelStatus::Available
+    }
+
+    /// The statuses a parcel may move to: 可供 → 意向 or 已出让, 意向 → 已出让 or back to
+    /// 可供 (the intent fell through); 已出让 is final.
+    pub fn next(self) -> &'static [ParcelStatus] {
+        match self {
+            ParcelStatus::Available => &[ParcelStatus::Intended, ParcelStatus::Transferred],
+            ParcelStatus::Intended => &[ParcelStatus::Available, ParcelStatus::Transferred],
+            ParcelStatus::Transferred => &[],
+        }
+    }
+
+    /// Checks a change of status (staying is always allowed).
+    pub fn check_change(self, to: ParcelStatus) -> Result<(), String> {
+        if self == to || self.next().contains(&to) {
+            return Ok(());
+        }
+        if self.next().is_empty() {
+            return Err(format!("地块已{}，状态不能再改为“{}”", self.label(), to.label()));
+        }
+        Err(format!(
+            "地块状态不能由“{}”改为“{}”，只能改为 {}",
+            self.label(),
+            to.label(),
+            labels(self.next(), ParcelStatus::label)
+        ))
+    }
+}
+
+/// A point as longitude and latitude in degrees (WGS 84).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LonLat {
+    pub lon: f64,
+    pub lat: f64,
+}
+
+/// China's extent, which a parcel's position must lie in (a swapped pair or a
+/// projected coordinate falls outside it).
+pub const CHINA_LON: (f64, f64) = (73.0, 136.0);
+pub const CHINA_LAT: (f64, f64) = (3.0, 54.0);
+
+fn parse_degrees(text: &str, what: &str) -> Result<f64, String> {
+    let value: f64 =
+        text.trim().parse().map_err(|_| format!("{what}“{}”不是有效的数字（十进制度，如 103.8）", text.trim()))?;
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(format!("{what}“{}”不是有效的数字（十进制度，如 103.8）", text.trim()))
+    }
+}
+
+/// A parcel's longitude as typed: decimal degrees within China.
+pub fn parse_lon(text: &str) -> Result<f64, String> {
+    let lon = parse_degrees(text, "经度")?;
+    if !(CHINA_LON.0..=CHINA_LON.1).contains(&lon) {
+        return Err(format!("经度 {lon} 超出范围：应在 {} 至 {} 之间（中国境内，十进制度）", CHINA_LON.0, CHINA_LON.1));
+    }
+    Ok(lon)
+}
+
+/// A parcel's latitude as typed: decimal degrees within China.
+pub fn parse_lat(text: &str) -> Result<f64, String> {
+    let lat = parse_degrees(text, "纬度")?;
+    if !(CHINA_LAT.0..=CHINA_LAT.1).contains(&lat) {
+        return Err(format!("纬度 {lat} 超出范围：应在 {} 至 {} 之间（中国境内，十进制度）", CHINA_LAT.0, CHINA_LAT.1));
+    }
+    Ok(lat)
+}
+
+/// The `near=LON,LAT` of a search: any point on earth.
+pub fn parse_near(text: &str) -> Result<LonLat, String> {
+    let bad = || format!("near 参数“{}”无效，应为“经度,纬度”，如 103.83,36.06", text.trim());
+    let (lon, lat) = text.split_once(',').ok_or_else(bad)?;
+    let lon: f64 = lon.trim().parse().map_err(|_| bad())?;
+    let lat: f64 = lat.trim().parse().map_err(|_| bad())?;
+    if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+        return Err(format!("near 参数“{}”超出范围：经度应在 -180 至 180 之间，纬度在 -90 至 90 之间", text.trim()));
+    }
+    Ok(LonLat { lon, lat })
+}
+
+/// A non-negative decimal figure (面积, 容积率, 距离…) as typed, named `what` in the message.
+pub fn parse_non_negative(text: &str, what: &str) -> Result<f64, String> {
+    let value: f64 = text.trim().parse().map_err(|_| format!("{what}“{}”不是有效的数字", text.trim()))?;
+    if !value.is_finite() || value < 0.0 {
+        return Err(format!("{what}“{}”无效，不能为负数", text.trim()));
+    }
+    Ok(value)
+}
+
+/// The great-circle distance in kilometres (haversine on the mean earth radius).
+pub fn distance_km(a: LonLat, b: LonLat) -> f64 {
+    let (lat1, lat2) = (a.lat.to_radians(), b.lat.to_radians());
+    let dlat = lat2 - lat1;
+    let dlon = (b.lon - a.lon).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * EARTH_MEAN_RADIUS_KM * h.sqrt().min(1.0).asin()
+}
+
+/// A box of longitudes and latitudes (degrees) that holds every point within `km` of
+/// `center`, for an index range scan; `None` when the circle reaches a pole or spans
+/// half the earth (then no box helps).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BoundingBox {
+    pub min_lon: f64,
+    pub max_lon: f64,
+    pub min_lat: f64,
+    pub max_lat: f64,
+}
+
+impl BoundingBox {
+    pub fn around(center: LonLat, km: f64) -> Option<BoundingBox> {
+        let angle = km / EARTH_MEAN_RADIUS_KM;
+        let lat = center.lat.to_radians();
+        let (min_lat, max_lat) = (lat - angle, lat + angle);
+        if angle >= std::f64::consts::FRAC_PI_2
+            || max_lat >= std::f64::consts::FRAC_PI_2
+            || min_lat <= -std::f64::consts::FRAC_PI_2
+        {
+            return None;
+        }
+        // The widest longitude a circle of this angular radius reaches (at its tangent latitude).
+        let dlon = (angle.sin() / lat.cos()).min(1.0).asin();
+        let (min_lon, max_lon) = (center.lon - dlon.to_degrees(), center.lon + dlon.to_degrees());
+        if min_lon < -180.0 || max_lon > 180.0 {
+            return None;
+        }
+        // A hair wider than the exact box so that rounding never drops a point on the edge.
+        let pad = 1e-9;
+        Some(BoundingBox {
+            min_lon: min_lon - pad,
+            max_lon: max_lon + pad,
+            min_lat: min_lat.to_degrees() - pad,
+            max_lat: max_lat.to_degrees() + pad,
+        })
+    }
+
+    pub fn contains(&self, point: LonLat) -> bool {
+        (self.min_lon..=self.max_lon).contains(&point.lon) && (self.min_lat..=self.max_lat).contains(&point.lat)
+    }
+}
+
+/// The radii (km) a nearest-first search tries in turn without `within_km`: each box is
+/// four times the area of the one before, the last is the whole earth (`None`). Once the
+/// points within a radius number at least the limit, the nearest ones are all among them.
+pub fn search_radii() -> impl Iterator<Item = Option<f64>> {
+    (0..10).map(|step| Some(25.0 * 2f64.powi(step))).chain(std::iter::once(None))
+}
+
+/// A parcel's boundary: one or more polygons, with the text it was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Boundary {
+    pub shape: MultiPolygon<f64>,
+}
+
+impl Boundary {
+    /// Reads a GeoJSON geometry (or a Feature holding one) or a WKT text; only polygons
+    /// and multipolygons, with every position a longitude and latitude within range and
+    /// every ring of at least three distinct points.
+    pub fn parse(text: &str) -> Result<Boundary, String> {
+        let text = text.trim();
+        let shape = if text.starts_with('{') { from_geojson(text)? } else { from_wkt(text)? };
+        if shape.0.is_empty() {
+            return Err("边界没有任何多边形".into());
+        }
+        for polygon in &shape.0 {
+            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                let mut distinct: Vec<(f64, f64)> = Vec::new();
+                for point in ring.0.iter() {
+                    if !(-180.0..=180.0).contains(&point.x) || !(-90.0..=90.0).contains(&point.y) {
+                        return Err(format!(
+                            "边界坐标 ({}, {}) 超出经纬度范围：应为经度、纬度（十进制度），不能是投影坐标",
+                            point.x, point.y
+                        ));
+                    }
+                    if !distinct.contains(&(point.x, point.y)) {
+                        distinct.push((point.x, point.y));
+                    }
+                }
+                if distinct.len() < 3 {
+                    return Err("边界的每个环至少要有三个不同的顶点".into());
+                }
+            }
+        }
+        Ok(Boundary { shape })
+    }
+
+    /// The geodesic area in 亩 (on the WGS 84 ellipsoid; holes subtracted).
+    pub fn area_mu(&self) -> f64 {
+        self.shape.geodesic_area_unsigned() / SQUARE_METRES_PER_MU
+    }
+
+    /// The centre of the polygons (for a parcel typed without a position).
+    pub fn centroid(&self) -> Option<LonLat> {
+        self.shape.centroid().map(|point| LonLat { lon: point.x(), lat: point.y() })
+    }
+
+    /// The polygons' rings as `[[[lon, lat], …], …]` per polygon (what a map draws).
+    pub fn rings(&self) -> Vec<Vec<Vec<[f64; 2]>>> {
+        self.shape
+            .0
+            .iter()
+            .map(|polygon| {
+                std::iter::once(polygon.exterior())
+                    .chain(polygon.interiors())
+                    .map(|ring| ring.0.iter().map(|c| [c.x, c.y]).collect())
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+fn from_geojson(text: &str) -> Result<MultiPolygon<f64>, String> {
+    let bad = |e: &dyn std::fmt::Display| format!("边界不是有效的 GeoJSON：{e}");
+    let geojson: geojson::GeoJson = text.parse().map_err(|e: geojson::Error| bad(&e))?;
+    let geometry = match geojson {
+        geojson::GeoJson::Geometry(geometry) => geometry,
+        geojson::GeoJson::Feature(feature) => feature.geometry.ok_or("边界 GeoJSON 的 Feature 没有几何图形")?,
+        geojson::GeoJson::FeatureCollection(_) => {
+            return Err("边界应为一个 Polygon 或 MultiPolygon，不能是 FeatureCollection".into())
+        }
+    };
+    let geometry: geo::Geometry<f64> = geometry.try_into().map_err(|e: geojson::Error| bad(&e))?;
+    polygons_of(geometry)
+}
+
+fn from_wkt(text: &str) -> Result<MultiPolygon<f64>, String> {
+    use std::str::FromStr;
+    let wkt = wkt::Wkt::<f64>::from_str(text).map_err(|e| format!("边界不是有效的 GeoJSON 或 WKT：{e}"))?;
+    let geometry: geo::Geometry<f64> = wkt.try_into().map_err(|e| format!("边界不是有效的 WKT：{e}"))?;
+    polygons_of(geometry)
+}
+
+fn polygons_of(geometry: geo::Geometry<f64>) -> Result<MultiPolygon<f64>, String> {
+    match geometry {
+        geo::Geometry::Polygon(polygon) => Ok(MultiPolygon(vec![polygon])),
+        geo::Geometry::MultiPolygon(polygons) => Ok(polygons),
+        _ => Err("边界应为多边形（Polygon 或 MultiPolygon / POLYGON 或 MULTIPOLYGON）".into()),
+    }
+}
+
+/// The warning for a declared area that differs from the polygon's by more than the
+/// tolerance (a fact to check, not a refusal: surveys and drawings disagree).
+pub fn area_mismatch(declared_mu: f64, boundary_mu: f64) -> Option<String> {
+    if boundary_mu <= 0.0 {
+        return Some("边界多边形的面积为零，请核实边界".into());
+    }
+    let difference = (declared_mu - boundary_mu) / boundary_mu;
+    (difference.abs() > AREA_TOLERANCE).then(|| {
+        format!(
+            "填报面积 {declared_mu} 亩与边界测算面积 {boundary_mu:.2} 亩相差 {:.1}%（超过 {:.0}%），请核实",
+            difference * 100.0,
+            AREA_TOLERANCE * 100.0
+        )
+    })
+}
+
+/// A parcel as the search sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub region_code: String,
+    pub land_use: LandUse,
+    pub status: ParcelStatus,
+    pub area_mu: f64,
+    /// 万元/亩 in yuan per 亩, exact.
+    pub price_yuan_per_mu: i64,
+    pub position: LonLat,
+}
+
+/// The filters of `GET /api/v1/parcels` (and the page).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Search {
+    /// A division code prefix: the region and its sub-regions.
+    pub region_prefix: Option<String>,
+    pub land_use: Option<LandUse>,
+    pub status: Option<ParcelStatus>,
+    pub min_area_mu: Option<f64>,
+    pub max_area_mu: Option<f64>,
+    pub max_price_yuan: Option<i64>,
+    pub near: Option<LonLat>,
+    /// Only with `near`.
+    pub within_km: Option<f64>,
+}
+
+impl Search {
+    /// Whether a parcel passes every filter (`within_km` included).
+    pub fn matches(&self, parcel: &Candidate) -> bool {
+        self.region_prefix.as_deref().is_none_or(|prefix| parcel.region_code.starts_with(prefix))
+            && self.land_use.is_none_or(|land_use| parcel.land_use == land_use)
+            && self.status.is_none_or(|status| parcel.status == status)
+            && self.min_area_mu.is_none_or(|min| parcel.area_mu >= min)
+            && self.max_area_mu.is_none_or(|max| parcel.area_mu <= max)
+            && self.max_price_yuan.is_none_or(|max| parcel.price_yuan_per_mu <= max)
+            && match (self.near, self.within_km) {
+                (Some(near), Some(km)) => distance_km(near, parcel.position) <= km,
+                _ => true,
+            }
+    }
+}
+
+/// Orders matching items nearest first (by distance, then by `key` for equal
+/// distances) and keeps `limit`; each item with its distance. Without `near` nothing
+/// is reordered and distances are `None`.
+pub fn nearest_first<T>(
+    items: Vec<T>,
+    near: Option<LonLat>,
+    position: impl Fn(&T) -> LonLat,
+    key: impl Fn(&T) -> &str,
+    limit: usize,
+) -> Vec<(T, Option<f64>)> {
+    let Some(near) = near else {
+        return items.into_iter().take(limit).map(|item| (item, None)).collect();
+    };
+    let mut with_distance: Vec<(T, Option<f64>)> = items
+        .into_iter()
+        .map(|item| {
+            let d = distance_km(near, position(&item));
+            (item, Some(d))
+        })
+        .collect();
+    with_distance.sort_by(|(a, da), (b, db)| {
+        da.partial_cmp(db).unwrap_or(std::cmp::Ordering::Equal).then_with(|| key(a).cmp(key(b)))
+    });
+    with_distance.truncate(limit);
+    with_distance
+}
+
+/// A polygon around `center`: a square of `side_m` metres turned by `turn` radians (for
+/// demo data and tests).
+pub fn square_around(center: LonLat, side_m: f64, turn: f64) -> Polygon<f64> {
+    let half = side_m / 2.0;
+    let metres_per_degree_lat = EARTH_MEAN_RADIUS_KM * 1000.0 * std::f64::consts::PI / 180.0;
+    let metres_per_degree_lon = metres_per_degree_lat * center.lat.to_radians().cos();
+    let corners = [(-half, -half), (half, -half), (half, half), (-half, half), (-half, -half)];
+    let ring: Vec<(f64, f64)> = corners
+        .iter()
+        .map(|&(x, y)| {
+            let (xr, yr) = (x * turn.cos() - y * turn.sin(), x * turn.sin() + y * turn.cos());
+            (center.lon + xr / metres_per_degree_lon, center.lat + yr / metres_per_degree_lat)
+        })
+        .collect();
+    Polygon::new(ring.into(), vec![])
+}
+
+/// A polygon as GeoJSON text (how demo data writes boundaries).
+pub fn polygon_geojson(polygon: &Polygon<f64>) -> String {
+    let geometry = geojson::Geometry::from(polygon);
+    geometry.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LANZHOU: LonLat = LonLat { lon: 103.834, lat: 36.061 };
+
+    #[test]
+    fn vocabularies_read_keys_and_labels() {
+        assert_eq!(LandUse::parse("工业"), Ok(LandUse::Industrial));
+        assert_eq!(LandUse::parse(" storage "), Ok(LandUse::Storage));
+        assert!(LandUse::parse("住宅").unwrap_err().contains("工业、仓储、商业、综合"));
+        assert_eq!(ParcelStatus::parse("已出让"), Ok(ParcelStatus::Transferred));
+        assert!(ParcelStatus::parse("待售").is_err());
+        assert_eq!(Readiness::parse("规划中"), Ok(Readiness::Planned));
+        assert_eq!(ParkLevel::parse("国家级"), Ok(ParkLevel::National));
+        assert_eq!(Utility::ALL.iter().map(|u| u.label()).collect::<String>(), "水电路网气暖讯");
+    }
+
+    #[test]
+    fn status_moves_forward_or_back_from_intent_and_stops_when_sold() {
+        use ParcelStatus::*;
+        assert!(Available.check_change(Intended).is_ok());
+        assert!(Intended.check_change(Available).is_ok());
+        assert!(Intended.check_change(Transferred).is_ok());
+        assert!(Available.check_change(Transferred).is_ok());
+        assert!(Transferred.check_change(Transferred).is_ok());
+        let error = Transferred.check_change(Available).unwrap_err();
+        assert!(error.contains("已出让"), "{error}");
+        assert!(Available.is_public() && !Intended.is_public() && !Transferred.is_public());
+    }
+
+    #[test]
+    fn positions_are_checked_against_china_and_the_globe() {
+        assert_eq!(parse_lon("103.83"), Ok(103.83));
+        assert!(parse_lon("36.06").unwrap_err().contains("超出范围"), "a swapped pair");
+        assert!(parse_lat("103.83").is_err());
+        assert!(parse_lat("abc").unwrap_err().contains("不是有效的数字"));
+        assert!(parse_lat("NaN").is_err());
+        assert_eq!(parse_near("103.8, 36.1"), Ok(LonLat { lon: 103.8, lat: 36.1 }));
+        assert!(parse_near("103.8").is_err());
+        assert!(parse_near("200,36").unwrap_err().contains("超出范围"));
+        assert!(parse_non_negative("-1", "面积").unwrap_err().contains("负数"));
+    }
+
+    #[test]
+    fn distances_match_known_ones() {
+        // One degree of latitude on the mean sphere: 2πR/360.
+        let degree = distance_km(LonLat { lon: 100.0, lat: 10.0 }, LonLat { lon: 100.0, lat: 11.0 });
+        assert!((degree - 2.0 * std::f64::consts::PI * EARTH_MEAN_RADIUS_KM / 360.0).abs() < 1e-9);
+        // 兰州 to 嘉峪关: about 638 km as the crow flies (some 740 km by road).
+        let jiayuguan = LonLat { lon: 98.289, lat: 39.772 };
+        let d = distance_km(LANZHOU, jiayuguan);
+        assert!((630.0..645.0).contains(&d), "{d}");
+        assert_eq!(distance_km(LANZHOU, LANZHOU), 0.0);
+        assert!((distance_km(LANZHOU, jiayuguan) - distance_km(jiayuguan, LANZHOU)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn bounding_boxes_hold_every_point_of_their_circle() {
+        for center in [LANZHOU, LonLat { lon: 0.0, lat: 0.0 }, LonLat { lon: 10.0, lat: 70.0 }] {
+            for km in [1.0, 50.0, 400.0] {
+                let bbox = BoundingBox::around(center, km).unwrap();
+                for step in 0..360 {
+                    let bearing = (step as f64).to_radians();
+                    // The point at distance km on this bearing (spherical direct problem).
+                    let angle = km / EARTH_MEAN_RADIUS_KM * 0.999_999;
+                    let lat1 = center.lat.to_radians();
+                    let lat2 = (lat1.sin() * angle.cos() + lat1.cos() * angle.sin() * bearing.cos()).asin();
+                    let lon2 = center.lon.to_radians()
+                        + (bearing.sin() * angle.sin() * lat1.cos()).atan2(angle.cos() - lat1.sin() * lat2.sin());
+                    let point = LonLat { lon: lon2.to_degrees(), lat: lat2.to_degrees() };
+                    assert!(distance_km(center, point) <= km);
+                    assert!(bbox.contains(point), "{center:?} {km} km bearing {step}: {point:?} outside {bbox:?}");
+                }
+            }
+        }
+        assert_eq!(BoundingBox::around(LonLat { lon: 0.0, lat: 89.0 }, 500.0), None, "reaches the pole");
+        assert_eq!(BoundingBox::around(LonLat { lon: 179.9, lat: 0.0 }, 50.0), None, "crosses the antimeridian");
+    }
+
+    #[test]
+    fn boundaries_read_from_geojson_and_wkt_with_their_geodesic_area() {
+        let square = square_around(LANZHOU, 200.0, 0.3);
+        let geojson = polygon_geojson(&square);
+        let from_json = Boundary::parse(&geojson).unwrap();
+        // 200 m × 200 m = 40000 m² = 60 亩.
+        assert!((from_json.area_mu() - 60.0).abs() < 0.3, "{}", from_json.area_mu());
+        let centroid = from_json.centroid().unwrap();
+        assert!(distance_km(centroid, LANZHOU) < 0.001);
+
+        let wkt = "POLYGON((103.80 36.05, 103.81 36.05, 103.81 36.06, 103.80 36.06, 103.80 36.05))";
+        let from_wkt = Boundary::parse(wkt).unwrap();
+        // ~0.01° × 0.01° at 36° N: 901 m × 1112 m ≈ 1.0 km² ≈ 1503 亩.
+        assert!((1480.0..1520.0).contains(&from_wkt.area_mu()), "{}", from_wkt.area_mu());
+        let multi = format!("MULTIPOLYGON(((103.80 36.05, 103.81 36.05, 103.81 36.06, 103.80 36.06, 103.80 36.05)),((104.0 36.0, 104.01 36.0, 104.01 36.01, 104.0 36.0)))");
+        assert!(Boundary::parse(&multi).unwrap().area_mu() > from_wkt.area_mu());
+        let feature = format!(r#"{{"type":"Feature","properties":{{}},"geometry":{geojson}}}"#);
+        assert_eq!(Boundary::parse(&feature).unwrap(), from_json);
+        assert_eq!(from_wkt.rings()[0][0].len(), 5);
+    }
+
+    #[test]
+    fn bad_boundaries_are_refused_in_chinese() {
+        for (text, expected) in [
+            ("POINT(103.8 36.0)", "多边形"),
+            (r#"{"type":"LineString","coordinates":[[103.8,36.0],[103.9,36.1]]}"#, "多边形"),
+            ("POLYGON((1 2, 3 4", "WKT"),
+            ("{not json", "GeoJSON"),
+            ("POLYGON((500000 4000000, 500100 4000000, 500100 4000100, 500000 4000000))", "投影坐标"),
+            ("POLYGON((103.8 36.0, 103.9 36.0, 103.8 36.0, 103.8 36.0))", "三个不同的顶点"),
+            (r#"{"type":"FeatureCollection","features":[]}"#, "FeatureCollection"),
+        ] {
+            let error = Boundary::parse(text).unwrap_err();
+            assert!(error.contains(expected), "{text}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_declared_area_far_from_the_polygon_is_a_warning() {
+        assert_eq!(area_mismatch(61.0, 60.0), None);
+        assert_eq!(area_mismatch(57.5, 60.0), None);
+        let warning = area_mismatch(80.0, 60.0).unwrap();
+        assert!(warning.contains("33.3%") && warning.contains("60.00 亩"), "{warning}");
+        assert!(area_mismatch(10.0, 0.0).is_some());
+    }
+
+    /// A small deterministic generator for the reference tests.
+    fn candidates(count: usize) -> Vec<(String, Candidate)> {
+        let mut state: u64 = 20;
+        let mut next = move || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as f64 / (1u64 << 31) as f64
+        };
+        (0..count)
+            .map(|i| {
+                let candidate = Candidate {
+                    region_code: ["620100", "620102", "620400", "620402", "621000"][i % 5].to_string(),
+                    land_use: LandUse::ALL[i % LandUse::ALL.len()],
+                    status: ParcelStatus::ALL[i % 3],
+                    area_mu: (next() * 500.0).round(),
+                    price_yuan_per_mu: (next() * 400_000.0) as i64,
+                    position: LonLat { lon: 93.0 + next() * 15.0, lat: 33.0 + next() * 9.0 },
+                };
+                (format!("P{i:04}"), candidate)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn filters_match_a_straightforward_reading() {
+        let all = candidates(600);
+        let search = Search {
+            region_prefix: Some("6201".into()),
+            land_use: Some(LandUse::Industrial),
+            status: None,
+            min_area_mu: Some(50.0),
+            max_area_mu: Some(400.0),
+            max_price_yuan: Some(300_000),
+            near: Some(LANZHOU),
+            within_km: Some(500.0),
+        };
+        let kept: Vec<&String> = all.iter().filter(|(_, c)| search.matches(c)).map(|(code, _)| code).collect();
+        let expected: Vec<&String> = all
+            .iter()
+            .filter(|(_, c)| {
+                (c.region_code == "620100" || c.region_code == "620102")
+                    && c.land_use == LandUse::Industrial
+                    && c.area_mu >= 50.0
+                    && c.area_mu <= 400.0
+                    && c.price_yuan_per_mu <= 300_000
+                    && distance_km(LANZHOU, c.position) <= 500.0
+            })
+            .map(|(code, _)| code)
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(kept, expected);
+        assert!(Search::default().matches(&all[0].1));
+    }
+
+    #[test]
+    fn nearest_first_matches_sorting_every_distance() {
+        let all = candidates(500);
+        let ranked = nearest_first(all.clone(), Some(LANZHOU), |(_, c)| c.position, |(code, _)| code, 25);
+        let mut reference: Vec<(f64, String)> =
+            all.iter().map(|(code, c)| (distance_km(LANZHOU, c.position), code.clone())).collect();
+        reference.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let got: Vec<(f64, String)> = ranked.iter().map(|((code, _), d)| (d.unwrap(), code.clone())).collect();
+        assert_eq!(got, reference[..25].to_vec());
+        let unordered = nearest_first(all.clone(), None, |(_, c)| c.position, |(code, _)| code, 3);
+        assert_eq!(
+            unordered.iter().map(|((code, _), d)| (code.as_str(), *d)).collect::<Vec<_>>(),
+            [("P0000", None), ("P0001", None), ("P0002", None)]
+        );
+    }
+
+    #[test]
+    fn search_radii_grow_to_the_whole_earth() {
+        let radii: Vec<Option<f64>> = search_radii().collect();
+        assert_eq!(radii.first(), Some(&Some(25.0)));
+        assert_eq!(radii.last(), Some(&None));
+        assert!(radii.windows(2).all(|pair| match pair {
+            [Some(a), Some(b)] => b > a,
+            _ => true,
+        }));
+    }
+}
