@@ -462,6 +462,12 @@ async fn export_then_import_changes_nothing(store: &Store) {
     import(store, ImportKind::ChainEnterprises, "ce.csv", on_link.as_bytes()).await;
     let appeal = "诉求编号,所属地区,诉求维度,诉求内容,受理日期,答复日期,企业评价\nSQ-1,620503,要素环境,用地指标,2024-09-30,2024-10-08,满意\n";
     import(store, ImportKind::Appeals, "ap.csv", appeal.as_bytes()).await;
+    let achievement = "成果编号,成果名称,完成单位,行业代码,登记年度\nKJ-1,稀土永磁材料制备技术,兰州大学,32,2024\n";
+    import(store, ImportKind::Achievements, "a.csv", achievement.as_bytes()).await;
+    let review = "成果编号,评审专家,专家单位,市场潜力,经济价值,技术含量\nKJ-1,王立新,西安交通大学,85,80,90.5\n";
+    import(store, ImportKind::Reviews, "r.csv", review.as_bytes()).await;
+    let parcel = "地块编号,所属地区,用地性质,面积(亩),价格(万元/亩),状态,经度,纬度\nDK-1,620402,工业,120.5,12.5,可供,104.17,36.55\n";
+    import(store, ImportKind::Parcels, "p.csv", parcel.as_bytes()).await;
 
     let projects = export_table(store, ImportKind::Projects, &ProjectFilter::default()).await.unwrap();
     assert_eq!(projects.headers[..3], ["项目编号", "项目名称", "所属地区"]);

@@ -563,8 +563,9 @@ mod tests {
         let from_wkt = Boundary::parse(wkt).unwrap();
         // ~0.01° × 0.01° at 36° N: 901 m × 1112 m ≈ 1.0 km² ≈ 1503 亩.
         assert!((1480.0..1520.0).contains(&from_wkt.area_mu()), "{}", from_wkt.area_mu());
-        let multi = format!("MULTIPOLYGON(((103.80 36.05, 103.81 36.05, 103.81 36.06, 103.80 36.06, 103.80 36.05)),((104.0 36.0, 104.01 36.0, 104.01 36.01, 104.0 36.0)))");
-        assert!(Boundary::parse(&multi).unwrap().area_mu() > from_wkt.area_mu());
+        let multi = "MULTIPOLYGON(((103.80 36.05, 103.81 36.05, 103.81 36.06, 103.80 36.06, 103.80 36.05)),\
+                     ((104.0 36.0, 104.01 36.0, 104.01 36.01, 104.0 36.0)))";
+        assert!(Boundary::parse(multi).unwrap().area_mu() > from_wkt.area_mu());
         let feature = format!(r#"{{"type":"Feature","properties":{{}},"geometry":{geojson}}}"#);
         assert_eq!(Boundary::parse(&feature).unwrap(), from_json);
         assert_eq!(from_wkt.rings()[0][0].len(), 5);

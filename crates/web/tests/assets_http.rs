@@ -76,7 +76,10 @@ async fn pages_link_assets_by_content_and_browsers_keep_them(backend: Backend) {
     for name in ["app.css", "app.js", "echarts.min.js", "dashboard.js", "maps/gansu.json"] {
         let url = asset_url(name).unwrap();
         assert!(url.starts_with("/assets/") && url != format!("/assets/{name}"), "{url}");
-        assert!(dashboard.contains(&format!("\"{url}\"")), "the dashboard links {url}");
+        // The map is linked only when the period has figures (dashboard_http checks it then).
+        if name != "maps/gansu.json" {
+            assert!(dashboard.contains(&format!("\"{url}\"")), "the dashboard links {url}");
+        }
         let hashed = app.get(&url, None).await;
         assert_eq!(hashed.status(), StatusCode::OK, "{url}");
         assert_eq!(hashed.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable", "{url}");

@@ -41,8 +41,8 @@ CREATE TRIGGER projects_claims_insert AFTER INSERT ON projects
 CREATE FUNCTION projects_claims_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM mark_claims(ARRAY(
-        SELECT code FROM old_rows o JOIN new_rows n ON n.id = o.id,
-            LATERAL (VALUES (o.investor_credit_code), (n.investor_credit_code)) AS v(code)
+        SELECT v.investor FROM old_rows o JOIN new_rows n ON n.id = o.id,
+            LATERAL (VALUES (o.investor_credit_code), (n.investor_credit_code)) AS v(investor)
         WHERE o.name IS DISTINCT FROM n.name OR o.region_code IS DISTINCT FROM n.region_code
            OR o.investor_credit_code IS DISTINCT FROM n.investor_credit_code));
     RETURN NULL;
