@@ -3,16 +3,19 @@
 //! which appeals is `Principal::appeal_scope`; files import them (`exchange::appeals`).
 
 use crate::exchange::{self, Table};
+use crate::inbox::{InboxItemDraft, InboxQuery, InboxSource};
 use crate::projects::{keyword, page_offset};
 use crate::stats::{parse_date, period};
 use crate::{App, AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use std::collections::HashMap;
-use zhaoshang_core::access::{Principal, RecordScope};
-use zhaoshang_core::appeals::{AppealReport, AppealStatus, Dimension};
+use zhaoshang_core::access::{Principal, RecordScope, Role};
+use zhaoshang_core::appeals::flow::{Action, ActionKind, FlowState, Level, Light};
+use zhaoshang_core::appeals::{AppealReport, AppealStatus, Dimension, Rating};
 use zhaoshang_core::regions::RegionCode;
-use zhaoshang_store::appeals::{Appeal, AppealFilter, AppealSort};
+use zhaoshang_store::appeals::{Appeal, AppealFilter, AppealSort, AppealStepRecord};
+use zhaoshang_store::Actor;
 use zhaoshang_store::Store;
 
 /// `zhaoshang stats appeals` (SPEC.md): the appeals of `region` and its sub-regions
@@ -107,6 +110,7 @@ impl App {
             received_from: Some(period.from),
             received_to: Some(period.to),
             q: keyword(&query.q)?,
+            running_due_by: None,
         };
         Ok((filter, region))
     }
@@ -147,5 +151,181 @@ impl App {
             return Err(AppError::Forbidden);
         }
         Ok(appeal)
+    }
+}
+
+/// The longest text a step carries (an answer, a reason).
+const MAX_STEP_TEXT: usize = 2000;
+
+/// A step of an appeal's course as its page's form sends it: the action's key and what
+/// that action needs (a reason or answer text, a department, days, a rating).
+#[derive(Deserialize, Default, Clone, Debug)]
+pub struct AppealStepForm {
+    pub action: String,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub days: String,
+    #[serde(default)]
+    pub rating: String,
+}
+
+impl AppealStepForm {
+    /// The step asked for, or why the form cannot be one.
+    pub fn action(&self) -> AppResult<Action> {
+        let kind = ActionKind::from_key(self.action.trim())
+            .ok_or_else(|| AppError::bad_request(format!("办理步骤“{}”无效", self.action.trim())))?;
+        if self.text.chars().count() > MAX_STEP_TEXT {
+            return Err(AppError::Invalid(format!("{}内容不超过{MAX_STEP_TEXT}个字", kind.label())));
+        }
+        let text = self.text.clone();
+        Ok(match kind {
+            ActionKind::Transfer => Action::Transfer { department: self.department.clone(), reason: text },
+            ActionKind::Contest => Action::Contest { reason: text },
+            ActionKind::Pause => Action::Pause { reason: text },
+            ActionKind::Resume => Action::Resume,
+            ActionKind::RequestExtension => {
+                let days = self
+                    .days
+                    .trim()
+                    .parse::<u32>()
+                    .map_err(|_| AppError::Invalid(format!("延期天数“{}”无效，应为工作日数", self.days.trim())))?;
+                Action::RequestExtension { days, reason: text }
+            }
+            ActionKind::ApproveExtension => Action::ApproveExtension,
+            ActionKind::RefuseExtension => Action::RefuseExtension { reason: text },
+            ActionKind::Answer => Action::Answer { text },
+            ActionKind::Rate => {
+                Action::Rate { rating: Rating::parse(&self.rating).map_err(|e| AppError::Invalid(e.to_string()))? }
+            }
+            ActionKind::Close => Action::Close,
+        })
+    }
+}
+
+/// An appeal with its course, as its page shows it.
+pub struct AppealCourse {
+    pub appeal: Appeal,
+    pub state: FlowState,
+    pub steps: Vec<AppealStepRecord>,
+    pub light: Option<Light>,
+    pub level: Level,
+    /// The steps the user may take today.
+    pub actions: Vec<ActionKind>,
+    pub today: NaiveDate,
+}
+
+impl App {
+    /// One appeal in the user's scope with its course and the steps the user may take.
+    pub async fn appeal_course(&self, principal: &Principal, code: &str) -> AppResult<AppealCourse> {
+        let appeal = self.appeal_in_scope(principal, code).await?;
+        let calendar = self.calendar().await?;
+        let today = crate::calendar::today();
+        let region = RegionCode::parse(&appeal.data.region_code).map_err(AppError::internal)?;
+        let state = appeal.flow_state();
+        let actions = state
+            .possible(&calendar, today)
+            .into_iter()
+            .filter(|kind| principal.may_take_appeal_step(*kind, &region))
+            .collect();
+        let steps = self.store().appeal_steps(appeal.id).await?;
+        Ok(AppealCourse {
+            light: state.light(&calendar, today),
+            level: state.level(&calendar, today),
+            appeal,
+            state,
+            steps,
+            actions,
+            today,
+        })
+    }
+
+    /// Takes a step of an appeal's course today, audited: 403 for a user who may not take
+    /// it, the rule's message when the course does not allow it, and a refusal when
+    /// another user's step came first.
+    pub async fn take_appeal_step(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        code: &str,
+        form: &AppealStepForm,
+    ) -> AppResult<()> {
+        let appeal = self.appeal_in_scope(principal, code).await?;
+        let action = form.action()?;
+        let region = RegionCode::parse(&appeal.data.region_code).map_err(AppError::internal)?;
+        if !principal.may_take_appeal_step(action.kind(), &region) {
+            return Err(AppError::Forbidden);
+        }
+        let calendar = self.calendar().await?;
+        let today = crate::calendar::today();
+        let after =
+            appeal.flow_state().apply(&calendar, &action, today).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let written =
+            self.store().record_appeal_step(&appeal, &after, (action.kind(), today, &action.detail()), actor).await?;
+        match written {
+            Some(_) => Ok(()),
+            None => Err(AppError::Invalid("该诉求刚被他人办理，请刷新后重试".into())),
+        }
+    }
+}
+
+/// 营商环境诉求 in the inbox, escalating as 督办 does: a region user's open appeals of its
+/// region coming due or overdue (the handler's), a leader's overdue ones of its region
+/// (escalated to the region's supervisor), and the admin's those past their second
+/// deadline (escalated to the province). Paused appeals wait; steps are taken on the
+/// appeal's page, not marked done here.
+pub struct AppealClocks;
+
+impl InboxSource for AppealClocks {
+    fn area(&self) -> &'static str {
+        "appeals"
+    }
+
+    fn area_label(&self) -> &'static str {
+        "营商环境诉求"
+    }
+
+    fn items<'a>(&'a self, store: &'a Store, query: &'a InboxQuery<'a>) -> crate::inbox::Items<'a> {
+        Box::pin(async move {
+            let user = query.user;
+            let (due_by, level) = match user.role {
+                Role::Region => (query.horizon, Level::Department),
+                Role::Leader => (query.today.pred_opt().unwrap_or(query.today), Level::Region),
+                Role::Admin => (query.today.pred_opt().unwrap_or(query.today), Level::Province),
+                _ => return Ok(Vec::new()),
+            };
+            let Some(prefix) = user.appeal_scope().prefix().map(str::to_string) else { return Ok(Vec::new()) };
+            let filter = AppealFilter {
+                region_prefix: prefix,
+                running_due_by: Some(due_by),
+                today: query.today,
+                ..Default::default()
+            };
+            let appeals =
+                store.list_appeals(&filter, AppealSort::DueAsc, crate::inbox::MAX_ITEMS_PER_SOURCE, 0).await?;
+            Ok(appeals
+                .into_iter()
+                .filter(|appeal| appeal.flow_state().level(query.calendar, query.today).reaches(level))
+                .map(|appeal| {
+                    let d = &appeal.data;
+                    let escalated = appeal.flow_state().level(query.calendar, query.today);
+                    let mut detail =
+                        format!("{} · {}", Dimension::parse(&d.dimension).map_or("", |x| x.label()), d.department);
+                    if escalated != Level::Department {
+                        detail.push_str(&format!(" · {}", escalated.label()));
+                    }
+                    let draft = InboxItemDraft {
+                        id: appeal.id,
+                        title: format!("{}：{}", d.enterprise, d.content.chars().take(30).collect::<String>()),
+                        detail,
+                        link: format!("/appeals/{}", d.code),
+                        can_mark_done: false,
+                    };
+                    (draft, d.due_on)
+                })
+                .collect())
+        })
     }
 }

@@ -1,7 +1,7 @@
 //! One inbox per user, fed by every area through `InboxSource`: what is overdue, due
 //! today or due within the coming working days, coloured as supervision offices do
-//! (core::inbox). Plans (一企一案) and leads (商会线索) feed it today; appeals, suggestions, tasks and
-//! review assignments plug in the same way as their areas land.
+//! (core::inbox). Plans (一企一案), leads (商会线索) and appeals (营商环境诉求) feed it today;
+//! suggestions, tasks and review assignments plug in the same way as their areas land.
 
 use crate::AppResult;
 use chrono::{Days, NaiveDate};
@@ -34,11 +34,13 @@ pub struct InboxItem {
     pub can_mark_done: bool,
 }
 
-/// What a source is asked for: the user, today, and the last due date to include.
+/// What a source is asked for: the user, today, the last due date to include, and the
+/// official calendar the clocks run on.
 pub struct InboxQuery<'a> {
     pub user: &'a Principal,
     pub today: NaiveDate,
     pub horizon: NaiveDate,
+    pub calendar: &'a Calendar,
 }
 
 pub type Items<'a> = Pin<Box<dyn Future<Output = AppResult<Vec<(InboxItemDraft, NaiveDate)>>> + Send + 'a>>;
@@ -60,8 +62,11 @@ pub trait InboxSource: Send + Sync {
     fn area_label(&self) -> &'static str;
     /// The user's items due on or before `query.horizon`, with their due dates.
     fn items<'a>(&'a self, store: &'a Store, query: &'a InboxQuery<'a>) -> Items<'a>;
-    /// Marks the user's item `id` done; false when it is not the user's to mark.
-    fn mark_done<'a>(&'a self, store: &'a Store, user: &'a Principal, id: i64, actor: &'a Actor) -> Done<'a>;
+    /// Marks the user's item `id` done; false when it is not the user's to mark (and
+    /// for every item of an area whose items are done on their own pages).
+    fn mark_done<'a>(&'a self, _store: &'a Store, _user: &'a Principal, _id: i64, _actor: &'a Actor) -> Done<'a> {
+        Box::pin(async { Ok(false) })
+    }
 }
 
 /// 一企一案: the owner's active plans whose next step is due, and the overdue ones of
@@ -142,7 +147,7 @@ pub const MAX_ITEMS_PER_SOURCE: i64 = 500;
 
 /// Every area that feeds the inbox.
 pub fn sources() -> Vec<Box<dyn InboxSource>> {
-    vec![Box::new(PlanSteps), Box::new(crate::leads::LeadSteps)]
+    vec![Box::new(PlanSteps), Box::new(crate::leads::LeadSteps), Box::new(crate::appeals::AppealClocks)]
 }
 
 /// A user's inbox: every source's items due by the horizon, most urgent first, then by
@@ -154,7 +159,7 @@ pub async fn inbox(
     today: NaiveDate,
 ) -> AppResult<Vec<InboxItem>> {
     let horizon = calendar.add_working_days(today, DEFAULT_SOON_WORKING_DAYS).map(|r| r.value).unwrap_or(today);
-    let query = InboxQuery { user, today, horizon };
+    let query = InboxQuery { user, today, horizon, calendar };
     let mut items = Vec::new();
     for source in sources() {
         for (draft, due_on) in source.items(store, &query).await? {

@@ -644,14 +644,4 @@ impl InboxSource for LeadSteps {
                 .collect())
         })
     }
-
-    fn mark_done<'a>(
-        &'a self,
-        _store: &'a Store,
-        _user: &'a Principal,
-        _id: i64,
-        _actor: &'a Actor,
-    ) -> crate::inbox::Done<'a> {
-        Box::pin(async { Ok(false) })
-    }
 }

@@ -272,6 +272,25 @@ impl Principal {
         }
     }
 
+    /// Whether the user may take a step of the course of an appeal of `region` (which it
+    /// may read): region staff and the admin handle them (转办, 挂起, 答复, 办结 …, and
+    /// record the enterprise's rating given to them); the supervisors — the admin and a
+    /// leader over the region — approve or refuse extensions and reassign.
+    pub fn may_take_appeal_step(&self, kind: crate::appeals::flow::ActionKind, region: &RegionCode) -> bool {
+        use crate::appeals::flow::ActionKind as K;
+        let supervises = match self.role {
+            Role::Admin => true,
+            Role::Leader => self.record_scope().allows(region),
+            _ => false,
+        };
+        let handles = self.role == Role::Admin || (self.role == Role::Region && self.may_edit_records_of(region));
+        match kind {
+            K::ApproveExtension | K::RefuseExtension => supervises,
+            K::Transfer => supervises || handles,
+            _ => handles,
+        }
+    }
+
     /// The leads the user may read: staff those followed in their record scope (the
     /// leader to supervise them, read-only), a liaison its own chamber's (SPEC: "sees
     /// only those leads and their projects' stage"; none without a chamber), nobody else.

@@ -3,6 +3,8 @@
 //! official calendar, its status on a day, and the `stats appeals` report assembled from
 //! counts per dimension.
 
+pub mod flow;
+
 use crate::calendar::{Calendar, Reckoned};
 use crate::money::ratio;
 use chrono::NaiveDate;
@@ -216,8 +218,13 @@ pub fn check_dates(
 /// the official calendar (the received day itself never counts). Flagged when the count
 /// ran into a year whose holiday notice the calendar does not hold.
 pub fn due_on(calendar: &Calendar, received_on: NaiveDate, limit_days: u32) -> Reckoned<NaiveDate> {
-    let limit = limit_days.clamp(1, MAX_LIMIT_DAYS);
-    calendar.add_working_days(received_on, limit).unwrap_or(Reckoned { value: received_on, by_weekends_only: true })
+    due_on_after(calendar, received_on, limit_days.clamp(1, MAX_LIMIT_DAYS))
+}
+
+/// The `days`-th working day after `from` (a clock that paused or was extended runs past
+/// the time limit); `from` itself, flagged, past the calendar's furthest reach.
+pub(crate) fn due_on_after(calendar: &Calendar, from: NaiveDate, days: u32) -> Reckoned<NaiveDate> {
+    calendar.add_working_days(from, days).unwrap_or(Reckoned { value: from, by_weekends_only: true })
 }
 
 /// The export's 时限说明 for a due date: empty when reckoned by the official calendar.

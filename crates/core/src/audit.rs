@@ -57,6 +57,7 @@ crate::vocabulary! {
         Lead => ("lead", "商会线索"),
         LeadStep => ("lead_step", "线索办理"),
         Appeal => ("appeal", "营商环境诉求"),
+        AppealStep => ("appeal_step", "诉求办理"),
         Achievement => ("achievement", "科技成果"),
         Review => ("review", "成果评审"),
         Institution => ("institution", "完成单位"),
@@ -75,7 +76,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 122] = [
+const FIELDS: [(&str, &str); 128] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -198,6 +199,12 @@ const FIELDS: [(&str, &str); 122] = [
     ("land_price_max", "地价上限（每亩）"),
     ("policies", "优惠政策"),
     ("contacts", "联系方式"),
+    ("action", "办理步骤"),
+    ("detail", "办理内容"),
+    ("assigned_on", "交办日期"),
+    ("paused_since", "挂起日期"),
+    ("pending_extension", "待批延期（工作日）"),
+    ("extension_days", "已批延期（工作日）"),
 ];
 
 /// The Chinese label of a field of an audited record (its JSON key).
@@ -272,6 +279,10 @@ pub fn display_value(entity: Option<AuditEntity>, key: &str, value: &Value) -> S
                 labelled(crate::parcels::LandUse::from_key(text).map(crate::parcels::LandUse::label), text)
             }
             (Some(AuditEntity::Appeal), "rating") => labelled(Rating::parse(text).ok().map(Rating::label), text),
+            (Some(AuditEntity::AppealStep), "action") => labelled(
+                crate::appeals::flow::ActionKind::from_key(text).map(crate::appeals::flow::ActionKind::label),
+                text,
+            ),
             (Some(entity), "status") => labelled(
                 STATUS_LABELS.iter().find(|(e, k, _)| *e == entity && k == text).map(|(_, _, label)| *label),
                 text,

@@ -1,15 +1,15 @@
 //! Business-environment appeals (营商环境诉求): typed rows keyed by 诉求编号, their
 //! audited upsert, the filtered list, and the counts behind `stats appeals`.
 
-use crate::audit::AuditEntity;
-use crate::audit::{Actor, NewAuditEntry};
+use crate::audit::{Actor, AuditAction, AuditEntity, NewAuditEntry};
 use crate::projects::UpsertOutcome;
 use crate::sql::{bind_params, contains_pattern, fetch_in_chunks, placeholders, Conditions, Param};
 use crate::{Result, Store};
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use zhaoshang_core::appeals::{due_on, AppealCounts, AppealStatus, Dimension, DEFAULT_LIMIT_DAYS};
+use zhaoshang_core::appeals::flow::{ActionKind, FlowState, Stage};
+use zhaoshang_core::appeals::{due_on, AppealCounts, AppealStatus, Dimension, Rating, DEFAULT_LIMIT_DAYS};
 use zhaoshang_core::calendar::Calendar;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
@@ -50,11 +50,75 @@ pub struct Appeal {
     #[sqlx(flatten)]
     #[serde(flatten)]
     pub data: AppealData,
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub flow: AppealFlow,
+}
+
+/// The course's state beyond the imported columns (core::appeals::flow::FlowState);
+/// a day left NULL is the received day.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct AppealFlow {
+    pub assigned_on: Option<NaiveDate>,
+    pub contested: bool,
+    pub clock_from: Option<NaiveDate>,
+    pub paused_days: i64,
+    pub extension_days: i64,
+    pub paused_since: Option<NaiveDate>,
+    pub pending_extension: Option<i64>,
+    pub reopened: bool,
+    pub last_step_on: Option<NaiveDate>,
+}
+
+impl Appeal {
+    /// The state of the appeal's course, as its row holds it.
+    pub fn flow_state(&self) -> FlowState {
+        let (d, f) = (&self.data, &self.flow);
+        let days = |n: i64| u32::try_from(n).unwrap_or(0);
+        FlowState {
+            stage: match (d.answered_on, d.closed_on) {
+                (_, Some(_)) => Stage::Closed,
+                (Some(_), None) => Stage::Answered,
+                (None, None) => Stage::Handling,
+            },
+            department: d.department.clone(),
+            assigned_on: f.assigned_on.unwrap_or(d.received_on),
+            contested: f.contested,
+            limit_days: u32::try_from(d.limit_days).unwrap_or(DEFAULT_LIMIT_DAYS),
+            clock_from: f.clock_from.unwrap_or(d.received_on),
+            paused_days: days(f.paused_days),
+            extension_days: days(f.extension_days),
+            paused_since: f.paused_since,
+            pending_extension: f.pending_extension.map(days),
+            due_on: d.due_on,
+            due_by_weekends_only: d.due_by_weekends_only,
+            answered_on: d.answered_on,
+            rating: Rating::parse(&d.rating).ok(),
+            closed_on: d.closed_on,
+            reopened: f.reopened,
+            last_step_on: f.last_step_on.unwrap_or(d.received_on),
+        }
+    }
+}
+
+/// A recorded step of an appeal's course.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct AppealStepRecord {
+    pub id: i64,
+    pub appeal_id: i64,
+    /// An `ActionKind` key.
+    pub action: String,
+    pub done_on: NaiveDate,
+    pub detail: String,
+    pub recorded_by: String,
+    pub recorded_at: chrono::DateTime<Utc>,
 }
 
 pub(crate) const APPEAL_COLUMNS: &str =
     "id, code, enterprise, credit_code, region_code, dimension, category, content, received_on, \
-     department, limit_days, due_on, due_by_weekends_only, answered_on, closed_on, rating";
+     department, limit_days, due_on, due_by_weekends_only, answered_on, closed_on, rating, \
+     assigned_on, contested, clock_from, paused_days, extension_days, paused_since, pending_extension, reopened, \
+     last_step_on";
 
 /// Which appeals to list; every part optional.
 #[derive(Debug, Clone, Default)]
@@ -69,6 +133,9 @@ pub struct AppealFilter {
     pub received_to: Option<NaiveDate>,
     /// In the code, the enterprise or the content.
     pub q: Option<String>,
+    /// Awaiting their answer with the clock running (not paused), due on or before this
+    /// day: the 督办 lists and the inbox.
+    pub running_due_by: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -132,6 +199,12 @@ fn conditions(filter: &AppealFilter) -> Conditions {
         Some(AppealStatus::Overdue) => c.push("answered_on IS NULL AND closed_on IS NULL AND due_on < ?1", vec![today]),
         Some(AppealStatus::Answered) => c.push("answered_on IS NOT NULL AND closed_on IS NULL", vec![]),
         Some(AppealStatus::Closed) => c.push("closed_on IS NOT NULL", vec![]),
+    }
+    if let Some(due_by) = filter.running_due_by {
+        c.push(
+            "answered_on IS NULL AND closed_on IS NULL AND paused_since IS NULL AND due_on <= ?1",
+            vec![Param::Date(due_by)],
+        );
     }
     if let Some(from) = filter.received_from {
         c.push("received_on >= ?1", vec![Param::Date(from)]);
@@ -314,5 +387,104 @@ impl Store {
                 Some((dimension, counts))
             })
             .collect())
+    }
+}
+
+impl Store {
+    /// Records a step of an appeal's course and the state it leaves, in one transaction
+    /// with its audit entry; `None` (nothing written) when the appeal changed since
+    /// `before` was read (another user's step came first).
+    pub async fn record_appeal_step(
+        &self,
+        before: &Appeal,
+        after: &FlowState,
+        step: (ActionKind, NaiveDate, &str),
+        actor: &Actor,
+    ) -> Result<Option<i64>> {
+        let (action, done_on, detail) = step;
+        let now = Utc::now();
+        let step_id = audited!(self, actor, |tx, audit| {
+            let b = before.flow_state();
+            // The row as it was read: a concurrent step changes one of these.
+            let updated = sqlx::query(
+                "UPDATE appeals SET department = $2, assigned_on = $3, contested = $4, clock_from = $5, \
+                 paused_days = $6, extension_days = $7, paused_since = $8, pending_extension = $9, due_on = $10, \
+                 due_by_weekends_only = $11, answered_on = $12, rating = $13, closed_on = $14, reopened = $15, \
+                 last_step_on = $16, updated_at = $17 \
+                 WHERE id = $1 AND department = $18 AND due_on = $19 AND answered_on IS NOT DISTINCT FROM $20 \
+                 AND closed_on IS NOT DISTINCT FROM $21 AND paused_since IS NOT DISTINCT FROM $22 \
+                 AND pending_extension IS NOT DISTINCT FROM $23 AND contested = $24 AND rating = $25",
+            )
+            .bind(before.id)
+            .bind(&after.department)
+            .bind(after.assigned_on)
+            .bind(after.contested)
+            .bind(after.clock_from)
+            .bind(i64::from(after.paused_days))
+            .bind(i64::from(after.extension_days))
+            .bind(after.paused_since)
+            .bind(after.pending_extension.map(i64::from))
+            .bind(after.due_on)
+            .bind(after.due_by_weekends_only)
+            .bind(after.answered_on)
+            .bind(after.rating.map_or("", Rating::key))
+            .bind(after.closed_on)
+            .bind(after.reopened)
+            .bind(after.last_step_on)
+            .bind(now)
+            .bind(&b.department)
+            .bind(b.due_on)
+            .bind(b.answered_on)
+            .bind(b.closed_on)
+            .bind(b.paused_since)
+            .bind(b.pending_extension.map(i64::from))
+            .bind(b.contested)
+            .bind(b.rating.map_or("", Rating::key))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated == 0 {
+                None
+            } else {
+                let step_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO appeal_steps (appeal_id, action, done_on, detail, recorded_by, recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(before.id)
+                .bind(action.key())
+                .bind(done_on)
+                .bind(detail)
+                .bind(&actor.name)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                audit.push(NewAuditEntry::new(
+                    AuditAction::Create,
+                    AuditEntity::AppealStep,
+                    step_id.to_string(),
+                    None,
+                    Some(json!({
+                        "code": before.data.code, "action": action.key(), "done_on": done_on, "detail": detail,
+                        "department": after.department, "due_on": after.due_on, "answered_on": after.answered_on,
+                        "closed_on": after.closed_on, "rating": after.rating.map_or("", Rating::key),
+                        "paused_since": after.paused_since, "pending_extension": after.pending_extension,
+                        "extension_days": after.extension_days,
+                    })),
+                ));
+                Some(step_id)
+            }
+        });
+        Ok(step_id)
+    }
+
+    /// The recorded steps of an appeal, in order.
+    pub async fn appeal_steps(&self, appeal_id: i64) -> Result<Vec<AppealStepRecord>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, appeal_id, action, done_on, detail, recorded_by, recorded_at FROM appeal_steps \
+             WHERE appeal_id = $1 ORDER BY id"
+        )
+        .bind(appeal_id)
+        .fetch_all(pool)
+        .await?))
     }
 }

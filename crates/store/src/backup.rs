@@ -321,6 +321,27 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("rating", Text),
             ("created_at", Instant),
             ("updated_at", Instant),
+            ("assigned_on", Date),
+            ("contested", Bool),
+            ("clock_from", Date),
+            ("paused_days", Int),
+            ("extension_days", Int),
+            ("paused_since", Date),
+            ("pending_extension", Int),
+            ("reopened", Bool),
+            ("last_step_on", Date),
+        ],
+    ),
+    (
+        "appeal_steps",
+        &[
+            ("id", Int),
+            ("appeal_id", Int),
+            ("action", Text),
+            ("done_on", Date),
+            ("detail", Text),
+            ("recorded_by", Text),
+            ("recorded_at", Instant),
         ],
     ),
     (
@@ -406,9 +427,17 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
 ];
 
 /// Columns (table, column) added after backups were first written that are NOT NULL with
-/// an empty default: a backup written before them restores them empty.
-const EMPTY_WHEN_ABSENT: &[(&str, &str)] =
-    &[("projects", "excess_funds"), ("parks", "infrastructure"), ("parks", "policies"), ("parks", "contacts")];
+/// a default: a backup written before them restores them with it (empty text, zero, false).
+const DEFAULT_WHEN_ABSENT: &[(&str, &str)] = &[
+    ("projects", "excess_funds"),
+    ("parks", "infrastructure"),
+    ("parks", "policies"),
+    ("parks", "contacts"),
+    ("appeals", "contested"),
+    ("appeals", "paused_days"),
+    ("appeals", "extension_days"),
+    ("appeals", "reopened"),
+];
 
 /// Tables added after backups were first written: a backup without them restores them
 /// empty (their defaults; the calendar is loaded again from the shipped file at the next start).
@@ -424,6 +453,7 @@ const ADDED_LATER: &[&str] = &[
     "achievement_reviews",
     "parcels",
     "parcel_status_changes",
+    "appeal_steps",
 ];
 
 /// Tables that are deliberately not in a backup (sessions, and what triggers derive from
@@ -530,7 +560,7 @@ impl Store {
             for (table, _) in TABLES.iter().rev() {
                 sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
             }
-            let no_text = Value::String(String::new());
+            let (no_text, zero, no) = (Value::String(String::new()), Value::from(0), Value::Bool(false));
             for (table, columns) in TABLES {
                 let empty = Vec::new();
                 let rows = match tables.get(*table) {
@@ -544,7 +574,11 @@ impl Store {
                     let mut query = sqlx::query(&sql);
                     for (name, kind) in columns.iter() {
                         let value = match row.get(*name) {
-                            None if EMPTY_WHEN_ABSENT.contains(&(*table, *name)) => &no_text,
+                            None if DEFAULT_WHEN_ABSENT.contains(&(*table, *name)) => match kind {
+                                Int => &zero,
+                                Bool => &no,
+                                _ => &no_text,
+                            },
                             value => value.unwrap_or(&Value::Null),
                         };
                         let bad = || invalid(format!("表 {table} 列 {name} 的值“{value}”不合类型"));

@@ -96,7 +96,9 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
     let plan = plans.iter().find(|plan| plan.chain_id == Some(chain.id)).expect("a demo plan on the chain");
     let user = store.user_by_name(if region == "620400" { "baiyin" } else { "tianshui" }).await.unwrap().unwrap();
     let appeal_filter = AppealFilter { region_prefix: prefix.into(), ..Default::default() };
-    let appeal = store.list_appeals(&appeal_filter, AppealSort::default(), 1, 0).await.unwrap().remove(0);
+    // An appeal still being handled, so that a step of its course may be taken.
+    let appeals = store.list_appeals(&appeal_filter, AppealSort::default(), 500, 0).await.unwrap();
+    let appeal = appeals.into_iter().find(|a| a.data.answered_on.is_none()).expect("a demo appeal being handled");
     let county = format!("{prefix}02");
     // Inside: a lead of the demo liaison's chamber followed in 白银; outside: another
     // chamber's, in 天水.

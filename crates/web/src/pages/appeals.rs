@@ -2,7 +2,7 @@
 //! `stats appeals` for its region and received period above it, its export, and an
 //! appeal's read-only page.
 
-use crate::auth::PageSession;
+use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
 use crate::pages::{download, export_format, pager, query_string};
 use crate::query::Query;
@@ -10,11 +10,14 @@ use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use minijinja::context;
 use std::collections::HashMap;
-use zhaoshang_app::appeals::AppealQuery;
+use zhaoshang_app::appeals::{AppealQuery, AppealStepForm};
+use zhaoshang_app::AppError;
+use zhaoshang_core::appeals::flow::ActionKind;
 use zhaoshang_core::appeals::{due_note, AppealReport, AppealStatus, Dimension, Rating};
 use zhaoshang_core::calendar::Reckoned;
 use zhaoshang_store::appeals::{Appeal, AppealSort};
@@ -22,7 +25,10 @@ use zhaoshang_store::appeals::{Appeal, AppealSort};
 pub const PER_PAGE: i64 = 50;
 
 pub fn routes() -> Routes {
-    Routes::new().route("/appeals", get(list)).route("/appeals/{code}", get(detail))
+    Routes::new()
+        .route("/appeals", get(list))
+        .route("/appeals/{code}", get(detail))
+        .route("/appeals/{code}/steps", post(take_step))
 }
 
 fn percent(value: Option<f64>) -> String {
@@ -111,8 +117,67 @@ pub async fn detail(
     PageSession(session): PageSession,
     Path(code): Path<String>,
 ) -> WebResult<Html<String>> {
-    let appeal = state.app.appeal_in_scope(&session.principal, &code).await?;
-    let region_names = state.app.region_names([appeal.data.region_code.clone()]).await?;
-    let today = zhaoshang_app::calendar::today();
-    page(&session, "/appeals", "appeals/appeal.html", context! { a => appeal_row(&appeal, &region_names, today) })
+    detail_page(&state, &session, &code, &AppealStepForm::default(), None).await
+}
+
+/// The appeal's page: its facts, its course (history, 督办 colour and level) and a form
+/// for each step the user may take; `error` says why a step just sent was refused.
+async fn detail_page(
+    state: &AppState,
+    session: &Session,
+    code: &str,
+    form: &AppealStepForm,
+    error: Option<String>,
+) -> WebResult<Html<String>> {
+    let course = state.app.appeal_course(&session.principal, code).await?;
+    let region_names = state.app.region_names([course.appeal.data.region_code.clone()]).await?;
+    let steps: Vec<_> = course
+        .steps
+        .iter()
+        .map(|s| {
+            context! { action => ActionKind::from_key(&s.action).map_or(s.action.as_str(), |k| k.label()),
+            done_on => s.done_on.to_string(), detail => s.detail, recorded_by => s.recorded_by }
+        })
+        .collect();
+    let f = &course.state;
+    let flow = context! {
+        stage => f.stage.label(), paused_since => f.paused_since.map(|d| d.to_string()),
+        paused_days => f.paused_days, extension_days => f.extension_days,
+        pending_extension => f.pending_extension, reopened => f.reopened, contested => f.contested,
+        assigned_on => f.assigned_on.to_string(),
+        light => course.light.map(|l| context! { key => l.key(), label => l.label() }),
+        level => course.level.label(), level_key => course.level.key(),
+    };
+    let actions: Vec<_> = course.actions.iter().map(|k| context! { key => k.key(), label => k.label() }).collect();
+    let action_keys: Vec<&str> = course.actions.iter().map(|k| k.key()).collect();
+    page(
+        session,
+        "/appeals",
+        "appeals/appeal.html",
+        context! {
+            a => appeal_row(&course.appeal, &region_names, course.today), flow => flow, steps => steps,
+            actions => actions, action_keys => action_keys, form => context! { action => form.action, text => form.text,
+                department => form.department, days => form.days, rating => form.rating },
+            ratings => Rating::ALL.iter().map(|r| context! { key => r.key(), label => r.label() }).collect::<Vec<_>>(),
+            error => error,
+        },
+    )
+}
+
+pub async fn take_step(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    CsrfForm(session, form): CsrfForm<AppealStepForm>,
+) -> WebResult<Response> {
+    match state.app.take_appeal_step(&session.principal, &session.actor(), &code, &form).await {
+        Ok(()) => {
+            let segment: String = form_urlencoded::byte_serialize(code.as_bytes()).collect();
+            Ok(Redirect::to(&format!("/appeals/{segment}#course")).into_response())
+        }
+        Err(AppError::Invalid(message)) => {
+            let html = detail_page(&state, &session, &code, &form, Some(message)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
