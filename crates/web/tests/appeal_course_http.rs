@@ -162,3 +162,26 @@ async fn an_appeal_is_followed_from_acceptance_to_closing(backend: Backend) {
     let audit = body_text(app.get("/admin/audit?entity=appeal_step", Some(&admin)).await).await;
     assert!(audit.matches("诉求办理").count() >= 9, "{audit}");
 }
+
+on_both_backends!(the_demo_shows_appeals_in_every_state_of_their_course);
+
+/// The demo takes steps on open appeals: one paused, one with an extension awaiting its
+/// supervisor, one contested, one transferred in each city.
+async fn the_demo_shows_appeals_in_every_state_of_their_course(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let filter = zhaoshang_store::appeals::AppealFilter { region_prefix: "6204".into(), ..Default::default() };
+    let sort = zhaoshang_store::appeals::AppealSort::default();
+    let appeals = app.store().list_appeals(&filter, sort, 1000, 0).await.unwrap();
+    let find = |what: &str, test: &dyn Fn(&zhaoshang_store::appeals::Appeal) -> bool| {
+        appeals.iter().find(|a| test(a)).unwrap_or_else(|| panic!("a demo appeal {what}")).data.code.clone()
+    };
+    let paused = find("paused", &|a| a.flow.paused_since.is_some());
+    let pending = find("with an extension pending", &|a| a.flow.pending_extension.is_some());
+    find("contested", &|a| a.flow.contested);
+    find("transferred", &|a| a.data.department.ends_with("（牵头）"));
+    let admin = app.sign_in_demo("admin").await;
+    let page = body_text(app.get(&format!("/appeals/{paused}"), Some(&admin)).await).await;
+    assert!(page.contains(r#"id="appeal-paused""#) && page.contains("<strong>挂起</strong>"), "{page}");
+    let page = body_text(app.get(&format!("/appeals/{pending}"), Some(&admin)).await).await;
+    assert!(page.contains(r#"id="appeal-pending-extension""#) && page.contains(r#"<option value="approve_extension""#));
+}

@@ -5,11 +5,14 @@
 
 use super::projects::CITIES;
 use super::random::Rng;
+use crate::AppResult;
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
+use zhaoshang_core::appeals::flow::Action;
 use zhaoshang_core::appeals::{due_on, Dimension, Rating};
 use zhaoshang_core::calendar::Calendar;
 use zhaoshang_store::appeals::AppealData;
+use zhaoshang_store::{Actor, Store};
 
 /// The first day of the demo's appeals: a year and more before the 2025 festivals.
 fn first_day() -> NaiveDate {
@@ -99,6 +102,44 @@ pub(super) fn generate(rng: &mut Rng, today: NaiveDate, calendar: &Calendar) -> 
         }
     }
     appeals
+}
+
+/// The steps the demo takes on the open appeals of each city (the most recent first):
+/// one paused awaiting the enterprise, one with an extension awaiting its supervisor,
+/// one its department objected to, one transferred; each dated its received day.
+fn course_of(index: usize, department: &str) -> Option<Action> {
+    let reason = |text: &str| text.to_string();
+    Some(match index {
+        0 => Action::Pause { reason: reason("等待企业补充用地红线图和项目备案证明") },
+        1 => Action::RequestExtension { days: 5, reason: reason("涉及多部门会商，需现场核查") },
+        2 => Action::Contest { reason: reason("该事项属供电企业职责，建议转相关部门办理") },
+        3 => Action::Transfer {
+            department: format!("{department}（牵头）"), reason: reason("需牵头部门统筹协调")
+        },
+        _ => return None,
+    })
+}
+
+/// Stores the appeals and takes the demo's steps on some of the open ones, so that the
+/// course and 督办 show at once.
+pub(super) async fn load(store: &Store, appeals: &[AppealData], calendar: &Calendar, actor: &Actor) -> AppResult<()> {
+    store.upsert_appeals(appeals, actor).await?;
+    let mut open: Vec<&AppealData> = appeals.iter().filter(|a| a.answered_on.is_none()).collect();
+    open.sort_by_key(|a| std::cmp::Reverse(a.received_on));
+    let mut taken: HashMap<&str, usize> = HashMap::new();
+    for data in open {
+        let index = taken.entry(data.region_code.as_str()).or_default();
+        let Some(action) = course_of(*index, &data.department) else { continue };
+        *index += 1;
+        let Some(appeal) = store.appeal_by_code(&data.code).await? else { continue };
+        // A step the course refuses (an extension asked after the due date) is left out.
+        if let Ok(after) = appeal.flow_state().apply(calendar, &action, data.received_on) {
+            store
+                .record_appeal_step(&appeal, &after, (action.kind(), data.received_on, &action.detail()), actor)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -77,7 +77,8 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     chains::load(store, &actor).await?;
     plans::load(store, today, &actor).await?;
     leads::load(store, today).await?;
-    store.upsert_appeals(&data.appeals, &actor).await?;
+    let calendar = Calendar::new(crate::calendar::shipped_days()?);
+    appeals::load(store, &data.appeals, &calendar, &actor).await?;
     store.set_meta(DEMO_MARKER, "1").await?;
     Ok(())
 }
