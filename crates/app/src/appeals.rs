@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use zhaoshang_core::access::{Principal, RecordScope, Role};
 use zhaoshang_core::appeals::flow::{Action, ActionKind, FlowState, Level, Light};
 use zhaoshang_core::appeals::{AppealReport, AppealStatus, Dimension, Rating};
+use zhaoshang_core::codes::next_code;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::appeals::{Appeal, AppealFilter, AppealSort, AppealStepRecord};
 use zhaoshang_store::Actor;
@@ -327,5 +328,104 @@ impl InboxSource for AppealClocks {
                 })
                 .collect())
         })
+    }
+}
+
+/// The form field that confirms a new appeal although the enterprise has open ones.
+pub const CONFIRM_DUPLICATE_FIELD: &str = "confirm_duplicate";
+
+/// The fields of the staff's intake form (the import's column keys).
+pub const INTAKE_FIELDS: [&str; 10] = [
+    "code",
+    "enterprise",
+    "credit_code",
+    "region",
+    "dimension",
+    "category",
+    "content",
+    "received_on",
+    "department",
+    "limit_days",
+];
+
+impl App {
+    /// The intake form's proposals for `region`: the next code of its series this year
+    /// and today as the received day.
+    pub async fn appeal_intake_defaults(
+        &self,
+        principal: &Principal,
+        region: &str,
+    ) -> AppResult<HashMap<String, String>> {
+        let region = self.known_region(region).await?;
+        if !principal.may_handle_appeals_of(&region) {
+            return Err(AppError::Forbidden);
+        }
+        let today = crate::calendar::today();
+        let series = format!("SQ{}-{}-", region.as_str(), today.year());
+        let codes = self.store().appeal_codes_with_prefix(&series).await?;
+        Ok(HashMap::from([
+            ("code".to_string(), next_code(codes.iter().map(String::as_str), &series)),
+            ("region".to_string(), region.to_string()),
+            ("received_on".to_string(), today.to_string()),
+        ]))
+    }
+
+    /// Registers an appeal from the staff's form (受理) as a one-row import, so forms and
+    /// files obey one set of rules: the code proposed when left empty, today when no
+    /// received day is given, the enterprise completed from the library by its credit
+    /// code or name, and a new appeal of an enterprise that has open ones refused until
+    /// the form confirms it (their codes listed). The code saved, or the field errors.
+    pub async fn register_appeal(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        values: &mut HashMap<String, String>,
+    ) -> AppResult<Result<String, HashMap<String, String>>> {
+        let region = self.known_region(values.get("region").map_or("", |r| r.trim())).await;
+        let region = match region {
+            Ok(region) if principal.may_handle_appeals_of(&region) => region,
+            Ok(_) => return Err(AppError::Forbidden),
+            Err(_) if principal.may_register_appeals() => {
+                return Ok(Err(HashMap::from([("region".to_string(), "请选择所属地区".to_string())])));
+            }
+            Err(_) => return Err(AppError::Forbidden),
+        };
+        let defaults = self.appeal_intake_defaults(principal, region.as_str()).await?;
+        for key in ["code", "received_on"] {
+            if values.get(key).is_none_or(|v| v.trim().is_empty()) {
+                values.insert(key.to_string(), defaults[key].clone());
+            }
+        }
+        let code = values["code"].trim().to_string();
+        if self.store().appeal_by_code(&code).await?.is_some() {
+            return Ok(Err(HashMap::from([("code".to_string(), format!("诉求编号“{code}”已存在"))])));
+        }
+        let credit_code = values.get("credit_code").map_or("", |v| v.trim()).to_string();
+        let name = values.get("enterprise").map_or("", |v| v.trim()).to_string();
+        let known = match (credit_code.is_empty(), name.is_empty()) {
+            (false, _) => self.store().enterprise_by_code(&credit_code).await?,
+            (true, false) => self.store().enterprise_by_name(&name).await?,
+            (true, true) => None,
+        };
+        let (credit_code, name) = match known {
+            Some(enterprise) => (enterprise.data.credit_code, enterprise.data.name),
+            None => (credit_code, name),
+        };
+        values.insert("enterprise".into(), name.clone());
+        values.insert("credit_code".into(), credit_code.clone());
+        let confirmed = values.get(CONFIRM_DUPLICATE_FIELD).is_some_and(|v| !v.is_empty());
+        let open = self.store().open_appeals_of_enterprise(&credit_code, &name).await?;
+        if !open.is_empty() && !confirmed {
+            let codes: Vec<&str> = open.iter().map(|a| a.data.code.as_str()).collect();
+            let message = format!("该企业已有未答复的诉求 {}，如确为新诉求请勾选“仍然登记”", codes.join("、"));
+            return Ok(Err(HashMap::from([("enterprise".to_string(), message)])));
+        }
+        // Every field, as a browser sends the whole form: an absent one is an empty cell.
+        let fields: HashMap<String, String> =
+            INTAKE_FIELDS.iter().map(|key| (key.to_string(), values.get(*key).cloned().unwrap_or_default())).collect();
+        if let Some(errors) = self.save_form_row(principal, actor, exchange::ImportKind::Appeals, &fields).await? {
+            return Ok(Err(errors));
+        }
+        Ok(Ok(code))
     }
 }

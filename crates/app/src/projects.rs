@@ -11,8 +11,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use zhaoshang_core::access::{Principal, ProjectScope, RecordScope};
+use zhaoshang_core::codes::next_code;
 use zhaoshang_core::money::Yuan;
-use zhaoshang_core::projects::codes::next_project_code;
 use zhaoshang_core::projects::duplicates::{
     city_of, claimed_twice_pairs, looks_claimed_twice, pair_key, Claim, PairDecision,
 };
@@ -473,7 +473,8 @@ impl App {
     /// The 项目编号 a new project of `region` is offered: the next free one of the region's series.
     pub async fn proposed_project_code(&self, region: &str) -> AppResult<String> {
         let codes = self.store().project_codes_of_region(region).await?;
-        Ok(next_project_code(codes.iter().map(String::as_str), region, crate::calendar::today().year()))
+        let year = crate::calendar::today().year();
+        Ok(next_code(codes.iter().map(String::as_str), &format!("{region}-{year}-")))
     }
 
     /// Records a problem of a project the user may change; the reason when refused.

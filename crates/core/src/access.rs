@@ -272,6 +272,17 @@ impl Principal {
         }
     }
 
+    /// Registering and handling the appeals of `region`: the admin, and region staff for
+    /// their own region.
+    pub fn may_handle_appeals_of(&self, region: &RegionCode) -> bool {
+        self.role == Role::Admin || (self.role == Role::Region && self.may_edit_records_of(region))
+    }
+
+    /// Whether the user may register appeals at all (the form's link).
+    pub fn may_register_appeals(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Region) && self.edits_records()
+    }
+
     /// Whether the user may take a step of the course of an appeal of `region` (which it
     /// may read): region staff and the admin handle them (转办, 挂起, 答复, 办结 …, and
     /// record the enterprise's rating given to them); the supervisors — the admin and a
@@ -283,7 +294,7 @@ impl Principal {
             Role::Leader => self.record_scope().allows(region),
             _ => false,
         };
-        let handles = self.role == Role::Admin || (self.role == Role::Region && self.may_edit_records_of(region));
+        let handles = self.may_handle_appeals_of(region);
         match kind {
             K::ApproveExtension | K::RefuseExtension => supervises,
             K::Transfer => supervises || handles,

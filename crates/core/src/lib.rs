@@ -8,6 +8,7 @@ pub mod audit;
 pub mod calendar;
 pub mod chains;
 pub mod chambers;
+pub mod codes;
 pub mod colours;
 pub mod credit_code;
 pub mod enterprises;

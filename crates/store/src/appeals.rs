@@ -477,6 +477,32 @@ impl Store {
         Ok(step_id)
     }
 
+    /// The codes in use that start with `prefix` (a region's series of a year).
+    pub async fn appeal_codes_with_prefix(&self, prefix: &str) -> Result<Vec<String>> {
+        let pattern = crate::sql::like_prefix(prefix);
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT code FROM appeals WHERE code LIKE $1 ESCAPE '\\' ORDER BY code"
+        )
+        .bind(&pattern)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// The appeals still awaiting their answer from the enterprise with this credit code
+    /// (when given) or this name: what a new appeal of the same enterprise may repeat.
+    pub async fn open_appeals_of_enterprise(&self, credit_code: &str, name: &str) -> Result<Vec<Appeal>> {
+        let sql = format!(
+            "SELECT {APPEAL_COLUMNS} FROM appeals WHERE answered_on IS NULL AND closed_on IS NULL \
+             AND ((credit_code <> '' AND credit_code = $1) OR (enterprise <> '' AND enterprise = $2)) \
+             ORDER BY received_on DESC, code LIMIT 20"
+        );
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(credit_code.trim())
+            .bind(name.trim())
+            .fetch_all(pool)
+            .await?))
+    }
+
     /// The recorded steps of an appeal, in order.
     pub async fn appeal_steps(&self, appeal_id: i64) -> Result<Vec<AppealStepRecord>> {
         Ok(on_pool!(self, |pool| sqlx::query_as(

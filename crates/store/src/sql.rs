@@ -149,9 +149,19 @@ pub(crate) fn contains_pattern(keyword: &Option<String>) -> Option<String> {
     Some(like_contains(keyword))
 }
 
+/// `text` with LIKE's wildcards (and the escape itself) escaped by `\`.
+fn like_literal(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
 /// The `LIKE … ESCAPE '\\'` pattern of text containing `text` literally.
 pub(crate) fn like_contains(text: &str) -> String {
-    format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+    format!("%{}%", like_literal(text))
+}
+
+/// The `LIKE … ESCAPE '\\'` pattern of text starting with `text` literally.
+pub(crate) fn like_prefix(text: &str) -> String {
+    format!("{}%", like_literal(text))
 }
 
 /// Binds a `Conditions`' parameters onto `$query`, in order.

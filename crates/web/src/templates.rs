@@ -60,6 +60,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "plans/inbox.html",
     "appeals/appeals.html",
     "appeals/appeal.html",
+    "appeals/new.html",
 ];
 
 fn environment() -> &'static Environment<'static> {

@@ -185,3 +185,62 @@ async fn the_demo_shows_appeals_in_every_state_of_their_course(backend: Backend)
     let page = body_text(app.get(&format!("/appeals/{pending}"), Some(&admin)).await).await;
     assert!(page.contains(r#"id="appeal-pending-extension""#) && page.contains(r#"<option value="approve_extension""#));
 }
+
+on_both_backends!(staff_register_appeals_matched_to_the_library_and_warned_of_open_ones);
+
+async fn staff_register_appeals_matched_to_the_library_and_warned_of_open_ones(backend: Backend) {
+    let app = TestApp::with_users(
+        backend,
+        &[("boss", "admin", None), ("baiyin", "region", Some("620400")), ("weiyuan", "member", None)],
+    )
+    .await;
+    let actor = zhaoshang_store::Actor::system("测试");
+    let code = zhaoshang_core::credit_code::with_check_char("91620402MA7AP0001").unwrap();
+    let csv = format!("企业名称,统一社会信用代码,所属地区\n白银诉求企业有限公司,{code},620402\n");
+    let kind = zhaoshang_app::exchange::ImportKind::Enterprises;
+    let report = zhaoshang_app::exchange::import_bytes(app.store(), kind, "e.csv", csv.as_bytes(), false, &actor);
+    assert!(report.await.unwrap().is_ok());
+
+    let baiyin = app.sign_in("baiyin").await;
+    let list = body_text(app.get("/appeals", Some(&baiyin)).await).await;
+    assert!(list.contains(r#"id="new-appeal""#));
+    let form = body_text(app.get("/appeals/new", Some(&baiyin)).await).await;
+    let today = zhaoshang_app::calendar::today();
+    let year = chrono::Datelike::year(&today);
+    assert!(form.contains(&format!(r#"value="SQ620400-{year}-0001""#)), "the next code proposed: {form}");
+    assert_eq!(app.get("/appeals/new?region=620500", Some(&baiyin)).await.status(), StatusCode::FORBIDDEN);
+    let member = app.sign_in("weiyuan").await;
+    assert_eq!(app.get("/appeals/new", Some(&member)).await.status(), StatusCode::FORBIDDEN);
+
+    let csrf = app.csrf(&baiyin).await;
+    let (app_ref, cookie) = (&app, &baiyin);
+    let post = |form: String| {
+        let body = format!("csrf={csrf}&{form}");
+        async move { app_ref.post_form("/appeals", cookie, &body).await }
+    };
+    // Missing content: the import's message on its field, nothing stored.
+    let response = post("region=620402&dimension=要素环境&credit_code=".to_string() + &code).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(response).await.contains("诉求内容不能为空"));
+    assert!(app.store().appeal_codes_with_prefix("SQ").await.unwrap().is_empty());
+    // By credit code alone: the enterprise's name from the library, the code and day proposed.
+    let response = post(format!("region=620402&dimension=要素环境&content=用电增容&credit_code={code}")).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let first = format!("SQ620402-{year}-0001");
+    assert_eq!(response.headers()["location"], format!("/appeals/{first}").as_str());
+    let stored = app.store().appeal_by_code(&first).await.unwrap().unwrap();
+    assert_eq!((stored.data.enterprise.as_str(), stored.data.received_on), ("白银诉求企业有限公司", today));
+    // The same enterprise again, by name: its open appeal is named until confirmed.
+    let again = "region=620402&dimension=市场环境&content=重复检查&enterprise=白银诉求企业有限公司";
+    let response = post(again.to_string()).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body_text(response).await;
+    assert!(page.contains(&first) && page.contains(r#"name="confirm_duplicate""#), "{page}");
+    let response = post(format!("{again}&confirm_duplicate=1")).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let second = app.store().appeal_by_code(&format!("SQ620402-{year}-0002")).await.unwrap().unwrap();
+    assert_eq!(second.data.credit_code, code, "completed from the library by name");
+    // Another region's county: refused.
+    let response = post("region=620502&dimension=市场环境&content=越权".to_string()).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}

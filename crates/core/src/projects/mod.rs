@@ -1,7 +1,6 @@
 //! Investment projects: the stage pipeline and the rules for moving along it, the
 //! plausibility of their figures, and the code a new project is proposed.
 
-pub mod codes;
 pub mod duplicates;
 pub mod plausible;
 pub mod stage;

@@ -4,7 +4,7 @@
 
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
-use crate::pages::{download, export_format, pager, query_string};
+use crate::pages::{download, export_format, pager, query_string, NewRecordQuery};
 use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::page;
@@ -15,7 +15,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minijinja::context;
 use std::collections::HashMap;
-use zhaoshang_app::appeals::{AppealQuery, AppealStepForm};
+use zhaoshang_app::appeals::{AppealQuery, AppealStepForm, CONFIRM_DUPLICATE_FIELD};
 use zhaoshang_app::AppError;
 use zhaoshang_core::appeals::flow::ActionKind;
 use zhaoshang_core::appeals::{due_note, AppealReport, AppealStatus, Dimension, Rating};
@@ -27,8 +27,16 @@ pub const PER_PAGE: i64 = 50;
 pub fn routes() -> Routes {
     Routes::new()
         .route("/appeals", get(list))
+        .route("/appeals", post(register))
+        .route("/appeals/new", get(new_form))
         .route("/appeals/{code}", get(detail))
         .route("/appeals/{code}/steps", post(take_step))
+}
+
+/// The path of an appeal's page (its code as one path segment).
+fn appeal_path(code: &str) -> String {
+    let segment: String = form_urlencoded::byte_serialize(code.as_bytes()).collect();
+    format!("/appeals/{segment}")
 }
 
 fn percent(value: Option<f64>) -> String {
@@ -106,7 +114,8 @@ pub async fn list(
             dimensions => options(Dimension::ALL.iter().map(|d| (d.key(), d.label())).collect()),
             statuses => options(AppealStatus::ALL.iter().map(|s| (s.key(), s.label())).collect()),
             sorts => options(AppealSort::ALL.iter().map(|s| (s.key(), s.label())).collect()),
-            query_string => qs, ..pager(query.page, list.count, PER_PAGE)
+            query_string => qs, may_register => principal.may_register_appeals(),
+            ..pager(query.page, list.count, PER_PAGE)
         },
     )?;
     Ok(html.into_response())
@@ -170,14 +179,79 @@ pub async fn take_step(
     CsrfForm(session, form): CsrfForm<AppealStepForm>,
 ) -> WebResult<Response> {
     match state.app.take_appeal_step(&session.principal, &session.actor(), &code, &form).await {
-        Ok(()) => {
-            let segment: String = form_urlencoded::byte_serialize(code.as_bytes()).collect();
-            Ok(Redirect::to(&format!("/appeals/{segment}#course")).into_response())
-        }
+        Ok(()) => Ok(Redirect::to(&format!("{}#course", appeal_path(&code))).into_response()),
         Err(AppError::Invalid(message)) => {
             let html = detail_page(&state, &session, &code, &form, Some(message)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
         Err(other) => Err(other.into()),
+    }
+}
+
+/// The intake form's fields: (key, label, hint); required as the import requires them.
+const INTAKE_FORM: [(&str, &str, &str); 10] = [
+    ("code", "诉求编号", "留空则按本地区本年序号自动编号"),
+    ("enterprise", "企业名称", "与企业库匹配：填写统一社会信用代码或全称"),
+    ("credit_code", "统一社会信用代码", ""),
+    ("region", "所属地区", ""),
+    ("dimension", "诉求维度", ""),
+    ("category", "诉求类别", "如 市场监管、纳税服务、政策支持、要素保障、审批服务、融资"),
+    ("content", "诉求内容", ""),
+    ("received_on", "受理日期", "留空为今天"),
+    ("department", "承办单位", ""),
+    ("limit_days", "办理时限（工作日）", "默认 5 个工作日"),
+];
+
+const CATEGORIES: [&str; 8] =
+    ["市场监管", "纳税服务", "政策支持", "要素保障", "审批服务", "融资", "涉企执法", "人才服务"];
+
+fn intake_page(
+    session: &Session,
+    values: &HashMap<String, String>,
+    errors: &HashMap<String, String>,
+) -> WebResult<Html<String>> {
+    let columns = zhaoshang_app::exchange::columns(zhaoshang_app::exchange::ImportKind::Appeals);
+    let required = |key: &str| columns.iter().any(|c| c.key == key && c.required) && key != "code";
+    let fields: Vec<_> = INTAKE_FORM
+        .iter()
+        .map(|&(key, label, hint)| context! { key, label, hint, required => required(key) })
+        .collect();
+    page(
+        session,
+        "/appeals",
+        "appeals/new.html",
+        context! {
+            fields => fields, values => values, errors => errors, categories => CATEGORIES,
+            dimensions => Dimension::ALL.iter().map(|d| context! { key => d.key(), label => d.label() }).collect::<Vec<_>>(),
+            ask_duplicate => errors.get("enterprise").is_some_and(|e| e.contains("仍然登记")),
+            confirm_field => CONFIRM_DUPLICATE_FIELD,
+        },
+    )
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<NewRecordQuery>,
+) -> WebResult<Html<String>> {
+    let principal = &session.principal;
+    if !principal.may_register_appeals() {
+        return Err(crate::error::WebError::forbidden());
+    }
+    let values = match query.region_or_own(principal) {
+        Some(region) => state.app.appeal_intake_defaults(principal, &region).await?,
+        None => HashMap::from([("received_on".to_string(), zhaoshang_app::calendar::today().to_string())]),
+    };
+    intake_page(&session, &values, &HashMap::new())
+}
+
+/// Registers an appeal from the intake form (受理), or shows the form again with its errors.
+pub async fn register(
+    State(state): State<AppState>,
+    CsrfForm(session, mut values): CsrfForm<HashMap<String, String>>,
+) -> WebResult<Response> {
+    match state.app.register_appeal(&session.principal, &session.actor(), &mut values).await? {
+        Ok(code) => Ok(Redirect::to(&appeal_path(&code)).into_response()),
+        Err(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, intake_page(&session, &values, &errors)?).into_response()),
     }
 }

@@ -30,6 +30,21 @@ pub async fn not_found() -> WebError {
 }
 
 /// 1-based page number from a query string value.
+/// A new record form's request: the region to propose a code for.
+#[derive(serde::Deserialize)]
+pub struct NewRecordQuery {
+    region: Option<String>,
+}
+
+impl NewRecordQuery {
+    /// The region asked for, else the user's own.
+    pub fn region_or_own(&self, principal: &zhaoshang_core::access::Principal) -> Option<String> {
+        zhaoshang_core::text::non_empty(self.region.as_deref())
+            .map(str::to_string)
+            .or_else(|| principal.region.as_ref().map(|r| r.to_string()))
+    }
+}
+
 pub fn page_number(page: Option<u32>) -> u32 {
     page.unwrap_or(1).max(1)
 }

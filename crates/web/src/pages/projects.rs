@@ -5,7 +5,7 @@
 
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
-use crate::pages::{download, export_format, non_empty, page_number, pager, query_string};
+use crate::pages::{download, export_format, non_empty, page_number, pager, query_string, NewRecordQuery};
 use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::page;
@@ -358,25 +358,16 @@ fn values_of(project: &Project) -> HashMap<String, String> {
     .collect()
 }
 
-/// The new-project form's request: the region to propose a code for (the user's own by default).
-#[derive(Deserialize)]
-pub struct NewQuery {
-    region: Option<String>,
-}
-
 pub async fn new_form(
     State(state): State<AppState>,
     PageSession(session): PageSession,
-    Query(query): Query<NewQuery>,
+    Query(query): Query<NewRecordQuery>,
 ) -> WebResult<Html<String>> {
     if !session.principal.edits_records() {
         return Err(crate::error::WebError::forbidden());
     }
     let mut values = HashMap::new();
-    let region = non_empty(query.region.as_deref())
-        .map(str::to_string)
-        .or_else(|| session.principal.region.as_ref().map(|r| r.to_string()));
-    if let Some(region) = region {
+    if let Some(region) = query.region_or_own(&session.principal) {
         let region = state.app.known_region(&region).await?;
         if !session.principal.may_edit_records_of(&region) {
             return Err(crate::error::WebError::forbidden());
