@@ -12,10 +12,12 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use zhaoshang_core::access::{Principal, RecordScope, Role};
 use zhaoshang_core::appeals::flow::{Action, ActionKind, FlowState, Level, Light};
-use zhaoshang_core::appeals::{AppealReport, AppealStatus, Dimension, Rating};
+use zhaoshang_core::appeals::{
+    rank_departments, AppealCounts, AppealReport, AppealStatus, Dimension, RankedDepartment, Rating,
+};
 use zhaoshang_core::codes::next_code;
 use zhaoshang_core::regions::RegionCode;
-use zhaoshang_store::appeals::{Appeal, AppealFilter, AppealSort, AppealStepRecord};
+use zhaoshang_store::appeals::{Appeal, AppealFilter, AppealGrouping, AppealSort, AppealStepRecord};
 use zhaoshang_store::Actor;
 use zhaoshang_store::Store;
 
@@ -43,9 +45,25 @@ pub struct AppealQuery {
     pub from: Option<String>,
     pub to: Option<String>,
     pub q: Option<String>,
+    /// Exactly this category or department (the figures' drill-down).
+    pub category: Option<String>,
+    pub department: Option<String>,
     pub sort: Option<String>,
     pub page: Option<u32>,
     pub format: Option<String>,
+}
+
+/// The figures page of a region and received period.
+pub struct AppealFigures {
+    pub report: AppealReport,
+    /// Most received first.
+    pub by_category: Vec<(String, AppealCounts)>,
+    pub departments: Vec<RankedDepartment>,
+    /// Each sub-region's code with its counts.
+    pub by_region: Vec<(String, AppealCounts)>,
+    pub region_names: HashMap<String, String>,
+    /// "YYYY-MM" in order.
+    pub by_month: Vec<(String, AppealCounts)>,
 }
 
 /// One page of the appeal list, with the report of its region and period.
@@ -112,6 +130,8 @@ impl App {
             received_to: Some(period.to),
             q: keyword(&query.q)?,
             running_due_by: None,
+            category: given(&query.category).map(str::to_string),
+            department: given(&query.department).map(str::to_string),
         };
         Ok((filter, region))
     }
@@ -135,6 +155,42 @@ impl App {
         )?;
         let region_names = self.region_names(appeals.iter().map(|a| a.data.region_code.clone())).await?;
         Ok(AppealPage { appeals, count, report, region_names, today: filter.today })
+    }
+
+    /// The figures of the appeals a request matches, by category, department (ranked),
+    /// sub-region and month received, beside the `stats appeals` report of its region.
+    pub async fn appeal_figures(&self, principal: &Principal, query: &AppealQuery) -> AppResult<AppealFigures> {
+        let (filter, region) = self.appeal_filter(principal, query).await?;
+        let to = filter.received_to.unwrap_or(filter.today);
+        let from = filter.received_from.unwrap_or(to);
+        let sub_regions = match region.as_str().trim_end_matches("00").len() {
+            2 => AppealGrouping::RegionDigits(4),
+            _ => AppealGrouping::RegionDigits(6),
+        };
+        let counts = |grouping| self.store().appeal_counts_by(&filter, grouping, to);
+        let (report, by_category, by_department, by_prefix, by_month) = tokio::try_join!(
+            appeal_report(self.store(), &region, from, to),
+            async { Ok(counts(AppealGrouping::Category).await?) },
+            async { Ok(counts(AppealGrouping::Department).await?) },
+            async { Ok(counts(sub_regions).await?) },
+            async { Ok(counts(AppealGrouping::Month).await?) },
+        )?;
+        // A sub-region's code is its prefix padded to six digits.
+        let by_region: Vec<(String, AppealCounts)> =
+            by_prefix.into_iter().map(|(prefix, counts)| (format!("{prefix:0<6}"), counts)).collect();
+        let region_names = self.region_names(by_region.iter().map(|(code, _)| code.clone())).await?;
+        let mut by_category = by_category;
+        by_category.sort_by(|(a, x), (b, y)| y.received.cmp(&x.received).then(a.cmp(b)));
+        let mut by_month = by_month;
+        by_month.sort_by(|(a, _), (b, _)| a.cmp(b));
+        Ok(AppealFigures {
+            report,
+            by_category,
+            departments: rank_departments(by_department),
+            by_region,
+            region_names,
+            by_month,
+        })
     }
 
     /// Every appeal a list request matches, as the export writes them.

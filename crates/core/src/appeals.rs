@@ -264,6 +264,58 @@ impl std::ops::AddAssign for AppealCounts {
     }
 }
 
+impl AppealCounts {
+    /// On time and resolved over received; satisfied over rated (SPEC's rates).
+    pub fn on_time_rate(&self) -> Option<f64> {
+        ratio(self.on_time, self.received)
+    }
+
+    pub fn resolution_rate(&self) -> Option<f64> {
+        ratio(self.resolved, self.received)
+    }
+
+    pub fn satisfaction_rate(&self) -> Option<f64> {
+        ratio(self.satisfied, self.rated)
+    }
+}
+
+/// Departments with fewer appeals in the period are listed but not ranked: a rate over
+/// one or two appeals says little.
+pub const MIN_RANKED_APPEALS: i64 = 3;
+
+/// A department's place in the province's ranking of departments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankedDepartment {
+    pub department: String,
+    pub counts: AppealCounts,
+    /// 1 for the best; `None` below `MIN_RANKED_APPEALS`.
+    pub rank: Option<usize>,
+}
+
+/// Ranks departments by on-time rate, then satisfaction rate (none counts as lowest),
+/// then more appeals received, then name; those with fewer than `MIN_RANKED_APPEALS`
+/// follow unranked, by name. Equal figures share a rank (1, 2, 2, 4).
+pub fn rank_departments(rows: Vec<(String, AppealCounts)>) -> Vec<RankedDepartment> {
+    let key = |c: &AppealCounts| (c.on_time_rate().unwrap_or(0.0), c.satisfaction_rate().unwrap_or(-1.0), c.received);
+    let (mut ranked, mut others): (Vec<_>, Vec<_>) =
+        rows.into_iter().partition(|(_, counts)| counts.received >= MIN_RANKED_APPEALS);
+    ranked.sort_by(|(a_name, a), (b_name, b)| {
+        let (ka, kb) = (key(a), key(b));
+        kb.0.total_cmp(&ka.0).then(kb.1.total_cmp(&ka.1)).then(kb.2.cmp(&ka.2)).then(a_name.cmp(b_name))
+    });
+    others.sort_by(|(a, _), (b, _)| a.cmp(b));
+    let mut result: Vec<RankedDepartment> = Vec::with_capacity(ranked.len() + others.len());
+    for (index, (department, counts)) in ranked.into_iter().enumerate() {
+        let rank = match result.last() {
+            Some(previous) if key(&previous.counts) == key(&counts) => previous.rank,
+            _ => Some(index + 1),
+        };
+        result.push(RankedDepartment { department, counts, rank });
+    }
+    result.extend(others.into_iter().map(|(department, counts)| RankedDepartment { department, counts, rank: None }));
+    result
+}
+
 /// One dimension's figures in `stats appeals`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct DimensionFigures {
@@ -326,8 +378,8 @@ impl AppealReport {
                 total += c;
                 let figures = DimensionFigures {
                     received_count: c.received,
-                    on_time_rate: ratio(c.on_time, c.received),
-                    satisfaction_rate: ratio(c.satisfied, c.rated),
+                    on_time_rate: c.on_time_rate(),
+                    satisfaction_rate: c.satisfaction_rate(),
                 };
                 (dimension, figures)
             })
@@ -339,11 +391,11 @@ impl AppealReport {
             received_count: total.received,
             answered_count: total.answered,
             on_time_count: total.on_time,
-            on_time_rate: ratio(total.on_time, total.received),
+            on_time_rate: total.on_time_rate(),
             overdue_count: total.overdue,
             resolved_count: total.resolved,
-            resolution_rate: ratio(total.resolved, total.received),
-            satisfaction_rate: ratio(total.satisfied, total.rated),
+            resolution_rate: total.resolution_rate(),
+            satisfaction_rate: total.satisfaction_rate(),
             by_dimension: ByDimension(by_dimension),
         }
     }
@@ -483,6 +535,39 @@ mod tests {
         assert_eq!(AppealStatus::on(due, due, None, None), AppealStatus::Open, "due today is not yet overdue");
         assert_eq!(AppealStatus::on(today, due, Some(due), None), AppealStatus::Answered);
         assert_eq!(AppealStatus::on(today, due, Some(due), Some(today)), AppealStatus::Closed);
+    }
+
+    #[test]
+    fn departments_rank_by_on_time_then_satisfaction_with_ties_shared() {
+        let counts = |received, on_time, rated, satisfied| AppealCounts {
+            received,
+            on_time,
+            rated,
+            satisfied,
+            ..Default::default()
+        };
+        let rows = vec![
+            ("乙局".to_string(), counts(10, 9, 4, 4)),
+            ("甲局".to_string(), counts(10, 9, 4, 4)),
+            ("丙局".to_string(), counts(4, 4, 0, 0)),
+            ("丁局".to_string(), counts(20, 9, 10, 10)),
+            ("戊局".to_string(), counts(2, 2, 2, 2)),
+            ("己局".to_string(), counts(20, 18, 10, 9)),
+        ];
+        let ranked = rank_departments(rows);
+        let order: Vec<(&str, Option<usize>)> = ranked.iter().map(|r| (r.department.as_str(), r.rank)).collect();
+        assert_eq!(
+            order,
+            [
+                ("丙局", Some(1)),
+                ("乙局", Some(2)),
+                ("甲局", Some(2)),
+                ("己局", Some(4)),
+                ("丁局", Some(5)),
+                ("戊局", None),
+            ],
+            "all on time first; at 90% the fully satisfied before 90% satisfied; ties share a rank; two appeals unranked"
+        );
     }
 
     #[test]

@@ -136,6 +136,9 @@ pub struct AppealFilter {
     /// Awaiting their answer with the clock running (not paused), due on or before this
     /// day: the 督办 lists and the inbox.
     pub running_due_by: Option<NaiveDate>,
+    /// Exactly this category or department (the figures' drill-down).
+    pub category: Option<String>,
+    pub department: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -200,6 +203,12 @@ fn conditions(filter: &AppealFilter) -> Conditions {
         Some(AppealStatus::Answered) => c.push("answered_on IS NOT NULL AND closed_on IS NULL", vec![]),
         Some(AppealStatus::Closed) => c.push("closed_on IS NOT NULL", vec![]),
     }
+    if let Some(category) = &filter.category {
+        c.push("category = ?1", vec![Param::Text(category.clone())]);
+    }
+    if let Some(department) = &filter.department {
+        c.push("department = ?1", vec![Param::Text(department.clone())]);
+    }
     if let Some(due_by) = filter.running_due_by {
         c.push(
             "answered_on IS NULL AND closed_on IS NULL AND paused_since IS NULL AND due_on <= ?1",
@@ -221,10 +230,34 @@ fn conditions(filter: &AppealFilter) -> Conditions {
     c
 }
 
-/// One dimension's counts as the aggregate query returns them.
+/// How `appeal_counts_by` groups appeals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppealGrouping {
+    Dimension,
+    Category,
+    Department,
+    /// By the first `n` digits of the region code (4: cities, 6: counties).
+    RegionDigits(usize),
+    /// By the month received ("YYYY-MM").
+    Month,
+}
+
+impl AppealGrouping {
+    fn expression(self) -> String {
+        match self {
+            AppealGrouping::Dimension => "dimension".into(),
+            AppealGrouping::Category => "category".into(),
+            AppealGrouping::Department => "department".into(),
+            AppealGrouping::RegionDigits(n) => format!("SUBSTR(region_code, 1, {})", n.clamp(2, 6)),
+            AppealGrouping::Month => "SUBSTR(CAST(received_on AS TEXT), 1, 7)".into(),
+        }
+    }
+}
+
+/// One group's counts as the aggregate query returns them.
 #[derive(sqlx::FromRow)]
 struct CountsRow {
-    dimension: String,
+    grouped: String,
     received: i64,
     answered: i64,
     on_time: i64,
@@ -347,20 +380,34 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<(Dimension, AppealCounts)>> {
-        let mut c = conditions(&AppealFilter {
+        let filter = AppealFilter {
             region_prefix: region_prefix.to_string(),
             received_from: Some(from),
             received_to: Some(to),
             ..Default::default()
-        });
+        };
+        let rows = self.appeal_counts_by(&filter, AppealGrouping::Dimension, to).await?;
+        Ok(rows.into_iter().filter_map(|(key, counts)| Some((Dimension::parse(&key).ok()?, counts))).collect())
+    }
+
+    /// The counts of the appeals `filter` matches (its received period), grouped, as of
+    /// `to` (see `AppealCounts`).
+    pub async fn appeal_counts_by(
+        &self,
+        filter: &AppealFilter,
+        grouping: AppealGrouping,
+        to: NaiveDate,
+    ) -> Result<Vec<(String, AppealCounts)>> {
+        let mut c = conditions(filter);
         // The counts' own parameter: the period's last day.
         let n = c.params.len() + 1;
         c.params.push(Param::Date(to));
         let count =
             |condition: &str| format!("CAST(COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS BIGINT)");
+        let group = grouping.expression();
         let sql = format!(
-            "SELECT dimension, CAST(COUNT(*) AS BIGINT) AS received, {} AS answered, {} AS on_time, {} AS overdue, \
-             {} AS resolved, {} AS rated, {} AS satisfied FROM appeals {} GROUP BY dimension",
+            "SELECT {group} AS grouped, CAST(COUNT(*) AS BIGINT) AS received, {} AS answered, {} AS on_time, \
+             {} AS overdue, {} AS resolved, {} AS rated, {} AS satisfied FROM appeals {} GROUP BY {group}",
             count(&format!("answered_on <= ${n}")),
             count(&format!("answered_on <= due_on AND answered_on <= ${n}")),
             count(&format!("due_on < ${n} AND (answered_on IS NULL OR answered_on > due_on)")),
@@ -373,8 +420,7 @@ impl Store {
             on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).fetch_all(pool).await?);
         Ok(rows
             .into_iter()
-            .filter_map(|row| {
-                let dimension = Dimension::parse(&row.dimension).ok()?;
+            .map(|row| {
                 let counts = AppealCounts {
                     received: row.received,
                     answered: row.answered,
@@ -384,7 +430,7 @@ impl Store {
                     rated: row.rated,
                     satisfied: row.satisfied,
                 };
-                Some((dimension, counts))
+                (row.grouped, counts)
             })
             .collect())
     }

@@ -61,6 +61,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "appeals/appeals.html",
     "appeals/appeal.html",
     "appeals/new.html",
+    "appeals/figures.html",
 ];
 
 fn environment() -> &'static Environment<'static> {

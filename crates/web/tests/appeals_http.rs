@@ -95,3 +95,79 @@ async fn imported_appeals_are_listed_with_their_figures_within_scope(backend: Ba
     let chain = app.sign_in("chain").await;
     assert_eq!(app.get("/appeals", Some(&chain)).await.status(), StatusCode::FORBIDDEN);
 }
+
+on_both_backends!(the_figures_rank_departments_and_lead_to_the_appeals);
+
+/// The figures page: every table adds up to the report's received count, departments
+/// ranked by on-time rate, each row leading to the appeals behind it, within scope.
+async fn the_figures_rank_departments_and_lead_to_the_appeals(backend: Backend) {
+    let app = TestApp::with_users(
+        backend,
+        &[("boss", "admin", None), ("baiyin", "region", Some("620400")), ("chain", "chain", None)],
+    )
+    .await;
+    let admin = app.sign_in("boss").await;
+    let csrf = app.csrf(&admin).await;
+    let mut csv = String::from("诉求编号,企业名称,所属地区,诉求维度,诉求类别,诉求内容,受理日期,承办单位,答复日期\n");
+    // 甲局 answers three of three on time, 乙局 one of four, 丙局 has two (unranked).
+    let rows = [
+        ("A1", "620402", "甲局<i>", "2025-03-03", Some("2025-03-04")),
+        ("A2", "620402", "甲局<i>", "2025-03-10", Some("2025-03-11")),
+        ("A3", "620403", "甲局<i>", "2025-04-01", Some("2025-04-02")),
+        ("B1", "620402", "乙局", "2025-03-03", Some("2025-03-04")),
+        ("B2", "620403", "乙局", "2025-03-03", Some("2025-04-30")),
+        ("B3", "620403", "乙局", "2025-04-07", None),
+        ("B4", "620403", "乙局", "2025-04-08", None),
+        ("C1", "620402", "丙局", "2025-04-09", Some("2025-04-09")),
+        ("C2", "620402", "丙局", "2025-04-10", Some("2025-04-10")),
+        ("T1", "620502", "天水局", "2025-04-10", None),
+    ];
+    for (code, region, department, received, answered) in rows {
+        let category = if code.starts_with('A') { "纳税服务" } else { "要素保障" };
+        csv.push_str(&format!(
+            "{code},企业{code},{region},要素环境,{category},内容,{received},{department},{}\n",
+            answered.unwrap_or("")
+        ));
+    }
+    let response = app.send(upload_request(&admin, &csrf, "appeals", "f.csv", csv.as_bytes())).await;
+    assert_eq!(body_json(response).await["report"]["created"], 10);
+
+    let baiyin = app.sign_in("baiyin").await;
+    let page =
+        body_text(app.get("/appeals/figures?region=620400&from=2025-01-01&to=2025-12-31", Some(&baiyin)).await).await;
+    let table = |id: &str| {
+        let start = page.find(&format!(r#"id="{id}""#)).unwrap_or_else(|| panic!("{id}: {page}"));
+        page[start..start + page[start..].find("</table>").unwrap()].to_string()
+    };
+    let ranking = strip_tags(&table("department-ranking"));
+    let first = ranking.find("甲局").unwrap();
+    let second = ranking.find("乙局").unwrap();
+    let unranked = ranking.find("丙局").unwrap();
+    assert!(first < second && second < unranked, "{ranking}");
+    assert!(ranking.contains("100.00%") && ranking.contains("25.00%"), "{ranking}");
+    assert!(!page.contains("甲局<i>") && page.contains("甲局&lt;i&gt;"), "names escaped");
+    assert!(!page.contains("天水局"), "another region's department is not in a city's figures");
+    let by_region = strip_tags(&table("by-region"));
+    assert!(by_region.contains("620402") || by_region.contains("白银区"), "{by_region}");
+    let by_month = strip_tags(&table("by-month"));
+    assert!(by_month.contains("2025-03") && by_month.contains("2025-04"), "{by_month}");
+    // A department's row leads to its appeals.
+    let list = body_text(
+        app.get("/appeals?region=620400&from=2025-01-01&to=2025-12-31&department=%E4%B9%99%E5%B1%80", Some(&baiyin))
+            .await,
+    )
+    .await;
+    assert!(list.contains(r#"<strong id="total-count">4</strong>"#), "乙局's four: {list}");
+    let list = body_text(
+        app.get(
+            "/appeals?region=620400&from=2025-01-01&to=2025-12-31&category=%E7%BA%B3%E7%A8%8E%E6%9C%8D%E5%8A%A1",
+            Some(&baiyin),
+        )
+        .await,
+    )
+    .await;
+    assert!(list.contains(r#"<strong id="total-count">3</strong>"#), "纳税服务's three");
+    assert_eq!(app.get("/appeals/figures?region=620500", Some(&baiyin)).await.status(), StatusCode::FORBIDDEN);
+    let chain = app.sign_in("chain").await;
+    assert_eq!(app.get("/appeals/figures", Some(&chain)).await.status(), StatusCode::FORBIDDEN);
+}

@@ -18,7 +18,9 @@ use std::collections::HashMap;
 use zhaoshang_app::appeals::{AppealQuery, AppealStepForm, CONFIRM_DUPLICATE_FIELD};
 use zhaoshang_app::AppError;
 use zhaoshang_core::appeals::flow::ActionKind;
-use zhaoshang_core::appeals::{due_note, AppealReport, AppealStatus, Dimension, Rating};
+use zhaoshang_core::appeals::{
+    due_note, AppealCounts, AppealReport, AppealStatus, Dimension, Rating, MIN_RANKED_APPEALS,
+};
 use zhaoshang_core::calendar::Reckoned;
 use zhaoshang_store::appeals::{Appeal, AppealSort};
 
@@ -29,14 +31,14 @@ pub fn routes() -> Routes {
         .route("/appeals", get(list))
         .route("/appeals", post(register))
         .route("/appeals/new", get(new_form))
+        .route("/appeals/figures", get(figures))
         .route("/appeals/{code}", get(detail))
         .route("/appeals/{code}/steps", post(take_step))
 }
 
 /// The path of an appeal's page (its code as one path segment).
 fn appeal_path(code: &str) -> String {
-    let segment: String = form_urlencoded::byte_serialize(code.as_bytes()).collect();
-    format!("/appeals/{segment}")
+    format!("/appeals/{}", crate::auth::urlencode(code))
 }
 
 fn percent(value: Option<f64>) -> String {
@@ -254,4 +256,54 @@ pub async fn register(
         Ok(code) => Ok(Redirect::to(&appeal_path(&code)).into_response()),
         Err(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, intake_page(&session, &values, &errors)?).into_response()),
     }
+}
+
+/// One row of a figures table: its key (for the drill-down), label and rates.
+fn figures_row(key: &str, label: &str, c: &AppealCounts) -> minijinja::Value {
+    context! {
+        key, label, received => c.received, overdue => c.overdue, on_time_rate => percent(c.on_time_rate()),
+        resolution_rate => percent(c.resolution_rate()), satisfaction_rate => percent(c.satisfaction_rate()),
+    }
+}
+
+/// The appeals' figures by department (ranked), category, sub-region and month, each
+/// row leading to the appeals behind it.
+pub async fn figures(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<AppealQuery>,
+) -> WebResult<Html<String>> {
+    let figures = state.app.appeal_figures(&session.principal, &query).await?;
+    let report = report_figures(&figures.report);
+    let rows = |rows: &[(String, AppealCounts)]| -> Vec<minijinja::Value> {
+        rows.iter().map(|(key, c)| figures_row(key, key, c)).collect()
+    };
+    let departments: Vec<_> = figures
+        .departments
+        .iter()
+        .map(|d| context! { rank => d.rank, ..figures_row(&d.department, &d.department, &d.counts) })
+        .collect();
+    let by_region: Vec<_> = figures
+        .by_region
+        .iter()
+        .map(|(code, c)| figures_row(code, figures.region_names.get(code).map_or(code.as_str(), String::as_str), c))
+        .collect();
+    let period_query = query_string(&[
+        ("region", &Some(figures.report.region.clone())),
+        ("dimension", &query.dimension),
+        ("from", &Some(figures.report.from.to_string())),
+        ("to", &Some(figures.report.to.to_string())),
+    ]);
+    page(
+        &session,
+        "/appeals",
+        "appeals/figures.html",
+        context! {
+            report => report, departments => departments, by_category => rows(&figures.by_category),
+            by_region => by_region, by_month => rows(&figures.by_month), min_ranked => MIN_RANKED_APPEALS,
+            period_query => period_query,
+            query => context! { region => query.region, dimension => query.dimension },
+            dimensions => Dimension::ALL.iter().map(|d| context! { key => d.key(), label => d.label() }).collect::<Vec<_>>(),
+        },
+    )
 }
