@@ -269,6 +269,8 @@ pub struct AppealCourse {
     pub steps: Vec<AppealStepRecord>,
     pub light: Option<Light>,
     pub level: Level,
+    /// Working days past the due date (0 when on time, answered or paused).
+    pub days_late: i64,
     /// The steps the user may take today.
     pub actions: Vec<ActionKind>,
     pub today: NaiveDate,
@@ -291,6 +293,7 @@ impl App {
         Ok(AppealCourse {
             light: state.light(&calendar, today),
             level: state.level(&calendar, today),
+            days_late: state.working_days_late(&calendar, today),
             appeal,
             state,
             steps,

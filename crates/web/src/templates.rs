@@ -62,6 +62,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "appeals/appeal.html",
     "appeals/new.html",
     "appeals/figures.html",
+    "appeals/notice.html",
 ];
 
 fn environment() -> &'static Environment<'static> {

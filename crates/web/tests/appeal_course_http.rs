@@ -62,6 +62,16 @@ async fn an_appeal_is_followed_from_acceptance_to_closing(backend: Backend) {
     assert!(!inbox.contains("天水丙公司") && !inbox.contains("白银甲公司"), "not yet due: the handler's alone");
     let overdue = body_text(app.get("/appeals/BY-8", Some(&leader)).await).await;
     assert!(overdue.contains(r#"id="appeal-light""#) && overdue.contains("红色督办"), "{overdue}");
+    // Its printable 督办单: how late, at which level; another region's is refused.
+    let notice = body_text(app.get("/appeals/BY-8/notice", Some(&leader)).await).await;
+    let calendar = Calendar::new(zhaoshang_app::calendar::shipped_days().unwrap());
+    let due = app.store().appeal_by_code("BY-8").await.unwrap().unwrap().data.due_on;
+    let late = calendar.working_days_between(due, today).value;
+    assert!(notice.contains("营商环境诉求督办单") && notice.contains("省级督办"), "{notice}");
+    assert!(notice.contains(&format!(r#"<strong id="notice-days-late">{late}</strong>"#)), "{notice}");
+    assert_eq!(app.get("/appeals/TS-8/notice", Some(&leader)).await.status(), StatusCode::FORBIDDEN);
+    let notice = body_text(app.get("/appeals/BY-9/notice", Some(&leader)).await).await;
+    assert!(notice.contains("用电增容&lt;script&gt;") && !notice.contains("<script>x"), "escaped");
 
     // A pause stops the clock; an answer while paused is refused and changes nothing.
     let response =
@@ -98,8 +108,6 @@ async fn an_appeal_is_followed_from_acceptance_to_closing(backend: Backend) {
     let response =
         app.post_form("/appeals/BY-9/steps", &leader, &format!("csrf={leader_csrf}&action=approve_extension")).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    // A new database holds the shipped calendar.
-    let calendar = Calendar::new(zhaoshang_app::calendar::shipped_days().unwrap());
     let expected = FlowState::accepted(&calendar, today, 8, "白银市发改委").due_on;
     assert_eq!(stored().await.data.due_on, expected, "five working days and three approved");
 

@@ -415,15 +415,20 @@ impl FlowState {
     /// after each missed deadline — the due date, then every `limit_days` working days
     /// after it (the region's supervisor gets the same time again before the province).
     pub fn level(&self, calendar: &Calendar, today: NaiveDate) -> Level {
+        match self.working_days_late(calendar, today) {
+            0 => Level::Department,
+            late if late > i64::from(self.limit_days) => Level::Province,
+            _ => Level::Region,
+        }
+    }
+
+    /// Working days an open, running appeal is past its due date on `today` (0 when on
+    /// time, answered or paused).
+    pub fn working_days_late(&self, calendar: &Calendar, today: NaiveDate) -> i64 {
         if !self.is_open() || self.paused_since.is_some() || today <= self.due_on {
-            return Level::Department;
+            return 0;
         }
-        let late = calendar.working_days_between(self.due_on, today).value;
-        if late > i64::from(self.limit_days) {
-            Level::Province
-        } else {
-            Level::Region
-        }
+        calendar.working_days_between(self.due_on, today).value
     }
 }
 
@@ -621,6 +626,8 @@ mod tests {
         assert_eq!(state.level(&calendar, day("2024-11-12")), Level::Region);
         assert_eq!(state.level(&calendar, day("2024-11-18")), Level::Region, "five working days late");
         assert_eq!(state.level(&calendar, day("2024-11-19")), Level::Province, "the second deadline missed");
+        assert_eq!(state.working_days_late(&calendar, day("2024-11-19")), 6);
+        assert_eq!(state.working_days_late(&calendar, day("2024-11-11")), 0);
         let answered = step(&state, Action::Answer { text: "x".into() }, "2024-11-20");
         assert_eq!(answered.light(&calendar, day("2024-11-20")), None);
         assert_eq!(answered.level(&calendar, day("2024-11-30")), Level::Department);

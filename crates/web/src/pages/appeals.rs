@@ -34,6 +34,7 @@ pub fn routes() -> Routes {
         .route("/appeals/figures", get(figures))
         .route("/appeals/{code}", get(detail))
         .route("/appeals/{code}/steps", post(take_step))
+        .route("/appeals/{code}/notice", get(notice))
 }
 
 /// The path of an appeal's page (its code as one path segment).
@@ -304,6 +305,35 @@ pub async fn figures(
             period_query => period_query,
             query => context! { region => query.region, dimension => query.dimension },
             dimensions => Dimension::ALL.iter().map(|d| context! { key => d.key(), label => d.label() }).collect::<Vec<_>>(),
+        },
+    )
+}
+
+/// The 督办单 of an appeal: a printable notice to its department with the appeal, its
+/// due date, how late it is, the level it has reached and its course so far.
+pub async fn notice(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Path(code): Path<String>,
+) -> WebResult<Html<String>> {
+    let course = state.app.appeal_course(&session.principal, &code).await?;
+    let region_names = state.app.region_names([course.appeal.data.region_code.clone()]).await?;
+    let steps: Vec<_> = course
+        .steps
+        .iter()
+        .map(|s| {
+            context! { action => ActionKind::from_key(&s.action).map_or(s.action.as_str(), |k| k.label()),
+            done_on => s.done_on.to_string(), detail => s.detail }
+        })
+        .collect();
+    page(
+        &session,
+        "/appeals",
+        "appeals/notice.html",
+        context! {
+            a => appeal_row(&course.appeal, &region_names, course.today), steps => steps,
+            today => course.today.to_string(), days_late => course.days_late, level => course.level.label(),
+            light => course.light.map(|l| l.label()), stage => course.state.stage.label(),
         },
     )
 }
