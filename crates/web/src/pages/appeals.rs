@@ -15,7 +15,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minijinja::context;
 use std::collections::HashMap;
-use zhaoshang_app::appeals::{AppealQuery, AppealStepForm, CONFIRM_DUPLICATE_FIELD};
+use zhaoshang_app::appeals::{AppealCourse, AppealQuery, AppealStepForm, CONFIRM_DUPLICATE_FIELD};
 use zhaoshang_app::AppError;
 use zhaoshang_core::appeals::flow::ActionKind;
 use zhaoshang_core::appeals::{
@@ -132,6 +132,25 @@ pub async fn detail(
     detail_page(&state, &session, &code, &AppealStepForm::default(), None).await
 }
 
+/// An appeal's course with the names of its region and its steps as the pages show them.
+async fn course_of(
+    state: &AppState,
+    session: &Session,
+    code: &str,
+) -> WebResult<(AppealCourse, HashMap<String, String>, Vec<minijinja::Value>)> {
+    let course = state.app.appeal_course(&session.principal, code).await?;
+    let region_names = state.app.region_names([course.appeal.data.region_code.clone()]).await?;
+    let steps = course
+        .steps
+        .iter()
+        .map(|s| {
+            context! { action => ActionKind::from_key(&s.action).map_or(s.action.as_str(), |k| k.label()),
+            done_on => s.done_on.to_string(), detail => s.detail, recorded_by => s.recorded_by }
+        })
+        .collect();
+    Ok((course, region_names, steps))
+}
+
 /// The appeal's page: its facts, its course (history, 督办 colour and level) and a form
 /// for each step the user may take; `error` says why a step just sent was refused.
 async fn detail_page(
@@ -141,16 +160,7 @@ async fn detail_page(
     form: &AppealStepForm,
     error: Option<String>,
 ) -> WebResult<Html<String>> {
-    let course = state.app.appeal_course(&session.principal, code).await?;
-    let region_names = state.app.region_names([course.appeal.data.region_code.clone()]).await?;
-    let steps: Vec<_> = course
-        .steps
-        .iter()
-        .map(|s| {
-            context! { action => ActionKind::from_key(&s.action).map_or(s.action.as_str(), |k| k.label()),
-            done_on => s.done_on.to_string(), detail => s.detail, recorded_by => s.recorded_by }
-        })
-        .collect();
+    let (course, region_names, steps) = course_of(state, session, code).await?;
     let f = &course.state;
     let flow = context! {
         stage => f.stage.label(), paused_since => f.paused_since.map(|d| d.to_string()),
@@ -316,16 +326,7 @@ pub async fn notice(
     PageSession(session): PageSession,
     Path(code): Path<String>,
 ) -> WebResult<Html<String>> {
-    let course = state.app.appeal_course(&session.principal, &code).await?;
-    let region_names = state.app.region_names([course.appeal.data.region_code.clone()]).await?;
-    let steps: Vec<_> = course
-        .steps
-        .iter()
-        .map(|s| {
-            context! { action => ActionKind::from_key(&s.action).map_or(s.action.as_str(), |k| k.label()),
-            done_on => s.done_on.to_string(), detail => s.detail }
-        })
-        .collect();
+    let (course, region_names, steps) = course_of(&state, &session, &code).await?;
     page(
         &session,
         "/appeals",
