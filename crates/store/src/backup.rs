@@ -401,14 +401,25 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("market", Int),
             ("economic", Int),
             ("technical", Int),
+            ("comment", Text),
         ],
     ),
+    (
+        "review_rounds",
+        &[("year", Int), ("status", Text), ("per_achievement", Int), ("updated_by", Text), ("updated_at", Instant)],
+    ),
+    ("review_assignments", &[("achievement_id", Int), ("expert_id", Int)]),
 ];
 
 /// Columns (table, column) added after backups were first written that are NOT NULL with
 /// an empty default: a backup written before them restores them empty.
-const EMPTY_WHEN_ABSENT: &[(&str, &str)] =
-    &[("projects", "excess_funds"), ("parks", "infrastructure"), ("parks", "policies"), ("parks", "contacts")];
+const EMPTY_WHEN_ABSENT: &[(&str, &str)] = &[
+    ("projects", "excess_funds"),
+    ("parks", "infrastructure"),
+    ("parks", "policies"),
+    ("parks", "contacts"),
+    ("achievement_reviews", "comment"),
+];
 
 /// Tables added after backups were first written: a backup without them restores them
 /// empty (their defaults; the calendar is loaded again from the shipped file at the next start).
@@ -424,6 +435,8 @@ const ADDED_LATER: &[&str] = &[
     "achievement_reviews",
     "parcels",
     "parcel_status_changes",
+    "review_rounds",
+    "review_assignments",
 ];
 
 /// Tables that are deliberately not in a backup (sessions, and what triggers derive from

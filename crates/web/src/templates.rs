@@ -60,6 +60,12 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "plans/inbox.html",
     "appeals/appeals.html",
     "appeals/appeal.html",
+    "achievements/achievements.html",
+    "achievements/achievement.html",
+    "achievements/pool.html",
+    "achievements/rounds.html",
+    "achievements/round.html",
+    "achievements/published.html",
 ];
 
 fn environment() -> &'static Environment<'static> {
