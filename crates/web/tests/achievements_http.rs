@@ -110,7 +110,7 @@ async fn each_role_reads_what_it_may(backend: Backend) {
     assert_eq!(app.get("/achievements?pooled=1&year=2023", Some(&reviewer)).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.get("/achievements?format=xlsx", Some(&reviewer)).await.status(), StatusCode::FORBIDDEN);
     let home = body_text(app.get("/inbox", Some(&reviewer)).await).await;
-    assert!(home.contains(r#"href="/achievements""#) && !home.contains(r#"href="/pool""#), "the navigation");
+    assert!(home.contains(">科技成果</a>") && !home.contains(">成果转化池</a>"), "the navigation");
 
     // The administrator: every review with its reviewer.
     let admin = app.sign_in_demo("admin").await;
