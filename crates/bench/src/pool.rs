@@ -41,7 +41,7 @@ pub fn instance() -> (Vec<Subject>, Vec<Reviewer>) {
             let seed = mix(i + 100_000);
             let first = INDUSTRIES[(seed % 12) as usize].to_string();
             let mut fields = vec![first];
-            if seed % 3 == 0 {
+            if seed.is_multiple_of(3) {
                 fields.push(INDUSTRIES[((seed >> 8) % 12) as usize].to_string());
             }
             Reviewer {

@@ -102,7 +102,7 @@ pub fn conflicts(subject: &Subject, reviewer: &Reviewer) -> bool {
 
 /// Whether the reviewer's fields name the achievement's industry.
 pub fn matches_field(subject: &Subject, reviewer: &Reviewer) -> bool {
-    !subject.industry.is_empty() && reviewer.fields.iter().any(|field| *field == subject.industry)
+    !subject.industry.is_empty() && reviewer.fields.contains(&subject.industry)
 }
 
 /// The most achievements one reviewer takes: ⌈N × achievements / reviewers⌉ + 1.

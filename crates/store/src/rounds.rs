@@ -242,16 +242,15 @@ impl Store {
 
     /// Each expert's number of achievements assigned in a year, by expert id.
     pub async fn assignment_loads(&self, year: i64) -> Result<HashMap<i64, i64>> {
-        let rows: Vec<(i64, i64)> =
-            on_pool!(self, |pool| {
-                sqlx::query_as(
+        let rows: Vec<(i64, i64)> = on_pool!(self, |pool| {
+            sqlx::query_as(
             "SELECT ra.expert_id, COUNT(*) FROM review_assignments ra JOIN achievements a ON a.id = ra.achievement_id \
              WHERE a.year = $1 GROUP BY ra.expert_id"
         )
         .bind(year)
         .fetch_all(pool)
         .await?
-            });
+        });
         Ok(rows.into_iter().collect())
     }
 
