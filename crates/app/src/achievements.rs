@@ -9,6 +9,7 @@
 use crate::exchange::{achievement_table, Table};
 use crate::projects::{keyword, page_offset};
 use crate::{App, AppError, AppResult};
+use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use zhaoshang_core::access::{PoolAccess, Principal};
@@ -106,6 +107,8 @@ pub struct AchievementDetail {
     /// The reviews summed up and the place in the year's selection (not for a reviewer).
     pub ranked: Option<Ranked>,
     pub in_pool: bool,
+    /// The year's round is not closed: nobody but each reviewer reads its scores.
+    pub sealed: bool,
 }
 
 /// The pool of a year as its page shows it: the selected achievements by industry.
@@ -114,8 +117,32 @@ pub struct PoolPage {
     pub ratio: f64,
     pub registered: usize,
     pub reviewed: usize,
+    /// How many the pool takes in all (before the page's industry and flag filters).
+    pub selected: usize,
     pub industries: Vec<PoolIndustry>,
     pub disagreements: usize,
+    /// The year's round is not closed: no ranking yet.
+    pub sealed: bool,
+}
+
+/// The pool page's request: the year (the latest registered when absent), the share that
+/// enters (0.2 when absent), one industry, and `flagged=1` for the achievements whose
+/// reviewers disagree strongly only.
+#[derive(Deserialize, Default, Clone, Debug)]
+pub struct PoolQuery {
+    pub year: Option<String>,
+    pub ratio: Option<String>,
+    pub industry: Option<String>,
+    pub flagged: Option<String>,
+}
+
+/// A pool page as filtered, with what its filters offer.
+pub struct PoolView {
+    pub page: PoolPage,
+    /// The years that have achievements, the latest first.
+    pub years: Vec<i64>,
+    /// The industries of the whole pool (code, name), for the filter.
+    pub industry_options: Vec<(String, String)>,
 }
 
 pub struct PoolIndustry {
@@ -182,7 +209,15 @@ impl App {
             });
             return Ok((filter, None));
         }
+        let sealed = match year {
+            Some(year) => crate::rounds::scores_sealed(self.store(), year).await?,
+            None => false,
+        };
         let selection = match year {
+            Some(_) if sealed && pooled => {
+                return Err(AppError::bad_request("该年度评审尚未结束，还没有入池成果"));
+            }
+            Some(_) if sealed => None,
             Some(year) => Some(selection(self.store(), year, Ratio::DEFAULT, Weights::EQUAL).await?),
             None if pooled => return Err(AppError::bad_request("筛选入池成果时请选择登记年度")),
             None => None,
@@ -238,20 +273,24 @@ impl App {
         let store = self.store();
         let not_found = || AppError::not_found("该科技成果");
         let data = store.achievement(code).await?.ok_or_else(not_found)?;
+        let sealed = crate::rounds::scores_sealed(store, data.year).await?;
         let reviews = match access {
+            PoolAccess::Manage if sealed => Vec::new(),
             PoolAccess::Manage => store.reviews_of(code, None).await?,
             PoolAccess::OwnReviews => {
                 let expert = self.own_expert(principal).await?.ok_or_else(not_found)?;
                 let own = store.reviews_of(code, Some(expert)).await?;
-                // A reviewer opens only what it reviewed, and is told no more than "not found".
-                if own.is_empty() {
+                // A reviewer opens only what it reviewed or was assigned, and is told no
+                // more than "not found".
+                let assigned = store.assigned_reviewers(code).await?.iter().any(|r| r.expert_id == expert);
+                if own.is_empty() && !assigned {
                     return Err(not_found());
                 }
                 own
             }
             PoolAccess::Read | PoolAccess::Nothing => Vec::new(),
         };
-        let ranked = if access.reads_pool() {
+        let ranked = if access.reads_pool() && !sealed {
             let year_selection = selection(store, data.year, Ratio::DEFAULT, Weights::EQUAL).await?;
             year_selection.ranked.into_iter().find(|r| r.code == data.code)
         } else {
@@ -265,6 +304,7 @@ impl App {
             industry_name,
             reviews,
             data,
+            sealed,
         })
     }
 
@@ -276,13 +316,59 @@ impl App {
         Ok(self.store().industries().await?.into_iter().map(|i| (i.code, i.name)).collect())
     }
 
+    /// The pool page as a request filters it.
+    pub async fn pool_view(&self, principal: &Principal, query: &PoolQuery) -> AppResult<PoolView> {
+        if !self.pool_access(principal)?.reads_pool() {
+            return Err(AppError::Forbidden);
+        }
+        let years = self.store().achievement_years().await?;
+        let year = match non_empty(query.year.as_deref()) {
+            Some(text) => parse_year(text)?,
+            None => years.first().copied().unwrap_or_else(|| crate::calendar::today().year() as i64 - 1),
+        };
+        let ratio = match non_empty(query.ratio.as_deref()) {
+            Some(text) => Ratio::parse(text).map_err(AppError::bad_request)?,
+            None => Ratio::DEFAULT,
+        };
+        let mut page = self.pool_page(principal, year, ratio).await?;
+        let industry_options = page.industries.iter().map(|g| (g.code.clone(), g.name.clone())).collect();
+        if let Some(industry) = non_empty(query.industry.as_deref()) {
+            page.industries.retain(|g| g.code == industry);
+        }
+        if non_empty(query.flagged.as_deref()).is_some() {
+            for group in &mut page.industries {
+                group.items.retain(|item| item.aggregate.disagrees_strongly());
+            }
+            page.industries.retain(|g| !g.items.is_empty());
+        }
+        Ok(PoolView { page, years, industry_options })
+    }
+
     /// A year's pool for its page: the selected achievements grouped by industry (the
     /// industries in code order, each best first).
     pub async fn pool_page(&self, principal: &Principal, year: i64, ratio: Ratio) -> AppResult<PoolPage> {
         if !self.pool_access(principal)?.reads_pool() {
             return Err(AppError::Forbidden);
         }
+        self.pool_of(year, ratio).await
+    }
+
+    /// A year's pool by industry, for whoever may read it (the published page too).
+    pub(crate) async fn pool_of(&self, year: i64, ratio: Ratio) -> AppResult<PoolPage> {
         let store = self.store();
+        if crate::rounds::scores_sealed(store, year).await? {
+            let (registered, _) = store.pool_candidates(year).await?;
+            return Ok(PoolPage {
+                year,
+                ratio: ratio.value(),
+                registered,
+                reviewed: 0,
+                selected: 0,
+                industries: Vec::new(),
+                disagreements: 0,
+                sealed: true,
+            });
+        }
         let selection = selection(store, year, ratio, Weights::EQUAL).await?;
         let codes: Vec<String> = selection.pool().iter().map(|r| r.code.clone()).collect();
         let filter = AchievementFilter { codes: Some(codes), ..Default::default() };
@@ -319,8 +405,10 @@ impl App {
             ratio: ratio.value(),
             registered: selection.registered,
             reviewed: selection.ranked.len(),
+            selected: selection.selected,
             industries,
             disagreements,
+            sealed: false,
         })
     }
 }

@@ -27,6 +27,7 @@ pub mod projects;
 pub mod reference;
 pub mod reference_data;
 pub mod reports;
+pub mod rounds;
 pub mod scope;
 pub mod search;
 pub mod stats;

@@ -62,6 +62,8 @@ crate::vocabulary! {
         Review => ("review", "成果评审"),
         Institution => ("institution", "完成单位"),
         Expert => ("expert", "评审专家"),
+        ReviewRound => ("review_round", "评审轮次"),
+        ReviewAssignment => ("review_assignment", "评审分配"),
         Park => ("park", "园区"),
         Parcel => ("parcel", "地块"),
         Department => ("department", "单位"),
@@ -76,7 +78,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 128] = [
+const FIELDS: [(&str, &str); 132] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -205,6 +207,10 @@ const FIELDS: [(&str, &str); 128] = [
     ("paused_since", "挂起日期"),
     ("pending_extension", "待批延期（工作日）"),
     ("extension_days", "已批延期（工作日）"),
+    ("per_achievement", "每项成果评审专家数"),
+    ("comment", "评审意见"),
+    ("assigned", "分配评审"),
+    ("replaced", "被调换的专家"),
 ];
 
 /// The Chinese label of a field of an audited record (its JSON key).
@@ -277,6 +283,9 @@ pub fn display_value(entity: Option<AuditEntity>, key: &str, value: &Value) -> S
             }
             (Some(AuditEntity::Parcel), "land_use") => {
                 labelled(crate::parcels::LandUse::from_key(text).map(crate::parcels::LandUse::label), text)
+            }
+            (Some(AuditEntity::ReviewRound), "status") => {
+                labelled(crate::rounds::RoundStatus::from_key(text).map(crate::rounds::RoundStatus::label), text)
             }
             (Some(AuditEntity::Appeal), "rating") => labelled(Rating::parse(text).ok().map(Rating::label), text),
             (Some(AuditEntity::AppealStep), "action") => labelled(

@@ -21,6 +21,7 @@ pub mod parcels;
 pub mod periods;
 pub mod projects;
 pub mod regions;
+pub mod rounds;
 pub mod scores;
 pub mod search;
 pub mod text;

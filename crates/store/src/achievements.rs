@@ -376,11 +376,12 @@ impl Store {
         }))
     }
 
-    /// The codes of the achievements an expert reviewed, by code.
+    /// The codes of the achievements an expert reviewed or is assigned to review, by code.
     pub async fn codes_reviewed_by(&self, expert: i64) -> Result<Vec<String>> {
         Ok(on_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT a.code FROM achievement_reviews r JOIN achievements a ON a.id = r.achievement_id \
-             WHERE r.expert_id = $1 ORDER BY a.code"
+            "SELECT a.code FROM achievements a WHERE a.id IN \
+             (SELECT achievement_id FROM achievement_reviews WHERE expert_id = $1 \
+              UNION SELECT achievement_id FROM review_assignments WHERE expert_id = $1) ORDER BY a.code"
         )
         .bind(expert)
         .fetch_all(pool)
@@ -408,6 +409,13 @@ impl Store {
         let c = conditions(filter);
         let sql = format!("SELECT COUNT(*) FROM {ACHIEVEMENT_FROM} {}", c.where_sql());
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_scalar(&sql), &c.params).fetch_one(pool).await?))
+    }
+
+    /// The registration years that have achievements, the latest first.
+    pub async fn achievement_years(&self) -> Result<Vec<i64>> {
+        Ok(on_pool!(self, |pool| sqlx::query_scalar("SELECT DISTINCT year FROM achievements ORDER BY year DESC")
+            .fetch_all(pool)
+            .await?))
     }
 
     /// A year's registered achievements (their number) and each with its reviews, by

@@ -422,8 +422,14 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("market", Int),
             ("economic", Int),
             ("technical", Int),
+            ("comment", Text),
         ],
     ),
+    (
+        "review_rounds",
+        &[("year", Int), ("status", Text), ("per_achievement", Int), ("updated_by", Text), ("updated_at", Instant)],
+    ),
+    ("review_assignments", &[("achievement_id", Int), ("expert_id", Int)]),
 ];
 
 /// Columns (table, column) added after backups were first written that are NOT NULL with
@@ -437,6 +443,7 @@ const DEFAULT_WHEN_ABSENT: &[(&str, &str)] = &[
     ("appeals", "paused_days"),
     ("appeals", "extension_days"),
     ("appeals", "reopened"),
+    ("achievement_reviews", "comment"),
 ];
 
 /// Tables added after backups were first written: a backup without them restores them
@@ -454,6 +461,8 @@ const ADDED_LATER: &[&str] = &[
     "parcels",
     "parcel_status_changes",
     "appeal_steps",
+    "review_rounds",
+    "review_assignments",
 ];
 
 /// Tables that are deliberately not in a backup (sessions, and what triggers derive from

@@ -105,3 +105,112 @@ impl Store {
         Ok(())
     }
 }
+
+/// An expert of the pool as the demo loads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkExpert {
+    pub name: String,
+    pub institution: String,
+    pub fields: String,
+    pub user_id: Option<i64>,
+}
+
+const ACHIEVEMENT_PARAMETERS: usize = 8;
+const REVIEW_PARAMETERS: usize = 6;
+
+impl Store {
+    /// Loads the S&T pool's experts, achievements and reviews in one transaction (the
+    /// demo's thousands of achievements); the institutions they name are created. Codes
+    /// and expert names must be new.
+    pub async fn bulk_insert_pool(
+        &self,
+        experts: &[BulkExpert],
+        achievements: &[crate::achievements::AchievementData],
+        reviews: &[crate::achievements::ReviewData],
+    ) -> Result<()> {
+        use std::collections::{BTreeSet, HashMap};
+        use zhaoshang_core::achievements::institution_key;
+        let names: BTreeSet<&str> = achievements
+            .iter()
+            .map(|a| a.institution.as_str())
+            .chain(experts.iter().map(|e| e.institution.as_str()))
+            .chain(reviews.iter().map(|r| r.reviewer_institution.as_str()))
+            .filter(|name| !name.is_empty())
+            .collect();
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_with(self.begin_write()).await?;
+            for name in &names {
+                sqlx::query("INSERT INTO institutions (name, name_key) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+                    .bind(*name)
+                    .bind(institution_key(name))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let institutions: HashMap<String, i64> =
+                sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM institutions")
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(|(id, name)| (name, id))
+                    .collect();
+            let mut expert_ids: HashMap<String, i64> = HashMap::new();
+            for expert in experts {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO experts (name, institution_id, fields, user_id) VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(&expert.name)
+                .bind(institutions.get(&expert.institution))
+                .bind(&expert.fields)
+                .bind(expert.user_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                expert_ids.insert(expert.name.clone(), id);
+            }
+            for chunk in achievements.chunks(rows_per_statement(ACHIEVEMENT_PARAMETERS)) {
+                let sql = format!(
+                    "INSERT INTO achievements (code, title, institution_id, industry, year, maturity, ip, description) VALUES {}",
+                    value_rows(self.backend(), chunk.len(), ACHIEVEMENT_PARAMETERS)
+                );
+                let mut query = sqlx::query(&sql);
+                for a in chunk {
+                    query = query
+                        .bind(&a.code)
+                        .bind(&a.title)
+                        .bind(institutions.get(&a.institution))
+                        .bind(&a.industry)
+                        .bind(a.year)
+                        .bind(&a.maturity)
+                        .bind(&a.ip)
+                        .bind(&a.description);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            let achievement_ids: HashMap<String, i64> =
+                sqlx::query_as::<_, (i64, String)>("SELECT id, code FROM achievements")
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(|(id, code)| (code, id))
+                    .collect();
+            for chunk in reviews.chunks(rows_per_statement(REVIEW_PARAMETERS)) {
+                let sql = format!(
+                    "INSERT INTO achievement_reviews (achievement_id, expert_id, reviewer_institution, market, economic, technical) VALUES {}",
+                    value_rows(self.backend(), chunk.len(), REVIEW_PARAMETERS)
+                );
+                let mut query = sqlx::query(&sql);
+                for r in chunk {
+                    query = query
+                        .bind(achievement_ids.get(&r.code))
+                        .bind(expert_ids.get(&r.reviewer))
+                        .bind(&r.reviewer_institution)
+                        .bind(r.market)
+                        .bind(r.economic)
+                        .bind(r.technical);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}

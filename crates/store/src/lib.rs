@@ -119,6 +119,7 @@ pub mod plans;
 pub mod projects;
 pub mod reference;
 pub mod report_cache;
+pub mod rounds;
 pub mod sessions;
 pub mod settings;
 pub mod sql;

@@ -63,6 +63,12 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "appeals/new.html",
     "appeals/figures.html",
     "appeals/notice.html",
+    "achievements/achievements.html",
+    "achievements/achievement.html",
+    "achievements/pool.html",
+    "achievements/rounds.html",
+    "achievements/round.html",
+    "achievements/published.html",
 ];
 
 fn environment() -> &'static Environment<'static> {

@@ -1403,3 +1403,49 @@ async fn chambers_map_of_china_counts_by_province_and_filters_the_list() {
     browser.close().await;
     let _ = server.stop.send(());
 }
+
+/// Issue 21: the demo reviewer scores an achievement of the 2024 round seeing no other
+/// reviewer's score, the administrator closes and publishes the round, and the
+/// achievement is on the published pool page, which needs no sign-in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reviewer_scores_the_admin_publishes_and_the_achievement_is_public() {
+    let server = demo_server().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let base = &server.base;
+    sign_in(client, base, "reviewer").await;
+    client.goto(&format!("{base}/achievements?year=2024")).await.unwrap();
+    let first = client.find(Locator::Css("#achievements-table tbody a")).await.unwrap();
+    let code = first.text().await.unwrap();
+    first.click().await.unwrap();
+    assert!(text_of(client, "#achievement-reviews").await.contains("暂无评审"), "no other reviewer's score");
+    client.find(Locator::Css("#score-form input[name='market']")).await.unwrap().send_keys("96").await.unwrap();
+    client.find(Locator::Css("#score-form input[name='economic']")).await.unwrap().send_keys("94.5").await.unwrap();
+    client.find(Locator::Css("#score-form input[name='technical']")).await.unwrap().send_keys("97").await.unwrap();
+    client.find(Locator::Css("#score-form textarea")).await.unwrap().send_keys("<b>值得推广</b>").await.unwrap();
+    client.find(Locator::Css("#score-submit")).await.unwrap().click().await.unwrap();
+    assert!(text_of(client, "#scored-note").await.contains("市场潜力 96，经济价值 94.5，技术含量 97"));
+    let rows = client.find_all(Locator::Css("#achievement-reviews tbody tr")).await.unwrap();
+    assert_eq!(rows.len(), 1, "its own review only");
+    client.find(Locator::Css("#logout")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#login-form")).await.unwrap();
+
+    sign_in(client, base, "admin").await;
+    client.goto(&format!("{base}/pool/rounds/2024")).await.unwrap();
+    assert_eq!(text_of(client, "#round-status").await, "评审中");
+    client.find(Locator::Css("#round-close")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#round-publish")).await.unwrap();
+    assert_eq!(text_of(client, "#round-status").await, "已结束");
+    client.find(Locator::Css("#round-publish")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#loads")).await.unwrap();
+    assert_eq!(text_of(client, "#round-status").await, "已发布");
+    client.find(Locator::Css("#logout")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#login-form")).await.unwrap();
+
+    client.goto(&format!("{base}/pool/published?year=2024")).await.unwrap();
+    let published = text_of(client, "main").await;
+    assert!(published.contains(&code), "the scored achievement is published: {published}");
+    assert_console_clean(&browser, "the pool").await;
+    browser.close().await;
+    let _ = server.stop.send(());
+}

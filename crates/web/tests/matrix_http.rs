@@ -113,6 +113,11 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
         .expect("a demo lead on each side");
     // Chambers belong to no region: both sides name the same one.
     let chamber = store.all_chambers().await.unwrap().remove(0);
+    // Achievements belong to no region either: one the demo reviewer reviewed.
+    let reviewer = store.user_by_name("reviewer").await.unwrap().unwrap();
+    let expert =
+        store.expert_of_user(reviewer.id, &reviewer.username).await.unwrap().expect("the demo reviewer's expert");
+    let achievement = store.codes_reviewed_by(expert).await.unwrap().remove(0);
     Side {
         values: BTreeMap::from([
             ("region", region.to_string()),
@@ -135,6 +140,7 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
             ("chamber", chamber.id.to_string()),
             ("appeal", appeal.data.code),
             ("lead", lead.id.to_string()),
+            ("achievement", achievement),
         ]),
     }
 }

@@ -1,6 +1,6 @@
 //! Demo mode: an empty database gets one account per role, sample reference records, the
 //! Gansu investment pipeline, the enterprise library, chains and the chain department's
-//! plans, the chambers' leads and the enterprises' appeals, so a newcomer sees a working system at once.
+//! plans, the chambers' leads, the enterprises' appeals and the S&T achievement pool, so a newcomer sees a working system at once.
 //!
 //! One file per area. Every random draw comes from one generator, seeded here and handed
 //! to each area's generator in turn, so the whole demo is the same on every start on the
@@ -8,6 +8,7 @@
 //! year) is alive.
 
 mod accounts;
+pub mod achievements;
 mod appeals;
 pub mod chains;
 mod chambers;
@@ -39,6 +40,7 @@ pub struct DemoData {
     pub enterprises: Vec<EnterpriseData>,
     pub chambers: Vec<ChamberData>,
     pub appeals: Vec<AppealData>,
+    pub pool: achievements::DemoPool,
 }
 
 /// The demo's pipeline, enterprise library and appeals as they stand on `today`, the same on
@@ -51,7 +53,8 @@ pub fn generate(today: NaiveDate) -> DemoData {
     chambers::take_part(&mut rng, &mut pipeline.activities, &chambers);
     let calendar = Calendar::new(crate::calendar::shipped_days().unwrap_or_default());
     let appeals = appeals::generate(&mut rng.fork(), today, &calendar);
-    DemoData { pipeline, enterprises, chambers, appeals }
+    let pool = achievements::generate(&mut rng.fork());
+    DemoData { pipeline, enterprises, chambers, appeals, pool }
 }
 
 /// The day unit tests see the demo on.
@@ -79,6 +82,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     leads::load(store, today).await?;
     let calendar = Calendar::new(crate::calendar::shipped_days()?);
     appeals::load(store, &data.appeals, &calendar, &actor).await?;
+    achievements::load(store, &data.pool, &actor).await?;
     store.set_meta(DEMO_MARKER, "1").await?;
     Ok(())
 }

@@ -19,6 +19,8 @@ pub enum Section {
     Leads,
     Evaluation,
     Appeals,
+    Achievements,
+    Pool,
     Regions,
     Parks,
     Departments,
@@ -30,7 +32,7 @@ pub enum Section {
 
 impl Section {
     /// In the navigation's order.
-    pub const ALL: [Section; 20] = [
+    pub const ALL: [Section; 22] = [
         Section::Workbench,
         Section::Inbox,
         Section::Dashboard,
@@ -44,6 +46,8 @@ impl Section {
         Section::Leads,
         Section::Evaluation,
         Section::Appeals,
+        Section::Achievements,
+        Section::Pool,
         Section::Regions,
         Section::Parks,
         Section::Departments,
@@ -68,6 +72,8 @@ impl Section {
             Section::Leads => "/leads",
             Section::Evaluation => "/evaluation",
             Section::Appeals => "/appeals",
+            Section::Achievements => "/achievements",
+            Section::Pool => "/pool",
             Section::Regions => "/reference/regions",
             Section::Parks => "/reference/parks",
             Section::Departments => "/reference/departments",
@@ -93,6 +99,8 @@ impl Section {
             Section::Leads => "商会线索",
             Section::Evaluation => "市州综合评价",
             Section::Appeals => "企业诉求",
+            Section::Achievements => "科技成果",
+            Section::Pool => "成果转化池",
             Section::Regions => "行政区划",
             Section::Parks => "园区",
             Section::Departments => "单位",
@@ -118,6 +126,8 @@ impl Section {
             Section::Leads => "登记和跟进商会线索",
             Section::Evaluation => "查看市州综合评价排名",
             Section::Appeals => "督办企业诉求",
+            Section::Achievements => "查看和评审科技成果",
+            Section::Pool => "按行业查看入池成果",
             Section::Users => "管理用户和权限",
             Section::Audit => "查看操作日志",
             Section::Workbench
@@ -140,6 +150,7 @@ impl Section {
             Section::Chambers | Section::Leads => "商协会招商",
             Section::Evaluation => "考核评价",
             Section::Appeals => "营商环境",
+            Section::Achievements | Section::Pool => "科技成果转化",
             Section::Regions | Section::Parks | Section::Departments | Section::Industries | Section::Calendar => {
                 "基础数据"
             }
@@ -174,6 +185,10 @@ impl Principal {
             Section::Leads => matches!(self.role, Role::Admin | Role::Region | Role::Leader | Role::Liaison),
             Section::Evaluation => self.may_see_evaluations(),
             Section::Appeals => self.appeal_scope() != RecordScope::Nothing,
+            // A reviewer opens the registry to find its assignments; the ranked pool is
+            // for those who read every achievement's scores summed up.
+            Section::Achievements => self.pool_access() != super::PoolAccess::Nothing,
+            Section::Pool => self.pool_access().reads_pool(),
             Section::Users | Section::Audit => self.may_administer(),
         }
     }

@@ -1,5 +1,6 @@
 //! Chinese pages, one module per area.
 
+pub mod achievements;
 pub mod appeals;
 pub mod attribution;
 pub mod audit;
