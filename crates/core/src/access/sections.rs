@@ -17,6 +17,7 @@ pub enum Section {
     Plans,
     Chambers,
     Leads,
+    Parcels,
     Evaluation,
     Appeals,
     Regions,
@@ -30,7 +31,7 @@ pub enum Section {
 
 impl Section {
     /// In the navigation's order.
-    pub const ALL: [Section; 20] = [
+    pub const ALL: [Section; 21] = [
         Section::Workbench,
         Section::Inbox,
         Section::Dashboard,
@@ -42,6 +43,7 @@ impl Section {
         Section::Plans,
         Section::Chambers,
         Section::Leads,
+        Section::Parcels,
         Section::Evaluation,
         Section::Appeals,
         Section::Regions,
@@ -66,6 +68,7 @@ impl Section {
             Section::Plans => "/plans",
             Section::Chambers => "/chambers",
             Section::Leads => "/leads",
+            Section::Parcels => "/parcels",
             Section::Evaluation => "/evaluation",
             Section::Appeals => "/appeals",
             Section::Regions => "/reference/regions",
@@ -91,6 +94,7 @@ impl Section {
             Section::Plans => "一企一案",
             Section::Chambers => "商协会",
             Section::Leads => "商会线索",
+            Section::Parcels => "在线选地",
             Section::Evaluation => "市州综合评价",
             Section::Appeals => "企业诉求",
             Section::Regions => "行政区划",
@@ -116,6 +120,7 @@ impl Section {
             Section::Plans => "跟进一企一案",
             Section::Chambers => "查看商协会和先进商会评选",
             Section::Leads => "登记和跟进商会线索",
+            Section::Parcels => "查找园区和可供地块",
             Section::Evaluation => "查看市州综合评价排名",
             Section::Appeals => "督办企业诉求",
             Section::Users => "管理用户和权限",
@@ -138,6 +143,7 @@ impl Section {
             Section::Enterprises => "企业库",
             Section::Chains | Section::Plans => "产业链招商",
             Section::Chambers | Section::Leads => "商协会招商",
+            Section::Parcels => "在线选地",
             Section::Evaluation => "考核评价",
             Section::Appeals => "营商环境",
             Section::Regions | Section::Parks | Section::Departments | Section::Industries | Section::Calendar => {
@@ -155,7 +161,9 @@ impl Principal {
             Section::Workbench => self.landing() == Section::Workbench,
             // Every role has work coming to it as its areas land (instructions to read,
             // reviews, appeals); an empty inbox says so.
+            // Public parcels are open to visitors too; staff also see their scope's others.
             Section::Inbox
+            | Section::Parcels
             | Section::Regions
             | Section::Parks
             | Section::Departments
