@@ -241,7 +241,14 @@ impl App {
             zhaoshang_core::regions::RegionCode::parse(&parcel.data.region_code)
                 .is_ok_and(|region| p.record_scope().allows(&region))
         });
-        let history = if in_scope { self.store().parcel_history(parcel.id).await? } else { Vec::new() };
+        let mut history = if in_scope { self.store().parcel_history(parcel.id).await? } else { Vec::new() };
+        for change in &mut history {
+            for status in [&mut change.from_status, &mut change.to_status] {
+                if let Ok(parsed) = ParcelStatus::parse(status) {
+                    *status = parsed.label().to_string();
+                }
+            }
+        }
         let rings = zhaoshang_core::parcels::Boundary::parse(&parcel.data.boundary).map(|b| b.rings()).unwrap_or_default();
         let park = match parcel.data.park_id {
             Some(id) => match self.store().park(id).await? {

@@ -379,7 +379,7 @@ async fn up_to_four_parcels_compare_side_by_side(backend: Backend) {
     let (status, html) = page(&app, &format!("/parcels/compare?codes={},{}", public[0], public[60]), None).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains(r#"id="compare-table""#) && html.contains(public[0]) && html.contains(public[60]));
-    assert!(html.contains(&format!(r#"<td class="num">{}</td>"#, first.data.area_mu)), "areas side by side");
+    assert!(html.contains(&format!(r#"<td class="num">{}"#, first.data.area_mu)), "areas side by side");
     assert!(html.contains("水") && html.contains("已具备"), "the parks' utilities");
     // The list page's checkboxes send `codes` once for each.
     let (status, html) = page(&app, &format!("/parcels/compare?codes={}&codes={}", public[1], public[2]), None).await;
