@@ -112,10 +112,8 @@ pub async fn search_parcels(
             continue;
         }
         let candidates = store.parcels_matching(&filter).await?;
-        let inside: Vec<Parcel> = candidates
-            .into_iter()
-            .filter(|p| radius.is_none_or(|km| distance_km(near, position(p)) <= km))
-            .collect();
+        let inside: Vec<Parcel> =
+            candidates.into_iter().filter(|p| radius.is_none_or(|km| distance_km(near, position(p)) <= km)).collect();
         // Once the circle holds `limit` parcels, the nearest `limit` are all inside it.
         if inside.len() >= limit || last {
             let ranked = nearest_first(inside, Some(near), position, |p| p.data.code.as_str(), limit);
@@ -249,7 +247,8 @@ impl App {
                 }
             }
         }
-        let rings = zhaoshang_core::parcels::Boundary::parse(&parcel.data.boundary).map(|b| b.rings()).unwrap_or_default();
+        let rings =
+            zhaoshang_core::parcels::Boundary::parse(&parcel.data.boundary).map(|b| b.rings()).unwrap_or_default();
         let park = match parcel.data.park_id {
             Some(id) => match self.store().park(id).await? {
                 Some(park) => Some(self.park_view(park).await?),
@@ -273,10 +272,7 @@ impl App {
             return Err(AppError::bad_request("请选择 2 至 4 个地块进行比较"));
         }
         if list.len() > MAX_COMPARED {
-            return Err(AppError::bad_request(format!(
-                "最多同时比较 {MAX_COMPARED} 个地块，已选择 {} 个",
-                list.len()
-            )));
+            return Err(AppError::bad_request(format!("最多同时比较 {MAX_COMPARED} 个地块，已选择 {} 个", list.len())));
         }
         let mut cards = Vec::new();
         for code in list {

@@ -36,10 +36,8 @@ fn point(index: u64, salt: u64) -> LonLat {
 fn parcel(index: u64, counties: &[String]) -> ParcelData {
     let cluster = index / 40;
     let centre = point(cluster, 1);
-    let position = LonLat {
-        lon: centre.lon + (mix(index, 5) - 0.5) * 0.08,
-        lat: centre.lat + (mix(index, 6) - 0.5) * 0.06,
-    };
+    let position =
+        LonLat { lon: centre.lon + (mix(index, 5) - 0.5) * 0.08, lat: centre.lat + (mix(index, 6) - 0.5) * 0.06 };
     let land_use = LandUse::ALL[(mix(index, 7) * LandUse::ALL.len() as f64) as usize % LandUse::ALL.len()];
     let status = match (mix(index, 8) * 10.0) as u32 {
         0..=5 => ParcelStatus::Available,
@@ -111,7 +109,8 @@ impl Bench<'_> {
         ];
         for (label, within_km, land_use) in searches {
             let mut run = 0u64;
-            let search_of = |run: u64| Search { near: Some(point(run * 31 + 7, 1)), within_km, land_use, ..Default::default() };
+            let search_of =
+                |run: u64| Search { near: Some(point(run * 31 + 7, 1)), within_km, land_use, ..Default::default() };
             let (samples, _) = crate::measure::time_runs(self.runs, async || {
                 run += 1;
                 Ok(search_parcels(store, visitor.clone(), &search_of(run), 100).await?)

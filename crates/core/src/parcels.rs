@@ -766,7 +766,8 @@ mod tests {
                     && c.land_use == LandUse::Industrial
                     && c.area_mu >= 50.0
                     && c.area_mu <= 400.0
-                    && c.price_yuan_per_mu.is_some() && c.price_yuan_per_mu.unwrap() <= 300_000
+                    && c.price_yuan_per_mu.is_some()
+                    && c.price_yuan_per_mu.unwrap() <= 300_000
                     && distance_km(LANZHOU, c.position) <= 500.0
             })
             .map(|(code, _)| code)

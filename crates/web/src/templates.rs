@@ -153,7 +153,10 @@ pub fn public_page(
 ) -> Result<Html<String>, WebError> {
     match session {
         Some(session) => page(session, active, template, data),
-        None => render(template, context! { user => Value::from(()), nav => Vec::<NavItem>::new(), visitor => true, ..data }),
+        None => render(
+            template,
+            context! { user => Value::from(()), nav => Vec::<NavItem>::new(), visitor => true, ..data },
+        ),
     }
 }
 

@@ -37,7 +37,13 @@ pub(super) fn generate(park_ids: &[(i64, &'static str)]) -> Vec<ParcelData> {
                 0..=5 => LandUse::Industrial,
                 6..=7 => LandUse::Storage,
                 8 => LandUse::Mixed,
-                _ => if index % 2 == 0 { LandUse::Commercial } else { LandUse::Research },
+                _ => {
+                    if index % 2 == 0 {
+                        LandUse::Commercial
+                    } else {
+                        LandUse::Research
+                    }
+                }
             };
             let status = match rng.between(0, 9) {
                 0..=6 => ParcelStatus::Available,
@@ -67,10 +73,8 @@ pub(super) fn generate(park_ids: &[(i64, &'static str)]) -> Vec<ParcelData> {
 
 pub(super) async fn load(store: &Store, today: NaiveDate, actor: &Actor) -> AppResult<()> {
     let parks = store.parks("").await?;
-    let ids: Vec<(i64, &'static str)> = PARKS
-        .iter()
-        .filter_map(|demo| parks.iter().find(|p| p.name == demo.name).map(|p| (p.id, demo.name)))
-        .collect();
+    let ids: Vec<(i64, &'static str)> =
+        PARKS.iter().filter_map(|demo| parks.iter().find(|p| p.name == demo.name).map(|p| (p.id, demo.name))).collect();
     store.upsert_parcels(&generate(&ids), actor, today).await?;
     Ok(())
 }

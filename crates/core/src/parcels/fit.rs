@@ -176,7 +176,13 @@ pub fn fit_score(need: &Need, parcel: &FitParcel) -> Fit {
     if need.rail {
         let rail = has_rail(&parcel.utilities);
         let note = if rail { "园区有铁路" } else { "园区未注明铁路" }.to_string();
-        parts.push(FitPart { key: "rail", label: "铁路", points: if rail { RAIL_POINTS } else { 0.0 }, max: RAIL_POINTS, note });
+        parts.push(FitPart {
+            key: "rail",
+            label: "铁路",
+            points: if rail { RAIL_POINTS } else { 0.0 },
+            max: RAIL_POINTS,
+            note,
+        });
     }
     if let Some(budget) = need.budget_yuan.filter(|b| *b > 0) {
         let (points, note) = match parcel.price_yuan_per_mu {

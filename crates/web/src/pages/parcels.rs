@@ -88,7 +88,8 @@ pub async fn list(
     let hits = search_parcels(store, parcel_visibility(principal), &search, limit).await?;
     let parks = state.app.park_views().await?;
     let signed_in = session.is_some();
-    let statuses = if signed_in { labels(ParcelStatus::ALL, ParcelStatus::label) } else { vec![ParcelStatus::Available.label()] };
+    let statuses =
+        if signed_in { labels(ParcelStatus::ALL, ParcelStatus::label) } else { vec![ParcelStatus::Available.label()] };
     let data = context! {
         query => params,
         need => &page.need,
