@@ -22,6 +22,7 @@ pub mod exchange;
 pub mod inbox;
 pub mod leads;
 pub mod notify;
+pub mod parcels;
 pub mod plans;
 pub mod projects;
 pub mod reference;

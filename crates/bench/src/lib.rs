@@ -11,6 +11,7 @@ pub mod load;
 pub mod measure;
 pub mod operations;
 pub mod pages;
+pub mod parcels;
 pub mod pool;
 pub mod reference;
 pub mod report;
@@ -109,6 +110,7 @@ pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
     bench.import(&dataset, config).await?;
     bench.enterprises_and_chains(config.enterprise_scale).await?;
     bench.pool_assignment().await?;
+    bench.parcels(config.scale).await?;
     check::against_pure_reference(&store, deep_offset, &mut bench.checks).await?;
     let Bench { rows, checks, mut notes, .. } = bench;
     let mut http_outcome = None;

@@ -27,7 +27,7 @@ async fn run_tiny(backend: Backend, work_dir: &Path) -> Outcome {
     // the program is installed).
     const PURE_REFERENCE_CHECKS: usize = 25 + 12 + 1 + 3;
     assert!(outcome.checks.passed.len() > PURE_REFERENCE_CHECKS, "too few checks ran: {:?}", outcome.checks.passed);
-    assert_eq!(outcome.rows.len(), 23, "every operation has its row");
+    assert_eq!(outcome.rows.len(), 26, "every operation has its row");
     // The cached reports are timed apart from the computed ones, and checked equal.
     let cached = outcome.rows.iter().filter(|row| row.operation.ends_with(", cached")).count();
     assert_eq!(cached, 6, "province, city and ranking of two periods, each also from the cache");

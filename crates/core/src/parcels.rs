@@ -7,6 +7,8 @@
 //! the error against the ellipsoid stays below 0.5 %, far under what choosing a site needs.
 //! Areas are geodesic on the WGS 84 ellipsoid (Karney's algorithm, through `geo`).
 
+pub mod fit;
+
 use crate::vocabulary;
 use geo::{Centroid, GeodesicArea, MultiPolygon, Polygon};
 
@@ -71,6 +73,44 @@ vocabulary! {
         Planned => ("planned", "规划中"),
         Absent => ("none", "无"),
     }
+}
+
+/// One line of a park's 水电路网气暖讯: the utility, how far it is (`None` when the park
+/// says nothing of it) and its capacity as written ("110千伏变电站", "5万吨/日").
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UtilityLine {
+    pub utility: &'static str,
+    pub label: &'static str,
+    pub readiness: Option<&'static str>,
+    pub readiness_label: &'static str,
+    pub capacity: String,
+}
+
+/// A park's infrastructure (the JSON object `{"water": {"readiness", "capacity"}, …}` of
+/// `parks.infrastructure`) as all seven lines in 水电路网气暖讯 order; a utility missing,
+/// or text that is no such object, reads as 未填报.
+pub fn infrastructure_lines(json: &str) -> Vec<UtilityLine> {
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json).unwrap_or_default();
+    Utility::ALL
+        .iter()
+        .map(|utility| {
+            let entry = object.get(utility.key());
+            let text = |key: &str| entry.and_then(|e| e.get(key)).and_then(|v| v.as_str()).unwrap_or("").trim();
+            let readiness = Readiness::parse(text("readiness")).ok();
+            UtilityLine {
+                utility: utility.key(),
+                label: utility.label(),
+                readiness: readiness.map(Readiness::key),
+                readiness_label: readiness.map_or("未填报", Readiness::label),
+                capacity: text("capacity").to_string(),
+            }
+        })
+        .collect()
+}
+
+/// Whether a park's utility is ready (已具备).
+pub fn utility_ready(lines: &[UtilityLine], utility: Utility) -> bool {
+    lines.iter().any(|line| line.utility == utility.key() && line.readiness == Some(Readiness::Ready.key()))
 }
 
 /// A vocabulary value from its key or its label (surrounding spaces ignored).
@@ -383,8 +423,8 @@ pub struct Candidate {
     pub land_use: LandUse,
     pub status: ParcelStatus,
     pub area_mu: f64,
-    /// 万元/亩 in yuan per 亩, exact.
-    pub price_yuan_per_mu: i64,
+    /// 万元/亩 in yuan per 亩, exact; `None` when not priced (a price ceiling drops it).
+    pub price_yuan_per_mu: Option<i64>,
     pub position: LonLat,
 }
 
@@ -411,11 +451,98 @@ impl Search {
             && self.status.is_none_or(|status| parcel.status == status)
             && self.min_area_mu.is_none_or(|min| parcel.area_mu >= min)
             && self.max_area_mu.is_none_or(|max| parcel.area_mu <= max)
-            && self.max_price_yuan.is_none_or(|max| parcel.price_yuan_per_mu <= max)
+            && self.max_price_yuan.is_none_or(|max| parcel.price_yuan_per_mu.is_some_and(|price| price <= max))
             && match (self.near, self.within_km) {
                 (Some(near), Some(km)) => distance_km(near, parcel.position) <= km,
                 _ => true,
             }
+    }
+}
+
+/// The `limit` of a search when none is given, and the most it may ask for (SPEC).
+pub const DEFAULT_LIMIT: usize = 100;
+pub const MAX_LIMIT: usize = 1000;
+
+/// The query of `GET /api/v1/parcels` (and the page's filter form) as typed: every
+/// parameter text, so that a malformed one gets a Chinese message, not a rejection.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+pub struct SearchParams {
+    pub region: Option<String>,
+    pub land_use: Option<String>,
+    pub status: Option<String>,
+    pub min_area_mu: Option<String>,
+    pub max_area_mu: Option<String>,
+    /// 万元/亩.
+    pub max_price: Option<String>,
+    pub near: Option<String>,
+    pub within_km: Option<String>,
+    pub limit: Option<String>,
+}
+
+fn given(text: &Option<String>) -> Option<&str> {
+    text.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
+impl Search {
+    /// Reads a typed query into the search and its limit; the first bad parameter is
+    /// refused with a Chinese message. `region` is a division code (the region and its
+    /// sub-regions), `max_price` 万元/亩 read exactly, `within_km` only with `near`.
+    pub fn from_params(params: &SearchParams) -> Result<(Search, usize), String> {
+        let region_prefix = match given(&params.region) {
+            None => None,
+            Some(code) => Some(
+                crate::regions::RegionCode::parse(code)
+                    .map_err(|_| format!("地区“{code}”无效，应为 6 位行政区划代码，如 620400"))?
+                    .scope_prefix()
+                    .to_string(),
+            ),
+        };
+        let land_use = given(&params.land_use).map(LandUse::parse).transpose()?;
+        let status = given(&params.status).map(ParcelStatus::parse).transpose()?;
+        let min_area_mu = given(&params.min_area_mu).map(|t| parse_non_negative(t, "最小面积")).transpose()?;
+        let max_area_mu = given(&params.max_area_mu).map(|t| parse_non_negative(t, "最大面积")).transpose()?;
+        if let (Some(min), Some(max)) = (min_area_mu, max_area_mu) {
+            if min > max {
+                return Err(format!("最小面积 {min} 亩大于最大面积 {max} 亩"));
+            }
+        }
+        let max_price_yuan = match given(&params.max_price) {
+            None => None,
+            Some(text) => match crate::money::Yuan::parse_wan(text) {
+                Ok(price) if price.0 >= 0 => Some(price.0),
+                Ok(_) => return Err(format!("最高价格“{text}”无效，不能为负数")),
+                Err(error) => return Err(format!("最高价格（万元/亩）：{error}")),
+            },
+        };
+        let near = given(&params.near).map(parse_near).transpose()?;
+        let within_km = given(&params.within_km).map(|t| parse_non_negative(t, "距离 within_km")).transpose()?;
+        if within_km.is_some() && near.is_none() {
+            return Err("within_km 须与 near（经度,纬度）一同使用".into());
+        }
+        let limit = match given(&params.limit) {
+            None => DEFAULT_LIMIT,
+            Some(text) => match text.parse::<usize>() {
+                Ok(limit) if (1..=MAX_LIMIT).contains(&limit) => limit,
+                _ => return Err(format!("limit 应为 1 至 {MAX_LIMIT} 的整数")),
+            },
+        };
+        let search =
+            Search { region_prefix, land_use, status, min_area_mu, max_area_mu, max_price_yuan, near, within_km };
+        Ok((search, limit))
+    }
+
+    /// The radii (km) a nearest-first search reads in turn: `search_radii` up to
+    /// `within_km`, which ends the sequence when given (`None`: the whole earth).
+    pub fn radii(&self) -> Vec<Option<f64>> {
+        match self.within_km {
+            None => search_radii().collect(),
+            Some(km) => search_radii()
+                .flatten()
+                .take_while(|radius| *radius < km)
+                .map(Some)
+                .chain(std::iter::once(Some(km)))
+                .collect(),
+        }
     }
 }
 
@@ -610,7 +737,7 @@ mod tests {
                     land_use: LandUse::ALL[i % LandUse::ALL.len()],
                     status: ParcelStatus::ALL[i % 3],
                     area_mu: (next() * 500.0).round(),
-                    price_yuan_per_mu: (next() * 400_000.0) as i64,
+                    price_yuan_per_mu: (i % 7 != 0).then(|| (next() * 400_000.0) as i64),
                     position: LonLat { lon: 93.0 + next() * 15.0, lat: 33.0 + next() * 9.0 },
                 };
                 (format!("P{i:04}"), candidate)
@@ -639,7 +766,8 @@ mod tests {
                     && c.land_use == LandUse::Industrial
                     && c.area_mu >= 50.0
                     && c.area_mu <= 400.0
-                    && c.price_yuan_per_mu <= 300_000
+                    && c.price_yuan_per_mu.is_some()
+                    && c.price_yuan_per_mu.unwrap() <= 300_000
                     && distance_km(LANZHOU, c.position) <= 500.0
             })
             .map(|(code, _)| code)
@@ -663,6 +791,101 @@ mod tests {
             unordered.iter().map(|((code, _), d)| (code.as_str(), *d)).collect::<Vec<_>>(),
             [("P0000", None), ("P0001", None), ("P0002", None)]
         );
+    }
+
+    fn params(pairs: &[(&str, &str)]) -> SearchParams {
+        let mut p = SearchParams::default();
+        for (key, value) in pairs {
+            let slot = match *key {
+                "region" => &mut p.region,
+                "land_use" => &mut p.land_use,
+                "status" => &mut p.status,
+                "min_area_mu" => &mut p.min_area_mu,
+                "max_area_mu" => &mut p.max_area_mu,
+                "max_price" => &mut p.max_price,
+                "near" => &mut p.near,
+                "within_km" => &mut p.within_km,
+                "limit" => &mut p.limit,
+                other => panic!("{other}"),
+            };
+            *slot = Some(value.to_string());
+        }
+        p
+    }
+
+    #[test]
+    fn query_parameters_read_into_a_search() {
+        let (search, limit) = Search::from_params(&params(&[
+            ("region", "620400"),
+            ("land_use", "工业"),
+            ("status", "available"),
+            ("min_area_mu", "10"),
+            ("max_area_mu", " 200.5 "),
+            ("max_price", "12.3456"),
+            ("near", "104.2,36.5"),
+            ("within_km", "30"),
+            ("limit", "5"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            search,
+            Search {
+                region_prefix: Some("6204".into()),
+                land_use: Some(LandUse::Industrial),
+                status: Some(ParcelStatus::Available),
+                min_area_mu: Some(10.0),
+                max_area_mu: Some(200.5),
+                max_price_yuan: Some(123_456),
+                near: Some(LonLat { lon: 104.2, lat: 36.5 }),
+                within_km: Some(30.0),
+            }
+        );
+        assert_eq!(limit, 5);
+        let (empty, limit) = Search::from_params(&params(&[("region", " "), ("limit", "")])).unwrap();
+        assert_eq!((empty, limit), (Search::default(), DEFAULT_LIMIT));
+        assert_eq!(Search::from_params(&params(&[("limit", "1000")])).unwrap().1, MAX_LIMIT);
+        for (pairs, expected) in [
+            (vec![("region", "62abc")], "地区"),
+            (vec![("land_use", "住宅")], "用地性质"),
+            (vec![("status", "待售")], "地块状态"),
+            (vec![("min_area_mu", "-1")], "负数"),
+            (vec![("min_area_mu", "50"), ("max_area_mu", "10")], "大于最大面积"),
+            (vec![("max_price", "abc")], "最高价格"),
+            (vec![("max_price", "-2")], "负数"),
+            (vec![("near", "36,104,1")], "near"),
+            (vec![("within_km", "10")], "near"),
+            (vec![("limit", "0")], "limit"),
+            (vec![("limit", "1001")], "limit"),
+            (vec![("limit", "ten")], "limit"),
+        ] {
+            let error = Search::from_params(&params(&pairs)).unwrap_err();
+            assert!(error.contains(expected), "{pairs:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn radii_stop_at_within_km() {
+        let search = |within_km| Search { near: Some(LANZHOU), within_km, ..Default::default() };
+        assert_eq!(search(Some(60.0)).radii(), [Some(25.0), Some(50.0), Some(60.0)]);
+        assert_eq!(search(Some(10.0)).radii(), [Some(10.0)]);
+        assert_eq!(search(Some(50.0)).radii(), [Some(25.0), Some(50.0)]);
+        assert_eq!(search(None).radii().last(), Some(&None));
+    }
+
+    #[test]
+    fn infrastructure_reads_all_seven_utilities_in_order() {
+        let lines = infrastructure_lines(
+            r#"{"power":{"readiness":"ready","capacity":"110千伏变电站"},"gas":{"readiness":"planned"},"heat":{"readiness":"bogus"}}"#,
+        );
+        assert_eq!(lines.iter().map(|l| l.label).collect::<String>(), "水电路网气暖讯");
+        assert_eq!(lines[1].readiness, Some("ready"));
+        assert_eq!(lines[1].capacity, "110千伏变电站");
+        assert_eq!(lines[4].readiness_label, "规划中");
+        assert_eq!(lines[5].readiness_label, "未填报");
+        assert_eq!(lines[0].readiness, None);
+        assert!(utility_ready(&lines, Utility::Power) && !utility_ready(&lines, Utility::Gas));
+        assert_eq!(infrastructure_lines("").len(), 7);
+        assert_eq!(infrastructure_lines("not json")[0].readiness_label, "未填报");
     }
 
     #[test]

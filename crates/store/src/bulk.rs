@@ -3,6 +3,7 @@
 //! timeline events, so it is only for generating volumes of test data, never for
 //! records people enter.
 
+use crate::parcels::ParcelData;
 use crate::projects::{ProjectData, PROJECT_DATA_COLUMNS};
 use crate::sql::{rows_per_statement, value_rows};
 use crate::{Db, Result, Store};
@@ -30,6 +31,9 @@ pub struct BulkFunding {
     pub source: String,
 }
 
+const PARCEL_COLUMNS: &str =
+    "code, park_id, region_code, land_use, area_mu, price_per_mu, status, plot_ratio, lon, lat, boundary";
+const PARCEL_PARAMETERS: usize = 11;
 const PROJECT_PARAMETERS: usize = PROJECT_DATA_COLUMNS.len() + 3;
 const FUNDING_COLUMNS: &str = "project_id, region_code, chain, funded_on, amount, source";
 const FUNDING_PARAMETERS: usize = 6;
@@ -76,6 +80,38 @@ impl Store {
                         .bind(record.funded_on)
                         .bind(record.amount)
                         .bind(&record.source);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Inserts new parcels (codes not stored yet) in one transaction, without status
+    /// history or audit: the benchmark's 100,000 parcels.
+    pub async fn bulk_insert_parcels(&self, parcels: &[ParcelData]) -> Result<()> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_with(self.begin_write()).await?;
+            for chunk in parcels.chunks(rows_per_statement(PARCEL_PARAMETERS)) {
+                let sql = format!(
+                    "INSERT INTO parcels ({PARCEL_COLUMNS}) VALUES {}",
+                    value_rows(self.backend(), chunk.len(), PARCEL_PARAMETERS)
+                );
+                let mut query = sqlx::query(&sql);
+                for p in chunk {
+                    query = query
+                        .bind(&p.code)
+                        .bind(p.park_id)
+                        .bind(&p.region_code)
+                        .bind(&p.land_use)
+                        .bind(p.area_mu)
+                        .bind(p.price_per_mu)
+                        .bind(&p.status)
+                        .bind(p.plot_ratio)
+                        .bind(p.lon)
+                        .bind(p.lat)
+                        .bind(&p.boundary);
                 }
                 query.execute(&mut *tx).await?;
             }

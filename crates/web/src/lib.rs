@@ -68,6 +68,7 @@ pub fn routes() -> Routes {
         .merge(pages::chambers::routes())
         .merge(pages::attribution::routes())
         .merge(pages::leads::routes())
+        .merge(pages::parcels::routes())
         .merge(pages::appeals::routes())
         .merge(pages::achievements::routes())
         .merge(pages::import::routes())

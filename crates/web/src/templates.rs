@@ -69,6 +69,11 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "achievements/rounds.html",
     "achievements/round.html",
     "achievements/published.html",
+    "parcels/parcels.html",
+    "parcels/parcel.html",
+    "parcels/compare.html",
+    "parcels/park.html",
+    "parcels/infrastructure.html",
 ];
 
 fn environment() -> &'static Environment<'static> {
@@ -145,6 +150,23 @@ pub fn page(session: &Session, active: &str, template: &str, data: Value) -> Res
         ..data
     };
     render(template, ctx)
+}
+
+/// Renders a page that visitors may open too (site selection, the portal): inside the
+/// layout with the user's navigation when signed in, else with a sign-in link only.
+pub fn public_page(
+    session: Option<&Session>,
+    active: &str,
+    template: &str,
+    data: Value,
+) -> Result<Html<String>, WebError> {
+    match session {
+        Some(session) => page(session, active, template, data),
+        None => render(
+            template,
+            context! { user => Value::from(()), nav => Vec::<NavItem>::new(), visitor => true, ..data },
+        ),
+    }
 }
 
 pub fn render(template: &str, ctx: Value) -> Result<Html<String>, WebError> {

@@ -111,6 +111,22 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
         .into_iter()
         .find(|lead| lead.project_id.is_some() && (Some(lead.chamber_id) == liaison_chamber) == (region == "620400"))
         .expect("a demo lead on each side");
+    // A parcel not on offer (意向: only users with its region in scope read it) and the
+    // side's park.
+    let parcel_filter = zhaoshang_store::parcels::ParcelFilter {
+        region_prefix: Some(prefix.into()),
+        status: Some("intended".into()),
+        ..Default::default()
+    };
+    let parcel = store
+        .parcels_page(&parcel_filter, Default::default(), 1, 0)
+        .await
+        .unwrap()
+        .pop()
+        .expect("a demo parcel under intent on each side");
+    let on_offer = zhaoshang_store::parcels::ParcelFilter { status: Some("available".into()), ..parcel_filter };
+    let parcel_public = store.parcels_page(&on_offer, Default::default(), 1, 0).await.unwrap().remove(0);
+    let park = store.parks(prefix).await.unwrap().remove(0);
     // Chambers belong to no region: both sides name the same one.
     let chamber = store.all_chambers().await.unwrap().remove(0);
     // Achievements belong to no region either: one the demo reviewer reviewed.
@@ -141,6 +157,9 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
             ("appeal", appeal.data.code),
             ("lead", lead.id.to_string()),
             ("achievement", achievement),
+            ("parcel", parcel.data.code),
+            ("parcel_public", parcel_public.data.code),
+            ("park", park.id.to_string()),
         ]),
     }
 }

@@ -14,6 +14,7 @@ pub mod chains;
 mod chambers;
 pub mod enterprises;
 mod leads;
+mod parcels;
 mod plans;
 pub mod projects;
 mod random;
@@ -75,6 +76,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     chambers::load(store, &data.chambers, &actor).await?;
     accounts::load(store, &actor).await?;
     reference::load(store, &actor).await?;
+    parcels::load(store, today, &actor).await?;
     projects::load(store, &data.pipeline, &actor).await?;
     enterprises::load(store, &data.enterprises, &actor).await?;
     chains::load(store, &actor).await?;

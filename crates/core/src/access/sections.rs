@@ -17,6 +17,7 @@ pub enum Section {
     Plans,
     Chambers,
     Leads,
+    Parcels,
     Evaluation,
     Appeals,
     Achievements,
@@ -32,7 +33,7 @@ pub enum Section {
 
 impl Section {
     /// In the navigation's order.
-    pub const ALL: [Section; 22] = [
+    pub const ALL: [Section; 23] = [
         Section::Workbench,
         Section::Inbox,
         Section::Dashboard,
@@ -44,6 +45,7 @@ impl Section {
         Section::Plans,
         Section::Chambers,
         Section::Leads,
+        Section::Parcels,
         Section::Evaluation,
         Section::Appeals,
         Section::Achievements,
@@ -70,6 +72,7 @@ impl Section {
             Section::Plans => "/plans",
             Section::Chambers => "/chambers",
             Section::Leads => "/leads",
+            Section::Parcels => "/parcels",
             Section::Evaluation => "/evaluation",
             Section::Appeals => "/appeals",
             Section::Achievements => "/achievements",
@@ -97,6 +100,7 @@ impl Section {
             Section::Plans => "一企一案",
             Section::Chambers => "商协会",
             Section::Leads => "商会线索",
+            Section::Parcels => "在线选地",
             Section::Evaluation => "市州综合评价",
             Section::Appeals => "企业诉求",
             Section::Achievements => "科技成果",
@@ -124,6 +128,7 @@ impl Section {
             Section::Plans => "跟进一企一案",
             Section::Chambers => "查看商协会和先进商会评选",
             Section::Leads => "登记和跟进商会线索",
+            Section::Parcels => "查找园区和可供地块",
             Section::Evaluation => "查看市州综合评价排名",
             Section::Appeals => "督办企业诉求",
             Section::Achievements => "查看和评审科技成果",
@@ -148,6 +153,7 @@ impl Section {
             Section::Enterprises => "企业库",
             Section::Chains | Section::Plans => "产业链招商",
             Section::Chambers | Section::Leads => "商协会招商",
+            Section::Parcels => "在线选地",
             Section::Evaluation => "考核评价",
             Section::Appeals => "营商环境",
             Section::Achievements | Section::Pool => "科技成果转化",
@@ -166,7 +172,9 @@ impl Principal {
             Section::Workbench => self.landing() == Section::Workbench,
             // Every role has work coming to it as its areas land (instructions to read,
             // reviews, appeals); an empty inbox says so.
+            // Public parcels are open to visitors too; staff also see their scope's others.
             Section::Inbox
+            | Section::Parcels
             | Section::Regions
             | Section::Parks
             | Section::Departments

@@ -2,6 +2,7 @@
 //! without a session, 403 outside the user's scope; bad bodies get 4xx, never 5xx.
 
 pub mod chains;
+pub mod parcels;
 pub mod reference;
 pub mod search;
 pub mod session;
@@ -22,6 +23,7 @@ pub fn routes() -> Routes {
         .route("/stats/investment", get(stats::investment))
         .route("/search", get(search::search))
         .route("/chains/{id}/nodes/{node_id}", get(chains::node))
+        .route("/parcels", get(parcels::parcels))
         .fallback(|| async { WebError::not_found("该接口").as_json() })
 }
 

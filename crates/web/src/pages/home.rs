@@ -31,7 +31,7 @@ fn coming(role: Role) -> Option<&'static str> {
         ),
         Role::Reviewer => Some("科技成果评审任务将随“科技成果转化池”模块上线后列入待办；目前暂无评审任务。"),
         Role::Investor => {
-            Some("公开的招商项目、园区地块和科技成果将随投资者门户上线后在此显示；目前暂无可查看的内容。")
+            Some("园区和可供地块可在“在线选地”查看、比较和按需求匹配；公开的招商项目和科技成果将随投资者门户上线后在此显示。")
         }
         Role::Admin | Role::Region | Role::Chain | Role::Leader | Role::Liaison => None,
     }

@@ -14,6 +14,7 @@ pub mod home;
 pub mod import;
 pub mod leads;
 pub mod login;
+pub mod parcels;
 pub mod plans;
 pub mod projects;
 pub mod reference;

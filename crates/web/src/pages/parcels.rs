@@ -1,0 +1,146 @@
+//! Site selection pages (在线选地), open to visitors: the parcel search with its filters
+//! beside an offline map of the province (parks and parcels as points), a parcel's card
+//! with its park's infrastructure, up to four parcels side by side, and a park's page.
+//! Visitors and investors see parcels on offer (可供) only; staff also their scope's.
+
+use crate::auth::MaybeSession;
+use crate::error::{WebError, WebResult};
+use crate::query::Query;
+use crate::routes::Routes;
+use crate::templates::public_page;
+use crate::AppState;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Html;
+use axum::routing::get;
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+use zhaoshang_app::parcels::{fit_parcels, parcel_visibility, search_parcels, ParcelHit, MAX_COMPARED};
+use zhaoshang_core::parcels::fit::{Need, NeedParams};
+use zhaoshang_core::parcels::{LandUse, ParcelStatus, Search, SearchParams};
+
+/// The most parcels the page lists and draws.
+pub const PAGE_LIMIT: usize = 300;
+/// The best fits the need form shows.
+pub const FIT_LIMIT: usize = 20;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/parcels", get(list))
+        .route("/parcels/compare", get(compare))
+        .route("/parcels/{code}", get(card))
+        .route("/parks/{id}", get(park))
+}
+
+fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| label(*v)).collect()
+}
+
+/// The map's points: parks and the parcels listed, each with the page it opens.
+fn map_data(parks: &[zhaoshang_app::parcels::ParkView], hits: &[ParcelHit]) -> serde_json::Value {
+    let parks: Vec<_> = parks
+        .iter()
+        .filter_map(|p| {
+            let (lon, lat) = (p.lon?, p.lat?);
+            Some(serde_json::json!({
+                "name": p.name, "level": p.level, "region": p.region_name, "value": [lon, lat],
+                "href": format!("/parks/{}", p.id),
+            }))
+        })
+        .collect();
+    let parcels: Vec<_> = hits
+        .iter()
+        .map(|h| {
+            serde_json::json!({
+                "name": h.code, "park": h.park, "land_use": h.land_use, "status": h.status,
+                "area_mu": h.area_mu, "price": h.price_wan_per_mu, "value": [h.lon, h.lat],
+                "href": format!("/parcels/{}", crate::auth::urlencode(&h.code)),
+            })
+        })
+        .collect();
+    serde_json::json!({ "parks": parks, "parcels": parcels })
+}
+
+/// The page's query: the search's filters and the need of the fit score.
+#[derive(Deserialize, Serialize, Default)]
+pub struct PageParams {
+    #[serde(flatten)]
+    search: SearchParams,
+    #[serde(flatten)]
+    need: NeedParams,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Query(page): Query<PageParams>,
+) -> WebResult<Html<String>> {
+    let principal = session.as_ref().map(|s| &s.principal);
+    let params = &page.search;
+    let (search, limit) = Search::from_params(params).map_err(WebError::bad_request)?;
+    let need = Need::from_params(&page.need).map_err(WebError::bad_request)?;
+    let limit = if params.limit.as_deref().is_some_and(|l| !l.trim().is_empty()) { limit } else { PAGE_LIMIT };
+    let store = state.app.store();
+    let fits = if need.is_empty() {
+        Vec::new()
+    } else {
+        fit_parcels(store, parcel_visibility(principal), &search, &need, FIT_LIMIT).await?
+    };
+    let hits = search_parcels(store, parcel_visibility(principal), &search, limit).await?;
+    let parks = state.app.park_views().await?;
+    let signed_in = session.is_some();
+    let statuses =
+        if signed_in { labels(ParcelStatus::ALL, ParcelStatus::label) } else { vec![ParcelStatus::Available.label()] };
+    let data = context! {
+        query => params,
+        need => &page.need,
+        fits,
+        fit_limit => FIT_LIMIT,
+        land_uses => labels(LandUse::ALL, LandUse::label),
+        statuses,
+        hits => &hits,
+        near => search.near.is_some(),
+        map => map_data(&parks, &hits),
+        parks => parks,
+        max_compared => MAX_COMPARED,
+        limited => hits.len() == limit,
+        limit,
+    };
+    public_page(session.as_ref(), "/parcels", "parcels/parcels.html", data)
+}
+
+/// `codes=A,B` or, from the list's checkboxes, `codes=A&codes=B`.
+pub async fn compare(
+    State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    RawQuery(raw): RawQuery,
+) -> WebResult<Html<String>> {
+    let principal = session.as_ref().map(|s| &s.principal);
+    let codes: Vec<String> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .filter(|(key, _)| key == "codes")
+        .map(|(_, value)| value.into_owned())
+        .collect();
+    let cards = state.app.compare_parcels(principal, &codes.join(",")).await?;
+    public_page(session.as_ref(), "/parcels", "parcels/compare.html", context! { cards })
+}
+
+pub async fn card(
+    State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(code): Path<String>,
+) -> WebResult<Html<String>> {
+    let principal = session.as_ref().map(|s| &s.principal);
+    let card = state.app.parcel_card(principal, &code).await?;
+    let map = serde_json::json!({ "rings": card.rings, "point": [card.parcel.lon, card.parcel.lat], "name": card.parcel.code });
+    public_page(session.as_ref(), "/parcels", "parcels/parcel.html", context! { card, map })
+}
+
+pub async fn park(
+    State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<String>,
+) -> WebResult<Html<String>> {
+    let id: i64 = id.trim().parse().map_err(|_| WebError::not_found("该园区"))?;
+    let principal = session.as_ref().map(|s| &s.principal);
+    let (park, parcels) = state.app.park_page(principal, id).await?;
+    public_page(session.as_ref(), "/parcels", "parcels/park.html", context! { park, parcels })
+}
