@@ -70,11 +70,11 @@ pub struct ScoreForm {
 pub fn parse_score_form(form: &ScoreForm) -> AppResult<(Scores, String)> {
     let mut problems = Vec::new();
     let mut score = |label: &str, text: &str| match Score::parse(text) {
-        Ok(score) if !text.trim().is_empty() => score,
-        Ok(_) => {
+        _ if text.trim().is_empty() => {
             problems.push(format!("请填写{label}评分"));
             Score(0)
         }
+        Ok(score) => score,
         Err(message) => {
             problems.push(format!("{label}：{message}"));
             Score(0)
