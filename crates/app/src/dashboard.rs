@@ -50,10 +50,16 @@ impl App {
         if let Some(own) = &principal.region {
             return Ok(own.clone());
         }
+        self.province_with_data().await
+    }
+
+    /// The first province holding projects (the one the platform serves), else the
+    /// first of the reference data.
+    pub async fn province_with_data(&self) -> AppResult<RegionCode> {
         let provinces = self.store().region_children(None).await?;
         for province in &provinces {
             let code = RegionCode::parse(&province.code).map_err(AppError::internal)?;
-            if self.store().latest_activity_date(code.scope_prefix()).await?.is_some() {
+            if self.store().region_has_projects(code.scope_prefix()).await? {
                 return Ok(code);
             }
         }

@@ -26,7 +26,7 @@ use zhaoshang_store::projects::ProjectData;
 use zhaoshang_store::{Actor, Store};
 
 /// The source a registered lead's project carries (项目来源).
-pub const CHAMBER_SOURCE: &str = "商会";
+pub const CHAMBER_SOURCE: &str = zhaoshang_core::leads::CHAMBER_CHANNEL;
 
 /// The longest investor name, contact and notes kept.
 const MAX_NAME: usize = 100;
@@ -554,7 +554,10 @@ pub async fn register(
         _ => actor.name.clone(),
     };
     let lead = NewLead {
-        chamber_id: checked.chamber_id,
+        chamber_id: Some(checked.chamber_id),
+        channel: CHAMBER_SOURCE.to_string(),
+        subject: String::new(),
+        tracking_code: None,
         referrer_id: Some(principal.user_id),
         referrer_name,
         investor: checked.investor,
@@ -635,7 +638,7 @@ impl InboxSource for LeadSteps {
                     let draft = InboxItemDraft {
                         id: lead.id,
                         title: format!("{}：{}", lead.investor, step.label()),
-                        detail: format!("{} · {}", lead.chamber_name, lead.project_code.unwrap_or_default()),
+                        detail: format!("{} · {}", lead.source_name, lead.project_code.unwrap_or_default()),
                         link: format!("/leads/{}", lead.id),
                         can_mark_done: false,
                     };

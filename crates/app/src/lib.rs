@@ -24,6 +24,7 @@ pub mod leads;
 pub mod notify;
 pub mod parcels;
 pub mod plans;
+pub mod portal;
 pub mod projects;
 pub mod reference;
 pub mod reference_data;
@@ -111,6 +112,10 @@ pub enum AppError {
     /// Too many failed sign-ins for one user name from one address within a minute.
     #[error("登录失败次数过多，请一分钟后再试")]
     TooManyAttempts,
+    /// Too many requests of one kind from one address within a window (the portal's
+    /// enquiries); the message says when to come back.
+    #[error("{0}")]
+    Throttled(String),
     /// Work that is bounded (password hashing) has more waiting than it takes.
     #[error("{0}")]
     Busy(String),

@@ -182,11 +182,12 @@ pub enum LeadScope {
 }
 
 impl LeadScope {
-    /// Whether a lead of `chamber_id` followed in `region` may be read.
-    pub fn allows(&self, region: &RegionCode, chamber_id: i64) -> bool {
+    /// Whether a lead brought by `chamber_id` (none: an enquiry from the portal)
+    /// followed in `region` may be read.
+    pub fn allows(&self, region: &RegionCode, chamber_id: Option<i64>) -> bool {
         match self {
             LeadScope::Regions(scope) => scope.allows(region),
-            LeadScope::Chamber(own) => *own == chamber_id,
+            LeadScope::Chamber(own) => chamber_id == Some(*own),
             LeadScope::Nothing => false,
         }
     }
@@ -569,13 +570,14 @@ mod tests {
         let (baiyin_county, tianshui) = (code("620402"), code("620500"));
         let liaison = principal(Role::Liaison, None);
         let scope = liaison.lead_scope(Some(7));
-        assert!(scope.allows(&tianshui, 7), "its chamber's lead wherever it is followed");
-        assert!(!scope.allows(&baiyin_county, 8), "another chamber's lead");
+        assert!(scope.allows(&tianshui, Some(7)), "its chamber's lead wherever it is followed");
+        assert!(!scope.allows(&baiyin_county, Some(8)), "another chamber's lead");
+        assert!(!scope.allows(&tianshui, None), "an enquiry from the portal is no chamber's");
         assert_eq!(liaison.lead_scope(None), LeadScope::Nothing, "a liaison without a chamber");
         assert!(liaison.may_register_leads());
         let baiyin = principal(Role::Region, Some("620400")).lead_scope(None);
-        assert!(baiyin.allows(&baiyin_county, 8) && !baiyin.allows(&tianshui, 7));
-        assert!(principal(Role::Leader, None).lead_scope(None).allows(&tianshui, 7));
+        assert!(baiyin.allows(&baiyin_county, Some(8)) && !baiyin.allows(&tianshui, Some(7)));
+        assert!(principal(Role::Leader, None).lead_scope(None).allows(&tianshui, Some(7)));
         assert!(!principal(Role::Leader, None).may_register_leads());
         for role in [Role::Chain, Role::Member, Role::Reviewer, Role::Investor] {
             assert_eq!(principal(role, Some("620400")).lead_scope(Some(7)), LeadScope::Nothing, "{role:?}");

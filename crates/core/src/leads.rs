@@ -32,6 +32,13 @@ crate::vocabulary! {
     }
 }
 
+/// The channels a lead comes through, each also its project's 项目来源: a chamber's
+/// liaison, an enquiry about a parcel or park on the portal, an investor's interest in
+/// an achievement of the pool.
+pub const CHAMBER_CHANNEL: &str = "商会";
+pub const SITE_SELECTION_CHANNEL: &str = "网上选地";
+pub const POOL_CHANNEL: &str = "转化池";
+
 /// The settings key of the clock's working days (`ClockDays::stored`).
 pub const CLOCK_DAYS_SETTING: &str = "lead_clock_days";
 /// The settings key of the protection window in days.

@@ -18,8 +18,16 @@ pub struct Lead {
     pub project_id: Option<i64>,
     /// The earlier lead this registration was refused for (already registered).
     pub duplicate_of: Option<i64>,
-    pub chamber_id: i64,
-    pub chamber_name: String,
+    /// The chamber that brought the lead; none for an enquiry from the portal.
+    pub chamber_id: Option<i64>,
+    /// Who brought the lead: the chamber's name, else the channel (网上选地, 转化池).
+    pub source_name: String,
+    /// `CHAMBER_CHANNEL` or the portal's channel the lead came through.
+    pub channel: String,
+    /// What an enquiry asks about (地块 GS-…, 园区 …, 成果 …); empty for a chamber's lead.
+    pub subject: String,
+    /// The enquirer's key to follow the answers on the portal.
+    pub tracking_code: Option<String>,
     pub referrer_id: Option<i64>,
     pub referrer_name: String,
     pub investor: String,
@@ -44,18 +52,25 @@ pub struct Lead {
     pub project_stage: Option<String>,
 }
 
-const LEAD_COLUMNS: &str = "l.id, l.project_id, l.duplicate_of, l.chamber_id, c.name AS chamber_name, l.referrer_id, \
+const LEAD_COLUMNS: &str =
+    "l.id, l.project_id, l.duplicate_of, l.chamber_id, COALESCE(c.name, l.channel) AS source_name, \
+     l.channel, l.subject, l.tracking_code, l.referrer_id, \
      l.referrer_name, l.investor, l.investor_credit_code, l.enterprise_id, l.industry, \
      COALESCE(p.region_code, l.region_code) AS region_code, l.amount, l.contact, l.notes, l.lead_on, l.registered_at, \
      l.next_step, l.next_due_on, p.code AS project_code, p.name AS project_name, p.stage AS project_stage";
 
-const LEAD_TABLES: &str = "leads l JOIN chambers c ON c.id = l.chamber_id LEFT JOIN projects p ON p.id = l.project_id";
+const LEAD_TABLES: &str =
+    "leads l LEFT JOIN chambers c ON c.id = l.chamber_id LEFT JOIN projects p ON p.id = l.project_id";
 
 /// A registration to store: `project` when it enters the pipeline (its code is given
 /// here), else `duplicate_of` names the lead that already holds the investor.
 #[derive(Debug, Clone)]
 pub struct NewLead {
-    pub chamber_id: i64,
+    /// The chamber that brought it (channel `CHAMBER_CHANNEL`), or none for an enquiry.
+    pub chamber_id: Option<i64>,
+    pub channel: String,
+    pub subject: String,
+    pub tracking_code: Option<String>,
     pub referrer_id: Option<i64>,
     pub referrer_name: String,
     pub investor: String,
@@ -80,7 +95,7 @@ impl NewLead {
             "investor_credit_code": self.investor_credit_code, "industry": self.industry,
             "region_code": self.region_code, "amount": self.amount, "contact": self.contact, "notes": self.notes,
             "lead_on": self.lead_on, "project_code": self.project.as_ref().map(|p| p.code.clone()),
-            "duplicate_of": self.duplicate_of,
+            "duplicate_of": self.duplicate_of, "channel": self.channel, "subject": self.subject,
         })
     }
 }
@@ -168,6 +183,12 @@ impl Store {
             .await?))
     }
 
+    /// The lead an enquirer follows by its tracking code.
+    pub async fn lead_by_tracking_code(&self, code: &str) -> Result<Option<Lead>> {
+        let sql = format!("SELECT {LEAD_COLUMNS} FROM {LEAD_TABLES} WHERE l.tracking_code = $1");
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(code).fetch_optional(pool).await?))
+    }
+
     /// The registrations refused because `lead_id` already held their investor.
     pub async fn lead_duplicates(&self, lead_id: i64) -> Result<Vec<Lead>> {
         let sql = format!("SELECT {LEAD_COLUMNS} FROM {LEAD_TABLES} WHERE l.duplicate_of = $1 ORDER BY l.id");
@@ -190,11 +211,15 @@ impl Store {
             crate::sql::placeholders(1, PROJECT_DATA_COLUMNS.len() + 2)
         );
         let id = audited!(self, actor, |tx, audit| {
-            let chamber: String = sqlx::query_scalar("SELECT name FROM chambers WHERE id = $1")
-                .bind(new.chamber_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| StoreError::NotFound("该商会".into()))?;
+            // Who brought it, as the timeline and the audit name it.
+            let source: String = match new.chamber_id {
+                Some(chamber_id) => sqlx::query_scalar("SELECT name FROM chambers WHERE id = $1")
+                    .bind(chamber_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound("该商会".into()))?,
+                None => new.channel.clone(),
+            };
             let project_id: Option<i64> = match &new.project {
                 Some(project) => {
                     let id: i64 = bind_project!(sqlx::query_scalar(&insert_project), project)
@@ -211,7 +236,7 @@ impl Store {
                     .bind(now)
                     .bind(&actor.name)
                     .bind(&project.stage)
-                    .bind(format!("{chamber}登记的线索"))
+                    .bind(format!("{source}登记的线索"))
                     .execute(&mut *tx)
                     .await?;
                     audit.push(crate::projects::project_entry(AuditAction::Create, &project.code, None, project));
@@ -222,8 +247,9 @@ impl Store {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO leads (project_id, duplicate_of, chamber_id, referrer_id, referrer_name, investor, \
                  investor_credit_code, enterprise_id, industry, region_code, amount, contact, notes, lead_on, \
-                 registered_at, next_step, next_due_on) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+                 registered_at, next_step, next_due_on, channel, subject, tracking_code) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+                 RETURNING id",
             )
             .bind(project_id)
             .bind(new.duplicate_of)
@@ -242,6 +268,9 @@ impl Store {
             .bind(now)
             .bind(&new.next_step)
             .bind(new.next_due_on)
+            .bind(&new.channel)
+            .bind(&new.subject)
+            .bind(&new.tracking_code)
             .fetch_one(&mut *tx)
             .await?;
             audit.push(NewAuditEntry::new(
@@ -249,7 +278,7 @@ impl Store {
                 AuditEntity::Lead,
                 id.to_string(),
                 None,
-                Some(new.audit_view(&chamber)),
+                Some(new.audit_view(&source)),
             ));
             id
         });
@@ -327,7 +356,7 @@ impl Store {
             }
             let project_sql = format!("SELECT {} FROM projects WHERE id = $1", project_columns());
             let before: Project = sqlx::query_as(&project_sql).bind(project_id).fetch_one(&mut *tx).await?;
-            let after = ProjectData { source_org: refused.chamber_name.clone(), ..before.data.clone() };
+            let after = ProjectData { source_org: refused.source_name.clone(), ..before.data.clone() };
             sqlx::query("UPDATE projects SET source_org = $2, updated_at = $3 WHERE id = $1")
                 .bind(project_id)
                 .bind(&after.source_org)
@@ -341,10 +370,10 @@ impl Store {
             .bind(project_id)
             .bind(now)
             .bind(&actor.name)
-            .bind(format!("省级裁定线索归属：{} → {}", lead.chamber_name, refused.chamber_name))
+            .bind(format!("省级裁定线索归属：{} → {}", lead.source_name, refused.source_name))
             .execute(&mut *tx)
             .await?;
-            let holder = |l: &Lead| json!({ "chamber": l.chamber_name, "referrer": l.referrer_name });
+            let holder = |l: &Lead| json!({ "chamber": l.source_name, "referrer": l.referrer_name });
             audit.push(NewAuditEntry::new(
                 AuditAction::Update,
                 AuditEntity::Lead,

@@ -889,23 +889,17 @@ impl Store {
 impl Store {
     /// The latest date anything happened in a scope (a signing or funds arriving),
     /// so a dashboard can open on the period that has data.
-    pub async fn latest_activity_date(&self, prefix: &str) -> Result<Option<NaiveDate>> {
+    /// Whether any project lies under `prefix` (one index probe: the pages of
+    /// province-wide users ask it on every request).
+    pub async fn region_has_projects(&self, prefix: &str) -> Result<bool> {
         let (lo, hi) = prefix_range(prefix);
-        let signed: Option<NaiveDate> = on_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT MAX(signed_on) FROM projects WHERE region_code >= $1 AND region_code < $2"
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM projects WHERE region_code >= $1 AND region_code < $2)"
         )
         .bind(&lo)
         .bind(&hi)
         .fetch_one(pool)
-        .await?);
-        let funded: Option<NaiveDate> = on_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT MAX(funded_on) FROM project_funding WHERE region_code >= $1 AND region_code < $2"
-        )
-        .bind(&lo)
-        .bind(&hi)
-        .fetch_one(pool)
-        .await?);
-        Ok(signed.max(funded))
+        .await?))
     }
 }
 

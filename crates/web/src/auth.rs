@@ -230,6 +230,13 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
+/// The cookie a form without a session (sign-in, the portal's enquiry) pairs its token
+/// with: sent back only to `path` on this site, unreadable by scripts.
+pub fn form_token_cookie(name: &str, path: &str, token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={token}; Path={path}; HttpOnly; SameSite=Strict{secure}")
+}
+
 pub fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {

@@ -75,6 +75,7 @@ impl From<AppError> for WebError {
             AppError::TooManyAttempts => {
                 WebError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", AppError::TooManyAttempts.to_string())
             }
+            AppError::Throttled(message) => WebError::new(StatusCode::TOO_MANY_REQUESTS, "throttled", message),
             AppError::Busy(message) => WebError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message),
             AppError::Forbidden => WebError::forbidden(),
             AppError::NotFound(what) => WebError::not_found(&what),

@@ -69,6 +69,7 @@ pub fn routes() -> Routes {
         .merge(pages::attribution::routes())
         .merge(pages::leads::routes())
         .merge(pages::parcels::routes())
+        .merge(pages::portal::routes())
         .merge(pages::appeals::routes())
         .merge(pages::achievements::routes())
         .merge(pages::import::routes())

@@ -74,6 +74,15 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "parcels/compare.html",
     "parcels/park.html",
     "parcels/infrastructure.html",
+    "portal/base.html",
+    "portal/enquiry.html",
+    "portal/front.html",
+    "portal/park.html",
+    "portal/parcel.html",
+    "portal/achievement.html",
+    "portal/invalid.html",
+    "portal/track_form.html",
+    "portal/track.html",
 ];
 
 fn environment() -> &'static Environment<'static> {

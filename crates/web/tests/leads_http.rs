@@ -52,7 +52,7 @@ async fn liaisons_register_leads_the_region_answers_and_the_province_settles(bac
     let first = lead_id(&location(&registered));
     let lead = store.lead(first).await.unwrap().unwrap();
     let calendar = app.state.app.calendar_cache().get(store).await.unwrap();
-    assert_eq!((lead.chamber_name.as_str(), lead.referrer_name.as_str()), ("甘肃省浙江商会", "甘肃浙江商会联络员"));
+    assert_eq!((lead.source_name.as_str(), lead.referrer_name.as_str()), ("甘肃省浙江商会", "甘肃浙江商会联络员"));
     assert_eq!((lead.lead_on, lead.amount, lead.next_step.as_deref()), (today, 12_345_678, Some("acknowledged")));
     assert_eq!(lead.next_due_on, Some(calendar.add_working_days(today, 1).unwrap().value));
     let project = store.project(lead.project_id.unwrap()).await.unwrap().unwrap().data;
@@ -99,7 +99,7 @@ async fn liaisons_register_leads_the_region_answers_and_the_province_settles(bac
     assert_eq!(app.post_form("/leads", &baiyin, &on_behalf("620502")).await.status(), StatusCode::FORBIDDEN);
     let behalf = app.post_form("/leads", &baiyin, &on_behalf("620402")).await;
     let behalf = store.lead(lead_id(&location(&behalf))).await.unwrap().unwrap();
-    assert_eq!((behalf.chamber_name.as_str(), behalf.referrer_name.as_str()), ("上海市甘肃商会", "白银市投资促进局"));
+    assert_eq!((behalf.source_name.as_str(), behalf.referrer_name.as_str()), ("上海市甘肃商会", "白银市投资促进局"));
 
     // Each liaison sees its chamber's leads only; outside roles see none.
     let list = body_text(app.get("/leads", Some(&liaison)).await).await;
@@ -187,10 +187,10 @@ async fn liaisons_register_leads_the_region_answers_and_the_province_settles(bac
     let settled = app.post_form(&settle, &admin, &format!("csrf={admin_csrf}&registration={refused}")).await;
     assert_eq!(settled.status(), StatusCode::SEE_OTHER);
     let lead = store.lead(first).await.unwrap().unwrap();
-    assert_eq!((lead.chamber_name.as_str(), lead.referrer_name.as_str()), ("上海市甘肃商会", "上海市甘肃商会联络员"));
+    assert_eq!((lead.source_name.as_str(), lead.referrer_name.as_str()), ("上海市甘肃商会", "上海市甘肃商会联络员"));
     let project = store.project(lead.project_id.unwrap()).await.unwrap().unwrap().data;
     assert_eq!(project.source_org, "上海市甘肃商会");
-    assert_eq!(store.lead(refused).await.unwrap().unwrap().chamber_name, "甘肃省浙江商会", "the loser on record");
+    assert_eq!(store.lead(refused).await.unwrap().unwrap().source_name, "甘肃省浙江商会", "the loser on record");
     assert_eq!(app.get(&format!("/leads/{first}"), Some(&second)).await.status(), StatusCode::OK);
     assert_eq!(app.get(&format!("/leads/{first}"), Some(&liaison)).await.status(), StatusCode::FORBIDDEN);
     let audit = AuditFilter {
@@ -215,7 +215,7 @@ async fn liaisons_register_leads_the_region_answers_and_the_province_settles(bac
     let created = app.post_form("/admin/users", &admin, &new_liaison("liaison3", "上海市甘肃商会")).await;
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
     let liaison3 = store.user_by_name("liaison3").await.unwrap().unwrap();
-    assert_eq!(liaison3.chamber_id, Some(lead.chamber_id), "the chamber the settled lead now belongs to");
+    assert_eq!(liaison3.chamber_id, lead.chamber_id, "the chamber the settled lead now belongs to");
 
     // The administrator sets the clock and the window; a bad value is refused.
     let bad = app

@@ -109,7 +109,7 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
         .await
         .unwrap()
         .into_iter()
-        .find(|lead| lead.project_id.is_some() && (Some(lead.chamber_id) == liaison_chamber) == (region == "620400"))
+        .find(|lead| lead.project_id.is_some() && (lead.chamber_id == liaison_chamber) == (region == "620400"))
         .expect("a demo lead on each side");
     // A parcel not on offer (意向: only users with its region in scope read it) and the
     // side's park.

@@ -62,7 +62,7 @@ fn lead_row(view: &LeadView, region_names: &HashMap<String, String>, today: Naiv
         .collect();
     let overdue = view.clocks.iter().any(|c| c.state(today) == StepState::Overdue);
     context! {
-        id => l.id, investor => l.investor, credit_code => l.investor_credit_code, chamber => l.chamber_name,
+        id => l.id, investor => l.investor, credit_code => l.investor_credit_code, chamber => l.source_name,
         referrer => l.referrer_name, region_code => l.region_code,
         region_name => region_names.get(&l.region_code).cloned().unwrap_or_default(),
         industry => l.industry, amount_wan => Yuan(l.amount).wan_string(), contact => l.contact, notes => l.notes,
@@ -158,11 +158,11 @@ async fn detail_page(
     let detail = state.app.lead_detail(&session.principal, id).await?;
     let names = HashMap::from([(detail.view.lead.region_code.clone(), detail.region_name.clone())]);
     let holder =
-        detail.holder.as_ref().map(|h| context! { chamber => h.chamber_name, lead_on => h.lead_on.to_string() });
+        detail.holder.as_ref().map(|h| context! { chamber => h.source_name, lead_on => h.lead_on.to_string() });
     let refused: Vec<_> = detail
         .refused
         .iter()
-        .map(|r| context! { id => r.id, chamber => r.chamber_name, referrer => r.referrer_name, lead_on => r.lead_on.to_string() })
+        .map(|r| context! { id => r.id, chamber => r.source_name, referrer => r.referrer_name, lead_on => r.lead_on.to_string() })
         .collect();
     page(
         session,

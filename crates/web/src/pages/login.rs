@@ -55,8 +55,7 @@ fn safe_next(next: Option<&str>) -> String {
 const LOGIN_COOKIE: &str = "zs_login";
 
 fn login_cookie(token: &str, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{LOGIN_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict{secure}")
+    auth::form_token_cookie(LOGIN_COOKIE, "/login", token, secure)
 }
 
 fn login_page(state: &AppState, next: &str, username: &str, error: Option<&str>) -> WebResult<Response> {

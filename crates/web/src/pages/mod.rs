@@ -16,6 +16,7 @@ pub mod leads;
 pub mod login;
 pub mod parcels;
 pub mod plans;
+pub mod portal;
 pub mod projects;
 pub mod reference;
 pub mod search;

@@ -1,0 +1,281 @@
+//! The public investor portal (投资门户): enquiries a visitor sends about a parcel, a
+//! park or an achievement of the published pool, each a lead with the leads' response
+//! clocks followed by the region it concerns (the province for the pool), and the
+//! tracking code with which the enquirer reads the answers without an account.
+//! Throttled per address; the pages themselves read what the parcels' and the pool's
+//! public functions give anybody.
+
+use crate::chains::plans::FieldErrors;
+use crate::leads::lead_settings;
+use crate::{App, AppError, AppResult};
+use chrono::NaiveDate;
+use rand::Rng;
+use serde::Deserialize;
+use std::net::IpAddr;
+use zhaoshang_core::leads::{clock, next_step, LeadStep, POOL_CHANNEL, SITE_SELECTION_CHANNEL};
+use zhaoshang_core::money::Yuan;
+use zhaoshang_core::parcels::ParcelStatus;
+use zhaoshang_core::projects::Stage;
+use zhaoshang_store::leads::{Lead, LeadStepRecord, NewLead};
+use zhaoshang_store::projects::ProjectData;
+use zhaoshang_store::Actor;
+
+/// Enquiries allowed from one address within `ENQUIRY_WINDOW_SECONDS`.
+pub const MAX_ENQUIRIES: i64 = 5;
+pub const ENQUIRY_WINDOW_SECONDS: i64 = 600;
+
+const MAX_NAME: usize = 100;
+const MAX_MESSAGE: usize = 2000;
+/// Tracking codes: 12 characters of an alphabet without look-alikes (0/O, 1/I/L).
+const TRACKING_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+const TRACKING_LENGTH: usize = 12;
+
+/// The enquiry form as submitted. `subject` names the item: `parcel:CODE`, `park:ID`
+/// or `achievement:YEAR:CODE`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct EnquiryForm {
+    pub subject: String,
+    /// The investor (company or person) the enquiry is for.
+    pub organisation: String,
+    pub person: String,
+    /// A phone number or an e-mail address.
+    pub contact: String,
+    pub amount_wan: String,
+    pub message: String,
+}
+
+/// What an enquiry is about, found and public.
+struct Subject {
+    channel: &'static str,
+    /// As the lead and its project name it: 地块 GS-…, 园区 …, 成果 ….
+    label: String,
+    region_code: String,
+    industry: String,
+    /// The owner institution of an achievement (the project's 来源单位).
+    source_org: String,
+}
+
+/// A lead as its enquirer follows it: what was asked and each answer given.
+pub struct Tracked {
+    pub lead: Lead,
+    pub steps: Vec<LeadStepRecord>,
+}
+
+/// A random tracking code.
+fn tracking_code() -> String {
+    let mut rng = rand::thread_rng();
+    (0..TRACKING_LENGTH).map(|_| TRACKING_ALPHABET[rng.gen_range(0..TRACKING_ALPHABET.len())] as char).collect()
+}
+
+fn given(text: &str) -> Option<&str> {
+    Some(text.trim()).filter(|t| !t.is_empty())
+}
+
+/// The visitor's own fields, checked: organisation, person, contact, message, amount.
+fn check_visitor(form: &EnquiryForm, errors: &mut FieldErrors) -> Yuan {
+    for (key, text, max, missing) in [
+        ("organisation", &form.organisation, MAX_NAME, "请填写投资方（单位或个人）名称"),
+        ("contact", &form.contact, MAX_NAME, "请填写联系电话或电子邮箱"),
+        ("message", &form.message, MAX_MESSAGE, "请填写咨询内容"),
+        ("person", &form.person, MAX_NAME, ""),
+    ] {
+        match given(text) {
+            None if !missing.is_empty() => {
+                errors.insert(key, missing.into());
+            }
+            Some(text) if text.chars().count() > max => {
+                errors.insert(key, format!("不超过{max}个字"));
+            }
+            _ => {}
+        }
+    }
+    match given(&form.amount_wan) {
+        None => Yuan(0),
+        Some(text) => match Yuan::parse_wan(text) {
+            Ok(amount) if amount.0 >= 0 => amount,
+            _ => {
+                errors.insert("amount_wan", "意向投资额应为不小于0的金额（万元）".into());
+                Yuan(0)
+            }
+        },
+    }
+}
+
+impl App {
+    /// The item an enquiry names, when the public may see it; 404 otherwise.
+    async fn enquiry_subject(&self, subject: &str) -> AppResult<Subject> {
+        let unknown = || AppError::not_found("咨询的地块、园区或成果");
+        let (kind, rest) = subject.trim().split_once(':').ok_or_else(unknown)?;
+        match kind {
+            "parcel" => {
+                let parcel = self.store().parcel_by_code(rest).await?;
+                let parcel = parcel.filter(|p| p.data.status == ParcelStatus::Available.key()).ok_or_else(unknown)?;
+                Ok(Subject {
+                    channel: SITE_SELECTION_CHANNEL,
+                    label: format!("地块 {}", parcel.data.code),
+                    region_code: parcel.data.region_code,
+                    industry: String::new(),
+                    source_org: String::new(),
+                })
+            }
+            "park" => {
+                let id: i64 = rest.parse().map_err(|_| unknown())?;
+                let park = self.store().park(id).await?.ok_or_else(unknown)?;
+                Ok(Subject {
+                    channel: SITE_SELECTION_CHANNEL,
+                    label: format!("园区 {}", park.name),
+                    region_code: park.region_code,
+                    industry: String::new(),
+                    source_org: String::new(),
+                })
+            }
+            "achievement" => {
+                let (year, code) = rest.split_once(':').ok_or_else(unknown)?;
+                let item = self.published_achievement(year, code).await?;
+                Ok(Subject {
+                    channel: POOL_CHANNEL,
+                    label: format!("成果 {} {}", item.data.code, item.data.title),
+                    region_code: self.province_with_data().await?.to_string(),
+                    industry: item.data.industry.clone(),
+                    source_org: item.data.institution.clone(),
+                })
+            }
+            _ => Err(unknown()),
+        }
+    }
+
+    /// An achievement of a published year's pool; 404 for any other.
+    pub async fn published_achievement(&self, year: &str, code: &str) -> AppResult<crate::achievements::PoolItem> {
+        let pool = self.published_pool(Some(year)).await?;
+        pool.industries
+            .into_iter()
+            .flat_map(|g| g.items)
+            .find(|item| item.data.code == code.trim())
+            .ok_or_else(|| AppError::not_found(&format!("入池成果“{}”", code.trim())))
+    }
+
+    /// Counts an enquiry from `address` and refuses it past `MAX_ENQUIRIES` in the
+    /// window (counted in the database, as sign-in attempts are, so parallel requests
+    /// and other servers count too).
+    pub async fn throttle_enquiry(&self, address: Option<IpAddr>) -> AppResult<()> {
+        let key = format!("portal|{}", address.map(|a| a.to_string()).unwrap_or_default());
+        let count = self.store().count_sign_in_attempt(&key, chrono::Utc::now(), ENQUIRY_WINDOW_SECONDS).await?;
+        if count > MAX_ENQUIRIES {
+            return Err(AppError::Throttled("提交过于频繁，请十分钟后再试".into()));
+        }
+        Ok(())
+    }
+
+    /// Stores an enquiry as a lead on `today`: into the pipeline as 线索 of the item's
+    /// region, source 网上选地 (转化池 for an achievement, with its institution), its
+    /// clock started. Returns the tracking code, or the field errors.
+    pub async fn submit_enquiry(&self, form: &EnquiryForm, today: NaiveDate) -> AppResult<Result<String, FieldErrors>> {
+        let subject = self.enquiry_subject(&form.subject).await?;
+        let mut errors = FieldErrors::new();
+        let amount = check_visitor(form, &mut errors);
+        if !errors.is_empty() {
+            return Ok(Err(errors));
+        }
+        let store = self.store();
+        let settings = lead_settings(store).await?;
+        let calendar = self.calendar().await?;
+        let clocks = clock(today, &[], true, settings.clock.days_for(amount), &calendar)
+            .map_err(|e| AppError::Invalid(e.to_string()))?;
+        let next = next_step(&clocks).map(|c| (c.step.key().to_string(), c.due_on));
+        let organisation = form.organisation.trim().to_string();
+        let person = form.person.trim();
+        let project = ProjectData {
+            code: store.next_lead_code(today).await?,
+            name: format!("{organisation}·咨询{}", subject.label),
+            region_code: subject.region_code.clone(),
+            investor: organisation.clone(),
+            industry: subject.industry.clone(),
+            total_investment: amount.0,
+            stage: Stage::Lead.key().to_string(),
+            lead_on: Some(today),
+            source: subject.channel.to_string(),
+            source_org: subject.source_org.clone(),
+            description: form.message.trim().to_string(),
+            ..Default::default()
+        };
+        let code = tracking_code();
+        let lead = NewLead {
+            chamber_id: None,
+            channel: subject.channel.to_string(),
+            subject: subject.label,
+            tracking_code: Some(code.clone()),
+            referrer_id: None,
+            referrer_name: if person.is_empty() { organisation.clone() } else { person.to_string() },
+            investor: organisation,
+            investor_credit_code: String::new(),
+            enterprise_id: None,
+            industry: subject.industry,
+            region_code: subject.region_code,
+            amount: amount.0,
+            contact: form.contact.trim().to_string(),
+            notes: form.message.trim().to_string(),
+            lead_on: today,
+            project: Some(project),
+            duplicate_of: None,
+            next_step: next.as_ref().map(|(step, _)| step.clone()),
+            next_due_on: next.map(|(_, due)| due),
+        };
+        let actor = Actor { id: None, name: format!("门户访客（{}）", subject.channel) };
+        store.register_lead(&lead, &actor).await?;
+        Ok(Ok(code))
+    }
+
+    /// The enquiry a tracking code follows, with the answers recorded so far; 404 for a
+    /// code nobody was given.
+    pub async fn tracked_enquiry(&self, code: &str) -> AppResult<Tracked> {
+        let code = code.trim().to_uppercase();
+        let not_found = || AppError::not_found("该查询码对应的咨询");
+        if code.len() != TRACKING_LENGTH || !code.bytes().all(|b| TRACKING_ALPHABET.contains(&b)) {
+            return Err(not_found());
+        }
+        let lead = self.store().lead_by_tracking_code(&code).await?.ok_or_else(not_found)?;
+        let steps = self.store().lead_steps(lead.id).await?;
+        Ok(Tracked { lead, steps })
+    }
+}
+
+/// A step's name for the enquirer.
+pub fn step_label(key: &str) -> &'static str {
+    LeadStep::from_key(key).map(LeadStep::label).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracking_codes_are_long_random_and_unambiguous() {
+        let a = tracking_code();
+        assert_eq!(a.len(), TRACKING_LENGTH);
+        assert!(a.bytes().all(|b| TRACKING_ALPHABET.contains(&b)));
+        assert!(!a.contains(['0', 'O', '1', 'I', 'L']));
+        assert_ne!(a, tracking_code(), "two codes differ (31^12 possibilities)");
+    }
+
+    #[test]
+    fn a_visitor_must_say_who_asks_how_to_answer_and_what() {
+        let mut errors = FieldErrors::new();
+        check_visitor(&EnquiryForm::default(), &mut errors);
+        assert_eq!(errors.keys().copied().collect::<Vec<_>>(), ["contact", "message", "organisation"]);
+        let mut errors = FieldErrors::new();
+        let form = EnquiryForm {
+            organisation: "某新能源公司".into(),
+            contact: "13800000000".into(),
+            message: "想了解地块的供电条件".into(),
+            amount_wan: "5000".into(),
+            person: "x".repeat(101),
+            ..Default::default()
+        };
+        assert_eq!(check_visitor(&form, &mut errors), Yuan::parse_wan("5000").unwrap());
+        assert_eq!(errors.keys().copied().collect::<Vec<_>>(), ["person"], "too long a name");
+        let mut errors = FieldErrors::new();
+        check_visitor(&EnquiryForm { amount_wan: "-1".into(), ..form }, &mut errors);
+        assert!(errors.contains_key("amount_wan"));
+    }
+}

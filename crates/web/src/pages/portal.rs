@@ -1,0 +1,271 @@
+//! The public investor portal (投资门户), in Chinese and English without signing in:
+//! parks, parcels on offer and the published S&T pool, an enquiry form on every item
+//! (each enquiry a lead with the leads' clocks, see app::portal) and the page where the
+//! enquirer follows the answers by its tracking code.
+//!
+//! A visitor has no session, so the enquiry form carries its own CSRF token equal to a
+//! cookie set with the form (as the sign-in form does); a hidden field people never
+//! fill catches simple robots, and the app throttles enquiries per address.
+
+use crate::auth::{self, ClientAddr};
+use crate::error::{WebError, WebResult};
+use crate::query::Query;
+use crate::routes::Routes;
+use crate::templates::render;
+use crate::AppState;
+use axum::extract::{Form, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use minijinja::{context, Value};
+use serde::Deserialize;
+use zhaoshang_app::parcels::{parcel_visibility, search_parcels};
+use zhaoshang_app::portal::{step_label, EnquiryForm};
+use zhaoshang_core::parcels::{Search, SearchParams};
+
+/// The most parcels on offer the portal's front page lists.
+const FRONT_PARCELS: usize = 50;
+/// The enquiry form's token cookie, readable only by the portal's own pages.
+const PORTAL_COOKIE: &str = "zs_portal";
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/portal", get(front))
+        .route("/portal/parks/{id}", get(park))
+        .route("/portal/parcels/{code}", get(parcel))
+        .route("/portal/achievements/{year}/{code}", get(achievement))
+        .route("/portal/enquiries", post(enquire))
+        .route("/portal/track", get(track_form))
+        .route("/portal/track/{code}", get(track))
+}
+
+/// The portal's words in its two languages: (key, Chinese, English).
+const WORDS: &[(&str, &str, &str)] = &[
+    ("portal", "甘肃投资门户", "Gansu Investment Portal"),
+    ("tagline", "园区、可供地块与科技成果，在线了解、在线咨询", "Parks, available land and technologies — explore and enquire online"),
+    ("switch", "English", "中文"),
+    ("parks", "产业园区", "Industrial parks"),
+    ("park", "园区", "Park"),
+    ("level", "级别", "Level"),
+    ("region", "地区", "Region"),
+    ("industries", "主导产业", "Leading industries"),
+    ("area", "面积", "Area"),
+    ("mu", "亩", "mu"),
+    ("parcels", "可供地块", "Available parcels"),
+    ("parcel", "地块", "Parcel"),
+    ("land_use", "用地性质", "Land use"),
+    ("price", "价格（万元/亩）", "Price (10k CNY per mu)"),
+    ("negotiable", "面议", "Negotiable"),
+    ("plot_ratio", "容积率", "Plot ratio"),
+    ("location", "位置", "Location"),
+    ("map", "在地图上查看和比较", "Search on the map and compare"),
+    ("infrastructure", "基础设施（水电路网气暖讯）", "Infrastructure (water, power, roads, network, gas, heating, telecom)"),
+    ("policies", "政策", "Policies"),
+    ("pool", "科技成果转化池", "Technology transfer pool"),
+    ("achievement", "成果", "Technology"),
+    ("institution", "完成单位", "Institution"),
+    ("maturity", "成熟度", "Maturity"),
+    ("ip", "知识产权", "Intellectual property"),
+    ("description", "简介", "Description"),
+    ("rank", "行业内排名", "Rank in industry"),
+    ("none", "暂无", "None yet"),
+    ("more", "更多", "More"),
+    ("enquire", "在线咨询", "Enquire online"),
+    ("enquire_hint", "提交后由所在地招商部门在规定工作日内答复；请保存查询码以查看答复。", "The local investment promotion office answers within set working days; keep your tracking code to read the answers."),
+    ("organisation", "投资方（单位或个人）", "Investor (company or person)"),
+    ("person", "联系人", "Contact person"),
+    ("contact", "联系电话或电子邮箱", "Phone or e-mail"),
+    ("amount", "意向投资额（万元，可不填）", "Intended investment (10k CNY, optional)"),
+    ("message", "咨询内容", "Your question"),
+    ("website", "网址（请勿填写）", "Website (leave empty)"),
+    ("send", "提交咨询", "Send enquiry"),
+    ("track", "查询答复", "Track an enquiry"),
+    ("tracking_code", "查询码", "Tracking code"),
+    ("look_up", "查询", "Look up"),
+    ("received", "已收到您的咨询", "Your enquiry has been received"),
+    ("keep_code", "请保存查询码，凭此查看答复：", "Keep this tracking code to read the answers:"),
+    ("subject", "咨询事项", "Subject"),
+    ("sent_on", "提交日期", "Sent on"),
+    ("answers", "答复", "Answers"),
+    ("no_answer", "尚未答复，所在地招商部门将在规定时限内答复。", "No answer yet; the local office answers within the set time."),
+    ("next_due", "下一环节应办日期", "Next step due"),
+    ("staff", "工作人员登录", "Staff sign-in"),
+    ("errors", "请修改以下内容后重新提交", "Please correct the following and send again"),
+];
+
+/// `lang=en` asks for English; anything else is Chinese.
+#[derive(Deserialize, Default)]
+pub struct LangQuery {
+    lang: Option<String>,
+    code: Option<String>,
+}
+
+fn english(lang: Option<&str>) -> bool {
+    lang == Some("en")
+}
+
+/// The words of the language asked for, as the templates' `t`.
+fn words(en: bool) -> Value {
+    Value::from_iter(WORDS.iter().map(|(key, zh, english)| (*key, if en { *english } else { *zh })))
+}
+
+/// The context every portal page shares: its words, its language and, for pages with
+/// the enquiry form, the form's token.
+fn portal_context(en: bool, token: &str, data: Value) -> Value {
+    context! { t => words(en), en => en, lang => if en { "en" } else { "zh" }, portal_csrf => token, ..data }
+}
+
+/// A portal page with an enquiry form: renders it with a fresh token and sets the cookie.
+fn form_page(state: &AppState, en: bool, template: &str, data: Value) -> WebResult<Response> {
+    let token = auth::random_token();
+    let html = render(template, portal_context(en, &token, data))?;
+    Ok((
+        [(header::SET_COOKIE, auth::form_token_cookie(PORTAL_COOKIE, "/portal", &token, state.config.secure_cookies))],
+        html,
+    )
+        .into_response())
+}
+
+pub async fn front(State(state): State<AppState>, Query(query): Query<LangQuery>) -> WebResult<Response> {
+    let en = english(query.lang.as_deref());
+    let parks = state.app.park_views().await?;
+    let (search, _) = Search::from_params(&SearchParams::default()).map_err(WebError::bad_request)?;
+    let parcels = search_parcels(state.app.store(), parcel_visibility(None), &search, FRONT_PARCELS).await?;
+    let pool = state.app.published_pool(None).await?;
+    let achievements: Vec<_> = pool
+        .industries
+        .iter()
+        .flat_map(|g| g.items.iter().take(3).map(move |i| (g, i)))
+        .map(|(g, i)| context! { code => i.data.code, title => i.data.title, institution => i.data.institution, industry => g.name })
+        .collect();
+    let data = context! { parks, parcels, achievements, pool_year => pool.year, pool_count => pool.count };
+    Ok(render("portal/front.html", portal_context(en, "", data))?.into_response())
+}
+
+pub async fn park(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<LangQuery>,
+) -> WebResult<Response> {
+    let en = english(query.lang.as_deref());
+    let id: i64 = id.parse().map_err(|_| WebError::not_found("该园区"))?;
+    let (park, parcels) = state.app.park_page(None, id).await?;
+    let subject = format!("park:{}", park.id);
+    form_page(&state, en, "portal/park.html", context! { park, parcels, subject, form => Value::from(()) })
+}
+
+pub async fn parcel(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(query): Query<LangQuery>,
+) -> WebResult<Response> {
+    let en = english(query.lang.as_deref());
+    let card = state.app.parcel_card(None, &code).await?;
+    let subject = format!("parcel:{}", card.parcel.code);
+    form_page(&state, en, "portal/parcel.html", context! { card, subject, form => Value::from(()) })
+}
+
+pub async fn achievement(
+    State(state): State<AppState>,
+    Path((year, code)): Path<(String, String)>,
+    Query(query): Query<LangQuery>,
+) -> WebResult<Response> {
+    let en = english(query.lang.as_deref());
+    let item = state.app.published_achievement(&year, &code).await?;
+    let maturity = zhaoshang_core::achievements::Maturity::from_key(&item.data.maturity)
+        .map(zhaoshang_core::achievements::Maturity::label)
+        .unwrap_or("");
+    let subject = format!("achievement:{year}:{}", item.data.code);
+    let data = context! {
+        item => context! { code => item.data.code, title => item.data.title, institution => item.data.institution,
+            ip => item.data.ip, maturity => maturity, description => item.data.description,
+            rank_in_industry => item.rank_in_industry, year => year },
+        subject, form => Value::from(()),
+    };
+    form_page(&state, en, "portal/achievement.html", data)
+}
+
+/// The enquiry as posted: the visitor's fields, the form's token, the language and
+/// the field people leave empty.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EnquiryPost {
+    #[serde(flatten)]
+    form: EnquiryForm,
+    csrf: String,
+    lang: String,
+    website: String,
+}
+
+/// Where the enquiry came from, to show the form again with its errors.
+fn subject_page(subject: &str) -> Option<String> {
+    let (kind, rest) = subject.split_once(':')?;
+    Some(match kind {
+        "parcel" => format!("/portal/parcels/{}", auth::urlencode(rest)),
+        "park" => format!("/portal/parks/{}", auth::urlencode(rest)),
+        "achievement" => {
+            let (year, code) = rest.split_once(':')?;
+            format!("/portal/achievements/{}/{}", auth::urlencode(year), auth::urlencode(code))
+        }
+        _ => return None,
+    })
+}
+
+pub async fn enquire(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    Form(post): Form<EnquiryPost>,
+) -> WebResult<Response> {
+    let en = english(Some(&post.lang));
+    let expected = auth::cookie_value(&headers, PORTAL_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !auth::same_token(&expected, &post.csrf) {
+        return Err(WebError::new(StatusCode::FORBIDDEN, "csrf", "页面已过期，请刷新页面后重新提交"));
+    }
+    if !post.website.trim().is_empty() {
+        return Err(WebError::bad_request("提交未被接受"));
+    }
+    state.app.throttle_enquiry(addr).await?;
+    match state.app.submit_enquiry(&post.form, zhaoshang_app::calendar::today()).await? {
+        Ok(code) => {
+            let lang = if en { "?lang=en" } else { "" };
+            Ok(Redirect::to(&format!("/portal/track/{code}{lang}")).into_response())
+        }
+        Err(errors) => {
+            let back = subject_page(&post.form.subject).unwrap_or_else(|| "/portal".into());
+            let data = context! { errors => errors, back => back };
+            let mut response = render("portal/invalid.html", portal_context(en, "", data))?.into_response();
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+    }
+}
+
+pub async fn track_form(Query(query): Query<LangQuery>) -> WebResult<Response> {
+    let en = english(query.lang.as_deref());
+    if let Some(code) = query.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        let lang = if en { "?lang=en" } else { "" };
+        return Ok(Redirect::to(&format!("/portal/track/{}{lang}", auth::urlencode(code))).into_response());
+    }
+    Ok(render("portal/track_form.html", portal_context(en, "", context! {}))?.into_response())
+}
+
+pub async fn track(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(query): Query<LangQuery>,
+) -> WebResult<Response> {
+    let en = english(query.lang.as_deref());
+    let tracked = state.app.tracked_enquiry(&code).await?;
+    let lead = &tracked.lead;
+    let steps: Vec<_> = tracked
+        .steps
+        .iter()
+        .map(|s| context! { step => step_label(&s.step), done_on => s.done_on.to_string(), answer => s.answer })
+        .collect();
+    let data = context! {
+        code => lead.tracking_code, subject => lead.subject, investor => lead.investor,
+        sent_on => lead.lead_on.to_string(), steps, next_due_on => lead.next_due_on.map(|d| d.to_string()),
+    };
+    Ok(render("portal/track.html", portal_context(en, "", data))?.into_response())
+}
