@@ -274,6 +274,8 @@ pub struct AppealCourse {
     /// The steps the user may take today.
     pub actions: Vec<ActionKind>,
     pub today: NaiveDate,
+    /// How to reach the enterprise, for an appeal filed on the portal.
+    pub contact: String,
 }
 
 impl App {
@@ -290,7 +292,9 @@ impl App {
             .filter(|kind| principal.may_take_appeal_step(*kind, &region))
             .collect();
         let steps = self.store().appeal_steps(appeal.id).await?;
+        let contact = self.store().appeal_contact(&appeal.data.code).await?;
         Ok(AppealCourse {
+            contact,
             light: state.light(&calendar, today),
             level: state.level(&calendar, today),
             days_late: state.working_days_late(&calendar, today),
@@ -408,6 +412,13 @@ pub const INTAKE_FIELDS: [&str; 10] = [
 ];
 
 impl App {
+    /// The next free code of `region`'s series of `today`'s year: `SQ620402-2026-0001`.
+    pub(crate) async fn next_appeal_code(&self, region: &RegionCode, today: NaiveDate) -> AppResult<String> {
+        let series = format!("SQ{}-{}-", region.as_str(), today.year());
+        let codes = self.store().appeal_codes_with_prefix(&series).await?;
+        Ok(next_code(codes.iter().map(String::as_str), &series))
+    }
+
     /// The intake form's proposals for `region`: the next code of its series this year
     /// and today as the received day.
     pub async fn appeal_intake_defaults(
@@ -420,10 +431,8 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let today = crate::calendar::today();
-        let series = format!("SQ{}-{}-", region.as_str(), today.year());
-        let codes = self.store().appeal_codes_with_prefix(&series).await?;
         Ok(HashMap::from([
-            ("code".to_string(), next_code(codes.iter().map(String::as_str), &series)),
+            ("code".to_string(), self.next_appeal_code(&region, today).await?),
             ("region".to_string(), region.to_string()),
             ("received_on".to_string(), today.to_string()),
         ]))

@@ -1,9 +1,10 @@
 //! The public investor portal (投资门户): enquiries a visitor sends about a parcel, a
 //! park or an achievement of the published pool, each a lead with the leads' response
-//! clocks followed by the region it concerns (the province for the pool), and the
-//! tracking code with which the enquirer reads the answers without an account.
-//! Throttled per address; the pages themselves read what the parcels' and the pool's
-//! public functions give anybody.
+//! clocks followed by the region it concerns (the province for the pool); appeals an
+//! enterprise files (营商环境诉求), accepted into the region's course as staff's are;
+//! and the tracking code with which either reads the answers without an account (and
+//! the enterprise rates the answer to its appeal). Throttled per address; the pages
+//! themselves read what the parcels' and the pool's public functions give anybody.
 
 use crate::chains::plans::FieldErrors;
 use crate::leads::lead_settings;
@@ -11,13 +12,18 @@ use crate::{App, AppError, AppResult};
 use chrono::NaiveDate;
 use rand::Rng;
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::net::IpAddr;
+use zhaoshang_core::appeals::flow::{Action, ActionKind};
+use zhaoshang_core::appeals::Rating;
 use zhaoshang_core::leads::{clock, next_step, LeadStep, POOL_CHANNEL, SITE_SELECTION_CHANNEL};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::parcels::ParcelStatus;
 use zhaoshang_core::projects::Stage;
+use zhaoshang_store::appeals::{Appeal, AppealStepRecord};
 use zhaoshang_store::leads::{Lead, LeadStepRecord, NewLead};
 use zhaoshang_store::projects::ProjectData;
+use zhaoshang_store::reference::Region;
 use zhaoshang_store::Actor;
 
 /// Enquiries allowed from one address within `ENQUIRY_WINDOW_SECONDS`.
@@ -56,10 +62,32 @@ struct Subject {
     source_org: String,
 }
 
-/// A lead as its enquirer follows it: what was asked and each answer given.
-pub struct Tracked {
-    pub lead: Lead,
-    pub steps: Vec<LeadStepRecord>,
+/// What a tracking code follows: an enquiry (a lead) with each answer given, or an
+/// appeal with each step of its course and whether the enterprise may rate it now.
+pub enum Tracked {
+    Enquiry { lead: Lead, steps: Vec<LeadStepRecord> },
+    Appeal { appeal: Appeal, steps: Vec<AppealStepRecord>, may_rate: bool },
+}
+
+/// An appeal as an enterprise files it on the portal.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PortalAppealForm {
+    pub enterprise: String,
+    pub credit_code: String,
+    /// A county's (or city's) division code.
+    pub region: String,
+    /// A `Dimension` key.
+    pub dimension: String,
+    pub category: String,
+    pub content: String,
+    pub contact: String,
+}
+
+/// A city with its counties, as the appeal form offers them.
+pub struct RegionChoice {
+    pub city: Region,
+    pub counties: Vec<Region>,
 }
 
 /// A random tracking code.
@@ -226,17 +254,104 @@ impl App {
         Ok(Ok(code))
     }
 
-    /// The enquiry a tracking code follows, with the answers recorded so far; 404 for a
-    /// code nobody was given.
-    pub async fn tracked_enquiry(&self, code: &str) -> AppResult<Tracked> {
+    /// The cities of the province holding data, each with its counties.
+    pub async fn portal_regions(&self) -> AppResult<Vec<RegionChoice>> {
+        let province = self.province_with_data().await?;
+        let mut choices = Vec::new();
+        for city in self.store().region_children(Some(province.as_str())).await? {
+            let counties = self.store().region_children(Some(&city.code)).await?;
+            choices.push(RegionChoice { city, counties });
+        }
+        Ok(choices)
+    }
+
+    /// Files an enterprise's appeal from the portal on `today`: accepted as a one-row
+    /// import within the region it names (so the portal obeys the staff's rules), with
+    /// the region's next code, then given its tracking code and the contact. Returns
+    /// the tracking code, or the field errors.
+    pub async fn submit_portal_appeal(
+        &self,
+        form: &PortalAppealForm,
+        today: NaiveDate,
+    ) -> AppResult<Result<String, HashMap<String, String>>> {
+        let mut errors = HashMap::new();
+        let contact = form.contact.trim();
+        if contact.is_empty() {
+            errors.insert("contact".to_string(), "请填写联系电话或电子邮箱，以便承办部门联系".to_string());
+        } else if contact.chars().count() > MAX_NAME {
+            errors.insert("contact".to_string(), format!("不超过{MAX_NAME}个字"));
+        }
+        let region = match self.known_region(&form.region).await {
+            Ok(region) => Some(region),
+            Err(_) => {
+                errors.insert("region".to_string(), "请选择企业所在的县区".to_string());
+                None
+            }
+        };
+        let Some(region) = region.filter(|_| errors.is_empty()) else { return Ok(Err(errors)) };
+        let code = self.next_appeal_code(&region, today).await?;
+        let fields: HashMap<String, String> = [
+            ("code", code.as_str()),
+            ("enterprise", form.enterprise.trim()),
+            ("credit_code", form.credit_code.trim()),
+            ("region", region.as_str()),
+            ("dimension", form.dimension.trim()),
+            ("category", form.category.trim()),
+            ("content", form.content.trim()),
+            ("received_on", &today.to_string()),
+        ]
+        .into_iter()
+        .map(|(key, value)| (key.to_string(), value.to_string()))
+        .collect();
+        let actor = Actor { id: None, name: "门户企业诉求".into() };
+        let scope = crate::exchange::ImportScope::Within(region);
+        let kind = crate::exchange::ImportKind::Appeals;
+        let report = self.import_form_row_in(&scope, &actor, kind, &fields).await?;
+        if !report.is_ok() {
+            return Ok(Err(crate::exchange::field_errors(kind, &report)));
+        }
+        let tracking = tracking_code();
+        self.store().set_appeal_portal_keys(&code, &tracking, contact, &actor).await?;
+        Ok(Ok(tracking))
+    }
+
+    /// What a tracking code follows, with the answers recorded so far; 404 for a code
+    /// nobody was given.
+    pub async fn tracked(&self, code: &str) -> AppResult<Tracked> {
         let code = code.trim().to_uppercase();
-        let not_found = || AppError::not_found("该查询码对应的咨询");
+        let not_found = || AppError::not_found("该查询码对应的咨询或诉求");
         if code.len() != TRACKING_LENGTH || !code.bytes().all(|b| TRACKING_ALPHABET.contains(&b)) {
             return Err(not_found());
         }
-        let lead = self.store().lead_by_tracking_code(&code).await?.ok_or_else(not_found)?;
-        let steps = self.store().lead_steps(lead.id).await?;
-        Ok(Tracked { lead, steps })
+        if let Some(lead) = self.store().lead_by_tracking_code(&code).await? {
+            let steps = self.store().lead_steps(lead.id).await?;
+            return Ok(Tracked::Enquiry { lead, steps });
+        }
+        let appeal = self.store().appeal_by_tracking_code(&code).await?.ok_or_else(not_found)?;
+        let steps = self.store().appeal_steps(appeal.id).await?;
+        let calendar = self.calendar().await?;
+        let may_rate = appeal.flow_state().possible(&calendar, crate::calendar::today()).contains(&ActionKind::Rate);
+        Ok(Tracked::Appeal { appeal, steps, may_rate })
+    }
+
+    /// The enterprise rates the answer to its appeal on `today` (a 不满意 reopens it
+    /// once, as the course's rules say), by the tracking code it was given.
+    pub async fn rate_tracked_appeal(&self, code: &str, rating: &str, today: NaiveDate) -> AppResult<()> {
+        let Tracked::Appeal { appeal, .. } = self.tracked(code).await? else {
+            return Err(AppError::not_found("该查询码对应的诉求"));
+        };
+        let rating = Rating::parse(rating).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let action = Action::Rate { rating };
+        let calendar = self.calendar().await?;
+        let after =
+            appeal.flow_state().apply(&calendar, &action, today).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let actor = Actor { id: None, name: format!("{}（企业）", appeal.data.enterprise) };
+        let written =
+            self.store().record_appeal_step(&appeal, &after, (action.kind(), today, &action.detail()), &actor).await?;
+        match written {
+            Some(_) => Ok(()),
+            None => Err(AppError::Invalid("该诉求刚被办理，请刷新后重试".into())),
+        }
     }
 }
 

@@ -11,6 +11,10 @@ use chrono::NaiveDate;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
+/// The categories offered when an appeal is filed (others may be typed by staff).
+pub const CATEGORIES: [&str; 8] =
+    ["市场监管", "纳税服务", "政策支持", "要素保障", "审批服务", "融资", "涉企执法", "人才服务"];
+
 /// The five environments of the province's business-environment supervision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Dimension {

@@ -78,7 +78,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 132] = [
+const FIELDS: [(&str, &str); 135] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -148,6 +148,9 @@ const FIELDS: [(&str, &str); 132] = [
     ("phone", "联系电话"),
     ("members", "会员数"),
     ("liaison_office", "联络处"),
+    ("channel", "来源渠道"),
+    ("subject", "咨询事项"),
+    ("filed_on", "提交渠道"),
     ("area_mu", "面积（亩）"),
     ("leading_industries", "主导产业"),
     ("username", "用户名"),

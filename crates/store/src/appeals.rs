@@ -4,7 +4,7 @@
 use crate::audit::{Actor, AuditAction, AuditEntity, NewAuditEntry};
 use crate::projects::UpsertOutcome;
 use crate::sql::{bind_params, contains_pattern, fetch_in_chunks, placeholders, Conditions, Param};
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -279,6 +279,51 @@ impl Store {
     pub async fn appeal_by_code(&self, code: &str) -> Result<Option<Appeal>> {
         let sql = format!("SELECT {APPEAL_COLUMNS} FROM appeals WHERE code = $1");
         Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(code).fetch_optional(pool).await?))
+    }
+
+    /// The appeal an enterprise follows on the portal by its tracking code.
+    pub async fn appeal_by_tracking_code(&self, tracking_code: &str) -> Result<Option<Appeal>> {
+        let sql = format!("SELECT {APPEAL_COLUMNS} FROM appeals WHERE tracking_code = $1");
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(tracking_code).fetch_optional(pool).await?))
+    }
+
+    /// How the department reaches the enterprise of a portal appeal (empty for others).
+    pub async fn appeal_contact(&self, code: &str) -> Result<String> {
+        let contact: Option<String> =
+            on_pool!(self, |pool| sqlx::query_scalar("SELECT contact FROM appeals WHERE code = $1")
+                .bind(code)
+                .fetch_optional(pool)
+                .await?);
+        Ok(contact.unwrap_or_default())
+    }
+
+    /// Gives an appeal filed on the portal its tracking code and the enterprise's contact.
+    pub async fn set_appeal_portal_keys(
+        &self,
+        code: &str,
+        tracking_code: &str,
+        contact: &str,
+        actor: &Actor,
+    ) -> Result<()> {
+        audited!(self, actor, |tx, audit| {
+            let updated = sqlx::query("UPDATE appeals SET tracking_code = $2, contact = $3 WHERE code = $1")
+                .bind(code)
+                .bind(tracking_code)
+                .bind(contact)
+                .execute(&mut *tx)
+                .await?;
+            if updated.rows_affected() == 0 {
+                return Err(StoreError::NotFound(format!("诉求“{code}”")));
+            }
+            audit.push(NewAuditEntry::new(
+                AuditAction::Update,
+                AuditEntity::Appeal,
+                code,
+                None,
+                Some(json!({ "contact": contact, "filed_on": "portal" })),
+            ));
+        });
+        Ok(())
     }
 
     /// Creates or updates appeals by code in one transaction (all or nothing), with an

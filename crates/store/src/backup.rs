@@ -331,6 +331,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("reopened", Bool),
             ("last_step_on", Date),
             ("tracking_code", Text),
+            ("contact", Text),
         ],
     ),
     (
@@ -449,6 +450,7 @@ const DEFAULT_WHEN_ABSENT: &[(&str, &str)] = &[
     ("appeals", "reopened"),
     ("achievement_reviews", "comment"),
     ("leads", "subject"),
+    ("appeals", "contact"),
 ];
 
 /// Columns added later whose default is a text of its own: a lead of a backup written

@@ -83,6 +83,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "portal/invalid.html",
     "portal/track_form.html",
     "portal/track.html",
+    "portal/appeal.html",
+    "portal/track_appeal.html",
 ];
 
 fn environment() -> &'static Environment<'static> {

@@ -3,7 +3,8 @@
 //! lead of the parcel's region (source 网上选地, its clock running, in the region's
 //! list), answered there and read back by the tracking code; an interest in an
 //! achievement of the published pool becomes a lead of the province (转化池, with its
-//! institution). Forged, robot-filled, incomplete and too frequent enquiries store
+//! institution). An enterprise files an appeal, follows each step of its course by
+//! its tracking code and rates the answer there (不满意 reopens it). Forged, robot-filled, incomplete and too frequent enquiries store
 //! nothing, and what a visitor typed is escaped wherever it shows.
 
 mod common;
@@ -20,6 +21,7 @@ on_both_backends!(
     an_interest_in_an_achievement_is_a_lead_of_the_pool_with_its_institution,
     forged_robotic_incomplete_and_too_frequent_enquiries_store_nothing,
     what_a_visitor_typed_is_escaped_where_it_shows,
+    an_enterprise_files_an_appeal_follows_its_course_and_rates_the_answer,
 );
 
 fn urlencode(text: &str) -> String {
@@ -214,4 +216,93 @@ async fn what_a_visitor_typed_is_escaped_where_it_shows(backend: Backend) {
         let html = body_text(app.get(&page, Some(&baiyin)).await).await;
         assert!(!html.contains(hostile) && html.contains("&lt;script&gt;"), "{page}");
     }
+}
+
+async fn an_enterprise_files_an_appeal_follows_its_course_and_rates_the_answer(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let (cookie, token) = form_token(&app, "/portal/appeals/new").await;
+    let form = |enterprise: &str, region: &str, content: &str| {
+        format!(
+            "csrf={token}&lang=zh&enterprise={}&credit_code=&region={region}&dimension=market&category={}&content={}&contact=0943-1234567&website=",
+            urlencode(enterprise),
+            urlencode("市场监管"),
+            urlencode(content)
+        )
+    };
+    let post_appeal = |body: String| {
+        let request = Request::post("/portal/appeals")
+            .header(header::COOKIE, cookie.clone())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        app.send(request)
+    };
+    let before = app.store().count_appeals(&Default::default()).await.unwrap();
+    let incomplete = post_appeal(form("", "", "")).await;
+    assert_eq!(incomplete.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = body_text(incomplete).await;
+    assert!(html.contains("请选择企业所在的县区") && html.contains("0943-1234567"), "errors shown, values kept");
+    assert_eq!(app.store().count_appeals(&Default::default()).await.unwrap(), before, "nothing stored");
+
+    let filed = post_appeal(form("白银某化工有限公司", "620402", "环评审批超过承诺时限仍未办结")).await;
+    assert_eq!(filed.status(), StatusCode::SEE_OTHER);
+    let location = filed.headers()[header::LOCATION].to_str().unwrap().to_string();
+    let code = location.trim_start_matches("/portal/track/").to_string();
+    let appeal = app.store().appeal_by_tracking_code(&code).await.unwrap().expect("the appeal is filed");
+    let today = zhaoshang_app::calendar::today();
+    assert_eq!((appeal.data.region_code.as_str(), appeal.data.received_on), ("620402", today));
+    assert!(appeal.data.code.starts_with("SQ620402-"), "{}", appeal.data.code);
+    assert_eq!(app.store().appeal_contact(&appeal.data.code).await.unwrap(), "0943-1234567");
+    let tracked = body_text(app.get(&location, None).await).await;
+    assert!(
+        tracked.contains(&appeal.data.code) && tracked.contains("办理中") && !tracked.contains("portal-rating-form")
+    );
+
+    // 白银 transfers it to a department and answers; the enterprise sees both.
+    let baiyin = app.sign_in_demo("baiyin").await;
+    let csrf = app.csrf(&baiyin).await;
+    let steps = format!("/appeals/{}/steps", appeal.data.code);
+    let step = |body: &str| format!("csrf={csrf}&{body}");
+    let page = body_text(app.get(&format!("/appeals/{}", appeal.data.code), Some(&baiyin)).await).await;
+    assert!(page.contains("0943-1234567（门户提交）"), "the department sees how to reach the enterprise");
+    let transfer = step(&format!(
+        "action=transfer&department={}&text={}",
+        urlencode("白银区市场监管局"),
+        urlencode("属市场监管职责")
+    ));
+    assert_eq!(app.post_form(&steps, &baiyin, &transfer).await.status(), StatusCode::SEE_OTHER);
+    let answer = step(&format!("action=answer&text={}", urlencode("已协调环评审批，本周内办结")));
+    assert_eq!(app.post_form(&steps, &baiyin, &answer).await.status(), StatusCode::SEE_OTHER);
+    let tracked = body_text(app.get(&location, None).await).await;
+    assert!(tracked.contains("白银区市场监管局") && tracked.contains("已协调环评审批，本周内办结"), "{tracked}");
+    assert!(tracked.contains("portal-rating-form"), "the enterprise may rate the answer now");
+
+    // Without the page's token the rating is refused; 不满意 reopens the appeal once.
+    let rating = |token: &str, rating: &str| format!("csrf={token}&lang=zh&rating={rating}&website=");
+    let rate = |cookie: String, body: String| {
+        let request = Request::post(format!("{location}/rating"))
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        app.send(request)
+    };
+    let forged = rate("zs_portal=x".into(), rating("y", "satisfied")).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let (track_cookie, track_token) = form_token(&app, &location).await;
+    let rated = rate(track_cookie.clone(), rating(&track_token, "dissatisfied")).await;
+    assert_eq!(rated.status(), StatusCode::SEE_OTHER);
+    let reopened = app.store().appeal_by_tracking_code(&code).await.unwrap().unwrap();
+    assert!(reopened.flow_state().reopened && reopened.flow_state().is_open(), "不满意 reopens it");
+    let again = rate(track_cookie, rating(&track_token, "satisfied")).await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY, "nothing to rate while it is handled again");
+
+    // Answered again, rated 满意 and closed by 白银: the enterprise sees it closed.
+    let answer = step(&format!("action=answer&text={}", urlencode("环评批复已送达企业")));
+    assert_eq!(app.post_form(&steps, &baiyin, &answer).await.status(), StatusCode::SEE_OTHER);
+    let (track_cookie, track_token) = form_token(&app, &location).await;
+    assert_eq!(rate(track_cookie, rating(&track_token, "satisfied")).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.post_form(&steps, &baiyin, &step("action=close")).await.status(), StatusCode::SEE_OTHER);
+    let tracked = body_text(app.get(&format!("{location}?lang=en"), None).await).await;
+    assert!(tracked.contains("已办结") && tracked.contains("满意") && tracked.contains("Course"), "{tracked}");
 }

@@ -50,10 +50,22 @@ impl App {
         fields: &HashMap<String, String>,
     ) -> AppResult<ImportReport> {
         let scope = ImportScope::for_user(self.store(), principal).await?;
+        self.import_form_row_in(&scope, actor, kind, fields).await
+    }
+
+    /// `import_form_row` within `scope` (a form with no signed-in user: the portal's
+    /// appeal, within the region it names).
+    pub async fn import_form_row_in(
+        &self,
+        scope: &ImportScope,
+        actor: &Actor,
+        kind: ImportKind,
+        fields: &HashMap<String, String>,
+    ) -> AppResult<ImportReport> {
         let sheet = form_sheet(kind, fields);
         let confirmed = fields.get(CONFIRM_EXCESS_FUNDS_FIELD).is_some_and(|value| !value.is_empty());
         let options = ImportOptions { excess_funds: ExcessFundsPolicy::of_form(confirmed), ..ImportOptions::default() };
-        let report = import_table(self.store(), kind, "", sheet, &options, actor, &scope).await?;
+        let report = import_table(self.store(), kind, "", sheet, &options, actor, scope).await?;
         self.follow_import(&report).await;
         Ok(report)
     }

@@ -10,3 +10,5 @@ ALTER TABLE leads ADD COLUMN tracking_code TEXT UNIQUE;
 ALTER TABLE leads ADD CONSTRAINT leads_chamber_or_channel CHECK ((chamber_id IS NOT NULL) = (channel = '商会'));
 CREATE INDEX leads_channel ON leads(channel, lead_on);
 ALTER TABLE appeals ADD COLUMN tracking_code TEXT UNIQUE;
+-- How the department reaches an enterprise that filed on the portal.
+ALTER TABLE appeals ADD COLUMN contact TEXT NOT NULL DEFAULT '';

@@ -64,4 +64,6 @@ CREATE INDEX leads_next_due ON leads(next_due_on) WHERE next_due_on IS NOT NULL;
 CREATE INDEX leads_duplicate_of ON leads(duplicate_of);
 CREATE INDEX leads_channel ON leads(channel, lead_on);
 ALTER TABLE appeals ADD COLUMN tracking_code TEXT;
+-- How the department reaches an enterprise that filed on the portal.
+ALTER TABLE appeals ADD COLUMN contact TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX appeals_tracking_code ON appeals(tracking_code);

@@ -178,7 +178,7 @@ async fn detail_page(
         "appeals/appeal.html",
         context! {
             a => appeal_row(&course.appeal, &region_names, course.today), flow => flow, steps => steps,
-            actions => actions, action_keys => action_keys, form => context! { action => form.action, text => form.text,
+            contact => course.contact, actions => actions, action_keys => action_keys, form => context! { action => form.action, text => form.text,
                 department => form.department, days => form.days, rating => form.rating },
             ratings => Rating::ALL.iter().map(|r| context! { key => r.key(), label => r.label() }).collect::<Vec<_>>(),
             error => error,
@@ -215,8 +215,7 @@ const INTAKE_FORM: [(&str, &str, &str); 10] = [
     ("limit_days", "办理时限（工作日）", "默认 5 个工作日"),
 ];
 
-const CATEGORIES: [&str; 8] =
-    ["市场监管", "纳税服务", "政策支持", "要素保障", "审批服务", "融资", "涉企执法", "人才服务"];
+use zhaoshang_core::appeals::CATEGORIES;
 
 fn intake_page(
     session: &Session,

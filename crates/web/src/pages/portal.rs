@@ -19,8 +19,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minijinja::{context, Value};
 use serde::Deserialize;
+use std::collections::HashMap;
 use zhaoshang_app::parcels::{parcel_visibility, search_parcels};
-use zhaoshang_app::portal::{step_label, EnquiryForm};
+use zhaoshang_app::portal::{step_label, EnquiryForm, PortalAppealForm, RegionChoice, Tracked};
+use zhaoshang_core::appeals::flow::ActionKind;
+use zhaoshang_core::appeals::{Dimension, Rating, CATEGORIES};
 use zhaoshang_core::parcels::{Search, SearchParams};
 
 /// The most parcels on offer the portal's front page lists.
@@ -35,8 +38,11 @@ pub fn routes() -> Routes {
         .route("/portal/parcels/{code}", get(parcel))
         .route("/portal/achievements/{year}/{code}", get(achievement))
         .route("/portal/enquiries", post(enquire))
+        .route("/portal/appeals/new", get(appeal_form))
+        .route("/portal/appeals", post(file_appeal))
         .route("/portal/track", get(track_form))
         .route("/portal/track/{code}", get(track))
+        .route("/portal/track/{code}/rating", post(rate))
 }
 
 /// The portal's words in its two languages: (key, Chinese, English).
@@ -91,6 +97,28 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("next_due", "下一环节应办日期", "Next step due"),
     ("staff", "工作人员登录", "Staff sign-in"),
     ("errors", "请修改以下内容后重新提交", "Please correct the following and send again"),
+    ("appeals", "企业诉求", "Business appeals"),
+    ("file_appeal", "反映企业诉求", "File a business appeal"),
+    ("appeal_hint", "企业在市场监管、纳税服务、政策支持、要素保障、审批服务等方面遇到的堵点问题，由所在地承办部门在规定工作日内办理答复。", "Problems your business meets with regulation, taxes, policies, land, power, approvals or finance: the local department answers within set working days."),
+    ("enterprise", "企业名称", "Enterprise"),
+    ("credit_code", "统一社会信用代码（可不填）", "Unified social credit code (optional)"),
+    ("county", "所在县区", "County or district"),
+    ("choose", "请选择", "Choose"),
+    ("dimension", "诉求维度", "Area"),
+    ("category", "诉求类别", "Category"),
+    ("content", "诉求内容", "Your appeal"),
+    ("appeal_contact", "联系电话或电子邮箱", "Phone or e-mail"),
+    ("submit_appeal", "提交诉求", "Submit appeal"),
+    ("appeal_code", "诉求编号", "Appeal number"),
+    ("stage", "办理状态", "Status"),
+    ("due_on", "应答复日期", "Answer due by"),
+    ("department", "承办单位", "Handled by"),
+    ("course", "办理过程", "Course"),
+    ("rate", "请评价答复", "Rate the answer"),
+    ("rate_send", "提交评价", "Send rating"),
+    ("satisfied", "满意", "Satisfied"),
+    ("fairly_satisfied", "基本满意", "Fairly satisfied"),
+    ("dissatisfied", "不满意（将重新办理）", "Dissatisfied (handled again)"),
 ];
 
 /// `lang=en` asks for English; anything else is Chinese.
@@ -218,14 +246,7 @@ pub async fn enquire(
     Form(post): Form<EnquiryPost>,
 ) -> WebResult<Response> {
     let en = english(Some(&post.lang));
-    let expected = auth::cookie_value(&headers, PORTAL_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !auth::same_token(&expected, &post.csrf) {
-        return Err(WebError::new(StatusCode::FORBIDDEN, "csrf", "页面已过期，请刷新页面后重新提交"));
-    }
-    if !post.website.trim().is_empty() {
-        return Err(WebError::bad_request("提交未被接受"));
-    }
-    state.app.throttle_enquiry(addr).await?;
+    admit_anonymous_form(&state, &headers, addr, &post.csrf, &post.website).await?;
     match state.app.submit_enquiry(&post.form, zhaoshang_app::calendar::today()).await? {
         Ok(code) => {
             let lang = if en { "?lang=en" } else { "" };
@@ -256,16 +277,151 @@ pub async fn track(
     Query(query): Query<LangQuery>,
 ) -> WebResult<Response> {
     let en = english(query.lang.as_deref());
-    let tracked = state.app.tracked_enquiry(&code).await?;
-    let lead = &tracked.lead;
-    let steps: Vec<_> = tracked
-        .steps
+    match state.app.tracked(&code).await? {
+        Tracked::Enquiry { lead, steps } => {
+            let steps: Vec<_> = steps
+                .iter()
+                .map(|s| context! { step => step_label(&s.step), done_on => s.done_on.to_string(), answer => s.answer })
+                .collect();
+            let data = context! {
+                code => lead.tracking_code, subject => lead.subject, investor => lead.investor,
+                sent_on => lead.lead_on.to_string(), steps, next_due_on => lead.next_due_on.map(|d| d.to_string()),
+            };
+            Ok(render("portal/track.html", portal_context(en, "", data))?.into_response())
+        }
+        Tracked::Appeal { appeal, steps, may_rate } => {
+            let d = &appeal.data;
+            let flow = appeal.flow_state();
+            let steps: Vec<_> = steps
+                .iter()
+                .map(|s| {
+                    let label = ActionKind::from_key(&s.action).map(ActionKind::label).unwrap_or("");
+                    let detail = match Rating::parse(&s.detail) {
+                        Ok(rating) if s.action == ActionKind::Rate.key() => rating.label().to_string(),
+                        _ => s.detail.clone(),
+                    };
+                    context! { step => label, done_on => s.done_on.to_string(), answer => detail }
+                })
+                .collect();
+            let data = context! {
+                code => code.trim().to_uppercase(), appeal_code => d.code, enterprise => d.enterprise,
+                content => d.content, sent_on => d.received_on.to_string(), department => flow.department,
+                stage => flow.stage.label(), due_on => flow.is_open().then(|| flow.due_on.to_string()), steps, may_rate,
+                ratings => Rating::ALL.iter().map(|r| r.key()).collect::<Vec<_>>(),
+            };
+            if may_rate {
+                form_page(&state, en, "portal/track_appeal.html", data)
+            } else {
+                Ok(render("portal/track_appeal.html", portal_context(en, "", data))?.into_response())
+            }
+        }
+    }
+}
+
+/// The appeal form, with its last values and errors when it comes back.
+fn appeal_page(
+    state: &AppState,
+    en: bool,
+    regions: Vec<RegionChoice>,
+    form: &PortalAppealForm,
+    errors: &HashMap<String, String>,
+) -> WebResult<Response> {
+    let regions: Vec<_> = regions
         .iter()
-        .map(|s| context! { step => step_label(&s.step), done_on => s.done_on.to_string(), answer => s.answer })
+        .map(|c| {
+            let counties: Vec<_> = c.counties.iter().map(|r| context! { code => r.code, name => r.name }).collect();
+            context! { code => c.city.code, name => c.city.name, counties }
+        })
         .collect();
-    let data = context! {
-        code => lead.tracking_code, subject => lead.subject, investor => lead.investor,
-        sent_on => lead.lead_on.to_string(), steps, next_due_on => lead.next_due_on.map(|d| d.to_string()),
+    let values = context! {
+        enterprise => form.enterprise, credit_code => form.credit_code, region => form.region,
+        dimension => form.dimension, category => form.category, content => form.content, contact => form.contact,
     };
-    Ok(render("portal/track.html", portal_context(en, "", data))?.into_response())
+    let data = context! {
+        regions, values, errors, categories => CATEGORIES,
+        dimensions => Dimension::ALL.iter().map(|d| context! { key => d.key(), label => d.label() }).collect::<Vec<_>>(),
+    };
+    form_page(state, en, "portal/appeal.html", data)
+}
+
+pub async fn appeal_form(State(state): State<AppState>, Query(query): Query<LangQuery>) -> WebResult<Response> {
+    let en = english(query.lang.as_deref());
+    let regions = state.app.portal_regions().await?;
+    appeal_page(&state, en, regions, &PortalAppealForm::default(), &HashMap::new())
+}
+
+/// The appeal as posted: the enterprise's fields, the form's token, the language and
+/// the field people leave empty.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AppealPost {
+    #[serde(flatten)]
+    form: PortalAppealForm,
+    csrf: String,
+    lang: String,
+    website: String,
+}
+
+/// The checks every anonymous form passes before it is read: the token of its cookie,
+/// the field people leave empty, and the throttle of its address.
+async fn admit_anonymous_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    addr: Option<std::net::IpAddr>,
+    csrf: &str,
+    website: &str,
+) -> WebResult<()> {
+    let expected = auth::cookie_value(headers, PORTAL_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !auth::same_token(&expected, csrf) {
+        return Err(WebError::new(StatusCode::FORBIDDEN, "csrf", "页面已过期，请刷新页面后重新提交"));
+    }
+    if !website.trim().is_empty() {
+        return Err(WebError::bad_request("提交未被接受"));
+    }
+    state.app.throttle_enquiry(addr).await?;
+    Ok(())
+}
+
+pub async fn file_appeal(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    Form(post): Form<AppealPost>,
+) -> WebResult<Response> {
+    let en = english(Some(&post.lang));
+    admit_anonymous_form(&state, &headers, addr, &post.csrf, &post.website).await?;
+    match state.app.submit_portal_appeal(&post.form, zhaoshang_app::calendar::today()).await? {
+        Ok(code) => {
+            Ok(Redirect::to(&format!("/portal/track/{code}{}", if en { "?lang=en" } else { "" })).into_response())
+        }
+        Err(errors) => {
+            let regions = state.app.portal_regions().await?;
+            let mut response = appeal_page(&state, en, regions, &post.form, &errors)?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+    }
+}
+
+/// The enterprise's rating of the answer, with the token of the tracking page's form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RatingPost {
+    rating: String,
+    csrf: String,
+    lang: String,
+    website: String,
+}
+
+pub async fn rate(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Form(post): Form<RatingPost>,
+) -> WebResult<Response> {
+    admit_anonymous_form(&state, &headers, addr, &post.csrf, &post.website).await?;
+    state.app.rate_tracked_appeal(&code, &post.rating, zhaoshang_app::calendar::today()).await?;
+    let lang = if english(Some(&post.lang)) { "?lang=en" } else { "" };
+    Ok(Redirect::to(&format!("/portal/track/{}{lang}", auth::urlencode(code.trim()))).into_response())
 }
