@@ -1453,3 +1453,264 @@ async fn a_reviewer_scores_the_admin_publishes_and_the_achievement_is_public() {
     browser.close().await;
     let _ = server.stop.send(());
 }
+
+/// Where a parcel's point stands on the site-selection map, from the map box's centre
+/// (what a pointer moved to the box is offset from), and its tooltip shown.
+const PARCEL_POINT: &str = r#"
+    var box = document.getElementById("parcel-map");
+    if (!box.dataset.ready) return null;
+    var chart = echarts.getInstanceByDom(box);
+    var data = chart.getModel().getSeriesByIndex(1).getData();
+    for (var i = 0; i < data.count(); i++) {
+      if (data.getName(i) !== arguments[0]) continue;
+      chart.dispatchAction({ type: "showTip", seriesIndex: 1, dataIndex: i });
+      var at = chart.convertToPixel({ seriesIndex: 1 }, data.getRawDataItem(i).value);
+      return { x: at[0] - box.clientWidth / 2, y: at[1] - box.clientHeight / 2 };
+    }
+    return null;"#;
+
+/// Fills a form's fields by name (text inputs, text areas and selects by option value).
+async fn fill(client: &Client, form: &str, fields: &[(&str, &str)]) {
+    for (name, value) in fields {
+        let field = client.find(Locator::Css(&format!("{form} [name='{name}']"))).await.unwrap();
+        if field.tag_name().await.unwrap() == "select" {
+            field.find(Locator::Css(&format!("option[value='{value}']"))).await.unwrap().click().await.unwrap();
+        } else {
+            field.send_keys(value).await.unwrap();
+        }
+    }
+}
+
+/// Issue 20's Done-when: a visitor filters the parcels of 白银, finds one on the map and
+/// opens it from there, compares two, sends an enquiry from the portal, and 白银's user
+/// sees it as a lead with its clock and answers it; the visitor reads the answer by its
+/// tracking code, and the portal reads in English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_finds_a_parcel_on_the_map_compares_and_enquires_and_the_region_answers() {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+    let server = demo_server().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let base = &server.base;
+
+    client.goto(&format!("{base}/parcels")).await.unwrap();
+    fill(client, "#parcel-filters", &[("region", "620400"), ("status", "可供")]).await;
+    client.find(Locator::Css("#filter-parcels")).await.unwrap().click().await.unwrap();
+    wait_for_page(
+        client,
+        "/parcels",
+        "region=620400&land_use=&status=%E5%8F%AF%E4%BE%9B&min_area_mu=&max_area_mu=&max_price=&near=&within_km=",
+    )
+    .await;
+    let codes: Vec<String> = {
+        let boxes = client.find_all(Locator::Css("#parcels-table input[name=codes]")).await.unwrap();
+        let mut codes = Vec::new();
+        for b in boxes {
+            codes.push(b.attr("value").await.unwrap().unwrap());
+        }
+        codes
+    };
+    assert!(codes.len() >= 2, "白银 has parcels on offer: {codes:?}");
+
+    // On the map: the first parcel's point shows its tooltip, and a click opens its card.
+    let mut at = serde_json::Value::Null;
+    for _ in 0..100 {
+        at = client.execute(PARCEL_POINT, vec![codes[0].clone().into()]).await.unwrap();
+        if !at.is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!at.is_null(), "{} is on the map", codes[0]);
+    let tip = text_of(client, "#parcel-map .chart-tooltip").await;
+    assert!(tip.contains(&codes[0]), "{tip}");
+    let element = client.find(Locator::Css("#parcel-map")).await.unwrap();
+    let (x, y) = (at["x"].as_f64().unwrap().round(), at["y"].as_f64().unwrap().round());
+    let click = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement { element, duration: None, x, y })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    client.perform_actions(click).await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#parcel-card")).await.unwrap();
+    let opened = client.current_url().await.unwrap().path().trim_start_matches("/parcels/").to_string();
+    assert!(codes.contains(&opened), "the map opened a parcel of the list: {opened}");
+    assert!(text_of(client, "#park-infrastructure").await.contains("电"), "the card shows its park's readiness");
+
+    // Two side by side.
+    client.back().await.unwrap();
+    for code in &codes[..2] {
+        let selector = format!("#parcels-table input[value='{code}']");
+        client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(&selector))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    client.find(Locator::Css("#compare-button")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("main table")).await.unwrap();
+    let compared = text_of(client, "main").await;
+    assert!(compared.contains(&codes[0]) && compared.contains(&codes[1]), "{compared}");
+
+    // An enquiry from the parcel's card, through the portal.
+    client.goto(&format!("{base}/parcels/{opened}")).await.unwrap();
+    client.find(Locator::Css("#parcel-enquire")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#enquiry-form")).await.unwrap();
+    let investor = "宁波某储能科技有限公司";
+    fill(
+        client,
+        "#enquiry-form",
+        &[
+            ("organisation", investor),
+            ("contact", "0574-8888888"),
+            ("amount_wan", "30000"),
+            ("message", "需要 110kV 供电，能否半年内交地？"),
+        ],
+    )
+    .await;
+    client.find(Locator::Css("#enquiry-send")).await.unwrap().click().await.unwrap();
+    let tracking = text_of(client, "#tracking-code").await;
+    assert_eq!(tracking.len(), 12);
+    assert!(text_of(client, "#no-answer").await.contains("尚未答复"));
+
+    // 白银 sees it as a lead with its clock running, and acknowledges it.
+    sign_in(client, base, "baiyin").await;
+    client.goto(&format!("{base}/leads")).await.unwrap();
+    let row = client
+        .find(Locator::XPath(&format!("//table[@id='leads-table']//tr[contains(., '{investor}')]")))
+        .await
+        .unwrap();
+    let row_text = row.text().await.unwrap();
+    assert!(row_text.contains("网上选地"), "{row_text}");
+    row.find(Locator::Css("a")).await.unwrap().click().await.unwrap();
+    assert!(text_of(client, "#lead-clock").await.starts_with("受理 待办理"));
+    let answer = "已受理，白银高新区将于明日与您联系";
+    client.find(Locator::Css("#step-form textarea[name=answer]")).await.unwrap().send_keys(answer).await.unwrap();
+    client.find(Locator::Css("#record-step")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#lead-clock .answer")).await.unwrap();
+    client.delete_all_cookies().await.unwrap();
+
+    // The visitor reads the answer by its code, then in English.
+    client.goto(&format!("{base}/portal/track")).await.unwrap();
+    client.find(Locator::Css("#track-code")).await.unwrap().send_keys(&tracking.to_lowercase()).await.unwrap();
+    client.find(Locator::Css("#track-code")).await.unwrap().send_keys("\u{E007}").await.unwrap();
+    assert!(text_of(client, "#portal-answers").await.contains(answer));
+    client.find(Locator::Css("#portal-language")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("html[lang=en]")).await.unwrap();
+    assert!(text_of(client, "#portal-answers").await.starts_with("Answers"));
+    client.goto(&format!("{base}/portal?lang=en")).await.unwrap();
+    assert!(text_of(client, "#portal-parcels h2").await.starts_with("Available parcels"));
+    assert_console_clean(&browser, "site selection and the portal").await;
+    browser.close().await;
+    let _ = server.stop.send(());
+}
+
+/// Issue 22's Done-when: an enterprise files an appeal on the portal; 白银's leader
+/// transfers it to a department, 白银's handler answers; the enterprise rates it 不满意
+/// on its tracking page, which reopens it; answered again, rated 满意 and closed — each
+/// step shown to the enterprise by its code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_appeal_from_the_portal_is_transferred_answered_reopened_and_closed() {
+    let server = demo_server().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let base = &server.base;
+
+    client.goto(&format!("{base}/portal")).await.unwrap();
+    client.find(Locator::Css("#portal-appeal-link")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#portal-appeal-form")).await.unwrap();
+    let content = "新建厂房电力增容申请已逾两月未获答复";
+    fill(
+        client,
+        "#portal-appeal-form",
+        &[
+            ("enterprise", "白银某新材料有限公司"),
+            ("region", "620402"),
+            ("dimension", "factors"),
+            ("category", "要素保障"),
+            ("contact", "0943-7654321"),
+            ("content", content),
+        ],
+    )
+    .await;
+    client.find(Locator::Css("#portal-appeal-send")).await.unwrap().click().await.unwrap();
+    let tracking = text_of(client, "#tracking-code").await;
+    let track = client.current_url().await.unwrap().path().to_string();
+    assert_eq!(text_of(client, "#tracked-stage").await, "办理中");
+    assert_eq!(text_of(client, "#tracked-content").await, content);
+    let code = {
+        let heading = text_of(client, "#portal-tracked h2").await;
+        heading.rsplit(' ').next().unwrap().to_string()
+    };
+
+    // Three steps by two users of 白银, each with the form of the appeal's page.
+    let take_step = |user: &'static str, action: &'static str, fields: Vec<(&'static str, String)>| {
+        let code = code.clone();
+        async move {
+            client.delete_all_cookies().await.unwrap();
+            sign_in(client, base, user).await;
+            client.goto(&format!("{base}/appeals/{code}")).await.unwrap();
+            let form =
+                client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#step-form")).await.unwrap();
+            form.find(Locator::Css(&format!("#step-action option[value='{action}']")))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            for (id, value) in fields {
+                form.find(Locator::Css(id)).await.unwrap().send_keys(&value).await.unwrap();
+            }
+            form.find(Locator::Css("#take-step")).await.unwrap().click().await.unwrap();
+            client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#appeal-steps")).await.unwrap();
+            assert!(client.find(Locator::Css("#step-error")).await.is_err(), "{user} {action}");
+        }
+    };
+    take_step(
+        "leader",
+        "transfer",
+        vec![("#step-department", "白银区供电公司".into()), ("#step-text", "属供电企业职责".into())],
+    )
+    .await;
+    assert_eq!(text_of(client, "#appeal-contact").await, "0943-7654321（门户提交）");
+    take_step("baiyin", "answer", vec![("#step-text", "已协调增容方案，下月完成送电".into())]).await;
+
+    // The enterprise reads the course and is not satisfied.
+    let rate = |rating: &'static str| {
+        let track = track.clone();
+        async move {
+            client.delete_all_cookies().await.unwrap();
+            client.goto(&format!("{base}{track}")).await.unwrap();
+            client
+                .find(Locator::Css(&format!("#portal-rating-form input[value='{rating}']")))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            client.find(Locator::Css("#portal-rating-send")).await.unwrap().click().await.unwrap();
+            client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#tracked-stage")).await.unwrap();
+        }
+    };
+    client.delete_all_cookies().await.unwrap();
+    client.goto(&format!("{base}{track}")).await.unwrap();
+    let course = text_of(client, "#portal-answers").await;
+    assert!(course.contains("白银区供电公司") && course.contains("已协调增容方案，下月完成送电"), "{course}");
+    rate("dissatisfied").await;
+    assert_eq!(text_of(client, "#tracked-stage").await, "办理中", "不满意 reopens it");
+
+    take_step("baiyin", "answer", vec![("#step-text", "增容工程已开工，本月底送电".into())]).await;
+    rate("satisfied").await;
+    take_step("baiyin", "close", vec![]).await;
+    client.delete_all_cookies().await.unwrap();
+    client.goto(&format!("{base}/portal/track/{tracking}")).await.unwrap();
+    assert_eq!(text_of(client, "#tracked-stage").await, "已办结");
+    let course = text_of(client, "#portal-answers").await;
+    assert!(course.contains("不满意") && course.contains("增容工程已开工") && course.contains("满意"), "{course}");
+    assert_console_clean(&browser, "the portal's appeal").await;
+    browser.close().await;
+    let _ = server.stop.send(());
+}
