@@ -54,6 +54,8 @@ pub struct Config {
     pub work_dir: PathBuf,
     /// 1.0 is 5,000,000 enterprises and 200 chains (chains::ENTERPRISES_AT_SCALE_1).
     pub enterprise_scale: f64,
+    /// Scale of the land parcels (1.0 = 100,000).
+    pub parcel_scale: f64,
     /// Seconds of `wrk` load on the stats API (0: no HTTP part).
     pub http_seconds: u64,
     /// Seconds of `wrk` load on each page of each role (0: no page table).
@@ -110,7 +112,7 @@ pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
     bench.import(&dataset, config).await?;
     bench.enterprises_and_chains(config.enterprise_scale).await?;
     bench.pool_assignment().await?;
-    bench.parcels(config.scale).await?;
+    bench.parcels(config.parcel_scale).await?;
     check::against_pure_reference(&store, deep_offset, &mut bench.checks).await?;
     let Bench { rows, checks, mut notes, .. } = bench;
     let mut http_outcome = None;

@@ -26,6 +26,9 @@ struct Args {
     /// Scale of the enterprise library and chains (1.0 = 5,000,000 enterprises, 200 chains); default --scale.
     #[arg(long)]
     enterprise_scale: Option<f64>,
+    /// Scale of the land parcels (1.0 = 100,000, issue 20's `near` target); default --scale.
+    #[arg(long)]
+    parcel_scale: Option<f64>,
     /// Seconds of `wrk` load on the stats API, per URL (0: none). Needs the `zhaoshang`
     /// program beside this one (cargo build --release -p zhaoshang-cli) or ZHAOSHANG_BIN.
     #[arg(long, default_value_t = 30)]
@@ -73,6 +76,7 @@ async fn main() -> anyhow::Result<ExitCode> {
         import_rows: args.import_rows,
         work_dir: work_dir.path().to_path_buf(),
         enterprise_scale: args.enterprise_scale.unwrap_or(args.scale),
+        parcel_scale: args.parcel_scale.unwrap_or(args.scale),
         http_seconds: args.http_seconds,
         http_connections: args.http_connections,
         page_seconds: args.page_seconds,

@@ -14,6 +14,7 @@ async fn run_tiny(backend: Backend, work_dir: &Path) -> Outcome {
         import_rows: 500,
         work_dir: work_dir.to_path_buf(),
         enterprise_scale: 0.001,
+        parcel_scale: 0.001,
         http_seconds: 0,
         http_connections: 0,
         page_seconds: 0,
