@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use zhaoshang_core::appeals::flow::{Action, ActionKind};
 use zhaoshang_core::appeals::Rating;
+use zhaoshang_core::calendar::Calendar;
 use zhaoshang_core::leads::{clock, next_step, LeadStep, POOL_CHANNEL, SITE_SELECTION_CHANNEL};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::parcels::ParcelStatus;
@@ -24,7 +25,7 @@ use zhaoshang_store::appeals::{Appeal, AppealStepRecord};
 use zhaoshang_store::leads::{Lead, LeadStepRecord, NewLead};
 use zhaoshang_store::projects::ProjectData;
 use zhaoshang_store::reference::Region;
-use zhaoshang_store::Actor;
+use zhaoshang_store::{Actor, Store};
 
 /// Enquiries allowed from one address within `ENQUIRY_WINDOW_SECONDS`.
 pub const MAX_ENQUIRIES: i64 = 5;
@@ -52,7 +53,7 @@ pub struct EnquiryForm {
 }
 
 /// What an enquiry is about, found and public.
-struct Subject {
+pub(crate) struct Subject {
     channel: &'static str,
     /// As the lead and its project name it: 地块 GS-…, 园区 …, 成果 ….
     label: String,
@@ -135,42 +136,18 @@ impl App {
     async fn enquiry_subject(&self, subject: &str) -> AppResult<Subject> {
         let unknown = || AppError::not_found("咨询的地块、园区或成果");
         let (kind, rest) = subject.trim().split_once(':').ok_or_else(unknown)?;
-        match kind {
-            "parcel" => {
-                let parcel = self.store().parcel_by_code(rest).await?;
-                let parcel = parcel.filter(|p| p.data.status == ParcelStatus::Available.key()).ok_or_else(unknown)?;
-                Ok(Subject {
-                    channel: SITE_SELECTION_CHANNEL,
-                    label: format!("地块 {}", parcel.data.code),
-                    region_code: parcel.data.region_code,
-                    industry: String::new(),
-                    source_org: String::new(),
-                })
-            }
-            "park" => {
-                let id: i64 = rest.parse().map_err(|_| unknown())?;
-                let park = self.store().park(id).await?.ok_or_else(unknown)?;
-                Ok(Subject {
-                    channel: SITE_SELECTION_CHANNEL,
-                    label: format!("园区 {}", park.name),
-                    region_code: park.region_code,
-                    industry: String::new(),
-                    source_org: String::new(),
-                })
-            }
-            "achievement" => {
-                let (year, code) = rest.split_once(':').ok_or_else(unknown)?;
-                let item = self.published_achievement(year, code).await?;
-                Ok(Subject {
-                    channel: POOL_CHANNEL,
-                    label: format!("成果 {} {}", item.data.code, item.data.title),
-                    region_code: self.province_with_data().await?.to_string(),
-                    industry: item.data.industry.clone(),
-                    source_org: item.data.institution.clone(),
-                })
-            }
-            _ => Err(unknown()),
+        if kind != "achievement" {
+            return place_subject(self.store(), kind, rest).await?.ok_or_else(unknown);
         }
+        let (year, code) = rest.split_once(':').ok_or_else(unknown)?;
+        let item = self.published_achievement(year, code).await?;
+        Ok(Subject {
+            channel: POOL_CHANNEL,
+            label: format!("成果 {} {}", item.data.code, item.data.title),
+            region_code: self.province_with_data().await?.to_string(),
+            industry: item.data.industry.clone(),
+            source_org: item.data.institution.clone(),
+        })
     }
 
     /// An achievement of a published year's pool; 404 for any other.
@@ -195,63 +172,12 @@ impl App {
         Ok(())
     }
 
-    /// Stores an enquiry as a lead on `today`: into the pipeline as 线索 of the item's
-    /// region, source 网上选地 (转化池 for an achievement, with its institution), its
-    /// clock started. Returns the tracking code, or the field errors.
+    /// Stores an enquiry about a public item as a lead on `today` (`store_enquiry`).
+    /// Returns the tracking code, or the field errors.
     pub async fn submit_enquiry(&self, form: &EnquiryForm, today: NaiveDate) -> AppResult<Result<String, FieldErrors>> {
         let subject = self.enquiry_subject(&form.subject).await?;
-        let mut errors = FieldErrors::new();
-        let amount = check_visitor(form, &mut errors);
-        if !errors.is_empty() {
-            return Ok(Err(errors));
-        }
-        let store = self.store();
-        let settings = lead_settings(store).await?;
         let calendar = self.calendar().await?;
-        let clocks = clock(today, &[], true, settings.clock.days_for(amount), &calendar)
-            .map_err(|e| AppError::Invalid(e.to_string()))?;
-        let next = next_step(&clocks).map(|c| (c.step.key().to_string(), c.due_on));
-        let organisation = form.organisation.trim().to_string();
-        let person = form.person.trim();
-        let project = ProjectData {
-            code: store.next_lead_code(today).await?,
-            name: format!("{organisation}·咨询{}", subject.label),
-            region_code: subject.region_code.clone(),
-            investor: organisation.clone(),
-            industry: subject.industry.clone(),
-            total_investment: amount.0,
-            stage: Stage::Lead.key().to_string(),
-            lead_on: Some(today),
-            source: subject.channel.to_string(),
-            source_org: subject.source_org.clone(),
-            description: form.message.trim().to_string(),
-            ..Default::default()
-        };
-        let code = tracking_code();
-        let lead = NewLead {
-            chamber_id: None,
-            channel: subject.channel.to_string(),
-            subject: subject.label,
-            tracking_code: Some(code.clone()),
-            referrer_id: None,
-            referrer_name: if person.is_empty() { organisation.clone() } else { person.to_string() },
-            investor: organisation,
-            investor_credit_code: String::new(),
-            enterprise_id: None,
-            industry: subject.industry,
-            region_code: subject.region_code,
-            amount: amount.0,
-            contact: form.contact.trim().to_string(),
-            notes: form.message.trim().to_string(),
-            lead_on: today,
-            project: Some(project),
-            duplicate_of: None,
-            next_step: next.as_ref().map(|(step, _)| step.clone()),
-            next_due_on: next.map(|(_, due)| due),
-        };
-        let actor = Actor { id: None, name: format!("门户访客（{}）", subject.channel) };
-        store.register_lead(&lead, &actor).await?;
-        Ok(Ok(code))
+        store_enquiry(self.store(), &calendar, subject, form, today).await
     }
 
     /// The cities of the province holding data, each with its counties.
@@ -353,6 +279,97 @@ impl App {
             None => Err(AppError::Invalid("该诉求刚被办理，请刷新后重试".into())),
         }
     }
+}
+
+/// A parcel on offer (`parcel:CODE`) or a park (`park:ID`) as an enquiry's subject;
+/// none when there is no such public item.
+pub(crate) async fn place_subject(store: &Store, kind: &str, key: &str) -> AppResult<Option<Subject>> {
+    Ok(match kind {
+        "parcel" => {
+            store.parcel_by_code(key).await?.filter(|p| p.data.status == ParcelStatus::Available.key()).map(|parcel| {
+                Subject {
+                    channel: SITE_SELECTION_CHANNEL,
+                    label: format!("地块 {}", parcel.data.code),
+                    region_code: parcel.data.region_code,
+                    industry: String::new(),
+                    source_org: String::new(),
+                }
+            })
+        }
+        "park" => match key.parse::<i64>() {
+            Ok(id) => store.park(id).await?.map(|park| Subject {
+                channel: SITE_SELECTION_CHANNEL,
+                label: format!("园区 {}", park.name),
+                region_code: park.region_code,
+                industry: String::new(),
+                source_org: String::new(),
+            }),
+            Err(_) => None,
+        },
+        _ => None,
+    })
+}
+
+/// Stores an enquiry as a lead on `today`: into the pipeline as 线索 of the subject's
+/// region, source 网上选地 (转化池 for an achievement, with its institution), its clock
+/// started. Returns the tracking code, or the field errors.
+pub(crate) async fn store_enquiry(
+    store: &Store,
+    calendar: &Calendar,
+    subject: Subject,
+    form: &EnquiryForm,
+    today: NaiveDate,
+) -> AppResult<Result<String, FieldErrors>> {
+    let mut errors = FieldErrors::new();
+    let amount = check_visitor(form, &mut errors);
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    let settings = lead_settings(store).await?;
+    let clocks = clock(today, &[], true, settings.clock.days_for(amount), calendar)
+        .map_err(|e| AppError::Invalid(e.to_string()))?;
+    let next = next_step(&clocks).map(|c| (c.step.key().to_string(), c.due_on));
+    let organisation = form.organisation.trim().to_string();
+    let person = form.person.trim();
+    let project = ProjectData {
+        code: store.next_lead_code(today).await?,
+        name: format!("{organisation}·咨询{}", subject.label),
+        region_code: subject.region_code.clone(),
+        investor: organisation.clone(),
+        industry: subject.industry.clone(),
+        total_investment: amount.0,
+        stage: Stage::Lead.key().to_string(),
+        lead_on: Some(today),
+        source: subject.channel.to_string(),
+        source_org: subject.source_org.clone(),
+        description: form.message.trim().to_string(),
+        ..Default::default()
+    };
+    let code = tracking_code();
+    let lead = NewLead {
+        chamber_id: None,
+        channel: subject.channel.to_string(),
+        subject: subject.label,
+        tracking_code: Some(code.clone()),
+        referrer_id: None,
+        referrer_name: if person.is_empty() { organisation.clone() } else { person.to_string() },
+        investor: organisation,
+        investor_credit_code: String::new(),
+        enterprise_id: None,
+        industry: subject.industry,
+        region_code: subject.region_code,
+        amount: amount.0,
+        contact: form.contact.trim().to_string(),
+        notes: form.message.trim().to_string(),
+        lead_on: today,
+        project: Some(project),
+        duplicate_of: None,
+        next_step: next.as_ref().map(|(step, _)| step.clone()),
+        next_due_on: next.map(|(_, due)| due),
+    };
+    let actor = Actor { id: None, name: format!("门户访客（{}）", subject.channel) };
+    store.register_lead(&lead, &actor).await?;
+    Ok(Ok(code))
 }
 
 /// A step's name for the enquirer.

@@ -85,8 +85,8 @@ const LEADS: &[DemoLead] = &[
     },
 ];
 
-/// The region user who answers a lead of `region`.
-fn answering_user(region: &str) -> &'static str {
+/// The region user who answers a lead (or an enquiry) of `region`.
+pub(super) fn answering_user(region: &str) -> &'static str {
     if region.starts_with("6205") {
         "tianshui"
     } else {
