@@ -312,7 +312,8 @@ impl App {
         Ok(self.industry_names().await?.remove(code).unwrap_or_default())
     }
 
-    async fn industry_names(&self) -> AppResult<HashMap<String, String>> {
+    /// Industry names by GB/T 4754 code.
+    pub async fn industry_names(&self) -> AppResult<HashMap<String, String>> {
         Ok(self.store().industries().await?.into_iter().map(|i| (i.code, i.name)).collect())
     }
 

@@ -14,6 +14,7 @@ use rand::Rng;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::net::IpAddr;
+use zhaoshang_core::access::Principal;
 use zhaoshang_core::appeals::flow::{Action, ActionKind};
 use zhaoshang_core::appeals::Rating;
 use zhaoshang_core::calendar::Calendar;
@@ -23,6 +24,7 @@ use zhaoshang_core::parcels::ParcelStatus;
 use zhaoshang_core::projects::Stage;
 use zhaoshang_store::appeals::{Appeal, AppealStepRecord};
 use zhaoshang_store::leads::{Lead, LeadStepRecord, NewLead};
+use zhaoshang_store::portal::Promotion;
 use zhaoshang_store::projects::ProjectData;
 use zhaoshang_store::reference::Region;
 use zhaoshang_store::{Actor, Store};
@@ -32,6 +34,8 @@ pub const MAX_ENQUIRIES: i64 = 5;
 pub const ENQUIRY_WINDOW_SECONDS: i64 = 600;
 
 const MAX_NAME: usize = 100;
+/// The longest pitch of a project put forward to investors.
+pub const MAX_PITCH: usize = 500;
 const MAX_MESSAGE: usize = 2000;
 /// Tracking codes: 12 characters of an alphabet without look-alikes (0/O, 1/I/L).
 const TRACKING_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -180,6 +184,35 @@ impl App {
         store_enquiry(self.store(), &calendar, subject, form, today).await
     }
 
+    /// Puts a project the user may change forward to investors on the portal with
+    /// `pitch`, or takes it off when the pitch is empty; the reason when refused.
+    pub async fn set_project_promotion(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        id: i64,
+        pitch: &str,
+    ) -> AppResult<Result<(), String>> {
+        self.editable_project(principal, id).await?;
+        let pitch = pitch.trim();
+        if pitch.chars().count() > MAX_PITCH {
+            return Ok(Err(format!("推介说明不超过{MAX_PITCH}个字")));
+        }
+        self.store().set_promotion(id, given(pitch), actor).await?;
+        Ok(Ok(()))
+    }
+
+    /// The projects put forward on the portal, the latest first.
+    pub async fn promotions(&self, limit: i64) -> AppResult<Vec<Promotion>> {
+        Ok(self.store().promotions(limit).await?)
+    }
+
+    /// A project put forward on the portal; 404 for any other (without echoing the
+    /// code, which may name a project the asker may not know of).
+    pub async fn promotion(&self, code: &str) -> AppResult<Promotion> {
+        self.store().promotion_by_code(code.trim()).await?.ok_or_else(|| AppError::not_found("该推介项目"))
+    }
+
     /// The cities of the province holding data, each with its counties.
     pub async fn portal_regions(&self) -> AppResult<Vec<RegionChoice>> {
         let province = self.province_with_data().await?;
@@ -281,8 +314,8 @@ impl App {
     }
 }
 
-/// A parcel on offer (`parcel:CODE`) or a park (`park:ID`) as an enquiry's subject;
-/// none when there is no such public item.
+/// A parcel on offer (`parcel:CODE`), a park (`park:ID`) or a project put forward
+/// (`project:CODE`) as an enquiry's subject; none when there is no such public item.
 pub(crate) async fn place_subject(store: &Store, kind: &str, key: &str) -> AppResult<Option<Subject>> {
     Ok(match kind {
         "parcel" => {
@@ -306,6 +339,13 @@ pub(crate) async fn place_subject(store: &Store, kind: &str, key: &str) -> AppRe
             }),
             Err(_) => None,
         },
+        "project" => store.promotion_by_code(key).await?.map(|project| Subject {
+            channel: SITE_SELECTION_CHANNEL,
+            label: format!("推介项目 {}", project.name),
+            region_code: project.region_code,
+            industry: project.industry,
+            source_org: String::new(),
+        }),
         _ => None,
     })
 }

@@ -96,6 +96,8 @@ pub struct ProjectDetail {
     pub problems: Vec<Problem>,
     pub services: Vec<Service>,
     pub can_edit: bool,
+    /// The pitch the portal shows investors, when the project is put forward (推介项目).
+    pub pitch: Option<String>,
 }
 
 /// A pair that looks claimed twice: a project the user reads, the other city's, and
@@ -371,6 +373,7 @@ impl App {
             problems: store.problems_of_project(project.id).await?,
             services: store.services_of_project(project.id).await?,
             can_edit: principal.may_edit_records_of(&region),
+            pitch: store.promotion_by_code(&project.data.code).await?.map(|p| p.pitch),
             region_names,
             project,
         })

@@ -39,6 +39,7 @@ crate::vocabulary! {
     /// What kind of record a change was made to.
     pub enum AuditEntity {
         Project => ("project", "项目"),
+        Promotion => ("promotion", "推介项目"),
         DuplicatePair => ("duplicate_pair", "疑似重复项目"),
         Funding => ("funding", "到位资金"),
         Target => ("target", "目标任务"),
@@ -78,7 +79,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 135] = [
+const FIELDS: [(&str, &str); 136] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -151,6 +152,7 @@ const FIELDS: [(&str, &str); 135] = [
     ("channel", "来源渠道"),
     ("subject", "咨询事项"),
     ("filed_on", "提交渠道"),
+    ("pitch", "推介说明"),
     ("area_mu", "面积（亩）"),
     ("leading_industries", "主导产业"),
     ("username", "用户名"),

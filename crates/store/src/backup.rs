@@ -435,6 +435,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         &[("year", Int), ("status", Text), ("per_achievement", Int), ("updated_by", Text), ("updated_at", Instant)],
     ),
     ("review_assignments", &[("achievement_id", Int), ("expert_id", Int)]),
+    ("promotions", &[("project_id", Int), ("pitch", Text), ("promoted_by", Text), ("promoted_at", Instant)]),
 ];
 
 /// Columns (table, column) added after backups were first written that are NOT NULL with
@@ -474,6 +475,7 @@ const ADDED_LATER: &[&str] = &[
     "appeal_steps",
     "review_rounds",
     "review_assignments",
+    "promotions",
 ];
 
 /// Tables that are deliberately not in a backup (sessions, and what triggers derive from

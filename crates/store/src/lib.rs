@@ -116,6 +116,7 @@ pub mod listing;
 pub mod lookup;
 pub mod parcels;
 pub mod plans;
+pub mod portal;
 pub mod projects;
 pub mod reference;
 pub mod report_cache;

@@ -85,6 +85,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "portal/track.html",
     "portal/appeal.html",
     "portal/track_appeal.html",
+    "portal/project.html",
 ];
 
 fn environment() -> &'static Environment<'static> {

@@ -22,6 +22,7 @@ on_both_backends!(
     forged_robotic_incomplete_and_too_frequent_enquiries_store_nothing,
     what_a_visitor_typed_is_escaped_where_it_shows,
     an_enterprise_files_an_appeal_follows_its_course_and_rates_the_answer,
+    a_project_put_forward_is_on_the_portal_and_its_enquiries_reach_its_region,
 );
 
 fn urlencode(text: &str) -> String {
@@ -305,4 +306,58 @@ async fn an_enterprise_files_an_appeal_follows_its_course_and_rates_the_answer(b
     assert_eq!(app.post_form(&steps, &baiyin, &step("action=close")).await.status(), StatusCode::SEE_OTHER);
     let tracked = body_text(app.get(&format!("{location}?lang=en"), None).await).await;
     assert!(tracked.contains("已办结") && tracked.contains("满意") && tracked.contains("Course"), "{tracked}");
+}
+
+async fn a_project_put_forward_is_on_the_portal_and_its_enquiries_reach_its_region(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let front = body_text(app.get("/portal", None).await).await;
+    assert!(front.contains("推介项目") && front.contains("/portal/projects/"), "the demo puts projects forward");
+
+    // 白银 puts one of its projects forward; 天水 may not touch it.
+    let store = app.store();
+    let code = store.project_codes_of_region("620402").await.unwrap().remove(0);
+    let project = store.project_by_code(&code).await.unwrap().unwrap();
+    let path = format!("/projects/{}/promotion", project.id);
+    let portal = format!("/portal/projects/{code}");
+    assert_eq!(app.get(&portal, None).await.status(), StatusCode::NOT_FOUND, "not put forward yet");
+    let baiyin = app.sign_in_demo("baiyin").await;
+    let csrf = app.csrf(&baiyin).await;
+    let tianshui = app.sign_in_demo("tianshui").await;
+    let tianshui_csrf = app.csrf(&tianshui).await;
+    let pitch = "年产 10 万吨铜箔项目，配套白银铜资源，寻求战略投资者";
+    let refused = app.post_form(&path, &tianshui, &format!("csrf={tianshui_csrf}&pitch={}", urlencode(pitch))).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let forged = app.post_form(&path, &baiyin, &format!("csrf={}&pitch=x", "0".repeat(64))).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let long = app.post_form(&path, &baiyin, &format!("csrf={csrf}&pitch={}", "长".repeat(501))).await;
+    assert_eq!(long.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(long).await.contains("推介说明不超过500个字"));
+    assert_eq!(app.get(&portal, None).await.status(), StatusCode::NOT_FOUND, "nothing changed");
+    let saved = app.post_form(&path, &baiyin, &format!("csrf={csrf}&pitch={}", urlencode(pitch))).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let page = body_text(app.get(&format!("{portal}?lang=en"), None).await).await;
+    assert!(page.contains(pitch) && page.contains("Projects seeking investors") && page.contains(&project.data.name));
+    let staff = body_text(app.get(&format!("/projects/{}", project.id), Some(&baiyin)).await).await;
+    assert!(staff.contains("已在") && staff.contains(pitch));
+
+    // An enquiry about it is a lead of the project's region.
+    let (cookie, token) = form_token(&app, &portal).await;
+    let response =
+        post(&app, &cookie, &enquiry(&format!("project:{code}"), &token, "江西某铜业集团", "希望参股")).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let tracking =
+        response.headers()[header::LOCATION].to_str().unwrap().trim_start_matches("/portal/track/").to_string();
+    let lead = store.lead_by_tracking_code(&tracking).await.unwrap().unwrap();
+    assert_eq!(lead.subject, format!("推介项目 {}", project.data.name));
+    assert_eq!(lead.region_code, project.data.region_code);
+
+    // An empty pitch takes it off the portal; the audit log holds both changes.
+    let removed = app.post_form(&path, &baiyin, &format!("csrf={csrf}&pitch=")).await;
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get(&portal, None).await.status(), StatusCode::NOT_FOUND);
+    let filter =
+        zhaoshang_store::AuditFilter { entity: Some("promotion".into()), per_page: 10, page: 1, ..Default::default() };
+    let (entries, _) = store.audit_entries(&filter).await.unwrap();
+    let ours: Vec<&str> = entries.iter().filter(|e| e.entity_id == code).map(|e| e.action.as_str()).collect();
+    assert_eq!(ours, ["delete", "create"], "newest first");
 }

@@ -83,7 +83,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     chains::load(store, &actor).await?;
     plans::load(store, today, &actor).await?;
     leads::load(store, today).await?;
-    portal::load(store, today).await?;
+    portal::load(store, today, &data.pipeline.projects, &actor).await?;
     let calendar = Calendar::new(crate::calendar::shipped_days()?);
     appeals::load(store, &data.appeals, &calendar, &actor).await?;
     achievements::load(store, &data.pool, &actor).await?;

@@ -1,6 +1,7 @@
-//! Demo enquiries from the portal (网上选地): visitors' questions about parcels on offer
-//! and a park over the last fortnight, answered by the region in part, one waiting on
-//! its acknowledgement, so the leads list, the inbox and a tracking page show them.
+//! The demo's portal: a few projects under negotiation in different cities put forward
+//! to investors (推介项目), and visitors' enquiries (网上选地) about parcels on offer and a
+//! park over the last fortnight, answered by the region in part, one waiting on its
+//! acknowledgement, so the leads list, the inbox and a tracking page show them.
 
 use crate::demo::leads::answering_user;
 use crate::demo::random::Rng;
@@ -9,7 +10,10 @@ use crate::portal::{place_subject, store_enquiry, EnquiryForm};
 use crate::AppResult;
 use chrono::{Days, NaiveDate};
 use zhaoshang_core::calendar::Calendar;
+use zhaoshang_core::money::Yuan;
+use zhaoshang_core::projects::Stage;
 use zhaoshang_store::parcels::{ParcelFilter, ParcelSort};
+use zhaoshang_store::projects::ProjectData;
 use zhaoshang_store::{Actor, Store};
 
 struct DemoEnquiry {
@@ -58,7 +62,35 @@ const ENQUIRIES: &[DemoEnquiry] = &[
     },
 ];
 
-pub(super) async fn load(store: &Store, today: NaiveDate) -> AppResult<()> {
+/// How many projects the demo puts forward, each of another city.
+const PROMOTED: usize = 4;
+
+/// Puts forward the largest project under negotiation of each of the first cities that
+/// have one, with a pitch from its facts.
+async fn promote(store: &Store, projects: &[ProjectData], actor: &Actor) -> AppResult<()> {
+    let mut negotiating: Vec<&ProjectData> =
+        projects.iter().filter(|p| p.stage == Stage::Negotiating.key() && p.total_investment > 0).collect();
+    negotiating.sort_by(|a, b| b.total_investment.cmp(&a.total_investment).then(a.code.cmp(&b.code)));
+    let mut cities: Vec<&str> = Vec::new();
+    for project in negotiating {
+        let city = project.region_code.get(..4).unwrap_or("");
+        if cities.contains(&city) || cities.len() == PROMOTED {
+            continue;
+        }
+        let Some(stored) = store.project_by_code(&project.code).await? else { continue };
+        cities.push(city);
+        let pitch = format!(
+            "{}，总投资 {} 万元，正在洽谈。项目所在地提供用地、能耗指标和审批代办保障，欢迎有意向的投资者在线咨询。",
+            project.name,
+            Yuan(project.total_investment).wan_display()
+        );
+        store.set_promotion(stored.id, Some(&pitch), actor).await?;
+    }
+    Ok(())
+}
+
+pub(super) async fn load(store: &Store, today: NaiveDate, projects: &[ProjectData], actor: &Actor) -> AppResult<()> {
+    promote(store, projects, actor).await?;
     let calendar = Calendar::new(crate::calendar::shipped_days()?);
     let mut rng = Rng::new(20);
     for demo in ENQUIRIES {

@@ -12,3 +12,10 @@ CREATE INDEX leads_channel ON leads(channel, lead_on);
 ALTER TABLE appeals ADD COLUMN tracking_code TEXT UNIQUE;
 -- How the department reaches an enterprise that filed on the portal.
 ALTER TABLE appeals ADD COLUMN contact TEXT NOT NULL DEFAULT '';
+-- Projects the portal offers investors (推介项目), each with the pitch it shows them.
+CREATE TABLE promotions (
+    project_id BIGINT PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+    pitch TEXT NOT NULL,
+    promoted_by TEXT NOT NULL,
+    promoted_at TIMESTAMPTZ NOT NULL
+);

@@ -67,3 +67,10 @@ ALTER TABLE appeals ADD COLUMN tracking_code TEXT;
 -- How the department reaches an enterprise that filed on the portal.
 ALTER TABLE appeals ADD COLUMN contact TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX appeals_tracking_code ON appeals(tracking_code);
+-- Projects the portal offers investors (推介项目), each with the pitch it shows them.
+CREATE TABLE promotions (
+    project_id INTEGER PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+    pitch TEXT NOT NULL,
+    promoted_by TEXT NOT NULL,
+    promoted_at TEXT NOT NULL
+);

@@ -24,10 +24,16 @@ use zhaoshang_app::parcels::{parcel_visibility, search_parcels};
 use zhaoshang_app::portal::{step_label, EnquiryForm, PortalAppealForm, RegionChoice, Tracked};
 use zhaoshang_core::appeals::flow::ActionKind;
 use zhaoshang_core::appeals::{Dimension, Rating, CATEGORIES};
+use zhaoshang_core::money::Yuan;
 use zhaoshang_core::parcels::{Search, SearchParams};
+use zhaoshang_store::portal::Promotion;
 
 /// The most parcels on offer the portal's front page lists.
 const FRONT_PARCELS: usize = 50;
+/// The most projects put forward the front page lists.
+const FRONT_PROJECTS: i64 = 30;
+/// The characters of a pitch the front page's list shows.
+const PITCH_SHORT: usize = 60;
 /// The enquiry form's token cookie, readable only by the portal's own pages.
 const PORTAL_COOKIE: &str = "zs_portal";
 
@@ -36,6 +42,7 @@ pub fn routes() -> Routes {
         .route("/portal", get(front))
         .route("/portal/parks/{id}", get(park))
         .route("/portal/parcels/{code}", get(parcel))
+        .route("/portal/projects/{code}", get(project))
         .route("/portal/achievements/{year}/{code}", get(achievement))
         .route("/portal/enquiries", post(enquire))
         .route("/portal/appeals/new", get(appeal_form))
@@ -98,6 +105,10 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("staff", "工作人员登录", "Staff sign-in"),
     ("errors", "请修改以下内容后重新提交", "Please correct the following and send again"),
     ("appeals", "企业诉求", "Business appeals"),
+    ("projects", "推介项目", "Projects seeking investors"),
+    ("project", "项目", "Project"),
+    ("investment", "总投资（万元）", "Total investment (10k CNY)"),
+    ("industry", "行业", "Industry"),
     ("file_appeal", "反映企业诉求", "File a business appeal"),
     ("appeal_hint", "企业在市场监管、纳税服务、政策支持、要素保障、审批服务等方面遇到的堵点问题，由所在地承办部门在规定工作日内办理答复。", "Problems your business meets with regulation, taxes, policies, land, power, approvals or finance: the local department answers within set working days."),
     ("enterprise", "企业名称", "Enterprise"),
@@ -166,8 +177,44 @@ pub async fn front(State(state): State<AppState>, Query(query): Query<LangQuery>
         .flat_map(|g| g.items.iter().take(3).map(move |i| (g, i)))
         .map(|(g, i)| context! { code => i.data.code, title => i.data.title, institution => i.data.institution, industry => g.name })
         .collect();
-    let data = context! { parks, parcels, achievements, pool_year => pool.year, pool_count => pool.count };
+    let projects = promotion_rows(&state, state.app.promotions(FRONT_PROJECTS).await?).await?;
+    let data = context! { parks, parcels, achievements, projects, pool_year => pool.year, pool_count => pool.count };
     Ok(render("portal/front.html", portal_context(en, "", data))?.into_response())
+}
+
+/// Projects put forward as the portal shows them: region and industry by name, the
+/// investment in 万元.
+async fn promotion_rows(state: &AppState, promotions: Vec<Promotion>) -> WebResult<Vec<Value>> {
+    let regions = state.app.region_names(promotions.iter().map(|p| p.region_code.clone())).await?;
+    let industries = state.app.industry_names().await?;
+    Ok(promotions
+        .into_iter()
+        .map(|p| {
+            let pitch_short = match p.pitch.char_indices().nth(PITCH_SHORT) {
+                Some((end, _)) => format!("{}…", &p.pitch[..end]),
+                None => p.pitch.clone(),
+            };
+            context! {
+                code => p.code, name => p.name, pitch => p.pitch, pitch_short,
+                region => regions.get(&p.region_code).cloned().unwrap_or_else(|| p.region_code.clone()),
+                industry => industries.get(&p.industry).cloned().unwrap_or_default(),
+                investment_wan => Yuan(p.total_investment).wan_display(),
+            }
+        })
+        .collect())
+}
+
+pub async fn project(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(query): Query<LangQuery>,
+) -> WebResult<Response> {
+    let en = english(query.lang.as_deref());
+    let promotion = state.app.promotion(&code).await?;
+    let subject = format!("project:{}", promotion.code);
+    let mut rows = promotion_rows(&state, vec![promotion]).await?;
+    let item = rows.pop().unwrap_or_default();
+    form_page(&state, en, "portal/project.html", context! { item, subject, form => Value::from(()) })
 }
 
 pub async fn park(
@@ -231,6 +278,7 @@ fn subject_page(subject: &str) -> Option<String> {
     Some(match kind {
         "parcel" => format!("/portal/parcels/{}", auth::urlencode(rest)),
         "park" => format!("/portal/parks/{}", auth::urlencode(rest)),
+        "project" => format!("/portal/projects/{}", auth::urlencode(rest)),
         "achievement" => {
             let (year, code) = rest.split_once(':')?;
             format!("/portal/achievements/{}/{}", auth::urlencode(year), auth::urlencode(code))

@@ -40,6 +40,7 @@ pub fn routes() -> Routes {
         .route("/projects/{id}/problems", post(add_problem))
         .route("/projects/{id}/services", post(add_service))
         .route("/projects/{id}/excess_funds", post(confirm_excess_funds))
+        .route("/projects/{id}/promotion", post(promote))
         .route("/funding", get(funding_list))
 }
 
@@ -186,7 +187,7 @@ async fn detail_page(
     notice: Option<&str>,
 ) -> WebResult<Html<String>> {
     let project = state.app.project_in_scope(&session.principal, id).await?;
-    let ProjectDetail { project, region_names, funding, events, problems, services, can_edit } =
+    let ProjectDetail { project, region_names, funding, events, problems, services, can_edit, pitch } =
         state.app.project_detail(&session.principal, project).await?;
     let funding_total: i64 = funding.iter().map(|f| f.amount).sum();
     let funding_rows: Vec<_> = funding
@@ -209,7 +210,7 @@ async fn detail_page(
         context! {
             p => project_row(&project, &region_names), data => project.data, funding => funding_rows, funding_total => Yuan(funding_total).wan_display(),
             events => events, problems => problems, services => services, sources => sources,
-            can_edit => can_edit, error => refusal.error, notice => notice,
+            can_edit => can_edit, pitch => pitch, max_pitch => zhaoshang_app::portal::MAX_PITCH, error => refusal.error, notice => notice,
             ask_excess_funds => asks_confirmation(refusal.error.as_deref()), funding_values => refusal.funding,
             confirm_excess_funds => CONFIRM_EXCESS_FUNDS, confirm_field => CONFIRM_EXCESS_FUNDS_FIELD,
         },
@@ -421,6 +422,29 @@ pub async fn confirm_excess_funds(
 ) -> WebResult<Response> {
     state.app.confirm_excess_funds(&session.principal, &session.actor(), id).await?;
     Ok(Redirect::to(&format!("/projects/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PromotionForm {
+    #[serde(default)]
+    pitch: String,
+}
+
+/// Puts the project forward to investors on the portal with its pitch (推介项目), or
+/// takes it off with an empty pitch.
+pub async fn promote(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(session, form): CsrfForm<PromotionForm>,
+) -> WebResult<Response> {
+    match state.app.set_project_promotion(&session.principal, &session.actor(), id, &form.pitch).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}#promotion")).into_response()),
+        Err(error) => {
+            let html =
+                detail_page(&state, &session, id, Refusal { error: Some(error), ..Default::default() }, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+    }
 }
 
 #[derive(Deserialize)]
