@@ -213,6 +213,38 @@ impl App {
         self.store().promotion_by_code(code.trim()).await?.ok_or_else(|| AppError::not_found("该推介项目"))
     }
 
+    /// A signed-in investor's shortlist, the latest first (403 for other roles).
+    pub async fn shortlist(&self, principal: &Principal) -> AppResult<Vec<ShortlistItem>> {
+        if !principal.may_keep_shortlist() {
+            return Err(AppError::Forbidden);
+        }
+        let mut items = Vec::new();
+        for subject in self.store().shortlist(principal.user_id).await? {
+            let label = self.enquiry_subject(&subject).await.ok().map(|s| s.label);
+            items.push(ShortlistItem { label, subject });
+        }
+        Ok(items)
+    }
+
+    /// Keeps a public item on a signed-in investor's shortlist, or takes one off (403
+    /// for other roles, 404 for adding an item that is not public).
+    pub async fn set_shortlisted(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        subject: &str,
+        kept: bool,
+    ) -> AppResult<()> {
+        if !principal.may_keep_shortlist() {
+            return Err(AppError::Forbidden);
+        }
+        let subject = subject.trim();
+        if kept {
+            self.enquiry_subject(subject).await?;
+        }
+        Ok(self.store().set_shortlisted(principal.user_id, subject, kept, actor).await?)
+    }
+
     /// The cities of the province holding data, each with its counties.
     pub async fn portal_regions(&self) -> AppResult<Vec<RegionChoice>> {
         let province = self.province_with_data().await?;
@@ -410,6 +442,12 @@ pub(crate) async fn store_enquiry(
     let actor = Actor { id: None, name: format!("门户访客（{}）", subject.channel) };
     store.register_lead(&lead, &actor).await?;
     Ok(Ok(code))
+}
+
+/// An item of an investor's shortlist: what it is, none when the item is no longer public.
+pub struct ShortlistItem {
+    pub subject: String,
+    pub label: Option<String>,
 }
 
 /// A step's name for the enquirer.

@@ -279,6 +279,12 @@ impl Principal {
         self.role == Role::Admin || (self.role == Role::Region && self.may_edit_records_of(region))
     }
 
+    /// Whether the user keeps a shortlist of the portal's parks, parcels, projects and
+    /// achievements (an investor's own, nobody else's).
+    pub fn may_keep_shortlist(&self) -> bool {
+        self.role == Role::Investor
+    }
+
     /// Whether the user may register appeals at all (the form's link).
     pub fn may_register_appeals(&self) -> bool {
         matches!(self.role, Role::Admin | Role::Region) && self.edits_records()

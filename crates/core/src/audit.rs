@@ -40,6 +40,7 @@ crate::vocabulary! {
     pub enum AuditEntity {
         Project => ("project", "项目"),
         Promotion => ("promotion", "推介项目"),
+        Shortlist => ("shortlist", "投资者关注清单"),
         DuplicatePair => ("duplicate_pair", "疑似重复项目"),
         Funding => ("funding", "到位资金"),
         Target => ("target", "目标任务"),

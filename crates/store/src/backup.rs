@@ -436,6 +436,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ),
     ("review_assignments", &[("achievement_id", Int), ("expert_id", Int)]),
     ("promotions", &[("project_id", Int), ("pitch", Text), ("promoted_by", Text), ("promoted_at", Instant)]),
+    ("shortlists", &[("user_id", Int), ("subject", Text), ("added_at", Instant)]),
 ];
 
 /// Columns (table, column) added after backups were first written that are NOT NULL with
@@ -476,6 +477,7 @@ const ADDED_LATER: &[&str] = &[
     "review_rounds",
     "review_assignments",
     "promotions",
+    "shortlists",
 ];
 
 /// Tables that are deliberately not in a backup (sessions, and what triggers derive from

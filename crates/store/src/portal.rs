@@ -1,5 +1,6 @@
 //! What the public portal offers beyond parks, parcels and the pool: the projects put
-//! forward to investors (推介项目), each with the pitch it shows them.
+//! forward to investors (推介项目), each with the pitch it shows them; and each signed-in
+//! investor's shortlist of the portal's items.
 
 use crate::audit::{Actor, AuditAction, AuditEntity, NewAuditEntry};
 use crate::{Result, Store, StoreError};
@@ -88,6 +89,51 @@ impl Store {
                 before.map(|pitch| json!({ "pitch": pitch })),
                 pitch.map(|pitch| json!({ "pitch": pitch })),
             ));
+        });
+        Ok(())
+    }
+
+    /// An investor's shortlist: the subjects (`parcel:CODE` …) it keeps, the latest first.
+    pub async fn shortlist(&self, user_id: i64) -> Result<Vec<String>> {
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT subject FROM shortlists WHERE user_id = $1 ORDER BY added_at DESC, subject"
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Adds `subject` to an investor's shortlist or takes it off; audited, and nothing
+    /// written when nothing changes.
+    pub async fn set_shortlisted(&self, user_id: i64, subject: &str, kept: bool, actor: &Actor) -> Result<()> {
+        let now = Utc::now();
+        audited!(self, actor, |tx, audit| {
+            let written = if kept {
+                sqlx::query(
+                    "INSERT INTO shortlists (user_id, subject, added_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (user_id, subject) DO NOTHING",
+                )
+                .bind(user_id)
+                .bind(subject)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+            } else {
+                sqlx::query("DELETE FROM shortlists WHERE user_id = $1 AND subject = $2")
+                    .bind(user_id)
+                    .bind(subject)
+                    .execute(&mut *tx)
+                    .await?
+            };
+            if written.rows_affected() == 0 {
+                return Ok(());
+            }
+            let (action, before, after) = if kept {
+                (AuditAction::Create, None, Some(json!({ "subject": subject })))
+            } else {
+                (AuditAction::Delete, Some(json!({ "subject": subject })), None)
+            };
+            audit.push(NewAuditEntry::new(action, AuditEntity::Shortlist, user_id.to_string(), before, after));
         });
         Ok(())
     }

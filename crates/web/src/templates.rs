@@ -86,6 +86,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "portal/appeal.html",
     "portal/track_appeal.html",
     "portal/project.html",
+    "portal/shortlist.html",
 ];
 
 fn environment() -> &'static Environment<'static> {

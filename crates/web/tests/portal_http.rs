@@ -23,6 +23,7 @@ on_both_backends!(
     what_a_visitor_typed_is_escaped_where_it_shows,
     an_enterprise_files_an_appeal_follows_its_course_and_rates_the_answer,
     a_project_put_forward_is_on_the_portal_and_its_enquiries_reach_its_region,
+    an_investor_keeps_a_shortlist_of_its_own,
 );
 
 fn urlencode(text: &str) -> String {
@@ -360,4 +361,52 @@ async fn a_project_put_forward_is_on_the_portal_and_its_enquiries_reach_its_regi
     let (entries, _) = store.audit_entries(&filter).await.unwrap();
     let ours: Vec<&str> = entries.iter().filter(|e| e.entity_id == code).map(|e| e.action.as_str()).collect();
     assert_eq!(ours, ["delete", "create"], "newest first");
+}
+
+async fn an_investor_keeps_a_shortlist_of_its_own(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let parcel = baiyin_parcel(&app).await;
+    let page = format!("/portal/parcels/{parcel}");
+    assert!(!body_text(app.get(&page, None).await).await.contains("shortlist-form"), "no shortlist for visitors");
+    let baiyin = app.sign_in_demo("baiyin").await;
+    assert!(!body_text(app.get(&page, Some(&baiyin)).await).await.contains("shortlist-form"), "nor for staff");
+    let baiyin_csrf = app.csrf(&baiyin).await;
+    let staff = app
+        .post_form("/portal/shortlist", &baiyin, &format!("csrf={baiyin_csrf}&subject=parcel:{parcel}&action=add"))
+        .await;
+    assert_eq!(staff.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get("/portal/shortlist", Some(&baiyin)).await.status(), StatusCode::FORBIDDEN);
+
+    let investor = app.sign_in_demo("investor").await;
+    let html = body_text(app.get(&page, Some(&investor)).await).await;
+    assert!(html.contains("加入关注"));
+    let csrf = app.csrf(&investor).await;
+    let keep = |action: &str, subject: &str| format!("csrf={csrf}&subject={}&action={action}", urlencode(subject));
+    let added = app.post_form("/portal/shortlist", &investor, &keep("add", &format!("parcel:{parcel}"))).await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    assert_eq!(added.headers()[header::LOCATION], page.as_str(), "back to the parcel");
+    assert!(body_text(app.get(&page, Some(&investor)).await).await.contains("已关注"));
+    let hidden = app.post_form("/portal/shortlist", &investor, &keep("add", "parcel:NO-SUCH")).await;
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND, "only what the portal offers");
+    let bad = app.post_form("/portal/shortlist", &investor, &keep("steal", &format!("parcel:{parcel}"))).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let forged = app
+        .post_form(
+            "/portal/shortlist",
+            &investor,
+            &format!("csrf={}&subject=parcel:{parcel}&action=add", "0".repeat(64)),
+        )
+        .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let list = body_text(app.get("/portal/shortlist", Some(&investor)).await).await;
+    assert!(
+        list.contains(&format!("地块 {parcel}</a>")) && list.contains(&format!("data-subject=\"parcel:{parcel}\""))
+    );
+    assert_eq!(
+        app.store().shortlist(app.store().user_by_name("investor").await.unwrap().unwrap().id).await.unwrap().len(),
+        1
+    );
+    let removed = app.post_form("/portal/shortlist", &investor, &keep("remove", &format!("parcel:{parcel}"))).await;
+    assert_eq!(removed.headers()[header::LOCATION], "/portal/shortlist");
+    assert!(!body_text(app.get("/portal/shortlist", Some(&investor)).await).await.contains(&parcel));
 }

@@ -19,3 +19,10 @@ CREATE TABLE promotions (
     promoted_by TEXT NOT NULL,
     promoted_at TIMESTAMPTZ NOT NULL
 );
+-- An investor's shortlist of the portal's items (subjects as enquiries name them).
+CREATE TABLE shortlists (
+    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    subject TEXT NOT NULL,
+    added_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (user_id, subject)
+);

@@ -74,3 +74,10 @@ CREATE TABLE promotions (
     promoted_by TEXT NOT NULL,
     promoted_at TEXT NOT NULL
 );
+-- An investor's shortlist of the portal's items (subjects as enquiries name them).
+CREATE TABLE shortlists (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    subject TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, subject)
+);

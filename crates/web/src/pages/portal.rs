@@ -7,7 +7,7 @@
 //! cookie set with the form (as the sign-in form does); a hidden field people never
 //! fill catches simple robots, and the app throttles enquiries per address.
 
-use crate::auth::{self, ClientAddr};
+use crate::auth::{self, ClientAddr, CsrfForm, MaybeSession, PageSession, Session};
 use crate::error::{WebError, WebResult};
 use crate::query::Query;
 use crate::routes::Routes;
@@ -50,6 +50,7 @@ pub fn routes() -> Routes {
         .route("/portal/track", get(track_form))
         .route("/portal/track/{code}", get(track))
         .route("/portal/track/{code}/rating", post(rate))
+        .route("/portal/shortlist", get(shortlist).post(keep))
 }
 
 /// The portal's words in its two languages: (key, Chinese, English).
@@ -106,6 +107,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("errors", "请修改以下内容后重新提交", "Please correct the following and send again"),
     ("appeals", "企业诉求", "Business appeals"),
     ("projects", "推介项目", "Projects seeking investors"),
+    ("shortlist", "我的关注", "My shortlist"),
+    ("keep", "加入关注", "Add to my shortlist"),
+    ("unkeep", "取消关注", "Remove from my shortlist"),
+    ("kept", "已关注", "On your shortlist"),
+    ("gone", "该项已不再公开", "No longer offered"),
     ("project", "项目", "Project"),
     ("investment", "总投资（万元）", "Total investment (10k CNY)"),
     ("industry", "行业", "Industry"),
@@ -206,6 +212,7 @@ async fn promotion_rows(state: &AppState, promotions: Vec<Promotion>) -> WebResu
 
 pub async fn project(
     State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
     Path(code): Path<String>,
     Query(query): Query<LangQuery>,
 ) -> WebResult<Response> {
@@ -214,11 +221,13 @@ pub async fn project(
     let subject = format!("project:{}", promotion.code);
     let mut rows = promotion_rows(&state, vec![promotion]).await?;
     let item = rows.pop().unwrap_or_default();
-    form_page(&state, en, "portal/project.html", context! { item, subject, form => Value::from(()) })
+    let keep = shortlist_box(&state, session.as_ref(), &subject).await?;
+    form_page(&state, en, "portal/project.html", context! { item, subject, keep, form => Value::from(()) })
 }
 
 pub async fn park(
     State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
     Path(id): Path<String>,
     Query(query): Query<LangQuery>,
 ) -> WebResult<Response> {
@@ -226,22 +235,26 @@ pub async fn park(
     let id: i64 = id.parse().map_err(|_| WebError::not_found("该园区"))?;
     let (park, parcels) = state.app.park_page(None, id).await?;
     let subject = format!("park:{}", park.id);
-    form_page(&state, en, "portal/park.html", context! { park, parcels, subject, form => Value::from(()) })
+    let keep = shortlist_box(&state, session.as_ref(), &subject).await?;
+    form_page(&state, en, "portal/park.html", context! { park, parcels, subject, keep, form => Value::from(()) })
 }
 
 pub async fn parcel(
     State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
     Path(code): Path<String>,
     Query(query): Query<LangQuery>,
 ) -> WebResult<Response> {
     let en = english(query.lang.as_deref());
     let card = state.app.parcel_card(None, &code).await?;
     let subject = format!("parcel:{}", card.parcel.code);
-    form_page(&state, en, "portal/parcel.html", context! { card, subject, form => Value::from(()) })
+    let keep = shortlist_box(&state, session.as_ref(), &subject).await?;
+    form_page(&state, en, "portal/parcel.html", context! { card, subject, keep, form => Value::from(()) })
 }
 
 pub async fn achievement(
     State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
     Path((year, code)): Path<(String, String)>,
     Query(query): Query<LangQuery>,
 ) -> WebResult<Response> {
@@ -251,13 +264,66 @@ pub async fn achievement(
         .map(zhaoshang_core::achievements::Maturity::label)
         .unwrap_or("");
     let subject = format!("achievement:{year}:{}", item.data.code);
+    let keep = shortlist_box(&state, session.as_ref(), &subject).await?;
     let data = context! {
+        keep,
         item => context! { code => item.data.code, title => item.data.title, institution => item.data.institution,
             ip => item.data.ip, maturity => maturity, description => item.data.description,
             rank_in_industry => item.rank_in_industry, year => year },
         subject, form => Value::from(()),
     };
     form_page(&state, en, "portal/achievement.html", data)
+}
+
+/// The shortlist button of an item's page for a signed-in investor: the session's form
+/// token and whether the item is kept; nothing for anybody else.
+async fn shortlist_box(state: &AppState, session: Option<&Session>, subject: &str) -> WebResult<Value> {
+    let Some(session) = session.filter(|s| s.principal.may_keep_shortlist()) else { return Ok(Value::from(())) };
+    let kept = state.app.shortlist(&session.principal).await?.iter().any(|item| item.subject == subject);
+    Ok(context! { csrf => session.csrf_token, kept })
+}
+
+/// A signed-in investor's shortlist, each item linking to its page.
+pub async fn shortlist(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<LangQuery>,
+) -> WebResult<Response> {
+    let en = english(query.lang.as_deref());
+    let items: Vec<_> = state
+        .app
+        .shortlist(&session.principal)
+        .await?
+        .into_iter()
+        .map(|item| {
+            let path = item.label.as_ref().and_then(|_| subject_page(&item.subject));
+            context! { subject => item.subject, label => item.label, path }
+        })
+        .collect();
+    let data = context! { items, csrf => session.csrf_token };
+    Ok(render("portal/shortlist.html", portal_context(en, "", data))?.into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct KeepForm {
+    subject: String,
+    /// `add` or `remove`.
+    action: String,
+    lang: String,
+}
+
+/// Adds an item to the investor's shortlist or takes it off, back to where it was asked.
+pub async fn keep(State(state): State<AppState>, CsrfForm(session, form): CsrfForm<KeepForm>) -> WebResult<Response> {
+    let kept = match form.action.as_str() {
+        "add" => true,
+        "remove" => false,
+        _ => return Err(WebError::bad_request("关注操作无效")),
+    };
+    state.app.set_shortlisted(&session.principal, &session.actor(), &form.subject, kept).await?;
+    let lang = if english(Some(&form.lang)) { "?lang=en" } else { "" };
+    let back = if kept { subject_page(form.subject.trim()) } else { None };
+    Ok(Redirect::to(&format!("{}{lang}", back.unwrap_or_else(|| "/portal/shortlist".into()))).into_response())
 }
 
 /// The enquiry as posted: the visitor's fields, the form's token, the language and
