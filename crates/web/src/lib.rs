@@ -70,6 +70,8 @@ pub fn routes() -> Routes {
         .merge(pages::leads::routes())
         .merge(pages::parcels::routes())
         .merge(pages::appeals::routes())
+        .merge(pages::reports::routes())
+        .merge(pages::instructions::routes())
         .merge(pages::achievements::routes())
         .merge(pages::import::routes())
         .merge(pages::reference::routes())

@@ -12,12 +12,14 @@ pub mod enterprises;
 pub mod evaluation;
 pub mod home;
 pub mod import;
+pub mod instructions;
 pub mod leads;
 pub mod login;
 pub mod parcels;
 pub mod plans;
 pub mod projects;
 pub mod reference;
+pub mod reports;
 pub mod search;
 pub mod users;
 
