@@ -1,7 +1,7 @@
 //! One inbox per user, fed by every area through `InboxSource`: what is overdue, due
 //! today or due within the coming working days, coloured as supervision offices do
-//! (core::inbox). Plans (一企一案), leads (商会线索) and appeals (营商环境诉求) feed it today;
-//! suggestions, tasks and review assignments plug in the same way as their areas land.
+//! (core::inbox). Plans (一企一案), leads (商会线索), appeals (营商环境诉求) and instructions'
+//! tasks (批示任务) feed it today; review assignments plug in the same way as they land.
 
 use crate::AppResult;
 use chrono::{Days, NaiveDate};
@@ -147,7 +147,12 @@ pub const MAX_ITEMS_PER_SOURCE: i64 = 500;
 
 /// Every area that feeds the inbox.
 pub fn sources() -> Vec<Box<dyn InboxSource>> {
-    vec![Box::new(PlanSteps), Box::new(crate::leads::LeadSteps), Box::new(crate::appeals::AppealClocks)]
+    vec![
+        Box::new(PlanSteps),
+        Box::new(crate::leads::LeadSteps),
+        Box::new(crate::appeals::AppealClocks),
+        Box::new(crate::instructions::TaskClocks),
+    ]
 }
 
 /// A user's inbox: every source's items due by the horizon, most urgent first, then by

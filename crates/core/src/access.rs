@@ -431,6 +431,58 @@ impl Principal {
         }
     }
 
+    /// Research reports (调研报告) with their suggestions, instructions and tasks: the admin
+    /// and a leader without a region every one, a leader or region user its region's;
+    /// members file them, so read them within their region (every one without a region);
+    /// a chain department (a department of the province's, SPEC: departments handle
+    /// instructions) reads every report, for the tasks may come to it from any region.
+    pub fn report_scope(&self) -> RecordScope {
+        match (self.role, &self.region) {
+            (Role::Admin | Role::Chain, _) => RecordScope::All,
+            (Role::Member, Some(region)) => RecordScope::Within(region.clone()),
+            (Role::Member, None) => RecordScope::All,
+            (Role::Region | Role::Leader, _) => self.record_scope(),
+            _ => RecordScope::Nothing,
+        }
+    }
+
+    /// Filing a research report for `region`: the members who did the research, and the
+    /// admin on their behalf.
+    pub fn may_file_report_in(&self, region: &RegionCode) -> bool {
+        matches!(self.role, Role::Admin | Role::Member) && self.report_scope().allows(region)
+    }
+
+    /// Writing an instruction (批示) on a report of `region`: a leader over the region.
+    pub fn may_instruct_on(&self, region: &RegionCode) -> bool {
+        self.role == Role::Leader && self.report_scope().allows(region)
+    }
+
+    /// Splitting an instruction for action into departments' tasks: the admin, and the
+    /// leader over the region who instructs.
+    pub fn may_assign_tasks_on(&self, region: &RegionCode) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Leader => self.report_scope().allows(region),
+            _ => false,
+        }
+    }
+
+    /// Replying to a task of `department`: a chain department for the departments that
+    /// lead its chains (`own_departments`), and the admin on a department's behalf.
+    pub fn may_reply_to_task(&self, department: &str, own_departments: &[String]) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Chain => own_departments.iter().any(|own| own == department),
+            _ => false,
+        }
+    }
+
+    /// Rating the final reply to a task on a report filed by `proposer` (a user id): the
+    /// proposer, and the admin on the proposer's behalf.
+    pub fn may_rate_task(&self, proposer: Option<i64>) -> bool {
+        self.role == Role::Admin || (self.role == Role::Member && proposer == Some(self.user_id))
+    }
+
     /// Creating or updating a 一企一案 plan pursued by `plan_region`.
     pub fn may_edit_plan(&self, plan_region: &RegionCode, own_chain: bool) -> bool {
         match self.role {
@@ -502,6 +554,34 @@ mod tests {
         for role in [Role::Chain, Role::Member, Role::Liaison, Role::Reviewer, Role::Investor] {
             assert!(!principal(role, None).may_see_evaluations(), "{role:?}");
             assert!(!principal(role, Some("620400")).may_see_evaluation_of(&city), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn reports_are_filed_by_members_instructed_by_leaders_and_answered_by_departments() {
+        let (baiyin, tianshui) = (code("620400"), code("620500"));
+        let member = principal(Role::Member, None);
+        assert!(member.may_file_report_in(&tianshui) && !member.may_instruct_on(&tianshui));
+        let local_member = principal(Role::Member, Some("620500"));
+        assert!(local_member.may_file_report_in(&tianshui) && !local_member.may_file_report_in(&baiyin));
+        let leader = principal(Role::Leader, None);
+        assert!(leader.may_instruct_on(&tianshui) && leader.may_assign_tasks_on(&tianshui));
+        assert!(!leader.may_file_report_in(&tianshui));
+        let city_leader = principal(Role::Leader, Some("620400"));
+        assert!(city_leader.may_instruct_on(&baiyin) && !city_leader.may_instruct_on(&tianshui));
+        let region = principal(Role::Region, Some("620400"));
+        assert!(region.report_scope().allows(&baiyin) && !region.report_scope().allows(&tianshui));
+        assert!(!region.may_file_report_in(&baiyin) && !region.may_assign_tasks_on(&baiyin));
+        let department = principal(Role::Chain, None);
+        let own = vec!["天水市工业和信息化局".to_string()];
+        assert!(department.report_scope().allows(&tianshui));
+        assert!(department.may_reply_to_task("天水市工业和信息化局", &own));
+        assert!(!department.may_reply_to_task("天水市商务局", &own));
+        assert!(!region.may_reply_to_task("天水市工业和信息化局", &own));
+        assert!(principal(Role::Admin, None).may_reply_to_task("天水市商务局", &[]));
+        assert!(member.may_rate_task(Some(1)) && !member.may_rate_task(Some(2)) && !leader.may_rate_task(Some(1)));
+        for role in [Role::Liaison, Role::Reviewer, Role::Investor] {
+            assert_eq!(principal(role, None).report_scope(), RecordScope::Nothing, "{role:?}");
         }
     }
 

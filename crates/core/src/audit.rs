@@ -60,6 +60,10 @@ crate::vocabulary! {
         LeadStep => ("lead_step", "线索办理"),
         Appeal => ("appeal", "营商环境诉求"),
         AppealStep => ("appeal_step", "诉求办理"),
+        ResearchReport => ("research_report", "调研报告"),
+        Instruction => ("instruction", "领导批示"),
+        InstructionTask => ("instruction_task", "批示任务"),
+        TaskStep => ("task_step", "批示任务办理"),
         Achievement => ("achievement", "科技成果"),
         Review => ("review", "成果评审"),
         Institution => ("institution", "完成单位"),
@@ -80,7 +84,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 136] = [
+const FIELDS: [(&str, &str); 156] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -217,6 +221,26 @@ const FIELDS: [(&str, &str); 136] = [
     ("comment", "评审意见"),
     ("assigned", "分配评审"),
     ("replaced", "被调换的专家"),
+    ("research_group", "调研组"),
+    ("authors", "执笔人"),
+    ("researched_on", "调研日期"),
+    ("enterprises_visited", "调研企业"),
+    ("suggestions", "建议"),
+    ("report_id", "调研报告"),
+    ("suggestion_id", "建议"),
+    ("instructed_on", "批示日期"),
+    ("leader_name", "批示领导"),
+    ("text", "内容"),
+    ("part", "承办方式"),
+    ("deadline", "办理期限"),
+    ("co_due_on", "协办答复期限"),
+    ("state", "办理状态"),
+    ("contested", "已提出异议"),
+    ("grade", "办理结果"),
+    ("satisfaction", "提议人评价"),
+    ("sent_back", "已退回重办"),
+    ("instruction_id", "领导批示"),
+    ("taken_on", "办理日期"),
 ];
 
 /// The Chinese label of a field of an audited record (its JSON key).
@@ -298,6 +322,27 @@ pub fn display_value(entity: Option<AuditEntity>, key: &str, value: &Value) -> S
                 crate::appeals::flow::ActionKind::from_key(text).map(crate::appeals::flow::ActionKind::label),
                 text,
             ),
+            (Some(AuditEntity::Instruction), "kind") => labelled(
+                crate::instructions::InstructionKind::from_key(text).map(crate::instructions::InstructionKind::label),
+                text,
+            ),
+            (Some(AuditEntity::InstructionTask | AuditEntity::TaskStep), "grade") => {
+                labelled(crate::instructions::Grade::from_key(text).map(crate::instructions::Grade::label), text)
+            }
+            (Some(AuditEntity::InstructionTask | AuditEntity::TaskStep), "state") => labelled(
+                crate::instructions::TaskState::from_key(text).map(crate::instructions::TaskState::label),
+                text,
+            ),
+            (Some(AuditEntity::InstructionTask), "part") => {
+                labelled(crate::instructions::Part::from_key(text).map(crate::instructions::Part::label), text)
+            }
+            (Some(AuditEntity::InstructionTask | AuditEntity::TaskStep), "satisfaction") => labelled(
+                crate::instructions::Satisfaction::from_key(text).map(crate::instructions::Satisfaction::label),
+                text,
+            ),
+            (Some(AuditEntity::TaskStep), "kind") => {
+                labelled(crate::instructions::StepKind::from_key(text).map(crate::instructions::StepKind::label), text)
+            }
             (Some(entity), "status") => labelled(
                 STATUS_LABELS.iter().find(|(e, k, _)| *e == entity && k == text).map(|(_, _, label)| *label),
                 text,

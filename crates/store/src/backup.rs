@@ -437,6 +437,71 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ("review_assignments", &[("achievement_id", Int), ("expert_id", Int)]),
     ("promotions", &[("project_id", Int), ("pitch", Text), ("promoted_by", Text), ("promoted_at", Instant)]),
     ("shortlists", &[("user_id", Int), ("subject", Text), ("added_at", Instant)]),
+    (
+        "research_reports",
+        &[
+            ("id", Int),
+            ("region_code", Text),
+            ("title", Text),
+            ("research_group", Text),
+            ("authors", Text),
+            ("researched_on", Date),
+            ("enterprises_visited", Text),
+            ("summary", Text),
+            ("filed_by", Int),
+            ("filed_by_name", Text),
+            ("created_at", Instant),
+        ],
+    ),
+    ("report_suggestions", &[("id", Int), ("report_id", Int), ("number", Int), ("aspect", Text), ("text", Text)]),
+    (
+        "instructions",
+        &[
+            ("id", Int),
+            ("report_id", Int),
+            ("suggestion_id", Int),
+            ("kind", Text),
+            ("leader_name", Text),
+            ("text", Text),
+            ("instructed_on", Date),
+            ("written_by", Text),
+            ("created_at", Instant),
+        ],
+    ),
+    (
+        "instruction_tasks",
+        &[
+            ("id", Int),
+            ("instruction_id", Int),
+            ("department", Text),
+            ("part", Text),
+            ("assigned_on", Date),
+            ("deadline", Date),
+            ("co_due_on", Date),
+            ("state", Text),
+            ("contested", Bool),
+            ("grade", Text),
+            ("satisfaction", Text),
+            ("sent_back", Bool),
+            ("answered_on", Date),
+            ("closed_on", Date),
+            ("last_step_on", Date),
+            ("updated_at", Instant),
+        ],
+    ),
+    (
+        "task_steps",
+        &[
+            ("id", Int),
+            ("task_id", Int),
+            ("kind", Text),
+            ("taken_on", Date),
+            ("detail", Text),
+            ("grade", Text),
+            ("recorded_by", Text),
+            ("recorded_at", Instant),
+        ],
+    ),
 ];
 
 /// Columns (table, column) added after backups were first written that are NOT NULL with
@@ -478,6 +543,11 @@ const ADDED_LATER: &[&str] = &[
     "review_assignments",
     "promotions",
     "shortlists",
+    "research_reports",
+    "report_suggestions",
+    "instructions",
+    "instruction_tasks",
+    "task_steps",
 ];
 
 /// Tables that are deliberately not in a backup (sessions, and what triggers derive from

@@ -71,6 +71,8 @@ pub fn routes() -> Routes {
         .merge(pages::parcels::routes())
         .merge(pages::portal::routes())
         .merge(pages::appeals::routes())
+        .merge(pages::reports::routes())
+        .merge(pages::instructions::routes())
         .merge(pages::achievements::routes())
         .merge(pages::import::routes())
         .merge(pages::reference::routes())

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use zhaoshang_core::access::{Principal, Role, Section, AUTHORISATION_MATRIX};
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::appeals::{AppealFilter, AppealSort};
+use zhaoshang_store::instructions::OpenTaskFilter;
 use zhaoshang_store::leads::LeadFilter;
 use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
 use zhaoshang_store::plans::PlanFilter;
@@ -134,6 +135,12 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
     let expert =
         store.expert_of_user(reviewer.id, &reviewer.username).await.unwrap().expect("the demo reviewer's expert");
     let achievement = store.codes_reviewed_by(expert).await.unwrap().remove(0);
+    // The side's report, its instruction for action and its task owing a reply.
+    let report = store.reports_page(prefix, 1, 0).await.unwrap().pop().expect("a demo report on each side");
+    let instructions = store.report_instructions(report.id).await.unwrap();
+    let instruction = instructions.iter().find(|i| i.data.kind == "action").expect("a demo instruction for action");
+    let open = OpenTaskFilter { region_prefix: prefix.into(), ..Default::default() };
+    let task = store.open_tasks(&open, 1).await.unwrap().pop().expect("a demo task owing a reply on each side");
     Side {
         values: BTreeMap::from([
             ("region", region.to_string()),
@@ -160,6 +167,9 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
             ("parcel", parcel.data.code),
             ("parcel_public", parcel_public.data.code),
             ("park", park.id.to_string()),
+            ("report", report.id.to_string()),
+            ("instruction", instruction.id.to_string()),
+            ("task", task.id.to_string()),
         ]),
     }
 }

@@ -1,6 +1,7 @@
 //! Demo mode: an empty database gets one account per role, sample reference records, the
 //! Gansu investment pipeline, the enterprise library, chains and the chain department's
-//! plans, the chambers' leads, the enterprises' appeals and the S&T achievement pool, so a newcomer sees a working system at once.
+//! plans, the chambers' leads, the enterprises' appeals, the S&T achievement pool and the
+//! research reports with their instructions and tasks, so a newcomer sees a working system at once.
 //!
 //! One file per area. Every random draw comes from one generator, seeded here and handed
 //! to each area's generator in turn, so the whole demo is the same on every start on the
@@ -20,6 +21,7 @@ mod portal;
 pub mod projects;
 mod random;
 mod reference;
+mod reports;
 
 pub use accounts::{DemoAccount, DEMO_ACCOUNTS, DEMO_PASSWORD};
 
@@ -86,6 +88,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     portal::load(store, today, &data.pipeline.projects, &actor).await?;
     let calendar = Calendar::new(crate::calendar::shipped_days()?);
     appeals::load(store, &data.appeals, &calendar, &actor).await?;
+    reports::load(store, today, &calendar, &actor).await?;
     achievements::load(store, &data.pool, &actor).await?;
     store.set_meta(DEMO_MARKER, "1").await?;
     Ok(())

@@ -20,6 +20,8 @@ pub enum Section {
     Parcels,
     Evaluation,
     Appeals,
+    Reports,
+    Instructions,
     Achievements,
     Pool,
     Regions,
@@ -33,7 +35,7 @@ pub enum Section {
 
 impl Section {
     /// In the navigation's order.
-    pub const ALL: [Section; 23] = [
+    pub const ALL: [Section; 25] = [
         Section::Workbench,
         Section::Inbox,
         Section::Dashboard,
@@ -48,6 +50,8 @@ impl Section {
         Section::Parcels,
         Section::Evaluation,
         Section::Appeals,
+        Section::Reports,
+        Section::Instructions,
         Section::Achievements,
         Section::Pool,
         Section::Regions,
@@ -75,6 +79,8 @@ impl Section {
             Section::Parcels => "/parcels",
             Section::Evaluation => "/evaluation",
             Section::Appeals => "/appeals",
+            Section::Reports => "/reports",
+            Section::Instructions => "/instructions",
             Section::Achievements => "/achievements",
             Section::Pool => "/pool",
             Section::Regions => "/reference/regions",
@@ -103,6 +109,8 @@ impl Section {
             Section::Parcels => "在线选地",
             Section::Evaluation => "市州综合评价",
             Section::Appeals => "企业诉求",
+            Section::Reports => "调研报告",
+            Section::Instructions => "批示办理",
             Section::Achievements => "科技成果",
             Section::Pool => "成果转化池",
             Section::Regions => "行政区划",
@@ -131,6 +139,8 @@ impl Section {
             Section::Parcels => "查找园区和可供地块",
             Section::Evaluation => "查看市州综合评价排名",
             Section::Appeals => "督办企业诉求",
+            Section::Reports => "提交调研报告和建议",
+            Section::Instructions => "督办领导批示",
             Section::Achievements => "查看和评审科技成果",
             Section::Pool => "按行业查看入池成果",
             Section::Users => "管理用户和权限",
@@ -156,6 +166,7 @@ impl Section {
             Section::Parcels => "在线选地",
             Section::Evaluation => "考核评价",
             Section::Appeals => "营商环境",
+            Section::Reports | Section::Instructions => "资政建言",
             Section::Achievements | Section::Pool => "科技成果转化",
             Section::Regions | Section::Parks | Section::Departments | Section::Industries | Section::Calendar => {
                 "基础数据"
@@ -193,6 +204,7 @@ impl Principal {
             Section::Leads => matches!(self.role, Role::Admin | Role::Region | Role::Leader | Role::Liaison),
             Section::Evaluation => self.may_see_evaluations(),
             Section::Appeals => self.appeal_scope() != RecordScope::Nothing,
+            Section::Reports | Section::Instructions => self.report_scope() != RecordScope::Nothing,
             // A reviewer opens the registry to find its assignments; the ranked pool is
             // for those who read every achievement's scores summed up.
             Section::Achievements => self.pool_access() != super::PoolAccess::Nothing,

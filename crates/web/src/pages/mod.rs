@@ -12,6 +12,7 @@ pub mod enterprises;
 pub mod evaluation;
 pub mod home;
 pub mod import;
+pub mod instructions;
 pub mod leads;
 pub mod login;
 pub mod parcels;
@@ -19,6 +20,7 @@ pub mod plans;
 pub mod portal;
 pub mod projects;
 pub mod reference;
+pub mod reports;
 pub mod search;
 pub mod users;
 
