@@ -69,6 +69,7 @@ crate::vocabulary! {
         Department => ("department", "单位"),
         HolidayNotice => ("holiday_notice", "节假日安排"),
         Setting => ("setting", "系统设置"),
+        ImportMapping => ("import_mapping", "导入列对应"),
         User => ("user", "用户"),
         UserChains => ("user_chains", "用户负责的产业链"),
         Session => ("session", "登录会话"),
@@ -78,7 +79,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 132] = [
+const FIELDS: [(&str, &str); 134] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -211,6 +212,8 @@ const FIELDS: [(&str, &str); 132] = [
     ("comment", "评审意见"),
     ("assigned", "分配评审"),
     ("replaced", "被调换的专家"),
+    ("headers", "表头"),
+    ("mapping", "列对应"),
 ];
 
 /// The Chinese label of a field of an audited record (its JSON key).

@@ -430,6 +430,19 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         &[("year", Int), ("status", Text), ("per_achievement", Int), ("updated_by", Text), ("updated_at", Instant)],
     ),
     ("review_assignments", &[("achievement_id", Int), ("expert_id", Int)]),
+    (
+        "import_mappings",
+        &[
+            ("id", Int),
+            ("owner_region", Text),
+            ("kind", Text),
+            ("signature", Text),
+            ("headers", Text),
+            ("mapping", Text),
+            ("updated_by", Text),
+            ("updated_at", Instant),
+        ],
+    ),
 ];
 
 /// Columns (table, column) added after backups were first written that are NOT NULL with
@@ -463,6 +476,7 @@ const ADDED_LATER: &[&str] = &[
     "appeal_steps",
     "review_rounds",
     "review_assignments",
+    "import_mappings",
 ];
 
 /// Tables that are deliberately not in a backup (sessions, and what triggers derive from
