@@ -1470,10 +1470,13 @@ async fn an_unknown_column_is_mapped_once_and_next_months_file_imports_without_a
     let base = &server.base;
     sign_in_as(client, base, "tianshui1", PASSWORD).await;
     let dir = tempfile::tempdir().unwrap();
-    let header = "项目编号,项目名称,所属地区,签约时间\n";
+    let header = "项目编号,项目名称,所属地区,总投资(万元),签约时间\n";
     let months = [
-        ("june.csv", format!("{header}TS-B-1,光伏组件项目,620503,2024-06-03\n")),
-        ("july.csv", format!("{header}TS-B-1,光伏组件项目,620503,2024-06-03\nTS-B-2,冷链物流项目,620503,2024-07-15\n")),
+        ("june.csv", format!("{header}TS-B-1,光伏组件项目,620503,5000,2024-06-03\n")),
+        (
+            "july.csv",
+            format!("{header}TS-B-1,光伏组件项目,620503,5000,2024-06-03\nTS-B-2,冷链物流项目,620503,800,2024-07-15\n"),
+        ),
     ];
     for (index, (name, text)) in months.iter().enumerate() {
         let file = dir.path().join(name);
@@ -1489,7 +1492,7 @@ async fn an_unknown_column_is_mapped_once_and_next_months_file_imports_without_a
             let fields = text_of(client, "#import-mapping-fields").await;
             assert!(fields.contains("签约日期") && fields.contains("项目名称（必填）"), "{fields}");
             screenshot(client, "import-mapping").await;
-            let choice = client.find(Locator::Css("select[name='map_3']")).await.unwrap();
+            let choice = client.find(Locator::Css("select[name='map_4']")).await.unwrap();
             choice.select_by_value("signed_on").await.unwrap();
             client.find(Locator::Css("#import-mapping-submit")).await.unwrap().click().await.unwrap();
         }

@@ -19,9 +19,9 @@ const USERS: &[(&str, &str, Option<&str>)] =
 
 /// An office's ledger calling 签约日期 `签约时间` and keeping a 备注 column.
 fn ledger(rows: &[(&str, &str, &str)]) -> String {
-    let mut csv = String::from("项目编号,项目名称,所属地区,签约时间,备注\n");
+    let mut csv = String::from("项目编号,项目名称,所属地区,总投资(万元),签约时间,备注\n");
     for (code, name, signed) in rows {
-        csv.push_str(&format!("{code},{name},620503,{signed},月报\n"));
+        csv.push_str(&format!("{code},{name},620503,5000,{signed},月报\n"));
     }
     csv
 }
@@ -49,7 +49,7 @@ async fn a_mapped_column_is_remembered_for_the_office_and_header_set(backend: Ba
     let (status, asked) = upload(june.clone(), vec![]).await;
     assert_eq!(status, StatusCode::OK);
     let form = asked["mapping_html"].as_str().unwrap_or_else(|| panic!("{asked}"));
-    assert!(form.contains(r#"name="map_3""#) && form.contains(r#"name="map_4""#), "{form}");
+    assert!(form.contains(r#"name="map_4""#) && form.contains(r#"name="map_5""#), "{form}");
     assert!(!form.contains(r#"name="map_0""#), "项目编号 is recognised");
     assert!(form.contains(r#"<option value="signed_on">签约日期</option>"#), "{form}");
     assert!(form.contains("2024-06-03"), "a sample of the column");
@@ -58,12 +58,12 @@ async fn a_mapped_column_is_remembered_for_the_office_and_header_set(backend: Ba
 
     // Bad choices are refused in Chinese and change nothing.
     let no_csrf =
-        upload_request_with(&tianshui, "", "projects", "台账.csv", june.as_bytes(), &[("map_3", "signed_on")]);
+        upload_request_with(&tianshui, "", "projects", "台账.csv", june.as_bytes(), &[("map_4", "signed_on")]);
     assert_eq!(app.send(no_csrf).await.status(), StatusCode::FORBIDDEN);
     for (fields, expected) in [
-        (vec![("map_3", "signed_on")], "请为列“备注”选择"),
-        (vec![("map_3", "name"), ("map_4", "")], "只能对应一列"),
-        (vec![("map_3", "<script>"), ("map_4", "")], "不是项目表的字段"),
+        (vec![("map_4", "signed_on")], "请为列“备注”选择"),
+        (vec![("map_4", "name"), ("map_5", "")], "只能对应一列"),
+        (vec![("map_4", "<script>"), ("map_5", "")], "不是项目表的字段"),
         (vec![("map_x", "signed_on")], "列对应“map_x”无效"),
     ] {
         let (status, body) = upload(june.clone(), fields).await;
@@ -75,7 +75,7 @@ async fn a_mapped_column_is_remembered_for_the_office_and_header_set(backend: Ba
     assert!(app.store().audit_entries(&mappings).await.unwrap().0.is_empty());
 
     // Mapped: 签约时间 read as 签约日期, 备注 ignored; the choice audited.
-    let (status, body) = upload(june, vec![("map_3", "signed_on"), ("map_4", "")]).await;
+    let (status, body) = upload(june, vec![("map_4", "signed_on"), ("map_5", "")]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["report"]["created"], 1, "{body}");
     let warnings = body["report"]["warnings"].to_string();
@@ -113,7 +113,8 @@ async fn a_mapped_column_is_remembered_for_the_office_and_header_set(backend: Ba
         request.headers_mut().remove(axum::http::header::ACCEPT);
         body_text(app.send(request).await).await
     };
-    let form_end = page.find("</form>").unwrap();
-    assert!(page[..form_end].contains(r#"id="import-mapping""#), "the choices go with the next upload");
+    let form = &page[page.find(r#"id="import-form""#).unwrap()..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(form.contains(r#"id="import-mapping""#), "the choices go with the next upload: {page}");
     assert!(page.contains(r#"<option value="projects" selected>"#));
 }
