@@ -9,6 +9,9 @@ use zhaoshang_app::exchange::{
     self, export_table, import_bytes, import_bytes_in_scope, problems_workbook, read_sheet, template_workbook,
     write_table, ImportKind, ImportReport, ImportScope, TableFormat,
 };
+use zhaoshang_app::search::SearchIndex;
+use zhaoshang_app::App;
+use zhaoshang_core::access::{Principal, Role};
 use zhaoshang_core::credit_code::with_check_char;
 use zhaoshang_core::metrics::Period;
 use zhaoshang_core::money::Yuan;
@@ -588,7 +591,7 @@ async fn region_users_import_only_within_their_region(store: &Store) {
 #[test]
 fn templates_have_bold_headers_and_an_example_row_that_imports() {
     for kind in ImportKind::ALL {
-        let bytes = template_workbook(kind);
+        let bytes = template_workbook(kind, &[]);
         let sheet = read_sheet("template.xlsx", &bytes).unwrap();
         let expected: Vec<&str> = exchange::columns(kind).iter().filter(|c| c.imported).map(|c| c.header).collect();
         assert_eq!(sheet.headers, expected, "{kind:?}");
@@ -599,10 +602,93 @@ fn templates_have_bold_headers_and_an_example_row_that_imports() {
 #[tokio::test]
 async fn template_examples_import_cleanly() {
     let f = zhaoshang_testkit::fixtures::app_fixture(zhaoshang_testkit::Backend::Sqlite).await;
+    let app = App::new(f.store.clone(), SearchIndex::open(&f.store).await.unwrap());
+    let admin = Principal { user_id: 1, username: "admin".into(), role: Role::Admin, region: None };
     for kind in ImportKind::ALL {
-        let report = import(&f.store, kind, "template.xlsx", &template_workbook(kind)).await;
+        let template = app.import_template(&admin, kind).await.unwrap();
+        let report = import(&f.store, kind, "template.xlsx", &template).await;
         assert!(report.is_ok(), "{kind:?}: {:?}", report.problems);
     }
+}
+
+/// A workbook part's XML as text.
+fn workbook_part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    archive.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+    text
+}
+
+/// Issue 17, point 8: a template teaches. Its second sheet explains every column (required,
+/// format, allowed values), and 项目阶段, 项目来源 and 所属地区 offer drop-down lists, the
+/// regions' being the user's region and those within it, each named as the import reads it.
+#[tokio::test]
+async fn templates_explain_every_column_and_offer_lists_of_stages_sources_and_regions() {
+    use calamine::{Data, Reader, Xlsx};
+    let f = zhaoshang_testkit::fixtures::app_fixture(zhaoshang_testkit::Backend::Sqlite).await;
+    let app = App::new(f.store.clone(), SearchIndex::open(&f.store).await.unwrap());
+    let tianshui = Principal {
+        user_id: 2,
+        username: "tianshui".into(),
+        role: Role::Region,
+        region: Some(RegionCode::parse("620500").unwrap()),
+    };
+    let bytes = app.import_template(&tianshui, ImportKind::Projects).await.unwrap();
+    let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    assert_eq!(workbook.sheet_names(), ["项目", "填写说明", "地区名称"]);
+
+    let help = workbook.worksheet_range("填写说明").unwrap();
+    let text = |row: &[Data]| row.iter().map(|cell| cell.to_string()).collect::<Vec<_>>();
+    let rows: Vec<Vec<String>> = help.rows().map(text).collect();
+    assert_eq!(rows[0], ["列名", "英文键", "是否必填", "填写说明", "可选值"]);
+    let row_of = |header: &str| rows.iter().find(|row| row[0] == header).unwrap_or_else(|| panic!("{header}"));
+    assert_eq!(row_of("项目编号")[2], "必填");
+    assert_eq!(row_of("投资方")[2], "选填");
+    assert!(row_of("签约日期")[3].contains("2024-03-01"), "the format of a date");
+    assert_eq!(row_of("项目阶段")[4], "只能填写：线索、洽谈、签约、开工、投产、终止");
+    assert!(row_of("项目来源")[4].starts_with("下拉列表：商会、招商顾问、驻点招商"), "{:?}", row_of("项目来源"));
+    assert!(row_of("所属地区")[4].contains("工作表“地区名称”"));
+
+    let regions: Vec<Vec<String>> = workbook.worksheet_range("地区名称").unwrap().rows().map(text).collect();
+    assert_eq!(regions[1], ["620500", "天水市"], "the user's own region first");
+    assert!(regions.iter().any(|row| row == &["620503", "麦积区"]));
+    assert!(regions.iter().skip(1).all(|row| row[0].starts_with("6205")), "only Tianshui's regions");
+    assert_eq!(regions.len() - 2, 7, "the header, Tianshui and its seven counties and districts");
+
+    let sheet = workbook_part(&bytes, "xl/worksheets/sheet1.xml");
+    let column = |header: &str| {
+        let position = exchange::columns(ImportKind::Projects)
+            .iter()
+            .filter(|c| c.imported)
+            .position(|c| c.header == header)
+            .unwrap();
+        (b'A' + position as u8) as char
+    };
+    let validation = |header: &str| {
+        let sqref = format!("sqref=\"{0}2:{0}10001\"", column(header));
+        let start = sheet.find(&sqref).unwrap_or_else(|| panic!("{header}: no list in {sheet}"));
+        let open = sheet[..start].rfind("<dataValidation ").unwrap();
+        let close = start + sheet[start..].find("</dataValidation>").unwrap();
+        sheet[open..close].to_string()
+    };
+    let stage = validation("项目阶段");
+    assert!(
+        stage.contains("type=\"list\"") && stage.contains("<formula1>\"线索,洽谈,签约,开工,投产,终止\"</formula1>")
+    );
+    assert!(!stage.contains("errorStyle"), "a stage outside the list is refused: {stage}");
+    let source = validation("项目来源");
+    assert!(source.contains("errorStyle=\"warning\"") && source.contains("商会,招商顾问"), "{source}");
+    let region = validation("所属地区");
+    let formula = format!("<formula1>'地区名称'!$B$2:$B${}</formula1>", regions.len());
+    assert!(region.contains(&formula) && region.contains("errorStyle=\"warning\""), "{region}");
+
+    // What the lists offer imports: a row filled from them.
+    let name = &regions.iter().find(|row| row[0] == "620503").unwrap()[1];
+    let csv =
+        format!("项目编号,项目名称,所属地区,项目阶段,项目来源,线索日期\nTS-9,测试,{name},洽谈,驻点招商,2024-01-05\n");
+    let report = import(&f.store, ImportKind::Projects, "p.csv", csv.as_bytes()).await;
+    assert!(report.is_ok(), "{:?}", report.problems);
 }
 
 const ENTERPRISE_HEADER: &str =

@@ -21,7 +21,7 @@ fn read_measured(name: &str, bytes: &[u8]) -> (Result<usize, String>, usize) {
 // One test, so that no other test's allocations run beside the measured reads.
 #[test]
 fn crafted_uploads_are_refused_or_read_within_a_bounded_allocation() {
-    let cases: [(&str, &str, Vec<u8>, Option<&str>); 7] = [
+    let cases: [(&str, &str, Vec<u8>, Option<&str>); 8] = [
         ("shared strings declaring 10^11", "bomb.xlsx", hostile::shared_strings_bomb(), Some("共享字符串")),
         ("cells at A1 and XFD1048576", "corner.xlsx", hostile::far_corner_workbook(), Some("超过 256 列")),
         ("a part unpacking to 40 MiB of zeros", "zeros.xlsx", hostile::zip_bomb_workbook(40), Some("解压后超过")),
@@ -29,6 +29,7 @@ fn crafted_uploads_are_refused_or_read_within_a_bounded_allocation() {
         ("cells at A1 and CV1000000", "far.xlsx", hostile::far_row_workbook(), None),
         ("an .xls declaring 65,536 × 256 cells", "dims.xls", hostile::declared_dimensions_xls(), Some("单元格超过")),
         ("an .ods row of 200 cells repeated 10^6 times", "rows.ods", hostile::repeated_rows_ods(), Some("单元格超过")),
+        ("an .ods content unpacking to 40 MiB", "zeros.ods", hostile::zip_bomb_ods(40), Some("解压后超过")),
     ];
     for (what, name, bytes, refusal) in cases {
         let (outcome, peak) = read_measured(name, &bytes);

@@ -219,6 +219,9 @@ fn crafted_workbooks_are_refused_with_exit_1() {
     for (name, bytes, expected) in [
         ("bomb.xlsx", zhaoshang_testkit::hostile::shared_strings_bomb(), "共享字符串"),
         ("corner.xlsx", zhaoshang_testkit::hostile::far_corner_workbook(), "超过 256 列"),
+        ("dims.xls", zhaoshang_testkit::hostile::declared_dimensions_xls(), "单元格超过"),
+        ("rows.ods", zhaoshang_testkit::hostile::repeated_rows_ods(), "单元格超过"),
+        ("zeros.ods", zhaoshang_testkit::hostile::zip_bomb_ods(40), "解压后超过"),
     ] {
         let file = dir.path().join(name);
         std::fs::write(&file, bytes).unwrap();

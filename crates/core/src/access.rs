@@ -399,6 +399,20 @@ impl Principal {
         matches!(self.role, Role::Admin | Role::Region)
     }
 
+    /// Whether the user may map an import's unrecognised columns to fields, which
+    /// remembers the mapping for the user's office (`import_mapping_owner`).
+    pub fn may_map_import_columns(&self) -> bool {
+        self.edits_records()
+    }
+
+    /// The office whose import column mappings the user reads and writes: the user's
+    /// region, "" for users without one (the province's administrators). Kept per office
+    /// rather than for everyone: offices name their ledgers' columns each in their own
+    /// way, and no office's choice may change how another's files are read.
+    pub fn import_mapping_owner(&self) -> &str {
+        self.region.as_ref().map_or("", RegionCode::as_str)
+    }
+
     pub fn may_edit_records_of(&self, region: &RegionCode) -> bool {
         self.edits_records() && self.record_scope().allows(region)
     }
@@ -515,6 +529,19 @@ mod tests {
         assert_eq!(RecordScope::Within(province).prefix_within(&baiyin).as_deref(), Some("6204"));
         assert_eq!(RecordScope::Within(code("620500")).prefix_within(&baiyin), None);
         assert_eq!(RecordScope::Nothing.prefix_within(&baiyin), None);
+    }
+
+    #[test]
+    fn import_column_mappings_belong_to_the_office_of_those_who_import() {
+        let county = principal(Role::Region, Some("620503"));
+        assert!(county.may_map_import_columns());
+        assert_eq!(county.import_mapping_owner(), "620503");
+        let admin = principal(Role::Admin, None);
+        assert!(admin.may_map_import_columns());
+        assert_eq!(admin.import_mapping_owner(), "");
+        for role in [Role::Chain, Role::Leader, Role::Member, Role::Liaison, Role::Reviewer, Role::Investor] {
+            assert!(!principal(role, Some("620500")).may_map_import_columns(), "{role:?}");
+        }
     }
 
     #[test]

@@ -75,6 +75,7 @@ crate::vocabulary! {
         Department => ("department", "单位"),
         HolidayNotice => ("holiday_notice", "节假日安排"),
         Setting => ("setting", "系统设置"),
+        ImportMapping => ("import_mapping", "导入列对应"),
         User => ("user", "用户"),
         UserChains => ("user_chains", "用户负责的产业链"),
         Session => ("session", "登录会话"),
@@ -84,7 +85,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 156] = [
+const FIELDS: [(&str, &str); 158] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -241,6 +242,8 @@ const FIELDS: [(&str, &str); 156] = [
     ("sent_back", "已退回重办"),
     ("instruction_id", "领导批示"),
     ("taken_on", "办理日期"),
+    ("headers", "表头"),
+    ("mapping", "列对应"),
 ];
 
 /// The Chinese label of a field of an audited record (its JSON key).

@@ -502,6 +502,19 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("recorded_at", Instant),
         ],
     ),
+    (
+        "import_mappings",
+        &[
+            ("id", Int),
+            ("owner_region", Text),
+            ("kind", Text),
+            ("signature", Text),
+            ("headers", Text),
+            ("mapping", Text),
+            ("updated_by", Text),
+            ("updated_at", Instant),
+        ],
+    ),
 ];
 
 /// Columns (table, column) added after backups were first written that are NOT NULL with
@@ -548,6 +561,7 @@ const ADDED_LATER: &[&str] = &[
     "instructions",
     "instruction_tasks",
     "task_steps",
+    "import_mappings",
 ];
 
 /// Tables that are deliberately not in a backup (sessions, and what triggers derive from

@@ -111,6 +111,7 @@ pub mod chains;
 pub mod chambers;
 pub mod duplicates;
 pub mod enterprises;
+pub mod import_mappings;
 pub mod instructions;
 pub mod leads;
 pub mod listing;

@@ -77,6 +77,24 @@ pub fn zip_bomb_workbook(unpacked_mib: usize) -> Vec<u8> {
     rewrite(&plain_workbook(|_| {}), |_, content| content, Some(("xl/media/padding.bin", &mut zeros)))
 }
 
+/// An .ods whose content part unpacks to `unpacked_mib` MiB: an XML comment of spaces
+/// before the spreadsheet, a few dozen kilobytes on the wire.
+pub fn zip_bomb_ods(unpacked_mib: usize) -> Vec<u8> {
+    let padding = format!("<!--{}-->", " ".repeat(unpacked_mib * 1024 * 1024));
+    rewrite(
+        &crate::workbooks::ods_workbook(""),
+        |name, content| {
+            if name != "content.xml" {
+                return content;
+            }
+            let text = String::from_utf8(content).unwrap();
+            let at = text.find("?>").expect("an XML declaration") + 2;
+            format!("{}{padding}{}", &text[..at], &text[at..]).into_bytes()
+        },
+        None,
+    )
+}
+
 /// A CSV whose header row has `columns` filled columns.
 pub fn wide_csv(columns: usize) -> Vec<u8> {
     let mut text = String::from("项目编号,项目名称");

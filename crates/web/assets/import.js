@@ -4,6 +4,12 @@
   var form = document.getElementById("import-form");
   var bar = document.getElementById("import-progress");
   var result = document.getElementById("import-result");
+  // The mapping form for a file's unrecognised columns sits inside the upload form, so that
+  // the next submission sends the choices with the same file; a new file or kind drops it.
+  var mappingSlot = document.getElementById("import-mapping-slot");
+  function dropMapping() { mappingSlot.innerHTML = ""; }
+  document.getElementById("import-file").addEventListener("change", dropMapping);
+  document.getElementById("import-kind").addEventListener("change", dropMapping);
   var escape = window.zs.escapeHtml;
   // A refusal that came as a page (a proxy's, or the server's before it knew the script
   // asked for JSON): its error message read as text from an inert document, else its status.
@@ -27,7 +33,14 @@
       bar.firstElementChild.style.width = "100%";
       var body;
       try { body = JSON.parse(xhr.responseText); } catch (e) { body = { message: serverMessage(xhr) }; }
+      // The server's own form (rendered and escaped by its template), not built from data here.
+      if (body.mapping_html) {
+        mappingSlot.innerHTML = body.mapping_html;
+        result.innerHTML = '<div class="alert alert-info" id="import-mapping-message">' + escape(body.message) + "</div>";
+        return;
+      }
       if (!body.report) { result.innerHTML = '<div class="alert alert-error">' + escape(body.message || "导入失败") + "</div>"; return; }
+      dropMapping();
       var html = '<div class="alert ' + (body.report.problems.length ? "alert-error" : "alert-info") + '" id="import-summary">' + escape(body.summary) + "</div>";
       if (body.report.assigned_codes.length && !body.report.problems.length) {
         html += '<table class="table compact" id="import-codes"><thead><tr><th>行</th><th>项目名称</th><th>项目编号</th></tr></thead><tbody>';

@@ -28,6 +28,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "home/home.html",
     "search/search.html",
     "import/import.html",
+    "import/mapping.html",
     "admin/users.html",
     "admin/user_form.html",
     "admin/audit.html",

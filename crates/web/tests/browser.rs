@@ -104,9 +104,13 @@ async fn admin_walks_the_shell_creates_a_user_and_signs_out() {
 }
 
 async fn sign_in(client: &Client, base: &str, username: &str) {
+    sign_in_as(client, base, username, zhaoshang_app::demo::DEMO_PASSWORD).await;
+}
+
+async fn sign_in_as(client: &Client, base: &str, username: &str, password: &str) {
     client.goto(&format!("{base}/login")).await.unwrap();
     client.find(Locator::Css("#username")).await.unwrap().send_keys(username).await.unwrap();
-    client.find(Locator::Css("#password")).await.unwrap().send_keys(zhaoshang_app::demo::DEMO_PASSWORD).await.unwrap();
+    client.find(Locator::Css("#password")).await.unwrap().send_keys(password).await.unwrap();
     client.find(Locator::Css("#login-submit")).await.unwrap().click().await.unwrap();
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#current-user")).await.unwrap();
 }
@@ -1711,6 +1715,57 @@ async fn an_appeal_from_the_portal_is_transferred_answered_reopened_and_closed()
     let course = text_of(client, "#portal-answers").await;
     assert!(course.contains("不满意") && course.contains("增容工程已开工") && course.contains("满意"), "{course}");
     assert_console_clean(&browser, "the portal's appeal").await;
+    browser.close().await;
+    let _ = server.stop.send(());
+}
+
+/// Issue 17, point 6: a ledger calling 签约日期 `签约时间` is mapped in the browser, beside
+/// the fields of projects, and imported; next month's file with the same header imports
+/// without the question.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_column_is_mapped_once_and_next_months_file_imports_without_asking() {
+    let server =
+        serve_app(TestApp::with_users(Backend::Sqlite, &[("tianshui1", "region", Some("620500"))]).await).await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let base = &server.base;
+    sign_in_as(client, base, "tianshui1", PASSWORD).await;
+    let dir = tempfile::tempdir().unwrap();
+    let header = "项目编号,项目名称,所属地区,总投资(万元),签约时间\n";
+    let months = [
+        ("june.csv", format!("{header}TS-B-1,光伏组件项目,620503,5000,2024-06-03\n")),
+        (
+            "july.csv",
+            format!("{header}TS-B-1,光伏组件项目,620503,5000,2024-06-03\nTS-B-2,冷链物流项目,620503,800,2024-07-15\n"),
+        ),
+    ];
+    for (index, (name, text)) in months.iter().enumerate() {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        client.goto(&format!("{base}/import")).await.unwrap();
+        client.find(Locator::Css("#import-kind")).await.unwrap().select_by_value("projects").await.unwrap();
+        client.find(Locator::Css("#import-file")).await.unwrap().send_keys(file.to_str().unwrap()).await.unwrap();
+        client.find(Locator::Css("#import-submit")).await.unwrap().click().await.unwrap();
+        if index == 0 {
+            assert!(text_of(client, "#import-mapping-message").await.contains("未识别的列"));
+            let columns = text_of(client, "#import-mapping-columns").await;
+            assert!(columns.contains("签约时间") && columns.contains("2024-06-03"), "{columns}");
+            let fields = text_of(client, "#import-mapping-fields").await;
+            assert!(fields.contains("签约日期") && fields.contains("项目名称（必填）"), "{fields}");
+            screenshot(client, "import-mapping").await;
+            let choice = client.find(Locator::Css("select[name='map_4']")).await.unwrap();
+            choice.select_by_value("signed_on").await.unwrap();
+            client.find(Locator::Css("#import-mapping-submit")).await.unwrap().click().await.unwrap();
+        }
+        assert!(text_of(client, "#import-summary").await.contains("新增 1"), "{name}");
+        let warnings = text_of(client, "#import-warnings").await;
+        assert!(warnings.contains("列“签约时间”按“签约日期”读取"), "{name}: {warnings}");
+        let asked = client.find_all(Locator::Css("#import-mapping")).await.unwrap();
+        assert!(asked.is_empty(), "{name}: no question left on the page");
+    }
+    let july = server._app.store().project_by_code("TS-B-2").await.unwrap().unwrap();
+    assert_eq!(july.data.signed_on, chrono::NaiveDate::from_ymd_opt(2024, 7, 15));
+    assert_console_clean(&browser, "the import's column mapping").await;
     browser.close().await;
     let _ = server.stop.send(());
 }

@@ -415,6 +415,9 @@ async fn crafted_uploads_are_refused_in_chinese_and_the_server_goes_on(backend: 
         ("bomb.xlsx", hostile::shared_strings_bomb(), "共享字符串"),
         ("corner.xlsx", hostile::far_corner_workbook(), "超过 256 列"),
         ("wide.csv", hostile::wide_csv(1_000_000), "超过 256 列"),
+        ("dims.xls", hostile::declared_dimensions_xls(), "单元格超过"),
+        ("rows.ods", hostile::repeated_rows_ods(), "单元格超过"),
+        ("zeros.ods", hostile::zip_bomb_ods(40), "解压后超过"),
     ] {
         let response = app.send(upload_request(&cookie, &csrf, "projects", name, &bytes)).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name}");

@@ -32,6 +32,10 @@ const fn required(key: &'static str, header: &'static str, note: &'static str, e
     ColumnSpec { key, header, required: true, exported: true, imported: true, note, example }
 }
 
+/// The usual 项目来源, offered by the template's drop-down list (others are allowed).
+pub const PROJECT_SOURCES: &[&str] =
+    &["商会", "招商顾问", "驻点招商", "展会/节会", "委托招商", "以商招商", "自主招商", "网上选地"];
+
 const DATE_NOTE: &str = "日期，如 2024-03-01、2024/3/1 或 2024年3月1日";
 
 pub const PROJECT_COLUMNS: &[ColumnSpec] = &[

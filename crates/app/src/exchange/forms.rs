@@ -1,8 +1,10 @@
-//! Imports as the web uses them: an uploaded file, and a form saved as a one-row
-//! import, both within the user's import scope, with the search index following.
+//! Imports as the web uses them: a form saved as a one-row import within the user's
+//! import scope, with the search index following (an uploaded file: `mapping`), and
+//! the blank templates.
 
+use super::values::RegionIndex;
 use super::{
-    columns, form_sheet, import_bytes_with, import_table, ExcessFundsPolicy, ImportKind, ImportOptions, ImportReport,
+    columns, form_sheet, import_table, template_workbook, ExcessFundsPolicy, ImportKind, ImportOptions, ImportReport,
     ImportScope,
 };
 use crate::{App, AppResult};
@@ -23,20 +25,12 @@ impl App {
         }
     }
 
-    /// Imports an uploaded file of `kind` within the user's import scope.
-    pub async fn import_file(
-        &self,
-        principal: &Principal,
-        actor: &Actor,
-        kind: ImportKind,
-        file_name: &str,
-        bytes: &[u8],
-        options: &ImportOptions,
-    ) -> AppResult<ImportReport> {
-        let scope = ImportScope::for_user(self.store(), principal).await?;
-        let report = import_bytes_with(self.store(), kind, file_name, bytes, options, actor, &scope).await?;
-        self.follow_import(&report).await;
-        Ok(report)
+    /// A kind's blank template for the user: its 所属地区 list offers the user's region and
+    /// the regions within it (for a user without one, the province holding data).
+    pub async fn import_template(&self, principal: &Principal, kind: ImportKind) -> AppResult<Vec<u8>> {
+        let region = self.default_region(principal).await?;
+        let regions = RegionIndex::new(self.store().all_regions().await?).choices_within(&region);
+        Ok(template_workbook(kind, &regions))
     }
 
     /// Saves a form as a one-row import of `kind` within the user's import scope, so forms

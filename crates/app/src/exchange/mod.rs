@@ -19,6 +19,7 @@ pub mod export;
 mod forms;
 mod funding;
 mod layout;
+mod mapping;
 mod parcels;
 mod projects;
 mod scope;
@@ -47,10 +48,11 @@ pub use export::{
     NumberFormat, Table, TableFormat,
 };
 pub use forms::{field_errors, CONFIRM_EXCESS_FUNDS_FIELD};
+pub use mapping::{ColumnMapping, FieldChoice, FileColumn, ImportOutcome, MappedColumn, MappingQuestion};
 pub use scope::ImportScope;
 pub use table::{form_sheet, normalize_header, read_sheet, Sheet, SheetRow, IMPORT_EXTENSIONS};
 pub use values::{parse_date, parse_wan};
-pub use workbook::{problems_workbook, template_workbook};
+pub use workbook::{problems_workbook, template_workbook, RegionChoice};
 
 /// The lists that can be imported and exported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -226,6 +228,8 @@ pub struct ImportOptions {
     /// A projects file without 项目编号 gets codes `PREFIX-0001`… (`--assign-codes`).
     pub assign_codes: Option<String>,
     pub excess_funds: ExcessFundsPolicy,
+    /// How columns that no field's name matches are read (the web import's mapping).
+    pub columns: ColumnMapping,
 }
 
 impl ImportOptions {
@@ -256,6 +260,8 @@ pub struct ImportReport {
     pub problems: Vec<ImportProblem>,
     /// Things worth knowing that do not stop the import (unknown columns …).
     pub warnings: Vec<String>,
+    /// The columns read by a column mapping, as the user chose or the office remembered.
+    pub mapped_columns: Vec<MappedColumn>,
     /// Keys of the rows written (project codes, credit codes; unchanged rows included),
     /// so that the search index can follow the import.
     #[serde(skip)]
@@ -280,6 +286,7 @@ impl ImportReport {
             duplicate_rows: Vec::new(),
             problems: Vec::new(),
             warnings: Vec::new(),
+            mapped_columns: Vec::new(),
             written_keys: Vec::new(),
             dry_run,
             applied: false,
@@ -467,16 +474,35 @@ async fn import_table(
     actor: &Actor,
     scope: &ImportScope,
 ) -> AppResult<ImportReport> {
+    import_layout(store, kind, file_name, layout::locate(kind, sheet), options, actor, scope).await
+}
+
+/// `import_table` of a sheet already taken apart.
+async fn import_layout(
+    store: &Store,
+    kind: ImportKind,
+    file_name: &str,
+    layout: layout::Layout,
+    options: &ImportOptions,
+    actor: &Actor,
+    scope: &ImportScope,
+) -> AppResult<ImportReport> {
     if !scope.permits(kind) {
         return Err(AppError::Invalid("您没有导入数据的权限".into()));
     }
     let mut report = ImportReport::new(kind, file_name, options.dry_run);
-    let layout = layout::locate(kind, sheet);
     if let Some(header_row) = layout.below_title {
         report.warnings.push(format!("表头在第{header_row}行，其上方的标题行已跳过"));
     }
     report.skipped = layout.skipped_count();
     let mut sheet = layout.sheet;
+    report.mapped_columns = options.columns.apply(kind, &mut sheet.headers);
+    for column in &report.mapped_columns {
+        report.warnings.push(match column.field {
+            Some(field) => format!("列“{}”按“{field}”读取（列对应）", column.header),
+            None => format!("列“{}”按列对应忽略", column.header),
+        });
+    }
     report.rows = sheet.rows.len();
     if kind == ImportKind::Projects && !codes::assign(store, &mut sheet, options, &mut report).await? {
         return Ok(report);

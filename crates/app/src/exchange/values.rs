@@ -3,6 +3,7 @@
 
 use super::columns::Columns;
 use super::table::SheetRow;
+use super::workbook::RegionChoice;
 use super::RowProblems;
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
@@ -221,6 +222,27 @@ impl RegionIndex {
     }
 }
 
+impl RegionIndex {
+    /// The divisions within `root` (itself first, then by code), each named as the
+    /// import reads it back: its short name unless another division has it too, then
+    /// its full name.
+    pub(super) fn choices_within(&self, root: &RegionCode) -> Vec<RegionChoice> {
+        let mut codes: Vec<&String> =
+            self.by_code.keys().filter(|code| code.starts_with(root.scope_prefix())).collect();
+        // A region's code is the smallest of those within it (620500 before 620502).
+        codes.sort();
+        codes
+            .into_iter()
+            .map(|code| {
+                let name = &self.by_code[code].name;
+                let unique = self.by_name.get(name).is_some_and(|codes| codes.len() == 1);
+                let name = if unique { name.clone() } else { self.full_name(code) };
+                RegionChoice { code: code.clone(), name }
+            })
+            .collect()
+    }
+}
+
 /// GB/T 4754 industries by code and name.
 pub(super) struct IndustryIndex {
     by_code: HashMap<String, String>,
@@ -361,5 +383,17 @@ mod tests {
         assert_eq!(index.resolve("甘肃省兰州市城关区"), Ok("620102".into()));
         assert_eq!(index.resolve("西藏自治区拉萨市城关区"), Ok("540102".into()));
         assert_eq!(index.resolve("甘肃省"), Ok("620000".into()));
+
+        // A template's region list names each region so that it reads back.
+        let gansu = RegionCode::parse("620000").unwrap();
+        let choices: Vec<(String, String)> =
+            index.choices_within(&gansu).into_iter().map(|choice| (choice.code, choice.name)).collect();
+        let expected = [("620000", "甘肃省"), ("620100", "兰州市"), ("620102", "甘肃省兰州市城关区")];
+        assert_eq!(choices, expected.map(|(code, name)| (code.to_string(), name.to_string())));
+        for (code, name) in &choices {
+            assert_eq!(index.resolve(name).as_ref(), Ok(code));
+        }
+        let lanzhou = index.choices_within(&RegionCode::parse("620100").unwrap());
+        assert_eq!(lanzhou.iter().map(|choice| choice.code.as_str()).collect::<Vec<_>>(), ["620100", "620102"]);
     }
 }

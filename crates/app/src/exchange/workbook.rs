@@ -1,12 +1,13 @@
 //! Workbooks handed to users: a blank template per list, and an uploaded table with
 //! its bad cells marked red and the reasons in a last column 错误说明.
 
-use super::columns::{columns, match_header};
-use super::table::read_sheet;
+use super::columns::{columns, match_header, ColumnSpec, PROJECT_SOURCES};
+use super::table::{normalize_header, read_sheet};
 use super::{ImportKind, ImportReport};
 use crate::{AppError, AppResult};
-use rust_xlsxwriter::{Color, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Color, DataValidation, DataValidationErrorStyle, Format, Formula, Workbook, XlsxError};
 use std::collections::{BTreeMap, HashMap};
+use zhaoshang_core::projects::Stage;
 
 pub(super) fn header_format() -> Format {
     Format::new().set_bold().set_background_color(Color::RGB(0xDDEBF7))
@@ -23,10 +24,83 @@ pub(super) fn column_width(text: &str) -> usize {
 
 pub const ERROR_COLUMN: &str = "错误说明";
 
-/// A blank workbook for a list: the headers in bold (required ones marked *), one
-/// example row, and a second sheet explaining every column.
-pub fn template_workbook(kind: ImportKind) -> Vec<u8> {
-    match write_template(kind) {
+/// A region the template's 所属地区 list offers: its code and the name to fill in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionChoice {
+    pub code: String,
+    pub name: String,
+}
+
+/// The sheet listing the regions a template's 所属地区 drop-down offers.
+const REGION_SHEET: &str = "地区名称";
+/// The rows of the data sheet that carry the drop-down lists (below the header).
+const VALIDATED_ROWS: u32 = 10_000;
+
+/// A column's drop-down list in a template: the values offered, whether others are
+/// refused (a vocabulary) or only questioned (a suggestion), and the help text.
+struct ColumnList {
+    source: ListSource,
+    strict: bool,
+    help: String,
+}
+
+enum ListSource {
+    Values(Vec<&'static str>),
+    RegionSheet,
+}
+
+/// The drop-down list of a column, if it has one: 项目阶段 (a vocabulary), 项目来源
+/// (the usual sources; others are allowed), 所属地区 (the user's regions; a code is
+/// also accepted).
+fn column_list(spec: &ColumnSpec, regions: &[RegionChoice]) -> Option<ColumnList> {
+    match spec.key {
+        "stage" => {
+            let labels: Vec<&'static str> = Stage::ALL.iter().map(|stage| stage.label()).collect();
+            let help = format!("只能填写：{}", labels.join("、"));
+            Some(ColumnList { source: ListSource::Values(labels), strict: true, help })
+        }
+        "source" => Some(ColumnList {
+            source: ListSource::Values(PROJECT_SOURCES.to_vec()),
+            strict: false,
+            help: format!("下拉列表：{}；也可填写其他来源", PROJECT_SOURCES.join("、")),
+        }),
+        "region" if !regions.is_empty() => Some(ColumnList {
+            source: ListSource::RegionSheet,
+            strict: false,
+            help: format!("下拉列表见工作表“{REGION_SHEET}”；也可填写6位行政区划代码"),
+        }),
+        _ => None,
+    }
+}
+
+impl ColumnList {
+    fn validation(&self, spec: &ColumnSpec, regions: &[RegionChoice]) -> Result<DataValidation, XlsxError> {
+        let validation = match &self.source {
+            ListSource::Values(values) => DataValidation::new().allow_list_strings(values.as_slice())?,
+            ListSource::RegionSheet => DataValidation::new()
+                .allow_list_formula(Formula::new(format!("='{REGION_SHEET}'!$B$2:$B${}", regions.len() + 1))),
+        };
+        let style = if self.strict { DataValidationErrorStyle::Stop } else { DataValidationErrorStyle::Warning };
+        let message = if self.strict {
+            self.help.clone()
+        } else {
+            format!("{}。确定要填写列表以外的值吗？", self.help)
+        };
+        validation
+            .set_error_style(style)
+            .set_error_title(spec.header)?
+            .set_error_message(message)?
+            .set_input_title(spec.header)?
+            .set_input_message(&self.help)
+    }
+}
+
+/// A blank workbook for a list: the headers in bold (required ones marked red), one
+/// example row, drop-down lists for 项目阶段, 项目来源 and 所属地区, a second sheet 填写说明
+/// explaining every column (required or not, format, allowed values), and, when the
+/// template has a 所属地区 column, a sheet of the region names its list offers.
+pub fn template_workbook(kind: ImportKind, regions: &[RegionChoice]) -> Vec<u8> {
+    match write_template(kind, regions) {
         Ok(bytes) => bytes,
         Err(error) => {
             tracing::error!("cannot build the {} template: {error}", kind.key());
@@ -35,15 +109,16 @@ pub fn template_workbook(kind: ImportKind) -> Vec<u8> {
     }
 }
 
-fn write_template(kind: ImportKind) -> Result<Vec<u8>, XlsxError> {
+fn write_template(kind: ImportKind, regions: &[RegionChoice]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let bold = header_format();
     let required = header_format().set_font_color(Color::RGB(0xC00000));
     let text = Format::new().set_num_format("@");
     let specs: Vec<_> = columns(kind).iter().filter(|spec| spec.imported).collect();
+    let lists: Vec<Option<ColumnList>> = specs.iter().map(|spec| column_list(spec, regions)).collect();
     let sheet = workbook.add_worksheet();
     sheet.set_name(kind.label())?;
-    for (col, spec) in specs.iter().enumerate() {
+    for (col, (spec, list)) in specs.iter().zip(&lists).enumerate() {
         let col = col as u16;
         sheet.write_string_with_format(0, col, spec.header, if spec.required { &required } else { &bold })?;
         if !spec.example.is_empty() {
@@ -51,20 +126,26 @@ fn write_template(kind: ImportKind) -> Result<Vec<u8>, XlsxError> {
         }
         let width = column_width(spec.header).max(column_width(spec.example)).clamp(8, 40);
         sheet.set_column_width(col, width as f64 + 2.0)?;
+        if let Some(list) = list {
+            sheet.add_data_validation(1, col, VALIDATED_ROWS, col, &list.validation(spec, regions)?)?;
+        }
     }
     sheet.set_freeze_panes(1, 0)?;
 
     let help = workbook.add_worksheet();
     help.set_name("填写说明")?;
-    for (col, title) in ["列名", "英文键", "是否必填", "填写说明"].into_iter().enumerate() {
+    for (col, title) in ["列名", "英文键", "是否必填", "填写说明", "可选值"].into_iter().enumerate() {
         help.write_string_with_format(0, col as u16, title, &bold)?;
     }
-    for (index, spec) in specs.iter().enumerate() {
+    for (index, (spec, list)) in specs.iter().zip(&lists).enumerate() {
         let row = index as u32 + 1;
         help.write_string(row, 0, spec.header)?;
         help.write_string(row, 1, spec.key)?;
         help.write_string(row, 2, if spec.required { "必填" } else { "选填" })?;
         help.write_string(row, 3, spec.note)?;
+        if let Some(list) = list {
+            help.write_string(row, 4, &list.help)?;
+        }
     }
     let notes = [
         "第一行为表头，可用中文列名或英文键；列的顺序不限，未列出的列可以省略。",
@@ -80,6 +161,21 @@ fn write_template(kind: ImportKind) -> Result<Vec<u8>, XlsxError> {
     help.set_column_width(1, 30.0)?;
     help.set_column_width(2, 10.0)?;
     help.set_column_width(3, 70.0)?;
+    help.set_column_width(4, 50.0)?;
+
+    if lists.iter().flatten().any(|list| matches!(list.source, ListSource::RegionSheet)) {
+        let names = workbook.add_worksheet();
+        names.set_name(REGION_SHEET)?;
+        names.write_string_with_format(0, 0, "代码", &bold)?;
+        names.write_string_with_format(0, 1, "名称（填入“所属地区”）", &bold)?;
+        for (index, region) in regions.iter().enumerate() {
+            let row = index as u32 + 1;
+            names.write_string_with_format(row, 0, &region.code, &text)?;
+            names.write_string(row, 1, &region.name)?;
+        }
+        names.set_column_width(0, 10.0)?;
+        names.set_column_width(1, 36.0)?;
+    }
     workbook.save_to_buffer()
 }
 
@@ -95,8 +191,14 @@ pub fn problems_workbook(kind: ImportKind, file_name: &str, bytes: &[u8], report
     // The file's column of each Chinese header named in a problem.
     let mut position_of: HashMap<&'static str, usize> = HashMap::new();
     for (position, header) in sheet.headers.iter().enumerate() {
-        if let Some(spec) = match_header(kind, header) {
-            position_of.entry(spec.header).or_insert(position);
+        let mapped =
+            report.mapped_columns.iter().find(|column| normalize_header(&column.header) == normalize_header(header));
+        let field = match mapped {
+            Some(column) => column.field,
+            None => match_header(kind, header).map(|spec| spec.header),
+        };
+        if let Some(field) = field {
+            position_of.entry(field).or_insert(position);
         }
     }
     let mut by_row: BTreeMap<usize, Vec<&super::ImportProblem>> = BTreeMap::new();

@@ -5,7 +5,7 @@ use crate::auth::{random_token, wants_json, CsrfMultipart, PageSession, Session}
 use crate::error::{WebError, WebResult};
 use crate::pages::{download_bytes, XLSX};
 use crate::routes::Routes;
-use crate::templates::page;
+use crate::templates::{page, render};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -14,10 +14,10 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
 use minijinja::context;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use zhaoshang_app::exchange::{self, ImportKind};
+use zhaoshang_app::exchange::{self, ImportKind, ImportOutcome, MappingQuestion};
 
 const ERROR_FILES_KEPT: Duration = Duration::from_secs(3600);
 /// Bounds on the error workbooks held in memory for download, whoever imports.
@@ -113,6 +113,10 @@ pub async fn upload(
     import_upload(&state, &session, multipart, wants_json).await.map_err(|e| if wants_json { e.as_json() } else { e })
 }
 
+/// The form field of the choice for the file's column at a position (`map_4`): a field
+/// key, or empty to ignore the column.
+const MAPPING_FIELD_PREFIX: &str = "map_";
+
 async fn import_upload(
     state: &AppState,
     session: &Session,
@@ -123,10 +127,12 @@ async fn import_upload(
     let mut kind = String::new();
     let mut options = exchange::ImportOptions::default();
     let mut file: Option<(String, Vec<u8>)> = None;
+    let mut chosen: Option<HashMap<usize, String>> = None;
     while let Some(field) =
         multipart.next_field().await.map_err(|e| WebError::bad_request(format!("上传内容无效：{e}")))?
     {
-        match field.name().unwrap_or("") {
+        let name = field.name().unwrap_or("").to_string();
+        match name.as_str() {
             "kind" => kind = field.text().await.unwrap_or_default(),
             "dry_run" => options.dry_run = !field.text().await.unwrap_or_default().is_empty(),
             "assign_codes" => {
@@ -137,14 +143,27 @@ async fn import_upload(
                 let bytes = field.bytes().await.map_err(|e| WebError::bad_request(format!("文件上传失败：{e}")))?;
                 file = Some((name, bytes.to_vec()));
             }
-            _ => {}
+            _ => {
+                if let Some(position) = name.strip_prefix(MAPPING_FIELD_PREFIX) {
+                    let position =
+                        position.parse().map_err(|_| WebError::bad_request(format!("列对应“{name}”无效")))?;
+                    let key = field.text().await.unwrap_or_default();
+                    chosen.get_or_insert_with(HashMap::new).insert(position, key);
+                }
+            }
         }
     }
     let kind = ImportKind::parse(&kind)?;
     let (file_name, bytes) =
         file.filter(|(name, _)| !name.is_empty()).ok_or_else(|| WebError::bad_request("请选择要导入的文件"))?;
-    let report =
-        state.app.import_file(&session.principal, &session.actor(), kind, &file_name, &bytes, &options).await?;
+    let outcome = state
+        .app
+        .import_upload(&session.principal, &session.actor(), kind, &file_name, &bytes, &options, chosen.as_ref())
+        .await?;
+    let report = match outcome {
+        ImportOutcome::Imported(report) => report,
+        ImportOutcome::NeedsMapping(question) => return mapping_response(session, &question, wants_json),
+    };
     let errors_url = if report.is_ok() {
         None
     } else {
@@ -166,6 +185,24 @@ async fn import_upload(
     Ok(html.into_response())
 }
 
+/// The question about a file's unrecognised columns: the mapping form (inside the upload
+/// form, so that the next submission sends the choices with the file), as the page or,
+/// for the script, as JSON carrying the form's HTML.
+fn mapping_response(session: &Session, question: &MappingQuestion, wants_json: bool) -> WebResult<Response> {
+    let message = format!("文件中有未识别的列，请选择每列对应的{}字段（或忽略）后再导入", question.kind_label);
+    if wants_json {
+        let form = render("import/mapping.html", context! { mapping => question })?;
+        return Ok(Json(serde_json::json!({ "mapping_html": form.0, "message": message })).into_response());
+    }
+    let html = page(
+        session,
+        "/import",
+        "import/import.html",
+        context! { kinds => kinds(), kind => question.kind, mapping => question, mapping_message => message },
+    )?;
+    Ok(html.into_response())
+}
+
 pub async fn error_file(
     State(state): State<AppState>,
     PageSession(session): PageSession,
@@ -179,10 +216,15 @@ pub async fn error_file(
     Ok(download_bytes(bytes, XLSX, "import-errors.xlsx"))
 }
 
-pub async fn template(PageSession(session): PageSession, Path(kind): Path<String>) -> WebResult<Response> {
+pub async fn template(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Path(kind): Path<String>,
+) -> WebResult<Response> {
     require_importer(&session)?;
     let kind = ImportKind::parse(kind.trim_end_matches(".xlsx"))?;
-    Ok(download_bytes(exchange::template_workbook(kind), XLSX, &format!("template-{}.xlsx", kind.key())))
+    let workbook = state.app.import_template(&session.principal, kind).await?;
+    Ok(download_bytes(workbook, XLSX, &format!("template-{}.xlsx", kind.key())))
 }
 
 #[cfg(test)]
