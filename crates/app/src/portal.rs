@@ -147,7 +147,7 @@ impl App {
         let item = self.published_achievement(year, code).await?;
         Ok(Subject {
             channel: POOL_CHANNEL,
-            label: format!("成果 {} {}", item.data.code, item.data.title),
+            label: achievement_label(&item),
             region_code: self.province_with_data().await?.to_string(),
             industry: item.data.industry.clone(),
             source_org: item.data.institution.clone(),
@@ -169,7 +169,7 @@ impl App {
     /// and other servers count too).
     pub async fn throttle_enquiry(&self, address: Option<IpAddr>) -> AppResult<()> {
         let key = format!("portal|{}", address.map(|a| a.to_string()).unwrap_or_default());
-        let count = self.store().count_sign_in_attempt(&key, chrono::Utc::now(), ENQUIRY_WINDOW_SECONDS).await?;
+        let count = self.store().count_attempt(&key, chrono::Utc::now(), ENQUIRY_WINDOW_SECONDS).await?;
         if count > MAX_ENQUIRIES {
             return Err(AppError::Throttled("提交过于频繁，请十分钟后再试".into()));
         }
@@ -218,12 +218,41 @@ impl App {
         if !principal.may_keep_shortlist() {
             return Err(AppError::Forbidden);
         }
+        // Each year's published pool is computed once, however many of its
+        // achievements the investor keeps.
+        let mut pool_labels: HashMap<String, HashMap<String, String>> = HashMap::new();
         let mut items = Vec::new();
         for subject in self.store().shortlist(principal.user_id).await? {
-            let label = self.enquiry_subject(&subject).await.ok().map(|s| s.label);
+            let label = match subject.strip_prefix("achievement:").and_then(|rest| rest.split_once(':')) {
+                Some((year, code)) => {
+                    if !pool_labels.contains_key(year) {
+                        let labels = match self.published_pool(Some(year)).await {
+                            Ok(pool) => pool
+                                .industries
+                                .iter()
+                                .flat_map(|g| &g.items)
+                                .map(|item| (item.data.code.clone(), achievement_label(item)))
+                                .collect(),
+                            Err(_) => HashMap::new(),
+                        };
+                        pool_labels.insert(year.to_string(), labels);
+                    }
+                    pool_labels[year].get(code).cloned()
+                }
+                None => self.enquiry_subject(&subject).await.ok().map(|s| s.label),
+            };
             items.push(ShortlistItem { label, subject });
         }
         Ok(items)
+    }
+
+    /// Whether a signed-in investor keeps `subject` on its shortlist (false for other
+    /// roles, who keep none).
+    pub async fn is_shortlisted(&self, principal: &Principal, subject: &str) -> AppResult<bool> {
+        if !principal.may_keep_shortlist() {
+            return Ok(false);
+        }
+        Ok(self.store().is_shortlisted(principal.user_id, subject.trim()).await?)
     }
 
     /// Keeps a public item on a signed-in investor's shortlist, or takes one off (403
@@ -448,6 +477,11 @@ pub(crate) async fn store_enquiry(
 pub struct ShortlistItem {
     pub subject: String,
     pub label: Option<String>,
+}
+
+/// How an achievement of the pool is named in a lead and on a shortlist.
+fn achievement_label(item: &crate::achievements::PoolItem) -> String {
+    format!("成果 {} {}", item.data.code, item.data.title)
 }
 
 /// A step's name for the enquirer.

@@ -103,6 +103,17 @@ impl Store {
         .await?))
     }
 
+    /// Whether an investor keeps `subject` on its shortlist.
+    pub async fn is_shortlisted(&self, user_id: i64, subject: &str) -> Result<bool> {
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM shortlists WHERE user_id = $1 AND subject = $2)"
+        )
+        .bind(user_id)
+        .bind(subject)
+        .fetch_one(pool)
+        .await?))
+    }
+
     /// Adds `subject` to an investor's shortlist or takes it off; audited, and nothing
     /// written when nothing changes.
     pub async fn set_shortlisted(&self, user_id: i64, subject: &str, kept: bool, actor: &Actor) -> Result<()> {

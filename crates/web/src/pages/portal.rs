@@ -149,6 +149,15 @@ fn english(lang: Option<&str>) -> bool {
     lang == Some("en")
 }
 
+/// The query that keeps a redirect in the language the visitor reads.
+fn lang_suffix(en: bool) -> &'static str {
+    if en {
+        "?lang=en"
+    } else {
+        ""
+    }
+}
+
 /// The words of the language asked for, as the templates' `t`.
 fn words(en: bool) -> Value {
     Value::from_iter(WORDS.iter().map(|(key, zh, english)| (*key, if en { *english } else { *zh })))
@@ -279,7 +288,7 @@ pub async fn achievement(
 /// token and whether the item is kept; nothing for anybody else.
 async fn shortlist_box(state: &AppState, session: Option<&Session>, subject: &str) -> WebResult<Value> {
     let Some(session) = session.filter(|s| s.principal.may_keep_shortlist()) else { return Ok(Value::from(())) };
-    let kept = state.app.shortlist(&session.principal).await?.iter().any(|item| item.subject == subject);
+    let kept = state.app.is_shortlisted(&session.principal, subject).await?;
     Ok(context! { csrf => session.csrf_token, kept })
 }
 
@@ -321,7 +330,7 @@ pub async fn keep(State(state): State<AppState>, CsrfForm(session, form): CsrfFo
         _ => return Err(WebError::bad_request("关注操作无效")),
     };
     state.app.set_shortlisted(&session.principal, &session.actor(), &form.subject, kept).await?;
-    let lang = if english(Some(&form.lang)) { "?lang=en" } else { "" };
+    let lang = lang_suffix(english(Some(&form.lang)));
     let back = if kept { subject_page(form.subject.trim()) } else { None };
     Ok(Redirect::to(&format!("{}{lang}", back.unwrap_or_else(|| "/portal/shortlist".into()))).into_response())
 }
@@ -363,7 +372,7 @@ pub async fn enquire(
     admit_anonymous_form(&state, &headers, addr, &post.csrf, &post.website).await?;
     match state.app.submit_enquiry(&post.form, zhaoshang_app::calendar::today()).await? {
         Ok(code) => {
-            let lang = if en { "?lang=en" } else { "" };
+            let lang = lang_suffix(en);
             Ok(Redirect::to(&format!("/portal/track/{code}{lang}")).into_response())
         }
         Err(errors) => {
@@ -379,7 +388,7 @@ pub async fn enquire(
 pub async fn track_form(Query(query): Query<LangQuery>) -> WebResult<Response> {
     let en = english(query.lang.as_deref());
     if let Some(code) = query.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        let lang = if en { "?lang=en" } else { "" };
+        let lang = lang_suffix(en);
         return Ok(Redirect::to(&format!("/portal/track/{}{lang}", auth::urlencode(code))).into_response());
     }
     Ok(render("portal/track_form.html", portal_context(en, "", context! {}))?.into_response())
@@ -505,9 +514,7 @@ pub async fn file_appeal(
     let en = english(Some(&post.lang));
     admit_anonymous_form(&state, &headers, addr, &post.csrf, &post.website).await?;
     match state.app.submit_portal_appeal(&post.form, zhaoshang_app::calendar::today()).await? {
-        Ok(code) => {
-            Ok(Redirect::to(&format!("/portal/track/{code}{}", if en { "?lang=en" } else { "" })).into_response())
-        }
+        Ok(code) => Ok(Redirect::to(&format!("/portal/track/{code}{}", lang_suffix(en))).into_response()),
         Err(errors) => {
             let regions = state.app.portal_regions().await?;
             let mut response = appeal_page(&state, en, regions, &post.form, &errors)?;
@@ -536,6 +543,6 @@ pub async fn rate(
 ) -> WebResult<Response> {
     admit_anonymous_form(&state, &headers, addr, &post.csrf, &post.website).await?;
     state.app.rate_tracked_appeal(&code, &post.rating, zhaoshang_app::calendar::today()).await?;
-    let lang = if english(Some(&post.lang)) { "?lang=en" } else { "" };
+    let lang = lang_suffix(english(Some(&post.lang)));
     Ok(Redirect::to(&format!("/portal/track/{}{lang}", auth::urlencode(code.trim()))).into_response())
 }
