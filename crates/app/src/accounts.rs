@@ -135,7 +135,7 @@ fn attempt_key(username: &str, address: Option<IpAddr>) -> String {
 /// A success forgets the count.
 pub async fn sign_in(store: &Store, username: &str, password: &str, address: Option<IpAddr>) -> AppResult<User> {
     let key = attempt_key(username, address);
-    let attempts = store.count_sign_in_attempt(&key, chrono::Utc::now(), SIGN_IN_WINDOW_SECONDS).await?;
+    let attempts = store.count_attempt(&key, chrono::Utc::now(), SIGN_IN_WINDOW_SECONDS).await?;
     if attempts > MAX_SIGN_IN_ATTEMPTS {
         return Err(AppError::TooManyAttempts);
     }

@@ -76,11 +76,11 @@ impl Store {
         Ok(done)
     }
 
-    /// Counts one sign-in attempt under `key` in the window of `window_seconds` that
+    /// Counts one attempt (a sign-in, a portal form) under `key` in the window of `window_seconds` that
     /// is running at `now` (a new window starts when the last one is over) and returns
     /// the attempts in it, this one included. One statement: parallel attempts each
     /// get their own count.
-    pub async fn count_sign_in_attempt(&self, key: &str, now: DateTime<Utc>, window_seconds: i64) -> Result<i64> {
+    pub async fn count_attempt(&self, key: &str, now: DateTime<Utc>, window_seconds: i64) -> Result<i64> {
         let now = now.timestamp();
         let attempts: i64 = on_pool!(self, |pool| sqlx::query_scalar(
             "INSERT INTO sign_in_attempts (attempt_key, window_started, attempts) VALUES ($1, $2, 1)
