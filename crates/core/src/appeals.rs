@@ -409,16 +409,7 @@ impl AppealReport {
 mod tests {
     use super::*;
     use crate::calendar::{parse_notice_days, DayKind, NoticeDay};
-
-    const SHIPPED: &str = include_str!("../../../data/calendar.tsv");
-
-    fn day(text: &str) -> NaiveDate {
-        text.parse().unwrap()
-    }
-
-    fn official() -> Calendar {
-        Calendar::new(parse_notice_days(SHIPPED).unwrap())
-    }
+    use crate::testing::{day, official, SHIPPED_CALENDAR};
 
     fn due(received: &str, limit: u32) -> NaiveDate {
         due_on(&official(), day(received), limit).value
@@ -522,7 +513,7 @@ mod tests {
         assert!(beyond.by_weekends_only);
         assert!(due_note(&beyond).contains(&format!("{}年节假日安排尚未发布", last + 1)), "{}", due_note(&beyond));
         // Once that notice is held, the same appeal is reckoned by it.
-        let mut days = parse_notice_days(SHIPPED).unwrap();
+        let mut days = parse_notice_days(SHIPPED_CALENDAR).unwrap();
         let new_year = NaiveDate::from_ymd_opt(last + 1, 1, 1).unwrap();
         if !crate::calendar::is_weekend(new_year) {
             days.push(NoticeDay { day: new_year, kind: DayKind::Holiday, name: "元旦".into() });

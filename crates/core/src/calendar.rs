@@ -231,16 +231,7 @@ impl Calendar {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const SHIPPED: &str = include_str!("../../../data/calendar.tsv");
-
-    fn day(text: &str) -> NaiveDate {
-        text.parse().unwrap()
-    }
-
-    fn official() -> Calendar {
-        Calendar::new(parse_notice_days(SHIPPED).unwrap())
-    }
+    use crate::testing::{day, official, SHIPPED_CALENDAR};
 
     #[test]
     fn a_china_day_starts_at_16_00_utc_the_day_before() {
@@ -321,7 +312,7 @@ mod tests {
         assert!(calendar.working_days_between(day("2026-12-30"), day("2027-01-04")).by_weekends_only);
         assert!(!calendar.working_days_between(day("2026-12-01"), day("2026-12-31")).by_weekends_only);
         // When the 2027 notice is added, New Year's Day is off.
-        let mut days = parse_notice_days(SHIPPED).unwrap();
+        let mut days = parse_notice_days(SHIPPED_CALENDAR).unwrap();
         days.push(NoticeDay { day: day("2027-01-01"), kind: DayKind::Holiday, name: "元旦".into() });
         let with_2027 = Calendar::new(days);
         assert_eq!(

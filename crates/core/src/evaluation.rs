@@ -331,10 +331,7 @@ pub fn evaluate(current: &[RegionIndicators], previous: &[RegionIndicators]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(text: &str) -> NaiveDate {
-        text.parse().unwrap()
-    }
+    use crate::testing::day;
 
     fn region(code: &str, values: [Option<f64>; 6]) -> RegionIndicators {
         RegionIndicators { region: code.into(), name: format!("地区{code}"), values }

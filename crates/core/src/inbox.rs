@@ -55,10 +55,7 @@ pub fn urgency(due: NaiveDate, today: NaiveDate, calendar: &Calendar, soon: u32)
 mod tests {
     use super::*;
     use crate::calendar::parse_notice_days;
-
-    fn day(text: &str) -> NaiveDate {
-        text.parse().unwrap()
-    }
+    use crate::testing::day;
 
     #[test]
     fn colours_follow_due_dates_in_working_days() {

@@ -384,17 +384,7 @@ pub fn replay<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::parse_notice_days;
-
-    const SHIPPED: &str = include_str!("../../../data/calendar.tsv");
-
-    fn day(text: &str) -> NaiveDate {
-        text.parse().unwrap()
-    }
-
-    fn official() -> Calendar {
-        Calendar::new(parse_notice_days(SHIPPED).unwrap())
-    }
+    use crate::testing::{day, official};
 
     #[test]
     fn the_default_deadline_is_three_months_on_a_working_day() {

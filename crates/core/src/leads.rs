@@ -273,10 +273,7 @@ pub fn protected_by<'a, T>(
 mod tests {
     use super::*;
     use crate::calendar::parse_notice_days;
-
-    fn day(text: &str) -> NaiveDate {
-        text.parse().unwrap()
-    }
+    use crate::testing::day;
 
     fn calendar() -> Calendar {
         Calendar::new(parse_notice_days(include_str!("../../../data/calendar.tsv")).unwrap())

@@ -26,6 +26,8 @@ pub mod reports;
 pub mod rounds;
 pub mod scores;
 pub mod search;
+#[cfg(test)]
+mod testing;
 pub mod text;
 
 /// A closed vocabulary: an enum whose values each have a stored key and a Chinese

@@ -437,10 +437,7 @@ impl InvestmentReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(text: &str) -> NaiveDate {
-        text.parse().unwrap()
-    }
+    use crate::testing::day;
 
     fn period(from: &str, to: &str) -> Period {
         Period::new(day(from), day(to)).unwrap()

@@ -453,17 +453,7 @@ pub fn replay<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::parse_notice_days;
-
-    const SHIPPED: &str = include_str!("../../../../data/calendar.tsv");
-
-    fn day(text: &str) -> NaiveDate {
-        text.parse().unwrap()
-    }
-
-    fn official() -> Calendar {
-        Calendar::new(parse_notice_days(SHIPPED).unwrap())
-    }
+    use crate::testing::{day, official};
 
     fn received(on: &str) -> FlowState {
         FlowState::accepted(&official(), day(on), 5, "市市场监管局")

@@ -60,10 +60,7 @@ impl ExcessFunds {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(text: &str) -> NaiveDate {
-        text.parse().unwrap()
-    }
+    use crate::testing::day;
 
     #[test]
     fn facts_may_be_dated_today_but_not_tomorrow() {

@@ -231,10 +231,7 @@ pub fn check_transition(from: Stage, to: Stage, reason: Option<&str>) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(text: &str) -> NaiveDate {
-        text.parse().unwrap()
-    }
+    use crate::testing::day;
 
     fn dates(signed: Option<&str>, started: Option<&str>, producing: Option<&str>) -> StageDates {
         StageDates { signed_on: signed.map(day), started_on: started.map(day), producing_on: producing.map(day) }
