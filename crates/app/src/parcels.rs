@@ -6,12 +6,13 @@
 
 use crate::{App, AppError, AppResult};
 use serde::Serialize;
+use std::collections::HashMap;
 use zhaoshang_core::access::{Principal, RecordScope};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::parcels::{
     distance_km, nearest_first, BoundingBox, LandUse, LonLat, ParcelStatus, Search, SearchParams,
 };
-use zhaoshang_store::parcels::{Parcel, ParcelFilter, ParcelSort, Visibility};
+use zhaoshang_store::parcels::{Parcel, ParcelFilter, ParcelPoint, ParcelSort, Visibility};
 use zhaoshang_store::Store;
 
 /// One parcel of a search, as the API answers it.
@@ -111,13 +112,20 @@ pub async fn search_parcels(
             // The box would wrap a pole or the antimeridian: read everything at once.
             continue;
         }
-        let candidates = store.parcels_matching(&filter).await?;
-        let inside: Vec<Parcel> =
-            candidates.into_iter().filter(|p| radius.is_none_or(|km| distance_km(near, position(p)) <= km)).collect();
-        // Once the circle holds `limit` parcels, the nearest `limit` are all inside it.
+        let candidates = store.parcel_points(&filter).await?;
+        let inside: Vec<ParcelPoint> =
+            candidates.into_iter().filter(|p| radius.is_none_or(|km| distance_km(near, point(p)) <= km)).collect();
+        // Once the circle holds `limit` parcels, the nearest `limit` are all inside it:
+        // only theirs are read in full.
         if inside.len() >= limit || last {
-            let ranked = nearest_first(inside, Some(near), position, |p| p.data.code.as_str(), limit);
-            return Ok(ranked.into_iter().map(|(p, d)| ParcelHit::of(p, d)).collect());
+            let ranked = nearest_first(inside, Some(near), point, |p| p.code.as_str(), limit);
+            let codes: Vec<String> = ranked.iter().map(|(p, _)| p.code.clone()).collect();
+            let mut parcels: HashMap<String, Parcel> =
+                store.parcels_by_codes(&codes).await?.into_iter().map(|p| (p.data.code.clone(), p)).collect();
+            return Ok(ranked
+                .into_iter()
+                .filter_map(|(p, distance)| parcels.remove(&p.code).map(|parcel| ParcelHit::of(parcel, distance)))
+                .collect());
         }
     }
     Err(AppError::internal("no radius left for a nearest-first search"))
@@ -125,6 +133,10 @@ pub async fn search_parcels(
 
 fn position(parcel: &Parcel) -> LonLat {
     LonLat { lon: parcel.data.lon, lat: parcel.data.lat }
+}
+
+fn point(parcel: &ParcelPoint) -> LonLat {
+    LonLat { lon: parcel.lon, lat: parcel.lat }
 }
 
 impl App {

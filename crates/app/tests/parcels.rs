@@ -5,7 +5,8 @@
 use zhaoshang_app::exchange::{
     export_table, import_bytes, import_bytes_in_scope, write_table, ImportKind, ImportScope, TableFormat,
 };
-use zhaoshang_core::parcels::{polygon_geojson, square_around, LonLat};
+use zhaoshang_app::parcels::{parcel_visibility, search_parcels};
+use zhaoshang_core::parcels::{polygon_geojson, square_around, LonLat, Search};
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::reference::{Park, ParkSite};
@@ -17,6 +18,7 @@ on_both_backends!(
     statuses_move_by_the_flow_and_are_kept_in_history,
     region_users_import_only_their_regions_parcels,
     an_export_imports_back_unchanged_and_backups_keep_parcels,
+    the_position_index_follows_moved_parcels_and_restores,
 );
 
 const HEADER: &str = "地块编号,所属园区,所属地区,用地性质,面积(亩),价格(万元/亩),状态,容积率,经度,纬度,边界";
@@ -202,4 +204,37 @@ async fn an_export_imports_back_unchanged_and_backups_keep_parcels(store: &Store
     assert_eq!(store.parcel_history(restored.id).await.unwrap(), history);
     let park = store.parks("6204").await.unwrap().remove(0);
     assert_eq!(park.site.lon, Some(104.2), "the parks' new columns are kept");
+}
+
+/// The codes a visitor's `near` search finds within `km` of a point, nearest first.
+async fn codes_near(store: &Store, lon: f64, lat: f64, km: f64) -> Vec<String> {
+    let search = Search { near: Some(LonLat { lon, lat }), within_km: Some(km), ..Default::default() };
+    let hits = search_parcels(store, parcel_visibility(None), &search, 100).await.unwrap();
+    hits.into_iter().map(|hit| hit.code).collect()
+}
+
+async fn the_position_index_follows_moved_parcels_and_restores(store: &Store) {
+    let report = import(
+        store,
+        "MV-001,,620400,工业,10,1,可供,,104.2,36.55,\n\
+         MV-002,,620400,工业,10,1,可供,,104.25,36.55,\n\
+         MV-003,,620500,工业,10,1,可供,,105.8,34.55,\n",
+    )
+    .await;
+    assert!(report.is_ok(), "{:?}", report.problems);
+    assert_eq!(codes_near(store, 104.2, 36.55, 10.0).await, ["MV-001", "MV-002"]);
+    assert_eq!(codes_near(store, 105.8, 34.55, 10.0).await, ["MV-003"]);
+
+    // Moved to 天水 by a new import: found there, no longer in 白银.
+    let moved = import(store, "MV-001,,620500,工业,10,1,可供,,105.81,34.55,\n").await;
+    assert_eq!(moved.updated, 1, "{:?}", moved.problems);
+    assert_eq!(codes_near(store, 104.2, 36.55, 10.0).await, ["MV-002"]);
+    assert_eq!(codes_near(store, 105.8, 34.55, 10.0).await, ["MV-003", "MV-001"]);
+
+    // A restore empties and refills the parcels; the index follows both ways.
+    let backup = store.backup().await.unwrap();
+    import(store, "MV-004,,620500,工业,10,1,可供,,105.8,34.56,\n").await;
+    store.restore(&backup, &Actor::system("测试")).await.unwrap();
+    assert_eq!(codes_near(store, 105.8, 34.55, 10.0).await, ["MV-003", "MV-001"]);
+    assert_eq!(codes_near(store, 104.2, 36.55, 10.0).await, ["MV-002"]);
 }

@@ -576,6 +576,11 @@ const NOT_BACKED_UP: &[&str] = &[
     "data_versions",
     "claim_pending",
     "claim_pairs",
+    // The parcels' R*Tree (SQLite) and its own tables, kept by triggers from parcels.
+    "parcel_positions",
+    "parcel_positions_node",
+    "parcel_positions_rowid",
+    "parcel_positions_parent",
 ];
 
 const FORMAT: &str = "zhaoshang-backup";

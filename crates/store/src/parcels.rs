@@ -7,7 +7,7 @@
 use crate::audit::{Actor, AuditEntity, NewAuditEntry};
 use crate::projects::UpsertOutcome;
 use crate::sql::{bind_params, Conditions, Param};
-use crate::{Result, Store};
+use crate::{Backend, Result, Store};
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -54,6 +54,14 @@ pub struct StatusChange {
 const PARCEL_COLUMNS: &str = "p.id, p.code, p.park_id, p.region_code, p.land_use, p.area_mu, p.price_per_mu, \
      p.status, p.plot_ratio, p.lon, p.lat, p.boundary, k.name AS park_name";
 const PARCEL_TABLES: &str = "parcels p LEFT JOIN parks k ON k.id = p.park_id";
+
+/// A parcel's code and position.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ParcelPoint {
+    pub code: String,
+    pub lon: f64,
+    pub lat: f64,
+}
 
 /// Who is asking, for what a search may return.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -106,7 +114,7 @@ impl ParcelSort {
     }
 }
 
-fn conditions(filter: &ParcelFilter) -> Conditions {
+fn conditions(filter: &ParcelFilter, backend: Backend) -> Conditions {
     let mut c = Conditions::new();
     if let Visibility::PublicAnd { public_status, region_prefix } = &filter.visibility {
         match region_prefix {
@@ -142,13 +150,23 @@ fn conditions(filter: &ParcelFilter) -> Conditions {
         c.push("p.price_per_mu <= ?1", vec![Param::Int(max)]);
     }
     if let Some(bbox) = filter.within {
+        // Each backend's spatial index finds the box (migration 0030); the R*Tree keeps
+        // 32-bit bounds rounded outwards, so overlapping the box is the sure test there,
+        // and the exact test follows.
+        let spatial = match backend {
+            Backend::Sqlite => {
+                "p.id IN (SELECT id FROM parcel_positions WHERE max_lon >= ?1 AND min_lon <= ?2 \
+                 AND max_lat >= ?3 AND min_lat <= ?4) AND "
+            }
+            Backend::Postgres => "point(p.lon, p.lat) <@ box(point(?1, ?3), point(?2, ?4)) AND ",
+        };
         c.push(
-            "p.lat >= ?1 AND p.lat <= ?2 AND p.lon >= ?3 AND p.lon <= ?4",
+            &format!("{spatial}p.lon >= ?1 AND p.lon <= ?2 AND p.lat >= ?3 AND p.lat <= ?4"),
             vec![
-                Param::Float(bbox.min_lat),
-                Param::Float(bbox.max_lat),
                 Param::Float(bbox.min_lon),
                 Param::Float(bbox.max_lon),
+                Param::Float(bbox.min_lat),
+                Param::Float(bbox.max_lat),
             ],
         );
     }
@@ -261,7 +279,7 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<Parcel>> {
-        let c = conditions(filter);
+        let c = conditions(filter, self.backend());
         let sql = c.page_sql(PARCEL_COLUMNS, PARCEL_TABLES, sort.order_by());
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params)
             .bind(limit)
@@ -271,15 +289,23 @@ impl Store {
     }
 
     pub async fn parcel_count(&self, filter: &ParcelFilter) -> Result<i64> {
-        let c = conditions(filter);
+        let c = conditions(filter, self.backend());
         let sql = format!("SELECT COUNT(*) FROM {PARCEL_TABLES} {}", c.where_sql());
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_scalar(&sql), &c.params).fetch_one(pool).await?))
+    }
+
+    /// The position of every parcel a filter matches, unordered: the candidates of a
+    /// nearest-first search within the filter's box, read without the rest of each row.
+    pub async fn parcel_points(&self, filter: &ParcelFilter) -> Result<Vec<ParcelPoint>> {
+        let c = conditions(filter, self.backend());
+        let sql = format!("SELECT p.code, p.lon, p.lat FROM {PARCEL_TABLES} {}", c.where_sql());
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).fetch_all(pool).await?))
     }
 
     /// Every parcel a filter matches, unordered (the candidates of a nearest-first
     /// search, within the filter's box).
     pub async fn parcels_matching(&self, filter: &ParcelFilter) -> Result<Vec<Parcel>> {
-        let c = conditions(filter);
+        let c = conditions(filter, self.backend());
         let sql = format!("SELECT {PARCEL_COLUMNS} FROM {PARCEL_TABLES} {}", c.where_sql());
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).fetch_all(pool).await?))
     }
