@@ -3,6 +3,7 @@
 //! runs, the same work by the `sqlite3` program as a reference, an import, and
 //! correctness checks. `zhaoshang-bench` prints the outcome; the tests run it tiny.
 
+pub mod appeals;
 pub mod chains;
 pub mod check;
 pub mod dataset;
@@ -56,6 +57,8 @@ pub struct Config {
     pub enterprise_scale: f64,
     /// Scale of the land parcels (1.0 = 100,000).
     pub parcel_scale: f64,
+    /// Scale of the business-environment appeals (1.0 = 1,000,000).
+    pub appeal_scale: f64,
     /// Seconds of `wrk` load on the stats API (0: no HTTP part).
     pub http_seconds: u64,
     /// Seconds of `wrk` load on each page of each role (0: no page table).
@@ -113,6 +116,7 @@ pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
     bench.enterprises_and_chains(config.enterprise_scale).await?;
     bench.pool_assignment().await?;
     bench.parcels(config.parcel_scale).await?;
+    bench.appeals(config).await?;
     check::against_pure_reference(&store, deep_offset, &mut bench.checks).await?;
     let Bench { rows, checks, mut notes, .. } = bench;
     let mut http_outcome = None;
@@ -309,13 +313,7 @@ impl Bench<'_> {
             self.checks.record(
                 format!("import {format}: every row created"),
                 report.applied && report.created as u64 == rows,
-                || {
-                    format!(
-                        "{}; problems {:?}",
-                        report.summary_zh(),
-                        report.problems.iter().take(5).collect::<Vec<_>>()
-                    )
-                },
+                || import_detail(&report),
             );
             let reference = match (&self.sqlite3, format) {
                 (Some(program), "CSV") => {
@@ -343,6 +341,24 @@ impl Bench<'_> {
         }
         Ok(())
     }
+}
+
+/// The codes of the province's counties, where generated parcels and appeals lie.
+async fn province_counties(store: &Store) -> anyhow::Result<Vec<String>> {
+    let counties: Vec<String> = store
+        .all_regions()
+        .await?
+        .into_iter()
+        .filter(|r| r.level == 3 && r.code.starts_with("62"))
+        .map(|r| r.code)
+        .collect();
+    anyhow::ensure!(!counties.is_empty(), "no counties of the province in the reference data");
+    Ok(counties)
+}
+
+/// What a check shows of an import that did not create every row.
+fn import_detail(report: &zhaoshang_app::exchange::ImportReport) -> String {
+    format!("{}; problems {:?}", report.summary_zh(), report.problems.iter().take(5).collect::<Vec<_>>())
 }
 
 /// The import files' columns: the SPEC's Chinese headers.

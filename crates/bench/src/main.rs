@@ -29,6 +29,9 @@ struct Args {
     /// Scale of the land parcels (1.0 = 100,000, issue 20's `near` target); default --scale.
     #[arg(long)]
     parcel_scale: Option<f64>,
+    /// Scale of the business-environment appeals (1.0 = 1,000,000 over five years, issue 22's target); default --scale.
+    #[arg(long)]
+    appeal_scale: Option<f64>,
     /// Seconds of `wrk` load on the stats API, per URL (0: none). Needs the `zhaoshang`
     /// program beside this one (cargo build --release -p zhaoshang-cli) or ZHAOSHANG_BIN.
     #[arg(long, default_value_t = 30)]
@@ -77,6 +80,7 @@ async fn main() -> anyhow::Result<ExitCode> {
         work_dir: work_dir.path().to_path_buf(),
         enterprise_scale: args.enterprise_scale.unwrap_or(args.scale),
         parcel_scale: args.parcel_scale.unwrap_or(args.scale),
+        appeal_scale: args.appeal_scale.unwrap_or(args.scale),
         http_seconds: args.http_seconds,
         http_connections: args.http_connections,
         page_seconds: args.page_seconds,

@@ -83,14 +83,7 @@ impl Bench<'_> {
     /// run) and checks them against the plain reading.
     pub(crate) async fn parcels(&mut self, scale: f64) -> anyhow::Result<()> {
         let store = self.store;
-        let counties: Vec<String> = store
-            .all_regions()
-            .await?
-            .into_iter()
-            .filter(|r| r.level == 3 && r.code.starts_with("62"))
-            .map(|r| r.code)
-            .collect();
-        anyhow::ensure!(!counties.is_empty(), "no counties of the province in the reference data");
+        let counties = crate::province_counties(store).await?;
         let count = (PARCELS_AT_SCALE_1 * scale).round().max(1000.0) as u64;
         let started = Instant::now();
         let all: Vec<ParcelData> = (0..count).map(|i| parcel(i, &counties)).collect();

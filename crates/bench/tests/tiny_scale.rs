@@ -15,6 +15,7 @@ async fn run_tiny(backend: Backend, work_dir: &Path) -> Outcome {
         work_dir: work_dir.to_path_buf(),
         enterprise_scale: 0.001,
         parcel_scale: 0.001,
+        appeal_scale: 0.001,
         http_seconds: 0,
         http_connections: 0,
         page_seconds: 0,
@@ -28,7 +29,14 @@ async fn run_tiny(backend: Backend, work_dir: &Path) -> Outcome {
     // the program is installed).
     const PURE_REFERENCE_CHECKS: usize = 25 + 12 + 1 + 3;
     assert!(outcome.checks.passed.len() > PURE_REFERENCE_CHECKS, "too few checks ran: {:?}", outcome.checks.passed);
-    assert_eq!(outcome.rows.len(), 26, "every operation has its row");
+    assert_eq!(outcome.rows.len(), 29, "every operation has its row");
+    for appeals in ["stats appeals", "督办 list", "appeal rows: due dates by the official calendar"] {
+        assert!(
+            outcome.checks.passed.iter().any(|c| c.contains(appeals)),
+            "no check of {appeals}: {:?}",
+            outcome.checks.passed
+        );
+    }
     // The cached reports are timed apart from the computed ones, and checked equal.
     let cached = outcome.rows.iter().filter(|row| row.operation.ends_with(", cached")).count();
     assert_eq!(cached, 6, "province, city and ranking of two periods, each also from the cache");
