@@ -414,9 +414,39 @@ pub const INTAKE_FIELDS: [&str; 10] = [
 impl App {
     /// The next free code of `region`'s series of `today`'s year: `SQ620402-2026-0001`.
     pub(crate) async fn next_appeal_code(&self, region: &RegionCode, today: NaiveDate) -> AppResult<String> {
+        Ok(self.next_appeal_codes(region, today, 1).await?.remove(0))
+    }
+
+    /// An enterprise as the library knows it (credit code, name), found by its credit
+    /// code or else its name; as typed when the library does not hold it.
+    pub(crate) async fn library_enterprise(&self, credit_code: &str, name: &str) -> AppResult<(String, String)> {
+        let known = match (credit_code.is_empty(), name.is_empty()) {
+            (false, _) => self.store().enterprise_by_code(credit_code).await?,
+            (true, false) => self.store().enterprise_by_name(name).await?,
+            (true, true) => None,
+        };
+        Ok(match known {
+            Some(enterprise) => (enterprise.data.credit_code, enterprise.data.name),
+            None => (credit_code.to_string(), name.to_string()),
+        })
+    }
+
+    /// The next `count` codes of `region`'s series of `today`'s year.
+    pub(crate) async fn next_appeal_codes(
+        &self,
+        region: &RegionCode,
+        today: NaiveDate,
+        count: usize,
+    ) -> AppResult<Vec<String>> {
         let series = format!("SQ{}-{}-", region.as_str(), today.year());
-        let codes = self.store().appeal_codes_with_prefix(&series).await?;
-        Ok(next_code(codes.iter().map(String::as_str), &series))
+        let mut taken = self.store().appeal_codes_with_prefix(&series).await?;
+        let mut codes = Vec::with_capacity(count);
+        for _ in 0..count {
+            let code = next_code(taken.iter().map(String::as_str), &series);
+            taken.push(code.clone());
+            codes.push(code);
+        }
+        Ok(codes)
     }
 
     /// The intake form's proposals for `region`: the next code of its series this year
@@ -468,17 +498,12 @@ impl App {
         if self.store().appeal_by_code(&code).await?.is_some() {
             return Ok(Err(HashMap::from([("code".to_string(), format!("诉求编号“{code}”已存在"))])));
         }
-        let credit_code = values.get("credit_code").map_or("", |v| v.trim()).to_string();
-        let name = values.get("enterprise").map_or("", |v| v.trim()).to_string();
-        let known = match (credit_code.is_empty(), name.is_empty()) {
-            (false, _) => self.store().enterprise_by_code(&credit_code).await?,
-            (true, false) => self.store().enterprise_by_name(&name).await?,
-            (true, true) => None,
-        };
-        let (credit_code, name) = match known {
-            Some(enterprise) => (enterprise.data.credit_code, enterprise.data.name),
-            None => (credit_code, name),
-        };
+        let (credit_code, name) = self
+            .library_enterprise(
+                values.get("credit_code").map_or("", |v| v.trim()),
+                values.get("enterprise").map_or("", |v| v.trim()),
+            )
+            .await?;
         values.insert("enterprise".into(), name.clone());
         values.insert("credit_code".into(), credit_code.clone());
         let confirmed = values.get(CONFIRM_DUPLICATE_FIELD).is_some_and(|v| !v.is_empty());

@@ -35,6 +35,7 @@ pub mod rounds;
 pub mod scope;
 pub mod search;
 pub mod stats;
+pub mod visits;
 pub mod workbench;
 
 use std::sync::Arc;

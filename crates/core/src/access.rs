@@ -279,6 +279,22 @@ impl Principal {
         self.role == Role::Admin || (self.role == Role::Region && self.may_edit_records_of(region))
     }
 
+    /// Recording a visit (六必访) to an enterprise of `region` and the problems it raised,
+    /// which become that region's appeals: members anywhere (the visits are theirs to
+    /// make), region staff in their own region, the admin.
+    pub fn may_record_visit_in(&self, region: &RegionCode) -> bool {
+        match self.role {
+            Role::Admin | Role::Member => true,
+            Role::Region => self.may_edit_records_of(region),
+            _ => false,
+        }
+    }
+
+    /// Whether the user may record visits at all (the form's link).
+    pub fn may_record_visits(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Member) || (self.role == Role::Region && self.edits_records())
+    }
+
     /// Whether the user keeps a shortlist of the portal's parks, parcels, projects and
     /// achievements (an investor's own, nobody else's).
     pub fn may_keep_shortlist(&self) -> bool {

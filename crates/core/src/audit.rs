@@ -60,6 +60,7 @@ crate::vocabulary! {
         LeadStep => ("lead_step", "线索办理"),
         Appeal => ("appeal", "营商环境诉求"),
         AppealStep => ("appeal_step", "诉求办理"),
+        Visit => ("visit", "六必访走访"),
         ResearchReport => ("research_report", "调研报告"),
         Instruction => ("instruction", "领导批示"),
         InstructionTask => ("instruction_task", "批示任务"),
@@ -85,7 +86,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 158] = [
+const FIELDS: [(&str, &str); 159] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -148,6 +149,7 @@ const FIELDS: [(&str, &str); 158] = [
     ("summary", "走访情况"),
     ("visited_on", "走访日期"),
     ("visitor", "走访人"),
+    ("appeal_codes", "提出的诉求"),
     ("level", "级别"),
     ("location", "所在地"),
     ("president", "会长"),

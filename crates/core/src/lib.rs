@@ -29,6 +29,7 @@ pub mod search;
 #[cfg(test)]
 mod testing;
 pub mod text;
+pub mod visits;
 
 /// A closed vocabulary: an enum whose values each have a stored key and a Chinese
 /// label, with `ALL`, `key`, `label` and `from_key`.

@@ -53,6 +53,8 @@ pub struct Appeal {
     #[sqlx(flatten)]
     #[serde(flatten)]
     pub flow: AppealFlow,
+    /// The 六必访 visit that raised it, if one did.
+    pub visit_id: Option<i64>,
 }
 
 /// The course's state beyond the imported columns (core::appeals::flow::FlowState);
@@ -118,7 +120,7 @@ pub(crate) const APPEAL_COLUMNS: &str =
     "id, code, enterprise, credit_code, region_code, dimension, category, content, received_on, \
      department, limit_days, due_on, due_by_weekends_only, answered_on, closed_on, rating, \
      assigned_on, contested, clock_from, paused_days, extension_days, paused_since, pending_extension, reopened, \
-     last_step_on";
+     last_step_on, visit_id";
 
 /// Which appeals to list; every part optional.
 #[derive(Debug, Clone, Default)]
@@ -267,6 +269,43 @@ struct CountsRow {
     satisfied: i64,
 }
 
+/// Writes `$appeal` by its code (created, or its imported columns replaced) in `$tx`.
+macro_rules! write_appeal {
+    ($tx:ident, $appeal:expr, $now:expr) => {
+        sqlx::query(
+            "INSERT INTO appeals (code, enterprise, credit_code, region_code, dimension, category, content, \
+             received_on, department, limit_days, due_on, due_by_weekends_only, answered_on, closed_on, rating, \
+             created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) \
+             ON CONFLICT (code) DO UPDATE SET enterprise = excluded.enterprise, credit_code = excluded.credit_code, \
+             region_code = excluded.region_code, dimension = excluded.dimension, category = excluded.category, \
+             content = excluded.content, received_on = excluded.received_on, department = excluded.department, \
+             limit_days = excluded.limit_days, due_on = excluded.due_on, \
+             due_by_weekends_only = excluded.due_by_weekends_only, answered_on = excluded.answered_on, \
+             closed_on = excluded.closed_on, rating = excluded.rating, updated_at = excluded.updated_at",
+        )
+        .bind(&$appeal.code)
+        .bind(&$appeal.enterprise)
+        .bind(&$appeal.credit_code)
+        .bind(&$appeal.region_code)
+        .bind(&$appeal.dimension)
+        .bind(&$appeal.category)
+        .bind(&$appeal.content)
+        .bind($appeal.received_on)
+        .bind(&$appeal.department)
+        .bind($appeal.limit_days)
+        .bind($appeal.due_on)
+        .bind($appeal.due_by_weekends_only)
+        .bind($appeal.answered_on)
+        .bind($appeal.closed_on)
+        .bind(&$appeal.rating)
+        .bind($now)
+        .execute(&mut *$tx)
+        .await?;
+    };
+}
+pub(crate) use write_appeal;
+
 impl Store {
     /// The stored appeals among `codes` (unknown codes are simply absent).
     pub async fn appeals_by_codes(&self, codes: &[String]) -> Result<Vec<Appeal>> {
@@ -340,36 +379,7 @@ impl Store {
                     outcome.unchanged += 1;
                     continue;
                 }
-                sqlx::query(
-                    "INSERT INTO appeals (code, enterprise, credit_code, region_code, dimension, category, content, \
-                     received_on, department, limit_days, due_on, due_by_weekends_only, answered_on, closed_on, rating, \
-                     created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) \
-                     ON CONFLICT (code) DO UPDATE SET enterprise = excluded.enterprise, credit_code = excluded.credit_code, \
-                     region_code = excluded.region_code, dimension = excluded.dimension, category = excluded.category, \
-                     content = excluded.content, received_on = excluded.received_on, department = excluded.department, \
-                     limit_days = excluded.limit_days, due_on = excluded.due_on, \
-                     due_by_weekends_only = excluded.due_by_weekends_only, answered_on = excluded.answered_on, \
-                     closed_on = excluded.closed_on, rating = excluded.rating, updated_at = excluded.updated_at",
-                )
-                .bind(&appeal.code)
-                .bind(&appeal.enterprise)
-                .bind(&appeal.credit_code)
-                .bind(&appeal.region_code)
-                .bind(&appeal.dimension)
-                .bind(&appeal.category)
-                .bind(&appeal.content)
-                .bind(appeal.received_on)
-                .bind(&appeal.department)
-                .bind(appeal.limit_days)
-                .bind(appeal.due_on)
-                .bind(appeal.due_by_weekends_only)
-                .bind(appeal.answered_on)
-                .bind(appeal.closed_on)
-                .bind(&appeal.rating)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                write_appeal!(tx, appeal, now);
                 let action = outcome.count_written(before.is_some());
                 audit.push(NewAuditEntry::new(
                     action,

@@ -301,6 +301,20 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "visits",
+        &[
+            ("id", Int),
+            ("region_code", Text),
+            ("enterprise", Text),
+            ("credit_code", Text),
+            ("visited_on", Date),
+            ("visitor", Text),
+            ("summary", Text),
+            ("recorded_by", Text),
+            ("recorded_at", Instant),
+        ],
+    ),
+    (
         "appeals",
         &[
             ("id", Int),
@@ -332,6 +346,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("last_step_on", Date),
             ("tracking_code", Text),
             ("contact", Text),
+            ("visit_id", Int),
         ],
     ),
     (
@@ -562,6 +577,7 @@ const ADDED_LATER: &[&str] = &[
     "instruction_tasks",
     "task_steps",
     "import_mappings",
+    "visits",
 ];
 
 /// Tables that are deliberately not in a backup (sessions, and what triggers derive from

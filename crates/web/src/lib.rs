@@ -62,6 +62,7 @@ pub fn routes() -> Routes {
         .merge(pages::projects::routes())
         .merge(pages::enterprises::routes())
         .merge(pages::search::routes())
+        .merge(pages::visits::routes())
         .merge(pages::chains::routes())
         .merge(pages::chain_forms::routes())
         .merge(pages::plans::routes())

@@ -136,6 +136,7 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
         store.expert_of_user(reviewer.id, &reviewer.username).await.unwrap().expect("the demo reviewer's expert");
     let achievement = store.codes_reviewed_by(expert).await.unwrap().remove(0);
     // The side's report, its instruction for action and its task owing a reply.
+    let visit = store.visits_page(prefix, 1, 0).await.unwrap().1.pop().expect("a demo visit on each side");
     let report = store.reports_page(prefix, 1, 0).await.unwrap().pop().expect("a demo report on each side");
     let instructions = store.report_instructions(report.id).await.unwrap();
     let instruction = instructions.iter().find(|i| i.data.kind == "action").expect("a demo instruction for action");
@@ -167,6 +168,7 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
             ("parcel", parcel.data.code),
             ("parcel_public", parcel_public.data.code),
             ("park", park.id.to_string()),
+            ("visit", visit.id.to_string()),
             ("report", report.id.to_string()),
             ("instruction", instruction.id.to_string()),
             ("task", task.id.to_string()),

@@ -22,6 +22,7 @@ pub mod projects;
 mod random;
 mod reference;
 mod reports;
+mod visits;
 
 pub use accounts::{DemoAccount, DEMO_ACCOUNTS, DEMO_PASSWORD};
 
@@ -88,6 +89,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     portal::load(store, today, &data.pipeline.projects, &actor).await?;
     let calendar = Calendar::new(crate::calendar::shipped_days()?);
     appeals::load(store, &data.appeals, &calendar, &actor).await?;
+    visits::load(store, today, &calendar, &actor).await?;
     reports::load(store, today, &calendar, &actor).await?;
     achievements::load(store, &data.pool, &actor).await?;
     store.set_meta(DEMO_MARKER, "1").await?;

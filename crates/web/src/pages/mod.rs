@@ -23,6 +23,7 @@ pub mod reference;
 pub mod reports;
 pub mod search;
 pub mod users;
+pub mod visits;
 
 use crate::error::{WebError, WebResult};
 use axum::http::header;

@@ -441,6 +441,17 @@ pub async fn track(
     }
 }
 
+/// The cities with their counties, as a form's grouped region choice shows them.
+pub fn region_choices(regions: &[RegionChoice]) -> Vec<Value> {
+    regions
+        .iter()
+        .map(|c| {
+            let counties: Vec<_> = c.counties.iter().map(|r| context! { code => r.code, name => r.name }).collect();
+            context! { code => c.city.code, name => c.city.name, counties }
+        })
+        .collect()
+}
+
 /// The appeal form, with its last values and errors when it comes back.
 fn appeal_page(
     state: &AppState,
@@ -449,13 +460,7 @@ fn appeal_page(
     form: &PortalAppealForm,
     errors: &HashMap<String, String>,
 ) -> WebResult<Response> {
-    let regions: Vec<_> = regions
-        .iter()
-        .map(|c| {
-            let counties: Vec<_> = c.counties.iter().map(|r| context! { code => r.code, name => r.name }).collect();
-            context! { code => c.city.code, name => c.city.name, counties }
-        })
-        .collect();
+    let regions = region_choices(&regions);
     let values = context! {
         enterprise => form.enterprise, credit_code => form.credit_code, region => form.region,
         dimension => form.dimension, category => form.category, content => form.content, contact => form.contact,
