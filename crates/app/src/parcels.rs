@@ -4,16 +4,18 @@
 //! point through the store's position index (`core::parcels::Search::radii`) until the
 //! circle holds enough parcels, then orders them exactly by great-circle distance.
 
+use crate::exchange::{ImportKind, ImportScope};
 use crate::{App, AppError, AppResult};
 use serde::Serialize;
 use std::collections::HashMap;
 use zhaoshang_core::access::{Principal, RecordScope};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::parcels::{
-    distance_km, nearest_first, BoundingBox, LandUse, LonLat, ParcelStatus, Search, SearchParams,
+    distance_km, moved_boundary, nearest_first, parse_position, BoundingBox, LandUse, LonLat, ParcelStatus, Search,
+    SearchParams,
 };
 use zhaoshang_store::parcels::{Parcel, ParcelFilter, ParcelPoint, ParcelSort, Visibility};
-use zhaoshang_store::Store;
+use zhaoshang_store::{Actor, Store};
 
 /// One parcel of a search, as the API answers it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -163,6 +165,55 @@ pub fn may_see_parcel(principal: Option<&Principal>, status: &str, region_code: 
     zhaoshang_core::regions::RegionCode::parse(region_code).is_ok_and(|region| scope.allows(&region))
 }
 
+/// The most vertices a parcel's outline keeps on the list's map.
+pub const MAX_OUTLINE_VERTICES: usize = 64;
+
+impl App {
+    /// The outlines (`Boundary::outline`) of the parcels of these codes that have a
+    /// readable boundary, by code: what the list's map draws when zoomed in. The caller
+    /// passes codes its user may see.
+    pub async fn parcel_outlines(&self, codes: &[String]) -> AppResult<HashMap<String, Vec<Vec<Vec<[f64; 2]>>>>> {
+        let parcels = self.store().parcels_by_codes(codes).await?;
+        Ok(parcels
+            .into_iter()
+            .filter_map(|p| {
+                let boundary = zhaoshang_core::parcels::Boundary::parse(&p.data.boundary).ok()?;
+                Some((p.data.code, boundary.outline(MAX_OUTLINE_VERTICES)))
+            })
+            .collect())
+    }
+}
+
+/// Whether a user may change parcels of this region: the rule of the parcels import
+/// (region users their region's, province staff all).
+pub fn may_write_parcel(principal: &Principal, region_code: &str) -> bool {
+    let scope = ImportScope::of(principal);
+    scope.permits(ImportKind::Parcels) && scope.allows(region_code)
+}
+
+impl App {
+    /// Moves a parcel to a point placed on its card's map, its boundary shifted with it
+    /// (`core::parcels::moved_boundary`), audited. 404 when `principal` may not see it,
+    /// 403 when it may not write it, a Chinese message for a point outside the province.
+    pub async fn move_parcel(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        code: &str,
+        lon: &str,
+        lat: &str,
+    ) -> AppResult<()> {
+        let parcel = self.visible_parcel(Some(principal), code).await?;
+        if !may_write_parcel(principal, &parcel.data.region_code) {
+            return Err(AppError::Forbidden);
+        }
+        let to = parse_position(lon, lat).map_err(AppError::Invalid)?;
+        let boundary = moved_boundary(&parcel.data.boundary, position(&parcel), to).map_err(AppError::Invalid)?;
+        self.store().move_parcel(&parcel.data.code, to.lon, to.lat, &boundary, actor).await?;
+        Ok(())
+    }
+}
+
 /// A park as the site-selection pages show it: its figures, price range in 万元/亩 and
 /// its 水电路网气暖讯 line by line.
 #[derive(Debug, Clone, Serialize)]
@@ -193,6 +244,8 @@ pub struct ParcelCard {
     pub park: Option<ParkView>,
     pub rings: Vec<Vec<Vec<[f64; 2]>>>,
     pub history: Vec<zhaoshang_store::parcels::StatusChange>,
+    /// Whether the user may move it on the map (`may_write_parcel`).
+    pub movable: bool,
 }
 
 /// At most this many parcels side by side.
@@ -241,12 +294,18 @@ impl App {
         Ok((self.park_view(park).await?, hits))
     }
 
+    /// The parcel `code`; 404 for a code unknown or not visible to `principal`.
+    async fn visible_parcel(&self, principal: Option<&Principal>, code: &str) -> AppResult<Parcel> {
+        let parcel = self.store().parcel_by_code(code.trim()).await?;
+        parcel
+            .filter(|p| may_see_parcel(principal, &p.data.status, &p.data.region_code))
+            .ok_or_else(|| AppError::not_found(&format!("地块“{}”", code.trim())))
+    }
+
     /// A parcel's card; 404 for a code unknown or not visible to `principal`.
     pub async fn parcel_card(&self, principal: Option<&Principal>, code: &str) -> AppResult<ParcelCard> {
-        let parcel = self.store().parcel_by_code(code.trim()).await?;
-        let parcel = parcel
-            .filter(|p| may_see_parcel(principal, &p.data.status, &p.data.region_code))
-            .ok_or_else(|| AppError::not_found(&format!("地块“{}”", code.trim())))?;
+        let parcel = self.visible_parcel(principal, code).await?;
+        let movable = principal.is_some_and(|p| may_write_parcel(p, &parcel.data.region_code));
         let in_scope = principal.is_some_and(|p| {
             zhaoshang_core::regions::RegionCode::parse(&parcel.data.region_code)
                 .is_ok_and(|region| p.record_scope().allows(&region))
@@ -268,7 +327,7 @@ impl App {
             },
             None => None,
         };
-        Ok(ParcelCard { parcel: ParcelHit::of(parcel, None), park, rings, history })
+        Ok(ParcelCard { parcel: ParcelHit::of(parcel, None), park, rings, history, movable })
     }
 
     /// Up to four parcels side by side, from `codes` separated by commas (or 、 and

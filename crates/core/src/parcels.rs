@@ -228,6 +228,44 @@ pub fn parse_lat(text: &str) -> Result<f64, String> {
     Ok(lat)
 }
 
+/// The province's extent in degrees (甘肃: about 92.2°–108.8° E, 32.5°–42.9° N), with a
+/// small margin: a parcel moved on the map must stay inside it.
+pub const PROVINCE_LON: (f64, f64) = (92.0, 109.0);
+pub const PROVINCE_LAT: (f64, f64) = (32.3, 43.0);
+
+/// A parcel's new position as placed on the map: decimal degrees within the province.
+pub fn parse_position(lon: &str, lat: &str) -> Result<LonLat, String> {
+    let point = LonLat { lon: parse_lon(lon)?, lat: parse_lat(lat)? };
+    if !(PROVINCE_LON.0..=PROVINCE_LON.1).contains(&point.lon)
+        || !(PROVINCE_LAT.0..=PROVINCE_LAT.1).contains(&point.lat)
+    {
+        return Err(format!(
+            "位置 ({}, {}) 不在甘肃省范围内：经度应在 {} 至 {} 之间，纬度在 {} 至 {} 之间",
+            point.lon, point.lat, PROVINCE_LON.0, PROVINCE_LON.1, PROVINCE_LAT.0, PROVINCE_LAT.1
+        ));
+    }
+    Ok(point)
+}
+
+/// The boundary text of a parcel moved from `from` to `to`: every vertex shifted by the
+/// same offset in degrees, so the shape is kept, written as GeoJSON; an empty boundary
+/// or a parcel left in place keeps its text.
+pub fn moved_boundary(boundary: &str, from: LonLat, to: LonLat) -> Result<String, String> {
+    use geo::Translate;
+    if boundary.trim().is_empty() || from == to {
+        // Nothing to move: the text stays as it was typed.
+        return Ok(boundary.to_string());
+    }
+    let moved = Boundary::parse(boundary)?.shape.translate(to.lon - from.lon, to.lat - from.lat);
+    let text = match moved.0.as_slice() {
+        [polygon] => polygon_geojson(polygon),
+        _ => geojson::Geometry::from(&moved).to_string(),
+    };
+    // The shifted vertices are checked as typed ones are.
+    Boundary::parse(&text)?;
+    Ok(text)
+}
+
 /// The `near=LON,LAT` of a search: any point on earth.
 pub fn parse_near(text: &str) -> Result<LonLat, String> {
     let bad = || format!("near 参数“{}”无效，应为“经度,纬度”，如 103.83,36.06", text.trim());
@@ -368,6 +406,20 @@ impl Boundary {
                     .collect()
             })
             .collect()
+    }
+
+    /// `rings` for a map of many parcels: simplified (Douglas–Peucker, coarser in turn)
+    /// until at most `max_vertices` are left, so a long list's page stays small.
+    pub fn outline(&self, max_vertices: usize) -> Vec<Vec<Vec<[f64; 2]>>> {
+        use geo::{CoordsIter, Simplify};
+        let mut shape = self.shape.clone();
+        // One ten-millionth of a degree is about a centimetre.
+        let mut epsilon = 1e-7;
+        while shape.coords_count() > max_vertices && epsilon < 1.0 {
+            shape = self.shape.simplify(epsilon);
+            epsilon *= 2.0;
+        }
+        Boundary { shape }.rings()
     }
 }
 
@@ -696,6 +748,69 @@ mod tests {
         let feature = format!(r#"{{"type":"Feature","properties":{{}},"geometry":{geojson}}}"#);
         assert_eq!(Boundary::parse(&feature).unwrap(), from_json);
         assert_eq!(from_wkt.rings()[0][0].len(), 5);
+    }
+
+    #[test]
+    fn outlines_keep_small_boundaries_and_thin_long_ones() {
+        let square = Boundary::parse(&polygon_geojson(&square_around(LANZHOU, 200.0, 0.3))).unwrap();
+        assert_eq!(square.outline(64), square.rings());
+        // A circle of 400 vertices around 兰州, about 1 km across.
+        let ring: Vec<String> = (0..=400)
+            .map(|i| {
+                let angle = (i % 400) as f64 / 400.0 * std::f64::consts::TAU;
+                format!("{} {}", LANZHOU.lon + 0.005 * angle.cos(), LANZHOU.lat + 0.005 * angle.sin())
+            })
+            .collect();
+        let circle = Boundary::parse(&format!("POLYGON(({}))", ring.join(", "))).unwrap();
+        let outline = circle.outline(64);
+        let vertices: usize = outline.iter().flatten().map(Vec::len).sum();
+        assert!((4..=64).contains(&vertices), "{vertices}");
+        let simplified = Boundary {
+            shape: MultiPolygon(vec![Polygon::new(
+                outline[0][0].iter().map(|&[x, y]| (x, y)).collect::<Vec<_>>().into(),
+                vec![],
+            )]),
+        };
+        assert!((simplified.area_mu() / circle.area_mu() - 1.0).abs() < 0.05, "the shape is kept");
+    }
+
+    #[test]
+    fn a_position_on_the_map_must_lie_in_the_province() {
+        assert_eq!(parse_position("103.83", " 36.06"), Ok(LANZHOU_ROUNDED));
+        assert!(parse_position("116.4", "39.9").unwrap_err().contains("不在甘肃省范围内"), "北京");
+        assert!(parse_position("36.06", "103.83").unwrap_err().contains("超出范围"), "a swapped pair");
+        assert!(parse_position("", "36").unwrap_err().contains("不是有效的数字"));
+        assert!(parse_position("inf", "36").is_err());
+    }
+
+    const LANZHOU_ROUNDED: LonLat = LonLat { lon: 103.83, lat: 36.06 };
+
+    #[test]
+    fn a_moved_boundary_keeps_its_shape_and_follows_the_point() {
+        let to = LonLat { lon: 104.2, lat: 36.5 };
+        let square = Boundary::parse(&polygon_geojson(&square_around(LANZHOU, 300.0, 0.4))).unwrap();
+        let moved = Boundary::parse(
+            &moved_boundary(&polygon_geojson(&square_around(LANZHOU, 300.0, 0.4)), LANZHOU, to).unwrap(),
+        )
+        .unwrap();
+        for (before, after) in square.rings()[0][0].iter().zip(&moved.rings()[0][0]) {
+            assert!((after[0] - before[0] - (to.lon - LANZHOU.lon)).abs() < 1e-9);
+            assert!((after[1] - before[1] - (to.lat - LANZHOU.lat)).abs() < 1e-9);
+        }
+        assert!(distance_km(moved.centroid().unwrap(), to) < 0.001, "the point stays at the shape's centre");
+        // Degrees shifted, not metres: a few tenths of a degree north changes the area by a hair.
+        assert!((moved.area_mu() / square.area_mu() - 1.0).abs() < 0.01);
+        // WKT in, GeoJSON out; several polygons stay several; no boundary stays none.
+        let wkt = "MULTIPOLYGON(((103.80 36.05, 103.81 36.05, 103.81 36.06, 103.80 36.05)),\
+                   ((104.0 36.0, 104.01 36.0, 104.01 36.01, 104.0 36.0)))";
+        let text = moved_boundary(wkt, LANZHOU, to).unwrap();
+        assert!(text.contains("MultiPolygon"), "{text}");
+        assert_eq!(Boundary::parse(&text).unwrap().shape.0.len(), 2);
+        assert_eq!(moved_boundary(" ", LANZHOU, to), Ok(" ".to_string()));
+        assert_eq!(moved_boundary(wkt, LANZHOU, LANZHOU), Ok(wkt.to_string()), "left in place");
+        // A move that pushes a vertex off the globe is refused.
+        let far = LonLat { lon: LANZHOU.lon + 100.0, lat: LANZHOU.lat };
+        assert!(moved_boundary(wkt, LANZHOU, far).unwrap_err().contains("超出经纬度范围"));
     }
 
     #[test]

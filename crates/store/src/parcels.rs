@@ -4,7 +4,7 @@
 //! through the `parcels_position` index; the exact great-circle distances and order are
 //! computed by the caller (`core::parcels`).
 
-use crate::audit::{Actor, AuditEntity, NewAuditEntry};
+use crate::audit::{Actor, AuditAction, AuditEntity, NewAuditEntry};
 use crate::projects::UpsertOutcome;
 use crate::sql::{bind_params, Conditions, Param};
 use crate::{Backend, Result, Store};
@@ -53,6 +53,9 @@ pub struct StatusChange {
 
 const PARCEL_COLUMNS: &str = "p.id, p.code, p.park_id, p.region_code, p.land_use, p.area_mu, p.price_per_mu, \
      p.status, p.plot_ratio, p.lon, p.lat, p.boundary, k.name AS park_name";
+/// A parcel's own fields by code, as `ParcelData` (what the audit log keeps).
+const PARCEL_DATA_SELECT: &str = "SELECT code, park_id, region_code, land_use, area_mu, price_per_mu, status, \
+     plot_ratio, lon, lat, boundary FROM parcels WHERE code = $1";
 const PARCEL_TABLES: &str = "parcels p LEFT JOIN parks k ON k.id = p.park_id";
 
 /// A parcel's code and position.
@@ -186,13 +189,11 @@ impl Store {
         today: NaiveDate,
     ) -> Result<UpsertOutcome> {
         let mut outcome = UpsertOutcome::default();
-        let select = "SELECT code, park_id, region_code, land_use, area_mu, price_per_mu, status, plot_ratio, lon, lat, boundary \
-                      FROM parcels WHERE code = $1";
         let now = Utc::now();
         audited!(self, actor, |tx, audit| {
             for parcel in parcels {
                 let before: Option<ParcelData> =
-                    sqlx::query_as(select).bind(&parcel.code).fetch_optional(&mut *tx).await?;
+                    sqlx::query_as(PARCEL_DATA_SELECT).bind(&parcel.code).fetch_optional(&mut *tx).await?;
                 if before.as_ref() == Some(parcel) {
                     outcome.unchanged += 1;
                     continue;
@@ -244,6 +245,39 @@ impl Store {
             }
         });
         Ok(outcome)
+    }
+
+    /// Moves the parcel `code` to `lon`, `lat` with its boundary text, audited (before
+    /// and after); false when it is unknown or already there.
+    pub async fn move_parcel(&self, code: &str, lon: f64, lat: f64, boundary: &str, actor: &Actor) -> Result<bool> {
+        Ok(audited!(self, actor, |tx, audit| {
+            let before: Option<ParcelData> =
+                sqlx::query_as(PARCEL_DATA_SELECT).bind(code).fetch_optional(&mut *tx).await?;
+            let moved = before.map(|before| {
+                let after = ParcelData { lon, lat, boundary: boundary.to_string(), ..before.clone() };
+                (before, after)
+            });
+            match moved {
+                Some((before, after)) if before != after => {
+                    sqlx::query("UPDATE parcels SET lon = $1, lat = $2, boundary = $3 WHERE code = $4")
+                        .bind(lon)
+                        .bind(lat)
+                        .bind(boundary)
+                        .bind(code)
+                        .execute(&mut *tx)
+                        .await?;
+                    audit.push(NewAuditEntry::new(
+                        AuditAction::Update,
+                        AuditEntity::Parcel,
+                        code,
+                        Some(json!(before)),
+                        Some(json!(after)),
+                    ));
+                    true
+                }
+                _ => false,
+            }
+        }))
     }
 
     /// The stored parcels of these codes.

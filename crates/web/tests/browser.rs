@@ -1458,20 +1458,72 @@ async fn a_reviewer_scores_the_admin_publishes_and_the_achievement_is_public() {
     let _ = server.stop.send(());
 }
 
-/// Where a parcel's point stands on the site-selection map, from the map box's centre
-/// (what a pointer moved to the box is offset from), and its tooltip shown.
-const PARCEL_POINT: &str = r#"
+/// Where a parcel stands on the site-selection map, from the map box's centre (what a
+/// pointer moved to the box is offset from): as a dot, an outline or inside a cluster
+/// (`kind`), with the tooltip of that item shown and the map's zoom.
+const PARCEL_ON_MAP: &str = r#"
     var box = document.getElementById("parcel-map");
     if (!box.dataset.ready) return null;
     var chart = echarts.getInstanceByDom(box);
-    var data = chart.getModel().getSeriesByIndex(1).getData();
-    for (var i = 0; i < data.count(); i++) {
-      if (data.getName(i) !== arguments[0]) continue;
-      chart.dispatchAction({ type: "showTip", seriesIndex: 1, dataIndex: i });
-      var at = chart.convertToPixel({ seriesIndex: 1 }, data.getRawDataItem(i).value);
-      return { x: at[0] - box.clientWidth / 2, y: at[1] - box.clientHeight / 2 };
+    var option = chart.getOption();
+    var kinds = { 1: "dot", 2: "outline", 3: "cluster" };
+    for (var index = 1; index <= 3; index++) {
+      var items = option.series[index].data;
+      for (var i = 0; i < items.length; i++) {
+        var item = items[i];
+        if (item.name !== arguments[0] && (item.codes || []).indexOf(arguments[0]) < 0) continue;
+        chart.dispatchAction({ type: "showTip", seriesIndex: index, dataIndex: i });
+        var at = chart.convertToPixel({ geoIndex: 0 }, item.value);
+        return { kind: kinds[index], count: item.count || 1, zoom: option.geo[0].zoom,
+                 x: at[0] - box.clientWidth / 2, y: at[1] - box.clientHeight / 2 };
+      }
     }
     return null;"#;
+
+/// Where the parcel `code` stands on the map once it is ready (see `PARCEL_ON_MAP`).
+async fn parcel_on_map(client: &Client, code: &str) -> serde_json::Value {
+    for _ in 0..100 {
+        let at = client.execute(PARCEL_ON_MAP, vec![code.into()]).await.unwrap();
+        if !at.is_null() {
+            return at;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{code} is not on the map");
+}
+
+/// A left click at an offset from the centre of an element.
+async fn click_at(client: &Client, css: &str, x: f64, y: f64) {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+    let element = client.find(Locator::Css(css)).await.unwrap();
+    let click = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement { element, duration: None, x: x.round(), y: y.round() })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    client.perform_actions(click).await.unwrap();
+}
+
+/// Clicks the clusters holding the parcel `code` until it stands alone (a dot or its
+/// outline); where it stands then.
+async fn split_clusters_down_to(client: &Client, code: &str) -> serde_json::Value {
+    for _ in 0..20 {
+        let at = parcel_on_map(client, code).await;
+        if at["kind"] != "cluster" {
+            return at;
+        }
+        let tip = text_of(client, "#parcel-map .chart-tooltip").await;
+        assert!(tip.contains("个地块") && tip.contains("点击放大"), "a cluster's tooltip: {tip}");
+        click_at(client, "#parcel-map", at["x"].as_f64().unwrap(), at["y"].as_f64().unwrap()).await;
+        // The click may land while the map is still settling: then it is clicked again.
+        for _ in 0..20 {
+            if parcel_on_map(client, code).await["zoom"].as_f64() > at["zoom"].as_f64() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    panic!("{code} is still in a cluster");
+}
 
 /// Fills a form's fields by name (text inputs, text areas and selects by option value).
 async fn fill(client: &Client, form: &str, fields: &[(&str, &str)]) {
@@ -1491,7 +1543,6 @@ async fn fill(client: &Client, form: &str, fields: &[(&str, &str)]) {
 /// tracking code, and the portal reads in English.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visitor_finds_a_parcel_on_the_map_compares_and_enquires_and_the_region_answers() {
-    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
     let server = demo_server().await;
     let browser = Browser::start().await;
     let client = &browser.client;
@@ -1516,28 +1567,14 @@ async fn a_visitor_finds_a_parcel_on_the_map_compares_and_enquires_and_the_regio
     };
     assert!(codes.len() >= 2, "白银 has parcels on offer: {codes:?}");
 
-    // On the map: the first parcel's point shows its tooltip, and a click opens its card
-    // (clicked again while the map may still be settling under load).
+    // On the map: the first parcel, out of its cluster, shows its tooltip, and a click
+    // opens its card (clicked again while the map may still be settling under load).
     let mut opened_card = false;
     for _ in 0..5 {
-        let mut at = serde_json::Value::Null;
-        for _ in 0..100 {
-            at = client.execute(PARCEL_POINT, vec![codes[0].clone().into()]).await.unwrap();
-            if !at.is_null() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        assert!(!at.is_null(), "{} is on the map", codes[0]);
+        let at = split_clusters_down_to(client, &codes[0]).await;
         let tip = text_of(client, "#parcel-map .chart-tooltip").await;
         assert!(tip.contains(&codes[0]), "{tip}");
-        let element = client.find(Locator::Css("#parcel-map")).await.unwrap();
-        let (x, y) = (at["x"].as_f64().unwrap().round(), at["y"].as_f64().unwrap().round());
-        let click = MouseActions::new("mouse".into())
-            .then(PointerAction::MoveToElement { element, duration: None, x, y })
-            .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
-            .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
-        client.perform_actions(click).await.unwrap();
+        click_at(client, "#parcel-map", at["x"].as_f64().unwrap(), at["y"].as_f64().unwrap()).await;
         if client.wait().at_most(Duration::from_secs(3)).for_element(Locator::Css("#parcel-card")).await.is_ok() {
             opened_card = true;
             break;
@@ -1774,6 +1811,95 @@ async fn an_unknown_column_is_mapped_once_and_next_months_file_imports_without_a
     let july = server._app.store().project_by_code("TS-B-2").await.unwrap().unwrap();
     assert_eq!(july.data.signed_on, chrono::NaiveDate::from_ymd_opt(2024, 7, 15));
     assert_console_clean(&browser, "the import's column mapping").await;
+    browser.close().await;
+    let _ = server.stop.send(());
+}
+
+/// Zooms the site-selection map in by 4 at the parcel `code`, as the mouse wheel does.
+const ZOOM_AT_PARCEL: &str = r#"
+    var chart = echarts.getInstanceByDom(document.getElementById("parcel-map"));
+    var code = arguments[0];
+    var item = chart.getOption().series[1].data.filter(function (p) { return p.name === code; })[0];
+    var at = chart.convertToPixel({ geoIndex: 0 }, item.value);
+    chart.dispatchAction({ type: "geoRoam", componentType: "geo", zoom: 4, originX: at[0], originY: at[1] });"#;
+
+/// What the parcel card's position form holds.
+const PLACED: &str = r#"
+    var form = document.getElementById("position-form");
+    return [form.elements.lon.value, form.elements.lat.value];"#;
+
+/// Issue 20's map: zoomed out, the parcels gather in clusters showing their count; a
+/// click on one zooms into it, and zoomed in far enough a parcel is drawn as its outline.
+/// 白银's user moves one of its parcels by clicking its card's map and saving; the card
+/// then shows the new position.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_parcel_map_clusters_zoomed_out_outlines_zoomed_in_and_a_region_moves_its_parcel() {
+    let server = demo_server().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let base = &server.base;
+
+    client.goto(&format!("{base}/parcels?region=620400")).await.unwrap();
+    let code = first_link(client, "#parcels-table td a").await;
+    let code = code.trim_start_matches("/parcels/").to_string();
+    let listed = client.find_all(Locator::Css("#parcels-table input[name=codes]")).await.unwrap().len();
+    let at = parcel_on_map(client, &code).await;
+    assert_eq!(at["kind"], "cluster", "zoomed out, {code} is in a cluster: {at}");
+    assert!(at["count"].as_u64().unwrap() >= 2, "{at}");
+    let shown: serde_json::Value = client
+        .execute(
+            r#"var o = echarts.getInstanceByDom(document.getElementById("parcel-map")).getOption();
+               return o.series[1].data.length + o.series[2].data.length +
+                 o.series[3].data.reduce(function (n, c) { return n + c.count; }, 0);"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(shown.as_u64(), Some(listed as u64), "every listed parcel is a dot, an outline or in a cluster");
+    // A click on the cluster zooms in and splits it; the wheel zooms on to the outline.
+    let mut at = split_clusters_down_to(client, &code).await;
+    for _ in 0..10 {
+        if at["kind"] == "outline" {
+            break;
+        }
+        client.execute(ZOOM_AT_PARCEL, vec![code.clone().into()]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        at = parcel_on_map(client, &code).await;
+    }
+    assert_eq!(at["kind"], "outline", "zoomed in, {code} is drawn as its boundary: {at}");
+    assert!(text_of(client, "#parcel-map .chart-tooltip").await.contains(&code));
+
+    // 白银's user moves it on its card.
+    sign_in(client, base, "baiyin").await;
+    client.goto(&format!("{base}/parcels/{code}")).await.unwrap();
+    let before = text_of(client, "#parcel-position").await;
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#parcel-card-map[data-ready]"))
+        .await
+        .unwrap();
+    client.find(Locator::Css("#position-edit")).await.unwrap().click().await.unwrap();
+    click_at(client, "#parcel-card-map", 60.0, -40.0).await;
+    let mut placed = serde_json::Value::Null;
+    for _ in 0..50 {
+        placed = client.execute(PLACED, vec![]).await.unwrap();
+        if format!("{}, {}", placed[0].as_str().unwrap(), placed[1].as_str().unwrap()) != before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let placed = format!("{}, {}", placed[0].as_str().unwrap(), placed[1].as_str().unwrap());
+    assert_ne!(placed, before, "a click on the map places the parcel");
+    client.find(Locator::Css("#position-save")).await.unwrap().click().await.unwrap();
+    for _ in 0..100 {
+        if client.find(Locator::Css("#position-form[hidden]")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(text_of(client, "#parcel-position").await, placed, "the card shows the new position");
+    assert_console_clean(&browser, "the parcel map").await;
     browser.close().await;
     let _ = server.stop.send(());
 }

@@ -9,7 +9,8 @@ mod common;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use common::*;
-use zhaoshang_core::parcels::{distance_km, LonLat};
+use zhaoshang_app::parcels::MAX_OUTLINE_VERTICES;
+use zhaoshang_core::parcels::{distance_km, Boundary, LonLat};
 use zhaoshang_store::parcels::ParcelData;
 use zhaoshang_store::reference::{Park, ParkSite};
 use zhaoshang_store::Actor;
@@ -25,6 +26,7 @@ on_both_backends!(
     a_park_page_shows_its_readiness_price_and_contacts,
     the_fit_score_ranks_parcels_with_its_parts_shown,
     names_are_escaped_in_pages_and_map_data,
+    a_region_user_moves_its_parcel_on_the_map_and_the_boundary_follows,
 );
 
 const USERS: &[(&str, &str, Option<&str>)] =
@@ -315,12 +317,15 @@ async fn the_parcels_page_lists_and_maps_what_a_visitor_may_see(backend: Backend
         all.iter().filter(|p| p.data.status == "available").map(|p| p.data.code.clone()).collect();
     assert_eq!(listed, public[..listed.len().min(public.len())].to_vec());
     assert_eq!(listed.len(), public.len().min(300));
-    // The map data: every park with a position, every listed parcel.
-    let start = html.find(r#"id="parcel-map-data">"#).unwrap() + r#"id="parcel-map-data">"#.len();
-    let end = start + html[start..].find("</script>").unwrap();
-    let map: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+    // The map data: every park with a position, every listed parcel with its outline.
+    let map = json_block(&html, "parcel-map-data");
     assert_eq!(map["parcels"].as_array().unwrap().len(), listed.len());
     assert!(map["parks"].as_array().unwrap().iter().any(|p| p["name"] == "兰州新区"));
+    for drawn in map["parcels"].as_array().unwrap() {
+        let parcel = all.iter().find(|p| p.data.code == drawn["name"]).unwrap();
+        let boundary = Boundary::parse(&parcel.data.boundary).unwrap();
+        assert_eq!(drawn["rings"], serde_json::json!(boundary.outline(MAX_OUTLINE_VERTICES)), "{}", parcel.data.code);
+    }
 
     // Filters: 工业 in 白银, nearest first to the park.
     let (status, html) = page(&app, "/parcels?region=620400&land_use=工业&near=104.21,36.56&within_km=20", None).await;
@@ -352,6 +357,14 @@ async fn the_parcels_page_lists_and_maps_what_a_visitor_may_see(backend: Backend
     assert!(html.contains("负数"));
 }
 
+/// The JSON a page embeds in `<script type="application/json" id=ID>`.
+fn json_block(html: &str, id: &str) -> serde_json::Value {
+    let opening = format!(r#"id="{id}">"#);
+    let start = html.find(&opening).unwrap() + opening.len();
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).unwrap()
+}
+
 async fn a_parcel_card_shows_its_parks_infrastructure_and_hides_what_is_not_public(backend: Backend) {
     let app = TestApp::demo(backend).await;
     let all = demo_parcels(&app).await;
@@ -364,6 +377,10 @@ async fn a_parcel_card_shows_its_parks_infrastructure_and_hides_what_is_not_publ
     );
     assert!(html.contains(r#"data-utility="power""#) && html.contains("330千伏变电站"));
     assert!(!html.contains(r#"id="parcel-history""#), "a visitor reads no history");
+    let map = json_block(&html, "parcel-card-map-data");
+    let boundary = Boundary::parse(&public.data.boundary).unwrap();
+    assert_eq!(map["rings"], serde_json::json!(boundary.rings()), "the card's map draws the whole boundary");
+    assert_eq!(map["point"], serde_json::json!([public.data.lon, public.data.lat]));
     let hidden = all.iter().find(|p| p.data.status == "intended" && p.data.region_code == "620400").unwrap();
     let path = format!("/parcels/{}", hidden.data.code);
     assert_eq!(page(&app, &path, None).await.0, StatusCode::NOT_FOUND);
@@ -496,4 +513,101 @@ async fn names_are_escaped_in_pages_and_map_data(backend: Backend) {
     for field in ["d.name", "d.level", "d.region", "d.park", "d.land_use", "d.area_mu", "d.price", "d.status"] {
         assert!(script.contains(&format!("escapeHtml({field})")), "{field}");
     }
+}
+
+/// The vertices of a stored boundary, in order.
+fn vertices(boundary: &str) -> Vec<[f64; 2]> {
+    Boundary::parse(boundary).unwrap().rings().into_iter().flatten().flatten().collect()
+}
+
+async fn a_region_user_moves_its_parcel_on_the_map_and_the_boundary_follows(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let store = app.store();
+    let all = demo_parcels(&app).await;
+    let parcel = all.iter().find(|p| p.data.region_code.starts_with("6204") && p.data.status == "available").unwrap();
+    let code = &parcel.data.code;
+    let path = format!("/parcels/{code}/position");
+    let baiyin = app.sign_in_demo("baiyin").await;
+    let csrf = app.csrf(&baiyin).await;
+    let (_, html) = page(&app, &format!("/parcels/{code}"), Some(&baiyin)).await;
+    assert!(
+        html.contains(r#"id="position-form""#) && html.contains("在地图上调整位置"),
+        "its region's user may move it"
+    );
+
+    // Refused: coordinates outside the province or unreadable, another region's user, an
+    // investor, a visitor (sent to sign in); nothing changes (signing in is audited: first).
+    let others = [
+        (app.sign_in_demo("tianshui").await, StatusCode::FORBIDDEN),
+        (app.sign_in_demo("investor").await, StatusCode::FORBIDDEN),
+    ];
+    let before = store.change_stamp().await.unwrap();
+    for (lon, lat, message) in
+        [("116.40", "39.90", "不在甘肃省范围内"), ("36.5", "104.2", "超出范围"), ("东经", "36.5", "不是有效的数字")]
+    {
+        let response = app.post_form(&path, &baiyin, &format!("csrf={csrf}&lon={}&lat={lat}", encoded(lon))).await;
+        let status = response.status();
+        let text = body_text(response).await;
+        assert!(status.is_client_error() && text.contains(message), "{lon},{lat}: {status} {text}");
+    }
+    for (cookie, expected) in &others {
+        let form = format!("csrf={}&lon=104.2&lat=36.5", app.csrf(cookie).await);
+        assert_eq!(app.post_form(&path, cookie, &form).await.status(), *expected);
+        let (_, html) = page(&app, &format!("/parcels/{code}"), Some(cookie)).await;
+        assert!(!html.contains(r#"id="position-form""#), "only those who may move it are offered the move");
+    }
+    let forged = app.post_form(&path, &baiyin, "csrf=forged&lon=104.2&lat=36.5").await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN, "a form without the session's token");
+    let visitor = app.send(
+        axum::http::Request::post(&path)
+            .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from("lon=104.2&lat=36.5"))
+            .unwrap(),
+    );
+    assert_eq!(visitor.await.status(), StatusCode::SEE_OTHER, "a visitor is sent to sign in");
+    assert_eq!(store.change_stamp().await.unwrap(), before, "nothing changed");
+
+    // Moved: the point, and the boundary by the same offset; audited; the card shows it.
+    let (lon, lat) = (parcel.data.lon + 0.0125, parcel.data.lat - 0.004);
+    let response = app.post_form(&path, &baiyin, &format!("csrf={csrf}&lon={lon}&lat={lat}")).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], format!("/parcels/{code}").as_str());
+    let moved = store.parcel_by_code(code).await.unwrap().unwrap();
+    assert_eq!((moved.data.lon, moved.data.lat), (lon, lat));
+    let (old, new) = (vertices(&parcel.data.boundary), vertices(&moved.data.boundary));
+    assert_eq!(old.len(), new.len());
+    for (a, b) in old.iter().zip(&new) {
+        assert!((b[0] - a[0] - 0.0125).abs() < 1e-9 && (b[1] - a[1] + 0.004).abs() < 1e-9, "{a:?} → {b:?}");
+    }
+    assert!(moved.data.boundary.starts_with('{'), "stored as GeoJSON");
+    assert_eq!(ParcelData { lon, lat, boundary: moved.data.boundary.clone(), ..parcel.data.clone() }, moved.data);
+    let audit = zhaoshang_store::AuditFilter {
+        entity: Some("parcel".into()),
+        record: Some(code.clone()),
+        actor: Some("baiyin".into()),
+        page: 1,
+        per_page: 10,
+        ..Default::default()
+    };
+    let (entries, _) = store.audit_entries(&audit).await.unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let before_json: ParcelData = serde_json::from_str(entries[0].before_json.as_deref().unwrap()).unwrap();
+    let after_json: ParcelData = serde_json::from_str(entries[0].after_json.as_deref().unwrap()).unwrap();
+    assert_eq!((before_json, after_json), (parcel.data.clone(), moved.data.clone()));
+    let (_, html) = page(&app, &format!("/parcels/{code}"), Some(&baiyin)).await;
+    assert!(html.contains(&format!(r#"id="parcel-position">{lon}, {lat}<"#)), "the card shows the new position");
+    // The same point again changes nothing more.
+    let stamp = store.change_stamp().await.unwrap();
+    let again = app.post_form(&path, &baiyin, &format!("csrf={csrf}&lon={lon}&lat={lat}")).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(store.change_stamp().await.unwrap(), stamp);
+    // The province's staff move any region's parcel; a hidden one of another region is
+    // unknown to a region user.
+    let tianshui = all.iter().find(|p| p.data.region_code.starts_with("6205") && p.data.status == "intended").unwrap();
+    let admin = app.sign_in_demo("admin").await;
+    let form = format!("csrf={}&lon={}&lat={}", app.csrf(&admin).await, tianshui.data.lon, tianshui.data.lat + 0.001);
+    let path = format!("/parcels/{}/position", tianshui.data.code);
+    assert_eq!(app.post_form(&path, &admin, &form).await.status(), StatusCode::SEE_OTHER);
+    let form = format!("csrf={csrf}&lon={}&lat={}", tianshui.data.lon, tianshui.data.lat);
+    assert_eq!(app.post_form(&path, &baiyin, &form).await.status(), StatusCode::NOT_FOUND);
 }

@@ -1,9 +1,10 @@
 //! Site selection pages (在线选地), open to visitors: the parcel search with its filters
 //! beside an offline map of the province (parks and parcels as points), a parcel's card
-//! with its park's infrastructure, up to four parcels side by side, and a park's page.
+//! with its park's infrastructure and map (where a user who may write the parcel moves
+//! it), up to four parcels side by side, and a park's page.
 //! Visitors and investors see parcels on offer (可供) only; staff also their scope's.
 
-use crate::auth::MaybeSession;
+use crate::auth::{CsrfForm, MaybeSession};
 use crate::error::{WebError, WebResult};
 use crate::query::Query;
 use crate::routes::Routes;
@@ -11,9 +12,11 @@ use crate::templates::public_page;
 use crate::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Html;
-use axum::routing::get;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use zhaoshang_app::parcels::{fit_parcels, parcel_visibility, search_parcels, ParcelHit, MAX_COMPARED};
 use zhaoshang_core::parcels::fit::{Need, NeedParams};
 use zhaoshang_core::parcels::{LandUse, ParcelStatus, Search, SearchParams};
@@ -28,6 +31,7 @@ pub fn routes() -> Routes {
         .route("/parcels", get(list))
         .route("/parcels/compare", get(compare))
         .route("/parcels/{code}", get(card))
+        .route("/parcels/{code}/position", post(move_parcel))
         .route("/parks/{id}", get(park))
 }
 
@@ -35,8 +39,13 @@ fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<&'static str>
     all.iter().map(|v| label(*v)).collect()
 }
 
-/// The map's points: parks and the parcels listed, each with the page it opens.
-fn map_data(parks: &[zhaoshang_app::parcels::ParkView], hits: &[ParcelHit]) -> serde_json::Value {
+/// The map's points: parks and the parcels listed, each with the page it opens and,
+/// when it has a boundary, its outline (`rings`).
+fn map_data(
+    parks: &[zhaoshang_app::parcels::ParkView],
+    hits: &[ParcelHit],
+    mut outlines: HashMap<String, Vec<Vec<Vec<[f64; 2]>>>>,
+) -> serde_json::Value {
     let parks: Vec<_> = parks
         .iter()
         .filter_map(|p| {
@@ -54,6 +63,7 @@ fn map_data(parks: &[zhaoshang_app::parcels::ParkView], hits: &[ParcelHit]) -> s
                 "name": h.code, "park": h.park, "land_use": h.land_use, "status": h.status,
                 "area_mu": h.area_mu, "price": h.price_wan_per_mu, "value": [h.lon, h.lat],
                 "href": format!("/parcels/{}", crate::auth::urlencode(&h.code)),
+                "rings": outlines.remove(&h.code),
             })
         })
         .collect();
@@ -87,6 +97,8 @@ pub async fn list(
     };
     let hits = search_parcels(store, parcel_visibility(principal), &search, limit).await?;
     let parks = state.app.park_views().await?;
+    let codes: Vec<String> = hits.iter().map(|h| h.code.clone()).collect();
+    let outlines = state.app.parcel_outlines(&codes).await?;
     let signed_in = session.is_some();
     let statuses =
         if signed_in { labels(ParcelStatus::ALL, ParcelStatus::label) } else { vec![ParcelStatus::Available.label()] };
@@ -99,7 +111,7 @@ pub async fn list(
         statuses,
         hits => &hits,
         near => search.near.is_some(),
-        map => map_data(&parks, &hits),
+        map => map_data(&parks, &hits, outlines),
         parks => parks,
         max_compared => MAX_COMPARED,
         limited => hits.len() == limit,
@@ -132,6 +144,24 @@ pub async fn card(
     let card = state.app.parcel_card(principal, &code).await?;
     let map = serde_json::json!({ "rings": card.rings, "point": [card.parcel.lon, card.parcel.lat], "name": card.parcel.code });
     public_page(session.as_ref(), "/parcels", "parcels/parcel.html", context! { card, map })
+}
+
+/// A parcel's new position, placed on its card's map (or typed there).
+#[derive(Deserialize)]
+pub struct PositionForm {
+    #[serde(default)]
+    lon: String,
+    #[serde(default)]
+    lat: String,
+}
+
+pub async fn move_parcel(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    CsrfForm(session, form): CsrfForm<PositionForm>,
+) -> WebResult<Response> {
+    state.app.move_parcel(&session.principal, &session.actor(), &code, &form.lon, &form.lat).await?;
+    Ok(Redirect::to(&format!("/parcels/{}", crate::auth::urlencode(code.trim()))).into_response())
 }
 
 pub async fn park(
