@@ -13,7 +13,10 @@ use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use zhaoshang_core::access::{PoolAccess, Principal};
-use zhaoshang_core::achievements::{select, Aggregate, Maturity, Ranked, Ratio, Selection, Weights};
+use zhaoshang_core::achievements::{
+    rank_intervals, select, Aggregate, Candidate, Maturity, RankInterval, Ranked, Ratio, Selection, Weights, RESAMPLES,
+    RESAMPLE_SEED,
+};
 use zhaoshang_core::text::non_empty;
 use zhaoshang_store::achievements::{AchievementData, AchievementFilter, AchievementSort, ReviewData};
 use zhaoshang_store::Store;
@@ -121,6 +124,8 @@ pub struct PoolPage {
     pub selected: usize,
     pub industries: Vec<PoolIndustry>,
     pub disagreements: usize,
+    /// How many selected achievements' rank intervals cross the cut.
+    pub critical: usize,
     /// The year's round is not closed: no ranking yet.
     pub sealed: bool,
 }
@@ -156,6 +161,23 @@ pub struct PoolItem {
     pub rank: usize,
     pub rank_in_industry: usize,
     pub aggregate: Aggregate,
+    /// The ranks it takes when its reviews are resampled (not on the published page).
+    pub interval: Option<RankInterval>,
+    /// The interval reaches across the cut: one more review would settle it.
+    pub critical: bool,
+}
+
+/// The candidates with each one's rank interval under resampling (computed off the
+/// async workers: a few hundred milliseconds for a year of 2,000).
+pub(crate) async fn resampled(
+    candidates: Vec<Candidate>,
+) -> AppResult<(Vec<Candidate>, HashMap<String, RankInterval>)> {
+    tokio::task::spawn_blocking(move || {
+        let intervals = rank_intervals(&candidates, Weights::EQUAL, RESAMPLES, RESAMPLE_SEED);
+        (candidates, intervals)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// The maturity's label (the stored key when unknown, empty when none).
@@ -351,11 +373,12 @@ impl App {
         if !self.pool_access(principal)?.reads_pool() {
             return Err(AppError::Forbidden);
         }
-        self.pool_of(year, ratio).await
+        self.pool_of(year, ratio, true).await
     }
 
-    /// A year's pool by industry, for whoever may read it (the published page too).
-    pub(crate) async fn pool_of(&self, year: i64, ratio: Ratio) -> AppResult<PoolPage> {
+    /// A year's pool by industry, for whoever may read it (the published page too, without
+    /// the rank intervals).
+    pub(crate) async fn pool_of(&self, year: i64, ratio: Ratio, with_intervals: bool) -> AppResult<PoolPage> {
         let store = self.store();
         if crate::rounds::scores_sealed(store, year).await? {
             let (registered, _) = store.pool_candidates(year).await?;
@@ -367,10 +390,16 @@ impl App {
                 selected: 0,
                 industries: Vec::new(),
                 disagreements: 0,
+                critical: 0,
                 sealed: true,
             });
         }
-        let selection = selection(store, year, ratio, Weights::EQUAL).await?;
+        let (registered, candidates) = store.pool_candidates(year).await?;
+        let (candidates, intervals) = match with_intervals {
+            true => resampled(candidates).await?,
+            false => (candidates, HashMap::new()),
+        };
+        let selection = select(registered, candidates, ratio, Weights::EQUAL);
         let codes: Vec<String> = selection.pool().iter().map(|r| r.code.clone()).collect();
         let filter = AchievementFilter { codes: Some(codes), ..Default::default() };
         let count = store.achievement_count(&filter).await?;
@@ -384,7 +413,10 @@ impl App {
         let mut industries: Vec<PoolIndustry> = Vec::new();
         for ranked in selection.pool() {
             let Some(item) = data.remove(&ranked.code) else { continue };
+            let interval = intervals.get(&ranked.code).copied();
             let item = PoolItem {
+                interval,
+                critical: interval.is_some_and(|i| i.crosses(selection.selected)),
                 data: item,
                 rank: ranked.rank,
                 rank_in_industry: ranked.rank_in_industry.unwrap_or_default(),
@@ -401,6 +433,7 @@ impl App {
         }
         industries.sort_by(|a, b| a.code.cmp(&b.code));
         let disagreements = selection.pool().iter().filter(|r| r.aggregate.disagrees_strongly()).count();
+        let critical = industries.iter().flat_map(|g| &g.items).filter(|item| item.critical).count();
         Ok(PoolPage {
             year,
             ratio: ratio.value(),
@@ -409,6 +442,7 @@ impl App {
             selected: selection.selected,
             industries,
             disagreements,
+            critical,
             sealed: false,
         })
     }

@@ -4,12 +4,14 @@
 //! a reviewer scores what it was assigned. While a year's round is not closed nobody but
 //! the reviewer itself reads a score of that year, and the year is not ranked.
 
-use crate::achievements::parse_year;
+use crate::achievements::{parse_year, resampled};
+use crate::exchange::export::NumberFormat;
+use crate::exchange::Table;
 use crate::{App, AppError, AppResult};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use zhaoshang_core::access::{PoolAccess, Principal};
-use zhaoshang_core::achievements::{Score, Scores};
+use zhaoshang_core::achievements::{select, Aggregate, Exact, Ratio, Score, Scores, Weights};
 use zhaoshang_core::rounds::{assign, check_swap, load_bound, transition, RoundAction, RoundStatus, DEFAULT_REVIEWERS};
 use zhaoshang_core::text::non_empty;
 use zhaoshang_store::rounds::{AssignedReviewer, Round};
@@ -34,6 +36,50 @@ pub struct RoundView {
     /// (expert, load), the heaviest first.
     pub loads: Vec<(String, i64)>,
     pub experts: usize,
+}
+
+/// A closed round's report (issue 21 point 5): its figures and the sections, each a table
+/// that the printable page shows and the workbook holds as a sheet.
+pub struct RoundReport {
+    pub year: i64,
+    pub status: RoundStatus,
+    pub registered: usize,
+    pub reviewed: usize,
+    pub selected: usize,
+    pub sections: Vec<Table>,
+}
+
+/// Registered, reviewed and selected achievements of one industry or institution.
+#[derive(Default)]
+struct Counts {
+    registered: usize,
+    reviewed: usize,
+    selected: usize,
+}
+
+impl Counts {
+    fn cells(&self) -> [String; 3] {
+        [self.registered, self.reviewed, self.selected].map(|n| n.to_string())
+    }
+}
+
+/// Composite scores are counted in bins this many points wide (the last takes 100 too).
+const BIN_WIDTH: i128 = 10;
+
+/// Mean and median of figures (two decimals each); "—" for none.
+fn mean_and_median(mut values: Vec<f64>) -> [String; 2] {
+    if values.is_empty() {
+        return ["—".into(), "—".into()];
+    }
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    let mean = values.iter().sum::<f64>() / n as f64;
+    let median = if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 };
+    [format!("{mean:.2}"), format!("{median:.2}")]
+}
+
+fn columns<'a>(columns: &'a [(&'a str, NumberFormat)]) -> impl Iterator<Item = (String, NumberFormat)> + 'a {
+    columns.iter().map(|(header, format)| (header.to_string(), *format))
 }
 
 /// The published pool as the public page shows it.
@@ -360,9 +406,172 @@ impl App {
         let Some(year) = year else {
             return Ok(PublishedPool { year: None, years, industries: Vec::new(), count: 0 });
         };
-        let page = self.pool_of(year, zhaoshang_core::achievements::Ratio::DEFAULT).await?;
+        let page = self.pool_of(year, zhaoshang_core::achievements::Ratio::DEFAULT, false).await?;
         let count = page.industries.iter().map(|g| g.items.len()).sum();
         Ok(PublishedPool { year: Some(year), years, industries: page.industries, count })
+    }
+
+    /// A closed (or published) round's report, for whoever reads the pool's scores:
+    /// counts by industry and institution, the selection with rank intervals, the
+    /// distribution of scores and the reviewers' load.
+    pub async fn round_report(&self, principal: &Principal, year: &str) -> AppResult<RoundReport> {
+        if !principal.pool_access().reads_pool() {
+            return Err(AppError::Forbidden);
+        }
+        let year = parse_year(year)?;
+        let round = self.round_of(year).await?;
+        let store = self.store();
+        if scores_sealed(store, year).await? {
+            return Err(AppError::bad_request(format!("{year} 年度评审尚未结束，结束后才能查看评审报告")));
+        }
+        let filter = zhaoshang_store::achievements::AchievementFilter { year: Some(year), ..Default::default() };
+        let count = store.achievement_count(&filter).await?;
+        let achievements =
+            store.achievements_page(&filter, zhaoshang_store::achievements::AchievementSort::Code, count, 0).await?;
+        let (registered, candidates) = store.pool_candidates(year).await?;
+        let (candidates, intervals) = resampled(candidates).await?;
+        let selection = select(registered, candidates, Ratio::DEFAULT, Weights::EQUAL);
+        let names = self.industry_names().await?;
+        let industry_name = |code: &str| names.get(code).cloned().unwrap_or_else(|| "未填行业".to_string());
+        let place: HashMap<&str, usize> =
+            selection.ranked.iter().enumerate().map(|(index, r)| (r.code.as_str(), index)).collect();
+        let title = |what: &str| format!("{year} 年度科技成果评审报告：{what}");
+        use NumberFormat::{Decimal, Text, Whole};
+
+        let mut by_industry: BTreeMap<&str, Counts> = BTreeMap::new();
+        let mut by_institution: BTreeMap<&str, Counts> = BTreeMap::new();
+        for achievement in &achievements {
+            let at = place.get(achievement.code.as_str());
+            for counts in [
+                by_industry.entry(achievement.industry.as_str()).or_default(),
+                by_institution.entry(achievement.institution.as_str()).or_default(),
+            ] {
+                counts.registered += 1;
+                counts.reviewed += usize::from(at.is_some());
+                counts.selected += usize::from(at.is_some_and(|&index| index < selection.selected));
+            }
+        }
+        let mut industries = Table::report(
+            "按行业",
+            title("按行业统计"),
+            columns(&[("行业代码", Text), ("行业名称", Text), ("登记成果", Whole), ("已评审", Whole), ("入池", Whole)]),
+            2,
+        );
+        for (code, counts) in &by_industry {
+            industries.rows.push([vec![code.to_string(), industry_name(code)], counts.cells().to_vec()].concat());
+        }
+        let mut institutions = Table::report(
+            "按单位",
+            title("按完成单位统计"),
+            columns(&[("完成单位", Text), ("登记成果", Whole), ("已评审", Whole), ("入池", Whole)]),
+            1,
+        );
+        let mut institution_rows: Vec<(&&str, &Counts)> = by_institution.iter().collect();
+        institution_rows.sort_by(|a, b| b.1.registered.cmp(&a.1.registered).then_with(|| a.0.cmp(b.0)));
+        for (name, counts) in institution_rows {
+            institutions.rows.push([vec![name.to_string()], counts.cells().to_vec()].concat());
+        }
+
+        let data: HashMap<&str, &zhaoshang_store::achievements::AchievementData> =
+            achievements.iter().map(|a| (a.code.as_str(), a)).collect();
+        let mut pool = Table::report(
+            "入池名单",
+            title("入池名单"),
+            columns(&[
+                ("总排名", Whole),
+                ("行业内排名", Whole),
+                ("成果编号", Text),
+                ("成果名称", Text),
+                ("完成单位", Text),
+                ("行业", Text),
+                ("综合得分", Decimal),
+                ("名次区间", Text),
+                ("临界", Text),
+            ]),
+            3,
+        );
+        for ranked in selection.pool() {
+            let item = data.get(ranked.code.as_str());
+            let interval = intervals.get(&ranked.code);
+            pool.rows.push(vec![
+                ranked.rank.to_string(),
+                ranked.rank_in_industry.unwrap_or_default().to_string(),
+                ranked.code.clone(),
+                item.map(|a| a.title.clone()).unwrap_or_default(),
+                item.map(|a| a.institution.clone()).unwrap_or_default(),
+                format!("{} {}", ranked.industry, industry_name(&ranked.industry)),
+                format!("{:.2}", ranked.aggregate.composite.rounded_2()),
+                interval.map(|i| format!("{}–{}", i.best, i.worst)).unwrap_or_default(),
+                if interval.is_some_and(|i| i.crosses(selection.selected)) { "临界" } else { "" }.to_string(),
+            ]);
+        }
+
+        const BINS: usize = (100 / BIN_WIDTH) as usize;
+        let mut bins = [0usize; BINS];
+        for ranked in &selection.ranked {
+            let composite = ranked.aggregate.composite;
+            let bin = composite.numerator / (composite.denominator * BIN_WIDTH);
+            bins[(bin as usize).min(BINS - 1)] += 1;
+        }
+        let mut histogram = Table::report(
+            "得分分布",
+            title("综合得分分布（已评审成果）"),
+            columns(&[("综合得分", Text), ("成果数", Whole)]),
+            1,
+        );
+        for (index, count) in bins.iter().enumerate() {
+            let (from, to) = (index as i128 * BIN_WIDTH, (index as i128 + 1) * BIN_WIDTH);
+            let label = if to == 100 { format!("{from}–{to}") } else { format!("{from}–{to}（不含）") };
+            histogram.rows.push(vec![label, count.to_string()]);
+        }
+        let mut dimensions = Table::report(
+            "各维度得分",
+            title("各维度得分（已评审成果，按计入的评审计）"),
+            columns(&[("维度", Text), ("平均分", Decimal), ("中位数", Decimal)]),
+            1,
+        );
+        let values = |figure: fn(&Aggregate) -> Exact| -> Vec<f64> {
+            selection.ranked.iter().map(|r| figure(&r.aggregate).value()).collect()
+        };
+        for (name, values) in [
+            ("综合得分", values(|a| a.composite)),
+            ("市场潜力", values(|a| a.market)),
+            ("经济价值", values(|a| a.economic)),
+            ("技术含量", values(|a| a.technical)),
+        ] {
+            dimensions.rows.push([vec![name.to_string()], mean_and_median(values).to_vec()].concat());
+        }
+
+        let mut sections = vec![industries, institutions, pool, histogram, dimensions];
+        // Reviewers are named to managers only (a leader reads scores, never who gave them).
+        if principal.pool_access() == PoolAccess::Manage {
+            sections.push(self.reviewer_load(year, &title("评审专家工作量")).await?);
+        }
+        Ok(RoundReport {
+            year,
+            status: status_of(&round)?,
+            registered,
+            reviewed: selection.ranked.len(),
+            selected: selection.selected,
+            sections,
+        })
+    }
+
+    async fn reviewer_load(&self, year: i64, title: &str) -> AppResult<Table> {
+        let mut reviewers = Table::report(
+            "专家工作量",
+            title.to_string(),
+            columns(&[
+                ("评审专家", NumberFormat::Text),
+                ("分配成果", NumberFormat::Whole),
+                ("已评分", NumberFormat::Whole),
+            ]),
+            1,
+        );
+        for (name, assigned, scored) in self.store().reviewer_progress(year).await? {
+            reviewers.rows.push(vec![name, assigned.to_string(), scored.to_string()]);
+        }
+        Ok(reviewers)
     }
 
     /// The published rounds' years, the latest first (public).

@@ -275,31 +275,54 @@ impl Aggregate {
     }
 }
 
+/// The positions of the lowest and the highest of reviews given as (weighted composite,
+/// technical score): among equal composites the technical score orders, so that the
+/// review dropped as the lowest (highest) is also the lowest (highest) in technical
+/// content. `keys` is not empty.
+fn lowest_and_highest(keys: &[(i128, i64)]) -> (usize, usize) {
+    let (mut lowest, mut highest) = (0, 0);
+    for (index, key) in keys.iter().enumerate().skip(1) {
+        if *key < keys[lowest] {
+            lowest = index;
+        }
+        if *key >= keys[highest] {
+            highest = index;
+        }
+    }
+    (lowest, highest)
+}
+
+/// The reviews the means count: all of them, or at five and more all but the lowest
+/// and the highest.
+fn counted(keys: &[(i128, i64)]) -> impl Iterator<Item = usize> {
+    let dropped = match keys.len() >= TRIM_FROM {
+        true => Some(lowest_and_highest(keys)),
+        false => None,
+    };
+    (0..keys.len()).filter(move |&i| dropped.is_none_or(|(low, high)| i != low && i != high))
+}
+
 /// Aggregates an achievement's reviews; `None` without reviews (it is not ranked).
 pub fn aggregate(reviews: &[Scores], weights: Weights) -> Option<Aggregate> {
     if reviews.is_empty() {
         return None;
     }
-    // All composites share the denominator, so their numerators order them; among equal
-    // composites the technical score orders, so that the review dropped as the lowest
-    // (highest) is also the lowest (highest) in technical content.
-    let mut order: Vec<(i128, i64, usize)> =
-        reviews.iter().enumerate().map(|(i, r)| (weights.weighted(r), r.technical.0, i)).collect();
-    order.sort();
-    let kept: &[(i128, i64, usize)] = if order.len() >= TRIM_FROM { &order[1..order.len() - 1] } else { &order };
-    let counted = kept.len() as i128;
-    let sum =
-        |score: fn(&Scores) -> Score| -> i128 { kept.iter().map(|&(_, _, i)| score(&reviews[i]).0 as i128).sum() };
-    let mean = |sum: i128| Exact::new(sum, counted * 100);
+    // All composites share the denominator, so their numerators order them.
+    let keys: Vec<(i128, i64)> = reviews.iter().map(|r| (weights.weighted(r), r.technical.0)).collect();
+    let kept: Vec<usize> = counted(&keys).collect();
+    let count = kept.len() as i128;
+    let sum = |score: fn(&Scores) -> Score| -> i128 { kept.iter().map(|&i| score(&reviews[i]).0 as i128).sum() };
+    let mean = |sum: i128| Exact::new(sum, count * 100);
     let total = weights.total() * 100;
+    let (lowest, highest) = lowest_and_highest(&keys);
     Some(Aggregate {
-        composite: Exact::new(kept.iter().map(|(w, _, _)| w).sum(), total * counted),
+        composite: Exact::new(kept.iter().map(|&i| keys[i].0).sum(), total * count),
         technical: mean(sum(|r| r.technical)),
         market: mean(sum(|r| r.market)),
         economic: mean(sum(|r| r.economic)),
         reviews: reviews.len(),
         counted: kept.len(),
-        spread: Exact::new(order[order.len() - 1].0 - order[0].0, total),
+        spread: Exact::new(keys[highest].0 - keys[lowest].0, total),
     })
 }
 
@@ -369,13 +392,11 @@ impl Selection {
     }
 }
 
-/// Best first: the higher composite, then the higher technical score, then the smaller code.
-fn best_first(a: &Ranked, b: &Ranked) -> Ordering {
-    b.aggregate
-        .composite
-        .cmp(&a.aggregate.composite)
-        .then_with(|| b.aggregate.technical.cmp(&a.aggregate.technical))
-        .then_with(|| a.code.cmp(&b.code))
+/// Best first: the higher composite, then the higher technical score, then the smaller
+/// code (or anything that orders as the code does), each given as (composite, technical,
+/// code).
+fn best_first<F: Ord, C: Ord>(a: (&F, &F, C), b: (&F, &F, C)) -> Ordering {
+    b.0.cmp(a.0).then_with(|| b.1.cmp(a.1)).then_with(|| a.2.cmp(&b.2))
 }
 
 /// SPEC's `pool select`: of the `registered` achievements of a year, those with reviews
@@ -389,7 +410,10 @@ pub fn select(registered: usize, candidates: Vec<Candidate>, ratio: Ratio, weigh
             Some(Ranked { code: c.code, industry: c.industry, aggregate, rank: 0, rank_in_industry: None })
         })
         .collect();
-    ranked.sort_by(best_first);
+    fn key(r: &Ranked) -> (&Exact, &Exact, &String) {
+        (&r.aggregate.composite, &r.aggregate.technical, &r.code)
+    }
+    ranked.sort_by(|a, b| best_first(key(a), key(b)));
     let selected = if ranked.is_empty() { 0 } else { ratio.of(registered).clamp(1, ranked.len()) };
     let mut per_industry: HashMap<String, usize> = HashMap::new();
     for (index, item) in ranked.iter_mut().enumerate() {
@@ -401,6 +425,93 @@ pub fn select(registered: usize, candidates: Vec<Candidate>, ratio: Ratio, weigh
         }
     }
     Selection { registered, ranked, selected }
+}
+
+/// Resamples of the rank intervals, and their seed: fixed, so a page shows the same
+/// intervals every time it is opened.
+pub const RESAMPLES: usize = 200;
+pub const RESAMPLE_SEED: u64 = 20_230_101;
+
+/// The ranks an achievement takes in the middle 90% of the resamples (5th to 95th
+/// percentile), best rank first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RankInterval {
+    pub best: usize,
+    pub worst: usize,
+}
+
+impl RankInterval {
+    /// Whether the interval reaches across the pool's cut: in one resample or another the
+    /// achievement is in, in another out (one more review would settle it).
+    pub fn crosses(&self, selected: usize) -> bool {
+        self.best <= selected && self.worst > selected
+    }
+}
+
+/// Each reviewed achievement's rank interval (by code) under a bootstrap of its reviews:
+/// in each of `resamples` rounds every achievement's reviews are drawn again with
+/// replacement (as many as it has), the composite and technical score recomputed by
+/// SPEC's rule (`aggregate`) and all achievements ranked as `select` ranks them. The
+/// random draws come from `seed` alone, so the result is reproducible.
+pub fn rank_intervals(
+    candidates: &[Candidate],
+    weights: Weights,
+    resamples: usize,
+    seed: u64,
+) -> HashMap<String, RankInterval> {
+    use rand::{Rng, SeedableRng};
+    let reviewed: Vec<&Candidate> = candidates.iter().filter(|c| !c.reviews.is_empty()).collect();
+    if reviewed.is_empty() || resamples == 0 {
+        return HashMap::new();
+    }
+    // The last tie-break, the code, as a number: its place in code order.
+    let mut by_code: Vec<usize> = (0..reviewed.len()).collect();
+    by_code.sort_by(|&a, &b| reviewed[a].code.cmp(&reviewed[b].code));
+    let mut code_place = vec![0; reviewed.len()];
+    for (place, &index) in by_code.iter().enumerate() {
+        code_place[index] = place;
+    }
+    // Each review's (weighted composite, technical score), once; a resample draws among them.
+    let keys: Vec<Vec<(i128, i64)>> =
+        reviewed.iter().map(|c| c.reviews.iter().map(|r| (weights.weighted(r), r.technical.0)).collect()).collect();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut ranks: Vec<Vec<usize>> = vec![Vec::with_capacity(resamples); reviewed.len()];
+    let mut drawn: Vec<(i128, i64)> = Vec::new();
+    // Per achievement: Σ composite numerators and Σ technical scores of the counted
+    // reviews, and their count. Its composite and technical mean are these sums over the
+    // count (the weights' total is common to all), compared by cross multiplication.
+    let mut sums: Vec<(i128, i128, i128, usize)> = Vec::with_capacity(reviewed.len());
+    for _ in 0..resamples {
+        sums.clear();
+        for (index, keys) in keys.iter().enumerate() {
+            drawn.clear();
+            drawn.extend((0..keys.len()).map(|_| keys[rng.gen_range(0..keys.len())]));
+            let (mut composite, mut technical, mut count) = (0, 0, 0);
+            for i in counted(&drawn) {
+                composite += drawn[i].0;
+                technical += drawn[i].1 as i128;
+                count += 1;
+            }
+            sums.push((composite, technical, count, index));
+        }
+        sums.sort_unstable_by(|a, b| {
+            let (a_composite, b_composite) = (a.0 * b.2, b.0 * a.2);
+            let (a_technical, b_technical) = (a.1 * b.2, b.1 * a.2);
+            best_first((&a_composite, &a_technical, code_place[a.3]), (&b_composite, &b_technical, code_place[b.3]))
+        });
+        for (place, &(_, _, _, index)) in sums.iter().enumerate() {
+            ranks[index].push(place + 1);
+        }
+    }
+    let (low, high) = ((resamples - 1) * 5 / 100, ((resamples - 1) * 95).div_ceil(100));
+    reviewed
+        .iter()
+        .zip(ranks)
+        .map(|(candidate, mut ranks)| {
+            ranks.sort_unstable();
+            (candidate.code.clone(), RankInterval { best: ranks[low], worst: ranks[high] })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -667,5 +778,59 @@ mod tests {
                 assert_eq!(item.rank_in_industry, Some(same_industry + 1));
             }
         }
+    }
+
+    fn bootstrap_case(g: &mut Generator, count: usize) -> Vec<Candidate> {
+        (0..count)
+            .map(|i| {
+                // Each achievement has its own level; its reviewers scatter around it.
+                let level = 50 + g.next(40) as i64;
+                let reviews = (0..3 + g.next(4))
+                    .map(|_| {
+                        let score = |g: &mut Generator| Score((level + g.next(11) as i64 - 5) * 100);
+                        Scores { market: score(g), economic: score(g), technical: score(g) }
+                    })
+                    .collect();
+                candidate(&format!("B{i:03}"), "13", reviews)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn identical_reviews_among_fixed_others_have_a_zero_width_interval() {
+        let same = |level: i64, n: usize| vec![s(level, level, level); n];
+        let candidates = vec![
+            candidate("A", "13", same(90, 5)),
+            candidate("B", "13", same(80, 3)),
+            candidate("C", "13", same(70, 6)),
+            candidate("D", "13", vec![]),
+        ];
+        let intervals = rank_intervals(&candidates, Weights::EQUAL, RESAMPLES, RESAMPLE_SEED);
+        assert_eq!(intervals.len(), 3, "an achievement without reviews is not ranked");
+        assert_eq!(intervals["A"], RankInterval { best: 1, worst: 1 });
+        assert_eq!(intervals["B"], RankInterval { best: 2, worst: 2 });
+        assert_eq!(intervals["C"], RankInterval { best: 3, worst: 3 });
+        assert!(!intervals["B"].crosses(2) && !intervals["B"].crosses(1));
+        // One achievement whose reviewers disagree moves; the fixed ones around it only by it.
+        let mut varied = candidates.clone();
+        varied[1].reviews = vec![s(95, 95, 95), s(60, 60, 60), s(85, 85, 85)];
+        let intervals = rank_intervals(&varied, Weights::EQUAL, RESAMPLES, RESAMPLE_SEED);
+        assert_eq!(intervals["B"], RankInterval { best: 1, worst: 3 });
+        assert!(intervals["B"].crosses(2));
+    }
+
+    #[test]
+    fn intervals_contain_the_actual_rank_and_depend_on_the_seed_only() {
+        let mut g = Generator(0xb007);
+        let candidates = bootstrap_case(&mut g, 60);
+        let selection = select(candidates.len(), candidates.clone(), Ratio::DEFAULT, Weights::EQUAL);
+        let intervals = rank_intervals(&candidates, Weights::EQUAL, RESAMPLES, RESAMPLE_SEED);
+        for item in &selection.ranked {
+            let interval = intervals[&item.code];
+            assert!(interval.best <= item.rank && item.rank <= interval.worst, "{} {interval:?}", item.rank);
+        }
+        assert!(intervals.values().any(|i| i.worst > i.best), "reviews that differ make ranks move");
+        assert_eq!(rank_intervals(&candidates, Weights::EQUAL, RESAMPLES, RESAMPLE_SEED), intervals);
+        assert_ne!(rank_intervals(&candidates, Weights::EQUAL, RESAMPLES, RESAMPLE_SEED + 1), intervals);
     }
 }

@@ -254,6 +254,24 @@ impl Store {
         Ok(rows.into_iter().collect())
     }
 
+    /// Each expert with assignments or reviews in a year: (name, achievements assigned,
+    /// achievements scored), by name. Imported reviews count as scored without an
+    /// assignment.
+    pub async fn reviewer_progress(&self, year: i64) -> Result<Vec<(String, i64, i64)>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as(
+            "SELECT e.name, SUM(w.assigned), SUM(w.scored) FROM ( \
+               SELECT ra.expert_id, 1 AS assigned, 0 AS scored FROM review_assignments ra \
+               JOIN achievements a ON a.id = ra.achievement_id WHERE a.year = $1 \
+               UNION ALL \
+               SELECT r.expert_id, 0, 1 FROM achievement_reviews r \
+               JOIN achievements a ON a.id = r.achievement_id WHERE a.year = $1 \
+             ) w JOIN experts e ON e.id = w.expert_id GROUP BY e.name ORDER BY e.name"
+        )
+        .bind(year)
+        .fetch_all(pool)
+        .await?))
+    }
+
     /// A year's assignments and, of them, those scored.
     pub async fn round_progress(&self, year: i64) -> Result<(i64, i64)> {
         Ok(on_pool!(self, |pool| sqlx::query_as(

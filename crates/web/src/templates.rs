@@ -76,6 +76,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "achievements/achievement.html",
     "achievements/pool.html",
     "achievements/rounds.html",
+    "achievements/report.html",
     "achievements/round.html",
     "achievements/published.html",
     "parcels/parcels.html",

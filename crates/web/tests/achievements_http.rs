@@ -8,7 +8,7 @@ mod common;
 use axum::http::StatusCode;
 use common::*;
 use zhaoshang_app::exchange::read_sheet;
-use zhaoshang_core::achievements::{Ratio, Weights};
+use zhaoshang_core::achievements::{rank_intervals, Ratio, Weights, RESAMPLES, RESAMPLE_SEED};
 use zhaoshang_store::achievements::AchievementData;
 use zhaoshang_store::Actor;
 use zhaoshang_testkit::Backend;
@@ -17,7 +17,8 @@ on_both_backends!(
     the_registry_filters_sorts_pages_and_downloads,
     each_role_reads_what_it_may,
     the_pool_ranks_by_industry_and_flags_disagreement,
-    names_are_escaped_and_bad_requests_refused
+    names_are_escaped_and_bad_requests_refused,
+    the_round_report_counts_what_the_data_holds
 );
 
 /// The number a list page counts in all.
@@ -153,6 +154,16 @@ async fn the_pool_ranks_by_industry_and_flags_disagreement(backend: Backend) {
     assert!(first_row[..first_row.find("</tr>").unwrap()].contains(&best.code));
     assert!(page.contains(&format!("{:.2}", best.aggregate.composite.rounded_2())));
     assert!(page.contains("分歧较大"));
+    // Each selected achievement's rank interval under resampling; those across the cut flagged.
+    let (_, candidates) = app.store().pool_candidates(2023).await.unwrap();
+    let intervals = rank_intervals(&candidates, Weights::EQUAL, RESAMPLES, RESAMPLE_SEED);
+    let interval = intervals[&best.code];
+    let best_row = &first_row[..first_row.find("</tr>").unwrap()];
+    assert!(best_row.contains(&format!("{}–{}", interval.best, interval.worst)), "{best_row}");
+    let critical = selection.pool().iter().filter(|r| intervals[&r.code].crosses(selection.selected)).count();
+    assert!(critical > 0, "the demo has achievements near the cut");
+    assert_eq!(figure(&page, "critical"), critical as i64);
+    assert_eq!(page.matches("临界</span>").count(), critical);
 
     // One industry; the flagged ones only; the latest year by default; another ratio.
     let one = body_text(app.get(&format!("/pool?year=2023&industry={}", best.industry), Some(&admin)).await).await;
@@ -198,4 +209,86 @@ async fn names_are_escaped_and_bad_requests_refused(backend: Backend) {
     assert_eq!(app.store().change_stamp().await.unwrap(), before);
     let empty = body_text(app.get("/pool?year=2020", Some(&boss)).await).await;
     assert!(empty.contains(r#"id="pool-empty""#));
+}
+
+/// A sheet of the report's workbook as text, header row included (the title row not).
+fn report_sheet(bytes: &[u8], name: &str) -> Vec<Vec<String>> {
+    use calamine::{Reader, Xlsx};
+    let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = workbook.worksheet_range(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+    range.rows().skip(1).map(|row| row.iter().map(|cell| cell.to_string()).collect()).collect()
+}
+
+async fn the_round_report_counts_what_the_data_holds(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let store = app.store();
+    let admin = app.sign_in_demo("admin").await;
+    // The straightforward computation: the year's achievements, their reviews, the pool.
+    let achievements: Vec<AchievementData> =
+        store.all_achievements().await.unwrap().into_iter().filter(|a| a.year == 2023).collect();
+    let reviews = store.all_reviews().await.unwrap();
+    let reviewed: std::collections::HashSet<&str> = reviews.iter().map(|r| r.code.as_str()).collect();
+    let selection = zhaoshang_app::achievements::selection(store, 2023, Ratio::DEFAULT, Weights::EQUAL).await.unwrap();
+    let pooled: std::collections::HashSet<&str> = selection.pool().iter().map(|r| r.code.as_str()).collect();
+    let mut by_industry: std::collections::BTreeMap<&str, [usize; 3]> = Default::default();
+    for a in &achievements {
+        let counts = by_industry.entry(a.industry.as_str()).or_default();
+        counts[0] += 1;
+        counts[1] += usize::from(reviewed.contains(a.code.as_str()));
+        counts[2] += usize::from(pooled.contains(a.code.as_str()));
+    }
+    let reviewed_2023 = achievements.iter().filter(|a| reviewed.contains(a.code.as_str())).count();
+    assert!(by_industry.len() > 1 && reviewed_2023 > 0 && !pooled.is_empty());
+
+    let page = body_text(app.get("/pool/rounds/2023/report", Some(&admin)).await).await;
+    assert_eq!(figure(&page, "registered"), achievements.len() as i64);
+    assert_eq!(figure(&page, "reviewed"), reviewed_2023 as i64);
+    assert_eq!(figure(&page, "selected"), pooled.len() as i64);
+    for (code, [registered, reviewed, selected]) in &by_industry {
+        let cells = format!(
+            r#"<td class="num">{registered}</td><td class="num">{reviewed}</td><td class="num">{selected}</td></tr>"#
+        );
+        assert!(page.contains(&format!("<td>{code}</td>")) && page.contains(&cells), "{code}: {cells}");
+    }
+
+    let download = app.get("/pool/rounds/2023/report?format=xlsx", Some(&admin)).await;
+    assert_eq!(download.status(), StatusCode::OK);
+    let bytes = body_bytes(download).await;
+    let industries = report_sheet(&bytes, "按行业");
+    assert_eq!(industries[0], ["行业代码", "行业名称", "登记成果", "已评审", "入池"]);
+    let read: Vec<(String, [String; 3])> =
+        industries[1..].iter().map(|r| (r[0].clone(), [r[2].clone(), r[3].clone(), r[4].clone()])).collect();
+    let expected: Vec<(String, [String; 3])> =
+        by_industry.iter().map(|(code, counts)| (code.to_string(), counts.map(|n| n.to_string()))).collect();
+    assert_eq!(read, expected);
+    let institutions = report_sheet(&bytes, "按单位");
+    let registered: usize = institutions[1..].iter().map(|r| r[1].parse::<usize>().unwrap()).sum();
+    assert_eq!(registered, achievements.len());
+    let pool = report_sheet(&bytes, "入池名单");
+    let codes: Vec<&str> = pool[1..].iter().map(|r| r[2].as_str()).collect();
+    let expected_codes: Vec<&str> = selection.pool().iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(codes, expected_codes, "the selection, best first");
+    assert!(pool[1..].iter().all(|r| r[7].contains('–')), "each with its rank interval");
+    let histogram = report_sheet(&bytes, "得分分布");
+    let binned: usize = histogram[1..].iter().map(|r| r[1].parse::<usize>().unwrap()).sum();
+    assert_eq!(binned, reviewed_2023, "every reviewed achievement in one bin");
+    let load = report_sheet(&bytes, "专家工作量");
+    for row in &load[1..] {
+        let scored =
+            reviews.iter().filter(|r| r.reviewer == row[0] && achievements.iter().any(|a| a.code == r.code)).count();
+        assert_eq!(row[2], scored.to_string(), "{}", row[0]);
+    }
+    let scored: usize = load[1..].iter().map(|r| r[2].parse::<usize>().unwrap()).sum();
+    let reviews_2023 = reviews.iter().filter(|r| achievements.iter().any(|a| a.code == r.code)).count();
+    assert_eq!(scored, reviews_2023);
+
+    // A leader reads the report without reviewers' names; an open round has no report.
+    let leader = app.sign_in_demo("leader").await;
+    let leader_page = body_text(app.get("/pool/rounds/2023/report", Some(&leader)).await).await;
+    assert!(leader_page.contains("入池名单") && !leader_page.contains("专家工作量"));
+    let open = app.get("/pool/rounds/2024/report", Some(&admin)).await;
+    assert_eq!(open.status(), StatusCode::BAD_REQUEST);
+    assert!(body_text(open).await.contains("评审尚未结束"));
+    assert_eq!(app.get("/pool/rounds/2019/report", Some(&admin)).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/pool/rounds/2023/report?format=csv", Some(&admin)).await.status(), StatusCode::BAD_REQUEST);
 }

@@ -506,8 +506,21 @@ pub fn write_table(table: &Table, format: TableFormat) -> AppResult<Vec<u8>> {
             "Excel 工作表最多容纳 {XLSX_MAX_DATA_ROWS} 行数据，本次导出 {} 行：请缩小筛选范围分批导出，或导出为 CSV",
             table.rows.len()
         ))),
-        TableFormat::Xlsx => write_xlsx(table).map_err(|e| AppError::Internal(format!("无法生成 Excel 文件：{e}"))),
+        TableFormat::Xlsx => write_workbook(std::slice::from_ref(table)),
     }
+}
+
+/// Tables as one workbook, a sheet each (a report of several sections).
+pub fn write_workbook(tables: &[Table]) -> AppResult<Vec<u8>> {
+    let mut workbook = Workbook::new();
+    for table in tables {
+        write_sheet(&mut workbook, table).map_err(xlsx_error)?;
+    }
+    workbook.save_to_buffer().map_err(xlsx_error)
+}
+
+fn xlsx_error(error: rust_xlsxwriter::XlsxError) -> AppError {
+    AppError::Internal(format!("无法生成 Excel 文件：{error}"))
 }
 
 /// Rows of data an Excel sheet holds below its header row (1,048,576 rows in all).
@@ -517,8 +530,7 @@ fn csv_error(error: csv::Error) -> AppError {
     AppError::Internal(format!("无法生成 CSV 文件：{error}"))
 }
 
-fn write_xlsx(table: &Table) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut workbook = Workbook::new();
+fn write_sheet(workbook: &mut Workbook, table: &Table) -> Result<(), rust_xlsxwriter::XlsxError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name(table.sheet)?;
     let header_row = u32::from(table.title.is_some());
@@ -553,7 +565,7 @@ fn write_xlsx(table: &Table) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         sheet.set_column_width(col as u16, widest.max(column_width(header)).clamp(8, 50) as f64 + 2.0)?;
     }
     sheet.set_freeze_panes(header_row + 1, table.frozen_columns)?;
-    workbook.save_to_buffer()
+    Ok(())
 }
 
 /// Writes a list to `path`; `.csv` or `.xlsx` picks the format. Returns the number of rows.

@@ -4,8 +4,9 @@
 //! What each role sees is decided in `app::achievements`; these handlers only render it.
 
 use crate::auth::{CsrfForm, PageSession};
+use crate::error::WebError;
 use crate::error::WebResult;
-use crate::pages::{download, export_format, pager, query_string};
+use crate::pages::{download, download_bytes, export_format, pager, query_string, XLSX};
 use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::{page, render};
@@ -16,9 +17,10 @@ use axum::routing::{get, post};
 use minijinja::context;
 use serde::Deserialize;
 use zhaoshang_app::achievements::{AchievementDetail, AchievementQuery, PoolItem, PoolQuery};
+use zhaoshang_app::exchange::export::{write_workbook, NumberFormat, TableFormat};
 use zhaoshang_app::rounds::{OpenRoundForm, RoundSummary, ScoreForm, SwapForm};
 use zhaoshang_core::access::PoolAccess;
-use zhaoshang_core::achievements::{Aggregate, Maturity, Score, STRONG_DISAGREEMENT};
+use zhaoshang_core::achievements::{Aggregate, Maturity, Score, RESAMPLES, STRONG_DISAGREEMENT};
 use zhaoshang_core::calendar::china_time;
 use zhaoshang_core::rounds::{transition, RoundAction, RoundStatus};
 use zhaoshang_store::achievements::AchievementSort;
@@ -38,6 +40,7 @@ pub fn routes() -> Routes {
         .route("/pool/rounds/{year}/close", post(close_round))
         .route("/pool/rounds/{year}/publish", post(publish_round))
         .route("/pool/rounds/{year}/swap", post(swap))
+        .route("/pool/rounds/{year}/report", get(round_report))
 }
 
 /// A score in hundredths as shown (`87.5`).
@@ -157,6 +160,7 @@ fn pool_item(item: &PoolItem) -> minijinja::Value {
     context! {
         code => d.code, title => d.title, institution => d.institution, maturity => Maturity::from_key(&d.maturity).map(Maturity::label).unwrap_or(""),
         ip => d.ip, rank => item.rank, rank_in_industry => item.rank_in_industry, figures => figures(&item.aggregate),
+        interval => item.interval.map(|i| format!("{}–{}", i.best, i.worst)), critical => item.critical,
     }
 }
 
@@ -181,7 +185,8 @@ pub async fn pool(
         "achievements/pool.html",
         context! {
             year => p.year, ratio => format!("{}", p.ratio), registered => p.registered, reviewed => p.reviewed,
-            selected => p.selected, disagreements => p.disagreements, industries => industries,
+            selected => p.selected, disagreements => p.disagreements, critical => p.critical, resamples => RESAMPLES,
+            industries => industries,
             years => view.years, industry_options => options, threshold => STRONG_DISAGREEMENT,
             query => context! { industry => query.industry, flagged => query.flagged }, sealed => p.sealed,
             manages => session.principal.pool_access() == PoolAccess::Manage,
@@ -242,6 +247,47 @@ pub async fn round(
             short => query.short.as_deref().map(|s| s.split(',').map(str::to_string).collect::<Vec<_>>()),
         },
     )
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReportQuery {
+    /// `xlsx`: the report as a workbook, a sheet per section.
+    format: Option<String>,
+}
+
+/// A closed round's report (those who read the pool's scores): a printable page, or
+/// the same sections as a workbook.
+pub async fn round_report(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Path(year): Path<String>,
+    Query(query): Query<ReportQuery>,
+) -> WebResult<Response> {
+    let report = state.app.round_report(&session.principal, &year).await?;
+    match export_format(&query.format)? {
+        Some(TableFormat::Xlsx) => {
+            let bytes = write_workbook(&report.sections)?;
+            Ok(download_bytes(bytes, XLSX, &format!("{}年度科技成果评审报告.xlsx", report.year)))
+        }
+        Some(TableFormat::Csv) => Err(WebError::bad_request("评审报告有多个部分，请下载 Excel 文件（format=xlsx）")),
+        None => {
+            let sections: Vec<_> = report
+                .sections
+                .iter()
+                .map(|t| context! { name => t.sheet, title => t.title, headers => t.headers, rows => t.rows, numeric => t.formats.iter().map(|f| *f != NumberFormat::Text).collect::<Vec<_>>() })
+                .collect();
+            Ok(page(
+                &session,
+                "/pool",
+                "achievements/report.html",
+                context! {
+                    year => report.year, status => report.status.label(), registered => report.registered,
+                    reviewed => report.reviewed, selected => report.selected, sections => sections,
+                },
+            )?
+            .into_response())
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
