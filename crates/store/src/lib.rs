@@ -129,6 +129,7 @@ pub mod settings;
 pub mod sql;
 pub mod stats;
 pub mod users;
+pub mod weights;
 
 pub use audit::{Actor, AuditAction, AuditEntity, AuditEntry, AuditFilter, ChangeScope, NewAuditEntry};
 
