@@ -64,6 +64,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "appeals/new.html",
     "appeals/figures.html",
     "appeals/notice.html",
+    "appeals/supervision.html",
     "reports/reports.html",
     "reports/new.html",
     "reports/report.html",

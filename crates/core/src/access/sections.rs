@@ -20,6 +20,7 @@ pub enum Section {
     Parcels,
     Evaluation,
     Appeals,
+    Supervision,
     Reports,
     Instructions,
     Achievements,
@@ -35,7 +36,7 @@ pub enum Section {
 
 impl Section {
     /// In the navigation's order.
-    pub const ALL: [Section; 25] = [
+    pub const ALL: [Section; 26] = [
         Section::Workbench,
         Section::Inbox,
         Section::Dashboard,
@@ -50,6 +51,7 @@ impl Section {
         Section::Parcels,
         Section::Evaluation,
         Section::Appeals,
+        Section::Supervision,
         Section::Reports,
         Section::Instructions,
         Section::Achievements,
@@ -79,6 +81,7 @@ impl Section {
             Section::Parcels => "/parcels",
             Section::Evaluation => "/evaluation",
             Section::Appeals => "/appeals",
+            Section::Supervision => "/appeals/supervision",
             Section::Reports => "/reports",
             Section::Instructions => "/instructions",
             Section::Achievements => "/achievements",
@@ -109,6 +112,7 @@ impl Section {
             Section::Parcels => "在线选地",
             Section::Evaluation => "市州综合评价",
             Section::Appeals => "企业诉求",
+            Section::Supervision => "监督评价",
             Section::Reports => "调研报告",
             Section::Instructions => "批示办理",
             Section::Achievements => "科技成果",
@@ -139,6 +143,7 @@ impl Section {
             Section::Parcels => "查找园区和可供地块",
             Section::Evaluation => "查看市州综合评价排名",
             Section::Appeals => "督办企业诉求",
+            Section::Supervision => "评价各市州营商环境",
             Section::Reports => "提交调研报告和建议",
             Section::Instructions => "督办领导批示",
             Section::Achievements => "查看和评审科技成果",
@@ -165,7 +170,7 @@ impl Section {
             Section::Chambers | Section::Leads => "商协会招商",
             Section::Parcels => "在线选地",
             Section::Evaluation => "考核评价",
-            Section::Appeals => "营商环境",
+            Section::Appeals | Section::Supervision => "营商环境",
             Section::Reports | Section::Instructions => "资政建言",
             Section::Achievements | Section::Pool => "科技成果转化",
             Section::Regions | Section::Parks | Section::Departments | Section::Industries | Section::Calendar => {
@@ -204,6 +209,7 @@ impl Principal {
             Section::Leads => matches!(self.role, Role::Admin | Role::Region | Role::Leader | Role::Liaison),
             Section::Evaluation => self.may_see_evaluations(),
             Section::Appeals => self.appeal_scope() != RecordScope::Nothing,
+            Section::Supervision => self.supervision_score_scope().is_some(),
             Section::Reports | Section::Instructions => self.report_scope() != RecordScope::Nothing,
             // A reviewer opens the registry to find its assignments; the ranked pool is
             // for those who read every achievement's scores summed up.
