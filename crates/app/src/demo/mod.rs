@@ -22,6 +22,7 @@ pub mod projects;
 mod random;
 mod reference;
 mod reports;
+mod supervision;
 
 pub use accounts::{DemoAccount, DEMO_ACCOUNTS, DEMO_PASSWORD};
 
@@ -89,6 +90,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     let calendar = Calendar::new(crate::calendar::shipped_days()?);
     appeals::load(store, &data.appeals, &calendar, &actor).await?;
     reports::load(store, today, &calendar, &actor).await?;
+    supervision::load(store, today).await?;
     achievements::load(store, &data.pool, &actor).await?;
     store.set_meta(DEMO_MARKER, "1").await?;
     Ok(())
