@@ -2,6 +2,8 @@
 //! `stats appeals` report of SPEC.md, shared by the page and the command line. Who reads
 //! which appeals is `Principal::appeal_scope`; files import them (`exchange::appeals`).
 
+pub mod supervision;
+
 use crate::exchange::{self, Table};
 use crate::inbox::{InboxItemDraft, InboxQuery, InboxSource};
 use crate::projects::{keyword, page_offset};

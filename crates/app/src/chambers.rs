@@ -20,9 +20,10 @@ use zhaoshang_core::chambers::{
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::text::non_empty;
 use zhaoshang_store::activities::Activity;
-use zhaoshang_store::chambers::{Chamber, ChamberFilter, PublishedAssessment, WeightVersion};
+use zhaoshang_store::chambers::{Chamber, ChamberFilter, PublishedAssessment};
 use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
 use zhaoshang_store::projects::Project;
+use zhaoshang_store::weights::{WeightVersion, CHAMBER_WEIGHTS};
 use zhaoshang_store::Actor;
 use zhaoshang_store::Store;
 
@@ -119,8 +120,8 @@ fn item_of(assessed: Assessed, gap: Option<f64>) -> AssessmentItem {
 /// The weights in force: the newest version set by the administrator (its id), else
 /// SPEC's defaults.
 pub async fn weights_in_force(store: &Store) -> AppResult<(Option<i64>, Weights)> {
-    Ok(match store.current_chamber_weights().await? {
-        Some(version) => (Some(version.id), Weights::from_units(version.units())),
+    Ok(match store.current_weights(&CHAMBER_WEIGHTS).await? {
+        Some(version) => (Some(version.id), Weights::from_units(version.units)),
         None => (None, Weights::DEFAULT),
     })
 }
@@ -333,16 +334,18 @@ impl App {
         let store = self.store();
         let (current_version, weights) = weights_in_force(store).await?;
         let current = assessment_with(store, year, weights).await?;
-        let versions = store.chamber_weight_versions().await?;
+        let versions = store.weight_versions(&CHAMBER_WEIGHTS).await?;
         let published = match store.published_chamber_assessment(year).await? {
             None => None,
             Some(stored) => {
                 let weights = match stored.weights_version {
                     None => Weights::DEFAULT,
                     Some(id) => {
-                        let version =
-                            store.chamber_weight_version(id).await?.ok_or_else(|| AppError::not_found("该权重版本"))?;
-                        Weights::from_units(version.units())
+                        let version = store
+                            .weight_version(&CHAMBER_WEIGHTS, id)
+                            .await?
+                            .ok_or_else(|| AppError::not_found("该权重版本"))?;
+                        Weights::from_units(version.units)
                     }
                 };
                 let items: Vec<AssessmentItem> = serde_json::from_str(&stored.result).map_err(AppError::internal)?;
@@ -371,7 +374,7 @@ impl App {
             AppError::Invalid(errors.into_iter().map(|(_, message)| message).collect::<Vec<_>>().join("；"))
         })?;
         let describe = |units: &[i64; 5]| Weights::from_units(*units).describe();
-        Ok(self.store().add_chamber_weights(weights.units(), describe, crate::calendar::now(), actor).await?)
+        Ok(self.store().add_weights(&CHAMBER_WEIGHTS, weights.units(), describe, crate::calendar::now(), actor).await?)
     }
 
     /// Publishes a finished year's assessment under the weights in force (admin only,

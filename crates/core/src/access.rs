@@ -325,6 +325,23 @@ impl Principal {
         }
     }
 
+    /// The cities whose rows of the 营商环境监督评价 the user sees: whoever reads the
+    /// province's appeals sees every city (the admin, members, a leader without a region);
+    /// a region user or leader of a city or county sees its city's row and rank only (the
+    /// others are another region's figures); `None` for those who read no appeals.
+    pub fn supervision_score_scope(&self) -> Option<RecordScope> {
+        match self.appeal_scope() {
+            RecordScope::All => Some(RecordScope::All),
+            RecordScope::Within(region) => Some(region.city().map_or(RecordScope::All, RecordScope::Within)),
+            RecordScope::Nothing => None,
+        }
+    }
+
+    /// Members (委员) give the qualitative ratings of the supervision, for every city.
+    pub fn may_rate_supervision(&self) -> bool {
+        self.role == Role::Member
+    }
+
     /// The leads the user may read: staff those followed in their record scope (the
     /// leader to supervise them, read-only), a liaison its own chamber's (SPEC: "sees
     /// only those leads and their projects' stage"; none without a chamber), nobody else.
@@ -813,5 +830,27 @@ mod tests {
         let member = principal(Role::Member, None);
         assert!(member.may_view_chains(), "the member keeps the gap map");
         assert_eq!(member.chain_record_scope(false), RecordScope::Nothing);
+    }
+
+    #[test]
+    fn supervision_scores_show_a_county_user_its_city_and_members_rate() {
+        for user in [principal(Role::Admin, None), principal(Role::Member, None), principal(Role::Leader, None)] {
+            assert_eq!(user.supervision_score_scope(), Some(RecordScope::All), "{user:?}");
+        }
+        assert_eq!(
+            principal(Role::Region, Some("620402")).supervision_score_scope(),
+            Some(RecordScope::Within(code("620400")))
+        );
+        assert_eq!(
+            principal(Role::Leader, Some("620400")).supervision_score_scope(),
+            Some(RecordScope::Within(code("620400")))
+        );
+        assert_eq!(principal(Role::Region, Some("620000")).supervision_score_scope(), Some(RecordScope::All));
+        for role in [Role::Chain, Role::Liaison, Role::Reviewer, Role::Investor] {
+            assert_eq!(principal(role, Some("620400")).supervision_score_scope(), None, "{role:?}");
+        }
+        let raters: Vec<Role> =
+            Role::ALL.iter().copied().filter(|r| principal(*r, None).may_rate_supervision()).collect();
+        assert_eq!(raters, [Role::Member]);
     }
 }

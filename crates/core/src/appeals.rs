@@ -4,6 +4,7 @@
 //! counts per dimension.
 
 pub mod flow;
+pub mod supervision;
 
 use crate::calendar::{Calendar, Reckoned};
 use crate::money::ratio;

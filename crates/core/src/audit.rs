@@ -61,6 +61,8 @@ crate::vocabulary! {
         Appeal => ("appeal", "营商环境诉求"),
         AppealStep => ("appeal_step", "诉求办理"),
         Visit => ("visit", "六必访走访"),
+        SupervisionRating => ("supervision_rating", "营商环境监督评分"),
+        SupervisionWeights => ("supervision_weights", "营商环境监督评价权重"),
         ResearchReport => ("research_report", "调研报告"),
         Instruction => ("instruction", "领导批示"),
         InstructionTask => ("instruction_task", "批示任务"),
@@ -86,7 +88,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 159] = [
+const FIELDS: [(&str, &str); 162] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -244,6 +246,9 @@ const FIELDS: [(&str, &str); 159] = [
     ("sent_back", "已退回重办"),
     ("instruction_id", "领导批示"),
     ("taken_on", "办理日期"),
+    ("quarter", "季度"),
+    ("score", "评分"),
+    ("member", "评分委员"),
     ("headers", "表头"),
     ("mapping", "列对应"),
 ];

@@ -7,7 +7,9 @@
 //! kind and a misspelt kind is a bad row rather than a new kind.
 
 use crate::regions::RegionCode;
-use crate::scores::{best_first, efficacy_scaled, round_half_up, weighted_sum};
+use crate::scores::{
+    best_first, efficacy_scaled, round_half_up, shown_weight, weight_units, weighted_sum, WEIGHT_UNITS,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -261,38 +263,6 @@ impl Default for Weights {
     fn default() -> Self {
         Weights::DEFAULT
     }
-}
-
-/// Weights are typed with at most four decimals and add up to exactly 1.
-const WEIGHT_UNITS: i64 = 10_000;
-
-/// A weight as shown: two decimals, up to four when it has them ("0.30", "0.125").
-pub fn shown_weight(weight: f64) -> String {
-    let mut text = format!("{weight:.4}");
-    while text.len() > text.find('.').map_or(0, |dot| dot + 3) && text.ends_with('0') {
-        text.pop();
-    }
-    text
-}
-
-/// A weight as typed ("0.25", "0.3", "1"): ten-thousandths, or why it is no weight.
-fn weight_units(text: &str) -> Result<i64, String> {
-    let text = text.trim();
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
-    if text.is_empty() || whole.is_empty() || !digits(whole) || !digits(fraction) || text.starts_with('-') {
-        return Err(format!("“{text}”不是有效权重：应为 0 到 1 之间的非负小数，如 0.25"));
-    }
-    if fraction.len() > 4 {
-        return Err(format!("权重“{text}”最多保留四位小数"));
-    }
-    let whole: i64 = whole.parse().map_err(|_| format!("权重“{text}”超出范围：应在 0 到 1 之间"))?;
-    let fraction: i64 = format!("{fraction:0<4}").parse().unwrap_or(0);
-    let units = whole.saturating_mul(WEIGHT_UNITS).saturating_add(fraction);
-    if units > WEIGHT_UNITS {
-        return Err(format!("权重“{text}”超出范围：应在 0 到 1 之间"));
-    }
-    Ok(units)
 }
 
 impl Weights {

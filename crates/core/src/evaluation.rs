@@ -78,6 +78,11 @@ impl Quarter {
         first_of_next.and_then(|day| day.pred_opt()).expect("a quarter of a supported year has an end")
     }
 
+    /// The first day of the quarter.
+    pub fn start(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.quarter * 3 - 2, 1).expect("a quarter of a supported year has a start")
+    }
+
     /// 1 January of the year to the quarter's end: the period the evaluation reads.
     pub fn year_to_end(self) -> Period {
         Period { from: NaiveDate::from_ymd_opt(self.year, 1, 1).expect("1 January exists"), to: self.end() }
@@ -351,6 +356,10 @@ mod tests {
         assert_eq!(Quarter::parse("2024", "3").unwrap().end(), day("2024-09-30"));
         assert_eq!(Quarter::new(2024, 4).unwrap().end(), day("2024-12-31"));
         assert_eq!(Quarter::new(2024, 1).unwrap().end(), day("2024-03-31"));
+        assert_eq!(
+            (Quarter::new(2024, 1).unwrap().start(), Quarter::new(2024, 4).unwrap().start()),
+            (day("2024-01-01"), day("2024-10-01"))
+        );
         let q1 = Quarter::new(2024, 1).unwrap();
         assert_eq!(q1.previous(), Quarter::new(2023, 4).unwrap());
         assert_eq!(q1.year_to_end(), Period { from: day("2024-01-01"), to: day("2024-03-31") });

@@ -53,6 +53,38 @@ pub fn best_first(a: f64, b: f64) -> Ordering {
     }
 }
 
+/// Weights are typed with at most four decimals and add up to exactly 1.
+pub const WEIGHT_UNITS: i64 = 10_000;
+
+/// A weight as shown: two decimals, up to four when it has them ("0.30", "0.125").
+pub fn shown_weight(weight: f64) -> String {
+    let mut text = format!("{weight:.4}");
+    while text.len() > text.find('.').map_or(0, |dot| dot + 3) && text.ends_with('0') {
+        text.pop();
+    }
+    text
+}
+
+/// A weight as typed ("0.25", "0.3", "1"): ten-thousandths, or why it is no weight.
+pub fn weight_units(text: &str) -> Result<i64, String> {
+    let text = text.trim();
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if text.is_empty() || whole.is_empty() || !digits(whole) || !digits(fraction) || text.starts_with('-') {
+        return Err(format!("“{text}”不是有效权重：应为 0 到 1 之间的非负小数，如 0.25"));
+    }
+    if fraction.len() > 4 {
+        return Err(format!("权重“{text}”最多保留四位小数"));
+    }
+    let whole: i64 = whole.parse().map_err(|_| format!("权重“{text}”超出范围：应在 0 到 1 之间"))?;
+    let fraction: i64 = format!("{fraction:0<4}").parse().unwrap_or(0);
+    let units = whole.saturating_mul(WEIGHT_UNITS).saturating_add(fraction);
+    if units > WEIGHT_UNITS {
+        return Err(format!("权重“{text}”超出范围：应在 0 到 1 之间"));
+    }
+    Ok(units)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,8 @@
 //! Business-environment appeals (营商环境诉求): typed rows keyed by 诉求编号, their
 //! audited upsert, the filtered list, and the counts behind `stats appeals`.
 
+pub mod supervision;
+
 use crate::audit::{Actor, AuditAction, AuditEntity, NewAuditEntry};
 use crate::projects::UpsertOutcome;
 use crate::sql::{bind_params, contains_pattern, fetch_in_chunks, placeholders, Conditions, Param};

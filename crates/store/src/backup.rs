@@ -375,6 +375,33 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "supervision_ratings",
+        &[
+            ("id", Int),
+            ("year", Int),
+            ("quarter", Int),
+            ("region_code", Text),
+            ("dimension", Text),
+            ("member_id", Int),
+            ("score", Int),
+            ("comment", Text),
+            ("rated_at", Instant),
+        ],
+    ),
+    (
+        "supervision_weight_versions",
+        &[
+            ("id", Int),
+            ("on_time_rate", Int),
+            ("satisfaction_rate", Int),
+            ("answer_days", Int),
+            ("reopen_rate", Int),
+            ("quantitative", Int),
+            ("created_by", Text),
+            ("created_at", Instant),
+        ],
+    ),
+    (
         "chamber_assessments",
         &[("year", Int), ("weights_version", Int), ("result", Text), ("published_by", Text), ("published_at", Instant)],
     ),
@@ -578,6 +605,8 @@ const ADDED_LATER: &[&str] = &[
     "task_steps",
     "import_mappings",
     "visits",
+    "supervision_ratings",
+    "supervision_weight_versions",
 ];
 
 /// Tables that are deliberately not in a backup (sessions, and what triggers derive from

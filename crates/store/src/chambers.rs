@@ -216,26 +216,6 @@ impl Store {
     }
 }
 
-/// A version of the assessment's weights, in ten-thousandths and `core::chambers::INDICATORS`
-/// order, with who set it and when.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct WeightVersion {
-    pub id: i64,
-    pub leads: i64,
-    pub signed_count: i64,
-    pub signed_investment: i64,
-    pub funds_in_place: i64,
-    pub activities: i64,
-    pub created_by: String,
-    pub created_at: DateTime<Utc>,
-}
-
-impl WeightVersion {
-    pub fn units(&self) -> [i64; 5] {
-        [self.leads, self.signed_count, self.signed_investment, self.funds_in_place, self.activities]
-    }
-}
-
 /// A year's assessment as published: the weights version it used (`None`: the defaults)
 /// and its items as `zhaoshang stats chambers --json` prints them.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -247,63 +227,7 @@ pub struct PublishedAssessment {
     pub published_at: DateTime<Utc>,
 }
 
-const WEIGHT_COLUMNS: &str =
-    "id, leads, signed_count, signed_investment, funds_in_place, activities, created_by, created_at";
-
 impl Store {
-    /// The weights in force: the newest version, `None` while the defaults hold.
-    pub async fn current_chamber_weights(&self) -> Result<Option<WeightVersion>> {
-        let sql = format!("SELECT {WEIGHT_COLUMNS} FROM chamber_weight_versions ORDER BY id DESC LIMIT 1");
-        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).fetch_optional(pool).await?))
-    }
-
-    pub async fn chamber_weight_version(&self, id: i64) -> Result<Option<WeightVersion>> {
-        let sql = format!("SELECT {WEIGHT_COLUMNS} FROM chamber_weight_versions WHERE id = $1");
-        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?))
-    }
-
-    /// Every version, newest first.
-    pub async fn chamber_weight_versions(&self) -> Result<Vec<WeightVersion>> {
-        let sql = format!("SELECT {WEIGHT_COLUMNS} FROM chamber_weight_versions ORDER BY id DESC");
-        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?))
-    }
-
-    /// Adds a version of the weights (it comes into force), audited with the weights
-    /// before and after as `described` writes them; returns its id.
-    pub async fn add_chamber_weights(
-        &self,
-        units: [i64; 5],
-        described: impl Fn(&[i64; 5]) -> String,
-        at: DateTime<Utc>,
-        actor: &Actor,
-    ) -> Result<i64> {
-        let before = self.current_chamber_weights().await?;
-        let id = audited!(self, actor, |tx, audit| {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO chamber_weight_versions (leads, signed_count, signed_investment, funds_in_place, activities, \
-                 created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(units[0])
-            .bind(units[1])
-            .bind(units[2])
-            .bind(units[3])
-            .bind(units[4])
-            .bind(&actor.name)
-            .bind(at)
-            .fetch_one(&mut *tx)
-            .await?;
-            audit.push(NewAuditEntry::new(
-                AuditAction::Create,
-                AuditEntity::ChamberWeights,
-                id.to_string(),
-                before.as_ref().map(|b| json!({ "weights": described(&b.units()), "weights_version": b.id })),
-                Some(json!({ "weights": described(&units), "weights_version": id })),
-            ));
-            id
-        });
-        Ok(id)
-    }
-
     pub async fn published_chamber_assessment(&self, year: i32) -> Result<Option<PublishedAssessment>> {
         Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT year, weights_version, result, published_by, published_at FROM chamber_assessments WHERE year = $1"

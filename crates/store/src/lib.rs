@@ -130,6 +130,7 @@ pub mod sql;
 pub mod stats;
 pub mod users;
 pub mod visits;
+pub mod weights;
 
 pub use audit::{Actor, AuditAction, AuditEntity, AuditEntry, AuditFilter, ChangeScope, NewAuditEntry};
 

@@ -1,4 +1,4 @@
-//! 六必访 visits to enterprises and the appeals each raised (migration 0034): a visit and
+//! 六必访 visits to enterprises and the appeals each raised (migration 0032): a visit and
 //! its appeals are written in one transaction, so a visit never lacks the problems it
 //! recorded, nor an appeal its visit.
 

@@ -67,6 +67,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "visits/visits.html",
     "visits/new.html",
     "visits/visit.html",
+    "appeals/supervision.html",
     "reports/reports.html",
     "reports/new.html",
     "reports/report.html",

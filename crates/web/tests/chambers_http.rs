@@ -7,6 +7,7 @@ mod common;
 use axum::http::StatusCode;
 use common::*;
 use zhaoshang_app::exchange::read_sheet;
+use zhaoshang_store::weights::CHAMBER_WEIGHTS;
 use zhaoshang_testkit::Backend;
 
 on_both_backends!(
@@ -287,7 +288,7 @@ async fn weights_are_versioned_and_a_published_year_stays(backend: Backend) {
         .post_form("/chambers/assessment/weights", &admin, &weights(&csrf, ["-0.1", "0.3", "0.25", "0.45", "0.1"]))
         .await;
     assert_eq!(negative.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(store.chamber_weight_versions().await.unwrap().is_empty(), "nothing was stored");
+    assert!(store.weight_versions(&CHAMBER_WEIGHTS).await.unwrap().is_empty(), "nothing was stored");
 
     // Publishing 2023 under the defaults keeps its result.
     let published = app.post_form("/chambers/assessment/publish", &admin, &format!("csrf={csrf}&year=2023")).await;
@@ -298,9 +299,9 @@ async fn weights_are_versioned_and_a_published_year_stays(backend: Backend) {
     // New weights: a version, audited, in force for `stats chambers`.
     let saved = app.post_form("/chambers/assessment/weights", &admin, &weights(&csrf, ["1", "0", "0", "0", "0"])).await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
-    let versions = store.chamber_weight_versions().await.unwrap();
+    let versions = store.weight_versions(&CHAMBER_WEIGHTS).await.unwrap();
     assert_eq!(versions.len(), 1);
-    assert_eq!((versions[0].units(), versions[0].created_by.as_str()), ([10_000, 0, 0, 0, 0], "admin"));
+    assert_eq!((versions[0].units, versions[0].created_by.as_str()), ([10_000, 0, 0, 0, 0], "admin"));
     let audit = AuditFilter { entity: Some("chamber_weights".into()), page: 1, per_page: 10, ..Default::default() };
     let (entries, _) = store.audit_entries(&audit).await.unwrap();
     assert_eq!(entries.len(), 1);

@@ -22,6 +22,7 @@ pub mod projects;
 mod random;
 mod reference;
 mod reports;
+mod supervision;
 mod visits;
 
 pub use accounts::{DemoAccount, DEMO_ACCOUNTS, DEMO_PASSWORD};
@@ -91,6 +92,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     appeals::load(store, &data.appeals, &calendar, &actor).await?;
     visits::load(store, today, &calendar, &actor).await?;
     reports::load(store, today, &calendar, &actor).await?;
+    supervision::load(store, today).await?;
     achievements::load(store, &data.pool, &actor).await?;
     store.set_meta(DEMO_MARKER, "1").await?;
     Ok(())

@@ -21,6 +21,7 @@ pub enum Section {
     Evaluation,
     Appeals,
     Visits,
+    Supervision,
     Reports,
     Instructions,
     Achievements,
@@ -36,7 +37,7 @@ pub enum Section {
 
 impl Section {
     /// In the navigation's order.
-    pub const ALL: [Section; 26] = [
+    pub const ALL: [Section; 27] = [
         Section::Workbench,
         Section::Inbox,
         Section::Dashboard,
@@ -52,6 +53,7 @@ impl Section {
         Section::Evaluation,
         Section::Appeals,
         Section::Visits,
+        Section::Supervision,
         Section::Reports,
         Section::Instructions,
         Section::Achievements,
@@ -82,6 +84,7 @@ impl Section {
             Section::Evaluation => "/evaluation",
             Section::Appeals => "/appeals",
             Section::Visits => "/visits",
+            Section::Supervision => "/appeals/supervision",
             Section::Reports => "/reports",
             Section::Instructions => "/instructions",
             Section::Achievements => "/achievements",
@@ -113,6 +116,7 @@ impl Section {
             Section::Evaluation => "市州综合评价",
             Section::Appeals => "企业诉求",
             Section::Visits => "六必访走访",
+            Section::Supervision => "监督评价",
             Section::Reports => "调研报告",
             Section::Instructions => "批示办理",
             Section::Achievements => "科技成果",
@@ -144,6 +148,7 @@ impl Section {
             Section::Evaluation => "查看市州综合评价排名",
             Section::Appeals => "督办企业诉求",
             Section::Visits => "记录走访和企业反映的问题",
+            Section::Supervision => "评价各市州营商环境",
             Section::Reports => "提交调研报告和建议",
             Section::Instructions => "督办领导批示",
             Section::Achievements => "查看和评审科技成果",
@@ -170,7 +175,7 @@ impl Section {
             Section::Chambers | Section::Leads => "商协会招商",
             Section::Parcels => "在线选地",
             Section::Evaluation => "考核评价",
-            Section::Appeals | Section::Visits => "营商环境",
+            Section::Appeals | Section::Visits | Section::Supervision => "营商环境",
             Section::Reports | Section::Instructions => "资政建言",
             Section::Achievements | Section::Pool => "科技成果转化",
             Section::Regions | Section::Parks | Section::Departments | Section::Industries | Section::Calendar => {
@@ -209,6 +214,7 @@ impl Principal {
             Section::Leads => matches!(self.role, Role::Admin | Role::Region | Role::Leader | Role::Liaison),
             Section::Evaluation => self.may_see_evaluations(),
             Section::Appeals | Section::Visits => self.appeal_scope() != RecordScope::Nothing,
+            Section::Supervision => self.supervision_score_scope().is_some(),
             Section::Reports | Section::Instructions => self.report_scope() != RecordScope::Nothing,
             // A reviewer opens the registry to find its assignments; the ranked pool is
             // for those who read every achievement's scores summed up.

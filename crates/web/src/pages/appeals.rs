@@ -2,6 +2,8 @@
 //! `stats appeals` for its region and received period above it, its export, and an
 //! appeal's read-only page.
 
+pub mod supervision;
+
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
 use crate::pages::{download, export_format, pager, query_string, NewRecordQuery};
@@ -32,6 +34,9 @@ pub fn routes() -> Routes {
         .route("/appeals", post(register))
         .route("/appeals/new", get(new_form))
         .route("/appeals/figures", get(figures))
+        .route(supervision::PATH, get(supervision::page_of_quarter))
+        .route("/appeals/supervision/ratings", post(supervision::rate))
+        .route("/appeals/supervision/weights", post(supervision::save_weights))
         .route("/appeals/{code}", get(detail))
         .route("/appeals/{code}/steps", post(take_step))
         .route("/appeals/{code}/notice", get(notice))

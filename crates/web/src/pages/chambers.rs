@@ -19,10 +19,11 @@ use zhaoshang_app::calendar::today;
 use zhaoshang_app::chambers::{assessment_table, award_table, ChamberDetail, ChamberQuery, DEFAULT_AWARDS};
 use zhaoshang_app::AppError;
 use zhaoshang_core::calendar::china_time;
-use zhaoshang_core::chambers::{shown_weight, ChamberKind, ChamberLevel, Weights, ABROAD};
+use zhaoshang_core::chambers::{ChamberKind, ChamberLevel, Weights, ABROAD};
 use zhaoshang_core::colours::map_palette;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
+use zhaoshang_core::scores::shown_weight;
 use zhaoshang_store::chambers::Chamber;
 
 pub const PER_PAGE: i64 = 50;
@@ -207,7 +208,7 @@ pub async fn assessment(
         .versions
         .iter()
         .map(|v| {
-            context! { id => v.id, weights => Weights::from_units(v.units()).describe(), by => v.created_by,
+            context! { id => v.id, weights => Weights::from_units(v.units).describe(), by => v.created_by,
                        at => china_time(v.created_at).format("%Y-%m-%d %H:%M").to_string(), in_force => Some(v.id) == view.current_version }
         })
         .collect();
