@@ -233,7 +233,6 @@ async fn random_appeals_match_a_plain_computation(store: &Store) {
     let start = day("2023-12-01");
     let span = (NaiveDate::from_ymd_opt(last_year + 1, 2, 28).unwrap() - start).num_days();
     let mut generated = Vec::new();
-    let mut csv = format!("{HEADER}\n");
     for index in 0..600 {
         // Half the received days fall around a festival or its make-up days.
         let received = if rng.gen_bool(0.5) {
@@ -244,33 +243,20 @@ async fn random_appeals_match_a_plain_computation(store: &Store) {
             start + Days::new(rng.gen_range(0..span) as u64)
         };
         let limit = if rng.gen_bool(0.3) { 5 } else { rng.gen_range(1..=20) };
-        let answered = rng.gen_bool(0.8).then(|| received + Days::new(rng.gen_range(0..25)));
-        let closed = answered.filter(|_| rng.gen_bool(0.7)).map(|a| a + Days::new(rng.gen_range(0..15)));
-        let appeal = Generated {
+        let mut appeal = Generated {
             code: format!("R{index:04}"),
             region: REGIONS[rng.gen_range(0..REGIONS.len())],
             dimension: DIMENSIONS[rng.gen_range(0..DIMENSIONS.len())],
             received,
             limit,
-            answered,
-            closed,
+            answered: None,
+            closed: None,
             rating: RATINGS[rng.gen_range(0..RATINGS.len())],
         };
-        let text = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-        // The limit column is left empty on some rows: the default of 5 applies.
-        let limit_cell = if limit == 5 && rng.gen_bool(0.5) { String::new() } else { limit.to_string() };
-        csv.push_str(&format!(
-            "{},企业{index},{},{},内容{index},{},{limit_cell},{},{},{}\n",
-            appeal.code,
-            appeal.region,
-            appeal.dimension,
-            appeal.received,
-            text(appeal.answered),
-            text(appeal.closed),
-            appeal.rating
-        ));
+        appeal.draw_outcome(&mut rng);
         generated.push(appeal);
     }
+    let csv = rows_csv(&generated, &mut rng);
     let report =
         import_bytes(store, ImportKind::Appeals, "r.csv", csv.as_bytes(), false, &Actor::system("测试")).await.unwrap();
     assert!(report.applied && report.created == 600, "{:?}", report.problems.first());
@@ -295,23 +281,90 @@ async fn random_appeals_match_a_plain_computation(store: &Store) {
     }
     assert!(flagged > 0 && flagged < generated.len(), "{flagged} due dates past the last notice");
 
-    // The figures of several scopes and periods.
-    let periods = [
+    // The figures of several scopes and periods: whole years and months, periods cut
+    // inside months, ending on a month's last day or within it (the kept sums of whole
+    // months and the rows at the edges, store::appeals).
+    let mut periods: Vec<(NaiveDate, NaiveDate)> = [
         ("2024-01-01", "2024-12-31"),
         ("2024-09-20", "2024-10-20"),
         ("2025-01-15", "2025-02-15"),
         ("2023-01-01", "2030-12-31"),
-    ];
+        ("2024-03-01", "2024-05-31"),
+        ("2024-02-15", "2024-11-30"),
+        ("2024-04-01", "2025-01-09"),
+    ]
+    .into_iter()
+    .map(|(from, to)| (day(from), day(to)))
+    .collect();
+    for _ in 0..6 {
+        let from = start + Days::new(rng.gen_range(0..span) as u64);
+        periods.push((from, from + Days::new(rng.gen_range(20..400))));
+    }
+    check_figures(store, &generated, &due_of, &periods).await;
+
+    // Answers, closes, reopenings and moves to another region or dimension, imported
+    // over the stored appeals (their kept sums move with them), then the same figures.
+    for appeal in generated.iter_mut() {
+        if rng.gen_bool(0.75) {
+            continue;
+        }
+        appeal.draw_outcome(&mut rng);
+        appeal.region = REGIONS[rng.gen_range(0..REGIONS.len())];
+        appeal.dimension = DIMENSIONS[rng.gen_range(0..DIMENSIONS.len())];
+    }
+    let csv = rows_csv(&generated, &mut rng);
+    let report =
+        import_bytes(store, ImportKind::Appeals, "r.csv", csv.as_bytes(), false, &Actor::system("测试")).await.unwrap();
+    assert!(report.applied, "{:?}", report.problems.first());
+    check_figures(store, &generated, &due_of, &periods).await;
+}
+
+impl Generated {
+    /// Answered within 25 days or not yet, closed some days after its answer or not.
+    fn draw_outcome(&mut self, rng: &mut StdRng) {
+        self.answered = rng.gen_bool(0.8).then(|| self.received + Days::new(rng.gen_range(0..25)));
+        self.closed = self.answered.filter(|_| rng.gen_bool(0.7)).map(|a| a + Days::new(rng.gen_range(0..15)));
+    }
+}
+
+/// The import file of `appeals`.
+fn rows_csv(appeals: &[Generated], rng: &mut StdRng) -> String {
+    let mut csv = format!("{HEADER}\n");
+    for (index, appeal) in appeals.iter().enumerate() {
+        let text = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        // The limit column is left empty on some rows: the default of 5 applies.
+        let limit = appeal.limit;
+        let limit_cell = if limit == 5 && rng.gen_bool(0.5) { String::new() } else { limit.to_string() };
+        csv.push_str(&format!(
+            "{},企业{index},{},{},内容{index},{},{limit_cell},{},{},{}\n",
+            appeal.code,
+            appeal.region,
+            appeal.dimension,
+            appeal.received,
+            text(appeal.answered),
+            text(appeal.closed),
+            appeal.rating
+        ));
+    }
+    csv
+}
+
+/// `stats appeals` of every scope over `periods`, against `plain_figures`.
+async fn check_figures(
+    store: &Store,
+    generated: &[Generated],
+    due_of: &HashMap<String, NaiveDate>,
+    periods: &[(NaiveDate, NaiveDate)],
+) {
     for region in ["620000", "620400", "620402", "620500", "620100", "620200"] {
-        for (from, to) in periods {
-            let (from, to) = (day(from), day(to));
+        for &(from, to) in periods {
             let in_scope: Vec<&Generated> = generated
                 .iter()
                 .filter(|a| {
                     a.region.starts_with(region.trim_end_matches("00")) && a.received >= from && a.received <= to
                 })
                 .collect();
-            let mut expected = plain_figures(&in_scope, &due_of, to);
+            let mut expected = plain_figures(&in_scope, due_of, to);
             let object = expected.as_object_mut().unwrap();
             object.insert("region".into(), region.into());
             object.insert("from".into(), from.to_string().into());

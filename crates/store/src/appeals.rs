@@ -6,10 +6,12 @@ pub mod supervision;
 use crate::audit::{Actor, AuditAction, AuditEntity, NewAuditEntry};
 use crate::projects::UpsertOutcome;
 use crate::sql::{bind_params, contains_pattern, fetch_in_chunks, placeholders, Conditions, Param};
+use crate::stats::{is_empty, MonthSplit};
 use crate::{Result, Store, StoreError};
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::collections::BTreeMap;
 use zhaoshang_core::appeals::flow::{ActionKind, FlowState, Stage};
 use zhaoshang_core::appeals::{due_on, AppealCounts, AppealStatus, Dimension, Rating, DEFAULT_LIMIT_DAYS};
 use zhaoshang_core::calendar::Calendar;
@@ -247,15 +249,59 @@ pub enum AppealGrouping {
 }
 
 impl AppealGrouping {
-    fn expression(self) -> String {
+    /// The group of a row of appeals, or of `appeal_sums` (`None` for a grouping the
+    /// sums do not keep).
+    fn expression(self, table: CountedTable) -> Option<String> {
+        let received = match table {
+            CountedTable::Appeals => "received_on",
+            CountedTable::Sums => "received_month",
+        };
         match self {
-            AppealGrouping::Dimension => "dimension".into(),
-            AppealGrouping::Category => "category".into(),
-            AppealGrouping::Department => "department".into(),
-            AppealGrouping::RegionDigits(n) => format!("SUBSTR(region_code, 1, {})", n.clamp(2, 6)),
-            AppealGrouping::Month => "SUBSTR(CAST(received_on AS TEXT), 1, 7)".into(),
+            AppealGrouping::Dimension => Some("dimension".into()),
+            AppealGrouping::RegionDigits(n) => Some(format!("SUBSTR(region_code, 1, {})", n.clamp(2, 6))),
+            AppealGrouping::Month => Some(format!("SUBSTR(CAST({received} AS TEXT), 1, 7)")),
+            AppealGrouping::Category if table == CountedTable::Appeals => Some("category".into()),
+            AppealGrouping::Department if table == CountedTable::Appeals => Some("department".into()),
+            AppealGrouping::Category | AppealGrouping::Department => None,
         }
     }
+}
+
+/// Where `appeal_counts_by` counts: the appeals themselves or their kept sums.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CountedTable {
+    Appeals,
+    /// `appeal_sums` (migration 0034).
+    Sums,
+}
+
+/// The day an appeal's counts as of a later day stop changing (migration 0034), as
+/// the index `appeals_received_settled` writes it.
+fn settled_expression(backend: crate::Backend) -> &'static str {
+    match backend {
+        crate::Backend::Sqlite => {
+            "max(date(due_on, '+1 day'), coalesce(answered_on, due_on), coalesce(closed_on, due_on))"
+        }
+        crate::Backend::Postgres => "GREATEST(due_on + 1, answered_on, closed_on)",
+    }
+}
+
+/// How `appeal_counts_by` reads `filter`'s appeals through `appeal_sums`, when it can:
+/// only a region and a dimension filtered, a whole received period counted as of its
+/// last day, grouped by a key the sums keep.
+fn kept_split(filter: &AppealFilter, grouping: AppealGrouping, to: NaiveDate) -> Option<MonthSplit> {
+    let only_kept_keys = filter.status.is_none()
+        && filter.q.as_deref().is_none_or(|q| q.trim().is_empty())
+        && filter.running_due_by.is_none()
+        && filter.category.is_none()
+        && filter.department.is_none();
+    let from = filter.received_from?;
+    let split = MonthSplit::of(from, to);
+    (only_kept_keys
+        && filter.received_to == Some(to)
+        && grouping.expression(CountedTable::Sums).is_some()
+        && split.middle.0 < split.middle.1)
+        .then_some(split)
 }
 
 /// One group's counts as the aggregate query returns them.
@@ -269,6 +315,21 @@ struct CountsRow {
     resolved: i64,
     rated: i64,
     satisfied: i64,
+}
+
+impl CountsRow {
+    fn into_group(self) -> (String, AppealCounts) {
+        let counts = AppealCounts {
+            received: self.received,
+            answered: self.answered,
+            on_time: self.on_time,
+            overdue: self.overdue,
+            resolved: self.resolved,
+            rated: self.rated,
+            satisfied: self.satisfied,
+        };
+        (self.grouped, counts)
+    }
 }
 
 /// Writes `$appeal` by its code (created, or its imported columns replaced) in `$tx`.
@@ -403,7 +464,7 @@ impl Store {
         offset: i64,
     ) -> Result<Vec<Appeal>> {
         let c = conditions(filter);
-        let sql = c.page_sql(APPEAL_COLUMNS, "appeals", sort.order_by());
+        let sql = c.page_sql(APPEAL_COLUMNS, self.appeals_of(filter), sort.order_by());
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params)
             .bind(limit)
             .bind(offset)
@@ -411,12 +472,27 @@ impl Store {
             .await?))
     }
 
+    /// The appeals table as `filter`'s queries read it. Without ANALYZE statistics
+    /// SQLite reads a region's range of `appeals_region_received` (every appeal of the
+    /// province, for the 督办 list of the province) where the few appeals awaiting an
+    /// answer have an index of their own.
+    fn appeals_of(&self, filter: &AppealFilter) -> &'static str {
+        let unanswered = matches!(filter.status, Some(AppealStatus::Open | AppealStatus::Overdue))
+            || filter.running_due_by.is_some();
+        if unanswered && self.backend() == crate::Backend::Sqlite {
+            "appeals INDEXED BY appeals_unanswered_due"
+        } else {
+            "appeals"
+        }
+    }
+
     /// The filtered appeals in code order after `after` (exclusive), for exports.
     pub async fn appeals_by_code_after(&self, filter: &AppealFilter, after: &str, limit: i64) -> Result<Vec<Appeal>> {
         let mut c = conditions(filter);
         c.push("code > ?1", vec![Param::Text(after.to_string())]);
         let sql = format!(
-            "SELECT {APPEAL_COLUMNS} FROM appeals {} ORDER BY code LIMIT ${}",
+            "SELECT {APPEAL_COLUMNS} FROM {} {} ORDER BY code LIMIT ${}",
+            self.appeals_of(filter),
             c.where_sql(),
             c.params.len() + 1
         );
@@ -425,7 +501,7 @@ impl Store {
 
     pub async fn count_appeals(&self, filter: &AppealFilter) -> Result<i64> {
         let c = conditions(filter);
-        let sql = format!("SELECT COUNT(*) FROM appeals {}", c.where_sql());
+        let sql = format!("SELECT COUNT(*) FROM {} {}", self.appeals_of(filter), c.where_sql());
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_scalar(&sql), &c.params).fetch_one(pool).await?))
     }
 
@@ -448,20 +524,109 @@ impl Store {
     }
 
     /// The counts of the appeals `filter` matches (its received period), grouped, as of
-    /// `to` (see `AppealCounts`).
+    /// `to` (see `AppealCounts`): from `appeal_sums` where they serve (`kept_split`),
+    /// else from the rows.
     pub async fn appeal_counts_by(
         &self,
         filter: &AppealFilter,
         grouping: AppealGrouping,
         to: NaiveDate,
     ) -> Result<Vec<(String, AppealCounts)>> {
-        let mut c = conditions(filter);
+        let Some(split) = kept_split(filter, grouping, to) else {
+            return self.counted_rows(conditions(filter), grouping, to).await;
+        };
+        let rows_received = |from: NaiveDate, to: NaiveDate| {
+            conditions(&AppealFilter { received_from: Some(from), received_to: Some(to), ..filter.clone() })
+        };
+        let mut parts = vec![self.kept_counts(filter, grouping, split).await?];
+        for edge in [split.head, split.tail] {
+            if !is_empty(edge) {
+                parts.push(self.counted_rows(rows_received(edge.0, edge.1), grouping, to).await?);
+            }
+        }
+        // The middle's appeals settling from the end's month on, from the first month
+        // that has any (usually the last one or two).
+        if let Some(first) = self.first_month_settling_late(filter, split).await? {
+            let last_day = split.middle.1.pred_opt().unwrap_or(NaiveDate::MIN);
+            let mut late = rows_received(first.max(split.middle.0), last_day);
+            late.push(&format!("{} >= ?1", settled_expression(self.backend())), vec![Param::Date(split.late_events.0)]);
+            parts.push(self.counted_rows(late, grouping, to).await?);
+        }
+        let mut groups: BTreeMap<String, AppealCounts> = BTreeMap::new();
+        for (group, counts) in parts.into_iter().flatten() {
+            *groups.entry(group).or_default() += counts;
+        }
+        Ok(groups.into_iter().collect())
+    }
+
+    /// `appeal_sums` of `filter`'s region and dimension for the appeals received in the
+    /// split's middle months and settled before the end's month, grouped.
+    async fn kept_counts(
+        &self,
+        filter: &AppealFilter,
+        grouping: AppealGrouping,
+        split: MonthSplit,
+    ) -> Result<Vec<(String, AppealCounts)>> {
+        let mut c = kept_conditions(filter, split);
+        c.push("settled_month < ?1", vec![Param::Date(split.late_events.0)]);
+        let group = grouping.expression(CountedTable::Sums).unwrap_or_default();
+        let sum = |column: &str| format!("CAST(SUM({column}) AS BIGINT) AS {column}");
+        let sql = format!(
+            "SELECT {group} AS grouped, {}, {}, {}, {}, {}, {}, {} FROM appeal_sums {} GROUP BY {group}",
+            sum("received"),
+            sum("answered"),
+            sum("on_time"),
+            sum("overdue"),
+            sum("resolved"),
+            sum("rated"),
+            sum("satisfied"),
+            c.where_sql()
+        );
+        let rows: Vec<CountsRow> =
+            on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).fetch_all(pool).await?);
+        Ok(rows.into_iter().map(CountsRow::into_group).collect())
+    }
+
+    /// The first of the split's middle months with an appeal of `filter`'s region and
+    /// dimension settling in the end's month or later, if any.
+    async fn first_month_settling_late(&self, filter: &AppealFilter, split: MonthSplit) -> Result<Option<NaiveDate>> {
+        let mut c = kept_conditions(filter, split);
+        c.push("settled_month >= ?1", vec![Param::Date(split.late_events.0)]);
+        let sql = format!("SELECT MIN(received_month) FROM appeal_sums {}", c.where_sql());
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_scalar(&sql), &c.params).fetch_one(pool).await?))
+    }
+}
+
+/// `appeal_sums` rows of `filter`'s region and dimension in the split's middle.
+fn kept_conditions(filter: &AppealFilter, split: MonthSplit) -> Conditions {
+    let mut c = Conditions::new();
+    c.push(
+        "received_month >= ?1 AND received_month < ?2",
+        vec![Param::Date(split.middle.0), Param::Date(split.middle.1)],
+    );
+    if !filter.region_prefix.is_empty() {
+        c.push_prefix("region_code", &filter.region_prefix);
+    }
+    if let Some(dimension) = filter.dimension {
+        c.push("dimension = ?1", vec![Param::Text(dimension.key().to_string())]);
+    }
+    c
+}
+
+impl Store {
+    /// The counts as of `to` of the appeals matching `c`, grouped, read row by row.
+    async fn counted_rows(
+        &self,
+        mut c: Conditions,
+        grouping: AppealGrouping,
+        to: NaiveDate,
+    ) -> Result<Vec<(String, AppealCounts)>> {
         // The counts' own parameter: the period's last day.
         let n = c.params.len() + 1;
         c.params.push(Param::Date(to));
         let count =
             |condition: &str| format!("CAST(COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS BIGINT)");
-        let group = grouping.expression();
+        let group = grouping.expression(CountedTable::Appeals).unwrap_or_default();
         let sql = format!(
             "SELECT {group} AS grouped, CAST(COUNT(*) AS BIGINT) AS received, {} AS answered, {} AS on_time, \
              {} AS overdue, {} AS resolved, {} AS rated, {} AS satisfied FROM appeals {} GROUP BY {group}",
@@ -475,21 +640,7 @@ impl Store {
         );
         let rows: Vec<CountsRow> =
             on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).fetch_all(pool).await?);
-        Ok(rows
-            .into_iter()
-            .map(|row| {
-                let counts = AppealCounts {
-                    received: row.received,
-                    answered: row.answered,
-                    on_time: row.on_time,
-                    overdue: row.overdue,
-                    resolved: row.resolved,
-                    rated: row.rated,
-                    satisfied: row.satisfied,
-                };
-                (row.grouped, counts)
-            })
-            .collect())
+        Ok(rows.into_iter().map(CountsRow::into_group).collect())
     }
 }
 

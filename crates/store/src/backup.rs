@@ -618,6 +618,7 @@ const NOT_BACKED_UP: &[&str] = &[
     "stat_sums",
     "stat_pairs",
     "stage_counts",
+    "appeal_sums",
     "data_versions",
     "claim_pending",
     "claim_pairs",

@@ -151,33 +151,34 @@ impl Cover {
     }
 }
 
-/// How the signings of a period are read for the figures that compare a second date
-/// with the period's end (started, producing, 1亿元 and more): `stat_pairs` cells
-/// for the signings of the period's whole months (`middle`, half-open, up to the
-/// month its end falls in, or to the end itself when that is a month's last day)
-/// whose event fell in an earlier month; the projects themselves for the rest —
-/// signings at the `head` and `tail` (inclusive, partial months; a range may be
-/// empty), and, of the middle's signings, events from the first day of the end's
-/// month to the end (`late_events`; none when the period ends with a month).
+/// How a period is read from sums kept by month of a first date and month of a second,
+/// later one (signing and start or production, `stat_pairs`; an appeal's receipt and
+/// settling, `appeal_sums`), as figures that compare the second date with the period's
+/// end need it: the cells of the period's whole months (`middle`, half-open, up to the
+/// month its end falls in, or to the end itself when that is a month's last day) whose
+/// second date fell in an earlier month; the rows themselves for the rest — first
+/// dates at the `head` and `tail` (inclusive, partial months; a range may be empty),
+/// and, of the middle's, second dates from the first day of the end's month to the end
+/// (`late_events`; none when the period ends with a month).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct SignedSplit {
-    head: (NaiveDate, NaiveDate),
-    middle: (NaiveDate, NaiveDate),
-    tail: (NaiveDate, NaiveDate),
-    late_events: (NaiveDate, NaiveDate),
+pub(crate) struct MonthSplit {
+    pub(crate) head: (NaiveDate, NaiveDate),
+    pub(crate) middle: (NaiveDate, NaiveDate),
+    pub(crate) tail: (NaiveDate, NaiveDate),
+    pub(crate) late_events: (NaiveDate, NaiveDate),
 }
 
 /// Whether an inclusive range of days holds none.
-fn is_empty((from, to): (NaiveDate, NaiveDate)) -> bool {
+pub(crate) fn is_empty((from, to): (NaiveDate, NaiveDate)) -> bool {
     from > to
 }
 
-impl SignedSplit {
-    pub(crate) fn of(from: NaiveDate, to: NaiveDate) -> SignedSplit {
+impl MonthSplit {
+    pub(crate) fn of(from: NaiveDate, to: NaiveDate) -> MonthSplit {
         let first_month = if from.day() == 1 { from } else { next_month_start(from) };
         let end_month = if to == month_end(to) { next_month_start(to) } else { month_start(to) };
         let before = |day: NaiveDate| day.pred_opt().unwrap_or(NaiveDate::MIN);
-        SignedSplit {
+        MonthSplit {
             head: (from, before(first_month).min(to)),
             middle: (first_month, end_month.max(first_month)),
             tail: (end_month.max(first_month), to),
@@ -320,7 +321,7 @@ impl Store {
     /// The figures of the projects signed in the period, by group: their count and
     /// investment from `stat_sums`; how many were of 1亿元 and more, started and
     /// producing by the period's end from `stat_pairs` and the projects at the
-    /// period's partial months (see `SignedSplit`).
+    /// period's partial months (see `MonthSplit`).
     async fn signed_figures(
         &self,
         prefix: &str,
@@ -328,7 +329,7 @@ impl Store {
         chain: Option<&str>,
         period: Period,
     ) -> Result<HashMap<String, SignedRow>> {
-        let split = SignedSplit::of(period.from, period.to);
+        let split = MonthSplit::of(period.from, period.to);
         let (signed, cells, edges, late) = tokio::try_join!(
             self.sums(Measure::Signed, prefix, group_len, chain, Cover::of(period.from, period.to, true)),
             self.pair_cells(prefix, group_len, chain, split),
@@ -364,7 +365,7 @@ impl Store {
         prefix: &str,
         group_len: usize,
         chain: Option<&str>,
-        split: SignedSplit,
+        split: MonthSplit,
     ) -> Result<Vec<(String, String, i64)>> {
         let (lo, hi) = prefix_range(prefix);
         let group = group_expression(prefix, group_len);
@@ -395,7 +396,7 @@ impl Store {
         prefix: &str,
         group_len: usize,
         chain: Option<&str>,
-        split: SignedSplit,
+        split: MonthSplit,
         to: NaiveDate,
     ) -> Result<HashMap<String, SignedRow>> {
         if is_empty(split.head) && is_empty(split.tail) {
@@ -453,7 +454,7 @@ impl Store {
         prefix: &str,
         group_len: usize,
         chain: Option<&str>,
-        split: SignedSplit,
+        split: MonthSplit,
     ) -> Result<Vec<(String, String, i64)>> {
         if is_empty(split.late_events) || split.middle.0 >= split.middle.1 {
             return Ok(Vec::new());
@@ -905,7 +906,7 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::{empty, Cover, Grain, SignedSplit};
+    use super::{empty, Cover, Grain, MonthSplit};
     use chrono::{Days, NaiveDate};
 
     fn d(text: &str) -> NaiveDate {
@@ -979,7 +980,7 @@ mod tests {
     /// How often the split counts a project signed on `signed` with its event (start,
     /// production, or the signing itself) on `event`: once from the pairs' cells, the
     /// head and tail signings, or the late events.
-    fn times_counted(split: SignedSplit, to: NaiveDate, signed: NaiveDate, event: NaiveDate) -> usize {
+    fn times_counted(split: MonthSplit, to: NaiveDate, signed: NaiveDate, event: NaiveDate) -> usize {
         let within = |day: NaiveDate, (from, to): (NaiveDate, NaiveDate)| from <= day && day <= to;
         let in_middle = split.middle.0 <= signed && signed < split.middle.1;
         let cell = in_middle && super::month_start(event) < split.late_events.0;
@@ -996,7 +997,7 @@ mod tests {
             [(0, 0), (0, 11), (12, 12), (12, 40), (12, 42), (3, 45), (43, 70), (12, 380), (12, 407), (5, 800), (43, 73)]
         {
             let (from, to) = (start + Days::new(a), start + Days::new(b));
-            let split = SignedSplit::of(from, to);
+            let split = MonthSplit::of(from, to);
             // Signings from before the period to after it, events before and after
             // them (a project may be dated inconsistently).
             for signed in (0..b + 40).map(|i| start + Days::new(i)) {
@@ -1010,11 +1011,11 @@ mod tests {
                 }
             }
         }
-        let year = SignedSplit::of(d("2024-01-01"), d("2024-11-20"));
+        let year = MonthSplit::of(d("2024-01-01"), d("2024-11-20"));
         assert_eq!(year.middle, (d("2024-01-01"), d("2024-11-01")));
         assert!(year.head.0 > year.head.1, "a period from the first of a month has no head");
         assert_eq!(year.tail, (d("2024-11-01"), d("2024-11-20")));
-        let whole_year = SignedSplit::of(d("2024-01-01"), d("2024-12-31"));
+        let whole_year = MonthSplit::of(d("2024-01-01"), d("2024-12-31"));
         assert_eq!(whole_year.middle, (d("2024-01-01"), d("2025-01-01")));
         assert!(whole_year.tail.0 > whole_year.tail.1, "a period ending with a month has no tail");
         assert!(whole_year.late_events.0 > whole_year.late_events.1, "nor late events");
