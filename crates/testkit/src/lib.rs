@@ -33,6 +33,60 @@ pub async fn fresh_database_url(backend: Backend, dir: &std::path::Path) -> Stri
     }
 }
 
+/// A database holding the demo data (`zhaoshang_app::demo`), its SQLite file in `dir`.
+/// The demo is written once per process and backend (tens of seconds on PostgreSQL)
+/// and each caller gets a copy of its own: a file copy, or a database made from it as
+/// a template.
+pub async fn demo_database_url(backend: Backend, dir: &std::path::Path) -> String {
+    static SQLITE: tokio::sync::OnceCell<std::path::PathBuf> = tokio::sync::OnceCell::const_new();
+    static POSTGRES: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    async fn fill(url: &str) {
+        let store = zhaoshang_app::open(url, true).await.expect("the demo data loads");
+        store.close().await;
+    }
+    match backend {
+        Backend::Sqlite => {
+            let template = SQLITE
+                .get_or_init(|| async {
+                    let folder = tempfile::tempdir().expect("a temporary folder").keep();
+                    remove_at_exit(folder.clone());
+                    let path = folder.join("demo.db");
+                    fill(&format!("sqlite://{}", path.display())).await;
+                    path
+                })
+                .await;
+            let copy = dir.join(format!("{}.db", unique_name("demo")));
+            std::fs::copy(template, &copy).expect("the demo database copies");
+            format!("sqlite://{}", copy.display())
+        }
+        Backend::Postgres => {
+            let template = POSTGRES
+                .get_or_init(|| async {
+                    let url = postgres::fresh_database().await;
+                    fill(&url).await;
+                    postgres::database_name(&url).to_string()
+                })
+                .await;
+            postgres::copy_database(template).await
+        }
+    }
+}
+
+/// Removes `folder` (the SQLite demo template's) as the process exits.
+fn remove_at_exit(folder: std::path::PathBuf) {
+    static FOLDER: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    extern "C" fn remove() {
+        if let Some(folder) = FOLDER.get() {
+            let _ = std::fs::remove_dir_all(folder);
+        }
+    }
+    if FOLDER.set(folder).is_ok() {
+        unsafe {
+            libc::atexit(remove);
+        }
+    }
+}
+
 /// Finds a free loopback port (bound and released at once).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("no free port")

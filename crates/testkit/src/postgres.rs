@@ -48,6 +48,32 @@ pub async fn fresh_database() -> String {
     replace_database(&server, &name)
 }
 
+/// A new database on the server copied from `template` (which nobody may be connected
+/// to), and its URL.
+pub async fn copy_database(template: &str) -> String {
+    let server = server_url();
+    let name = crate::unique_name(DATABASE_PREFIX);
+    let mut connection = PgConnection::connect(&server).await.expect("cannot connect to the test PostgreSQL server");
+    // Autovacuum may visit the template for a moment, and the copy waits for it to leave.
+    let mut attempts = 0;
+    while let Err(error) =
+        sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}")).execute(&mut connection).await
+    {
+        attempts += 1;
+        assert!(attempts < 100, "CREATE DATABASE … TEMPLATE {template} failed: {error}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    connection.close().await.ok();
+    CREATED.lock().unwrap_or_else(|e| e.into_inner()).push(name.clone());
+    replace_database(&server, &name)
+}
+
+/// The database name a URL of this server ends in.
+pub fn database_name(url: &str) -> &str {
+    let base = url.split('?').next().unwrap_or(url);
+    base.rsplit('/').next().unwrap_or(base)
+}
+
 /// Test databases are named `zs_test_{pid}_…` ([`crate::unique_name`]).
 const DATABASE_PREFIX: &str = "zs_test";
 

@@ -8,7 +8,7 @@ use tower::ServiceExt;
 use zhaoshang_app::accounts::{create_account, AccountRequest};
 use zhaoshang_app::search::SearchIndex;
 use zhaoshang_store::{Actor, Store};
-use zhaoshang_testkit::{fresh_database_url, Backend};
+use zhaoshang_testkit::{demo_database_url, fresh_database_url, Backend};
 use zhaoshang_web::{router, AppState, Config};
 
 pub const PASSWORD: &str = "test-password-1";
@@ -47,7 +47,7 @@ impl TestApp {
     /// An application with the demo accounts and the Gansu demo pipeline.
     pub async fn demo(backend: Backend) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        let url = fresh_database_url(backend, dir.path()).await;
+        let url = demo_database_url(backend, dir.path()).await;
         let store = zhaoshang_app::open(&url, true).await.unwrap();
         let search = SearchIndex::open(&store).await.unwrap();
         TestApp { state: AppState::new(store, search, Config { demo: true, ..Config::default() }), _dir: dir }
