@@ -6,6 +6,7 @@ pub mod supervision;
 
 use crate::exchange::{self, Table};
 use crate::inbox::{InboxItemDraft, InboxQuery, InboxSource};
+use crate::notify::Message;
 use crate::projects::{keyword, page_offset};
 use crate::stats::{parse_date, period};
 use crate::{App, AppError, AppResult};
@@ -393,6 +394,67 @@ impl InboxSource for AppealClocks {
                 })
                 .collect())
         })
+    }
+}
+
+/// Lines of the 督办 message at most; the rest are counted in a last line.
+const ESCALATION_LINES: usize = 30;
+/// Appeals read at a time while looking for the day's escalations.
+const ESCALATION_PAGE: i64 = 1_000;
+
+impl App {
+    /// The 督办 steps of `today` for the group robot: every running appeal that rose a
+    /// level today (`FlowState::escalated_on`), the province's first, then by due date;
+    /// `None` when none did.
+    pub async fn escalation_notice(
+        &self,
+        calendar: &zhaoshang_core::calendar::Calendar,
+        today: NaiveDate,
+    ) -> AppResult<Option<Message>> {
+        let Some(yesterday) = today.pred_opt() else { return Ok(None) };
+        let filter = AppealFilter { running_due_by: Some(yesterday), today, ..Default::default() };
+        let mut escalated = Vec::new();
+        for page in 0.. {
+            let appeals =
+                self.store().list_appeals(&filter, AppealSort::DueAsc, ESCALATION_PAGE, page * ESCALATION_PAGE).await?;
+            let last = (appeals.len() as i64) < ESCALATION_PAGE;
+            escalated.extend(
+                appeals.into_iter().filter_map(|appeal| {
+                    appeal.flow_state().escalated_on(calendar, today).map(|level| (level, appeal))
+                }),
+            );
+            if last {
+                break;
+            }
+        }
+        if escalated.is_empty() {
+            return Ok(None);
+        }
+        escalated.sort_by_key(|(level, appeal)| (*level != Level::Province, appeal.data.due_on));
+        let names = self.region_names(escalated.iter().map(|(_, a)| a.data.region_code.clone())).await?;
+        let plain = zhaoshang_core::text::markdown_plain;
+        let mut lines: Vec<String> = escalated
+            .iter()
+            .take(ESCALATION_LINES)
+            .map(|(level, appeal)| {
+                let d = &appeal.data;
+                format!(
+                    "- 【{}】{}：{}（{}，{}，应答复 {}）",
+                    level.label(),
+                    plain(&d.enterprise),
+                    plain(&d.content.chars().take(30).collect::<String>()),
+                    plain(names.get(&d.region_code).map_or(d.region_code.as_str(), String::as_str)),
+                    plain(&d.department),
+                    d.due_on
+                )
+            })
+            .collect();
+        if escalated.len() > ESCALATION_LINES {
+            lines.push(format!("- 另有 {} 件，见督办页面", escalated.len() - ESCALATION_LINES));
+        }
+        Ok(Some(Message {
+            title: format!("营商环境诉求督办升级（{today}，{} 件）", escalated.len()), lines
+        }))
     }
 }
 

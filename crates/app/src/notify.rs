@@ -197,7 +197,8 @@ pub async fn digest(store: &Store, calendar: &zhaoshang_core::calendar::Calendar
 }
 
 /// Runs inside `serve`: every day at `at` (China time) that is a working day, sends the
-/// digest of every inbox through the app's notifier, if anything is red or yellow.
+/// digest of every inbox through the app's notifier, if anything is red or yellow, and
+/// the appeals that rose a 督办 level that day, if any did.
 pub async fn run_daily_digest(app: crate::App, at: chrono::NaiveTime) {
     let store = app.store();
     loop {
@@ -210,6 +211,9 @@ pub async fn run_daily_digest(app: crate::App, at: chrono::NaiveTime) {
                 return Ok(());
             }
             if let Some(message) = digest(store, &calendar).await? {
+                app.notifier().notify(message);
+            }
+            if let Some(message) = app.escalation_notice(&calendar, crate::calendar::today()).await? {
                 app.notifier().notify(message);
             }
             Ok::<(), AppError>(())

@@ -9,6 +9,7 @@ use rand::{Rng, SeedableRng};
 use std::collections::{BTreeSet, HashMap};
 use zhaoshang_app::appeals::appeal_report;
 use zhaoshang_app::exchange::{export_table, import_bytes, import_bytes_in_scope, ImportKind, ImportScope};
+use zhaoshang_app::search::SearchIndex;
 use zhaoshang_core::calendar::{DayKind, NoticeDay};
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::audit::AuditFilter;
@@ -22,6 +23,7 @@ on_both_backends!(
     each_count_at_its_edges,
     random_appeals_match_a_plain_computation,
     a_new_notice_moves_the_due_dates_of_waiting_appeals,
+    the_days_escalations_go_to_the_robot,
 );
 
 fn day(text: &str) -> NaiveDate {
@@ -477,4 +479,35 @@ async fn a_new_notice_moves_the_due_dates_of_waiting_appeals(store: &Store) {
         .collect();
     moved.sort_unstable();
     assert_eq!(moved, ["W1", "W2"]);
+}
+
+/// The robot's 督办 message of a day names the appeals that rose a level that day, the
+/// province's first, and nothing else; a day without any sends none.
+async fn the_days_escalations_go_to_the_robot(store: &Store) {
+    // Due Friday 27 September 2024 and Thursday 10 October (5 working days each, across
+    // National Day); on Friday 11 October the first is six working days late (the
+    // province's), the second one (the region's supervisor's). The others are answered,
+    // not yet due, or paused.
+    let report = import(
+        store,
+        "E1,白银甲公司,620402,政务环境,审批材料反复退回,2024-09-20,5,,,\n\
+         E2,天水乙公司,620502,市场环境,招标限制外地企业,2024-09-27,5,,,\n\
+         E3,白银丙公司,620402,法治环境,合同纠纷,2024-09-27,5,2024-10-09,,\n\
+         E4,白银丁公司,620402,要素环境,用电报装,2024-10-08,5,,,\n",
+    )
+    .await;
+    assert!(report.applied, "{:?}", report.problems.first());
+    let app = zhaoshang_app::App::new(store.clone(), SearchIndex::open(store).await.unwrap());
+    let calendar = zhaoshang_core::calendar::Calendar::new(store.calendar_days().await.unwrap());
+    let message = app.escalation_notice(&calendar, day("2024-10-11")).await.unwrap().expect("two escalations");
+    assert_eq!(message.title, "营商环境诉求督办升级（2024-10-11，2 件）");
+    assert_eq!(message.lines.len(), 2, "{:?}", message.lines);
+    assert!(message.lines[0].starts_with("- 【省级督办】白银甲公司：审批材料反复退回（白银区"), "{}", message.lines[0]);
+    assert!(message.lines[1].starts_with("- 【地区督办】天水乙公司：招标限制外地企业（"), "{}", message.lines[1]);
+    assert!(message.lines[1].ends_with("应答复 2024-10-10）"), "{}", message.lines[1]);
+    // E1 rose to the region's supervisor on its first working day late, the make-up
+    // working Sunday 29 September; on Monday 14 October nothing rose.
+    let before = app.escalation_notice(&calendar, day("2024-09-29")).await.unwrap().expect("one escalation");
+    assert_eq!(before.lines.len(), 1, "{:?}", before.lines);
+    assert!(app.escalation_notice(&calendar, day("2024-10-14")).await.unwrap().is_none());
 }

@@ -422,6 +422,15 @@ impl FlowState {
         }
     }
 
+    /// The level the appeal rises to on `today`, if it does: a deadline missed the day
+    /// before (levels move on working days only, so after a weekend or a holiday the
+    /// day before stands for the last working day).
+    pub fn escalated_on(&self, calendar: &Calendar, today: NaiveDate) -> Option<Level> {
+        let before = self.level(calendar, today.pred_opt()?);
+        let now = self.level(calendar, today);
+        (now != before && now.reaches(before)).then_some(now)
+    }
+
     /// Working days an open, running appeal is past its due date on `today` (0 when on
     /// time, answered or paused).
     pub fn working_days_late(&self, calendar: &Calendar, today: NaiveDate) -> i64 {
@@ -621,6 +630,25 @@ mod tests {
         let answered = step(&state, Action::Answer { text: "x".into() }, "2024-11-20");
         assert_eq!(answered.light(&calendar, day("2024-11-20")), None);
         assert_eq!(answered.level(&calendar, day("2024-11-30")), Level::Department);
+    }
+
+    #[test]
+    fn an_appeal_escalates_on_the_working_day_after_each_missed_deadline() {
+        let calendar = official();
+        // Received Friday 27 September 2024, due Thursday 10 October across National Day.
+        let state = received("2024-09-27");
+        let escalations: Vec<(NaiveDate, Level)> = day("2024-09-27")
+            .iter_days()
+            .take_while(|d| *d <= day("2024-11-30"))
+            .filter_map(|d| state.escalated_on(&calendar, d).map(|level| (d, level)))
+            .collect();
+        // Late from Friday the 11th, the region's supervisor's; the province's on the sixth
+        // working day late, Thursday the 17th (Saturday the 12th is a make-up working day).
+        assert_eq!(escalations, vec![(day("2024-10-11"), Level::Region), (day("2024-10-17"), Level::Province)]);
+        let paused = step(&state, Action::Pause { reason: "等待企业补充材料".into() }, "2024-10-09");
+        assert_eq!(paused.escalated_on(&calendar, day("2024-10-11")), None, "a paused clock does not escalate");
+        let answered = step(&state, Action::Answer { text: "已答复".into() }, "2024-10-10");
+        assert_eq!(answered.escalated_on(&calendar, day("2024-10-11")), None);
     }
 
     #[test]
