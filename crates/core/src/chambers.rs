@@ -8,7 +8,7 @@
 
 use crate::regions::RegionCode;
 use crate::scores::{
-    best_first, efficacy_scaled, round_half_up, shown_weight, weight_units, weighted_sum, WEIGHT_UNITS,
+    best_first, efficacy_scaled, round_half_up, shown_weight, typed_weight_units, weighted_sum, WEIGHT_UNITS,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -288,30 +288,14 @@ impl Weights {
     /// decimal of at most four places, together exactly 1. The errors name each field by
     /// its indicator's key (and `sum` for the total).
     pub fn parse(typed: [&str; 5]) -> Result<Weights, Vec<(&'static str, String)>> {
-        let mut errors = Vec::new();
-        let mut units = [0_i64; 5];
-        for (i, text) in typed.iter().enumerate() {
-            let (key, label) = INDICATORS[i];
-            match weight_units(text) {
-                Ok(value) => units[i] = value,
-                Err(message) => errors.push((key, format!("{label}：{message}"))),
-            }
+        let units = typed_weight_units(typed, &INDICATORS)?;
+        let sum: i64 = units.iter().sum();
+        if sum != WEIGHT_UNITS {
+            let shown = format!("{}.{:04}", sum / WEIGHT_UNITS, sum % WEIGHT_UNITS);
+            let shown = shown.trim_end_matches('0').trim_end_matches('.');
+            return Err(vec![("sum", format!("五项权重之和应为 1，现为 {shown}"))]);
         }
-        if errors.is_empty() {
-            let sum: i64 = units.iter().sum();
-            if sum != WEIGHT_UNITS {
-                let shown = format!("{}.{:04}", sum / WEIGHT_UNITS, sum % WEIGHT_UNITS);
-                errors.push((
-                    "sum",
-                    format!("五项权重之和应为 1，现为 {}", shown.trim_end_matches('0').trim_end_matches('.')),
-                ));
-            }
-        }
-        if errors.is_empty() {
-            Ok(Weights::from_units(units))
-        } else {
-            Err(errors)
-        }
+        Ok(Weights::from_units(units))
     }
 }
 

@@ -85,6 +85,28 @@ pub fn weight_units(text: &str) -> Result<i64, String> {
     Ok(units)
 }
 
+/// Weights as typed into the fields `(key, label)`: their ten-thousandths, or each bad
+/// field's error, named by its key and starting with its label.
+pub fn typed_weight_units<const N: usize>(
+    typed: [&str; N],
+    fields: &[(&'static str, &'static str); N],
+) -> Result<[i64; N], Vec<(&'static str, String)>> {
+    let mut errors = Vec::new();
+    let mut units = [0_i64; N];
+    for (i, text) in typed.iter().enumerate() {
+        let (key, label) = fields[i];
+        match weight_units(text) {
+            Ok(value) => units[i] = value,
+            Err(message) => errors.push((key, format!("{label}：{message}"))),
+        }
+    }
+    if errors.is_empty() {
+        Ok(units)
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

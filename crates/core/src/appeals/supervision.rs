@@ -12,7 +12,7 @@
 
 use super::{Dimension, Rating};
 use crate::calendar::Calendar;
-use crate::scores::{best_first, efficacy_scaled, round_half_up, shown_weight, weight_units, WEIGHT_UNITS};
+use crate::scores::{best_first, efficacy_scaled, round_half_up, shown_weight, typed_weight_units, WEIGHT_UNITS};
 use chrono::NaiveDate;
 
 crate::vocabulary! {
@@ -149,25 +149,13 @@ impl Weights {
     /// from 0 to 1 with at most four places, the four indicators' together exactly 1. The
     /// errors name each field by its key (and `sum` for the indicators' total).
     pub fn parse(typed: [&str; 5]) -> Result<Weights, Vec<(&'static str, String)>> {
-        let mut errors = Vec::new();
-        let mut units = [0_i64; 5];
-        for (i, text) in typed.iter().enumerate() {
-            let (key, label) = WEIGHT_FIELDS[i];
-            match weight_units(text) {
-                Ok(value) => units[i] = value,
-                Err(message) => errors.push((key, format!("{label}：{message}"))),
-            }
-        }
+        let units = typed_weight_units(typed, &WEIGHT_FIELDS)?;
         let sum: i64 = units[..4].iter().sum();
-        if errors.is_empty() && sum != WEIGHT_UNITS {
+        if sum != WEIGHT_UNITS {
             let shown = shown_weight(sum as f64 / WEIGHT_UNITS as f64);
-            errors.push(("sum", format!("四项定量指标的权重之和应为 1，现为 {shown}")));
+            return Err(vec![("sum", format!("四项定量指标的权重之和应为 1，现为 {shown}"))]);
         }
-        if errors.is_empty() {
-            Ok(Weights::from_units(units))
-        } else {
-            Err(errors)
-        }
+        Ok(Weights::from_units(units))
     }
 }
 
