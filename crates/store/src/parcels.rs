@@ -58,6 +58,17 @@ const PARCEL_DATA_SELECT: &str = "SELECT code, park_id, region_code, land_use, a
      plot_ratio, lon, lat, boundary FROM parcels WHERE code = $1";
 const PARCEL_TABLES: &str = "parcels p LEFT JOIN parks k ON k.id = p.park_id";
 
+/// The tables a filtered query reads. With a box, SQLite is kept from the parcels'
+/// indexes so that it reads the parcels the R*Tree finds by id: otherwise it prefers
+/// the status index and tests each of the province's public parcels against the box's
+/// ids (8 ms against 0.3 ms for a 50 km box of 100,000 parcels).
+fn parcel_tables(filter: &ParcelFilter, backend: Backend) -> &'static str {
+    match (backend, filter.within) {
+        (Backend::Sqlite, Some(_)) => "parcels p NOT INDEXED LEFT JOIN parks k ON k.id = p.park_id",
+        _ => PARCEL_TABLES,
+    }
+}
+
 /// A parcel's code and position.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ParcelPoint {
@@ -314,7 +325,7 @@ impl Store {
         offset: i64,
     ) -> Result<Vec<Parcel>> {
         let c = conditions(filter, self.backend());
-        let sql = c.page_sql(PARCEL_COLUMNS, PARCEL_TABLES, sort.order_by());
+        let sql = c.page_sql(PARCEL_COLUMNS, parcel_tables(filter, self.backend()), sort.order_by());
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params)
             .bind(limit)
             .bind(offset)
@@ -324,7 +335,7 @@ impl Store {
 
     pub async fn parcel_count(&self, filter: &ParcelFilter) -> Result<i64> {
         let c = conditions(filter, self.backend());
-        let sql = format!("SELECT COUNT(*) FROM {PARCEL_TABLES} {}", c.where_sql());
+        let sql = format!("SELECT COUNT(*) FROM {} {}", parcel_tables(filter, self.backend()), c.where_sql());
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_scalar(&sql), &c.params).fetch_one(pool).await?))
     }
 
@@ -332,7 +343,8 @@ impl Store {
     /// nearest-first search within the filter's box, read without the rest of each row.
     pub async fn parcel_points(&self, filter: &ParcelFilter) -> Result<Vec<ParcelPoint>> {
         let c = conditions(filter, self.backend());
-        let sql = format!("SELECT p.code, p.lon, p.lat FROM {PARCEL_TABLES} {}", c.where_sql());
+        let sql =
+            format!("SELECT p.code, p.lon, p.lat FROM {} {}", parcel_tables(filter, self.backend()), c.where_sql());
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).fetch_all(pool).await?))
     }
 
@@ -340,7 +352,7 @@ impl Store {
     /// search, within the filter's box).
     pub async fn parcels_matching(&self, filter: &ParcelFilter) -> Result<Vec<Parcel>> {
         let c = conditions(filter, self.backend());
-        let sql = format!("SELECT {PARCEL_COLUMNS} FROM {PARCEL_TABLES} {}", c.where_sql());
+        let sql = format!("SELECT {PARCEL_COLUMNS} FROM {} {}", parcel_tables(filter, self.backend()), c.where_sql());
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).fetch_all(pool).await?))
     }
 }
