@@ -236,6 +236,27 @@ impl Bench<'_> {
             target: IMPORT_TARGET,
             rows_written: Some(rows),
         });
+
+        // The due dates alone, as the import reckons them: their share of its time.
+        let mut reckoned: Vec<AppealData> =
+            fresh.iter().map(|a| AppealData { due_on: a.received_on, ..a.clone() }).collect();
+        let started = Instant::now();
+        for appeal in &mut reckoned {
+            appeal.reckon_due(&calendar);
+        }
+        let samples = measure::Samples::new(vec![started.elapsed()]);
+        self.checks.equal(
+            format!("{rows} due dates reckoned alone = the import's (checked above)"),
+            &reckoned.iter().map(|a| a.due_on).collect::<Vec<_>>(),
+            &fresh.iter().map(|a| a.due_on).collect::<Vec<_>>(),
+        );
+        self.rows.push(Row {
+            operation: format!("due dates of {rows} appeals by the official calendar (the import's part)"),
+            samples,
+            reference: None,
+            target: IMPORT_TARGET,
+            rows_written: Some(rows),
+        });
         Ok(())
     }
 }
