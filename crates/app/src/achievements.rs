@@ -17,6 +17,7 @@ use zhaoshang_core::achievements::{
     rank_intervals, select, Aggregate, Candidate, Maturity, RankInterval, Ranked, Ratio, Selection, Weights, RESAMPLES,
     RESAMPLE_SEED,
 };
+use zhaoshang_core::rounds::RoundStatus;
 use zhaoshang_core::text::non_empty;
 use zhaoshang_store::achievements::{AchievementData, AchievementFilter, AchievementSort, ReviewData};
 use zhaoshang_store::Store;
@@ -128,6 +129,8 @@ pub struct PoolPage {
     pub critical: usize,
     /// The year's round is not closed: no ranking yet.
     pub sealed: bool,
+    /// The year's round is closed (or published): its report can be read.
+    pub has_report: bool,
 }
 
 /// The pool page's request: the year (the latest registered when absent), the share that
@@ -380,7 +383,8 @@ impl App {
     /// the rank intervals).
     pub(crate) async fn pool_of(&self, year: i64, ratio: Ratio, with_intervals: bool) -> AppResult<PoolPage> {
         let store = self.store();
-        if crate::rounds::scores_sealed(store, year).await? {
+        let status = crate::rounds::round_status(store, year).await?;
+        if status.is_some_and(RoundStatus::seals_scores) {
             let (registered, _) = store.pool_candidates(year).await?;
             return Ok(PoolPage {
                 year,
@@ -392,6 +396,7 @@ impl App {
                 disagreements: 0,
                 critical: 0,
                 sealed: true,
+                has_report: false,
             });
         }
         let (registered, candidates) = store.pool_candidates(year).await?;
@@ -444,6 +449,7 @@ impl App {
             disagreements,
             critical,
             sealed: false,
+            has_report: status.is_some_and(RoundStatus::has_report),
         })
     }
 }

@@ -142,13 +142,14 @@ pub fn parse_score_form(form: &ScoreForm) -> AppResult<(Scores, String)> {
     }
 }
 
+/// Where a year's round stands (none when the year has no round).
+pub async fn round_status(store: &Store, year: i64) -> AppResult<Option<RoundStatus>> {
+    Ok(store.round(year).await?.and_then(|round| RoundStatus::from_key(&round.status)))
+}
+
 /// Whether the scores of a year's achievements are sealed: its round is not yet closed.
 pub async fn scores_sealed(store: &Store, year: i64) -> AppResult<bool> {
-    Ok(store
-        .round(year)
-        .await?
-        .and_then(|round| RoundStatus::from_key(&round.status))
-        .is_some_and(|status| matches!(status, RoundStatus::Open | RoundStatus::Scoring)))
+    Ok(round_status(store, year).await?.is_some_and(RoundStatus::seals_scores))
 }
 
 /// Assigns a year's reviewers by optimisation and stores the assignment (the round moves

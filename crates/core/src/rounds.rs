@@ -39,6 +39,18 @@ crate::vocabulary! {
     }
 }
 
+impl RoundStatus {
+    /// Scores are sealed (nobody but each reviewer reads its own) until the round closes.
+    pub fn seals_scores(self) -> bool {
+        matches!(self, RoundStatus::Open | RoundStatus::Scoring)
+    }
+
+    /// A round has its report once closed.
+    pub fn has_report(self) -> bool {
+        !self.seals_scores()
+    }
+}
+
 /// Reviewers per achievement unless the round says otherwise.
 pub const DEFAULT_REVIEWERS: usize = 5;
 
@@ -339,6 +351,15 @@ mod tests {
             let error = transition(status, action, 0).unwrap_err();
             assert!(error.contains(status.label()) && error.contains(action.label()), "{error}");
         }
+    }
+
+    #[test]
+    fn scores_are_sealed_and_the_report_waits_until_the_close() {
+        use RoundStatus as S;
+        let sealed: Vec<bool> = [S::Open, S::Scoring, S::Closed, S::Published].map(S::seals_scores).to_vec();
+        assert_eq!(sealed, [true, true, false, false]);
+        let reported: Vec<bool> = [S::Open, S::Scoring, S::Closed, S::Published].map(S::has_report).to_vec();
+        assert_eq!(reported, [false, false, true, true]);
     }
 
     #[test]

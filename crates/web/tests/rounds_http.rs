@@ -62,6 +62,9 @@ async fn a_round_goes_from_open_to_published(backend: Backend) {
 
     let boss = app.sign_in("boss").await;
     let csrf = app.csrf(&boss).await;
+    // No round, no report: the pool page does not link to one.
+    let before_round = body_text(app.get("/pool?year=2025", Some(&boss)).await).await;
+    assert!(before_round.contains("2025 年度成果转化池") && !before_round.contains(r#"id="report-link""#));
     let post = |path: String, cookie: String, csrf: String, form: String| {
         let app = &app;
         async move { app.post_form(&path, &cookie, &format!("csrf={csrf}&{form}")).await.status() }
@@ -153,7 +156,7 @@ async fn a_round_goes_from_open_to_published(backend: Backend) {
     let lead_page = body_text(app.get(&format!("/achievements/{mine}"), Some(&lead)).await).await;
     assert!(!lead_page.contains("87.5") && !lead_page.contains(r#"id="composite""#));
     let pool = body_text(app.get("/pool?year=2025", Some(&boss)).await).await;
-    assert!(pool.contains(r#"id="pool-sealed""#));
+    assert!(pool.contains(r#"id="pool-sealed""#) && !pool.contains(r#"id="report-link""#));
     let rev2 = app.sign_in("rev2").await;
     let rev2_page = app.get(&format!("/achievements/{mine}"), Some(&rev2)).await;
     let rev2_text = body_text(rev2_page).await;
@@ -226,6 +229,10 @@ async fn a_round_goes_from_open_to_published(backend: Backend) {
     )
     .await;
     assert_eq!(late, StatusCode::UNPROCESSABLE_ENTITY, "no scoring after the close");
+    // Closed, the pool page links to the round's report, which answers.
+    let closed = body_text(app.get("/pool?year=2025", Some(&boss)).await).await;
+    assert!(closed.contains(r#"href="/pool/rounds/2025/report" id="report-link""#), "the report linked once closed");
+    assert_eq!(app.get("/pool/rounds/2025/report", Some(&boss)).await.status(), StatusCode::OK);
     let boss_page = body_text(app.get(&format!("/achievements/{mine}"), Some(&boss)).await).await;
     assert!(boss_page.contains("87.5") && boss_page.contains("<td>rev1</td>"), "scores open once closed");
     assert_eq!(
