@@ -12,6 +12,7 @@ use crate::{App, AppError, AppResult};
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::Arc;
 use zhaoshang_core::access::{PoolAccess, Principal};
 use zhaoshang_core::achievements::{
     rank_intervals, select, Aggregate, Candidate, Maturity, RankInterval, Ranked, Ratio, Selection, Weights, RESAMPLES,
@@ -170,17 +171,29 @@ pub struct PoolItem {
     pub critical: bool,
 }
 
-/// The candidates with each one's rank interval under resampling (computed off the
-/// async workers: a few hundred milliseconds for a year of 2,000).
-pub(crate) async fn resampled(
-    candidates: Vec<Candidate>,
-) -> AppResult<(Vec<Candidate>, HashMap<String, RankInterval>)> {
-    tokio::task::spawn_blocking(move || {
+/// Rank intervals by code.
+pub type Intervals = Arc<HashMap<String, RankInterval>>;
+
+/// A year's registered achievements (their number), each with its reviews, and each
+/// reviewed one's rank interval under resampling (`rank_intervals`). The intervals are
+/// kept per year while no achievement, review or round has changed since (the `pool`
+/// counter, see `zhaoshang_store::report_cache`); on a miss they are computed off the
+/// async workers (a few hundred milliseconds for a year of 2,000, seconds unoptimised).
+pub async fn candidates_with_intervals(store: &Store, year: i64) -> AppResult<(usize, Vec<Candidate>, Intervals)> {
+    // Read before the reviews, so that intervals are never older than their counter.
+    let version = store.pool_version().await?;
+    let (registered, candidates) = store.pool_candidates(year).await?;
+    if let Some(intervals) = store.interval_cache().get(&year, version) {
+        return Ok((registered, candidates, intervals));
+    }
+    let (candidates, intervals) = tokio::task::spawn_blocking(move || {
         let intervals = rank_intervals(&candidates, Weights::EQUAL, RESAMPLES, RESAMPLE_SEED);
-        (candidates, intervals)
+        (candidates, Arc::new(intervals))
     })
     .await
-    .map_err(|e| AppError::Internal(e.to_string()))
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    store.interval_cache().put(year, version, intervals.clone());
+    Ok((registered, candidates, intervals))
 }
 
 /// The maturity's label (the stored key when unknown, empty when none).
@@ -399,10 +412,12 @@ impl App {
                 has_report: false,
             });
         }
-        let (registered, candidates) = store.pool_candidates(year).await?;
-        let (candidates, intervals) = match with_intervals {
-            true => resampled(candidates).await?,
-            false => (candidates, HashMap::new()),
+        let (registered, candidates, intervals) = match with_intervals {
+            true => candidates_with_intervals(store, year).await?,
+            false => {
+                let (registered, candidates) = store.pool_candidates(year).await?;
+                (registered, candidates, Intervals::default())
+            }
         };
         let selection = select(registered, candidates, ratio, Weights::EQUAL);
         let codes: Vec<String> = selection.pool().iter().map(|r| r.code.clone()).collect();

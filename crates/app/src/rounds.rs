@@ -4,7 +4,7 @@
 //! a reviewer scores what it was assigned. While a year's round is not closed nobody but
 //! the reviewer itself reads a score of that year, and the year is not ranked.
 
-use crate::achievements::{parse_year, resampled};
+use crate::achievements::{candidates_with_intervals, parse_year};
 use crate::exchange::export::NumberFormat;
 use crate::exchange::Table;
 use crate::{App, AppError, AppResult};
@@ -429,8 +429,7 @@ impl App {
         let count = store.achievement_count(&filter).await?;
         let achievements =
             store.achievements_page(&filter, zhaoshang_store::achievements::AchievementSort::Code, count, 0).await?;
-        let (registered, candidates) = store.pool_candidates(year).await?;
-        let (candidates, intervals) = resampled(candidates).await?;
+        let (registered, candidates, intervals) = candidates_with_intervals(store, year).await?;
         let selection = select(registered, candidates, Ratio::DEFAULT, Weights::EQUAL);
         let names = self.industry_names().await?;
         let industry_name = |code: &str| names.get(code).cloned().unwrap_or_else(|| "未填行业".to_string());
