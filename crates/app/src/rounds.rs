@@ -147,6 +147,17 @@ pub async fn round_status(store: &Store, year: i64) -> AppResult<Option<RoundSta
     Ok(store.round(year).await?.and_then(|round| RoundStatus::from_key(&round.status)))
 }
 
+/// The years whose rounds are not yet closed.
+pub(crate) async fn sealed_years(store: &Store) -> AppResult<Vec<i64>> {
+    Ok(store
+        .rounds()
+        .await?
+        .into_iter()
+        .filter(|round| RoundStatus::from_key(&round.status).is_some_and(RoundStatus::seals_scores))
+        .map(|round| round.year)
+        .collect())
+}
+
 /// Whether the scores of a year's achievements are sealed: its round is not yet closed.
 pub async fn scores_sealed(store: &Store, year: i64) -> AppResult<bool> {
     Ok(round_status(store, year).await?.is_some_and(RoundStatus::seals_scores))

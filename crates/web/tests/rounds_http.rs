@@ -157,6 +157,13 @@ async fn a_round_goes_from_open_to_published(backend: Backend) {
     assert!(!lead_page.contains("87.5") && !lead_page.contains(r#"id="composite""#));
     let pool = body_text(app.get("/pool?year=2025", Some(&boss)).await).await;
     assert!(pool.contains(r#"id="pool-sealed""#) && !pool.contains(r#"id="report-link""#));
+    // Nor the administrator in the audit log or on its workbench: the entry names the
+    // review, its scores are withheld until the close.
+    let audit = body_text(app.get("/admin/audit?entity=review", Some(&boss)).await).await;
+    assert!(audit.contains(&mine) && audit.contains("评审结束前不显示评分"), "the review's entry is listed");
+    assert!(!audit.contains("87.5") && !audit.contains("前景好"), "no score in the log while open");
+    let workbench = body_text(app.get("/", Some(&boss)).await).await;
+    assert!(!workbench.contains("87.5"), "no score among the recent changes while open");
     let rev2 = app.sign_in("rev2").await;
     let rev2_page = app.get(&format!("/achievements/{mine}"), Some(&rev2)).await;
     let rev2_text = body_text(rev2_page).await;
@@ -235,6 +242,8 @@ async fn a_round_goes_from_open_to_published(backend: Backend) {
     assert_eq!(app.get("/pool/rounds/2025/report", Some(&boss)).await.status(), StatusCode::OK);
     let boss_page = body_text(app.get(&format!("/achievements/{mine}"), Some(&boss)).await).await;
     assert!(boss_page.contains("87.5") && boss_page.contains("<td>rev1</td>"), "scores open once closed");
+    let audit = body_text(app.get("/admin/audit?entity=review", Some(&boss)).await).await;
+    assert!(audit.contains("87.5") && !audit.contains("评审结束前不显示评分"), "the log shows them once closed");
     assert_eq!(
         post("/pool/rounds/2025/publish".into(), boss.clone(), csrf.clone(), "".into()).await,
         StatusCode::SEE_OTHER
