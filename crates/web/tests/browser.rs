@@ -1412,7 +1412,8 @@ async fn chambers_map_of_china_counts_by_province_and_filters_the_list() {
 
 /// Issue 21: the demo reviewer scores an achievement of the 2024 round seeing no other
 /// reviewer's score, the administrator closes and publishes the round, and the
-/// achievement is on the published pool page, which needs no sign-in.
+/// achievement is on the published pool page and on the public portal, which need no
+/// sign-in.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reviewer_scores_the_admin_publishes_and_the_achievement_is_public() {
     let server = demo_server().await;
@@ -1453,6 +1454,14 @@ async fn a_reviewer_scores_the_admin_publishes_and_the_achievement_is_public() {
     client.goto(&format!("{base}/pool/published?year=2024")).await.unwrap();
     let published = text_of(client, "main").await;
     assert!(published.contains(&code), "the scored achievement is published: {published}");
+    // Its title leads to its page on the public portal, with the form to register interest.
+    let portal_path = format!("/portal/achievements/2024/{code}");
+    client.find(Locator::Css(&format!("a[href='{portal_path}']"))).await.unwrap().click().await.unwrap();
+    let facts = text_of(client, "#portal-achievement").await;
+    assert_eq!(client.current_url().await.unwrap().path(), portal_path);
+    let institution = server._app.store().achievement(&code).await.unwrap().unwrap().institution;
+    assert!(facts.contains(&institution), "{facts}");
+    client.find(Locator::Css("#enquiry-form")).await.unwrap();
     assert_console_clean(&browser, "the pool").await;
     browser.close().await;
     let _ = server.stop.send(());
