@@ -12,11 +12,13 @@ use crate::{App, AppError, AppResult};
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::Arc;
 use zhaoshang_core::access::{PoolAccess, Principal};
 use zhaoshang_core::achievements::{
     rank_intervals, select, Aggregate, Candidate, Maturity, RankInterval, Ranked, Ratio, Selection, Weights, RESAMPLES,
     RESAMPLE_SEED,
 };
+use zhaoshang_core::rounds::RoundStatus;
 use zhaoshang_core::text::non_empty;
 use zhaoshang_store::achievements::{AchievementData, AchievementFilter, AchievementSort, ReviewData};
 use zhaoshang_store::Store;
@@ -128,6 +130,8 @@ pub struct PoolPage {
     pub critical: usize,
     /// The year's round is not closed: no ranking yet.
     pub sealed: bool,
+    /// The year's round is closed (or published): its report can be read.
+    pub has_report: bool,
 }
 
 /// The pool page's request: the year (the latest registered when absent), the share that
@@ -167,17 +171,29 @@ pub struct PoolItem {
     pub critical: bool,
 }
 
-/// The candidates with each one's rank interval under resampling (computed off the
-/// async workers: a few hundred milliseconds for a year of 2,000).
-pub(crate) async fn resampled(
-    candidates: Vec<Candidate>,
-) -> AppResult<(Vec<Candidate>, HashMap<String, RankInterval>)> {
-    tokio::task::spawn_blocking(move || {
+/// Rank intervals by code.
+pub type Intervals = Arc<HashMap<String, RankInterval>>;
+
+/// A year's registered achievements (their number), each with its reviews, and each
+/// reviewed one's rank interval under resampling (`rank_intervals`). The intervals are
+/// kept per year while no achievement, review or round has changed since (the `pool`
+/// counter, see `zhaoshang_store::report_cache`); on a miss they are computed off the
+/// async workers (a few hundred milliseconds for a year of 2,000, seconds unoptimised).
+pub async fn candidates_with_intervals(store: &Store, year: i64) -> AppResult<(usize, Vec<Candidate>, Intervals)> {
+    // Read before the reviews, so that intervals are never older than their counter.
+    let version = store.pool_version().await?;
+    let (registered, candidates) = store.pool_candidates(year).await?;
+    if let Some(intervals) = store.interval_cache().get(&year, version) {
+        return Ok((registered, candidates, intervals));
+    }
+    let (candidates, intervals) = tokio::task::spawn_blocking(move || {
         let intervals = rank_intervals(&candidates, Weights::EQUAL, RESAMPLES, RESAMPLE_SEED);
-        (candidates, intervals)
+        (candidates, Arc::new(intervals))
     })
     .await
-    .map_err(|e| AppError::Internal(e.to_string()))
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    store.interval_cache().put(year, version, intervals.clone());
+    Ok((registered, candidates, intervals))
 }
 
 /// The maturity's label (the stored key when unknown, empty when none).
@@ -380,7 +396,8 @@ impl App {
     /// the rank intervals).
     pub(crate) async fn pool_of(&self, year: i64, ratio: Ratio, with_intervals: bool) -> AppResult<PoolPage> {
         let store = self.store();
-        if crate::rounds::scores_sealed(store, year).await? {
+        let status = crate::rounds::round_status(store, year).await?;
+        if status.is_some_and(RoundStatus::seals_scores) {
             let (registered, _) = store.pool_candidates(year).await?;
             return Ok(PoolPage {
                 year,
@@ -392,12 +409,15 @@ impl App {
                 disagreements: 0,
                 critical: 0,
                 sealed: true,
+                has_report: false,
             });
         }
-        let (registered, candidates) = store.pool_candidates(year).await?;
-        let (candidates, intervals) = match with_intervals {
-            true => resampled(candidates).await?,
-            false => (candidates, HashMap::new()),
+        let (registered, candidates, intervals) = match with_intervals {
+            true => candidates_with_intervals(store, year).await?,
+            false => {
+                let (registered, candidates) = store.pool_candidates(year).await?;
+                (registered, candidates, Intervals::default())
+            }
         };
         let selection = select(registered, candidates, ratio, Weights::EQUAL);
         let codes: Vec<String> = selection.pool().iter().map(|r| r.code.clone()).collect();
@@ -444,6 +464,7 @@ impl App {
             disagreements,
             critical,
             sealed: false,
+            has_report: status.is_some_and(RoundStatus::has_report),
         })
     }
 }

@@ -6,10 +6,14 @@ use crate::accounts::require_admin;
 use crate::exchange::export::Table;
 use crate::{App, AppError, AppResult};
 use serde::Serialize;
+use std::collections::HashMap;
 use zhaoshang_core::access::Principal;
 use zhaoshang_core::audit::{change_view, sentence, AuditAction, AuditEntity, ChangeView, FieldChange};
 use zhaoshang_core::calendar::china_time;
 use zhaoshang_store::{AuditEntry, AuditFilter};
+
+/// What a review's entry shows in place of its scores while its round is not closed.
+pub const SCORES_WITHHELD: &str = "（评审结束前不显示评分）";
 
 /// Entries an export holds at most; past it the filter must be narrowed.
 pub const EXPORT_LIMIT: i64 = 20_000;
@@ -66,7 +70,33 @@ impl App {
     ) -> AppResult<(Vec<AuditView>, bool)> {
         require_admin(principal)?;
         let (entries, more) = self.store().audit_entries(filter).await?;
-        Ok((entries.into_iter().map(AuditView::of).collect(), more))
+        Ok((self.withhold_sealed_scores(entries).await?.into_iter().map(AuditView::of).collect(), more))
+    }
+
+    /// The entries with the scores of reviews withheld while their year's round is not
+    /// closed: nobody but the reviewer reads a score before the close (issue 21), the
+    /// administrator reading the log neither.
+    pub(crate) async fn withhold_sealed_scores(&self, mut entries: Vec<AuditEntry>) -> AppResult<Vec<AuditEntry>> {
+        let review = AuditEntity::Review.key();
+        if !entries.iter().any(|entry| entry.entity == review) {
+            return Ok(entries);
+        }
+        let sealed = crate::rounds::sealed_years(self.store()).await?;
+        if sealed.is_empty() {
+            return Ok(entries);
+        }
+        let years: HashMap<String, i64> =
+            self.store().all_achievements().await?.into_iter().map(|a| (a.code, a.year)).collect();
+        for entry in entries.iter_mut().filter(|entry| entry.entity == review) {
+            // A review is kept as "code/reviewer".
+            let code = entry.entity_id.split_once('/').map_or(entry.entity_id.as_str(), |(code, _)| code);
+            if years.get(code).is_some_and(|year| sealed.contains(year)) {
+                for json in [&mut entry.before_json, &mut entry.after_json].into_iter().flatten() {
+                    *json = SCORES_WITHHELD.to_string();
+                }
+            }
+        }
+        Ok(entries)
     }
 
     /// The entries matching `filter` as a table, a row per changed field (administrators
@@ -79,7 +109,7 @@ impl App {
                 "符合条件的操作记录超过 {EXPORT_LIMIT} 条，请按操作人、对象或日期缩小范围后分批导出"
             )));
         }
-        Ok(audit_table(entries.into_iter().map(AuditView::of)))
+        Ok(audit_table(self.withhold_sealed_scores(entries).await?.into_iter().map(AuditView::of)))
     }
 }
 

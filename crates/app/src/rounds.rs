@@ -4,7 +4,7 @@
 //! a reviewer scores what it was assigned. While a year's round is not closed nobody but
 //! the reviewer itself reads a score of that year, and the year is not ranked.
 
-use crate::achievements::{parse_year, resampled};
+use crate::achievements::{candidates_with_intervals, parse_year};
 use crate::exchange::export::NumberFormat;
 use crate::exchange::Table;
 use crate::{App, AppError, AppResult};
@@ -142,13 +142,25 @@ pub fn parse_score_form(form: &ScoreForm) -> AppResult<(Scores, String)> {
     }
 }
 
+/// Where a year's round stands (none when the year has no round).
+pub async fn round_status(store: &Store, year: i64) -> AppResult<Option<RoundStatus>> {
+    Ok(store.round(year).await?.and_then(|round| RoundStatus::from_key(&round.status)))
+}
+
+/// The years whose rounds are not yet closed.
+pub(crate) async fn sealed_years(store: &Store) -> AppResult<Vec<i64>> {
+    Ok(store
+        .rounds()
+        .await?
+        .into_iter()
+        .filter(|round| RoundStatus::from_key(&round.status).is_some_and(RoundStatus::seals_scores))
+        .map(|round| round.year)
+        .collect())
+}
+
 /// Whether the scores of a year's achievements are sealed: its round is not yet closed.
 pub async fn scores_sealed(store: &Store, year: i64) -> AppResult<bool> {
-    Ok(store
-        .round(year)
-        .await?
-        .and_then(|round| RoundStatus::from_key(&round.status))
-        .is_some_and(|status| matches!(status, RoundStatus::Open | RoundStatus::Scoring)))
+    Ok(round_status(store, year).await?.is_some_and(RoundStatus::seals_scores))
 }
 
 /// Assigns a year's reviewers by optimisation and stores the assignment (the round moves
@@ -428,8 +440,7 @@ impl App {
         let count = store.achievement_count(&filter).await?;
         let achievements =
             store.achievements_page(&filter, zhaoshang_store::achievements::AchievementSort::Code, count, 0).await?;
-        let (registered, candidates) = store.pool_candidates(year).await?;
-        let (candidates, intervals) = resampled(candidates).await?;
+        let (registered, candidates, intervals) = candidates_with_intervals(store, year).await?;
         let selection = select(registered, candidates, Ratio::DEFAULT, Weights::EQUAL);
         let names = self.industry_names().await?;
         let industry_name = |code: &str| names.get(code).cloned().unwrap_or_else(|| "未填行业".to_string());

@@ -101,6 +101,6 @@ impl App {
             None => return Ok(Vec::new()),
         };
         let entries = self.store().recent_changes(scope, since, RECENT_CHANGES).await?;
-        Ok(entries.into_iter().map(AuditView::of).collect())
+        Ok(self.withhold_sealed_scores(entries).await?.into_iter().map(AuditView::of).collect())
     }
 }

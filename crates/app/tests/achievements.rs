@@ -4,9 +4,9 @@
 //! from the database against the rule computed here from the imported rows.
 
 use std::collections::HashMap;
-use zhaoshang_app::achievements::{selection, selection_json};
+use zhaoshang_app::achievements::{candidates_with_intervals, selection, selection_json, Intervals};
 use zhaoshang_app::exchange::{export_table, import_bytes, write_table, ImportKind, ImportReport, TableFormat};
-use zhaoshang_core::achievements::{Ratio, Weights};
+use zhaoshang_core::achievements::{rank_intervals, Ratio, Weights, RESAMPLES, RESAMPLE_SEED};
 use zhaoshang_store::audit::AuditFilter;
 use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::{Actor, Store};
@@ -18,6 +18,7 @@ on_both_backends!(
     unknown_reviewers_join_the_expert_pool,
     exports_reimport_unchanged_and_backups_keep_the_pool,
     the_selection_reads_the_years_reviews,
+    rank_intervals_are_kept_until_the_pool_changes,
 );
 
 async fn import(store: &Store, kind: ImportKind, csv: &str, dry_run: bool) -> ImportReport {
@@ -243,4 +244,70 @@ async fn the_selection_reads_the_years_reviews(store: &Store) {
     assert_eq!(first["composite"].as_f64().unwrap(), (exact * 100.0).round() / 100.0);
     assert_eq!(first["rank_in_industry"], 1);
     assert!(first["industry"] == "26" || first["industry"] == "32");
+}
+
+/// The year's rank intervals as served, checked against a fresh bootstrap of the reviews
+/// now stored.
+async fn served_intervals(store: &Store, year: i64) -> Intervals {
+    let (_, _, served) = candidates_with_intervals(store, year).await.unwrap();
+    let (_, candidates) = store.pool_candidates(year).await.unwrap();
+    let fresh = rank_intervals(&candidates, Weights::EQUAL, RESAMPLES, RESAMPLE_SEED);
+    assert_eq!(*served, fresh, "the cache served intervals the reviews no longer give");
+    served
+}
+
+async fn rank_intervals_are_kept_until_the_pool_changes(store: &Store) {
+    seed(store).await;
+    let reviews = "成果编号,评审专家,专家单位,市场潜力,经济价值,技术含量\n\
+        A-1,王立新,西安交通大学,85,80,90\n\
+        A-1,李春华,清华大学,60,55,70\n\
+        A-1,赵明,四川大学,95,90,92\n\
+        A-2,王立新,西安交通大学,80,82,78\n\
+        A-2,李春华,清华大学,75,70,88\n\
+        A-3,王立新,西安交通大学,70,90,60\n\
+        A-3,赵明,四川大学,88,60,85\n";
+    assert!(import(store, ImportKind::Reviews, reviews, false).await.is_ok());
+
+    let first = served_intervals(store, 2023).await;
+    assert_eq!(first.len(), 3, "every reviewed achievement of the year");
+    assert!(first.values().any(|i| i.worst > i.best), "reviews that differ make ranks move");
+    let version = store.pool_version().await.unwrap();
+    assert!(store.interval_cache().get(&2023, version).is_some_and(|kept| std::sync::Arc::ptr_eq(&kept, &first)));
+    let again = served_intervals(store, 2023).await;
+    assert!(std::sync::Arc::ptr_eq(&again, &first), "served from the cache, not computed again");
+
+    // An achievement registered moves the counter (it has no review yet, so no interval).
+    let achievement = "成果编号,成果名称,完成单位,行业代码,登记年度\nA-5,新成果,兰州大学,32,2023\n";
+    assert!(import(store, ImportKind::Achievements, achievement, false).await.is_ok());
+    let registered = store.pool_version().await.unwrap();
+    assert!(registered > version, "an achievement moves the pool counter");
+    let unreviewed = served_intervals(store, 2023).await;
+    assert!(!std::sync::Arc::ptr_eq(&unreviewed, &first) && *unreviewed == *first, "computed afresh, the same");
+
+    // Its first review moves the counter; the next reader gets intervals of the new reviews.
+    let more = "成果编号,评审专家,专家单位,市场潜力,经济价值,技术含量\n\
+        A-5,王立新,西安交通大学,99,99,99\n";
+    assert!(import(store, ImportKind::Reviews, more, false).await.is_ok());
+    let moved = store.pool_version().await.unwrap();
+    assert!(moved > registered, "a review moves the pool counter");
+    assert!(store.interval_cache().get(&2023, moved).is_none());
+    let after = served_intervals(store, 2023).await;
+    assert_eq!(after.len(), 4);
+    assert_eq!((after["A-5"].best, after["A-5"].worst), (1, 1), "first whichever of its one review is drawn");
+
+    // So do a round's writes.
+    let actor = Actor::system("测试");
+    store.open_round(2023, 3, &actor).await.unwrap();
+    let opened = store.pool_version().await.unwrap();
+    assert!(opened > moved, "opening a round moves the pool counter");
+    store.set_round_status(2023, "open", "closed", &actor).await.unwrap();
+    assert!(store.pool_version().await.unwrap() > opened, "closing a round moves the pool counter");
+    served_intervals(store, 2023).await;
+    // Writes elsewhere leave it.
+    let stats = store.stats_version().await.unwrap();
+    let pool = store.pool_version().await.unwrap();
+    let targets = "所属地区,年度,到位资金目标(万元)\n天水市,2024,6000\n";
+    assert!(import(store, ImportKind::Targets, targets, false).await.is_ok());
+    assert!(store.stats_version().await.unwrap() > stats);
+    assert_eq!(store.pool_version().await.unwrap(), pool, "projects' figures are not the pool's");
 }

@@ -452,7 +452,9 @@ impl RankInterval {
 /// in each of `resamples` rounds every achievement's reviews are drawn again with
 /// replacement (as many as it has), the composite and technical score recomputed by
 /// SPEC's rule (`aggregate`) and all achievements ranked as `select` ranks them. The
-/// random draws come from `seed` alone, so the result is reproducible.
+/// random draws come from `seed` alone (taken by the achievements in code order, each
+/// among its reviews in the order given), so the result is reproducible whatever order
+/// the candidates come in.
 pub fn rank_intervals(
     candidates: &[Candidate],
     weights: Weights,
@@ -460,17 +462,12 @@ pub fn rank_intervals(
     seed: u64,
 ) -> HashMap<String, RankInterval> {
     use rand::{Rng, SeedableRng};
-    let reviewed: Vec<&Candidate> = candidates.iter().filter(|c| !c.reviews.is_empty()).collect();
+    let mut reviewed: Vec<&Candidate> = candidates.iter().filter(|c| !c.reviews.is_empty()).collect();
     if reviewed.is_empty() || resamples == 0 {
         return HashMap::new();
     }
-    // The last tie-break, the code, as a number: its place in code order.
-    let mut by_code: Vec<usize> = (0..reviewed.len()).collect();
-    by_code.sort_by(|&a, &b| reviewed[a].code.cmp(&reviewed[b].code));
-    let mut code_place = vec![0; reviewed.len()];
-    for (place, &index) in by_code.iter().enumerate() {
-        code_place[index] = place;
-    }
+    // In code order, so that the last tie-break, the code, is the index.
+    reviewed.sort_by(|a, b| a.code.cmp(&b.code));
     // Each review's (weighted composite, technical score), once; a resample draws among them.
     let keys: Vec<Vec<(i128, i64)>> =
         reviewed.iter().map(|c| c.reviews.iter().map(|r| (weights.weighted(r), r.technical.0)).collect()).collect();
@@ -497,7 +494,7 @@ pub fn rank_intervals(
         sums.sort_unstable_by(|a, b| {
             let (a_composite, b_composite) = (a.0 * b.2, b.0 * a.2);
             let (a_technical, b_technical) = (a.1 * b.2, b.1 * a.2);
-            best_first((&a_composite, &a_technical, code_place[a.3]), (&b_composite, &b_technical, code_place[b.3]))
+            best_first((&a_composite, &a_technical, a.3), (&b_composite, &b_technical, b.3))
         });
         for (place, &(_, _, _, index)) in sums.iter().enumerate() {
             ranks[index].push(place + 1);
@@ -832,5 +829,9 @@ mod tests {
         assert!(intervals.values().any(|i| i.worst > i.best), "reviews that differ make ranks move");
         assert_eq!(rank_intervals(&candidates, Weights::EQUAL, RESAMPLES, RESAMPLE_SEED), intervals);
         assert_ne!(rank_intervals(&candidates, Weights::EQUAL, RESAMPLES, RESAMPLE_SEED + 1), intervals);
+        // The order the candidates come in (each backend's own) changes nothing.
+        let mut reversed = candidates.clone();
+        reversed.reverse();
+        assert_eq!(rank_intervals(&reversed, Weights::EQUAL, RESAMPLES, RESAMPLE_SEED), intervals);
     }
 }

@@ -39,6 +39,18 @@ crate::vocabulary! {
     }
 }
 
+impl RoundStatus {
+    /// Scores are sealed (nobody but each reviewer reads its own) until the round closes.
+    pub fn seals_scores(self) -> bool {
+        matches!(self, RoundStatus::Open | RoundStatus::Scoring)
+    }
+
+    /// A round has its report once closed.
+    pub fn has_report(self) -> bool {
+        !self.seals_scores()
+    }
+}
+
 /// Reviewers per achievement unless the round says otherwise.
 pub const DEFAULT_REVIEWERS: usize = 5;
 
@@ -342,6 +354,15 @@ mod tests {
     }
 
     #[test]
+    fn scores_are_sealed_and_the_report_waits_until_the_close() {
+        use RoundStatus as S;
+        let sealed: Vec<bool> = [S::Open, S::Scoring, S::Closed, S::Published].map(S::seals_scores).to_vec();
+        assert_eq!(sealed, [true, true, false, false]);
+        let reported: Vec<bool> = [S::Open, S::Scoring, S::Closed, S::Published].map(S::has_report).to_vec();
+        assert_eq!(reported, [false, false, true, true]);
+    }
+
+    #[test]
     fn conflicts_by_credit_code_then_normalised_name() {
         let mut a = subject("A", "兰州大学", "32");
         let mut r = reviewer("甲", "兰州 大学", &[]);
@@ -488,6 +509,22 @@ mod tests {
             prop_assert_eq!(result.reviewers_of.len(), subjects.len());
             let problems = result.problems(&subjects, &reviewers);
             prop_assert!(problems.is_empty(), "{:?}", problems);
+            // The same rules counted here from the answer alone: the bound of the issue,
+            // ⌈N × achievements / reviewers⌉ + 1, and no reviewer of the own institution.
+            let mut loads = vec![0usize; reviewers.len()];
+            for (a, list) in result.reviewers_of.iter().enumerate() {
+                prop_assert!(list.len() <= n);
+                let (subject, distinct) = (&subjects[a], list.iter().collect::<HashSet<_>>());
+                prop_assert_eq!(distinct.len(), list.len());
+                for &r in list {
+                    loads[r] += 1;
+                    let reviewer = &reviewers[r];
+                    prop_assert!(!crate::achievements::same_institution(&subject.institution, &reviewer.institution));
+                    prop_assert!(subject.credit_code.is_empty() || subject.credit_code != reviewer.credit_code);
+                }
+            }
+            let bound = (n * subjects.len()).div_ceil(reviewers.len().max(1)) + 1;
+            prop_assert!(loads.iter().all(|&load| load <= bound), "{:?} > {}", loads, bound);
             let free_of_conflict = |s: &Subject| reviewers.iter().filter(|r| !conflicts(s, r)).count();
             if subjects.iter().all(|s| free_of_conflict(s) == reviewers.len()) && reviewers.len() >= n {
                 prop_assert!(result.short().is_empty(), "no conflicts at all: everyone full");

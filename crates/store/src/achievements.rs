@@ -418,7 +418,8 @@ impl Store {
             .await?))
     }
 
-    /// A year's registered achievements (their number) and each with its reviews, by
+    /// A year's registered achievements (their number) and each with its reviews (in the
+    /// order they were stored, which the bootstrap of `rank_intervals` draws from), by
     /// code: what `core::achievements::select` ranks.
     pub async fn pool_candidates(&self, year: i64) -> Result<(usize, Vec<Candidate>)> {
         let achievements: Vec<(String, String)> = on_pool!(self, |pool| sqlx::query_as(
@@ -429,7 +430,7 @@ impl Store {
         .await?);
         let reviews: Vec<(String, i64, i64, i64)> = on_pool!(self, |pool| sqlx::query_as(
             "SELECT a.code, r.market, r.economic, r.technical FROM achievement_reviews r \
-             JOIN achievements a ON a.id = r.achievement_id WHERE a.year = $1"
+             JOIN achievements a ON a.id = r.achievement_id WHERE a.year = $1 ORDER BY r.id"
         )
         .bind(year)
         .fetch_all(pool)

@@ -1,8 +1,11 @@
 //! Figures kept in memory while the data behind them is unchanged: investment
-//! reports, list totals and the places of rows in sorted lists.
+//! reports, list totals and the places of rows in sorted lists; and the S&T pool's
+//! rank intervals by year.
 //!
 //! Every write to projects, funding records or targets moves the `stats` counter of
-//! `data_versions` on (triggers of migration 0008, in the writing transaction). A
+//! `data_versions` on (triggers of migration 0008, in the writing transaction), and
+//! every write to achievements, their reviews or review rounds the `pool` counter
+//! (migration 0035). A
 //! report is kept under the counter read *before* its figures were read: a write the
 //! figures missed committed after that read, so it moved the counter, and the next
 //! reader sees a new counter and computes afresh. A report can thus be newer than its
@@ -13,7 +16,8 @@ use crate::{Result, Store};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use zhaoshang_core::achievements::RankInterval;
 use zhaoshang_core::metrics::InvestmentReport;
 
 /// Entries kept at most; past it a cache starts over (a province has a few hundred
@@ -100,14 +104,34 @@ pub type TotalsCache = VersionedCache<String, ListTotals>;
 /// JSON): the first and last row of each page served, by their place in the list.
 pub(crate) type PositionCache = VersionedCache<String, BTreeMap<i64, Position>>;
 
+/// Each reviewed achievement's rank interval (by code) under the bootstrap of a year's
+/// reviews, by year, at the `pool` counter.
+pub type IntervalCache = VersionedCache<i64, Arc<HashMap<String, RankInterval>>>;
+
 impl Store {
-    /// The `stats` counter of `data_versions`.
-    pub async fn stats_version(&self) -> Result<i64> {
+    /// A counter of `data_versions`.
+    async fn data_version(&self, name: &str) -> Result<i64> {
         let version: i64 =
-            on_pool!(self, |pool| sqlx::query_scalar("SELECT version FROM data_versions WHERE name = 'stats'")
+            on_pool!(self, |pool| sqlx::query_scalar("SELECT version FROM data_versions WHERE name = $1")
+                .bind(name)
                 .fetch_one(pool)
                 .await?);
         Ok(version)
+    }
+
+    /// The `stats` counter of `data_versions`.
+    pub async fn stats_version(&self) -> Result<i64> {
+        self.data_version("stats").await
+    }
+
+    /// The `pool` counter of `data_versions`: achievements, reviews and review rounds.
+    pub async fn pool_version(&self) -> Result<i64> {
+        self.data_version("pool").await
+    }
+
+    /// The rank intervals this store's process keeps.
+    pub fn interval_cache(&self) -> &IntervalCache {
+        &self.caches.intervals
     }
 
     /// The reports this store's process keeps.
@@ -137,6 +161,7 @@ pub(crate) struct Caches {
     reports: ReportCache,
     list_totals: TotalsCache,
     list_positions: PositionCache,
+    intervals: IntervalCache,
     pub(crate) regions: crate::reference::RegionDirectory,
 }
 

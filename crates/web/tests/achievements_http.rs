@@ -172,6 +172,9 @@ async fn the_pool_ranks_by_industry_and_flags_disagreement(backend: Backend) {
     assert_eq!(only_flagged.matches("<tr class=\"disagrees\">").count(), flagged);
     let latest = body_text(app.get("/pool", Some(&admin)).await).await;
     assert!(latest.contains("2024 年度成果转化池"), "the latest registered year");
+    // The closed 2023 round's report is linked; the open 2024 round has none yet.
+    assert!(page.contains(r#"href="/pool/rounds/2023/report" id="report-link""#));
+    assert!(!latest.contains(r#"id="report-link""#));
     let wider = body_text(app.get("/pool?year=2023&ratio=0.3", Some(&admin)).await).await;
     assert_eq!(figure(&wider, "selected"), (selection.registered * 3 / 10) as i64);
 }
@@ -208,7 +211,11 @@ async fn names_are_escaped_and_bad_requests_refused(backend: Backend) {
     assert_eq!(app.get("/achievements/NO-SUCH", Some(&boss)).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.store().change_stamp().await.unwrap(), before);
     let empty = body_text(app.get("/pool?year=2020", Some(&boss)).await).await;
-    assert!(empty.contains(r#"id="pool-empty""#));
+    assert!(empty.contains(r#"id="pool-empty""#) && !empty.contains(r#"id="report-link""#));
+    // A year with achievements but no review round has no round report to link to.
+    let no_round = body_text(app.get("/pool?year=2023", Some(&boss)).await).await;
+    assert!(no_round.contains("2023 年度成果转化池") && !no_round.contains(r#"id="report-link""#));
+    assert_eq!(app.get("/pool/rounds/2023/report", Some(&boss)).await.status(), StatusCode::NOT_FOUND);
 }
 
 /// A sheet of the report's workbook as text, header row included (the title row not).

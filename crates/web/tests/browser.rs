@@ -1412,7 +1412,8 @@ async fn chambers_map_of_china_counts_by_province_and_filters_the_list() {
 
 /// Issue 21: the demo reviewer scores an achievement of the 2024 round seeing no other
 /// reviewer's score, the administrator closes and publishes the round, and the
-/// achievement is on the published pool page, which needs no sign-in.
+/// achievement is on the published pool page and on the public portal, which need no
+/// sign-in.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reviewer_scores_the_admin_publishes_and_the_achievement_is_public() {
     let server = demo_server().await;
@@ -1453,7 +1454,115 @@ async fn a_reviewer_scores_the_admin_publishes_and_the_achievement_is_public() {
     client.goto(&format!("{base}/pool/published?year=2024")).await.unwrap();
     let published = text_of(client, "main").await;
     assert!(published.contains(&code), "the scored achievement is published: {published}");
+    // Its title leads to its page on the public portal, with the form to register interest.
+    let portal_path = format!("/portal/achievements/2024/{code}");
+    client.find(Locator::Css(&format!("a[href='{portal_path}']"))).await.unwrap().click().await.unwrap();
+    let facts = text_of(client, "#portal-achievement").await;
+    assert_eq!(client.current_url().await.unwrap().path(), portal_path);
+    let institution = server._app.store().achievement(&code).await.unwrap().unwrap().institution;
+    assert!(facts.contains(&institution), "{facts}");
+    client.find(Locator::Css("#enquiry-form")).await.unwrap();
     assert_console_clean(&browser, "the pool").await;
+    browser.close().await;
+    let _ = server.stop.send(());
+}
+
+/// The pool page's rows: each selected achievement's code, overall rank, rank interval
+/// and whether it is marked 临界.
+const POOL_ROWS: &str = r#"
+    return Array.from(document.querySelectorAll(".pool-industry tbody tr")).map(function (row) {
+      var cells = row.querySelectorAll("td");
+      return { code: cells[3].textContent.trim(), rank: Number(cells[1].textContent),
+               interval: row.querySelector("td.interval").firstChild.textContent.trim(),
+               critical: row.querySelector("td.interval .critical") !== null };
+    });"#;
+
+/// Fetches `arguments[0]` with the page's session: its status, content type and bytes.
+const FETCH_BYTES: &str = r#"
+    var done = arguments[arguments.length - 1];
+    fetch(arguments[0], { credentials: "same-origin" }).then(function (response) {
+      return response.arrayBuffer().then(function (buffer) {
+        done({ status: response.status, type: response.headers.get("content-type"),
+               bytes: Array.from(new Uint8Array(buffer)) });
+      });
+    }).catch(function (error) { done({ error: String(error) }); });"#;
+
+#[derive(Debug, serde::Deserialize)]
+struct PoolRow {
+    code: String,
+    rank: usize,
+    interval: String,
+    critical: bool,
+}
+
+async fn figure_of(client: &Client, id: &str) -> usize {
+    text_of(client, &format!("#{id}")).await.parse().unwrap()
+}
+
+/// Issue 21 point 3 and 5: the administrator sees each selected achievement of the closed
+/// 2023 round with its rank interval under resampling (as computed afresh here) and the
+/// 临界 mark where the interval crosses the cut, follows the link to the round's report,
+/// reads the same counts there, and its Excel link answers with the report's workbook.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pool_shows_rank_intervals_and_links_to_the_round_report() {
+    use zhaoshang_core::achievements::{rank_intervals, Weights, RESAMPLES, RESAMPLE_SEED};
+    let server = demo_server().await;
+    let (_, candidates) = server._app.store().pool_candidates(2023).await.unwrap();
+    let intervals = rank_intervals(&candidates, Weights::EQUAL, RESAMPLES, RESAMPLE_SEED);
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let base = &server.base;
+    sign_in(client, base, "admin").await;
+    client.goto(&format!("{base}/pool?year=2023")).await.unwrap();
+    let (registered, reviewed, selected) = (
+        figure_of(client, "registered").await,
+        figure_of(client, "reviewed").await,
+        figure_of(client, "selected").await,
+    );
+    let critical = figure_of(client, "critical").await;
+    assert!(selected > 0 && critical > 0, "the demo's 2023 pool has achievements near the cut");
+    let rows: Vec<PoolRow> = serde_json::from_value(client.execute(POOL_ROWS, vec![]).await.unwrap()).unwrap();
+    assert_eq!(rows.len(), selected, "every selected achievement listed");
+    for row in &rows {
+        let interval = intervals[&row.code];
+        assert_eq!(row.interval, format!("{}–{}", interval.best, interval.worst), "{}", row.code);
+        assert!(interval.best <= row.rank && row.rank <= interval.worst, "{row:?}");
+        assert_eq!(row.critical, interval.crosses(selected), "{row:?}");
+    }
+    assert_eq!(rows.iter().filter(|r| r.critical).count(), critical);
+    let marked = client.find(Locator::Css("td.interval .critical")).await.unwrap();
+    assert!(marked.is_displayed().await.unwrap());
+    assert_eq!(marked.text().await.unwrap(), "临界");
+    screenshot(client, "pool-intervals").await;
+
+    client.find(Locator::Css("#report-link")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css("#report-totals")).await.unwrap();
+    assert_eq!(client.current_url().await.unwrap().path(), "/pool/rounds/2023/report");
+    assert_eq!(figure_of(client, "registered").await, registered);
+    assert_eq!(figure_of(client, "reviewed").await, reviewed);
+    assert_eq!(figure_of(client, "selected").await, selected);
+    let report = text_of(client, "main").await;
+    assert!(report.contains("按行业") && report.contains("入池名单") && report.contains("专家工作量"), "{report}");
+    let critical_cells = client
+        .execute("return Array.from(document.querySelectorAll('.report-section td')).filter(function (td) { return td.textContent === '临界'; }).length;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(critical_cells.as_u64(), Some(critical as u64), "the report marks the same achievements");
+    screenshot(client, "round-report").await;
+
+    let link = client.find(Locator::Css("#report-xlsx")).await.unwrap();
+    assert!(link.is_displayed().await.unwrap());
+    let href = link.attr("href").await.unwrap().unwrap();
+    let answer = client.execute_async(FETCH_BYTES, vec![href.into()]).await.unwrap();
+    assert_eq!(answer["status"], 200, "{:?}", answer.get("error"));
+    assert!(answer["type"].as_str().unwrap().contains("spreadsheetml"), "{}", answer["type"]);
+    let bytes: Vec<u8> = serde_json::from_value(answer["bytes"].clone()).unwrap();
+    use calamine::Reader;
+    let mut workbook: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let pool = workbook.worksheet_range("入池名单").unwrap();
+    assert_eq!(pool.rows().count(), 2 + selected, "a title, the headers and the selection");
+    assert!(workbook.sheet_names().iter().any(|name| name == "按行业"));
+    assert_console_clean(&browser, "the pool and its report").await;
     browser.close().await;
     let _ = server.stop.send(());
 }

@@ -62,6 +62,9 @@ async fn a_round_goes_from_open_to_published(backend: Backend) {
 
     let boss = app.sign_in("boss").await;
     let csrf = app.csrf(&boss).await;
+    // No round, no report: the pool page does not link to one.
+    let before_round = body_text(app.get("/pool?year=2025", Some(&boss)).await).await;
+    assert!(before_round.contains("2025 年度成果转化池") && !before_round.contains(r#"id="report-link""#));
     let post = |path: String, cookie: String, csrf: String, form: String| {
         let app = &app;
         async move { app.post_form(&path, &cookie, &format!("csrf={csrf}&{form}")).await.status() }
@@ -153,7 +156,14 @@ async fn a_round_goes_from_open_to_published(backend: Backend) {
     let lead_page = body_text(app.get(&format!("/achievements/{mine}"), Some(&lead)).await).await;
     assert!(!lead_page.contains("87.5") && !lead_page.contains(r#"id="composite""#));
     let pool = body_text(app.get("/pool?year=2025", Some(&boss)).await).await;
-    assert!(pool.contains(r#"id="pool-sealed""#));
+    assert!(pool.contains(r#"id="pool-sealed""#) && !pool.contains(r#"id="report-link""#));
+    // Nor the administrator in the audit log or on its workbench: the entry names the
+    // review, its scores are withheld until the close.
+    let audit = body_text(app.get("/admin/audit?entity=review", Some(&boss)).await).await;
+    assert!(audit.contains(&mine) && audit.contains("评审结束前不显示评分"), "the review's entry is listed");
+    assert!(!audit.contains("87.5") && !audit.contains("前景好"), "no score in the log while open");
+    let workbench = body_text(app.get("/", Some(&boss)).await).await;
+    assert!(!workbench.contains("87.5"), "no score among the recent changes while open");
     let rev2 = app.sign_in("rev2").await;
     let rev2_page = app.get(&format!("/achievements/{mine}"), Some(&rev2)).await;
     let rev2_text = body_text(rev2_page).await;
@@ -226,8 +236,14 @@ async fn a_round_goes_from_open_to_published(backend: Backend) {
     )
     .await;
     assert_eq!(late, StatusCode::UNPROCESSABLE_ENTITY, "no scoring after the close");
+    // Closed, the pool page links to the round's report, which answers.
+    let closed = body_text(app.get("/pool?year=2025", Some(&boss)).await).await;
+    assert!(closed.contains(r#"href="/pool/rounds/2025/report" id="report-link""#), "the report linked once closed");
+    assert_eq!(app.get("/pool/rounds/2025/report", Some(&boss)).await.status(), StatusCode::OK);
     let boss_page = body_text(app.get(&format!("/achievements/{mine}"), Some(&boss)).await).await;
     assert!(boss_page.contains("87.5") && boss_page.contains("<td>rev1</td>"), "scores open once closed");
+    let audit = body_text(app.get("/admin/audit?entity=review", Some(&boss)).await).await;
+    assert!(audit.contains("87.5") && !audit.contains("评审结束前不显示评分"), "the log shows them once closed");
     assert_eq!(
         post("/pool/rounds/2025/publish".into(), boss.clone(), csrf.clone(), "".into()).await,
         StatusCode::SEE_OTHER

@@ -188,7 +188,7 @@ pub async fn pool(
             selected => p.selected, disagreements => p.disagreements, critical => p.critical, resamples => RESAMPLES,
             industries => industries,
             years => view.years, industry_options => options, threshold => STRONG_DISAGREEMENT,
-            query => context! { industry => query.industry, flagged => query.flagged }, sealed => p.sealed,
+            query => context! { industry => query.industry, flagged => query.flagged }, sealed => p.sealed, has_report => p.has_report,
             manages => session.principal.pool_access() == PoolAccess::Manage,
         },
     )
