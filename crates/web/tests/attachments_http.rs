@@ -90,7 +90,8 @@ async fn staff_attach_download_and_remove_files_of_their_appeals(backend: Backen
     let page = body_text(app.get(&format!("/appeals/{code}"), Some(&baiyin)).await).await;
     let row = &page[page.find(&format!("/attachments/{}\"", added.id)).expect("the download link")..];
     let row = &row[..row.find("</tr>").unwrap()];
-    assert!(row.contains("情况说明.pdf") && row.contains(" KB") && row.contains("baiyin"), "{row}");
+    let size = format!("<td>{} B</td>", pdf.len());
+    assert!(row.contains("情况说明.pdf") && row.contains(&size) && row.contains("baiyin"), "{row}");
     assert!(page.contains("id=\"attachment-form\""), "the writer may add more");
 
     // The download: the same bytes, the sniffed type, never shown inline.
@@ -114,6 +115,8 @@ async fn staff_attach_download_and_remove_files_of_their_appeals(backend: Backen
     // Another region's staff: not found, and not told which appeal.
     let tianshui = app.sign_in_demo("tianshui").await;
     let tianshui_csrf = app.csrf(&tianshui).await;
+    let member = app.sign_in_demo("member").await;
+    let member_csrf = app.csrf(&member).await;
     let before = store.change_stamp().await.unwrap();
     for response in [
         app.get(&format!("/attachments/{}", added.id), Some(&tianshui)).await,
@@ -129,8 +132,6 @@ async fn staff_attach_download_and_remove_files_of_their_appeals(backend: Backen
     assert_eq!(app.get("/attachments/x", Some(&baiyin)).await.status(), StatusCode::NOT_FOUND);
 
     // A member reads every appeal: downloads, but neither adds nor removes.
-    let member = app.sign_in_demo("member").await;
-    let member_csrf = app.csrf(&member).await;
     assert_eq!(app.get(&format!("/attachments/{}", added.id), Some(&member)).await.status(), StatusCode::OK);
     let page = body_text(app.get(&format!("/appeals/{code}"), Some(&member)).await).await;
     assert!(page.contains("情况说明.pdf") && !page.contains("attachment-form") && !page.contains("attachment-delete"));

@@ -1959,7 +1959,7 @@ async fn the_portal_form_takes_a_file_and_staff_attach_a_pdf_that_its_link_downl
         .await
         .unwrap();
     let row = text_of(client, "#attachment-list tbody tr:last-child").await;
-    assert!(row.contains("baiyin") && row.contains("KB"), "{row}");
+    assert!(row.contains("baiyin") && row.contains(&format!("{} B", pdf.len())), "{row}");
     let href = link.attr("href").await.unwrap().expect("a download link");
     let got = client.execute_async(FETCH_FILE, vec![serde_json::json!(href)]).await.unwrap();
     assert_eq!(got["status"], 200, "{got}");

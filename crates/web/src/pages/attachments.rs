@@ -3,14 +3,12 @@
 //! each record's page), the download, and the removal. Who may do what is the record's
 //! area's answer (app::attachments).
 
-use crate::auth::{CsrfForm, CsrfMultipart, PageSession, Session};
+use crate::auth::{unreadable_upload, CsrfForm, CsrfMultipart, PageSession, Session};
 use crate::error::{WebError, WebResult};
 use crate::pages::download_bytes;
 use crate::routes::Routes;
 use crate::AppState;
-use axum::extract::multipart::MultipartError;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minijinja::{context, Value};
@@ -44,28 +42,18 @@ fn owner_page(owner: OwnerKind, key: &str) -> String {
     format!("/{area}/{}", crate::auth::urlencode(key))
 }
 
-/// Why a multipart body could not be read, in Chinese: too big, or malformed.
-fn unreadable(error: MultipartError) -> WebError {
-    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        let max = MAX_BYTES / 1024 / 1024;
-        WebError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("上传内容过大：附件合计不超过 {max} MB"))
-    } else {
-        WebError::bad_request(format!("上传内容无效：{}", error.body_text()))
-    }
-}
-
 /// The files of a multipart form's `file` fields (a field left without a file skipped)
 /// and its other fields as text; more than `max_files` files are refused.
 pub async fn read_form(multipart: &mut Multipart, max_files: usize) -> WebResult<(Vec<Upload>, Vec<(String, String)>)> {
     let (mut files, mut fields) = (Vec::new(), Vec::new());
-    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+    while let Some(field) = multipart.next_field().await.map_err(unreadable_upload)? {
         let name = field.name().unwrap_or("").to_string();
         if name != "file" {
-            fields.push((name, field.text().await.map_err(unreadable)?));
+            fields.push((name, field.text().await.map_err(unreadable_upload)?));
             continue;
         }
         let file_name = field.file_name().unwrap_or("").to_string();
-        let bytes = field.bytes().await.map_err(unreadable)?;
+        let bytes = field.bytes().await.map_err(unreadable_upload)?;
         if file_name.is_empty() && bytes.is_empty() {
             continue;
         }
