@@ -152,7 +152,8 @@ async fn staff_attach_download_and_remove_files_of_their_appeals(backend: Backen
     let of_it: Vec<_> =
         entries.iter().filter(|e| e.entity_id == id).map(|e| (e.action.as_str(), e.actor_name.as_str())).collect();
     assert_eq!(of_it, [("delete", "baiyin"), ("create", "baiyin")]);
-    let audit = body_text(app.get("/audit?entity=attachment", Some(&app.sign_in_demo("admin").await)).await).await;
+    let audit =
+        body_text(app.get("/admin/audit?entity=attachment", Some(&app.sign_in_demo("admin").await)).await).await;
     assert!(
         audit.contains("情况说明.pdf") && audit.contains("营商环境诉求"),
         "the audit page names the file and its record"
