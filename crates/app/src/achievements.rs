@@ -305,27 +305,39 @@ impl App {
         achievement_table(self.store(), &filter).await
     }
 
-    /// An achievement with the reviews the user may read.
-    pub async fn achievement_detail(&self, principal: &Principal, code: &str) -> AppResult<AchievementDetail> {
+    /// An achievement the user may open, with the user's access and, for a reviewer, its
+    /// expert: 404 when unknown, and for a reviewer one it neither reviewed nor was
+    /// assigned (told no more than "not found").
+    pub(crate) async fn achievement_in_scope(
+        &self,
+        principal: &Principal,
+        code: &str,
+    ) -> AppResult<(AchievementData, PoolAccess, Option<i64>)> {
         let access = self.pool_access(principal)?;
         let store = self.store();
         let not_found = || AppError::not_found("该科技成果");
         let data = store.achievement(code).await?.ok_or_else(not_found)?;
+        if access != PoolAccess::OwnReviews {
+            return Ok((data, access, None));
+        }
+        let expert = self.own_expert(principal).await?.ok_or_else(not_found)?;
+        let reviewed = !store.reviews_of(code, Some(expert)).await?.is_empty();
+        let assigned = store.assigned_reviewers(code).await?.iter().any(|r| r.expert_id == expert);
+        if !reviewed && !assigned {
+            return Err(not_found());
+        }
+        Ok((data, access, Some(expert)))
+    }
+
+    /// An achievement with the reviews the user may read.
+    pub async fn achievement_detail(&self, principal: &Principal, code: &str) -> AppResult<AchievementDetail> {
+        let (data, access, expert) = self.achievement_in_scope(principal, code).await?;
+        let store = self.store();
         let sealed = crate::rounds::scores_sealed(store, data.year).await?;
         let reviews = match access {
             PoolAccess::Manage if sealed => Vec::new(),
             PoolAccess::Manage => store.reviews_of(code, None).await?,
-            PoolAccess::OwnReviews => {
-                let expert = self.own_expert(principal).await?.ok_or_else(not_found)?;
-                let own = store.reviews_of(code, Some(expert)).await?;
-                // A reviewer opens only what it reviewed or was assigned, and is told no
-                // more than "not found".
-                let assigned = store.assigned_reviewers(code).await?.iter().any(|r| r.expert_id == expert);
-                if own.is_empty() && !assigned {
-                    return Err(not_found());
-                }
-                own
-            }
+            PoolAccess::OwnReviews => store.reviews_of(code, expert).await?,
             PoolAccess::Read | PoolAccess::Nothing => Vec::new(),
         };
         let ranked = if access.reads_pool() && !sealed {

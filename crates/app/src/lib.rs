@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod achievements;
 pub mod activities;
 pub mod appeals;
+pub mod attachments;
 pub mod attribution;
 pub mod audit;
 pub mod backup;

@@ -6,6 +6,7 @@
 //! the enterprise rates the answer to its appeal). Throttled per address; the pages
 //! themselves read what the parcels' and the pool's public functions give anybody.
 
+use crate::attachments::{checked_uploads, Upload};
 use crate::chains::plans::FieldErrors;
 use crate::leads::lead_settings;
 use crate::{App, AppError, AppResult};
@@ -17,12 +18,14 @@ use std::net::IpAddr;
 use zhaoshang_core::access::Principal;
 use zhaoshang_core::appeals::flow::{Action, ActionKind};
 use zhaoshang_core::appeals::Rating;
+use zhaoshang_core::attachments::OwnerKind;
 use zhaoshang_core::calendar::Calendar;
 use zhaoshang_core::leads::{clock, next_step, LeadStep, POOL_CHANNEL, SITE_SELECTION_CHANNEL};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::parcels::ParcelStatus;
 use zhaoshang_core::projects::Stage;
 use zhaoshang_store::appeals::{Appeal, AppealStepRecord};
+use zhaoshang_store::attachments::AttachmentInfo;
 use zhaoshang_store::leads::{Lead, LeadStepRecord, NewLead};
 use zhaoshang_store::portal::Promotion;
 use zhaoshang_store::projects::ProjectData;
@@ -34,6 +37,10 @@ pub const MAX_ENQUIRIES: i64 = 5;
 pub const ENQUIRY_WINDOW_SECONDS: i64 = 600;
 
 const MAX_NAME: usize = 100;
+/// Who the audit log and the attachments name for an appeal filed on the portal.
+const PORTAL_APPEALS: &str = "门户企业诉求";
+/// The files an enterprise may send with an appeal filed on the portal.
+pub const MAX_PORTAL_FILES: usize = 3;
 /// The longest pitch of a project put forward to investors.
 pub const MAX_PITCH: usize = 500;
 const MAX_MESSAGE: usize = 2000;
@@ -70,8 +77,17 @@ pub(crate) struct Subject {
 /// What a tracking code follows: an enquiry (a lead) with each answer given, or an
 /// appeal with each step of its course and whether the enterprise may rate it now.
 pub enum Tracked {
-    Enquiry { lead: Lead, steps: Vec<LeadStepRecord> },
-    Appeal { appeal: Appeal, steps: Vec<AppealStepRecord>, may_rate: bool },
+    Enquiry {
+        lead: Lead,
+        steps: Vec<LeadStepRecord>,
+    },
+    /// With the files the enterprise sent (their names and sizes; no download here).
+    Appeal {
+        appeal: Appeal,
+        steps: Vec<AppealStepRecord>,
+        may_rate: bool,
+        files: Vec<AttachmentInfo>,
+    },
 }
 
 /// An appeal as an enterprise files it on the portal.
@@ -287,14 +303,30 @@ impl App {
 
     /// Files an enterprise's appeal from the portal on `today`: accepted as a one-row
     /// import within the region it names (so the portal obeys the staff's rules), with
-    /// the region's next code, then given its tracking code and the contact. Returns
-    /// the tracking code, or the field errors.
+    /// the region's next code, then given its tracking code and the contact, and the
+    /// files sent with it (at most `MAX_PORTAL_FILES`, checked before anything is
+    /// stored). Returns the tracking code, or the field errors.
     pub async fn submit_portal_appeal(
         &self,
         form: &PortalAppealForm,
+        uploads: &[Upload],
         today: NaiveDate,
     ) -> AppResult<Result<String, HashMap<String, String>>> {
         let mut errors = HashMap::new();
+        let files = match uploads.len() {
+            0 => Vec::new(),
+            n if n > MAX_PORTAL_FILES => {
+                errors.insert("file".to_string(), format!("最多上传 {MAX_PORTAL_FILES} 个附件"));
+                Vec::new()
+            }
+            _ => match checked_uploads(uploads) {
+                Ok(files) => files,
+                Err(error) => {
+                    errors.insert("file".to_string(), error.to_string());
+                    Vec::new()
+                }
+            },
+        };
         let contact = form.contact.trim();
         if contact.is_empty() {
             errors.insert("contact".to_string(), "请填写联系电话或电子邮箱，以便承办部门联系".to_string());
@@ -323,7 +355,7 @@ impl App {
         .into_iter()
         .map(|(key, value)| (key.to_string(), value.to_string()))
         .collect();
-        let actor = Actor { id: None, name: "门户企业诉求".into() };
+        let actor = Actor { id: None, name: PORTAL_APPEALS.into() };
         let scope = crate::exchange::ImportScope::Within(region);
         let kind = crate::exchange::ImportKind::Appeals;
         let report = self.import_form_row_in(&scope, &actor, kind, &fields).await?;
@@ -332,6 +364,9 @@ impl App {
         }
         let tracking = tracking_code();
         self.store().set_appeal_portal_keys(&code, &tracking, contact, &actor).await?;
+        if !files.is_empty() {
+            self.store().add_attachments(OwnerKind::Appeal, &code, &files, &actor).await?;
+        }
         Ok(Ok(tracking))
     }
 
@@ -351,7 +386,10 @@ impl App {
         let steps = self.store().appeal_steps(appeal.id).await?;
         let calendar = self.calendar().await?;
         let may_rate = appeal.flow_state().possible(&calendar, crate::calendar::today()).contains(&ActionKind::Rate);
-        Ok(Tracked::Appeal { appeal, steps, may_rate })
+        // The enterprise's own files, not those the staff added.
+        let mut files = self.store().attachments_of(OwnerKind::Appeal, &appeal.data.code).await?;
+        files.retain(|file| file.uploaded_by == PORTAL_APPEALS);
+        Ok(Tracked::Appeal { appeal, steps, may_rate, files })
     }
 
     /// The enterprise rates the answer to its appeal on `today` (a 不满意 reopens it

@@ -61,6 +61,7 @@ crate::vocabulary! {
         Appeal => ("appeal", "营商环境诉求"),
         AppealStep => ("appeal_step", "诉求办理"),
         Visit => ("visit", "六必访走访"),
+        Attachment => ("attachment", "附件"),
         SupervisionRating => ("supervision_rating", "营商环境监督评分"),
         SupervisionWeights => ("supervision_weights", "营商环境监督评价权重"),
         ResearchReport => ("research_report", "调研报告"),
@@ -88,7 +89,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 162] = [
+const FIELDS: [(&str, &str); 169] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -251,6 +252,13 @@ const FIELDS: [(&str, &str); 162] = [
     ("member", "评分委员"),
     ("headers", "表头"),
     ("mapping", "列对应"),
+    ("owner_kind", "所属记录类型"),
+    ("owner_key", "所属记录"),
+    ("file_name", "文件名"),
+    ("content_type", "文件类型"),
+    ("size_bytes", "文件大小（字节）"),
+    ("sha256", "SHA-256 校验值"),
+    ("uploaded_by", "上传人"),
 ];
 
 /// The Chinese label of a field of an audited record (its JSON key).
@@ -315,6 +323,9 @@ pub fn display_value(entity: Option<AuditEntity>, key: &str, value: &Value) -> S
                 labelled(FundingSource::parse(text).ok().map(FundingSource::label), text)
             }
             (Some(AuditEntity::User), "role") => labelled(Role::parse(text).ok().map(Role::label), text),
+            (Some(AuditEntity::Attachment), "owner_kind") => {
+                labelled(crate::attachments::OwnerKind::from_key(text).map(crate::attachments::OwnerKind::label), text)
+            }
             (Some(AuditEntity::Appeal), "dimension") => {
                 labelled(Dimension::parse(text).ok().map(Dimension::label), text)
             }

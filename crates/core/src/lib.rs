@@ -4,6 +4,7 @@
 pub mod access;
 pub mod achievements;
 pub mod appeals;
+pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod chains;

@@ -6,6 +6,8 @@ use crate::audit::{Actor, NewAuditEntry};
 use crate::audit::{AuditAction, AuditEntity};
 use crate::sql::placeholders;
 use crate::{Backend, Result, Store, StoreError};
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Map, Value};
 use sqlx::Row;
@@ -18,6 +20,8 @@ enum Kind {
     Bool,
     Date,
     Instant,
+    /// Binary content, as base64 text in the JSON.
+    Bytes,
 }
 
 use Kind::*;
@@ -557,6 +561,21 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("updated_at", Instant),
         ],
     ),
+    (
+        "attachments",
+        &[
+            ("id", Int),
+            ("owner_kind", Text),
+            ("owner_key", Text),
+            ("file_name", Text),
+            ("content_type", Text),
+            ("size_bytes", Int),
+            ("sha256", Text),
+            ("content", Bytes),
+            ("uploaded_by", Text),
+            ("uploaded_at", Instant),
+        ],
+    ),
 ];
 
 /// Columns (table, column) added after backups were first written that are NOT NULL with
@@ -607,6 +626,7 @@ const ADDED_LATER: &[&str] = &[
     "visits",
     "supervision_ratings",
     "supervision_weight_versions",
+    "attachments",
 ];
 
 /// Tables that are deliberately not in a backup (sessions, and what triggers derive from
@@ -641,6 +661,7 @@ macro_rules! decode_column {
             Bool => json!($row.try_get::<Option<bool>, _>($index)?),
             Date => json!($row.try_get::<Option<NaiveDate>, _>($index)?),
             Instant => json!($row.try_get::<Option<DateTime<Utc>>, _>($index)?),
+            Bytes => json!($row.try_get::<Option<Vec<u8>>, _>($index)?.map(|bytes| BASE64.encode(bytes))),
         };
         value
     }};
@@ -768,6 +789,11 @@ impl Store {
                             Instant => query.bind(
                                 text_of(value, table, name)?
                                     .map(|s| s.parse::<DateTime<Utc>>().map_err(|_| bad()))
+                                    .transpose()?,
+                            ),
+                            Bytes => query.bind(
+                                text_of(value, table, name)?
+                                    .map(|s| BASE64.decode(s).map_err(|_| bad()))
                                     .transpose()?,
                             ),
                         };

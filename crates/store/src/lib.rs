@@ -103,6 +103,7 @@ macro_rules! bind_project {
 pub mod achievements;
 pub mod activities;
 pub mod appeals;
+pub mod attachments;
 pub mod audit;
 pub mod backup;
 pub mod bulk;

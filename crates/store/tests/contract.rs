@@ -3,6 +3,8 @@
 use zhaoshang_testkit::on_both_backends;
 
 use chrono::{Duration, Utc};
+use zhaoshang_core::attachments::{OwnerKind, MAX_PER_OWNER};
+use zhaoshang_store::attachments::NewAttachment;
 use zhaoshang_store::chains::{ChainData, ChainImport, ChainNodeData, Relation};
 use zhaoshang_store::enterprises::{EnterpriseData, EnterpriseFilter, EnterpriseSort};
 use zhaoshang_store::plans::{PlanData, PlanFilter, VisitData};
@@ -26,6 +28,7 @@ on_both_backends!(
     settings_default_are_audited_and_backed_up,
     lists_and_funding_keep_to_a_set_of_chains,
     audited_writes_commit_or_fail_with_their_entries,
+    attachments_are_kept_listed_bounded_and_backed_up,
 );
 
 fn new_user(name: &str) -> NewUser {
@@ -686,4 +689,51 @@ async fn audited_writes_commit_or_fail_with_their_entries(store: Store) {
     assert_eq!(count("project").await, 0);
     assert!(store.upsert_projects(&projects[..1], &actor).await.is_err(), "one project, audited on its own");
     assert_eq!(count("user").await, 1, "entries of other writes stay");
+}
+
+fn attachment(name: &str, content: &[u8]) -> NewAttachment {
+    NewAttachment {
+        file_name: name.into(),
+        content_type: "application/pdf".into(),
+        sha256: format!("{:064x}", content.len()),
+        content: content.to_vec(),
+    }
+}
+
+async fn attachments_are_kept_listed_bounded_and_backed_up(store: Store) {
+    let actor = Actor::system("测试");
+    // Every byte value, so that nothing on the way (the driver, the backup's JSON) may
+    // take the content for text.
+    let bytes: Vec<u8> = (0..=255u8).chain([0, 0xFF, 0xFE]).collect();
+    let added =
+        store.add_attachments(OwnerKind::Appeal, "A-1", &[attachment("说明.pdf", &bytes)], &actor).await.unwrap();
+    assert_eq!((added.len(), added[0].size_bytes, added[0].uploaded_by.as_str()), (1, 259, "测试"));
+    store.add_attachments(OwnerKind::Achievement, "A-1", &[attachment("别的.pdf", b"%PDF")], &actor).await.unwrap();
+    let listed = store.attachments_of(OwnerKind::Appeal, "A-1").await.unwrap();
+    assert_eq!(listed, added, "an owner is its kind and key together");
+    let kept = store.attachment(added[0].id).await.unwrap().unwrap();
+    assert_eq!((kept.info, kept.content.as_slice()), (added[0].clone(), bytes.as_slice()));
+
+    // Past the bound nothing of the request is stored.
+    let many: Vec<_> = (0..MAX_PER_OWNER).map(|n| attachment(&format!("{n}.pdf"), b"%PDF")).collect();
+    let refused = store.add_attachments(OwnerKind::Appeal, "A-1", &many, &actor).await.unwrap_err();
+    assert!(matches!(refused, StoreError::Invalid(ref m) if m.contains("最多")), "{refused}");
+    assert_eq!(store.attachments_of(OwnerKind::Appeal, "A-1").await.unwrap().len(), 1);
+
+    // A backup keeps the bytes; a restore brings them back.
+    let backup = store.backup().await.unwrap();
+    assert!(store.delete_attachment(added[0].id, &actor).await.unwrap());
+    assert!(!store.delete_attachment(added[0].id, &actor).await.unwrap(), "already gone");
+    assert!(store.attachment(added[0].id).await.unwrap().is_none());
+    // Audited, without the content.
+    let filter = AuditFilter { entity: Some("attachment".into()), per_page: 10, ..Default::default() };
+    let (entries, _) = store.audit_entries(&filter).await.unwrap();
+    assert!(entries.iter().any(|e| e.action == "delete" && e.entity_id == added[0].id.to_string()));
+    assert!(entries.iter().all(|e| !e.after_json.as_deref().unwrap_or("").contains("\"content\"")));
+    let text = serde_json::to_string(&backup).unwrap();
+    let backup: serde_json::Value = serde_json::from_str(&text).unwrap();
+    store.restore(&backup, &actor).await.unwrap();
+    let restored = store.attachment(added[0].id).await.unwrap().expect("restored");
+    assert_eq!(restored.content, bytes);
+    assert_eq!(restored.info.file_name, "说明.pdf");
 }

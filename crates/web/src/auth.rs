@@ -208,14 +208,24 @@ impl FromRequest<AppState> for CsrfMultipart {
         let mut multipart = Multipart::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|e| refuse(WebError::bad_request(format!("上传内容无效：{}", e.body_text()))))?;
-        let first =
-            multipart.next_field().await.map_err(|e| refuse(WebError::bad_request(format!("上传内容无效：{e}"))))?;
+        let first = multipart.next_field().await.map_err(|e| refuse(unreadable_upload(e)))?;
         let submitted = match first {
             Some(field) if field.name() == Some("csrf") => field.text().await.unwrap_or_default(),
             _ => String::new(),
         };
         session.check_csrf(&submitted).map_err(refuse)?;
         Ok(CsrfMultipart(session, multipart))
+    }
+}
+
+/// Why a multipart body could not be read, in Chinese: past the route's body limit
+/// (413), or malformed (400).
+pub fn unreadable_upload(error: axum::extract::multipart::MultipartError) -> WebError {
+    use axum::http::StatusCode;
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        WebError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "上传内容过大，超过了允许的大小")
+    } else {
+        WebError::bad_request(format!("上传内容无效：{}", error.body_text()))
     }
 }
 

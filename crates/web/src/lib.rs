@@ -72,6 +72,7 @@ pub fn routes() -> Routes {
         .merge(pages::parcels::routes())
         .merge(pages::portal::routes())
         .merge(pages::appeals::routes())
+        .merge(pages::attachments::routes())
         .merge(pages::reports::routes())
         .merge(pages::instructions::routes())
         .merge(pages::achievements::routes())

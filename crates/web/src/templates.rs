@@ -64,6 +64,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "appeals/new.html",
     "appeals/figures.html",
     "appeals/notice.html",
+    "attachments/section.html",
     "visits/visits.html",
     "visits/new.html",
     "visits/visit.html",

@@ -2012,3 +2012,71 @@ async fn the_parcel_map_clusters_zoomed_out_outlines_zoomed_in_and_a_region_move
     browser.close().await;
     let _ = server.stop.send(());
 }
+
+// ---- Attachments (issue 21 point 1, issue 22 point 1) ----
+
+/// The response to a GET of `arguments[0]` from the page: its status, content type and
+/// disposition, size and first five bytes.
+const FETCH_FILE: &str = r#"
+    var done = arguments[arguments.length - 1];
+    fetch(arguments[0]).then(function (r) {
+      return r.arrayBuffer().then(function (b) {
+        done({ status: r.status, type: r.headers.get("content-type"), disposition: r.headers.get("content-disposition"),
+               size: b.byteLength, head: String.fromCharCode.apply(null, new Uint8Array(b.slice(0, 5))) });
+      });
+    }).catch(function (e) { done({ error: String(e) }); });"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_portal_form_takes_a_file_and_staff_attach_a_pdf_that_its_link_downloads() {
+    let server = demo_server().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let base = &server.base;
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = zhaoshang_core::attachments::sample_pdf("browser attachment");
+    let (sent, staff) = (dir.path().join("licence.pdf"), dir.path().join("minutes.pdf"));
+    std::fs::write(&sent, &pdf).unwrap();
+    std::fs::write(&staff, &pdf).unwrap();
+
+    // An enterprise files an appeal with a file on the portal and sees it when tracking.
+    client.goto(&format!("{base}/portal/appeals/new")).await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#portal-appeal-form")).await.unwrap();
+    let fields = [
+        ("enterprise", "白银附件测试有限公司"),
+        ("region", "620402"),
+        ("dimension", "government"),
+        ("contact", "0943-1234567"),
+        ("content", "营业执照变更登记材料反复退回"),
+    ];
+    fill(client, "#portal-appeal-form", &fields).await;
+    client.find(Locator::Css("#portal-appeal-files")).await.unwrap().send_keys(sent.to_str().unwrap()).await.unwrap();
+    client.find(Locator::Css("#portal-appeal-send")).await.unwrap().click().await.unwrap();
+    assert!(text_of(client, "#tracked-files").await.contains("licence.pdf"));
+    let code = text_of(client, "#portal-tracked h2").await.rsplit(' ').next().unwrap().to_string();
+
+    // 白银's staff see it on the appeal's page, attach a PDF, and its link downloads it.
+    client.delete_all_cookies().await.unwrap();
+    sign_in(client, base, "baiyin").await;
+    client.goto(&format!("{base}/appeals/{code}")).await.unwrap();
+    assert!(text_of(client, "#attachment-list").await.contains("licence.pdf"));
+    client.find(Locator::Css("#attachment-file")).await.unwrap().send_keys(staff.to_str().unwrap()).await.unwrap();
+    client.find(Locator::Css("#attachment-upload")).await.unwrap().click().await.unwrap();
+    let link = client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath("//a[contains(@class, 'attachment-link') and text()='minutes.pdf']"))
+        .await
+        .unwrap();
+    let row = text_of(client, "#attachment-list tbody tr:last-child").await;
+    assert!(row.contains("baiyin") && row.contains(&format!("{} B", pdf.len())), "{row}");
+    let href = link.attr("href").await.unwrap().expect("a download link");
+    let got = client.execute_async(FETCH_FILE, vec![serde_json::json!(href)]).await.unwrap();
+    assert_eq!(got["status"], 200, "{got}");
+    assert_eq!(got["type"], "application/pdf");
+    assert!(got["disposition"].as_str().unwrap().starts_with("attachment;"), "{got}");
+    assert_eq!((got["size"].as_u64(), got["head"].as_str()), (Some(pdf.len() as u64), Some("%PDF-")));
+    screenshot(client, "appeal-attachments").await;
+    assert_console_clean(&browser, "the portal's form and the appeal's attachments").await;
+    browser.close().await;
+    let _ = server.stop.send(());
+}

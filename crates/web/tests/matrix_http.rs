@@ -11,8 +11,10 @@ use axum::http::{header, Method, Request, StatusCode};
 use common::*;
 use std::collections::{BTreeMap, BTreeSet};
 use zhaoshang_core::access::{Principal, Role, Section, AUTHORISATION_MATRIX};
+use zhaoshang_core::attachments::{sample_pdf, OwnerKind};
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::appeals::{AppealFilter, AppealSort};
+use zhaoshang_store::attachments::NewAttachment;
 use zhaoshang_store::instructions::OpenTaskFilter;
 use zhaoshang_store::leads::LeadFilter;
 use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
@@ -68,7 +70,7 @@ fn rows() -> Vec<Row> {
 
 /// The placeholder values of the record inside the scopes (白银) and outside (天水).
 struct Side {
-    values: BTreeMap<&'static str, String>,
+    values: BTreeMap<String, String>,
 }
 
 impl Side {
@@ -142,8 +144,27 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
     let instruction = instructions.iter().find(|i| i.data.kind == "action").expect("a demo instruction for action");
     let open = OpenTaskFilter { region_prefix: prefix.into(), ..Default::default() };
     let task = store.open_tasks(&open, 1).await.unwrap().pop().expect("a demo task owing a reply on each side");
-    Side {
-        values: BTreeMap::from([
+    // Files on the side's appeal: the admin's and the region user's to remove, and one the
+    // others share (which none of them may remove).
+    let mut attachments = BTreeMap::new();
+    for owner in ["admin", "region", "shared"] {
+        let file = NewAttachment {
+            file_name: format!("矩阵-{owner}.pdf"),
+            content_type: "application/pdf".into(),
+            sha256: String::new(),
+            content: sample_pdf(owner),
+        };
+        let added = store.add_attachments(OwnerKind::Appeal, &appeal.data.code, &[file], &Actor::system("测试")).await;
+        attachments.insert(owner, added.unwrap().remove(0).id.to_string());
+    }
+    let mut values: BTreeMap<String, String> = ASKERS
+        .iter()
+        .map(|(column, _)| {
+            (format!("attachment_{column}"), attachments.get(column).unwrap_or(&attachments["shared"]).clone())
+        })
+        .collect();
+    values.extend(
+        [
             ("region", region.to_string()),
             ("county", county),
             ("project", project.id.to_string()),
@@ -176,8 +197,10 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
             ("report", report.id.to_string()),
             ("instruction", instruction.id.to_string()),
             ("task", task.id.to_string()),
-        ]),
-    }
+        ]
+        .map(|(key, value)| (key.to_string(), value)),
+    );
+    Side { values }
 }
 
 fn request(app_csrf: Option<&str>, cookie: Option<&str>, method: &Method, uri: &str, body: &str) -> Request<Body> {
@@ -199,8 +222,20 @@ fn request(app_csrf: Option<&str>, cookie: Option<&str>, method: &Method, uri: &
     builder.body(Body::empty()).unwrap()
 }
 
-/// A one-row file of `kind` for a county, as the import page uploads it.
-fn upload(cookie: Option<&str>, csrf: Option<&str>, kind: &str, county: &str, unique: &str) -> Request<Body> {
+/// An upload of `kind` to `uri`: a one-row file for a county as the import page uploads
+/// it, or a small PDF as an attachment.
+fn upload(
+    uri: &str,
+    cookie: Option<&str>,
+    csrf: Option<&str>,
+    kind: &str,
+    county: &str,
+    unique: &str,
+) -> Request<Body> {
+    if kind == "attachment" {
+        let pdf = sample_pdf(unique);
+        return multipart_request(uri, cookie, &[("csrf", csrf.unwrap_or(""))], &[("matrix.pdf", &pdf)]);
+    }
     let csv = match kind {
         "projects" => format!("项目编号,项目名称,所属地区\nMX-{unique},矩阵导入项目,{county}\n"),
         other => panic!("no upload of {other} in the matrix"),
@@ -248,7 +283,7 @@ async fn the_matrix_holds_for_every_route_and_role(backend: Backend) {
     store.set_user_chains(chain_user.id, &[inside_chain.id], &Actor::system("测试")).await.unwrap();
     let mut sides = [side(&app, "620400", chain_names[0]).await, side(&app, "620500", chain_names[1]).await];
     for (side, name) in sides.iter_mut().zip(chain_names) {
-        side.values.insert("chain_name", name.to_string());
+        side.values.insert("chain_name".into(), name.to_string());
     }
     let own_chains = vec![chain_names[0].to_string()];
 
@@ -301,7 +336,8 @@ async fn the_matrix_holds_for_every_route_and_role(backend: Backend) {
                 let (cookie, csrf) = (asker.cookie.as_deref(), asker.csrf.as_deref());
                 let http = match body.strip_prefix("upload:") {
                     Some(kind) => {
-                        upload(cookie, csrf, kind, &side.values["county"], &format!("{}-{side_name}", asker.column))
+                        let unique = format!("{}-{side_name}", asker.column);
+                        upload(&uri, cookie, csrf, kind, &side.values["county"], &unique)
                     }
                     None => request(csrf, cookie, &row.method, &uri, &body),
                 };

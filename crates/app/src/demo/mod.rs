@@ -11,6 +11,7 @@
 mod accounts;
 pub mod achievements;
 mod appeals;
+mod attachments;
 pub mod chains;
 mod chambers;
 pub mod enterprises;
@@ -94,6 +95,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     reports::load(store, today, &calendar, &actor).await?;
     supervision::load(store, today).await?;
     achievements::load(store, &data.pool, &actor).await?;
+    attachments::load(store, &actor).await?;
     store.set_meta(DEMO_MARKER, "1").await?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 use crate::auth::{CsrfForm, PageSession};
 use crate::error::WebError;
 use crate::error::WebResult;
+use crate::pages::attachments;
 use crate::pages::{download, download_bytes, export_format, pager, query_string, XLSX};
 use crate::query::Query;
 use crate::routes::Routes;
@@ -21,6 +22,7 @@ use zhaoshang_app::exchange::export::{write_workbook, NumberFormat, TableFormat}
 use zhaoshang_app::rounds::{OpenRoundForm, RoundSummary, ScoreForm, SwapForm};
 use zhaoshang_core::access::PoolAccess;
 use zhaoshang_core::achievements::{Aggregate, Maturity, Score, RESAMPLES, STRONG_DISAGREEMENT};
+use zhaoshang_core::attachments::OwnerKind;
 use zhaoshang_core::calendar::china_time;
 use zhaoshang_core::rounds::{transition, RoundAction, RoundStatus};
 use zhaoshang_store::achievements::AchievementSort;
@@ -141,6 +143,7 @@ pub async fn detail(
     let ranked = ranked.map(|r| {
         context! { rank => r.rank, rank_in_industry => r.rank_in_industry, figures => figures(&r.aggregate) }
     });
+    let attachments = attachments::section(&state, &session, OwnerKind::Achievement, &data.code).await?;
     page(
         &session,
         "/achievements",
@@ -150,7 +153,7 @@ pub async fn detail(
                 industry_name => industry_name, year => data.year, maturity => maturity, ip => data.ip,
                 description => data.description },
             reviews => reviews, ranked => ranked, in_pool => in_pool, sealed => sealed, scoring => scoring, assigned => assigned,
-            own_reviews_only => session.principal.pool_access() == PoolAccess::OwnReviews,
+            own_reviews_only => session.principal.pool_access() == PoolAccess::OwnReviews, attachments,
         },
     )
 }

@@ -6,6 +6,7 @@ pub mod supervision;
 
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
+use crate::pages::attachments;
 use crate::pages::{download, export_format, pager, query_string, NewRecordQuery};
 use crate::query::Query;
 use crate::routes::Routes;
@@ -23,6 +24,7 @@ use zhaoshang_core::appeals::flow::ActionKind;
 use zhaoshang_core::appeals::{
     due_note, AppealCounts, AppealReport, AppealStatus, Dimension, Rating, MIN_RANKED_APPEALS,
 };
+use zhaoshang_core::attachments::OwnerKind;
 use zhaoshang_core::calendar::Reckoned;
 use zhaoshang_store::appeals::{Appeal, AppealSort};
 
@@ -177,6 +179,7 @@ async fn detail_page(
     };
     let actions: Vec<_> = course.actions.iter().map(|k| context! { key => k.key(), label => k.label() }).collect();
     let action_keys: Vec<&str> = course.actions.iter().map(|k| k.key()).collect();
+    let attachments = attachments::section(state, session, OwnerKind::Appeal, &course.appeal.data.code).await?;
     page(
         session,
         "/appeals",
@@ -186,7 +189,7 @@ async fn detail_page(
             contact => course.contact, actions => actions, action_keys => action_keys, form => context! { action => form.action, text => form.text,
                 department => form.department, days => form.days, rating => form.rating },
             ratings => Rating::ALL.iter().map(|r| context! { key => r.key(), label => r.label() }).collect::<Vec<_>>(),
-            error => error,
+            error => error, attachments,
         },
     )
 }

@@ -2,6 +2,7 @@
 
 pub mod achievements;
 pub mod appeals;
+pub mod attachments;
 pub mod attribution;
 pub mod audit;
 pub mod chain_forms;
@@ -88,9 +89,15 @@ pub fn download(table: &Table, format: TableFormat, stem: &str) -> WebResult<Res
     Ok(download_bytes(bytes, format.content_type(), &format!("{stem}.{}", format.extension())))
 }
 
-/// The one download response: `bytes` as an attachment named `file_name`.
+/// The one download response: `bytes` as an attachment named `file_name` (RFC 6266:
+/// the name in UTF-8 for browsers, an ASCII stand-in for older clients).
 pub fn download_bytes(bytes: impl Into<axum::body::Bytes>, content_type: &str, file_name: &str) -> Response {
-    let disposition = format!("attachment; filename=\"{file_name}\"");
+    let ascii: String = file_name
+        .chars()
+        .map(|c| if (c.is_ascii_graphic() && !"\"\\;%".contains(c)) || c == ' ' { c } else { '_' })
+        .collect();
+    let encoded = crate::auth::urlencode(file_name);
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
     ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes.into())
         .into_response()
 }

@@ -9,19 +9,21 @@
 
 use crate::auth::{self, ClientAddr, CsrfForm, MaybeSession, PageSession, Session};
 use crate::error::{WebError, WebResult};
+use crate::pages::attachments;
 use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::render;
 use crate::AppState;
-use axum::extract::{Form, Path, State};
+use axum::extract::{DefaultBodyLimit, Form, FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minijinja::{context, Value};
 use serde::Deserialize;
 use std::collections::HashMap;
+use zhaoshang_app::attachments::Upload;
 use zhaoshang_app::parcels::{parcel_visibility, search_parcels};
-use zhaoshang_app::portal::{step_label, EnquiryForm, PortalAppealForm, RegionChoice, Tracked};
+use zhaoshang_app::portal::{step_label, EnquiryForm, PortalAppealForm, RegionChoice, Tracked, MAX_PORTAL_FILES};
 use zhaoshang_core::appeals::flow::ActionKind;
 use zhaoshang_core::appeals::{Dimension, Rating, CATEGORIES};
 use zhaoshang_core::money::Yuan;
@@ -46,7 +48,7 @@ pub fn routes() -> Routes {
         .route("/portal/achievements/{year}/{code}", get(achievement))
         .route("/portal/enquiries", post(enquire))
         .route("/portal/appeals/new", get(appeal_form))
-        .route("/portal/appeals", post(file_appeal))
+        .route("/portal/appeals", post(file_appeal).layer(DefaultBodyLimit::max(attachments::BODY_LIMIT)))
         .route("/portal/track", get(track_form))
         .route("/portal/track/{code}", get(track))
         .route("/portal/track/{code}/rating", post(rate))
@@ -126,6 +128,8 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("content", "诉求内容", "Your appeal"),
     ("appeal_contact", "联系电话或电子邮箱", "Phone or e-mail"),
     ("submit_appeal", "提交诉求", "Submit appeal"),
+    ("files", "附件", "Attachments"),
+    ("files_hint", "可选；最多 {n} 个，PDF、图片、Word、Excel 或纯文本，合计不超过 10 MB。", "Optional; up to {n} files (PDF, images, Word, Excel or plain text), 10 MB in all."),
     ("appeal_code", "诉求编号", "Appeal number"),
     ("stage", "办理状态", "Status"),
     ("due_on", "应答复日期", "Answer due by"),
@@ -412,7 +416,7 @@ pub async fn track(
             };
             Ok(render("portal/track.html", portal_context(en, "", data))?.into_response())
         }
-        Tracked::Appeal { appeal, steps, may_rate } => {
+        Tracked::Appeal { appeal, steps, may_rate, files } => {
             let d = &appeal.data;
             let flow = appeal.flow_state();
             let steps: Vec<_> = steps
@@ -431,6 +435,8 @@ pub async fn track(
                 content => d.content, sent_on => d.received_on.to_string(), department => flow.department,
                 stage => flow.stage.label(), due_on => flow.is_open().then(|| flow.due_on.to_string()), steps, may_rate,
                 ratings => Rating::ALL.iter().map(|r| r.key()).collect::<Vec<_>>(),
+                files => files.iter().map(|f| context! { name => f.file_name, size => attachments::size_text(f.size_bytes) })
+                    .collect::<Vec<_>>(),
             };
             if may_rate {
                 form_page(&state, en, "portal/track_appeal.html", data)
@@ -466,7 +472,7 @@ fn appeal_page(
         dimension => form.dimension, category => form.category, content => form.content, contact => form.contact,
     };
     let data = context! {
-        regions, values, errors, categories => CATEGORIES,
+        regions, values, errors, categories => CATEGORIES, max_files => MAX_PORTAL_FILES,
         dimensions => Dimension::ALL.iter().map(|d| context! { key => d.key(), label => d.label() }).collect::<Vec<_>>(),
     };
     form_page(state, en, "portal/appeal.html", data)
@@ -510,15 +516,35 @@ async fn admit_anonymous_form(
     Ok(())
 }
 
+/// The appeal form as posted: with files as a multipart form (the page sends it so),
+/// else URL-encoded.
+async fn appeal_post(state: &AppState, request: Request) -> WebResult<(AppealPost, Vec<Upload>)> {
+    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.starts_with("multipart/form-data") {
+        let Form(post) = Form::<AppealPost>::from_request(request, state)
+            .await
+            .map_err(|e| WebError::bad_request(format!("提交内容无效：{}", e.body_text())))?;
+        return Ok((post, Vec::new()));
+    }
+    let mut multipart = Multipart::from_request(request, state)
+        .await
+        .map_err(|e| WebError::bad_request(format!("上传内容无效：{}", e.body_text())))?;
+    let (files, fields) = attachments::read_form(&mut multipart, MAX_PORTAL_FILES).await?;
+    let encoded = serde_urlencoded::to_string(&fields).map_err(WebError::internal)?;
+    let post = serde_urlencoded::from_str(&encoded).map_err(|e| WebError::bad_request(format!("提交内容无效：{e}")))?;
+    Ok((post, files))
+}
+
 pub async fn file_appeal(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
-    Form(post): Form<AppealPost>,
+    request: Request,
 ) -> WebResult<Response> {
+    let (post, files) = appeal_post(&state, request).await?;
     let en = english(Some(&post.lang));
     admit_anonymous_form(&state, &headers, addr, &post.csrf, &post.website).await?;
-    match state.app.submit_portal_appeal(&post.form, zhaoshang_app::calendar::today()).await? {
+    match state.app.submit_portal_appeal(&post.form, &files, zhaoshang_app::calendar::today()).await? {
         Ok(code) => Ok(Redirect::to(&format!("/portal/track/{code}{}", lang_suffix(en))).into_response()),
         Err(errors) => {
             let regions = state.app.portal_regions().await?;

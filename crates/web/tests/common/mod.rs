@@ -158,24 +158,46 @@ pub fn upload_request_with(
     bytes: &[u8],
     fields: &[(&str, &str)],
 ) -> Request<Body> {
+    let mut all = vec![("csrf", csrf), ("kind", kind)];
+    all.extend(fields);
+    let mut request = multipart_request("/import", Some(cookie), &all, &[(file_name, bytes)]);
+    request.headers_mut().insert(header::ACCEPT, "application/json".parse().unwrap());
+    request
+}
+
+/// A multipart form posted to `uri`: its text fields in order, then each file as a
+/// `file` field.
+pub fn multipart_request(
+    uri: &str,
+    cookie: Option<&str>,
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> Request<Body> {
     let boundary = "zsboundary";
-    let mut body = String::new();
-    for (name, value) in [("csrf", csrf), ("kind", kind)].iter().chain(fields) {
-        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
     }
-    body.push_str(&format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    ));
-    let mut body = body.into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    Request::post("/import")
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-        .header(header::ACCEPT, "application/json")
-        .body(Body::from(body))
-        .unwrap()
+    for (file_name, bytes) in files {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    let mut builder =
+        Request::post(uri).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::from(body)).unwrap()
 }
 
 pub async fn body_bytes(response: Response<Body>) -> Vec<u8> {

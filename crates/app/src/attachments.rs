@@ -1,0 +1,124 @@
+//! Attachments (附件), one service for every area: a record's files are read by whoever
+//! may read the record and added or removed by whoever may write it, as the record's own
+//! area decides (`owner_access`). Files pass `core::attachments`' checks before anything
+//! is stored; every addition and removal is audited (store::attachments).
+
+use crate::{App, AppError, AppResult};
+use sha2::{Digest, Sha256};
+use zhaoshang_core::access::{PoolAccess, Principal};
+use zhaoshang_core::attachments::{check_file, OwnerKind};
+use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::attachments::{Attachment, AttachmentInfo, NewAttachment};
+use zhaoshang_store::Actor;
+
+/// A file as a form sent it: the name the client gave and the bytes.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A record's attachments as its page shows them.
+pub struct OwnerAttachments {
+    pub items: Vec<AttachmentInfo>,
+    /// Whether the user may add and remove them.
+    pub may_write: bool,
+}
+
+/// Checks the files of one request (all pass or none is taken) and makes them ready to
+/// store: cleaned names, the sniffed content type, their SHA-256.
+pub fn checked_uploads(uploads: &[Upload]) -> AppResult<Vec<NewAttachment>> {
+    if uploads.is_empty() {
+        return Err(AppError::Invalid("请选择要上传的文件".into()));
+    }
+    uploads
+        .iter()
+        .map(|upload| {
+            let checked = check_file(&upload.name, &upload.bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
+            Ok(NewAttachment {
+                file_name: checked.name,
+                content_type: checked.kind.content_type().to_string(),
+                sha256: hex::encode(Sha256::digest(&upload.bytes)),
+                content: upload.bytes.clone(),
+            })
+        })
+        .collect()
+}
+
+fn owner_kind(key: &str) -> AppResult<OwnerKind> {
+    OwnerKind::from_key(key).ok_or_else(|| AppError::internal(format!("unknown attachment owner {key}")))
+}
+
+impl App {
+    /// Whether the user may write a record it may read (the record's area decides); the
+    /// area's refusal (403, 404) when it may not read it.
+    async fn owner_access(&self, principal: &Principal, owner: OwnerKind, key: &str) -> AppResult<bool> {
+        match owner {
+            OwnerKind::Appeal => {
+                let appeal = self.appeal_in_scope(principal, key).await?;
+                let region = RegionCode::parse(&appeal.data.region_code).map_err(AppError::internal)?;
+                Ok(principal.may_handle_appeals_of(&region))
+            }
+            OwnerKind::Achievement => {
+                let (_, access, _) = self.achievement_in_scope(principal, key).await?;
+                Ok(access == PoolAccess::Manage)
+            }
+        }
+    }
+
+    /// A record's attachments, for whoever may read the record.
+    pub async fn attachments(&self, principal: &Principal, owner: OwnerKind, key: &str) -> AppResult<OwnerAttachments> {
+        let may_write = self.owner_access(principal, owner, key).await?;
+        let items = self.store().attachments_of(owner, key).await?;
+        Ok(OwnerAttachments { items, may_write })
+    }
+
+    /// Adds files to a record the user may write, audited: refused whole when one file
+    /// fails the checks or the record would hold too many.
+    pub async fn upload_attachments(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        owner: OwnerKind,
+        key: &str,
+        uploads: &[Upload],
+    ) -> AppResult<Vec<AttachmentInfo>> {
+        if !self.owner_access(principal, owner, key).await? {
+            return Err(AppError::Forbidden);
+        }
+        let files = checked_uploads(uploads)?;
+        Ok(self.store().add_attachments(owner, key, &files, actor).await?)
+    }
+
+    /// An attachment with its content, for whoever may read its record; "not found" to
+    /// anyone else, who learns nothing of the record.
+    pub async fn attachment_download(&self, principal: &Principal, id: i64) -> AppResult<Attachment> {
+        let attachment = self.store().attachment(id).await?.ok_or_else(|| AppError::not_found("该附件"))?;
+        let owner = owner_kind(&attachment.info.owner_kind)?;
+        self.readable(principal, owner, &attachment.info.owner_key).await?;
+        Ok(attachment)
+    }
+
+    /// Removes an attachment of a record the user may write, audited; returns it (its
+    /// record's kind and key say where to go back to). 404 to a user who may not read
+    /// the record, 403 to one who may read but not write it.
+    pub async fn delete_attachment(&self, principal: &Principal, actor: &Actor, id: i64) -> AppResult<AttachmentInfo> {
+        let info = self.store().attachment(id).await?.ok_or_else(|| AppError::not_found("该附件"))?.info;
+        let owner = owner_kind(&info.owner_kind)?;
+        if !self.readable(principal, owner, &info.owner_key).await? {
+            return Err(AppError::Forbidden);
+        }
+        if !self.store().delete_attachment(id, actor).await? {
+            return Err(AppError::not_found("该附件"));
+        }
+        Ok(info)
+    }
+
+    /// `owner_access` with every refusal told as the attachment not found.
+    async fn readable(&self, principal: &Principal, owner: OwnerKind, key: &str) -> AppResult<bool> {
+        self.owner_access(principal, owner, key).await.map_err(|error| match error {
+            AppError::Forbidden | AppError::NotFound(_) => AppError::not_found("该附件"),
+            other => other,
+        })
+    }
+}

@@ -1,0 +1,38 @@
+//! The demo's attachments: a small PDF with some of the appeals of each city and with
+//! the first achievements of the registry, made in code (no binary file is kept).
+
+use crate::attachments::{checked_uploads, Upload};
+use crate::AppResult;
+use std::collections::HashMap;
+use zhaoshang_core::attachments::{sample_pdf, OwnerKind};
+use zhaoshang_store::achievements::{AchievementFilter, AchievementSort};
+use zhaoshang_store::appeals::{AppealFilter, AppealSort};
+use zhaoshang_store::{Actor, Store};
+
+/// How many appeals of each city, and achievements, get a file.
+const PER_CITY: usize = 2;
+const ACHIEVEMENTS: i64 = 3;
+
+async fn attach(store: &Store, owner: OwnerKind, key: &str, name: &str, actor: &Actor) -> AppResult<()> {
+    let upload = Upload { name: name.into(), bytes: sample_pdf(&format!("Zhaoshang demo {} {key}", owner.key())) };
+    store.add_attachments(owner, key, &checked_uploads(&[upload])?, actor).await?;
+    Ok(())
+}
+
+pub async fn load(store: &Store, actor: &Actor) -> AppResult<()> {
+    let appeals = store.list_appeals(&AppealFilter::default(), AppealSort::default(), 1000, 0).await?;
+    let mut per_city: HashMap<&str, usize> = HashMap::new();
+    for appeal in &appeals {
+        let seen = per_city.entry(&appeal.data.region_code[..4]).or_default();
+        if *seen < PER_CITY {
+            *seen += 1;
+            attach(store, OwnerKind::Appeal, &appeal.data.code, "企业情况说明.pdf", actor).await?;
+        }
+    }
+    let achievements =
+        store.achievements_page(&AchievementFilter::default(), AchievementSort::default(), ACHIEVEMENTS, 0).await?;
+    for achievement in &achievements {
+        attach(store, OwnerKind::Achievement, &achievement.code, "成果简介.pdf", actor).await?;
+    }
+    Ok(())
+}
