@@ -242,6 +242,21 @@ impl Store {
         on_pool!(self, |pool| pool.close().await)
     }
 
+    /// Writes SQLite's write-ahead log into the database file and empties it, so the file
+    /// alone holds every commit (a copy of it misses nothing). SQLite checkpoints on its own
+    /// when the last connection closes, but connections closing together may each leave
+    /// that to another. PostgreSQL has nothing to do.
+    pub async fn checkpoint(&self) -> Result<()> {
+        if let Db::Sqlite(pool) = &self.db {
+            let (busy, _, _): (i64, i64, i64) =
+                sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(pool).await?;
+            if busy != 0 {
+                return Err(StoreError::Conflict("数据库正忙，未能写入检查点".into()));
+            }
+        }
+        Ok(())
+    }
+
     pub async fn meta(&self, key: &str) -> Result<Option<String>> {
         let value: Option<String> = on_pool!(self, |pool| sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
             .bind(key)

@@ -42,6 +42,8 @@ pub async fn demo_database_url(backend: Backend, dir: &std::path::Path) -> Strin
     static POSTGRES: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     async fn fill(url: &str) {
         let store = zhaoshang_app::open(url, true).await.expect("the demo data loads");
+        // The SQLite template is copied as one file: every commit must be in it.
+        store.checkpoint().await.expect("the demo's log is written into its file");
         store.close().await;
     }
     match backend {
