@@ -27,19 +27,19 @@ pub struct OwnerAttachments {
 
 /// Checks the files of one request (all pass or none is taken) and makes them ready to
 /// store: cleaned names, the sniffed content type, their SHA-256.
-pub fn checked_uploads(uploads: &[Upload]) -> AppResult<Vec<NewAttachment>> {
+pub fn checked_uploads(uploads: Vec<Upload>) -> AppResult<Vec<NewAttachment>> {
     if uploads.is_empty() {
         return Err(AppError::Invalid("请选择要上传的文件".into()));
     }
     uploads
-        .iter()
+        .into_iter()
         .map(|upload| {
             let checked = check_file(&upload.name, &upload.bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
             Ok(NewAttachment {
                 file_name: checked.name,
                 content_type: checked.kind.content_type().to_string(),
                 sha256: hex::encode(Sha256::digest(&upload.bytes)),
-                content: upload.bytes.clone(),
+                content: upload.bytes,
             })
         })
         .collect()
@@ -81,7 +81,7 @@ impl App {
         actor: &Actor,
         owner: OwnerKind,
         key: &str,
-        uploads: &[Upload],
+        uploads: Vec<Upload>,
     ) -> AppResult<Vec<AttachmentInfo>> {
         if !self.owner_access(principal, owner, key).await? {
             return Err(AppError::Forbidden);
@@ -93,17 +93,27 @@ impl App {
     /// An attachment with its content, for whoever may read its record; "not found" to
     /// anyone else, who learns nothing of the record.
     pub async fn attachment_download(&self, principal: &Principal, id: i64) -> AppResult<Attachment> {
-        let attachment = self.store().attachment(id).await?.ok_or_else(|| AppError::not_found("该附件"))?;
-        let owner = owner_kind(&attachment.info.owner_kind)?;
-        self.readable(principal, owner, &attachment.info.owner_key).await?;
-        Ok(attachment)
+        let info = self.attachment_info(id).await?;
+        let owner = owner_kind(&info.owner_kind)?;
+        self.readable(principal, owner, &info.owner_key).await?;
+        self.attachment_content(id).await
+    }
+
+    /// An attachment as lists show it, or "not found".
+    async fn attachment_info(&self, id: i64) -> AppResult<AttachmentInfo> {
+        self.store().attachment_info(id).await?.ok_or_else(|| AppError::not_found("该附件"))
+    }
+
+    /// An attachment with its content, read once whoever asks may have it.
+    pub(crate) async fn attachment_content(&self, id: i64) -> AppResult<Attachment> {
+        self.store().attachment(id).await?.ok_or_else(|| AppError::not_found("该附件"))
     }
 
     /// Removes an attachment of a record the user may write, audited; returns it (its
     /// record's kind and key say where to go back to). 404 to a user who may not read
     /// the record, 403 to one who may read but not write it.
     pub async fn delete_attachment(&self, principal: &Principal, actor: &Actor, id: i64) -> AppResult<AttachmentInfo> {
-        let info = self.store().attachment(id).await?.ok_or_else(|| AppError::not_found("该附件"))?.info;
+        let info = self.attachment_info(id).await?;
         let owner = owner_kind(&info.owner_kind)?;
         if !self.readable(principal, owner, &info.owner_key).await? {
             return Err(AppError::Forbidden);

@@ -25,7 +25,7 @@ use zhaoshang_core::money::Yuan;
 use zhaoshang_core::parcels::ParcelStatus;
 use zhaoshang_core::projects::Stage;
 use zhaoshang_store::appeals::{Appeal, AppealStepRecord};
-use zhaoshang_store::attachments::AttachmentInfo;
+use zhaoshang_store::attachments::{Attachment, AttachmentInfo};
 use zhaoshang_store::leads::{Lead, LeadStepRecord, NewLead};
 use zhaoshang_store::portal::Promotion;
 use zhaoshang_store::projects::ProjectData;
@@ -309,7 +309,7 @@ impl App {
     pub async fn submit_portal_appeal(
         &self,
         form: &PortalAppealForm,
-        uploads: &[Upload],
+        uploads: Vec<Upload>,
         today: NaiveDate,
     ) -> AppResult<Result<String, HashMap<String, String>>> {
         let mut errors = HashMap::new();
@@ -390,6 +390,17 @@ impl App {
         let mut files = self.store().attachments_of(OwnerKind::Appeal, &appeal.data.code).await?;
         files.retain(|file| file.uploaded_by == PORTAL_APPEALS);
         Ok(Tracked::Appeal { appeal, steps, may_rate, files })
+    }
+
+    /// A file the enterprise sent with its appeal, by the appeal's tracking code; the
+    /// staff's files and other appeals' are not found.
+    pub async fn tracked_file(&self, code: &str, id: i64) -> AppResult<Attachment> {
+        match self.tracked(code).await? {
+            Tracked::Appeal { files, .. } if files.iter().any(|file| file.id == id) => {
+                self.attachment_content(id).await
+            }
+            _ => Err(AppError::not_found("该附件")),
+        }
     }
 
     /// The enterprise rates the answer to its appeal on `today` (a 不满意 reopens it

@@ -112,6 +112,12 @@ impl Store {
         Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(owner.key()).bind(owner_key).fetch_all(pool).await?))
     }
 
+    /// One attachment without its content (to check who may have it first).
+    pub async fn attachment_info(&self, id: i64) -> Result<Option<AttachmentInfo>> {
+        let sql = format!("SELECT {INFO_COLUMNS} FROM attachments WHERE id = $1");
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?))
+    }
+
     /// One attachment with its content.
     pub async fn attachment(&self, id: i64) -> Result<Option<Attachment>> {
         let sql = format!("SELECT {INFO_COLUMNS}, content FROM attachments WHERE id = $1");

@@ -87,7 +87,7 @@ pub enum ChangeScope<'a> {
     Everything,
     /// Changes to the records of the regions under a code prefix ("" = every region):
     /// projects with their funding, problems and services, plans with their visits,
-    /// chains, enterprises, appeals and targets. With `chains`, only the projects, plans
+    /// chains, enterprises, appeals with their kept files and targets. With `chains`, only the projects, plans
     /// and chains of those chains (a chain department's).
     Records { region_prefix: &'a str, chains: Option<&'a [String]> },
 }
@@ -137,6 +137,13 @@ fn records_in_scope_sql(chains: Option<usize>) -> String {
             ),
             format!(
                 "(a.entity = 'appeal' AND EXISTS (SELECT 1 FROM appeals y WHERE y.code = a.entity_id AND {}))",
+                region("y.region_code")
+            ),
+            // An appeal's files while they are kept (a removed file's entry names its
+            // appeal only in its JSON, which the two backends read differently).
+            format!(
+                "(a.entity = 'attachment' AND EXISTS (SELECT 1 FROM attachments t JOIN appeals y ON y.code = t.owner_key \
+                 WHERE t.owner_kind = 'appeal' AND CAST(t.id AS TEXT) = a.entity_id AND {}))",
                 region("y.region_code")
             ),
             // A target's record is "REGION/YEAR".

@@ -4,7 +4,8 @@
 //! refused in Chinese and store nothing; another region's staff are told "not found"
 //! without the appeal's code; a reader may download but not remove; the removal is
 //! audited. Achievements take files from the pool's managers only. The portal's appeal
-//! form takes up to three files, shown on the tracking page.
+//! form takes up to three files, shown on the tracking page, where the enterprise (and
+//! nobody without the code) downloads them.
 
 mod common;
 
@@ -93,6 +94,13 @@ async fn staff_attach_download_and_remove_files_of_their_appeals(backend: Backen
     let size = format!("<td>{} B</td>", pdf.len());
     assert!(row.contains("情况说明.pdf") && row.contains(&size) && row.contains("baiyin"), "{row}");
     assert!(page.contains("id=\"attachment-form\""), "the writer may add more");
+    // Among the region's recent changes on the home page, not among another region's.
+    let entry = format!("附件「{}」", added.id);
+    let recent = |home: String| home.find("id=\"recent-changes\"").map(|at| home[at..].to_string()).unwrap_or_default();
+    let home = body_text(app.get("/", Some(&baiyin)).await).await;
+    assert!(recent(home).contains(&entry), "白银's recent changes list the file");
+    let other = app.sign_in_demo("tianshui").await;
+    assert!(!recent(body_text(app.get("/", Some(&other)).await).await).contains(&entry));
 
     // The download: the same bytes, the sniffed type, never shown inline.
     let response = app.get(&format!("/attachments/{}", added.id), Some(&baiyin)).await;
@@ -252,4 +260,38 @@ async fn the_portal_form_takes_a_few_files(backend: Backend) {
         assert!(listed.contains(name), "{name}");
     }
     assert!(!page.contains("/attachments/"), "the portal offers no staff download link");
+
+    // The enterprise downloads each of its files by the tracking code, without an account.
+    let tracking = track.trim_start_matches("/portal/track/");
+    let links: Vec<&str> = listed
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .take_while(|l| l.contains("/files/"))
+        .collect();
+    assert_eq!(links.len(), 3, "{listed}");
+    let sent = [pdf.as_slice(), PNG, "情况说明".as_bytes()];
+    for (link, bytes) in links.iter().zip(sent) {
+        assert!(link.starts_with(&format!("/portal/track/{tracking}/files/")), "{link}");
+        let response = app.get(link, None).await;
+        assert_eq!(response.status(), StatusCode::OK, "{link}");
+        assert!(response.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("attachment"));
+        assert_eq!(body_bytes(response).await, bytes);
+    }
+    // Not through another code, and not the files the staff add to the appeal.
+    let file_id = links[0].rsplit('/').next().unwrap();
+    let response = app.get(&format!("/portal/track/ABCDEFGHJKMN/files/{file_id}"), None).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let appeal = store.appeal_by_tracking_code(tracking).await.unwrap().expect("the portal's appeal");
+    let staff_file = zhaoshang_store::attachments::NewAttachment {
+        file_name: "内部.pdf".into(),
+        content_type: "application/pdf".into(),
+        sha256: String::new(),
+        content: pdf.clone(),
+    };
+    let actor = zhaoshang_store::Actor::system("测试");
+    let staff = store.add_attachments(OwnerKind::Appeal, &appeal.data.code, &[staff_file], &actor).await.unwrap();
+    let response = app.get(&format!("/portal/track/{tracking}/files/{}", staff[0].id), None).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(!body_text(app.get(&track, None).await).await.contains("内部.pdf"));
 }

@@ -15,7 +15,7 @@ const ACHIEVEMENTS: i64 = 3;
 
 async fn attach(store: &Store, owner: OwnerKind, key: &str, name: &str, actor: &Actor) -> AppResult<()> {
     let upload = Upload { name: name.into(), bytes: sample_pdf(&format!("Zhaoshang demo {} {key}", owner.key())) };
-    store.add_attachments(owner, key, &checked_uploads(&[upload])?, actor).await?;
+    store.add_attachments(owner, key, &checked_uploads(vec![upload])?, actor).await?;
     Ok(())
 }
 

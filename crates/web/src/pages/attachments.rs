@@ -60,7 +60,7 @@ pub async fn read_form(multipart: &mut Multipart, max_files: usize) -> WebResult
         if files.len() == max_files {
             return Err(WebError::invalid(format!("一次最多上传 {max_files} 个附件")));
         }
-        files.push(Upload { name: file_name, bytes: bytes.to_vec() });
+        files.push(Upload { name: file_name, bytes: bytes.into() });
     }
     Ok((files, fields))
 }
@@ -72,7 +72,7 @@ async fn upload(
     CsrfMultipart(session, mut multipart): CsrfMultipart,
 ) -> WebResult<Response> {
     let (files, _) = read_form(&mut multipart, MAX_PER_OWNER).await?;
-    state.app.upload_attachments(&session.principal, &session.actor(), owner, &key, &files).await?;
+    state.app.upload_attachments(&session.principal, &session.actor(), owner, &key, files).await?;
     Ok(Redirect::to(&format!("{}#attachments", owner_page(owner, &key))).into_response())
 }
 

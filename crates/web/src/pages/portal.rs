@@ -9,7 +9,7 @@
 
 use crate::auth::{self, ClientAddr, CsrfForm, MaybeSession, PageSession, Session};
 use crate::error::{WebError, WebResult};
-use crate::pages::attachments;
+use crate::pages::{attachments, download_bytes};
 use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::render;
@@ -52,6 +52,7 @@ pub fn routes() -> Routes {
         .route("/portal/track", get(track_form))
         .route("/portal/track/{code}", get(track))
         .route("/portal/track/{code}/rating", post(rate))
+        .route("/portal/track/{code}/files/{id}", get(tracked_file))
         .route("/portal/shortlist", get(shortlist).post(keep))
 }
 
@@ -435,7 +436,7 @@ pub async fn track(
                 content => d.content, sent_on => d.received_on.to_string(), department => flow.department,
                 stage => flow.stage.label(), due_on => flow.is_open().then(|| flow.due_on.to_string()), steps, may_rate,
                 ratings => Rating::ALL.iter().map(|r| r.key()).collect::<Vec<_>>(),
-                files => files.iter().map(|f| context! { name => f.file_name, size => attachments::size_text(f.size_bytes) })
+                files => files.iter().map(|f| context! { id => f.id, name => f.file_name, size => attachments::size_text(f.size_bytes) })
                     .collect::<Vec<_>>(),
             };
             if may_rate {
@@ -445,6 +446,16 @@ pub async fn track(
             }
         }
     }
+}
+
+/// A file the enterprise sent with its appeal, downloaded by the tracking code.
+pub async fn tracked_file(
+    State(state): State<AppState>,
+    Path((code, id)): Path<(String, String)>,
+) -> WebResult<Response> {
+    let id: i64 = id.parse().map_err(|_| WebError::not_found("该附件"))?;
+    let file = state.app.tracked_file(&code, id).await?;
+    Ok(download_bytes(file.content, &file.info.content_type, &file.info.file_name))
 }
 
 /// The cities with their counties, as a form's grouped region choice shows them.
@@ -544,7 +555,7 @@ pub async fn file_appeal(
     let (post, files) = appeal_post(&state, request).await?;
     let en = english(Some(&post.lang));
     admit_anonymous_form(&state, &headers, addr, &post.csrf, &post.website).await?;
-    match state.app.submit_portal_appeal(&post.form, &files, zhaoshang_app::calendar::today()).await? {
+    match state.app.submit_portal_appeal(&post.form, files, zhaoshang_app::calendar::today()).await? {
         Ok(code) => Ok(Redirect::to(&format!("/portal/track/{code}{}", lang_suffix(en))).into_response()),
         Err(errors) => {
             let regions = state.app.portal_regions().await?;
