@@ -2080,3 +2080,136 @@ async fn the_portal_form_takes_a_file_and_staff_attach_a_pdf_that_its_link_downl
     browser.close().await;
     let _ = server.stop.send(());
 }
+
+async fn sign_out(client: &Client) {
+    client.find(Locator::Css("#logout")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#login-form")).await.unwrap();
+}
+
+/// Chooses `value` in the select `css`.
+async fn choose(client: &Client, css: &str, value: &str) {
+    client.find(Locator::Css(css)).await.unwrap().select_by_value(value).await.unwrap();
+}
+
+/// The rows of the province-wide board of open instructions naming the report `title`.
+async fn board_rows(client: &Client, base: &str, title: &str) -> Vec<String> {
+    client.goto(&format!("{base}/instructions")).await.unwrap();
+    let rows = "return Array.from(document.querySelectorAll('#open-tasks tbody tr')).map(r => r.textContent);";
+    let rows: Vec<String> = serde_json::from_value(client.execute(rows, vec![]).await.unwrap()).unwrap();
+    rows.into_iter().filter(|row| row.contains(title)).collect()
+}
+
+/// Issue 23's Done-when: a member files a report with suggestions, a leader instructs on
+/// one and splits the instruction into tasks, the lead department answers with a grade
+/// and the member rates it; the report's board shows each step, and the province-wide
+/// board lists the task while it is open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_goes_from_a_member_through_a_leaders_instruction_to_a_graded_task() {
+    let server = demo_server().await;
+    let store = server._app.store();
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let base = &server.base;
+    let today = zhaoshang_app::calendar::today().to_string();
+    let title = "天水文旅产业蹲点调研报告";
+
+    sign_in(client, base, "member").await;
+    client.goto(&format!("{base}/reports")).await.unwrap();
+    client.find(Locator::Css("#new-report")).await.unwrap().click().await.unwrap();
+    let suggestions = "一、强化要素保障\n保障文旅项目用地\n二、优化营商环境：\n推行<b>一窗受理</b>\n压减审批时限";
+    let fields = [
+        ("title", title),
+        ("region", "620500"),
+        ("research_group", "第三调研组"),
+        ("authors", "李某某"),
+        ("enterprises_visited", "天水文旅甲公司\n天水文旅乙公司"),
+        ("suggestions", suggestions),
+    ];
+    fill(client, "#report-form", &fields).await;
+    let set_date = "document.getElementById('field-researched_on').value = arguments[0];";
+    client.execute(set_date, vec![serde_json::json!(today)]).await.unwrap();
+    client.find(Locator::Css("#save-report")).await.unwrap().click().await.unwrap();
+    assert_eq!(text_of(client, "#report-title").await, title);
+    let report = client.current_url().await.unwrap().path().to_string();
+    let report_id: i64 = report.trim_start_matches("/reports/").parse().expect("on the report's page");
+    let second = text_of(client, "#suggestion-2").await;
+    assert!(second.contains("第2条　推行<b>一窗受理</b>"), "numbered through, shown as text: {second}");
+    assert!(second.contains(&format!("{today} 提交")) && !second.contains("批办"), "{second}");
+    assert!(client.find(Locator::Css("#instruction-form")).await.is_err(), "a member does not instruct");
+    sign_out(client).await;
+
+    // The leader instructs on suggestion 2 for action and hands it to two departments.
+    sign_in(client, base, "leader").await;
+    client.goto(&format!("{base}{report}")).await.unwrap();
+    let suggestion = store.report_suggestions(report_id).await.unwrap().remove(1);
+    assert_eq!(suggestion.number, 2);
+    choose(client, "#instruction-suggestion", &suggestion.id.to_string()).await;
+    choose(client, "#instruction-kind", "action").await;
+    fill(client, "#instruction-form", &[("text", "请天水市工信局牵头研究落实，商务局配合。")]).await;
+    client.find(Locator::Css("#save-instruction")).await.unwrap().click().await.unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#suggestion-2 .instruction"))
+        .await
+        .unwrap();
+    let instruction = store.report_instructions(report_id).await.unwrap().pop().expect("the instruction is kept");
+    let split = format!("#split-form-{}", instruction.id);
+    let split_form = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(&split)).await.unwrap();
+    assert!(text_of(client, "#suggestion-2 .signature").await.contains("批示人："));
+    fill(client, &split, &[("lead", "天水市工业和信息化局"), ("co", "天水市商务局")]).await;
+    split_form.find(Locator::Css("button[type='submit']")).await.unwrap().click().await.unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#suggestion-2 table.tasks"))
+        .await
+        .unwrap();
+    let tasks = store.report_tasks(report_id).await.unwrap();
+    assert_eq!(tasks.len(), 2, "a lead and a co-handling department");
+    let lead = tasks.iter().find(|t| t.part == "lead").unwrap();
+    let lead_row = format!("#task-{}", lead.id);
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(&lead_row)).await.unwrap();
+    let path = text_of(client, "#suggestion-2 .path").await;
+    assert_eq!(path, format!("{today} 提交 → {today} 分管副省长批办 → {today} 交办"));
+    assert_eq!(board_rows(client, base, title).await.len(), 2, "both tasks on the province-wide board");
+    sign_out(client).await;
+
+    // The lead department answers with grade A; the member is satisfied and the task closes.
+    sign_in(client, base, "chain").await;
+    client.goto(&format!("{base}{report}")).await.unwrap();
+    let step_form = format!("#step-form-{}", lead.id);
+    choose(client, &format!("{step_form} [name='step']"), "final").await;
+    fill(client, &step_form, &[("text", "已出台文旅项目审批“一窗受理”办法")]).await;
+    choose(client, &format!("{step_form} [name='grade']"), "a").await;
+    client.find(Locator::Css(&format!("{step_form} button[type='submit']"))).await.unwrap().click().await.unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(&format!("{lead_row} .grade")))
+        .await
+        .unwrap();
+    assert_eq!(text_of(client, &format!("{lead_row} .grade")).await, "A");
+    let answered = store.task(lead.id).await.unwrap().unwrap();
+    assert_eq!((answered.grade.as_str(), answered.answered_on.map(|d| d.to_string())), ("a", Some(today.clone())));
+    sign_out(client).await;
+
+    sign_in(client, base, "member").await;
+    client.goto(&format!("{base}{report}")).await.unwrap();
+    choose(client, &format!("{step_form} [name='step']"), "rate").await;
+    choose(client, &format!("{step_form} [name='satisfaction']"), "satisfied").await;
+    client.find(Locator::Css(&format!("{step_form} button[type='submit']"))).await.unwrap().click().await.unwrap();
+    let closed = format!("{lead_row} .task-state[data-state='closed']");
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(&closed)).await.unwrap();
+    assert!(text_of(client, &lead_row).await.contains(&format!("{today} 办结")));
+    let steps = text_of(client, &format!("{lead_row} + .task-course .timeline")).await;
+    assert!(steps.contains("已出台文旅项目审批“一窗受理”办法"), "{steps}");
+    assert_eq!(store.task(lead.id).await.unwrap().unwrap().state, "closed");
+    sign_out(client).await;
+    sign_in(client, base, "leader").await;
+    let rows = board_rows(client, base, title).await;
+    assert!(rows.len() == 1 && rows[0].contains("天水市商务局"), "the lead's task left the board: {rows:?}");
+    assert_console_clean(&browser, "the report's board").await;
+    browser.close().await;
+    let _ = server.stop.send(());
+}
