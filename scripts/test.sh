@@ -3,7 +3,7 @@
 # PostgreSQL server, HTTP tests, CLI tests and headless-Chromium browser tests.
 #
 # Installs what the tests need when it is missing (Debian packages postgresql,
-# chromium, chromium-driver, fonts-wqy-zenhei, sqlite3; the npm packages of frontend/). PostgreSQL: the tests use
+# chromium, chromium-driver, fonts-wqy-zenhei, sqlite3, poppler-utils; the npm packages of frontend/). PostgreSQL: the tests use
 # the server at $ZHAOSHANG_TEST_POSTGRES_URL when set, else start a temporary one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,8 @@ command -v chromedriver >/dev/null || missing+=(chromium-driver)
 [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || missing+=(fonts-wqy-zenhei)
 # The benchmark's correctness run compares with the sqlite3 program where it is installed.
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
+# The printed documents' tests read their PDFs' text back.
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]}"
   sudo_cmd=()

@@ -17,6 +17,7 @@ pub mod chains;
 pub mod chambers;
 pub mod dashboard;
 pub mod demo;
+pub mod documents;
 pub mod enterprises;
 pub mod evaluation;
 pub mod exchange;

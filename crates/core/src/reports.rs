@@ -40,6 +40,14 @@ const CHINESE_NUMERALS: [&str; 20] = [
     "十八", "十九", "二十",
 ];
 
+/// An aspect's number as a formal document writes it (一, 二, … 二十, then digits), from 1.
+pub fn aspect_numeral(position: usize) -> String {
+    position
+        .checked_sub(1)
+        .and_then(|i| CHINESE_NUMERALS.get(i))
+        .map_or_else(|| position.to_string(), |n| n.to_string())
+}
+
 /// The heading of an aspect without its numbering (`一、`, `（一）`), or `None` when the
 /// line is a suggestion.
 fn aspect_heading(line: &str) -> Option<String> {
@@ -215,5 +223,11 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2024, 5, 6).unwrap();
         assert!(check_report_date(today, today).is_ok());
         assert!(check_report_date(today.succ_opt().unwrap(), today).unwrap_err().to_string().contains("晚于今天"));
+    }
+
+    #[test]
+    fn aspects_are_numbered_in_chinese_then_in_digits() {
+        let numbered: Vec<String> = [1, 2, 10, 11, 20, 21].into_iter().map(aspect_numeral).collect();
+        assert_eq!(numbered, ["一", "二", "十", "十一", "二十", "21"]);
     }
 }

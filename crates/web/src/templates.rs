@@ -73,6 +73,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "reports/new.html",
     "reports/report.html",
     "reports/instruction.html",
+    "documents/document.html",
+    "documents/report.html",
     "instructions/board.html",
     "achievements/achievements.html",
     "achievements/achievement.html",

@@ -2,7 +2,8 @@
 //! report with aspects and numbered suggestions, a leader instructs on one suggestion, the
 //! instruction is split into a lead and a co-handling department's tasks, the department
 //! replies with a grade, the proposer's dissatisfaction sends it back once; each step on
-//! the report's board with its dates. Scope, CSRF and bad input change nothing.
+//! the report's board with its dates, and in the report printed as a PDF. Scope, CSRF and
+//! bad input change nothing.
 
 mod common;
 
@@ -182,6 +183,24 @@ async fn a_report_is_followed_from_filing_to_its_graded_tasks(backend: Backend) 
     );
     let audit = body_text(app.get("/admin/audit?entity=task_step", Some(&app.sign_in_demo("admin").await)).await).await;
     assert!(audit.contains("批示任务办理"), "{audit}");
+    // The printed document shows the suggestions' text as text, and the grade.
+    let text = pdf_text(&body_bytes(app.get(&format!("{location}/pdf"), Some(&member)).await).await);
+    assert!(text.contains("（1）推行<script>alert(1)</script>一窗受理"), "{text}");
+    assert!(text.contains("A已解决"), "{text}");
+    assert_eq!(app.get(&format!("{location}/pdf"), Some(&baiyin)).await.status(), StatusCode::FORBIDDEN);
+}
+
+/// The text of a PDF as poppler's `pdftotext` reads it, without white space (lines wrap
+/// where the page does).
+fn pdf_text(pdf: &[u8]) -> String {
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("document.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output =
+        std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (poppler-utils)");
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap().split_whitespace().collect()
 }
 
 async fn the_demo_board_shows_late_tasks_first_and_in_the_inbox(backend: Backend) {
@@ -203,6 +222,18 @@ async fn the_demo_board_shows_late_tasks_first_and_in_the_inbox(backend: Backend
     for state in ["assigned", "interim", "answered", "sent_back", "closed"] {
         assert!(page.contains(&format!(r#"data-state="{state}""#)), "{state}");
     }
+    // Printed as a formal document: the report's Chinese text, its instructions and tasks,
+    // page numbers as 公文 have them.
+    let response = app.get(&format!("/reports/{id}/pdf"), Some(&admin)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert!(response.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    let text = pdf_text(&body_bytes(response).await);
+    assert!(text.contains("关于推动天水市装备制造业高质量发展的调研报告"), "{text}");
+    assert!(text.contains("报告从3个方面提出13条建议") && text.contains("（13）"), "{text}");
+    assert!(text.contains("一、强化产业链协同") && text.contains("三、加强人才和服务支撑"), "{text}");
+    assert!(text.contains("天水市发展和改革委员会") && text.contains("阶段答复"), "{text}");
+    assert!(text.contains("—1—") && text.contains("—2—"), "page numbers: {text}");
     // Outside roles have no reports.
     let investor = app.sign_in_demo("investor").await;
     assert_eq!(app.get("/reports", Some(&investor)).await.status(), StatusCode::FORBIDDEN);

@@ -1,14 +1,15 @@
 //! Research report pages (调研报告): the list, the filing form with its aspects and
 //! numbered suggestions, and a report's board — each suggestion's path through the
 //! leaders' instructions, the departments' tasks, replies and grades, with dates — with
-//! the forms for the next steps the user may take.
+//! the forms for the next steps the user may take; the report printed as a formal document.
 
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
+use crate::pages::download_bytes;
 use crate::pages::instructions::{instruction_view, StepForms};
 use crate::query::Query;
 use crate::routes::Routes;
-use crate::templates::page;
+use crate::templates::{page, render};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -20,6 +21,7 @@ use zhaoshang_app::instructions::InstructionForm;
 use zhaoshang_app::research_reports::{ReportBoard, ReportForm};
 use zhaoshang_app::AppError;
 use zhaoshang_core::instructions::InstructionKind;
+use zhaoshang_core::reports::aspect_numeral;
 
 pub const PER_PAGE: i64 = 50;
 
@@ -29,6 +31,7 @@ pub fn routes() -> Routes {
         .route("/reports", post(file))
         .route("/reports/new", get(new_form))
         .route("/reports/{id}", get(board))
+        .route("/reports/{id}/pdf", get(document))
         .route("/reports/{id}/instructions", post(instruct))
 }
 
@@ -106,6 +109,12 @@ pub async fn file(State(state): State<AppState>, CsrfForm(session, form): CsrfFo
 /// The report's board: its facts, then aspect by aspect each suggestion with the
 /// instructions on it and their tasks; instructions on the whole report above.
 fn board_page(session: &Session, board: &ReportBoard, forms: &StepForms) -> WebResult<Html<String>> {
+    page(session, "/reports", "reports/report.html", board_context(board, forms))
+}
+
+/// The report with its suggestions by aspect, each with its instructions and tasks, as the
+/// board and the printed document show them.
+fn board_context(board: &ReportBoard, forms: &StepForms) -> minijinja::Value {
     let report = &board.report;
     let instructions_on = |suggestion: Option<i64>| -> Vec<minijinja::Value> {
         board
@@ -124,16 +133,16 @@ fn board_page(session: &Session, board: &ReportBoard, forms: &StepForms) -> WebR
             _ => aspects.push((s.aspect.clone(), vec![row])),
         }
     }
-    let aspects: Vec<_> = aspects.into_iter().map(|(aspect, rows)| context! { aspect, rows }).collect();
+    let aspects: Vec<_> = aspects
+        .into_iter()
+        .enumerate()
+        .map(|(i, (aspect, rows))| context! { numeral => aspect_numeral(i + 1), aspect, rows })
+        .collect();
     let suggestions: Vec<_> =
         board.suggestions.iter().map(|s| context! { id => s.id, number => s.number, text => s.text }).collect();
     let enterprises: Vec<&str> =
         report.data.enterprises_visited.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    page(
-        session,
-        "/reports",
-        "reports/report.html",
-        context! {
+    context! {
             r => context! { id => report.id, title => report.data.title, group => report.data.research_group,
                 authors => report.data.authors, researched_on => report.data.researched_on.to_string(),
                 region => report.region_name, summary => report.data.summary, filed_by => report.data.filed_by_name,
@@ -145,8 +154,19 @@ fn board_page(session: &Session, board: &ReportBoard, forms: &StepForms) -> WebR
             instruction_form => context! { suggestion => forms.instruction.suggestion, kind => forms.instruction.kind,
                 text => forms.instruction.text },
             error => forms.error, error_at => forms.error_at,
-        },
-    )
+    }
+}
+
+/// The report as a formal document (A4, GB/T 9704's layout), a PDF printed by Chromium.
+pub async fn document(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let board = state.app.report_board(&session.principal, id).await?;
+    let html = render("documents/report.html", board_context(&board, &StepForms::default()))?;
+    let pdf = zhaoshang_app::documents::print_pdf(&html.0).await?;
+    Ok(download_bytes(pdf, "application/pdf", &format!("{}.pdf", board.report.data.title)))
 }
 
 pub async fn board(
