@@ -75,6 +75,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "reports/instruction.html",
     "documents/document.html",
     "documents/report.html",
+    "documents/instruction.html",
+    "documents/instruction_tasks.html",
     "instructions/board.html",
     "achievements/achievements.html",
     "achievements/achievement.html",

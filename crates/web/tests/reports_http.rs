@@ -234,6 +234,15 @@ async fn the_demo_board_shows_late_tasks_first_and_in_the_inbox(backend: Backend
     assert!(text.contains("一、强化产业链协同") && text.contains("三、加强人才和服务支撑"), "{text}");
     assert!(text.contains("天水市发展和改革委员会") && text.contains("阶段答复"), "{text}");
     assert!(text.contains("—1—") && text.contains("—2—"), "page numbers: {text}");
+    // An instruction with its tasks, printed as the 交办单 departments receive.
+    let instruction = app.store().report_instructions(id).await.unwrap().into_iter().find(|i| i.data.kind == "action");
+    let instruction = instruction.expect("a demo instruction for action");
+    let response = app.get(&format!("/instructions/{}/pdf", instruction.id), Some(&admin)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = pdf_text(&body_bytes(response).await);
+    let said: String = instruction.data.text.split_whitespace().collect();
+    assert!(text.starts_with("批示交办单来源：《关于推动天水市装备制造业高质量发展的调研报告》"), "{text}");
+    assert!(text.contains(&said) && text.contains("承办单位"), "{text}");
     // Outside roles have no reports.
     let investor = app.sign_in_demo("investor").await;
     assert_eq!(app.get("/reports", Some(&investor)).await.status(), StatusCode::FORBIDDEN);

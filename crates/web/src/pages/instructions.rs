@@ -1,12 +1,14 @@
 //! Instruction pages (批示): the province-wide board of open tasks by leader and
 //! department, late first; the split of an instruction for action into tasks, and a
-//! task's steps (replies, objection, rating), both answered on the report's board.
+//! task's steps (replies, objection, rating), both answered on the report's board; an
+//! instruction with its tasks printed as a formal document (批示交办单).
 
 use crate::auth::{CsrfForm, PageSession};
-use crate::error::WebResult;
-use crate::pages::reports::refused;
+use crate::error::{WebError, WebResult};
+use crate::pages::pdf_download;
+use crate::pages::reports::{board_context, refused};
 use crate::routes::Routes;
-use crate::templates::page;
+use crate::templates::{page, render};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -24,6 +26,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .route("/instructions", get(board))
         .route("/instructions/{id}/tasks", post(split))
+        .route("/instructions/{id}/pdf", get(document))
         .route("/tasks/{id}/steps", post(take_step))
 }
 
@@ -88,6 +91,25 @@ pub fn instruction_view(instruction: &Instruction, board: &ReportBoard, forms: &
         grades => Grade::ALL.iter().map(|g| context! { key => g.key(), letter => g.letter(), label => g.label() }).collect::<Vec<_>>(),
         satisfactions => Satisfaction::ALL.iter().map(|s| context! { key => s.key(), label => s.label() }).collect::<Vec<_>>(),
     }
+}
+
+/// An instruction with its tasks as a formal document (批示交办单), a PDF; read by whoever
+/// reads its report.
+pub async fn document(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let report_id = state.app.report_of_instruction(id).await?;
+    let board = state.app.report_board(&session.principal, report_id).await?;
+    let instruction = board.instructions.iter().find(|i| i.id == id).ok_or_else(|| WebError::not_found("该批示"))?;
+    let subject = board.suggestions.iter().find(|s| Some(s.id) == instruction.data.suggestion_id).map(|s| &s.text);
+    let forms = StepForms::default();
+    let html = render(
+        "documents/instruction.html",
+        context! { i => instruction_view(instruction, &board, &forms), subject, ..board_context(&board, &forms) },
+    )?;
+    pdf_download(html, &format!("批示交办单-{id}.pdf")).await
 }
 
 /// The province-wide board: the open tasks in the user's scope, late first, with counts

@@ -102,5 +102,12 @@ pub fn download_bytes(bytes: impl Into<axum::body::Bytes>, content_type: &str, f
         .into_response()
 }
 
+/// A formal document (the whole HTML of a `documents/` template) printed to PDF and sent
+/// as a download named `file_name`.
+pub async fn pdf_download(html: axum::response::Html<String>, file_name: &str) -> WebResult<Response> {
+    let pdf = zhaoshang_app::documents::print_pdf(&html.0).await?;
+    Ok(download_bytes(pdf, "application/pdf", file_name))
+}
+
 /// The content type of an Excel workbook.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

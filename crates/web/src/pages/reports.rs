@@ -5,8 +5,8 @@
 
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
-use crate::pages::download_bytes;
 use crate::pages::instructions::{instruction_view, StepForms};
+use crate::pages::pdf_download;
 use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::{page, render};
@@ -114,7 +114,7 @@ fn board_page(session: &Session, board: &ReportBoard, forms: &StepForms) -> WebR
 
 /// The report with its suggestions by aspect, each with its instructions and tasks, as the
 /// board and the printed document show them.
-fn board_context(board: &ReportBoard, forms: &StepForms) -> minijinja::Value {
+pub fn board_context(board: &ReportBoard, forms: &StepForms) -> minijinja::Value {
     let report = &board.report;
     let instructions_on = |suggestion: Option<i64>| -> Vec<minijinja::Value> {
         board
@@ -165,8 +165,7 @@ pub async fn document(
 ) -> WebResult<Response> {
     let board = state.app.report_board(&session.principal, id).await?;
     let html = render("documents/report.html", board_context(&board, &StepForms::default()))?;
-    let pdf = zhaoshang_app::documents::print_pdf(&html.0).await?;
-    Ok(download_bytes(pdf, "application/pdf", &format!("{}.pdf", board.report.data.title)))
+    pdf_download(html, &format!("{}.pdf", board.report.data.title)).await
 }
 
 pub async fn board(
