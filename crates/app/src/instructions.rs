@@ -13,8 +13,10 @@ use serde::Deserialize;
 use zhaoshang_core::access::{Principal, Role};
 use zhaoshang_core::inbox::Urgency;
 use zhaoshang_core::instructions::{
-    co_handler_due, deadline, Grade, InstructionError, InstructionKind, Part, Satisfaction, Step, StepKind,
+    co_handler_due, deadline, parse_link, Grade, InstructionError, InstructionKind, LinkedKind, Part, Satisfaction,
+    Step, StepKind,
 };
+use zhaoshang_core::projects::Stage;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_core::reports::{required_text, ReportError};
 use zhaoshang_store::instructions::{InstructionData, NewTask, OpenTaskFilter, Task};
@@ -100,6 +102,23 @@ pub struct BoardRow {
     pub task: Task,
     pub urgency: Option<Urgency>,
     pub days_late: i64,
+}
+
+/// A record to link to a task, as the task's form sends it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TaskLinkForm {
+    pub kind: String,
+    pub key: String,
+}
+
+/// A linked record as the board shows it to a user who may read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedRecord {
+    pub title: String,
+    /// Where it stands now (a project's stage, an appeal's stage, an achievement's year).
+    pub state: String,
+    pub href: String,
 }
 
 impl App {
@@ -242,6 +261,74 @@ impl App {
         match written {
             Some(_) => Ok(task.report_id),
             None => Err(AppError::Invalid("该任务刚被他人办理，请刷新后重试".into())),
+        }
+    }
+
+    /// Links a record the task changed (a project, appeal, chain or achievement the user
+    /// may read) to a task the user replies for, audited, once; the report's id. A record
+    /// that does not exist, or that the user may not read, is refused alike.
+    pub async fn link_task_record(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        task_id: i64,
+        form: &TaskLinkForm,
+    ) -> AppResult<i64> {
+        let task = self.store().task(task_id).await?.ok_or_else(|| AppError::not_found("该任务"))?;
+        self.report_in_scope(principal, task.report_id).await?;
+        if !principal.may_reply_to_task(&task.department, &self.own_departments(principal).await?) {
+            return Err(AppError::Forbidden);
+        }
+        let (kind, key) = parse_link(&form.kind, &form.key).map_err(AppError::Invalid)?;
+        if self.linked_record(principal, kind, &key).await?.is_none() {
+            return Err(AppError::Invalid(format!("未找到{}“{key}”，或您无权查看", kind.label())));
+        }
+        // Linked already: nothing to add.
+        self.store().add_task_link(task_id, kind, &key, actor).await?;
+        Ok(task.report_id)
+    }
+
+    /// A linked record as it stands now, for a user who may read it (`None` when it is
+    /// gone or outside the user's scope): its title, where it stands, its page.
+    pub async fn linked_record(
+        &self,
+        principal: &Principal,
+        kind: LinkedKind,
+        key: &str,
+    ) -> AppResult<Option<LinkedRecord>> {
+        let store = self.store();
+        let found = match kind {
+            LinkedKind::Project => match store.project_by_code(key).await? {
+                Some(project) => self.project_in_scope(principal, project.id).await.map(|p| LinkedRecord {
+                    state: Stage::parse(&p.data.stage).map_or_else(|_| p.data.stage.clone(), |s| s.label().to_string()),
+                    href: format!("/projects/{}", p.id),
+                    title: p.data.name,
+                }),
+                None => return Ok(None),
+            },
+            LinkedKind::Appeal => self.appeal_in_scope(principal, key).await.map(|appeal| LinkedRecord {
+                state: appeal.flow_state().stage.label().to_string(),
+                href: format!("/appeals/{}", appeal.data.code),
+                title: appeal.data.enterprise,
+            }),
+            LinkedKind::Chain => match store.chain_by_name(key).await? {
+                Some(chain) => Ok(LinkedRecord {
+                    state: String::new(),
+                    href: format!("/chains/{}", chain.id),
+                    title: chain.data.name,
+                }),
+                None => return Ok(None),
+            },
+            LinkedKind::Achievement => self.achievement_in_scope(principal, key).await.map(|(a, _, _)| LinkedRecord {
+                state: format!("{} 年度", a.year),
+                href: format!("/achievements/{}", a.code),
+                title: a.title,
+            }),
+        };
+        match found {
+            Ok(record) => Ok(Some(record)),
+            Err(AppError::NotFound(_) | AppError::Forbidden) => Ok(None),
+            Err(other) => Err(other),
         }
     }
 

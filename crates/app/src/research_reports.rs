@@ -4,16 +4,17 @@
 //! reads which reports is `Principal::report_scope`. (The area's pages are `/reports`;
 //! this module is not `reports`, which is the monthly 招商引资月报.)
 
+use crate::instructions::LinkedRecord;
 use crate::projects::page_offset;
 use crate::stats::parse_date;
 use crate::{App, AppError, AppResult};
 use serde::Deserialize;
 use zhaoshang_core::access::{Principal, RecordScope};
 use zhaoshang_core::inbox::Urgency;
-use zhaoshang_core::instructions::StepKind;
+use zhaoshang_core::instructions::{LinkedKind, StepKind};
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_core::reports::{check_report_date, parse_suggestions, required_text, ReportError};
-use zhaoshang_store::instructions::{Instruction, Task, TaskStepRecord};
+use zhaoshang_store::instructions::{Instruction, Task, TaskLink, TaskStepRecord};
 use zhaoshang_store::reports::{Report, ReportData, Suggestion};
 use zhaoshang_store::Actor;
 
@@ -50,6 +51,8 @@ pub struct TaskView {
     pub urgency: Option<Urgency>,
     pub days_late: i64,
     pub actions: Vec<StepKind>,
+    /// Whether the user may link the records the task changed (it replies for the task).
+    pub may_link: bool,
 }
 
 /// A report with everything its board shows, and what the user may do on it.
@@ -59,6 +62,8 @@ pub struct ReportBoard {
     pub instructions: Vec<Instruction>,
     pub tasks: Vec<TaskView>,
     pub steps: Vec<TaskStepRecord>,
+    /// The records linked to its tasks, each with what the user may read of it now.
+    pub links: Vec<(TaskLink, Option<LinkedRecord>)>,
     pub may_instruct: bool,
     pub may_assign: bool,
 }
@@ -140,12 +145,21 @@ impl App {
         let report = self.report_in_scope(principal, id).await?;
         let region = RegionCode::parse(&report.data.region_code).map_err(AppError::internal)?;
         let store = self.store();
-        let (suggestions, instructions, tasks, steps) = tokio::try_join!(
+        let (suggestions, instructions, tasks, steps, linked) = tokio::try_join!(
             store.report_suggestions(id),
             store.report_instructions(id),
             store.report_tasks(id),
             store.report_task_steps(id),
+            store.report_task_links(id),
         )?;
+        let mut links = Vec::with_capacity(linked.len());
+        for link in linked {
+            let record = match LinkedKind::from_key(&link.kind) {
+                Some(kind) => self.linked_record(principal, kind, &link.record_key).await?,
+                None => None,
+            };
+            links.push((link, record));
+        }
         let own = self.own_departments(principal).await?;
         let calendar = self.calendar().await?;
         let today = crate::calendar::today();
@@ -159,6 +173,7 @@ impl App {
                     .filter(|kind| App::may_take_task_step(principal, &task, *kind, &own))
                     .collect();
                 TaskView {
+                    may_link: principal.may_reply_to_task(&task.department, &own),
                     urgency: course.urgency(&calendar, today),
                     days_late: course.working_days_late(&calendar, today),
                     actions,
@@ -174,6 +189,7 @@ impl App {
             instructions,
             tasks,
             steps,
+            links,
         })
     }
 }

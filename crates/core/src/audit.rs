@@ -68,6 +68,7 @@ crate::vocabulary! {
         Instruction => ("instruction", "领导批示"),
         InstructionTask => ("instruction_task", "批示任务"),
         TaskStep => ("task_step", "批示任务办理"),
+        TaskLink => ("task_link", "批示任务关联记录"),
         Achievement => ("achievement", "科技成果"),
         Review => ("review", "成果评审"),
         Institution => ("institution", "完成单位"),
@@ -89,7 +90,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 169] = [
+const FIELDS: [(&str, &str); 171] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -254,6 +255,8 @@ const FIELDS: [(&str, &str); 169] = [
     ("mapping", "列对应"),
     ("owner_kind", "所属记录类型"),
     ("owner_key", "所属记录"),
+    ("task_id", "批示任务"),
+    ("record_key", "关联记录"),
     ("file_name", "文件名"),
     ("content_type", "文件类型"),
     ("size_bytes", "文件大小（字节）"),
@@ -364,6 +367,10 @@ pub fn display_value(entity: Option<AuditEntity>, key: &str, value: &Value) -> S
             (Some(AuditEntity::TaskStep), "kind") => {
                 labelled(crate::instructions::StepKind::from_key(text).map(crate::instructions::StepKind::label), text)
             }
+            (Some(AuditEntity::TaskLink), "kind") => labelled(
+                crate::instructions::LinkedKind::from_key(text).map(crate::instructions::LinkedKind::label),
+                text,
+            ),
             (Some(entity), "status") => labelled(
                 STATUS_LABELS.iter().find(|(e, k, _)| *e == entity && k == text).map(|(_, _, label)| *label),
                 text,

@@ -55,6 +55,33 @@ crate::vocabulary! {
 }
 
 crate::vocabulary! {
+    /// A kind of record a task may be linked to as the data its implementation changed.
+    pub enum LinkedKind {
+        Project => ("project", "项目"),
+        Appeal => ("appeal", "营商环境诉求"),
+        Chain => ("chain", "产业链"),
+        Achievement => ("achievement", "科技成果"),
+    }
+}
+
+/// The longest key of a linked record (a code or a chain's name).
+pub const MAX_LINK_KEY_CHARS: usize = 100;
+
+/// A record to link to a task, as a form names it: its kind and its key (项目编号,
+/// 诉求编号, the chain's name, 成果编号), trimmed. Whether it exists is the caller's check.
+pub fn parse_link(kind: &str, key: &str) -> Result<(LinkedKind, String), String> {
+    let kind = LinkedKind::from_key(kind.trim()).ok_or_else(|| "请选择关联记录的类型".to_string())?;
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(format!("请填写{}的编号或名称", kind.label()));
+    }
+    if key.chars().count() > MAX_LINK_KEY_CHARS {
+        return Err(format!("{}的编号或名称过长（最多 {MAX_LINK_KEY_CHARS} 字）", kind.label()));
+    }
+    Ok((kind, key.to_string()))
+}
+
+crate::vocabulary! {
     /// A step of a task's course.
     pub enum StepKind {
         Contest => ("contest", "对交办提出异议"),
@@ -533,5 +560,14 @@ mod tests {
         assert!(Grade::parse("E").is_err());
         assert_eq!(Satisfaction::parse("不满意"), Ok(Satisfaction::Dissatisfied));
         assert_eq!(TaskState::from_key("sent_back"), Some(TaskState::SentBack));
+    }
+
+    #[test]
+    fn a_link_names_a_known_kind_and_a_key() {
+        assert_eq!(parse_link("project", " GS-2024-001 "), Ok((LinkedKind::Project, "GS-2024-001".to_string())));
+        assert_eq!(parse_link("chain", "铝产业"), Ok((LinkedKind::Chain, "铝产业".to_string())));
+        assert_eq!(parse_link("plan", "x"), Err("请选择关联记录的类型".to_string()));
+        assert_eq!(parse_link("appeal", "  "), Err("请填写营商环境诉求的编号或名称".to_string()));
+        assert!(parse_link("achievement", &"长".repeat(MAX_LINK_KEY_CHARS + 1)).unwrap_err().contains("过长"));
     }
 }

@@ -549,6 +549,17 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "task_links",
+        &[
+            ("id", Int),
+            ("task_id", Int),
+            ("kind", Text),
+            ("record_key", Text),
+            ("linked_by", Text),
+            ("linked_at", Instant),
+        ],
+    ),
+    (
         "import_mappings",
         &[
             ("id", Int),
@@ -627,6 +638,7 @@ const ADDED_LATER: &[&str] = &[
     "supervision_ratings",
     "supervision_weight_versions",
     "attachments",
+    "task_links",
 ];
 
 /// Tables that are deliberately not in a backup (sessions, and what triggers derive from

@@ -8,7 +8,7 @@ use crate::{conflict_as, Result, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use zhaoshang_core::instructions::{Grade, Part, Satisfaction, StepKind, TaskCourse, TaskState};
+use zhaoshang_core::instructions::{Grade, LinkedKind, Part, Satisfaction, StepKind, TaskCourse, TaskState};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct InstructionData {
@@ -101,6 +101,18 @@ pub struct TaskStepRecord {
     pub grade: String,
     pub recorded_by: String,
     pub recorded_at: DateTime<Utc>,
+}
+
+/// A record a task changed (migration 0041).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct TaskLink {
+    pub id: i64,
+    pub task_id: i64,
+    /// A `LinkedKind` key.
+    pub kind: String,
+    pub record_key: String,
+    pub linked_by: String,
+    pub linked_at: DateTime<Utc>,
 }
 
 /// Which open tasks (owing a reply) to list.
@@ -319,6 +331,47 @@ impl Store {
             "SELECT st.id, st.task_id, st.kind, st.taken_on, st.detail, st.grade, st.recorded_by, st.recorded_at \
              FROM task_steps st JOIN instruction_tasks t ON t.id = st.task_id \
              JOIN instructions i ON i.id = t.instruction_id WHERE i.report_id = $1 ORDER BY st.id"
+        )
+        .bind(report_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Links a record to a task, audited; `None` (nothing written) when it is linked already.
+    pub async fn add_task_link(&self, task_id: i64, kind: LinkedKind, key: &str, actor: &Actor) -> Result<Option<i64>> {
+        let now = Utc::now();
+        let id = audited!(self, actor, |tx, audit| {
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO task_links (task_id, kind, record_key, linked_by, linked_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (task_id, kind, record_key) DO NOTHING RETURNING id",
+            )
+            .bind(task_id)
+            .bind(kind.key())
+            .bind(key)
+            .bind(&actor.name)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(id) = id {
+                audit.push(NewAuditEntry::new(
+                    AuditAction::Create,
+                    AuditEntity::TaskLink,
+                    id.to_string(),
+                    None,
+                    Some(json!({ "task_id": task_id, "kind": kind.key(), "record_key": key })),
+                ));
+            }
+            id
+        });
+        Ok(id)
+    }
+
+    /// The records linked to the tasks of a report, in the order they were linked.
+    pub async fn report_task_links(&self, report_id: i64) -> Result<Vec<TaskLink>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as(
+            "SELECT l.id, l.task_id, l.kind, l.record_key, l.linked_by, l.linked_at \
+             FROM task_links l JOIN instruction_tasks t ON t.id = l.task_id \
+             JOIN instructions i ON i.id = t.instruction_id WHERE i.report_id = $1 ORDER BY l.id"
         )
         .bind(report_id)
         .fetch_all(pool)

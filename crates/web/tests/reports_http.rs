@@ -1,7 +1,8 @@
 //! Research reports and leaders' instructions over HTTP (资政建言, 批示): a member files a
 //! report with aspects and numbered suggestions, a leader instructs on one suggestion, the
 //! instruction is split into a lead and a co-handling department's tasks, the department
-//! replies with a grade, the proposer's dissatisfaction sends it back once; each step on
+//! links the records the task changed and replies with a grade, the proposer's
+//! dissatisfaction sends it back once; each step on
 //! the report's board with its dates, and in the report printed as a PDF. Scope, CSRF and
 //! bad input change nothing.
 
@@ -11,6 +12,7 @@ use axum::http::StatusCode;
 use common::*;
 use zhaoshang_core::calendar::Calendar;
 use zhaoshang_core::instructions::default_deadline;
+use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
 use zhaoshang_testkit::Backend;
 use zhaoshang_web::auth::urlencode;
 
@@ -148,6 +150,55 @@ async fn a_report_is_followed_from_filing_to_its_graded_tasks(backend: Backend) 
     let department = app.sign_in_demo("chain").await;
     let department_csrf = app.csrf(&department).await;
     assert_eq!(app.post_form(&steps, &department, &interim(&department_csrf)).await.status(), StatusCode::SEE_OTHER);
+    // The department links the records the task changed: what it may read, once; a
+    // record it may not read is refused as if it did not exist, and nothing changes.
+    let links = format!("/tasks/{lead_task}/links");
+    let link = |csrf: &str, kind: &str, key: &str| form(csrf, &[("kind", kind), ("key", key)]);
+    let filter = ProjectFilter {
+        region_prefix: "6204".into(),
+        chain: Some("白银市有色金属产业链".into()),
+        ..Default::default()
+    };
+    let project = store.list_projects(&filter, ProjectSort::default(), 1, 0).await.unwrap().remove(0);
+    let outside = ProjectFilter { region_prefix: "6205".into(), ..Default::default() };
+    let outside = store.list_projects(&outside, ProjectSort::default(), 1, 0).await.unwrap().remove(0);
+    let before = store.change_stamp().await.unwrap();
+    for (kind, key, message) in [
+        ("project", outside.data.code.as_str(), format!("未找到项目“{}”，或您无权查看", outside.data.code)),
+        ("project", "<b>无此项目</b>", "未找到项目“&lt;b&gt;无此项目".to_string()),
+        ("plan", "x", "请选择关联记录的类型".to_string()),
+        ("appeal", " ", "请填写营商环境诉求的编号或名称".to_string()),
+    ] {
+        let response = app.post_form(&links, &department, &link(&department_csrf, kind, key)).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{kind} {key}");
+        let text = body_text(response).await;
+        assert!(text.contains(&message) && !text.contains(&outside.data.name), "{message}");
+        assert!(!text.contains("<b>无此项目"), "escaped");
+    }
+    let by_member = link(&csrf, "project", &project.data.code);
+    assert_eq!(app.post_form(&links, &member, &by_member).await.status(), StatusCode::FORBIDDEN);
+    let forged = link("forged", "project", &project.data.code);
+    assert_eq!(app.post_form(&links, &department, &forged).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(store.change_stamp().await.unwrap(), before, "nothing written");
+    for _ in 0..2 {
+        let response = app.post_form(&links, &department, &link(&department_csrf, "project", &project.data.code)).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    let response = app.post_form(&links, &department, &link(&department_csrf, "chain", "白银市有色金属产业链")).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let linked = store.report_task_links(report_id).await.unwrap();
+    assert_eq!(linked.iter().map(|l| l.kind.as_str()).collect::<Vec<_>>(), ["project", "chain"], "linked once each");
+    let page = body_text(app.get(&location, Some(&department)).await).await;
+    let listed = &page[page.find(&format!("id=\"task-links-{lead_task}\"")).expect("the links")..];
+    let listed = listed[..listed.find("</ul>").unwrap()].replace("&#x2f;", "/");
+    assert!(listed.contains(&format!("href=\"/projects/{}\"", project.id)) && listed.contains(&project.data.name));
+    assert!(listed.contains("href=\"/chains/"), "{listed}");
+    // The member may not read the project: its code, not its name or page.
+    let page = body_text(app.get(&location, Some(&member)).await).await;
+    let listed = &page[page.find(&format!("id=\"task-links-{lead_task}\"")).expect("the links")..];
+    let listed = listed[..listed.find("</ul>").unwrap()].replace("&#x2f;", "/");
+    assert!(listed.contains(&project.data.code) && !listed.contains(&format!("/projects/{}", project.id)), "{listed}");
+
     let ungraded = form(&department_csrf, &[("step", "final"), ("text", "已落实")]);
     let response = app.post_form(&steps, &department, &ungraded).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -183,6 +234,8 @@ async fn a_report_is_followed_from_filing_to_its_graded_tasks(backend: Backend) 
     );
     let audit = body_text(app.get("/admin/audit?entity=task_step", Some(&app.sign_in_demo("admin").await)).await).await;
     assert!(audit.contains("批示任务办理"), "{audit}");
+    let audit = body_text(app.get("/admin/audit?entity=task_link", Some(&app.sign_in_demo("admin").await)).await).await;
+    assert!(audit.contains("批示任务关联记录") && audit.contains("白银市有色金属产业链"), "{audit}");
     // The printed document shows the suggestions' text as text, and the grade.
     let text = pdf_text(&body_bytes(app.get(&format!("{location}/pdf"), Some(&member)).await).await);
     assert!(text.contains("（1）推行<script>alert(1)</script>一窗受理"), "{text}");

@@ -15,11 +15,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minijinja::context;
 use std::collections::BTreeMap;
-use zhaoshang_app::instructions::{InstructionForm, SplitForm, TaskStepForm};
+use zhaoshang_app::instructions::{InstructionForm, SplitForm, TaskLinkForm, TaskStepForm};
 use zhaoshang_app::research_reports::{ReportBoard, TaskView};
 use zhaoshang_app::AppError;
 use zhaoshang_core::inbox::Urgency;
-use zhaoshang_core::instructions::{Grade, InstructionKind, Part, Satisfaction, StepKind, TaskState};
+use zhaoshang_core::instructions::{Grade, InstructionKind, LinkedKind, Part, Satisfaction, StepKind, TaskState};
 use zhaoshang_store::instructions::{Instruction, Task};
 
 pub fn routes() -> Routes {
@@ -28,15 +28,17 @@ pub fn routes() -> Routes {
         .route("/instructions/{id}/tasks", post(split))
         .route("/instructions/{id}/pdf", get(document))
         .route("/tasks/{id}/steps", post(take_step))
+        .route("/tasks/{id}/links", post(link_record))
 }
 
 /// The forms of a report's board as last sent, and the reason one was refused (`error_at`
-/// names the form: `instruct`, `split-N`, `task-N`).
+/// names the form: `instruct`, `split-N`, `task-N`, `link-N`).
 #[derive(Default)]
 pub struct StepForms {
     pub instruction: InstructionForm,
     pub split: SplitForm,
     pub step: TaskStepForm,
+    pub link: TaskLinkForm,
     pub error: Option<String>,
     pub error_at: String,
 }
@@ -68,9 +70,20 @@ fn task_view(view: &TaskView, board: &ReportBoard) -> minijinja::Value {
         .collect();
     let actions: Vec<_> = view.actions.iter().map(|k| context! { key => k.key(), label => k.label() }).collect();
     let action_keys: Vec<&str> = view.actions.iter().map(|k| k.key()).collect();
+    let links: Vec<_> = board
+        .links
+        .iter()
+        .filter(|(link, _)| link.task_id == view.task.id)
+        .map(|(link, record)| {
+            let kind = LinkedKind::from_key(&link.kind).map_or("", LinkedKind::label);
+            context! { kind, key => link.record_key, linked_by => link.linked_by,
+            record => record.as_ref().map(|r| context! { title => r.title, state => r.state, href => r.href }) }
+        })
+        .collect();
     context! {
         urgency => view.urgency.map(|u| context! { key => u.key(), label => u.label() }),
         days_late => view.days_late, steps => steps, actions => actions, action_keys => action_keys,
+        links => links, may_link => view.may_link,
         ..task_facts(&view.task)
     }
 }
@@ -88,6 +101,8 @@ pub fn instruction_view(instruction: &Instruction, board: &ReportBoard, forms: &
         tasks => tasks, may_split => may_split,
         split_form => context! { lead => forms.split.lead, co => forms.split.co, deadline => forms.split.deadline },
         step_form => context! { text => forms.step.text, grade => forms.step.grade },
+        link_form => context! { kind => forms.link.kind, key => forms.link.key },
+        link_kinds => LinkedKind::ALL.iter().map(|k| context! { key => k.key(), label => k.label() }).collect::<Vec<_>>(),
         grades => Grade::ALL.iter().map(|g| context! { key => g.key(), letter => g.letter(), label => g.label() }).collect::<Vec<_>>(),
         satisfactions => Satisfaction::ALL.iter().map(|s| context! { key => s.key(), label => s.label() }).collect::<Vec<_>>(),
     }
@@ -164,6 +179,24 @@ pub async fn split(
             let report = state.app.report_of_instruction(id).await?;
             let forms =
                 StepForms { split: form, error: Some(message), error_at: format!("split-{id}"), ..Default::default() };
+            refused(&state, &session, report, &forms).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Links a record the task changed; a refusal shows the board again with the reason.
+pub async fn link_record(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(session, form): CsrfForm<TaskLinkForm>,
+) -> WebResult<Response> {
+    match state.app.link_task_record(&session.principal, &session.actor(), id, &form).await {
+        Ok(report) => Ok(Redirect::to(&format!("/reports/{report}#task-{id}")).into_response()),
+        Err(AppError::Invalid(message)) => {
+            let report = state.app.report_of_task(id).await?;
+            let forms =
+                StepForms { link: form, error: Some(message), error_at: format!("link-{id}"), ..Default::default() };
             refused(&state, &session, report, &forms).await
         }
         Err(other) => Err(other.into()),
