@@ -3,15 +3,16 @@
 
 pub mod supervision;
 
-use crate::audit::{Actor, AuditAction, AuditEntity, NewAuditEntry};
-use crate::projects::UpsertOutcome;
-use crate::sql::{bind_params, contains_pattern, fetch_in_chunks, placeholders, Conditions, Param};
+use crate::audit::{created_entries, record_entry, Actor, AuditAction, AuditEntity, AuditRow, NewAuditEntry};
+use crate::projects::{UpsertOutcome, PAUSE_SUMS_FROM};
+use crate::sql::{bind_params, contains_pattern, fetch_in_chunks, placeholders, value_rows, Conditions, Param};
 use crate::stats::{is_empty, MonthSplit};
 use crate::{Result, Store, StoreError};
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use zhaoshang_core::appeals::flow::{ActionKind, FlowState, Stage};
 use zhaoshang_core::appeals::{due_on, AppealCounts, AppealStatus, Dimension, Rating, DEFAULT_LIMIT_DAYS};
 use zhaoshang_core::calendar::Calendar;
@@ -125,6 +126,22 @@ pub(crate) const APPEAL_COLUMNS: &str =
      department, limit_days, due_on, due_by_weekends_only, answered_on, closed_on, rating, \
      assigned_on, contested, clock_from, paused_days, extension_days, paused_since, pending_extension, reopened, \
      last_step_on, visit_id";
+
+/// What the appeals above id `$1` add to `appeal_sums` (SQLite), grouped: the rule of
+/// the insert trigger (migrations 0034, 0038) for a bulk write that pauses it.
+const ADD_NEW_APPEAL_SUMS: &str = "INSERT INTO appeal_sums (received_month, region_code, dimension, settled_month, \
+     received, answered, on_time, overdue, resolved, rated, satisfied) \
+     SELECT substr(received_on, 1, 8) || '01', region_code, dimension, \
+     substr(max(date(due_on, '+1 day'), coalesce(answered_on, due_on), coalesce(closed_on, due_on)), 1, 8) || '01', \
+     COUNT(*), SUM(answered_on IS NOT NULL), SUM(coalesce(answered_on <= due_on, 0)), \
+     SUM(answered_on IS NULL OR answered_on > due_on), SUM(closed_on IS NOT NULL), \
+     SUM(closed_on IS NOT NULL AND rating <> ''), SUM(closed_on IS NOT NULL AND rating IN ('satisfied', 'fairly_satisfied')) \
+     FROM appeals WHERE id > $1 GROUP BY 1, 2, 3, 4 \
+     ON CONFLICT (received_month, region_code, dimension, settled_month) DO UPDATE SET \
+     received = received + excluded.received, answered = answered + excluded.answered, \
+     on_time = on_time + excluded.on_time, overdue = overdue + excluded.overdue, \
+     resolved = resolved + excluded.resolved, rated = rated + excluded.rated, \
+     satisfied = satisfied + excluded.satisfied";
 
 /// Which appeals to list; every part optional.
 #[derive(Debug, Clone, Default)]
@@ -332,42 +349,99 @@ impl CountsRow {
     }
 }
 
-/// Writes `$appeal` by its code (created, or its imported columns replaced) in `$tx`.
-macro_rules! write_appeal {
-    ($tx:ident, $appeal:expr, $now:expr) => {
-        sqlx::query(
-            "INSERT INTO appeals (code, enterprise, credit_code, region_code, dimension, category, content, \
-             received_on, department, limit_days, due_on, due_by_weekends_only, answered_on, closed_on, rating, \
-             created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) \
-             ON CONFLICT (code) DO UPDATE SET enterprise = excluded.enterprise, credit_code = excluded.credit_code, \
-             region_code = excluded.region_code, dimension = excluded.dimension, category = excluded.category, \
-             content = excluded.content, received_on = excluded.received_on, department = excluded.department, \
-             limit_days = excluded.limit_days, due_on = excluded.due_on, \
-             due_by_weekends_only = excluded.due_by_weekends_only, answered_on = excluded.answered_on, \
-             closed_on = excluded.closed_on, rating = excluded.rating, updated_at = excluded.updated_at",
-        )
-        .bind(&$appeal.code)
-        .bind(&$appeal.enterprise)
-        .bind(&$appeal.credit_code)
-        .bind(&$appeal.region_code)
-        .bind(&$appeal.dimension)
-        .bind(&$appeal.category)
-        .bind(&$appeal.content)
-        .bind($appeal.received_on)
-        .bind(&$appeal.department)
-        .bind($appeal.limit_days)
-        .bind($appeal.due_on)
-        .bind($appeal.due_by_weekends_only)
-        .bind($appeal.answered_on)
-        .bind($appeal.closed_on)
-        .bind(&$appeal.rating)
-        .bind($now)
-        .execute(&mut *$tx)
-        .await?;
+/// The imported columns of `appeals`, in `AppealData` order.
+const APPEAL_DATA_COLUMNS: &[&str] = &[
+    "code",
+    "enterprise",
+    "credit_code",
+    "region_code",
+    "dimension",
+    "category",
+    "content",
+    "received_on",
+    "department",
+    "limit_days",
+    "due_on",
+    "due_by_weekends_only",
+    "answered_on",
+    "closed_on",
+    "rating",
+];
+
+/// Parameters of an appeal written: its data, created_at and updated_at.
+pub(crate) const APPEAL_PARAMETERS: usize = APPEAL_DATA_COLUMNS.len() + 2;
+
+/// Writes `rows` appeals by their codes (created, or their imported columns replaced),
+/// bound by `write_appeals!`; no code may come twice in one statement (PostgreSQL's
+/// upsert refuses to change a row twice).
+pub(crate) fn write_appeals_sql(backend: crate::Backend, rows: usize) -> String {
+    let replaced: Vec<String> = APPEAL_DATA_COLUMNS[1..].iter().map(|c| format!("{c} = excluded.{c}")).collect();
+    format!(
+        "INSERT INTO appeals ({}, created_at, updated_at) VALUES {} \
+         ON CONFLICT (code) DO UPDATE SET {}, updated_at = excluded.updated_at",
+        APPEAL_DATA_COLUMNS.join(", "),
+        value_rows(backend, rows, APPEAL_PARAMETERS),
+        replaced.join(", ")
+    )
+}
+
+/// Writes `$appeals` (items that borrow as `AppealData`, codes each once) in `$tx`,
+/// many a statement, as written at `$now`.
+macro_rules! write_appeals {
+    ($store:expr, $tx:ident, $appeals:expr, $now:expr) => {
+        for chunk in $appeals.chunks($crate::sql::rows_per_statement($crate::appeals::APPEAL_PARAMETERS)) {
+            let sql = $crate::appeals::write_appeals_sql($store.backend(), chunk.len());
+            let mut query = sqlx::query(&sql);
+            for appeal in chunk {
+                let a: &$crate::appeals::AppealData = std::borrow::Borrow::borrow(appeal);
+                query = query
+                    .bind(&a.code)
+                    .bind(&a.enterprise)
+                    .bind(&a.credit_code)
+                    .bind(&a.region_code)
+                    .bind(&a.dimension)
+                    .bind(&a.category)
+                    .bind(&a.content)
+                    .bind(a.received_on)
+                    .bind(&a.department)
+                    .bind(a.limit_days)
+                    .bind(a.due_on)
+                    .bind(a.due_by_weekends_only)
+                    .bind(a.answered_on)
+                    .bind(a.closed_on)
+                    .bind(&a.rating)
+                    .bind($now)
+                    .bind($now);
+            }
+            query.execute(&mut *$tx).await?;
+        }
     };
 }
-pub(crate) use write_appeal;
+pub(crate) use write_appeals;
+
+impl AuditRow for AppealData {
+    const ENTITY: AuditEntity = AuditEntity::Appeal;
+    const COLUMNS: &'static [&'static str] = APPEAL_DATA_COLUMNS;
+
+    fn key(&self) -> &str {
+        &self.code
+    }
+
+    fn row<S: serde::ser::SerializeSeq>(&self, seq: &mut S) -> std::result::Result<(), S::Error> {
+        let d = self;
+        for text in [&d.code, &d.enterprise, &d.credit_code, &d.region_code, &d.dimension, &d.category, &d.content] {
+            seq.serialize_element(text)?;
+        }
+        seq.serialize_element(&d.received_on)?;
+        seq.serialize_element(&d.department)?;
+        seq.serialize_element(&d.limit_days)?;
+        seq.serialize_element(&d.due_on)?;
+        seq.serialize_element(&d.due_by_weekends_only)?;
+        seq.serialize_element(&d.answered_on)?;
+        seq.serialize_element(&d.closed_on)?;
+        seq.serialize_element(&d.rating)
+    }
+}
 
 impl Store {
     /// The stored appeals among `codes` (unknown codes are simply absent).
@@ -428,30 +502,77 @@ impl Store {
         Ok(())
     }
 
-    /// Creates or updates appeals by code in one transaction (all or nothing), with an
-    /// audit entry for every appeal that changed.
+    /// Creates or updates appeals by code in one transaction (all or nothing), as the
+    /// projects' import does (`upsert_projects`): the stored appeals read a chunk of
+    /// codes at a time, the written ones many rows per statement, an audit entry for
+    /// every changed appeal (before and after) and for the new ones one each or, in
+    /// numbers, one per group (`audit::created_entries`). A code repeated in the batch
+    /// changes what its earlier row wrote. On SQLite the `appeal_sums` insert trigger
+    /// is paused for many new appeals and their sums added in one grouped statement.
     pub async fn upsert_appeals(&self, appeals: &[AppealData], actor: &Actor) -> Result<UpsertOutcome> {
-        let select = format!("SELECT {APPEAL_COLUMNS} FROM appeals WHERE code = $1");
         let mut outcome = UpsertOutcome::default();
         let now = Utc::now();
-        audited!(self, actor, |tx, audit| {
+        let backend = self.backend();
+        bulk_audited!(self, actor, appeals.len() >= PAUSE_SUMS_FROM, |tx, audit| {
+            let mut codes: Vec<&str> = appeals.iter().map(|a| a.code.as_str()).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            let stored: Vec<Appeal> = fetch_in_chunks!(on &mut *tx, query_as, codes, |n| format!(
+                "SELECT {APPEAL_COLUMNS} FROM appeals WHERE code IN ({})",
+                placeholders(1, n)
+            ));
+            // Each code's data as the batch leaves it, and whether the batch creates it.
+            let mut current: HashMap<&str, (&AppealData, bool)> =
+                stored.iter().map(|a| (a.data.code.as_str(), (&a.data, false))).collect();
+            let mut created: Vec<&AppealData> = Vec::new();
+            let mut changed: Vec<&str> = Vec::new();
+            let mut updates: Vec<NewAuditEntry> = Vec::new();
             for appeal in appeals {
-                let before: Option<Appeal> =
-                    sqlx::query_as(&select).bind(&appeal.code).fetch_optional(&mut *tx).await?;
-                if before.as_ref().is_some_and(|before| before.data == *appeal) {
-                    outcome.unchanged += 1;
-                    continue;
+                match current.entry(appeal.code.as_str()) {
+                    Entry::Occupied(mut entry) => {
+                        let (before, new) = *entry.get();
+                        if before == appeal {
+                            outcome.unchanged += 1;
+                            continue;
+                        }
+                        updates.push(record_entry(AuditAction::Update, Some(before), appeal));
+                        outcome.updated += 1;
+                        if !new {
+                            changed.push(&appeal.code);
+                        }
+                        entry.insert((appeal, new));
+                    }
+                    Entry::Vacant(entry) => {
+                        entry.insert((appeal, true));
+                        created.push(appeal);
+                        outcome.created += 1;
+                    }
                 }
-                write_appeal!(tx, appeal, now);
-                let action = outcome.count_written(before.is_some());
-                audit.push(NewAuditEntry::new(
-                    action,
-                    AuditEntity::Appeal,
-                    &appeal.code,
-                    before.map(|b| json!(b.data)),
-                    Some(json!(appeal)),
-                ));
             }
+            audit.extend(created_entries(&created));
+            audit.extend(updates);
+            changed.sort_unstable();
+            changed.dedup();
+            let last_of = |code: &str| current[code].0;
+            let new_rows: Vec<&AppealData> = created.iter().map(|a| last_of(&a.code)).collect();
+            let changed_rows: Vec<&AppealData> = changed.iter().map(|code| last_of(code)).collect();
+
+            // SQLite numbers new rows after the largest id: the rows above it are the new ones.
+            let paused_after: Option<i64> = if backend == crate::Backend::Sqlite && new_rows.len() >= PAUSE_SUMS_FROM {
+                sqlx::query("INSERT INTO meta (key, value) VALUES ('appeal_sums_paused', '1')")
+                    .execute(&mut *tx)
+                    .await?;
+                Some(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM appeals").fetch_one(&mut *tx).await?)
+            } else {
+                None
+            };
+            write_appeals!(self, tx, new_rows, now);
+            if let Some(last_id) = paused_after {
+                sqlx::query(ADD_NEW_APPEAL_SUMS).bind(last_id).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM meta WHERE key = 'appeal_sums_paused'").execute(&mut *tx).await?;
+            }
+            // The changes fire the update trigger as any step does.
+            write_appeals!(self, tx, changed_rows, now);
         });
         Ok(outcome)
     }

@@ -239,7 +239,7 @@ impl Store {
                     .bind(format!("{source}登记的线索"))
                     .execute(&mut *tx)
                     .await?;
-                    audit.push(crate::projects::project_entry(AuditAction::Create, &project.code, None, project));
+                    audit.push(crate::audit::record_entry(AuditAction::Create, None, project));
                     Some(id)
                 }
                 None => None,
@@ -388,7 +388,7 @@ impl Store {
                 Some(holder(&refused)),
                 Some(holder(&lead)),
             ));
-            audit.push(crate::projects::project_entry(AuditAction::Update, &after.code, Some(&before.data), &after));
+            audit.push(crate::audit::record_entry(AuditAction::Update, Some(&before.data), &after));
         });
         Ok(())
     }

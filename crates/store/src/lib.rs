@@ -66,6 +66,46 @@ macro_rules! audited {
     }};
 }
 
+/// `audited!` for an import's batch: with `$bulk` on SQLite, the statement journals of
+/// its many-row statements are kept in memory instead of a temporary file, and up to
+/// 256 MiB of the transaction's changed pages in the page cache instead of spilled to
+/// the WAL before commit (each saved a second of 100,000 projects' import, measured);
+/// the connection's defaults are put back afterwards.
+macro_rules! bulk_audited {
+    ($store:expr, $actor:expr, $bulk:expr, |$tx:ident, $audit:ident| $write:expr) => {
+        on_pool!($store, |pool| {
+            let tune = $bulk && $store.backend() == $crate::Backend::Sqlite;
+            let mut conn = pool.acquire().await?;
+            if tune {
+                sqlx::query("PRAGMA temp_store = MEMORY").execute(&mut *conn).await?;
+                sqlx::query("PRAGMA cache_spill = 65536").execute(&mut *conn).await?;
+            }
+            let written = async {
+                Ok::<_, $crate::StoreError>(audited!(
+                    $store,
+                    $actor,
+                    sqlx::Connection::begin_with(&mut *conn, $store.begin_write()),
+                    |$tx, $audit| $write
+                ))
+            }
+            .await;
+            if tune {
+                let reset = sqlx::query("PRAGMA temp_store = DEFAULT")
+                    .execute(&mut *conn)
+                    .await
+                    // `= 1` is the default threshold (spill at the cache size) and turns
+                    // spilling on; `= ON` would keep the threshold of 65536 pages.
+                    .and(sqlx::query("PRAGMA cache_spill = 1").execute(&mut *conn).await);
+                if reset.is_err() {
+                    // Not back in the pool with other settings.
+                    conn.detach();
+                }
+            }
+            written?
+        })
+    };
+}
+
 /// Binds a `ProjectData` in `PROJECT_DATA_COLUMNS` order.
 macro_rules! bind_project {
     ($query:expr, $data:expr) => {{

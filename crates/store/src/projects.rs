@@ -1,9 +1,9 @@
 //! Projects of the pipeline, their funds in place, annual targets, problems
 //! (一事一议), services (代办领办) and timeline.
 
-use crate::audit::{Actor, NewAuditEntry};
+use crate::audit::{created_entries, record_entry, Actor, AuditRow, NewAuditEntry};
 use crate::audit::{AuditAction, AuditEntity};
-use crate::sql::{bind_params, rows_per_statement, value_rows, Conditions, Param, IN_LIST_CHUNK};
+use crate::sql::{bind_params, fetch_in_chunks, rows_per_statement, value_rows, Conditions, Param};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -253,17 +253,11 @@ pub struct Service {
     pub note: String,
 }
 
-/// From this many new projects on, an SQLite write adds their `stat_sums` and
-/// `stat_pairs` grouped instead of row by row in the triggers.
-const PAUSE_SUMS_FROM: usize = 64;
-
-/// From this many new projects on, a write audits them as one entry per
-/// `AUDIT_GROUP` projects (their data as rows under a column list) instead of one
-/// entry each: an import of 100,000 projects writes 100 audit rows, not 100,000.
-const GROUP_AUDIT_FROM: usize = 64;
-
-/// New projects per grouped audit entry.
-const AUDIT_GROUP: usize = 1000;
+/// From this many new records on, an SQLite write adds their kept sums grouped
+/// instead of row by row in the triggers (projects: `stat_sums` and `stat_pairs`;
+/// appeals: `appeal_sums`), and a batch this large is written with the bulk settings
+/// of `bulk_audited!`.
+pub(crate) const PAUSE_SUMS_FROM: usize = 64;
 
 /// A project's timeline entry for a write: a stage change (with the reason of a
 /// drop, else the write's note) or an edit.
@@ -301,15 +295,16 @@ struct Change<'a> {
     before: ProjectData,
 }
 
-/// A project's data as a JSON array in `PROJECT_DATA_COLUMNS` order (a row of a
-/// grouped audit entry).
-struct ProjectRow<'a>(&'a ProjectData);
+impl AuditRow for ProjectData {
+    const ENTITY: AuditEntity = AuditEntity::Project;
+    const COLUMNS: &'static [&'static str] = PROJECT_DATA_COLUMNS;
 
-impl Serialize for ProjectRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let d = self.0;
-        let mut seq = serializer.serialize_seq(Some(PROJECT_DATA_COLUMNS.len()))?;
+    fn key(&self) -> &str {
+        &self.code
+    }
+
+    fn row<S: serde::ser::SerializeSeq>(&self, seq: &mut S) -> std::result::Result<(), S::Error> {
+        let d = self;
         for text in [&d.code, &d.name, &d.region_code, &d.park, &d.chain, &d.chain_node, &d.investor] {
             seq.serialize_element(text)?;
         }
@@ -334,55 +329,7 @@ impl Serialize for ProjectRow<'_> {
         ] {
             seq.serialize_element(text)?;
         }
-        seq.end()
-    }
-}
-
-/// What a grouped audit entry of new projects says: `{"count": n, "columns": […],
-/// "rows": [[…], …]}`, each row a project's data in the columns' order (what a
-/// per-project entry holds as an object), so that every project stays recoverable.
-#[derive(Serialize)]
-struct ProjectRows<'a> {
-    count: usize,
-    columns: &'static [&'static str],
-    rows: Vec<ProjectRow<'a>>,
-}
-
-/// The audit entry of a group of new projects: entity id "FIRST … LAST（N 项）".
-fn grouped_create_entry(group: &[&ProjectUpsert]) -> NewAuditEntry {
-    let first = group.first().map(|u| u.data.code.as_str()).unwrap_or_default();
-    let last = group.last().map(|u| u.data.code.as_str()).unwrap_or_default();
-    let entity_id =
-        if group.len() == 1 { first.to_string() } else { format!("{first} … {last}（{} 项）", group.len()) };
-    let rows = ProjectRows {
-        count: group.len(),
-        columns: PROJECT_DATA_COLUMNS,
-        rows: group.iter().map(|upsert| ProjectRow(&upsert.data)).collect(),
-    };
-    NewAuditEntry {
-        action: AuditAction::Create,
-        entity: AuditEntity::Project,
-        entity_id,
-        before: None,
-        after: Some(serde_json::to_string(&rows).expect("project data serialises")),
-    }
-}
-
-/// The audit entry of a project created or changed, its data written straight to JSON
-/// text (in field order: a large import's entries cost no intermediate JSON values).
-pub(crate) fn project_entry(
-    action: AuditAction,
-    code: &str,
-    before: Option<&ProjectData>,
-    after: &ProjectData,
-) -> NewAuditEntry {
-    let json = |data: &ProjectData| serde_json::to_string(data).expect("project data serialises");
-    NewAuditEntry {
-        action,
-        entity: AuditEntity::Project,
-        entity_id: code.to_string(),
-        before: before.map(json),
-        after: Some(json(after)),
+        Ok(())
     }
 }
 
@@ -412,195 +359,147 @@ impl Store {
         let mut outcome = UpsertOutcome::default();
         let now = Utc::now();
         let backend = self.backend();
-        // A large batch on SQLite: the statement journals of the many-row statements in
-        // memory instead of a temporary file, and up to 256 MiB of the transaction's
-        // changed pages kept in the page cache instead of spilled to the WAL before
-        // commit (each saved a second of 100,000 rows' import, measured); the
-        // connection's defaults are put back afterwards.
-        let tune = backend == crate::Backend::Sqlite && projects.len() >= PAUSE_SUMS_FROM;
-        on_pool!(self, |pool| {
-            let mut conn = pool.acquire().await?;
-            if tune {
-                sqlx::query("PRAGMA temp_store = MEMORY").execute(&mut *conn).await?;
-                sqlx::query("PRAGMA cache_spill = 65536").execute(&mut *conn).await?;
-            }
-            let written = async {
-                audited!(self, actor, sqlx::Connection::begin_with(&mut *conn, self.begin_write()), |tx, audit| {
-                    // What is stored under the batch's codes.
-                    let mut codes: Vec<&str> = projects.iter().map(|p| p.data.code.as_str()).collect();
-                    codes.sort_unstable();
-                    codes.dedup();
-                    let select = |count: usize| {
-                        format!("SELECT {} FROM projects WHERE code IN {}", project_columns(), value_rows(backend, 1, count))
-                    };
-                    let mut stored: HashMap<String, (i64, ProjectData)> = HashMap::new();
-                    for chunk in codes.chunks(IN_LIST_CHUNK) {
-                        let sql = select(chunk.len());
-                        let mut query = sqlx::query_as(&sql);
-                        for code in chunk {
-                            query = query.bind(*code);
-                        }
-                        let found: Vec<Project> = query.fetch_all(&mut *tx).await?;
-                        for project in found {
-                            stored.insert(project.data.code.clone(), (project.id, project.data));
-                        }
-                    }
-                    // Sort the batch into new projects and changes, in order; a code repeated
-                    // within the batch changes what its first row created.
-                    let mut created: HashMap<&str, &ProjectData> = HashMap::new();
-                    let mut creates: Vec<&ProjectUpsert> = Vec::new();
-                    let mut changes: Vec<Change> = Vec::new();
-                    for upsert in projects {
-                        let code = upsert.data.code.as_str();
-                        if let Some((id, data)) = stored.get_mut(code) {
-                            if *data == upsert.data {
-                                outcome.unchanged += 1;
-                            } else {
-                                let before = std::mem::replace(data, upsert.data.clone());
-                                changes.push(Change { upsert, id: Some(*id), before });
-                                outcome.updated += 1;
-                            }
-                        } else if let Some(data) = created.get_mut(code) {
-                            if **data == upsert.data {
-                                outcome.unchanged += 1;
-                            } else {
-                                changes.push(Change { upsert, id: None, before: (*data).clone() });
-                                *data = &upsert.data;
-                                outcome.updated += 1;
-                            }
-                        } else {
-                            created.insert(code, &upsert.data);
-                            creates.push(upsert);
-                            outcome.created += 1;
-                        }
-                    }
-                    let mut events: Vec<Event> = Vec::with_capacity(creates.len() + changes.len());
-                    // New projects, many a statement; their ids come back with their codes. On
-                    // SQLite the row triggers keeping `stat_sums` and `stat_pairs` are paused for them (a marker row
-                    // in `meta`, inside this transaction only) and their sums added grouped.
-                    let pause = backend == crate::Backend::Sqlite && creates.len() >= PAUSE_SUMS_FROM;
-                    if pause {
-                        sqlx::query("INSERT INTO meta (key, value) VALUES ('stat_sums_paused', '1')")
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    let mut ids: HashMap<String, i64> = HashMap::with_capacity(creates.len());
-                    for chunk in creates.chunks(rows_per_statement(n + 2)) {
-                        let sql = format!(
-                            "INSERT INTO projects ({}, created_at, updated_at) VALUES {} RETURNING id, code",
-                            PROJECT_DATA_COLUMNS.join(", "),
-                            value_rows(backend, chunk.len(), n + 2)
-                        );
-                        let mut query = sqlx::query_as(&sql);
-                        for upsert in chunk {
-                            query = bind_project!(query, &upsert.data).bind(now).bind(now);
-                        }
-                        let returned: Vec<(i64, String)> = query.fetch_all(&mut *tx).await?;
-                        ids.extend(returned.into_iter().map(|(id, code)| (code, id)));
-                    }
-                    for upsert in &creates {
-                        events.push(Event::of(ids.get(&upsert.data.code).copied().unwrap_or_default(), None, upsert));
-                    }
-                    if creates.len() >= GROUP_AUDIT_FROM {
-                        audit.extend(creates.chunks(AUDIT_GROUP).map(grouped_create_entry));
+        bulk_audited!(self, actor, projects.len() >= PAUSE_SUMS_FROM, |tx, audit| {
+            // What is stored under the batch's codes.
+            let mut codes: Vec<&str> = projects.iter().map(|p| p.data.code.as_str()).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            let found: Vec<Project> = fetch_in_chunks!(on &mut *tx, query_as, codes, |count| format!(
+                "SELECT {} FROM projects WHERE code IN {}",
+                project_columns(),
+                value_rows(backend, 1, count)
+            ));
+            let mut stored: HashMap<String, (i64, ProjectData)> =
+                found.into_iter().map(|project| (project.data.code.clone(), (project.id, project.data))).collect();
+            // Sort the batch into new projects and changes, in order; a code repeated
+            // within the batch changes what its first row created.
+            let mut created: HashMap<&str, &ProjectData> = HashMap::new();
+            let mut creates: Vec<&ProjectUpsert> = Vec::new();
+            let mut changes: Vec<Change> = Vec::new();
+            for upsert in projects {
+                let code = upsert.data.code.as_str();
+                if let Some((id, data)) = stored.get_mut(code) {
+                    if *data == upsert.data {
+                        outcome.unchanged += 1;
                     } else {
-                        audit.extend(
-                            creates
-                                .iter()
-                                .map(|upsert| project_entry(AuditAction::Create, &upsert.data.code, None, &upsert.data)),
-                        );
+                        let before = std::mem::replace(data, upsert.data.clone());
+                        changes.push(Change { upsert, id: Some(*id), before });
+                        outcome.updated += 1;
                     }
-                    if pause {
-                        sqlx::query("DELETE FROM meta WHERE key = 'stat_sums_paused'").execute(&mut *tx).await?;
-                        let new: Vec<&ProjectData> = creates.iter().map(|upsert| &upsert.data).collect();
-                        let sums = crate::stats::project_sums(&new);
-                        for chunk in sums.chunks(rows_per_statement(9)) {
-                            let sql = crate::stats::add_sums_sql(backend, chunk.len());
-                            let mut query = sqlx::query(&sql);
-                            for &((measure, by_chain, chain, grain, bucket, region_code), records, amount) in chunk {
-                                query = query
-                                    .bind(measure)
-                                    .bind(by_chain)
-                                    .bind(chain)
-                                    .bind(grain)
-                                    .bind(bucket)
-                                    .bind(region_code)
-                                    .bind("")
-                                    .bind(records)
-                                    .bind(amount);
-                            }
-                            query.execute(&mut *tx).await?;
-                        }
-                        let pairs = crate::stats::project_pairs(&new);
-                        for chunk in pairs.chunks(rows_per_statement(7)) {
-                            let sql = crate::stats::add_pairs_sql(backend, chunk.len());
-                            let mut query = sqlx::query(&sql);
-                            for &((measure, by_chain, chain, signed_month, event_month, region_code), records) in chunk {
-                                query = query
-                                    .bind(measure)
-                                    .bind(by_chain)
-                                    .bind(chain)
-                                    .bind(signed_month)
-                                    .bind(event_month)
-                                    .bind(region_code)
-                                    .bind(records);
-                            }
-                            query.execute(&mut *tx).await?;
-                        }
+                } else if let Some(data) = created.get_mut(code) {
+                    if **data == upsert.data {
+                        outcome.unchanged += 1;
+                    } else {
+                        changes.push(Change { upsert, id: None, before: (*data).clone() });
+                        *data = &upsert.data;
+                        outcome.updated += 1;
                     }
-                    // Changes, one statement each (and the funding records follow a project to
-                    // another region or chain).
-                    for change in &changes {
-                        let data = &change.upsert.data;
-                        bind_project!(sqlx::query(&update), data).bind(now).execute(&mut *tx).await?;
-                        let id = change.id.or_else(|| ids.get(&data.code).copied()).unwrap_or_default();
-                        let before = &change.before;
-                        if before.region_code != data.region_code || before.chain != data.chain {
-                            sqlx::query("UPDATE project_funding SET region_code = $2, chain = $3 WHERE project_id = $1")
-                                .bind(id)
-                                .bind(&data.region_code)
-                                .bind(&data.chain)
-                                .execute(&mut *tx)
-                                .await?;
-                        }
-                        events.push(Event::of(id, Some(before.stage.as_str()), change.upsert));
-                        audit.push(project_entry(AuditAction::Update, &data.code, Some(before), data));
+                } else {
+                    created.insert(code, &upsert.data);
+                    creates.push(upsert);
+                    outcome.created += 1;
+                }
+            }
+            let mut events: Vec<Event> = Vec::with_capacity(creates.len() + changes.len());
+            // New projects, many a statement; their ids come back with their codes. On
+            // SQLite the row triggers keeping `stat_sums` and `stat_pairs` are paused for them (a marker row
+            // in `meta`, inside this transaction only) and their sums added grouped.
+            let pause = backend == crate::Backend::Sqlite && creates.len() >= PAUSE_SUMS_FROM;
+            if pause {
+                sqlx::query("INSERT INTO meta (key, value) VALUES ('stat_sums_paused', '1')").execute(&mut *tx).await?;
+            }
+            let mut ids: HashMap<String, i64> = HashMap::with_capacity(creates.len());
+            for chunk in creates.chunks(rows_per_statement(n + 2)) {
+                let sql = format!(
+                    "INSERT INTO projects ({}, created_at, updated_at) VALUES {} RETURNING id, code",
+                    PROJECT_DATA_COLUMNS.join(", "),
+                    value_rows(backend, chunk.len(), n + 2)
+                );
+                let mut query = sqlx::query_as(&sql);
+                for upsert in chunk {
+                    query = bind_project!(query, &upsert.data).bind(now).bind(now);
+                }
+                let returned: Vec<(i64, String)> = query.fetch_all(&mut *tx).await?;
+                ids.extend(returned.into_iter().map(|(id, code)| (code, id)));
+            }
+            for upsert in &creates {
+                events.push(Event::of(ids.get(&upsert.data.code).copied().unwrap_or_default(), None, upsert));
+            }
+            let new: Vec<&ProjectData> = creates.iter().map(|upsert| &upsert.data).collect();
+            audit.extend(created_entries(&new));
+            if pause {
+                sqlx::query("DELETE FROM meta WHERE key = 'stat_sums_paused'").execute(&mut *tx).await?;
+                let sums = crate::stats::project_sums(&new);
+                for chunk in sums.chunks(rows_per_statement(9)) {
+                    let sql = crate::stats::add_sums_sql(backend, chunk.len());
+                    let mut query = sqlx::query(&sql);
+                    for &((measure, by_chain, chain, grain, bucket, region_code), records, amount) in chunk {
+                        query = query
+                            .bind(measure)
+                            .bind(by_chain)
+                            .bind(chain)
+                            .bind(grain)
+                            .bind(bucket)
+                            .bind(region_code)
+                            .bind("")
+                            .bind(records)
+                            .bind(amount);
                     }
-                    for chunk in events.chunks(rows_per_statement(7)) {
-                        let sql = format!(
+                    query.execute(&mut *tx).await?;
+                }
+                let pairs = crate::stats::project_pairs(&new);
+                for chunk in pairs.chunks(rows_per_statement(7)) {
+                    let sql = crate::stats::add_pairs_sql(backend, chunk.len());
+                    let mut query = sqlx::query(&sql);
+                    for &((measure, by_chain, chain, signed_month, event_month, region_code), records) in chunk {
+                        query = query
+                            .bind(measure)
+                            .bind(by_chain)
+                            .bind(chain)
+                            .bind(signed_month)
+                            .bind(event_month)
+                            .bind(region_code)
+                            .bind(records);
+                    }
+                    query.execute(&mut *tx).await?;
+                }
+            }
+            // Changes, one statement each (and the funding records follow a project to
+            // another region or chain).
+            for change in &changes {
+                let data = &change.upsert.data;
+                bind_project!(sqlx::query(&update), data).bind(now).execute(&mut *tx).await?;
+                let id = change.id.or_else(|| ids.get(&data.code).copied()).unwrap_or_default();
+                let before = &change.before;
+                if before.region_code != data.region_code || before.chain != data.chain {
+                    sqlx::query("UPDATE project_funding SET region_code = $2, chain = $3 WHERE project_id = $1")
+                        .bind(id)
+                        .bind(&data.region_code)
+                        .bind(&data.chain)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                events.push(Event::of(id, Some(before.stage.as_str()), change.upsert));
+                audit.push(record_entry(AuditAction::Update, Some(before), data));
+            }
+            for chunk in events.chunks(rows_per_statement(7)) {
+                let sql = format!(
                             "INSERT INTO project_events (project_id, at, actor_name, kind, from_stage, to_stage, note) VALUES {}",
                             value_rows(backend, chunk.len(), 7)
                         );
-                        let mut query = sqlx::query(&sql);
-                        for event in chunk {
-                            query = query
-                                .bind(event.project_id)
-                                .bind(now)
-                                .bind(&actor.name)
-                                .bind(event.kind)
-                                .bind(event.from_stage)
-                                .bind(event.to_stage)
-                                .bind(event.note);
-                        }
-                        query.execute(&mut *tx).await?;
-                    }
-                });
-                Ok::<(), StoreError>(())
-            }
-            .await;
-            if tune {
-                let reset = sqlx::query("PRAGMA temp_store = DEFAULT")
-                    .execute(&mut *conn)
-                    .await
-                    // `= 1` is the default threshold (spill at the cache size) and turns
-                    // spilling on; `= ON` would keep the threshold of 65536 pages.
-                    .and(sqlx::query("PRAGMA cache_spill = 1").execute(&mut *conn).await);
-                if reset.is_err() {
-                    // Not back in the pool with other settings.
-                    conn.detach();
+                let mut query = sqlx::query(&sql);
+                for event in chunk {
+                    query = query
+                        .bind(event.project_id)
+                        .bind(now)
+                        .bind(&actor.name)
+                        .bind(event.kind)
+                        .bind(event.from_stage)
+                        .bind(event.to_stage)
+                        .bind(event.note);
                 }
+                query.execute(&mut *tx).await?;
             }
-            written?;
         });
         Ok(outcome)
     }

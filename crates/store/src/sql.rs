@@ -56,19 +56,28 @@ pub fn prefix_range(prefix: &str) -> (String, String) {
 
 /// Reads the rows of a query whose `IN (…)` list holds `$keys`, `IN_LIST_CHUNK` keys a
 /// statement: `$sql` turns a chunk's length into the SQL text, `$fetch` is `query_as`
-/// or `query_scalar`, and `$extra` are bound after the keys.
+/// or `query_scalar`, and `$extra` are bound after the keys. Run on the store's pool,
+/// or with `on $executor` (e.g. `&mut *tx`) on a transaction.
 macro_rules! fetch_in_chunks {
-    ($store:expr, $fetch:ident, $keys:expr, $sql:expr $(, $extra:expr)*) => {{
+    (on $executor:expr, $fetch:ident, $keys:expr, $sql:expr $(, $extra:expr)*) => {{
         let mut rows = Vec::new();
         for chunk in $keys.chunks($crate::sql::IN_LIST_CHUNK) {
             let sql: String = ($sql)(chunk.len());
-            let found: Vec<_> = on_pool!($store, |pool| {
-                let mut query = sqlx::$fetch(&sql);
-                for key in chunk {
-                    query = query.bind(key);
-                }
-                query$(.bind($extra))*.fetch_all(pool).await?
-            });
+            let mut query = sqlx::$fetch(&sql);
+            for key in chunk {
+                query = query.bind(key);
+            }
+            let found: Vec<_> = query$(.bind($extra))*.fetch_all($executor).await?;
+            rows.extend(found);
+        }
+        rows
+    }};
+    ($store:expr, $fetch:ident, $keys:expr, $sql:expr $(, $extra:expr)*) => {{
+        let mut rows = Vec::new();
+        // The pool once per statement (`Store::pool_uses` counts statements).
+        for chunk in $keys.chunks($crate::sql::IN_LIST_CHUNK) {
+            let found: Vec<_> =
+                on_pool!($store, |pool| $crate::sql::fetch_in_chunks!(on pool, $fetch, chunk, $sql $(, $extra)*));
             rows.extend(found);
         }
         rows

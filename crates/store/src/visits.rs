@@ -2,7 +2,7 @@
 //! its appeals are written in one transaction, so a visit never lacks the problems it
 //! recorded, nor an appeal its visit.
 
-use crate::appeals::{write_appeal, Appeal, AppealData, APPEAL_COLUMNS};
+use crate::appeals::{write_appeals, Appeal, AppealData, APPEAL_COLUMNS};
 use crate::audit::{Actor, AuditAction, AuditEntity, NewAuditEntry};
 use crate::sql::prefix_range;
 use crate::{Result, Store, StoreError};
@@ -66,7 +66,7 @@ impl Store {
                 if taken.is_some() {
                     return Err(StoreError::Conflict(format!("诉求编号“{}”刚被占用，请重新提交", appeal.code)));
                 }
-                write_appeal!(tx, appeal, now);
+                write_appeals!(self, tx, std::slice::from_ref(appeal), now);
                 sqlx::query("UPDATE appeals SET visit_id = $1 WHERE code = $2")
                     .bind(id)
                     .bind(&appeal.code)

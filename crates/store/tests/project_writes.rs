@@ -1,10 +1,11 @@
-//! Writes of many projects at once (imports): every created or changed project stays
-//! recoverable from the audit log, and a failed batch changes nothing. On SQLite and
-//! on a real PostgreSQL server.
+//! Writes of many projects or appeals at once (imports): every created or changed
+//! record stays recoverable from the audit log, and a failed batch changes nothing. On
+//! SQLite and on a real PostgreSQL server.
 
 use zhaoshang_testkit::on_both_backends;
 
 use chrono::NaiveDate;
+use zhaoshang_store::appeals::{AppealData, AppealFilter};
 use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::projects::{ProjectData, ProjectUpsert};
 use zhaoshang_store::{Actor, AuditEntry, AuditFilter, Store};
@@ -14,6 +15,8 @@ on_both_backends!(
     a_few_new_projects_are_audited_one_by_one,
     changes_in_a_large_batch_are_audited_with_before_and_after,
     a_failed_batch_changes_nothing,
+    appeals_are_audited_like_projects,
+    a_failed_batch_of_appeals_changes_nothing,
 );
 
 fn project(index: usize) -> ProjectData {
@@ -36,16 +39,25 @@ fn upserts(projects: &[ProjectData], note: &str) -> Vec<ProjectUpsert> {
 }
 
 async fn project_audit(store: &Store) -> Vec<AuditEntry> {
-    let filter = AuditFilter { entity: Some("project".into()), per_page: 500, page: 1, ..Default::default() };
+    audit_of(store, "project").await
+}
+
+/// The audit entries of an entity, oldest first.
+async fn audit_of(store: &Store, entity: &str) -> Vec<AuditEntry> {
+    let filter = AuditFilter { entity: Some(entity.into()), per_page: 500, page: 1, ..Default::default() };
     let (mut entries, more) = store.audit_entries(&filter).await.unwrap();
     assert!(!more);
     entries.reverse();
     entries
 }
 
-/// The projects an audit entry's `after_json` holds: one object, or a group's rows
-/// under its column list.
 fn audited_projects(json: &str) -> Vec<ProjectData> {
+    audited(json)
+}
+
+/// The records an audit entry's `after_json` holds: one object, or a group's rows
+/// under its column list.
+fn audited<T: serde::de::DeserializeOwned>(json: &str) -> Vec<T> {
     let value: serde_json::Value = serde_json::from_str(json).unwrap();
     let Some(rows) = value.get("rows") else {
         return vec![serde_json::from_value(value).unwrap()];
@@ -141,4 +153,86 @@ async fn a_failed_batch_changes_nothing(store: Store) {
     batch[499].region_code = "620402".into();
     let outcome = store.upsert_projects(&upserts(&batch, "导入"), &actor).await.unwrap();
     assert_eq!((outcome.created, outcome.updated), (500, 1));
+}
+
+fn appeal(index: usize) -> AppealData {
+    let received_on = NaiveDate::from_ymd_opt(2024, 1 + (index % 12) as u32, 1 + (index % 28) as u32).unwrap();
+    AppealData {
+        code: format!("A-{index:04}"),
+        enterprise: format!("企业“{index}”"),
+        region_code: if index.is_multiple_of(3) { "620500" } else { "620402" }.into(),
+        dimension: "market".into(),
+        content: "诉求\n内容".into(),
+        received_on,
+        limit_days: 5,
+        due_on: received_on + chrono::Duration::days(7),
+        answered_on: index.is_multiple_of(2).then(|| received_on + chrono::Duration::days(3)),
+        ..Default::default()
+    }
+}
+
+async fn appeals_are_audited_like_projects(store: Store) {
+    let actor = Actor::system("测试");
+    let appeals: Vec<AppealData> = (0..150).map(appeal).collect();
+    let outcome = store.upsert_appeals(&appeals, &actor).await.unwrap();
+    assert_eq!(outcome.created, 150);
+    let entries = audit_of(&store, "appeal").await;
+    assert_eq!(entries.iter().map(|e| e.entity_id.as_str()).collect::<Vec<_>>(), ["A-0000 … A-0149（150 项）"]);
+    assert_eq!(audited::<AppealData>(entries[0].after_json.as_deref().unwrap()), appeals);
+
+    // The same again with one answered, one moved twice within the batch, and 70 new.
+    let mut again = appeals.clone();
+    again[1].answered_on = Some(again[1].received_on);
+    let mut moved = again[4].clone();
+    moved.region_code = "620500".into();
+    again[4].region_code = "620403".into();
+    again.push(moved.clone());
+    again.extend((150..220).map(appeal));
+    let mut renamed = appeal(219);
+    renamed.enterprise = "改名".into();
+    again.push(renamed.clone());
+    let outcome = store.upsert_appeals(&again, &actor).await.unwrap();
+    assert_eq!((outcome.created, outcome.updated, outcome.unchanged), (70, 4, 148));
+    let entries = audit_of(&store, "appeal").await;
+    let created: Vec<AppealData> =
+        entries[1..2].iter().flat_map(|e| audited(e.after_json.as_deref().unwrap())).collect();
+    assert_eq!(entries[1].entity_id, "A-0150 … A-0219（70 项）");
+    assert_eq!(created, &again[151..221], "the new appeals as their first row wrote them");
+    let updates: Vec<(&str, AppealData, AppealData)> = entries[2..]
+        .iter()
+        .map(|e| {
+            assert_eq!(e.action, "update");
+            let before = audited(e.before_json.as_deref().unwrap()).remove(0);
+            (e.entity_id.as_str(), before, audited(e.after_json.as_deref().unwrap()).remove(0))
+        })
+        .collect();
+    assert_eq!(updates.len(), 4);
+    assert_eq!(updates[0], ("A-0001", appeals[1].clone(), again[1].clone()));
+    assert_eq!(updates[1], ("A-0004", appeals[4].clone(), again[4].clone()));
+    assert_eq!(updates[2], ("A-0004", again[4].clone(), moved.clone()));
+    assert_eq!(updates[3], ("A-0219", appeal(219), renamed.clone()));
+    for stored in [moved, renamed, again[1].clone()] {
+        assert_eq!(store.appeal_by_code(&stored.code).await.unwrap().unwrap().data, stored);
+    }
+}
+
+async fn a_failed_batch_of_appeals_changes_nothing(store: Store) {
+    let actor = Actor::system("测试");
+    store.upsert_appeals(&[appeal(0)], &actor).await.unwrap();
+    // 200 new appeals, the last in a region that does not exist, and a change.
+    let mut batch: Vec<AppealData> = (1..=200).map(appeal).collect();
+    batch[199].region_code = "999999".into();
+    let mut changed = appeal(0);
+    changed.closed_on = changed.answered_on;
+    batch.push(changed);
+    assert!(store.upsert_appeals(&batch, &actor).await.is_err());
+    let all = AppealFilter { today: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(), ..Default::default() };
+    assert_eq!(store.count_appeals(&all).await.unwrap(), 1);
+    assert_eq!(store.appeal_by_code("A-0000").await.unwrap().unwrap().data, appeal(0));
+    assert_eq!(audit_of(&store, "appeal").await.len(), 1);
+    assert_eq!(store.meta("appeal_sums_paused").await.unwrap(), None);
+    batch[199].region_code = "620402".into();
+    let outcome = store.upsert_appeals(&batch, &actor).await.unwrap();
+    assert_eq!((outcome.created, outcome.updated), (200, 1));
+    assert_eq!(store.count_appeals(&all).await.unwrap(), 201);
 }
