@@ -23,10 +23,12 @@ pub struct AchievementData {
     pub maturity: String,
     pub ip: String,
     pub description: String,
+    /// 联系方式: staff only, never shown on the portal.
+    pub contact: String,
 }
 
 const ACHIEVEMENT_COLUMNS: &str = "a.code, a.title, i.name AS institution, a.industry, a.year, a.maturity, a.ip, \
-     a.description";
+     a.description, a.contact";
 const ACHIEVEMENT_FROM: &str = "achievements a JOIN institutions i ON i.id = a.institution_id";
 
 /// A review as imported and exported; scores in hundredths.
@@ -186,11 +188,11 @@ impl Store {
                     continue;
                 }
                 sqlx::query(
-                    "INSERT INTO achievements (code, title, institution_id, industry, year, maturity, ip, description) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                    "INSERT INTO achievements (code, title, institution_id, industry, year, maturity, ip, description, contact) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
                      ON CONFLICT (code) DO UPDATE SET title = excluded.title, institution_id = excluded.institution_id, \
                      industry = excluded.industry, year = excluded.year, maturity = excluded.maturity, \
-                     ip = excluded.ip, description = excluded.description",
+                     ip = excluded.ip, description = excluded.description, contact = excluded.contact",
                 )
                 .bind(&item.code)
                 .bind(&item.title)
@@ -200,6 +202,7 @@ impl Store {
                 .bind(&item.maturity)
                 .bind(&item.ip)
                 .bind(&item.description)
+                .bind(&item.contact)
                 .execute(&mut *tx)
                 .await?;
                 let action = outcome.count_written(before.is_some());

@@ -151,7 +151,7 @@ pub struct BulkExpert {
     pub user_id: Option<i64>,
 }
 
-const ACHIEVEMENT_PARAMETERS: usize = 8;
+const ACHIEVEMENT_PARAMETERS: usize = 9;
 const REVIEW_PARAMETERS: usize = 6;
 
 impl Store {
@@ -204,7 +204,7 @@ impl Store {
             }
             for chunk in achievements.chunks(rows_per_statement(ACHIEVEMENT_PARAMETERS)) {
                 let sql = format!(
-                    "INSERT INTO achievements (code, title, institution_id, industry, year, maturity, ip, description) VALUES {}",
+                    "INSERT INTO achievements (code, title, institution_id, industry, year, maturity, ip, description, contact) VALUES {}",
                     value_rows(self.backend(), chunk.len(), ACHIEVEMENT_PARAMETERS)
                 );
                 let mut query = sqlx::query(&sql);
@@ -217,7 +217,8 @@ impl Store {
                         .bind(a.year)
                         .bind(&a.maturity)
                         .bind(&a.ip)
-                        .bind(&a.description);
+                        .bind(&a.description)
+                        .bind(&a.contact);
                 }
                 query.execute(&mut *tx).await?;
             }

@@ -133,6 +133,8 @@ pub(crate) fn generate(rng: &mut Rng) -> DemoPool {
             let maturity = rng.weighted(&MATURITIES).to_string();
             let code = format!("CG{year}-{n:04}");
             let description = format!("{institution}完成的{title}成果，面向省内{}产业转化。", industry);
+            // Derived from the number, not drawn: the demo's random sequence stays as it was.
+            let contact = format!("{institution}成果转化办公室 0931-86{n:05}");
             let achievement = AchievementData {
                 code,
                 title,
@@ -142,6 +144,7 @@ pub(crate) fn generate(rng: &mut Rng) -> DemoPool {
                 maturity,
                 ip: rng.pick(&IP).to_string(),
                 description,
+                contact,
             };
             if year == REVIEWED_YEAR {
                 review(rng, &achievement, &experts, &mut reviews);

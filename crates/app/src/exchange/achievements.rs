@@ -17,6 +17,7 @@ use zhaoshang_store::Store;
 /// The longest 知识产权 and 简介 accepted.
 const IP_MAX_CHARS: usize = 200;
 const DESCRIPTION_MAX_CHARS: usize = 2000;
+const CONTACT_MAX_CHARS: usize = 100;
 
 /// Stored institution names by normalised name, so that a row's `中国科学院…` finds the
 /// stored `中科院…` and is written under that one name.
@@ -96,6 +97,7 @@ fn check_achievement(
     for (key, field, what, max) in [
         ("ip", &mut data.ip, "知识产权", IP_MAX_CHARS),
         ("description", &mut data.description, "简介", DESCRIPTION_MAX_CHARS),
+        ("contact", &mut data.contact, "联系方式", CONTACT_MAX_CHARS),
     ] {
         if let Some(text) = cols.cell(row, key) {
             if text.chars().count() > max {

@@ -217,6 +217,7 @@ pub const ACHIEVEMENT_COLUMNS: &[ColumnSpec] = &[
     col("maturity", "成熟度", "实验室阶段、小试阶段、中试阶段 或 产业化阶段", "中试阶段"),
     col("ip", "知识产权", "专利、软件著作权等", "发明专利3项"),
     col("description", "简介", "", "采用晶界扩散工艺，重稀土用量降低40%"),
+    col("contact", "联系方式", "联系人及电话；仅工作人员可见，投资者经平台意向表联系", "王老师 0931-8912345"),
 ];
 
 pub const REVIEW_COLUMNS: &[ColumnSpec] = &[
