@@ -19,6 +19,8 @@ on_both_backends!(
     exports_reimport_unchanged_and_backups_keep_the_pool,
     the_selection_reads_the_years_reviews,
     rank_intervals_are_kept_until_the_pool_changes,
+    contacts_are_an_optional_column,
+    an_open_rounds_scores_stay_out_of_the_export,
 );
 
 async fn import(store: &Store, kind: ImportKind, csv: &str, dry_run: bool) -> ImportReport {
@@ -310,4 +312,51 @@ async fn rank_intervals_are_kept_until_the_pool_changes(store: &Store) {
     assert!(import(store, ImportKind::Targets, targets, false).await.is_ok());
     assert!(store.stats_version().await.unwrap() > stats);
     assert_eq!(store.pool_version().await.unwrap(), pool, "projects' figures are not the pool's");
+}
+
+async fn contacts_are_an_optional_column(store: &Store) {
+    seed(store).await;
+    assert_eq!(store.achievement("A-1").await.unwrap().unwrap().contact, "", "SPEC's columns alone: no contact");
+    let report = import(
+        store,
+        ImportKind::Achievements,
+        "成果编号,成果名称,完成单位,登记年度,联系方式\nA-1,稀土永磁制备技术,兰州大学,2023,王老师 0931-8912345\n",
+        false,
+    )
+    .await;
+    assert!(report.is_ok() && report.updated == 1, "{:?}", report.problems);
+    assert_eq!(store.achievement("A-1").await.unwrap().unwrap().contact, "王老师 0931-8912345");
+    // A file without the column keeps it; an over-long one is a bad row that changes nothing.
+    let again = import(store, ImportKind::Achievements, ACHIEVEMENTS, false).await;
+    assert_eq!(again.unchanged, 4, "{:?}", again.problems);
+    let long = format!(
+        "成果编号,成果名称,完成单位,登记年度,联系方式\nA-1,稀土永磁制备技术,兰州大学,2023,{}\n",
+        "电".repeat(101)
+    );
+    let refused = import(store, ImportKind::Achievements, &long, false).await;
+    assert!(refused.problems[0].message.contains("联系方式不能超过100个字"), "{:?}", refused.problems);
+    assert_eq!(store.achievement("A-1").await.unwrap().unwrap().contact, "王老师 0931-8912345");
+    let table = export_table(store, ImportKind::Achievements, &ProjectFilter::default()).await.unwrap();
+    let at = table.headers.iter().position(|h| h == "联系方式").expect("exported");
+    assert_eq!(table.rows[0][at], "王老师 0931-8912345");
+}
+
+async fn an_open_rounds_scores_stay_out_of_the_export(store: &Store) {
+    seed(store).await;
+    import(
+        store,
+        ImportKind::Reviews,
+        "成果编号,评审专家,专家单位,市场潜力,经济价值,技术含量\nA-1,王立新,西安交通大学,85.5,80,90.25\nA-4,李春华,清华大学,60,70,80\n",
+        false,
+    )
+    .await;
+    // 2024's round is being scored; 2023 has none (third-party reviews, readable).
+    store.open_round(2024, 5, &Actor::system("测试")).await.unwrap();
+    let table = export_table(store, ImportKind::Reviews, &ProjectFilter::default()).await.unwrap();
+    assert_eq!(table.rows[0][3..], ["85.5", "80", "90.25"]);
+    assert_eq!(table.rows[1][..3], ["A-4", "李春华", "清华大学"]);
+    assert_eq!(table.rows[1][3..], ["", "", ""], "the open round's scores are left out");
+    let backup = zhaoshang_app::backup::backup(store).await.unwrap();
+    zhaoshang_app::backup::restore(store, &backup, &Actor::system("测试")).await.unwrap();
+    assert_eq!(store.reviews_of("A-4", None).await.unwrap()[0].market, 6000, "a backup keeps every score");
 }
