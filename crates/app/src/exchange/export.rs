@@ -286,7 +286,18 @@ pub async fn achievement_table(store: &Store, filter: &AchievementFilter) -> App
     let page = store.achievements_page(filter, AchievementSort::Code, count, 0).await?;
     table.rows.extend(page.into_iter().map(|a| {
         let maturity = Maturity::from_key(&a.maturity).map_or(a.maturity.clone(), |m| m.label().to_string());
-        vec![a.code, a.title, a.institution, a.industry, a.year.to_string(), maturity, a.ip, a.description, a.contact]
+        vec![
+            a.code,
+            a.title,
+            a.institution,
+            a.industry,
+            a.year.to_string(),
+            maturity,
+            a.ip,
+            a.description,
+            a.contact,
+            a.institution_credit_code,
+        ]
     }));
     Ok(table)
 }
@@ -405,7 +416,7 @@ pub async fn export_table(store: &Store, kind: ImportKind, filter: &ProjectFilte
                 };
                 let (market, economic, technical) =
                     (shown(scores.market), shown(scores.economic), shown(scores.technical));
-                vec![r.code, r.reviewer, r.reviewer_institution, market, economic, technical]
+                vec![r.code, r.reviewer, r.reviewer_institution, market, economic, technical, r.reviewer_credit_code]
             }));
         }
         ImportKind::Parcels => {
