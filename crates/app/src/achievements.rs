@@ -109,6 +109,8 @@ pub struct AchievementDetail {
     pub industry_name: String,
     /// Every review for managers, the user's own for a reviewer, none for a leader.
     pub reviews: Vec<ReviewData>,
+    /// 联系方式, for staff (managers and leaders); a reviewer scores without it.
+    pub contact: Option<String>,
     /// The reviews summed up and the place in the year's selection (not for a reviewer).
     pub ranked: Option<Ranked>,
     pub in_pool: bool,
@@ -349,6 +351,7 @@ impl App {
         let industry_name = self.industry_name(&data.industry).await?;
         Ok(AchievementDetail {
             maturity: maturity_label(&data.maturity),
+            contact: access.reads_pool().then(|| data.contact.clone()),
             in_pool: ranked.as_ref().is_some_and(|r| r.rank_in_industry.is_some()),
             ranked,
             industry_name,

@@ -148,7 +148,7 @@ pub async fn round_status(store: &Store, year: i64) -> AppResult<Option<RoundSta
 }
 
 /// The years whose rounds are not yet closed.
-pub(crate) async fn sealed_years(store: &Store) -> AppResult<Vec<i64>> {
+pub async fn sealed_years(store: &Store) -> AppResult<Vec<i64>> {
     Ok(store
         .rounds()
         .await?

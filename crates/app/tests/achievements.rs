@@ -19,6 +19,9 @@ on_both_backends!(
     exports_reimport_unchanged_and_backups_keep_the_pool,
     the_selection_reads_the_years_reviews,
     rank_intervals_are_kept_until_the_pool_changes,
+    contacts_are_an_optional_column,
+    an_open_rounds_scores_stay_out_of_the_export,
+    credit_codes_name_institutions_and_reveal_conflicts,
 );
 
 async fn import(store: &Store, kind: ImportKind, csv: &str, dry_run: bool) -> ImportReport {
@@ -158,7 +161,7 @@ async fn unknown_reviewers_join_the_expert_pool(store: &Store) {
     );
     let second = &store.reviews_of("A-2", None).await.unwrap()[0];
     assert_eq!(second.reviewer_institution, "四川大学", "the expert's institution when the row gives none");
-    assert!(store.institution_names().await.unwrap().contains(&"四川大学".to_string()));
+    assert!(store.institutions().await.unwrap().iter().any(|(name, _)| name == "四川大学"));
 }
 
 async fn exports_reimport_unchanged_and_backups_keep_the_pool(store: &Store) {
@@ -310,4 +313,140 @@ async fn rank_intervals_are_kept_until_the_pool_changes(store: &Store) {
     assert!(import(store, ImportKind::Targets, targets, false).await.is_ok());
     assert!(store.stats_version().await.unwrap() > stats);
     assert_eq!(store.pool_version().await.unwrap(), pool, "projects' figures are not the pool's");
+}
+
+async fn contacts_are_an_optional_column(store: &Store) {
+    seed(store).await;
+    assert_eq!(store.achievement("A-1").await.unwrap().unwrap().contact, "", "SPEC's columns alone: no contact");
+    let report = import(
+        store,
+        ImportKind::Achievements,
+        "成果编号,成果名称,完成单位,登记年度,联系方式\nA-1,稀土永磁制备技术,兰州大学,2023,王老师 0931-8912345\n",
+        false,
+    )
+    .await;
+    assert!(report.is_ok() && report.updated == 1, "{:?}", report.problems);
+    assert_eq!(store.achievement("A-1").await.unwrap().unwrap().contact, "王老师 0931-8912345");
+    // A file without the column keeps it; an over-long one is a bad row that changes nothing.
+    let again = import(store, ImportKind::Achievements, ACHIEVEMENTS, false).await;
+    assert_eq!(again.unchanged, 4, "{:?}", again.problems);
+    let long = format!(
+        "成果编号,成果名称,完成单位,登记年度,联系方式\nA-1,稀土永磁制备技术,兰州大学,2023,{}\n",
+        "电".repeat(101)
+    );
+    let refused = import(store, ImportKind::Achievements, &long, false).await;
+    assert!(refused.problems[0].message.contains("联系方式不能超过100个字"), "{:?}", refused.problems);
+    assert_eq!(store.achievement("A-1").await.unwrap().unwrap().contact, "王老师 0931-8912345");
+    let table = export_table(store, ImportKind::Achievements, &ProjectFilter::default()).await.unwrap();
+    let at = table.headers.iter().position(|h| h == "联系方式").expect("exported");
+    assert_eq!(table.rows[0][at], "王老师 0931-8912345");
+}
+
+async fn an_open_rounds_scores_stay_out_of_the_export(store: &Store) {
+    seed(store).await;
+    import(
+        store,
+        ImportKind::Reviews,
+        "成果编号,评审专家,专家单位,市场潜力,经济价值,技术含量\nA-1,王立新,西安交通大学,85.5,80,90.25\nA-4,李春华,清华大学,60,70,80\n",
+        false,
+    )
+    .await;
+    // 2024's round is being scored; 2023 has none (third-party reviews, readable).
+    store.open_round(2024, 5, &Actor::system("测试")).await.unwrap();
+    let table = export_table(store, ImportKind::Reviews, &ProjectFilter::default()).await.unwrap();
+    assert_eq!(table.rows[0][3..6], ["85.5", "80", "90.25"]);
+    assert_eq!(table.rows[1][..3], ["A-4", "李春华", "清华大学"]);
+    assert_eq!(table.rows[1][3..6], ["", "", ""], "the open round's scores are left out");
+    let backup = zhaoshang_app::backup::backup(store).await.unwrap();
+    zhaoshang_app::backup::restore(store, &backup, &Actor::system("测试")).await.unwrap();
+    assert_eq!(store.reviews_of("A-4", None).await.unwrap()[0].market, 6000, "a backup keeps every score");
+}
+
+async fn credit_codes_name_institutions_and_reveal_conflicts(store: &Store) {
+    use zhaoshang_core::credit_code::with_check_char;
+    use zhaoshang_store::achievements::{AchievementData, ReviewData};
+    seed(store).await;
+    let lzu = with_check_char("12620000438000001").unwrap();
+    let header = "成果编号,成果名称,完成单位,登记年度,完成单位信用代码";
+    let bad = import(
+        store,
+        ImportKind::Achievements,
+        &format!("{header}\nA-1,稀土永磁制备技术,兰州大学,2023,12345\n"),
+        false,
+    )
+    .await;
+    assert_eq!(bad.problems[0].column, "完成单位信用代码", "{:?}", bad.problems);
+    assert_eq!(store.achievement("A-1").await.unwrap().unwrap().institution_credit_code, "");
+    let good = import(
+        store,
+        ImportKind::Achievements,
+        &format!("{header}\nA-1,稀土永磁制备技术,兰州大学,2023,{lzu}\n"),
+        false,
+    )
+    .await;
+    assert!(good.is_ok() && good.updated == 1, "{good:?}");
+    assert_eq!(store.achievement("A-1").await.unwrap().unwrap().institution_credit_code, lzu);
+    assert!(store.institutions().await.unwrap().contains(&("兰州大学".to_string(), lzu.clone())));
+    // Another code for the same institution is refused; a file without the column keeps it.
+    let other = with_check_char("12620000438000002").unwrap();
+    let clash = import(
+        store,
+        ImportKind::Achievements,
+        &format!("{header}\nA-1,稀土永磁制备技术,兰州大学,2023,{other}\n"),
+        false,
+    )
+    .await;
+    assert!(clash.problems[0].message.contains("不一致"), "{:?}", clash.problems);
+    let kept = import(store, ImportKind::Achievements, ACHIEVEMENTS, false).await;
+    assert_eq!(kept.unchanged, 4, "{:?}", kept.problems);
+    assert_eq!(store.achievement("A-1").await.unwrap().unwrap().institution_credit_code, lzu);
+
+    // A reviewer's institution under another name but with the same credit code: a conflict.
+    let review = format!(
+        "成果编号,评审专家,专家单位,市场潜力,经济价值,技术含量,专家单位信用代码\nA-1,周明,兰州大学资产经营有限公司,80,80,80,{lzu}\n"
+    );
+    let refused = import(store, ImportKind::Reviews, &review, false).await;
+    assert!(refused.problems.iter().any(|p| p.message.contains("利益冲突")), "{:?}", refused.problems);
+    assert!(store.all_reviews().await.unwrap().is_empty() && store.experts().await.unwrap().is_empty());
+
+    // Stored under two names with one code, the assignment never pairs them.
+    let code = with_check_char("12620000438000003").unwrap();
+    let actor = Actor::system("测试");
+    let owned = AchievementData {
+        code: "Z-1".into(),
+        title: "成果".into(),
+        institution: "甲研究院".into(),
+        institution_credit_code: code.clone(),
+        year: 2030,
+        ..Default::default()
+    };
+    let other_owner = AchievementData {
+        code: "Z-2".into(),
+        institution: "丙大学".into(),
+        institution_credit_code: String::new(),
+        ..owned.clone()
+    };
+    store.upsert_achievements(&[owned, other_owner], &actor).await.unwrap();
+    let reviews =
+        [("乙专家", "乙有限公司", code.as_str()), ("丁专家", "丁大学", "")].map(|(reviewer, institution, credit)| {
+            ReviewData {
+                code: "Z-2".into(),
+                reviewer: reviewer.into(),
+                reviewer_institution: institution.into(),
+                reviewer_credit_code: credit.into(),
+                market: 8000,
+                economic: 8000,
+                technical: 8000,
+            }
+        });
+    store.upsert_reviews(&reviews, &actor).await.unwrap();
+    let input = store.assignment_input(2030).await.unwrap();
+    let subjects: Vec<_> = input.achievements.iter().map(|(_, s)| s.clone()).collect();
+    let reviewers: Vec<_> = input.experts.iter().map(|(_, r)| r.clone()).collect();
+    let z1 = subjects.iter().position(|s| s.code == "Z-1").unwrap();
+    let yi = reviewers.iter().position(|r| r.name == "乙专家").unwrap();
+    assert!(zhaoshang_core::rounds::conflicts(&subjects[z1], &reviewers[yi]), "one credit code, two names");
+    let assignment = zhaoshang_core::rounds::assign(&subjects, &reviewers, 1);
+    assert_eq!(assignment.reviewers_of[z1].len(), 1);
+    assert_ne!(assignment.reviewers_of[z1][0], yi, "乙专家 never reviews 甲研究院's achievement");
 }

@@ -291,6 +291,13 @@ async fn run(cli: Cli) -> Result<()> {
             let store = zhaoshang_app::open(&cli.database_url, false).await?;
             let rows = exchange::export_file(&store, kind, &file, &ProjectFilter::default()).await?;
             println!("已导出{} {rows} 行到 {}", kind.label(), file.display());
+            if kind == exchange::ImportKind::Reviews {
+                let sealed = zhaoshang_app::rounds::sealed_years(&store).await?;
+                if !sealed.is_empty() {
+                    let years: Vec<String> = sealed.iter().map(i64::to_string).collect();
+                    eprintln!("注意：{} 年度评审尚未结束，其评分未导出（评分栏留空）", years.join("、"));
+                }
+            }
         }
     }
     Ok(())

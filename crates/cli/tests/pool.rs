@@ -116,3 +116,27 @@ fn bad_ratios_years_and_rows_are_refused_in_chinese() {
     let output = zhaoshang(&url, &["import", "reviews", export.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&output.stdout).contains("新增 0，更新 0，未变 9"), "{}", stderr(&output));
 }
+
+#[test]
+fn an_open_rounds_scores_are_not_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = imported(dir.path());
+    let export = dir.path().join("reviews.csv");
+    let read = |output: &Output| {
+        assert!(output.status.success(), "{}", stderr(output));
+        std::fs::read_to_string(&export).unwrap()
+    };
+    let before = read(&zhaoshang(&url, &["export", "reviews", export.to_str().unwrap()]));
+    assert!(before.contains("P-1,甲,清华大学,95,95,95"), "{before}");
+    // The 2023 round opens: its scores are sealed until it closes.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let store = zhaoshang_app::open(&url, false).await.unwrap();
+        store.open_round(2023, 5, &zhaoshang_store::Actor::system("测试")).await.unwrap();
+    });
+    let output = zhaoshang(&url, &["export", "reviews", export.to_str().unwrap()]);
+    let sealed = read(&output);
+    assert!(stderr(&output).contains("2023 年度评审尚未结束，其评分未导出"), "{}", stderr(&output));
+    assert!(sealed.contains("P-1,甲,清华大学,,,") && !sealed.contains("95"), "{sealed}");
+    assert_eq!(sealed.lines().count(), before.lines().count(), "every review listed, its scores left empty");
+}

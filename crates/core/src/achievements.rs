@@ -113,6 +113,14 @@ pub fn same_institution(a: &str, b: &str) -> bool {
     !a.is_empty() && a == b
 }
 
+/// Whether two institutions, each a name and a credit code (empty when unknown), are one:
+/// the same credit code, or the same normalised name. Credit codes catch what names
+/// cannot (a renamed institution, a name written two ways the key does not fold).
+pub fn one_institution(a: (&str, &str), b: (&str, &str)) -> bool {
+    let code = |c: &str| c.trim().to_ascii_uppercase();
+    (!code(a.1).is_empty() && code(a.1) == code(b.1)) || same_institution(a.0, b.0)
+}
+
 /// A score from 0 to 100 in hundredths (85.5 is 8550): exact, at most two decimals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Score(pub i64);

@@ -15,7 +15,7 @@
 //! carries more than one unit per achievement of the group. The flow is solved by the
 //! `mcmf` crate (LEMON's network simplex).
 
-use crate::achievements::institution_key;
+use crate::achievements::{institution_key, one_institution};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 crate::vocabulary! {
@@ -104,12 +104,7 @@ pub fn parse_fields(text: &str) -> Vec<String> {
 /// Whether the reviewer belongs to the achievement's institution: the same credit code
 /// when both have one, else (or also) the same normalised name.
 pub fn conflicts(subject: &Subject, reviewer: &Reviewer) -> bool {
-    let code = |c: &str| c.trim().to_ascii_uppercase();
-    if !subject.credit_code.trim().is_empty() && code(&subject.credit_code) == code(&reviewer.credit_code) {
-        return true;
-    }
-    let key = institution_key(&subject.institution);
-    !key.is_empty() && key == institution_key(&reviewer.institution)
+    one_institution((&subject.institution, &subject.credit_code), (&reviewer.institution, &reviewer.credit_code))
 }
 
 /// Whether the reviewer's fields name the achievement's industry.

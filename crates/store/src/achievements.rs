@@ -23,10 +23,14 @@ pub struct AchievementData {
     pub maturity: String,
     pub ip: String,
     pub description: String,
+    /// 联系方式: staff only, never shown on the portal.
+    pub contact: String,
+    /// The institution's 统一社会信用代码, empty when not known.
+    pub institution_credit_code: String,
 }
 
 const ACHIEVEMENT_COLUMNS: &str = "a.code, a.title, i.name AS institution, a.industry, a.year, a.maturity, a.ip, \
-     a.description";
+     a.description, a.contact, i.credit_code AS institution_credit_code";
 const ACHIEVEMENT_FROM: &str = "achievements a JOIN institutions i ON i.id = a.institution_id";
 
 /// A review as imported and exported; scores in hundredths.
@@ -38,6 +42,8 @@ pub struct ReviewData {
     pub market: i64,
     pub economic: i64,
     pub technical: i64,
+    /// The reviewer's institution's 统一社会信用代码, empty when not known.
+    pub reviewer_credit_code: String,
 }
 
 impl ReviewData {
@@ -46,9 +52,10 @@ impl ReviewData {
     }
 }
 
-const REVIEW_COLUMNS: &str = "a.code, e.name AS reviewer, r.reviewer_institution, r.market, r.economic, r.technical";
-const REVIEW_FROM: &str =
-    "achievement_reviews r JOIN achievements a ON a.id = r.achievement_id JOIN experts e ON e.id = r.expert_id";
+const REVIEW_COLUMNS: &str = "a.code, e.name AS reviewer, r.reviewer_institution, r.market, r.economic, r.technical, \
+     COALESCE(ri.credit_code, '') AS reviewer_credit_code";
+const REVIEW_FROM: &str = "achievement_reviews r JOIN achievements a ON a.id = r.achievement_id \
+     JOIN experts e ON e.id = r.expert_id LEFT JOIN institutions ri ON ri.name = r.reviewer_institution";
 
 /// An expert of the pool with its institution's name (empty when unknown).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -131,35 +138,54 @@ fn conditions(filter: &AchievementFilter) -> Conditions {
     c
 }
 
-/// Ids of the institutions named by `$names` (an iterator of `&str`) in the transaction
-/// `$tx`, each created (audited onto `$audit`) when new; a macro because the transaction
-/// is either backend's.
+/// Ids of the institutions named by `$names` (an iterator of (name, credit code) `&str`
+/// pairs) in the transaction `$tx`, each created when new and given the credit code when
+/// one is named (both audited onto `$audit`); a macro because the transaction is either
+/// backend's.
 macro_rules! institution_ids {
     ($tx:ident, $audit:ident, $names:expr) => {{
         let mut ids: HashMap<String, i64> = HashMap::new();
-        for name in $names {
-            if name.is_empty() || ids.contains_key(name) {
+        for (name, code) in $names {
+            if name.is_empty() || (ids.contains_key(name) && code.is_empty()) {
                 continue;
             }
-            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM institutions WHERE name = $1")
-                .bind(name)
-                .fetch_optional(&mut *$tx)
-                .await?;
+            let found: Option<(i64, String)> =
+                sqlx::query_as("SELECT id, credit_code FROM institutions WHERE name = $1")
+                    .bind(name)
+                    .fetch_optional(&mut *$tx)
+                    .await?;
             let id = match found {
-                Some(id) => id,
+                Some((id, stored)) if code.is_empty() || stored == code => id,
+                Some((id, stored)) => {
+                    sqlx::query("UPDATE institutions SET credit_code = $2 WHERE id = $1")
+                        .bind(id)
+                        .bind(code)
+                        .execute(&mut *$tx)
+                        .await?;
+                    $audit.push(NewAuditEntry::new(
+                        AuditAction::Update,
+                        AuditEntity::Institution,
+                        name,
+                        Some(json!({ "credit_code": stored })),
+                        Some(json!({ "credit_code": code })),
+                    ));
+                    id
+                }
                 None => {
-                    let id: i64 =
-                        sqlx::query_scalar("INSERT INTO institutions (name, name_key) VALUES ($1, $2) RETURNING id")
-                            .bind(name)
-                            .bind(institution_key(name))
-                            .fetch_one(&mut *$tx)
-                            .await?;
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO institutions (name, name_key, credit_code) VALUES ($1, $2, $3) RETURNING id",
+                    )
+                    .bind(name)
+                    .bind(institution_key(name))
+                    .bind(code)
+                    .fetch_one(&mut *$tx)
+                    .await?;
                     $audit.push(NewAuditEntry::new(
                         AuditAction::Create,
                         AuditEntity::Institution,
                         name,
                         None,
-                        Some(json!({ "name": name })),
+                        Some(json!({ "name": name, "credit_code": code })),
                     ));
                     id
                 }
@@ -177,20 +203,29 @@ impl Store {
         let mut outcome = UpsertOutcome::default();
         let select = format!("SELECT {ACHIEVEMENT_COLUMNS} FROM {ACHIEVEMENT_FROM} WHERE a.code = $1");
         audited!(self, actor, |tx, audit| {
-            let institutions = institution_ids!(tx, audit, items.iter().map(|a| a.institution.as_str()));
+            // Read before the institutions take the items' credit codes (the rows join them).
+            let mut befores = Vec::with_capacity(items.len());
             for item in items {
                 let before: Option<AchievementData> =
                     sqlx::query_as(&select).bind(&item.code).fetch_optional(&mut *tx).await?;
+                befores.push(before);
+            }
+            let institutions = institution_ids!(
+                tx,
+                audit,
+                items.iter().map(|a| (a.institution.as_str(), a.institution_credit_code.as_str()))
+            );
+            for (item, before) in items.iter().zip(befores) {
                 if before.as_ref() == Some(item) {
                     outcome.unchanged += 1;
                     continue;
                 }
                 sqlx::query(
-                    "INSERT INTO achievements (code, title, institution_id, industry, year, maturity, ip, description) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                    "INSERT INTO achievements (code, title, institution_id, industry, year, maturity, ip, description, contact) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
                      ON CONFLICT (code) DO UPDATE SET title = excluded.title, institution_id = excluded.institution_id, \
                      industry = excluded.industry, year = excluded.year, maturity = excluded.maturity, \
-                     ip = excluded.ip, description = excluded.description",
+                     ip = excluded.ip, description = excluded.description, contact = excluded.contact",
                 )
                 .bind(&item.code)
                 .bind(&item.title)
@@ -200,6 +235,7 @@ impl Store {
                 .bind(&item.maturity)
                 .bind(&item.ip)
                 .bind(&item.description)
+                .bind(&item.contact)
                 .execute(&mut *tx)
                 .await?;
                 let action = outcome.count_written(before.is_some());
@@ -222,7 +258,17 @@ impl Store {
         let mut outcome = UpsertOutcome::default();
         let select = format!("SELECT {REVIEW_COLUMNS} FROM {REVIEW_FROM} WHERE a.code = $1 AND e.name = $2");
         audited!(self, actor, |tx, audit| {
-            let institutions = institution_ids!(tx, audit, items.iter().map(|r| r.reviewer_institution.as_str()));
+            let mut befores = Vec::with_capacity(items.len());
+            for item in items {
+                let before: Option<ReviewData> =
+                    sqlx::query_as(&select).bind(&item.code).bind(&item.reviewer).fetch_optional(&mut *tx).await?;
+                befores.push(before);
+            }
+            let institutions = institution_ids!(
+                tx,
+                audit,
+                items.iter().map(|r| (r.reviewer_institution.as_str(), r.reviewer_credit_code.as_str()))
+            );
             let mut experts: HashMap<String, i64> = HashMap::new();
             for item in items {
                 if experts.contains_key(&item.reviewer) {
@@ -260,9 +306,7 @@ impl Store {
                 };
                 experts.insert(item.reviewer.clone(), id);
             }
-            for item in items {
-                let before: Option<ReviewData> =
-                    sqlx::query_as(&select).bind(&item.code).bind(&item.reviewer).fetch_optional(&mut *tx).await?;
+            for (item, before) in items.iter().zip(befores) {
                 if before.as_ref() == Some(item) {
                     outcome.unchanged += 1;
                     continue;
@@ -346,9 +390,9 @@ impl Store {
         Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(code).bind(expert.unwrap_or(0)).fetch_all(pool).await?))
     }
 
-    /// Every institution's name, by name.
-    pub async fn institution_names(&self) -> Result<Vec<String>> {
-        Ok(on_pool!(self, |pool| sqlx::query_scalar("SELECT name FROM institutions ORDER BY name")
+    /// Every institution's name and credit code (empty when not known), by name.
+    pub async fn institutions(&self) -> Result<Vec<(String, String)>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as("SELECT name, credit_code FROM institutions ORDER BY name")
             .fetch_all(pool)
             .await?))
     }

@@ -151,7 +151,7 @@ pub struct BulkExpert {
     pub user_id: Option<i64>,
 }
 
-const ACHIEVEMENT_PARAMETERS: usize = 8;
+const ACHIEVEMENT_PARAMETERS: usize = 9;
 const REVIEW_PARAMETERS: usize = 6;
 
 impl Store {
@@ -164,23 +164,32 @@ impl Store {
         achievements: &[crate::achievements::AchievementData],
         reviews: &[crate::achievements::ReviewData],
     ) -> Result<()> {
-        use std::collections::{BTreeSet, HashMap};
+        use std::collections::{BTreeMap, HashMap};
         use zhaoshang_core::achievements::institution_key;
-        let names: BTreeSet<&str> = achievements
+        // Each institution with the credit code a row gives it (empty when none does).
+        let mut names: BTreeMap<&str, &str> = BTreeMap::new();
+        let named = achievements
             .iter()
-            .map(|a| a.institution.as_str())
-            .chain(experts.iter().map(|e| e.institution.as_str()))
-            .chain(reviews.iter().map(|r| r.reviewer_institution.as_str()))
-            .filter(|name| !name.is_empty())
-            .collect();
+            .map(|a| (a.institution.as_str(), a.institution_credit_code.as_str()))
+            .chain(experts.iter().map(|e| (e.institution.as_str(), "")))
+            .chain(reviews.iter().map(|r| (r.reviewer_institution.as_str(), r.reviewer_credit_code.as_str())));
+        for (name, code) in named.filter(|(name, _)| !name.is_empty()) {
+            let held = names.entry(name).or_default();
+            if held.is_empty() {
+                *held = code;
+            }
+        }
         on_pool!(self, |pool| {
             let mut tx = pool.begin_with(self.begin_write()).await?;
-            for name in &names {
-                sqlx::query("INSERT INTO institutions (name, name_key) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
-                    .bind(*name)
-                    .bind(institution_key(name))
-                    .execute(&mut *tx)
-                    .await?;
+            for (name, code) in &names {
+                sqlx::query(
+                    "INSERT INTO institutions (name, name_key, credit_code) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+                )
+                .bind(*name)
+                .bind(institution_key(name))
+                .bind(*code)
+                .execute(&mut *tx)
+                .await?;
             }
             let institutions: HashMap<String, i64> =
                 sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM institutions")
@@ -204,7 +213,7 @@ impl Store {
             }
             for chunk in achievements.chunks(rows_per_statement(ACHIEVEMENT_PARAMETERS)) {
                 let sql = format!(
-                    "INSERT INTO achievements (code, title, institution_id, industry, year, maturity, ip, description) VALUES {}",
+                    "INSERT INTO achievements (code, title, institution_id, industry, year, maturity, ip, description, contact) VALUES {}",
                     value_rows(self.backend(), chunk.len(), ACHIEVEMENT_PARAMETERS)
                 );
                 let mut query = sqlx::query(&sql);
@@ -217,7 +226,8 @@ impl Store {
                         .bind(a.year)
                         .bind(&a.maturity)
                         .bind(&a.ip)
-                        .bind(&a.description);
+                        .bind(&a.description)
+                        .bind(&a.contact);
                 }
                 query.execute(&mut *tx).await?;
             }

@@ -18,7 +18,8 @@ on_both_backends!(
     each_role_reads_what_it_may,
     the_pool_ranks_by_industry_and_flags_disagreement,
     names_are_escaped_and_bad_requests_refused,
-    the_round_report_counts_what_the_data_holds
+    the_round_report_counts_what_the_data_holds,
+    the_contact_is_for_staff_only
 );
 
 /// The number a list page counts in all.
@@ -298,4 +299,38 @@ async fn the_round_report_counts_what_the_data_holds(backend: Backend) {
     assert!(body_text(open).await.contains("评审尚未结束"));
     assert_eq!(app.get("/pool/rounds/2019/report", Some(&admin)).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get("/pool/rounds/2023/report?format=csv", Some(&admin)).await.status(), StatusCode::BAD_REQUEST);
+}
+
+async fn the_contact_is_for_staff_only(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let store = app.store();
+    let selection = zhaoshang_app::achievements::selection(store, 2023, Ratio::DEFAULT, Weights::EQUAL).await.unwrap();
+    let pooled = &selection.pool()[0].code;
+    let mut data = store.achievement(pooled).await.unwrap().unwrap();
+    assert!(data.contact.contains("0931-"), "the demo gives contacts: {data:?}");
+    data.contact = "<i>王老师</i> 0931-8912345".into();
+    store.upsert_achievements(std::slice::from_ref(&data), &Actor::system("测试")).await.unwrap();
+    let shown = "&lt;i&gt;王老师";
+    for role in ["admin", "leader"] {
+        let cookie = app.sign_in_demo(role).await;
+        let page = body_text(app.get(&format!("/achievements/{pooled}"), Some(&cookie)).await).await;
+        assert!(page.contains(r#"id="achievement-contact""#) && page.contains(shown), "{role}");
+        assert!(page.contains("0931-8912345") && !page.contains("<i>王老师"), "{role}: escaped");
+    }
+    // The portal names the achievement but not its contact: investors ask through the platform.
+    let portal = body_text(app.get(&format!("/portal/achievements/2023/{pooled}"), None).await).await;
+    assert!(portal.contains(&data.title) && !portal.contains("0931-8912345") && !portal.contains("联系方式</dt>"));
+    // A reviewer scores without it.
+    let reviewer_user = store.user_by_name("reviewer").await.unwrap().unwrap();
+    let expert = store.expert_of_user(reviewer_user.id, "reviewer").await.unwrap().unwrap();
+    let own = &store.codes_reviewed_by(expert).await.unwrap()[0];
+    let reviewer = app.sign_in_demo("reviewer").await;
+    let page = body_text(app.get(&format!("/achievements/{own}"), Some(&reviewer)).await).await;
+    assert!(!page.contains(r#"id="achievement-contact""#));
+    // The download carries it, under the import's header.
+    let admin = app.sign_in_demo("admin").await;
+    let download = app.get(&format!("/achievements?q={pooled}&format=xlsx"), Some(&admin)).await;
+    let sheet = read_sheet("a.xlsx", &body_bytes(download).await).unwrap();
+    let at = sheet.headers.iter().position(|h| h == "联系方式").expect("a 联系方式 column");
+    assert_eq!(sheet.rows[0].cells[at], "<i>王老师</i> 0931-8912345");
 }

@@ -46,6 +46,15 @@ const INSTITUTIONS: [&str; 18] = [
     "兰州兰石集团有限公司",
 ];
 
+/// A real-looking 统一社会信用代码 for a demo institution: 12 (a public institution) for
+/// universities and institutes, 91 (a company) for the enterprises, then the Gansu
+/// division and a number from the name, with its check character.
+pub fn institution_credit_code(name: &str) -> String {
+    let kind = if name.ends_with("公司") { "91620000" } else { "12620000" };
+    let number = name.chars().fold(7u64, |n, c| (n * 31 + c as u64) % 1_000_000_000);
+    zhaoshang_core::credit_code::with_check_char(&format!("{kind}{number:09}")).unwrap_or_default()
+}
+
 /// Reviewers' institutions outside the province (and a few inside it).
 const REVIEWER_INSTITUTIONS: [&str; 12] = [
     "西安交通大学",
@@ -133,6 +142,9 @@ pub(crate) fn generate(rng: &mut Rng) -> DemoPool {
             let maturity = rng.weighted(&MATURITIES).to_string();
             let code = format!("CG{year}-{n:04}");
             let description = format!("{institution}完成的{title}成果，面向省内{}产业转化。", industry);
+            // Derived from the number, not drawn: the demo's random sequence stays as it was.
+            let contact = format!("{institution}成果转化办公室 0931-86{n:05}");
+            let institution_credit_code = institution_credit_code(&institution);
             let achievement = AchievementData {
                 code,
                 title,
@@ -142,6 +154,8 @@ pub(crate) fn generate(rng: &mut Rng) -> DemoPool {
                 maturity,
                 ip: rng.pick(&IP).to_string(),
                 description,
+                contact,
+                institution_credit_code,
             };
             if year == REVIEWED_YEAR {
                 review(rng, &achievement, &experts, &mut reviews);
@@ -172,6 +186,7 @@ fn review(rng: &mut Rng, achievement: &AchievementData, experts: &[BulkExpert], 
             code: achievement.code.clone(),
             reviewer: expert.name.clone(),
             reviewer_institution: expert.institution.clone(),
+            reviewer_credit_code: institution_credit_code(&expert.institution),
             market: score(rng, quality, 8),
             economic: score(rng, quality, 8),
             technical: score(rng, quality, 6),

@@ -3,13 +3,14 @@
 //! own institution (matched by normalised name, `core::achievements::same_institution`) is
 //! a bad row; a reviewer not yet in the expert pool joins it with the row's institution.
 
+use super::columns::Columns;
 use super::table::SheetRow;
-use super::values::{parse_year, IndustryIndex};
+use super::values::{parse_credit_code, parse_year, IndustryIndex};
 use super::{Context, ImportReport, RowProblems};
 use crate::AppResult;
 use std::collections::HashMap;
 use zhaoshang_core::achievements::{
-    check_code, check_text, institution_key, same_institution, Maturity, Score, INSTITUTION_MAX_CHARS, TITLE_MAX_CHARS,
+    check_code, check_text, institution_key, one_institution, Maturity, Score, INSTITUTION_MAX_CHARS, TITLE_MAX_CHARS,
 };
 use zhaoshang_store::achievements::{AchievementData, ReviewData};
 use zhaoshang_store::Store;
@@ -17,20 +18,73 @@ use zhaoshang_store::Store;
 /// The longest 知识产权 and 简介 accepted.
 const IP_MAX_CHARS: usize = 200;
 const DESCRIPTION_MAX_CHARS: usize = 2000;
+const CONTACT_MAX_CHARS: usize = 100;
 
-/// Stored institution names by normalised name, so that a row's `中国科学院…` finds the
-/// stored `中科院…` and is written under that one name.
-struct Institutions(HashMap<String, String>);
+/// The stored institutions: names by normalised name, so that a row's `中国科学院…` finds
+/// the stored `中科院…` and is written under that one name, and by credit code, which
+/// wins over the name; each one's credit code by name.
+struct Institutions {
+    by_key: HashMap<String, String>,
+    by_code: HashMap<String, String>,
+    codes: HashMap<String, String>,
+}
 
 impl Institutions {
     async fn load(store: &Store) -> AppResult<Institutions> {
-        let names = store.institution_names().await?;
-        Ok(Institutions(names.into_iter().map(|name| (institution_key(&name), name)).collect()))
+        let stored = store.institutions().await?;
+        Ok(Institutions {
+            by_key: stored.iter().map(|(name, _)| (institution_key(name), name.clone())).collect(),
+            by_code: stored.iter().filter(|(_, c)| !c.is_empty()).map(|(n, c)| (c.clone(), n.clone())).collect(),
+            codes: stored.into_iter().collect(),
+        })
     }
 
     /// The stored name of the institution `text` names, or `text` for a new one.
     fn canonical(&self, text: &str) -> String {
-        self.0.get(&institution_key(text)).cloned().unwrap_or_else(|| text.to_string())
+        self.by_key.get(&institution_key(text)).cloned().unwrap_or_else(|| text.to_string())
+    }
+
+    /// A stored institution's credit code (empty when not known or new).
+    fn code_of(&self, name: &str) -> String {
+        self.codes.get(name).cloned().unwrap_or_default()
+    }
+
+    /// The institution a row names with an optional credit-code column `code_key`: the
+    /// stored one of that code, else of that name (or a new one), and its credit code. A
+    /// code that is not valid, or that differs from the one the named institution holds,
+    /// is the column's problem.
+    fn resolve(
+        &self,
+        cols: &Columns,
+        row: &SheetRow,
+        name: &str,
+        code_key: &'static str,
+        p: &mut RowProblems,
+    ) -> (String, String) {
+        let given = match cols.cell(row, code_key).filter(|text| !text.is_empty()) {
+            None => None,
+            Some(text) => match parse_credit_code(text) {
+                Ok(code) => Some(code),
+                Err(message) => {
+                    p.add(code_key, message);
+                    None
+                }
+            },
+        };
+        let Some(code) = given else {
+            let name = self.canonical(name);
+            let code = self.code_of(&name);
+            return (name, code);
+        };
+        if let Some(stored) = self.by_code.get(&code) {
+            return (stored.clone(), code);
+        }
+        let name = self.canonical(name);
+        let held = self.code_of(&name);
+        if !held.is_empty() && held != code {
+            p.add(code_key, format!("“{name}”已登记统一社会信用代码 {held}，与本行的 {code} 不一致"));
+        }
+        (name, code)
     }
 }
 
@@ -70,7 +124,10 @@ fn check_achievement(
     }
     let institution = cols.text(row, "institution");
     match check_text("完成单位", institution, INSTITUTION_MAX_CHARS) {
-        Ok(()) => data.institution = institutions.canonical(institution),
+        Ok(()) => {
+            (data.institution, data.institution_credit_code) =
+                institutions.resolve(cols, row, institution, "institution_credit_code", p)
+        }
         Err(message) => p.add("institution", message),
     }
     match cols.cell(row, "industry") {
@@ -96,6 +153,7 @@ fn check_achievement(
     for (key, field, what, max) in [
         ("ip", &mut data.ip, "知识产权", IP_MAX_CHARS),
         ("description", &mut data.description, "简介", DESCRIPTION_MAX_CHARS),
+        ("contact", &mut data.contact, "联系方式", CONTACT_MAX_CHARS),
     ] {
         if let Some(text) = cols.cell(row, key) {
             if text.chars().count() > max {
@@ -109,8 +167,13 @@ fn check_achievement(
 }
 
 pub(super) async fn import_reviews(ctx: &Context<'_>, report: &mut ImportReport) -> AppResult<()> {
-    let achievements: HashMap<String, String> =
-        ctx.store.all_achievements().await?.into_iter().map(|a| (a.code, a.institution)).collect();
+    let achievements: HashMap<String, (String, String)> = ctx
+        .store
+        .all_achievements()
+        .await?
+        .into_iter()
+        .map(|a| (a.code, (a.institution, a.institution_credit_code)))
+        .collect();
     let mut experts: HashMap<String, String> =
         ctx.store.experts().await?.into_iter().map(|e| (e.name, e.institution)).collect();
     // A new reviewer's institution given on one of its rows holds for its other rows.
@@ -140,8 +203,8 @@ fn review_key(code: &str, reviewer: &str) -> String {
 }
 
 struct ReviewLookups<'a> {
-    /// Each achievement's institution, by code.
-    achievements: &'a HashMap<String, String>,
+    /// Each achievement's institution and its credit code, by code.
+    achievements: &'a HashMap<String, (String, String)>,
     /// Each expert's institution (empty when unknown), by name: stored, or for a new one
     /// the institution another row of the file gives it.
     experts: &'a HashMap<String, String>,
@@ -158,7 +221,7 @@ fn check_review(
     let code = cols.text(row, "code");
     let reviewer = cols.text(row, "reviewer");
     let owner = match lookups.achievements.get(code) {
-        Some(owner) => Some(owner.as_str()),
+        Some((name, credit_code)) => Some((name.as_str(), credit_code.as_str())),
         None if code.is_empty() => {
             p.add("code", "成果编号不能为空");
             None
@@ -173,31 +236,32 @@ fn check_review(
     }
     let given = cols.text(row, "reviewer_institution");
     let known = lookups.experts.get(reviewer);
-    let institution = if given.is_empty() {
-        match known {
-            Some(institution) => lookups.institutions.canonical(institution),
-            None => {
-                if !reviewer.is_empty() {
-                    p.add("reviewer_institution", format!("评审专家“{reviewer}”尚未在专家库中，须填写专家单位"));
-                }
-                String::new()
-            }
-        }
-    } else if given.chars().count() > INSTITUTION_MAX_CHARS {
+    let institutions = lookups.institutions;
+    let (institution, credit_code) = if given.chars().count() > INSTITUTION_MAX_CHARS {
         p.add("reviewer_institution", format!("专家单位不能超过{INSTITUTION_MAX_CHARS}个字"));
-        String::new()
+        (String::new(), String::new())
+    } else if given.is_empty() && known.is_none() {
+        if !reviewer.is_empty() {
+            p.add("reviewer_institution", format!("评审专家“{reviewer}”尚未在专家库中，须填写专家单位"));
+        }
+        (String::new(), String::new())
     } else {
-        lookups.institutions.canonical(given)
+        match (given, known.map(String::as_str).unwrap_or("")) {
+            ("", "") => (String::new(), String::new()),
+            ("", stored) => institutions.resolve(cols, row, stored, "reviewer_credit_code", p),
+            (given, _) => institutions.resolve(cols, row, given, "reviewer_credit_code", p),
+        }
     };
     if let Some(owner) = owner {
-        let conflict = [Some(institution.as_str()), known.map(String::as_str)]
+        let stored = known.map(|name| (name.as_str(), institutions.code_of(name)));
+        let conflict = [Some((institution.as_str(), credit_code.clone())), stored]
             .into_iter()
             .flatten()
-            .any(|institution| same_institution(owner, institution));
+            .any(|(name, code)| one_institution(owner, (name, &code)));
         if conflict {
             p.add(
                 "reviewer_institution",
-                format!("利益冲突：评审专家“{reviewer}”与成果完成单位“{owner}”为同一单位，不能评审该成果"),
+                format!("利益冲突：评审专家“{reviewer}”与成果完成单位“{}”为同一单位，不能评审该成果", owner.0),
             );
         }
     }
@@ -213,6 +277,7 @@ fn check_review(
         code: code.to_string(),
         reviewer: reviewer.to_string(),
         reviewer_institution: institution,
+        reviewer_credit_code: credit_code,
         market,
         economic,
         technical,

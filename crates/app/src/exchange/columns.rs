@@ -217,7 +217,11 @@ pub const ACHIEVEMENT_COLUMNS: &[ColumnSpec] = &[
     col("maturity", "成熟度", "实验室阶段、小试阶段、中试阶段 或 产业化阶段", "中试阶段"),
     col("ip", "知识产权", "专利、软件著作权等", "发明专利3项"),
     col("description", "简介", "", "采用晶界扩散工艺，重稀土用量降低40%"),
+    col("contact", "联系方式", "联系人及电话；仅工作人员可见，投资者经平台意向表联系", "王老师 0931-8912345"),
+    col("institution_credit_code", "完成单位信用代码", CREDIT_CODE_NOTE, ""),
 ];
+
+const CREDIT_CODE_NOTE: &str = "18位统一社会信用代码，校验位须正确；按信用代码识别单位，其次按名称（利益冲突检查同此）";
 
 pub const REVIEW_COLUMNS: &[ColumnSpec] = &[
     required("code", "成果编号", "成果库中已登记的成果编号", "KJCG-2023-0001"),
@@ -231,6 +235,7 @@ pub const REVIEW_COLUMNS: &[ColumnSpec] = &[
     required("market", "市场潜力", "0 至 100 分，最多两位小数", "85"),
     required("economic", "经济价值", "0 至 100 分，最多两位小数", "80"),
     required("technical", "技术含量", "0 至 100 分，最多两位小数", "90"),
+    col("reviewer_credit_code", "专家单位信用代码", CREDIT_CODE_NOTE, ""),
 ];
 
 pub const PARCEL_COLUMNS: &[ColumnSpec] = &[

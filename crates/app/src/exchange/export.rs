@@ -10,8 +10,9 @@ use super::ImportKind;
 use crate::{AppError, AppResult};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::Path;
-use zhaoshang_core::achievements::Maturity;
+use zhaoshang_core::achievements::{Maturity, Score};
 use zhaoshang_core::appeals::{due_note, Dimension, Rating};
 use zhaoshang_core::calendar::Reckoned;
 use zhaoshang_core::chains::{LinkRole, NodeKind, Segment};
@@ -285,7 +286,18 @@ pub async fn achievement_table(store: &Store, filter: &AchievementFilter) -> App
     let page = store.achievements_page(filter, AchievementSort::Code, count, 0).await?;
     table.rows.extend(page.into_iter().map(|a| {
         let maturity = Maturity::from_key(&a.maturity).map_or(a.maturity.clone(), |m| m.label().to_string());
-        vec![a.code, a.title, a.institution, a.industry, a.year.to_string(), maturity, a.ip, a.description]
+        vec![
+            a.code,
+            a.title,
+            a.institution,
+            a.industry,
+            a.year.to_string(),
+            maturity,
+            a.ip,
+            a.description,
+            a.contact,
+            a.institution_credit_code,
+        ]
     }));
     Ok(table)
 }
@@ -391,16 +403,20 @@ pub async fn export_table(store: &Store, kind: ImportKind, filter: &ProjectFilte
         }
         ImportKind::Achievements => table = achievement_table(store, &AchievementFilter::default()).await?,
         ImportKind::Reviews => {
+            // Nobody reads a round's scores before it closes, in a file no more than on a
+            // page: those rows keep their reviewers and leave the scores empty.
+            let sealed = crate::rounds::sealed_years(store).await?;
+            let years: HashMap<String, i64> =
+                store.all_achievements().await?.into_iter().map(|a| (a.code, a.year)).collect();
             table.rows.extend(store.all_reviews().await?.into_iter().map(|r| {
                 let scores = r.scores();
-                vec![
-                    r.code,
-                    r.reviewer,
-                    r.reviewer_institution,
-                    scores.market.text(),
-                    scores.economic.text(),
-                    scores.technical.text(),
-                ]
+                let shown = |score: Score| match years.get(&r.code).is_some_and(|year| sealed.contains(year)) {
+                    true => String::new(),
+                    false => score.text(),
+                };
+                let (market, economic, technical) =
+                    (shown(scores.market), shown(scores.economic), shown(scores.technical));
+                vec![r.code, r.reviewer, r.reviewer_institution, market, economic, technical, r.reviewer_credit_code]
             }));
         }
         ImportKind::Parcels => {

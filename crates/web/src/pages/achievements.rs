@@ -116,7 +116,7 @@ pub async fn detail(
     PageSession(session): PageSession,
     Path(code): Path<String>,
 ) -> WebResult<Html<String>> {
-    let AchievementDetail { data, maturity, industry_name, reviews, ranked, in_pool, sealed } =
+    let AchievementDetail { data, maturity, industry_name, reviews, contact, ranked, in_pool, sealed } =
         state.app.achievement_detail(&session.principal, &code).await?;
     let principal = &session.principal;
     let scoring = state.app.scoring_state(principal, &data.code, data.year).await?.map(|own| {
@@ -151,7 +151,7 @@ pub async fn detail(
         context! {
             a => context! { code => data.code, title => data.title, institution => data.institution, industry => data.industry,
                 industry_name => industry_name, year => data.year, maturity => maturity, ip => data.ip,
-                description => data.description },
+                description => data.description, contact => contact },
             reviews => reviews, ranked => ranked, in_pool => in_pool, sealed => sealed, scoring => scoring, assigned => assigned,
             own_reviews_only => session.principal.pool_access() == PoolAccess::OwnReviews, attachments,
         },
