@@ -73,6 +73,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "work_plans/plan.html",
     "work_plans/task.html",
     "work_plans/_task_fields.html",
+    "work_plans/_region_field.html",
     "groups/groups.html",
     "groups/form.html",
     "groups/group.html",
