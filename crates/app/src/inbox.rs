@@ -152,6 +152,7 @@ pub fn sources() -> Vec<Box<dyn InboxSource>> {
         Box::new(crate::leads::LeadSteps),
         Box::new(crate::appeals::AppealClocks),
         Box::new(crate::instructions::TaskClocks),
+        Box::new(crate::work_plans::PlanTaskClocks),
     ]
 }
 

@@ -87,7 +87,7 @@ impl TaskStepForm {
 }
 
 /// The departments a form lists: split on new lines, commas and 、, trimmed, each once.
-fn departments(text: &str) -> Vec<String> {
+pub(crate) fn departments(text: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for name in text.split(['\n', ',', '，', '、', ';', '；']).map(str::trim).filter(|n| !n.is_empty()) {
         if !names.iter().any(|n| n == name) {

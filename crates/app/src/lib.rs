@@ -21,6 +21,7 @@ pub mod documents;
 pub mod enterprises;
 pub mod evaluation;
 pub mod exchange;
+pub mod groups;
 pub mod inbox;
 pub mod instructions;
 pub mod leads;
@@ -38,6 +39,7 @@ pub mod scope;
 pub mod search;
 pub mod stats;
 pub mod visits;
+pub mod work_plans;
 pub mod workbench;
 
 use std::sync::Arc;

@@ -530,6 +530,22 @@ impl Principal {
         self.role == Role::Admin || (self.role == Role::Member && proposer == Some(self.user_id))
     }
 
+    /// Creating and editing the work plans (工作方案, 工作计划), their tasks and the assist
+    /// groups (助力小组) of `region`: the admin, and region staff for their own region.
+    /// They are read by those who read the region's research reports (`report_scope`).
+    pub fn may_edit_work_plans_of(&self, region: &RegionCode) -> bool {
+        self.role == Role::Admin || (self.role == Role::Region && self.may_edit_records_of(region))
+    }
+
+    /// Reporting progress on a plan task of `region`: those who edit its plans, the
+    /// members of the assist group that owns it (`in_owning_group`), and a chain
+    /// department for a task its department owns (`own_department`).
+    pub fn may_report_work_progress(&self, region: &RegionCode, in_owning_group: bool, own_department: bool) -> bool {
+        self.may_edit_work_plans_of(region)
+            || (self.role == Role::Member && in_owning_group && self.report_scope().allows(region))
+            || (self.role == Role::Chain && own_department)
+    }
+
     /// Creating or updating a 一企一案 plan pursued by `plan_region`.
     pub fn may_edit_plan(&self, plan_region: &RegionCode, own_chain: bool) -> bool {
         match self.role {
@@ -642,6 +658,31 @@ mod tests {
         assert!(member.may_rate_task(Some(1)) && !member.may_rate_task(Some(2)) && !leader.may_rate_task(Some(1)));
         for role in [Role::Liaison, Role::Reviewer, Role::Investor] {
             assert_eq!(principal(role, None).report_scope(), RecordScope::Nothing, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn work_plans_are_kept_by_region_staff_and_progressed_by_members() {
+        let (baiyin, tianshui) = (code("620400"), code("620500"));
+        let region = principal(Role::Region, Some("620400"));
+        assert!(region.may_edit_work_plans_of(&baiyin) && !region.may_edit_work_plans_of(&tianshui));
+        assert!(region.may_report_work_progress(&baiyin, false, false));
+        assert!(!region.may_report_work_progress(&tianshui, true, true), "another region's task");
+        assert!(principal(Role::Admin, None).may_edit_work_plans_of(&tianshui));
+        let member = principal(Role::Member, None);
+        assert!(!member.may_edit_work_plans_of(&baiyin));
+        assert!(
+            member.may_report_work_progress(&baiyin, true, false)
+                && !member.may_report_work_progress(&baiyin, false, true)
+        );
+        assert!(!principal(Role::Member, Some("620500")).may_report_work_progress(&baiyin, true, false));
+        let department = principal(Role::Chain, None);
+        assert!(
+            department.may_report_work_progress(&baiyin, false, true)
+                && !department.may_report_work_progress(&baiyin, true, false)
+        );
+        for role in [Role::Leader, Role::Liaison, Role::Reviewer, Role::Investor] {
+            assert!(!principal(role, None).may_report_work_progress(&baiyin, true, true), "{role:?}");
         }
     }
 

@@ -31,6 +31,7 @@ pub mod search;
 mod testing;
 pub mod text;
 pub mod visits;
+pub mod work_plans;
 
 /// A closed vocabulary: an enum whose values each have a stored key and a Chinese
 /// label, with `ALL`, `key`, `label` and `from_key`.

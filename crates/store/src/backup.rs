@@ -560,6 +560,65 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "assist_groups",
+        &[
+            ("id", Int),
+            ("region_code", Text),
+            ("name", Text),
+            ("leader", Text),
+            ("members", Text),
+            ("experts", Text),
+            ("entrepreneurs", Text),
+            ("updated_by", Text),
+            ("updated_at", Instant),
+        ],
+    ),
+    ("assist_group_users", &[("group_id", Int), ("user_id", Int)]),
+    ("assist_group_enterprises", &[("group_id", Int), ("enterprise_id", Int)]),
+    (
+        "work_plans",
+        &[
+            ("id", Int),
+            ("region_code", Text),
+            ("kind", Text),
+            ("scheme_id", Int),
+            ("title", Text),
+            ("start_year", Int),
+            ("end_year", Int),
+            ("goals", Text),
+            ("updated_by", Text),
+            ("created_at", Instant),
+            ("updated_at", Instant),
+        ],
+    ),
+    (
+        "work_plan_tasks",
+        &[
+            ("id", Int),
+            ("plan_id", Int),
+            ("text", Text),
+            ("group_id", Int),
+            ("department", Text),
+            ("people", Text),
+            ("deadline", Date),
+            ("assigned_on", Date),
+            ("done_on", Date),
+            ("updated_at", Instant),
+        ],
+    ),
+    (
+        "work_plan_progress",
+        &[
+            ("id", Int),
+            ("task_id", Int),
+            ("reported_on", Date),
+            ("text", Text),
+            ("done", Bool),
+            ("recorded_by", Text),
+            ("recorded_at", Instant),
+        ],
+    ),
+    (
         "import_mappings",
         &[
             ("id", Int),
@@ -639,6 +698,12 @@ const ADDED_LATER: &[&str] = &[
     "supervision_weight_versions",
     "attachments",
     "task_links",
+    "assist_groups",
+    "assist_group_users",
+    "assist_group_enterprises",
+    "work_plans",
+    "work_plan_tasks",
+    "work_plan_progress",
 ];
 
 /// Tables that are deliberately not in a backup (sessions, and what triggers derive from

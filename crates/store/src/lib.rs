@@ -152,6 +152,7 @@ pub mod chains;
 pub mod chambers;
 pub mod duplicates;
 pub mod enterprises;
+pub mod groups;
 pub mod import_mappings;
 pub mod instructions;
 pub mod leads;
@@ -172,6 +173,7 @@ pub mod stats;
 pub mod users;
 pub mod visits;
 pub mod weights;
+pub mod work_plans;
 
 pub use audit::{Actor, AuditAction, AuditEntity, AuditEntry, AuditFilter, ChangeScope, NewAuditEntry};
 

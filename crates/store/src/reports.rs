@@ -44,7 +44,8 @@ pub struct Suggestion {
     pub text: String,
 }
 
-const REPORT_SELECT: &str = "SELECT p.id, p.region_code, p.title, p.research_group, p.authors, p.researched_on, \
+pub(crate) const REPORT_SELECT: &str =
+    "SELECT p.id, p.region_code, p.title, p.research_group, p.authors, p.researched_on, \
      p.enterprises_visited, p.summary, p.filed_by, p.filed_by_name, r.name AS region_name, \
      (SELECT COUNT(*) FROM report_suggestions s WHERE s.report_id = p.id) AS suggestion_count, p.created_at \
      FROM research_reports p JOIN regions r ON r.code = p.region_code";

@@ -33,7 +33,8 @@ pub struct Visit {
     pub appeal_count: i64,
 }
 
-const VISIT_SELECT: &str = "SELECT v.id, v.region_code, v.enterprise, v.credit_code, v.visited_on, v.visitor, \
+pub(crate) const VISIT_SELECT: &str =
+    "SELECT v.id, v.region_code, v.enterprise, v.credit_code, v.visited_on, v.visitor, \
      v.summary, v.recorded_by, v.recorded_at, \
      (SELECT COUNT(*) FROM appeals a WHERE a.visit_id = v.id) AS appeal_count FROM visits v";
 

@@ -63,6 +63,8 @@ pub fn routes() -> Routes {
         .merge(pages::enterprises::routes())
         .merge(pages::search::routes())
         .merge(pages::visits::routes())
+        .merge(pages::work_plans::routes())
+        .merge(pages::groups::routes())
         .merge(pages::chains::routes())
         .merge(pages::chain_forms::routes())
         .merge(pages::plans::routes())

@@ -19,6 +19,7 @@ use zhaoshang_store::instructions::OpenTaskFilter;
 use zhaoshang_store::leads::LeadFilter;
 use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
 use zhaoshang_store::plans::PlanFilter;
+use zhaoshang_store::work_plans::OpenPlanTaskFilter;
 use zhaoshang_store::Actor;
 use zhaoshang_testkit::Backend;
 use zhaoshang_web::auth::urlencode;
@@ -144,6 +145,13 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
     let instruction = instructions.iter().find(|i| i.data.kind == "action").expect("a demo instruction for action");
     let open = OpenTaskFilter { region_prefix: prefix.into(), ..Default::default() };
     let task = store.open_tasks(&open, 1).await.unwrap().pop().expect("a demo task owing a reply on each side");
+    // The side's scheme, an open task of its first 助力小组 and its last group.
+    let plans = store.work_plans(prefix).await.unwrap();
+    let scheme = plans.iter().find(|p| p.data.kind == "scheme").expect("a demo scheme on each side");
+    let groups = store.groups(prefix).await.unwrap();
+    let own = OpenPlanTaskFilter { region_prefix: prefix.into(), group_ids: vec![groups[0].id], ..Default::default() };
+    let plan_task = store.open_plan_tasks(&own, 1).await.unwrap().pop().expect("an open task of the first group");
+    let today = zhaoshang_app::calendar::today();
     // Files on the side's appeal: the admin's and the region user's to remove, and one the
     // others share (which none of them may remove).
     let mut attachments = BTreeMap::new();
@@ -197,6 +205,15 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
             ("report", report.id.to_string()),
             ("instruction", instruction.id.to_string()),
             ("task", task.id.to_string()),
+            ("work_plan", scheme.id.to_string()),
+            ("task_plan", plan_task.plan_id.to_string()),
+            ("plan_task", plan_task.id.to_string()),
+            ("plan_task_group", groups[0].id.to_string()),
+            ("plan_task_deadline", plan_task.data.deadline.to_string()),
+            ("group", groups.last().unwrap().id.to_string()),
+            ("today", today.to_string()),
+            ("year", scheme.data.end_year.to_string()),
+            ("first_year", scheme.data.start_year.to_string()),
         ]
         .map(|(key, value)| (key.to_string(), value)),
     );

@@ -25,6 +25,7 @@ mod reference;
 mod reports;
 mod supervision;
 mod visits;
+mod work_plans;
 
 pub use accounts::{DemoAccount, DEMO_ACCOUNTS, DEMO_PASSWORD};
 
@@ -93,6 +94,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     appeals::load(store, &data.appeals, &calendar, &actor).await?;
     visits::load(store, today, &calendar, &actor).await?;
     reports::load(store, today, &calendar, &actor).await?;
+    work_plans::load(store, today, &actor).await?;
     supervision::load(store, today).await?;
     achievements::load(store, &data.pool, &actor).await?;
     attachments::load(store, &actor).await?;

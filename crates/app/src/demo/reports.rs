@@ -148,7 +148,7 @@ const REPORTS: &[DemoReport] = &[
     DemoReport {
         region: BAIYIN,
         title: "关于白银市有色金属新材料产业链招商的调研报告",
-        group: "白银市政协助力小组",
+        group: "有色金属新材料产业助力小组",
         authors: "王某某",
         days_ago: 60,
         enterprises: "白银有色集团股份有限公司",

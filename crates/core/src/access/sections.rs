@@ -24,6 +24,8 @@ pub enum Section {
     Supervision,
     Reports,
     Instructions,
+    WorkPlans,
+    Groups,
     Achievements,
     Pool,
     Regions,
@@ -37,7 +39,7 @@ pub enum Section {
 
 impl Section {
     /// In the navigation's order.
-    pub const ALL: [Section; 27] = [
+    pub const ALL: [Section; 29] = [
         Section::Workbench,
         Section::Inbox,
         Section::Dashboard,
@@ -56,6 +58,8 @@ impl Section {
         Section::Supervision,
         Section::Reports,
         Section::Instructions,
+        Section::WorkPlans,
+        Section::Groups,
         Section::Achievements,
         Section::Pool,
         Section::Regions,
@@ -87,6 +91,8 @@ impl Section {
             Section::Supervision => "/appeals/supervision",
             Section::Reports => "/reports",
             Section::Instructions => "/instructions",
+            Section::WorkPlans => "/work-plans",
+            Section::Groups => "/groups",
             Section::Achievements => "/achievements",
             Section::Pool => "/pool",
             Section::Regions => "/reference/regions",
@@ -119,6 +125,8 @@ impl Section {
             Section::Supervision => "监督评价",
             Section::Reports => "调研报告",
             Section::Instructions => "批示办理",
+            Section::WorkPlans => "工作方案",
+            Section::Groups => "助力小组",
             Section::Achievements => "科技成果",
             Section::Pool => "成果转化池",
             Section::Regions => "行政区划",
@@ -151,6 +159,8 @@ impl Section {
             Section::Supervision => "评价各市州营商环境",
             Section::Reports => "提交调研报告和建议",
             Section::Instructions => "督办领导批示",
+            Section::WorkPlans => "跟进工作方案任务",
+            Section::Groups => "查看助力小组包抓企业",
             Section::Achievements => "查看和评审科技成果",
             Section::Pool => "按行业查看入池成果",
             Section::Users => "管理用户和权限",
@@ -176,7 +186,7 @@ impl Section {
             Section::Parcels => "在线选地",
             Section::Evaluation => "考核评价",
             Section::Appeals | Section::Visits | Section::Supervision => "营商环境",
-            Section::Reports | Section::Instructions => "资政建言",
+            Section::Reports | Section::Instructions | Section::WorkPlans | Section::Groups => "资政建言",
             Section::Achievements | Section::Pool => "科技成果转化",
             Section::Regions | Section::Parks | Section::Departments | Section::Industries | Section::Calendar => {
                 "基础数据"
@@ -215,7 +225,9 @@ impl Principal {
             Section::Evaluation => self.may_see_evaluations(),
             Section::Appeals | Section::Visits => self.appeal_scope() != RecordScope::Nothing,
             Section::Supervision => self.supervision_score_scope().is_some(),
-            Section::Reports | Section::Instructions => self.report_scope() != RecordScope::Nothing,
+            Section::Reports | Section::Instructions | Section::WorkPlans | Section::Groups => {
+                self.report_scope() != RecordScope::Nothing
+            }
             // A reviewer opens the registry to find its assignments; the ranked pool is
             // for those who read every achievement's scores summed up.
             Section::Achievements => self.pool_access() != super::PoolAccess::Nothing,

@@ -11,6 +11,7 @@ pub mod chambers;
 pub mod dashboard;
 pub mod enterprises;
 pub mod evaluation;
+pub mod groups;
 pub mod home;
 pub mod import;
 pub mod instructions;
@@ -25,6 +26,7 @@ pub mod reports;
 pub mod search;
 pub mod users;
 pub mod visits;
+pub mod work_plans;
 
 use crate::error::{WebError, WebResult};
 use axum::http::header;
