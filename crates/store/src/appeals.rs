@@ -128,7 +128,7 @@ pub(crate) const APPEAL_COLUMNS: &str =
      last_step_on, visit_id";
 
 /// What the appeals above id `$1` add to `appeal_sums` (SQLite), grouped: the rule of
-/// the insert trigger (migrations 0034, 0038) for a bulk write that pauses it.
+/// the insert trigger (migrations 0034, 0037) for a bulk write that pauses it.
 const ADD_NEW_APPEAL_SUMS: &str = "INSERT INTO appeal_sums (received_month, region_code, dimension, settled_month, \
      received, answered, on_time, overdue, resolved, rated, satisfied) \
      SELECT substr(received_on, 1, 8) || '01', region_code, dimension, \

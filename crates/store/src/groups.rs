@@ -1,4 +1,4 @@
-//! Assist groups (助力小组, migration 0039): a region's groups with the people in them,
+//! Assist groups (助力小组, migration 0038): a region's groups with the people in them,
 //! the platform accounts among them and the enterprises each 包抓; saved with its lists
 //! in one audited transaction.
 

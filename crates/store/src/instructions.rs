@@ -103,7 +103,7 @@ pub struct TaskStepRecord {
     pub recorded_at: DateTime<Utc>,
 }
 
-/// A record a task changed (migration 0041).
+/// A record a task changed (migration 0039).
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct TaskLink {
     pub id: i64,

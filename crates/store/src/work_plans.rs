@@ -1,4 +1,4 @@
-//! Work plans (工作方案, 工作计划, migration 0039): plans, their tasks and the progress
+//! Work plans (工作方案, 工作计划, migration 0038): plans, their tasks and the progress
 //! reported on each, every write audited in its transaction; and the open tasks the
 //! inbox reads.
 
