@@ -86,6 +86,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "documents/report.html",
     "documents/instruction.html",
     "documents/instruction_tasks.html",
+    "documents/work_plan.html",
     "instructions/board.html",
     "achievements/achievements.html",
     "achievements/achievement.html",

@@ -189,6 +189,20 @@ async fn plans_and_groups_are_kept_progressed_and_scoped(backend: Backend) {
     assert_eq!(rows.len() - header - 1, scheme_tasks.len());
     assert!(rows[header + 1][5].starts_with("【已完成】"), "{:?}", rows[header + 1]);
 
+    // The plan printed as a formal document: its title, goals and tasks, page numbers.
+    let pdf = app.get(&format!("/work-plans/{}/pdf", scheme.id), Some(&baiyin)).await;
+    assert_eq!(pdf.status(), StatusCode::OK);
+    let text = pdf_text(&body_bytes(pdf).await);
+    // (A table cell's lines interleave with its neighbours' in the extracted text.)
+    let first_task: String = scheme_tasks[0].data.text.split_whitespace().collect::<String>().chars().take(8).collect();
+    let title: String = scheme.data.title.split_whitespace().collect();
+    assert!(text.starts_with(&title) && text.contains("重点任务") && text.contains(&first_task), "{text}");
+    assert!(text.contains("完成时限") && text.contains("—1—"), "{text}");
+    assert_eq!(
+        app.get(&format!("/work-plans/{}/pdf", scheme.id), Some(&tianshui)).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
     // The member's inbox holds its group's late task.
     let open = OpenPlanTaskFilter { group_ids: vec![groups[0].id], due_before: Some(today), ..Default::default() };
     let late = store.open_plan_tasks(&open, 10).await.unwrap();

@@ -243,19 +243,6 @@ async fn a_report_is_followed_from_filing_to_its_graded_tasks(backend: Backend) 
     assert_eq!(app.get(&format!("{location}/pdf"), Some(&baiyin)).await.status(), StatusCode::FORBIDDEN);
 }
 
-/// The text of a PDF as poppler's `pdftotext` reads it, without white space (lines wrap
-/// where the page does).
-fn pdf_text(pdf: &[u8]) -> String {
-    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
-    let folder = tempfile::tempdir().unwrap();
-    let path = folder.path().join("document.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let output =
-        std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (poppler-utils)");
-    assert!(output.status.success());
-    String::from_utf8(output.stdout).unwrap().split_whitespace().collect()
-}
-
 async fn the_demo_board_shows_late_tasks_first_and_in_the_inbox(backend: Backend) {
     let app = TestApp::demo(backend).await;
     let admin = app.sign_in_demo("admin").await;

@@ -4,10 +4,10 @@
 
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
-use crate::pages::download;
 use crate::pages::portal::region_choices;
+use crate::pages::{download, pdf_download};
 use crate::routes::Routes;
-use crate::templates::page;
+use crate::templates::{page, render};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use minijinja::{context, Value};
 use std::collections::HashMap;
 use zhaoshang_app::exchange::TableFormat;
-use zhaoshang_app::work_plans::TaskView;
+use zhaoshang_app::work_plans::{PlanView, TaskView};
 use zhaoshang_core::work_plans::{FieldErrors, PlanKind};
 use zhaoshang_store::work_plans::{Progress, WorkPlan};
 
@@ -28,6 +28,7 @@ pub fn routes() -> Routes {
         .route("/work-plans/{id}/edit", get(edit_form))
         .route("/work-plans/{id}/tasks", post(add_task))
         .route("/work-plans/{id}/tasks.xlsx", get(export))
+        .route("/work-plans/{id}/pdf", get(document))
         .route("/work-plans/{id}/tasks/{task}", get(task_page).post(update_task))
         .route("/work-plans/{id}/tasks/{task}/progress", post(report_progress))
 }
@@ -184,21 +185,37 @@ async fn plan_page(
     } else {
         Vec::new()
     };
-    let counts: Vec<_> = zhaoshang_core::work_plans::TaskStatus::ALL
-        .iter()
-        .map(|s| context! { key => s.key(), label => s.label(), count => view.tasks.iter().filter(|t| t.status == *s).count() })
-        .collect();
     page(
         session,
         "/work-plans",
         "work_plans/plan.html",
-        context! {
-            plan => plan_context(&view.plan), scheme => view.scheme.as_ref().map(plan_context),
-            yearly => view.yearly.iter().map(plan_context).collect::<Vec<_>>(),
-            tasks => task_rows(&view.tasks, &view.progress), counts, rate => percent(view.rate),
-            may_edit => view.may_edit, groups, values, errors,
-        },
+        context! { may_edit => view.may_edit, groups, values, errors, ..plan_view_context(&view) },
     )
+}
+
+/// A plan with its scheme or yearly plans, its tasks and how far they are, as its page
+/// and its printed document show it.
+fn plan_view_context(view: &PlanView) -> minijinja::Value {
+    let counts: Vec<_> = zhaoshang_core::work_plans::TaskStatus::ALL
+        .iter()
+        .map(|s| context! { key => s.key(), label => s.label(), count => view.tasks.iter().filter(|t| t.status == *s).count() })
+        .collect();
+    context! {
+        plan => plan_context(&view.plan), scheme => view.scheme.as_ref().map(plan_context),
+        yearly => view.yearly.iter().map(plan_context).collect::<Vec<_>>(),
+        tasks => task_rows(&view.tasks, &view.progress), counts, rate => percent(view.rate),
+    }
+}
+
+/// The plan as a formal document (A4, GB/T 9704's layout), a PDF.
+pub async fn document(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    let view = state.app.work_plan_view(&session.principal, &id).await?;
+    let html = render("documents/work_plan.html", plan_view_context(&view))?;
+    pdf_download(html, &format!("{}.pdf", view.plan.data.title)).await
 }
 
 pub async fn detail(

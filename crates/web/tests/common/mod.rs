@@ -272,3 +272,16 @@ pub async fn plant_hostile_names(app: &TestApp) -> i64 {
     app.store().load_regions(&[division]).await.unwrap();
     chain.id
 }
+
+/// The text of a PDF as poppler's `pdftotext` reads it, without white space (lines wrap
+/// where the page does).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("document.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output =
+        std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (poppler-utils)");
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap().split_whitespace().collect()
+}
