@@ -63,6 +63,12 @@ impl App {
                 let (_, access, _) = self.achievement_in_scope(principal, key).await?;
                 Ok(access == PoolAccess::Manage)
             }
+            OwnerKind::Report => {
+                let id = key.parse::<i64>().map_err(|_| AppError::not_found("该调研报告"))?;
+                let report = self.report_in_scope(principal, id).await?;
+                let region = RegionCode::parse(&report.data.region_code).map_err(AppError::internal)?;
+                Ok(principal.may_file_report_in(&region))
+            }
         }
     }
 

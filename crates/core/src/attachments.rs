@@ -8,6 +8,7 @@ crate::vocabulary! {
     pub enum OwnerKind {
         Appeal => ("appeal", "营商环境诉求"),
         Achievement => ("achievement", "科技成果"),
+        Report => ("report", "调研报告"),
     }
 }
 

@@ -3,7 +3,8 @@
 //! sniffed type; wrong kinds, oversize files, too many files, empty or forged uploads are
 //! refused in Chinese and store nothing; another region's staff are told "not found"
 //! without the appeal's code; a reader may download but not remove; the removal is
-//! audited. Achievements take files from the pool's managers only. The portal's appeal
+//! audited. Achievements take files from the pool's managers only, research reports from
+//! the members who may file them. The portal's appeal
 //! form takes up to three files, shown on the tracking page, where the enterprise (and
 //! nobody without the code) downloads them.
 
@@ -20,6 +21,7 @@ on_both_backends!(
     staff_attach_download_and_remove_files_of_their_appeals,
     the_pool_managers_attach_files_to_achievements,
     the_portal_form_takes_a_few_files,
+    members_attach_files_to_the_reports_they_file,
 );
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR";
@@ -194,6 +196,47 @@ async fn the_pool_managers_attach_files_to_achievements(backend: Backend) {
     let baiyin = app.sign_in_demo("baiyin").await;
     assert_eq!(app.get(&format!("/attachments/{}", added.id), Some(&baiyin)).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(store.attachments_of(OwnerKind::Achievement, &code).await.unwrap().len(), 2, "the demo's and this one");
+}
+
+async fn members_attach_files_to_the_reports_they_file(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let store = app.store();
+    let report = store.reports_page("6205", 1, 0).await.unwrap().remove(0);
+    let key = report.id.to_string();
+    let uri = format!("/reports/{key}/attachments");
+    let member = app.sign_in_demo("member").await;
+    let csrf = app.csrf(&member).await;
+    let pdf = sample_pdf("report text");
+    let response =
+        app.send(multipart_request(&uri, Some(&member), &[("csrf", &csrf)], &[("调研报告.pdf", &pdf)])).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[header::LOCATION], format!("/reports/{key}#attachments"));
+    let added = store.attachments_of(OwnerKind::Report, &key).await.unwrap().pop().unwrap();
+    assert_eq!(added.file_name, "调研报告.pdf");
+    let page = body_text(app.get(&format!("/reports/{key}"), Some(&member)).await).await;
+    assert!(page.contains("调研报告.pdf") && page.contains("id=\"attachment-form\""), "listed, more may be added");
+
+    // The leader reads and downloads, adds nothing; another city's staff: not found.
+    let leader = app.sign_in_demo("leader").await;
+    let leader_csrf = app.csrf(&leader).await;
+    let response = app.get(&format!("/attachments/{}", added.id), Some(&leader)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(body_bytes(response).await, pdf);
+    let baiyin = app.sign_in_demo("baiyin").await;
+    let baiyin_csrf = app.csrf(&baiyin).await;
+    let before = store.change_stamp().await.unwrap();
+    let refused = multipart_request(&uri, Some(&leader), &[("csrf", &leader_csrf)], &[("a.pdf", &pdf)]);
+    assert_eq!(app.send(refused).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&format!("/attachments/{}", added.id), Some(&baiyin)).await.status(), StatusCode::NOT_FOUND);
+    let removal =
+        app.post_form(&format!("/attachments/{}/delete", added.id), &baiyin, &format!("csrf={baiyin_csrf}")).await;
+    assert_eq!(removal.status(), StatusCode::NOT_FOUND);
+    assert_eq!(store.change_stamp().await.unwrap(), before, "refused requests change nothing");
+    // The member removes it again.
+    let removal = app.post_form(&format!("/attachments/{}/delete", added.id), &member, &format!("csrf={csrf}")).await;
+    assert_eq!(removal.status(), StatusCode::SEE_OTHER);
+    assert_eq!(removal.headers()[header::LOCATION], format!("/reports/{key}#attachments"));
+    assert!(store.attachment(added.id).await.unwrap().is_none());
 }
 
 /// The portal's appeal form: its cookie and token.

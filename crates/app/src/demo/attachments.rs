@@ -1,5 +1,6 @@
-//! The demo's attachments: a small PDF with some of the appeals of each city and with
-//! the first achievements of the registry, made in code (no binary file is kept).
+//! The demo's attachments: a small PDF with some of the appeals of each city, with the
+//! first achievements of the registry and with the research reports, made in code (no
+//! binary file is kept).
 
 use crate::attachments::{checked_uploads, Upload};
 use crate::AppResult;
@@ -12,6 +13,8 @@ use zhaoshang_store::{Actor, Store};
 /// How many appeals of each city, and achievements, get a file.
 const PER_CITY: usize = 2;
 const ACHIEVEMENTS: i64 = 3;
+/// Reports that get their full text as a file.
+const REPORTS: i64 = 3;
 
 async fn attach(store: &Store, owner: OwnerKind, key: &str, name: &str, actor: &Actor) -> AppResult<()> {
     let upload = Upload { name: name.into(), bytes: sample_pdf(&format!("Zhaoshang demo {} {key}", owner.key())) };
@@ -33,6 +36,9 @@ pub async fn load(store: &Store, actor: &Actor) -> AppResult<()> {
         store.achievements_page(&AchievementFilter::default(), AchievementSort::default(), ACHIEVEMENTS, 0).await?;
     for achievement in &achievements {
         attach(store, OwnerKind::Achievement, &achievement.code, "成果简介.pdf", actor).await?;
+    }
+    for report in store.reports_page("", REPORTS, 0).await? {
+        attach(store, OwnerKind::Report, &report.id.to_string(), "调研报告正文.pdf", actor).await?;
     }
     Ok(())
 }

@@ -29,6 +29,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .route("/appeals/{code}/attachments", upload_to(OwnerKind::Appeal))
         .route("/achievements/{code}/attachments", upload_to(OwnerKind::Achievement))
+        .route("/reports/{id}/attachments", upload_to(OwnerKind::Report))
         .route("/attachments/{id}", get(download))
         .route("/attachments/{id}/delete", post(delete))
 }
@@ -38,6 +39,7 @@ fn owner_page(owner: OwnerKind, key: &str) -> String {
     let area = match owner {
         OwnerKind::Appeal => "appeals",
         OwnerKind::Achievement => "achievements",
+        OwnerKind::Report => "reports",
     };
     format!("/{area}/{}", crate::auth::urlencode(key))
 }

@@ -6,7 +6,7 @@
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
 use crate::pages::instructions::{instruction_view, StepForms};
-use crate::pages::pdf_download;
+use crate::pages::{attachments, pdf_download};
 use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::{page, render};
@@ -20,6 +20,7 @@ use serde::Deserialize;
 use zhaoshang_app::instructions::InstructionForm;
 use zhaoshang_app::research_reports::{ReportBoard, ReportForm};
 use zhaoshang_app::AppError;
+use zhaoshang_core::attachments::OwnerKind;
 use zhaoshang_core::instructions::InstructionKind;
 use zhaoshang_core::reports::aspect_numeral;
 
@@ -108,8 +109,14 @@ pub async fn file(State(state): State<AppState>, CsrfForm(session, form): CsrfFo
 
 /// The report's board: its facts, then aspect by aspect each suggestion with the
 /// instructions on it and their tasks; instructions on the whole report above.
-fn board_page(session: &Session, board: &ReportBoard, forms: &StepForms) -> WebResult<Html<String>> {
-    page(session, "/reports", "reports/report.html", board_context(board, forms))
+async fn board_page(
+    state: &AppState,
+    session: &Session,
+    board: &ReportBoard,
+    forms: &StepForms,
+) -> WebResult<Html<String>> {
+    let attachments = attachments::section(state, session, OwnerKind::Report, &board.report.id.to_string()).await?;
+    page(session, "/reports", "reports/report.html", context! { attachments, ..board_context(board, forms) })
 }
 
 /// The report with its suggestions by aspect, each with its instructions and tasks, as the
@@ -174,13 +181,13 @@ pub async fn board(
     Path(id): Path<i64>,
 ) -> WebResult<Html<String>> {
     let board = state.app.report_board(&session.principal, id).await?;
-    board_page(&session, &board, &StepForms::default())
+    board_page(&state, &session, &board, &StepForms::default()).await
 }
 
 /// The board again with a refused form's values and its reason (422).
 pub async fn refused(state: &AppState, session: &Session, report_id: i64, forms: &StepForms) -> WebResult<Response> {
     let board = state.app.report_board(&session.principal, report_id).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, board_page(session, &board, forms)?).into_response())
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, board_page(state, session, &board, forms).await?).into_response())
 }
 
 pub async fn instruct(
