@@ -115,17 +115,8 @@ impl App {
             None => None,
         };
         let mut errors = FieldErrors::new();
-        let region = match &before {
-            Some(group) => Some(RegionCode::parse(&group.data.region_code).map_err(AppError::internal)?),
-            None => match self.known_region(value(values, "region")).await {
-                Ok(region) if principal.may_edit_work_plans_of(&region) => Some(region),
-                Ok(_) => return Err(AppError::Forbidden),
-                Err(_) => {
-                    errors.insert("region", "请选择小组所属的市州或县区".to_string());
-                    None
-                }
-            },
-        };
+        let stored = before.as_ref().map(|group| group.data.region_code.as_str());
+        let region = self.region_to_save(principal, stored, values, &mut errors, "请选择小组所属的市州或县区").await?;
         let mut text = |field: &'static str, label: &str, max: usize| {
             let text = value(values, field).to_string();
             if text.chars().count() > max {

@@ -209,6 +209,30 @@ impl App {
             .collect())
     }
 
+    /// The region a plan or group is saved in: the stored one when it is edited, else the
+    /// form's `region` where the user may keep plans (403 elsewhere); a region the form
+    /// does not name is the field's error `missing`.
+    pub(crate) async fn region_to_save(
+        &self,
+        principal: &Principal,
+        stored: Option<&str>,
+        values: &HashMap<String, String>,
+        errors: &mut FieldErrors,
+        missing: &str,
+    ) -> AppResult<Option<RegionCode>> {
+        if let Some(code) = stored {
+            return region_of(code).map(Some);
+        }
+        match self.known_region(value(values, "region")).await {
+            Ok(region) if principal.may_edit_work_plans_of(&region) => Ok(Some(region)),
+            Ok(_) => Err(AppError::Forbidden),
+            Err(_) => {
+                errors.insert("region", missing.to_string());
+                Ok(None)
+            }
+        }
+    }
+
     /// Creates a plan (`id` None) or updates one. Returns its id, or the form's errors
     /// (nothing written).
     pub async fn save_work_plan(
@@ -223,17 +247,8 @@ impl App {
             None => None,
         };
         let mut errors = FieldErrors::new();
-        let region = match &before {
-            Some(plan) => Some(region_of(&plan.data.region_code)?),
-            None => match self.known_region(value(values, "region")).await {
-                Ok(region) if principal.may_edit_work_plans_of(&region) => Some(region),
-                Ok(_) => return Err(AppError::Forbidden),
-                Err(_) => {
-                    errors.insert("region", "请选择方案所属的市州或县区".to_string());
-                    None
-                }
-            },
-        };
+        let stored = before.as_ref().map(|plan| plan.data.region_code.as_str());
+        let region = self.region_to_save(principal, stored, values, &mut errors, "请选择方案所属的市州或县区").await?;
         let scheme = match value(values, "scheme") {
             "" => None,
             id => {
