@@ -116,6 +116,18 @@ pub struct AchievementDetail {
     pub in_pool: bool,
     /// The year's round is not closed: nobody but each reviewer reads its scores.
     pub sealed: bool,
+    /// The earlier rounds it took part in, the latest first (not for a reviewer).
+    pub past_rounds: Vec<PastRound>,
+}
+
+/// An earlier round of an achievement registered again in a later year: its place in
+/// that year's selection (none while that round's scores are sealed, or without reviews).
+pub struct PastRound {
+    pub year: i64,
+    pub ranked: Option<Ranked>,
+    pub in_pool: bool,
+    /// Every review of that round for managers once it closed, none for others.
+    pub reviews: Vec<ReviewData>,
 }
 
 /// The pool of a year as its page shows it: the selected achievements by industry.
@@ -349,7 +361,31 @@ impl App {
             None
         };
         let industry_name = self.industry_name(&data.industry).await?;
+        let mut past_rounds = Vec::new();
+        if access.reads_pool() {
+            let mut past_reviews = match access {
+                PoolAccess::Manage => store.past_reviews_of(code).await?,
+                _ => Vec::new(),
+            };
+            for year in store.past_rounds_of(code).await? {
+                if crate::rounds::scores_sealed(store, year).await? {
+                    past_rounds.push(PastRound { year, ranked: None, in_pool: false, reviews: Vec::new() });
+                    continue;
+                }
+                let ranked = selection(store, year, Ratio::DEFAULT, Weights::EQUAL)
+                    .await?
+                    .ranked
+                    .into_iter()
+                    .find(|r| r.code == data.code);
+                let in_pool = ranked.as_ref().is_some_and(|r| r.rank_in_industry.is_some());
+                let (reviews, rest) = past_reviews.into_iter().partition(|(y, _)| *y == year);
+                past_reviews = rest;
+                let reviews = reviews.into_iter().map(|(_, review)| review).collect();
+                past_rounds.push(PastRound { year, ranked, in_pool, reviews });
+            }
+        }
         Ok(AchievementDetail {
+            past_rounds,
             maturity: maturity_label(&data.maturity),
             contact: access.reads_pool().then(|| data.contact.clone()),
             in_pool: ranked.as_ref().is_some_and(|r| r.rank_in_industry.is_some()),

@@ -441,6 +441,9 @@ impl App {
         let achievements =
             store.achievements_page(&filter, zhaoshang_store::achievements::AchievementSort::Code, count, 0).await?;
         let (registered, candidates, intervals) = candidates_with_intervals(store, year).await?;
+        // The industry each had in this round (one registered again later may have changed it).
+        let round_industry: HashMap<String, String> =
+            candidates.iter().map(|c| (c.code.clone(), c.industry.clone())).collect();
         let selection = select(registered, candidates, Ratio::DEFAULT, Weights::EQUAL);
         let names = self.industry_names().await?;
         let industry_name = |code: &str| names.get(code).cloned().unwrap_or_else(|| "未填行业".to_string());
@@ -454,7 +457,9 @@ impl App {
         for achievement in &achievements {
             let at = place.get(achievement.code.as_str());
             for counts in [
-                by_industry.entry(achievement.industry.as_str()).or_default(),
+                by_industry
+                    .entry(round_industry.get(&achievement.code).map_or(achievement.industry.as_str(), String::as_str))
+                    .or_default(),
                 by_institution.entry(achievement.institution.as_str()).or_default(),
             ] {
                 counts.registered += 1;

@@ -22,6 +22,7 @@ on_both_backends!(
     contacts_are_an_optional_column,
     an_open_rounds_scores_stay_out_of_the_export,
     credit_codes_name_institutions_and_reveal_conflicts,
+    a_later_registration_keeps_the_earlier_round,
 );
 
 async fn import(store: &Store, kind: ImportKind, csv: &str, dry_run: bool) -> ImportReport {
@@ -449,4 +450,82 @@ async fn credit_codes_name_institutions_and_reveal_conflicts(store: &Store) {
     let assignment = zhaoshang_core::rounds::assign(&subjects, &reviewers, 1);
     assert_eq!(assignment.reviewers_of[z1].len(), 1);
     assert_ne!(assignment.reviewers_of[z1][0], yi, "乙专家 never reviews 甲研究院's achievement");
+}
+
+/// Achievements left out "may enter a later round": registered again in a later year,
+/// an achievement enters it with no reviews, and the earlier year's selection stays as
+/// it was, through a backup and restore too.
+async fn a_later_registration_keeps_the_earlier_round(store: &Store) {
+    seed(store).await;
+    let reviews = "成果编号,评审专家,专家单位,市场潜力,经济价值,技术含量\n\
+        A-1,王立新,西安交通大学,90,90,90\nA-1,李春华,清华大学,80,80,80\n\
+        A-2,王立新,西安交通大学,70,70,70\nA-3,李春华,清华大学,60,65,70\n";
+    assert!(import(store, ImportKind::Reviews, reviews, false).await.is_ok());
+    let ratio = Ratio::parse("0.5").unwrap();
+    let pool_2023 = || async {
+        serde_json::to_value(selection_json(2023, &selection(store, 2023, ratio, Weights::EQUAL).await.unwrap()))
+            .unwrap()
+    };
+    let before = pool_2023().await;
+    assert_eq!(before["registered"], 3);
+
+    // A-2 enters 2024 as it was; A-3 enters 2025 under another industry.
+    let again = "成果编号,成果名称,完成单位,行业代码,登记年度\n\
+        A-2,旱作马铃薯栽培,甘肃农业大学,1,2024\nA-3,催化剂,中国科学院兰州化学物理研究所,C27,2025\n";
+    let report = import(store, ImportKind::Achievements, again, false).await;
+    assert!(report.is_ok() && report.updated == 2, "{:?}", report.problems);
+    assert_eq!(pool_2023().await, before, "the 2023 round keeps its outcome");
+    let (registered, candidates) = store.pool_candidates(2023).await.unwrap();
+    let a3 = candidates.iter().find(|c| c.code == "A-3").unwrap();
+    assert_eq!((registered, a3.industry.as_str(), a3.reviews.len()), (3, "26", 1), "kept as it was in 2023");
+    assert!(store.reviews_of("A-2", None).await.unwrap().is_empty(), "2024 starts without reviews");
+    assert_eq!(store.past_rounds_of("A-2").await.unwrap(), [2023]);
+    let (registered, candidates) = store.pool_candidates(2024).await.unwrap();
+    assert_eq!(registered, 2, "A-4 and A-2");
+    assert!(candidates.iter().all(|c| c.reviews.is_empty()));
+    let filter = AuditFilter { record: Some("A-2".into()), per_page: 100, ..Default::default() };
+    let (audit, _) = store.audit_entries(&filter).await.unwrap();
+    assert!(
+        audit.iter().any(|e| e.entity_id == "A-2" && e.after_json.as_deref().unwrap_or("").contains("past_round")),
+        "the move is in the audit log"
+    );
+
+    // A review of A-2 now belongs to 2024.
+    let later = "成果编号,评审专家,专家单位,市场潜力,经济价值,技术含量\nA-2,张三,四川大学,88,88,88\n";
+    assert!(import(store, ImportKind::Reviews, later, false).await.is_ok());
+    let pool_2024 = selection(store, 2024, ratio, Weights::EQUAL).await.unwrap();
+    assert_eq!(pool_2024.pool().iter().map(|r| r.code.as_str()).collect::<Vec<_>>(), ["A-2"]);
+    assert_eq!(pool_2023().await, before);
+
+    // Back into a year it was reviewed in, or earlier than a reviewed year: refused, nothing written.
+    let back = "成果编号,成果名称,完成单位,行业代码,登记年度\n\
+        A-2,旱作马铃薯栽培,甘肃农业大学,1,2023\nA-4,高原铁路轨道,兰州交通大学,37,2022\n";
+    let refused = import(store, ImportKind::Achievements, back, false).await;
+    let problems: Vec<(usize, &str, &str)> =
+        refused.problems.iter().map(|p| (p.row, p.column.as_str(), p.message.as_str())).collect();
+    assert_eq!(
+        problems,
+        [
+            (2, "登记年度", "该成果已参加2023年度评审，只能登记到更晚的年度"),
+            (3, "登记年度", "该成果已参加2024年度评审，只能登记到更晚的年度"),
+        ]
+    );
+    let stored = store.achievement("A-2").await.unwrap().unwrap();
+    assert_eq!(stored.year, 2024);
+    // The store refuses it too, whatever path a write takes.
+    let moved_back = zhaoshang_store::achievements::AchievementData { year: 2023, ..stored };
+    let error = store.upsert_achievements(&[moved_back], &Actor::system("测试")).await.unwrap_err();
+    assert!(error.to_string().contains("只能登记到更晚的年度"), "{error}");
+
+    // Nothing enters a finished round.
+    store.open_round(2026, 5, &Actor::system("测试")).await.unwrap();
+    store.set_round_status(2026, "open", "closed", &Actor::system("测试")).await.unwrap();
+    let closed = "成果编号,成果名称,完成单位,行业代码,登记年度\nA-9,迟到的成果,兰州大学,32,2026\n";
+    let refused = import(store, ImportKind::Achievements, closed, false).await;
+    assert_eq!(refused.problems[0].message, "2026年度评审已结束，不能再登记到该年度");
+
+    let backup = zhaoshang_app::backup::backup(store).await.unwrap();
+    zhaoshang_app::backup::restore(store, &backup, &Actor::system("测试")).await.unwrap();
+    assert_eq!(pool_2023().await, before, "a restore keeps the earlier round");
+    assert_eq!(store.past_rounds_of("A-3").await.unwrap(), [2023]);
 }

@@ -194,7 +194,7 @@ async fn an_export_imports_back_unchanged_and_backups_keep_parcels(store: &Store
     assert_eq!(export_table(store, ImportKind::Parcels, &baiyin).await.unwrap().rows.len(), 2);
 
     let backup = store.backup().await.unwrap();
-    assert!(store.tables_missing_from_backup().await.unwrap().is_empty());
+    assert_eq!(store.missing_from_backup().await.unwrap(), Vec::<String>::new());
     let before = store.parcel_by_code("BY-001").await.unwrap().unwrap();
     let history = store.parcel_history(before.id).await.unwrap();
     import(store, "BY-001,白银高新区,620402,工业,99.5,12.3456,意向,1.25,104.2,36.55,\n").await;

@@ -140,3 +140,35 @@ fn an_open_rounds_scores_are_not_exported() {
     assert!(sealed.contains("P-1,甲,清华大学,,,") && !sealed.contains("95"), "{sealed}");
     assert_eq!(sealed.lines().count(), before.lines().count(), "every review listed, its scores left empty");
 }
+
+#[test]
+fn pool_select_of_a_year_stays_when_its_achievements_enter_a_later_round() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = imported(dir.path());
+    let select = |year: &str| {
+        let output = zhaoshang(&url, &["pool", "select", "--year", year, "--ratio", "0.5", "--json"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let before = select("2023");
+    let again = dir.path().join("again.csv");
+    // P-4 was reviewed and left out; P-5 had no review.
+    std::fs::write(&again, "成果编号,成果名称,完成单位,行业代码,登记年度\nP-4,丁成果,兰州交通大学,37,2024\nP-5,戊成果,甘肃农业大学,01,2024\n")
+        .unwrap();
+    let output = zhaoshang(&url, &["import", "achievements", again.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(select("2023"), before);
+    let later = select("2024");
+    assert_eq!(later["registered"], 3, "P-8, P-4 and P-5");
+    assert_eq!(later["selected"], serde_json::json!([]), "no reviews yet in 2024");
+
+    std::fs::write(&again, "成果编号,成果名称,完成单位,行业代码,登记年度\nP-4,丁成果,兰州交通大学,37,2023\n").unwrap();
+    let output = zhaoshang(&url, &["import", "achievements", again.to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("第2行 登记年度：该成果已参加2023年度评审，只能登记到更晚的年度"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(select("2023"), before);
+}

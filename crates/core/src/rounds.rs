@@ -71,6 +71,50 @@ pub fn transition(status: RoundStatus, action: RoundAction, scored: usize) -> Re
     }
 }
 
+/// How an achievement is written when it is registered in a year (issue 21: those left
+/// out "may enter a later round", and the earlier round's outcome must stay as it was).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registering {
+    /// A new achievement, the same year, or a correction of a year in which nothing was
+    /// reviewed: written as it is.
+    Write,
+    /// Its year's round took place: that round keeps the achievement with its reviews as
+    /// history, and it enters the later year with none.
+    KeepPastRound,
+}
+
+/// Whether an achievement registered in `current` (none when new), which took part in
+/// the rounds of the years `past` before, may be registered in `year`, and how.
+/// `status_of` gives a year's round, `has_reviews` whether a year holds any review (an
+/// imported third-party review needs no round).
+pub fn registering(
+    current: Option<i64>,
+    past: &[i64],
+    year: i64,
+    status_of: impl Fn(i64) -> Option<RoundStatus>,
+    has_reviews: impl Fn(i64) -> bool,
+) -> Result<Registering, String> {
+    if current == Some(year) {
+        return Ok(Registering::Write);
+    }
+    if status_of(year).is_some_and(RoundStatus::has_report) {
+        return Err(format!("{year}年度评审已结束，不能再登记到该年度"));
+    }
+    if let Some(last) = past.iter().copied().filter(|&p| p >= year).max() {
+        return Err(format!("该成果已参加{last}年度评审，只能登记到更晚的年度"));
+    }
+    let Some(from) = current else { return Ok(Registering::Write) };
+    if status_of(from) == Some(RoundStatus::Scoring) {
+        return Err(format!("{from}年度评审正在进行，该成果不能改登记到其他年度"));
+    }
+    let round_took_place = status_of(from).is_some_and(RoundStatus::has_report) || has_reviews(from);
+    match round_took_place {
+        false => Ok(Registering::Write),
+        true if year < from => Err(format!("该成果已参加{from}年度评审，只能登记到更晚的年度")),
+        true => Ok(Registering::KeepPastRound),
+    }
+}
+
 /// An achievement as the assignment sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subject {
@@ -303,6 +347,66 @@ pub fn check_swap(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn registering_with(
+        current: Option<i64>,
+        past: &[i64],
+        year: i64,
+        rounds: &[(i64, RoundStatus)],
+        reviewed: &[i64],
+    ) -> Result<Registering, String> {
+        let status_of = |y: i64| rounds.iter().find(|(ry, _)| *ry == y).map(|(_, s)| *s);
+        registering(current, past, year, status_of, |y| reviewed.contains(&y))
+    }
+
+    #[test]
+    fn a_new_achievement_or_the_same_year_is_written_as_it_is() {
+        assert_eq!(registering_with(None, &[], 2024, &[], &[]), Ok(Registering::Write));
+        // The same year stays writable even in a finished round: other fields are corrected.
+        let closed = [(2023, RoundStatus::Published)];
+        assert_eq!(registering_with(Some(2023), &[], 2023, &closed, &[2023]), Ok(Registering::Write));
+    }
+
+    #[test]
+    fn nothing_enters_a_finished_round() {
+        for status in [RoundStatus::Closed, RoundStatus::Published] {
+            let rounds = [(2023, status)];
+            let refused = registering_with(None, &[], 2023, &rounds, &[]).unwrap_err();
+            assert_eq!(refused, "2023年度评审已结束，不能再登记到该年度");
+            assert!(registering_with(Some(2024), &[], 2023, &rounds, &[]).is_err());
+        }
+        // An open round (not yet assigned) still takes registrations.
+        assert_eq!(registering_with(None, &[], 2024, &[(2024, RoundStatus::Open)], &[]), Ok(Registering::Write));
+    }
+
+    #[test]
+    fn a_reviewed_year_is_kept_and_the_achievement_moves_only_later() {
+        assert_eq!(registering_with(Some(2023), &[], 2024, &[], &[2023]), Ok(Registering::KeepPastRound));
+        let closed = [(2023, RoundStatus::Closed)];
+        assert_eq!(registering_with(Some(2023), &[], 2025, &closed, &[]), Ok(Registering::KeepPastRound));
+        let earlier = registering_with(Some(2023), &[], 2022, &[], &[2023]).unwrap_err();
+        assert_eq!(earlier, "该成果已参加2023年度评审，只能登记到更晚的年度");
+    }
+
+    #[test]
+    fn a_year_nobody_reviewed_is_corrected_freely() {
+        assert_eq!(registering_with(Some(2024), &[], 2023, &[], &[]), Ok(Registering::Write));
+        assert_eq!(registering_with(Some(2024), &[], 2023, &[(2024, RoundStatus::Open)], &[]), Ok(Registering::Write));
+    }
+
+    #[test]
+    fn a_round_under_way_keeps_its_achievements() {
+        let scoring = [(2024, RoundStatus::Scoring)];
+        let refused = registering_with(Some(2024), &[], 2025, &scoring, &[]).unwrap_err();
+        assert_eq!(refused, "2024年度评审正在进行，该成果不能改登记到其他年度");
+    }
+
+    #[test]
+    fn earlier_rounds_bound_the_year_from_below() {
+        let refused = registering_with(Some(2025), &[2022, 2024], 2024, &[], &[]).unwrap_err();
+        assert_eq!(refused, "该成果已参加2024年度评审，只能登记到更晚的年度");
+        assert_eq!(registering_with(Some(2025), &[2022, 2024], 2026, &[], &[]), Ok(Registering::Write));
+    }
 
     fn subject(code: &str, institution: &str, industry: &str) -> Subject {
         Subject {

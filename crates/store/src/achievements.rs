@@ -8,8 +8,9 @@ use crate::sql::{bind_params, contains_pattern, Conditions, Param};
 use crate::{Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use zhaoshang_core::achievements::{institution_key, Candidate, Score, Scores};
+use zhaoshang_core::rounds::{registering, Registering, RoundStatus};
 
 /// An achievement as imported and exported; `institution` is the stored institution's name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
@@ -56,6 +57,13 @@ const REVIEW_COLUMNS: &str = "a.code, e.name AS reviewer, r.reviewer_institution
      COALESCE(ri.credit_code, '') AS reviewer_credit_code";
 const REVIEW_FROM: &str = "achievement_reviews r JOIN achievements a ON a.id = r.achievement_id \
      JOIN experts e ON e.id = r.expert_id LEFT JOIN institutions ri ON ri.name = r.reviewer_institution";
+
+#[derive(sqlx::FromRow)]
+struct PastReview {
+    year: i64,
+    #[sqlx(flatten)]
+    review: ReviewData,
+}
 
 /// An expert of the pool with its institution's name (empty when unknown).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -118,7 +126,11 @@ impl AchievementSort {
 fn conditions(filter: &AchievementFilter) -> Conditions {
     let mut c = Conditions::new();
     if let Some(year) = filter.year {
-        c.push("a.year = ?1", vec![Param::Int(year)]);
+        // A year's registry includes those registered again later, as its round kept them.
+        c.push(
+            "(a.year = ?1 OR EXISTS (SELECT 1 FROM achievement_past_rounds p WHERE p.achievement_id = a.id AND p.year = ?1))",
+            vec![Param::Int(year)],
+        );
     }
     if let Some(industry) = &filter.industry {
         c.push("a.industry = ?1", vec![Param::Text(industry.clone())]);
@@ -196,6 +208,90 @@ macro_rules! institution_ids {
     }};
 }
 
+/// What a change of 登记年度 is judged on (`core::rounds::registering`): each year's
+/// round, the years whose rounds took place, and the earlier rounds of each achievement.
+#[derive(Debug, Default)]
+pub struct RegistrationFacts {
+    rounds: HashMap<i64, RoundStatus>,
+    reviewed_years: HashSet<i64>,
+    past: HashMap<String, Vec<i64>>,
+}
+
+impl RegistrationFacts {
+    /// Whether the achievement `code`, registered in `current` (none when new), may be
+    /// registered in `year`, and how.
+    pub fn registering(&self, code: &str, current: Option<i64>, year: i64) -> std::result::Result<Registering, String> {
+        let past = self.past.get(code).map(Vec::as_slice).unwrap_or_default();
+        registering(current, past, year, |y| self.rounds.get(&y).copied(), |y| self.reviewed_years.contains(&y))
+    }
+}
+
+/// The `RegistrationFacts` as the connection or transaction `$conn` reads them; a macro
+/// because it is either backend's.
+macro_rules! registration_facts {
+    ($conn:expr) => {{
+        let rounds: Vec<(i64, String)> =
+            sqlx::query_as("SELECT year, status FROM review_rounds").fetch_all(&mut *$conn).await?;
+        let reviewed_years: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT a.year FROM achievements a \
+             WHERE EXISTS (SELECT 1 FROM achievement_reviews r WHERE r.achievement_id = a.id) \
+             UNION SELECT year FROM achievement_past_rounds",
+        )
+        .fetch_all(&mut *$conn)
+        .await?;
+        let past: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT a.code, p.year FROM achievement_past_rounds p JOIN achievements a ON a.id = p.achievement_id",
+        )
+        .fetch_all(&mut *$conn)
+        .await?;
+        let mut facts = RegistrationFacts {
+            rounds: rounds.into_iter().filter_map(|(y, s)| RoundStatus::from_key(&s).map(|s| (y, s))).collect(),
+            reviewed_years: reviewed_years.into_iter().collect(),
+            past: HashMap::new(),
+        };
+        for (code, year) in past {
+            facts.past.entry(code).or_default().push(year);
+        }
+        facts
+    }};
+}
+
+/// Keeps the current round of the achievement `$code` as a past round (its year and
+/// industry, its reviews in the order they were stored) and clears its reviews and
+/// assignments for the year it enters next; the number of reviews kept.
+macro_rules! keep_past_round {
+    ($tx:ident, $code:expr) => {{
+        let code: &str = $code;
+        sqlx::query(
+            "INSERT INTO achievement_past_rounds (achievement_id, year, industry) \
+             SELECT id, year, industry FROM achievements WHERE code = $1",
+        )
+        .bind(code)
+        .execute(&mut *$tx)
+        .await?;
+        let kept = sqlx::query(
+            "INSERT INTO achievement_past_reviews \
+             (achievement_id, year, expert_id, reviewer_institution, market, economic, technical, comment) \
+             SELECT r.achievement_id, a.year, r.expert_id, r.reviewer_institution, r.market, r.economic, \
+             r.technical, r.comment FROM achievement_reviews r JOIN achievements a ON a.id = r.achievement_id \
+             WHERE a.code = $1 ORDER BY r.id",
+        )
+        .bind(code)
+        .execute(&mut *$tx)
+        .await?
+        .rows_affected();
+        for table in ["achievement_reviews", "review_assignments"] {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE achievement_id = (SELECT id FROM achievements WHERE code = $1)"
+            ))
+            .bind(code)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        kept
+    }};
+}
+
 impl Store {
     /// Creates or updates achievements by code, audited; institutions not yet known are
     /// created under the names given.
@@ -215,10 +311,25 @@ impl Store {
                 audit,
                 items.iter().map(|a| (a.institution.as_str(), a.institution_credit_code.as_str()))
             );
+            let facts = registration_facts!(tx);
             for (item, before) in items.iter().zip(befores) {
                 if before.as_ref() == Some(item) {
                     outcome.unchanged += 1;
                     continue;
+                }
+                let current = before.as_ref().map(|b| b.year);
+                let registering = facts
+                    .registering(&item.code, current, item.year)
+                    .map_err(|message| StoreError::Invalid(format!("成果 {}：{message}", item.code)))?;
+                if let (Registering::KeepPastRound, Some(from)) = (registering, current) {
+                    let kept = keep_past_round!(tx, &item.code);
+                    audit.push(NewAuditEntry::new(
+                        AuditAction::Update,
+                        AuditEntity::Achievement,
+                        &item.code,
+                        Some(json!({ "year": from, "reviews": kept })),
+                        Some(json!({ "past_round": from, "year": item.year })),
+                    ));
                 }
                 sqlx::query(
                     "INSERT INTO achievements (code, title, institution_id, industry, year, maturity, ip, description, contact) \
@@ -457,28 +568,79 @@ impl Store {
 
     /// The registration years that have achievements, the latest first.
     pub async fn achievement_years(&self) -> Result<Vec<i64>> {
-        Ok(on_pool!(self, |pool| sqlx::query_scalar("SELECT DISTINCT year FROM achievements ORDER BY year DESC")
-            .fetch_all(pool)
-            .await?))
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT year FROM achievements UNION SELECT year FROM achievement_past_rounds ORDER BY 1 DESC"
+        )
+        .fetch_all(pool)
+        .await?))
     }
 
-    /// A year's registered achievements (their number) and each with its reviews (in the
+    /// The facts a change of 登记年度 is judged on, for checking an import's rows.
+    pub async fn registration_facts(&self) -> Result<RegistrationFacts> {
+        Ok(on_pool!(self, |pool| {
+            let mut conn = pool.acquire().await?;
+            registration_facts!(conn)
+        }))
+    }
+
+    /// The years of the earlier rounds an achievement took part in, the latest first.
+    pub async fn past_rounds_of(&self, code: &str) -> Result<Vec<i64>> {
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT p.year FROM achievement_past_rounds p JOIN achievements a ON a.id = p.achievement_id \
+             WHERE a.code = $1 ORDER BY p.year DESC"
+        )
+        .bind(code)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// The reviews an achievement got in its earlier rounds, by year (the latest first)
+    /// and reviewer.
+    pub async fn past_reviews_of(&self, code: &str) -> Result<Vec<(i64, ReviewData)>> {
+        let rows: Vec<PastReview> =
+            on_pool!(self, |pool| {
+                sqlx::query_as(
+            "SELECT r.year, a.code, e.name AS reviewer, r.reviewer_institution, r.market, r.economic, r.technical, \
+             COALESCE(ri.credit_code, '') AS reviewer_credit_code FROM achievement_past_reviews r \
+             JOIN achievements a ON a.id = r.achievement_id JOIN experts e ON e.id = r.expert_id \
+             LEFT JOIN institutions ri ON ri.name = r.reviewer_institution \
+             WHERE a.code = $1 ORDER BY r.year DESC, e.name"
+        )
+        .bind(code)
+        .fetch_all(pool)
+        .await?
+            });
+        Ok(rows.into_iter().map(|row| (row.year, row.review)).collect())
+    }
+
+    /// A year's registered achievements (their number; those registered again later
+    /// count in the year of each round they took part in) and each with its reviews (in the
     /// order they were stored, which the bootstrap of `rank_intervals` draws from), by
     /// code: what `core::achievements::select` ranks.
     pub async fn pool_candidates(&self, year: i64) -> Result<(usize, Vec<Candidate>)> {
         let achievements: Vec<(String, String)> = on_pool!(self, |pool| sqlx::query_as(
-            "SELECT code, industry FROM achievements WHERE year = $1 ORDER BY code"
+            "SELECT code, industry FROM achievements WHERE year = $1 \
+             UNION ALL SELECT a.code, p.industry FROM achievement_past_rounds p \
+             JOIN achievements a ON a.id = p.achievement_id WHERE p.year = $1 ORDER BY 1"
         )
         .bind(year)
         .fetch_all(pool)
         .await?);
-        let reviews: Vec<(String, i64, i64, i64)> = on_pool!(self, |pool| sqlx::query_as(
+        let mut reviews: Vec<(String, i64, i64, i64)> = on_pool!(self, |pool| sqlx::query_as(
             "SELECT a.code, r.market, r.economic, r.technical FROM achievement_reviews r \
              JOIN achievements a ON a.id = r.achievement_id WHERE a.year = $1 ORDER BY r.id"
         )
         .bind(year)
         .fetch_all(pool)
         .await?);
+        let past_reviews: Vec<(String, i64, i64, i64)> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT a.code, r.market, r.economic, r.technical FROM achievement_past_reviews r \
+             JOIN achievements a ON a.id = r.achievement_id WHERE r.year = $1 ORDER BY r.id"
+        )
+        .bind(year)
+        .fetch_all(pool)
+        .await?);
+        reviews.extend(past_reviews);
         let mut by_code: HashMap<String, Vec<Scores>> = HashMap::new();
         for (code, market, economic, technical) in reviews {
             by_code.entry(code).or_default().push(Scores {

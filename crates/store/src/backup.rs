@@ -270,6 +270,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("segment", Text),
             ("industry", Text),
             ("position", Int),
+            ("products", Text),
         ],
     ),
     ("chain_leaders", &[("chain_id", Int), ("enterprise_id", Int)]),
@@ -461,6 +462,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("maturity", Text),
             ("ip", Text),
             ("description", Text),
+            ("contact", Text),
         ],
     ),
     (
@@ -481,6 +483,21 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         &[("year", Int), ("status", Text), ("per_achievement", Int), ("updated_by", Text), ("updated_at", Instant)],
     ),
     ("review_assignments", &[("achievement_id", Int), ("expert_id", Int)]),
+    ("achievement_past_rounds", &[("achievement_id", Int), ("year", Int), ("industry", Text)]),
+    (
+        "achievement_past_reviews",
+        &[
+            ("id", Int),
+            ("achievement_id", Int),
+            ("year", Int),
+            ("expert_id", Int),
+            ("reviewer_institution", Text),
+            ("market", Int),
+            ("economic", Int),
+            ("technical", Int),
+            ("comment", Text),
+        ],
+    ),
     ("promotions", &[("project_id", Int), ("pitch", Text), ("promoted_by", Text), ("promoted_at", Instant)]),
     ("shortlists", &[("user_id", Int), ("subject", Text), ("added_at", Instant)]),
     (
@@ -662,6 +679,8 @@ const DEFAULT_WHEN_ABSENT: &[(&str, &str)] = &[
     ("achievement_reviews", "comment"),
     ("leads", "subject"),
     ("appeals", "contact"),
+    ("achievements", "contact"),
+    ("chain_nodes", "products"),
 ];
 
 /// Columns added later whose default is a text of its own: a lead of a backup written
@@ -698,6 +717,8 @@ const ADDED_LATER: &[&str] = &[
     "supervision_weight_versions",
     "attachments",
     "task_links",
+    "achievement_past_rounds",
+    "achievement_past_reviews",
     "assist_groups",
     "assist_group_users",
     "assist_group_enterprises",
@@ -705,6 +726,9 @@ const ADDED_LATER: &[&str] = &[
     "work_plan_tasks",
     "work_plan_progress",
 ];
+
+/// Columns (table, column) that triggers derive from other tables: a restore refills them.
+const DERIVED_COLUMNS: &[(&str, &str)] = &[("enterprises", "live_projects")];
 
 /// Tables that are deliberately not in a backup (sessions, and what triggers derive from
 /// the other tables).
@@ -903,16 +927,36 @@ impl Store {
         Ok(())
     }
 
-    /// Tables of the live schema that the backup does not cover (should be none).
-    pub async fn tables_missing_from_backup(&self) -> Result<Vec<String>> {
-        let sql = match self.backend() {
-            Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-            Backend::Postgres => "SELECT tablename::TEXT FROM pg_tables WHERE schemaname = current_schema()",
+    /// Tables and columns (`table.column`) of the live schema that the backup does not
+    /// cover (should be none).
+    pub async fn missing_from_backup(&self) -> Result<Vec<String>> {
+        let (tables_sql, columns_sql) = match self.backend() {
+            Backend::Sqlite => (
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                "SELECT name FROM pragma_table_info($1)",
+            ),
+            Backend::Postgres => (
+                "SELECT tablename::TEXT FROM pg_tables WHERE schemaname = current_schema()",
+                "SELECT column_name::TEXT FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND table_name = $1",
+            ),
         };
-        let names: Vec<String> = on_pool!(self, |pool| sqlx::query_scalar(sql).fetch_all(pool).await?);
-        Ok(names
-            .into_iter()
-            .filter(|name| !NOT_BACKED_UP.contains(&name.as_str()) && !TABLES.iter().any(|(t, _)| t == name))
-            .collect())
+        let names: Vec<String> = on_pool!(self, |pool| sqlx::query_scalar(tables_sql).fetch_all(pool).await?);
+        let mut missing = Vec::new();
+        for name in names.into_iter().filter(|name| !NOT_BACKED_UP.contains(&name.as_str())) {
+            let Some((_, columns)) = TABLES.iter().find(|(t, _)| *t == name) else {
+                missing.push(name);
+                continue;
+            };
+            let stored: Vec<String> =
+                on_pool!(self, |pool| sqlx::query_scalar(columns_sql).bind(&name).fetch_all(pool).await?);
+            missing.extend(
+                stored
+                    .into_iter()
+                    .filter(|c| !columns.iter().any(|(k, _)| k == c) && !DERIVED_COLUMNS.contains(&(name.as_str(), c)))
+                    .map(|c| format!("{name}.{c}")),
+            );
+        }
+        Ok(missing)
     }
 }

@@ -255,8 +255,8 @@ impl Store {
     }
 
     /// Each expert with assignments or reviews in a year: (name, achievements assigned,
-    /// achievements scored), by name. Imported reviews count as scored without an
-    /// assignment.
+    /// achievements scored), by name. Imported reviews, and those an achievement registered
+    /// again later kept from the year, count as scored without an assignment.
     pub async fn reviewer_progress(&self, year: i64) -> Result<Vec<(String, i64, i64)>> {
         Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT e.name, SUM(w.assigned), SUM(w.scored) FROM ( \
@@ -265,6 +265,8 @@ impl Store {
                UNION ALL \
                SELECT r.expert_id, 0, 1 FROM achievement_reviews r \
                JOIN achievements a ON a.id = r.achievement_id WHERE a.year = $1 \
+               UNION ALL \
+               SELECT expert_id, 0, 1 FROM achievement_past_reviews WHERE year = $1 \
              ) w JOIN experts e ON e.id = w.expert_id GROUP BY e.name ORDER BY e.name"
         )
         .bind(year)

@@ -150,11 +150,7 @@ async fn parks_and_departments_are_saved_and_audited(store: Store) {
 }
 
 async fn backup_round_trips_every_table(store: Store) {
-    assert!(
-        store.tables_missing_from_backup().await.unwrap().is_empty(),
-        "{:?}",
-        store.tables_missing_from_backup().await
-    );
+    assert!(store.missing_from_backup().await.unwrap().is_empty(), "{:?}", store.missing_from_backup().await);
     let actor = Actor::system("测试");
     store.create_user(&new_user("keep"), &actor).await.unwrap();
     store

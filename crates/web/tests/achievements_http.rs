@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use common::*;
 use zhaoshang_app::exchange::read_sheet;
 use zhaoshang_core::achievements::{rank_intervals, Ratio, Weights, RESAMPLES, RESAMPLE_SEED};
-use zhaoshang_store::achievements::AchievementData;
+use zhaoshang_store::achievements::{AchievementData, ReviewData};
 use zhaoshang_store::Actor;
 use zhaoshang_testkit::Backend;
 
@@ -231,21 +231,37 @@ async fn the_round_report_counts_what_the_data_holds(backend: Backend) {
     let app = TestApp::demo(backend).await;
     let store = app.store();
     let admin = app.sign_in_demo("admin").await;
-    // The straightforward computation: the year's achievements, their reviews, the pool.
-    let achievements: Vec<AchievementData> =
-        store.all_achievements().await.unwrap().into_iter().filter(|a| a.year == 2023).collect();
-    let reviews = store.all_reviews().await.unwrap();
-    let reviewed: std::collections::HashSet<&str> = reviews.iter().map(|r| r.code.as_str()).collect();
+    // The straightforward computation: the year's achievements (those registered again in
+    // 2024 as the 2023 round kept them), their reviews, the pool.
+    let (_, achievements) = store.pool_candidates(2023).await.unwrap();
+    let candidates: std::collections::HashSet<&str> = achievements.iter().map(|a| a.code.as_str()).collect();
+    let mut reviews: Vec<ReviewData> =
+        store.all_reviews().await.unwrap().into_iter().filter(|r| candidates.contains(r.code.as_str())).collect();
+    let mut moved = Vec::new();
+    for a in store.all_achievements().await.unwrap().into_iter().filter(|a| a.year == 2024) {
+        let past = store.past_reviews_of(&a.code).await.unwrap();
+        if !past.is_empty() {
+            moved.push(a.code.clone());
+        }
+        reviews.extend(past.into_iter().filter(|(year, _)| *year == 2023).map(|(_, review)| review));
+    }
+    assert_eq!(moved.len(), zhaoshang_app::demo::achievements::REGISTERED_AGAIN, "the demo's registered again");
+    // Its page shows the 2023 round as it ended: the reviews to managers only.
+    let page = body_text(app.get(&format!("/achievements/{}", moved[0]), Some(&admin)).await).await;
+    assert!(page.contains(r#"id="past-rounds""#) && page.contains("2023 年度专家评审"), "{page}");
+    let leader = app.sign_in_demo("leader").await;
+    let page = body_text(app.get(&format!("/achievements/{}", moved[0]), Some(&leader)).await).await;
+    assert!(page.contains(r#"id="past-rounds""#) && !page.contains("2023 年度专家评审"), "{page}");
     let selection = zhaoshang_app::achievements::selection(store, 2023, Ratio::DEFAULT, Weights::EQUAL).await.unwrap();
     let pooled: std::collections::HashSet<&str> = selection.pool().iter().map(|r| r.code.as_str()).collect();
     let mut by_industry: std::collections::BTreeMap<&str, [usize; 3]> = Default::default();
     for a in &achievements {
         let counts = by_industry.entry(a.industry.as_str()).or_default();
         counts[0] += 1;
-        counts[1] += usize::from(reviewed.contains(a.code.as_str()));
+        counts[1] += usize::from(!a.reviews.is_empty());
         counts[2] += usize::from(pooled.contains(a.code.as_str()));
     }
-    let reviewed_2023 = achievements.iter().filter(|a| reviewed.contains(a.code.as_str())).count();
+    let reviewed_2023 = achievements.iter().filter(|a| !a.reviews.is_empty()).count();
     assert!(by_industry.len() > 1 && reviewed_2023 > 0 && !pooled.is_empty());
 
     let page = body_text(app.get("/pool/rounds/2023/report", Some(&admin)).await).await;
@@ -282,16 +298,13 @@ async fn the_round_report_counts_what_the_data_holds(backend: Backend) {
     assert_eq!(binned, reviewed_2023, "every reviewed achievement in one bin");
     let load = report_sheet(&bytes, "专家工作量");
     for row in &load[1..] {
-        let scored =
-            reviews.iter().filter(|r| r.reviewer == row[0] && achievements.iter().any(|a| a.code == r.code)).count();
+        let scored = reviews.iter().filter(|r| r.reviewer == row[0]).count();
         assert_eq!(row[2], scored.to_string(), "{}", row[0]);
     }
     let scored: usize = load[1..].iter().map(|r| r[2].parse::<usize>().unwrap()).sum();
-    let reviews_2023 = reviews.iter().filter(|r| achievements.iter().any(|a| a.code == r.code)).count();
-    assert_eq!(scored, reviews_2023);
+    assert_eq!(scored, reviews.len());
 
     // A leader reads the report without reviewers' names; an open round has no report.
-    let leader = app.sign_in_demo("leader").await;
     let leader_page = body_text(app.get("/pool/rounds/2023/report", Some(&leader)).await).await;
     assert!(leader_page.contains("入池名单") && !leader_page.contains("专家工作量"));
     let open = app.get("/pool/rounds/2024/report", Some(&admin)).await;

@@ -8,7 +8,7 @@
 
 use super::random::Rng;
 use crate::AppResult;
-use zhaoshang_core::achievements::same_institution;
+use zhaoshang_core::achievements::{same_institution, Ratio, Weights};
 use zhaoshang_core::rounds::RoundStatus;
 use zhaoshang_store::achievements::{AchievementData, ReviewData};
 use zhaoshang_store::bulk::BulkExpert;
@@ -194,6 +194,24 @@ fn review(rng: &mut Rng, achievement: &AchievementData, experts: &[BulkExpert], 
     }
 }
 
+/// Achievements the 2023 round left just below the cut, registered again for 2024
+/// after more work, as the seed says those left out may do.
+pub const REGISTERED_AGAIN: usize = 30;
+
+async fn register_again(store: &Store, actor: &Actor) -> AppResult<()> {
+    let year = crate::achievements::selection(store, REVIEWED_YEAR, Ratio::DEFAULT, Weights::EQUAL).await?;
+    let mut again = Vec::with_capacity(REGISTERED_AGAIN);
+    for ranked in year.ranked.iter().skip(year.selected).take(REGISTERED_AGAIN) {
+        if let Some(mut data) = store.achievement(&ranked.code).await? {
+            data.year = OPEN_YEAR;
+            data.description.push_str("（2023 年度未入池，经中试改进后再次登记）");
+            again.push(data);
+        }
+    }
+    store.upsert_achievements(&again, actor).await?;
+    Ok(())
+}
+
 pub(super) async fn load(store: &Store, pool: &DemoPool, actor: &Actor) -> AppResult<()> {
     let reviewer = store.user_by_name(DEMO_REVIEWER).await?.map(|user| user.id);
     let experts: Vec<BulkExpert> = pool
@@ -212,6 +230,7 @@ pub(super) async fn load(store: &Store, pool: &DemoPool, actor: &Actor) -> AppRe
     ] {
         store.set_round_status(REVIEWED_YEAR, from.key(), to.key(), actor).await?;
     }
+    register_again(store, actor).await?;
     store.open_round(OPEN_YEAR, per, actor).await?;
     crate::rounds::assign_year(store, OPEN_YEAR, RoundStatus::Open, REVIEWERS_PER_ACHIEVEMENT, actor).await?;
     Ok(())

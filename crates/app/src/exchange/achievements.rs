@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use zhaoshang_core::achievements::{
     check_code, check_text, institution_key, one_institution, Maturity, Score, INSTITUTION_MAX_CHARS, TITLE_MAX_CHARS,
 };
-use zhaoshang_store::achievements::{AchievementData, ReviewData};
+use zhaoshang_store::achievements::{AchievementData, RegistrationFacts, ReviewData};
 use zhaoshang_store::Store;
 
 /// The longest 知识产权 and 简介 accepted.
@@ -93,9 +93,10 @@ pub(super) async fn import_achievements(ctx: &Context<'_>, report: &mut ImportRe
         ctx.store.all_achievements().await?.into_iter().map(|a| (a.code.clone(), a)).collect();
     let industries = IndustryIndex::new(ctx.store.industries().await?);
     let institutions = Institutions::load(ctx.store).await?;
+    let facts = ctx.store.registration_facts().await?;
     let key_of = |text: &str| check_code(text).is_ok().then(|| text.to_string());
     let check = |row: &SheetRow, problems: &mut RowProblems| {
-        Some(check_achievement(ctx, row, &existing, &industries, &institutions, problems))
+        Some(check_achievement(ctx, row, &existing, &industries, &institutions, &facts, problems))
     };
     ctx.upsert_by_key(report, "code", key_of, &existing, check, Store::upsert_achievements).await?;
     Ok(())
@@ -108,6 +109,7 @@ fn check_achievement(
     existing: &HashMap<String, AchievementData>,
     industries: &IndustryIndex,
     institutions: &Institutions,
+    facts: &RegistrationFacts,
     p: &mut RowProblems,
 ) -> AchievementData {
     let cols = ctx.cols;
@@ -139,7 +141,10 @@ fn check_achievement(
         },
     }
     match parse_year(cols.text(row, "year")) {
-        Ok(year) => data.year = year,
+        Ok(year) => match facts.registering(code, existing.get(code).map(|a| a.year), year) {
+            Ok(_) => data.year = year,
+            Err(message) => p.add("year", message),
+        },
         Err(message) => p.add("year", message),
     }
     match cols.cell(row, "maturity") {

@@ -21,11 +21,11 @@ use zhaoshang_app::achievements::{AchievementDetail, AchievementQuery, PoolItem,
 use zhaoshang_app::exchange::export::{write_workbook, NumberFormat, TableFormat};
 use zhaoshang_app::rounds::{OpenRoundForm, RoundSummary, ScoreForm, SwapForm};
 use zhaoshang_core::access::PoolAccess;
-use zhaoshang_core::achievements::{Aggregate, Maturity, Score, RESAMPLES, STRONG_DISAGREEMENT};
+use zhaoshang_core::achievements::{Aggregate, Maturity, Ranked, Score, RESAMPLES, STRONG_DISAGREEMENT};
 use zhaoshang_core::attachments::OwnerKind;
 use zhaoshang_core::calendar::china_time;
 use zhaoshang_core::rounds::{transition, RoundAction, RoundStatus};
-use zhaoshang_store::achievements::AchievementSort;
+use zhaoshang_store::achievements::{AchievementSort, ReviewData};
 
 pub const PER_PAGE: i64 = 50;
 
@@ -116,7 +116,7 @@ pub async fn detail(
     PageSession(session): PageSession,
     Path(code): Path<String>,
 ) -> WebResult<Html<String>> {
-    let AchievementDetail { data, maturity, industry_name, reviews, contact, ranked, in_pool, sealed } =
+    let AchievementDetail { data, maturity, industry_name, reviews, contact, ranked, in_pool, sealed, past_rounds } =
         state.app.achievement_detail(&session.principal, &code).await?;
     let principal = &session.principal;
     let scoring = state.app.scoring_state(principal, &data.code, data.year).await?.map(|own| {
@@ -133,16 +133,25 @@ pub async fn detail(
     .iter()
     .map(|r| context! { reviewer => r.reviewer, institution => r.institution, scored => r.scored })
     .collect();
-    let reviews: Vec<_> = reviews
-        .iter()
-        .map(|r| {
-            context! { reviewer => r.reviewer, institution => r.reviewer_institution, market => score(r.market),
-            economic => score(r.economic), technical => score(r.technical) }
+    let review_rows = |reviews: &[ReviewData]| -> Vec<minijinja::Value> {
+        reviews
+            .iter()
+            .map(|r| {
+                context! { reviewer => r.reviewer, institution => r.reviewer_institution, market => score(r.market),
+                economic => score(r.economic), technical => score(r.technical) }
+            })
+            .collect()
+    };
+    let reviews = review_rows(&reviews);
+    let ranked_figures = |r: Ranked| context! { rank => r.rank, rank_in_industry => r.rank_in_industry, figures => figures(&r.aggregate) };
+    let ranked = ranked.map(ranked_figures);
+    let past_rounds: Vec<_> = past_rounds
+        .into_iter()
+        .map(|p| {
+            context! { year => p.year, in_pool => p.in_pool, ranked => p.ranked.map(ranked_figures),
+            reviews => review_rows(&p.reviews) }
         })
         .collect();
-    let ranked = ranked.map(|r| {
-        context! { rank => r.rank, rank_in_industry => r.rank_in_industry, figures => figures(&r.aggregate) }
-    });
     let attachments = attachments::section(&state, &session, OwnerKind::Achievement, &data.code).await?;
     page(
         &session,
@@ -153,6 +162,7 @@ pub async fn detail(
                 industry_name => industry_name, year => data.year, maturity => maturity, ip => data.ip,
                 description => data.description, contact => contact },
             reviews => reviews, ranked => ranked, in_pool => in_pool, sealed => sealed, scoring => scoring, assigned => assigned,
+            past_rounds => past_rounds,
             own_reviews_only => session.principal.pool_access() == PoolAccess::OwnReviews, attachments,
         },
     )
