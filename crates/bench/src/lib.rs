@@ -51,6 +51,10 @@ pub struct Config {
     pub runs: usize,
     /// At most this many rows in the import file.
     pub import_rows: u64,
+    /// Funding records in the funding import file (for the projects the CSV imported).
+    pub import_funding_rows: u64,
+    /// Only the imports (and the check of every figure against the plain computation).
+    pub only_import: bool,
     /// Where the default database and the import file go.
     pub work_dir: PathBuf,
     /// 1.0 is 5,000,000 enterprises and 200 chains (chains::ENTERPRISES_AT_SCALE_1).
@@ -108,19 +112,25 @@ pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
     }
     // A calendar year reads only month and year sums; a year to date also its last,
     // partial month (the dashboard's usual view).
-    bench.stats(stats_period()).await?;
-    bench.stats(year_to_date_period()).await?;
-    bench.monthly_series().await?;
-    let deep_offset = bench.list_pages(config.scale).await?;
+    let deep_offset = if config.only_import {
+        0
+    } else {
+        bench.stats(stats_period()).await?;
+        bench.stats(year_to_date_period()).await?;
+        bench.monthly_series().await?;
+        bench.list_pages(config.scale).await?
+    };
     bench.import(&dataset, config).await?;
-    bench.enterprises_and_chains(config.enterprise_scale).await?;
-    bench.pool_assignment().await?;
-    bench.parcels(config.parcel_scale).await?;
-    bench.appeals(config).await?;
+    if !config.only_import {
+        bench.enterprises_and_chains(config.enterprise_scale).await?;
+        bench.pool_assignment().await?;
+        bench.parcels(config.parcel_scale).await?;
+        bench.appeals(config).await?;
+    }
     check::against_pure_reference(&store, deep_offset, &mut bench.checks).await?;
     let Bench { rows, checks, mut notes, .. } = bench;
     let mut http_outcome = None;
-    if config.http_seconds > 0 {
+    if config.http_seconds > 0 && !config.only_import {
         match (http::server_program(), http::ensure_wrk()) {
             (Some(program), true) => {
                 let period = stats_period();
@@ -339,9 +349,58 @@ impl Bench<'_> {
                 rows_written: Some(rows),
             });
         }
+        self.import_funding(dataset, config, rows).await
+    }
+
+    /// Imports funding records of the projects the CSV created (several each, on
+    /// different days), through the application's import; the reference is
+    /// `sqlite3 .import` (or psql `\copy`) of the same file into a scratch table.
+    async fn import_funding(&mut self, dataset: &Dataset, config: &Config, projects: u64) -> anyhow::Result<()> {
+        let rows = config.import_funding_rows;
+        if rows == 0 || projects == 0 {
+            return Ok(());
+        }
+        let codes: Vec<String> = (0..projects).map(|index| dataset.import_project(index).code).collect();
+        let csv = config.work_dir.join("bench-import-funding.csv");
+        let mut writer = csv::Writer::from_path(&csv)?;
+        writer.write_record(FUNDING_HEADERS)?;
+        let first_day = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("a day");
+        for index in 0..rows {
+            // Each project's records fall on different days of 2024.
+            let day = first_day + chrono::Days::new((index / projects) % 366);
+            let amount = format!("{}.{}", 10 + index % 990, index % 10);
+            let source = ["省外境内", "境外", "省内"][(index % 3) as usize];
+            writer.write_record([codes[(index % projects) as usize].as_str(), &day.to_string(), &amount, source])?;
+        }
+        writer.flush()?;
+        let started = Instant::now();
+        let report = import_file(self.store, ImportKind::Funding, &csv, false, &Actor::system("基准测试")).await?;
+        let samples = measure::Samples::new(vec![started.elapsed()]);
+        self.checks.record(
+            "import funding CSV: every row created",
+            report.applied && report.created as u64 == rows,
+            || import_detail(&report),
+        );
+        let reference = match &self.sqlite3 {
+            Some(program) => Some(ReferenceTimes {
+                statements: None,
+                end_to_end: measure::Samples::new(vec![program.time_copy(&csv, rows, FUNDING_HEADERS.len())?]),
+            }),
+            None => None,
+        };
+        self.rows.push(Row {
+            operation: format!("import {rows} funding rows (CSV)"),
+            samples,
+            reference,
+            target: IMPORT_TARGET,
+            rows_written: Some(rows),
+        });
         Ok(())
     }
 }
+
+/// The funding import file's columns: the SPEC's Chinese headers.
+const FUNDING_HEADERS: [&str; 4] = ["项目编号", "到位日期", "到位金额(万元)", "资金来源"];
 
 /// The codes of the province's counties, where generated parcels and appeals lie.
 async fn province_counties(store: &Store) -> anyhow::Result<Vec<String>> {

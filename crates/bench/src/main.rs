@@ -23,6 +23,13 @@ struct Args {
     /// At most this many rows in the import file (scale × 1,000,000 otherwise).
     #[arg(long, default_value_t = 100_000)]
     import_rows: u64,
+    /// Funding records in the funding import file (0: none).
+    #[arg(long, default_value_t = 200_000)]
+    import_funding_rows: u64,
+    /// Time only the imports (and check the figures after them): no stats, lists,
+    /// enterprises, parcels, appeals or HTTP load.
+    #[arg(long)]
+    only_import: bool,
     /// Scale of the enterprise library and chains (1.0 = 5,000,000 enterprises, 200 chains); default --scale.
     #[arg(long)]
     enterprise_scale: Option<f64>,
@@ -71,12 +78,18 @@ async fn main() -> anyhow::Result<ExitCode> {
         args.import_rows as usize <= MAX_ROWS,
         "--import-rows is at most {MAX_ROWS}, the import's limit per file"
     );
+    anyhow::ensure!(
+        args.import_funding_rows as usize <= MAX_ROWS,
+        "--import-funding-rows is at most {MAX_ROWS}, the import's limit per file"
+    );
     let work_dir = tempfile::tempdir()?;
     let config = Config {
         scale: args.scale,
         database_url: args.database_url,
         runs: args.runs,
         import_rows: args.import_rows,
+        import_funding_rows: args.import_funding_rows,
+        only_import: args.only_import,
         work_dir: work_dir.path().to_path_buf(),
         enterprise_scale: args.enterprise_scale.unwrap_or(args.scale),
         parcel_scale: args.parcel_scale.unwrap_or(args.scale),

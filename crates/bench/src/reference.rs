@@ -135,7 +135,26 @@ impl Sqlite3 {
     /// dropped. The first is what the issue compares with; the second is what the
     /// database itself needs to add the rows to the real table, with its indexes.
     pub fn time_import(&self, csv: &Path, rows: u64, columns: usize) -> anyhow::Result<ImportReference> {
-        const TABLE: &str = "bench_import_reference";
+        let copy = self.copy_into_scratch(csv, rows, columns)?;
+        let insert = self.run(&self.insert_sql(SCRATCH_TABLE))?;
+        self.run(&format!("DROP TABLE {SCRATCH_TABLE};"))?;
+        Ok(ImportReference {
+            copy,
+            insert: insert.statements.ok_or_else(|| anyhow::anyhow!("{} printed no timing", self.version))?,
+        })
+    }
+
+    /// `.import` / `\copy` of a CSV into a scratch table alone (see `time_import`).
+    pub fn time_copy(&self, csv: &Path, rows: u64, columns: usize) -> anyhow::Result<Duration> {
+        let copy = self.copy_into_scratch(csv, rows, columns)?;
+        self.run(&format!("DROP TABLE {SCRATCH_TABLE};"))?;
+        Ok(copy)
+    }
+
+    /// Copies a CSV into a new `SCRATCH_TABLE`, checks its row count, and returns the
+    /// copying program's whole run.
+    fn copy_into_scratch(&self, csv: &Path, rows: u64, columns: usize) -> anyhow::Result<Duration> {
+        const TABLE: &str = SCRATCH_TABLE;
         self.run(&format!("DROP TABLE IF EXISTS {TABLE};"))?;
         let names: Vec<String> = (1..=columns).map(|i| format!("c{i} TEXT")).collect();
         self.run(&format!("CREATE TABLE {TABLE} ({});", names.join(", ")))?;
@@ -152,12 +171,7 @@ impl Sqlite3 {
             self.version,
             counted.lines.first()
         );
-        let insert = self.run(&self.insert_sql(TABLE))?;
-        self.run(&format!("DROP TABLE {TABLE};"))?;
-        Ok(ImportReference {
-            copy: copy.end_to_end,
-            insert: insert.statements.ok_or_else(|| anyhow::anyhow!("{} printed no timing", self.version))?,
-        })
+        Ok(copy.end_to_end)
     }
 
     /// The scratch table's rows (the import file's columns in order) inserted into
@@ -200,6 +214,9 @@ impl Sqlite3 {
         )
     }
 }
+
+/// Where an import file is copied by the database's own loader.
+const SCRATCH_TABLE: &str = "bench_import_reference";
 
 /// The database's own times for an import file (see `Sqlite3::time_import`).
 #[derive(Debug, Clone, Copy)]

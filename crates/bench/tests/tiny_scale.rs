@@ -12,6 +12,8 @@ async fn run_tiny(backend: Backend, work_dir: &Path) -> Outcome {
         database_url: Some(fresh_database_url(backend, work_dir).await),
         runs: 2,
         import_rows: 500,
+        import_funding_rows: 1_000,
+        only_import: false,
         work_dir: work_dir.to_path_buf(),
         enterprise_scale: 0.001,
         parcel_scale: 0.001,
@@ -29,7 +31,7 @@ async fn run_tiny(backend: Backend, work_dir: &Path) -> Outcome {
     // the program is installed).
     const PURE_REFERENCE_CHECKS: usize = 25 + 12 + 1 + 3;
     assert!(outcome.checks.passed.len() > PURE_REFERENCE_CHECKS, "too few checks ran: {:?}", outcome.checks.passed);
-    assert_eq!(outcome.rows.len(), 30, "every operation has its row");
+    assert_eq!(outcome.rows.len(), 31, "every operation has its row");
     for appeals in ["stats appeals", "督办 list", "appeal rows: due dates by the official calendar"] {
         assert!(
             outcome.checks.passed.iter().any(|c| c.contains(appeals)),

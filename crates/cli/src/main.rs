@@ -12,7 +12,11 @@ use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::Actor;
 
 mod pool;
+mod progress;
 mod stats;
+
+/// The problems of a failed import the console lists before their count.
+const PROBLEMS_SHOWN: usize = 100;
 
 #[derive(Parser)]
 #[command(name = "zhaoshang", version, about = "招商云平台 Zhaoshang — investment promotion platform")]
@@ -267,14 +271,25 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Import { kind, file, dry_run, assign_codes } => {
             let kind = exchange::ImportKind::parse(&kind)?;
             let store = zhaoshang_app::open(&cli.database_url, false).await?;
-            let options = exchange::ImportOptions { dry_run, assign_codes, ..Default::default() };
-            let report = exchange::import_file_with(&store, kind, &file, &options, &actor).await?;
+            let (progress, console) = progress::start();
+            let options = exchange::ImportOptions { dry_run, assign_codes, progress, ..Default::default() };
+            let report = exchange::import_file_with(&store, kind, &file, &options, &actor).await;
+            console.finish();
+            let report = report?;
             for warning in &report.warnings {
                 eprintln!("提示：{warning}");
             }
             if !report.is_ok() {
-                for problem in &report.problems {
+                // Every problem is in the report; a console shows the first ones and the count.
+                for problem in report.problems.iter().take(PROBLEMS_SHOWN) {
                     eprintln!("{problem}");
+                }
+                if report.problems.len() > PROBLEMS_SHOWN {
+                    eprintln!(
+                        "……另有 {} 处问题未列出（共 {} 处）",
+                        report.problems.len() - PROBLEMS_SHOWN,
+                        report.problems.len()
+                    );
                 }
                 bail!("{}", report.summary_zh());
             }

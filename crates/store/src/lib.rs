@@ -208,6 +208,27 @@ pub struct Store {
     /// How many times the pool was reached for, so a test can show that a page's
     /// queries do not grow with the data.
     pool_uses: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Told of the rows a long write has written (`Store::reporting_writes`).
+    written: WriteProgress,
+}
+
+/// Told how many rows each statement of a long write (an import's) wrote, so that a
+/// progress bar can follow the one transaction.
+#[derive(Clone, Default)]
+pub struct WriteProgress(Option<std::sync::Arc<dyn Fn(usize) + Send + Sync>>);
+
+impl WriteProgress {
+    pub(crate) fn add(&self, rows: usize) {
+        if let Some(report) = &self.0 {
+            report(rows);
+        }
+    }
+}
+
+impl std::fmt::Debug for WriteProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "WriteProgress(reported)" } else { "WriteProgress(none)" })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,6 +238,12 @@ pub enum Backend {
 }
 
 impl Store {
+    /// This store, telling `report` how many rows each statement of an import's write
+    /// wrote (projects and funding records).
+    pub fn reporting_writes(&self, report: impl Fn(usize) + Send + Sync + 'static) -> Store {
+        Store { written: WriteProgress(Some(std::sync::Arc::new(report))), ..self.clone() }
+    }
+
     /// Opens (creating an SQLite file if needed) and migrates the database at `url`.
     pub async fn open(url: &str) -> Result<Store> {
         let store = Store::connect(url).await?;
@@ -245,7 +272,7 @@ impl Store {
         } else {
             return Err(StoreError::UnknownScheme(url.to_string()));
         };
-        Ok(Store { db, caches: Default::default(), pool_uses: Default::default() })
+        Ok(Store { db, caches: Default::default(), pool_uses: Default::default(), written: Default::default() })
     }
 
     /// How many times this store (and its clones) reached for the pool so far.

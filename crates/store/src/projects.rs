@@ -3,12 +3,12 @@
 
 use crate::audit::{created_entries, record_entry, Actor, AuditRow, NewAuditEntry};
 use crate::audit::{AuditAction, AuditEntity};
-use crate::sql::{bind_params, fetch_in_chunks, rows_per_statement, value_rows, Conditions, Param};
+use crate::sql::{bind_params, fetch_in_chunks, placeholders, rows_per_statement, value_rows, Conditions, Param};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Everything a project says about itself (what forms and imports write).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
@@ -259,6 +259,28 @@ pub struct Service {
 /// of `bulk_audited!`.
 pub(crate) const PAUSE_SUMS_FROM: usize = 64;
 
+/// Pauses (in the writing transaction only) SQLite's row triggers that keep
+/// `stat_sums`, `stat_pairs` and the `stats` counter of `data_versions` for the new
+/// projects or funding records of a bulk write (migrations 0006, 0009, 0040).
+const PAUSE_SUMS: &str = "INSERT INTO meta (key, value) VALUES ('stat_sums_paused', '1')";
+
+/// Ends `PAUSE_SUMS`, moving the `stats` counter on once for the rows written meanwhile.
+const RESUME_SUMS: &str = "DELETE FROM meta WHERE key = 'stat_sums_paused'; \
+     UPDATE data_versions SET version = version + 1 WHERE name = 'stats'";
+
+/// What the funding records above id `$1` add to `stat_sums` (SQLite), grouped: the
+/// rule of the insert trigger of migration 0006 for a bulk write that pauses it.
+const ADD_NEW_FUNDING_SUMS: &str = "INSERT INTO stat_sums (measure, by_chain, chain, grain, bucket, region_code, \
+     source, records, amount) \
+     SELECT 'F', k.by_chain, CASE k.by_chain WHEN 0 THEN '' ELSE f.chain END, g.grain, \
+     CASE g.grain WHEN 'D' THEN f.funded_on WHEN 'M' THEN substr(f.funded_on, 1, 8) || '01' \
+     ELSE substr(f.funded_on, 1, 5) || '01-01' END, f.region_code, f.source, COUNT(*), SUM(f.amount) \
+     FROM project_funding f, (SELECT 0 AS by_chain UNION ALL SELECT 1) AS k, \
+     (SELECT 'D' AS grain UNION ALL SELECT 'M' UNION ALL SELECT 'Y') AS g \
+     WHERE f.id > $1 GROUP BY 2, 3, 4, 5, 6, 7 \
+     ON CONFLICT (measure, by_chain, chain, grain, bucket, region_code, source) \
+     DO UPDATE SET records = records + excluded.records, amount = amount + excluded.amount";
+
 /// A project's timeline entry for a write: a stage change (with the reason of a
 /// drop, else the write's note) or an edit.
 struct Event<'a> {
@@ -293,6 +315,22 @@ struct Change<'a> {
     /// None while the project is one this batch creates.
     id: Option<i64>,
     before: ProjectData,
+}
+
+impl AuditRow for FundingData {
+    const ENTITY: AuditEntity = AuditEntity::Funding;
+    const COLUMNS: &'static [&'static str] = &["project_code", "funded_on", "amount", "source"];
+
+    fn key(&self) -> &str {
+        &self.project_code
+    }
+
+    fn row<S: serde::ser::SerializeSeq>(&self, seq: &mut S) -> std::result::Result<(), S::Error> {
+        seq.serialize_element(&self.project_code)?;
+        seq.serialize_element(&self.funded_on)?;
+        seq.serialize_element(&self.amount)?;
+        seq.serialize_element(&self.source)
+    }
 }
 
 impl AuditRow for ProjectData {
@@ -400,13 +438,15 @@ impl Store {
                     outcome.created += 1;
                 }
             }
+            // Unchanged rows need no statement: they are done.
+            self.written.add(outcome.unchanged);
             let mut events: Vec<Event> = Vec::with_capacity(creates.len() + changes.len());
             // New projects, many a statement; their ids come back with their codes. On
             // SQLite the row triggers keeping `stat_sums` and `stat_pairs` are paused for them (a marker row
             // in `meta`, inside this transaction only) and their sums added grouped.
             let pause = backend == crate::Backend::Sqlite && creates.len() >= PAUSE_SUMS_FROM;
             if pause {
-                sqlx::query("INSERT INTO meta (key, value) VALUES ('stat_sums_paused', '1')").execute(&mut *tx).await?;
+                sqlx::query(PAUSE_SUMS).execute(&mut *tx).await?;
             }
             let mut ids: HashMap<String, i64> = HashMap::with_capacity(creates.len());
             for chunk in creates.chunks(rows_per_statement(n + 2)) {
@@ -421,6 +461,7 @@ impl Store {
                 }
                 let returned: Vec<(i64, String)> = query.fetch_all(&mut *tx).await?;
                 ids.extend(returned.into_iter().map(|(id, code)| (code, id)));
+                self.written.add(chunk.len());
             }
             for upsert in &creates {
                 events.push(Event::of(ids.get(&upsert.data.code).copied().unwrap_or_default(), None, upsert));
@@ -428,7 +469,7 @@ impl Store {
             let new: Vec<&ProjectData> = creates.iter().map(|upsert| &upsert.data).collect();
             audit.extend(created_entries(&new));
             if pause {
-                sqlx::query("DELETE FROM meta WHERE key = 'stat_sums_paused'").execute(&mut *tx).await?;
+                sqlx::query(RESUME_SUMS).execute(&mut *tx).await?;
                 let sums = crate::stats::project_sums(&new);
                 for chunk in sums.chunks(rows_per_statement(9)) {
                     let sql = crate::stats::add_sums_sql(backend, chunk.len());
@@ -481,6 +522,7 @@ impl Store {
                 }
                 events.push(Event::of(id, Some(before.stage.as_str()), change.upsert));
                 audit.push(record_entry(AuditAction::Update, Some(before), data));
+                self.written.add(1);
             }
             for chunk in events.chunks(rows_per_statement(7)) {
                 let sql = format!(
@@ -505,8 +547,13 @@ impl Store {
     }
 
     /// Appends funding records in one transaction, with the excess-funds flags they
-    /// change; rows identical to a stored one are reported, not doubled. Unknown project
-    /// codes fail the whole batch.
+    /// change; rows identical to a stored one (or to an earlier row of the batch) are
+    /// reported, not doubled. Unknown project codes fail the whole batch. As projects'
+    /// writes do (`upsert_projects`): the projects read a chunk of codes at a time, the
+    /// records written many a statement, the new ones audited one each or, in numbers,
+    /// one entry per group that holds every record (`audit::created_entries`); on
+    /// SQLite the row triggers of `stat_sums` and `data_versions` are paused for a large
+    /// batch and its sums added in one grouped statement (migration 0040).
     pub async fn insert_funding(
         &self,
         rows: &[FundingData],
@@ -515,43 +562,70 @@ impl Store {
     ) -> Result<FundingOutcome> {
         let mut outcome = FundingOutcome::default();
         let now = Utc::now();
-        audited!(self, actor, |tx, audit| {
+        let backend = self.backend();
+        bulk_audited!(self, actor, rows.len() >= PAUSE_SUMS_FROM, |tx, audit| {
             write_excess_funds!(tx, audit, flags, now);
-            for row in rows {
-                let project: Option<(i64, String, String)> =
-                    sqlx::query_as("SELECT id, region_code, chain FROM projects WHERE code = $1")
-                        .bind(&row.project_code)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let Some((project_id, region_code, chain)) = project else {
-                    return Err(StoreError::Invalid(format!("项目编号“{}”不存在", row.project_code)));
-                };
-                let inserted = sqlx::query(
-                    "INSERT INTO project_funding (project_id, region_code, chain, funded_on, amount, source) VALUES ($1, $2, $3, $4, $5, $6) \
-                     ON CONFLICT (project_id, funded_on, amount, source) DO NOTHING",
-                )
-                .bind(project_id)
-                .bind(&region_code)
-                .bind(&chain)
-                .bind(row.funded_on)
-                .bind(row.amount)
-                .bind(&row.source)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if inserted == 0 {
-                    outcome.duplicates.push(row.clone());
-                    continue;
-                }
-                outcome.inserted += 1;
-                audit.push(NewAuditEntry::new(
-                    AuditAction::Create,
-                    AuditEntity::Funding,
-                    &row.project_code,
-                    None,
-                    Some(json!(row)),
-                ));
+            let mut codes: Vec<&str> = rows.iter().map(|row| row.project_code.as_str()).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            let found: Vec<(i64, String, String, String)> = fetch_in_chunks!(on &mut *tx, query_as, codes, |n| format!(
+                "SELECT id, code, region_code, chain FROM projects WHERE code IN ({})",
+                placeholders(1, n)
+            ));
+            let projects: HashMap<&str, (i64, &str, &str)> = found
+                .iter()
+                .map(|(id, code, region, chain)| (code.as_str(), (*id, region.as_str(), chain.as_str())))
+                .collect();
+            if let Some(unknown) = rows.iter().find(|row| !projects.contains_key(row.project_code.as_str())) {
+                return Err(StoreError::Invalid(format!("项目编号“{}”不存在", unknown.project_code)));
             }
+            // SQLite numbers new rows after the largest id: the rows above it are the new ones.
+            let paused_after: Option<i64> = if backend == crate::Backend::Sqlite && rows.len() >= PAUSE_SUMS_FROM {
+                sqlx::query(PAUSE_SUMS).execute(&mut *tx).await?;
+                Some(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM project_funding").fetch_one(&mut *tx).await?)
+            } else {
+                None
+            };
+            // The records the database took, by their unique key; the rest were duplicates.
+            let mut written: HashSet<(i64, NaiveDate, i64, String)> = HashSet::with_capacity(rows.len());
+            for chunk in rows.chunks(rows_per_statement(6)) {
+                let sql = format!(
+                    "INSERT INTO project_funding (project_id, region_code, chain, funded_on, amount, source) VALUES {} \
+                     ON CONFLICT (project_id, funded_on, amount, source) DO NOTHING \
+                     RETURNING project_id, funded_on, amount, source",
+                    value_rows(backend, chunk.len(), 6)
+                );
+                let mut query = sqlx::query_as(&sql);
+                for row in chunk {
+                    let (project_id, region_code, chain) = projects[row.project_code.as_str()];
+                    query = query
+                        .bind(project_id)
+                        .bind(region_code)
+                        .bind(chain)
+                        .bind(row.funded_on)
+                        .bind(row.amount)
+                        .bind(&row.source);
+                }
+                let returned: Vec<(i64, NaiveDate, i64, String)> = query.fetch_all(&mut *tx).await?;
+                written.extend(returned);
+                self.written.add(chunk.len());
+            }
+            if let Some(last_id) = paused_after {
+                sqlx::query(ADD_NEW_FUNDING_SUMS).bind(last_id).execute(&mut *tx).await?;
+                sqlx::query(RESUME_SUMS).execute(&mut *tx).await?;
+            }
+            let mut created: Vec<&FundingData> = Vec::with_capacity(written.len());
+            for row in rows {
+                let key = (projects[row.project_code.as_str()].0, row.funded_on, row.amount, row.source.clone());
+                // The first of identical rows was written, the others not.
+                if written.remove(&key) {
+                    created.push(row);
+                } else {
+                    outcome.duplicates.push(row.clone());
+                }
+            }
+            outcome.inserted = created.len();
+            audit.extend(created_entries(&created));
         });
         Ok(outcome)
     }

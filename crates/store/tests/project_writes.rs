@@ -7,7 +7,7 @@ use zhaoshang_testkit::on_both_backends;
 use chrono::NaiveDate;
 use zhaoshang_store::appeals::{AppealData, AppealFilter};
 use zhaoshang_store::listing::ProjectFilter;
-use zhaoshang_store::projects::{ProjectData, ProjectUpsert};
+use zhaoshang_store::projects::{FundingData, ProjectData, ProjectUpsert};
 use zhaoshang_store::{Actor, AuditEntry, AuditFilter, Store};
 
 on_both_backends!(
@@ -17,6 +17,8 @@ on_both_backends!(
     a_failed_batch_changes_nothing,
     appeals_are_audited_like_projects,
     a_failed_batch_of_appeals_changes_nothing,
+    many_funding_records_are_audited_in_groups_and_duplicates_reported,
+    a_failed_batch_of_funding_changes_nothing,
 );
 
 fn project(index: usize) -> ProjectData {
@@ -235,4 +237,61 @@ async fn a_failed_batch_of_appeals_changes_nothing(store: Store) {
     let outcome = store.upsert_appeals(&batch, &actor).await.unwrap();
     assert_eq!((outcome.created, outcome.updated), (200, 1));
     assert_eq!(store.count_appeals(&all).await.unwrap(), 201);
+}
+
+/// The `count`th funding record of a project of `project(0..10)`.
+fn funding(index: usize) -> FundingData {
+    FundingData {
+        project_code: project(index % 10).code,
+        funded_on: NaiveDate::from_ymd_opt(2024, 1 + (index % 12) as u32, 1 + (index % 28) as u32).unwrap(),
+        amount: 1_000 + index as i64,
+        source: ["outside_province", "abroad", "within_province"][index % 3].into(),
+    }
+}
+
+async fn many_funding_records_are_audited_in_groups_and_duplicates_reported(store: Store) {
+    let actor = Actor::system("测试");
+    let projects: Vec<ProjectData> = (0..10).map(project).collect();
+    store.upsert_projects(&upserts(&projects, "导入"), &actor).await.unwrap();
+    let first: Vec<FundingData> = (0..5).map(funding).collect();
+    assert_eq!(store.insert_funding(&first, &[], &actor).await.unwrap().inserted, 5);
+    let few = audit_of(&store, "funding").await;
+    assert_eq!(
+        few.iter().map(|e| e.entity_id.as_str()).collect::<Vec<_>>(),
+        ["P-00000", "P-00001", "P-00002", "P-00003", "P-00004"]
+    );
+
+    // 1,500 records, of which the first five are stored already and one repeats within the batch.
+    let mut batch: Vec<FundingData> = (0..1_500).map(funding).collect();
+    batch.push(funding(700));
+    let outcome = store.insert_funding(&batch, &[], &actor).await.unwrap();
+    assert_eq!(outcome.inserted, 1_495);
+    assert_eq!(outcome.duplicates, [&first[..], &[funding(700)]].concat());
+    let entries = audit_of(&store, "funding").await;
+    assert_eq!(entries.len(), 5 + 2, "one entry per 1,000 new records");
+    assert_eq!(entries[5].entity_id, "P-00005 … P-00004（1000 项）");
+    let audited: Vec<FundingData> =
+        entries.iter().flat_map(|e| audited::<FundingData>(e.after_json.as_deref().unwrap())).collect();
+    assert_eq!(audited, [&first[..], &batch[5..1_500]].concat(), "every record is in the audit log");
+    let stored = store.project_by_code("P-00003").await.unwrap().unwrap();
+    let records = store.funding_of_project(stored.id).await.unwrap();
+    assert_eq!(records.len(), 150);
+    assert_eq!(
+        records.iter().map(|f| f.amount).sum::<i64>(),
+        (0..1_500).filter(|i| i % 10 == 3).map(|i| 1_000 + i).sum::<i64>()
+    );
+    assert_eq!(store.meta("stat_sums_paused").await.unwrap(), None);
+}
+
+async fn a_failed_batch_of_funding_changes_nothing(store: Store) {
+    let actor = Actor::system("测试");
+    store.upsert_projects(&upserts(&(0..10).map(project).collect::<Vec<_>>(), "导入"), &actor).await.unwrap();
+    let mut batch: Vec<FundingData> = (0..500).map(funding).collect();
+    batch[499].project_code = "P-99999".into();
+    let error = store.insert_funding(&batch, &[], &actor).await.unwrap_err();
+    assert_eq!(error.to_string(), "项目编号“P-99999”不存在");
+    let stored = store.project_by_code("P-00001").await.unwrap().unwrap();
+    assert!(store.funding_of_project(stored.id).await.unwrap().is_empty());
+    assert!(audit_of(&store, "funding").await.is_empty());
+    assert_eq!(store.meta("stat_sums_paused").await.unwrap(), None);
 }

@@ -49,7 +49,9 @@ pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppR
 
     let today = crate::calendar::today();
     let mut records = Vec::new();
-    for row in &ctx.sheet.rows {
+    let total = ctx.sheet.rows.len();
+    for (index, row) in ctx.sheet.rows.iter().enumerate() {
+        ctx.progress.checked(index + 1, total);
         let mut p = RowProblems::new(KIND, row.number, report);
         let code = cols.text(row, "code");
         if code.is_empty() {
@@ -137,7 +139,8 @@ pub(super) async fn import(ctx: &Context<'_>, report: &mut ImportReport) -> AppR
     }
     report.created = records.len();
     if ctx.may_write(report) {
-        let outcome = ctx.store.insert_funding(&records, &flags, ctx.actor).await?;
+        let store = ctx.progress.writing(ctx.store, records.len());
+        let outcome = store.insert_funding(&records, &flags, ctx.actor).await?;
         report.created = outcome.inserted;
         report.duplicates += outcome.duplicates.len();
         report.applied = true;

@@ -36,6 +36,8 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::plausible::{excess_funds_message, ExcessFunds, CONFIRM_EXCESS_FUNDS};
 use zhaoshang_store::projects::UpsertOutcome;
@@ -230,6 +232,63 @@ pub struct ImportOptions {
     pub excess_funds: ExcessFundsPolicy,
     /// How columns that no field's name matches are read (the web import's mapping).
     pub columns: ColumnMapping,
+    /// Told how far the import has got (the command line's progress bar).
+    pub progress: ImportProgress,
+}
+
+/// What an import is doing, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStage {
+    /// Checking the rows read against the rules.
+    Checking,
+    /// Writing the good rows in one transaction.
+    Writing,
+}
+
+impl ImportStage {
+    pub fn label(self) -> &'static str {
+        match self {
+            ImportStage::Checking => "检查",
+            ImportStage::Writing => "写入",
+        }
+    }
+}
+
+type ProgressReport = dyn Fn(ImportStage, usize, usize) + Send + Sync;
+
+/// Told of an import's stage, the rows done and the rows in all, as it goes (projects
+/// and funding, the kinds imported by the hundred thousand).
+#[derive(Clone, Default)]
+pub struct ImportProgress(Option<Arc<ProgressReport>>);
+
+impl ImportProgress {
+    pub fn new(report: impl Fn(ImportStage, usize, usize) + Send + Sync + 'static) -> ImportProgress {
+        ImportProgress(Some(Arc::new(report)))
+    }
+
+    fn checked(&self, done: usize, total: usize) {
+        if let Some(report) = &self.0 {
+            report(ImportStage::Checking, done, total);
+        }
+    }
+
+    /// `store`, telling this progress of the rows it writes out of `total`.
+    fn writing(&self, store: &Store, total: usize) -> Store {
+        let Some(report) = &self.0 else {
+            return store.clone();
+        };
+        report(ImportStage::Writing, 0, total);
+        let (report, done) = (Arc::clone(report), AtomicUsize::new(0));
+        store.reporting_writes(move |rows| {
+            report(ImportStage::Writing, done.fetch_add(rows, Ordering::Relaxed) + rows, total)
+        })
+    }
+}
+
+impl fmt::Debug for ImportProgress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() { "ImportProgress(reported)" } else { "ImportProgress(none)" })
+    }
 }
 
 impl ImportOptions {
@@ -521,6 +580,7 @@ async fn import_layout(
         note: &note,
         scope,
         excess_funds: options.excess_funds,
+        progress: &options.progress,
     };
     match kind {
         ImportKind::Projects => projects::import(&context, &mut report).await?,
@@ -550,6 +610,7 @@ struct Context<'a> {
     note: &'a str,
     scope: &'a ImportScope,
     excess_funds: ExcessFundsPolicy,
+    progress: &'a ImportProgress,
 }
 
 impl Context<'_> {
@@ -594,7 +655,9 @@ impl Context<'_> {
         let mut first_row_of: HashMap<String, usize> = HashMap::new();
         let mut records = Vec::new();
         let (mut created, mut updated, mut unchanged) = (0, 0, 0);
-        for row in &self.sheet.rows {
+        let total = self.sheet.rows.len();
+        for (index, row) in self.sheet.rows.iter().enumerate() {
+            self.progress.checked(index + 1, total);
             let mut problems = RowProblems::new(kind, row.number, report);
             let key = key_of(row);
             if let Some(key) = &key {
@@ -623,7 +686,7 @@ impl Context<'_> {
         if !self.may_write(report) {
             return Ok(None);
         }
-        let outcome = upsert(self.store, &records, self.actor).await?;
+        let outcome = upsert(&self.progress.writing(self.store, records.len()), &records, self.actor).await?;
         (report.created, report.updated, report.unchanged) = (outcome.created, outcome.updated, outcome.unchanged);
         report.applied = true;
         Ok(Some(records))
