@@ -667,7 +667,7 @@ impl App {
         expert_table(self.store()).await
     }
 
-    /// An expert for its form (managers only) with the reviewer accounts it may sign in with.
+    /// An expert for its form (managers only).
     pub async fn expert_for_edit(&self, principal: &Principal, id: i64) -> AppResult<ExpertData> {
         self.manages_pool(principal)?;
         self.store().expert_data(id).await?.ok_or_else(|| AppError::not_found("该评审专家"))
