@@ -6,22 +6,24 @@
 //! leaders read the registry and the pool without any reviewer's own scores; a reviewer
 //! sees the achievements it reviewed and only its own scores.
 
-use crate::exchange::{achievement_table, Table};
+use crate::exchange::{achievement_table, columns, expert_table, parse_credit_code, ImportKind, Table};
 use crate::projects::{keyword, page_offset};
 use crate::{App, AppError, AppResult};
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
-use zhaoshang_core::access::{PoolAccess, Principal};
+use zhaoshang_core::access::{PoolAccess, Principal, Role};
 use zhaoshang_core::achievements::{
-    rank_intervals, select, Aggregate, Candidate, Maturity, RankInterval, Ranked, Ratio, Selection, Weights, RESAMPLES,
-    RESAMPLE_SEED,
+    check_text, rank_intervals, select, Aggregate, Candidate, Maturity, RankInterval, Ranked, Ratio, Selection,
+    Weights, INSTITUTION_MAX_CHARS, RESAMPLES, RESAMPLE_SEED,
 };
 use zhaoshang_core::rounds::RoundStatus;
 use zhaoshang_core::text::non_empty;
-use zhaoshang_store::achievements::{AchievementData, AchievementFilter, AchievementSort, ReviewData};
-use zhaoshang_store::Store;
+use zhaoshang_store::achievements::{
+    AchievementData, AchievementFilter, AchievementSort, ExpertData, ExpertRow, InstitutionRow, ReviewData,
+};
+use zhaoshang_store::{Actor, Store, StoreError};
 
 /// `zhaoshang pool select --json` (SPEC.md "Statistics interfaces, continued").
 #[derive(Debug, Clone, Serialize)]
@@ -84,6 +86,31 @@ pub struct AchievementQuery {
     pub page: Option<u32>,
     /// `xlsx` or `csv`: the list as a download.
     pub format: Option<String>,
+}
+
+/// The request of the institutions' and the experts' lists: a keyword, a page, and for
+/// the experts `format` (`xlsx` or `csv`) for the pool as a download.
+#[derive(Deserialize, Default, Clone, Debug)]
+pub struct RegistryQuery {
+    pub q: Option<String>,
+    pub page: Option<u32>,
+    pub format: Option<String>,
+}
+
+/// The institution form: a name and an optional 统一社会信用代码.
+#[derive(Deserialize, Default, Clone, Debug)]
+pub struct InstitutionForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub credit_code: String,
+}
+
+pub struct ExpertPage {
+    pub rows: Vec<ExpertRow>,
+    pub total: i64,
+    /// The year whose assignments and reviews are counted (the latest registered).
+    pub year: Option<i64>,
 }
 
 /// One achievement of the list, with its place in its year's selection when ranked.
@@ -517,5 +544,208 @@ impl App {
             sealed: false,
             has_report: status.is_some_and(RoundStatus::has_report),
         })
+    }
+
+    /// The achievement form's fields of a stored achievement (managers only), keyed as
+    /// the import's columns.
+    pub async fn achievement_form_values(
+        &self,
+        principal: &Principal,
+        code: &str,
+    ) -> AppResult<HashMap<String, String>> {
+        self.manages_pool(principal)?;
+        let data = self.store().achievement(code).await?.ok_or_else(|| AppError::not_found("该科技成果"))?;
+        let year = data.year.to_string();
+        Ok([
+            ("code", data.code),
+            ("title", data.title),
+            ("institution", data.institution),
+            ("institution_credit_code", data.institution_credit_code),
+            ("industry", data.industry),
+            ("year", year),
+            ("maturity", data.maturity),
+            ("ip", data.ip),
+            ("contact", data.contact),
+            ("description", data.description),
+        ]
+        .into_iter()
+        .map(|(key, value)| (key.to_string(), value))
+        .collect())
+    }
+
+    /// Saves the achievement form as a one-row import, so that the form and the file obey
+    /// the same rules: a new achievement (`editing` none; its code must be new) or the
+    /// stored `editing` (its code is not changed). Returns the code saved, or the problems
+    /// per field ("form" for a refusal of the store's, such as a move to another year).
+    pub async fn save_achievement_form(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        editing: Option<&str>,
+        values: &HashMap<String, String>,
+    ) -> AppResult<Result<String, HashMap<String, String>>> {
+        self.manages_pool(principal)?;
+        let mut fields = values.clone();
+        let code = match editing {
+            Some(code) => {
+                let stored = self.store().achievement(code).await?.ok_or_else(|| AppError::not_found("该科技成果"))?;
+                stored.code
+            }
+            None => {
+                let code = values.get("code").map(|c| c.trim()).unwrap_or("").to_string();
+                if self.store().achievement(&code).await?.is_some() {
+                    return Ok(Err(HashMap::from([("code".to_string(), format!("成果编号“{code}”已存在"))])));
+                }
+                code
+            }
+        };
+        fields.insert("code".into(), code.clone());
+        Ok(self.save_registry_row(principal, actor, ImportKind::Achievements, fields).await?.map(|()| code))
+    }
+
+    /// Saves a registry form as a one-row import of `kind` (its columns' keys taken from
+    /// `fields`, absent ones empty): the problems per field when it is bad, and a refusal
+    /// of the store's (a `Conflict` or `Invalid`, in Chinese) as the form's problem rather
+    /// than an error page.
+    async fn save_registry_row(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        kind: ImportKind,
+        fields: HashMap<String, String>,
+    ) -> AppResult<Result<(), HashMap<String, String>>> {
+        let fields: HashMap<String, String> =
+            columns(kind).iter().map(|c| (c.key.to_string(), fields.get(c.key).cloned().unwrap_or_default())).collect();
+        match self.save_form_row(principal, actor, kind, &fields).await {
+            Ok(None) => Ok(Ok(())),
+            Ok(Some(errors)) => Ok(Err(errors)),
+            Err(AppError::Store(StoreError::Conflict(message) | StoreError::Invalid(message))) => {
+                Ok(Err(HashMap::from([("form".to_string(), message)])))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// One page of the institutions (those who read the pool).
+    pub async fn institution_page(
+        &self,
+        principal: &Principal,
+        query: &RegistryQuery,
+        per_page: i64,
+    ) -> AppResult<(Vec<InstitutionRow>, i64)> {
+        if !self.pool_access(principal)?.reads_pool() {
+            return Err(AppError::Forbidden);
+        }
+        let keyword = keyword(&query.q)?;
+        let (_, offset) = page_offset(query.page, per_page);
+        let store = self.store();
+        Ok((store.institutions_page(&keyword, per_page, offset).await?, store.institution_count(&keyword).await?))
+    }
+
+    /// An institution for its form (managers only).
+    pub async fn institution_for_edit(&self, principal: &Principal, id: i64) -> AppResult<InstitutionRow> {
+        self.manages_pool(principal)?;
+        self.store().institution(id).await?.ok_or_else(|| AppError::not_found("该单位"))
+    }
+
+    /// Adds an institution (`id` none) or renames and recodes one (managers only): its
+    /// id, or the reason it is refused (a name that is empty or too long, a credit code
+    /// that is not valid or is another institution's, a name that is another's).
+    pub async fn save_institution(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        id: Option<i64>,
+        form: &InstitutionForm,
+    ) -> AppResult<Result<i64, String>> {
+        self.manages_pool(principal)?;
+        let name = form.name.trim();
+        if let Err(message) = check_text("单位名称", name, INSTITUTION_MAX_CHARS) {
+            return Ok(Err(message));
+        }
+        let code = match form.credit_code.trim() {
+            "" => String::new(),
+            text => match parse_credit_code(text) {
+                Ok(code) => code,
+                Err(message) => return Ok(Err(message)),
+            },
+        };
+        match self.store().save_institution(id, name, &code, actor).await {
+            Ok(id) => Ok(Ok(id)),
+            Err(StoreError::Conflict(message)) => Ok(Err(message)),
+            Err(StoreError::NotFound(_)) => Err(AppError::not_found("该单位")),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// One page of the expert pool (those who read the pool), each expert with its
+    /// assignments and reviews in the latest registration year (none when no year).
+    pub async fn expert_page(
+        &self,
+        principal: &Principal,
+        query: &RegistryQuery,
+        per_page: i64,
+    ) -> AppResult<ExpertPage> {
+        if !self.pool_access(principal)?.reads_pool() {
+            return Err(AppError::Forbidden);
+        }
+        let keyword = keyword(&query.q)?;
+        let (_, offset) = page_offset(query.page, per_page);
+        let store = self.store();
+        let year = store.achievement_years().await?.first().copied();
+        let rows = store.experts_page(&keyword, year.unwrap_or(0), per_page, offset).await?;
+        Ok(ExpertPage { rows, total: store.expert_count(&keyword).await?, year })
+    }
+
+    /// The expert pool for download (managers only), as its import reads it.
+    pub async fn expert_export(&self, principal: &Principal) -> AppResult<Table> {
+        self.manages_pool(principal)?;
+        expert_table(self.store()).await
+    }
+
+    /// An expert for its form (managers only).
+    pub async fn expert_for_edit(&self, principal: &Principal, id: i64) -> AppResult<ExpertData> {
+        self.manages_pool(principal)?;
+        self.store().expert_data(id).await?.ok_or_else(|| AppError::not_found("该评审专家"))
+    }
+
+    /// The user names of the accounts of role reviewer, which an expert may be linked to
+    /// (managers only).
+    pub async fn reviewer_accounts(&self, principal: &Principal) -> AppResult<Vec<String>> {
+        self.manages_pool(principal)?;
+        let users = self.store().users().await?;
+        Ok(users.into_iter().filter(|u| u.role == Role::Reviewer.key()).map(|u| u.username).collect())
+    }
+
+    /// Saves the expert form as a one-row import of the expert pool (the import's rules):
+    /// a new expert (`editing` none; its name must be new) or the stored expert `editing`
+    /// (its name is not changed). Returns the expert's id, or the problems per field.
+    pub async fn save_expert_form(
+        &self,
+        principal: &Principal,
+        actor: &Actor,
+        editing: Option<i64>,
+        values: &HashMap<String, String>,
+    ) -> AppResult<Result<i64, HashMap<String, String>>> {
+        self.manages_pool(principal)?;
+        let mut fields = values.clone();
+        match editing {
+            Some(id) => {
+                let stored = self.store().expert_data(id).await?.ok_or_else(|| AppError::not_found("该评审专家"))?;
+                fields.insert("name".into(), stored.name);
+            }
+            None => {
+                let name = values.get("name").map(|n| n.trim()).unwrap_or("");
+                if self.store().expert_id(name).await?.is_some() {
+                    return Ok(Err(HashMap::from([("name".to_string(), format!("专家“{name}”已在专家库中"))])));
+                }
+            }
+        }
+        let name = fields.get("name").map(|n| n.trim()).unwrap_or("").to_string();
+        if let Err(errors) = self.save_registry_row(principal, actor, ImportKind::Experts, fields).await? {
+            return Ok(Err(errors));
+        }
+        let id = self.store().expert_id(&name).await?.ok_or_else(|| AppError::internal("saved expert not found"))?;
+        Ok(Ok(id))
     }
 }

@@ -202,7 +202,8 @@ fn status_of(round: &Round) -> AppResult<RoundStatus> {
 }
 
 impl App {
-    fn manages_pool(&self, principal: &Principal) -> AppResult<()> {
+    /// The user may change the pool: its registry and its rounds (managers only).
+    pub fn manages_pool(&self, principal: &Principal) -> AppResult<()> {
         match principal.pool_access() {
             PoolAccess::Manage => Ok(()),
             _ => Err(AppError::Forbidden),

@@ -487,6 +487,7 @@ impl SearchIndex {
             | ImportKind::ChainEnterprises
             | ImportKind::Appeals
             | ImportKind::Achievements
+            | ImportKind::Experts
             | ImportKind::Reviews
             | ImportKind::Parcels => Ok(()),
         }

@@ -47,7 +47,7 @@ enum Command {
     Backup { file: PathBuf },
     /// Replace the database's content with a backup FILE
     Restore { file: PathBuf },
-    /// Import a .csv, .xlsx, .xls or .ods FILE (KIND: projects, funding, targets, chambers, activities, enterprises, chains, chain_enterprises, appeals, achievements, reviews); a file with any bad row changes nothing. Title, 填报单位 and 单位 lines above the header, two-row headers, 合计/小计/其中 rows and notes below the table are understood
+    /// Import a .csv, .xlsx, .xls or .ods FILE (KIND: projects, funding, targets, chambers, activities, enterprises, chains, chain_enterprises, appeals, achievements, experts, reviews); a file with any bad row changes nothing. Title, 填报单位 and 单位 lines above the header, two-row headers, 合计/小计/其中 rows and notes below the table are understood
     Import {
         kind: String,
         file: PathBuf,
@@ -59,7 +59,7 @@ enum Command {
         #[arg(long, value_name = "PREFIX")]
         assign_codes: Option<String>,
     },
-    /// Export a list (KIND: projects, funding, targets, chambers, activities, enterprises, chains, chain_enterprises, appeals, achievements, reviews) to FILE.xlsx or FILE.csv
+    /// Export a list (KIND: projects, funding, targets, chambers, activities, enterprises, chains, chain_enterprises, appeals, achievements, experts, reviews) to FILE.xlsx or FILE.csv
     Export { kind: String, file: PathBuf },
 }
 

@@ -172,3 +172,25 @@ fn pool_select_of_a_year_stays_when_its_achievements_enter_a_later_round() {
     );
     assert_eq!(select("2023"), before);
 }
+
+#[test]
+fn the_expert_pool_imports_and_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = imported(dir.path());
+    let experts = dir.path().join("experts.csv");
+    std::fs::write(&experts, "专家姓名,所在单位,专业领域\n甲,清华大学,新材料\n辛,兰州大学,核技术\n").unwrap();
+    let output = zhaoshang(&url, &["import", "experts", experts.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("新增 1，更新 1"), "甲 joined from the reviews");
+
+    let export = dir.path().join("out.csv");
+    let output = zhaoshang(&url, &["export", "experts", export.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&export).unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines[0], "专家姓名,所在单位,单位信用代码,专业领域,账号");
+    assert!(lines.contains(&"甲,清华大学,,新材料,") && lines.contains(&"辛,兰州大学,,核技术,"), "{text}");
+    assert_eq!(lines.len(), 1 + 6, "甲 乙 丙 丁 戊 from the reviews and 辛");
+    let output = zhaoshang(&url, &["import", "experts", export.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("新增 0，更新 0，未变 6"), "{}", stderr(&output));
+}

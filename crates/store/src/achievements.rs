@@ -75,6 +75,67 @@ pub struct Expert {
     pub user_id: Option<i64>,
 }
 
+/// An expert as imported and exported: its institution's name and credit code (empty
+/// when unknown), its fields and the user name of the reviewer account it signs in with
+/// (empty when none).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct ExpertData {
+    pub name: String,
+    pub institution: String,
+    pub institution_credit_code: String,
+    pub fields: String,
+    pub account: String,
+}
+
+const EXPERT_COLUMNS: &str =
+    "e.name, COALESCE(i.name, '') AS institution, COALESCE(i.credit_code, '') AS institution_credit_code, \
+     e.fields, COALESCE(u.username, '') AS account";
+const EXPERT_FROM: &str =
+    "experts e LEFT JOIN institutions i ON i.id = e.institution_id LEFT JOIN users u ON u.id = e.user_id";
+
+/// An expert of the pool's page with its work on the achievements of one year.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ExpertRow {
+    pub id: i64,
+    #[sqlx(flatten)]
+    pub data: ExpertData,
+    pub assignments: i64,
+    pub reviews: i64,
+}
+
+fn expert_conditions(keyword: &Option<String>) -> Conditions {
+    let mut c = Conditions::new();
+    if let Some(pattern) = contains_pattern(keyword) {
+        c.push(
+            "(e.name LIKE ?1 ESCAPE '\\' OR i.name LIKE ?1 ESCAPE '\\' OR e.fields LIKE ?1 ESCAPE '\\')",
+            vec![Param::Text(pattern)],
+        );
+    }
+    c
+}
+
+/// An institution of the registry with how many achievements and experts name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct InstitutionRow {
+    pub id: i64,
+    pub name: String,
+    pub credit_code: String,
+    pub achievements: i64,
+    pub experts: i64,
+}
+
+const INSTITUTION_COLUMNS: &str = "i.id, i.name, i.credit_code, \
+     (SELECT COUNT(*) FROM achievements a WHERE a.institution_id = i.id) AS achievements, \
+     (SELECT COUNT(*) FROM experts e WHERE e.institution_id = i.id) AS experts";
+
+fn institution_conditions(keyword: &Option<String>) -> Conditions {
+    let mut c = Conditions::new();
+    if let Some(pattern) = contains_pattern(keyword) {
+        c.push("i.name LIKE ?1 ESCAPE '\\'", vec![Param::Text(pattern)]);
+    }
+    c
+}
+
 /// The list's filters; `codes` limits it to some achievements (those of the pool).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AchievementFilter {
@@ -449,32 +510,224 @@ impl Store {
         Ok(outcome)
     }
 
-    /// Sets an expert's fields (专业领域) and the reviewer account it signs in with, audited.
-    pub async fn set_expert(&self, name: &str, fields: &str, user_id: Option<i64>, actor: &Actor) -> Result<()> {
+    /// Creates or updates experts of the pool by name, audited: each one's institution
+    /// (created when new, given the credit code when one is named, none when empty), its
+    /// fields (专业领域) and the reviewer account it signs in with (a user name of role
+    /// reviewer, none when empty).
+    pub async fn upsert_experts(&self, items: &[ExpertData], actor: &Actor) -> Result<UpsertOutcome> {
+        let mut outcome = UpsertOutcome::default();
+        let select = format!("SELECT {EXPERT_COLUMNS} FROM {EXPERT_FROM} WHERE e.name = $1");
         audited!(self, actor, |tx, audit| {
-            let before: Option<(String, Option<i64>)> =
-                sqlx::query_as("SELECT fields, user_id FROM experts WHERE name = $1")
-                    .bind(name)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let Some((before_fields, before_user)) = before else {
-                return Err(StoreError::NotFound(format!("评审专家“{name}”")));
-            };
-            sqlx::query("UPDATE experts SET fields = $2, user_id = $3 WHERE name = $1")
-                .bind(name)
-                .bind(fields)
-                .bind(user_id)
+            let mut befores = Vec::with_capacity(items.len());
+            for item in items {
+                let before: Option<ExpertData> =
+                    sqlx::query_as(&select).bind(&item.name).fetch_optional(&mut *tx).await?;
+                befores.push(before);
+            }
+            let institutions = institution_ids!(
+                tx,
+                audit,
+                items.iter().map(|e| (e.institution.as_str(), e.institution_credit_code.as_str()))
+            );
+            for (item, before) in items.iter().zip(befores) {
+                if before.as_ref() == Some(item) {
+                    outcome.unchanged += 1;
+                    continue;
+                }
+                let user: Option<i64> = if item.account.is_empty() {
+                    None
+                } else {
+                    let found: Option<i64> =
+                        sqlx::query_scalar("SELECT id FROM users WHERE username = $1 AND role = 'reviewer'")
+                            .bind(&item.account)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    Some(found.ok_or_else(|| StoreError::Invalid(format!("“{}”不是评审专家账号", item.account)))?)
+                };
+                sqlx::query(
+                    "INSERT INTO experts (name, institution_id, fields, user_id) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (name) DO UPDATE SET institution_id = excluded.institution_id, \
+                     fields = excluded.fields, user_id = excluded.user_id",
+                )
+                .bind(&item.name)
+                .bind(institutions.get(&item.institution))
+                .bind(&item.fields)
+                .bind(user)
                 .execute(&mut *tx)
                 .await?;
-            audit.push(NewAuditEntry::new(
-                AuditAction::Update,
-                AuditEntity::Expert,
-                name,
-                Some(json!({ "fields": before_fields, "user_id": before_user })),
-                Some(json!({ "fields": fields, "user_id": user_id })),
-            ));
+                let action = outcome.count_written(before.is_some());
+                audit.push(NewAuditEntry::new(
+                    action,
+                    AuditEntity::Expert,
+                    &item.name,
+                    before.map(|b| json!(b)),
+                    Some(json!(item)),
+                ));
+            }
         });
-        Ok(())
+        Ok(outcome)
+    }
+
+    /// Every expert of the pool as imported and exported, by name.
+    pub async fn all_expert_data(&self) -> Result<Vec<ExpertData>> {
+        let sql = format!("SELECT {EXPERT_COLUMNS} FROM {EXPERT_FROM} ORDER BY e.name");
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?))
+    }
+
+    /// One page of the expert pool a keyword matches (name, institution or fields), each
+    /// with its assignments and reviews on the achievements of `year`.
+    pub async fn experts_page(
+        &self,
+        keyword: &Option<String>,
+        year: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ExpertRow>> {
+        let c = expert_conditions(keyword);
+        let n = c.params.len();
+        let columns = format!(
+            "e.id, {EXPERT_COLUMNS}, \
+             (SELECT COUNT(*) FROM review_assignments ra JOIN achievements a ON a.id = ra.achievement_id \
+              WHERE ra.expert_id = e.id AND a.year = ${y}) AS assignments, \
+             (SELECT COUNT(*) FROM achievement_reviews r JOIN achievements a ON a.id = r.achievement_id \
+              WHERE r.expert_id = e.id AND a.year = ${y}) AS reviews",
+            y = n + 3
+        );
+        let sql = c.page_sql(&columns, EXPERT_FROM, "e.name");
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params)
+            .bind(limit)
+            .bind(offset)
+            .bind(year)
+            .fetch_all(pool)
+            .await?))
+    }
+
+    pub async fn expert_count(&self, keyword: &Option<String>) -> Result<i64> {
+        let c = expert_conditions(keyword);
+        let sql = format!("SELECT COUNT(*) FROM {EXPERT_FROM} {}", c.where_sql());
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_scalar(&sql), &c.params).fetch_one(pool).await?))
+    }
+
+    /// The id of the expert of that name.
+    pub async fn expert_id(&self, name: &str) -> Result<Option<i64>> {
+        Ok(on_pool!(self, |pool| sqlx::query_scalar("SELECT id FROM experts WHERE name = $1")
+            .bind(name)
+            .fetch_optional(pool)
+            .await?))
+    }
+
+    /// An expert of the pool as its form shows it.
+    pub async fn expert_data(&self, id: i64) -> Result<Option<ExpertData>> {
+        let sql = format!("SELECT {EXPERT_COLUMNS} FROM {EXPERT_FROM} WHERE e.id = $1");
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?))
+    }
+
+    /// One page of the institutions whose name contains a keyword, by name, each with its
+    /// achievements and experts counted.
+    pub async fn institutions_page(
+        &self,
+        keyword: &Option<String>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<InstitutionRow>> {
+        let c = institution_conditions(keyword);
+        let sql = c.page_sql(INSTITUTION_COLUMNS, "institutions i", "i.name");
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?))
+    }
+
+    pub async fn institution_count(&self, keyword: &Option<String>) -> Result<i64> {
+        let c = institution_conditions(keyword);
+        let sql = format!("SELECT COUNT(*) FROM institutions i {}", c.where_sql());
+        Ok(on_pool!(self, |pool| bind_params!(sqlx::query_scalar(&sql), &c.params).fetch_one(pool).await?))
+    }
+
+    pub async fn institution(&self, id: i64) -> Result<Option<InstitutionRow>> {
+        let sql = format!("SELECT {INSTITUTION_COLUMNS} FROM institutions i WHERE i.id = $1");
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?))
+    }
+
+    /// Creates an institution (`id` none) or renames and recodes the institution `id`,
+    /// audited; its `name_key` follows the name. Refused (`Conflict`, in Chinese): a credit
+    /// code another institution holds, or a name that is another institution's once
+    /// normalised (`institution_key`). Returns the institution's id.
+    pub async fn save_institution(&self, id: Option<i64>, name: &str, credit_code: &str, actor: &Actor) -> Result<i64> {
+        let key = institution_key(name);
+        let saved = audited!(self, actor, |tx, audit| {
+            let other = id.unwrap_or(0);
+            if !credit_code.is_empty() {
+                let holder: Option<String> =
+                    sqlx::query_scalar("SELECT name FROM institutions WHERE credit_code = $1 AND id <> $2")
+                        .bind(credit_code)
+                        .bind(other)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if let Some(holder) = holder {
+                    return Err(StoreError::Conflict(format!("统一社会信用代码 {credit_code} 已属于单位“{holder}”")));
+                }
+            }
+            let twin: Option<String> =
+                sqlx::query_scalar("SELECT name FROM institutions WHERE name_key = $1 AND id <> $2")
+                    .bind(&key)
+                    .bind(other)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some(twin) = twin {
+                return Err(StoreError::Conflict(format!("“{name}”与已有单位“{twin}”为同一单位（名称规范化后相同）")));
+            }
+            let after = json!({ "name": name, "credit_code": credit_code });
+            match id {
+                None => {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO institutions (name, name_key, credit_code) VALUES ($1, $2, $3) RETURNING id",
+                    )
+                    .bind(name)
+                    .bind(&key)
+                    .bind(credit_code)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    audit.push(NewAuditEntry::new(
+                        AuditAction::Create,
+                        AuditEntity::Institution,
+                        name,
+                        None,
+                        Some(after),
+                    ));
+                    id
+                }
+                Some(id) => {
+                    let before: Option<(String, String)> =
+                        sqlx::query_as("SELECT name, credit_code FROM institutions WHERE id = $1")
+                            .bind(id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let Some((before_name, before_code)) = before else {
+                        return Err(StoreError::NotFound("该单位".into()));
+                    };
+                    if (before_name.as_str(), before_code.as_str()) != (name, credit_code) {
+                        sqlx::query("UPDATE institutions SET name = $2, name_key = $3, credit_code = $4 WHERE id = $1")
+                            .bind(id)
+                            .bind(name)
+                            .bind(&key)
+                            .bind(credit_code)
+                            .execute(&mut *tx)
+                            .await?;
+                        audit.push(NewAuditEntry::new(
+                            AuditAction::Update,
+                            AuditEntity::Institution,
+                            name,
+                            Some(json!({ "name": before_name, "credit_code": before_code })),
+                            Some(after),
+                        ));
+                    }
+                    id
+                }
+            }
+        });
+        Ok(saved)
     }
 
     /// Every achievement, by code (imports compare against it; exports list it).

@@ -138,6 +138,32 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
     let expert =
         store.expert_of_user(reviewer.id, &reviewer.username).await.unwrap().expect("the demo reviewer's expert");
     let achievement = store.codes_reviewed_by(expert).await.unwrap().remove(0);
+    // The registry's forms are sent their record's stored values (a save that changes nothing).
+    let stored = store.achievement(&achievement).await.unwrap().unwrap();
+    let year = stored.year.to_string();
+    let achievement_form = serde_urlencoded::to_string([
+        ("title", &stored.title),
+        ("institution", &stored.institution),
+        ("institution_credit_code", &stored.institution_credit_code),
+        ("industry", &stored.industry),
+        ("year", &year),
+        ("maturity", &stored.maturity),
+        ("ip", &stored.ip),
+        ("contact", &stored.contact),
+        ("description", &stored.description),
+    ])
+    .unwrap();
+    let institution = store.institutions_page(&Some(stored.institution.clone()), 1, 0).await.unwrap().remove(0);
+    let institution_form =
+        serde_urlencoded::to_string([("name", &institution.name), ("credit_code", &institution.credit_code)]).unwrap();
+    let expert_data = store.expert_data(expert).await.unwrap().unwrap();
+    let expert_form = serde_urlencoded::to_string([
+        ("institution", &expert_data.institution),
+        ("institution_credit_code", &expert_data.institution_credit_code),
+        ("fields", &expert_data.fields),
+        ("account", &expert_data.account),
+    ])
+    .unwrap();
     // The side's report, its instruction for action and its task owing a reply.
     let visit = store.visits_page(prefix, 1, 0).await.unwrap().1.pop().expect("a demo visit on each side");
     let report = store.reports_page(prefix, 1, 0).await.unwrap().pop().expect("a demo report on each side");
@@ -194,6 +220,11 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
             ("appeal", appeal.data.code),
             ("lead", lead.id.to_string()),
             ("achievement", achievement),
+            ("achievement_form", achievement_form),
+            ("institution", institution.id.to_string()),
+            ("institution_form", institution_form),
+            ("expert", expert.to_string()),
+            ("expert_form", expert_form),
             ("parcel_lon", parcel.data.lon.to_string()),
             ("parcel_lat", parcel.data.lat.to_string()),
             ("parcel", parcel.data.code),

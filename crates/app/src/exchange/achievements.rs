@@ -8,17 +8,20 @@ use super::table::SheetRow;
 use super::values::{parse_credit_code, parse_year, IndustryIndex};
 use super::{Context, ImportReport, RowProblems};
 use crate::AppResult;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use zhaoshang_core::access::Role;
 use zhaoshang_core::achievements::{
     check_code, check_text, institution_key, one_institution, Maturity, Score, INSTITUTION_MAX_CHARS, TITLE_MAX_CHARS,
 };
-use zhaoshang_store::achievements::{AchievementData, RegistrationFacts, ReviewData};
+use zhaoshang_store::achievements::{AchievementData, ExpertData, RegistrationFacts, ReviewData};
 use zhaoshang_store::Store;
 
 /// The longest 知识产权 and 简介 accepted.
 const IP_MAX_CHARS: usize = 200;
 const DESCRIPTION_MAX_CHARS: usize = 2000;
 const CONTACT_MAX_CHARS: usize = 100;
+/// The longest 专业领域 accepted.
+const FIELDS_MAX_CHARS: usize = 200;
 
 /// The stored institutions: names by normalised name, so that a row's `中国科学院…` finds
 /// the stored `中科院…` and is written under that one name, and by credit code, which
@@ -167,6 +170,70 @@ fn check_achievement(
                 *field = text.to_string();
             }
         }
+    }
+    data
+}
+
+pub(super) async fn import_experts(ctx: &Context<'_>, report: &mut ImportReport) -> AppResult<()> {
+    let existing: HashMap<String, ExpertData> =
+        ctx.store.all_expert_data().await?.into_iter().map(|e| (e.name.clone(), e)).collect();
+    let reviewers: HashSet<String> =
+        ctx.store.users().await?.into_iter().filter(|u| u.role == Role::Reviewer.key()).map(|u| u.username).collect();
+    let institutions = Institutions::load(ctx.store).await?;
+    let key_of = |text: &str| check_text("专家姓名", text, INSTITUTION_MAX_CHARS).is_ok().then(|| text.to_string());
+    let lookups = ExpertLookups { existing: &existing, reviewers: &reviewers, institutions: &institutions };
+    let check = |row: &SheetRow, problems: &mut RowProblems| Some(check_expert(ctx, row, &lookups, problems));
+    ctx.upsert_by_key(report, "name", key_of, &existing, check, Store::upsert_experts).await?;
+    Ok(())
+}
+
+struct ExpertLookups<'a> {
+    /// The stored experts by name.
+    existing: &'a HashMap<String, ExpertData>,
+    /// The user names of the accounts of role reviewer.
+    reviewers: &'a HashSet<String>,
+    institutions: &'a Institutions,
+}
+
+/// Merges a row into the stored expert of its name (or a new one) and checks it: its
+/// institution resolved as an achievement's is (credit code, then normalised name), and
+/// an account that is a reviewer's and no other expert's.
+fn check_expert(ctx: &Context<'_>, row: &SheetRow, lookups: &ExpertLookups<'_>, p: &mut RowProblems) -> ExpertData {
+    let cols = ctx.cols;
+    let name = cols.text(row, "name");
+    if let Err(message) = check_text("专家姓名", name, INSTITUTION_MAX_CHARS) {
+        p.add("name", message);
+    }
+    let mut data = lookups.existing.get(name).cloned().unwrap_or_default();
+    data.name = name.to_string();
+    match cols.cell(row, "institution") {
+        None => {}
+        Some("") => (data.institution, data.institution_credit_code) = (String::new(), String::new()),
+        Some(text) => match check_text("所在单位", text, INSTITUTION_MAX_CHARS) {
+            Ok(()) => {
+                (data.institution, data.institution_credit_code) =
+                    lookups.institutions.resolve(cols, row, text, "institution_credit_code", p)
+            }
+            Err(message) => p.add("institution", message),
+        },
+    }
+    if let Some(text) = cols.cell(row, "fields") {
+        if text.chars().count() > FIELDS_MAX_CHARS {
+            p.add("fields", format!("专业领域不能超过{FIELDS_MAX_CHARS}个字"));
+        } else {
+            data.fields = text.to_string();
+        }
+    }
+    match cols.cell(row, "account") {
+        None => {}
+        Some(text) if text.is_empty() || lookups.reviewers.contains(text) => {
+            let other = lookups.existing.values().find(|e| e.account == text && e.name != name && !text.is_empty());
+            match other {
+                Some(other) => p.add("account", format!("账号“{text}”已关联专家“{}”", other.name)),
+                None => data.account = text.to_string(),
+            }
+        }
+        Some(text) => p.add("account", format!("账号“{text}”不存在或不是评审专家账号")),
     }
     data
 }

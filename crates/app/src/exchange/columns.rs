@@ -223,6 +223,14 @@ pub const ACHIEVEMENT_COLUMNS: &[ColumnSpec] = &[
 
 const CREDIT_CODE_NOTE: &str = "18位统一社会信用代码，校验位须正确；按信用代码识别单位，其次按名称（利益冲突检查同此）";
 
+pub const EXPERT_COLUMNS: &[ColumnSpec] = &[
+    required("name", "专家姓名", "唯一；已有姓名的行更新该专家", "王立新"),
+    col("institution", "所在单位", "单位全称；评审分配时不得评审本单位的成果", "西安交通大学"),
+    col("institution_credit_code", "单位信用代码", CREDIT_CODE_NOTE, ""),
+    col("fields", "专业领域", "多个以“、”分隔", "新材料、稀土永磁"),
+    col("account", "账号", "专家登录用的评审专家账号（角色为评审专家）的用户名，可不填", ""),
+];
+
 pub const REVIEW_COLUMNS: &[ColumnSpec] = &[
     required("code", "成果编号", "成果库中已登记的成果编号", "KJCG-2023-0001"),
     required("reviewer", "评审专家", "专家姓名（或评审账号的用户名）；同一成果同一专家一行", "王立新"),
@@ -270,6 +278,7 @@ pub fn columns(kind: ImportKind) -> &'static [ColumnSpec] {
         ImportKind::ChainEnterprises => CHAIN_ENTERPRISE_COLUMNS,
         ImportKind::Appeals => APPEAL_COLUMNS,
         ImportKind::Achievements => ACHIEVEMENT_COLUMNS,
+        ImportKind::Experts => EXPERT_COLUMNS,
         ImportKind::Reviews => REVIEW_COLUMNS,
         ImportKind::Parcels => PARCEL_COLUMNS,
     }
@@ -291,7 +300,7 @@ pub(super) fn key_columns(kind: ImportKind) -> &'static [&'static str] {
         | ImportKind::Reviews
         | ImportKind::Parcels => &["code"],
         ImportKind::Targets => &["region", "year"],
-        ImportKind::Chambers | ImportKind::Activities => &["name"],
+        ImportKind::Chambers | ImportKind::Activities | ImportKind::Experts => &["name"],
         ImportKind::Enterprises | ImportKind::ChainEnterprises => &["credit_code"],
         ImportKind::Chains => &["chain"],
     }

@@ -279,6 +279,16 @@ pub async fn appeal_table(store: &Store, filter: &AppealFilter) -> AppResult<Tab
     }
 }
 
+/// The expert pool, by name.
+pub async fn expert_table(store: &Store) -> AppResult<Table> {
+    let mut table = empty_table(ImportKind::Experts);
+    let experts = store.all_expert_data().await?;
+    table.rows.extend(
+        experts.into_iter().map(|e| vec![e.name, e.institution, e.institution_credit_code, e.fields, e.account]),
+    );
+    Ok(table)
+}
+
 /// The achievements a filter matches (the CLI exports every one), in code order.
 pub async fn achievement_table(store: &Store, filter: &AchievementFilter) -> AppResult<Table> {
     let mut table = empty_table(ImportKind::Achievements);
@@ -402,6 +412,7 @@ pub async fn export_table(store: &Store, kind: ImportKind, filter: &ProjectFilte
             table = appeal_table(store, &scope).await?;
         }
         ImportKind::Achievements => table = achievement_table(store, &AchievementFilter::default()).await?,
+        ImportKind::Experts => table = expert_table(store).await?,
         ImportKind::Reviews => {
             // Nobody reads a round's scores before it closes, in a file no more than on a
             // page: those rows keep their reviewers and leave the scores empty.

@@ -46,13 +46,14 @@ use zhaoshang_store::{Actor, Store};
 pub use codes::AssignedCode;
 pub use columns::{columns, ColumnSpec};
 pub use export::{
-    achievement_table, appeal_table, enterprise_table, export_file, export_table, parcel_table, write_table,
-    NumberFormat, Table, TableFormat,
+    achievement_table, appeal_table, enterprise_table, expert_table, export_file, export_table, parcel_table,
+    write_table, NumberFormat, Table, TableFormat,
 };
 pub use forms::{field_errors, CONFIRM_EXCESS_FUNDS_FIELD};
 pub use mapping::{ColumnMapping, FieldChoice, FileColumn, ImportOutcome, MappedColumn, MappingQuestion};
 pub use scope::ImportScope;
 pub use table::{form_sheet, normalize_header, read_sheet, Sheet, SheetRow, IMPORT_EXTENSIONS};
+pub(crate) use values::parse_credit_code;
 pub use values::{parse_date, parse_wan};
 pub use workbook::{problems_workbook, template_workbook, RegionChoice};
 
@@ -70,6 +71,7 @@ pub enum ImportKind {
     ChainEnterprises,
     Appeals,
     Achievements,
+    Experts,
     Reviews,
     Parcels,
 }
@@ -78,7 +80,7 @@ impl ImportKind {
     /// In the order a new database is filled: activities name the chambers that took
     /// part, chains name their leader enterprises, and enterprises are attached to the
     /// links of stored chains.
-    pub const ALL: [ImportKind; 12] = [
+    pub const ALL: [ImportKind; 13] = [
         ImportKind::Projects,
         ImportKind::Funding,
         ImportKind::Targets,
@@ -89,6 +91,7 @@ impl ImportKind {
         ImportKind::ChainEnterprises,
         ImportKind::Appeals,
         ImportKind::Achievements,
+        ImportKind::Experts,
         ImportKind::Reviews,
         ImportKind::Parcels,
     ];
@@ -106,6 +109,7 @@ impl ImportKind {
             ImportKind::ChainEnterprises => "chain_enterprises",
             ImportKind::Appeals => "appeals",
             ImportKind::Achievements => "achievements",
+            ImportKind::Experts => "experts",
             ImportKind::Reviews => "reviews",
             ImportKind::Parcels => "parcels",
         }
@@ -123,6 +127,7 @@ impl ImportKind {
             ImportKind::ChainEnterprises => "产业链企业",
             ImportKind::Appeals => "企业诉求",
             ImportKind::Achievements => "科技成果",
+            ImportKind::Experts => "专家库",
             ImportKind::Reviews => "成果评审",
             ImportKind::Parcels => "地块",
         }
@@ -593,6 +598,7 @@ async fn import_layout(
         ImportKind::ChainEnterprises => chain_enterprises::import(&context, &mut report).await?,
         ImportKind::Appeals => appeals::import(&context, &mut report).await?,
         ImportKind::Achievements => achievements::import_achievements(&context, &mut report).await?,
+        ImportKind::Experts => achievements::import_experts(&context, &mut report).await?,
         ImportKind::Reviews => achievements::import_reviews(&context, &mut report).await?,
         ImportKind::Parcels => parcels::import(&context, &mut report).await?,
     }

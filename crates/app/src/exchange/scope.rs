@@ -58,7 +58,8 @@ impl ImportScope {
             ImportScope::All => true,
             // The achievement pool is the province's: its staff import it, not a city's.
             ImportScope::Within(own) => {
-                !matches!(kind, ImportKind::Achievements | ImportKind::Reviews) || own.level() == RegionLevel::Province
+                !matches!(kind, ImportKind::Achievements | ImportKind::Experts | ImportKind::Reviews)
+                    || own.level() == RegionLevel::Province
             }
             ImportScope::Chains(_) => matches!(kind, ImportKind::Chains | ImportKind::ChainEnterprises),
             ImportScope::Nothing => false,

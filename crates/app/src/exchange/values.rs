@@ -115,7 +115,7 @@ pub(super) fn parse_yes_no(text: &str) -> Result<bool, String> {
 }
 
 /// A 统一社会信用代码 as typed, checked; the message names the code.
-pub(super) fn parse_credit_code(text: &str) -> Result<String, String> {
+pub(crate) fn parse_credit_code(text: &str) -> Result<String, String> {
     credit_code::parse(text).map(|code| code.to_string()).map_err(|error| format!("统一社会信用代码“{text}”{error}"))
 }
 

@@ -3,7 +3,7 @@
 //! ranked by industry with each achievement's score breakdown and reviewer spread.
 //! What each role sees is decided in `app::achievements`; these handlers only render it.
 
-use crate::auth::{CsrfForm, PageSession};
+use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebError;
 use crate::error::WebResult;
 use crate::pages::attachments;
@@ -13,12 +13,17 @@ use crate::routes::Routes;
 use crate::templates::{page, render};
 use crate::AppState;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minijinja::context;
 use serde::Deserialize;
-use zhaoshang_app::achievements::{AchievementDetail, AchievementQuery, PoolItem, PoolQuery};
+use std::collections::HashMap;
+use zhaoshang_app::achievements::{
+    AchievementDetail, AchievementQuery, InstitutionForm, PoolItem, PoolQuery, RegistryQuery,
+};
 use zhaoshang_app::exchange::export::{write_workbook, NumberFormat, TableFormat};
+use zhaoshang_app::exchange::{columns, ImportKind};
 use zhaoshang_app::rounds::{OpenRoundForm, RoundSummary, ScoreForm, SwapForm};
 use zhaoshang_core::access::PoolAccess;
 use zhaoshang_core::achievements::{Aggregate, Maturity, Ranked, Score, RESAMPLES, STRONG_DISAGREEMENT};
@@ -29,11 +34,309 @@ use zhaoshang_store::achievements::{AchievementSort, ReviewData};
 
 pub const PER_PAGE: i64 = 50;
 
+/// The achievement form's fields (keys of the import's columns): label and hint.
+const FORM_FIELDS: [(&str, &str, &str); 10] = [
+    ("code", "成果编号", "唯一编号，保存后不可修改，如 KJCG-2023-0001"),
+    ("title", "成果名称", ""),
+    ("institution", "完成单位", "成果所属单位全称"),
+    ("institution_credit_code", "完成单位信用代码", "18位统一社会信用代码，可不填；按信用代码识别单位，其次按名称"),
+    ("industry", "行业代码", "国民经济行业分类（GB/T 4754）大类代码，如 32"),
+    ("year", "登记年度", "如 2023"),
+    ("maturity", "成熟度", ""),
+    ("ip", "知识产权", "专利、软件著作权等"),
+    ("contact", "联系方式", "联系人及电话；仅工作人员可见"),
+    ("description", "简介", ""),
+];
+
+/// The achievement form (new when `editing` is none) with its values and problems.
+fn form_page(
+    session: &Session,
+    values: &HashMap<String, String>,
+    errors: &HashMap<String, String>,
+    editing: Option<&str>,
+) -> WebResult<Html<String>> {
+    let required = |key: &str| columns(ImportKind::Achievements).iter().any(|c| c.key == key && c.required);
+    let fields: Vec<_> = FORM_FIELDS
+        .iter()
+        .filter(|(key, _, _)| editing.is_none() || *key != "code")
+        .map(|&(key, label, hint)| {
+            context! { key, label, hint, required => required(key),
+            value => values.get(key).cloned().unwrap_or_default(), error => errors.get(key) }
+        })
+        .collect();
+    let maturities: Vec<_> = Maturity::ALL.iter().map(|m| context! { key => m.key(), label => m.label() }).collect();
+    page(
+        session,
+        "/achievements",
+        "achievements/achievement_form.html",
+        context! { fields, maturities, editing, form_error => errors.get("form"), csrf => session.csrf_token },
+    )
+}
+
+pub async fn new_form(State(state): State<AppState>, PageSession(session): PageSession) -> WebResult<Html<String>> {
+    state.app.manages_pool(&session.principal)?;
+    form_page(&session, &HashMap::new(), &HashMap::new(), None)
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Path(code): Path<String>,
+) -> WebResult<Html<String>> {
+    let values = state.app.achievement_form_values(&session.principal, &code).await?;
+    form_page(&session, &values, &HashMap::new(), Some(&code))
+}
+
+/// Saves the form (new, or the achievement `editing`): to the achievement, or the form
+/// again with its problems (422, nothing saved).
+async fn save(
+    state: &AppState,
+    session: &Session,
+    editing: Option<&str>,
+    values: &HashMap<String, String>,
+) -> WebResult<Response> {
+    match state.app.save_achievement_form(&session.principal, &session.actor(), editing, values).await? {
+        Ok(code) => {
+            Ok(Redirect::to(&format!("/achievements/{}?saved=1", crate::auth::urlencode(&code))).into_response())
+        }
+        Err(errors) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(session, values, &errors, editing)?).into_response())
+        }
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    CsrfForm(session, values): CsrfForm<HashMap<String, String>>,
+) -> WebResult<Response> {
+    save(&state, &session, None, &values).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    CsrfForm(session, values): CsrfForm<HashMap<String, String>>,
+) -> WebResult<Response> {
+    save(&state, &session, Some(&code), &values).await
+}
+
+/// The institutions (单位库): a page of them with the add form; again with the add
+/// form's values and reason when it was refused (422).
+async fn institutions_page(
+    state: &AppState,
+    session: &Session,
+    query: &RegistryQuery,
+    refused: Option<(&InstitutionForm, String)>,
+) -> WebResult<Html<String>> {
+    let principal = &session.principal;
+    let (rows, total) = state.app.institution_page(principal, query, PER_PAGE).await?;
+    let rows: Vec<_> = rows
+        .iter()
+        .map(|i| context! { id => i.id, name => i.name, credit_code => i.credit_code, achievements => i.achievements, experts => i.experts })
+        .collect();
+    let (form, error) = match refused {
+        Some((form, error)) => (context! { name => form.name, credit_code => form.credit_code }, Some(error)),
+        None => (context! {}, None),
+    };
+    page(
+        session,
+        "/achievements",
+        "achievements/institutions.html",
+        context! {
+            rows, total_count => total, q => query.q, query_string => query_string(&[("q", &query.q)]),
+            manages => principal.pool_access() == PoolAccess::Manage, form, error, csrf => session.csrf_token,
+            ..pager(query.page, total, PER_PAGE)
+        },
+    )
+}
+
+pub async fn institutions(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<RegistryQuery>,
+) -> WebResult<Html<String>> {
+    institutions_page(&state, &session, &query, None).await
+}
+
+pub async fn add_institution(
+    State(state): State<AppState>,
+    CsrfForm(session, form): CsrfForm<InstitutionForm>,
+) -> WebResult<Response> {
+    match state.app.save_institution(&session.principal, &session.actor(), None, &form).await? {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/institutions?q={}", crate::auth::urlencode(form.name.trim()))).into_response())
+        }
+        Err(error) => {
+            let html = institutions_page(&state, &session, &RegistryQuery::default(), Some((&form, error))).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+    }
+}
+
+fn institution_page(
+    session: &Session,
+    id: i64,
+    form: &InstitutionForm,
+    error: Option<String>,
+) -> WebResult<Html<String>> {
+    page(
+        session,
+        "/achievements",
+        "achievements/institution_form.html",
+        context! { id, name => form.name, credit_code => form.credit_code, error, csrf => session.csrf_token },
+    )
+}
+
+pub async fn institution_form(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Path(id): Path<i64>,
+) -> WebResult<Html<String>> {
+    let stored = state.app.institution_for_edit(&session.principal, id).await?;
+    institution_page(&session, id, &InstitutionForm { name: stored.name, credit_code: stored.credit_code }, None)
+}
+
+pub async fn save_institution(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(session, form): CsrfForm<InstitutionForm>,
+) -> WebResult<Response> {
+    match state.app.save_institution(&session.principal, &session.actor(), Some(id), &form).await? {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/institutions?q={}", crate::auth::urlencode(form.name.trim()))).into_response())
+        }
+        Err(error) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, institution_page(&session, id, &form, Some(error))?).into_response())
+        }
+    }
+}
+
+/// The expert pool (专家库): a page of experts with their work in the latest year, or the
+/// pool as a download (managers).
+pub async fn experts(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<RegistryQuery>,
+) -> WebResult<Response> {
+    let principal = &session.principal;
+    if let Some(format) = export_format(&query.format)? {
+        let table = state.app.expert_export(principal).await?;
+        return download(&table, format, "experts");
+    }
+    let list = state.app.expert_page(principal, &query, PER_PAGE).await?;
+    let rows: Vec<_> = list
+        .rows
+        .iter()
+        .map(|e| {
+            let d = &e.data;
+            context! { id => e.id, name => d.name, institution => d.institution, fields => d.fields, account => d.account,
+            assignments => e.assignments, reviews => e.reviews }
+        })
+        .collect();
+    let qs = query_string(&[("q", &query.q)]);
+    let html = page(
+        &session,
+        "/achievements",
+        "achievements/experts.html",
+        context! {
+            rows, total_count => list.total, year => list.year, q => query.q, query_string => qs,
+            manages => principal.pool_access() == PoolAccess::Manage, ..pager(query.page, list.total, PER_PAGE)
+        },
+    )?;
+    Ok(html.into_response())
+}
+
+/// The expert form (new when `editing` is none): the reviewer accounts offered for the link.
+async fn expert_page(
+    state: &AppState,
+    session: &Session,
+    values: &HashMap<String, String>,
+    errors: &HashMap<String, String>,
+    editing: Option<i64>,
+) -> WebResult<Html<String>> {
+    let accounts = state.app.reviewer_accounts(&session.principal).await?;
+    let value = |key: &str| values.get(key).cloned().unwrap_or_default();
+    page(
+        session,
+        "/achievements",
+        "achievements/expert_form.html",
+        context! {
+            editing, accounts, errors, form_error => errors.get("form"), csrf => session.csrf_token,
+            v => context! { name => value("name"), institution => value("institution"),
+                institution_credit_code => value("institution_credit_code"), fields => value("fields"), account => value("account") },
+        },
+    )
+}
+
+pub async fn new_expert(State(state): State<AppState>, PageSession(session): PageSession) -> WebResult<Html<String>> {
+    expert_page(&state, &session, &HashMap::new(), &HashMap::new(), None).await
+}
+
+pub async fn edit_expert(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Path(id): Path<i64>,
+) -> WebResult<Html<String>> {
+    let e = state.app.expert_for_edit(&session.principal, id).await?;
+    let values: HashMap<String, String> = [
+        ("name", e.name),
+        ("institution", e.institution),
+        ("institution_credit_code", e.institution_credit_code),
+        ("fields", e.fields),
+        ("account", e.account),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    expert_page(&state, &session, &values, &HashMap::new(), Some(id)).await
+}
+
+async fn save_expert(
+    state: &AppState,
+    session: &Session,
+    editing: Option<i64>,
+    values: &HashMap<String, String>,
+) -> WebResult<Response> {
+    match state.app.save_expert_form(&session.principal, &session.actor(), editing, values).await? {
+        Ok(_) => {
+            let name = values.get("name").map(|n| n.trim()).unwrap_or("");
+            let q = if editing.is_some() { String::new() } else { crate::auth::urlencode(name) };
+            Ok(Redirect::to(&format!("/experts?q={q}")).into_response())
+        }
+        Err(errors) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, expert_page(state, session, values, &errors, editing).await?)
+                .into_response())
+        }
+    }
+}
+
+pub async fn create_expert(
+    State(state): State<AppState>,
+    CsrfForm(session, values): CsrfForm<HashMap<String, String>>,
+) -> WebResult<Response> {
+    save_expert(&state, &session, None, &values).await
+}
+
+pub async fn update_expert(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(session, values): CsrfForm<HashMap<String, String>>,
+) -> WebResult<Response> {
+    save_expert(&state, &session, Some(id), &values).await
+}
+
 pub fn routes() -> Routes {
     Routes::new()
         .route("/achievements", get(list))
+        .route("/achievements/new", get(new_form).post(create))
         .route("/achievements/{code}", get(detail))
+        .route("/achievements/{code}/edit", get(edit_form).post(update))
         .route("/achievements/{code}/review", post(review))
+        .route("/institutions", get(institutions).post(add_institution))
+        .route("/institutions/{id}/edit", get(institution_form).post(save_institution))
+        .route("/experts", get(experts))
+        .route("/experts/new", get(new_expert).post(create_expert))
+        .route("/experts/{id}/edit", get(edit_expert).post(update_expert))
         .route("/pool", get(pool))
         .route("/pool/published", get(published))
         .route("/pool/rounds", get(rounds).post(open_round))
@@ -101,7 +404,7 @@ pub async fn list(
         "achievements/achievements.html",
         context! {
             rows => rows, total_count => list.total, shows_scores => list.shows_scores,
-            may_export => principal.pool_access() == PoolAccess::Manage,
+            may_export => principal.pool_access() == PoolAccess::Manage, manages => principal.pool_access() == PoolAccess::Manage,
             query => context! { year => query.year, industry => query.industry, institution => query.institution,
                 maturity => query.maturity, pooled => query.pooled, q => query.q, sort => list.sort.key() },
             maturities => maturities, sorts => sorts, query_string => qs,
@@ -164,6 +467,7 @@ pub async fn detail(
             reviews => reviews, ranked => ranked, in_pool => in_pool, sealed => sealed, scoring => scoring, assigned => assigned,
             past_rounds => past_rounds,
             own_reviews_only => session.principal.pool_access() == PoolAccess::OwnReviews, attachments,
+            manages => principal.pool_access() == PoolAccess::Manage,
         },
     )
 }
