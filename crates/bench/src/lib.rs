@@ -368,7 +368,8 @@ impl Bench<'_> {
             rows_written: Some(rows),
         });
         let started = Instant::now();
-        let restore = store.restore_from(std::fs::File::open(&file)?, &Actor::system("基准测试"));
+        let actor = Actor::system("基准测试");
+        let restore = store.restore_from(std::fs::File::open(&file)?, &actor);
         let (restored, peak) = measure::with_peak_memory(restore).await;
         restored?;
         self.rows.push(Row {
