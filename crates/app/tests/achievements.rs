@@ -185,9 +185,9 @@ async fn exports_reimport_unchanged_and_backups_keep_the_pool(store: &Store) {
             assert_eq!(report.unchanged, table.rows.len());
         }
     }
-    let backup = zhaoshang_app::backup::backup(store).await.unwrap();
+    let (backup, _) = zhaoshang_app::backup::backup(store, Vec::new()).await.unwrap();
     let before = (store.all_achievements().await.unwrap(), store.all_reviews().await.unwrap());
-    zhaoshang_app::backup::restore(store, &backup, &Actor::system("测试")).await.unwrap();
+    zhaoshang_app::backup::restore(store, &backup[..], &Actor::system("测试")).await.unwrap();
     assert_eq!((store.all_achievements().await.unwrap(), store.all_reviews().await.unwrap()), before);
     assert_eq!(store.experts().await.unwrap().len(), 2);
 }
@@ -358,8 +358,8 @@ async fn an_open_rounds_scores_stay_out_of_the_export(store: &Store) {
     assert_eq!(table.rows[0][3..6], ["85.5", "80", "90.25"]);
     assert_eq!(table.rows[1][..3], ["A-4", "李春华", "清华大学"]);
     assert_eq!(table.rows[1][3..6], ["", "", ""], "the open round's scores are left out");
-    let backup = zhaoshang_app::backup::backup(store).await.unwrap();
-    zhaoshang_app::backup::restore(store, &backup, &Actor::system("测试")).await.unwrap();
+    let (backup, _) = zhaoshang_app::backup::backup(store, Vec::new()).await.unwrap();
+    zhaoshang_app::backup::restore(store, &backup[..], &Actor::system("测试")).await.unwrap();
     assert_eq!(store.reviews_of("A-4", None).await.unwrap()[0].market, 6000, "a backup keeps every score");
 }
 
@@ -524,8 +524,8 @@ async fn a_later_registration_keeps_the_earlier_round(store: &Store) {
     let refused = import(store, ImportKind::Achievements, closed, false).await;
     assert_eq!(refused.problems[0].message, "2026年度评审已结束，不能再登记到该年度");
 
-    let backup = zhaoshang_app::backup::backup(store).await.unwrap();
-    zhaoshang_app::backup::restore(store, &backup, &Actor::system("测试")).await.unwrap();
+    let (backup, _) = zhaoshang_app::backup::backup(store, Vec::new()).await.unwrap();
+    zhaoshang_app::backup::restore(store, &backup[..], &Actor::system("测试")).await.unwrap();
     assert_eq!(pool_2023().await, before, "a restore keeps the earlier round");
     assert_eq!(store.past_rounds_of("A-3").await.unwrap(), [2023]);
 }

@@ -193,12 +193,12 @@ async fn an_export_imports_back_unchanged_and_backups_keep_parcels(store: &Store
     let baiyin = ProjectFilter { region_prefix: "6204".into(), ..Default::default() };
     assert_eq!(export_table(store, ImportKind::Parcels, &baiyin).await.unwrap().rows.len(), 2);
 
-    let backup = store.backup().await.unwrap();
+    let (backup, _) = store.backup_to(Vec::new()).await.unwrap();
     assert_eq!(store.missing_from_backup().await.unwrap(), Vec::<String>::new());
     let before = store.parcel_by_code("BY-001").await.unwrap().unwrap();
     let history = store.parcel_history(before.id).await.unwrap();
     import(store, "BY-001,白银高新区,620402,工业,99.5,12.3456,意向,1.25,104.2,36.55,\n").await;
-    store.restore(&backup, &Actor::system("测试")).await.unwrap();
+    store.restore_from(&backup[..], &Actor::system("测试")).await.unwrap();
     let restored = store.parcel_by_code("BY-001").await.unwrap().unwrap();
     assert_eq!(restored, before);
     assert_eq!(store.parcel_history(restored.id).await.unwrap(), history);
@@ -232,9 +232,9 @@ async fn the_position_index_follows_moved_parcels_and_restores(store: &Store) {
     assert_eq!(codes_near(store, 105.8, 34.55, 10.0).await, ["MV-003", "MV-001"]);
 
     // A restore empties and refills the parcels; the index follows both ways.
-    let backup = store.backup().await.unwrap();
+    let (backup, _) = store.backup_to(Vec::new()).await.unwrap();
     import(store, "MV-004,,620500,工业,10,1,可供,,105.8,34.56,\n").await;
-    store.restore(&backup, &Actor::system("测试")).await.unwrap();
+    store.restore_from(&backup[..], &Actor::system("测试")).await.unwrap();
     assert_eq!(codes_near(store, 105.8, 34.55, 10.0).await, ["MV-003", "MV-001"]);
     assert_eq!(codes_near(store, 104.2, 36.55, 10.0).await, ["MV-002"]);
 }

@@ -107,9 +107,9 @@ async fn reports_follow_every_write(backend: Backend) {
     assert_eq!((moved.signed_count, moved.funds_in_place_wan.as_str()), (0, "0.00"), "moved to 兰州市 with its funds");
 
     // A restore replaces every table.
-    let backup = cli.backup().await.unwrap();
+    let (backup, _) = cli.backup_to(Vec::new()).await.unwrap();
     let before = server.stats_version().await.unwrap();
-    cli.restore(&backup, &Actor::system("测试")).await.unwrap();
+    cli.restore_from(&backup[..], &Actor::system("测试")).await.unwrap();
     assert!(server.stats_version().await.unwrap() > before, "a restore left the counter");
     assert_eq!(tianshui(&server).await, moved);
 

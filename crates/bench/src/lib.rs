@@ -28,7 +28,7 @@ use operations::{
     LIST_SORT, PAGE_SIZE,
 };
 use reference::{ReferenceTimes, Sqlite3};
-use report::{Row, Target, IMPORT_TARGET, LIST_TARGET, STATS_TARGET};
+use report::{Row, Target, BACKUP_TARGET, IMPORT_TARGET, LIST_TARGET, STATS_TARGET};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -126,6 +126,8 @@ pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
         bench.pool_assignment().await?;
         bench.parcels(config.parcel_scale).await?;
         bench.appeals(config).await?;
+        // Last, so that the checks below read the restored database.
+        bench.backup_and_restore(config).await?;
     }
     check::against_pure_reference(&store, deep_offset, &mut bench.checks).await?;
     let Bench { rows, checks, mut notes, .. } = bench;
@@ -401,6 +403,49 @@ impl Bench<'_> {
 
 /// The funding import file's columns: the SPEC's Chinese headers.
 const FUNDING_HEADERS: [&str; 4] = ["项目编号", "到位日期", "到位金额(万元)", "资金来源"];
+
+impl Bench<'_> {
+    /// Backs the whole database up into a file and restores that file in its place,
+    /// once each: time, rows a second, the file's size and the process's peak memory.
+    async fn backup_and_restore(&mut self, config: &Config) -> anyhow::Result<()> {
+        let store = self.store;
+        let file = config.work_dir.join("bench-backup.jsonl.gz");
+        let all = ProjectFilter::default();
+        let before = store.project_totals(&all).await?;
+        let resident = http::anonymous_mib(std::process::id());
+        let started = Instant::now();
+        let (written, peak) = measure::with_peak_memory(store.backup_to(std::fs::File::create(&file)?)).await;
+        let (out, rows) = written?;
+        out.sync_all()?;
+        let backup = measure::Samples::new(vec![started.elapsed()]);
+        let size_mib = std::fs::metadata(&file)?.len() as f64 / 1048576.0;
+        self.rows.push(Row {
+            operation: format!("backup {rows} rows to {size_mib:.1} MiB (gzip), peak +{:.0} MiB", peak - resident),
+            samples: backup,
+            reference: None,
+            target: BACKUP_TARGET,
+            rows_written: Some(rows),
+        });
+        let started = Instant::now();
+        let actor = Actor::system("基准测试");
+        let restore = store.restore_from(std::fs::File::open(&file)?, &actor);
+        let (restored, peak) = measure::with_peak_memory(restore).await;
+        restored?;
+        self.rows.push(Row {
+            operation: format!("restore {rows} rows from it, peak +{:.0} MiB", peak - resident),
+            samples: measure::Samples::new(vec![started.elapsed()]),
+            reference: None,
+            target: BACKUP_TARGET,
+            rows_written: Some(rows),
+        });
+        self.checks.equal("restore: the projects' totals as backed up", &store.project_totals(&all).await?, &before);
+        self.notes.push(format!(
+            "backup and restore: the whole database through `Store::backup_to` / `restore_from`, restored in place; \
+             peaks are this process's resident anonymous memory above the {resident:.0} MiB it held before"
+        ));
+        Ok(())
+    }
+}
 
 /// The codes of the province's counties, where generated parcels and appeals lie.
 async fn province_counties(store: &Store) -> anyhow::Result<Vec<String>> {

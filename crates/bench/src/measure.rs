@@ -52,6 +52,28 @@ pub async fn time_runs<T>(
     Ok((Samples::new(durations), answer))
 }
 
+/// Runs `operation` while a thread samples this process's resident anonymous memory
+/// (heap, not the database's mapped file) every 10 ms; its answer and the peak in MiB.
+pub async fn with_peak_memory<T>(operation: impl std::future::Future<Output = T>) -> (T, f64) {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::sync::Arc;
+    let (running, peak) = (Arc::new(AtomicBool::new(true)), Arc::new(AtomicU64::new(0)));
+    let sampler = {
+        let (running, peak) = (Arc::clone(&running), Arc::clone(&peak));
+        std::thread::spawn(move || {
+            while running.load(Ordering::Relaxed) {
+                let kib = crate::http::anonymous_mib(std::process::id()) * 1024.0;
+                peak.fetch_max(kib as u64, Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        })
+    };
+    let answer = operation.await;
+    running.store(false, Ordering::Relaxed);
+    sampler.join().ok();
+    (answer, peak.load(Ordering::Relaxed) as f64 / 1024.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

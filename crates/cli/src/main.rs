@@ -43,7 +43,7 @@ enum Command {
     /// The S&T achievement pool (科技成果转化池): select a year's pool
     #[command(subcommand)]
     Pool(pool::PoolCommand),
-    /// Write a backup of the whole database (JSON) to FILE
+    /// Write a backup of the whole database (gzip'd JSON lines) to FILE
     Backup { file: PathBuf },
     /// Replace the database's content with a backup FILE
     Restore { file: PathBuf },
@@ -255,17 +255,21 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Backup { file } => {
             let store = zhaoshang_app::open(&cli.database_url, false).await?;
-            let backup = zhaoshang_app::backup::backup(&store).await?;
-            std::fs::write(&file, serde_json::to_vec(&backup)?)
-                .with_context(|| format!("无法写入 {}", file.display()))?;
-            println!("已备份到 {}", file.display());
+            // Written beside FILE and renamed at the end: a failed backup leaves no
+            // FILE that looks whole.
+            let mut partial = file.clone().into_os_string();
+            partial.push(".partial");
+            let partial = PathBuf::from(partial);
+            let out = std::fs::File::create(&partial).with_context(|| format!("无法写入 {}", partial.display()))?;
+            let (out, rows) = zhaoshang_app::backup::backup(&store, out).await?;
+            out.sync_all().with_context(|| format!("无法写入 {}", partial.display()))?;
+            std::fs::rename(&partial, &file).with_context(|| format!("无法写入 {}", file.display()))?;
+            println!("已备份到 {}（{rows} 行）", file.display());
         }
         Command::Restore { file } => {
-            let text = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
-            let backup: serde_json::Value =
-                serde_json::from_slice(&text).with_context(|| format!("{} 不是有效的备份文件", file.display()))?;
+            let input = std::fs::File::open(&file).with_context(|| format!("无法读取 {}", file.display()))?;
             let store = zhaoshang_app::open(&cli.database_url, false).await?;
-            zhaoshang_app::backup::restore(&store, &backup, &actor).await?;
+            zhaoshang_app::backup::restore(&store, input, &actor).await?;
             println!("已从 {} 恢复", file.display());
         }
         Command::Import { kind, file, dry_run, assign_codes } => {

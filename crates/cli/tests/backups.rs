@@ -43,6 +43,23 @@ fn figures(url: &str) -> serde_json::Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// The backup `gzipped` (JSON lines) with its first project's total investment made
+/// text, compressed again.
+fn with_bad_investment(gzipped: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(gzipped).read_to_string(&mut text).unwrap();
+    let mut lines: Vec<serde_json::Value> = text.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    let at = lines.iter().position(|line| line["table"] == "projects").unwrap();
+    let column = lines[at]["columns"].as_array().unwrap().iter().position(|c| c == "total_investment").unwrap();
+    lines[at + 1][column] = serde_json::json!("many");
+    let mut out = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    for line in &lines {
+        writeln!(out, "{line}").unwrap();
+    }
+    out.finish().unwrap()
+}
+
 fn snapshot_while_writing(source: &str, target: &str, dir: &std::path::Path) {
     ok(zhaoshang(source, &["migrate"]));
     let writing = Arc::new(AtomicBool::new(true));
@@ -94,13 +111,11 @@ fn snapshot_while_writing(source: &str, target: &str, dir: &std::path::Path) {
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
 
     // A truncated or corrupted backup is refused and the target keeps what it had.
-    let text = std::fs::read_to_string(&last).unwrap();
+    let bytes = std::fs::read(&last).unwrap();
     let truncated = dir.join("truncated.json");
-    std::fs::write(&truncated, &text.as_bytes()[..text.len() / 2]).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
     let corrupted = dir.join("corrupted.json");
-    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
-    value["tables"]["projects"][0]["total_investment"] = serde_json::json!("many");
-    std::fs::write(&corrupted, value.to_string()).unwrap();
+    std::fs::write(&corrupted, with_bad_investment(&bytes)).unwrap();
     for bad in [truncated, corrupted] {
         let refused = zhaoshang(target, &["restore", bad.to_str().unwrap()]);
         assert!(!refused.status.success(), "{} was accepted", bad.display());

@@ -850,9 +850,8 @@ impl Store {
     /// The reviews an achievement got in its earlier rounds, by year (the latest first)
     /// and reviewer.
     pub async fn past_reviews_of(&self, code: &str) -> Result<Vec<(i64, ReviewData)>> {
-        let rows: Vec<PastReview> =
-            on_pool!(self, |pool| {
-                sqlx::query_as(
+        let rows: Vec<PastReview> = on_pool!(self, |pool| {
+            sqlx::query_as(
             "SELECT r.year, a.code, e.name AS reviewer, r.reviewer_institution, r.market, r.economic, r.technical, \
              COALESCE(ri.credit_code, '') AS reviewer_credit_code FROM achievement_past_reviews r \
              JOIN achievements a ON a.id = r.achievement_id JOIN experts e ON e.id = r.expert_id \
@@ -862,7 +861,7 @@ impl Store {
         .bind(code)
         .fetch_all(pool)
         .await?
-            });
+        });
         Ok(rows.into_iter().map(|row| (row.year, row.review)).collect())
     }
 

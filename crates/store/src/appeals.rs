@@ -129,7 +129,7 @@ pub(crate) const APPEAL_COLUMNS: &str =
 
 /// What the appeals above id `$1` add to `appeal_sums` (SQLite), grouped: the rule of
 /// the insert trigger (migrations 0034, 0037) for a bulk write that pauses it.
-const ADD_NEW_APPEAL_SUMS: &str = "INSERT INTO appeal_sums (received_month, region_code, dimension, settled_month, \
+pub(crate) const ADD_NEW_APPEAL_SUMS: &str = "INSERT INTO appeal_sums (received_month, region_code, dimension, settled_month, \
      received, answered, on_time, overdue, resolved, rated, satisfied) \
      SELECT substr(received_on, 1, 8) || '01', region_code, dimension, \
      substr(max(date(due_on, '+1 day'), coalesce(answered_on, due_on), coalesce(closed_on, due_on)), 1, 8) || '01', \

@@ -157,9 +157,11 @@ async fn backup_round_trips_every_table(store: Store) {
         .upsert_enterprises(&[enterprise("91620400MA00000001", "白银有色集团股份有限公司", "620402")], &actor)
         .await
         .unwrap();
-    let backup = store.backup().await.unwrap();
+    let (backup, rows) = store.backup_to(Vec::new()).await.unwrap();
+    let tables = backup_document(&backup)["tables"].as_object().unwrap().len();
+    assert_eq!(rows as usize, backup_lines(&backup).len() - 2 - tables, "a line a row, a line a table");
     store.create_user(&new_user("later"), &actor).await.unwrap();
-    store.restore(&backup, &actor).await.unwrap();
+    store.restore_from(&backup[..], &actor).await.unwrap();
     assert!(store.user_by_name("keep").await.unwrap().is_some());
     assert!(store.user_by_name("later").await.unwrap().is_none());
     let tagged = EnterpriseFilter { tag: Some("上市公司".into()), ..Default::default() };
@@ -168,8 +170,43 @@ async fn backup_round_trips_every_table(store: Store) {
     let again = store.create_user(&new_user("after"), &actor).await.unwrap();
     assert!(again.id > store.user_by_name("keep").await.unwrap().unwrap().id);
     let broken = serde_json::json!({"format": "zhaoshang-backup", "version": 1, "tables": {"meta": []}});
-    assert!(store.restore(&broken, &actor).await.is_err());
+    assert!(store.restore_from(broken.to_string().as_bytes(), &actor).await.is_err());
+    // A backup cut short anywhere is refused as a whole.
+    let lines = backup_lines(&backup);
+    for kept in [lines.len() - 1, lines.len() / 2] {
+        let cut = lines[..kept].join("\n");
+        let refused = store.restore_from(cut.as_bytes(), &actor).await.unwrap_err();
+        assert!(refused.to_string().contains("备份文件无效"), "{refused}");
+    }
     assert!(store.user_by_name("after").await.unwrap().is_some(), "a bad backup changes nothing");
+}
+
+/// A backup's lines, uncompressed.
+fn backup_lines(backup: &[u8]) -> Vec<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(backup).read_to_string(&mut text).unwrap();
+    text.lines().map(str::to_string).collect()
+}
+
+/// A backup's content as a version 1 document (one object of tables of row objects),
+/// the form backups had before they streamed.
+fn backup_document(backup: &[u8]) -> serde_json::Value {
+    let mut tables = serde_json::Map::new();
+    let mut columns: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for line in backup_lines(backup) {
+        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+        if let Some(name) = value.get("table").and_then(|t| t.as_str()) {
+            current = name.to_string();
+            columns = serde_json::from_value(value["columns"].clone()).unwrap();
+            tables.insert(current.clone(), serde_json::json!([]));
+        } else if let Some(row) = value.as_array() {
+            let record: serde_json::Map<_, _> = columns.iter().cloned().zip(row.iter().cloned()).collect();
+            tables[&current].as_array_mut().unwrap().push(record.into());
+        }
+    }
+    serde_json::json!({"format": "zhaoshang-backup", "version": 1, "tables": tables})
 }
 
 async fn meta_values_upsert(store: Store) {
@@ -546,15 +583,16 @@ async fn settings_default_are_audited_and_backed_up(store: Store) {
     let (entries, _) = store.audit_entries(&audit).await.unwrap();
     assert_eq!(entries.len(), 1, "the change is audited");
     assert_eq!(entries[0].entity_id, "in_province_relocation");
-    let backup = store.backup().await.unwrap();
-    assert_eq!(backup["tables"]["settings"][0]["key"], "in_province_relocation");
+    let (backup, _) = store.backup_to(Vec::new()).await.unwrap();
+    assert_eq!(backup_document(&backup)["tables"]["settings"][0]["key"], "in_province_relocation");
     store.set_in_province_relocation(false, &actor).await.unwrap();
-    store.restore(&backup, &actor).await.unwrap();
+    store.restore_from(&backup[..], &actor).await.unwrap();
     assert!(store.in_province_relocation_allowed().await.unwrap(), "restored from the backup");
-    // A backup written before the settings table restores it empty: the defaults.
-    let mut older = backup.clone();
+    // A backup written before the settings table (a version 1 document) restores it
+    // empty: the defaults.
+    let mut older = backup_document(&backup);
     older["tables"].as_object_mut().unwrap().remove("settings");
-    store.restore(&older, &actor).await.unwrap();
+    store.restore_from(older.to_string().as_bytes(), &actor).await.unwrap();
     assert!(!store.in_province_relocation_allowed().await.unwrap());
 }
 
@@ -717,7 +755,7 @@ async fn attachments_are_kept_listed_bounded_and_backed_up(store: Store) {
     assert_eq!(store.attachments_of(OwnerKind::Appeal, "A-1").await.unwrap().len(), 1);
 
     // A backup keeps the bytes; a restore brings them back.
-    let backup = store.backup().await.unwrap();
+    let (backup, _) = store.backup_to(Vec::new()).await.unwrap();
     assert!(store.delete_attachment(added[0].id, &actor).await.unwrap());
     assert!(!store.delete_attachment(added[0].id, &actor).await.unwrap(), "already gone");
     assert!(store.attachment(added[0].id).await.unwrap().is_none());
@@ -726,9 +764,7 @@ async fn attachments_are_kept_listed_bounded_and_backed_up(store: Store) {
     let (entries, _) = store.audit_entries(&filter).await.unwrap();
     assert!(entries.iter().any(|e| e.action == "delete" && e.entity_id == added[0].id.to_string()));
     assert!(entries.iter().all(|e| !e.after_json.as_deref().unwrap_or("").contains("\"content\"")));
-    let text = serde_json::to_string(&backup).unwrap();
-    let backup: serde_json::Value = serde_json::from_str(&text).unwrap();
-    store.restore(&backup, &actor).await.unwrap();
+    store.restore_from(&backup[..], &actor).await.unwrap();
     let restored = store.attachment(added[0].id).await.unwrap().expect("restored");
     assert_eq!(restored.content, bytes);
     assert_eq!(restored.info.file_name, "说明.pdf");

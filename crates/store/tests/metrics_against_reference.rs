@@ -303,7 +303,7 @@ async fn check(backend: Backend) {
 
     // A restore replaces everything, sums included: changes made after the backup
     // are gone from the figures, on the same database and on a fresh one.
-    let backup = store.backup().await.unwrap();
+    let (backup, _) = store.backup_to(Vec::new()).await.unwrap();
     let kept: Vec<ProjectData> = edits.iter().filter(|p| !p.code.ends_with('7')).cloned().collect();
     let more = random_funding(&mut rng, &kept);
     store.insert_funding(&more, &[], &actor).await.unwrap();
@@ -312,10 +312,10 @@ async fn check(backend: Backend) {
         .map(|p| ProjectUpsert { data: ProjectData { region_code: "620503".into(), ..p.clone() }, note: String::new() })
         .collect();
     store.upsert_projects(&moved, &actor).await.unwrap();
-    store.restore(&backup, &actor).await.unwrap();
+    store.restore_from(&backup[..], &actor).await.unwrap();
     compare(&store, &model, &mut rng, 20, "after restore").await;
     let fresh = open(backend, dir.path()).await;
-    fresh.restore(&backup, &actor).await.unwrap();
+    fresh.restore_from(&backup[..], &actor).await.unwrap();
     compare(&fresh, &model, &mut rng, 20, "restored into a fresh database").await;
 }
 
