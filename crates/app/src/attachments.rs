@@ -69,6 +69,12 @@ impl App {
                 let region = RegionCode::parse(&report.data.region_code).map_err(AppError::internal)?;
                 Ok(principal.may_file_report_in(&region))
             }
+            OwnerKind::Lead => {
+                let id = key.parse::<i64>().map_err(|_| AppError::not_found("该线索"))?;
+                let lead = self.lead_in_scope(principal, id).await?;
+                let region = RegionCode::parse(&lead.region_code).map_err(AppError::internal)?;
+                Ok(principal.may_edit_lead(&region, lead.referrer_id))
+            }
         }
     }
 

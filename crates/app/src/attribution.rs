@@ -68,18 +68,32 @@ fn report_of(name: &str, projects: &[ProjectFact], funding: &[FundingFact], peri
     InvestmentReport::compute(name, projects, funding, period, None)
 }
 
+/// The projects and funding of a region and period within the user's project scope,
+/// grouped by their source organisation (or source).
+pub(crate) struct GroupedFacts {
+    pub region: RegionCode,
+    pub region_name: String,
+    pub period: Period,
+    /// By group name: its projects signed up to the period's end, and its funding dated
+    /// from a year before the period's start (同比 and the year to date).
+    pub groups: BTreeMap<String, (Vec<ProjectFact>, Vec<FundingFact>)>,
+}
+
 impl App {
-    /// The attribution of the figures of a region and period to each source organisation
-    /// (or source), within the user's project scope.
-    pub async fn attribution(&self, principal: &Principal, query: &AttributionQuery) -> AppResult<Attribution> {
-        let key = attribution_key(query.by.as_deref())?;
-        let view = self
-            .dashboard_scope(principal, query.region.as_deref(), None, query.from.as_deref(), query.to.as_deref())
-            .await?;
+    /// The facts the attribution computes its figures of, for the dashboard's region and
+    /// period (`from`, `to`) within the user's project scope.
+    pub(crate) async fn grouped_facts(
+        &self,
+        principal: &Principal,
+        key: AttributionKey,
+        region: Option<&str>,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> AppResult<GroupedFacts> {
+        let view = self.dashboard_scope(principal, region, None, from, to).await?;
         let scope = self.project_scope(principal).await?;
         let prefix = self.narrowed_project_prefix(&scope, &Some(view.region.as_str().to_string())).await?;
         let period = view.period;
-        // The year before the period's start covers 同比 and the year to date.
         let since = period.same_period_last_year().from;
         let facts = self.store().attributed_facts(&prefix, scope.chains.as_deref(), key, since, period.to).await?;
         let mut groups: BTreeMap<String, (Vec<ProjectFact>, Vec<FundingFact>)> = BTreeMap::new();
@@ -89,6 +103,17 @@ impl App {
         for (group, fact) in &facts.funding {
             groups.entry(group.clone()).or_default().1.push(*fact);
         }
+        let region_name = self.region_name(view.region.as_str()).await?;
+        Ok(GroupedFacts { region: view.region, region_name, period, groups })
+    }
+
+    /// The attribution of the figures of a region and period to each source organisation
+    /// (or source), within the user's project scope.
+    pub async fn attribution(&self, principal: &Principal, query: &AttributionQuery) -> AppResult<Attribution> {
+        let key = attribution_key(query.by.as_deref())?;
+        let GroupedFacts { region, region_name, period, groups } = self
+            .grouped_facts(principal, key, query.region.as_deref(), query.from.as_deref(), query.to.as_deref())
+            .await?;
         let chambers: HashMap<String, i64> = match key {
             AttributionKey::SourceOrg => {
                 self.store().all_chambers().await?.into_iter().map(|c| (c.data.name, c.id)).collect()
@@ -104,13 +129,13 @@ impl App {
             })
             .collect();
         rows.sort_by(|(a, x), (b, y)| b.cmp(a).then_with(|| x.name.cmp(&y.name)));
-        let all_projects: Vec<ProjectFact> = facts.projects.iter().map(|(_, fact)| *fact).collect();
-        let all_funding: Vec<FundingFact> = facts.funding.iter().map(|(_, fact)| *fact).collect();
+        let all_projects: Vec<ProjectFact> =
+            groups.values().flat_map(|(projects, _)| projects.iter().copied()).collect();
+        let all_funding: Vec<FundingFact> = groups.values().flat_map(|(_, funding)| funding.iter().copied()).collect();
         let total = report_of("合计", &all_projects, &all_funding, period);
-        let region_name = self.region_name(view.region.as_str()).await?;
         Ok(Attribution {
             key,
-            region: view.region,
+            region,
             region_name,
             period,
             rows: rows.into_iter().map(|(_, row)| row).collect(),

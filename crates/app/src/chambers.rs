@@ -1,28 +1,33 @@
 //! Chambers and associations (商协会) as the pages and the command line use them: the
 //! filtered registry, a chamber with its attributed projects, funds in place and
-//! activities, and the yearly assessment (先进商会, `zhaoshang stats chambers`).
+//! activities, the yearly assessment (先进商会, `zhaoshang stats chambers`), and the
+//! network's report over any period (activities by kind, projects signed through chambers).
 //!
 //! Scope: the registry and the assessment are provincial figures and open to every role
 //! that sees aggregates (admin, leader, region users, chain departments; `Section::Chambers`).
 //! A chamber's projects are listed within the user's own project scope (a region user
 //! sees its region's), so the page never shows another region's records.
 
-use crate::exchange::{ImportKind, Table};
+use crate::attribution::GroupedFacts;
+use crate::exchange::{ImportKind, NumberFormat, Table};
 use crate::projects::{keyword, page_offset};
 use crate::{App, AppError, AppResult};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, Serializer};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use zhaoshang_core::access::{Principal, Section};
 use zhaoshang_core::chambers::{
     assess, gaps_to_next_rank, Assessed, ChamberKind, ChamberLevel, LocationCounts, Weights, ABROAD,
 };
+use zhaoshang_core::metrics::{compute_figures, InvestmentFigures, Period};
 use zhaoshang_core::money::Yuan;
+use zhaoshang_core::regions::RegionCode;
 use zhaoshang_core::text::non_empty;
 use zhaoshang_store::activities::Activity;
 use zhaoshang_store::chambers::{Chamber, ChamberFilter, PublishedAssessment};
 use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
 use zhaoshang_store::projects::Project;
+use zhaoshang_store::stats::AttributionKey;
 use zhaoshang_store::weights::{WeightVersion, CHAMBER_WEIGHTS};
 use zhaoshang_store::Actor;
 use zhaoshang_store::Store;
@@ -397,4 +402,157 @@ impl App {
         store.publish_chamber_assessment(&published, report.items.len(), actor).await?;
         Ok(())
     }
+}
+
+/// The chamber network's report's request (商会招商工作统计): the dashboard's region and period.
+#[derive(Deserialize, Default, Clone, Debug)]
+pub struct NetworkQuery {
+    pub region: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub format: Option<String>,
+}
+
+/// The activities of one kind that chambers took part in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KindFigures {
+    pub kind: String,
+    pub activities: i64,
+    /// Chambers that took part in at least one of them.
+    pub chambers: i64,
+}
+
+/// One chamber's part: its activities of each kind (in the order of the report's kinds)
+/// and the metrics of the projects it brought.
+pub struct NetworkRow {
+    pub chamber: String,
+    pub chamber_id: i64,
+    pub activities: Vec<i64>,
+    pub projects: InvestmentFigures,
+}
+
+/// What the chamber network did in a period (the federation's 工作统计): the activities
+/// that chambers of the registry took part in, by kind, and the projects signed through
+/// them (来源单位 a chamber of the registry) in the region within the user's scope, with
+/// the metrics table's own definitions (signed: in the period and not dropped).
+pub struct NetworkReport {
+    pub region: RegionCode,
+    pub region_name: String,
+    pub period: Period,
+    /// The kinds in the import's usual order, then any others by name.
+    pub kinds: Vec<KindFigures>,
+    /// The activities, the earliest first.
+    pub activities: Vec<Activity>,
+    /// Chambers with an activity or a project signed in the period: most projects signed
+    /// first, then the largest amount, then by name.
+    pub rows: Vec<NetworkRow>,
+    /// All projects brought by chambers together.
+    pub total: InvestmentFigures,
+}
+
+/// The activity kinds in the order the import describes them (exchange::columns).
+const ACTIVITY_KINDS: [&str; 5] = ["外出招商", "来访接待", "展会节会", "推介会", "座谈会"];
+
+/// The activities that started within `period` with at least one chamber taking part,
+/// the earliest first.
+fn network_activities(all: Vec<Activity>, period: Period) -> Vec<Activity> {
+    let mut taken: Vec<Activity> = all
+        .into_iter()
+        .filter(|a| !a.chambers.is_empty() && a.start_on.is_some_and(|day| period.from <= day && day <= period.to))
+        .collect();
+    taken.sort_by(|a, b| a.start_on.cmp(&b.start_on).then_with(|| a.name.cmp(&b.name)));
+    taken
+}
+
+/// The kinds of `activities` with their counts, in `ACTIVITY_KINDS`' order, then others.
+fn kind_figures(activities: &[Activity]) -> Vec<KindFigures> {
+    let mut by_kind: BTreeMap<&str, (i64, BTreeSet<&str>)> = BTreeMap::new();
+    for activity in activities {
+        let (count, chambers) = by_kind.entry(activity.kind.as_str()).or_default();
+        *count += 1;
+        chambers.extend(activity.chambers.iter().map(String::as_str));
+    }
+    let rank = |kind: &str| ACTIVITY_KINDS.iter().position(|k| *k == kind).unwrap_or(ACTIVITY_KINDS.len());
+    let mut kinds: Vec<KindFigures> = by_kind
+        .into_iter()
+        .map(|(kind, (activities, chambers))| KindFigures {
+            kind: kind.to_string(),
+            activities,
+            chambers: chambers.len() as i64,
+        })
+        .collect();
+    kinds.sort_by(|a, b| rank(&a.kind).cmp(&rank(&b.kind)).then_with(|| a.kind.cmp(&b.kind)));
+    kinds
+}
+
+impl App {
+    /// The chamber network's report for a region and period within the user's scope.
+    pub async fn chamber_network(&self, principal: &Principal, query: &NetworkQuery) -> AppResult<NetworkReport> {
+        self.may_open_chambers(principal)?;
+        let GroupedFacts { region, region_name, period, groups } = self
+            .grouped_facts(
+                principal,
+                AttributionKey::SourceOrg,
+                query.region.as_deref(),
+                query.from.as_deref(),
+                query.to.as_deref(),
+            )
+            .await?;
+        let chambers: HashMap<String, i64> =
+            self.store().all_chambers().await?.into_iter().map(|c| (c.data.name, c.id)).collect();
+        let activities = network_activities(self.store().activities().await?, period);
+        let kinds = kind_figures(&activities);
+        let mut names: BTreeSet<&str> =
+            groups.keys().map(String::as_str).filter(|name| chambers.contains_key(*name)).collect();
+        names.extend(activities.iter().flat_map(|a| a.chambers.iter().map(String::as_str)));
+        let (mut all_projects, mut all_funding) = (Vec::new(), Vec::new());
+        let mut rows = Vec::new();
+        for name in names {
+            let (projects, funding) = groups.get(name).cloned().unwrap_or_default();
+            all_projects.extend_from_slice(&projects);
+            all_funding.extend_from_slice(&funding);
+            let projects = compute_figures(&projects, &funding, period);
+            let taken_part = |kind: &KindFigures| {
+                activities.iter().filter(|a| a.kind == kind.kind && a.chambers.iter().any(|c| c == name)).count() as i64
+            };
+            let activities = kinds.iter().map(taken_part).collect::<Vec<_>>();
+            if projects.signed_count == 0 && activities.iter().all(|n| *n == 0) {
+                continue;
+            }
+            rows.push(NetworkRow { chamber: name.to_string(), chamber_id: chambers[name], activities, projects });
+        }
+        let key = |row: &NetworkRow| (row.projects.signed_count, row.projects.signed_investment);
+        rows.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.chamber.cmp(&b.chamber)));
+        let total = compute_figures(&all_projects, &all_funding, period);
+        Ok(NetworkReport { region, region_name, period, kinds, activities, rows, total })
+    }
+}
+
+/// The report as a workbook: a row per chamber (its activities of each kind, the projects
+/// it brought) and the totals, where each kind counts its activities once.
+pub fn network_table(report: &NetworkReport) -> Table {
+    let title = format!("{}商会招商工作统计（{} 至 {}）", report.region_name, report.period.from, report.period.to);
+    let columns = std::iter::once(("商会".to_string(), NumberFormat::Text))
+        .chain(report.kinds.iter().map(|k| (format!("{}(次)", k.kind), NumberFormat::Whole)))
+        .chain([
+            ("签约项目(个)".to_string(), NumberFormat::Whole),
+            ("签约投资额(万元)".to_string(), NumberFormat::Decimal),
+            ("到位资金(万元)".to_string(), NumberFormat::Decimal),
+        ]);
+    let mut table = Table::report("商会招商工作", title, columns, 1);
+    let cells = |name: &str, activities: Vec<i64>, projects: &InvestmentFigures| -> Vec<String> {
+        std::iter::once(name.to_string())
+            .chain(activities.into_iter().map(|n| n.to_string()))
+            .chain([
+                projects.signed_count.to_string(),
+                projects.signed_investment.wan_string(),
+                projects.funds_in_place.wan_string(),
+            ])
+            .collect()
+    };
+    for row in &report.rows {
+        table.rows.push(cells(&row.chamber, row.activities.clone(), &row.projects));
+    }
+    table.rows.push(cells("合计", report.kinds.iter().map(|k| k.activities).collect(), &report.total));
+    table
 }

@@ -299,21 +299,24 @@ impl App {
         Ok(options)
     }
 
-    /// A lead the user may read, 404 when unknown and 403 outside the user's scope.
-    async fn lead_in_scope_only(&self, principal: &Principal, id: i64) -> AppResult<Lead> {
+    /// A lead the user may read, 404 when unknown and 403 outside the staff's scope; a
+    /// liaison asking for another chamber's lead is told it is unknown (it learns nothing
+    /// of other chambers' leads, not even that they exist).
+    pub(crate) async fn lead_in_scope(&self, principal: &Principal, id: i64) -> AppResult<Lead> {
         let scope = self.lead_scope(principal).await?;
         let lead = self.store().lead(id).await?.ok_or_else(|| AppError::not_found("该线索"))?;
         let region = RegionCode::parse(&lead.region_code).map_err(AppError::internal)?;
-        if !scope.allows(&region, lead.chamber_id) {
-            return Err(AppError::Forbidden);
+        match scope {
+            _ if scope.allows(&region, lead.chamber_id) => Ok(lead),
+            LeadScope::Chamber(_) => Err(AppError::not_found("该线索")),
+            _ => Err(AppError::Forbidden),
         }
-        Ok(lead)
     }
 
     /// A lead's page: its clock, the earlier lead that holds a refused registration's
     /// investor (its chamber and day only), and what the user may do.
     pub async fn lead_detail(&self, principal: &Principal, id: i64) -> AppResult<LeadDetail> {
-        let lead = self.lead_in_scope_only(principal, id).await?;
+        let lead = self.lead_in_scope(principal, id).await?;
         let settings = self.lead_settings().await?;
         let calendar = self.calendar().await?;
         let store = self.store();
@@ -342,7 +345,7 @@ impl App {
         step: &str,
         answer: &str,
     ) -> AppResult<Result<(), FieldErrors>> {
-        let lead = self.lead_in_scope_only(principal, id).await?;
+        let lead = self.lead_in_scope(principal, id).await?;
         let region = RegionCode::parse(&lead.region_code).map_err(AppError::internal)?;
         if !principal.may_edit_records_of(&region) {
             return Err(AppError::Forbidden);

@@ -83,6 +83,20 @@ const INVESTOR_TYPES: &[&str] = &["民营", "民营", "民营", "国有", "国�
 const INDUSTRIES: &[&str] = &["13", "26", "27", "30", "31", "32", "34", "38", "44", "54", "59", "64", "87"];
 const SOURCES: &[&str] = &["商会", "招商顾问", "驻点招商", "展会/节会", "委托招商", "以商招商", "自主招商", "网上选地"];
 
+/// Chambers of the registry (issue 18's benchmark: the default scale plus 3,000), to
+/// which a third of the projects are attributed.
+pub const CHAMBERS: u64 = 3_000;
+
+/// Chamber number `n`'s name (来源单位 of its projects).
+pub fn chamber_name(n: u64) -> String {
+    format!("基准商会{:04}", n + 1)
+}
+
+/// The chamber project `index` is attributed to: every third project's, spread over all.
+pub fn attributed_chamber(index: u64) -> Option<u64> {
+    index.is_multiple_of(3).then(|| mix(index ^ 0xC4A3_BE55) % CHAMBERS)
+}
+
 /// SplitMix64's finaliser: a well-mixed 64-bit hash of a 64-bit input.
 fn mix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -291,6 +305,12 @@ impl Dataset {
         // Drawn last, so that the draws above are those of a dataset without credit codes.
         if d.below(10) < NAMED_OUT_OF_TEN {
             self.name_investor(&mut project, d.below(self.named_investors));
+        }
+        // The generated projects, not the import's new ones.
+        if matches!(stream, Stream::Project) {
+            if let Some(chamber) = attributed_chamber(index) {
+                project.source_org = chamber_name(chamber);
+            }
         }
         project
     }

@@ -5,6 +5,7 @@
 
 pub mod appeals;
 pub mod chains;
+pub mod chambers;
 pub mod check;
 pub mod dataset;
 pub mod http;
@@ -126,6 +127,7 @@ pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
         bench.pool_assignment().await?;
         bench.parcels(config.parcel_scale).await?;
         bench.appeals(config).await?;
+        bench.chambers(&dataset, config).await?;
         // Last, so that the checks below read the restored database.
         bench.backup_and_restore(config).await?;
     }

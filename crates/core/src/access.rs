@@ -353,6 +353,12 @@ impl Principal {
         }
     }
 
+    /// Adding and removing a lead's files (of a lead the user reads): whoever registered
+    /// it, and the staff who may write records of the region that follows it.
+    pub fn may_edit_lead(&self, region: &RegionCode, referrer_id: Option<i64>) -> bool {
+        referrer_id == Some(self.user_id) || self.may_edit_records_of(region)
+    }
+
     /// Registering a lead: a liaison for its chamber, and staff on a chamber's behalf
     /// (a region user for its own region).
     pub fn may_register_leads(&self) -> bool {
@@ -770,6 +776,11 @@ mod tests {
             assert_eq!(principal(role, Some("620400")).lead_scope(Some(7)), LeadScope::Nothing, "{role:?}");
             assert!(!principal(role, None).may_register_leads());
         }
+        // Its files: the liaison who registered it (user 1 here), not another of its chamber.
+        assert!(liaison.may_edit_lead(&tianshui, Some(1)) && !liaison.may_edit_lead(&tianshui, Some(2)));
+        assert!(principal(Role::Region, Some("620400")).may_edit_lead(&baiyin_county, Some(2)));
+        assert!(!principal(Role::Region, Some("620400")).may_edit_lead(&tianshui, Some(2)));
+        assert!(!principal(Role::Leader, None).may_edit_lead(&tianshui, Some(2)), "the leader reads only");
     }
 
     #[test]

@@ -9,6 +9,7 @@ crate::vocabulary! {
         Appeal => ("appeal", "营商环境诉求"),
         Achievement => ("achievement", "科技成果"),
         Report => ("report", "调研报告"),
+        Lead => ("lead", "商会线索"),
     }
 }
 

@@ -46,6 +46,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "projects/duplicates.html",
     "chambers/assessment.html",
     "chambers/attribution.html",
+    "chambers/network.html",
     "chambers/chamber.html",
     "chambers/chambers.html",
     "leads/leads.html",

@@ -969,7 +969,8 @@ async fn register_lead(client: &Client, base: &str, investor: &str, region: &str
 
 /// The Done-when: on a phone, a liaison registers a lead, the region user
 /// acknowledges it, the liaison reads the answer; a second liaison registering the same
-/// investor is told it is already registered.
+/// investor is told it is already registered. The liaison attaches a file to its lead
+/// right after registering it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_liaison_registers_a_lead_on_a_phone_and_reads_the_regions_answer() {
     let server = demo_server().await;
@@ -990,6 +991,19 @@ async fn a_liaison_registers_a_lead_on_a_phone_and_reads_the_regions_answer() {
     assert_eq!(text_of(client, "#lead-chamber").await, "甘肃省浙江商会");
     assert!(text_of(client, "#lead-clock").await.starts_with("受理 待办理"));
     check_phone_page(client, &lead).await;
+    // Right after the registration the liaison attaches the investor's introduction.
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("investor-profile.pdf");
+    std::fs::write(&profile, zhaoshang_core::attachments::sample_pdf("investor profile")).unwrap();
+    client.find(Locator::Css("#attachment-file")).await.unwrap().send_keys(profile.to_str().unwrap()).await.unwrap();
+    client.find(Locator::Css("#attachment-upload")).await.unwrap().click().await.unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath("//a[contains(@class, 'attachment-link') and text()='investor-profile.pdf']"))
+        .await
+        .unwrap();
+    check_phone_page(client, "the lead with its file").await;
 
     // The region user acknowledges it.
     client.delete_all_cookies().await.unwrap();

@@ -1,6 +1,8 @@
 //! Chamber pages over HTTP on the demo data: the registry with its filters and paging, a
 //! chamber's page, the assessment with its weights, gaps and XLSX download, and a
-//! chambers file imported through the web; the roles that may not open them get 403.
+//! chambers file imported through the web; the roles that may not open them get 403. The
+//! network's report reads the seeds' federation figures of January–May 2023 from the demo,
+//! as a plain count of the stored rows does.
 
 mod common;
 
@@ -15,7 +17,8 @@ on_both_backends!(
     a_chambers_file_imports_through_the_web,
     the_map_counts_chambers_by_province_and_abroad_apart,
     attribution_figures_drill_down_to_their_projects,
-    weights_are_versioned_and_a_published_year_stays
+    weights_are_versioned_and_a_published_year_stays,
+    the_network_report_reads_the_federations_figures_of_may_2023
 );
 
 async fn registry_pages_and_the_assessment(backend: Backend) {
@@ -341,4 +344,87 @@ async fn weights_are_versioned_and_a_published_year_stays(backend: Backend) {
     let this_year = chrono::Datelike::year(&zhaoshang_app::calendar::today());
     let early = app.post_form("/chambers/assessment/publish", &admin, &format!("csrf={csrf}&year={this_year}")).await;
     assert_eq!(early.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// The figure of a summary card of the network's report: the one after `marker`.
+fn card_figure(page: &str, marker: &str) -> String {
+    let card = &page[page.find(marker).unwrap_or_else(|| panic!("no card {marker}"))..];
+    let start = card.find(r#"class="figure""#).unwrap();
+    let figure = &card[card[start..].find('>').unwrap() + start + 1..];
+    figure[..figure.find('<').unwrap()].to_string()
+}
+
+async fn the_network_report_reads_the_federations_figures_of_may_2023(backend: Backend) {
+    use chrono::NaiveDate;
+    use std::collections::HashSet;
+    use zhaoshang_core::money::Yuan;
+    use zhaoshang_store::listing::{ProjectFilter, ProjectSort};
+    let app = TestApp::demo(backend).await;
+    let store = app.store();
+    let admin = app.sign_in_demo("admin").await;
+    let (from, to) = (NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2023, 5, 31).unwrap());
+    let uri = "/chambers/network?region=620000&from=2023-01-01&to=2023-05-31";
+    let page = body_text(app.get(uri, Some(&admin)).await).await;
+
+    // The seeds' figures: 63 outbound activities, 105 delegations, 35 projects, 136.64 亿元.
+    assert_eq!(card_figure(&page, r#"data-kind="外出招商""#), "63");
+    assert_eq!(card_figure(&page, r#"data-kind="来访接待""#), "105");
+    assert_eq!(element_text(&page, "network-signed-count"), "35");
+    assert_eq!(element_text(&page, "network-signed-wan"), "1,366,400.00");
+    assert!(page.contains("（136.64 亿元）"));
+
+    // The same as a plain count of the stored rows.
+    let chambers: HashSet<String> = store.all_chambers().await.unwrap().into_iter().map(|c| c.data.name).collect();
+    let in_period = |day: Option<NaiveDate>| day.is_some_and(|d| from <= d && d <= to);
+    let activities = store.activities().await.unwrap();
+    for (kind, expected) in [("外出招商", 63), ("来访接待", 105)] {
+        let counted = activities
+            .iter()
+            .filter(|a| a.kind == kind && in_period(a.start_on) && a.chambers.iter().any(|c| chambers.contains(c)))
+            .count();
+        assert_eq!(counted, expected, "{kind}");
+    }
+    let projects = store.list_projects(&ProjectFilter::default(), ProjectSort::Code, 100_000, 0).await.unwrap();
+    let signed: Vec<_> = projects
+        .iter()
+        .filter(|p| p.data.stage != "dropped" && in_period(p.data.signed_on) && chambers.contains(&p.data.source_org))
+        .collect();
+    assert_eq!(signed.len(), 35);
+    assert_eq!(Yuan(signed.iter().map(|p| p.data.total_investment).sum()), Yuan(13_664_000_000));
+
+    // Each chamber's row: its signed projects drill down to the project list.
+    let federation = signed.iter().filter(|p| p.data.source_org == "甘肃省工商业联合会").count();
+    let row = &page[page.find(r#"<tr data-chamber="甘肃省工商业联合会">"#).expect("the federation's row")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains(&format!(">{federation}</a>")) || federation == 0, "{row}");
+
+    // The workbook: a row per chamber and the totals, each activity once.
+    let download = app.get(&format!("{uri}&format=xlsx"), Some(&admin)).await;
+    assert_eq!(download.status(), StatusCode::OK);
+    let sheet = read_sheet("a.xlsx", &body_bytes(download).await).unwrap();
+    assert!(sheet.headers[0].contains("商会招商工作统计（2023-01-01 至 2023-05-31）"), "{:?}", sheet.headers);
+    let header = &sheet.rows[0].cells;
+    assert_eq!(header[..3], ["商会", "外出招商(次)", "来访接待(次)"]);
+    let total = &sheet.rows.last().unwrap().cells;
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert_eq!((total[0].as_str(), total[1].as_str(), total[2].as_str()), ("合计", "63", "105"));
+    assert_eq!((total[at("签约项目(个)")].as_str(), total[at("签约投资额(万元)")].as_str()), ("35", "1366400"));
+    assert_eq!(sheet.rows.len(), page.matches("<tr data-chamber=").count() + 2);
+
+    // A region user: its own region's projects, another region refused; a bad period
+    // refused in Chinese; roles without the chambers' pages refused.
+    let tianshui = app.sign_in_demo("tianshui").await;
+    let refused = app.get("/chambers/network?region=620400", Some(&tianshui)).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let own = body_text(app.get("/chambers/network?from=2023-01-01&to=2023-05-31", Some(&tianshui)).await).await;
+    let own_signed = signed.iter().filter(|p| p.data.region_code.starts_with("6205")).count();
+    assert_eq!(element_text(&own, "network-signed-count"), own_signed.to_string());
+    assert_eq!(card_figure(&own, r#"data-kind="外出招商""#), "63", "activities belong to no region");
+    let bad = app.get("/chambers/network?from=2023-05-31&to=2023-01-01", Some(&admin)).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(body_text(bad).await.contains("日期"));
+    for role in ["liaison", "member"] {
+        let cookie = app.sign_in_demo(role).await;
+        assert_eq!(app.get(uri, Some(&cookie)).await.status(), StatusCode::FORBIDDEN, "{role}");
+    }
 }

@@ -3,7 +3,9 @@
 //! is told it is already registered, each liaison sees only its chamber's leads, the
 //! region records the clock's steps (CSRF, scope, in order) and the liaison reads the
 //! answers, overdue steps reach the region's inbox and the supervision lists, and the
-//! province settles the dispute, audited.
+//! province settles the dispute, audited. Files on a lead: its liaison and the staff who
+//! follow it add and remove them, its readers download them, another chamber's liaison
+//! is told the lead does not exist.
 
 mod common;
 
@@ -11,6 +13,7 @@ use axum::http::{header, StatusCode};
 use chrono::Days;
 use common::*;
 use zhaoshang_app::leads::{register, LeadForm};
+use zhaoshang_core::attachments::{sample_pdf, OwnerKind};
 use zhaoshang_core::leads::{ClockDays, ClockRules};
 use zhaoshang_store::{Actor, AuditFilter};
 use zhaoshang_testkit::Backend;
@@ -18,6 +21,12 @@ use zhaoshang_web::auth::urlencode;
 
 fn location(response: &axum::http::Response<axum::body::Body>) -> String {
     response.headers().get(header::LOCATION).expect("a redirect").to_str().unwrap().to_string()
+}
+
+/// The message of an error page.
+fn error_message(page: &str) -> String {
+    let start = page.find(r#"id="error-message">"#).expect("an error page") + r#"id="error-message">"#.len();
+    page[start..start + page[start..].find('<').unwrap()].to_string()
 }
 
 fn lead_id(location: &str) -> i64 {
@@ -33,7 +42,10 @@ fn registration(csrf: &str, investor: &str, industry: &str, region: &str, amount
     )
 }
 
-on_both_backends!(liaisons_register_leads_the_region_answers_and_the_province_settles);
+on_both_backends!(
+    liaisons_register_leads_the_region_answers_and_the_province_settles,
+    the_liaison_attaches_files_to_its_lead_which_its_readers_download,
+);
 
 async fn liaisons_register_leads_the_region_answers_and_the_province_settles(backend: Backend) {
     let app = TestApp::demo(backend).await;
@@ -105,8 +117,19 @@ async fn liaisons_register_leads_the_region_answers_and_the_province_settles(bac
     let list = body_text(app.get("/leads", Some(&liaison)).await).await;
     assert!(list.contains("兰州测试新能源有限公司") && list.contains("浙江海天新材料有限公司"));
     assert!(!list.contains("上海申嘉智能装备有限公司") && !list.contains("兰州测试新能源股份有限公司"));
-    assert_eq!(app.get(&format!("/leads/{first}"), Some(&second)).await.status(), StatusCode::FORBIDDEN);
-    assert_eq!(app.get(&format!("/leads/{refused}"), Some(&liaison)).await.status(), StatusCode::FORBIDDEN);
+    // Another chamber's lead is to a liaison what a lead that does not exist is.
+    for cookie in [&liaison, &second] {
+        let missing = app.get("/leads/999999", Some(cookie)).await;
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+        assert_eq!(error_message(&body_text(missing).await), "未找到该线索");
+    }
+    for other in [
+        app.get(&format!("/leads/{first}"), Some(&second)).await,
+        app.get(&format!("/leads/{refused}"), Some(&liaison)).await,
+    ] {
+        assert_eq!(other.status(), StatusCode::NOT_FOUND);
+        assert_eq!(error_message(&body_text(other).await), "未找到该线索");
+    }
     assert_eq!(app.get("/leads?overdue=1", Some(&liaison)).await.status(), StatusCode::FORBIDDEN);
     for outsider in ["investor", "reviewer"] {
         let cookie = app.sign_in_demo(outsider).await;
@@ -192,7 +215,7 @@ async fn liaisons_register_leads_the_region_answers_and_the_province_settles(bac
     assert_eq!(project.source_org, "上海市甘肃商会");
     assert_eq!(store.lead(refused).await.unwrap().unwrap().source_name, "甘肃省浙江商会", "the loser on record");
     assert_eq!(app.get(&format!("/leads/{first}"), Some(&second)).await.status(), StatusCode::OK);
-    assert_eq!(app.get(&format!("/leads/{first}"), Some(&liaison)).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&format!("/leads/{first}"), Some(&liaison)).await.status(), StatusCode::NOT_FOUND);
     let audit = AuditFilter {
         entity: Some("lead".into()),
         action: Some("update".into()),
@@ -246,4 +269,98 @@ async fn liaisons_register_leads_the_region_answers_and_the_province_settles(bac
         .post_form("/leads/settings", &baiyin, &format!("csrf={baiyin_csrf}&clock_days=1,3,5,10&protection_days=180"))
         .await;
     assert_eq!(refused_settings.status(), StatusCode::FORBIDDEN);
+}
+
+async fn the_liaison_attaches_files_to_its_lead_which_its_readers_download(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let store = app.store();
+    let liaison = app.sign_in_demo("liaison").await;
+    let csrf = app.csrf(&liaison).await;
+    let registered = app
+        .post_form("/leads", &liaison, &registration(&csrf, "兰州附件测试能源有限公司", "38", "620402", "800"))
+        .await;
+    let id = lead_id(&location(&registered));
+    let key = id.to_string();
+    // Right after the registration its page offers the upload.
+    let page = body_text(app.get(&format!("/leads/{id}"), Some(&liaison)).await).await;
+    assert!(page.contains(r#"id="attachments-none""#) && page.contains(r#"id="attachment-form""#));
+    let uri = format!("/leads/{id}/attachments");
+    let pdf = sample_pdf("investor profile");
+    let hostile = "<img src=x onerror=alert(1)>简介.pdf";
+
+    // A forged token, another chamber's liaison, a reader who may not write: nothing stored.
+    let second = app.sign_in_demo("liaison2").await;
+    let second_csrf = app.csrf(&second).await;
+    let leader = app.sign_in_demo("leader").await;
+    let leader_csrf = app.csrf(&leader).await;
+    let before = store.change_stamp().await.unwrap();
+    let forged = multipart_request(&uri, Some(&liaison), &[("csrf", "forged")], &[("a.pdf", &pdf)]);
+    assert_eq!(app.send(forged).await.status(), StatusCode::FORBIDDEN);
+    let missing =
+        multipart_request("/leads/999999/attachments", Some(&second), &[("csrf", &second_csrf)], &[("a.pdf", &pdf)]);
+    let missing = app.send(missing).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let missing = body_text(missing).await;
+    let other = app.send(multipart_request(&uri, Some(&second), &[("csrf", &second_csrf)], &[("a.pdf", &pdf)])).await;
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    let other = body_text(other).await;
+    assert_eq!(error_message(&other), "未找到该线索");
+    assert_eq!(other, missing, "another chamber's lead is as a missing one");
+    let by_leader = multipart_request(&uri, Some(&leader), &[("csrf", &leader_csrf)], &[("a.pdf", &pdf)]);
+    assert_eq!(app.send(by_leader).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(store.change_stamp().await.unwrap(), before, "no refusal stores anything");
+
+    // The liaison attaches a file; its name is shown escaped.
+    let added = app.send(multipart_request(&uri, Some(&liaison), &[("csrf", &csrf)], &[(hostile, &pdf)])).await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&added), format!("/leads/{id}#attachments"));
+    let file = store.attachments_of(OwnerKind::Lead, &key).await.unwrap().pop().expect("the file");
+    assert_eq!((file.file_name.as_str(), file.uploaded_by.as_str()), (hostile, "liaison"));
+    let page = body_text(app.get(&format!("/leads/{id}"), Some(&liaison)).await).await;
+    assert!(!page.contains(hostile) && page.contains("&lt;img src=x onerror=alert(1)&gt;简介.pdf"));
+    assert!(page.contains("attachment-delete"), "the liaison who registered it may remove it");
+
+    // Its readers download it: the region that follows it, the leader; not another city's
+    // staff nor another chamber's liaison, who may not remove it either.
+    let download = format!("/attachments/{}", file.id);
+    for reader in [&liaison, &app.sign_in_demo("baiyin").await, &leader] {
+        let response = app.get(&download, Some(reader)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(body_bytes(response).await, pdf);
+    }
+    let leader_page = body_text(app.get(&format!("/leads/{id}"), Some(&leader)).await).await;
+    assert!(leader_page.contains("简介.pdf") && !leader_page.contains("attachment-form"));
+    let tianshui = app.sign_in_demo("tianshui").await;
+    let tianshui_csrf = app.csrf(&tianshui).await;
+    let delete = format!("/attachments/{}/delete", file.id);
+    let before = store.change_stamp().await.unwrap();
+    for (cookie, token) in [(&second, &second_csrf), (&tianshui, &tianshui_csrf)] {
+        assert_eq!(app.get(&download, Some(cookie)).await.status(), StatusCode::NOT_FOUND);
+        let refused = app.post_form(&delete, cookie, &format!("csrf={token}")).await;
+        assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+        assert!(!body_text(refused).await.contains("兰州附件测试"), "nothing of the lead is told");
+    }
+    let by_leader = app.post_form(&delete, &leader, &format!("csrf={leader_csrf}")).await;
+    assert_eq!(by_leader.status(), StatusCode::FORBIDDEN);
+    assert_eq!(store.change_stamp().await.unwrap(), before, "refused requests change nothing");
+
+    // The liaison removes it; both changes are audited under its name.
+    let removed = app.post_form(&delete, &liaison, &format!("csrf={csrf}")).await;
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&removed), format!("/leads/{id}#attachments"));
+    assert!(store.attachments_of(OwnerKind::Lead, &key).await.unwrap().is_empty());
+    let filter = AuditFilter { entity: Some("attachment".into()), per_page: 50, ..Default::default() };
+    let (entries, _) = store.audit_entries(&filter).await.unwrap();
+    let file_id = file.id.to_string();
+    let of_it: Vec<_> =
+        entries.iter().filter(|e| e.entity_id == file_id).map(|e| (e.action.as_str(), e.actor_name.as_str())).collect();
+    assert_eq!(of_it, [("delete", "liaison"), ("create", "liaison")]);
+
+    // The demo's leads carry the investor's introduction.
+    let demo_files = store.leads_page(&Default::default(), 100, 0).await.unwrap();
+    let mut with_files = 0;
+    for lead in demo_files.iter().filter(|lead| lead.id != id) {
+        with_files += store.attachments_of(OwnerKind::Lead, &lead.id.to_string()).await.unwrap().len();
+    }
+    assert_eq!(with_files, 2);
 }

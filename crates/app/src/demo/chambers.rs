@@ -6,13 +6,17 @@
 //!
 //! The names are those the demo pipeline writes as a project's 来源单位 (“上海市甘肃商会”,
 //! “甘肃省浙江商会”, “甘肃省工商业联合会”), so its 商会-sourced projects are attributed to
-//! them; some activities list the chambers that took part.
+//! them; some activities list the chambers that took part. The federation's figures of
+//! January–May 2023 are the seeds' (`federation_activities`, `federation_signings`).
 
 use super::random::Rng;
 use crate::AppResult;
+use chrono::{Days, NaiveDate};
+use std::collections::HashSet;
 use zhaoshang_core::chambers::{ChamberKind, ChamberLevel};
 use zhaoshang_store::activities::Activity;
 use zhaoshang_store::chambers::ChamberData;
+use zhaoshang_store::projects::ProjectData;
 use zhaoshang_store::{Actor, Store};
 
 /// Provinces (and their codes) with a Gansu chamber, named as the pipeline names origins.
@@ -225,4 +229,176 @@ pub(super) fn take_part(rng: &mut Rng, activities: &mut [Activity], chambers: &[
 pub(super) async fn load(store: &Store, chambers: &[ChamberData], actor: &Actor) -> AppResult<()> {
     store.upsert_chambers(chambers, actor).await?;
     Ok(())
+}
+
+/// The provincial federation's system (全省工商联系统) by the end of May 2023, as the seeds
+/// report it: 63 outbound activities (外出招商), 105 delegations invited (邀请考察团,
+/// 来访接待), 35 projects signed worth 136.64 亿元. `/chambers/network` over the period reads
+/// these figures from the demo.
+pub const FEDERATION_FROM: (i32, u32, u32) = (2023, 1, 1);
+pub const FEDERATION_TO: (i32, u32, u32) = (2023, 5, 31);
+const FEDERATION_OUTBOUND: usize = 63;
+const FEDERATION_DELEGATIONS: usize = 105;
+const FEDERATION_SIGNED: usize = 35;
+/// 136.64 亿元 in the pipeline's units of 100 万元.
+const FEDERATION_SIGNED_UNITS: usize = 13_664;
+const UNIT: i64 = 1_000_000;
+/// The federation itself (甘肃省工商业联合会), which takes part in all of them.
+const FEDERATION: &str = "甘肃省工商业联合会";
+/// Signed projects the exact choice looks among (the first in its order): enough for the
+/// figures, few enough to keep the choice's table small.
+const CANDIDATES: usize = 160;
+
+fn day(date: (i32, u32, u32)) -> NaiveDate {
+    NaiveDate::from_ymd_opt(date.0, date.1, date.2).expect("a valid date")
+}
+
+fn in_federation_period(day_of: Option<NaiveDate>) -> bool {
+    day_of.is_some_and(|d| day(FEDERATION_FROM) <= d && d <= day(FEDERATION_TO))
+}
+
+/// Tops the activities of the period up to the seeds' counts: outbound trips to the
+/// provinces with a Gansu chamber, that chamber and the federation taking part, and
+/// delegations those chambers brought to a city of Gansu, received with the city's
+/// federation. Spread evenly over the period; no random draw, so the rest of the demo
+/// stays as it was.
+pub(super) fn federation_activities(activities: &mut Vec<Activity>, chambers: &[ChamberData]) {
+    let abroad: Vec<&ChamberData> =
+        chambers.iter().filter(|c| c.kind == ChamberKind::GansuAbroadInChina.key()).collect();
+    if abroad.is_empty() {
+        return;
+    }
+    let (from, to) = (day(FEDERATION_FROM), day(FEDERATION_TO));
+    let span = (to - from).num_days() as usize + 1;
+    let taken = |activities: &[Activity], kind: &str| {
+        activities
+            .iter()
+            .filter(|a| a.kind == kind && !a.chambers.is_empty() && in_federation_period(a.start_on))
+            .count()
+    };
+    for (kind, wanted) in [("外出招商", FEDERATION_OUTBOUND), ("来访接待", FEDERATION_DELEGATIONS)] {
+        let missing = wanted.saturating_sub(taken(activities, kind));
+        for n in 0..missing {
+            let chamber = abroad[n % abroad.len()];
+            let place = chamber.name.trim_end_matches("甘肃商会");
+            let (city, _) = CITIES[n % CITIES.len()];
+            let start = from + Days::new((n * span / missing) as u64);
+            let (name, place, chambers) = if kind == "外出招商" {
+                let name = format!("全省工商联系统赴{place}招商推介活动（2023年第{}次）", n + 1);
+                (name, place.to_string(), vec![FEDERATION.to_string(), chamber.name.clone()])
+            } else {
+                let name = format!("邀请{place}客商考察团来甘考察（2023年第{}批·{city}）", n + 1);
+                (name, city.to_string(), vec![chamber.name.clone(), format!("{city}工商业联合会")])
+            };
+            activities.push(Activity {
+                id: 0,
+                name,
+                kind: kind.to_string(),
+                start_on: Some(start),
+                end_on: Some(start + Days::new(1)),
+                place,
+                organiser: FEDERATION.to_string(),
+                chambers,
+            });
+        }
+    }
+}
+
+/// Makes the projects signed through chambers of the registry in the period (not
+/// dropped) the seeds' 35 worth 136.64 亿元, by changing only whom projects are
+/// attributed to (never an amount: the cities' published figures stay): the seeds' named
+/// projects and those signed at an activity keep theirs; among the others, those already
+/// a chamber's are kept first and the rest are made the federation's or the Gansu
+/// chamber of the investor's province, or given back to the city's bureau.
+pub(super) fn federation_signings(projects: &mut [ProjectData], chambers: &[ChamberData]) {
+    let registry: HashSet<&str> = chambers.iter().map(|c| c.name.as_str()).collect();
+    let counted = |p: &ProjectData| in_federation_period(p.signed_on) && p.stage != "dropped";
+    let fixed = |p: &ProjectData| super::projects::is_named(&p.name) || !p.signing_activity.is_empty();
+    let units = |p: &ProjectData| (p.total_investment / UNIT) as usize;
+    let fixed_in: Vec<usize> = (0..projects.len())
+        .filter(|&i| counted(&projects[i]) && fixed(&projects[i]) && registry.contains(projects[i].source_org.as_str()))
+        .collect();
+    let (Some(count), Some(sum)) = (
+        FEDERATION_SIGNED.checked_sub(fixed_in.len()),
+        FEDERATION_SIGNED_UNITS.checked_sub(fixed_in.iter().map(|&i| units(&projects[i])).sum()),
+    ) else {
+        return;
+    };
+    // The chambers' own first, then the others by code.
+    let mut candidates: Vec<usize> = (0..projects.len())
+        .filter(|&i| counted(&projects[i]) && !fixed(&projects[i]) && projects[i].total_investment % UNIT == 0)
+        .collect();
+    candidates.sort_by_key(|&i| (!registry.contains(projects[i].source_org.as_str()), projects[i].code.clone()));
+    let chosen_among: Vec<usize> = candidates.iter().copied().take(CANDIDATES).collect();
+    let weights: Vec<usize> = chosen_among.iter().map(|&i| units(&projects[i])).collect();
+    let Some(chosen) = exact_choice(&weights, count, sum) else { return };
+    let chosen: HashSet<usize> = chosen.into_iter().map(|k| chosen_among[k]).collect();
+    for &i in &candidates {
+        let project = &mut projects[i];
+        let is_chambers = registry.contains(project.source_org.as_str());
+        if chosen.contains(&i) && !is_chambers {
+            let own = format!("{}甘肃商会", project.investor_origin);
+            let chamber = if registry.contains(own.as_str()) { own } else { FEDERATION.to_string() };
+            (project.source, project.source_org) = ("商会".to_string(), chamber);
+        } else if !chosen.contains(&i) && is_chambers {
+            let city =
+                CITIES.iter().find(|(_, code)| code[..4] == project.region_code[..4]).map_or("甘肃省", |c| c.0);
+            (project.source, project.source_org) = ("自主招商".to_string(), format!("{city}投资促进局"));
+        }
+    }
+}
+
+/// Exactly `count` of `weights` adding up to `sum` (their indexes), preferring the
+/// earlier ones; `None` when no choice does. A table of the sums reachable with each
+/// number of the first items (a bit per sum), walked back from the last item.
+fn exact_choice(weights: &[usize], count: usize, sum: usize) -> Option<Vec<usize>> {
+    let words = sum / 64 + 1;
+    let bit = |row: &[Vec<u64>], k: usize, s: usize| row[k][s / 64] >> (s % 64) & 1 == 1;
+    // reachable[i][k]: the sums of k of the first i weights.
+    let mut first = vec![vec![0u64; words]; count + 1];
+    first[0][0] = 1;
+    let mut reachable = vec![first];
+    for &weight in weights {
+        let before = reachable.last().expect("the first row");
+        let mut after = before.clone();
+        for k in 1..=count {
+            // after[k] |= before[k - 1] shifted up by `weight` bits.
+            let (whole, part) = (weight / 64, weight % 64);
+            for w in (whole..words).rev() {
+                let low = before[k - 1][w - whole];
+                let carried = if part > 0 && w > whole { before[k - 1][w - whole - 1] >> (64 - part) } else { 0 };
+                after[k][w] |= (low << part) | carried;
+            }
+        }
+        reachable.push(after);
+    }
+    if !bit(&reachable[weights.len()], count, sum) {
+        return None;
+    }
+    let (mut k, mut s, mut chosen) = (count, sum, Vec::new());
+    for i in (0..weights.len()).rev() {
+        // Leave the later items out whenever the earlier ones reach the same.
+        if bit(&reachable[i], k, s) {
+            continue;
+        }
+        chosen.push(i);
+        (k, s) = (k - 1, s - weights[i]);
+    }
+    Some(chosen)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_exact_choice_takes_as_many_as_asked_adding_up_to_the_sum() {
+        let weights = [5, 70, 64, 1, 130, 63, 7];
+        let chosen = exact_choice(&weights, 3, 135).expect("70 + 64 + 1");
+        assert_eq!(chosen.len(), 3);
+        assert_eq!(chosen.iter().map(|&i| weights[i]).sum::<usize>(), 135);
+        assert_eq!(exact_choice(&weights, 2, 200), Some(vec![4, 1]), "70 + 130");
+        assert_eq!(exact_choice(&weights, 2, 9), None);
+        assert_eq!(exact_choice(&weights, 0, 0), Some(vec![]));
+    }
 }

@@ -59,6 +59,10 @@ pub fn generate(today: NaiveDate) -> DemoData {
     let enterprises = enterprises::generate(&mut rng, &pipeline.projects);
     let chambers = chambers::generate(&mut rng);
     chambers::take_part(&mut rng, &mut pipeline.activities, &chambers);
+    // After every draw of the pipeline and its chambers: the seeds' figures of the
+    // federation change no other part of the demo.
+    chambers::federation_activities(&mut pipeline.activities, &chambers);
+    chambers::federation_signings(&mut pipeline.projects, &chambers);
     let calendar = Calendar::new(crate::calendar::shipped_days().unwrap_or_default());
     let appeals = appeals::generate(&mut rng.fork(), today, &calendar);
     let pool = achievements::generate(&mut rng.fork());

@@ -1075,6 +1075,11 @@ struct Generator<'a> {
 }
 
 /// The demo pipeline as it stands on `today`, drawn from `rng`.
+/// Whether a project is one the seeds name (its source is theirs, not to be changed).
+pub(super) fn is_named(name: &str) -> bool {
+    NAMED.iter().any(|named| named.name == name)
+}
+
 pub(super) fn generate(rng: &mut Rng, today: NaiveDate) -> DemoPipeline {
     // For the signings after 2023, taken first, so that neither the published years nor
     // what `rng` draws after the pipeline depend on how many there are by today.

@@ -1,5 +1,5 @@
 //! Attachments (附件) on the pages of the records that hold them (appeals,
-//! achievements): the upload form and the list (`attachments/section.html`, included by
+//! achievements, reports, leads): the upload form and the list (`attachments/section.html`, included by
 //! each record's page), the download, and the removal. Who may do what is the record's
 //! area's answer (app::attachments).
 
@@ -30,6 +30,7 @@ pub fn routes() -> Routes {
         .route("/appeals/{code}/attachments", upload_to(OwnerKind::Appeal))
         .route("/achievements/{code}/attachments", upload_to(OwnerKind::Achievement))
         .route("/reports/{id}/attachments", upload_to(OwnerKind::Report))
+        .route("/leads/{id}/attachments", upload_to(OwnerKind::Lead))
         .route("/attachments/{id}", get(download))
         .route("/attachments/{id}/delete", post(delete))
 }
@@ -40,6 +41,7 @@ fn owner_page(owner: OwnerKind, key: &str) -> String {
         OwnerKind::Appeal => "appeals",
         OwnerKind::Achievement => "achievements",
         OwnerKind::Report => "reports",
+        OwnerKind::Lead => "leads",
     };
     format!("/{area}/{}", crate::auth::urlencode(key))
 }

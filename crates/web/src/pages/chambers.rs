@@ -1,6 +1,7 @@
 //! Chamber pages (商协会): the registry with filters, a chamber with its attributed
-//! projects, funds in place and activities, and the yearly assessment (先进商会) with its
-//! weights, each chamber's gap to the rank above and an XLSX download.
+//! projects, funds in place and activities, the yearly assessment (先进商会) with its
+//! weights, each chamber's gap to the rank above and an XLSX download, and the network's
+//! report over a period (商会招商工作统计) with its XLSX download, made to be printed.
 
 use crate::auth::{CsrfForm, PageSession};
 use crate::error::WebResult;
@@ -16,7 +17,9 @@ use chrono::Datelike;
 use minijinja::context;
 use serde::Deserialize;
 use zhaoshang_app::calendar::today;
-use zhaoshang_app::chambers::{assessment_table, award_table, ChamberDetail, ChamberQuery, DEFAULT_AWARDS};
+use zhaoshang_app::chambers::{
+    assessment_table, award_table, network_table, ChamberDetail, ChamberQuery, NetworkQuery, DEFAULT_AWARDS,
+};
 use zhaoshang_app::AppError;
 use zhaoshang_core::calendar::china_time;
 use zhaoshang_core::chambers::{ChamberKind, ChamberLevel, Weights, ABROAD};
@@ -34,6 +37,7 @@ pub fn routes() -> Routes {
         .route("/chambers/assessment", get(assessment))
         .route("/chambers/assessment/weights", post(save_weights))
         .route("/chambers/assessment/publish", post(publish))
+        .route("/chambers/network", get(network))
         .route("/chambers/{id}", get(detail))
 }
 
@@ -269,4 +273,51 @@ pub async fn publish(
     let year = assessment_year(Some(&form.year))?;
     state.app.publish_chamber_assessment(&session.principal, &session.actor(), year).await?;
     Ok(Redirect::to(&format!("/chambers/assessment?year={year}")).into_response())
+}
+
+/// 商会招商工作统计: the activities chambers took part in, by kind, and the projects signed
+/// through them, for the region and period asked (this year in the user's region unless
+/// asked); printed with the browser, downloaded as XLSX.
+pub async fn network(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<NetworkQuery>,
+) -> WebResult<Response> {
+    let report = state.app.chamber_network(&session.principal, &query).await?;
+    let (from, to) = (report.period.from, report.period.to);
+    if let Some(format) = export_format(&query.format)? {
+        return download(&network_table(&report), format, &format!("chamber-network-{from}-{to}"));
+    }
+    let kinds: Vec<_> = report
+        .kinds
+        .iter()
+        .map(|k| context! { kind => k.kind, activities => k.activities, chambers => k.chambers })
+        .collect();
+    let rows: Vec<_> = report
+        .rows
+        .iter()
+        .map(|row| {
+            context! { chamber => row.chamber, id => row.chamber_id, activities => row.activities,
+            signed_count => row.projects.signed_count, signed_wan => row.projects.signed_investment.wan_string(),
+            funds_wan => row.projects.funds_in_place.wan_string() }
+        })
+        .collect();
+    let activities: Vec<_> = report
+        .activities
+        .iter()
+        .map(|a| context! { name => a.name, kind => a.kind, start_on => a.start_on.map(|d| d.to_string()), place => a.place, chambers => a.chambers.join("、") })
+        .collect();
+    let total = &report.total;
+    let html = page(
+        &session,
+        "/chambers",
+        "chambers/network.html",
+        context! {
+            region => report.region.as_str(), region_name => report.region_name, from => from.to_string(), to => to.to_string(),
+            kinds => kinds, rows => rows, activities => activities,
+            signed_count => total.signed_count, signed_wan => total.signed_investment.wan_string(),
+            signed_yi => total.signed_investment.yi_display(), funds_wan => total.funds_in_place.wan_string(),
+        },
+    )?;
+    Ok(html.into_response())
 }

@@ -1,11 +1,12 @@
 //! 商会线索 pages: the short registration form (made for a phone), the list (a liaison's
 //! own chamber's leads, the staff's leads in scope, `?overdue=1` the supervision list),
-//! a lead's page with its response clock and each step's answer, and the forms that
-//! record a step, settle a dispute and set the clock.
+//! a lead's page with its response clock, each step's answer and its files (added right
+//! after the registration, pages::attachments), and the forms that record a step,
+//! settle a dispute and set the clock.
 
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
-use crate::pages::pager;
+use crate::pages::{attachments, pager};
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
@@ -19,6 +20,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use zhaoshang_app::chains::plans::FieldErrors;
 use zhaoshang_app::leads::{LeadForm, LeadQuery, LeadSettingsInput, LeadView};
+use zhaoshang_core::attachments::OwnerKind;
 use zhaoshang_core::leads::StepState;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
@@ -156,6 +158,7 @@ async fn detail_page(
     errors: FieldErrors,
 ) -> WebResult<Html<String>> {
     let detail = state.app.lead_detail(&session.principal, id).await?;
+    let attachments = attachments::section(state, session, OwnerKind::Lead, &id.to_string()).await?;
     let names = HashMap::from([(detail.view.lead.region_code.clone(), detail.region_name.clone())]);
     let holder =
         detail.holder.as_ref().map(|h| context! { chamber => h.source_name, lead_on => h.lead_on.to_string() });
@@ -171,7 +174,7 @@ async fn detail_page(
         context! {
             lead => lead_row(&detail.view, &names, detail.today), holder => holder, refused => refused,
             recordable => detail.recordable.map(|s| context! { key => s.key(), label => s.label() }),
-            may_settle => detail.may_settle, answer => answer, errors => errors,
+            may_settle => detail.may_settle, answer => answer, errors => errors, attachments => attachments,
         },
     )
 }
