@@ -30,6 +30,7 @@ pub fn routes() -> Routes {
         .route("/appeals/{code}/attachments", upload_to(OwnerKind::Appeal))
         .route("/achievements/{code}/attachments", upload_to(OwnerKind::Achievement))
         .route("/reports/{id}/attachments", upload_to(OwnerKind::Report))
+        .route("/parks/{id}/attachments", upload_to(OwnerKind::Park))
         .route("/attachments/{id}", get(download))
         .route("/attachments/{id}/delete", post(delete))
 }
@@ -40,6 +41,7 @@ fn owner_page(owner: OwnerKind, key: &str) -> String {
         OwnerKind::Appeal => "appeals",
         OwnerKind::Achievement => "achievements",
         OwnerKind::Report => "reports",
+        OwnerKind::Park => "parks",
     };
     format!("/{area}/{}", crate::auth::urlencode(key))
 }
