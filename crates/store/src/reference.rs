@@ -214,8 +214,8 @@ impl Store {
         Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?))
     }
 
-    /// The chains linked to the parks of these ids (all parks' when `None`), by park
-    /// then chain name.
+    /// The chains the park `park_id` serves (every park's when `None`), by park then
+    /// chain name.
     pub async fn park_chains(&self, park_id: Option<i64>) -> Result<Vec<ParkChain>> {
         Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT pc.park_id, pc.chain_id, c.name FROM park_chains pc JOIN chains c ON c.id = pc.chain_id \
@@ -233,7 +233,9 @@ impl Store {
             None
         } else {
             let stored = self.park(park.id).await?.ok_or_else(|| StoreError::NotFound("该园区".into()))?;
-            let linked: Vec<i64> = self.park_chains(Some(park.id)).await?.iter().map(|c| c.chain_id).collect();
+            let mut linked: Vec<i64> = self.park_chains(Some(park.id)).await?.iter().map(|c| c.chain_id).collect();
+            // In id order, as the chains saved are audited.
+            linked.sort_unstable();
             Some((stored, linked))
         };
         // The audit shows the chains beside the park's columns.
