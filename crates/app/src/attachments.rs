@@ -6,7 +6,7 @@
 use crate::{App, AppError, AppResult};
 use sha2::{Digest, Sha256};
 use zhaoshang_core::access::{PoolAccess, Principal};
-use zhaoshang_core::attachments::{check_file, OwnerKind};
+use zhaoshang_core::attachments::{check_file, FileKind, OwnerKind};
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::attachments::{Attachment, AttachmentInfo, NewAttachment};
 use zhaoshang_store::Actor;
@@ -75,7 +75,36 @@ impl App {
                 let region = RegionCode::parse(&lead.region_code).map_err(AppError::internal)?;
                 Ok(principal.may_edit_lead(&region, lead.referrer_id))
             }
+            // A park is public: everybody reads it, its region's keepers write it.
+            OwnerKind::Park => {
+                let id = key.parse::<i64>().map_err(|_| AppError::not_found("该园区"))?;
+                let park = self.store().park(id).await?.ok_or_else(|| AppError::not_found("该园区"))?;
+                Ok(crate::parcels::may_write_site(principal, &park.region_code))
+            }
         }
+    }
+
+    /// A park's photos: its PNG and JPEG attachments, oldest first.
+    pub async fn park_photos(&self, park_id: i64) -> AppResult<Vec<crate::parcels::ParkPhoto>> {
+        let files = self.store().attachments_of(OwnerKind::Park, &park_id.to_string()).await?;
+        Ok(files
+            .into_iter()
+            .filter(|file| FileKind::of_content_type(&file.content_type).is_some_and(FileKind::is_photo))
+            .map(|file| crate::parcels::ParkPhoto { id: file.id, file_name: file.file_name })
+            .collect())
+    }
+
+    /// A photo of the park `park_id`, for anybody (signed in or not): "not found" for any
+    /// other attachment, so that nothing else is read without signing in.
+    pub async fn park_photo(&self, park_id: i64, id: i64) -> AppResult<Attachment> {
+        let info = self.attachment_info(id).await?;
+        let photo = info.owner_kind == OwnerKind::Park.key()
+            && info.owner_key == park_id.to_string()
+            && FileKind::of_content_type(&info.content_type).is_some_and(FileKind::is_photo);
+        if !photo {
+            return Err(AppError::not_found("该附件"));
+        }
+        self.attachment_content(id).await
     }
 
     /// A record's attachments, for whoever may read the record.

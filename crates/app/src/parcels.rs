@@ -4,6 +4,8 @@
 //! point through the store's position index (`core::parcels::Search::radii`) until the
 //! circle holds enough parcels, then orders them exactly by great-circle distance.
 
+pub mod parks;
+
 use crate::exchange::{ImportKind, ImportScope};
 use crate::{App, AppError, AppResult};
 use serde::Serialize;
@@ -184,11 +186,16 @@ impl App {
     }
 }
 
-/// Whether a user may change parcels of this region: the rule of the parcels import
-/// (region users their region's, province staff all).
-pub fn may_write_parcel(principal: &Principal, region_code: &str) -> bool {
-    let scope = ImportScope::of(principal);
-    scope.permits(ImportKind::Parcels) && scope.allows(region_code)
+/// Whether a user keeps the parks and parcels of some region: the administrator and
+/// region users (the rule of the parcels import).
+pub fn keeps_sites(principal: &Principal) -> bool {
+    ImportScope::of(principal).permits(ImportKind::Parcels)
+}
+
+/// Whether a user may change the parks and parcels of this region: region users their
+/// region's, the administrator all.
+pub fn may_write_site(principal: &Principal, region_code: &str) -> bool {
+    keeps_sites(principal) && ImportScope::of(principal).allows(region_code)
 }
 
 impl App {
@@ -204,7 +211,7 @@ impl App {
         lat: &str,
     ) -> AppResult<()> {
         let parcel = self.visible_parcel(Some(principal), code).await?;
-        if !may_write_parcel(principal, &parcel.data.region_code) {
+        if !may_write_site(principal, &parcel.data.region_code) {
             return Err(AppError::Forbidden);
         }
         let to = parse_position(lon, lat).map_err(AppError::Invalid)?;
@@ -234,6 +241,28 @@ pub struct ParkView {
     pub policies: String,
     pub contacts: String,
     pub description: String,
+    /// 能耗指标, 吨标准煤/年, and its note.
+    pub energy_quota_tce: Option<i64>,
+    pub energy_quota_note: String,
+    /// The names of the stored chains the park serves.
+    pub chains: Vec<String>,
+}
+
+/// A photo of a park: what the page needs to show it (it is served by its id).
+#[derive(Debug, Clone, Serialize)]
+pub struct ParkPhoto {
+    pub id: i64,
+    pub file_name: String,
+}
+
+/// A park's page: the park, its parcels the user sees, its photos (the PNG and JPEG
+/// files attached to it, which anybody may see) and whether the user may change it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParkPage {
+    pub park: ParkView,
+    pub parcels: Vec<ParcelHit>,
+    pub photos: Vec<ParkPhoto>,
+    pub editable: bool,
 }
 
 /// A parcel's card: the parcel, its park, its boundary's rings (what a map draws) and,
@@ -244,7 +273,7 @@ pub struct ParcelCard {
     pub park: Option<ParkView>,
     pub rings: Vec<Vec<Vec<[f64; 2]>>>,
     pub history: Vec<zhaoshang_store::parcels::StatusChange>,
-    /// Whether the user may move it on the map (`may_write_parcel`).
+    /// Whether the user may move it on the map (`may_write_site`).
     pub movable: bool,
 }
 
@@ -252,7 +281,7 @@ pub struct ParcelCard {
 pub const MAX_COMPARED: usize = 4;
 
 impl App {
-    async fn park_view(&self, park: zhaoshang_store::reference::Park) -> AppResult<ParkView> {
+    async fn park_view(&self, park: zhaoshang_store::reference::Park, chains: Vec<String>) -> AppResult<ParkView> {
         let region_name =
             self.store().region(&park.region_code).await?.map(|r| r.name).unwrap_or_else(|| park.region_code.clone());
         let wan = |yuan: Option<i64>| yuan.map(|y| Yuan(y).wan_string());
@@ -273,25 +302,43 @@ impl App {
             policies: park.site.policies,
             contacts: park.site.contacts,
             description: park.description,
+            energy_quota_tce: park.site.energy_quota_tce,
+            energy_quota_note: park.site.energy_quota_note,
+            chains,
         })
+    }
+
+    /// The park `id` as its page and a parcel's card show it; 404 when unknown.
+    async fn park_view_of(&self, id: i64) -> AppResult<ParkView> {
+        let park = self.store().park(id).await?.ok_or_else(|| AppError::not_found("该园区"))?;
+        let chains = self.store().park_chains(Some(id)).await?.into_iter().map(|c| c.name).collect();
+        self.park_view(park, chains).await
     }
 
     /// Every park with its page's figures (the map's points and the portal's list).
     pub async fn park_views(&self) -> AppResult<Vec<ParkView>> {
+        let mut chains: HashMap<i64, Vec<String>> = HashMap::new();
+        for link in self.store().park_chains(None).await? {
+            chains.entry(link.park_id).or_default().push(link.name);
+        }
         let mut views = Vec::new();
         for park in self.store().parks("").await? {
-            views.push(self.park_view(park).await?);
+            let names = chains.remove(&park.id).unwrap_or_default();
+            views.push(self.park_view(park, names).await?);
         }
         Ok(views)
     }
 
-    /// A park's page, with the parcels on offer in it (and the others `principal` sees).
-    pub async fn park_page(&self, principal: Option<&Principal>, id: i64) -> AppResult<(ParkView, Vec<ParcelHit>)> {
-        let park = self.store().park(id).await?.ok_or_else(|| AppError::not_found("该园区"))?;
+    /// A park's page, with the parcels on offer in it (and the others `principal` sees)
+    /// and its photos.
+    pub async fn park_page(&self, principal: Option<&Principal>, id: i64) -> AppResult<ParkPage> {
+        let park = self.park_view_of(id).await?;
         let filter = ParcelFilter { visibility: parcel_visibility(principal), park_id: Some(id), ..Default::default() };
         let parcels = self.store().parcels_page(&filter, ParcelSort::Code, 500, 0).await?;
-        let hits = parcels.into_iter().map(|p| ParcelHit::of(p, None)).collect();
-        Ok((self.park_view(park).await?, hits))
+        let parcels = parcels.into_iter().map(|p| ParcelHit::of(p, None)).collect();
+        let photos = self.park_photos(id).await?;
+        let editable = principal.is_some_and(|p| may_write_site(p, &park.region));
+        Ok(ParkPage { park, parcels, photos, editable })
     }
 
     /// The parcel `code`; 404 for a code unknown or not visible to `principal`.
@@ -305,7 +352,7 @@ impl App {
     /// A parcel's card; 404 for a code unknown or not visible to `principal`.
     pub async fn parcel_card(&self, principal: Option<&Principal>, code: &str) -> AppResult<ParcelCard> {
         let parcel = self.visible_parcel(principal, code).await?;
-        let movable = principal.is_some_and(|p| may_write_parcel(p, &parcel.data.region_code));
+        let movable = principal.is_some_and(|p| may_write_site(p, &parcel.data.region_code));
         let in_scope = principal.is_some_and(|p| {
             zhaoshang_core::regions::RegionCode::parse(&parcel.data.region_code)
                 .is_ok_and(|region| p.record_scope().allows(&region))
@@ -321,10 +368,7 @@ impl App {
         let rings =
             zhaoshang_core::parcels::Boundary::parse(&parcel.data.boundary).map(|b| b.rings()).unwrap_or_default();
         let park = match parcel.data.park_id {
-            Some(id) => match self.store().park(id).await? {
-                Some(park) => Some(self.park_view(park).await?),
-                None => None,
-            },
+            Some(id) => Some(self.park_view_of(id).await?),
             None => None,
         };
         Ok(ParcelCard { parcel: ParcelHit::of(parcel, None), park, rings, history, movable })

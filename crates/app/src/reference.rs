@@ -259,7 +259,7 @@ impl App {
             description: input.description.clone().unwrap_or_default(),
             site,
         };
-        saved_unless(problems, || self.store().save_park(&park, actor)).await
+        saved_unless(problems, || self.store().save_park(&park, None, actor)).await
     }
 
     /// Saves a department (administrators only), as `save_park`.

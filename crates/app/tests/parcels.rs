@@ -41,7 +41,7 @@ async fn parks(store: &Store) {
             description: String::new(),
             site: ParkSite { lon: Some(lon), lat: Some(lat), ..Default::default() },
         };
-        store.save_park(&park, &Actor::system("测试")).await.unwrap();
+        store.save_park(&park, None, &Actor::system("测试")).await.unwrap();
     }
 }
 

@@ -10,6 +10,7 @@ crate::vocabulary! {
         Achievement => ("achievement", "科技成果"),
         Report => ("report", "调研报告"),
         Lead => ("lead", "商会线索"),
+        Park => ("park", "园区"),
     }
 }
 
@@ -36,6 +37,16 @@ crate::vocabulary! {
 }
 
 impl FileKind {
+    /// Whether files of this kind are shown as pictures (a park's photos): PNG and JPEG.
+    pub fn is_photo(self) -> bool {
+        matches!(self, FileKind::Png | FileKind::Jpeg)
+    }
+
+    /// The kind served with this content type, if any.
+    pub fn of_content_type(content_type: &str) -> Option<FileKind> {
+        FileKind::ALL.iter().copied().find(|kind| kind.content_type() == content_type)
+    }
+
     /// The content type the file is served with.
     pub fn content_type(self) -> &'static str {
         match self {
@@ -176,6 +187,18 @@ pub fn check_count(existing: usize, adding: usize) -> Result<(), AttachmentError
         return Err(AttachmentError::TooMany { existing });
     }
     Ok(())
+}
+
+/// A 2×2 green PNG (a park's photo in the demo and the tests), kept as its bytes so that
+/// no binary file is.
+pub fn sample_png() -> Vec<u8> {
+    vec![
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+        0x00, 0x02, 0x00, 0x00, 0x00, 0x02, 0x08, 0x02, 0x00, 0x00, 0x00, 0xFD, 0xD4, 0x9A, 0x73, 0x00, 0x00, 0x00,
+        0x10, 0x49, 0x44, 0x41, 0x54, 0x78, 0xDA, 0x63, 0xD0, 0xEB, 0x0E, 0x07, 0x22, 0x06, 0x08, 0x05, 0x00, 0x1D,
+        0x2A, 0x04, 0x41, 0x2A, 0xF0, 0xC4, 0xA6, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60,
+        0x82,
+    ]
 }
 
 /// A one-page PDF showing `line` (ASCII), valid enough for any reader: the demo's and

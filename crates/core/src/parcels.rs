@@ -8,6 +8,7 @@
 //! Areas are geodesic on the WGS 84 ellipsoid (Karney's algorithm, through `geo`).
 
 pub mod fit;
+pub mod park;
 
 use crate::vocabulary;
 use geo::{Centroid, GeodesicArea, MultiPolygon, Polygon};

@@ -60,6 +60,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("land_price_max", Int),
             ("policies", Text),
             ("contacts", Text),
+            ("energy_quota_tce", Int),
+            ("energy_quota_note", Text),
         ],
     ),
     (
@@ -268,6 +270,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("updated_at", Instant),
         ],
     ),
+    ("park_chains", &[("park_id", Int), ("chain_id", Int)]),
     (
         "chain_nodes",
         &[
@@ -681,6 +684,7 @@ const DEFAULT_WHEN_ABSENT: &[(&str, &str)] = &[
     ("parks", "infrastructure"),
     ("parks", "policies"),
     ("parks", "contacts"),
+    ("parks", "energy_quota_note"),
     ("appeals", "contested"),
     ("appeals", "paused_days"),
     ("appeals", "extension_days"),
@@ -734,6 +738,7 @@ const ADDED_LATER: &[&str] = &[
     "work_plans",
     "work_plan_tasks",
     "work_plan_progress",
+    "park_chains",
 ];
 
 /// Columns (table, column) that triggers derive from other tables: a restore refills them.

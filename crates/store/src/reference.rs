@@ -52,11 +52,23 @@ pub struct ParkSite {
     pub land_price_max: Option<i64>,
     pub policies: String,
     pub contacts: String,
+    /// 能耗指标: the yearly energy-use quota the park can grant, tonnes of standard coal
+    /// equivalent (吨标准煤/年).
+    pub energy_quota_tce: Option<i64>,
+    pub energy_quota_note: String,
+}
+
+/// A stored industrial chain a park serves (`park_chains`).
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct ParkChain {
+    pub park_id: i64,
+    pub chain_id: i64,
+    pub name: String,
 }
 
 const PARK_COLUMNS: &str =
     "id, name, region_code, level, leading_industries, area_mu, description, built_area_mu, lon, lat, \
-     infrastructure, land_price_min, land_price_max, policies, contacts";
+     infrastructure, land_price_min, land_price_max, policies, contacts, energy_quota_tce, energy_quota_note";
 
 #[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Department {
@@ -202,26 +214,51 @@ impl Store {
         Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?))
     }
 
-    /// Creates (`park.id == 0`) or updates a park.
-    pub async fn save_park(&self, park: &Park, actor: &Actor) -> Result<Park> {
+    /// The chains the park `park_id` serves (every park's when `None`), by park then
+    /// chain name.
+    pub async fn park_chains(&self, park_id: Option<i64>) -> Result<Vec<ParkChain>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as(
+            "SELECT pc.park_id, pc.chain_id, c.name FROM park_chains pc JOIN chains c ON c.id = pc.chain_id \
+             WHERE $1 IS NULL OR pc.park_id = $1 ORDER BY pc.park_id, c.name"
+        )
+        .bind(park_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Creates (`park.id == 0`) or updates a park, and with `chains` sets the chains it
+    /// serves (`None` keeps them; the caller passes stored chains' ids).
+    pub async fn save_park(&self, park: &Park, chains: Option<&[i64]>, actor: &Actor) -> Result<Park> {
         let before = if park.id == 0 {
             None
         } else {
-            Some(self.park(park.id).await?.ok_or_else(|| StoreError::NotFound("该园区".into()))?)
+            let stored = self.park(park.id).await?.ok_or_else(|| StoreError::NotFound("该园区".into()))?;
+            let mut linked: Vec<i64> = self.park_chains(Some(park.id)).await?.iter().map(|c| c.chain_id).collect();
+            // In id order, as the chains saved are audited.
+            linked.sort_unstable();
+            Some((stored, linked))
+        };
+        // The audit shows the chains beside the park's columns.
+        let audited_json = |park: &Park, chain_ids: &[i64]| {
+            let mut json = as_json(park)?;
+            json.as_object_mut()?.insert("chain_ids".into(), serde_json::json!(chain_ids));
+            Some(json)
         };
         let saved: Park = audited!(self, actor, |tx, audit| {
             let sql = if park.id == 0 {
                 format!(
                     "INSERT INTO parks (name, region_code, level, leading_industries, area_mu, description, built_area_mu, \
-                     lon, lat, infrastructure, land_price_min, land_price_max, policies, contacts) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                     lon, lat, infrastructure, land_price_min, land_price_max, policies, contacts, energy_quota_tce, \
+                     energy_quota_note) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
                      RETURNING {PARK_COLUMNS}"
                 )
             } else {
                 format!(
                     "UPDATE parks SET name = $1, region_code = $2, level = $3, leading_industries = $4, area_mu = $5, \
                      description = $6, built_area_mu = $7, lon = $8, lat = $9, infrastructure = $10, land_price_min = $11, \
-                     land_price_max = $12, policies = $13, contacts = $14 WHERE id = $15 RETURNING {PARK_COLUMNS}"
+                     land_price_max = $12, policies = $13, contacts = $14, energy_quota_tce = $15, energy_quota_note = $16 \
+                     WHERE id = $17 RETURNING {PARK_COLUMNS}"
                 )
             };
             let site = &park.site;
@@ -239,16 +276,38 @@ impl Store {
                 .bind(site.land_price_min)
                 .bind(site.land_price_max)
                 .bind(&site.policies)
-                .bind(&site.contacts);
+                .bind(&site.contacts)
+                .bind(site.energy_quota_tce)
+                .bind(&site.energy_quota_note);
             let query = if park.id == 0 { query } else { query.bind(park.id) };
             let saved: Park =
                 query.fetch_one(&mut *tx).await.map_err(conflict_as(format!("园区“{}”已存在", park.name)))?;
+            let before_chains = before.as_ref().map(|(_, linked)| linked.clone()).unwrap_or_default();
+            let chain_ids = match chains {
+                Some(ids) => {
+                    sqlx::query("DELETE FROM park_chains WHERE park_id = $1").bind(saved.id).execute(&mut *tx).await?;
+                    for chain_id in ids {
+                        sqlx::query(
+                            "INSERT INTO park_chains (park_id, chain_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                        )
+                        .bind(saved.id)
+                        .bind(chain_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    let mut ids = ids.to_vec();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    ids
+                }
+                None => before_chains.clone(),
+            };
             audit.push(NewAuditEntry::new(
                 AuditAction::written(before.is_some()),
                 AuditEntity::Park,
                 saved.id.to_string(),
-                before.as_ref().and_then(as_json),
-                as_json(&saved),
+                before.as_ref().and_then(|(park, _)| audited_json(park, &before_chains)),
+                audited_json(&saved, &chain_ids),
             ));
             saved
         });

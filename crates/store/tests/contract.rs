@@ -115,17 +115,19 @@ async fn parks_and_departments_are_saved_and_audited(store: Store) {
             land_price_max: Some(150_000),
             policies: "土地出让金分期缴纳".into(),
             contacts: "园区招商局 0943-0000000".into(),
+            energy_quota_tce: Some(240_000),
+            energy_quota_note: "含可再生能源".into(),
         },
     };
-    let saved = store.save_park(&park, &actor).await.unwrap();
+    let saved = store.save_park(&park, None, &actor).await.unwrap();
     assert_eq!(saved.site, park.site, "what investors read is kept");
     let renamed =
-        store.save_park(&Park { name: "白银高新技术产业开发区".into(), ..saved.clone() }, &actor).await.unwrap();
+        store.save_park(&Park { name: "白银高新技术产业开发区".into(), ..saved.clone() }, None, &actor).await.unwrap();
     assert_eq!(renamed.id, saved.id);
     assert_eq!(store.parks("6204").await.unwrap().len(), 1);
     assert!(store.parks("6205").await.unwrap().is_empty());
-    assert!(store.save_park(&park, &actor).await.is_ok(), "the old name is free again");
-    assert!(matches!(store.save_park(&park, &actor).await, Err(StoreError::Conflict(_))));
+    assert!(store.save_park(&park, None, &actor).await.is_ok(), "the old name is free again");
+    assert!(matches!(store.save_park(&park, None, &actor).await, Err(StoreError::Conflict(_))));
     let department = store
         .save_department(
             &Department {

@@ -105,6 +105,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "parcels/parcel.html",
     "parcels/compare.html",
     "parcels/park.html",
+    "parcels/park_form.html",
     "parcels/infrastructure.html",
     "portal/base.html",
     "portal/enquiry.html",

@@ -11,7 +11,7 @@ use axum::http::{header, Method, Request, StatusCode};
 use common::*;
 use std::collections::{BTreeMap, BTreeSet};
 use zhaoshang_core::access::{Principal, Role, Section, AUTHORISATION_MATRIX};
-use zhaoshang_core::attachments::{sample_pdf, OwnerKind};
+use zhaoshang_core::attachments::{sample_pdf, sample_png, OwnerKind};
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::appeals::{AppealFilter, AppealSort};
 use zhaoshang_store::attachments::NewAttachment;
@@ -131,6 +131,17 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
     let on_offer = zhaoshang_store::parcels::ParcelFilter { status: Some("available".into()), ..parcel_filter };
     let parcel_public = store.parcels_page(&on_offer, Default::default(), 1, 0).await.unwrap().remove(0);
     let park = store.parks(prefix).await.unwrap().remove(0);
+    let park_chains: Vec<i64> = store.park_chains(Some(park.id)).await.unwrap().iter().map(|c| c.chain_id).collect();
+    let park_form = park_form_body(&zhaoshang_app::parcels::parks::park_form_of(&park, &park_chains));
+    let photo = NewAttachment {
+        file_name: "园区.png".into(),
+        content_type: "image/png".into(),
+        sha256: String::new(),
+        content: sample_png(),
+    };
+    let park_photo =
+        store.add_attachments(OwnerKind::Park, &park.id.to_string(), &[photo], &Actor::system("测试")).await;
+    let park_photo = park_photo.unwrap().remove(0).id;
     // Chambers belong to no region: both sides name the same one.
     let chamber = store.all_chambers().await.unwrap().remove(0);
     // Achievements belong to no region either: one the demo reviewer reviewed.
@@ -232,6 +243,8 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
             ("parcel_public_lat", parcel_public.data.lat.to_string()),
             ("parcel_public", parcel_public.data.code),
             ("park", park.id.to_string()),
+            ("park_form", park_form),
+            ("park_photo", park_photo.to_string()),
             ("visit", visit.id.to_string()),
             ("report", report.id.to_string()),
             ("instruction", instruction.id.to_string()),
@@ -249,6 +262,36 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
         .map(|(key, value)| (key.to_string(), value)),
     );
     Side { values }
+}
+
+/// A park form's fields as a browser sends them (`ParkForm::from_pairs` reads them).
+fn park_form_body(form: &zhaoshang_core::parcels::park::ParkForm) -> String {
+    let mut pairs: Vec<(String, &str)> = [
+        ("name", &form.name),
+        ("region_code", &form.region_code),
+        ("level", &form.level),
+        ("leading_industries", &form.leading_industries),
+        ("area_mu", &form.area_mu),
+        ("built_area_mu", &form.built_area_mu),
+        ("lon", &form.lon),
+        ("lat", &form.lat),
+        ("energy_quota_tce", &form.energy_quota_tce),
+        ("energy_quota_note", &form.energy_quota_note),
+        ("price_min_wan", &form.price_min_wan),
+        ("price_max_wan", &form.price_max_wan),
+        ("policies", &form.policies),
+        ("contacts", &form.contacts),
+        ("description", &form.description),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_string(), value.as_str()))
+    .collect();
+    pairs.extend(form.chains.iter().map(|chain| ("chain".to_string(), chain.as_str())));
+    for (utility, line) in zhaoshang_core::parcels::Utility::ALL.iter().zip(&form.infrastructure) {
+        pairs.push((format!("{}_readiness", utility.key()), &line.readiness));
+        pairs.push((format!("{}_capacity", utility.key()), &line.capacity));
+    }
+    serde_urlencoded::to_string(pairs).unwrap()
 }
 
 fn request(app_csrf: Option<&str>, cookie: Option<&str>, method: &Method, uri: &str, body: &str) -> Request<Body> {

@@ -27,6 +27,8 @@ on_both_backends!(
     the_fit_score_ranks_parcels_with_its_parts_shown,
     names_are_escaped_in_pages_and_map_data,
     a_region_user_moves_its_parcel_on_the_map_and_the_boundary_follows,
+    a_region_user_keeps_its_parks_through_the_form,
+    park_photos_show_on_the_staff_and_portal_pages,
 );
 
 const USERS: &[(&str, &str, Option<&str>)] =
@@ -49,7 +51,7 @@ async fn seeded(backend: Backend) -> (TestApp, Vec<ParcelData>) {
             description: String::new(),
             site: ParkSite { lon: Some(lon), lat: Some(lat), ..Default::default() },
         };
-        park_ids.push(store.save_park(&park, &Actor::system("测试")).await.unwrap().id);
+        park_ids.push(store.save_park(&park, None, &Actor::system("测试")).await.unwrap().id);
     }
     let mut state: u64 = 2026;
     let mut next = move || {
@@ -482,7 +484,7 @@ async fn names_are_escaped_in_pages_and_map_data(backend: Backend) {
             ..Default::default()
         },
     };
-    let park = app.store().save_park(&park, &Actor::system("测试")).await.unwrap();
+    let park = app.store().save_park(&park, None, &Actor::system("测试")).await.unwrap();
     let parcel = ParcelData {
         code: "X-<i>1</i>".into(),
         park_id: Some(park.id),
@@ -610,4 +612,259 @@ async fn a_region_user_moves_its_parcel_on_the_map_and_the_boundary_follows(back
     assert_eq!(app.post_form(&path, &admin, &form).await.status(), StatusCode::SEE_OTHER);
     let form = format!("csrf={csrf}&lon={}&lat={}", tianshui.data.lon, tianshui.data.lat);
     assert_eq!(app.post_form(&path, &baiyin, &form).await.status(), StatusCode::NOT_FOUND);
+}
+
+/// A park form as a browser posts it, with the session's token.
+fn park_form(csrf: &str, fields: &[(&str, &str)]) -> String {
+    let mut pairs = vec![("csrf", csrf)];
+    pairs.extend_from_slice(fields);
+    serde_urlencoded::to_string(pairs).unwrap()
+}
+
+async fn demo_park(app: &TestApp, name: &str) -> Park {
+    app.store().parks("").await.unwrap().into_iter().find(|p| p.name == name).unwrap()
+}
+
+async fn park_audit(app: &TestApp, id: i64, actor: &str) -> Vec<zhaoshang_store::AuditEntry> {
+    let filter = zhaoshang_store::AuditFilter {
+        entity: Some("park".into()),
+        record: Some(id.to_string()),
+        actor: Some(actor.into()),
+        page: 1,
+        per_page: 10,
+        ..Default::default()
+    };
+    app.store().audit_entries(&filter).await.unwrap().0
+}
+
+async fn a_region_user_keeps_its_parks_through_the_form(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let store = app.store();
+    let baiyin = app.sign_in_demo("baiyin").await;
+    let csrf = app.csrf(&baiyin).await;
+    let chain = store.chain_by_name("白银市稀土产业链").await.unwrap().unwrap();
+    let other_chain = store.chain_by_name("白银市新材料产业链").await.unwrap().unwrap();
+
+    // The form offers the user's own regions only, the stored chains and the seven lines.
+    let (status, html) = page(&app, "/parks/new", Some(&baiyin)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"<option value="620402""#) && !html.contains(r#"<option value="620502""#));
+    assert!(html.contains(&format!(r#"name="chain" value="{}""#, chain.id)));
+    for utility in ["water", "power", "road", "network", "gas", "heat", "telecom"] {
+        assert!(html.contains(&format!(r#"name="{utility}_readiness""#)), "{utility}");
+    }
+
+    let hostile = "<script>alert(1)</script>稀土园";
+    let chain_id = chain.id.to_string();
+    let fields = [
+        ("name", hostile),
+        ("region_code", "620402"),
+        ("level", "省级开发区"),
+        ("leading_industries", "稀土功能材料"),
+        ("chain", chain_id.as_str()),
+        ("area_mu", "30000"),
+        ("built_area_mu", "12000"),
+        ("lon", "104.18"),
+        ("lat", "36.56"),
+        ("power_readiness", "ready"),
+        ("power_capacity", "110千伏 2×50兆伏安"),
+        ("water_readiness", "planned"),
+        ("water_capacity", "2万吨/日"),
+        ("road_readiness", "ready"),
+        ("road_capacity", "铁路专用线"),
+        ("energy_quota_tce", "240000"),
+        ("energy_quota_note", "含可再生能源 5 万吨"),
+        ("price_min_wan", "8"),
+        ("price_max_wan", "12.5"),
+        ("policies", "稀土项目用地优先保障"),
+        ("contacts", "招商局 0943-0000009"),
+    ];
+
+    // Refused, nothing changed: bad input (422 in Chinese, the values typed kept), a
+    // forged token, a region outside the user's, a visitor, an investor (signed in
+    // first: signing in is audited).
+    let investor = app.sign_in_demo("investor").await;
+    let investor_csrf = app.csrf(&investor).await;
+    let before = store.change_stamp().await.unwrap();
+    let mut bad = fields.to_vec();
+    bad.retain(|(key, _)| !["level", "area_mu", "price_max_wan"].contains(key));
+    bad.extend([("level", "特级"), ("area_mu", "三万"), ("price_max_wan", "7")]);
+    let response = app.post_form("/parks/new", &baiyin, &park_form(&csrf, &bad)).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = body_text(response).await;
+    for message in [
+        "园区级别“特级”无效",
+        "规划面积“三万”无效，应为不小于 0 的整数（亩）",
+        "地价下限（8.00 万元/亩）不能高于上限（7.00 万元/亩）",
+    ] {
+        // The page escapes '/' as HTML does.
+        assert!(html.contains(&message.replace('/', "&#x2f;")), "{message}");
+    }
+    assert!(html.contains(r#"value="110千伏 2×50兆伏安""#), "what was typed comes back");
+    assert!(!html.contains("<script>alert(1)"), "the name typed is escaped");
+    let forged = app.post_form("/parks/new", &baiyin, &park_form("forged", &fields)).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let mut elsewhere = fields.to_vec();
+    elsewhere[1] = ("region_code", "620502");
+    let response = app.post_form("/parks/new", &baiyin, &park_form(&csrf, &elsewhere)).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "a park placed outside the user's region");
+    let visitor = app.send(
+        axum::http::Request::post("/parks/new")
+            .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(park_form("", &fields)))
+            .unwrap(),
+    );
+    assert_eq!(visitor.await.status(), StatusCode::SEE_OTHER, "a visitor is sent to sign in");
+    let form = park_form(&investor_csrf, &fields);
+    assert_eq!(app.post_form("/parks/new", &investor, &form).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(store.change_stamp().await.unwrap(), before, "nothing changed");
+
+    // Created: every field stored, the chain linked, audited; the page shows it escaped.
+    let response = app.post_form("/parks/new", &baiyin, &park_form(&csrf, &fields)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let park = demo_park(&app, hostile).await;
+    assert_eq!(response.headers()["location"], format!("/parks/{}", park.id).as_str());
+    assert_eq!((park.region_code.as_str(), park.level.as_str(), park.area_mu), ("620402", "省级开发区", Some(30000)));
+    assert_eq!(park.site.built_area_mu, Some(12000));
+    assert_eq!((park.site.lon, park.site.lat), (Some(104.18), Some(36.56)));
+    assert_eq!(
+        (park.site.energy_quota_tce, park.site.energy_quota_note.as_str()),
+        (Some(240_000), "含可再生能源 5 万吨")
+    );
+    assert_eq!((park.site.land_price_min, park.site.land_price_max), (Some(80_000), Some(125_000)));
+    let lines = zhaoshang_core::parcels::infrastructure_lines(&park.site.infrastructure);
+    assert_eq!((lines[1].readiness, lines[1].capacity.as_str()), (Some("ready"), "110千伏 2×50兆伏安"));
+    assert_eq!((lines[0].readiness, lines[0].capacity.as_str()), (Some("planned"), "2万吨/日"));
+    assert_eq!(lines[3].readiness, None, "网 left 未填报");
+    let linked: Vec<i64> = store.park_chains(Some(park.id)).await.unwrap().iter().map(|c| c.chain_id).collect();
+    assert_eq!(linked, vec![chain.id]);
+    let entries = park_audit(&app, park.id, "baiyin").await;
+    assert_eq!(entries.len(), 1);
+    let after: serde_json::Value = serde_json::from_str(entries[0].after_json.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        (after["energy_quota_tce"].clone(), after["chain_ids"].clone()),
+        (240_000.into(), serde_json::json!([chain.id]))
+    );
+    let (status, html) = page(&app, &format!("/parks/{}", park.id), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("<script>alert(1)") && html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;稀土园"));
+    assert!(html.contains("240000 吨标准煤/年（含可再生能源 5 万吨）") && html.contains("白银市稀土产业链"));
+    assert!(!html.contains(r#"id="park-edit""#), "a visitor is offered no edit");
+    let (_, html) = page(&app, &format!("/parks/{}", park.id), Some(&baiyin)).await;
+    assert!(html.contains(&format!(r#"href="/parks/{}/edit""#, park.id)));
+    let (_, html) = page(&app, &format!("/portal/parks/{}?lang=en", park.id), None).await;
+    assert!(html.contains("Energy-use quota") && html.contains("240000 t of standard coal equivalent per year"));
+    assert!(html.contains("Industrial chains") && html.contains("白银市稀土产业链"));
+    assert!(!html.contains("<script>alert(1)"));
+
+    // Changed: the form shows the stored values; the quota and the chains change, audited
+    // with what was before.
+    let edit = format!("/parks/{}/edit", park.id);
+    let (status, html) = page(&app, &edit, Some(&baiyin)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"name="energy_quota_tce" value="240000""#));
+    assert!(html.contains(&format!(r#"name="chain" value="{}" checked"#, chain.id)));
+    let other_id = other_chain.id.to_string();
+    let mut changed = fields.to_vec();
+    changed.retain(|(key, _)| !["energy_quota_tce", "chain"].contains(key));
+    changed.extend([("energy_quota_tce", "180000"), ("chain", other_id.as_str())]);
+    assert_eq!(app.post_form(&edit, &baiyin, &park_form(&csrf, &changed)).await.status(), StatusCode::SEE_OTHER);
+    let stored = demo_park(&app, hostile).await;
+    assert_eq!(stored.site.energy_quota_tce, Some(180_000));
+    assert_eq!(stored.site.infrastructure, park.site.infrastructure, "the rest kept");
+    let linked: Vec<i64> = store.park_chains(Some(park.id)).await.unwrap().iter().map(|c| c.chain_id).collect();
+    assert_eq!(linked, vec![other_chain.id]);
+    let entries = park_audit(&app, park.id, "baiyin").await;
+    assert_eq!(entries.len(), 2);
+    let before_json: serde_json::Value = serde_json::from_str(entries[0].before_json.as_deref().unwrap()).unwrap();
+    assert_eq!(before_json["chain_ids"], serde_json::json!([chain.id]), "newest first: the change");
+
+    // Another region's park: neither its form nor a change (nothing changed); the
+    // administrator changes it.
+    let tianshui = demo_park(&app, "天水经济技术开发区").await;
+    let edit = format!("/parks/{}/edit", tianshui.id);
+    assert_eq!(page(&app, &edit, Some(&baiyin)).await.0, StatusCode::FORBIDDEN);
+    let stamp = store.change_stamp().await.unwrap();
+    let mut theirs = fields.to_vec();
+    theirs[0] = ("name", "天水经济技术开发区");
+    theirs[1] = ("region_code", "620500");
+    assert_eq!(app.post_form(&edit, &baiyin, &park_form(&csrf, &theirs)).await.status(), StatusCode::FORBIDDEN);
+    theirs[1] = ("region_code", "620402");
+    assert_eq!(app.post_form(&edit, &baiyin, &park_form(&csrf, &theirs)).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(store.change_stamp().await.unwrap(), stamp, "nothing changed");
+    assert_eq!(demo_park(&app, "天水经济技术开发区").await.region_code, "620500");
+    let admin = app.sign_in_demo("admin").await;
+    theirs[1] = ("region_code", "620500");
+    let response = app.post_form(&edit, &admin, &park_form(&app.csrf(&admin).await, &theirs)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(demo_park(&app, "天水经济技术开发区").await.site.energy_quota_tce, Some(240_000));
+    // A name taken is a problem of the form, not a failure.
+    let mut taken = fields.to_vec();
+    taken[0] = ("name", "白银高新技术产业开发区");
+    let response = app.post_form("/parks/new", &baiyin, &park_form(&csrf, &taken)).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(response).await.contains("园区“白银高新技术产业开发区”已存在"));
+}
+
+async fn park_photos_show_on_the_staff_and_portal_pages(backend: Backend) {
+    use zhaoshang_core::attachments::{sample_pdf, sample_png};
+    let app = TestApp::demo(backend).await;
+    let store = app.store();
+    let park = demo_park(&app, "白银高新技术产业开发区").await;
+    let baiyin = app.sign_in_demo("baiyin").await;
+    let csrf = app.csrf(&baiyin).await;
+    let uri = format!("/parks/{}/attachments", park.id);
+    let (png, pdf) = (sample_png(), sample_pdf("park"));
+    let files: [(&str, &[u8]); 2] = [("<b>厂区</b>.png", &png), ("园区介绍.pdf", &pdf)];
+    // Another region's user may not add files to the park.
+    let tianshui = app.sign_in_demo("tianshui").await;
+    let theirs = multipart_request(&uri, Some(&tianshui), &[("csrf", &app.csrf(&tianshui).await)], &files);
+    assert_eq!(app.send(theirs).await.status(), StatusCode::FORBIDDEN);
+    let response = app.send(multipart_request(&uri, Some(&baiyin), &[("csrf", &csrf)], &files)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], format!("/parks/{}#attachments", park.id).as_str());
+    let stored =
+        store.attachments_of(zhaoshang_core::attachments::OwnerKind::Park, &park.id.to_string()).await.unwrap();
+    let photo = stored.iter().find(|a| a.content_type == "image/png").unwrap().id;
+    let document = stored.iter().find(|a| a.content_type == "application/pdf").unwrap().id;
+    let photo_url = format!("/portal/parks/{}/photos/{photo}", park.id);
+
+    // The portal shows the photo, not the PDF, its name escaped, in both languages.
+    for path in [format!("/portal/parks/{}", park.id), format!("/portal/parks/{}?lang=en", park.id)] {
+        let (status, html) = page(&app, &path, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(&format!(r#"<img src="{photo_url}""#)), "{path}");
+        assert!(!html.contains(&format!("/photos/{document}")) && !html.contains("<b>厂区"), "{path}");
+    }
+    // Served to anybody as the image it is; anything else of the park, or the photo
+    // under another park, is not found.
+    let response = app.get(&photo_url, None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "image/png");
+    assert!(response.headers()["content-disposition"].to_str().unwrap().starts_with("inline"));
+    assert_eq!(body_bytes(response).await, png);
+    let tianshui_park = demo_park(&app, "天水经济技术开发区").await;
+    for path in [
+        format!("/portal/parks/{}/photos/{document}", park.id),
+        format!("/portal/parks/{}/photos/{photo}", tianshui_park.id),
+        format!("/portal/parks/{}/photos/abc", park.id),
+    ] {
+        assert_eq!(app.get(&path, None).await.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    // The staff page shows it too; its writers get the files' list with removal.
+    let (_, html) = page(&app, &format!("/parks/{}", park.id), Some(&tianshui)).await;
+    assert!(html.contains(&format!(r#"<img src="{photo_url}""#)) && !html.contains(r#"id="attachment-form""#));
+    let (_, html) = page(&app, &format!("/parks/{}", park.id), Some(&baiyin)).await;
+    assert!(html.contains(r#"id="attachment-form""#) && html.contains("园区介绍.pdf"));
+    // The parcel card shows the park's quota beside its infrastructure.
+    let parcel = demo_parcels(&app).await.into_iter().find(|p| p.data.park_id == Some(park.id)).unwrap();
+    let (_, html) = page(&app, &format!("/parcels/{}", parcel.data.code), Some(&baiyin)).await;
+    assert!(html.contains(r#"id="park-energy-quota">240000 吨标准煤/年"#), "the demo park's quota");
+    // Removed by its writer: gone from the portal.
+    let form = format!("csrf={csrf}");
+    let response = app.post_form(&format!("/attachments/{photo}/delete"), &baiyin, &form).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page(&app, &format!("/portal/parks/{}", park.id), None).await;
+    assert!(!html.contains(&photo_url));
+    assert_eq!(app.get(&photo_url, None).await.status(), StatusCode::NOT_FOUND);
 }

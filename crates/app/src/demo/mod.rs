@@ -91,6 +91,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     projects::load(store, &data.pipeline, &actor).await?;
     enterprises::load(store, &data.enterprises, &actor).await?;
     chains::load(store, &actor).await?;
+    reference::link_park_chains(store, &actor).await?;
     plans::load(store, today, &actor).await?;
     leads::load(store, today).await?;
     portal::load(store, today, &data.pipeline.projects, &actor).await?;

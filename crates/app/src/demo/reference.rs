@@ -18,8 +18,10 @@ const DEPARTMENTS: &[(&str, Option<&str>, &str)] = &[
 ];
 
 /// A demo park: name, region, level, leading industries, planned and built area (亩),
-/// position, land price range (万元/亩), 水电路网气暖讯 as (readiness, capacity), policies
-/// and contacts, modelled on the province's development zones.
+/// position, land price range (万元/亩), 水电路网气暖讯 as (readiness, capacity), the
+/// energy-use quota still to grant (吨标准煤/年) with its note, the demo chains it serves
+/// (linked once the chains are loaded), policies and contacts, modelled on the
+/// province's development zones.
 pub(super) struct DemoPark {
     pub(super) name: &'static str,
     pub(super) region: &'static str,
@@ -30,6 +32,8 @@ pub(super) struct DemoPark {
     pub(super) at: (f64, f64),
     pub(super) price_wan: (i64, i64),
     pub(super) utilities: [(&'static str, &'static str); 7],
+    pub(super) energy_quota: (i64, &'static str),
+    pub(super) chains: &'static [&'static str],
     pub(super) policies: &'static str,
     pub(super) contacts: &'static str,
 }
@@ -53,6 +57,8 @@ pub(super) const PARKS: &[DemoPark] = &[
             ("ready", "集中供热"),
             ("ready", "5G全覆盖"),
         ],
+        energy_quota: (850_000, "其中可再生能源消纳 30 万吨"),
+        chains: &[],
         policies: "土地出让金可分期缴纳；新落地制造业项目前三年地方留成税收按比例奖补",
         contacts: "兰州新区经济发展局 0931-0000001",
     },
@@ -74,6 +80,8 @@ pub(super) const PARKS: &[DemoPark] = &[
             ("planned", "集中供热二期规划中"),
             ("ready", "5G覆盖"),
         ],
+        energy_quota: (240_000, ""),
+        chains: &[super::chains::BAIYIN_METALS, "白银市稀土产业链", "白银市新材料产业链", "白银市精细化工产业链"],
         policies: "稀土新材料项目用地优先保障；标准化厂房前两年租金减半",
         contacts: "白银高新区招商局 0943-0000002",
     },
@@ -95,6 +103,8 @@ pub(super) const PARKS: &[DemoPark] = &[
             ("ready", "集中供热"),
             ("ready", "5G覆盖"),
         ],
+        energy_quota: (120_000, ""),
+        chains: &["天水市电工电器产业链", "天水市数控机床产业链"],
         policies: "电子信息项目设备投资补助；人才公寓配套",
         contacts: "天水经开区投资促进局 0938-0000003",
     },
@@ -116,6 +126,8 @@ pub(super) const PARKS: &[DemoPark] = &[
             ("ready", "余热集中供暖"),
             ("ready", "5G覆盖"),
         ],
+        energy_quota: (600_000, "绿电直供项目另行核定"),
+        chains: &["嘉峪关市钢铁产业链", "嘉峪关市铝产业链", "嘉峪关市新能源产业链"],
         policies: "铝精深加工项目享受绿电价格优惠",
         contacts: "嘉峪关工业园区管委会 0937-0000004",
     },
@@ -137,6 +149,8 @@ pub(super) const PARKS: &[DemoPark] = &[
             ("ready", "集中供热"),
             ("planned", "5G二期建设中"),
         ],
+        energy_quota: (300_000, ""),
+        chains: &[],
         policies: "新能源电池材料项目原料保供；固定资产投资奖补",
         contacts: "金昌经开区招商局 0935-0000005",
     },
@@ -158,6 +172,8 @@ pub(super) const PARKS: &[DemoPark] = &[
             ("ready", "集中供热"),
             ("ready", "5G覆盖"),
         ],
+        energy_quota: (200_000, "风光制造项目优先保障"),
+        chains: &[],
         policies: "风光装备制造项目配套新能源指标",
         contacts: "酒泉经开区招商局 0937-0000006",
     },
@@ -179,6 +195,8 @@ pub(super) const PARKS: &[DemoPark] = &[
             ("planned", "集中供热规划中"),
             ("none", ""),
         ],
+        energy_quota: (80_000, ""),
+        chains: &[],
         policies: "农产品加工项目用地价格优惠",
         contacts: "武威工业园区管委会 0935-0000007",
     },
@@ -215,9 +233,26 @@ pub(super) async fn load(store: &Store, actor: &Actor) -> AppResult<()> {
                 land_price_max: Some(Yuan::from_wan(demo.price_wan.1).0),
                 policies: demo.policies.to_string(),
                 contacts: demo.contacts.to_string(),
+                energy_quota_tce: Some(demo.energy_quota.0),
+                energy_quota_note: demo.energy_quota.1.to_string(),
             },
         };
-        store.save_park(&park, actor).await?;
+        store.save_park(&park, None, actor).await?;
+    }
+    Ok(())
+}
+
+/// Links the demo parks to the demo chains they serve (after both are loaded).
+pub(super) async fn link_park_chains(store: &Store, actor: &Actor) -> AppResult<()> {
+    for demo in PARKS.iter().filter(|demo| !demo.chains.is_empty()) {
+        let Some(park) = store.parks("").await?.into_iter().find(|p| p.name == demo.name) else { continue };
+        let mut chain_ids = Vec::new();
+        for name in demo.chains {
+            if let Some(chain) = store.chain_by_name(name).await? {
+                chain_ids.push(chain.id);
+            }
+        }
+        store.save_park(&park, Some(&chain_ids), actor).await?;
     }
     Ok(())
 }

@@ -31,6 +31,7 @@ pub fn routes() -> Routes {
         .route("/achievements/{code}/attachments", upload_to(OwnerKind::Achievement))
         .route("/reports/{id}/attachments", upload_to(OwnerKind::Report))
         .route("/leads/{id}/attachments", upload_to(OwnerKind::Lead))
+        .route("/parks/{id}/attachments", upload_to(OwnerKind::Park))
         .route("/attachments/{id}", get(download))
         .route("/attachments/{id}/delete", post(delete))
 }
@@ -42,6 +43,7 @@ fn owner_page(owner: OwnerKind, key: &str) -> String {
         OwnerKind::Achievement => "achievements",
         OwnerKind::Report => "reports",
         OwnerKind::Lead => "leads",
+        OwnerKind::Park => "parks",
     };
     format!("/{area}/{}", crate::auth::urlencode(key))
 }

@@ -94,13 +94,22 @@ pub fn download(table: &Table, format: TableFormat, stem: &str) -> WebResult<Res
 /// The one download response: `bytes` as an attachment named `file_name` (RFC 6266:
 /// the name in UTF-8 for browsers, an ASCII stand-in for older clients).
 pub fn download_bytes(bytes: impl Into<axum::body::Bytes>, content_type: &str, file_name: &str) -> Response {
+    served_bytes("attachment", bytes.into(), content_type, file_name)
+}
+
+/// Bytes a page shows as they are (a photo in an `<img>`), named `file_name` when saved.
+pub fn inline_bytes(bytes: impl Into<axum::body::Bytes>, content_type: &str, file_name: &str) -> Response {
+    served_bytes("inline", bytes.into(), content_type, file_name)
+}
+
+fn served_bytes(disposition: &str, bytes: axum::body::Bytes, content_type: &str, file_name: &str) -> Response {
     let ascii: String = file_name
         .chars()
         .map(|c| if (c.is_ascii_graphic() && !"\"\\;%".contains(c)) || c == ' ' { c } else { '_' })
         .collect();
     let encoded = crate::auth::urlencode(file_name);
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes.into())
+    let disposition = format!("{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
         .into_response()
 }
 

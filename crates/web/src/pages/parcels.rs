@@ -1,16 +1,18 @@
 //! Site selection pages (在线选地), open to visitors: the parcel search with its filters
 //! beside an offline map of the province (parks and parcels as points), a parcel's card
 //! with its park's infrastructure and map (where a user who may write the parcel moves
-//! it), up to four parcels side by side, and a park's page.
+//! it), up to four parcels side by side, a park's page with its photos, and the park
+//! form of the administrator and region users.
 //! Visitors and investors see parcels on offer (可供) only; staff also their scope's.
 
-use crate::auth::{CsrfForm, MaybeSession};
+use crate::auth::{CsrfForm, MaybeSession, PageSession, Session};
 use crate::error::{WebError, WebResult};
 use crate::query::Query;
 use crate::routes::Routes;
-use crate::templates::public_page;
+use crate::templates::{page, public_page};
 use crate::AppState;
 use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::Html;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -19,6 +21,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use zhaoshang_app::parcels::{fit_parcels, parcel_visibility, search_parcels, ParcelHit, MAX_COMPARED};
 use zhaoshang_core::parcels::fit::{Need, NeedParams};
+use zhaoshang_core::parcels::park::ParkForm;
+use zhaoshang_core::parcels::Utility;
 use zhaoshang_core::parcels::{LandUse, ParcelStatus, Search, SearchParams};
 
 /// The most parcels the page lists and draws.
@@ -32,7 +36,9 @@ pub fn routes() -> Routes {
         .route("/parcels/compare", get(compare))
         .route("/parcels/{code}", get(card))
         .route("/parcels/{code}/position", post(move_parcel))
+        .route("/parks/new", get(new_park).post(create_park))
         .route("/parks/{id}", get(park))
+        .route("/parks/{id}/edit", get(edit_park).post(update_park))
 }
 
 fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<&'static str> {
@@ -116,6 +122,7 @@ pub async fn list(
         max_compared => MAX_COMPARED,
         limited => hits.len() == limit,
         limit,
+        may_add_park => principal.is_some_and(zhaoshang_app::parcels::keeps_sites),
     };
     public_page(session.as_ref(), "/parcels", "parcels/parcels.html", data)
 }
@@ -169,8 +176,117 @@ pub async fn park(
     MaybeSession(session): MaybeSession,
     Path(id): Path<String>,
 ) -> WebResult<Html<String>> {
-    let id: i64 = id.trim().parse().map_err(|_| WebError::not_found("该园区"))?;
+    let id = park_id(&id)?;
     let principal = session.as_ref().map(|s| &s.principal);
-    let (park, parcels) = state.app.park_page(principal, id).await?;
-    public_page(session.as_ref(), "/parcels", "parcels/park.html", context! { park, parcels })
+    let page = state.app.park_page(principal, id).await?;
+    // Writers also manage the park's files (its photos among them) here.
+    let attachments = match &session {
+        Some(session) if page.editable => Some(
+            crate::pages::attachments::section(
+                &state,
+                session,
+                zhaoshang_core::attachments::OwnerKind::Park,
+                &id.to_string(),
+            )
+            .await?,
+        ),
+        _ => None,
+    };
+    public_page(
+        session.as_ref(),
+        "/parcels",
+        "parcels/park.html",
+        context! { park => page.park, parcels => page.parcels, photos => page.photos, editable => page.editable,
+        attachments },
+    )
+}
+
+fn park_id(text: &str) -> WebResult<i64> {
+    text.trim().parse().map_err(|_| WebError::not_found("该园区"))
+}
+
+/// The park form: the values typed (or stored), the problems of the last try, the
+/// regions and chains to choose from, and where it posts.
+async fn park_form_page(
+    state: &AppState,
+    session: &Session,
+    id: Option<i64>,
+    form: &ParkForm,
+    problems: &[String],
+) -> WebResult<Html<String>> {
+    let choices = state.app.park_form_choices(&session.principal).await?;
+    let utilities: Vec<_> = Utility::ALL
+        .iter()
+        .zip(&form.infrastructure)
+        .map(|(utility, line)| {
+            context! { key => utility.key(), label => utility.label(), readiness => line.readiness,
+            capacity => line.capacity }
+        })
+        .collect();
+    let action = match id {
+        Some(id) => format!("/parks/{id}/edit"),
+        None => "/parks/new".to_string(),
+    };
+    page(
+        session,
+        "/parcels",
+        "parcels/park_form.html",
+        context! {
+            id, form, problems, utilities, action,
+            regions => choices.regions, chains => choices.chains,
+            readiness => zhaoshang_app::parcels::parks::readiness_choices(),
+            levels => zhaoshang_core::parcels::ParkLevel::ALL.iter().map(|l| l.label()).collect::<Vec<_>>(),
+        },
+    )
+}
+
+pub async fn new_park(State(state): State<AppState>, PageSession(session): PageSession) -> WebResult<Html<String>> {
+    let form = ParkForm {
+        region_code: session.principal.region.as_ref().map(|r| r.to_string()).unwrap_or_default(),
+        ..ParkForm::default()
+    };
+    park_form_page(&state, &session, None, &form, &[]).await
+}
+
+pub async fn edit_park(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Path(id): Path<String>,
+) -> WebResult<Html<String>> {
+    let id = park_id(&id)?;
+    let (park, chains) = state.app.park_to_edit(&session.principal, id).await?;
+    park_form_page(&state, &session, Some(id), &zhaoshang_app::parcels::parks::park_form_of(&park, &chains), &[]).await
+}
+
+/// Saves the park form, or shows it again with its problems (422, nothing changed).
+async fn save_park(
+    state: AppState,
+    session: Session,
+    id: Option<i64>,
+    pairs: Vec<(String, String)>,
+) -> WebResult<Response> {
+    let form = ParkForm::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    match state.app.save_park_form(&session.principal, &session.actor(), id, &form).await? {
+        Ok(saved) => Ok(Redirect::to(&format!("/parks/{}", saved.id)).into_response()),
+        Err(problems) => {
+            let html = park_form_page(&state, &session, id, &form, &problems).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+    }
+}
+
+pub async fn create_park(
+    State(state): State<AppState>,
+    CsrfForm(session, pairs): CsrfForm<Vec<(String, String)>>,
+) -> WebResult<Response> {
+    save_park(state, session, None, pairs).await
+}
+
+pub async fn update_park(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(session, pairs): CsrfForm<Vec<(String, String)>>,
+) -> WebResult<Response> {
+    let id = park_id(&id)?;
+    save_park(state, session, Some(id), pairs).await
 }

@@ -9,7 +9,7 @@
 
 use crate::auth::{self, ClientAddr, CsrfForm, MaybeSession, PageSession, Session};
 use crate::error::{WebError, WebResult};
-use crate::pages::{attachments, download_bytes};
+use crate::pages::{attachments, download_bytes, inline_bytes};
 use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::render;
@@ -43,6 +43,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .route("/portal", get(front))
         .route("/portal/parks/{id}", get(park))
+        .route("/portal/parks/{id}/photos/{photo}", get(park_photo))
         .route("/portal/parcels/{code}", get(parcel))
         .route("/portal/projects/{code}", get(project))
         .route("/portal/achievements/{year}/{code}", get(achievement))
@@ -78,6 +79,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("map", "在地图上查看和比较", "Search on the map and compare"),
     ("infrastructure", "基础设施（水电路网气暖讯）", "Infrastructure (water, power, roads, network, gas, heating, telecom)"),
     ("policies", "政策", "Policies"),
+    ("built_area", "建成面积", "Built-up area"),
+    ("chains", "产业链", "Industrial chains"),
+    ("energy_quota", "能耗指标", "Energy-use quota"),
+    ("tce", "吨标准煤/年", "t of standard coal equivalent per year"),
+    ("photos", "园区照片", "Photos"),
     ("pool", "科技成果转化池", "Technology transfer pool"),
     ("achievement", "成果", "Technology"),
     ("institution", "完成单位", "Institution"),
@@ -247,10 +253,28 @@ pub async fn park(
 ) -> WebResult<Response> {
     let en = english(query.lang.as_deref());
     let id: i64 = id.parse().map_err(|_| WebError::not_found("该园区"))?;
-    let (park, parcels) = state.app.park_page(None, id).await?;
-    let subject = format!("park:{}", park.id);
+    let page = state.app.park_page(None, id).await?;
+    let subject = format!("park:{}", page.park.id);
     let keep = shortlist_box(&state, session.as_ref(), &subject).await?;
-    form_page(&state, en, "portal/park.html", context! { park, parcels, subject, keep, form => Value::from(()) })
+    form_page(
+        &state,
+        en,
+        "portal/park.html",
+        context! { park => page.park, parcels => page.parcels, photos => page.photos, subject, keep,
+        form => Value::from(()) },
+    )
+}
+
+/// A park's photo, for anybody: only a PNG or JPEG attached to that park is served
+/// (shown inline, as what its first bytes say it is); anything else is "not found".
+pub async fn park_photo(
+    State(state): State<AppState>,
+    Path((park, id)): Path<(String, String)>,
+) -> WebResult<Response> {
+    let park: i64 = park.parse().map_err(|_| WebError::not_found("该附件"))?;
+    let id: i64 = id.parse().map_err(|_| WebError::not_found("该附件"))?;
+    let photo = state.app.park_photo(park, id).await?;
+    Ok(inline_bytes(photo.content, &photo.info.content_type, &photo.info.file_name))
 }
 
 pub async fn parcel(
