@@ -508,6 +508,8 @@ impl App {
         let (mut all_projects, mut all_funding) = (Vec::new(), Vec::new());
         let mut rows = Vec::new();
         for name in names {
+            // A chamber created or renamed between the two reads above waits for the next report.
+            let Some(&chamber_id) = chambers.get(name) else { continue };
             let (projects, funding) = groups.get(name).cloned().unwrap_or_default();
             all_projects.extend_from_slice(&projects);
             all_funding.extend_from_slice(&funding);
@@ -519,7 +521,7 @@ impl App {
             if projects.signed_count == 0 && activities.iter().all(|n| *n == 0) {
                 continue;
             }
-            rows.push(NetworkRow { chamber: name.to_string(), chamber_id: chambers[name], activities, projects });
+            rows.push(NetworkRow { chamber: name.to_string(), chamber_id, activities, projects });
         }
         let key = |row: &NetworkRow| (row.projects.signed_count, row.projects.signed_investment);
         rows.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.chamber.cmp(&b.chamber)));
