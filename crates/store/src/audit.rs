@@ -275,9 +275,16 @@ impl Store {
                    FROM audit_log \
                    WHERE ($1 IS NULL OR actor_name = $1) AND ($2 IS NULL OR entity = $2) \
                      AND ($3 IS NULL OR action = $3) AND ($4 IS NULL OR at >= $4) AND ($5 IS NULL OR at < $5) \
-                     AND ($6 IS NULL OR entity_id LIKE $6 ESCAPE '\\') \
+                     AND ($6 IS NULL OR entity_id LIKE $6 ESCAPE '\\' \
+                          OR (entity_id LIKE '%项）' AND after_json LIKE $9 ESCAPE '\\')) \
                    ORDER BY id DESC LIMIT $7 OFFSET $8";
         let record = crate::sql::contains_pattern(&filter.record);
+        // A record created in numbers is a row of a grouped entry (`created_entries`),
+        // whose rows start with the record's key: found there by its whole key.
+        let grouped_row = filter.record.as_deref().map(str::trim).filter(|key| !key.is_empty()).map(|key| {
+            let key = serde_json::to_string(key).expect("text serialises");
+            format!("%[{}%", crate::sql::like_literal(&key))
+        });
         let rows: Vec<AuditEntry> = on_pool!(self, |pool| sqlx::query_as(sql)
             .bind(&filter.actor)
             .bind(&filter.entity)
@@ -287,6 +294,7 @@ impl Store {
             .bind(&record)
             .bind(limit)
             .bind(offset)
+            .bind(&grouped_row)
             .fetch_all(pool)
             .await?);
         Ok(rows)

@@ -159,7 +159,7 @@ pub(crate) fn contains_pattern(keyword: &Option<String>) -> Option<String> {
 }
 
 /// `text` with LIKE's wildcards (and the escape itself) escaped by `\`.
-fn like_literal(text: &str) -> String {
+pub(crate) fn like_literal(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 

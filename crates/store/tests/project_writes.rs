@@ -88,6 +88,15 @@ async fn many_new_projects_are_audited_in_groups_that_hold_every_project(store: 
     let audited: Vec<ProjectData> =
         entries.iter().flat_map(|e| audited_projects(e.after_json.as_deref().unwrap())).collect();
     assert_eq!(audited, projects, "every project's data is in the audit log");
+    // "Who created P-01234?": the audit log's record filter finds its group by the whole code.
+    let by_record =
+        |record: &str| AuditFilter { record: Some(record.into()), per_page: 50, page: 1, ..Default::default() };
+    let (found, _) = store.audit_entries(&by_record("P-01234")).await.unwrap();
+    assert_eq!(found.iter().map(|e| e.entity_id.as_str()).collect::<Vec<_>>(), ["P-01000 … P-01999（1000 项）"]);
+    for (record, groups) in [("P-02344", 1), (" P-00000 ", 1), ("P-09999", 0), ("1234", 0)] {
+        let (found, _) = store.audit_entries(&by_record(record)).await.unwrap();
+        assert_eq!(found.len(), groups, "{record}: a group is found by a whole code only, not by its names' text");
+    }
     // Each still has its timeline entry.
     for code in ["P-00000", "P-02344"] {
         let stored = store.project_by_code(code).await.unwrap().unwrap();
