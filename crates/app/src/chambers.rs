@@ -12,7 +12,6 @@ use crate::attribution::GroupedFacts;
 use crate::exchange::{ImportKind, NumberFormat, Table};
 use crate::projects::{keyword, page_offset};
 use crate::{App, AppError, AppResult};
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use zhaoshang_core::access::{Principal, Section};
@@ -140,11 +139,10 @@ pub async fn assessment(store: &Store, year: i32) -> AppResult<ChamberAssessment
 
 /// Assesses every chamber of the registry for `year` under `weights`.
 pub async fn assessment_with(store: &Store, year: i32, weights: Weights) -> AppResult<ChamberAssessment> {
-    let (from, to) = match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
-        (Some(from), Some(to)) if (1990..=2200).contains(&year) => (from, to),
-        _ => return Err(AppError::Invalid(format!("年度“{year}”无效，应为如 2024 的年份"))),
-    };
-    let assessed = assess(store.chamber_figures(from, to).await?, &weights);
+    if !(1990..=2200).contains(&year) {
+        return Err(AppError::Invalid(format!("年度“{year}”无效，应为如 2024 的年份")));
+    }
+    let assessed = assess(store.chamber_figures(year).await?, &weights);
     let gaps = gaps_to_next_rank(&assessed);
     let items = assessed.into_iter().zip(gaps).map(|(assessed, gap)| item_of(assessed, gap)).collect();
     Ok(ChamberAssessment { year, weights, items })

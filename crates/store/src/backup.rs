@@ -757,6 +757,7 @@ const NOT_BACKED_UP: &[&str] = &[
     "data_versions",
     "claim_pending",
     "claim_pairs",
+    "chamber_funds",
     // The parcels' R*Tree (SQLite) and its own tables, kept by triggers from parcels.
     "parcel_positions",
     "parcel_positions_node",
@@ -775,9 +776,10 @@ const DOCUMENT_VERSION: i64 = 1;
 const STATEMENT_BYTES: usize = 16 << 20;
 
 /// What the paused triggers keep, recomputed from the restored rows in one grouped pass
-/// each (the first fill of their migrations: 0006, 0007, 0009, 0010, 0023, 0030, 0034),
+/// each (the first fill of their migrations: 0006, 0007, 0009, 0010, 0023, 0030, 0034, 0048),
 /// after the derived tables were emptied. SQLite's appeal sums are
-/// `appeals::ADD_NEW_APPEAL_SUMS` over every appeal.
+/// `appeals::ADD_NEW_APPEAL_SUMS` over every appeal, its chambers' funds
+/// `projects::ADD_NEW_CHAMBER_FUNDS` over every record.
 const REFILL_SQLITE: &[&str] = &[
     "INSERT INTO stat_sums (measure, by_chain, chain, grain, bucket, region_code, source, records, amount)
      SELECT 'F', k.by_chain, CASE k.by_chain WHEN 0 THEN '' ELSE f.chain END, g.grain,
@@ -855,6 +857,9 @@ const REFILL_POSTGRES: &[&str] = &[
          SUM((closed_on IS NOT NULL AND rating <> '')::int),
          SUM((closed_on IS NOT NULL AND rating IN ('satisfied', 'fairly_satisfied'))::int)
      FROM appeals GROUP BY 1, 2, 3, 4",
+    "INSERT INTO chamber_funds (source_org, month, amount)
+     SELECT p.source_org, date_trunc('month', f.funded_on)::date, SUM(f.amount)
+     FROM project_funding f JOIN projects p ON p.id = f.project_id WHERE p.source_org <> '' GROUP BY 1, 2",
 ];
 
 /// The rest of the refill, the same on both backends: the investing enterprises' counts
@@ -873,7 +878,7 @@ const REFILL_BOTH: &[&str] = &[
 
 /// What the triggers derive and a restore empties before refilling it; `claim_pending`
 /// keeps its marks (they only grow).
-const DERIVED: &[&str] = &["stat_sums", "stat_pairs", "stage_counts", "appeal_sums", "claim_pairs"];
+const DERIVED: &[&str] = &["stat_sums", "stat_pairs", "stage_counts", "appeal_sums", "claim_pairs", "chamber_funds"];
 
 macro_rules! decode_column {
     ($row:expr, $index:expr, $kind:expr) => {{
@@ -1307,6 +1312,7 @@ impl Store {
             }
             if backend == Backend::Sqlite {
                 sqlx::query(crate::appeals::ADD_NEW_APPEAL_SUMS).bind(0i64).execute(&mut *tx).await?;
+                sqlx::query(crate::projects::ADD_NEW_CHAMBER_FUNDS).bind(0i64).execute(&mut *tx).await?;
             }
             for statement in &resume {
                 sqlx::query(statement).execute(&mut *tx).await?;

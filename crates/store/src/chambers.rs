@@ -151,9 +151,14 @@ impl Store {
         Ok(on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params).fetch_all(pool).await?))
     }
 
-    /// The assessment's figures of every chamber for `[from, to]`, by name: one grouped
-    /// query per figure over the whole registry.
-    pub async fn chamber_figures(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<ChamberFigures>> {
+    /// The assessment's figures of every chamber for the calendar year `year`, by name:
+    /// one grouped query per figure over the whole registry, the funds from the monthly
+    /// sums of migration 0048 and the signings from the attributed projects' own index.
+    pub async fn chamber_figures(&self, year: i32) -> Result<Vec<ChamberFigures>> {
+        let (from, to) = match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+            (Some(from), Some(to)) => (from, to),
+            _ => return Err(StoreError::Invalid(format!("年度“{year}”无效"))),
+        };
         let names: Vec<(i64, String)> =
             on_pool!(self, |pool| sqlx::query_as("SELECT id, name FROM chambers ORDER BY name")
                 .fetch_all(pool)
@@ -171,17 +176,18 @@ impl Store {
         let signed: Vec<(i64, i64, i64)> = on_pool!(self, |pool| sqlx::query_as(
             "SELECT c.id, COUNT(*), CAST(COALESCE(SUM(p.total_investment), 0) AS BIGINT) \
              FROM chambers c JOIN projects p ON p.source_org = c.name \
-             WHERE p.signed_on >= $1 AND p.signed_on <= $2 AND p.stage <> 'dropped' GROUP BY c.id"
+             WHERE p.source_org <> '' AND p.signed_on >= $1 AND p.signed_on <= $2 AND p.stage <> 'dropped' \
+             GROUP BY c.id"
         )
         .bind(from)
         .bind(to)
         .fetch_all(pool)
         .await?);
-        // Funds dated in the period, of every attributed project.
+        // Funds dated in the year, of every attributed project: its twelve months' sums.
         let funds: Vec<(i64, i64)> = on_pool!(self, |pool| sqlx::query_as(
-            "SELECT c.id, CAST(COALESCE(SUM(f.amount), 0) AS BIGINT) \
-             FROM chambers c JOIN projects p ON p.source_org = c.name JOIN project_funding f ON f.project_id = p.id \
-             WHERE f.funded_on >= $1 AND f.funded_on <= $2 GROUP BY c.id"
+            "SELECT c.id, CAST(COALESCE(SUM(s.amount), 0) AS BIGINT) \
+             FROM chambers c JOIN chamber_funds s ON s.source_org = c.name \
+             WHERE s.month >= $1 AND s.month <= $2 GROUP BY c.id"
         )
         .bind(from)
         .bind(to)

@@ -281,6 +281,15 @@ const ADD_NEW_FUNDING_SUMS: &str = "INSERT INTO stat_sums (measure, by_chain, ch
      ON CONFLICT (measure, by_chain, chain, grain, bucket, region_code, source) \
      DO UPDATE SET records = records + excluded.records, amount = amount + excluded.amount";
 
+/// What the funding records above id `$1` add to `chamber_funds` (SQLite), grouped: the
+/// rule of the insert trigger of migration 0048 for a bulk write that pauses it (and,
+/// from id 0, a restore's refill).
+pub(crate) const ADD_NEW_CHAMBER_FUNDS: &str = "INSERT INTO chamber_funds (source_org, month, amount) \
+     SELECT p.source_org, substr(f.funded_on, 1, 8) || '01', SUM(f.amount) \
+     FROM project_funding f JOIN projects p ON p.id = f.project_id \
+     WHERE f.id > $1 AND p.source_org <> '' GROUP BY 1, 2 \
+     ON CONFLICT (source_org, month) DO UPDATE SET amount = chamber_funds.amount + excluded.amount";
+
 /// A project's timeline entry for a write: a stage change (with the reason of a
 /// drop, else the write's note) or an edit.
 struct Event<'a> {
@@ -553,7 +562,7 @@ impl Store {
     /// records written many a statement, the new ones audited one each or, in numbers,
     /// one entry per group that holds every record (`audit::created_entries`); on
     /// SQLite the row triggers of `stat_sums` and `data_versions` are paused for a large
-    /// batch and its sums added in one grouped statement (migration 0040).
+    /// batch and its sums added in one grouped statement each (migrations 0040, 0048).
     pub async fn insert_funding(
         &self,
         rows: &[FundingData],
@@ -612,6 +621,7 @@ impl Store {
             }
             if let Some(last_id) = paused_after {
                 sqlx::query(ADD_NEW_FUNDING_SUMS).bind(last_id).execute(&mut *tx).await?;
+                sqlx::query(ADD_NEW_CHAMBER_FUNDS).bind(last_id).execute(&mut *tx).await?;
                 sqlx::query(RESUME_SUMS).execute(&mut *tx).await?;
             }
             let mut created: Vec<&FundingData> = Vec::with_capacity(written.len());

@@ -44,6 +44,7 @@ fn project(id: i64) -> BulkProject {
         started_on: matches!(stage, "started" | "producing").then(|| signed + Duration::days(40 + id % 90)),
         producing_on: (stage == "producing").then(|| signed + Duration::days(200 + id % 60)),
         source: "outside_province".into(),
+        source_org: if id % 3 == 0 { format!("商会{}", id % 40) } else { String::new() },
         ..Default::default()
     };
     BulkProject { id, data }
@@ -102,7 +103,7 @@ async fn fifty_thousand_projects_back_up_and_restore_on_postgres() {
     assert_eq!(target.project_totals(&all).await.unwrap(), source.project_totals(&all).await.unwrap());
     // The investors marked for the duplicate-claim pairs (their marks count writes).
     let marked = "(SELECT investor_credit_code FROM claim_pending) AS";
-    for table in ["project_funding", "stat_sums", "stat_pairs", "stage_counts", marked] {
+    for table in ["project_funding", "stat_sums", "stat_pairs", "stage_counts", "chamber_funds", marked] {
         let (kept, came) = (table_text(&source_url, table).await, table_text(&target_url, table).await);
         assert!(!came.is_empty(), "{table} is empty");
         assert!(kept == came, "{table} differs after the restore");
