@@ -11,6 +11,38 @@
   document.getElementById("import-file").addEventListener("change", dropMapping);
   document.getElementById("import-kind").addEventListener("change", dropMapping);
   var escape = window.zs.escapeHtml;
+  var tokenField = document.getElementById("import-progress-token");
+  var progressText = document.getElementById("import-progress-text");
+  // Once the file is up, the bar follows the server's checking and writing of its rows.
+  function newToken() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+  }
+  function followServer(token) {
+    var stopped = false;
+    function ask() {
+      if (stopped) return;
+      var poll = new XMLHttpRequest();
+      poll.open("GET", "/import/progress/" + token);
+      poll.setRequestHeader("Accept", "application/json");
+      poll.addEventListener("load", function () {
+        if (stopped) return;
+        var p;
+        try { p = JSON.parse(poll.responseText); } catch (e) { p = null; }
+        if (p && p.stage && p.total > 0) {
+          bar.firstElementChild.style.width = Math.round(100 * p.done / p.total) + "%";
+          progressText.textContent = p.stage + "：" + p.done.toLocaleString("zh-CN") + " / " + p.total.toLocaleString("zh-CN") + " 行";
+        } else if (p) {
+          progressText.textContent = "正在读取文件…";
+        }
+        window.setTimeout(ask, 500);
+      });
+      poll.send();
+    }
+    ask();
+    return function () { stopped = true; };
+  }
   // A refusal that came as a page (a proxy's, or the server's before it knew the script
   // asked for JSON): its error message read as text from an inert document, else its status.
   function serverMessage(xhr) {
@@ -26,11 +58,17 @@
     xhr.setRequestHeader("Accept", "application/json");
     bar.hidden = false;
     bar.firstElementChild.style.width = "0";
+    progressText.textContent = "正在上传…";
+    tokenField.value = newToken();
+    var stopFollowing = function () {};
     xhr.upload.addEventListener("progress", function (e) {
       if (e.lengthComputable) bar.firstElementChild.style.width = Math.round(100 * e.loaded / e.total) + "%";
     });
+    xhr.upload.addEventListener("load", function () { stopFollowing = followServer(tokenField.value); });
+    xhr.addEventListener("loadend", function () { stopFollowing(); });
     xhr.addEventListener("load", function () {
       bar.firstElementChild.style.width = "100%";
+      progressText.textContent = "";
       var body;
       try { body = JSON.parse(xhr.responseText); } catch (e) { body = { message: serverMessage(xhr) }; }
       // The server's own form (rendered and escaped by its template), not built from data here.

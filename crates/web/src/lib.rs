@@ -28,6 +28,7 @@ pub struct AppState {
     pub app: App,
     pub config: Arc<Config>,
     pub error_files: Arc<pages::import::ErrorFiles>,
+    pub import_progress: Arc<pages::import::ImportProgressBoard>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -46,7 +47,7 @@ impl AppState {
     pub fn new(store: Store, search: SearchIndex, config: Config) -> AppState {
         let notifier = zhaoshang_app::notify::Notifier::start(config.webhook.clone());
         let app = App::new(store, search).with_notifier(notifier);
-        AppState { app, config: Arc::new(config), error_files: Arc::default() }
+        AppState { app, config: Arc::new(config), error_files: Arc::default(), import_progress: Arc::default() }
     }
 }
 

@@ -1131,6 +1131,10 @@ async fn the_grouped_project_form_fits_a_phone() {
         client.find(Locator::Css("#import-file")).await.unwrap().send_keys(file.to_str().unwrap()).await.unwrap();
         client.find(Locator::Css("#import-submit")).await.unwrap().click().await.unwrap();
         assert!(text_of(client, "#import-summary").await.contains("新增 1"), "{kind}");
+        // The page made a token for the upload; the server's progress under it ended written.
+        let progress = client.execute(SERVER_PROGRESS, vec![]).await.unwrap();
+        let progress: serde_json::Value = serde_json::from_str(progress.as_str().unwrap()).unwrap();
+        assert_eq!(progress, serde_json::json!({ "stage": "写入", "done": 1, "total": 1 }), "{kind}");
     }
     let warnings = text_of(client, "#import-warnings").await;
     assert!(
@@ -1156,6 +1160,11 @@ const BROKEN_BADGES: &str = r#"
       return { text: el.textContent, lines: el.getClientRects().length, content: content, line: line };
     }).filter(function (b) { return b.lines > 1 || b.content > b.line * 1.2; });
 "#;
+
+/// The import page's last upload's progress as the server tells it (JSON text).
+const SERVER_PROGRESS: &str = "var token = document.getElementById('import-progress-token').value; \
+     var x = new XMLHttpRequest(); x.open('GET', '/import/progress/' + token, false); \
+     x.setRequestHeader('Accept', 'application/json'); x.send(); return x.responseText;";
 
 /// Stage, plan and gap badges and codes stay on one line at desktop and phone widths;
 /// the import page shows the server's own message for a file it cannot read.

@@ -1,6 +1,7 @@
 //! The web import of offices' own sheets: a ledger without 项目编号 gets its codes from
 //! the form's 自动编号前缀 (and is refused in Chinese without it), the report lists the
-//! codes and counts the skipped rows.
+//! codes and counts the skipped rows; the page's bar follows the server's checking and
+//! writing of the rows, for the importing user only.
 
 mod common;
 
@@ -8,7 +9,10 @@ use axum::http::StatusCode;
 use common::*;
 use zhaoshang_testkit::Backend;
 
-on_both_backends!(a_ledger_without_codes_imports_with_the_forms_prefix);
+on_both_backends!(
+    a_ledger_without_codes_imports_with_the_forms_prefix,
+    the_page_follows_the_servers_checking_and_writing
+);
 
 /// A county's ledger: title, units line, 序号, no 项目编号, a 合计 row and a note.
 fn ledger(rows: &[(&str, &str)]) -> String {
@@ -62,4 +66,34 @@ async fn a_ledger_without_codes_imports_with_the_forms_prefix(backend: Backend) 
     assert_eq!(codes, ["WEB-0001", "WEB-0002", "WEB-0003"]);
     assert_eq!(body["report"]["created"], 1, "{body}");
     assert!(body["summary"].as_str().unwrap().contains("跳过 2 行"), "{body}");
+}
+
+async fn the_page_follows_the_servers_checking_and_writing(backend: Backend) {
+    let app = TestApp::with_users(backend, &[("admin1", "admin", None), ("admin2", "admin", None)]).await;
+    let admin = app.sign_in("admin1").await;
+    let csrf = app.csrf(&admin).await;
+    let form = body_text(app.get("/import", Some(&admin)).await).await;
+    assert!(form.contains(r#"name="progress""#), "the form carries the upload's progress token");
+
+    let token = "00112233445566778899aabbccddeeff";
+    let unknown = app.get(&format!("/import/progress/{token}"), Some(&admin)).await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND, "no import with that token yet");
+    let rows: String = (1..=120).map(|i| format!("PR-{i:03},进度项目{i},620503,洽谈\n")).collect();
+    let file = format!("项目编号,项目名称,所属地区,项目阶段\n{rows}");
+    let fields = [("progress", token)];
+    let response = app.send(upload_request_with(&admin, &csrf, "projects", "进度.csv", file.as_bytes(), &fields)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(body_json(response).await["report"]["created"], 120);
+
+    let progress = body_json(app.get(&format!("/import/progress/{token}"), Some(&admin)).await).await;
+    assert_eq!(progress, serde_json::json!({ "stage": "写入", "done": 120, "total": 120 }));
+    let other = app.sign_in("admin2").await;
+    let theirs = app.get(&format!("/import/progress/{token}"), Some(&other)).await;
+    assert_eq!(theirs.status(), StatusCode::NOT_FOUND, "another user does not see it");
+
+    let bad = [("progress", "not-a-token")];
+    let refused = app.send(upload_request_with(&admin, &csrf, "projects", "进度.csv", file.as_bytes(), &bad)).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused = app.get("/import/progress/XYZ", Some(&admin)).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
 }

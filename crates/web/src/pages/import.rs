@@ -15,14 +15,19 @@ use axum::routing::get;
 use axum::Json;
 use minijinja::context;
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use zhaoshang_app::exchange::{self, ImportKind, ImportOutcome, MappingQuestion};
+use zhaoshang_app::exchange::{self, ImportKind, ImportOutcome, ImportProgress, ImportStage, MappingQuestion};
 
 const ERROR_FILES_KEPT: Duration = Duration::from_secs(3600);
 /// Bounds on the error workbooks held in memory for download, whoever imports.
 const ERROR_FILES_MAX: usize = 64;
 const ERROR_FILES_MAX_BYTES: usize = 64 * 1024 * 1024;
+/// How long a finished or abandoned import's progress can still be asked for, and how
+/// many imports' progress are kept at most, whoever imports.
+const PROGRESS_KEPT: Duration = Duration::from_secs(600);
+const PROGRESS_MAX: usize = 256;
 /// Imports of a province's yearly projects run to tens of megabytes.
 const MAX_UPLOAD_BYTES: usize = 256 * 1024 * 1024;
 
@@ -30,6 +35,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .route("/import", get(form).post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
         .route("/import/errors/{id}", get(error_file))
+        .route("/import/progress/{token}", get(progress))
         .route("/import/template/{kind}", get(template))
 }
 
@@ -103,6 +109,98 @@ impl ErrorFiles {
     }
 }
 
+/// One import's progress as the server checks and writes its rows: the stage (0 before
+/// the first row, then `ImportStage` as 1 and 2), the rows done and the rows in all.
+#[derive(Default)]
+struct Progress {
+    stage: AtomicU8,
+    done: AtomicUsize,
+    total: AtomicUsize,
+}
+
+impl Progress {
+    fn report(&self, stage: ImportStage, done: usize, total: usize) {
+        self.stage.store(if stage == ImportStage::Checking { 1 } else { 2 }, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+        self.done.store(done, Ordering::Relaxed);
+    }
+
+    fn as_json(&self) -> serde_json::Value {
+        let stage = match self.stage.load(Ordering::Relaxed) {
+            1 => Some(ImportStage::Checking.label()),
+            2 => Some(ImportStage::Writing.label()),
+            _ => None,
+        };
+        let (done, total) = (self.done.load(Ordering::Relaxed), self.total.load(Ordering::Relaxed));
+        serde_json::json!({ "stage": stage, "done": done, "total": total })
+    }
+}
+
+/// The running imports' progress, by user and the token the page made for the upload
+/// (so that the bar follows the server's checking and writing, not the upload alone).
+/// Past `PROGRESS_MAX` entries or `PROGRESS_KEPT` of age the oldest go first.
+#[derive(Default)]
+pub struct ImportProgressBoard {
+    /// Oldest first.
+    entries: Mutex<VecDeque<ProgressEntry>>,
+}
+
+struct ProgressEntry {
+    user_id: i64,
+    token: String,
+    made: Instant,
+    progress: Arc<Progress>,
+}
+
+impl ProgressEntry {
+    fn is(&self, user_id: i64, token: &str) -> bool {
+        self.user_id == user_id && self.token == token
+    }
+}
+
+impl ImportProgressBoard {
+    fn start(&self, user_id: i64, token: String) -> ImportProgress {
+        let progress = Arc::new(Progress::default());
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.retain(|entry| !entry.is(user_id, &token) && entry.made.elapsed() < PROGRESS_KEPT);
+        while entries.len() >= PROGRESS_MAX {
+            entries.pop_front();
+        }
+        entries.push_back(ProgressEntry { user_id, token, made: Instant::now(), progress: Arc::clone(&progress) });
+        ImportProgress::new(move |stage, done, total| progress.report(stage, done, total))
+    }
+
+    fn get(&self, user_id: i64, token: &str) -> Option<serde_json::Value> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .iter()
+            .find(|entry| entry.is(user_id, token) && entry.made.elapsed() < PROGRESS_KEPT)
+            .map(|entry| entry.progress.as_json())
+    }
+}
+
+/// A progress token as the page makes it: 16 to 64 lower-case hexadecimal digits.
+fn progress_token(text: &str) -> WebResult<String> {
+    let valid =
+        (16..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    valid.then(|| text.to_string()).ok_or_else(|| WebError::bad_request("进度标识无效"))
+}
+
+/// How far the user's import with this token has got, as JSON for the page's bar.
+pub async fn progress(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Path(token): Path<String>,
+) -> WebResult<Response> {
+    require_importer(&session).map_err(WebError::as_json)?;
+    let token = progress_token(&token).map_err(WebError::as_json)?;
+    let progress = state
+        .import_progress
+        .get(session.principal.user_id, &token)
+        .ok_or_else(|| WebError::not_found("该导入的进度").as_json())?;
+    Ok(Json(progress).into_response())
+}
+
 pub async fn upload(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -135,6 +233,10 @@ async fn import_upload(
         match name.as_str() {
             "kind" => kind = field.text().await.unwrap_or_default(),
             "dry_run" => options.dry_run = !field.text().await.unwrap_or_default().is_empty(),
+            "progress" => {
+                let token = progress_token(&field.text().await.unwrap_or_default())?;
+                options.progress = state.import_progress.start(session.principal.user_id, token);
+            }
             "assign_codes" => {
                 options.assign_codes = Some(field.text().await.unwrap_or_default()).filter(|p| !p.trim().is_empty())
             }
