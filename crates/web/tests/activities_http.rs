@@ -158,6 +158,13 @@ async fn activities_are_recorded_in_their_region_and_audited(backend: Backend) {
         StatusCode::FORBIDDEN
     );
 
+    // The lead registered at 白银's meeting with the chambers shows on its page.
+    let meeting = store.activity_by_name("白银市商会招商项目对接座谈会").await.unwrap().expect("the demo meeting");
+    let leads = store.leads_of_activity(meeting.id).await.unwrap();
+    assert_eq!(leads.len(), 1, "{leads:?}");
+    let meeting_page = body_text(app.get(&format!("/activities/{}", meeting.id), Some(&baiyin)).await).await;
+    assert!(meeting_page.contains(&format!("/leads/{}", leads[0].0)), "{meeting_page}");
+
     // A new name: the projects signed there follow it.
     let trip = store.activity_by_name("白银市赴北京、吉林招商考察").await.unwrap().expect("白银's 2023 trip");
     let signed_at = |name: &str| ProjectFilter { signing_activity: Some(name.to_string()), ..Default::default() };

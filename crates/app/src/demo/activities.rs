@@ -3,7 +3,8 @@
 //! and 嘉峪关市, each with the people who went, the chambers that took part (those of the
 //! place), the target enterprises of the place met from the library, and an outcome
 //! report; the 兰洽会 of 2022 and 2023 (the pipeline's, with their signings) are given
-//! their delegation, enterprises met and outcome.
+//! their delegation, enterprises met and outcome; a meeting of 白银's a month ago holds
+//! the lead registered there.
 
 use crate::AppResult;
 use chrono::NaiveDate;
@@ -11,6 +12,7 @@ use zhaoshang_core::activities::parse_participants;
 use zhaoshang_store::activities::{Activity, MetEnterprise};
 use zhaoshang_store::audit::Actor;
 use zhaoshang_store::enterprises::EnterpriseData;
+use zhaoshang_store::leads::LeadFilter;
 use zhaoshang_store::Store;
 
 const BAIYIN: &str = "620400";
@@ -332,6 +334,30 @@ pub(super) async fn load(store: &Store, library: &[EnterpriseData], actor: &Acto
         }
         fair.enterprises = enterprises;
         store.save_activity(&fair, actor).await?;
+    }
+    Ok(())
+}
+
+/// 白银市's meeting with the chambers' liaisons a month ago, where the lead registered
+/// that day came from (after the demo's leads are registered).
+pub(super) async fn link_leads(store: &Store, today: NaiveDate, actor: &Actor) -> AppResult<()> {
+    let day = today.checked_sub_days(chrono::Days::new(30)).unwrap_or(today);
+    let meeting = Activity {
+        name: "白银市商会招商项目对接座谈会".to_string(),
+        kind: "座谈会".to_string(),
+        start_on: Some(day),
+        end_on: Some(day),
+        place: "白银市".to_string(),
+        organiser: "白银市投资促进局".to_string(),
+        region_code: Some(BAIYIN.to_string()),
+        participants: parse_participants(BAIYIN_HOSTS).map_err(crate::AppError::internal)?,
+        outcome: "各商会联络员介绍在谈项目，现场登记项目线索。".to_string(),
+        ..Default::default()
+    };
+    let id = store.save_activity(&meeting, actor).await?;
+    let filter = LeadFilter { region_prefix: Some("6204".to_string()), ..Default::default() };
+    for lead in store.leads_page(&filter, 100, 0).await?.into_iter().filter(|lead| lead.lead_on == day) {
+        store.set_lead_activity(lead.id, Some(id), actor).await?;
     }
     Ok(())
 }

@@ -96,6 +96,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     reference::link_park_chains(store, &actor).await?;
     plans::load(store, today, &actor).await?;
     leads::load(store, today).await?;
+    activities::link_leads(store, today, &actor).await?;
     portal::load(store, today, &data.pipeline.projects, &actor).await?;
     let calendar = Calendar::new(crate::calendar::shipped_days()?);
     appeals::load(store, &data.appeals, &calendar, &actor).await?;
