@@ -81,6 +81,9 @@ impl App {
                 let park = self.store().park(id).await?.ok_or_else(|| AppError::not_found("该园区"))?;
                 Ok(crate::parcels::may_write_site(principal, &park.region_code))
             }
+            OwnerKind::Activity => {
+                crate::activities::may_edit(principal, &self.activity_in_scope(principal, key).await?)
+            }
         }
     }
 

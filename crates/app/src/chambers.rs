@@ -448,9 +448,6 @@ pub struct NetworkReport {
     pub total: InvestmentFigures,
 }
 
-/// The activity kinds in the order the import describes them (exchange::columns).
-const ACTIVITY_KINDS: [&str; 5] = ["外出招商", "来访接待", "展会节会", "推介会", "座谈会"];
-
 /// The activities that started within `period` with at least one chamber taking part,
 /// the earliest first.
 fn network_activities(all: Vec<Activity>, period: Period) -> Vec<Activity> {
@@ -462,7 +459,7 @@ fn network_activities(all: Vec<Activity>, period: Period) -> Vec<Activity> {
     taken
 }
 
-/// The kinds of `activities` with their counts, in `ACTIVITY_KINDS`' order, then others.
+/// The kinds of `activities` with their counts, in `core::activities::KINDS`' order, then others.
 fn kind_figures(activities: &[Activity]) -> Vec<KindFigures> {
     let mut by_kind: BTreeMap<&str, (i64, BTreeSet<&str>)> = BTreeMap::new();
     for activity in activities {
@@ -470,7 +467,12 @@ fn kind_figures(activities: &[Activity]) -> Vec<KindFigures> {
         *count += 1;
         chambers.extend(activity.chambers.iter().map(String::as_str));
     }
-    let rank = |kind: &str| ACTIVITY_KINDS.iter().position(|k| *k == kind).unwrap_or(ACTIVITY_KINDS.len());
+    let rank = |kind: &str| {
+        zhaoshang_core::activities::KINDS
+            .iter()
+            .position(|k| *k == kind)
+            .unwrap_or(zhaoshang_core::activities::KINDS.len())
+    };
     let mut kinds: Vec<KindFigures> = by_kind
         .into_iter()
         .map(|(kind, (activities, chambers))| KindFigures {

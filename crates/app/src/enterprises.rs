@@ -59,6 +59,14 @@ pub struct EnterpriseDetail {
 }
 
 impl App {
+    /// The library's enterprise a form names, by credit code (in any case) or else by name.
+    pub(crate) async fn enterprise_named(&self, typed: &str) -> AppResult<Option<Enterprise>> {
+        Ok(match self.store().enterprise_by_code(&typed.to_uppercase()).await? {
+            Some(enterprise) => Some(enterprise),
+            None => self.store().enterprise_by_name(typed).await?,
+        })
+    }
+
     /// The filter of a list request within the user's record scope.
     pub async fn enterprise_filter(
         &self,

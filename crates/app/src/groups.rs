@@ -147,10 +147,7 @@ impl App {
         let mut enterprise_ids = Vec::new();
         let mut outside = Vec::new();
         for typed in departments(value(values, "enterprises")) {
-            let found = match self.store().enterprise_by_code(&typed.to_uppercase()).await? {
-                Some(enterprise) => Some(enterprise),
-                None => self.store().enterprise_by_name(&typed).await?,
-            };
+            let found = self.enterprise_named(&typed).await?;
             let within = |code: &str| region.as_ref().is_some_and(|r| code.starts_with(r.scope_prefix()));
             match found.filter(|e| within(&e.data.region_code)) {
                 Some(enterprise) if !enterprise_ids.contains(&enterprise.id) => enterprise_ids.push(enterprise.id),

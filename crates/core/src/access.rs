@@ -253,6 +253,22 @@ impl Principal {
         }
     }
 
+    /// Recording and editing the activities (招商活动) of `region` (`None`: the
+    /// province's): the admin any; region staff their own region's. Who reads them is
+    /// `record_scope`, the province's activities read by all who read any.
+    pub fn may_write_activity_of(&self, region: Option<&RegionCode>) -> bool {
+        match (self.role, &self.region, region) {
+            (Role::Admin, _, _) => true,
+            (Role::Region, Some(own), Some(region)) => own.contains(region),
+            _ => false,
+        }
+    }
+
+    /// Whether the user records activities at all (the form's link).
+    pub fn may_record_activities(&self) -> bool {
+        self.role == Role::Admin || (self.role == Role::Region && self.region.is_some())
+    }
+
     /// Whether the user has anything to search (enterprises and projects of a scope): the
     /// header's search box shows, and the search answers, only then.
     pub fn may_search(&self) -> bool {
@@ -573,6 +589,24 @@ mod tests {
 
     fn code(text: &str) -> RegionCode {
         RegionCode::parse(text).unwrap()
+    }
+
+    #[test]
+    fn activities_are_written_by_the_admin_and_their_regions_staff() {
+        let baiyin = RegionCode::parse("620400").unwrap();
+        let county = RegionCode::parse("620402").unwrap();
+        let tianshui = RegionCode::parse("620500").unwrap();
+        let admin = principal(Role::Admin, None);
+        assert!(admin.may_write_activity_of(None) && admin.may_write_activity_of(Some(&tianshui)));
+        let staff = principal(Role::Region, Some("620400"));
+        assert!(staff.may_write_activity_of(Some(&baiyin)) && staff.may_write_activity_of(Some(&county)));
+        assert!(!staff.may_write_activity_of(Some(&tianshui)) && !staff.may_write_activity_of(None));
+        assert!(staff.may_record_activities() && admin.may_record_activities());
+        for role in [Role::Leader, Role::Chain, Role::Member, Role::Liaison, Role::Investor] {
+            assert!(!principal(role, None).may_write_activity_of(None), "{role:?}");
+            assert!(!principal(role, Some("620400")).may_write_activity_of(Some(&baiyin)), "{role:?}");
+            assert!(!principal(role, None).may_record_activities(), "{role:?}");
+        }
     }
 
     #[test]

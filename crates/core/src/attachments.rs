@@ -11,6 +11,7 @@ crate::vocabulary! {
         Report => ("report", "调研报告"),
         Lead => ("lead", "商会线索"),
         Park => ("park", "园区"),
+        Activity => ("activity", "招商活动"),
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod achievements;
+pub mod activities;
 pub mod appeals;
 pub mod attachments;
 pub mod audit;

@@ -94,7 +94,14 @@ pub struct PlanDraft {
     pub goals: String,
 }
 
-fn text(errors: &mut FieldErrors, field: &'static str, label: &str, value: &str, max: usize, required: bool) -> String {
+pub(crate) fn text(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    label: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> String {
     let value = value.trim();
     if required && value.is_empty() {
         errors.insert(field, format!("请填写{label}"));
@@ -216,7 +223,7 @@ pub fn check_task(form: &TaskForm, years: (i32, i32), groups: &[i64]) -> Result<
     }
 }
 
-fn parse_day(errors: &mut FieldErrors, field: &'static str, label: &str, value: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_day(errors: &mut FieldErrors, field: &'static str, label: &str, value: &str) -> Option<NaiveDate> {
     let value = value.trim();
     if value.is_empty() {
         errors.insert(field, format!("请填写{label}"));

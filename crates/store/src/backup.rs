@@ -147,9 +147,12 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("end_on", Date),
             ("place", Text),
             ("organiser", Text),
+            ("region_code", Text),
+            ("outcome", Text),
         ],
     ),
     ("activity_chambers", &[("activity_id", Int), ("chamber_id", Int), ("position", Int)]),
+    ("activity_participants", &[("activity_id", Int), ("position", Int), ("name", Text), ("role", Text)]),
     (
         "projects",
         &[
@@ -257,6 +260,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     ("enterprise_tags", &[("enterprise_id", Int), ("tag", Text)]),
+    ("activity_enterprises", &[("activity_id", Int), ("enterprise_id", Int), ("position", Int)]),
     (
         "chains",
         &[
@@ -446,6 +450,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("channel", Text),
             ("subject", Text),
             ("tracking_code", Text),
+            ("activity_id", Int),
         ],
     ),
     (
@@ -694,6 +699,7 @@ const DEFAULT_WHEN_ABSENT: &[(&str, &str)] = &[
     ("appeals", "contact"),
     ("achievements", "contact"),
     ("chain_nodes", "products"),
+    ("activities", "outcome"),
 ];
 
 /// Columns added later whose default is a text of its own: a lead of a backup written
@@ -739,6 +745,8 @@ const ADDED_LATER: &[&str] = &[
     "work_plan_tasks",
     "work_plan_progress",
     "park_chains",
+    "activity_participants",
+    "activity_enterprises",
 ];
 
 /// Columns (table, column) that triggers derive from other tables: a restore refills them.

@@ -41,6 +41,11 @@ const FIXED_ASSETS: &[Asset] = &[
         bytes: include_bytes!("../assets/chain_map.js"),
     },
     Asset {
+        name: "cohorts.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/cohorts.js"),
+    },
+    Asset {
         name: "parcels.js",
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../assets/parcels.js"),

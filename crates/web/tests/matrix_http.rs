@@ -11,8 +11,10 @@ use axum::http::{header, Method, Request, StatusCode};
 use common::*;
 use std::collections::{BTreeMap, BTreeSet};
 use zhaoshang_core::access::{Principal, Role, Section, AUTHORISATION_MATRIX};
+use zhaoshang_core::activities::ActivitySort;
 use zhaoshang_core::attachments::{sample_pdf, sample_png, OwnerKind};
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::activities::ActivityFilter;
 use zhaoshang_store::appeals::{AppealFilter, AppealSort};
 use zhaoshang_store::attachments::NewAttachment;
 use zhaoshang_store::instructions::OpenTaskFilter;
@@ -177,6 +179,9 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
     .unwrap();
     // The side's report, its instruction for action and its task owing a reply.
     let visit = store.visits_page(prefix, 1, 0).await.unwrap().1.pop().expect("a demo visit on each side");
+    let city_activities = ActivityFilter { region: Some(prefix.to_string()), ..Default::default() };
+    let activity = store.activities_page(&city_activities, ActivitySort::Latest, 1, 0).await.unwrap().1.pop();
+    let activity = activity.expect("a demo activity on each side").activity;
     let report = store.reports_page(prefix, 1, 0).await.unwrap().pop().expect("a demo report on each side");
     let instructions = store.report_instructions(report.id).await.unwrap();
     let instruction = instructions.iter().find(|i| i.data.kind == "action").expect("a demo instruction for action");
@@ -246,6 +251,7 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
             ("park_form", park_form),
             ("park_photo", park_photo.to_string()),
             ("visit", visit.id.to_string()),
+            ("activity", activity.id.to_string()),
             ("report", report.id.to_string()),
             ("instruction", instruction.id.to_string()),
             ("task", task.id.to_string()),

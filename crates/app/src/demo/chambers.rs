@@ -299,6 +299,7 @@ pub(super) fn federation_activities(activities: &mut Vec<Activity>, chambers: &[
                 place,
                 organiser: FEDERATION.to_string(),
                 chambers,
+                ..Default::default()
             });
         }
     }

@@ -10,6 +10,7 @@
 
 mod accounts;
 pub mod achievements;
+mod activities;
 mod appeals;
 mod attachments;
 pub mod chains;
@@ -90,10 +91,12 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     parcels::load(store, today, &actor).await?;
     projects::load(store, &data.pipeline, &actor).await?;
     enterprises::load(store, &data.enterprises, &actor).await?;
+    activities::load(store, &data.enterprises, &actor).await?;
     chains::load(store, &actor).await?;
     reference::link_park_chains(store, &actor).await?;
     plans::load(store, today, &actor).await?;
     leads::load(store, today).await?;
+    activities::link_leads(store, today, &actor).await?;
     portal::load(store, today, &data.pipeline.projects, &actor).await?;
     let calendar = Calendar::new(crate::calendar::shipped_days()?);
     appeals::load(store, &data.appeals, &calendar, &actor).await?;

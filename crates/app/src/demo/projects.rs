@@ -784,7 +784,12 @@ impl ActivitySpec {
             end_on: Some(self.end_on()),
             place: self.place.to_string(),
             organiser: self.organiser.to_string(),
-            chambers: Vec::new(),
+            // A city's own event is its region's; the others the province's.
+            region_code: match self.cities {
+                [city] => Some(city.to_string()),
+                _ => None,
+            },
+            ..Default::default()
         }
     }
 }

@@ -1,11 +1,15 @@
 //! Importing investment-promotion activities: upsert by 活动名称. The chambers that took
-//! part (参与商会) must be in the registry.
+//! part (参与商会) must be in the registry; the people (参与人员) read as the form's
+//! (`core::activities::parse_participants`). A region user's new activity is its
+//! region's; a stored one is changed by the admin, or by its region's staff.
 
+use super::scope::ImportScope;
 use super::table::SheetRow;
 use super::values::date_cell;
 use super::{non_empty_key, Context, ImportReport, RowProblems};
 use crate::AppResult;
 use std::collections::{HashMap, HashSet};
+use zhaoshang_core::activities::parse_participants;
 use zhaoshang_core::chambers::split_names;
 use zhaoshang_store::activities::Activity;
 use zhaoshang_store::Store;
@@ -60,13 +64,28 @@ fn check_row(
             p.add("chambers", format!("商会“{}”不在商会名录中，请先导入商协会名录", unknown.join("、")));
         }
     }
+    if let Some(cell) = cols.cell(row, "participants") {
+        match parse_participants(cell) {
+            Ok(people) => activity.participants = people,
+            Err(problem) => p.add("participants", problem),
+        }
+    }
+    if before.is_none() {
+        if let ImportScope::Within(own) = ctx.scope {
+            activity.region_code = Some(own.to_string());
+        }
+    }
     if let (Some(start), Some(end)) = (activity.start_on, activity.end_on) {
         if end < start && !p.has("start_on") && !p.has("end_on") {
             p.add("end_on", "结束日期不能早于开始日期");
         }
     }
-    if before.is_some_and(|before| *before != activity) && !ctx.scope.may_change_shared_records() && !p.any() {
-        p.add("name", format!("活动“{name}”已存在，只有管理员可以修改"));
+    let own = |before: &Activity| before.region_code.as_deref().is_some_and(|code| ctx.scope.allows(code));
+    if before.is_some_and(|before| *before != activity && !own(before))
+        && !ctx.scope.may_change_shared_records()
+        && !p.any()
+    {
+        p.add("name", format!("活动“{name}”已存在，只有管理员或其所属地区可以修改"));
     }
     activity
 }

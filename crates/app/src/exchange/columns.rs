@@ -97,6 +97,12 @@ pub const ACTIVITY_COLUMNS: &[ColumnSpec] = &[
     col("place", "地点", "", "兰州"),
     col("organiser", "主办单位", "", "甘肃省人民政府"),
     col("chambers", "参与商会", "商会名录中的商会名称，多个以“、”或“;”分隔", "甘肃省上海商会"),
+    col(
+        "participants",
+        "参与人员",
+        "姓名（领导/干部/委员），多个以“、”或“;”分隔；未注明身份的为干部",
+        "张三（领导）、李四",
+    ),
 ];
 
 pub const CHAMBER_COLUMNS: &[ColumnSpec] = &[

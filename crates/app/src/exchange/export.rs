@@ -13,6 +13,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
 use zhaoshang_core::achievements::{Maturity, Score};
+use zhaoshang_core::activities::{participants_text, ActivitySort};
 use zhaoshang_core::appeals::{due_note, Dimension, Rating};
 use zhaoshang_core::calendar::Reckoned;
 use zhaoshang_core::chains::{LinkRole, NodeKind, Segment};
@@ -23,6 +24,7 @@ use zhaoshang_core::money::Yuan;
 use zhaoshang_core::parcels::{LandUse, ParcelStatus};
 use zhaoshang_core::projects::Stage;
 use zhaoshang_store::achievements::{AchievementFilter, AchievementSort};
+use zhaoshang_store::activities::{Activity, ActivityFilter};
 use zhaoshang_store::appeals::{AppealData, AppealFilter};
 use zhaoshang_store::chains::ChainSummary;
 use zhaoshang_store::enterprises::{EnterpriseData, EnterpriseFilter};
@@ -247,6 +249,35 @@ fn empty_table(kind: ImportKind) -> Table {
     Table::list(kind.label(), columns(kind).iter().filter(|spec| spec.exported).map(|spec| (spec.key, spec.header)))
 }
 
+/// An activity's cells in the import's columns.
+fn activity_cells(activity: Activity) -> Vec<String> {
+    vec![
+        activity.name,
+        activity.kind,
+        date_text(activity.start_on),
+        date_text(activity.end_on),
+        activity.place,
+        activity.organiser,
+        activity.chambers.join(chambers::NAME_SEPARATOR),
+        participants_text(&activity.participants),
+    ]
+}
+
+/// The activities as filtered on their page, in its order.
+pub async fn activity_table(store: &Store, filter: &ActivityFilter, sort: ActivitySort) -> AppResult<Table> {
+    let mut table = empty_table(ImportKind::Activities);
+    let mut offset = 0;
+    loop {
+        let (_, rows) = store.activities_page(filter, sort, PAGE, offset).await?;
+        let done = (rows.len() as i64) < PAGE;
+        offset += rows.len() as i64;
+        table.rows.extend(rows.into_iter().map(|row| activity_cells(row.activity)));
+        if done {
+            return Ok(table);
+        }
+    }
+}
+
 /// The enterprise library as filtered on its page (the CLI exports every enterprise).
 pub async fn enterprise_table(store: &Store, filter: &EnterpriseFilter) -> AppResult<Table> {
     let mut table = empty_table(ImportKind::Enterprises);
@@ -329,7 +360,7 @@ pub async fn parcel_table(store: &Store, filter: &ParcelFilter) -> AppResult<Tab
 
 /// The rows of a list. Projects follow `filter` (the default is every project);
 /// funding, targets, enterprises, appeals and chains (by the region running the chain) follow its
-/// region scope (`region_prefix`); activities are all listed.
+/// region scope (`region_prefix`); activities too, with the province's (of no region).
 pub async fn export_table(store: &Store, kind: ImportKind, filter: &ProjectFilter) -> AppResult<Table> {
     let specs: Vec<_> = columns(kind).iter().filter(|spec| spec.exported).collect();
     let mut table = empty_table(kind);
@@ -373,17 +404,8 @@ pub async fn export_table(store: &Store, kind: ImportKind, filter: &ProjectFilte
             }
         }
         ImportKind::Activities => {
-            for activity in store.activities().await? {
-                table.rows.push(vec![
-                    activity.name,
-                    activity.kind,
-                    date_text(activity.start_on),
-                    date_text(activity.end_on),
-                    activity.place,
-                    activity.organiser,
-                    activity.chambers.join(chambers::NAME_SEPARATOR),
-                ]);
-            }
+            let in_scope = |a: &Activity| a.region_code.as_ref().is_none_or(|c| c.starts_with(&filter.region_prefix));
+            table.rows.extend(store.activities().await?.into_iter().filter(in_scope).map(activity_cells));
         }
         ImportKind::Chambers => {
             for chamber in store.all_chambers().await? {

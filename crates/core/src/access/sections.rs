@@ -17,6 +17,7 @@ pub enum Section {
     Plans,
     Chambers,
     Leads,
+    Activities,
     Parcels,
     Evaluation,
     Appeals,
@@ -39,7 +40,7 @@ pub enum Section {
 
 impl Section {
     /// In the navigation's order.
-    pub const ALL: [Section; 29] = [
+    pub const ALL: [Section; 30] = [
         Section::Workbench,
         Section::Inbox,
         Section::Dashboard,
@@ -51,6 +52,7 @@ impl Section {
         Section::Plans,
         Section::Chambers,
         Section::Leads,
+        Section::Activities,
         Section::Parcels,
         Section::Evaluation,
         Section::Appeals,
@@ -84,6 +86,7 @@ impl Section {
             Section::Plans => "/plans",
             Section::Chambers => "/chambers",
             Section::Leads => "/leads",
+            Section::Activities => "/activities",
             Section::Parcels => "/parcels",
             Section::Evaluation => "/evaluation",
             Section::Appeals => "/appeals",
@@ -118,6 +121,7 @@ impl Section {
             Section::Plans => "一企一案",
             Section::Chambers => "商协会",
             Section::Leads => "商会线索",
+            Section::Activities => "招商活动",
             Section::Parcels => "在线选地",
             Section::Evaluation => "市州综合评价",
             Section::Appeals => "企业诉求",
@@ -152,6 +156,7 @@ impl Section {
             Section::Plans => "跟进一企一案",
             Section::Chambers => "查看商协会和先进商会评选",
             Section::Leads => "登记和跟进商会线索",
+            Section::Activities => "记录招商活动和签约成果",
             Section::Parcels => "查找园区和可供地块",
             Section::Evaluation => "查看市州综合评价排名",
             Section::Appeals => "督办企业诉求",
@@ -183,6 +188,7 @@ impl Section {
             Section::Enterprises => "企业库",
             Section::Chains | Section::Plans => "产业链招商",
             Section::Chambers | Section::Leads => "商协会招商",
+            Section::Activities => "招商活动",
             Section::Parcels => "在线选地",
             Section::Evaluation => "考核评价",
             Section::Appeals | Section::Visits | Section::Supervision => "营商环境",
@@ -212,7 +218,7 @@ impl Principal {
             | Section::Industries
             | Section::Calendar => true,
             Section::Dashboard => self.may_see_aggregates(),
-            Section::Projects | Section::Duplicates | Section::Enterprises | Section::Plans => {
+            Section::Projects | Section::Duplicates | Section::Enterprises | Section::Plans | Section::Activities => {
                 self.record_scope() != RecordScope::Nothing
             }
             Section::Import => self.edits_records(),

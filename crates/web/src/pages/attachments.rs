@@ -1,5 +1,5 @@
 //! Attachments (附件) on the pages of the records that hold them (appeals,
-//! achievements, reports, leads): the upload form and the list (`attachments/section.html`, included by
+//! achievements, reports, leads, parks, activities): the upload form and the list (`attachments/section.html`, included by
 //! each record's page), the download, and the removal. Who may do what is the record's
 //! area's answer (app::attachments).
 
@@ -32,6 +32,7 @@ pub fn routes() -> Routes {
         .route("/reports/{id}/attachments", upload_to(OwnerKind::Report))
         .route("/leads/{id}/attachments", upload_to(OwnerKind::Lead))
         .route("/parks/{id}/attachments", upload_to(OwnerKind::Park))
+        .route("/activities/{id}/attachments", upload_to(OwnerKind::Activity))
         .route("/attachments/{id}", get(download))
         .route("/attachments/{id}/delete", post(delete))
 }
@@ -44,6 +45,7 @@ fn owner_page(owner: OwnerKind, key: &str) -> String {
         OwnerKind::Report => "reports",
         OwnerKind::Lead => "leads",
         OwnerKind::Park => "parks",
+        OwnerKind::Activity => "activities",
     };
     format!("/{area}/{}", crate::auth::urlencode(key))
 }

@@ -1,6 +1,7 @@
 //! Chinese pages, one module per area.
 
 pub mod achievements;
+pub mod activities;
 pub mod appeals;
 pub mod attachments;
 pub mod attribution;
