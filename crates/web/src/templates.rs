@@ -38,6 +38,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "reference/calendar.html",
     "reference/industries.html",
     "dashboard/dashboard.html",
+    "dashboard/statistical_report.html",
     "evaluation/evaluation.html",
     "projects/projects.html",
     "projects/project.html",
