@@ -41,7 +41,7 @@ pub struct DashboardQuery {
 }
 
 /// The scope and period of a request, checked against what the user may see.
-async fn scope_and_period(
+pub(crate) async fn scope_and_period(
     state: &AppState,
     session: &crate::auth::Session,
     query: &DashboardQuery,
