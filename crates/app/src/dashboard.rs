@@ -3,7 +3,7 @@
 //! the monthly trend, and the month report. Only regions whose statistics the user may
 //! see; of a chain department's, only its chains' projects.
 
-use crate::exchange::{write_table, TableFormat};
+use crate::exchange::export::write_workbook;
 use crate::stats::{
     parse_date, period, scoped_investment_report, scoped_monthly, scoped_own_level_report, scoped_sub_region_reports,
 };
@@ -169,19 +169,26 @@ impl App {
         })
     }
 
-    /// 招商引资月报 as an Excel workbook: the scope, 1 January to the period's end.
+    /// 招商引资情况统计报表 of a dashboard scope: 1 January to the period's end.
+    pub async fn statistical_report(
+        &self,
+        principal: &Principal,
+        region: &RegionCode,
+        period: Period,
+    ) -> AppResult<crate::reports::StatisticalReport> {
+        let scope = crate::scope::project_scope(self.store(), principal).await?;
+        crate::reports::statistical_report(self.store(), region, period.to, &scope).await
+    }
+
+    /// 招商引资情况统计报表 as an Excel workbook, a sheet a table.
     pub async fn monthly_report(
         &self,
         principal: &Principal,
         region: &RegionCode,
         period: Period,
     ) -> AppResult<Vec<u8>> {
-        let name = self.region_name(region.as_str()).await?;
-        let scope = crate::scope::project_scope(self.store(), principal).await?;
-        let rows = crate::reports::monthly_rows(self.store(), region, period.to, &scope).await?;
-        let title =
-            format!("{name}招商引资情况月报（{}年1—{}月，截至{}）", period.to.year(), period.to.month(), period.to);
-        write_table(&crate::reports::monthly_table(title, &rows), TableFormat::Xlsx)
+        let report = self.statistical_report(principal, region, period).await?;
+        write_workbook(&crate::reports::statistical_workbook(&report))
     }
 
     /// SPEC's metrics object (`/api/v1/stats/investment`): the region asked for, else the

@@ -9,7 +9,10 @@ use crate::stats::sub_region_reports;
 use crate::{App, AppError, AppResult};
 use serde::Serialize;
 use zhaoshang_core::access::Principal;
-use zhaoshang_core::evaluation::{evaluate, EvaluationItem, Indicator, Quarter, RegionIndicators};
+use zhaoshang_core::evaluation::{
+    evaluate, rank_intervals, EvaluationItem, Indicator, Quarter, RankInterval, RegionIndicators, SENSITIVITY_DRAWS,
+    SENSITIVITY_SPREAD,
+};
 use zhaoshang_core::metrics::InvestmentReport;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_core::text::non_empty;
@@ -25,6 +28,9 @@ pub struct Evaluation {
     pub items: Vec<EvaluationItem>,
     #[serde(skip)]
     pub region_name: String,
+    /// Each sub-region's ranks under weights perturbed ±20% (the sensitivity view).
+    #[serde(skip)]
+    pub intervals: Vec<RankInterval>,
 }
 
 impl Evaluation {
@@ -50,11 +56,16 @@ pub async fn evaluation(store: &Store, region: &RegionCode, quarter: Quarter) ->
         children.iter().zip(reports).map(|(child, report)| RegionIndicators::from_report(&child.name, report)).collect()
     };
     let region_name = store.region(region.as_str()).await?.map(|r| r.name).unwrap_or_default();
+    let current = indicators(&current);
+    // Seeded by the quarter, so that a page shows the same intervals on every visit.
+    let seed = u64::try_from(quarter.year()).unwrap_or_default() * 10 + u64::from(quarter.quarter());
+    let intervals = rank_intervals(&current, SENSITIVITY_DRAWS, SENSITIVITY_SPREAD, seed);
     Ok(Evaluation {
         region: region.as_str().to_string(),
         year: quarter.year(),
         quarter: quarter.quarter(),
-        items: evaluate(&indicators(&current), &indicators(&previous)),
+        items: evaluate(&current, &indicators(&previous)),
+        intervals,
         region_name,
     })
 }

@@ -12,6 +12,7 @@ pub mod attachments;
 pub mod attribution;
 pub mod audit;
 pub mod backup;
+pub mod briefing;
 pub mod calendar;
 pub mod chains;
 pub mod chambers;

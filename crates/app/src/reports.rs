@@ -1,95 +1,214 @@
-//! 招商引资月报: the standard table of the figures by region, year to date, with
-//! year-on-year columns, for an Excel workbook (the frame of the province's
-//! statistical reporting system for investment promotion).
+//! 招商引资情况统计报表 (the monthly report of 甘肃省招商引资情况统计报表制度): a scope's
+//! figures from 1 January to a day, with the same period a year before, in the tables
+//! of `zhaoshang_core::statistical_report`, as an Excel workbook of one sheet a table
+//! and as the rows of its printable page.
 
 use crate::exchange::{NumberFormat, Table};
-use crate::stats::{scoped_investment_report, scoped_sub_region_reports};
+use crate::stats::known_region;
 use crate::{AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeSet;
 use zhaoshang_core::access::ProjectScope;
-use zhaoshang_core::metrics::{InvestmentReport, Period};
-use zhaoshang_core::regions::RegionCode;
+use zhaoshang_core::metrics::Period;
+use zhaoshang_core::money::Yuan;
+use zhaoshang_core::regions::{RegionCode, RegionLevel};
+use zhaoshang_core::statistical_report::{tables, Breakdown, BreakdownTable, Labels, Line, Origin};
 use zhaoshang_store::Store;
 
-const COLUMNS: [(&str, NumberFormat); 15] = [
-    ("地区", NumberFormat::Text),
+/// The report of one scope: 1 January to `period.to`.
+pub struct StatisticalReport {
+    pub region: RegionCode,
+    pub region_name: String,
+    pub period: Period,
+    pub tables: Vec<BreakdownTable>,
+}
+
+impl StatisticalReport {
+    /// "2024年1—9月" (or "2024年1月").
+    pub fn months_caption(&self) -> String {
+        let (year, month) = (self.period.to.year(), self.period.to.month());
+        if month == 1 {
+            format!("{year}年1月")
+        } else {
+            format!("{year}年1—{month}月")
+        }
+    }
+
+    pub fn title(&self) -> String {
+        format!("{}招商引资情况统计报表（{}）", self.region_name, self.months_caption())
+    }
+}
+
+/// The name of the region's own level among its sub-regions (省本级, 市本级).
+fn own_level_label(region: &RegionCode, name: &str) -> String {
+    match region.level() {
+        RegionLevel::Province => "省本级".into(),
+        RegionLevel::City => "市本级".into(),
+        _ => format!("{name}本级"),
+    }
+}
+
+/// The province (six-digit code) a typed 投资方来源地 names, if any division is named so.
+async fn origin_province(store: &Store, text: &str) -> Option<String> {
+    known_region(store, text).await.ok().map(|code| code.province().as_str().to_string())
+}
+
+/// The report of `region` (checked by the caller) from 1 January of `to`'s year to
+/// `to`, of the projects `scope` lets the user see.
+pub async fn statistical_report(
+    store: &Store,
+    region: &RegionCode,
+    to: NaiveDate,
+    scope: &ProjectScope,
+) -> AppResult<StatisticalReport> {
+    let from = NaiveDate::from_ymd_opt(to.year(), 1, 1).ok_or_else(|| AppError::bad_request("日期无效"))?;
+    let period = Period { from, to };
+    let region_name = store.region(region.as_str()).await?.map(|r| r.name).unwrap_or_default();
+    let children = store.region_children(Some(region.as_str())).await?;
+    let child_codes: Vec<RegionCode> = children
+        .iter()
+        .map(|child| RegionCode::parse(&child.code))
+        .collect::<Result<_, _>>()
+        .map_err(AppError::internal)?;
+    let prefix = region.scope_prefix();
+    let group_len = child_codes.first().map_or(prefix.len(), |code| code.scope_prefix().len());
+    let combinations = store.report_combinations(prefix, group_len, scope.chains.as_deref(), period).await?;
+
+    let mut labels = Labels::default();
+    for (child, code) in children.iter().zip(&child_codes) {
+        let group = code.scope_prefix().to_string();
+        if let Some(target) = store.funds_target(code.as_str(), to.year()).await? {
+            labels.targets.insert(group.clone(), target);
+        }
+        labels.regions.push((group, child.name.clone()));
+    }
+    let own_group = region.as_str().get(..group_len).unwrap_or(region.as_str()).to_string();
+    let own_label = if children.is_empty() { region_name.clone() } else { own_level_label(region, &region_name) };
+    labels.regions.push((own_group, own_label));
+    labels.total_target = store.funds_target(region.as_str(), to.year()).await?;
+
+    let typed: BTreeSet<&str> = combinations.iter().map(|row| row.origin.as_str()).collect();
+    for text in typed {
+        let province = origin_province(store, text).await;
+        let origin = Origin::classify(text, |_| province);
+        if let Origin::Province(code) = &origin {
+            if !labels.provinces.contains_key(code) {
+                let name = store.region(code).await?.map_or_else(|| code.clone(), |r| r.name);
+                labels.provinces.insert(code.clone(), name);
+            }
+        }
+        labels.origins.insert(text.to_string(), origin);
+    }
+    labels.industries = store.industries().await?.into_iter().map(|industry| (industry.code, industry.name)).collect();
+    let tables = tables(&combinations, &labels);
+    Ok(StatisticalReport { region: region.clone(), region_name, period, tables })
+}
+
+/// The first column's heading of a table.
+fn heading(breakdown: Breakdown) -> &'static str {
+    match breakdown {
+        Breakdown::Region => "地区",
+        Breakdown::Province => "投资来源地",
+        Breakdown::Zone => "来源区域",
+        Breakdown::Sector => "产业",
+        Breakdown::Division => "行业（GB/T 4754 大类）",
+        Breakdown::Chain => "产业链",
+        Breakdown::InvestorType => "投资主体",
+        Breakdown::SizeBand => "投资规模",
+        Breakdown::Top500 => "投资方",
+    }
+}
+
+/// The columns of every table after its first; the region table adds the target's.
+const COLUMNS: [(&str, NumberFormat); 16] = [
     ("签约项目(个)", NumberFormat::Whole),
     ("同比", NumberFormat::Percent),
     ("签约投资额(万元)", NumberFormat::Decimal),
     ("同比", NumberFormat::Percent),
+    ("占签约投资额比重", NumberFormat::Percent),
     ("亿元以上项目(个)", NumberFormat::Whole),
+    ("开工项目(个)", NumberFormat::Whole),
+    ("开工率", NumberFormat::Percent),
+    ("投产项目(个)", NumberFormat::Whole),
     ("实施项目(个)", NumberFormat::Whole),
     ("实施项目投资额(万元)", NumberFormat::Decimal),
     ("到位资金(万元)", NumberFormat::Decimal),
     ("同比", NumberFormat::Percent),
     ("其中省外到位资金(万元)", NumberFormat::Decimal),
+    ("同比", NumberFormat::Percent),
     ("资金到位率", NumberFormat::Percent),
-    ("开工率", NumberFormat::Percent),
+];
+const TARGET_COLUMNS: [(&str, NumberFormat); 3] = [
+    ("年度到位资金目标(万元)", NumberFormat::Decimal),
     ("年度目标完成率", NumberFormat::Percent),
     ("序时进度", NumberFormat::Percent),
 ];
 
-/// One row of the report: a region's year-to-date figures.
-pub struct ReportRow {
-    pub name: String,
-    pub report: InvestmentReport,
+/// A ratio's cell: the fraction, or "—" where there is none.
+fn ratio_cell(value: Option<f64>) -> String {
+    value.map_or_else(|| "—".to_string(), |value| value.to_string())
 }
 
-/// The rows of the month report for `region` (its sub-regions, then the total),
-/// covering 1 January to `to`, of the projects `scope` lets the user see.
-pub async fn monthly_rows(
-    store: &Store,
-    region: &RegionCode,
-    to: NaiveDate,
-    scope: &ProjectScope,
-) -> AppResult<Vec<ReportRow>> {
-    let from = NaiveDate::from_ymd_opt(to.year(), 1, 1).ok_or_else(|| AppError::Invalid("日期无效".into()))?;
-    let period = Period { from, to };
-    let children = store.region_children(Some(region.as_str())).await?;
-    let codes: Vec<RegionCode> = children
-        .iter()
-        .map(|child| RegionCode::parse(&child.code))
-        .collect::<Result<_, _>>()
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let reports = scoped_sub_region_reports(store, region, &codes, period, scope).await?;
-    let mut rows: Vec<ReportRow> =
-        children.into_iter().zip(reports).map(|(child, report)| ReportRow { name: child.name, report }).collect();
-    let name = store.region(region.as_str()).await?.map(|r| r.name).unwrap_or_default();
-    rows.push(ReportRow {
-        name: format!("{name}合计"),
-        report: scoped_investment_report(store, region, period, None, scope).await?,
-    });
-    Ok(rows)
+/// One line's cells in the order of `COLUMNS` (and `TARGET_COLUMNS` with `targets`).
+fn line_cells(line: &Line, total: &Line, targets: Option<f64>) -> Vec<String> {
+    let (figures, yoy) = (&line.current, line.yoy());
+    let mut cells = vec![
+        line.label.clone(),
+        figures.signed_count.to_string(),
+        ratio_cell(yoy.signed_count),
+        figures.signed_investment.wan_string(),
+        ratio_cell(yoy.signed_investment_wan),
+        ratio_cell(line.share_of(total)),
+        figures.over_100m_count.to_string(),
+        figures.started_count.to_string(),
+        ratio_cell(figures.start_rate()),
+        figures.producing_count.to_string(),
+        figures.implementing_count.to_string(),
+        figures.implementing_investment.wan_string(),
+        figures.funds_in_place.wan_string(),
+        ratio_cell(yoy.funds_in_place_wan),
+        figures.funds_outside_province.wan_string(),
+        ratio_cell(yoy.funds_outside_province_wan),
+        ratio_cell(figures.arrival_rate()),
+    ];
+    if let Some(time_progress) = targets {
+        let completion =
+            line.target.and_then(|target| zhaoshang_core::money::ratio(figures.funds_in_place.0, target.0));
+        cells.push(line.target.map(Yuan::wan_string).unwrap_or_else(|| "—".into()));
+        cells.push(ratio_cell(completion));
+        cells.push(ratio_cell(Some(time_progress)));
+    }
+    cells
 }
 
-/// The month report titled `title` as a table for its workbook: money in 万元, ratios
-/// as percentages ("—" where there is none), the region names kept in view.
-pub fn monthly_table(title: String, rows: &[ReportRow]) -> Table {
-    let columns = COLUMNS.iter().map(|(header, format)| (header.to_string(), *format));
-    let mut table = Table::report("月报", title, columns, 1);
-    let ratio = |value: Option<f64>| value.map_or_else(|| "—".to_string(), |value| value.to_string());
-    table.rows = rows
+/// The report as the tables of its workbook: a sheet a breakdown, the total first,
+/// money in 万元, the period and units below the title.
+pub fn statistical_workbook(report: &StatisticalReport) -> Vec<Table> {
+    let time_progress = report.period.time_progress();
+    report
+        .tables
         .iter()
-        .map(|row| {
-            let report = &row.report;
-            vec![
-                row.name.clone(),
-                report.signed_count.to_string(),
-                ratio(report.yoy.signed_count),
-                report.signed_investment_wan.clone(),
-                ratio(report.yoy.signed_investment_wan),
-                report.over_100m_count.to_string(),
-                report.implementing_count.to_string(),
-                report.implementing_investment_wan.clone(),
-                report.funds_in_place_wan.clone(),
-                ratio(report.yoy.funds_in_place_wan),
-                report.funds_outside_province_wan.clone(),
-                ratio(report.arrival_rate),
-                ratio(report.start_rate),
-                ratio(report.target_completion),
-                ratio(Some(report.time_progress)),
-            ]
+        .enumerate()
+        .map(|(index, table)| {
+            let with_targets = table.breakdown == Breakdown::Region;
+            let mut columns = vec![(heading(table.breakdown), NumberFormat::Text)];
+            columns.extend(COLUMNS);
+            if with_targets {
+                columns.extend(TARGET_COLUMNS);
+            }
+            let title = format!("表{} {}·{}", index + 1, report.title(), table.breakdown.label());
+            let columns = columns.into_iter().map(|(header, format)| (header.to_string(), format));
+            let mut sheet = Table::report(table.breakdown.label(), title, columns, 1);
+            sheet.subtitle = Some(format!(
+                "统计时段：{} 至 {}　　单位：万元、个　　同比为与上年同期相比",
+                report.period.from, report.period.to
+            ));
+            let targets = with_targets.then_some(time_progress);
+            sheet.rows = std::iter::once(&table.total)
+                .chain(&table.lines)
+                .map(|line| line_cells(line, &table.total, targets))
+                .collect();
+            sheet
         })
-        .collect();
-    table
+        .collect()
 }

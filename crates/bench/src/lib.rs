@@ -29,14 +29,16 @@ use operations::{
     LIST_SORT, PAGE_SIZE,
 };
 use reference::{ReferenceTimes, Sqlite3};
-use report::{Row, Target, BACKUP_TARGET, IMPORT_TARGET, LIST_TARGET, STATS_TARGET};
+use report::{Row, Target, BACKUP_TARGET, IMPORT_TARGET, LIST_TARGET, MONTHLY_REPORT_TARGET, STATS_TARGET};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 use zhaoshang_app::exchange::{import_file, ImportKind};
+use zhaoshang_app::reports::statistical_report;
 use zhaoshang_app::stats::{
     compute_investment_report, compute_sub_region_reports, investment_report, sub_region_reports,
 };
+use zhaoshang_core::access::{ProjectScope, RecordScope};
 use zhaoshang_core::metrics::Period;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::listing::ProjectFilter;
@@ -119,6 +121,7 @@ pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
         bench.stats(stats_period()).await?;
         bench.stats(year_to_date_period()).await?;
         bench.monthly_series().await?;
+        bench.statistical_report().await?;
         bench.list_pages(config.scale).await?
     };
     bench.import(&dataset, config).await?;
@@ -261,6 +264,32 @@ impl Bench<'_> {
         let (samples, months) = time_runs(self.runs, async || Ok(store.monthly_funds("62", period).await?)).await?;
         let reference = self.reference(label, &monthly_funds_script("62", period), &month_lines(&months), |l| l)?;
         self.push(label.to_string(), samples, reference, STATS_TARGET);
+        Ok(())
+    }
+
+    /// 招商引资情况统计报表 of the province, 1 January to the year-to-date period's end:
+    /// its nine tables with last year's figures (issue 24: under 2 s), each adding up
+    /// to the metrics of the province.
+    async fn statistical_report(&mut self) -> anyhow::Result<()> {
+        let store = self.store;
+        let to = year_to_date_period().to;
+        let province = RegionCode::parse(dataset::PROVINCE)?;
+        let everything = ProjectScope { regions: RecordScope::All, chains: None };
+        let label = format!("statistical report, province 1 January to {to}: 9 tables + YoY");
+        let (samples, report) =
+            time_runs(self.runs, async || Ok(statistical_report(store, &province, to, &everything).await?)).await?;
+        let metrics = compute_investment_report(store, &province, report.period, None).await?;
+        for table in &report.tables {
+            let what = format!("{label}: {}", table.breakdown.label());
+            self.checks.equal(format!("{what} adds up"), &table.parts_sum().0, &table.total.current);
+            let total = &table.total.current;
+            self.checks.equal(
+                format!("{what} total = stats investment"),
+                &(total.signed_count, total.signed_investment.wan_string(), total.funds_in_place.wan_string()),
+                &(metrics.signed_count, metrics.signed_investment_wan.clone(), metrics.funds_in_place_wan.clone()),
+            );
+        }
+        self.push(label, samples, None, MONTHLY_REPORT_TARGET);
         Ok(())
     }
 

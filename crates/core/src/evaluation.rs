@@ -333,6 +333,69 @@ pub fn evaluate(current: &[RegionIndicators], previous: &[RegionIndicators]) -> 
     items
 }
 
+/// A sub-region's ranks over the draws of the sensitivity view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RankInterval {
+    pub region: String,
+    /// The rank with the default weights.
+    pub rank: u32,
+    pub best: u32,
+    pub median: u32,
+    pub worst: u32,
+}
+
+/// The sensitivity view's default: draws, and how far each weight moves (±20%).
+pub const SENSITIVITY_DRAWS: usize = 300;
+pub const SENSITIVITY_SPREAD: f64 = 0.2;
+
+/// How robust the ranking is to its weights (the OECD/JRC handbook's uncertainty and
+/// sensitivity step): `draws` times, every weight is multiplied by a factor drawn
+/// uniformly from [1 − spread, 1 + spread] by a generator seeded with `seed`, the weights
+/// are scaled back to sum to one, and the sub-regions are ranked again (ties by region
+/// code, as `rank` does). Each one's best, median and worst rank, in `rank`'s order.
+pub fn rank_intervals(regions: &[RegionIndicators], draws: usize, spread: f64, seed: u64) -> Vec<RankInterval> {
+    use rand::{Rng, SeedableRng};
+    let base = Indicator::weights();
+    let scaled_by_indicator: Vec<Vec<f64>> = (0..Indicator::ALL.len())
+        .map(|i| efficacy_scaled(&regions.iter().map(|r| r.values[i]).collect::<Vec<_>>()))
+        .collect();
+    let scaled: Vec<Vec<f64>> =
+        (0..regions.len()).map(|row| scaled_by_indicator.iter().map(|column| column[row]).collect()).collect();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut ranks: Vec<Vec<u32>> = vec![Vec::with_capacity(draws); regions.len()];
+    let mut order: Vec<usize> = (0..regions.len()).collect();
+    for _ in 0..draws {
+        let mut weights = base;
+        for weight in &mut weights {
+            *weight *= 1.0 + rng.gen_range(-spread..=spread);
+        }
+        let total: f64 = weights.iter().sum();
+        weights.iter_mut().for_each(|weight| *weight /= total);
+        let scores: Vec<f64> = scaled.iter().map(|row| weighted_sum(&weights, row)).collect();
+        order
+            .sort_by(|&a, &b| best_first(scores[a], scores[b]).then_with(|| regions[a].region.cmp(&regions[b].region)));
+        for (position, &row) in order.iter().enumerate() {
+            ranks[row].push(position as u32 + 1);
+        }
+    }
+    rank(regions)
+        .into_iter()
+        .map(|scored| {
+            let row = regions.iter().position(|r| r.region == scored.region).unwrap_or_default();
+            let mut drawn = std::mem::take(&mut ranks[row]);
+            drawn.sort_unstable();
+            let at = |index: usize| drawn.get(index).copied().unwrap_or(scored.rank);
+            RankInterval {
+                region: scored.region,
+                rank: scored.rank,
+                best: at(0),
+                median: at(drawn.len() / 2),
+                worst: at(drawn.len().saturating_sub(1)),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -624,5 +687,37 @@ mod tests {
             RegionIndicators::from_report("嘉峪关市", &empty).values,
             [Some(200.0), None, None, Some(0.0), Some(0.0), None]
         );
+    }
+
+    fn indicators(region: &str, values: [Option<f64>; 6]) -> RegionIndicators {
+        RegionIndicators { region: region.into(), name: region.into(), values }
+    }
+
+    #[test]
+    fn rank_intervals_hold_the_default_rank_and_repeat_with_the_seed() {
+        let regions = vec![
+            indicators("620100", [Some(900.0), Some(0.5), Some(0.9), Some(800.0), Some(9.0), Some(0.9)]),
+            indicators("620200", [Some(500.0), Some(0.9), Some(0.2), Some(300.0), Some(2.0), Some(0.4)]),
+            indicators("620300", [Some(480.0), Some(0.1), Some(0.7), Some(350.0), Some(3.0), Some(0.5)]),
+            indicators("620400", [Some(100.0), None, None, Some(50.0), Some(0.0), None]),
+        ];
+        let intervals = rank_intervals(&regions, SENSITIVITY_DRAWS, SENSITIVITY_SPREAD, 7);
+        let ranked = rank(&regions);
+        assert_eq!(
+            intervals.iter().map(|i| (i.region.as_str(), i.rank)).collect::<Vec<_>>(),
+            ranked.iter().map(|s| (s.region.as_str(), s.rank)).collect::<Vec<_>>()
+        );
+        for interval in &intervals {
+            assert!(interval.best <= interval.median && interval.median <= interval.worst, "{interval:?}");
+            assert!(interval.best <= interval.rank && interval.rank <= interval.worst, "{interval:?}");
+        }
+        assert_eq!((intervals[0].best, intervals[0].worst), (1, 1), "best on nearly everything");
+        assert_eq!((intervals[3].best, intervals[3].worst), (4, 4), "last on everything");
+        let middle: Vec<(u32, u32)> = intervals[1..3].iter().map(|i| (i.best, i.worst)).collect();
+        assert_eq!(middle, [(2, 3), (2, 3)], "the close pair swaps under the weights");
+        assert_eq!(rank_intervals(&regions, SENSITIVITY_DRAWS, SENSITIVITY_SPREAD, 7), intervals, "seeded");
+        let fixed = rank_intervals(&regions, 50, 0.0, 1);
+        assert!(fixed.iter().all(|i| i.best == i.rank && i.worst == i.rank), "no spread, no movement");
+        assert!(rank_intervals(&regions, 0, 0.2, 1).iter().all(|i| i.best == i.rank && i.worst == i.rank));
     }
 }

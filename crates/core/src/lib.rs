@@ -28,6 +28,7 @@ pub mod reports;
 pub mod rounds;
 pub mod scores;
 pub mod search;
+pub mod statistical_report;
 #[cfg(test)]
 mod testing;
 pub mod text;

@@ -169,6 +169,7 @@ pub mod rounds;
 pub mod sessions;
 pub mod settings;
 pub mod sql;
+pub mod statistical_report;
 pub mod stats;
 pub mod users;
 pub mod visits;

@@ -31,6 +31,11 @@ const FIXED_ASSETS: &[Asset] = &[
         bytes: include_bytes!("../assets/dashboard.js"),
     },
     Asset {
+        name: "statistical_report.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/statistical_report.js"),
+    },
+    Asset {
         name: "chambers.js",
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../assets/chambers.js"),

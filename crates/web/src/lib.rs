@@ -59,6 +59,7 @@ pub fn routes() -> Routes {
         .merge(pages::users::routes())
         .merge(pages::audit::routes())
         .merge(pages::dashboard::routes())
+        .merge(pages::briefing::routes())
         .merge(pages::evaluation::routes())
         .merge(pages::projects::routes())
         .merge(pages::enterprises::routes())

@@ -382,6 +382,8 @@ fn page_links(html: &str) -> Vec<String> {
                 && !link.starts_with("/import/template")
                 && !link.starts_with("/import/errors")
                 && !link.starts_with("/reports/monthly")
+                // Documents printed to PDF (the briefing's): downloads, not pages.
+                && !link.split('?').next().is_some_and(|path| path.ends_with("/pdf"))
         })
         .collect()
 }

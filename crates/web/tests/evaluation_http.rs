@@ -60,6 +60,10 @@ async fn the_page_and_its_download_follow_the_scope(backend: Backend) {
     assert_eq!(rows_of(&page, "evaluation-parts"), 14);
     let first = &page[page.find(r#"<tr data-region="620400">"#).unwrap()..];
     assert!(first[..first.find("</tr>").unwrap()].contains("贡献奖"), "白银 leads");
+    // The sensitivity view: every city's ranks under weights perturbed ±20%.
+    assert!(page.contains("权重±20%名次区间"));
+    assert_eq!(page.matches(r#"<td class="interval">"#).count(), 14);
+    assert!(!page.contains(r#"<td class="interval">—</td>"#), "every city has its interval");
     assert!(page.contains("市州综合评价</a>"), "the navigation offers the section");
     assert!(page.contains("25.00%"), "白银's target completion: 5000 of 20000 万元");
     assert!(page.contains(r#"href="/evaluation/download?region=620000&amp;year=2024&amp;quarter=2""#));

@@ -42,6 +42,8 @@ pub struct Table {
     pub sheet: &'static str,
     /// The title merged above the header row of a report's workbook (not in its CSV).
     pub title: Option<String>,
+    /// A report's line below its title: the period, the units (`单位：万元`).
+    pub subtitle: Option<String>,
     pub headers: Vec<String>,
     /// The columns' keys (lists only).
     pub keys: Vec<String>,
@@ -60,6 +62,7 @@ impl Table {
         Table {
             sheet,
             title: None,
+            subtitle: None,
             formats: keys.iter().map(|key| NumberFormat::of_list_column(key)).collect(),
             headers,
             keys,
@@ -77,7 +80,16 @@ impl Table {
         frozen_columns: u16,
     ) -> Table {
         let (headers, formats) = columns.into_iter().unzip();
-        Table { sheet, title: Some(title), headers, keys: Vec::new(), formats, rows: Vec::new(), frozen_columns }
+        Table {
+            sheet,
+            title: Some(title),
+            subtitle: None,
+            headers,
+            keys: Vec::new(),
+            formats,
+            rows: Vec::new(),
+            frozen_columns,
+        }
     }
 }
 
@@ -582,11 +594,15 @@ fn csv_error(error: csv::Error) -> AppError {
 fn write_sheet(workbook: &mut Workbook, table: &Table) -> Result<(), rust_xlsxwriter::XlsxError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name(table.sheet)?;
-    let header_row = u32::from(table.title.is_some());
+    let header_row = u32::from(table.title.is_some()) + u32::from(table.subtitle.is_some());
+    let last_column = table.headers.len().saturating_sub(1) as u16;
     if let Some(title) = &table.title {
         let title_format = Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center);
-        let last_column = table.headers.len().saturating_sub(1) as u16;
         sheet.merge_range(0, 0, 0, last_column, title, &title_format)?;
+    }
+    if let Some(subtitle) = &table.subtitle {
+        let row = u32::from(table.title.is_some());
+        sheet.merge_range(row, 0, row, last_column, subtitle, &Format::new().set_align(FormatAlign::Right))?;
     }
     let bold = header_format();
     for (col, header) in table.headers.iter().enumerate() {

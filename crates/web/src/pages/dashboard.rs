@@ -22,9 +22,13 @@ use zhaoshang_core::metrics::{InvestmentReport, Period};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::periods::PeriodPreset;
 use zhaoshang_core::regions::{RegionCode, RegionLevel};
+use zhaoshang_core::statistical_report::Line;
 
 pub fn routes() -> Routes {
-    Routes::new().route("/dashboard", get(dashboard)).route("/reports/monthly", get(monthly_report))
+    Routes::new()
+        .route("/dashboard", get(dashboard))
+        .route("/reports/monthly", get(monthly_report))
+        .route("/reports/monthly/view", get(statistical_report_page))
 }
 
 #[derive(Deserialize, Default)]
@@ -37,7 +41,7 @@ pub struct DashboardQuery {
 }
 
 /// The scope and period of a request, checked against what the user may see.
-async fn scope_and_period(
+pub(crate) async fn scope_and_period(
     state: &AppState,
     session: &crate::auth::Session,
     query: &DashboardQuery,
@@ -259,7 +263,72 @@ pub async fn dashboard(
     )
 }
 
-/// 招商引资月报 as Excel: the dashboard's scope, 1 January to the period's end.
+/// A table's line as the printable page shows it: money in 亿元, ratios in percent.
+fn line_row(line: &Line, total: &Line, is_total: bool) -> minijinja::Value {
+    let (figures, yoy) = (&line.current, line.yoy());
+    context! {
+        label => line.label, of_which => line.of_which, total => is_total,
+        signed_count => figures.signed_count, signed_yoy => yoy_text(yoy.signed_count).0,
+        signed_yi => figures.signed_investment.yi_display(), signed_investment_yoy => yoy_text(yoy.signed_investment_wan).0,
+        share => percent(line.share_of(total)), over_100m => figures.over_100m_count,
+        started => figures.started_count, start_rate => percent(figures.start_rate()),
+        implementing => figures.implementing_count, implementing_yi => figures.implementing_investment.yi_display(),
+        funds_yi => figures.funds_in_place.yi_display(), funds_yoy => yoy_text(yoy.funds_in_place_wan).0,
+        outside_yi => figures.funds_outside_province.yi_display(), arrival => percent(figures.arrival_rate()),
+    }
+}
+
+/// 招商引资情况统计报表 as a printable page: every table of the workbook, money in 亿元,
+/// each with a chart of its parts' signed investment and funds in place.
+pub async fn statistical_report_page(
+    State(state): State<AppState>,
+    PageSession(session): PageSession,
+    Query(query): Query<DashboardQuery>,
+) -> WebResult<Html<String>> {
+    let DashboardScope { region, period, .. } = scope_and_period(&state, &session, &query).await?;
+    let report = state.app.statistical_report(&session.principal, &region, period).await?;
+    let yi = |yuan: Yuan| (yuan.0 as f64 / 1e6).round() / 100.0;
+    let mut charts = Vec::new();
+    let tables: Vec<_> = report
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(index, table)| {
+            let id = format!("report-chart-{}", table.breakdown.key());
+            let parts: Vec<&Line> = table.lines.iter().filter(|line| !line.of_which).collect();
+            let empty =
+                parts.iter().all(|line| line.current.signed_investment.0 == 0 && line.current.funds_in_place.0 == 0);
+            if !empty {
+                charts.push(serde_json::json!({
+                    "id": id,
+                    "labels": parts.iter().map(|line| line.label.as_str()).collect::<Vec<_>>(),
+                    "signed": parts.iter().map(|line| yi(line.current.signed_investment)).collect::<Vec<_>>(),
+                    "funds": parts.iter().map(|line| yi(line.current.funds_in_place)).collect::<Vec<_>>(),
+                }));
+            }
+            let rows: Vec<_> = std::iter::once(line_row(&table.total, &table.total, true))
+                .chain(table.lines.iter().map(|line| line_row(line, &table.total, false)))
+                .collect();
+            context! {
+                number => index + 1, key => table.breakdown.key(), label => table.breakdown.label(),
+                chart_id => id, empty => empty, rows => rows,
+            }
+        })
+        .collect();
+    let figures_query = format!("region={}&from={}&to={}", region, period.from, period.to);
+    page(
+        &session,
+        "/dashboard",
+        "dashboard/statistical_report.html",
+        context! {
+            title => report.title(), region => region.as_str(), region_name => report.region_name,
+            from => report.period.from.to_string(), to => report.period.to.to_string(),
+            tables => tables, charts => charts, figures_query => figures_query,
+        },
+    )
+}
+
+/// 招商引资情况统计报表 as Excel: the dashboard's scope, 1 January to the period's end.
 pub async fn monthly_report(
     State(state): State<AppState>,
     PageSession(session): PageSession,

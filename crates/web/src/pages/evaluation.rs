@@ -75,10 +75,17 @@ pub async fn evaluation_page(
                 })
                 .collect();
             let awards: Vec<&str> = item.awards.iter().map(|award| award.label()).collect();
+            let interval = evaluation.intervals.iter().find(|i| i.region == item.region).map(|i| {
+                if i.best == i.worst {
+                    format!("{}（稳定）", i.best)
+                } else {
+                    format!("{}–{}（中位 {}）", i.best, i.worst, i.median)
+                }
+            });
             context! {
                 region => item.region, name => item.name, score => format!("{:.2}", item.score),
                 rank => item.rank, previous_rank => item.previous_rank, movement => movement,
-                direction => direction, awards => awards, parts => parts,
+                direction => direction, awards => awards, parts => parts, interval => interval,
             }
         })
         .collect();

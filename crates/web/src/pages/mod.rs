@@ -6,6 +6,7 @@ pub mod appeals;
 pub mod attachments;
 pub mod attribution;
 pub mod audit;
+pub mod briefing;
 pub mod chain_forms;
 pub mod chains;
 pub mod chambers;
