@@ -172,17 +172,21 @@ impl Store {
         .bind(to)
         .fetch_all(pool)
         .await?);
-        // Signed in the period as the metrics table counts it: not dropped.
-        let signed: Vec<(i64, i64, i64)> = on_pool!(self, |pool| sqlx::query_as(
+        // Signed in the period as the metrics table counts it: not dropped. Chamber by
+        // chamber (SQLite keeps a CROSS JOIN's order), each a range of the attributed
+        // projects' index; from the year's signings SQLite would read every region's.
+        let signed: Vec<(i64, i64, i64)> = on_pool!(self, |pool| {
+            sqlx::query_as(
             "SELECT c.id, COUNT(*), CAST(COALESCE(SUM(p.total_investment), 0) AS BIGINT) \
-             FROM chambers c JOIN projects p ON p.source_org = c.name \
-             WHERE p.source_org <> '' AND p.signed_on >= $1 AND p.signed_on <= $2 AND p.stage <> 'dropped' \
+             FROM chambers c CROSS JOIN projects p \
+             WHERE p.source_org = c.name AND p.source_org <> '' AND p.signed_on >= $1 AND p.signed_on <= $2 AND p.stage <> 'dropped' \
              GROUP BY c.id"
         )
         .bind(from)
         .bind(to)
         .fetch_all(pool)
-        .await?);
+        .await?
+        });
         // Funds dated in the year, of every attributed project: its twelve months' sums.
         let funds: Vec<(i64, i64)> = on_pool!(self, |pool| sqlx::query_as(
             "SELECT c.id, CAST(COALESCE(SUM(s.amount), 0) AS BIGINT) \
