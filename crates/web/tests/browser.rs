@@ -39,8 +39,21 @@ async fn screenshot(client: &Client, name: &str) {
     }
 }
 
+/// The text of the first element matching `css`, waiting up to 10 s for it. An element
+/// a script redraws (a chart's tooltip) can be replaced between finding and reading it,
+/// so a stale reference is looked up again.
 async fn text_of(client: &Client, css: &str) -> String {
-    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap().text().await.unwrap()
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let element = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap();
+        match element.text().await {
+            Ok(text) => return text,
+            Err(error) if error.is_stale_element_reference() && std::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(100)).await
+            }
+            Err(error) => panic!("reading {css}: {error}"),
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
