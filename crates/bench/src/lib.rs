@@ -56,8 +56,9 @@ pub struct Config {
     pub import_rows: u64,
     /// Funding records in the funding import file (for the projects the CSV imported).
     pub import_funding_rows: u64,
-    /// Only the imports (and the check of every figure against the plain computation).
-    pub only_import: bool,
+    /// The parts to time (the data is always generated, and every figure checked
+    /// against the plain computation).
+    pub steps: Vec<Step>,
     /// Where the default database and the import file go.
     pub work_dir: PathBuf,
     /// 1.0 is 5,000,000 enterprises and 200 chains (chains::ENTERPRISES_AT_SCALE_1).
@@ -71,6 +72,47 @@ pub struct Config {
     /// Seconds of `wrk` load on each page of each role (0: no page table).
     pub page_seconds: u64,
     pub http_connections: u32,
+}
+
+/// A part of the run, for `--only`: timing one part at provincial scale need not
+/// wait for the others (the whole run at scale 1 takes hours on two cores).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Step {
+    /// The dashboard's figures, the monthly series, the statistical report, the list pages.
+    Stats,
+    /// The project and funding imports (CSV and XLSX).
+    Import,
+    /// The enterprise library and the chains' gap analysis.
+    Enterprises,
+    /// The S&T pool's reviewer assignment.
+    Pool,
+    /// Land parcels and site selection.
+    Parcels,
+    /// Business-environment appeals.
+    Appeals,
+    /// The chambers' assessment and a liaison's leads.
+    Chambers,
+    /// Backup and restore (last, so that the checks read the restored database).
+    Backup,
+}
+
+impl Step {
+    pub const ALL: [Step; 8] = [
+        Step::Stats,
+        Step::Import,
+        Step::Enterprises,
+        Step::Pool,
+        Step::Parcels,
+        Step::Appeals,
+        Step::Chambers,
+        Step::Backup,
+    ];
+}
+
+impl Config {
+    fn runs(&self, step: Step) -> bool {
+        self.steps.contains(&step)
+    }
 }
 
 pub struct Outcome {
@@ -115,29 +157,40 @@ pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
     }
     // A calendar year reads only month and year sums; a year to date also its last,
     // partial month (the dashboard's usual view).
-    let deep_offset = if config.only_import {
-        0
-    } else {
+    let deep_offset = if config.runs(Step::Stats) {
         bench.stats(stats_period()).await?;
         bench.stats(year_to_date_period()).await?;
         bench.monthly_series().await?;
         bench.statistical_report().await?;
         bench.list_pages(config.scale).await?
+    } else {
+        0
     };
-    bench.import(&dataset, config).await?;
-    if !config.only_import {
+    if config.runs(Step::Import) {
+        bench.import(&dataset, config).await?;
+    }
+    if config.runs(Step::Enterprises) {
         bench.enterprises_and_chains(config.enterprise_scale).await?;
+    }
+    if config.runs(Step::Pool) {
         bench.pool_assignment().await?;
+    }
+    if config.runs(Step::Parcels) {
         bench.parcels(config.parcel_scale).await?;
+    }
+    if config.runs(Step::Appeals) {
         bench.appeals(config).await?;
+    }
+    if config.runs(Step::Chambers) {
         bench.chambers(&dataset, config).await?;
-        // Last, so that the checks below read the restored database.
+    }
+    if config.runs(Step::Backup) {
         bench.backup_and_restore(config).await?;
     }
     check::against_pure_reference(&store, deep_offset, &mut bench.checks).await?;
     let Bench { rows, checks, mut notes, .. } = bench;
     let mut http_outcome = None;
-    if config.http_seconds > 0 && !config.only_import {
+    if config.http_seconds > 0 {
         match (http::server_program(), http::ensure_wrk()) {
             (Some(program), true) => {
                 let period = stats_period();

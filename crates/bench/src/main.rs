@@ -1,4 +1,4 @@
-//! `zhaoshang-bench --scale S [--database-url URL] [--runs N] [--import-rows N]`:
+//! `zhaoshang-bench --scale S [--database-url URL] [--runs N] [--import-rows N] [--only STEP,…]`:
 //! generates the dataset into a fresh database, times the operations of issue 3
 //! against the sqlite3 references, checks the answers, and prints one table. Exits
 //! non-zero when an answer is wrong (never because of a time).
@@ -6,7 +6,7 @@
 use clap::Parser;
 use std::process::ExitCode;
 use zhaoshang_app::exchange::table::MAX_ROWS;
-use zhaoshang_bench::{run, Config};
+use zhaoshang_bench::{run, Config, Step};
 
 #[derive(Parser)]
 #[command(name = "zhaoshang-bench", about = "Zhaoshang at provincial scale: timings, references, correctness")]
@@ -26,10 +26,10 @@ struct Args {
     /// Funding records in the funding import file (0: none).
     #[arg(long, default_value_t = 200_000)]
     import_funding_rows: u64,
-    /// Time only the imports (and check the figures after them): no stats, lists,
-    /// enterprises, parcels, appeals or HTTP load.
-    #[arg(long)]
-    only_import: bool,
+    /// Time only these parts (repeat the option, or separate with commas); default all.
+    /// The HTTP load is set apart by --http-seconds and --page-seconds.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Vec<Step>,
     /// Scale of the enterprise library and chains (1.0 = 5,000,000 enterprises, 200 chains); default --scale.
     #[arg(long)]
     enterprise_scale: Option<f64>,
@@ -89,7 +89,7 @@ async fn main() -> anyhow::Result<ExitCode> {
         runs: args.runs,
         import_rows: args.import_rows,
         import_funding_rows: args.import_funding_rows,
-        only_import: args.only_import,
+        steps: if args.only.is_empty() { Step::ALL.to_vec() } else { args.only },
         work_dir: work_dir.path().to_path_buf(),
         enterprise_scale: args.enterprise_scale.unwrap_or(args.scale),
         parcel_scale: args.parcel_scale.unwrap_or(args.scale),

@@ -3,17 +3,17 @@
 
 use std::path::Path;
 use zhaoshang_bench::http::{server_program, start_server};
-use zhaoshang_bench::{pages, run, Config, Outcome};
+use zhaoshang_bench::{pages, run, Config, Outcome, Step};
 use zhaoshang_testkit::{fresh_database_url, Backend};
 
-async fn run_tiny(backend: Backend, work_dir: &Path) -> Outcome {
-    let config = Config {
+async fn tiny_config(backend: Backend, work_dir: &Path, steps: &[Step]) -> Config {
+    Config {
         scale: 0.001,
         database_url: Some(fresh_database_url(backend, work_dir).await),
         runs: 2,
         import_rows: 500,
         import_funding_rows: 1_000,
-        only_import: false,
+        steps: steps.to_vec(),
         work_dir: work_dir.to_path_buf(),
         enterprise_scale: 0.001,
         parcel_scale: 0.001,
@@ -21,8 +21,11 @@ async fn run_tiny(backend: Backend, work_dir: &Path) -> Outcome {
         http_seconds: 0,
         http_connections: 0,
         page_seconds: 0,
-    };
-    let outcome = run(&config).await.unwrap();
+    }
+}
+
+async fn run_tiny(backend: Backend, work_dir: &Path) -> Outcome {
+    let outcome = run(&tiny_config(backend, work_dir, &Step::ALL).await).await.unwrap();
     assert_eq!((outcome.generation.projects, outcome.generation.funding), (1_000, 10_000));
     assert!(outcome.checks.full_check_skipped.is_none(), "a tiny database is checked in full");
     assert!(outcome.checks.all_passed(), "wrong answers: {:#?}", outcome.checks.failed);
@@ -67,6 +70,20 @@ async fn the_benchmark_runs_at_tiny_scale_on_postgres_and_its_answers_are_right(
     // psql references (checked to answer the same) wherever the program is installed.
     let psql = std::process::Command::new("psql").arg("--version").output().is_ok_and(|o| o.status.success());
     assert_eq!(outcome.rows.iter().any(|row| row.reference.is_some()), psql, "psql references where psql is installed");
+}
+
+/// `--only chambers`: the chambers' two rows alone are timed, and the figures are still
+/// checked against the plain computation.
+#[tokio::test]
+async fn only_the_parts_asked_for_are_timed() {
+    let work_dir = tempfile::tempdir().unwrap();
+    let outcome = run(&tiny_config(Backend::Sqlite, work_dir.path(), &[Step::Chambers]).await).await.unwrap();
+    let operations: Vec<&str> = outcome.rows.iter().map(|row| row.operation.as_str()).collect();
+    assert_eq!(operations.len(), 2, "{operations:?}");
+    assert!(operations[0].starts_with("stats chambers") && operations[1].starts_with("liaison's lead list"));
+    assert!(outcome.checks.all_passed(), "wrong answers: {:#?}", outcome.checks.failed);
+    assert!(outcome.checks.passed.iter().any(|c| c.starts_with("stats chambers")), "{:?}", outcome.checks.passed);
+    assert!(outcome.checks.passed.len() > 25 + 12, "the figures are still checked: {:?}", outcome.checks.passed);
 }
 
 /// The page table's pages exist and each role may open its own: every one answers 200 on

@@ -262,15 +262,16 @@ pub(crate) const PAUSE_SUMS_FROM: usize = 64;
 /// Pauses (in the writing transaction only) SQLite's row triggers that keep
 /// `stat_sums`, `stat_pairs` and the `stats` counter of `data_versions` for the new
 /// projects or funding records of a bulk write (migrations 0006, 0009, 0040).
-const PAUSE_SUMS: &str = "INSERT INTO meta (key, value) VALUES ('stat_sums_paused', '1')";
+pub(crate) const PAUSE_SUMS: &str = "INSERT INTO meta (key, value) VALUES ('stat_sums_paused', '1')";
 
 /// Ends `PAUSE_SUMS`, moving the `stats` counter on once for the rows written meanwhile.
-const RESUME_SUMS: &str = "DELETE FROM meta WHERE key = 'stat_sums_paused'; \
+pub(crate) const RESUME_SUMS: &str = "DELETE FROM meta WHERE key = 'stat_sums_paused'; \
      UPDATE data_versions SET version = version + 1 WHERE name = 'stats'";
 
 /// What the funding records above id `$1` add to `stat_sums` (SQLite), grouped: the
 /// rule of the insert trigger of migration 0006 for a bulk write that pauses it.
-const ADD_NEW_FUNDING_SUMS: &str = "INSERT INTO stat_sums (measure, by_chain, chain, grain, bucket, region_code, \
+pub(crate) const ADD_NEW_FUNDING_SUMS: &str =
+    "INSERT INTO stat_sums (measure, by_chain, chain, grain, bucket, region_code, \
      source, records, amount) \
      SELECT 'F', k.by_chain, CASE k.by_chain WHEN 0 THEN '' ELSE f.chain END, g.grain, \
      CASE g.grain WHEN 'D' THEN f.funded_on WHEN 'M' THEN substr(f.funded_on, 1, 8) || '01' \
