@@ -20,6 +20,7 @@ pub mod report;
 pub mod soak;
 
 use check::Checks;
+use chrono::Datelike;
 use dataset::{Dataset, Places};
 use load::Generation;
 use measure::time_runs;
@@ -29,16 +30,21 @@ use operations::{
     LIST_SORT, PAGE_SIZE,
 };
 use reference::{ReferenceTimes, Sqlite3};
-use report::{Row, Target, BACKUP_TARGET, IMPORT_TARGET, LIST_TARGET, MONTHLY_REPORT_TARGET, STATS_TARGET};
+use report::{
+    Row, Target, BACKUP_TARGET, EVALUATION_TARGET, IMPORT_TARGET, LIST_TARGET, MONTHLY_REPORT_TARGET, STATS_TARGET,
+};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
+use zhaoshang_app::evaluation::evaluation;
 use zhaoshang_app::exchange::{import_file, ImportKind};
 use zhaoshang_app::reports::statistical_report;
 use zhaoshang_app::stats::{
     compute_investment_report, compute_sub_region_reports, investment_report, sub_region_reports,
 };
 use zhaoshang_core::access::{ProjectScope, RecordScope};
+use zhaoshang_core::evaluation::scheme::{RegionFigures, Scheme};
+use zhaoshang_core::evaluation::{evaluate, Quarter, RegionIndicators};
 use zhaoshang_core::metrics::Period;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::listing::ProjectFilter;
@@ -162,6 +168,7 @@ pub async fn run(config: &Config) -> anyhow::Result<Outcome> {
         bench.stats(year_to_date_period()).await?;
         bench.monthly_series().await?;
         bench.statistical_report().await?;
+        bench.evaluation().await?;
         bench.list_pages(config.scale).await?
     } else {
         0
@@ -343,6 +350,36 @@ impl Bench<'_> {
             );
         }
         self.push(label, samples, None, MONTHLY_REPORT_TARGET);
+        Ok(())
+    }
+
+    /// 市州综合评价 of the province's cities for the last quarter of the stats year, with its
+    /// 300 sensitivity draws (issue 24: under 100 ms; the cities' reports come from the
+    /// report cache after the untimed run, as the page and the CLI read them), checked
+    /// against SPEC's rule applied to each city's metrics computed on their own.
+    async fn evaluation(&mut self) -> anyhow::Result<()> {
+        let store = self.store;
+        let quarter = Quarter::new(stats_period().to.year(), 4)?;
+        let province = RegionCode::parse(dataset::PROVINCE)?;
+        let (samples, evaluated) =
+            time_runs(self.runs, async || Ok(evaluation(store, &province, quarter).await?)).await?;
+        let label =
+            format!("stats evaluation {}: {} cities, 300 sensitivity draws", quarter.label(), evaluated.items.len());
+        let spec = Scheme::spec();
+        let mut indicators = Vec::new();
+        for period in [quarter.year_to_end(), quarter.previous().year_to_end()] {
+            let mut cities = Vec::new();
+            for city in store.region_children(Some(dataset::PROVINCE)).await? {
+                let report = compute_investment_report(store, &RegionCode::parse(&city.code)?, period, None).await?;
+                let figures =
+                    RegionFigures { report: &report, appeals_on_time_rate: None, appeals_satisfaction_rate: None };
+                cities.push(RegionIndicators::from_figures(&city.name, &spec, &figures));
+            }
+            indicators.push(cities);
+        }
+        let expected = evaluate(&spec, &indicators[0], &indicators[1]);
+        self.checks.equal(format!("{label}: = SPEC's rule over each city's own metrics"), &evaluated.items, &expected);
+        self.push(label, samples, None, EVALUATION_TARGET);
         Ok(())
     }
 

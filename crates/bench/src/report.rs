@@ -17,6 +17,8 @@ pub const STATS_TARGET: Target = Target::P95Ms(50.0);
 pub const LIST_TARGET: Target = Target::P95Ms(30.0);
 /// Issue 24: the monthly statistical report of the province.
 pub const MONTHLY_REPORT_TARGET: Target = Target::P95Ms(2_000.0);
+/// Issue 24: `stats evaluation` for a quarter, its sensitivity draws included.
+pub const EVALUATION_TARGET: Target = Target::P95Ms(100.0);
 pub const IMPORT_TARGET: Target = Target::RowsPerSecond(50_000.0);
 /// Issue 17: a province (1,000,000 projects, 10,000,000 funding records) backs up and
 /// restores "in minutes": ten minutes for those 11,000,000 rows.

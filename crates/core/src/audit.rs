@@ -56,6 +56,8 @@ crate::vocabulary! {
         Chamber => ("chamber", "商会"),
         ChamberWeights => ("chamber_weights", "先进商会评价权重"),
         ChamberAssessment => ("chamber_assessment", "先进商会评价结果"),
+        EvaluationScheme => ("evaluation_scheme", "综合评价指标方案"),
+        EvaluationPublication => ("evaluation_publication", "综合评价发布结果"),
         Lead => ("lead", "商会线索"),
         LeadStep => ("lead_step", "线索办理"),
         Appeal => ("appeal", "营商环境诉求"),
@@ -94,7 +96,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 171] = [
+const FIELDS: [(&str, &str); 174] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -197,6 +199,9 @@ const FIELDS: [(&str, &str); 171] = [
     ("next_due_on", "下一环节期限"),
     ("weights", "评价权重"),
     ("weights_version", "权重版本"),
+    ("scheme_id", "指标方案"),
+    ("version", "版本"),
+    ("definition", "方案内容"),
     ("assessed_count", "参评商会数"),
     ("title", "成果名称"),
     ("institution", "单位"),

@@ -1,13 +1,15 @@
 //! 市州综合评价: the quarterly ranking of a region's direct sub-regions (SPEC.md,
-//! `stats evaluation`). Six indicators of the metrics table over 1 January to the
-//! quarter's end, each scaled across the sub-regions by the efficacy coefficient,
-//! weighted and summed; ranked by the unrounded score, then region code; 贡献奖 to the
-//! first three, 进步奖 to the three others that rose most since the quarter before.
+//! `stats evaluation`). The indicators of a scheme (`scheme`; SPEC's six by default)
+//! over 1 January to the quarter's end, each scaled across the sub-regions, weighted and
+//! summed; ranked by the unrounded score, then region code; 贡献奖 to the first three,
+//! 进步奖 to the three others that rose most since the quarter before.
 
-use crate::metrics::{InvestmentReport, Period};
-use crate::money::{Yuan, YUAN_PER_WAN};
-use crate::scores::{best_first, efficacy_scaled, round_half_up, weighted_sum};
+pub mod scheme;
+
+use crate::metrics::Period;
+use crate::scores::{best_first, round_half_up, weighted_sum};
 use chrono::{Datelike, NaiveDate};
+use scheme::{Figure, RegionFigures, Scheme};
 use serde::{Serialize, Serializer};
 use std::collections::HashMap;
 
@@ -94,99 +96,20 @@ impl Quarter {
     }
 }
 
-/// The indicators of SPEC's evaluation, in its order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Indicator {
-    FundsInPlace,
-    FundsInPlaceYoy,
-    TargetCompletion,
-    SignedInvestment,
-    Over100mCount,
-    StartRate,
-}
-
-impl Indicator {
-    pub const ALL: [Indicator; 6] = [
-        Indicator::FundsInPlace,
-        Indicator::FundsInPlaceYoy,
-        Indicator::TargetCompletion,
-        Indicator::SignedInvestment,
-        Indicator::Over100mCount,
-        Indicator::StartRate,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Indicator::FundsInPlace => "funds_in_place_wan",
-            Indicator::FundsInPlaceYoy => "funds_in_place_yoy",
-            Indicator::TargetCompletion => "target_completion",
-            Indicator::SignedInvestment => "signed_investment_wan",
-            Indicator::Over100mCount => "over_100m_count",
-            Indicator::StartRate => "start_rate",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Indicator::FundsInPlace => "到位资金",
-            Indicator::FundsInPlaceYoy => "到位资金同比",
-            Indicator::TargetCompletion => "年度目标完成率",
-            Indicator::SignedInvestment => "签约投资额",
-            Indicator::Over100mCount => "亿元以上项目",
-            Indicator::StartRate => "开工率",
-        }
-    }
-
-    /// SPEC's weight; the six add up to 1.
-    pub fn weight(self) -> f64 {
-        match self {
-            Indicator::FundsInPlace => 0.30,
-            Indicator::FundsInPlaceYoy => 0.15,
-            Indicator::TargetCompletion => 0.20,
-            Indicator::SignedInvestment => 0.15,
-            Indicator::Over100mCount => 0.10,
-            Indicator::StartRate => 0.10,
-        }
-    }
-
-    /// Whether the value is a fraction shown as a percentage (else 万元 or a count).
-    pub fn is_rate(self) -> bool {
-        matches!(self, Indicator::FundsInPlaceYoy | Indicator::TargetCompletion | Indicator::StartRate)
-    }
-
-    /// The indicator's value in a sub-region's report (万元 for money); `None` where the
-    /// metrics table gives null (a zero denominator).
-    pub fn value(self, report: &InvestmentReport) -> Option<f64> {
-        let wan = |text: &str| Yuan::parse_wan(text).ok().map(|yuan| yuan.0 as f64 / YUAN_PER_WAN as f64);
-        match self {
-            Indicator::FundsInPlace => wan(&report.funds_in_place_wan),
-            Indicator::FundsInPlaceYoy => report.yoy.funds_in_place_wan,
-            Indicator::TargetCompletion => report.target_completion,
-            Indicator::SignedInvestment => wan(&report.signed_investment_wan),
-            Indicator::Over100mCount => Some(report.over_100m_count as f64),
-            Indicator::StartRate => report.start_rate,
-        }
-    }
-
-    fn weights() -> [f64; 6] {
-        Indicator::ALL.map(Indicator::weight)
-    }
-}
-
-/// A sub-region and its six indicator values, in `Indicator::ALL`'s order.
-#[derive(Debug, Clone, PartialEq)]
+/// A sub-region and its values of a scheme's indicators, in the scheme's order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegionIndicators {
     pub region: String,
     pub name: String,
-    pub values: [Option<f64>; 6],
+    pub values: Vec<Option<f64>>,
 }
 
 impl RegionIndicators {
-    pub fn from_report(name: &str, report: &InvestmentReport) -> RegionIndicators {
+    pub fn from_figures(name: &str, scheme: &Scheme, figures: &RegionFigures) -> RegionIndicators {
         RegionIndicators {
-            region: report.region.clone(),
+            region: figures.report.region.clone(),
             name: name.to_string(),
-            values: Indicator::ALL.map(|indicator| indicator.value(report)),
+            values: scheme.indicators.iter().map(|indicator| indicator.figure.value(figures)).collect(),
         }
     }
 }
@@ -194,7 +117,7 @@ impl RegionIndicators {
 /// One indicator of one sub-region's score: its value, scaled value and weighted part.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IndicatorScore {
-    pub indicator: Indicator,
+    pub indicator: Figure,
     pub value: Option<f64>,
     pub scaled: f64,
     pub contribution: f64,
@@ -210,22 +133,30 @@ pub struct Scored {
     pub parts: Vec<IndicatorScore>,
 }
 
-/// Scores and ranks the sub-regions; the result is best first.
-pub fn rank(regions: &[RegionIndicators]) -> Vec<Scored> {
-    let weights = Indicator::weights();
-    let scaled_by_indicator: Vec<Vec<f64>> = (0..Indicator::ALL.len())
-        .map(|i| efficacy_scaled(&regions.iter().map(|r| r.values[i]).collect::<Vec<_>>()))
-        .collect();
-    let mut scored: Vec<Scored> = regions
+/// Every sub-region's scaled value of each indicator: rows of sub-regions, in order.
+fn scaled_rows(scheme: &Scheme, regions: &[RegionIndicators]) -> Vec<Vec<f64>> {
+    let columns: Vec<Vec<f64>> = scheme
+        .indicators
         .iter()
         .enumerate()
-        .map(|(row, region)| {
-            let scaled: Vec<f64> = scaled_by_indicator.iter().map(|column| column[row]).collect();
-            let parts = Indicator::ALL
+        .map(|(i, indicator)| indicator.scaled(&regions.iter().map(|r| r.values[i]).collect::<Vec<_>>()))
+        .collect();
+    (0..regions.len()).map(|row| columns.iter().map(|column| column[row]).collect()).collect()
+}
+
+/// Scores and ranks the sub-regions by `scheme`; the result is best first.
+pub fn rank(scheme: &Scheme, regions: &[RegionIndicators]) -> Vec<Scored> {
+    let weights = scheme.weights();
+    let mut scored: Vec<Scored> = regions
+        .iter()
+        .zip(scaled_rows(scheme, regions))
+        .map(|(region, scaled)| {
+            let parts = scheme
+                .indicators
                 .iter()
                 .enumerate()
-                .map(|(i, &indicator)| IndicatorScore {
-                    indicator,
+                .map(|(i, indicator)| IndicatorScore {
+                    indicator: indicator.figure,
                     value: region.values[i],
                     scaled: scaled[i],
                     contribution: weights[i] * scaled[i],
@@ -297,12 +228,12 @@ impl EvaluationItem {
     }
 }
 
-/// The evaluation of one quarter: `current` and `previous` are the same sub-regions'
-/// indicators for this quarter and the one before. Best first.
-pub fn evaluate(current: &[RegionIndicators], previous: &[RegionIndicators]) -> Vec<EvaluationItem> {
+/// The evaluation of one quarter by `scheme`: `current` and `previous` are the same
+/// sub-regions' indicators for this quarter and the one before. Best first.
+pub fn evaluate(scheme: &Scheme, current: &[RegionIndicators], previous: &[RegionIndicators]) -> Vec<EvaluationItem> {
     let previous_ranks: HashMap<String, u32> =
-        rank(previous).into_iter().map(|scored| (scored.region, scored.rank)).collect();
-    let mut items: Vec<EvaluationItem> = rank(current)
+        rank(scheme, previous).into_iter().map(|scored| (scored.region, scored.rank)).collect();
+    let mut items: Vec<EvaluationItem> = rank(scheme, current)
         .into_iter()
         .map(|scored| EvaluationItem {
             previous_rank: previous_ranks.get(&scored.region).copied().unwrap_or(scored.rank),
@@ -353,19 +284,21 @@ pub const SENSITIVITY_SPREAD: f64 = 0.2;
 /// uniformly from [1 − spread, 1 + spread] by a generator seeded with `seed`, the weights
 /// are scaled back to sum to one, and the sub-regions are ranked again (ties by region
 /// code, as `rank` does). Each one's best, median and worst rank, in `rank`'s order.
-pub fn rank_intervals(regions: &[RegionIndicators], draws: usize, spread: f64, seed: u64) -> Vec<RankInterval> {
+pub fn rank_intervals(
+    scheme: &Scheme,
+    regions: &[RegionIndicators],
+    draws: usize,
+    spread: f64,
+    seed: u64,
+) -> Vec<RankInterval> {
     use rand::{Rng, SeedableRng};
-    let base = Indicator::weights();
-    let scaled_by_indicator: Vec<Vec<f64>> = (0..Indicator::ALL.len())
-        .map(|i| efficacy_scaled(&regions.iter().map(|r| r.values[i]).collect::<Vec<_>>()))
-        .collect();
-    let scaled: Vec<Vec<f64>> =
-        (0..regions.len()).map(|row| scaled_by_indicator.iter().map(|column| column[row]).collect()).collect();
+    let base = scheme.weights();
+    let scaled = scaled_rows(scheme, regions);
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let mut ranks: Vec<Vec<u32>> = vec![Vec::with_capacity(draws); regions.len()];
     let mut order: Vec<usize> = (0..regions.len()).collect();
     for _ in 0..draws {
-        let mut weights = base;
+        let mut weights = base.clone();
         for weight in &mut weights {
             *weight *= 1.0 + rng.gen_range(-spread..=spread);
         }
@@ -378,7 +311,7 @@ pub fn rank_intervals(regions: &[RegionIndicators], draws: usize, spread: f64, s
             ranks[row].push(position as u32 + 1);
         }
     }
-    rank(regions)
+    rank(scheme, regions)
         .into_iter()
         .map(|scored| {
             let row = regions.iter().position(|r| r.region == scored.region).unwrap_or_default();
@@ -399,10 +332,15 @@ pub fn rank_intervals(regions: &[RegionIndicators], draws: usize, spread: f64, s
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Yuan;
     use crate::testing::day;
 
+    fn spec() -> Scheme {
+        Scheme::spec()
+    }
+
     fn region(code: &str, values: [Option<f64>; 6]) -> RegionIndicators {
-        RegionIndicators { region: code.into(), name: format!("地区{code}"), values }
+        RegionIndicators { region: code.into(), name: format!("地区{code}"), values: values.to_vec() }
     }
 
     /// Regions whose only difference is funds in place (the other five all equal).
@@ -445,7 +383,7 @@ mod tests {
 
     #[test]
     fn the_weights_add_up_to_one() {
-        assert!((Indicator::weights().iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!((spec().weights().iter().sum::<f64>() - 1.0).abs() < 1e-12);
     }
 
     #[test]
@@ -455,7 +393,7 @@ mod tests {
             region("620200", [Some(100.0), Some(-0.5), Some(0.4), Some(3000.0), Some(0.0), Some(0.5)]),
             region("620300", [Some(200.0), Some(0.0), Some(0.6), Some(2000.0), Some(1.0), Some(0.0)]),
         ];
-        let ranked = rank(&regions);
+        let ranked = rank(&spec(), &regions);
         let lanzhou = ranked.iter().find(|s| s.region == "620100").unwrap();
         let scaled: Vec<f64> = lanzhou.parts.iter().map(|p| p.scaled).collect();
         assert_eq!(scaled, vec![100.0, 100.0, 100.0, 60.0, 100.0, 100.0]);
@@ -477,7 +415,7 @@ mod tests {
             region("620200", [Some(0.0), Some(0.2), None, Some(0.0), Some(0.0), Some(0.5)]),
             region("620300", [Some(0.0), Some(0.4), Some(1.0), Some(0.0), Some(0.0), None]),
         ];
-        let ranked = rank(&regions);
+        let ranked = rank(&spec(), &regions);
         let scaled = |code: &str| -> Vec<f64> {
             ranked.iter().find(|s| s.region == code).unwrap().parts.iter().map(|p| p.scaled).collect()
         };
@@ -489,7 +427,7 @@ mod tests {
     #[test]
     fn all_equal_regions_score_100_and_rank_by_code() {
         let regions = by_funds(&[("620300", 5.0), ("620100", 5.0), ("620200", 5.0)]);
-        let items = evaluate(&regions, &regions);
+        let items = evaluate(&spec(), &regions, &regions);
         // Funds, signed investment and the 亿元 count are equal (100); the three nulls score 60.
         assert!(items.iter().all(|item| item.score == 0.30 * 100.0 + 0.45 * 60.0 + 0.25 * 100.0));
         assert_eq!(items.iter().map(|i| i.region.as_str()).collect::<Vec<_>>(), ["620100", "620200", "620300"]);
@@ -505,7 +443,7 @@ mod tests {
             region("620100", [Some(0.3), None, None, None, None, None]),
             region("620300", [Some(0.0), None, None, None, None, None]),
         ];
-        let ranked = rank(&regions);
+        let ranked = rank(&spec(), &regions);
         assert_eq!(ranked.iter().map(|s| s.region.as_str()).collect::<Vec<_>>(), ["620100", "620200", "620300"]);
     }
 
@@ -513,7 +451,7 @@ mod tests {
     fn scores_round_half_up_to_two_decimals_but_rank_unrounded() {
         // Funds 0, 1, x: the middle region's funds scale to 60 + 40 × 1/3.
         let regions = by_funds(&[("620100", 0.0), ("620200", 1.0), ("620300", 3.0)]);
-        let items = evaluate(&regions, &regions);
+        let items = evaluate(&spec(), &regions, &regions);
         let middle = items.iter().find(|i| i.region == "620200").unwrap();
         let unrounded = 0.30 * (60.0 + 40.0 / 3.0) + 0.45 * 60.0 + 0.25 * 100.0;
         assert!((middle.unrounded_score - unrounded).abs() < 1e-9);
@@ -550,7 +488,7 @@ mod tests {
             ("620500", 3.0),
             ("620400", 2.0),
         ]);
-        let items = evaluate(&current, &previous);
+        let items = evaluate(&spec(), &current, &previous);
         let order: Vec<(&str, u32, u32)> = items.iter().map(|i| (i.region.as_str(), i.rank, i.previous_rank)).collect();
         assert_eq!(
             order,
@@ -602,7 +540,7 @@ mod tests {
             ("620800", 6.0),
             ("620900", 6.0),
         ]);
-        let items = evaluate(&current, &previous);
+        let items = evaluate(&spec(), &current, &previous);
         let rises: Vec<(&str, i64)> = items.iter().map(|i| (i.region.as_str(), i.rise())).collect();
         assert_eq!(
             rises,
@@ -643,7 +581,7 @@ mod tests {
             ("620700", 5.0),
             ("620800", 5.0),
         ]);
-        let items = evaluate(&current, &previous);
+        let items = evaluate(&spec(), &current, &previous);
         assert!(items[3..7].iter().all(|i| i.rise() == 1 && i.score == items[3].score));
         let progress: Vec<&str> =
             items.iter().filter(|i| i.awards.contains(&Award::Progress)).map(|i| i.region.as_str()).collect();
@@ -652,9 +590,9 @@ mod tests {
 
     #[test]
     fn no_regions_no_items_and_few_regions_all_contribute() {
-        assert!(evaluate(&[], &[]).is_empty());
+        assert!(evaluate(&spec(), &[], &[]).is_empty());
         let two = by_funds(&[("620100", 1.0), ("620200", 2.0)]);
-        let items = evaluate(&two, &two);
+        let items = evaluate(&spec(), &two, &two);
         assert!(items.iter().all(|i| i.awards == [Award::Contribution]));
     }
 
@@ -679,18 +617,21 @@ mod tests {
             Yuan::from_wan(300),
             Some(Yuan::from_wan(1200)),
         );
-        let values = RegionIndicators::from_report("兰州市", &report).values;
+        let values = RegionIndicators::from_figures("兰州市", &spec(), &figures(&report)).values;
         assert_eq!(values, [Some(300.0), Some(0.5), Some(0.25), Some(12345.6789), Some(1.0), Some(0.5)]);
+        fn figures(report: &InvestmentReport) -> RegionFigures<'_> {
+            RegionFigures { report, appeals_on_time_rate: None, appeals_satisfaction_rate: None }
+        }
         let empty =
             InvestmentReport::assemble("620200", period, &previous, &InvestmentFigures::default(), Yuan::ZERO, None);
         assert_eq!(
-            RegionIndicators::from_report("嘉峪关市", &empty).values,
+            RegionIndicators::from_figures("嘉峪关市", &spec(), &figures(&empty)).values,
             [Some(200.0), None, None, Some(0.0), Some(0.0), None]
         );
     }
 
     fn indicators(region: &str, values: [Option<f64>; 6]) -> RegionIndicators {
-        RegionIndicators { region: region.into(), name: region.into(), values }
+        RegionIndicators { region: region.into(), name: region.into(), values: values.to_vec() }
     }
 
     #[test]
@@ -701,8 +642,8 @@ mod tests {
             indicators("620300", [Some(480.0), Some(0.1), Some(0.7), Some(350.0), Some(3.0), Some(0.5)]),
             indicators("620400", [Some(100.0), None, None, Some(50.0), Some(0.0), None]),
         ];
-        let intervals = rank_intervals(&regions, SENSITIVITY_DRAWS, SENSITIVITY_SPREAD, 7);
-        let ranked = rank(&regions);
+        let intervals = rank_intervals(&spec(), &regions, SENSITIVITY_DRAWS, SENSITIVITY_SPREAD, 7);
+        let ranked = rank(&spec(), &regions);
         assert_eq!(
             intervals.iter().map(|i| (i.region.as_str(), i.rank)).collect::<Vec<_>>(),
             ranked.iter().map(|s| (s.region.as_str(), s.rank)).collect::<Vec<_>>()
@@ -715,9 +656,9 @@ mod tests {
         assert_eq!((intervals[3].best, intervals[3].worst), (4, 4), "last on everything");
         let middle: Vec<(u32, u32)> = intervals[1..3].iter().map(|i| (i.best, i.worst)).collect();
         assert_eq!(middle, [(2, 3), (2, 3)], "the close pair swaps under the weights");
-        assert_eq!(rank_intervals(&regions, SENSITIVITY_DRAWS, SENSITIVITY_SPREAD, 7), intervals, "seeded");
-        let fixed = rank_intervals(&regions, 50, 0.0, 1);
+        assert_eq!(rank_intervals(&spec(), &regions, SENSITIVITY_DRAWS, SENSITIVITY_SPREAD, 7), intervals, "seeded");
+        let fixed = rank_intervals(&spec(), &regions, 50, 0.0, 1);
         assert!(fixed.iter().all(|i| i.best == i.rank && i.worst == i.rank), "no spread, no movement");
-        assert!(rank_intervals(&regions, 0, 0.2, 1).iter().all(|i| i.best == i.rank && i.worst == i.rank));
+        assert!(rank_intervals(&spec(), &regions, 0, 0.2, 1).iter().all(|i| i.best == i.rank && i.worst == i.rank));
     }
 }

@@ -423,6 +423,31 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "evaluation_schemes",
+        &[
+            ("id", Int),
+            ("name", Text),
+            ("version", Int),
+            ("definition", Text),
+            ("created_by", Text),
+            ("created_at", Instant),
+        ],
+    ),
+    (
+        "evaluation_publications",
+        &[
+            ("id", Int),
+            ("region_code", Text),
+            ("year", Int),
+            ("quarter", Int),
+            ("scheme_id", Int),
+            ("snapshot", Text),
+            ("result", Text),
+            ("published_by", Text),
+            ("published_at", Instant),
+        ],
+    ),
+    (
         "chamber_assessments",
         &[("year", Int), ("weights_version", Int), ("result", Text), ("published_by", Text), ("published_at", Instant)],
     ),

@@ -152,6 +152,7 @@ pub mod chains;
 pub mod chambers;
 pub mod duplicates;
 pub mod enterprises;
+pub mod evaluation;
 pub mod groups;
 pub mod import_mappings;
 pub mod instructions;

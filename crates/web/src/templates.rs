@@ -43,6 +43,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "documents/briefing.html",
     "documents/briefing_body.html",
     "evaluation/evaluation.html",
+    "evaluation/scheme_form.html",
+    "evaluation/schemes.html",
     "projects/projects.html",
     "projects/project.html",
     "projects/project_form.html",

@@ -16,6 +16,7 @@ mod attachments;
 pub mod chains;
 mod chambers;
 pub mod enterprises;
+mod evaluation;
 mod leads;
 mod parcels;
 mod plans;
@@ -104,6 +105,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     reports::load(store, today, &calendar, &actor).await?;
     work_plans::load(store, today, &actor).await?;
     supervision::load(store, today).await?;
+    evaluation::load(store, today, &actor).await?;
     achievements::load(store, &data.pool, &actor).await?;
     attachments::load(store, &actor).await?;
     store.set_meta(DEMO_MARKER, "1").await?;

@@ -7,13 +7,13 @@ use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
 use crate::pages::attachments;
 use crate::pages::portal::region_choices;
+use crate::pages::unprocessable;
 use crate::pages::{download, export_format, non_empty, pager, query_string};
 use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
@@ -196,10 +196,6 @@ async fn activity_form(
         "activities/form.html",
         context! { id, regions, kinds => KINDS, values, errors, province => session.principal.may_write_activity_of(None) },
     )
-}
-
-fn unprocessable(html: Html<String>) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
 }
 
 pub async fn new_form(State(state): State<AppState>, PageSession(session): PageSession) -> WebResult<Html<String>> {

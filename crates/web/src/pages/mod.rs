@@ -36,6 +36,11 @@ use axum::response::{IntoResponse, Response};
 use zhaoshang_app::exchange::{write_table, Table, TableFormat};
 pub use zhaoshang_core::text::non_empty;
 
+/// A form page shown again with its errors: 422.
+pub fn unprocessable(html: axum::response::Html<String>) -> Response {
+    (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
+}
+
 pub async fn not_found() -> WebError {
     WebError::not_found("该页面")
 }

@@ -5,12 +5,12 @@
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
 use crate::pages::portal::region_choices;
+use crate::pages::unprocessable;
 use crate::pages::{download, pdf_download};
 use crate::routes::Routes;
 use crate::templates::{page, render};
 use crate::AppState;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minijinja::{context, Value};
@@ -111,10 +111,6 @@ async fn plan_form(
         "work_plans/form.html",
         context! { plan => plan.map(plan_context), regions, schemes, kinds => kinds(), values, errors },
     )
-}
-
-fn unprocessable(html: Html<String>) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
 }
 
 pub async fn new_form(State(state): State<AppState>, PageSession(session): PageSession) -> WebResult<Html<String>> {
