@@ -73,6 +73,8 @@ crate::vocabulary! {
         WorkPlanTask => ("work_plan_task", "工作方案任务"),
         WorkProgress => ("work_progress", "工作任务进展"),
         AssistGroup => ("assist_group", "助力小组"),
+        ActivityPlan => ("activity_plan", "招商活动计划"),
+        ActivityPlanLine => ("activity_plan_line", "招商活动计划条目"),
         Achievement => ("achievement", "科技成果"),
         Review => ("review", "成果评审"),
         Institution => ("institution", "完成单位"),
@@ -94,7 +96,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 171] = [
+const FIELDS: [(&str, &str); 177] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -196,6 +198,12 @@ const FIELDS: [(&str, &str); 171] = [
     ("answer", "答复"),
     ("next_due_on", "下一环节期限"),
     ("weights", "评价权重"),
+    ("period", "计划期间"),
+    ("plan_id", "所属计划"),
+    ("planned_on", "计划日期"),
+    ("place_code", "计划地点"),
+    ("targets", "目标企业"),
+    ("responsible", "责任人"),
     ("weights_version", "权重版本"),
     ("assessed_count", "参评商会数"),
     ("title", "成果名称"),
