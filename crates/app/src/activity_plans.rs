@@ -10,6 +10,7 @@ use crate::exchange::{NumberFormat, Table};
 use crate::inbox::{InboxItemDraft, InboxQuery, InboxSource};
 use crate::portal::RegionChoice;
 use crate::projects::page_offset;
+use crate::work_plans::{region_of, value};
 use crate::{App, AppError, AppResult};
 use chrono::{Days, NaiveDate};
 use serde::Deserialize;
@@ -61,6 +62,10 @@ impl PlanEval {
     }
 }
 
+fn owner_of(plan: &ActivityPlan) -> Owner {
+    Owner { region_code: plan.data.region_code.clone(), department: plan.data.department.clone() }
+}
+
 fn owner_label(plan: &ActivityPlan) -> String {
     match plan.data.department.as_str() {
         "" => plan.region_name.clone(),
@@ -103,20 +108,12 @@ pub const PER_PAGE: i64 = 20;
 /// The inbox reads plans whose period ended at most this many days ago.
 pub const INBOX_DAYS_BACK: u64 = 366;
 
-fn value<'a>(values: &'a HashMap<String, String>, key: &str) -> &'a str {
-    values.get(key).map_or("", |v| v.trim())
-}
-
 fn scope_prefix(scope: RecordScope) -> AppResult<String> {
     match scope {
         RecordScope::All => Ok(String::new()),
         RecordScope::Within(region) => Ok(region.scope_prefix().to_string()),
         RecordScope::Nothing => Err(AppError::Forbidden),
     }
-}
-
-fn region_of(code: &str) -> AppResult<RegionCode> {
-    RegionCode::parse(code).map_err(AppError::internal)
 }
 
 /// Matches the plans' lines to `activities` (whose places are resolved to divisions in
@@ -142,7 +139,7 @@ fn evaluate(
     plans
         .into_iter()
         .map(|(plan, lines)| {
-            let owner = Owner { region_code: plan.data.region_code.clone(), department: plan.data.department.clone() };
+            let owner = owner_of(&plan);
             let line_facts: Vec<LineFacts> = lines
                 .iter()
                 .map(|line| LineFacts {
@@ -209,12 +206,20 @@ async fn evaluate_plans(
     if !linked.is_empty() {
         activities.extend(store.planned_activities_of(&linked).await?);
     }
+    // The places read as divisions only of the activities a line with a place may take:
+    // of its kind, run by its plan's owner.
+    let placed: Vec<(Owner, &str)> = lines
+        .iter()
+        .filter(|l| l.data.place_code.is_some())
+        .filter_map(|l| plans.iter().find(|p| p.id == l.plan_id).map(|p| (owner_of(p), l.data.kind.as_str())))
+        .collect();
     let mut places: HashMap<String, Vec<String>> = HashMap::new();
-    if lines.iter().any(|l| l.data.place_code.is_some()) {
-        for activity in &activities {
-            if !places.contains_key(&activity.place) {
-                places.insert(activity.place.clone(), place_divisions(store, &activity.place).await?);
-            }
+    for activity in &activities {
+        let wanted = placed.iter().any(|(owner, kind)| {
+            *kind == activity.kind && owner.runs(activity.region_code.as_deref(), &activity.organiser)
+        });
+        if wanted && !places.contains_key(&activity.place) {
+            places.insert(activity.place.clone(), place_divisions(store, &activity.place).await?);
         }
     }
     let plans = plans

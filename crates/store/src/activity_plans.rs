@@ -141,44 +141,32 @@ impl Store {
             if taken.is_some_and(|taken| Some(taken) != id) {
                 return Err(StoreError::Conflict("该单位在这一期间已有活动计划".into()));
             }
-            let id: i64 = match id {
+            // The same parameters for both: the plan's id last when it is updated.
+            let sql = match id {
                 None => {
-                    sqlx::query_scalar(
-                        "INSERT INTO activity_plans (region_code, department, period_kind, period, period_from, \
-                         period_to, note, updated_by, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
-                    )
-                    .bind(&data.region_code)
-                    .bind(&data.department)
-                    .bind(&data.period_kind)
-                    .bind(&data.period)
-                    .bind(data.period_from)
-                    .bind(data.period_to)
-                    .bind(&data.note)
-                    .bind(&actor.name)
-                    .bind(now)
-                    .fetch_one(&mut *tx)
-                    .await?
+                    "INSERT INTO activity_plans (region_code, department, period_kind, period, period_from, \
+                     period_to, note, updated_by, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id"
                 }
-                Some(id) => {
-                    sqlx::query(
-                        "UPDATE activity_plans SET region_code = $2, department = $3, period_kind = $4, period = $5, \
-                         period_from = $6, period_to = $7, note = $8, updated_by = $9, updated_at = $10 WHERE id = $1",
-                    )
-                    .bind(id)
-                    .bind(&data.region_code)
-                    .bind(&data.department)
-                    .bind(&data.period_kind)
-                    .bind(&data.period)
-                    .bind(data.period_from)
-                    .bind(data.period_to)
-                    .bind(&data.note)
-                    .bind(&actor.name)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                    id
+                Some(_) => {
+                    "UPDATE activity_plans SET region_code = $1, department = $2, period_kind = $3, period = $4, \
+                     period_from = $5, period_to = $6, note = $7, updated_by = $8, updated_at = $9 WHERE id = $10 \
+                     RETURNING id"
                 }
+            };
+            let query = sqlx::query_scalar(sql)
+                .bind(&data.region_code)
+                .bind(&data.department)
+                .bind(&data.period_kind)
+                .bind(&data.period)
+                .bind(data.period_from)
+                .bind(data.period_to)
+                .bind(&data.note)
+                .bind(&actor.name)
+                .bind(now);
+            let id: i64 = match id {
+                None => query.fetch_one(&mut *tx).await?,
+                Some(id) => query.bind(id).fetch_one(&mut *tx).await?,
             };
             let action = if before.is_some() { AuditAction::Update } else { AuditAction::Create };
             audit.push(NewAuditEntry::new(
@@ -239,47 +227,33 @@ impl Store {
             None => None,
         };
         let now = Utc::now();
+        // The same parameters for both: the line's id last when it is updated.
+        let sql = match id {
+            None => {
+                "INSERT INTO activity_plan_lines (plan_id, kind, title, place_code, targets, responsible, planned_on, \
+                 due_on, activity_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id"
+            }
+            Some(_) => {
+                "UPDATE activity_plan_lines SET kind = $2, title = $3, place_code = $4, targets = $5, responsible = $6, \
+                 planned_on = $7, due_on = $8, activity_id = $9, updated_at = $10 WHERE id = $11 AND plan_id = $1 \
+                 RETURNING id"
+            }
+        };
         let id = audited!(self, actor, |tx, audit| {
+            let query = sqlx::query_scalar(sql)
+                .bind(plan_id)
+                .bind(&data.kind)
+                .bind(&data.title)
+                .bind(&data.place_code)
+                .bind(&data.targets)
+                .bind(&data.responsible)
+                .bind(data.planned_on)
+                .bind(data.due_on)
+                .bind(data.activity_id)
+                .bind(now);
             let id: i64 = match id {
-                None => {
-                    sqlx::query_scalar(
-                        "INSERT INTO activity_plan_lines (plan_id, kind, title, place_code, targets, responsible, \
-                         planned_on, due_on, activity_id, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-                    )
-                    .bind(plan_id)
-                    .bind(&data.kind)
-                    .bind(&data.title)
-                    .bind(&data.place_code)
-                    .bind(&data.targets)
-                    .bind(&data.responsible)
-                    .bind(data.planned_on)
-                    .bind(data.due_on)
-                    .bind(data.activity_id)
-                    .bind(now)
-                    .fetch_one(&mut *tx)
-                    .await?
-                }
-                Some(id) => {
-                    sqlx::query(
-                        "UPDATE activity_plan_lines SET kind = $2, title = $3, place_code = $4, targets = $5, \
-                         responsible = $6, planned_on = $7, due_on = $8, activity_id = $9, updated_at = $10 \
-                         WHERE id = $1",
-                    )
-                    .bind(id)
-                    .bind(&data.kind)
-                    .bind(&data.title)
-                    .bind(&data.place_code)
-                    .bind(&data.targets)
-                    .bind(&data.responsible)
-                    .bind(data.planned_on)
-                    .bind(data.due_on)
-                    .bind(data.activity_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                    id
-                }
+                None => query.fetch_one(&mut *tx).await?,
+                Some(id) => query.bind(id).fetch_one(&mut *tx).await?,
             };
             let action = if before.is_some() { AuditAction::Update } else { AuditAction::Create };
             let mut after = json!(data);

@@ -6,13 +6,13 @@
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
 use crate::pages::portal::region_choices;
+use crate::pages::work_plans::{percent, unprocessable};
 use crate::pages::{download, export_format, pager, query_string};
 use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minijinja::{context, Value};
@@ -30,10 +30,6 @@ pub fn routes() -> Routes {
         .route("/activity-plans/{id}/edit", get(edit_form))
         .route("/activity-plans/{id}/lines", post(add_line))
         .route("/activity-plans/{id}/lines/{line}", get(line_form).post(update_line))
-}
-
-fn percent(rate: Option<f64>) -> String {
-    rate.map_or_else(|| "—".to_string(), |rate| format!("{:.1}%", rate * 100.0))
 }
 
 fn tally_context(tally: &Tally) -> Value {
@@ -66,10 +62,6 @@ fn filter_query_string(query: &ActivityPlanQuery) -> String {
 
 fn period_kinds() -> Vec<Value> {
     PeriodKind::ALL.iter().map(|k| context! { key => k.key(), label => k.label() }).collect()
-}
-
-fn unprocessable(html: Html<String>) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
 }
 
 pub async fn list(
