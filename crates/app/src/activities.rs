@@ -100,6 +100,8 @@ pub struct ActivityView {
 
 /// The list's page size.
 pub const PER_PAGE: i64 = 20;
+/// The most activities a form offers to choose from.
+pub const MAX_CHOICES: i64 = 300;
 
 fn value<'a>(values: &'a HashMap<String, String>, key: &str) -> &'a str {
     values.get(key).map_or("", |v| v.trim())
@@ -166,6 +168,18 @@ impl App {
         };
         let last = first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(first);
         Ok((first, self.store().activities_between(&filter, first, last).await?))
+    }
+
+    /// The activities a user may name on another record (the lead form's 登记活动): those
+    /// it reads, the latest first, at most `MAX_CHOICES`; none for roles that read none.
+    pub async fn activity_choices(&self, principal: &Principal) -> AppResult<Vec<Activity>> {
+        let filter = match Self::activity_filter(principal, &ActivityQuery::default()) {
+            Ok(filter) => filter,
+            Err(AppError::Forbidden) => return Ok(Vec::new()),
+            Err(error) => return Err(error),
+        };
+        let (_, rows) = self.store().activities_page(&filter, ActivitySort::Latest, MAX_CHOICES, 0).await?;
+        Ok(rows.into_iter().map(|row| row.activity).collect())
     }
 
     /// An activity the user reads; 404 for any other.
@@ -472,6 +486,26 @@ impl App {
     /// Several fairs' cohorts side by side on `to`, as the province publishes them for
     /// the 兰洽会: those named (ids), else every 兰洽会 with signings the user reads, the
     /// earliest first.
+    /// The activities the user reads where projects were signed, the earliest first (the
+    /// 100 with the most signings), those whose name holds `text` when given: the side-by-side page's
+    /// picker, and its default (the 兰洽会).
+    pub async fn signing_activities(&self, principal: &Principal, text: Option<&str>) -> AppResult<Vec<Activity>> {
+        if !principal.may_see_aggregates() {
+            return Err(AppError::Forbidden);
+        }
+        let filter = ActivityFilter {
+            scope: Self::activity_scope(principal)?,
+            text: text.map(str::to_string),
+            ..Default::default()
+        };
+        // The 100 with the most signings, then by date.
+        let (_, rows) = self.store().activities_page(&filter, ActivitySort::Signed, 100, 0).await?;
+        let mut activities: Vec<Activity> =
+            rows.into_iter().filter(|r| r.signed_count > 0).map(|r| r.activity).collect();
+        activities.sort_by_key(|a| (a.start_on, a.id));
+        Ok(activities)
+    }
+
     pub async fn cohort_comparison(
         &self,
         principal: &Principal,
@@ -483,13 +517,7 @@ impl App {
         }
         let mut activities = Vec::new();
         if ids.is_empty() {
-            let filter = ActivityFilter {
-                scope: Self::activity_scope(principal)?,
-                text: Some("兰洽会".to_string()),
-                ..Default::default()
-            };
-            let (_, rows) = self.store().activities_page(&filter, ActivitySort::Earliest, 100, 0).await?;
-            activities.extend(rows.into_iter().filter(|r| r.signed_count > 0).map(|r| r.activity));
+            activities = self.signing_activities(principal, Some("兰洽会")).await?;
         } else {
             for id in ids {
                 activities.push(self.activity_in_scope(principal, id).await?);

@@ -153,6 +153,7 @@ pub fn sources() -> Vec<Box<dyn InboxSource>> {
         Box::new(crate::appeals::AppealClocks),
         Box::new(crate::instructions::TaskClocks),
         Box::new(crate::work_plans::PlanTaskClocks),
+        Box::new(crate::activity_plans::ActivityPlanClocks),
     ]
 }
 

@@ -11,7 +11,7 @@ use crate::{App, AppError, AppResult};
 use chrono::{Days, NaiveDate};
 use serde::Deserialize;
 use std::collections::HashMap;
-use zhaoshang_core::access::{LeadScope, Principal, Role};
+use zhaoshang_core::access::{LeadScope, Principal, RecordScope, Role};
 use zhaoshang_core::calendar::Calendar;
 use zhaoshang_core::leads::{
     clock, next_step, parse_major_from, parse_protection_days, protected_by, ClockDays, ClockRules, DoneStep, LeadStep,
@@ -46,6 +46,8 @@ pub struct LeadForm {
     pub amount_wan: String,
     pub contact: String,
     pub notes: String,
+    /// The id of the activity it was registered at (one the user reads), or empty.
+    pub activity: String,
 }
 
 /// The settings form: each step's working days for leads and for major leads
@@ -170,6 +172,7 @@ struct Checked {
     amount: Yuan,
     contact: String,
     notes: String,
+    activity_id: Option<i64>,
 }
 
 /// The chamber a liaison account registers for.
@@ -471,6 +474,25 @@ async fn check_lead(store: &Store, principal: &Principal, form: &LeadForm) -> Ap
             errors.insert(key, format!("不超过{max}个字"));
         }
     }
+    // The activity it was registered at: one of those the user reads.
+    let activity_id = match given(&form.activity) {
+        None => None,
+        Some(id) => {
+            let activity = match id.parse::<i64>() {
+                Ok(id) => store.activity(id).await?,
+                Err(_) => None,
+            };
+            let scope = principal.record_scope();
+            let readable = activity.filter(|a| match &a.region_code {
+                None => scope != RecordScope::Nothing,
+                Some(code) => RegionCode::parse(code).is_ok_and(|r| scope.allows(&r)),
+            });
+            if readable.is_none() {
+                errors.insert("activity", "请从列表中选择登记线索的招商活动".into());
+            }
+            readable.map(|a| a.id)
+        }
+    };
     let (Some(chamber), Some(industry), Some(region), true) = (chamber, industry, region, errors.is_empty()) else {
         return Ok(Err(errors));
     };
@@ -486,6 +508,7 @@ async fn check_lead(store: &Store, principal: &Principal, form: &LeadForm) -> Ap
         amount,
         contact: form.contact.trim().to_string(),
         notes: form.notes.trim().to_string(),
+        activity_id,
     }))
 }
 
@@ -576,6 +599,7 @@ pub async fn register(
         duplicate_of: holder,
         next_step: next.as_ref().map(|(step, _)| step.clone()),
         next_due_on: next.map(|(_, due)| due),
+        activity_id: checked.activity_id,
     };
     Ok(Ok(store.register_lead(&lead, actor).await?))
 }

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod achievements;
 pub mod activities;
+pub mod activity_plans;
 pub mod appeals;
 pub mod attachments;
 pub mod attribution;

@@ -516,6 +516,7 @@ pub(crate) async fn store_enquiry(
         duplicate_of: None,
         next_step: next.as_ref().map(|(step, _)| step.clone()),
         next_due_on: next.map(|(_, due)| due),
+        activity_id: None,
     };
     let actor = Actor { id: None, name: format!("门户访客（{}）", subject.channel) };
     store.register_lead(&lead, &actor).await?;

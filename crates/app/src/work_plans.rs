@@ -57,11 +57,11 @@ pub struct TaskPage {
     pub may_report: bool,
 }
 
-fn value<'a>(values: &'a HashMap<String, String>, key: &str) -> &'a str {
+pub(crate) fn value<'a>(values: &'a HashMap<String, String>, key: &str) -> &'a str {
     values.get(key).map_or("", |v| v.trim())
 }
 
-fn region_of(code: &str) -> AppResult<RegionCode> {
+pub(crate) fn region_of(code: &str) -> AppResult<RegionCode> {
     RegionCode::parse(code).map_err(AppError::internal)
 }
 

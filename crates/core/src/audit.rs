@@ -75,6 +75,8 @@ crate::vocabulary! {
         WorkPlanTask => ("work_plan_task", "工作方案任务"),
         WorkProgress => ("work_progress", "工作任务进展"),
         AssistGroup => ("assist_group", "助力小组"),
+        ActivityPlan => ("activity_plan", "招商活动计划"),
+        ActivityPlanLine => ("activity_plan_line", "招商活动计划条目"),
         Achievement => ("achievement", "科技成果"),
         Review => ("review", "成果评审"),
         Institution => ("institution", "完成单位"),
@@ -96,7 +98,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 174] = [
+const FIELDS: [(&str, &str); 180] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -198,6 +200,12 @@ const FIELDS: [(&str, &str); 174] = [
     ("answer", "答复"),
     ("next_due_on", "下一环节期限"),
     ("weights", "评价权重"),
+    ("period", "计划期间"),
+    ("plan_id", "所属计划"),
+    ("planned_on", "计划日期"),
+    ("place_code", "计划地点"),
+    ("targets", "目标企业"),
+    ("responsible", "责任人"),
     ("weights_version", "权重版本"),
     ("scheme_id", "指标方案"),
     ("version", "版本"),

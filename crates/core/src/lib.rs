@@ -4,6 +4,7 @@
 pub mod access;
 pub mod achievements;
 pub mod activities;
+pub mod activity_plans;
 pub mod appeals;
 pub mod attachments;
 pub mod audit;

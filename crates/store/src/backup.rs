@@ -678,6 +678,38 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "activity_plans",
+        &[
+            ("id", Int),
+            ("region_code", Text),
+            ("department", Text),
+            ("period_kind", Text),
+            ("period", Text),
+            ("period_from", Date),
+            ("period_to", Date),
+            ("note", Text),
+            ("updated_by", Text),
+            ("created_at", Instant),
+            ("updated_at", Instant),
+        ],
+    ),
+    (
+        "activity_plan_lines",
+        &[
+            ("id", Int),
+            ("plan_id", Int),
+            ("kind", Text),
+            ("title", Text),
+            ("place_code", Text),
+            ("targets", Text),
+            ("responsible", Text),
+            ("planned_on", Date),
+            ("due_on", Date),
+            ("activity_id", Int),
+            ("updated_at", Instant),
+        ],
+    ),
+    (
         "import_mappings",
         &[
             ("id", Int),
@@ -772,6 +804,8 @@ const ADDED_LATER: &[&str] = &[
     "park_chains",
     "activity_participants",
     "activity_enterprises",
+    "activity_plans",
+    "activity_plan_lines",
 ];
 
 /// Columns (table, column) that triggers derive from other tables: a restore refills them.

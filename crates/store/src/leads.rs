@@ -86,6 +86,8 @@ pub struct NewLead {
     pub duplicate_of: Option<i64>,
     pub next_step: Option<String>,
     pub next_due_on: Option<NaiveDate>,
+    /// The activity it was registered at.
+    pub activity_id: Option<i64>,
 }
 
 impl NewLead {
@@ -96,6 +98,7 @@ impl NewLead {
             "region_code": self.region_code, "amount": self.amount, "contact": self.contact, "notes": self.notes,
             "lead_on": self.lead_on, "project_code": self.project.as_ref().map(|p| p.code.clone()),
             "duplicate_of": self.duplicate_of, "channel": self.channel, "subject": self.subject,
+            "activity_id": self.activity_id,
         })
     }
 }
@@ -247,8 +250,9 @@ impl Store {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO leads (project_id, duplicate_of, chamber_id, referrer_id, referrer_name, investor, \
                  investor_credit_code, enterprise_id, industry, region_code, amount, contact, notes, lead_on, \
-                 registered_at, next_step, next_due_on, channel, subject, tracking_code) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+                 registered_at, next_step, next_due_on, channel, subject, tracking_code, activity_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+                 $21) \
                  RETURNING id",
             )
             .bind(project_id)
@@ -271,6 +275,7 @@ impl Store {
             .bind(&new.channel)
             .bind(&new.subject)
             .bind(&new.tracking_code)
+            .bind(new.activity_id)
             .fetch_one(&mut *tx)
             .await?;
             audit.push(NewAuditEntry::new(

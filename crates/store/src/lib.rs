@@ -142,6 +142,7 @@ macro_rules! bind_project {
 
 pub mod achievements;
 pub mod activities;
+pub mod activity_plans;
 pub mod appeals;
 pub mod attachments;
 pub mod audit;

@@ -20,6 +20,7 @@ use zhaoshang_web::auth::urlencode;
 
 on_both_backends!(activities_are_recorded_in_their_region_and_audited);
 on_both_backends!(the_cohort_pages_equal_stats_cohort_for_every_demo_fair);
+on_both_backends!(a_lead_names_the_activity_it_was_registered_at);
 
 fn form(csrf: &str, fields: &[(&str, &str)]) -> String {
     let mut body = format!("csrf={csrf}");
@@ -281,10 +282,67 @@ async fn the_cohort_pages_equal_stats_cohort_for_every_demo_fair(backend: Backen
             .count();
         assert!(page.contains(&format!("签约 6 个月后仍未开工的项目（{late}）")), "{}: {late}", fair.name);
     }
+    // The picker: by default the 兰洽会 are shown and ticked; two fairs picked, those two.
+    let picked = |page: &str| -> Vec<String> {
+        page.split("data-activity=\"").skip(1).map(|rest| rest.split('"').next().unwrap().to_string()).collect()
+    };
+    let ticked = |page: &str| page.matches(" checked>").count();
+    let defaults = picked(&side_by_side);
+    assert_eq!(ticked(&side_by_side), defaults.len());
+    let (first, second) = (&signed[0], &signed[1]);
+    let path = format!("/activities/cohorts?to={to}&fair={}&fair={}&fair={}", second.id, first.id, second.id);
+    let two = body_text(app.get(&path, Some(&admin)).await).await;
+    assert_eq!(picked(&two), [second.id.to_string(), first.id.to_string()]);
+    assert_eq!(ticked(&two), 2);
+    assert!(two.contains(&format!("name=\"fair\" value=\"{}\"", signed.last().unwrap().id)), "every fair offered");
     let member = app.sign_in_demo("member").await;
     assert_eq!(app.get("/activities/cohorts", Some(&member)).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(
         app.get(&format!("/activities/{}/cohort?months=0", signed[0].id), Some(&admin)).await.status(),
         StatusCode::BAD_REQUEST
     );
+}
+
+async fn a_lead_names_the_activity_it_was_registered_at(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let store = app.store();
+    let baiyin = app.sign_in_demo("baiyin").await;
+    let csrf = app.csrf(&baiyin).await;
+    let own = store.activity_by_name("白银市赴北京招商对接（2024年）").await.unwrap().unwrap();
+    let other = store.activity_by_name("天水市赴苏州、无锡招商考察（2024年）").await.unwrap().unwrap();
+    // The form offers the activities the user reads, not another city's.
+    let page = body_text(app.get("/leads/new", Some(&baiyin)).await).await;
+    assert!(page.contains(&own.name) && page.contains("第二十九届兰洽会"), "its own and the province's");
+    assert!(!page.contains(&other.name), "not 天水's");
+    // The liaison reads no activities: no field.
+    let liaison = app.sign_in_demo("liaison").await;
+    assert!(!body_text(app.get("/leads/new", Some(&liaison)).await).await.contains("name=\"activity\""));
+
+    let chamber = store.all_chambers().await.unwrap().remove(0).data.name;
+    let lead = |activity: &str| {
+        form(
+            &csrf,
+            &[
+                ("chamber", &chamber),
+                ("investor", "白银活动测试材料有限公司"),
+                ("industry", "32"),
+                ("region", "620400"),
+                ("activity", activity),
+            ],
+        )
+    };
+    let count = store.lead_count(&Default::default()).await.unwrap();
+    for bad in [other.id.to_string(), "abc".to_string(), "999999".to_string()] {
+        let response = app.post_form("/leads", &baiyin, &lead(&bad)).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(body_text(response).await.contains("请从列表中选择登记线索的招商活动"));
+    }
+    assert_eq!(store.lead_count(&Default::default()).await.unwrap(), count, "nothing written");
+    let response = app.post_form("/leads", &baiyin, &lead(&own.id.to_string())).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let leads = store.leads_of_activity(own.id).await.unwrap();
+    assert_eq!(leads.len(), 1);
+    assert_eq!(leads[0].1, "白银活动测试材料有限公司");
+    let page = body_text(app.get(&format!("/activities/{}", own.id), Some(&baiyin)).await).await;
+    assert!(page.contains("白银活动测试材料有限公司"), "the activity's page lists it");
 }

@@ -15,6 +15,7 @@ use zhaoshang_core::activities::ActivitySort;
 use zhaoshang_core::attachments::{sample_pdf, sample_png, OwnerKind};
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::activities::ActivityFilter;
+use zhaoshang_store::activity_plans::ActivityPlanFilter;
 use zhaoshang_store::appeals::{AppealFilter, AppealSort};
 use zhaoshang_store::attachments::NewAttachment;
 use zhaoshang_store::instructions::OpenTaskFilter;
@@ -193,6 +194,11 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
     let groups = store.groups(prefix).await.unwrap();
     let own = OpenPlanTaskFilter { region_prefix: prefix.into(), group_ids: vec![groups[0].id], ..Default::default() };
     let plan_task = store.open_plan_tasks(&own, 1).await.unwrap().pop().expect("an open task of the first group");
+    // The side's latest activity plan and its first line.
+    let side_plans = ActivityPlanFilter { scope: prefix.to_string(), ..Default::default() };
+    let activity_plan = store.activity_plans_page(&side_plans, 1, 0).await.unwrap().1.pop();
+    let activity_plan = activity_plan.expect("a demo activity plan on each side");
+    let plan_line = store.activity_plan_lines(&[activity_plan.id]).await.unwrap().remove(0);
     let today = zhaoshang_app::calendar::today();
     // Files on the side's appeal: the admin's and the region user's to remove, and one the
     // others share (which none of them may remove).
@@ -252,6 +258,10 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
             ("park_photo", park_photo.to_string()),
             ("visit", visit.id.to_string()),
             ("activity", activity.id.to_string()),
+            ("activity_plan", activity_plan.id.to_string()),
+            ("activity_plan_period", activity_plan.data.period.clone()),
+            ("activity_plan_line", plan_line.id.to_string()),
+            ("activity_plan_due", plan_line.data.due_on.to_string()),
             ("report", report.id.to_string()),
             ("instruction", instruction.id.to_string()),
             ("task", task.id.to_string()),

@@ -108,6 +108,7 @@ pub(super) async fn load(store: &Store, today: NaiveDate) -> AppResult<()> {
             amount_wan: demo.amount_wan.into(),
             contact: demo.contact.into(),
             notes: demo.notes.into(),
+            activity: String::new(),
         };
         let actor = Actor::user(liaison.id, &liaison.display_name);
         let Ok(id) = register(store, &calendar, &principal_of(&liaison), &actor, &form, lead_on).await? else {

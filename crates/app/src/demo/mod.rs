@@ -11,6 +11,7 @@
 mod accounts;
 pub mod achievements;
 mod activities;
+mod activity_plans;
 mod appeals;
 mod attachments;
 pub mod chains;
@@ -104,6 +105,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     visits::load(store, today, &calendar, &actor).await?;
     reports::load(store, today, &calendar, &actor).await?;
     work_plans::load(store, today, &actor).await?;
+    activity_plans::load(store, today, &actor).await?;
     supervision::load(store, today).await?;
     evaluation::load(store, today, &actor).await?;
     achievements::load(store, &data.pool, &actor).await?;

@@ -18,6 +18,7 @@ pub enum Section {
     Chambers,
     Leads,
     Activities,
+    ActivityPlans,
     Parcels,
     Evaluation,
     Appeals,
@@ -40,7 +41,7 @@ pub enum Section {
 
 impl Section {
     /// In the navigation's order.
-    pub const ALL: [Section; 30] = [
+    pub const ALL: [Section; 31] = [
         Section::Workbench,
         Section::Inbox,
         Section::Dashboard,
@@ -53,6 +54,7 @@ impl Section {
         Section::Chambers,
         Section::Leads,
         Section::Activities,
+        Section::ActivityPlans,
         Section::Parcels,
         Section::Evaluation,
         Section::Appeals,
@@ -87,6 +89,7 @@ impl Section {
             Section::Chambers => "/chambers",
             Section::Leads => "/leads",
             Section::Activities => "/activities",
+            Section::ActivityPlans => "/activity-plans",
             Section::Parcels => "/parcels",
             Section::Evaluation => "/evaluation",
             Section::Appeals => "/appeals",
@@ -122,6 +125,7 @@ impl Section {
             Section::Chambers => "商协会",
             Section::Leads => "商会线索",
             Section::Activities => "招商活动",
+            Section::ActivityPlans => "活动计划",
             Section::Parcels => "在线选地",
             Section::Evaluation => "市州综合评价",
             Section::Appeals => "企业诉求",
@@ -157,6 +161,7 @@ impl Section {
             Section::Chambers => "查看商协会和先进商会评选",
             Section::Leads => "登记和跟进商会线索",
             Section::Activities => "记录招商活动和签约成果",
+            Section::ActivityPlans => "编制和对照招商活动计划",
             Section::Parcels => "查找园区和可供地块",
             Section::Evaluation => "查看市州综合评价排名",
             Section::Appeals => "督办企业诉求",
@@ -188,7 +193,7 @@ impl Section {
             Section::Enterprises => "企业库",
             Section::Chains | Section::Plans => "产业链招商",
             Section::Chambers | Section::Leads => "商协会招商",
-            Section::Activities => "招商活动",
+            Section::Activities | Section::ActivityPlans => "招商活动",
             Section::Parcels => "在线选地",
             Section::Evaluation => "考核评价",
             Section::Appeals | Section::Visits | Section::Supervision => "营商环境",
@@ -218,9 +223,12 @@ impl Principal {
             | Section::Industries
             | Section::Calendar => true,
             Section::Dashboard => self.may_see_aggregates(),
-            Section::Projects | Section::Duplicates | Section::Enterprises | Section::Plans | Section::Activities => {
-                self.record_scope() != RecordScope::Nothing
-            }
+            Section::Projects
+            | Section::Duplicates
+            | Section::Enterprises
+            | Section::Plans
+            | Section::Activities
+            | Section::ActivityPlans => self.record_scope() != RecordScope::Nothing,
             Section::Import => self.edits_records(),
             Section::Chains => self.may_view_chains(),
             // The registry and its assessment are provincial figures: read by those who

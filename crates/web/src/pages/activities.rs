@@ -13,7 +13,7 @@ use crate::query::Query;
 use crate::routes::Routes;
 use crate::templates::page;
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
@@ -340,13 +340,30 @@ pub async fn cohort(
 pub async fn cohorts(
     State(state): State<AppState>,
     PageSession(session): PageSession,
-    Query(query): Query<CohortQuery>,
+    RawQuery(raw): RawQuery,
 ) -> WebResult<Html<String>> {
+    // The picker's boxes come as `fair=1&fair=2` (read here, a key given again); `ids`
+    // (`1,2`) is the link's form. Neither: the 兰洽会.
+    let pairs: Vec<(String, String)> =
+        form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().collect();
+    let first = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    let query = CohortQuery { to: first("to"), months: None, ids: first("ids") };
     let to = query.to()?;
-    let ids: Vec<String> = non_empty(query.ids.as_deref())
+    let mut ids: Vec<String> = non_empty(query.ids.as_deref())
         .map(|ids| ids.split(',').map(str::trim).filter(|id| !id.is_empty()).map(str::to_string).collect())
         .unwrap_or_default();
+    ids.extend(pairs.iter().filter(|(k, v)| k == "fair" && !v.trim().is_empty()).map(|(_, v)| v.trim().to_string()));
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
     let columns = state.app.cohort_comparison(&session.principal, &ids, to).await?;
+    let shown: Vec<i64> = columns.iter().map(|c| c.activity.id).collect();
+    let choices: Vec<_> = state
+        .app
+        .signing_activities(&session.principal, None)
+        .await?
+        .iter()
+        .map(|a| context! { id => a.id, name => a.name, dates => dates(a), checked => shown.contains(&a.id) })
+        .collect();
     let fairs: Vec<_> = columns
         .iter()
         .map(|c| context! { id => c.activity.id, name => c.activity.name, dates => dates(&c.activity), ..report_context(&c.report) })
@@ -368,6 +385,6 @@ pub async fn cohorts(
         &session,
         "/activities",
         "activities/cohorts.html",
-        context! { fairs, to => to.to_string(), ids => query.ids, titles, chart => context! { charts } },
+        context! { fairs, choices, to => to.to_string(), titles, chart => context! { charts } },
     )
 }

@@ -120,15 +120,25 @@ async fn form_page(
         .into_iter()
         .map(|(code, name)| context! { code => code, name => name })
         .collect();
+    let activities: Vec<_> = state
+        .app
+        .activity_choices(&session.principal)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let day = a.start_on.map(|d| d.to_string()).unwrap_or_default();
+            context! { id => a.id.to_string(), name => a.name, kind => a.kind, start_on => day }
+        })
+        .collect();
     page(
         session,
         "/leads",
         "leads/new.html",
         context! {
-            own_chamber => chamber, industries => industries, regions => regions, errors => errors,
+            own_chamber => chamber, industries => industries, regions => regions, errors => errors, activities,
             values => context! { chamber => form.chamber, investor => form.investor, credit_code => form.credit_code,
                 industry => form.industry, region => form.region, amount_wan => form.amount_wan,
-                contact => form.contact, notes => form.notes },
+                contact => form.contact, notes => form.notes, activity => form.activity },
         },
     )
 }

@@ -2,6 +2,7 @@
 
 pub mod achievements;
 pub mod activities;
+pub mod activity_plans;
 pub mod appeals;
 pub mod attachments;
 pub mod attribution;

@@ -33,7 +33,7 @@ pub fn routes() -> Routes {
         .route("/work-plans/{id}/tasks/{task}/progress", post(report_progress))
 }
 
-fn percent(rate: Option<f64>) -> String {
+pub(crate) fn percent(rate: Option<f64>) -> String {
     rate.map_or_else(|| "—".to_string(), |rate| format!("{:.1}%", rate * 100.0))
 }
 
