@@ -25,6 +25,7 @@ mod random;
 mod reference;
 mod reports;
 mod supervision;
+pub mod travel;
 mod visits;
 mod work_plans;
 
@@ -103,6 +104,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     visits::load(store, today, &calendar, &actor).await?;
     reports::load(store, today, &calendar, &actor).await?;
     work_plans::load(store, today, &actor).await?;
+    travel::load(store, today, &actor).await?;
     supervision::load(store, today).await?;
     achievements::load(store, &data.pool, &actor).await?;
     attachments::load(store, &actor).await?;
