@@ -374,9 +374,9 @@ impl App {
         })
     }
 
-    /// The stops of the destination a plan form offers, with those the plan holds
-    /// (key → day), for a new plan (`id` None: the region and destination given) or
-    /// the plan of `id`.
+    /// The stops a plan's form offers for a trip of `region`'s leader to `destination`
+    /// (codes; none when either is not one): its chambers, then its targets. 403 for a
+    /// region outside the user's travel scope.
     pub async fn travel_form_stops(
         &self,
         principal: &Principal,
