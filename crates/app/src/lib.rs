@@ -40,6 +40,7 @@ pub mod rounds;
 pub mod scope;
 pub mod search;
 pub mod stats;
+pub mod travel;
 pub mod visits;
 pub mod work_plans;
 pub mod workbench;

@@ -269,6 +269,18 @@ impl Principal {
         self.role == Role::Admin || (self.role == Role::Region && self.region.is_some())
     }
 
+    /// The travel plans (出行招商) the user reads and writes, by the region of the leader
+    /// who travels: the admin every one (the province plans for all leaders); region staff
+    /// their own region's, on their leaders' behalf; a leader those of its region (a
+    /// leader without a region, every one), for it plans its own trips. Nobody else.
+    pub fn travel_scope(&self) -> RecordScope {
+        match self.role {
+            Role::Admin => RecordScope::All,
+            Role::Region | Role::Leader => self.record_scope(),
+            _ => RecordScope::Nothing,
+        }
+    }
+
     /// Whether the user has anything to search (enterprises and projects of a scope): the
     /// header's search box shows, and the search answers, only then.
     pub fn may_search(&self) -> bool {

@@ -45,6 +45,7 @@ crate::vocabulary! {
         Funding => ("funding", "到位资金"),
         Target => ("target", "目标任务"),
         Activity => ("activity", "招商活动"),
+        TravelPlan => ("travel_plan", "出行招商计划"),
         Problem => ("problem", "一事一议"),
         Service => ("service", "代办服务"),
         Enterprise => ("enterprise", "企业"),
@@ -98,7 +99,7 @@ crate::vocabulary! {
 
 /// The fields of audited records (their JSON keys) with their Chinese labels, in the
 /// order a change lists them: identity first, then the facts, then the people.
-const FIELDS: [(&str, &str); 180] = [
+const FIELDS: [(&str, &str); 184] = [
     ("code", "编号"),
     ("name", "名称"),
     ("region_code", "所属地区"),
@@ -137,6 +138,10 @@ const FIELDS: [(&str, &str); 180] = [
     ("place", "地点"),
     ("start_on", "开始日期"),
     ("end_on", "结束日期"),
+    ("destination_code", "出行目的地"),
+    ("purpose", "出行事由"),
+    ("visits", "拜访安排"),
+    ("activity_id", "招商活动"),
     ("chambers", "参与商会"),
     ("status", "状态"),
     ("due_on", "期限"),

@@ -33,6 +33,7 @@ pub mod statistical_report;
 #[cfg(test)]
 mod testing;
 pub mod text;
+pub mod travel;
 pub mod visits;
 pub mod work_plans;
 

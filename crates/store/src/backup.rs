@@ -262,6 +262,32 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ("enterprise_tags", &[("enterprise_id", Int), ("tag", Text)]),
     ("activity_enterprises", &[("activity_id", Int), ("enterprise_id", Int), ("position", Int)]),
     (
+        "travel_plans",
+        &[
+            ("id", Int),
+            ("region_code", Text),
+            ("leader", Text),
+            ("destination_code", Text),
+            ("start_on", Date),
+            ("end_on", Date),
+            ("purpose", Text),
+            ("created_by", Text),
+            ("created_at", Instant),
+            ("activity_id", Int),
+        ],
+    ),
+    (
+        "travel_plan_visits",
+        &[
+            ("plan_id", Int),
+            ("position", Int),
+            ("visit_on", Date),
+            ("kind", Text),
+            ("enterprise_id", Int),
+            ("chamber_id", Int),
+        ],
+    ),
+    (
         "chains",
         &[
             ("id", Int),
@@ -806,6 +832,8 @@ const ADDED_LATER: &[&str] = &[
     "activity_enterprises",
     "activity_plans",
     "activity_plan_lines",
+    "travel_plans",
+    "travel_plan_visits",
 ];
 
 /// Columns (table, column) that triggers derive from other tables: a restore refills them.

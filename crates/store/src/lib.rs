@@ -173,6 +173,7 @@ pub mod settings;
 pub mod sql;
 pub mod statistical_report;
 pub mod stats;
+pub mod travel;
 pub mod users;
 pub mod visits;
 pub mod weights;

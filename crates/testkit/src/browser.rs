@@ -83,6 +83,21 @@ impl Browser {
         self.client.issue_cmd(command).await.unwrap_or_else(|error| panic!("{cmd}: {error}"))
     }
 
+    /// The current page printed to PDF by Chromium (`Page.printToPDF`), as the browser's
+    /// own print would lay it out: the page size and margins of its print style (A4
+    /// when it names none), backgrounds left out.
+    pub async fn print_pdf(&self) -> Vec<u8> {
+        use base64::Engine;
+        let printed = self
+            .cdp(
+                "Page.printToPDF",
+                serde_json::json!({ "preferCSSPageSize": true, "paperWidth": 8.27, "paperHeight": 11.69 }),
+            )
+            .await;
+        let data = printed["data"].as_str().expect("the PDF's data");
+        base64::engine::general_purpose::STANDARD.decode(data).expect("base64 PDF data")
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();

@@ -93,6 +93,10 @@
       if (!window.confirm("确定要执行此操作吗？")) event.preventDefault();
     });
   });
+  // Print buttons (a page printed as it stands, by its print style).
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
   // Offer division names next to region-code inputs.
   document.querySelectorAll("input[data-region-picker]").forEach(function (input) {
     var hint = document.createElement("small");

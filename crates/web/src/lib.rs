@@ -66,6 +66,7 @@ pub fn routes() -> Routes {
         .merge(pages::search::routes())
         .merge(pages::activities::routes())
         .merge(pages::activity_plans::routes())
+        .merge(pages::travel::routes())
         .merge(pages::visits::routes())
         .merge(pages::work_plans::routes())
         .merge(pages::groups::routes())

@@ -6,7 +6,7 @@
 
 mod common;
 
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use chrono::{Months, NaiveDate};
 use common::*;
 use zhaoshang_app::activities::cohort_report;
@@ -21,18 +21,6 @@ use zhaoshang_web::auth::urlencode;
 on_both_backends!(activities_are_recorded_in_their_region_and_audited);
 on_both_backends!(the_cohort_pages_equal_stats_cohort_for_every_demo_fair);
 on_both_backends!(a_lead_names_the_activity_it_was_registered_at);
-
-fn form(csrf: &str, fields: &[(&str, &str)]) -> String {
-    let mut body = format!("csrf={csrf}");
-    for (key, value) in fields {
-        body.push_str(&format!("&{key}={}", urlencode(value)));
-    }
-    body
-}
-
-fn location(response: &axum::response::Response) -> String {
-    response.headers()[header::LOCATION].to_str().unwrap().to_string()
-}
 
 async fn activities_are_recorded_in_their_region_and_audited(backend: Backend) {
     let app = TestApp::demo(backend).await;

@@ -2249,3 +2249,110 @@ async fn a_report_goes_from_a_member_through_a_leaders_instruction_to_a_graded_t
     browser.close().await;
     let _ = server.stop.send(());
 }
+
+/// Issue 19's travel planner: the provincial leader plans a trip to 上海 from the
+/// activities page, gets the brief of the place with a day-by-day itinerary, prints it to
+/// PDF (Chinese text in the PDF, the buttons not printed); after the trip the province's
+/// office turns the plan into an activity and fills in its outcome.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_leader_plans_a_trip_to_shanghai_prints_it_and_it_becomes_an_activity() {
+    let server = demo_server().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    sign_in(client, &server.base, "leader").await;
+    client.goto(&format!("{}/activities", server.base)).await.unwrap();
+    client.find(Locator::Css("#travel-link")).await.unwrap().click().await.unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#new-travel"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#travel-form")).await.unwrap();
+    for (field, value) in [
+        ("#field-leader", "王德胜"),
+        ("#field-destination", "上海市"),
+        ("#field-start_on", "2026-05-06"),
+        ("#field-end_on", "2026-05-08"),
+        ("#field-purpose", "出席进博会期间拜访目标企业和上海市甘肃商会"),
+    ] {
+        let input = client.find(Locator::Css(field)).await.unwrap();
+        input.clear().await.unwrap();
+        if field.ends_with("_on") {
+            // A date input takes what a user types in its locale's order; set it instead.
+            client
+                .execute(
+                    "arguments[0].value = arguments[1];",
+                    vec![serde_json::to_value(&input).unwrap(), value.into()],
+                )
+                .await
+                .unwrap();
+        } else {
+            input.send_keys(value).await.unwrap();
+        }
+    }
+    client.find(Locator::Css("#save-travel")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css("#travel-itinerary")).await.unwrap();
+    let title = text_of(client, "h1.page-title").await;
+    assert_eq!(title, "王德胜 赴上海市出行招商计划");
+    let itinerary = text_of(client, "#travel-itinerary").await;
+    assert!(
+        itinerary.contains("第1天") && itinerary.contains("第3天") && itinerary.contains("上海市甘肃商会"),
+        "{itinerary}"
+    );
+    assert!(text_of(client, "#travel-chambers").await.contains("上海市甘肃商会联络员"));
+    let plan_url = client.current_url().await.unwrap();
+    // The leader reads and plans; the activity is the office's to record.
+    assert!(client.find(Locator::Css("#to-activity")).await.is_err(), "no button for the leader");
+
+    // Printed to PDF as the browser prints it: the brief in Chinese, without the buttons.
+    screenshot(client, "travel-plan").await;
+    let pdf = browser.print_pdf().await;
+    if let Ok(dir) = std::env::var("ZHAOSHANG_SCREENSHOTS") {
+        std::fs::write(std::path::Path::new(&dir).join("travel-plan.pdf"), &pdf).unwrap();
+    }
+    let printed = pdf_text(&pdf);
+    for expected in
+        ["王德胜赴上海市出行招商计划", "行程安排", "上海市甘肃商会", "目的地目标企业", "以往赴当地的活动及成果"]
+    {
+        assert!(printed.contains(expected), "{expected} in the PDF: {printed}");
+    }
+    assert!(!printed.contains("下载日历") && !printed.contains("返回列表"), "no buttons printed: {printed}");
+    assert_console_clean(&browser, "the travel plan").await;
+
+    // After the trip: the office turns it into an activity and writes the outcome.
+    client.find(Locator::Css("#logout")).await.unwrap().click().await.unwrap();
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#login-form")).await.unwrap();
+    sign_in(client, &server.base, "admin").await;
+    client.goto(plan_url.as_str()).await.unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#to-activity"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let outcome =
+        client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#field-outcome")).await.unwrap();
+    assert!(client.current_url().await.unwrap().path().ends_with("/edit"));
+    assert_eq!(
+        client.find(Locator::Css("#field-kind option[selected]")).await.unwrap().text().await.unwrap(),
+        "外出招商"
+    );
+    outcome.send_keys("\n与两家目标企业达成投资意向，登记线索 2 条。").await.unwrap();
+    client.find(Locator::Css("#save-activity")).await.unwrap().click().await.unwrap();
+    assert!(text_of(client, "#outcome").await.contains("达成投资意向"));
+    assert!(text_of(client, "#participants").await.contains("王德胜（领导）"));
+    assert!(text_of(client, "#participants").await.contains("上海市甘肃商会"));
+    client.goto(plan_url.as_str()).await.unwrap();
+    assert!(text_of(client, "#travel-activity").await.contains("查看招商活动"));
+    assert_console_clean(&browser, "the activity of the trip").await;
+
+    browser.close().await;
+    let _ = server.stop.send(());
+}

@@ -183,6 +183,21 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
     let city_activities = ActivityFilter { region: Some(prefix.to_string()), ..Default::default() };
     let activity = store.activities_page(&city_activities, ActivitySort::Latest, 1, 0).await.unwrap().1.pop();
     let activity = activity.expect("a demo activity on each side").activity;
+    // A travel plan of the side's city's leader to 上海, with no visits yet.
+    let travel = zhaoshang_store::travel::TravelPlan {
+        id: 0,
+        region_code: region.to_string(),
+        leader: "矩阵领导".into(),
+        destination_code: "310000".into(),
+        start_on: chrono::NaiveDate::from_ymd_opt(2024, 5, 6).unwrap(),
+        end_on: chrono::NaiveDate::from_ymd_opt(2024, 5, 7).unwrap(),
+        purpose: String::new(),
+        created_by: "测试".into(),
+        created_at: chrono::Utc::now(),
+        activity_id: None,
+        visits: Vec::new(),
+    };
+    let travel = store.save_travel_plan(&travel, &Actor::system("测试")).await.unwrap();
     let report = store.reports_page(prefix, 1, 0).await.unwrap().pop().expect("a demo report on each side");
     let instructions = store.report_instructions(report.id).await.unwrap();
     let instruction = instructions.iter().find(|i| i.data.kind == "action").expect("a demo instruction for action");
@@ -262,6 +277,7 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
             ("activity_plan_period", activity_plan.data.period.clone()),
             ("activity_plan_line", plan_line.id.to_string()),
             ("activity_plan_due", plan_line.data.due_on.to_string()),
+            ("travel", travel.to_string()),
             ("report", report.id.to_string()),
             ("instruction", instruction.id.to_string()),
             ("task", task.id.to_string()),

@@ -27,6 +27,7 @@ mod random;
 mod reference;
 mod reports;
 mod supervision;
+pub mod travel;
 mod visits;
 mod work_plans;
 
@@ -106,6 +107,7 @@ pub async fn ensure_demo(store: &Store) -> AppResult<()> {
     reports::load(store, today, &calendar, &actor).await?;
     work_plans::load(store, today, &actor).await?;
     activity_plans::load(store, today, &actor).await?;
+    travel::load(store, today, &actor).await?;
     supervision::load(store, today).await?;
     evaluation::load(store, today, &actor).await?;
     achievements::load(store, &data.pool, &actor).await?;

@@ -100,7 +100,8 @@ pub async fn list(
         "activities/activities.html",
         context! { rows, total_count => list.count, kinds => KINDS, cities => city_choices(&state).await?, sorts,
         query => filter_context(&query), sort => list.sort.key(), query_string => filter_query_string(&query),
-        may_create => principal.may_record_activities(), ..pager(Some(list.page), list.count, PER_PAGE) },
+        may_create => principal.may_record_activities(),
+        may_plan_travel => principal.travel_scope() != zhaoshang_core::access::RecordScope::Nothing, ..pager(Some(list.page), list.count, PER_PAGE) },
     )?;
     Ok(html.into_response())
 }

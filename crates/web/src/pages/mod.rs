@@ -27,6 +27,7 @@ pub mod projects;
 pub mod reference;
 pub mod reports;
 pub mod search;
+pub mod travel;
 pub mod users;
 pub mod visits;
 pub mod work_plans;

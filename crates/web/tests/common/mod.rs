@@ -285,3 +285,17 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     assert!(output.status.success());
     String::from_utf8(output.stdout).unwrap().split_whitespace().collect()
 }
+
+/// A form's body as a browser sends it: the CSRF token, then the fields URL-encoded.
+pub fn form(csrf: &str, fields: &[(&str, &str)]) -> String {
+    let mut body = format!("csrf={csrf}");
+    for (key, value) in fields {
+        body.push_str(&format!("&{key}={}", zhaoshang_web::auth::urlencode(value)));
+    }
+    body
+}
+
+/// Where a redirect sends the browser.
+pub fn location(response: &Response<Body>) -> String {
+    response.headers()[header::LOCATION].to_str().unwrap().to_string()
+}
