@@ -50,6 +50,7 @@ pub(super) fn generate(rng: &mut Rng, today: NaiveDate, calendar: &Calendar) -> 
     let mut numbers: HashMap<(&str, i32), usize> = HashMap::new();
     let months = (today.year() - first_day().year()) * 12 + today.month() as i32 - first_day().month() as i32 + 1;
     for city in CITIES {
+        let first_of_city = appeals.len();
         let count = rng.between(PER_CITY_MONTH * i64::from(months) * 3 / 4, PER_CITY_MONTH * i64::from(months) * 5 / 4);
         for _ in 0..count {
             let received_on = rng.day_between(first_day(), today);
@@ -100,9 +101,25 @@ pub(super) fn generate(rng: &mut Rng, today: NaiveDate, calendar: &Calendar) -> 
                 rating,
             });
         }
+        keep_open(&mut appeals[first_of_city..], COURSE_STEPS);
     }
     appeals
 }
+
+/// Reopens a city's most recent answered appeals until `count` are open, so that every
+/// step of `course_of` has an appeal to show it on whatever day the demo is made.
+fn keep_open(city: &mut [AppealData], count: usize) {
+    let open = city.iter().filter(|a| a.answered_on.is_none()).count();
+    let mut answered: Vec<&mut AppealData> = city.iter_mut().filter(|a| a.answered_on.is_some()).collect();
+    answered.sort_by_key(|a| std::cmp::Reverse(a.received_on));
+    for appeal in answered.into_iter().take(count.saturating_sub(open)) {
+        (appeal.answered_on, appeal.closed_on) = (None, None);
+        appeal.rating.clear();
+    }
+}
+
+/// The steps of `course_of`.
+const COURSE_STEPS: usize = 4;
 
 /// The steps the demo takes on the open appeals of each city (the most recent first):
 /// one paused awaiting the enterprise, one with an extension awaiting its supervisor,
@@ -171,6 +188,15 @@ mod tests {
         }
         for city in ["620400", "620500"] {
             assert!(appeals.iter().any(|a| a.region_code == city), "{city}");
+        }
+        // Every city has an open appeal for each step of the course, whichever day it is.
+        for days in 0..8 {
+            let day = today + chrono::Days::new(days);
+            let appeals = generate(&mut Rng::new(7), day, &calendar);
+            for city in CITIES {
+                let open = appeals.iter().filter(|a| a.region_code == city.code && a.answered_on.is_none()).count();
+                assert!(open >= COURSE_STEPS, "{} on {day}: {open} open", city.code);
+            }
         }
         // Received in the 2025 Spring Festival holiday: due after it.
         let festival = NaiveDate::from_ymd_opt(2025, 1, 28).unwrap()..=NaiveDate::from_ymd_opt(2025, 2, 4).unwrap();
