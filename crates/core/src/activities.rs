@@ -3,8 +3,8 @@
 //! stored as its Chinese name (the import's 活动类型 column takes any text; the form
 //! offers `KINDS`).
 
-pub use crate::work_plans::FieldErrors;
-use crate::work_plans::{parse_day, text};
+pub use crate::forms::FieldErrors;
+use crate::forms::{parse_day, text};
 use chrono::NaiveDate;
 
 /// The kinds the form offers, in the order the import describes them.

@@ -22,8 +22,9 @@
 
 use crate::activities::KINDS;
 use crate::calendar::Calendar;
-pub use crate::work_plans::FieldErrors;
-use crate::work_plans::{due_day, parse_day, text};
+pub use crate::forms::FieldErrors;
+use crate::forms::{parse_day, text};
+use crate::work_plans::due_day;
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashSet;
 

@@ -16,6 +16,7 @@ pub mod colours;
 pub mod credit_code;
 pub mod enterprises;
 pub mod evaluation;
+pub mod forms;
 pub mod inbox;
 pub mod instructions;
 pub mod leads;

@@ -4,9 +4,9 @@
 //! itinerary (visits grouped by district and spread over the days), which projects are
 //! worth pushing on the trip, and the `.ics` calendar file (RFC 5545).
 
+pub use crate::forms::FieldErrors;
+use crate::forms::{parse_day, text};
 use crate::projects::Stage;
-pub use crate::work_plans::FieldErrors;
-use crate::work_plans::{parse_day, text};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 /// The longest trip planned, in days.

@@ -4,11 +4,9 @@
 //! status on the working-day calendar and a plan's progress rate.
 
 use crate::calendar::Calendar;
+pub use crate::forms::FieldErrors;
+use crate::forms::{parse_day, text};
 use chrono::{Datelike, NaiveDate};
-use std::collections::BTreeMap;
-
-/// Field name → message, for showing next to each field.
-pub type FieldErrors = BTreeMap<&'static str, String>;
 
 crate::vocabulary! {
     /// A three-year 工作方案, or a yearly 工作计划 under one.
@@ -92,23 +90,6 @@ pub struct PlanDraft {
     pub start_year: i32,
     pub end_year: i32,
     pub goals: String,
-}
-
-pub(crate) fn text(
-    errors: &mut FieldErrors,
-    field: &'static str,
-    label: &str,
-    value: &str,
-    max: usize,
-    required: bool,
-) -> String {
-    let value = value.trim();
-    if required && value.is_empty() {
-        errors.insert(field, format!("请填写{label}"));
-    } else if value.chars().count() > max {
-        errors.insert(field, format!("{label}不能超过 {max} 个字"));
-    }
-    value.to_string()
 }
 
 fn year(errors: &mut FieldErrors, field: &'static str, label: &str, value: &str) -> Option<i32> {
@@ -221,19 +202,6 @@ pub fn check_task(form: &TaskForm, years: (i32, i32), groups: &[i64]) -> Result<
         }
         _ => Err(errors),
     }
-}
-
-pub(crate) fn parse_day(errors: &mut FieldErrors, field: &'static str, label: &str, value: &str) -> Option<NaiveDate> {
-    let value = value.trim();
-    if value.is_empty() {
-        errors.insert(field, format!("请填写{label}"));
-        return None;
-    }
-    let day = NaiveDate::parse_from_str(value, "%Y-%m-%d").ok();
-    if day.is_none() {
-        errors.insert(field, format!("{label}“{value}”不是有效日期，应为 YYYY-MM-DD"));
-    }
-    day
 }
 
 /// A progress report as checked: the day, what was done and whether the task is done.

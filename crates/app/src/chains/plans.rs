@@ -2,12 +2,11 @@
 //! Chinese messages per field, and when a plan's next step is overdue.
 
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
 use zhaoshang_core::projects::plausible::past_due;
 use zhaoshang_store::plans::{PlanData, PlanFilter, VisitData, PLAN_STATUSES};
 
-/// Field name → message, for showing next to each field.
-pub type FieldErrors = BTreeMap<&'static str, String>;
+pub use zhaoshang_core::forms::FieldErrors;
+use zhaoshang_core::forms::{parse_day, text};
 
 /// The longest approach or next step kept (a paragraph, not a report).
 const MAX_TEXT: usize = 500;
@@ -31,37 +30,14 @@ pub struct PlanFields {
     pub status: String,
 }
 
-fn required_text(errors: &mut FieldErrors, field: &'static str, label: &str, text: &str) -> String {
-    let text = text.trim();
-    if text.is_empty() {
-        errors.insert(field, format!("请填写{label}"));
-    } else if text.chars().count() > MAX_TEXT {
-        errors.insert(field, format!("{label}不能超过 {MAX_TEXT} 个字"));
-    }
-    text.to_string()
-}
-
-fn required_date(errors: &mut FieldErrors, field: &'static str, label: &str, text: &str) -> Option<NaiveDate> {
-    let text = text.trim();
-    if text.is_empty() {
-        errors.insert(field, format!("请填写{label}"));
-        return None;
-    }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
-    if date.is_none() {
-        errors.insert(field, format!("{label}“{text}”不是有效日期，应为 YYYY-MM-DD"));
-    }
-    date
-}
-
 /// Checks a plan form: approach, next step and its due date are required; the status is one
 /// of `PLAN_STATUSES` (a new plan is active). A new next step (on a new plan, or another
 /// step or due date than `before`'s) may not be due before `today`; a stored one keeps its date.
 pub fn check_plan(input: &PlanInput, before: Option<&PlanData>, today: NaiveDate) -> Result<PlanFields, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let approach = required_text(&mut errors, "approach", "招商方式", input.approach);
-    let next_step = required_text(&mut errors, "next_step", "下一步工作", input.next_step);
-    let due_on = required_date(&mut errors, "due_on", "到期日", input.due_on);
+    let approach = text(&mut errors, "approach", "招商方式", input.approach, MAX_TEXT, true);
+    let next_step = text(&mut errors, "next_step", "下一步工作", input.next_step, MAX_TEXT, true);
+    let due_on = parse_day(&mut errors, "due_on", "到期日", input.due_on);
     if let Some(due) = due_on {
         let kept = before.is_some_and(|before| before.next_step == next_step && before.due_on == Some(due));
         if let Some(message) = past_due("到期日", due, today).filter(|_| !kept) {
@@ -85,12 +61,12 @@ pub fn check_plan(input: &PlanInput, before: Option<&PlanData>, today: NaiveDate
 /// Checks a visit: date (not in the future), visitor and summary are required.
 pub fn check_visit(visited_on: &str, visitor: &str, summary: &str, today: NaiveDate) -> Result<VisitData, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let date = required_date(&mut errors, "visited_on", "走访日期", visited_on);
+    let date = parse_day(&mut errors, "visited_on", "走访日期", visited_on);
     if date.is_some_and(|date| date > today) {
         errors.insert("visited_on", "走访日期不能晚于今天".to_string());
     }
-    let visitor = required_text(&mut errors, "visitor", "走访人", visitor);
-    let summary = required_text(&mut errors, "summary", "走访情况", summary);
+    let visitor = text(&mut errors, "visitor", "走访人", visitor, MAX_TEXT, true);
+    let summary = text(&mut errors, "summary", "走访情况", summary, MAX_TEXT, true);
     match date {
         Some(visited_on) if errors.is_empty() => Ok(VisitData { visited_on, visitor, summary }),
         _ => Err(errors),

@@ -4,10 +4,10 @@
 //! numbered versions of a name (never changed once saved), so that a published quarter
 //! can always be scored again exactly as it was.
 
+use crate::forms::FieldErrors;
 use crate::metrics::{InvestmentReport, YearOnYear};
 use crate::money::{Yuan, YUAN_PER_WAN};
 use crate::scores::{weight_units, WEIGHT_UNITS};
-use crate::work_plans::FieldErrors;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
@@ -457,7 +457,7 @@ impl SchemeErrors {
 /// scaling from their lists; a missing score from 0 to 100.
 pub fn check_scheme(name: &str, rows: &[IndicatorRow]) -> Result<(String, Scheme), SchemeErrors> {
     let mut errors = SchemeErrors::default();
-    let name = crate::work_plans::text(&mut errors.fields, "name", "方案名称", name, MAX_SCHEME_NAME, true);
+    let name = crate::forms::text(&mut errors.fields, "name", "方案名称", name, MAX_SCHEME_NAME, true);
     let mut indicators: Vec<SchemeIndicator> = Vec::new();
     for row in rows.iter().filter(|row| !row.weight.trim().is_empty()) {
         let Some(figure) = Figure::parse(row.figure.trim()) else {
