@@ -136,12 +136,7 @@ impl App {
         let region_name = self.region_name(region.as_str()).await?;
         let scope = crate::scope::project_scope(store, principal).await?;
         let report = scoped_investment_report(store, &region, period, None, &scope).await?;
-        let children = store.region_children(Some(region.as_str())).await?;
-        let codes: Vec<RegionCode> = children
-            .iter()
-            .map(|child| RegionCode::parse(&child.code))
-            .collect::<Result<_, _>>()
-            .map_err(AppError::internal)?;
+        let (children, codes) = crate::stats::sub_regions(store, &region).await?;
         let reports = scoped_sub_region_reports(store, &region, &codes, period, &scope).await?;
         let mut children: Vec<_> =
             children.into_iter().zip(codes).zip(reports).map(|((r, c), report)| (r, c, report)).collect();

@@ -126,12 +126,7 @@ pub async fn evaluation_by(
     quarter: Quarter,
     scheme: SchemeVersion,
 ) -> AppResult<Evaluation> {
-    let children = store.region_children(Some(region.as_str())).await?;
-    let codes: Vec<RegionCode> = children
-        .iter()
-        .map(|child| RegionCode::parse(&child.code))
-        .collect::<Result<_, _>>()
-        .map_err(AppError::internal)?;
+    let (children, codes) = crate::stats::sub_regions(store, region).await?;
     let (current, previous) = (quarter.year_to_end(), quarter.previous().year_to_end());
     let (current_reports, previous_reports) = tokio::try_join!(
         sub_region_reports(store, region, &codes, current),

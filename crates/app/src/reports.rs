@@ -64,12 +64,7 @@ pub async fn statistical_report(
     let from = NaiveDate::from_ymd_opt(to.year(), 1, 1).ok_or_else(|| AppError::bad_request("日期无效"))?;
     let period = Period { from, to };
     let region_name = store.region(region.as_str()).await?.map(|r| r.name).unwrap_or_default();
-    let children = store.region_children(Some(region.as_str())).await?;
-    let child_codes: Vec<RegionCode> = children
-        .iter()
-        .map(|child| RegionCode::parse(&child.code))
-        .collect::<Result<_, _>>()
-        .map_err(AppError::internal)?;
+    let (children, child_codes) = crate::stats::sub_regions(store, region).await?;
     let prefix = region.scope_prefix();
     let group_len = child_codes.first().map_or(prefix.len(), |code| code.scope_prefix().len());
     let combinations = store.report_combinations(prefix, group_len, scope.chains.as_deref(), period).await?;

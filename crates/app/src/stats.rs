@@ -8,8 +8,21 @@ use zhaoshang_core::access::ProjectScope;
 use zhaoshang_core::metrics::{InvestmentFigures, InvestmentReport, Period};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_store::reference::Region;
 use zhaoshang_store::report_cache::ReportKey;
 use zhaoshang_store::Store;
+
+/// A region's sub-regions (a province's cities, a city's counties) in code order, and
+/// their codes.
+pub async fn sub_regions(store: &Store, region: &RegionCode) -> AppResult<(Vec<Region>, Vec<RegionCode>)> {
+    let children = store.region_children(Some(region.as_str())).await?;
+    let codes = children
+        .iter()
+        .map(|child| RegionCode::parse(&child.code))
+        .collect::<Result<_, _>>()
+        .map_err(AppError::internal)?;
+    Ok((children, codes))
+}
 
 /// A date typed in a query string (a filter's bound): 400 in Chinese when it is none.
 pub fn parse_date(text: &str, label: &str) -> AppResult<NaiveDate> {

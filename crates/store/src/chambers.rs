@@ -7,7 +7,7 @@ use crate::audit::{Actor, NewAuditEntry};
 use crate::audit::{AuditAction, AuditEntity};
 use crate::projects::UpsertOutcome;
 use crate::sql::{bind_params, contains_pattern, Conditions, Param};
-use crate::{Result, Store, StoreError};
+use crate::{conflict_as, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -255,9 +255,9 @@ impl Store {
         actor: &Actor,
     ) -> Result<()> {
         audited!(self, actor, |tx, audit| {
-            let inserted = sqlx::query(
+            sqlx::query(
                 "INSERT INTO chamber_assessments (year, weights_version, result, published_by, published_at) \
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (year) DO NOTHING",
+                 VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(published.year)
             .bind(published.weights_version)
@@ -265,14 +265,8 @@ impl Store {
             .bind(&published.published_by)
             .bind(published.published_at)
             .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if inserted == 0 {
-                return Err(StoreError::Conflict(format!(
-                    "{} 年度先进商会评价结果已发布，不能再次发布",
-                    published.year
-                )));
-            }
+            .await
+            .map_err(conflict_as(format!("{} 年度先进商会评价结果已发布，不能再次发布", published.year)))?;
             audit.push(NewAuditEntry::new(
                 AuditAction::Create,
                 AuditEntity::ChamberAssessment,

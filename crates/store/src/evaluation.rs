@@ -3,7 +3,7 @@
 //! version and the figures they were scored from.
 
 use crate::audit::{Actor, AuditAction, AuditEntity, NewAuditEntry};
-use crate::{Result, Store, StoreError};
+use crate::{conflict_as, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -117,10 +117,10 @@ impl Store {
     /// Publishes a region's quarter once (a second time is a conflict), audited.
     pub async fn publish_evaluation(&self, published: &PublishedEvaluation, actor: &Actor) -> Result<()> {
         audited!(self, actor, |tx, audit| {
-            let inserted = sqlx::query(
+            sqlx::query(
                 "INSERT INTO evaluation_publications \
                  (region_code, year, quarter, scheme_id, snapshot, result, published_by, published_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (region_code, year, quarter) DO NOTHING",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(&published.region_code)
             .bind(published.year)
@@ -131,14 +131,11 @@ impl Store {
             .bind(&published.published_by)
             .bind(published.published_at)
             .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if inserted == 0 {
-                return Err(StoreError::Conflict(format!(
-                    "{} 年第 {} 季度的综合评价结果已发布，不能再次发布",
-                    published.year, published.quarter
-                )));
-            }
+            .await
+            .map_err(conflict_as(format!(
+                "{} 年第 {} 季度的综合评价结果已发布，不能再次发布",
+                published.year, published.quarter
+            )))?;
             audit.push(NewAuditEntry::new(
                 AuditAction::Create,
                 AuditEntity::EvaluationPublication,
