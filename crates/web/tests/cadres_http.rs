@@ -71,8 +71,9 @@ async fn a_cadres_figures_are_the_rows_behind_them(backend: Backend) {
     assert!(!page.contains("data-figure=\"appeals_received\""), "a cadre handles no appeals");
 
     // The owner's own page: its rank and the rows behind each figure.
-    let own = format!("/evaluation/cadres/person?by=owner&region=620400&year=2023&name={}", urlencode(&first));
-    assert!(page.contains(&own.replace('&', "&amp;")), "the ranking links to the owner's page");
+    let own = format!("/evaluation/cadres/person?by=owner&region=620400&year=2023&quarter=&name={}", urlencode(&first));
+    let link = page.find("/evaluation/cadres/person").map(|i| &page[i..i + 160]);
+    assert!(page.contains(&own.replace('&', "&amp;")), "the ranking links to the owner's page: {link:?}");
     let person = body_text(app.get(&own, Some(&admin)).await).await;
     assert!(person.contains(&format!(r#"id="cadre-rank">1 / {members}<"#)), "{person}");
     assert_eq!(table_rows(&person, "cadre-signed"), signed.len());
