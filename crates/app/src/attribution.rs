@@ -40,6 +40,7 @@ pub fn key_param(key: AttributionKey) -> (&'static str, &'static str) {
     match key {
         AttributionKey::SourceOrg => ("source_org", "来源单位"),
         AttributionKey::Source => ("source", "项目来源"),
+        AttributionKey::Cadre(key) => (key.key(), key.label()),
     }
 }
 
@@ -71,6 +72,9 @@ fn report_of(name: &str, projects: &[ProjectFact], funding: &[FundingFact], peri
 /// The projects and funding of a region and period within the user's project scope,
 /// grouped by their source organisation (or source).
 pub(crate) struct GroupedFacts {
+    /// The region's code prefix and the user's chains (`None` for any) the facts are of.
+    pub prefix: String,
+    pub chains: Option<Vec<String>>,
     pub region: RegionCode,
     pub region_name: String,
     pub period: Period,
@@ -104,21 +108,21 @@ impl App {
             groups.entry(group.clone()).or_default().1.push(*fact);
         }
         let region_name = self.region_name(view.region.as_str()).await?;
-        Ok(GroupedFacts { region: view.region, region_name, period, groups })
+        Ok(GroupedFacts { prefix, chains: scope.chains, region: view.region, region_name, period, groups })
     }
 
     /// The attribution of the figures of a region and period to each source organisation
     /// (or source), within the user's project scope.
     pub async fn attribution(&self, principal: &Principal, query: &AttributionQuery) -> AppResult<Attribution> {
         let key = attribution_key(query.by.as_deref())?;
-        let GroupedFacts { region, region_name, period, groups } = self
+        let GroupedFacts { region, region_name, period, groups, .. } = self
             .grouped_facts(principal, key, query.region.as_deref(), query.from.as_deref(), query.to.as_deref())
             .await?;
         let chambers: HashMap<String, i64> = match key {
             AttributionKey::SourceOrg => {
                 self.store().all_chambers().await?.into_iter().map(|c| (c.data.name, c.id)).collect()
             }
-            AttributionKey::Source => HashMap::new(),
+            AttributionKey::Source | AttributionKey::Cadre(_) => HashMap::new(),
         };
         let mut rows: Vec<(i64, AttributionRow)> = groups
             .iter()

@@ -489,7 +489,7 @@ impl App {
     /// The chamber network's report for a region and period within the user's scope.
     pub async fn chamber_network(&self, principal: &Principal, query: &NetworkQuery) -> AppResult<NetworkReport> {
         self.may_open_chambers(principal)?;
-        let GroupedFacts { region, region_name, period, groups } = self
+        let GroupedFacts { region, region_name, period, groups, .. } = self
             .grouped_facts(
                 principal,
                 AttributionKey::SourceOrg,

@@ -7,6 +7,8 @@
 //! exactly as published, and shown beside today's figures when they differ. For the
 //! pages, only the regions `core::access` lets the user see; the table as Excel.
 
+pub mod cadres;
+
 use crate::appeals::appeal_report;
 use crate::exchange::{NumberFormat, Table};
 use crate::stats::sub_region_reports;

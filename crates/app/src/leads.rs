@@ -125,13 +125,32 @@ fn lead_clock(
     if lead.project_id.is_none() {
         return Ok(Vec::new());
     }
-    let done: Vec<DoneStep> = steps
-        .iter()
-        .filter_map(|s| LeadStep::from_key(&s.step).map(|step| DoneStep { step, done_on: s.done_on }))
+    let done = steps.iter().map(|s| (s.step.as_str(), s.done_on));
+    registered_clock(
+        lead.lead_on,
+        Yuan(lead.amount),
+        stage_open(lead.project_stage.as_deref()),
+        done,
+        settings,
+        calendar,
+    )
+}
+
+/// The clock of a lead registered on `lead_on` for `amount`, its project `open` (neither
+/// producing nor dropped), whose steps `done` (key, day) were recorded in order.
+pub(crate) fn registered_clock<'a>(
+    lead_on: NaiveDate,
+    amount: Yuan,
+    open: bool,
+    done: impl IntoIterator<Item = (&'a str, NaiveDate)>,
+    settings: &LeadSettings,
+    calendar: &Calendar,
+) -> AppResult<Vec<StepClock>> {
+    let done: Vec<DoneStep> = done
+        .into_iter()
+        .filter_map(|(key, done_on)| LeadStep::from_key(key).map(|step| DoneStep { step, done_on }))
         .collect();
-    let days = settings.clock.days_for(Yuan(lead.amount));
-    clock(lead.lead_on, &done, stage_open(lead.project_stage.as_deref()), days, calendar)
-        .map_err(|e| AppError::Invalid(e.to_string()))
+    clock(lead_on, &done, open, settings.clock.days_for(amount), calendar).map_err(|e| AppError::Invalid(e.to_string()))
 }
 
 /// Reads the clock settings (defaults when never set).

@@ -4,6 +4,7 @@
 //! summed; ranked by the unrounded score, then region code; 贡献奖 to the first three,
 //! 进步奖 to the three others that rose most since the quarter before.
 
+pub mod cadres;
 pub mod scheme;
 
 use crate::metrics::Period;

@@ -8,6 +8,7 @@ use crate::{Result, Store, StoreError};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 use std::collections::HashMap;
+use zhaoshang_core::evaluation::cadres::CadreKey;
 use zhaoshang_core::metrics::{FundingFact, FundingSource, InvestmentFigures, Period, ProjectFact};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
@@ -1022,20 +1023,37 @@ mod tests {
     }
 }
 
-/// What the attribution of the figures groups projects by (SPEC.md area 3).
+/// What the attribution of the figures groups projects by (SPEC.md area 3, and the
+/// departments and cadres of the evaluation, issue 24).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttributionKey {
     /// 项目来源: 商会, 招商顾问, 驻点招商 …
     Source,
     /// 来源单位: a chamber's name, a liaison office …
     SourceOrg,
+    /// 责任单位, 责任人, 包抓领导, or the registrant of the project's lead.
+    Cadre(CadreKey),
 }
 
 impl AttributionKey {
-    fn column(self) -> &'static str {
+    /// The group's expression over `projects p` (and `leads l`, see `join`).
+    fn expression(self) -> &'static str {
         match self {
-            AttributionKey::Source => "source",
-            AttributionKey::SourceOrg => "source_org",
+            AttributionKey::Source => "p.source",
+            AttributionKey::SourceOrg => "p.source_org",
+            AttributionKey::Cadre(CadreKey::Department) => "p.department",
+            AttributionKey::Cadre(CadreKey::Owner) => "p.owner",
+            AttributionKey::Cadre(CadreKey::Leader) => "p.leader",
+            AttributionKey::Cadre(CadreKey::Registrant) => "l.referrer_name",
+        }
+    }
+
+    /// The join of `leads l` the expression needs: the registrant's groups hold only the
+    /// projects of registered leads.
+    fn join(self) -> &'static str {
+        match self {
+            AttributionKey::Cadre(CadreKey::Registrant) => "JOIN leads l ON l.project_id = p.id",
+            _ => "",
         }
     }
 }
@@ -1048,6 +1066,30 @@ pub struct AttributedFacts {
     pub projects: Vec<(String, ProjectFact)>,
     pub funding: Vec<(String, FundingFact)>,
 }
+
+/// A project whose lead was registered (线索日期) in a period, with its group and, when
+/// it came as a registered lead (商会线索), what the lead's response clock runs on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttributedLead {
+    pub group: String,
+    pub project_id: i64,
+    pub lead_on: NaiveDate,
+    pub stage: Stage,
+    pub registered: Option<RegisteredLead>,
+}
+
+/// A registered lead's clock facts: its day, amount (yuan) and recorded steps in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegisteredLead {
+    pub id: i64,
+    pub lead_on: NaiveDate,
+    pub amount: i64,
+    /// (step key, done on).
+    pub steps: Vec<(String, NaiveDate)>,
+}
+
+type LeadRow =
+    (String, i64, NaiveDate, String, Option<i64>, Option<NaiveDate>, Option<i64>, Option<String>, Option<NaiveDate>);
 
 type ProjectFactRow = (String, i64, String, Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>, i64);
 
@@ -1064,23 +1106,23 @@ impl Store {
         since: NaiveDate,
         to: NaiveDate,
     ) -> Result<AttributedFacts> {
-        let column = key.column();
+        let (column, join) = (key.expression(), key.join());
         let mut c = Conditions::new();
         c.push_prefix("p.region_code", prefix);
-        c.push(&format!("p.{column} <> ''"), Vec::new());
+        c.push(&format!("{column} <> ''"), Vec::new());
         if let Some(chains) = chains {
             c.push_in("p.chain", chains);
         }
         let base_where = c.where_sql();
         let n = c.params.len();
         let projects_sql = format!(
-            "SELECT p.{column}, p.id, p.stage, p.signed_on, p.started_on, p.producing_on, p.total_investment \
-             FROM projects p {base_where} AND p.signed_on <= ${}",
+            "SELECT {column}, p.id, p.stage, p.signed_on, p.started_on, p.producing_on, p.total_investment \
+             FROM projects p {join} {base_where} AND p.signed_on <= ${}",
             n + 1
         );
         let funding_sql = format!(
-            "SELECT p.{column}, f.project_id, f.funded_on, f.amount, f.source \
-             FROM project_funding f JOIN projects p ON p.id = f.project_id {base_where} \
+            "SELECT {column}, f.project_id, f.funded_on, f.amount, f.source \
+             FROM project_funding f JOIN projects p ON p.id = f.project_id {join} {base_where} \
                AND f.funded_on >= ${} AND f.funded_on <= ${}",
             n + 1,
             n + 2
@@ -1114,5 +1156,62 @@ impl Store {
             facts.funding.push((group, FundingFact { project_id, date, amount: Yuan(amount), source }));
         }
         Ok(facts)
+    }
+
+    /// The projects of `prefix` (and `chains`) whose lead was registered within [`from`,
+    /// `to`] and whose `key` is filled in, each with its registered lead's clock facts, in
+    /// project order.
+    pub async fn attributed_leads(
+        &self,
+        prefix: &str,
+        chains: Option<&[String]>,
+        key: AttributionKey,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<AttributedLead>> {
+        let column = key.expression();
+        let mut c = Conditions::new();
+        c.push_prefix("p.region_code", prefix);
+        c.push(&format!("{column} <> ''"), Vec::new());
+        if let Some(chains) = chains {
+            c.push_in("p.chain", chains);
+        }
+        let n = c.params.len();
+        let join = match key {
+            AttributionKey::Cadre(CadreKey::Registrant) => "JOIN",
+            _ => "LEFT JOIN",
+        };
+        let sql = format!(
+            "SELECT {column}, p.id, p.lead_on, p.stage, l.id, l.lead_on, l.amount, s.step, s.done_on \
+             FROM projects p {join} leads l ON l.project_id = p.id LEFT JOIN lead_steps s ON s.lead_id = l.id \
+             {} AND p.lead_on >= ${} AND p.lead_on <= ${} ORDER BY p.id, s.id",
+            c.where_sql(),
+            n + 1,
+            n + 2
+        );
+        let rows: Vec<LeadRow> = on_pool!(self, |pool| bind_params!(sqlx::query_as(&sql), &c.params)
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?);
+        let mut leads: Vec<AttributedLead> = Vec::new();
+        for (group, project_id, lead_on, stage, lead_id, registered_on, amount, step, done_on) in rows {
+            if leads.last().is_none_or(|last| last.project_id != project_id) {
+                let stage = Stage::parse(&stage).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                let registered = lead_id.zip(registered_on).map(|(id, lead_on)| RegisteredLead {
+                    id,
+                    lead_on,
+                    amount: amount.unwrap_or(0),
+                    steps: Vec::new(),
+                });
+                leads.push(AttributedLead { group, project_id, lead_on, stage, registered });
+            }
+            if let (Some(lead), Some(step), Some(done_on)) =
+                (leads.last_mut().and_then(|l| l.registered.as_mut()), step, done_on)
+            {
+                lead.steps.push((step, done_on));
+            }
+        }
+        Ok(leads)
     }
 }

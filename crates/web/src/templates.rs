@@ -45,6 +45,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "evaluation/evaluation.html",
     "evaluation/scheme_form.html",
     "evaluation/schemes.html",
+    "evaluation/cadres.html",
+    "evaluation/cadre.html",
     "projects/projects.html",
     "projects/project.html",
     "projects/project_form.html",

@@ -241,6 +241,7 @@ async fn side(app: &TestApp, region: &str, chain_name: &str) -> Side {
             ("project", project.id.to_string()),
             ("project_name", project.data.name.clone()),
             ("project_code", project.data.code.clone()),
+            ("project_owner", project.data.owner.clone()),
             ("enterprise", enterprise.id.to_string()),
             ("enterprise_name", enterprise.data.name.clone()),
             ("enterprise_code", enterprise.data.credit_code.clone()),

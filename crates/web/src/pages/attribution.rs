@@ -50,6 +50,7 @@ pub async fn attribution(
     let by = match report.key {
         AttributionKey::SourceOrg => "org",
         AttributionKey::Source => "source",
+        AttributionKey::Cadre(key) => key.key(),
     };
     // Every drill-down keeps the page's region and period.
     let scope = format!("region={}&from={from}&to={to}", report.region);

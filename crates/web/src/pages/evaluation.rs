@@ -4,6 +4,8 @@
 //! today's figures when they differ; the table as Excel. The schemes: a list of every
 //! version, and the administrator's form that saves the next version of a scheme.
 
+pub mod cadres;
+
 use crate::auth::{CsrfForm, PageSession, Session};
 use crate::error::WebResult;
 use crate::pages::unprocessable;
@@ -32,6 +34,7 @@ pub fn routes() -> Routes {
         .route("/evaluation/publish", post(publish))
         .route("/evaluation/schemes", get(schemes).post(save_scheme))
         .route("/evaluation/schemes/new", get(new_scheme))
+        .merge(cadres::routes())
 }
 
 #[derive(Deserialize, Default)]
