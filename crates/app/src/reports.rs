@@ -7,12 +7,16 @@ use crate::exchange::{NumberFormat, Table};
 use crate::stats::known_region;
 use crate::{AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use zhaoshang_core::access::ProjectScope;
-use zhaoshang_core::metrics::Period;
+use zhaoshang_core::metrics::{InvestmentFigures, Period};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::regions::{RegionCode, RegionLevel};
-use zhaoshang_core::statistical_report::{tables, Breakdown, BreakdownTable, Labels, Line, Origin};
+use zhaoshang_core::statistical_report::{
+    tables, Breakdown, BreakdownTable, Breakdowns, Labels, Line, Origin, YearPair,
+};
+use zhaoshang_store::statistical_report::ReportInvestors;
+use zhaoshang_store::stats::Facet;
 use zhaoshang_store::Store;
 
 /// The report of one scope: 1 January to `period.to`.
@@ -53,6 +57,54 @@ async fn origin_province(store: &Store, text: &str) -> Option<String> {
     known_region(store, text).await.ok().map(|code| code.province().as_str().to_string())
 }
 
+/// Figures by value of this period and the same period a year before.
+fn pairs<K: Ord>(
+    current: HashMap<K, InvestmentFigures>,
+    previous: HashMap<K, InvestmentFigures>,
+) -> Vec<(K, YearPair)> {
+    let mut pairs: BTreeMap<K, YearPair> = BTreeMap::new();
+    for (key, figures) in current {
+        pairs.entry(key).or_default().current = figures;
+    }
+    for (key, figures) in previous {
+        pairs.entry(key).or_default().previous = figures;
+    }
+    pairs.into_iter().collect()
+}
+
+/// A whole region's breakdowns, from the sums kept by each attribute (for both periods
+/// at once, on separate connections), and its 500强 investors' projects.
+async fn region_breakdowns(store: &Store, prefix: &str, group_len: usize, period: Period) -> AppResult<Breakdowns> {
+    let previous = period.same_period_last_year();
+    let by_region = |period| store.investment_figures_by(prefix, group_len, None, period);
+    let by_facet = |facet| async move {
+        let (current, previous) = tokio::try_join!(
+            store.investment_figures_by_facet(prefix, facet, period),
+            store.investment_figures_by_facet(prefix, facet, previous)
+        )?;
+        Ok::<_, zhaoshang_store::StoreError>(pairs(current, previous))
+    };
+    let ((regions, regions_before), chains, origins, industries, investor_types, bands, top500) = tokio::try_join!(
+        async { tokio::try_join!(by_region(period), by_region(previous)) },
+        by_facet(Facet::Chain),
+        by_facet(Facet::Origin),
+        by_facet(Facet::Industry),
+        by_facet(Facet::InvestorType),
+        by_facet(Facet::SizeBand),
+        store.report_combinations(prefix, group_len, None, period, ReportInvestors::Top500),
+    )?;
+    let breakdowns = Breakdowns {
+        regions: pairs(regions, regions_before),
+        origins,
+        industries,
+        chains,
+        investor_types,
+        bands: bands.into_iter().map(|(band, pair)| (band.parse().unwrap_or_default(), pair)).collect(),
+        top500: Breakdowns::of_combinations(&top500).top500,
+    };
+    Ok(breakdowns)
+}
+
 /// The report of `region` (checked by the caller) from 1 January of `to`'s year to
 /// `to`, of the projects `scope` lets the user see.
 pub async fn statistical_report(
@@ -67,7 +119,12 @@ pub async fn statistical_report(
     let (children, child_codes) = crate::stats::sub_regions(store, region).await?;
     let prefix = region.scope_prefix();
     let group_len = child_codes.first().map_or(prefix.len(), |code| code.scope_prefix().len());
-    let combinations = store.report_combinations(prefix, group_len, scope.chains.as_deref(), period).await?;
+    let breakdowns = match scope.chains.as_deref() {
+        Some(chains) => Breakdowns::of_combinations(
+            &store.report_combinations(prefix, group_len, Some(chains), period, ReportInvestors::All).await?,
+        ),
+        None => region_breakdowns(store, prefix, group_len, period).await?,
+    };
 
     let mut labels = Labels::default();
     for (child, code) in children.iter().zip(&child_codes) {
@@ -82,7 +139,7 @@ pub async fn statistical_report(
     labels.regions.push((own_group, own_label));
     labels.total_target = store.funds_target(region.as_str(), to.year()).await?;
 
-    let typed: BTreeSet<&str> = combinations.iter().map(|row| row.origin.as_str()).collect();
+    let typed: BTreeSet<&str> = breakdowns.origins.iter().map(|(origin, _)| origin.as_str()).collect();
     for text in typed {
         let province = origin_province(store, text).await;
         let origin = Origin::classify(text, |_| province);
@@ -95,7 +152,7 @@ pub async fn statistical_report(
         labels.origins.insert(text.to_string(), origin);
     }
     labels.industries = store.industries().await?.into_iter().map(|industry| (industry.code, industry.name)).collect();
-    let tables = tables(&combinations, &labels);
+    let tables = tables(&breakdowns, &labels);
     Ok(StatisticalReport { region: region.clone(), region_name, period, tables })
 }
 

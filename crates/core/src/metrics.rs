@@ -194,6 +194,22 @@ impl std::ops::AddAssign for InvestmentFigures {
     }
 }
 
+/// The figures of a set less those of a subset of it (the 500强 investors' projects
+/// taken from the scope's).
+impl std::ops::SubAssign for InvestmentFigures {
+    fn sub_assign(&mut self, other: InvestmentFigures) {
+        self.signed_count -= other.signed_count;
+        self.signed_investment = self.signed_investment - other.signed_investment;
+        self.over_100m_count -= other.over_100m_count;
+        self.started_count -= other.started_count;
+        self.producing_count -= other.producing_count;
+        self.implementing_count -= other.implementing_count;
+        self.implementing_investment = self.implementing_investment - other.implementing_investment;
+        self.funds_in_place = self.funds_in_place - other.funds_in_place;
+        self.funds_outside_province = self.funds_outside_province - other.funds_outside_province;
+    }
+}
+
 impl InvestmentFigures {
     /// 开工率
     pub fn start_rate(&self) -> Option<f64> {

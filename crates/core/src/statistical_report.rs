@@ -3,10 +3,12 @@
 //! by region, investor origin (province and 东部/中部/西部/东北), 三次产业 and GB/T 4754
 //! division, chain, investor type, size band and 三个500强 investors.
 //!
-//! The store reads the figures once per combination of the projects' attributes
-//! (`Combination`); every table here is a fold of those rows, so that each table's
-//! parts add up to the same total by construction, and the total is the metrics of the
-//! whole scope.
+//! The tables are folded from the scope's figures by each attribute on its own
+//! (`Breakdowns`): the store keeps those as sums for a whole region, and a read of
+//! every project by all attributes at once (`Combination`, for a chain department's
+//! few chains) folds into the same. Every table's parts add up to the total, the
+//! metrics of the whole scope: by construction for the combinations, and for the kept
+//! sums because each keeps every project under exactly one value.
 
 use crate::enterprises::Tag;
 use crate::metrics::{InvestmentFigures, YearOnYear};
@@ -231,6 +233,77 @@ pub struct Combination {
     pub previous: InvestmentFigures,
 }
 
+/// A period's figures and those of the same period a year before.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct YearPair {
+    pub current: InvestmentFigures,
+    pub previous: InvestmentFigures,
+}
+
+impl std::ops::AddAssign for YearPair {
+    fn add_assign(&mut self, other: YearPair) {
+        self.current += other.current;
+        self.previous += other.previous;
+    }
+}
+
+/// The figures of a scope by each attribute the report breaks down by, each list
+/// covering every project of the scope once; `top500` covers only the projects whose
+/// investor is on a 500强 list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Breakdowns {
+    /// By sub-region: the first characters of the region code.
+    pub regions: Vec<(String, YearPair)>,
+    /// By the typed 投资方来源地.
+    pub origins: Vec<(String, YearPair)>,
+    /// By industry code.
+    pub industries: Vec<(String, YearPair)>,
+    pub chains: Vec<(String, YearPair)>,
+    pub investor_types: Vec<(String, YearPair)>,
+    /// By position in `SizeBand::ALL`.
+    pub bands: Vec<(i64, YearPair)>,
+    /// By `TOP500_TAGS` bits of the investor's tags (none 0).
+    pub top500: Vec<(u8, YearPair)>,
+}
+
+impl Breakdowns {
+    /// Every attribute's figures folded from the combinations.
+    pub fn of_combinations(rows: &[Combination]) -> Breakdowns {
+        fn by<K: Ord + Clone>(rows: &[Combination], key: impl Fn(&Combination) -> K) -> Vec<(K, YearPair)> {
+            let mut folded: BTreeMap<K, YearPair> = BTreeMap::new();
+            for row in rows {
+                *folded.entry(key(row)).or_default() += row.figures();
+            }
+            folded.into_iter().collect()
+        }
+        let tagged: Vec<Combination> = rows.iter().filter(|row| row.top500 != 0).cloned().collect();
+        Breakdowns {
+            regions: by(rows, |row| row.region_group.clone()),
+            origins: by(rows, |row| row.origin.clone()),
+            industries: by(rows, |row| row.industry.clone()),
+            chains: by(rows, |row| row.chain.clone()),
+            investor_types: by(rows, |row| row.investor_type.clone()),
+            bands: by(rows, |row| row.band),
+            top500: by(&tagged, |row| row.top500),
+        }
+    }
+
+    /// The scope's figures: the sum of its sub-regions'.
+    pub fn total(&self) -> YearPair {
+        let mut total = YearPair::default();
+        for (_, pair) in &self.regions {
+            total += *pair;
+        }
+        total
+    }
+}
+
+impl Combination {
+    fn figures(&self) -> YearPair {
+        YearPair { current: self.current, previous: self.previous }
+    }
+}
+
 /// One line of a table: this year's figures and last year's for 同比.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Line {
@@ -248,9 +321,9 @@ impl Line {
         Line { label: label.into(), of_which, ..Line::default() }
     }
 
-    fn add(&mut self, row: &Combination) {
-        self.current += row.current;
-        self.previous += row.previous;
+    fn add(&mut self, pair: &YearPair) {
+        self.current += pair.current;
+        self.previous += pair.previous;
     }
 
     pub fn yoy(&self) -> YearOnYear {
@@ -299,19 +372,19 @@ pub struct Labels {
     pub total_target: Option<Yuan>,
 }
 
-/// Lines keyed in the order they are printed, folded from the rows.
-fn fold<K: Ord>(rows: &[Combination], key: impl Fn(&Combination) -> K) -> BTreeMap<K, Line> {
+/// Lines keyed in the order they are printed, folded from one breakdown's figures.
+fn fold<T, K: Ord>(rows: &[(T, YearPair)], key: impl Fn(&T) -> K) -> BTreeMap<K, Line> {
     let mut lines: BTreeMap<K, Line> = BTreeMap::new();
-    for row in rows {
-        lines.entry(key(row)).or_default().add(row);
+    for (value, pair) in rows {
+        lines.entry(key(value)).or_default().add(pair);
     }
     lines
 }
 
-/// Lines of a closed vocabulary: every value in order (with zeros), then the rows
-/// that hold none of them as 未填报 when there are any.
-fn vocabulary_lines(rows: &[Combination], labels: &[&str], key: impl Fn(&Combination) -> Option<usize>) -> Vec<Line> {
-    let folded = fold(rows, |row| key(row).unwrap_or(usize::MAX));
+/// Lines of a closed vocabulary: every value in order (with zeros), then the values
+/// that are none of them as 未填报 when there are any.
+fn vocabulary_lines<T>(rows: &[(T, YearPair)], labels: &[&str], key: impl Fn(&T) -> Option<usize>) -> Vec<Line> {
+    let folded = fold(rows, |value| key(value).unwrap_or(usize::MAX));
     let mut lines: Vec<Line> = labels.iter().map(|label| Line::new(*label, false)).collect();
     for (index, line) in folded {
         match lines.get_mut(index) {
@@ -325,21 +398,17 @@ fn vocabulary_lines(rows: &[Combination], labels: &[&str], key: impl Fn(&Combina
     lines
 }
 
-/// Lines of open values (chains, divisions, provinces), sorted by key, with the empty
-/// value as 未填报 last.
-fn open_lines(rows: &[Combination], key: impl Fn(&Combination) -> String, label: impl Fn(&str) -> String) -> Vec<Line> {
-    let folded = fold(rows, |row| {
-        let key = key(row);
-        (key.is_empty(), key)
-    });
+/// Lines of open values (chains, divisions), sorted, with the empty value as 未填报 last.
+fn open_lines(rows: &[(String, YearPair)], label: impl Fn(&str) -> String) -> Vec<Line> {
+    let folded = fold(rows, |value| (value.is_empty(), value.clone()));
     folded
         .into_iter()
         .map(|((unknown, key), line)| Line { label: if unknown { NOT_GIVEN.into() } else { label(&key) }, ..line })
         .collect()
 }
 
-fn region_lines(rows: &[Combination], labels: &Labels) -> Vec<Line> {
-    let mut folded = fold(rows, |row| row.region_group.clone());
+fn region_lines(rows: &[(String, YearPair)], labels: &Labels) -> Vec<Line> {
+    let mut folded = fold(rows, String::clone);
     let mut lines: Vec<Line> = labels
         .regions
         .iter()
@@ -353,12 +422,12 @@ fn region_lines(rows: &[Combination], labels: &Labels) -> Vec<Line> {
     lines
 }
 
-fn origin_of<'a>(labels: &'a Labels, row: &Combination) -> &'a Origin {
-    labels.origins.get(&row.origin).unwrap_or(&Origin::Unknown)
+fn origin_of<'a>(labels: &'a Labels, typed: &str) -> &'a Origin {
+    labels.origins.get(typed).unwrap_or(&Origin::Unknown)
 }
 
-fn province_lines(rows: &[Combination], labels: &Labels) -> Vec<Line> {
-    let folded = fold(rows, |row| origin_of(labels, row).clone());
+fn province_lines(rows: &[(String, YearPair)], labels: &Labels) -> Vec<Line> {
+    let folded = fold(rows, |typed| origin_of(labels, typed).clone());
     folded
         .into_iter()
         .map(|(origin, line)| {
@@ -373,38 +442,38 @@ fn province_lines(rows: &[Combination], labels: &Labels) -> Vec<Line> {
         .collect()
 }
 
-fn size_lines(rows: &[Combination]) -> Vec<Line> {
+fn size_lines(rows: &[(i64, YearPair)]) -> Vec<Line> {
     let labels: Vec<&str> = SizeBand::ALL.iter().map(|band| band.label()).collect();
-    let mut lines = vocabulary_lines(rows, &labels, |row| usize::try_from(row.band).ok());
+    let mut lines = vocabulary_lines(rows, &labels, |band| usize::try_from(*band).ok());
     // 亿元以上 (of which 10亿元以上, 20亿元以上): the bands from each threshold on.
     for (first, label) in [(1, "亿元以上项目合计"), (2, "其中：10亿元以上"), (3, "其中：20亿元以上")]
     {
         let mut line = Line::new(label, true);
-        for row in rows.iter().filter(|row| row.band >= first) {
-            line.add(row);
+        for (_, pair) in rows.iter().filter(|(band, _)| *band >= first) {
+            line.add(pair);
         }
         lines.push(line);
     }
     lines
 }
 
-fn top500_lines(rows: &[Combination]) -> Vec<Line> {
+/// 三个500强企业 (each list under it), and the others: the scope's total less them.
+fn top500_lines(rows: &[(u8, YearPair)], total: &YearPair) -> Vec<Line> {
     let mut any = Line::new("三个500强企业", false);
     let mut each: Vec<Line> =
         TOP500_TAGS.iter().map(|(tag, _)| Line::new(format!("其中：{}", tag.label()), true)).collect();
-    let mut others = Line::new("其他投资方", false);
-    for row in rows {
-        if row.top500 == 0 {
-            others.add(row);
-            continue;
-        }
-        any.add(row);
+    for (bits, pair) in rows.iter().filter(|(bits, _)| *bits != 0) {
+        any.add(pair);
         for (line, (_, bit)) in each.iter_mut().zip(TOP500_TAGS) {
-            if row.top500 & bit != 0 {
-                line.add(row);
+            if bits & bit != 0 {
+                line.add(pair);
             }
         }
     }
+    let mut others = Line::new("其他投资方", false);
+    others.add(total);
+    others.current -= any.current;
+    others.previous -= any.previous;
     let mut lines = vec![any];
     lines.extend(each);
     lines.push(others);
@@ -412,46 +481,41 @@ fn top500_lines(rows: &[Combination]) -> Vec<Line> {
 }
 
 /// The tables of the report, each with the scope's total.
-pub fn tables(rows: &[Combination], labels: &Labels) -> Vec<BreakdownTable> {
+pub fn tables(breakdowns: &Breakdowns, labels: &Labels) -> Vec<BreakdownTable> {
+    let figures = breakdowns.total();
     let mut total = Line::new("合计", false);
-    for row in rows {
-        total.add(row);
-    }
+    total.add(&figures);
     total.target = labels.total_target;
     Breakdown::ALL
         .iter()
         .map(|&breakdown| {
             let lines = match breakdown {
-                Breakdown::Region => region_lines(rows, labels),
-                Breakdown::Province => province_lines(rows, labels),
+                Breakdown::Region => region_lines(&breakdowns.regions, labels),
+                Breakdown::Province => province_lines(&breakdowns.origins, labels),
                 Breakdown::Zone => {
                     let names: Vec<&str> = Zone::ALL.iter().map(|zone| zone.label()).collect();
-                    vocabulary_lines(rows, &names, |row| {
-                        let zone = origin_of(labels, row).zone()?;
+                    vocabulary_lines(&breakdowns.origins, &names, |typed| {
+                        let zone = origin_of(labels, typed).zone()?;
                         Zone::ALL.iter().position(|z| *z == zone)
                     })
                 }
                 Breakdown::Sector => {
                     let names: Vec<&str> = Sector::ALL.iter().map(|sector| sector.label()).collect();
-                    vocabulary_lines(rows, &names, |row| {
-                        let sector = sector_of(&row.industry)?;
+                    vocabulary_lines(&breakdowns.industries, &names, |industry| {
+                        let sector = sector_of(industry)?;
                         Sector::ALL.iter().position(|s| *s == sector)
                     })
                 }
-                Breakdown::Division => open_lines(
-                    rows,
-                    |row| row.industry.clone(),
-                    |code| match labels.industries.get(code) {
-                        Some(name) => format!("{code} {name}"),
-                        None => code.to_string(),
-                    },
-                ),
-                Breakdown::Chain => open_lines(rows, |row| row.chain.clone(), str::to_string),
-                Breakdown::InvestorType => vocabulary_lines(rows, &INVESTOR_TYPES, |row| {
-                    INVESTOR_TYPES.iter().position(|t| *t == row.investor_type)
+                Breakdown::Division => open_lines(&breakdowns.industries, |code| match labels.industries.get(code) {
+                    Some(name) => format!("{code} {name}"),
+                    None => code.to_string(),
                 }),
-                Breakdown::SizeBand => size_lines(rows),
-                Breakdown::Top500 => top500_lines(rows),
+                Breakdown::Chain => open_lines(&breakdowns.chains, str::to_string),
+                Breakdown::InvestorType => vocabulary_lines(&breakdowns.investor_types, &INVESTOR_TYPES, |kind| {
+                    INVESTOR_TYPES.iter().position(|t| t == kind)
+                }),
+                Breakdown::SizeBand => size_lines(&breakdowns.bands),
+                Breakdown::Top500 => top500_lines(&breakdowns.top500, &figures),
             };
             BreakdownTable { breakdown, lines, total: total.clone() }
         })
@@ -593,7 +657,7 @@ mod tests {
             targets: [("6201".to_string(), Yuan(5 * YUAN_PER_YI))].into(),
             total_target: None,
         };
-        let tables = tables(&rows, &labels);
+        let tables = tables(&Breakdowns::of_combinations(&rows), &labels);
         assert_eq!(tables.len(), Breakdown::ALL.len());
         let total_signed: i64 = (1..=60).sum();
         for table in &tables {

@@ -853,6 +853,8 @@ const NOT_BACKED_UP: &[&str] = &[
     "claim_pending",
     "claim_pairs",
     "chamber_funds",
+    "report_sums",
+    "report_pairs",
     // The parcels' R*Tree (SQLite) and its own tables, kept by triggers from parcels.
     "parcel_positions",
     "parcel_positions_node",
@@ -871,10 +873,10 @@ const DOCUMENT_VERSION: i64 = 1;
 const STATEMENT_BYTES: usize = 16 << 20;
 
 /// What the paused triggers keep, recomputed from the restored rows in one grouped pass
-/// each (the first fill of their migrations: 0006, 0007, 0009, 0010, 0023, 0030, 0034, 0048),
+/// each (the first fill of their migrations: 0006, 0007, 0009, 0010, 0023, 0030, 0034, 0048, 0051),
 /// after the derived tables were emptied. SQLite's appeal sums are
-/// `appeals::ADD_NEW_APPEAL_SUMS` over every appeal, its chambers' funds
-/// `projects::ADD_NEW_CHAMBER_FUNDS` over every record.
+/// `appeals::ADD_NEW_APPEAL_SUMS` over every appeal, its chambers' funds and report sums
+/// `projects::ADD_NEW_CHAMBER_FUNDS` and `ADD_NEW_REPORT_*` over every record.
 const REFILL_SQLITE: &[&str] = &[
     "INSERT INTO stat_sums (measure, by_chain, chain, grain, bucket, region_code, source, records, amount)
      SELECT 'F', k.by_chain, CASE k.by_chain WHEN 0 THEN '' ELSE f.chain END, g.grain,
@@ -955,6 +957,28 @@ const REFILL_POSTGRES: &[&str] = &[
     "INSERT INTO chamber_funds (source_org, month, amount)
      SELECT p.source_org, date_trunc('month', f.funded_on)::date, SUM(f.amount)
      FROM project_funding f JOIN projects p ON p.id = f.project_id WHERE p.source_org <> '' GROUP BY 1, 2",
+    "INSERT INTO report_sums (measure, facet, grain, bucket, region_code, facet_value, source, records, amount)
+     SELECT 'F', k.facet, g.grain, date_trunc(g.unit, f.funded_on)::date, f.region_code, k.facet_value, f.source,
+            COUNT(*), SUM(f.amount)
+     FROM project_funding f JOIN project_facets k ON k.id = f.project_id,
+          (VALUES ('M', 'month'), ('Y', 'year')) AS g(grain, unit)
+     GROUP BY 2, 3, 4, 5, 6, 7",
+    "INSERT INTO report_sums (measure, facet, grain, bucket, region_code, facet_value, source, records, amount)
+     SELECT m.measure, k.facet, g.grain, date_trunc(g.unit, m.day)::date, p.region_code, k.facet_value, '',
+            COUNT(*), SUM(p.total_investment)
+     FROM projects p JOIN project_facets k ON k.id = p.id,
+          LATERAL (VALUES ('S', p.signed_on), ('P', p.producing_on)) AS m(measure, day),
+          (VALUES ('M', 'month'), ('Y', 'year')) AS g(grain, unit)
+     WHERE p.stage <> 'dropped' AND p.signed_on IS NOT NULL AND m.day IS NOT NULL
+     GROUP BY 1, 2, 3, 4, 5, 6, 7",
+    "INSERT INTO report_pairs (measure, facet, signed_month, event_month, region_code, facet_value, records)
+     SELECT m.measure, k.facet, date_trunc('month', p.signed_on)::date, date_trunc('month', m.day)::date,
+            p.region_code, k.facet_value, COUNT(*)
+     FROM projects p JOIN project_facets k ON k.id = p.id,
+          LATERAL (VALUES ('T', p.started_on), ('P', p.producing_on),
+                          ('L', CASE WHEN p.total_investment >= 100000000 THEN p.signed_on END)) AS m(measure, day)
+     WHERE p.stage <> 'dropped' AND p.signed_on IS NOT NULL AND m.day IS NOT NULL
+     GROUP BY 1, 2, 3, 4, 5, 6",
 ];
 
 /// The rest of the refill, the same on both backends: the investing enterprises' counts
@@ -973,7 +997,16 @@ const REFILL_BOTH: &[&str] = &[
 
 /// What the triggers derive and a restore empties before refilling it; `claim_pending`
 /// keeps its marks (they only grow).
-const DERIVED: &[&str] = &["stat_sums", "stat_pairs", "stage_counts", "appeal_sums", "claim_pairs", "chamber_funds"];
+const DERIVED: &[&str] = &[
+    "stat_sums",
+    "stat_pairs",
+    "stage_counts",
+    "appeal_sums",
+    "claim_pairs",
+    "chamber_funds",
+    "report_sums",
+    "report_pairs",
+];
 
 macro_rules! decode_column {
     ($row:expr, $index:expr, $kind:expr) => {{
@@ -1407,7 +1440,13 @@ impl Store {
             }
             if backend == Backend::Sqlite {
                 sqlx::query(crate::appeals::ADD_NEW_APPEAL_SUMS).bind(0i64).execute(&mut *tx).await?;
-                sqlx::query(crate::projects::ADD_NEW_CHAMBER_FUNDS).bind(0i64).execute(&mut *tx).await?;
+                let from_the_first =
+                    [crate::projects::ADD_NEW_CHAMBER_FUNDS, crate::projects::ADD_NEW_REPORT_FUNDING_SUMS]
+                        .into_iter()
+                        .chain(crate::projects::ADD_NEW_REPORT_PROJECT_SUMS);
+                for statement in from_the_first {
+                    sqlx::query(statement).bind(0i64).execute(&mut *tx).await?;
+                }
             }
             for statement in &resume {
                 sqlx::query(statement).execute(&mut *tx).await?;

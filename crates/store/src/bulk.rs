@@ -67,7 +67,7 @@ impl Store {
     /// funding import does (ten million records a row at a time took most of the
     /// benchmark's load at scale 1).
     pub async fn bulk_insert_funding(&self, records: &[BulkFunding]) -> Result<()> {
-        use crate::projects::{ADD_NEW_CHAMBER_FUNDS, ADD_NEW_FUNDING_SUMS, PAUSE_SUMS, RESUME_SUMS};
+        use crate::projects::{ADD_NEW_FUNDING_AGGREGATES, PAUSE_SUMS, RESUME_SUMS};
         let pause = self.backend() == crate::Backend::Sqlite;
         on_pool!(self, |pool| {
             let mut tx = pool.begin_with(self.begin_write()).await?;
@@ -96,8 +96,9 @@ impl Store {
                 query.execute(&mut *tx).await?;
             }
             if pause {
-                sqlx::query(ADD_NEW_FUNDING_SUMS).bind(last_id).execute(&mut *tx).await?;
-                sqlx::query(ADD_NEW_CHAMBER_FUNDS).bind(last_id).execute(&mut *tx).await?;
+                for statement in ADD_NEW_FUNDING_AGGREGATES {
+                    sqlx::query(statement).bind(last_id).execute(&mut *tx).await?;
+                }
                 sqlx::query(RESUME_SUMS).execute(&mut *tx).await?;
             }
             tx.commit().await?;

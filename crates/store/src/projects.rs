@@ -282,6 +282,54 @@ pub(crate) const ADD_NEW_FUNDING_SUMS: &str =
      ON CONFLICT (measure, by_chain, chain, grain, bucket, region_code, source) \
      DO UPDATE SET records = records + excluded.records, amount = amount + excluded.amount";
 
+/// What the funding records above id `$1` add to `report_sums` (SQLite), grouped: the
+/// rule of the insert trigger of migration 0051 for a bulk write that pauses it (and,
+/// from id 0, a restore's refill).
+pub(crate) const ADD_NEW_REPORT_FUNDING_SUMS: &str =
+    "INSERT INTO report_sums (measure, facet, grain, bucket, region_code, facet_value, source, records, amount) \
+     SELECT 'F', k.facet, g.grain, \
+            CASE g.grain WHEN 'M' THEN substr(f.funded_on, 1, 8) || '01' ELSE substr(f.funded_on, 1, 5) || '01-01' END, \
+            f.region_code, k.facet_value, f.source, COUNT(*), SUM(f.amount) \
+     FROM project_funding AS f JOIN project_facets AS k ON k.id = f.project_id, \
+          (SELECT 'M' AS grain UNION ALL SELECT 'Y') AS g \
+     WHERE f.id > $1 GROUP BY 2, 3, 4, 5, 6, 7 \
+     ON CONFLICT (measure, facet, grain, bucket, region_code, facet_value, source) \
+     DO UPDATE SET records = records + excluded.records, amount = amount + excluded.amount";
+
+/// What the projects above id `$1` add to `report_sums` and `report_pairs` (SQLite),
+/// grouped: the rule of the insert trigger of migration 0051 for a bulk write that
+/// pauses it (and, from id 0, a restore's refill).
+pub(crate) const ADD_NEW_REPORT_PROJECT_SUMS: [&str; 2] = [
+    "INSERT INTO report_sums (measure, facet, grain, bucket, region_code, facet_value, source, records, amount) \
+     SELECT m.measure, k.facet, g.grain, \
+            CASE g.grain WHEN 'M' THEN substr(m.day, 1, 8) || '01' ELSE substr(m.day, 1, 5) || '01-01' END, \
+            m.region_code, k.facet_value, '', COUNT(*), SUM(m.total_investment) \
+     FROM (SELECT id, region_code, total_investment, 'S' AS measure, signed_on AS day FROM projects \
+           WHERE id > $1 AND stage <> 'dropped' AND signed_on IS NOT NULL \
+           UNION ALL \
+           SELECT id, region_code, total_investment, 'P', producing_on FROM projects \
+           WHERE id > $1 AND stage <> 'dropped' AND signed_on IS NOT NULL AND producing_on IS NOT NULL) AS m \
+          JOIN project_facets AS k ON k.id = m.id, (SELECT 'M' AS grain UNION ALL SELECT 'Y') AS g \
+     WHERE true GROUP BY 1, 2, 3, 4, 5, 6, 7 \
+     ON CONFLICT (measure, facet, grain, bucket, region_code, facet_value, source) \
+     DO UPDATE SET records = records + excluded.records, amount = amount + excluded.amount",
+    "INSERT INTO report_pairs (measure, facet, signed_month, event_month, region_code, facet_value, records) \
+     SELECT m.measure, k.facet, substr(m.signed_on, 1, 8) || '01', substr(m.day, 1, 8) || '01', m.region_code, \
+            k.facet_value, COUNT(*) \
+     FROM (SELECT id, 'T' AS measure, region_code, signed_on, started_on AS day FROM projects \
+           WHERE id > $1 AND stage <> 'dropped' AND signed_on IS NOT NULL AND started_on IS NOT NULL \
+           UNION ALL \
+           SELECT id, 'P', region_code, signed_on, producing_on FROM projects \
+           WHERE id > $1 AND stage <> 'dropped' AND signed_on IS NOT NULL AND producing_on IS NOT NULL \
+           UNION ALL \
+           SELECT id, 'L', region_code, signed_on, signed_on FROM projects \
+           WHERE id > $1 AND stage <> 'dropped' AND signed_on IS NOT NULL AND total_investment >= 100000000) AS m \
+          JOIN project_facets AS k ON k.id = m.id \
+     WHERE true GROUP BY 1, 2, 3, 4, 5, 6 \
+     ON CONFLICT (measure, facet, signed_month, event_month, region_code, facet_value) \
+     DO UPDATE SET records = records + excluded.records",
+];
+
 /// What the funding records above id `$1` add to `chamber_funds` (SQLite), grouped: the
 /// rule of the insert trigger of migration 0048 for a bulk write that pauses it (and,
 /// from id 0, a restore's refill).
@@ -290,6 +338,11 @@ pub(crate) const ADD_NEW_CHAMBER_FUNDS: &str = "INSERT INTO chamber_funds (sourc
      FROM project_funding f JOIN projects p ON p.id = f.project_id \
      WHERE f.id > $1 AND p.source_org <> '' GROUP BY 1, 2 \
      ON CONFLICT (source_org, month) DO UPDATE SET amount = chamber_funds.amount + excluded.amount";
+
+/// What a bulk write of funding records that paused the triggers adds grouped, for the
+/// records above id `$1`.
+pub(crate) const ADD_NEW_FUNDING_AGGREGATES: [&str; 3] =
+    [ADD_NEW_FUNDING_SUMS, ADD_NEW_CHAMBER_FUNDS, ADD_NEW_REPORT_FUNDING_SUMS];
 
 /// A project's timeline entry for a write: a stage change (with the reason of a
 /// drop, else the write's note) or an edit.
@@ -455,8 +508,11 @@ impl Store {
             // SQLite the row triggers keeping `stat_sums` and `stat_pairs` are paused for them (a marker row
             // in `meta`, inside this transaction only) and their sums added grouped.
             let pause = backend == crate::Backend::Sqlite && creates.len() >= PAUSE_SUMS_FROM;
+            // SQLite numbers new rows after the largest id: the rows above it are the new ones.
+            let mut last_id = 0i64;
             if pause {
                 sqlx::query(PAUSE_SUMS).execute(&mut *tx).await?;
+                last_id = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM projects").fetch_one(&mut *tx).await?;
             }
             let mut ids: HashMap<String, i64> = HashMap::with_capacity(creates.len());
             for chunk in creates.chunks(rows_per_statement(n + 2)) {
@@ -480,6 +536,9 @@ impl Store {
             audit.extend(created_entries(&new));
             if pause {
                 sqlx::query(RESUME_SUMS).execute(&mut *tx).await?;
+                for statement in ADD_NEW_REPORT_PROJECT_SUMS {
+                    sqlx::query(statement).bind(last_id).execute(&mut *tx).await?;
+                }
                 let sums = crate::stats::project_sums(&new);
                 for chunk in sums.chunks(rows_per_statement(9)) {
                     let sql = crate::stats::add_sums_sql(backend, chunk.len());
@@ -621,8 +680,9 @@ impl Store {
                 self.written.add(chunk.len());
             }
             if let Some(last_id) = paused_after {
-                sqlx::query(ADD_NEW_FUNDING_SUMS).bind(last_id).execute(&mut *tx).await?;
-                sqlx::query(ADD_NEW_CHAMBER_FUNDS).bind(last_id).execute(&mut *tx).await?;
+                for statement in ADD_NEW_FUNDING_AGGREGATES {
+                    sqlx::query(statement).bind(last_id).execute(&mut *tx).await?;
+                }
                 sqlx::query(RESUME_SUMS).execute(&mut *tx).await?;
             }
             let mut created: Vec<&FundingData> = Vec::with_capacity(written.len());

@@ -74,17 +74,29 @@ fn funding_sums_sql(name: &str, from: usize, to: usize) -> String {
     )
 }
 
+/// Which projects a combination read takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportInvestors {
+    All,
+    /// Only the projects whose investor enterprise is on a 500强 list (few, found by the
+    /// investors' credit codes), for the 三个500强 table.
+    Top500,
+}
+
 impl Store {
     /// The figures of the projects of the scope `prefix` (and of `chains`, when given)
     /// for `period` and the same period a year before, one row per combination of
     /// sub-region (the first `group_len` characters of the region code), investor
-    /// origin, industry, chain, investor type, size band and 500强 lists.
+    /// origin, industry, chain, investor type, size band and 500强 lists. It reads every
+    /// project and record of the scope (of `investors`): for a chain department's few
+    /// chains; a whole region's breakdowns are kept as sums (`investment_figures_by_facet`).
     pub async fn report_combinations(
         &self,
         prefix: &str,
         group_len: usize,
         chains: Option<&[String]>,
         period: Period,
+        investors: ReportInvestors,
     ) -> Result<Vec<Combination>> {
         if chains.is_some_and(<[String]>::is_empty) {
             return Ok(Vec::new());
@@ -98,18 +110,32 @@ impl Store {
         let tag_bits: String =
             TOP500_TAGS.iter().map(|(tag, bit)| format!("WHEN '{}' THEN {bit} ", tag.label())).collect();
         let tag_list: Vec<String> = TOP500_TAGS.iter().map(|(tag, _)| format!("'{}'", tag.label())).collect();
+        let tagged = format!(
+            "SELECT e.credit_code, SUM(CASE et.tag {tag_bits}ELSE 0 END) AS top500 \
+             FROM enterprise_tags et JOIN enterprises e ON e.id = et.enterprise_id \
+             WHERE et.tag IN ({}) GROUP BY e.credit_code",
+            tag_list.join(", ")
+        );
+        let (tag_join, funding_filter) = match investors {
+            ReportInvestors::All => ("LEFT JOIN", String::new()),
+            ReportInvestors::Top500 => (
+                "JOIN",
+                format!(
+                    "AND project_id IN (SELECT tp.id FROM projects tp \
+                     WHERE tp.investor_credit_code IN (SELECT credit_code FROM ({tagged}) AS tc))"
+                ),
+            ),
+        };
         let sql = format!(
             "SELECT substr(p.region_code, 1, {group_len}) AS region_group, p.investor_origin AS origin, p.industry, \
                     p.chain, p.investor_type, CAST({band} AS BIGINT) AS band, CAST(COALESCE(t.top500, 0) AS BIGINT) AS top500, \
                     {current}, {earlier} \
              FROM projects p \
              LEFT JOIN (SELECT project_id, {current_sums}, {earlier_sums} FROM project_funding \
-                        WHERE region_code >= $5 AND region_code < $6 \
+                        WHERE region_code >= $5 AND region_code < $6 {funding_filter} \
                           AND ((funded_on >= $1 AND funded_on <= $2) OR (funded_on >= $3 AND funded_on <= $4)) \
                         GROUP BY project_id) f ON f.project_id = p.id \
-             LEFT JOIN (SELECT e.credit_code, SUM(CASE et.tag {tag_bits}ELSE 0 END) AS top500 \
-                        FROM enterprise_tags et JOIN enterprises e ON e.id = et.enterprise_id \
-                        WHERE et.tag IN ({tags}) GROUP BY e.credit_code) t ON t.credit_code = p.investor_credit_code \
+             {tag_join} ({tagged}) t ON t.credit_code = p.investor_credit_code \
              WHERE p.region_code >= $5 AND p.region_code < $6 {chain_filter} \
                AND ((p.stage <> 'dropped' AND p.signed_on <= $2) OR f.project_id IS NOT NULL) \
              GROUP BY 1, 2, 3, 4, 5, 6, 7",
@@ -118,7 +144,6 @@ impl Store {
             earlier = figures_sql("p", 3, 4, "prev"),
             current_sums = funding_sums_sql("cur", 1, 2),
             earlier_sums = funding_sums_sql("prev", 3, 4),
-            tags = tag_list.join(", "),
         );
         let rows: Vec<Row> = on_pool!(self, |pool| {
             let mut query = sqlx::query_as(&sql)

@@ -12,6 +12,7 @@ use zhaoshang_core::evaluation::cadres::CadreKey;
 use zhaoshang_core::metrics::{FundingFact, FundingSource, InvestmentFigures, Period, ProjectFact};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
+use zhaoshang_core::statistical_report::SizeBand;
 
 /// The figures of a period's signings (see `Store::signed_figures`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -138,6 +139,12 @@ impl Cover {
         Cover(ranges)
     }
 
+    /// Its two day ranges (at the head and the tail; either may be empty).
+    fn days(self) -> [(NaiveDate, NaiveDate); 2] {
+        let [(_, head_from, head_to), .., (_, tail_from, tail_to)] = self.0;
+        [(head_from, head_to), (tail_from, tail_to)]
+    }
+
     /// Everything up to and including `to`.
     pub(crate) fn up_to(to: NaiveDate) -> Cover {
         Cover::of(epoch(), to, true)
@@ -209,16 +216,18 @@ impl Measure {
     }
 }
 
-/// `SELECT {columns} FROM (the rows of one measure, chain and scope in a cover's
-/// buckets) AS s {tail}`, with parameters $1 measure, $2 by_chain, $3 chain, $4–$5 the
+/// `SELECT {columns} FROM (the rows of one measure, slice and scope in a cover's
+/// buckets) AS s {tail}`, with parameters $1 measure, $2 facet, $3 value, $4–$5 the
 /// region range and $6–$15 the cover's ranges (bound by `bind_cover!`).
-fn cover_sql(columns: &str, tail: &str) -> String {
+fn cover_sql(slice: Slice, columns: &str, tail: &str) -> String {
+    let (table, facet, value) = (slice.sums_table(), slice.facet_condition(2, 3), slice.value_column());
     let parts: Vec<String> = ["D", "M", "Y", "M", "D"]
         .iter()
         .enumerate()
         .map(|(i, grain)| {
             format!(
-                "SELECT bucket, region_code, source, records, amount FROM stat_sums WHERE measure = $1 AND by_chain = $2 AND chain = $3 \
+                "SELECT bucket, region_code, {value} AS facet_value, source, records, amount FROM {table} \
+                 WHERE measure = $1 AND {facet} \
                  AND grain = '{grain}' AND bucket >= ${} AND bucket <= ${} AND region_code >= $4 AND region_code < $5",
                 6 + 2 * i,
                 7 + 2 * i
@@ -229,14 +238,9 @@ fn cover_sql(columns: &str, tail: &str) -> String {
 }
 
 macro_rules! bind_cover {
-    ($query:expr, $measure:expr, $chain:expr, $lo:expr, $hi:expr, $cover:expr) => {{
-        let chain: Option<&str> = $chain;
-        let mut query = $query
-            .bind($measure.key())
-            .bind(i32::from(chain.is_some()))
-            .bind(chain.unwrap_or_default())
-            .bind($lo)
-            .bind($hi);
+    ($query:expr, $measure:expr, $slice:expr, $lo:expr, $hi:expr, $cover:expr) => {{
+        let (facet, value) = $slice.facet_binds();
+        let mut query = $query.bind($measure.key()).bind(facet).bind(value).bind($lo).bind($hi);
         for (_, from, to) in $cover.0 {
             query = query.bind(from).bind(to);
         }
@@ -256,11 +260,113 @@ struct Sums {
 /// The SQL text naming a row's group: the scope itself when `group_len` is at most
 /// the scope prefix's length (a constant, so nothing is computed per row), else the
 /// first `group_len` characters of the region code (one group per sub-region).
-fn group_expression(prefix: &str, group_len: usize) -> String {
+pub(crate) fn group_expression(prefix: &str, group_len: usize) -> String {
     if group_len <= prefix.len() && prefix.bytes().all(|b| b.is_ascii_digit()) {
         format!("'{prefix}'")
     } else {
         format!("substr(region_code, 1, {group_len})")
+    }
+}
+
+/// One of the projects' attributes the statistical report breaks its figures down by,
+/// as the `facet` of `report_sums` and `report_pairs` (migration 0051) numbers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Facet {
+    Chain = 1,
+    Origin = 2,
+    Industry = 3,
+    InvestorType = 4,
+    /// The position of `SizeBand::ALL` the total investment falls in, as text.
+    SizeBand = 5,
+}
+
+impl Facet {
+    pub const ALL: [Facet; 5] = [Facet::Chain, Facet::Origin, Facet::Industry, Facet::InvestorType, Facet::SizeBand];
+
+    /// The facet's value of a project row, its columns prefixed `alias` (`p.` or none).
+    fn project_value(self, alias: &str) -> String {
+        match self {
+            Facet::Chain => format!("{alias}chain"),
+            Facet::Origin => format!("{alias}investor_origin"),
+            Facet::Industry => format!("{alias}industry"),
+            Facet::InvestorType => format!("{alias}investor_type"),
+            Facet::SizeBand => format!("CAST({} AS TEXT)", SizeBand::sql_case(&format!("{alias}total_investment"))),
+        }
+    }
+}
+
+/// Which rows of the kept sums a read takes and how it groups them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slice<'a> {
+    /// `stat_sums` and `stat_pairs` of every chain or one, by sub-region (the first
+    /// `group_len` characters of the region code).
+    Regions { group_len: usize, chain: Option<&'a str> },
+    /// `report_sums` and `report_pairs` of a facet, by its values over the whole scope.
+    Values(Facet),
+}
+
+impl<'a> Slice<'a> {
+    fn sums_table(self) -> &'static str {
+        match self {
+            Slice::Regions { .. } => "stat_sums",
+            Slice::Values(_) => "report_sums",
+        }
+    }
+
+    fn pairs_table(self) -> &'static str {
+        match self {
+            Slice::Regions { .. } => "stat_pairs",
+            Slice::Values(_) => "report_pairs",
+        }
+    }
+
+    /// The condition on the facet columns of its tables, with `facet_binds` at
+    /// parameters `facet` and `value`: every value of a facet is read as the values from
+    /// '' on, so that both kinds of read bind the same parameters.
+    fn facet_condition(self, facet: usize, value: usize) -> String {
+        match self {
+            Slice::Regions { .. } => format!("by_chain = ${facet} AND chain = ${value}"),
+            Slice::Values(_) => format!("facet = ${facet} AND facet_value >= ${value}"),
+        }
+    }
+
+    /// The column of its tables holding the value.
+    fn value_column(self) -> &'static str {
+        match self {
+            Slice::Regions { .. } => "chain",
+            Slice::Values(_) => "facet_value",
+        }
+    }
+
+    fn facet_binds(self) -> (i32, &'a str) {
+        match self {
+            Slice::Regions { chain, .. } => (i32::from(chain.is_some()), chain.unwrap_or_default()),
+            Slice::Values(facet) => (facet as i32, ""),
+        }
+    }
+
+    /// The group of a row of its tables.
+    fn sums_group(self, prefix: &str) -> String {
+        match self {
+            Slice::Regions { group_len, .. } => group_expression(prefix, group_len),
+            Slice::Values(_) => "facet_value".into(),
+        }
+    }
+
+    /// The group of a row of `projects` (columns unqualified).
+    fn project_group(self, prefix: &str) -> String {
+        match self {
+            Slice::Regions { group_len, .. } => group_expression(prefix, group_len),
+            Slice::Values(facet) => facet.project_value(""),
+        }
+    }
+
+    /// The one chain a read of `projects` keeps to.
+    fn chain(self) -> Option<&'a str> {
+        match self {
+            Slice::Regions { chain, .. } => chain,
+            Slice::Values(_) => None,
+        }
     }
 }
 
@@ -289,11 +395,32 @@ impl Store {
         chain: Option<&str>,
         period: Period,
     ) -> Result<HashMap<String, InvestmentFigures>> {
+        self.figures(prefix, Slice::Regions { group_len, chain }, period).await
+    }
+
+    /// The figures of the scope `prefix` by the values of one of the projects'
+    /// attributes (the statistical report's breakdowns); values without any row are
+    /// absent.
+    pub async fn investment_figures_by_facet(
+        &self,
+        prefix: &str,
+        facet: Facet,
+        period: Period,
+    ) -> Result<HashMap<String, InvestmentFigures>> {
+        self.figures(prefix, Slice::Values(facet), period).await
+    }
+
+    async fn figures(
+        &self,
+        prefix: &str,
+        slice: Slice<'_>,
+        period: Period,
+    ) -> Result<HashMap<String, InvestmentFigures>> {
         // The three reads at once, on separate connections.
         let (signed, mut implementing, mut funds) = tokio::try_join!(
-            self.signed_figures(prefix, group_len, chain, period),
-            self.implementing(prefix, group_len, chain, period),
-            self.sums(Measure::Funds, prefix, group_len, chain, Cover::of(period.from, period.to, true)),
+            self.signed_figures(prefix, slice, period),
+            self.implementing(prefix, slice, period),
+            self.sums(Measure::Funds, prefix, slice, Cover::of(period.from, period.to, true)),
         )?;
         let mut groups: HashMap<String, InvestmentFigures> = HashMap::new();
         for (group, row) in signed {
@@ -326,16 +453,15 @@ impl Store {
     async fn signed_figures(
         &self,
         prefix: &str,
-        group_len: usize,
-        chain: Option<&str>,
+        slice: Slice<'_>,
         period: Period,
     ) -> Result<HashMap<String, SignedRow>> {
         let split = MonthSplit::of(period.from, period.to);
         let (signed, cells, edges, late) = tokio::try_join!(
-            self.sums(Measure::Signed, prefix, group_len, chain, Cover::of(period.from, period.to, true)),
-            self.pair_cells(prefix, group_len, chain, split),
-            self.edge_signings(prefix, group_len, chain, split, period.to),
-            self.late_events(prefix, group_len, chain, split),
+            self.sums(Measure::Signed, prefix, slice, Cover::of(period.from, period.to, true)),
+            self.pair_cells(prefix, slice, split),
+            self.edge_signings(prefix, slice, split, period.to),
+            self.late_events(prefix, slice, split),
         )?;
         let mut groups: HashMap<String, SignedRow> = HashMap::new();
         for (group, sums) in signed {
@@ -364,22 +490,22 @@ impl Store {
     async fn pair_cells(
         &self,
         prefix: &str,
-        group_len: usize,
-        chain: Option<&str>,
+        slice: Slice<'_>,
         split: MonthSplit,
     ) -> Result<Vec<(String, String, i64)>> {
         let (lo, hi) = prefix_range(prefix);
-        let group = group_expression(prefix, group_len);
+        let (group, table, facet) = (slice.sums_group(prefix), slice.pairs_table(), slice.facet_condition(1, 2));
+        let (facet_key, value) = slice.facet_binds();
         let sql = format!(
-            "SELECT {group} AS grp, measure, CAST(SUM(records) AS BIGINT) FROM stat_pairs \
-             WHERE measure IN ('L', 'P', 'T') AND by_chain = $1 AND chain = $2 \
+            "SELECT {group} AS grp, measure, CAST(SUM(records) AS BIGINT) FROM {table} \
+             WHERE measure IN ('L', 'P', 'T') AND {facet} \
                AND signed_month >= $3 AND signed_month < $4 AND event_month < $5 \
                AND region_code >= $6 AND region_code < $7 GROUP BY 1, 2"
         );
         Ok(on_pool!(self, |pool| {
             sqlx::query_as(&sql)
-                .bind(i32::from(chain.is_some()))
-                .bind(chain.unwrap_or_default())
+                .bind(facet_key)
+                .bind(value)
                 .bind(split.middle.0)
                 .bind(split.middle.1)
                 .bind(split.late_events.0)
@@ -395,8 +521,7 @@ impl Store {
     async fn edge_signings(
         &self,
         prefix: &str,
-        group_len: usize,
-        chain: Option<&str>,
+        slice: Slice<'_>,
         split: MonthSplit,
         to: NaiveDate,
     ) -> Result<HashMap<String, SignedRow>> {
@@ -404,7 +529,7 @@ impl Store {
             return Ok(HashMap::new());
         }
         let (lo, hi) = prefix_range(prefix);
-        let group = group_expression(prefix, group_len);
+        let (group, chain) = (slice.project_group(prefix), slice.chain());
         // Both ranges are a month at most: the date-first index serves every scope.
         let index = match self.backend() {
             crate::Backend::Sqlite => "INDEXED BY projects_signed_cover",
@@ -453,15 +578,14 @@ impl Store {
     async fn late_events(
         &self,
         prefix: &str,
-        group_len: usize,
-        chain: Option<&str>,
+        slice: Slice<'_>,
         split: MonthSplit,
     ) -> Result<Vec<(String, String, i64)>> {
         if is_empty(split.late_events) || split.middle.0 >= split.middle.1 {
             return Ok(Vec::new());
         }
         let (lo, hi) = prefix_range(prefix);
-        let group = group_expression(prefix, group_len);
+        let (group, chain) = (slice.project_group(prefix), slice.chain());
         let sqlite = self.backend() == crate::Backend::Sqlite;
         let events = |measure: &str, column: &str, index: &str| {
             let index = if sqlite { format!("INDEXED BY {index}") } else { String::new() };
@@ -490,26 +614,34 @@ impl Store {
         }))
     }
 
-    /// Sums of a measure over a scope and a cover of `stat_sums` buckets, by group.
+    /// Sums of a measure over a scope and a cover of kept buckets, by group. The kept
+    /// sums of facets have no day rows: the cover's days are read from the projects and
+    /// their funding records instead (`day_sums`).
     async fn sums(
         &self,
         measure: Measure,
         prefix: &str,
-        group_len: usize,
-        chain: Option<&str>,
+        slice: Slice<'_>,
         cover: Cover,
     ) -> Result<HashMap<String, Sums>> {
         let (lo, hi) = prefix_range(prefix);
-        let group = group_expression(prefix, group_len);
+        let group = slice.sums_group(prefix);
         let sql = cover_sql(
+            slice,
             &format!("{group} AS grp, source, CAST(SUM(records) AS BIGINT), CAST(SUM(amount) AS BIGINT)"),
             "GROUP BY 1, 2",
         );
-        let rows: Vec<(String, String, i64, i64)> = on_pool!(self, |pool| {
-            bind_cover!(sqlx::query_as(&sql), measure, chain, &lo, &hi, cover).fetch_all(pool).await?
-        });
+        let kept = async {
+            Ok::<Vec<(String, String, i64, i64)>, StoreError>(on_pool!(self, |pool| {
+                bind_cover!(sqlx::query_as(&sql), measure, slice, &lo, &hi, cover).fetch_all(pool).await?
+            }))
+        };
+        let (kept, days) = match slice {
+            Slice::Values(facet) => tokio::try_join!(kept, self.day_sums(measure, prefix, facet, cover.days()))?,
+            Slice::Regions { .. } => (kept.await?, Vec::new()),
+        };
         let mut groups: HashMap<String, Sums> = HashMap::new();
-        for (group, source, records, amount) in rows {
+        for (group, source, records, amount) in kept.into_iter().chain(days) {
             let sums = groups.entry(group).or_default();
             sums.records += records;
             sums.amount += amount;
@@ -520,6 +652,59 @@ impl Store {
         Ok(groups)
     }
 
+    /// A measure's sums over days (the two day ranges of a cover) read from the
+    /// projects and funding records themselves, by the facet's value and source, as
+    /// the kept sums would hold them.
+    async fn day_sums(
+        &self,
+        measure: Measure,
+        prefix: &str,
+        facet: Facet,
+        days: [(NaiveDate, NaiveDate); 2],
+    ) -> Result<Vec<(String, String, i64, i64)>> {
+        if days.iter().all(|range| is_empty(*range)) {
+            return Ok(Vec::new());
+        }
+        let (lo, hi) = prefix_range(prefix);
+        let value = facet.project_value("p.");
+        let range = |from: usize| {
+            let (day, rows) = match measure {
+                Measure::Funds => (
+                    "f.funded_on",
+                    "f.source, f.amount FROM project_funding f JOIN projects p ON p.id = f.project_id \
+                     WHERE f.region_code >= $1 AND f.region_code < $2",
+                ),
+                Measure::Signed => (
+                    "p.signed_on",
+                    "'' AS source, p.total_investment AS amount FROM projects p \
+                     WHERE p.region_code >= $1 AND p.region_code < $2 AND p.stage <> 'dropped'",
+                ),
+                Measure::Producing => (
+                    "p.producing_on",
+                    "'' AS source, p.total_investment AS amount FROM projects p \
+                     WHERE p.region_code >= $1 AND p.region_code < $2 AND p.stage <> 'dropped' AND p.signed_on IS NOT NULL",
+                ),
+            };
+            format!("SELECT {value} AS grp, {rows} AND {day} >= ${from} AND {day} <= ${}", from + 1)
+        };
+        let sql = format!(
+            "SELECT grp, source, CAST(COUNT(*) AS BIGINT), CAST(SUM(amount) AS BIGINT) FROM ({} UNION ALL {}) AS d GROUP BY 1, 2",
+            range(3),
+            range(5)
+        );
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(&sql)
+                .bind(&lo)
+                .bind(&hi)
+                .bind(days[0].0)
+                .bind(days[0].1)
+                .bind(days[1].0)
+                .bind(days[1].1)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
     /// 实施项目 of a period, from the sums: the projects signed by its end, less those
     /// already producing before it began — plus any producing before their signing
     /// (none by the stage rules) that the subtraction took away without the signing
@@ -527,16 +712,15 @@ impl Store {
     async fn implementing(
         &self,
         prefix: &str,
-        group_len: usize,
-        chain: Option<&str>,
+        slice: Slice<'_>,
         period: Period,
     ) -> Result<HashMap<String, ImplementingRow>> {
         let (signed, producing) = tokio::try_join!(
-            self.sums(Measure::Signed, prefix, group_len, chain, Cover::up_to(period.to)),
-            self.sums(Measure::Producing, prefix, group_len, chain, Cover::before(period.from)),
+            self.sums(Measure::Signed, prefix, slice, Cover::up_to(period.to)),
+            self.sums(Measure::Producing, prefix, slice, Cover::before(period.from)),
         )?;
         let (lo, hi) = prefix_range(prefix);
-        let group = group_expression(prefix, group_len);
+        let (group, chain) = (slice.project_group(prefix), slice.chain());
         let index = match self.backend() {
             crate::Backend::Sqlite => "INDEXED BY projects_disordered",
             crate::Backend::Postgres => "",
@@ -597,7 +781,8 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<HashMap<String, Yuan>> {
-        let funds = self.sums(Measure::Funds, prefix, group_len, chain, Cover::of(from, to, true)).await?;
+        let slice = Slice::Regions { group_len, chain };
+        let funds = self.sums(Measure::Funds, prefix, slice, Cover::of(from, to, true)).await?;
         Ok(funds.into_iter().map(|(group, sums)| (group, Yuan(sums.amount))).collect())
     }
 
@@ -673,13 +858,15 @@ impl Store {
     ) -> Result<Vec<MonthFigure>> {
         let (lo, hi) = prefix_range(prefix);
         let month = self.month_expression("bucket");
+        let slice = Slice::Regions { group_len: prefix.len(), chain };
         let sql = cover_sql(
+            slice,
             &format!("{month} AS month, CAST(SUM(amount) AS BIGINT) AS amount, CAST(SUM(records) AS BIGINT) AS count"),
             &format!("GROUP BY {month} HAVING SUM(records) > 0 ORDER BY 1"),
         );
         let cover = Cover::of(period.from, period.to, false);
         Ok(on_pool!(self, |pool| {
-            bind_cover!(sqlx::query_as(&sql), measure, chain, &lo, &hi, cover).fetch_all(pool).await?
+            bind_cover!(sqlx::query_as(&sql), measure, slice, &lo, &hi, cover).fetch_all(pool).await?
         }))
     }
 
@@ -1169,17 +1356,37 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<AttributedLead>> {
-        let column = key.expression();
+        self.leads_in_period(prefix, chains, Some(key), from, to).await
+    }
+
+    /// The projects of the scope `prefix` that came as a registered lead dated within
+    /// [from, to], with its clock facts (one group, named ''): a region's leads clock.
+    pub async fn registered_leads(&self, prefix: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<AttributedLead>> {
+        self.leads_in_period(prefix, None, None, from, to).await
+    }
+
+    /// `attributed_leads` grouped by `key`, or of the registered leads only when none.
+    async fn leads_in_period(
+        &self,
+        prefix: &str,
+        chains: Option<&[String]>,
+        key: Option<AttributionKey>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<AttributedLead>> {
+        let column = key.map_or("''", AttributionKey::expression);
         let mut c = Conditions::new();
         c.push_prefix("p.region_code", prefix);
-        c.push(&format!("{column} <> ''"), Vec::new());
+        if key.is_some() {
+            c.push(&format!("{column} <> ''"), Vec::new());
+        }
         if let Some(chains) = chains {
             c.push_in("p.chain", chains);
         }
         let n = c.params.len();
         let join = match key {
-            AttributionKey::Cadre(CadreKey::Registrant) => "JOIN",
-            _ => "LEFT JOIN",
+            Some(AttributionKey::Cadre(CadreKey::Registrant)) | None => "JOIN",
+            Some(_) => "LEFT JOIN",
         };
         let sql = format!(
             "SELECT {column}, p.id, p.lead_on, p.stage, l.id, l.lead_on, l.amount, s.step, s.done_on \

@@ -1,7 +1,8 @@
 //! The SQL investment figures (read from the sums of `stat_sums`, kept in step with
 //! every write) equal the straightforward reference computation of
 //! `zhaoshang_core::metrics` on random data written through every write path, on both
-//! backends; so do funds in place and the monthly series.
+//! backends; so do funds in place, the monthly series and the figures by each of the
+//! statistical report's attributes (`report_sums`, `report_pairs`).
 
 use chrono::{Duration, NaiveDate};
 use rand::rngs::StdRng;
@@ -11,14 +12,18 @@ use zhaoshang_core::metrics::{compute_figures, FundingFact, FundingSource, Inves
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
 use zhaoshang_core::regions::{parse_divisions, RegionCode};
+use zhaoshang_core::statistical_report::SizeBand;
 use zhaoshang_store::bulk::{BulkFunding, BulkProject};
 use zhaoshang_store::projects::{FundingData, ProjectData, ProjectUpsert};
-use zhaoshang_store::stats::MonthFigure;
+use zhaoshang_store::stats::{Facet, MonthFigure};
 use zhaoshang_store::{Actor, Store};
 use zhaoshang_testkit::{fresh_database_url, Backend};
 
 const REGIONS: &[&str] = &["620000", "620200", "620400", "620402", "620423", "620500", "620503"];
 const CHAINS: &[&str] = &["", "新能源", "冶金有色"];
+const ORIGINS: &[&str] = &["", "上海市", "深圳市", "香港"];
+const INDUSTRIES: &[&str] = &["", "01", "30", "65"];
+const INVESTOR_TYPES: &[&str] = &["民营", "国有", ""];
 
 fn day(rng: &mut StdRng) -> NaiveDate {
     NaiveDate::from_ymd_opt(2022, 1, 1).unwrap() + Duration::days(rng.gen_range(0..730))
@@ -42,6 +47,9 @@ fn random_project(rng: &mut StdRng, index: usize) -> ProjectData {
         name: format!("随机项目{index}"),
         region_code: REGIONS[rng.gen_range(0..REGIONS.len())].to_string(),
         chain: CHAINS[rng.gen_range(0..CHAINS.len())].to_string(),
+        investor_origin: ORIGINS[rng.gen_range(0..ORIGINS.len())].to_string(),
+        industry: INDUSTRIES[rng.gen_range(0..INDUSTRIES.len())].to_string(),
+        investor_type: INVESTOR_TYPES[rng.gen_range(0..INVESTOR_TYPES.len())].to_string(),
         total_investment,
         stage: stage.key().to_string(),
         signed_on,
@@ -86,20 +94,41 @@ struct Model {
     funding: Vec<FundingData>,
 }
 
+/// A project's value of a facet, as the statistical report groups by it.
+fn facet_value(p: &ProjectData, facet: Facet) -> String {
+    match facet {
+        Facet::Chain => p.chain.clone(),
+        Facet::Origin => p.investor_origin.clone(),
+        Facet::Industry => p.industry.clone(),
+        Facet::InvestorType => p.investor_type.clone(),
+        Facet::SizeBand => {
+            let band = SizeBand::of(Yuan(p.total_investment));
+            SizeBand::ALL.iter().position(|b| *b == band).unwrap().to_string()
+        }
+    }
+}
+
 impl Model {
-    fn in_scope(&self, region: &RegionCode, chain: Option<&str>) -> Vec<(i64, &ProjectData)> {
+    fn in_scope(&self, region: &RegionCode, keep: impl Fn(&ProjectData) -> bool) -> Vec<(i64, &ProjectData)> {
         self.projects
             .values()
             .enumerate()
             .map(|(i, p)| (i as i64, p))
-            .filter(|(_, p)| {
-                region.contains(&RegionCode::parse(&p.region_code).unwrap()) && chain.is_none_or(|c| p.chain == c)
-            })
+            .filter(|(_, p)| region.contains(&RegionCode::parse(&p.region_code).unwrap()) && keep(p))
             .collect()
     }
 
     fn figures(&self, region: &RegionCode, chain: Option<&str>, period: Period) -> InvestmentFigures {
-        let in_scope = self.in_scope(region, chain);
+        self.figures_of(region, |p| chain.is_none_or(|c| p.chain == c), period)
+    }
+
+    fn figures_of(
+        &self,
+        region: &RegionCode,
+        keep: impl Fn(&ProjectData) -> bool,
+        period: Period,
+    ) -> InvestmentFigures {
+        let in_scope = self.in_scope(region, keep);
         let facts: Vec<ProjectFact> = in_scope.iter().map(|(i, p)| fact(*i, p)).collect();
         let funding_facts: Vec<FundingFact> = self
             .funding
@@ -120,7 +149,7 @@ impl Model {
     /// The plain monthly series: (month, amount, count) of signings (not 终止) and of
     /// funds, for a scope without chain.
     fn monthly(&self, region: &RegionCode, period: Period) -> (Vec<MonthFigure>, Vec<MonthFigure>) {
-        let in_scope = self.in_scope(region, None);
+        let in_scope = self.in_scope(region, |_| true);
         let mut signed: BTreeMap<String, (i64, i64)> = BTreeMap::new();
         for (_, p) in &in_scope {
             if let Some(day) = p.signed_on.filter(|d| period.contains(*d) && p.stage != "dropped") {
@@ -214,6 +243,19 @@ async fn compare(store: &Store, model: &Model, rng: &mut StdRng, cases: usize, w
             assert_eq!(actual, expected, "{what}: {child} within {scope} chain {chain:?} period {period:?}");
             let funds = funds_by_child.get(child_prefix).copied().unwrap_or_default();
             assert_eq!(funds, expected.funds_in_place, "{what}: funds of {child} within {scope}");
+        }
+        // The statistical report's breakdowns: the same figures by each attribute's values.
+        for facet in Facet::ALL {
+            let by_value = store.investment_figures_by_facet(prefix, facet, period).await.unwrap();
+            let mut values: Vec<String> = model.projects.values().map(|p| facet_value(p, facet)).collect();
+            values.extend(by_value.keys().cloned());
+            values.sort();
+            values.dedup();
+            for value in values {
+                let expected = model.figures_of(&region, |p| facet_value(p, facet) == value, period);
+                let actual = by_value.get(&value).copied().unwrap_or_default();
+                assert_eq!(actual, expected, "{what}: {facet:?} {value:?} within {scope} period {period:?}");
+            }
         }
         let (signed, funded) = model.monthly(&region, period);
         assert_eq!(store.monthly_signed(prefix, period).await.unwrap(), signed, "{what}: signed series {scope}");
