@@ -11,16 +11,20 @@ pub mod cadres;
 
 use crate::appeals::appeal_report;
 use crate::exchange::{NumberFormat, Table};
+use crate::leads::{lead_clock_tally, lead_settings};
 use crate::stats::sub_region_reports;
 use crate::{App, AppError, AppResult};
 use serde::{Deserialize, Serialize};
 use zhaoshang_core::access::Principal;
+use zhaoshang_core::calendar::Calendar;
+use zhaoshang_core::evaluation::cadres::ClockTally;
 use zhaoshang_core::evaluation::scheme::{check_scheme, IndicatorRow, RegionFigures, Scheme, SchemeErrors, Unit};
 use zhaoshang_core::evaluation::{
     evaluate, rank_intervals, EvaluationItem, Quarter, RankInterval, RegionIndicators, SENSITIVITY_DRAWS,
     SENSITIVITY_SPREAD,
 };
 use zhaoshang_core::metrics::{InvestmentReport, Period};
+use zhaoshang_core::money::YUAN_PER_WAN;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_core::scores::shown_weight;
 use zhaoshang_core::text::non_empty;
@@ -143,8 +147,8 @@ pub async fn evaluation_by(
     Ok(Evaluation::scored(region, region_name, quarter, scheme, snapshot))
 }
 
-/// Each sub-region's values of the scheme's indicators over `period`; the appeals'
-/// rates are read only for a scheme that scores them.
+/// Each sub-region's values of the scheme's indicators over `period`; the appeals',
+/// leads' and chambers' figures are read only for a scheme that scores them.
 async fn indicators(
     store: &Store,
     scheme: &Scheme,
@@ -153,13 +157,32 @@ async fn indicators(
     reports: &[InvestmentReport],
     period: Period,
 ) -> AppResult<Vec<RegionIndicators>> {
+    let clocks = match scheme.reads_leads() {
+        true => {
+            Some((lead_settings(store).await?, Calendar::new(store.calendar_days().await?), crate::calendar::today()))
+        }
+        false => None,
+    };
     let mut rows = Vec::with_capacity(reports.len());
     for ((name, code), report) in names.iter().zip(codes).zip(reports) {
-        let mut figures = RegionFigures { report, appeals_on_time_rate: None, appeals_satisfaction_rate: None };
+        let prefix = code.scope_prefix();
+        let mut figures = RegionFigures::of(report);
         if scheme.reads_appeals() {
             let appeals = appeal_report(store, code, period.from, period.to).await?;
             (figures.appeals_on_time_rate, figures.appeals_satisfaction_rate) =
                 (appeals.on_time_rate, appeals.satisfaction_rate);
+        }
+        if let Some((settings, calendar, today)) = &clocks {
+            let mut tally = ClockTally::default();
+            for lead in store.registered_leads(prefix, period.from, period.to).await? {
+                tally += lead_clock_tally(&lead, settings, calendar, period, *today)?;
+            }
+            figures.leads_on_time_rate = tally.rate();
+        }
+        if scheme.reads_chambers() {
+            let signed = store.chamber_signed_investment_by(prefix, prefix.len(), period.from, period.to).await?;
+            let yuan = signed.get(prefix).copied().unwrap_or_default();
+            figures.chamber_signed_investment_wan = Some(yuan as f64 / YUAN_PER_WAN as f64);
         }
         rows.push(RegionIndicators::from_figures(name, scheme, &figures));
     }

@@ -13,16 +13,19 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use zhaoshang_core::access::{LeadScope, Principal, RecordScope, Role};
 use zhaoshang_core::calendar::Calendar;
+use zhaoshang_core::evaluation::cadres::ClockTally;
 use zhaoshang_core::leads::{
     clock, next_step, parse_major_from, parse_protection_days, protected_by, ClockDays, ClockRules, DoneStep, LeadStep,
     Registration, StepClock, CLOCK_DAYS_SETTING, DEFAULT_PROTECTION_DAYS, MAJOR_CLOCK_DAYS_SETTING, MAJOR_FROM_SETTING,
     PROTECTION_DAYS_SETTING,
 };
+use zhaoshang_core::metrics::Period;
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::projects::Stage;
 use zhaoshang_core::regions::RegionCode;
 use zhaoshang_store::leads::{Lead, LeadFilter, LeadStepRecord, NewLead};
 use zhaoshang_store::projects::ProjectData;
+use zhaoshang_store::stats::AttributedLead;
 use zhaoshang_store::{Actor, Store};
 
 /// The source a registered lead's project carries (项目来源).
@@ -151,6 +154,22 @@ pub(crate) fn registered_clock<'a>(
         .filter_map(|(key, done_on)| LeadStep::from_key(key).map(|step| DoneStep { step, done_on }))
         .collect();
     clock(lead_on, &done, open, settings.clock.days_for(amount), calendar).map_err(|e| AppError::Invalid(e.to_string()))
+}
+
+/// What a lead's registered steps kept of their clock over `period`, as on `today`
+/// (nothing for a project that came without a registered lead).
+pub(crate) fn lead_clock_tally(
+    lead: &AttributedLead,
+    settings: &LeadSettings,
+    calendar: &Calendar,
+    period: Period,
+    today: NaiveDate,
+) -> AppResult<ClockTally> {
+    let Some(registered) = &lead.registered else { return Ok(ClockTally::default()) };
+    let open = !matches!(lead.stage, Stage::Producing | Stage::Dropped);
+    let done = registered.steps.iter().map(|(step, day)| (step.as_str(), *day));
+    let clocks = registered_clock(registered.lead_on, Yuan(registered.amount), open, done, settings, calendar)?;
+    Ok(ClockTally::of(&clocks, period, today))
 }
 
 /// Reads the clock settings (defaults when never set).

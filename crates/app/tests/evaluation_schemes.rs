@@ -10,10 +10,13 @@ use zhaoshang_app::search::SearchIndex;
 use zhaoshang_app::{App, AppError};
 use zhaoshang_core::access::{Principal, Role};
 use zhaoshang_core::evaluation::scheme::IndicatorRow;
+use zhaoshang_store::leads::NewLead;
+use zhaoshang_store::projects::ProjectData;
 use zhaoshang_store::{Actor, Store, StoreError};
 use zhaoshang_testkit::on_both_backends;
 
 on_both_backends!(app: a_published_quarter_stays_as_published_after_a_scheme_change_and_a_data_correction);
+on_both_backends!(app: a_scheme_scores_the_leads_clock_and_the_chambers_signings_of_each_city);
 
 async fn import(store: &Store, kind: ImportKind, csv: &str) {
     let report = import_bytes(store, kind, "t.csv", csv.as_bytes(), false, &Actor::system("测试")).await.unwrap();
@@ -165,4 +168,84 @@ async fn a_published_quarter_stays_as_published_after_a_scheme_change_and_a_data
     let kinds: Vec<&str> = entries.iter().map(|e| e.entity.as_str()).collect();
     assert_eq!(kinds.iter().filter(|k| **k == "evaluation_scheme").count(), 2, "{kinds:?}");
     assert_eq!(kinds.iter().filter(|k| **k == "evaluation_publication").count(), 1, "{kinds:?}");
+}
+
+/// A lead registered in `region` on `day` that entered the pipeline as project `code`.
+fn lead(code: &str, region: &str, day: chrono::NaiveDate) -> NewLead {
+    NewLead {
+        chamber_id: None,
+        channel: "来访".into(),
+        subject: String::new(),
+        tracking_code: None,
+        referrer_id: None,
+        referrer_name: String::new(),
+        investor: format!("{code}投资方"),
+        investor_credit_code: String::new(),
+        enterprise_id: None,
+        industry: String::new(),
+        region_code: region.into(),
+        amount: 0,
+        contact: String::new(),
+        notes: String::new(),
+        lead_on: day,
+        project: Some(ProjectData {
+            code: code.into(),
+            name: format!("{code}项目"),
+            region_code: region.into(),
+            stage: "lead".into(),
+            lead_on: Some(day),
+            ..ProjectData::default()
+        }),
+        duplicate_of: None,
+        next_step: None,
+        next_due_on: None,
+        activity_id: None,
+    }
+}
+
+/// 线索按时办理率 counts each city's registered leads' steps due in the period (done by
+/// the due date, over all that fell due: undone ones are overdue by now), whoever
+/// registered them; 商会引荐项目签约投资额 sums the signings of projects whose 来源单位 is
+/// a chamber of the registry, and of no other.
+async fn a_scheme_scores_the_leads_clock_and_the_chambers_signings_of_each_city(store: &Store) {
+    let app = App::new(store.clone(), SearchIndex::open(store).await.unwrap());
+    let admin = Principal { user_id: 0, username: "admin".into(), role: Role::Admin, region: None };
+    let actor = Actor::system("测试");
+    import(store, ImportKind::Chambers, "商会名称,商会类型\n上海甘肃商会,异地甘肃商会\n").await;
+    import(
+        store,
+        ImportKind::Projects,
+        "项目编号,项目名称,所属地区,总投资(万元),项目阶段,签约日期,来源单位\n\
+         CH-1,兰州商会项目,620100,20000,签约,2024-01-10,上海甘肃商会\n\
+         CH-2,兰州自引项目,620100,5000,签约,2024-01-11,\n\
+         CH-3,天水项目,620500,8000,签约,2024-02-01,某某联谊会\n\
+         CH-4,白银终止项目,620400,9000,终止,2024-02-01,上海甘肃商会\n",
+    )
+    .await;
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2024, m, d).unwrap();
+    let kept = store.register_lead(&lead("LD-1", "620100", day(1, 8)), &actor).await.unwrap();
+    store.register_lead(&lead("LD-2", "620400", day(1, 9)), &actor).await.unwrap();
+    // 兰州's lead acknowledged the next day (on time); its other two steps and all of
+    // 白银's were never done. Leads registered after the quarter do not count.
+    store.record_lead_step(kept, "acknowledged", day(1, 9), "已受理", (None, None), &actor).await.unwrap();
+    store.register_lead(&lead("LD-3", "620500", day(5, 6)), &actor).await.unwrap();
+
+    let rows = [
+        row("leads_on_time_rate", "0.5", "higher", "efficacy", "60"),
+        row("chamber_signed_investment_wan", "0.5", "higher", "efficacy", "60"),
+    ];
+    let scheme = app.save_evaluation_scheme(&admin, &actor, "线索与商会", &rows).await.unwrap().unwrap();
+    let id = scheme.id.unwrap().to_string();
+    let view = app.evaluation_for(&admin, Some("620000"), Some("2024"), Some("1"), Some(&id)).await.unwrap();
+    let values = |name: &str| {
+        let city = view.evaluation.snapshot.current.iter().find(|row| row.name == name).unwrap();
+        city.values.clone()
+    };
+    assert_eq!(values("兰州市"), [Some(1.0 / 3.0), Some(20000.0)]);
+    assert_eq!(values("白银市"), [Some(0.0), Some(0.0)], "a dropped project is no signing");
+    assert_eq!(values("天水市"), [None, Some(0.0)], "no lead of its own in the quarter; not a registry chamber");
+    // Scores: 兰州 best on both (100); 白银 60 on both; 天水 60 (missing) and 60.
+    let scores = scores(&view.evaluation.items);
+    assert_eq!(scores["620100"], 100.0);
+    assert_eq!(scores["620400"], 60.0);
 }

@@ -371,8 +371,7 @@ impl Bench<'_> {
             let mut cities = Vec::new();
             for city in store.region_children(Some(dataset::PROVINCE)).await? {
                 let report = compute_investment_report(store, &RegionCode::parse(&city.code)?, period, None).await?;
-                let figures =
-                    RegionFigures { report: &report, appeals_on_time_rate: None, appeals_satisfaction_rate: None };
+                let figures = RegionFigures::of(&report);
                 cities.push(RegionIndicators::from_figures(&city.name, &spec, &figures));
             }
             indicators.push(cities);

@@ -618,15 +618,12 @@ mod tests {
             Yuan::from_wan(300),
             Some(Yuan::from_wan(1200)),
         );
-        let values = RegionIndicators::from_figures("兰州市", &spec(), &figures(&report)).values;
+        let values = RegionIndicators::from_figures("兰州市", &spec(), &RegionFigures::of(&report)).values;
         assert_eq!(values, [Some(300.0), Some(0.5), Some(0.25), Some(12345.6789), Some(1.0), Some(0.5)]);
-        fn figures(report: &InvestmentReport) -> RegionFigures<'_> {
-            RegionFigures { report, appeals_on_time_rate: None, appeals_satisfaction_rate: None }
-        }
         let empty =
             InvestmentReport::assemble("620200", period, &previous, &InvestmentFigures::default(), Yuan::ZERO, None);
         assert_eq!(
-            RegionIndicators::from_figures("嘉峪关市", &spec(), &figures(&empty)).values,
+            RegionIndicators::from_figures("嘉峪关市", &spec(), &RegionFigures::of(&empty)).values,
             [Some(200.0), None, None, Some(0.0), Some(0.0), None]
         );
     }

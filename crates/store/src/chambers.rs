@@ -224,6 +224,31 @@ impl Store {
         }
         Ok(names.iter().filter_map(|(id, _)| by_id.remove(id)).collect())
     }
+
+    /// Signed investment (yuan, as the metrics table counts it: not dropped) of the
+    /// projects of the scope `prefix` attributed to a chamber of the registry, signed
+    /// within [from, to], by the first `group_len` characters of the region code (a
+    /// region's sub-regions at once, for an evaluation's figure); groups without any
+    /// such project are absent.
+    pub async fn chamber_signed_investment_by(
+        &self,
+        prefix: &str,
+        group_len: usize,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<HashMap<String, i64>> {
+        let (lo, hi) = crate::sql::prefix_range(prefix);
+        let group = crate::stats::group_expression(prefix, group_len);
+        let sql = format!(
+            "SELECT {group}, CAST(COALESCE(SUM(total_investment), 0) AS BIGINT) FROM projects \
+             WHERE source_org <> '' AND signed_on >= $1 AND signed_on <= $2 AND stage <> 'dropped' \
+               AND region_code >= $3 AND region_code < $4 AND source_org IN (SELECT name FROM chambers) \
+             GROUP BY 1"
+        );
+        let rows: Vec<(String, i64)> =
+            on_pool!(self, |pool| sqlx::query_as(&sql).bind(from).bind(to).bind(&lo).bind(&hi).fetch_all(pool).await?);
+        Ok(rows.into_iter().collect())
+    }
 }
 
 /// A year's assessment as published: the weights version it used (`None`: the defaults)

@@ -7,7 +7,7 @@
 //! year when no quarter is asked, the last quarter finished today when neither is.
 
 use crate::exchange::{NumberFormat, Table};
-use crate::leads::{lead_settings, registered_clock};
+use crate::leads::{lead_clock_tally, lead_settings};
 use crate::{App, AppError, AppResult};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -141,22 +141,7 @@ impl App {
             (lead_settings(store).await?, self.calendar().await?, crate::calendar::today());
         let mut leads = Vec::with_capacity(attributed.len());
         for lead in attributed {
-            let clock = match &lead.registered {
-                None => ClockTally::default(),
-                Some(registered) => {
-                    let open = !matches!(lead.stage, Stage::Producing | Stage::Dropped);
-                    let done = registered.steps.iter().map(|(step, day)| (step.as_str(), *day));
-                    let clocks = registered_clock(
-                        registered.lead_on,
-                        Yuan(registered.amount),
-                        open,
-                        done,
-                        &settings,
-                        &calendar,
-                    )?;
-                    ClockTally::of(&clocks, period, today)
-                }
-            };
+            let clock = lead_clock_tally(&lead, &settings, &calendar, period, today)?;
             leads.push((lead, clock));
         }
         // Names as typed may carry stray spaces: a member is its trimmed name.

@@ -150,7 +150,8 @@ impl Metric {
 }
 
 /// A figure a scheme may score: a metric over the year to the quarter's end, its YoY,
-/// the year's target completion, or the appeals' on-time and satisfaction rates.
+/// the year's target completion, the appeals' on-time and satisfaction rates, the
+/// leads' clock kept, or the signed investment of projects chambers brought.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Figure {
     Metric(Metric),
@@ -158,6 +159,12 @@ pub enum Figure {
     TargetCompletion,
     AppealsOnTime,
     AppealsSatisfaction,
+    /// Of the registered leads' steps due in the period, the share done by their due
+    /// date (the clock of `zhaoshang_core::leads`).
+    LeadsOnTime,
+    /// Signed investment (万元, as the metrics table's) of the projects attributed to a
+    /// chamber of the registry (来源单位).
+    ChamberSignedInvestment,
 }
 
 impl Figure {
@@ -167,7 +174,13 @@ impl Figure {
         let yoys = Metric::ALL.into_iter().map(Figure::Yoy);
         metrics
             .chain(yoys)
-            .chain([Figure::TargetCompletion, Figure::AppealsOnTime, Figure::AppealsSatisfaction])
+            .chain([
+                Figure::TargetCompletion,
+                Figure::AppealsOnTime,
+                Figure::AppealsSatisfaction,
+                Figure::LeadsOnTime,
+                Figure::ChamberSignedInvestment,
+            ])
             .collect()
     }
 
@@ -179,6 +192,8 @@ impl Figure {
             Figure::TargetCompletion => "target_completion".to_string(),
             Figure::AppealsOnTime => "appeals_on_time_rate".to_string(),
             Figure::AppealsSatisfaction => "appeals_satisfaction_rate".to_string(),
+            Figure::LeadsOnTime => "leads_on_time_rate".to_string(),
+            Figure::ChamberSignedInvestment => "chamber_signed_investment_wan".to_string(),
         }
     }
 
@@ -193,12 +208,15 @@ impl Figure {
             Figure::TargetCompletion => "年度目标完成率".to_string(),
             Figure::AppealsOnTime => "诉求按时办结率".to_string(),
             Figure::AppealsSatisfaction => "诉求满意率".to_string(),
+            Figure::LeadsOnTime => "线索按时办理率".to_string(),
+            Figure::ChamberSignedInvestment => "商会引荐项目签约投资额".to_string(),
         }
     }
 
     pub fn unit(self) -> Unit {
         match self {
             Figure::Metric(metric) => metric.unit(),
+            Figure::ChamberSignedInvestment => Unit::Wan,
             _ => Unit::Rate,
         }
     }
@@ -209,6 +227,16 @@ impl Figure {
         matches!(self, Figure::AppealsOnTime | Figure::AppealsSatisfaction)
     }
 
+    /// Whether the figure is read from the leads' clocks.
+    pub fn reads_leads(self) -> bool {
+        self == Figure::LeadsOnTime
+    }
+
+    /// Whether the figure is read from the chambers' attributed projects.
+    pub fn reads_chambers(self) -> bool {
+        self == Figure::ChamberSignedInvestment
+    }
+
     /// The figure's value for one sub-region; `None` where it is null.
     pub fn value(self, figures: &RegionFigures) -> Option<f64> {
         match self {
@@ -217,6 +245,8 @@ impl Figure {
             Figure::TargetCompletion => figures.report.target_completion,
             Figure::AppealsOnTime => figures.appeals_on_time_rate,
             Figure::AppealsSatisfaction => figures.appeals_satisfaction_rate,
+            Figure::LeadsOnTime => figures.leads_on_time_rate,
+            Figure::ChamberSignedInvestment => figures.chamber_signed_investment_wan,
         }
     }
 }
@@ -241,6 +271,23 @@ pub struct RegionFigures<'a> {
     /// `stats appeals`' on-time and satisfaction rates over the same period.
     pub appeals_on_time_rate: Option<f64>,
     pub appeals_satisfaction_rate: Option<f64>,
+    /// `Figure::LeadsOnTime` over the same period.
+    pub leads_on_time_rate: Option<f64>,
+    /// `Figure::ChamberSignedInvestment` over the same period, in 万元.
+    pub chamber_signed_investment_wan: Option<f64>,
+}
+
+impl<'a> RegionFigures<'a> {
+    /// The investment figures alone (the other sources not read).
+    pub fn of(report: &'a InvestmentReport) -> RegionFigures<'a> {
+        RegionFigures {
+            report,
+            appeals_on_time_rate: None,
+            appeals_satisfaction_rate: None,
+            leads_on_time_rate: None,
+            chamber_signed_investment_wan: None,
+        }
+    }
 }
 
 /// Whether a higher or a lower value is better.
@@ -405,6 +452,14 @@ impl Scheme {
         self.indicators.iter().any(|indicator| indicator.figure.reads_appeals())
     }
 
+    pub fn reads_leads(&self) -> bool {
+        self.indicators.iter().any(|indicator| indicator.figure.reads_leads())
+    }
+
+    pub fn reads_chambers(&self) -> bool {
+        self.indicators.iter().any(|indicator| indicator.figure.reads_chambers())
+    }
+
     /// The scheme as stored.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("a scheme serializes")
@@ -523,7 +578,7 @@ mod tests {
     #[test]
     fn every_figure_has_its_own_key_that_parses_back() {
         let figures = Figure::all();
-        assert_eq!(figures.len(), 27);
+        assert_eq!(figures.len(), 29);
         for figure in &figures {
             assert_eq!(Figure::parse(&figure.key()), Some(*figure), "{}", figure.key());
         }
@@ -532,6 +587,8 @@ mod tests {
         assert_eq!(Figure::Yoy(Metric::FundsInPlace).key(), "funds_in_place_yoy", "SPEC's key");
         assert_eq!(Figure::Yoy(Metric::SignedCount).label(), "签约项目数同比");
         assert_eq!(Figure::parse("no_such_figure"), None);
+        assert_eq!(Figure::ChamberSignedInvestment.unit(), Unit::Wan);
+        assert_eq!(Figure::LeadsOnTime.unit(), Unit::Rate);
     }
 
     #[test]
@@ -584,7 +641,7 @@ mod tests {
                 "start_rate"
             ]
         );
-        assert!(!spec.reads_appeals());
+        assert!(!spec.reads_appeals() && !spec.reads_leads() && !spec.reads_chambers());
         assert_eq!(Scheme::from_json(&spec.to_json()).unwrap(), spec);
         assert!(spec.to_json().contains("\"funds_in_place_yoy\""), "figures are stored by key: {}", spec.to_json());
     }
@@ -600,16 +657,17 @@ mod tests {
                     direction: "lower",
                     scaling: "rank",
                     missing_score: "0",
-                    ..row("appeals_on_time_rate", "0.4")
+                    ..row("appeals_on_time_rate", "0.3")
                 },
+                row("leads_on_time_rate", "0.1"),
             ],
         )
         .unwrap();
         assert_eq!(name, "营商环境加权方案");
-        assert_eq!(scheme.indicators.len(), 2, "an empty weight leaves the figure out");
+        assert_eq!(scheme.indicators.len(), 3, "an empty weight leaves the figure out");
         assert_eq!(scheme.indicators[1].direction, Direction::Lower);
         assert_eq!(scheme.indicators[1].scaling, Scaling::Rank);
-        assert!(scheme.reads_appeals());
+        assert!(scheme.reads_appeals() && scheme.reads_leads() && !scheme.reads_chambers());
 
         let errors = check_scheme("", &[row("funds_in_place_wan", "0.5"), row("start_rate", "0.3")]).unwrap_err();
         assert_eq!(errors.fields["name"], "请填写方案名称");
