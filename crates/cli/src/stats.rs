@@ -6,7 +6,10 @@ use clap::Subcommand;
 use zhaoshang_app::activities::cohort_report;
 use zhaoshang_app::appeals::appeal_report;
 use zhaoshang_app::evaluation::{evaluation, Evaluation};
+use zhaoshang_app::exchange::write_workbook;
+use zhaoshang_app::reports::{statistical_report, statistical_workbook, StatisticalReport};
 use zhaoshang_app::stats::{investment_report, known_region, parse_date, period};
+use zhaoshang_core::access::{ProjectScope, RecordScope};
 use zhaoshang_core::evaluation::Quarter;
 use zhaoshang_store::Store;
 
@@ -64,6 +67,18 @@ pub enum StatsCommand {
         /// Print the JSON object of SPEC.md
         #[arg(long)]
         json: bool,
+    },
+    /// The monthly statistical report (招商引资情况统计报表) of a region, 1 January to a day
+    Report {
+        /// Division code, e.g. 620000
+        #[arg(long)]
+        region: String,
+        /// Last day, YYYY-MM-DD (the report runs from 1 January of its year)
+        #[arg(long)]
+        to: String,
+        /// Also write the report's workbook (one sheet a table) to this .xlsx file
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
     },
     /// Business-environment appeals of a region (with its sub-regions) received in a period
     Appeals {
@@ -171,6 +186,18 @@ pub async fn run(store: &Store, command: StatsCommand) -> Result<()> {
                 print_evaluation(&evaluation);
             }
         }
+        StatsCommand::Report { region, to, output } => {
+            let region = known_region(store, &region).await?;
+            let to = parse_date(&to, "截止日期")?;
+            let everything = ProjectScope { regions: RecordScope::All, chains: None };
+            let report = statistical_report(store, &region, to, &everything).await?;
+            print_statistical_report(&report);
+            if let Some(path) = output {
+                let bytes = write_workbook(&statistical_workbook(&report))?;
+                std::fs::write(&path, bytes).map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
+                println!("已写入 {}", path.display());
+            }
+        }
         StatsCommand::Appeals { region, from, to, json } => {
             let region = known_region(store, &region).await?;
             let report =
@@ -204,6 +231,27 @@ pub async fn run(store: &Store, command: StatsCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The report's tables, each line with this year's signings and funds and their 同比.
+fn print_statistical_report(report: &StatisticalReport) {
+    println!("{}", report.title());
+    for (index, table) in report.tables.iter().enumerate() {
+        println!("\n表{} {}", index + 1, table.breakdown.label());
+        println!("项目\t签约项目(个)\t签约投资额(万元)\t同比\t到位资金(万元)\t同比");
+        for line in std::iter::once(&table.total).chain(&table.lines) {
+            let yoy = line.yoy();
+            println!(
+                "{}\t{}\t{}\t{}\t{}\t{}",
+                line.label,
+                line.current.signed_count,
+                line.current.signed_investment.wan_string(),
+                percent(yoy.signed_investment_wan),
+                line.current.funds_in_place.wan_string(),
+                percent(yoy.funds_in_place_wan)
+            );
+        }
+    }
 }
 
 /// The ranking as a table: rank, last quarter's rank, region, score, awards.

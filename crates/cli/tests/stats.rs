@@ -1,4 +1,5 @@
-//! `zhaoshang stats investment|cohort|evaluation --json` on data imported through the CLI.
+//! `zhaoshang stats investment|cohort|evaluation --json` and `stats report` on data imported
+//! through the CLI.
 
 use std::process::{Command, Output};
 
@@ -233,4 +234,30 @@ fn evaluation_ranks_every_city_as_the_spec_prints_it() {
         assert!(stderr.contains(message), "{args:?}: {stderr}");
         assert!(output.stdout.is_empty());
     }
+}
+
+#[test]
+fn the_monthly_report_prints_its_tables_and_writes_its_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = imported(dir.path());
+    let workbook = dir.path().join("报表.xlsx");
+    let output = zhaoshang(
+        &url,
+        &["stats", "report", "--region", "620000", "--to", "2023-10-31", "--output", workbook.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("甘肃省招商引资情况统计报表（2023年1—10月）"), "{text}");
+    assert!(text.contains("表1 分地区") && text.contains("表9 三个500强"), "{text}");
+    // A1–A4 signed in the period (A5 dropped); funds of A1, A2 and B1 dated in it.
+    let total = text.lines().find(|line| line.starts_with("合计\t")).unwrap();
+    assert!(total.starts_with("合计\t4\t64999.9999\t") && total.contains("\t3800.00\t"), "{total}");
+    let bytes = std::fs::read(&workbook).unwrap();
+    assert!(bytes.starts_with(b"PK"));
+    let names = String::from_utf8_lossy(&bytes);
+    assert!(names.contains("xl/worksheets/sheet9.xml") && !names.contains("sheet10.xml"), "a sheet a table");
+
+    let bad = zhaoshang(&url, &["stats", "report", "--region", "620000", "--to", "2023-13-01"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("截止日期"), "{}", String::from_utf8_lossy(&bad.stderr));
 }

@@ -47,7 +47,7 @@ pub use codes::AssignedCode;
 pub use columns::{columns, ColumnSpec};
 pub use export::{
     achievement_table, activity_table, appeal_table, enterprise_table, expert_table, export_file, export_table,
-    parcel_table, write_table, NumberFormat, Table, TableFormat,
+    parcel_table, write_table, write_workbook, NumberFormat, Table, TableFormat,
 };
 pub use forms::{field_errors, CONFIRM_EXCESS_FUNDS_FIELD};
 pub use mapping::{ColumnMapping, FieldChoice, FileColumn, ImportOutcome, MappedColumn, MappingQuestion};
