@@ -77,31 +77,34 @@ fn pairs<K: Ord>(
 async fn region_breakdowns(store: &Store, prefix: &str, group_len: usize, period: Period) -> AppResult<Breakdowns> {
     let previous = period.same_period_last_year();
     let by_region = |period| store.investment_figures_by(prefix, group_len, None, period);
-    let by_facet = |facet| async move {
-        let (current, previous) = tokio::try_join!(
-            store.investment_figures_by_facet(prefix, facet, period),
-            store.investment_figures_by_facet(prefix, facet, previous)
-        )?;
-        Ok::<_, zhaoshang_store::StoreError>(pairs(current, previous))
-    };
-    let ((regions, regions_before), chains, origins, industries, investor_types, bands, top500) = tokio::try_join!(
+    let ((regions, regions_before), (facets, facets_before), top500) = tokio::try_join!(
         async { tokio::try_join!(by_region(period), by_region(previous)) },
-        by_facet(Facet::Chain),
-        by_facet(Facet::Origin),
-        by_facet(Facet::Industry),
-        by_facet(Facet::InvestorType),
-        by_facet(Facet::SizeBand),
+        async {
+            tokio::try_join!(
+                store.investment_figures_by_facets(prefix, period),
+                store.investment_figures_by_facets(prefix, previous)
+            )
+        },
         store.report_combinations(prefix, group_len, None, period, ReportInvestors::Top500),
     )?;
-    let breakdowns = Breakdowns {
+    let mut breakdowns = Breakdowns {
         regions: pairs(regions, regions_before),
-        origins,
-        industries,
-        chains,
-        investor_types,
-        bands: bands.into_iter().map(|(band, pair)| (band.parse().unwrap_or_default(), pair)).collect(),
         top500: Breakdowns::of_combinations(&top500).top500,
+        ..Breakdowns::default()
     };
+    for ((facet, current), (_, previous)) in facets.into_iter().zip(facets_before) {
+        let values = pairs(current, previous);
+        match facet {
+            Facet::Chain => breakdowns.chains = values,
+            Facet::Origin => breakdowns.origins = values,
+            Facet::Industry => breakdowns.industries = values,
+            Facet::InvestorType => breakdowns.investor_types = values,
+            Facet::SizeBand => {
+                breakdowns.bands =
+                    values.into_iter().map(|(band, pair)| (band.parse().unwrap_or_default(), pair)).collect()
+            }
+        }
+    }
     Ok(breakdowns)
 }
 

@@ -296,27 +296,28 @@ impl Facet {
 }
 
 /// Which rows of the kept sums a read takes and how it groups them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 enum Slice<'a> {
     /// `stat_sums` and `stat_pairs` of every chain or one, by sub-region (the first
     /// `group_len` characters of the region code).
     Regions { group_len: usize, chain: Option<&'a str> },
-    /// `report_sums` and `report_pairs` of a facet, by its values over the whole scope.
-    Values(Facet),
+    /// `report_sums` and `report_pairs` of a facet, by its values over the whole scope;
+    /// the days of partial months from rows read once for every facet.
+    Values(Facet, &'a DayRows),
 }
 
 impl<'a> Slice<'a> {
     fn sums_table(self) -> &'static str {
         match self {
             Slice::Regions { .. } => "stat_sums",
-            Slice::Values(_) => "report_sums",
+            Slice::Values(..) => "report_sums",
         }
     }
 
     fn pairs_table(self) -> &'static str {
         match self {
             Slice::Regions { .. } => "stat_pairs",
-            Slice::Values(_) => "report_pairs",
+            Slice::Values(..) => "report_pairs",
         }
     }
 
@@ -326,7 +327,7 @@ impl<'a> Slice<'a> {
     fn facet_condition(self, facet: usize, value: usize) -> String {
         match self {
             Slice::Regions { .. } => format!("by_chain = ${facet} AND chain = ${value}"),
-            Slice::Values(_) => format!("facet = ${facet} AND facet_value >= ${value}"),
+            Slice::Values(..) => format!("facet = ${facet} AND facet_value >= ${value}"),
         }
     }
 
@@ -334,14 +335,14 @@ impl<'a> Slice<'a> {
     fn value_column(self) -> &'static str {
         match self {
             Slice::Regions { .. } => "chain",
-            Slice::Values(_) => "facet_value",
+            Slice::Values(..) => "facet_value",
         }
     }
 
     fn facet_binds(self) -> (i32, &'a str) {
         match self {
             Slice::Regions { chain, .. } => (i32::from(chain.is_some()), chain.unwrap_or_default()),
-            Slice::Values(facet) => (facet as i32, ""),
+            Slice::Values(facet, _) => (facet as i32, ""),
         }
     }
 
@@ -349,7 +350,7 @@ impl<'a> Slice<'a> {
     fn sums_group(self, prefix: &str) -> String {
         match self {
             Slice::Regions { group_len, .. } => group_expression(prefix, group_len),
-            Slice::Values(_) => "facet_value".into(),
+            Slice::Values(..) => "facet_value".into(),
         }
     }
 
@@ -357,7 +358,7 @@ impl<'a> Slice<'a> {
     fn project_group(self, prefix: &str) -> String {
         match self {
             Slice::Regions { group_len, .. } => group_expression(prefix, group_len),
-            Slice::Values(facet) => facet.project_value(""),
+            Slice::Values(facet, _) => facet.project_value(""),
         }
     }
 
@@ -365,8 +366,60 @@ impl<'a> Slice<'a> {
     fn chain(self) -> Option<&'a str> {
         match self {
             Slice::Regions { chain, .. } => chain,
-            Slice::Values(_) => None,
+            Slice::Values(..) => None,
         }
+    }
+}
+
+/// Projects and funding records by day with every facet's value (`Store::day_rows`).
+#[derive(Debug, Clone, Default)]
+struct DayRows(Vec<DayRow>);
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct DayRow {
+    measure: String,
+    day: NaiveDate,
+    chain: String,
+    investor_origin: String,
+    industry: String,
+    investor_type: String,
+    band: String,
+    source: String,
+    records: i64,
+    amount: i64,
+}
+
+impl DayRow {
+    fn value(&self, facet: Facet) -> &str {
+        match facet {
+            Facet::Chain => &self.chain,
+            Facet::Origin => &self.investor_origin,
+            Facet::Industry => &self.industry,
+            Facet::InvestorType => &self.investor_type,
+            Facet::SizeBand => &self.band,
+        }
+    }
+}
+
+impl DayRows {
+    /// A measure's sums over the day ranges, by the facet's value and source, as the
+    /// kept sums would hold them.
+    fn sums(
+        &self,
+        measure: Measure,
+        facet: Facet,
+        ranges: [(NaiveDate, NaiveDate); 2],
+    ) -> Vec<(String, String, i64, i64)> {
+        let mut sums: HashMap<(&str, &str), (i64, i64)> = HashMap::new();
+        let within = |day: NaiveDate| ranges.iter().any(|(from, to)| *from <= day && day <= *to);
+        for row in self.0.iter().filter(|row| row.measure == measure.key() && within(row.day)) {
+            let entry = sums.entry((row.value(facet), row.source.as_str())).or_default();
+            entry.0 += row.records;
+            entry.1 += row.amount;
+        }
+        sums.into_iter()
+            .map(|((value, source), (records, amount))| (value.to_string(), source.to_string(), records, amount))
+            .collect()
     }
 }
 
@@ -398,16 +451,21 @@ impl Store {
         self.figures(prefix, Slice::Regions { group_len, chain }, period).await
     }
 
-    /// The figures of the scope `prefix` by the values of one of the projects'
-    /// attributes (the statistical report's breakdowns); values without any row are
-    /// absent.
-    pub async fn investment_figures_by_facet(
+    /// The figures of the scope `prefix` by the values of each of the projects'
+    /// attributes the statistical report breaks down by (values without any row are
+    /// absent). The days of the period's partial months are read from the projects and
+    /// funding records once for all of them.
+    pub async fn investment_figures_by_facets(
         &self,
         prefix: &str,
-        facet: Facet,
         period: Period,
-    ) -> Result<HashMap<String, InvestmentFigures>> {
-        self.figures(prefix, Slice::Values(facet), period).await
+    ) -> Result<Vec<(Facet, HashMap<String, InvestmentFigures>)>> {
+        let days = self.day_rows(prefix, period).await?;
+        let mut facets = Vec::with_capacity(Facet::ALL.len());
+        for facet in Facet::ALL {
+            facets.push((facet, self.figures(prefix, Slice::Values(facet, &days), period).await?));
+        }
+        Ok(facets)
     }
 
     async fn figures(
@@ -637,7 +695,7 @@ impl Store {
             }))
         };
         let (kept, days) = match slice {
-            Slice::Values(facet) => tokio::try_join!(kept, self.day_sums(measure, prefix, facet, cover.days()))?,
+            Slice::Values(facet, days) => (kept.await?, days.sums(measure, facet, cover.days())),
             Slice::Regions { .. } => (kept.await?, Vec::new()),
         };
         let mut groups: HashMap<String, Sums> = HashMap::new();
@@ -652,57 +710,79 @@ impl Store {
         Ok(groups)
     }
 
-    /// A measure's sums over days (the two day ranges of a cover) read from the
-    /// projects and funding records themselves, by the facet's value and source, as
-    /// the kept sums would hold them.
-    async fn day_sums(
-        &self,
-        measure: Measure,
-        prefix: &str,
-        facet: Facet,
-        days: [(NaiveDate, NaiveDate); 2],
-    ) -> Result<Vec<(String, String, i64, i64)>> {
-        if days.iter().all(|range| is_empty(*range)) {
-            return Ok(Vec::new());
+    /// The rows of projects and funding records that the figures of `period` read by
+    /// day (its partial months, and the days before its start in its first month: the
+    /// day ranges of the covers `figures` reads), with every facet's value.
+    async fn day_rows(&self, prefix: &str, period: Period) -> Result<DayRows> {
+        let [head, tail] = Cover::of(period.from, period.to, true).days();
+        let [_, before] = Cover::before(period.from).days();
+        let ranges: Vec<(NaiveDate, NaiveDate)> =
+            [head, tail, before].into_iter().filter(|range| !is_empty(*range)).collect();
+        if ranges.is_empty() {
+            return Ok(DayRows::default());
         }
         let (lo, hi) = prefix_range(prefix);
-        let value = facet.project_value("p.");
-        let range = |from: usize| {
-            let (day, rows) = match measure {
-                Measure::Funds => (
+        let values: Vec<String> = Facet::ALL
+            .iter()
+            .zip(["chain", "investor_origin", "industry", "investor_type", "band"])
+            .map(|(facet, name)| format!("{} AS {name}", facet.project_value("p.")))
+            .collect();
+        let values = values.join(", ");
+        let sqlite = self.backend() == crate::Backend::Sqlite;
+        // Each range is a few weeks at most: the date-first indexes serve every scope.
+        let index = |name: &str| if sqlite { format!("INDEXED BY {name}") } else { String::new() };
+        let rows_of = |measure: &str, i: usize| {
+            let (from, to) = (3 + 2 * i, 4 + 2 * i);
+            let (rows, day, condition) = match measure {
+                "F" => (
+                    format!(
+                        "f.source, f.amount FROM project_funding f {} JOIN projects p ON p.id = f.project_id",
+                        index("project_funding_date_cover")
+                    ),
                     "f.funded_on",
-                    "f.source, f.amount FROM project_funding f JOIN projects p ON p.id = f.project_id \
-                     WHERE f.region_code >= $1 AND f.region_code < $2",
+                    "f.region_code >= $1 AND f.region_code < $2",
                 ),
-                Measure::Signed => (
+                "S" => (
+                    format!(
+                        "'' AS source, p.total_investment AS amount FROM projects p {}",
+                        index("projects_signed_cover")
+                    ),
                     "p.signed_on",
-                    "'' AS source, p.total_investment AS amount FROM projects p \
-                     WHERE p.region_code >= $1 AND p.region_code < $2 AND p.stage <> 'dropped'",
+                    "p.region_code >= $1 AND p.region_code < $2 AND p.stage <> 'dropped'",
                 ),
-                Measure::Producing => (
+                _ => (
+                    format!(
+                        "'' AS source, p.total_investment AS amount FROM projects p {}",
+                        index("projects_producing_cover")
+                    ),
                     "p.producing_on",
-                    "'' AS source, p.total_investment AS amount FROM projects p \
-                     WHERE p.region_code >= $1 AND p.region_code < $2 AND p.stage <> 'dropped' AND p.signed_on IS NOT NULL",
+                    "p.region_code >= $1 AND p.region_code < $2 AND p.stage <> 'dropped' AND p.signed_on IS NOT NULL",
                 ),
             };
-            format!("SELECT {value} AS grp, {rows} AND {day} >= ${from} AND {day} <= ${}", from + 1)
+            format!(
+                "SELECT '{measure}' AS measure, {day} AS day, {values}, {rows} \
+                 WHERE {day} >= ${from} AND {day} <= ${to} AND {condition}"
+            )
         };
+        let parts: Vec<String> = ["F", "S", "P"]
+            .iter()
+            .flat_map(|measure| (0..ranges.len()).map(move |i| (*measure, i)))
+            .map(|(measure, i)| rows_of(measure, i))
+            .collect();
         let sql = format!(
-            "SELECT grp, source, CAST(COUNT(*) AS BIGINT), CAST(SUM(amount) AS BIGINT) FROM ({} UNION ALL {}) AS d GROUP BY 1, 2",
-            range(3),
-            range(5)
+            "SELECT measure, day, chain, investor_origin, industry, investor_type, band, source, \
+                    CAST(COUNT(*) AS BIGINT) AS records, CAST(SUM(amount) AS BIGINT) AS amount \
+             FROM ({}) AS d GROUP BY 1, 2, 3, 4, 5, 6, 7, 8",
+            parts.join(" UNION ALL ")
         );
-        Ok(on_pool!(self, |pool| {
-            sqlx::query_as(&sql)
-                .bind(&lo)
-                .bind(&hi)
-                .bind(days[0].0)
-                .bind(days[0].1)
-                .bind(days[1].0)
-                .bind(days[1].1)
-                .fetch_all(pool)
-                .await?
-        }))
+        let rows: Vec<DayRow> = on_pool!(self, |pool| {
+            let mut query = sqlx::query_as(&sql).bind(&lo).bind(&hi);
+            for (from, to) in &ranges {
+                query = query.bind(*from).bind(*to);
+            }
+            query.fetch_all(pool).await?
+        });
+        Ok(DayRows(rows))
     }
 
     /// 实施项目 of a period, from the sums: the projects signed by its end, less those

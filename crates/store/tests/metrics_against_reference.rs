@@ -245,8 +245,7 @@ async fn compare(store: &Store, model: &Model, rng: &mut StdRng, cases: usize, w
             assert_eq!(funds, expected.funds_in_place, "{what}: funds of {child} within {scope}");
         }
         // The statistical report's breakdowns: the same figures by each attribute's values.
-        for facet in Facet::ALL {
-            let by_value = store.investment_figures_by_facet(prefix, facet, period).await.unwrap();
+        for (facet, by_value) in store.investment_figures_by_facets(prefix, period).await.unwrap() {
             let mut values: Vec<String> = model.projects.values().map(|p| facet_value(p, facet)).collect();
             values.extend(by_value.keys().cloned());
             values.sort();
