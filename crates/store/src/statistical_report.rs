@@ -89,7 +89,7 @@ impl Store {
     /// sub-region (the first `group_len` characters of the region code), investor
     /// origin, industry, chain, investor type, size band and 500强 lists. It reads every
     /// project and record of the scope (of `investors`): for a chain department's few
-    /// chains; a whole region's breakdowns are kept as sums (`investment_figures_by_facet`).
+    /// chains; a whole region's breakdowns are kept as sums (`investment_figures_by_facets`).
     pub async fn report_combinations(
         &self,
         prefix: &str,
