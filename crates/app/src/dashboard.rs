@@ -14,6 +14,7 @@ use zhaoshang_core::access::Principal;
 use zhaoshang_core::metrics::{InvestmentReport, Period};
 use zhaoshang_core::periods::PeriodPreset;
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_core::statistical_report::ReportMonth;
 use zhaoshang_core::text::non_empty;
 use zhaoshang_store::reference::Region;
 
@@ -164,15 +165,30 @@ impl App {
         })
     }
 
-    /// 招商引资情况统计报表 of a dashboard scope: 1 January to the period's end.
+    /// The region (one the user may see figures of, else the user's own) and month
+    /// (`YYYY-MM`, ended; else the latest ended) of a statistical report.
+    pub async fn statistical_report_scope(
+        &self,
+        principal: &Principal,
+        region: Option<&str>,
+        month: Option<&str>,
+    ) -> AppResult<(RegionCode, ReportMonth)> {
+        let region = self
+            .region_in_view(principal, region, Principal::may_see_aggregates, Principal::may_see_statistics_of)
+            .await?;
+        Ok((region, crate::reports::report_month(month, crate::calendar::today())?))
+    }
+
+    /// 招商引资情况统计报表 of a checked scope (see `report_scope`): 1 January to the
+    /// month's end.
     pub async fn statistical_report(
         &self,
         principal: &Principal,
         region: &RegionCode,
-        period: Period,
+        month: ReportMonth,
     ) -> AppResult<crate::reports::StatisticalReport> {
         let scope = crate::scope::project_scope(self.store(), principal).await?;
-        crate::reports::statistical_report(self.store(), region, period.to, &scope).await
+        crate::reports::statistical_report(self.store(), region, month, &scope).await
     }
 
     /// 招商引资情况统计报表 as an Excel workbook, a sheet a table.
@@ -180,9 +196,9 @@ impl App {
         &self,
         principal: &Principal,
         region: &RegionCode,
-        period: Period,
+        month: ReportMonth,
     ) -> AppResult<Vec<u8>> {
-        let report = self.statistical_report(principal, region, period).await?;
+        let report = self.statistical_report(principal, region, month).await?;
         write_workbook(&crate::reports::statistical_workbook(&report))
     }
 

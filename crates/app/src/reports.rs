@@ -1,45 +1,46 @@
 //! 招商引资情况统计报表 (the monthly report of 甘肃省招商引资情况统计报表制度): a scope's
-//! figures from 1 January to a day, with the same period a year before, in the tables
+//! figures from 1 January to the end of an ended month (1—N月), with the same period a year before, in the tables
 //! of `zhaoshang_core::statistical_report`, as an Excel workbook of one sheet a table
 //! and as the rows of its printable page.
 
 use crate::exchange::{NumberFormat, Table};
 use crate::stats::known_region;
 use crate::{AppError, AppResult};
-use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use zhaoshang_core::access::ProjectScope;
 use zhaoshang_core::metrics::{InvestmentFigures, Period};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::regions::{RegionCode, RegionLevel};
 use zhaoshang_core::statistical_report::{
-    tables, Breakdown, BreakdownTable, Breakdowns, Labels, Line, Origin, YearPair,
+    tables, Breakdown, BreakdownTable, Breakdowns, Labels, Line, Origin, ReportMonth, YearPair,
 };
 use zhaoshang_store::statistical_report::ReportInvestors;
 use zhaoshang_store::stats::Facet;
 use zhaoshang_store::Store;
 
-/// The report of one scope: 1 January to `period.to`.
+/// The report of one scope: 1 January to the end of `month` (`period`).
 pub struct StatisticalReport {
     pub region: RegionCode,
     pub region_name: String,
+    pub month: ReportMonth,
     pub period: Period,
     pub tables: Vec<BreakdownTable>,
 }
 
 impl StatisticalReport {
-    /// "2024年1—9月" (or "2024年1月").
-    pub fn months_caption(&self) -> String {
-        let (year, month) = (self.period.to.year(), self.period.to.month());
-        if month == 1 {
-            format!("{year}年1月")
-        } else {
-            format!("{year}年1—{month}月")
-        }
-    }
-
     pub fn title(&self) -> String {
-        format!("{}招商引资情况统计报表（{}）", self.region_name, self.months_caption())
+        format!("{}招商引资情况统计报表（{}）", self.region_name, self.month.caption())
+    }
+}
+
+/// The month asked for ("YYYY-MM"), which must have ended by `today`; where none is
+/// asked, the latest that has.
+pub fn report_month(text: Option<&str>, today: chrono::NaiveDate) -> AppResult<ReportMonth> {
+    match text.map(str::trim).filter(|text| !text.is_empty()) {
+        Some(text) => ReportMonth::parse(text)
+            .and_then(|month| month.ended(today))
+            .map_err(|e| AppError::bad_request(e.to_string())),
+        None => Ok(ReportMonth::ended_by(today)),
     }
 }
 
@@ -108,16 +109,17 @@ async fn region_breakdowns(store: &Store, prefix: &str, group_len: usize, period
     Ok(breakdowns)
 }
 
-/// The report of `region` (checked by the caller) from 1 January of `to`'s year to
-/// `to`, of the projects `scope` lets the user see.
+/// The report of `region` (checked by the caller) from 1 January to the end of `month`,
+/// of the projects `scope` lets the user see. Whole months only: the kept sums answer
+/// them without a read by day.
 pub async fn statistical_report(
     store: &Store,
     region: &RegionCode,
-    to: NaiveDate,
+    month: ReportMonth,
     scope: &ProjectScope,
 ) -> AppResult<StatisticalReport> {
-    let from = NaiveDate::from_ymd_opt(to.year(), 1, 1).ok_or_else(|| AppError::bad_request("日期无效"))?;
-    let period = Period { from, to };
+    let period = month.period();
+    let year = month.year();
     let region_name = store.region(region.as_str()).await?.map(|r| r.name).unwrap_or_default();
     let (children, child_codes) = crate::stats::sub_regions(store, region).await?;
     let prefix = region.scope_prefix();
@@ -132,7 +134,7 @@ pub async fn statistical_report(
     let mut labels = Labels::default();
     for (child, code) in children.iter().zip(&child_codes) {
         let group = code.scope_prefix().to_string();
-        if let Some(target) = store.funds_target(code.as_str(), to.year()).await? {
+        if let Some(target) = store.funds_target(code.as_str(), year).await? {
             labels.targets.insert(group.clone(), target);
         }
         labels.regions.push((group, child.name.clone()));
@@ -140,7 +142,7 @@ pub async fn statistical_report(
     let own_group = region.as_str().get(..group_len).unwrap_or(region.as_str()).to_string();
     let own_label = if children.is_empty() { region_name.clone() } else { own_level_label(region, &region_name) };
     labels.regions.push((own_group, own_label));
-    labels.total_target = store.funds_target(region.as_str(), to.year()).await?;
+    labels.total_target = store.funds_target(region.as_str(), year).await?;
 
     let typed: BTreeSet<&str> = breakdowns.origins.iter().map(|(origin, _)| origin.as_str()).collect();
     for text in typed {
@@ -156,7 +158,7 @@ pub async fn statistical_report(
     }
     labels.industries = store.industries().await?.into_iter().map(|industry| (industry.code, industry.name)).collect();
     let tables = tables(&breakdowns, &labels);
-    Ok(StatisticalReport { region: region.clone(), region_name, period, tables })
+    Ok(StatisticalReport { region: region.clone(), region_name, month, period, tables })
 }
 
 /// The first column's heading of a table.

@@ -1,7 +1,7 @@
 //! The statistical report (招商引资情况统计报表) on generated data: random projects of
 //! Gansu's cities and counties (and the province itself) with investors from every kind
 //! of origin, type, industry, chain, size and 500强 list, and their funding over
-//! 2023–2024. For a province and a city, a whole year and a partial one, every table's
+//! 2023–2024. For a province and a city, a whole year and January to September, every table's
 //! parts add up to its total, the total is `stats investment` of the scope for the
 //! period and for the same period a year before, each region line is its sub-region's
 //! `stats investment`, a chain department's report is its chain's, and the 500强 lines
@@ -18,7 +18,7 @@ use zhaoshang_core::access::{ProjectScope, RecordScope};
 use zhaoshang_core::credit_code::with_check_char;
 use zhaoshang_core::metrics::{InvestmentFigures, InvestmentReport, Period};
 use zhaoshang_core::regions::RegionCode;
-use zhaoshang_core::statistical_report::{Breakdown, BreakdownTable};
+use zhaoshang_core::statistical_report::{Breakdown, BreakdownTable, ReportMonth};
 use zhaoshang_store::{Actor, Store};
 use zhaoshang_testkit::on_both_backends;
 
@@ -155,10 +155,11 @@ async fn every_table_adds_up_to_the_metrics_of_its_scope(store: &Store) {
     let everything = ProjectScope { regions: RecordScope::All, chains: None };
     let city = RegionCode::parse(&cities[0].code).unwrap();
     for region in [RegionCode::parse("620000").unwrap(), city] {
-        for to in [day(2024, 12, 31), day(2024, 9, 17)] {
-            let label = format!("{region} 至 {to}");
-            let report = statistical_report(store, &region, to, &everything).await.unwrap();
-            let period = Period { from: day(2024, 1, 1), to };
+        for month in ["2024-12", "2024-09"] {
+            let label = format!("{region} 至 {month}");
+            let month = ReportMonth::parse(month).unwrap();
+            let report = statistical_report(store, &region, month, &everything).await.unwrap();
+            let period = Period { from: day(2024, 1, 1), to: month.last_day() };
             assert_eq!(report.period, period);
             assert_eq!(report.tables.len(), Breakdown::ALL.len(), "{label}");
             let metrics = compute_investment_report(store, &region, period, None).await.unwrap();
@@ -215,7 +216,8 @@ async fn every_table_adds_up_to_the_metrics_of_its_scope(store: &Store) {
             let sheets = statistical_workbook(&report);
             assert_eq!(sheets.len(), Breakdown::ALL.len());
             assert_eq!(sheets[0].rows[0][1], metrics.signed_count.to_string(), "the total first");
-            assert!(sheets[0].title.as_deref().unwrap().contains(&format!("{}年1—{}月", to.year(), to.month())));
+            let caption = format!("{}年1—{}月", period.to.year(), period.to.month());
+            assert!(sheets[0].title.as_deref().unwrap().contains(&caption));
             let bytes = write_workbook(&sheets).unwrap();
             assert!(bytes.starts_with(b"PK"));
         }
@@ -224,7 +226,8 @@ async fn every_table_adds_up_to_the_metrics_of_its_scope(store: &Store) {
     // A chain department's report holds its chain's projects alone.
     let province = RegionCode::parse("620000").unwrap();
     let chain_scope = ProjectScope { regions: RecordScope::All, chains: Some(vec!["新材料".into()]) };
-    let report = statistical_report(store, &province, day(2024, 10, 31), &chain_scope).await.unwrap();
+    let october = ReportMonth::parse("2024-10").unwrap();
+    let report = statistical_report(store, &province, october, &chain_scope).await.unwrap();
     let period = Period { from: day(2024, 1, 1), to: day(2024, 10, 31) };
     let metrics = compute_investment_report(store, &province, period, Some("新材料")).await.unwrap();
     for t in &report.tables {
@@ -234,6 +237,6 @@ async fn every_table_adds_up_to_the_metrics_of_its_scope(store: &Store) {
     let chains = table(&report.tables, Breakdown::Chain);
     assert_eq!(chains.lines.iter().map(|l| l.label.as_str()).collect::<Vec<_>>(), ["新材料"]);
     let none = ProjectScope { regions: RecordScope::All, chains: Some(Vec::new()) };
-    let empty = statistical_report(store, &province, day(2024, 10, 31), &none).await.unwrap();
+    let empty = statistical_report(store, &province, october, &none).await.unwrap();
     assert!(empty.tables.iter().all(|t| t.total.current == InvestmentFigures::default()));
 }

@@ -47,6 +47,7 @@ use zhaoshang_core::evaluation::scheme::{RegionFigures, Scheme};
 use zhaoshang_core::evaluation::{evaluate, Quarter, RegionIndicators};
 use zhaoshang_core::metrics::Period;
 use zhaoshang_core::regions::RegionCode;
+use zhaoshang_core::statistical_report::ReportMonth;
 use zhaoshang_store::listing::ProjectFilter;
 use zhaoshang_store::projects::ProjectData;
 use zhaoshang_store::{Actor, Store};
@@ -332,12 +333,14 @@ impl Bench<'_> {
     /// to the metrics of the province.
     async fn statistical_report(&mut self) -> anyhow::Result<()> {
         let store = self.store;
-        let to = year_to_date_period().to;
+        // The report of the last month ended by the year-to-date rows' end (a report runs
+        // to an ended month's last day).
+        let month = ReportMonth::ended_by(year_to_date_period().to);
         let province = RegionCode::parse(dataset::PROVINCE)?;
         let everything = ProjectScope { regions: RecordScope::All, chains: None };
-        let label = format!("statistical report, province 1 January to {to}: 9 tables + YoY");
+        let label = format!("statistical report, province {}: 9 tables + YoY", month.caption());
         let (samples, report) =
-            time_runs(self.runs, async || Ok(statistical_report(store, &province, to, &everything).await?)).await?;
+            time_runs(self.runs, async || Ok(statistical_report(store, &province, month, &everything).await?)).await?;
         let metrics = compute_investment_report(store, &province, report.period, None).await?;
         for table in &report.tables {
             let what = format!("{label}: {}", table.breakdown.label());

@@ -7,7 +7,7 @@ use zhaoshang_app::activities::cohort_report;
 use zhaoshang_app::appeals::appeal_report;
 use zhaoshang_app::evaluation::{evaluation, Evaluation};
 use zhaoshang_app::exchange::write_workbook;
-use zhaoshang_app::reports::{statistical_report, statistical_workbook, StatisticalReport};
+use zhaoshang_app::reports::{report_month, statistical_report, statistical_workbook, StatisticalReport};
 use zhaoshang_app::stats::{investment_report, known_region, parse_date, period};
 use zhaoshang_core::access::{ProjectScope, RecordScope};
 use zhaoshang_core::evaluation::Quarter;
@@ -68,14 +68,16 @@ pub enum StatsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// The monthly statistical report (招商引资情况统计报表) of a region, 1 January to a day
+    /// The monthly statistical report (招商引资情况统计报表) of a region, 1 January to the
+    /// end of an ended month
     Report {
         /// Division code, e.g. 620000
         #[arg(long)]
         region: String,
-        /// Last day, YYYY-MM-DD (the report runs from 1 January of its year)
+        /// Last month, YYYY-MM (the report runs from 1 January to its last day); the
+        /// latest ended month where absent
         #[arg(long)]
-        to: String,
+        month: Option<String>,
         /// Also write the report's workbook (one sheet a table) to this .xlsx file
         #[arg(long)]
         output: Option<std::path::PathBuf>,
@@ -186,11 +188,11 @@ pub async fn run(store: &Store, command: StatsCommand) -> Result<()> {
                 print_evaluation(&evaluation);
             }
         }
-        StatsCommand::Report { region, to, output } => {
+        StatsCommand::Report { region, month, output } => {
             let region = known_region(store, &region).await?;
-            let to = parse_date(&to, "截止日期")?;
+            let month = report_month(month.as_deref(), zhaoshang_app::calendar::today())?;
             let everything = ProjectScope { regions: RecordScope::All, chains: None };
-            let report = statistical_report(store, &region, to, &everything).await?;
+            let report = statistical_report(store, &region, month, &everything).await?;
             print_statistical_report(&report);
             if let Some(path) = output {
                 let bytes = write_workbook(&statistical_workbook(&report))?;

@@ -1,6 +1,7 @@
 //! `zhaoshang stats investment|cohort|evaluation --json` and `stats report` on data imported
 //! through the CLI.
 
+use chrono::Datelike;
 use std::process::{Command, Output};
 
 fn zhaoshang(url: &str, args: &[&str]) -> Output {
@@ -243,7 +244,7 @@ fn the_monthly_report_prints_its_tables_and_writes_its_workbook() {
     let workbook = dir.path().join("报表.xlsx");
     let output = zhaoshang(
         &url,
-        &["stats", "report", "--region", "620000", "--to", "2023-10-31", "--output", workbook.to_str().unwrap()],
+        &["stats", "report", "--region", "620000", "--month", "2023-10", "--output", workbook.to_str().unwrap()],
     );
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let text = String::from_utf8(output.stdout).unwrap();
@@ -257,7 +258,12 @@ fn the_monthly_report_prints_its_tables_and_writes_its_workbook() {
     let names = String::from_utf8_lossy(&bytes);
     assert!(names.contains("xl/worksheets/sheet9.xml") && !names.contains("sheet10.xml"), "a sheet a table");
 
-    let bad = zhaoshang(&url, &["stats", "report", "--region", "620000", "--to", "2023-13-01"]);
-    assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("截止日期"), "{}", String::from_utf8_lossy(&bad.stderr));
+    let next_year = format!("{}-01", chrono::Local::now().date_naive().year() + 1);
+    for (month, message) in [("2023-13", "月份“2023-13”无效"), (next_year.as_str(), "尚未结束")] {
+        let bad = zhaoshang(&url, &["stats", "report", "--region", "620000", "--month", month]);
+        assert_eq!(bad.status.code(), Some(1), "{month}");
+        let stderr = String::from_utf8_lossy(&bad.stderr);
+        assert!(stderr.contains(message), "{month}: {stderr}");
+        assert!(bad.stdout.is_empty(), "{month}");
+    }
 }

@@ -11,10 +11,110 @@
 //! sums because each keeps every project under exactly one value.
 
 use crate::enterprises::Tag;
-use crate::metrics::{InvestmentFigures, YearOnYear};
+use crate::metrics::{InvestmentFigures, Period, YearOnYear};
 use crate::money::{Yuan, YUAN_PER_YI};
 use crate::vocabulary;
+use chrono::{Datelike, Months, NaiveDate};
 use std::collections::{BTreeMap, HashMap};
+
+/// The month a report runs to: it covers 1 January to that month's last day (1—N月), as
+/// the reporting system's monthly tables are made once a month has ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ReportMonth {
+    year: i32,
+    month: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReportMonthError {
+    #[error("月份“{0}”无效：请写成 YYYY-MM，如 2024-09")]
+    Format(String),
+    #[error("{0}尚未结束：月报统计到已结束的月份，最近的是{1}")]
+    NotEnded(String, String),
+}
+
+impl ReportMonth {
+    /// "2024-09" (as a month input sends it) or "2024-9".
+    pub fn parse(text: &str) -> Result<ReportMonth, ReportMonthError> {
+        let invalid = || ReportMonthError::Format(text.to_string());
+        let (year, month) = text.trim().split_once('-').ok_or_else(invalid)?;
+        let year: i32 = year.parse().map_err(|_| invalid())?;
+        let month: u32 = month.parse().map_err(|_| invalid())?;
+        if !(1900..=9999).contains(&year) || !(1..=12).contains(&month) {
+            return Err(invalid());
+        }
+        Ok(ReportMonth { year, month })
+    }
+
+    /// The month `day` falls in.
+    pub fn of(day: NaiveDate) -> ReportMonth {
+        ReportMonth { year: day.year(), month: day.month() }
+    }
+
+    /// The last month that has ended by the end of `day`: `day`'s own month on its last
+    /// day, else the month before.
+    pub fn ended_by(day: NaiveDate) -> ReportMonth {
+        let month = ReportMonth::of(day);
+        if month.last_day() == day {
+            month
+        } else {
+            month.previous()
+        }
+    }
+
+    /// This month if it has ended by `today`, else an error naming the latest that has.
+    pub fn ended(self, today: NaiveDate) -> Result<ReportMonth, ReportMonthError> {
+        let latest = ReportMonth::ended_by(today);
+        if self <= latest {
+            Ok(self)
+        } else {
+            Err(ReportMonthError::NotEnded(self.label(), latest.label()))
+        }
+    }
+
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    fn first_day(&self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("a parsed month has a first day")
+    }
+
+    pub fn last_day(&self) -> NaiveDate {
+        let next = self.first_day().checked_add_months(Months::new(1)).expect("dates far from the end of time");
+        next.pred_opt().expect("a month's first day has a day before it")
+    }
+
+    fn previous(&self) -> ReportMonth {
+        ReportMonth::of(self.first_day().pred_opt().expect("a month's first day has a day before it"))
+    }
+
+    /// 1 January to the month's last day.
+    pub fn period(&self) -> Period {
+        let january = NaiveDate::from_ymd_opt(self.year, 1, 1).expect("1 January exists in every year");
+        Period { from: january, to: self.last_day() }
+    }
+
+    /// "2024年9月".
+    pub fn label(&self) -> String {
+        format!("{}年{}月", self.year, self.month)
+    }
+
+    /// The period as reports name it: "2024年1—9月" (or "2024年1月").
+    pub fn caption(&self) -> String {
+        match self.month {
+            1 => format!("{}年1月", self.year),
+            month => format!("{}年1—{month}月", self.year),
+        }
+    }
+}
+
+impl std::fmt::Display for ReportMonth {
+    /// "2024-09", the value of a month input.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{:02}", self.year, self.month)
+    }
+}
 
 vocabulary! {
     /// The report's tables, in the order offices print them (one sheet each).
@@ -525,6 +625,41 @@ pub fn tables(breakdowns: &Breakdowns, labels: &Labels) -> Vec<BreakdownTable> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn day(year: i32, month: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, month, day).unwrap()
+    }
+
+    #[test]
+    fn report_months_parse_and_run_from_january_to_their_last_day() {
+        let september = ReportMonth::parse("2024-09").unwrap();
+        assert_eq!(ReportMonth::parse(" 2024-9 ").unwrap(), september);
+        assert_eq!(september.period(), Period { from: day(2024, 1, 1), to: day(2024, 9, 30) });
+        assert_eq!(september.to_string(), "2024-09");
+        assert_eq!(september.caption(), "2024年1—9月");
+        assert_eq!(ReportMonth::parse("2025-01").unwrap().caption(), "2025年1月");
+        assert_eq!(ReportMonth::parse("2024-02").unwrap().last_day(), day(2024, 2, 29));
+        assert_eq!(ReportMonth::parse("2023-02").unwrap().last_day(), day(2023, 2, 28));
+        assert_eq!(ReportMonth::parse("2024-12").unwrap().last_day(), day(2024, 12, 31));
+        for bad in ["2024-13", "2024-00", "2024", "24-09x", "", "2024-09-30", "0-05"] {
+            assert!(matches!(ReportMonth::parse(bad), Err(ReportMonthError::Format(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_report_month_must_have_ended() {
+        assert_eq!(ReportMonth::ended_by(day(2024, 11, 20)).to_string(), "2024-10");
+        assert_eq!(ReportMonth::ended_by(day(2024, 10, 31)).to_string(), "2024-10");
+        assert_eq!(ReportMonth::ended_by(day(2025, 1, 5)).to_string(), "2024-12");
+        let today = day(2026, 12, 8);
+        let november = ReportMonth::parse("2026-11").unwrap();
+        assert_eq!(november.ended(today), Ok(november));
+        assert_eq!(
+            ReportMonth::parse("2026-12").unwrap().ended(today).unwrap_err().to_string(),
+            "2026年12月尚未结束：月报统计到已结束的月份，最近的是2026年11月"
+        );
+        assert!(ReportMonth::parse("2026-12").unwrap().ended(day(2026, 12, 31)).is_ok());
+    }
 
     #[test]
     fn divisions_fall_in_their_sections_and_sectors() {

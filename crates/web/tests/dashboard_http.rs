@@ -7,6 +7,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::*;
+use zhaoshang_core::statistical_report::ReportMonth;
 use zhaoshang_testkit::{on_both_backends, Backend};
 
 /// 10:00 in Beijing on 20 May 2026 (a Wednesday of the second quarter).
@@ -67,8 +68,9 @@ async fn every_period_link_opens_its_period(backend: Backend) {
         assert!(opened.contains(&format!(r#"name="from" value="{from}""#)), "{label}");
         assert!(opened.contains(&format!(r#"name="to" value="{to}""#)), "{label}");
         assert!(opened.contains(&format!(r#"data-period="{key}" aria-current="true""#)), "{label} is marked");
-        // The monthly report of the view covers the same period.
-        assert!(opened.contains(&format!("/reports/monthly?region=620400&amp;from={from}&amp;to={to}")), "{label}");
+        // The monthly report of the view: January to the last month ended by its end.
+        let month = ReportMonth::ended_by(chrono::NaiveDate::parse_from_str(to, "%Y-%m-%d").unwrap());
+        assert!(opened.contains(&format!("/reports/monthly?region=620400&amp;month={month}")), "{label}");
     }
     // Last year's same span has the year before's figures, this year's has its own.
     let this_year = signed_count(&dashboard(&app, &cookie, "/dashboard?region=620400&period=year").await);

@@ -91,7 +91,7 @@ async fn lists_and_exports_stay_in_scope(backend: Backend) {
         "/funding?region=620200&from=2023-01-01&to=2023-10-31",
         "/dashboard?region=620200",
         "/projects?region=620000",
-        "/reports/monthly?region=620000&from=2023-01-01&to=2023-10-31",
+        "/reports/monthly?region=620000&month=2023-10",
     ] {
         assert_eq!(app.get(path, Some(&tianshui)).await.status(), StatusCode::FORBIDDEN, "{path}");
     }
@@ -174,7 +174,7 @@ async fn drill_downs_sum_to_their_figures(backend: Backend) {
         body_text(app.get("/projects?drill=over_100m&region=620200&from=2023-01-01&to=2023-10-31", Some(&admin)).await)
             .await;
     assert_eq!(extract(&over, "total-count"), "31");
-    let report = app.get("/reports/monthly?region=620000&from=2023-01-01&to=2023-10-31", Some(&admin)).await;
+    let report = app.get("/reports/monthly?region=620000&month=2023-10", Some(&admin)).await;
     assert_eq!(report.status(), StatusCode::OK);
     assert!(report.headers()[axum::http::header::CONTENT_TYPE].to_str().unwrap().contains("spreadsheetml"));
     let bytes = body_bytes(report).await;

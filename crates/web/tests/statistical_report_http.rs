@@ -11,7 +11,7 @@ use zhaoshang_testkit::{on_both_backends, Backend};
 
 on_both_backends!(the_report_shows_every_table_of_a_scope_the_user_may_see, hostile_names_stay_text);
 
-const PERIOD: &str = "from=2025-01-01&to=2025-09-30";
+const PERIOD: &str = "month=2025-09";
 
 async fn the_report_shows_every_table_of_a_scope_the_user_may_see(backend: Backend) {
     let app = TestApp::demo(backend).await;
@@ -56,9 +56,17 @@ async fn the_report_shows_every_table_of_a_scope_the_user_may_see(backend: Backe
         let other = app.get(&format!("{path}?region=620500&{PERIOD}"), Some(&baiyin)).await;
         assert_eq!(other.status(), StatusCode::FORBIDDEN, "{path}");
     }
-    let bad = app.get("/reports/monthly/view?region=620000&from=2025-01-01&to=2025-13-01", Some(&admin)).await;
-    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    assert!(body_text(bad).await.contains("不是有效日期"));
+    for (month, message) in [("2025-13", "月份“2025-13”无效"), ("9999-12", "9999年12月尚未结束")] {
+        let bad = app.get(&format!("/reports/monthly/view?region=620000&month={month}"), Some(&admin)).await;
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST, "{month}");
+        assert!(body_text(bad).await.contains(message), "{month}");
+    }
+
+    // Without a month: the latest ended one, which the month picker also caps.
+    let latest = zhaoshang_core::statistical_report::ReportMonth::ended_by(zhaoshang_app::calendar::today());
+    let page = body_text(app.get("/reports/monthly/view?region=620000", Some(&admin)).await).await;
+    assert!(page.contains(&format!(r#"name="month" value="{latest}" max="{latest}""#)), "{latest}");
+    assert!(page.contains(&format!("/reports/monthly?region=620000&amp;month={latest}")), "the workbook's link");
 }
 
 async fn hostile_names_stay_text(backend: Backend) {

@@ -15,6 +15,7 @@ use axum::response::{Html, Response};
 use axum::routing::get;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
+use zhaoshang_app::calendar::today;
 use zhaoshang_app::dashboard::{Dashboard, DashboardScope};
 use zhaoshang_core::access::Section;
 use zhaoshang_core::colours::map_palette;
@@ -22,7 +23,7 @@ use zhaoshang_core::metrics::{InvestmentReport, Period};
 use zhaoshang_core::money::Yuan;
 use zhaoshang_core::periods::PeriodPreset;
 use zhaoshang_core::regions::{RegionCode, RegionLevel};
-use zhaoshang_core::statistical_report::Line;
+use zhaoshang_core::statistical_report::{Line, ReportMonth};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -38,6 +39,13 @@ pub struct DashboardQuery {
     pub period: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    pub region: Option<String>,
+    /// `YYYY-MM`, an ended month; the latest ended month where absent.
+    pub month: Option<String>,
 }
 
 /// The scope and period of a request, checked against what the user may see.
@@ -259,6 +267,7 @@ pub async fn dashboard(
             trend_empty => trend_empty, map_url => map_url.map(minijinja::Value::from_safe_string), map_empty => map_empty,
             target_completion => percent(report.target_completion), time_progress => percent(Some(report.time_progress)),
             light => light.key(), light_label => light.label(), figures_query => figures_query, inbox => inbox,
+            report_query => report_query(&region, ReportMonth::ended_by(period.to.min(today()))),
         },
     )
 }
@@ -283,10 +292,12 @@ fn line_row(line: &Line, total: &Line, is_total: bool) -> minijinja::Value {
 pub async fn statistical_report_page(
     State(state): State<AppState>,
     PageSession(session): PageSession,
-    Query(query): Query<DashboardQuery>,
+    Query(query): Query<ReportQuery>,
 ) -> WebResult<Html<String>> {
-    let DashboardScope { region, period, .. } = scope_and_period(&state, &session, &query).await?;
-    let report = state.app.statistical_report(&session.principal, &region, period).await?;
+    let principal = &session.principal;
+    let (region, month) =
+        state.app.statistical_report_scope(principal, query.region.as_deref(), query.month.as_deref()).await?;
+    let report = state.app.statistical_report(principal, &region, month).await?;
     let yi = |yuan: Yuan| (yuan.0 as f64 / 1e6).round() / 100.0;
     let mut charts = Vec::new();
     let tables: Vec<_> = report
@@ -315,7 +326,6 @@ pub async fn statistical_report_page(
             }
         })
         .collect();
-    let figures_query = format!("region={}&from={}&to={}", region, period.from, period.to);
     page(
         &session,
         "/dashboard",
@@ -323,19 +333,27 @@ pub async fn statistical_report_page(
         context! {
             title => report.title(), region => region.as_str(), region_name => report.region_name,
             from => report.period.from.to_string(), to => report.period.to.to_string(),
-            tables => tables, charts => charts, figures_query => figures_query,
+            month => month.to_string(), latest => ReportMonth::ended_by(today()).to_string(),
+            tables => tables, charts => charts, report_query => report_query(&region, month),
         },
     )
 }
 
-/// 招商引资情况统计报表 as Excel: the dashboard's scope, 1 January to the period's end.
+/// 招商引资情况统计报表 as Excel: 1 January to the month's end.
 pub async fn monthly_report(
     State(state): State<AppState>,
     PageSession(session): PageSession,
-    Query(query): Query<DashboardQuery>,
+    Query(query): Query<ReportQuery>,
 ) -> WebResult<Response> {
-    let DashboardScope { region, period, .. } = scope_and_period(&state, &session, &query).await?;
-    let bytes = state.app.monthly_report(&session.principal, &region, period).await?;
-    let file_name = format!("monthly-report-{}-{}.xlsx", region, period.to.format("%Y%m"));
+    let principal = &session.principal;
+    let (region, month) =
+        state.app.statistical_report_scope(principal, query.region.as_deref(), query.month.as_deref()).await?;
+    let bytes = state.app.monthly_report(principal, &region, month).await?;
+    let file_name = format!("monthly-report-{}-{}.xlsx", region, month.to_string().replace('-', ""));
     Ok(download_bytes(bytes, XLSX, &file_name))
+}
+
+/// The query of a region's report for a month.
+fn report_query(region: &RegionCode, month: ReportMonth) -> String {
+    format!("region={region}&month={month}")
 }
