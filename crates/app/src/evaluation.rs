@@ -15,6 +15,7 @@ use crate::leads::{lead_clock_tally, lead_settings};
 use crate::stats::sub_region_reports;
 use crate::{App, AppError, AppResult};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use zhaoshang_core::access::Principal;
 use zhaoshang_core::calendar::Calendar;
 use zhaoshang_core::evaluation::cadres::ClockTally;
@@ -140,28 +141,39 @@ pub async fn evaluation_by(
     )?;
     let names: Vec<&str> = children.iter().map(|child| child.name.as_str()).collect();
     let snapshot = Snapshot {
-        current: indicators(store, &scheme.scheme, &names, &codes, &current_reports, current).await?,
-        previous: indicators(store, &scheme.scheme, &names, &codes, &previous_reports, previous).await?,
+        current: indicators(store, &scheme.scheme, region, &names, &codes, &current_reports, current).await?,
+        previous: indicators(store, &scheme.scheme, region, &names, &codes, &previous_reports, previous).await?,
     };
     let region_name = store.region(region.as_str()).await?.map(|r| r.name).unwrap_or_default();
     Ok(Evaluation::scored(region, region_name, quarter, scheme, snapshot))
 }
 
 /// Each sub-region's values of the scheme's indicators over `period`; the appeals',
-/// leads' and chambers' figures are read only for a scheme that scores them.
+/// leads' and chambers' figures are read only for a scheme that scores them, the leads'
+/// and chambers' for all sub-regions of `parent` at once.
 async fn indicators(
     store: &Store,
     scheme: &Scheme,
+    parent: &RegionCode,
     names: &[&str],
     codes: &[RegionCode],
     reports: &[InvestmentReport],
     period: Period,
 ) -> AppResult<Vec<RegionIndicators>> {
-    let clocks = match scheme.reads_leads() {
-        true => {
-            Some((lead_settings(store).await?, Calendar::new(store.calendar_days().await?), crate::calendar::today()))
+    let (parent, group_len) = (parent.scope_prefix(), codes.first().map_or(0, |code| code.scope_prefix().len()));
+    let mut lead_tallies: HashMap<String, ClockTally> = HashMap::new();
+    if scheme.reads_leads() && !codes.is_empty() {
+        let settings = lead_settings(store).await?;
+        let calendar = Calendar::new(store.calendar_days().await?);
+        let today = crate::calendar::today();
+        for lead in store.registered_leads_by(parent, group_len, period.from, period.to).await? {
+            *lead_tallies.entry(lead.group.clone()).or_default() +=
+                lead_clock_tally(&lead, &settings, &calendar, period, today)?;
         }
-        false => None,
+    }
+    let chamber_signed = match scheme.reads_chambers() && !codes.is_empty() {
+        true => store.chamber_signed_investment_by(parent, group_len, period.from, period.to).await?,
+        false => HashMap::new(),
     };
     let mut rows = Vec::with_capacity(reports.len());
     for ((name, code), report) in names.iter().zip(codes).zip(reports) {
@@ -172,16 +184,11 @@ async fn indicators(
             (figures.appeals_on_time_rate, figures.appeals_satisfaction_rate) =
                 (appeals.on_time_rate, appeals.satisfaction_rate);
         }
-        if let Some((settings, calendar, today)) = &clocks {
-            let mut tally = ClockTally::default();
-            for lead in store.registered_leads(prefix, period.from, period.to).await? {
-                tally += lead_clock_tally(&lead, settings, calendar, period, *today)?;
-            }
-            figures.leads_on_time_rate = tally.rate();
+        if scheme.reads_leads() {
+            figures.leads_on_time_rate = lead_tallies.remove(prefix).unwrap_or_default().rate();
         }
         if scheme.reads_chambers() {
-            let signed = store.chamber_signed_investment_by(prefix, prefix.len(), period.from, period.to).await?;
-            let yuan = signed.get(prefix).copied().unwrap_or_default();
+            let yuan = chamber_signed.get(prefix).copied().unwrap_or_default();
             figures.chamber_signed_investment_wan = Some(yuan as f64 / YUAN_PER_WAN as f64);
         }
         rows.push(RegionIndicators::from_figures(name, scheme, &figures));

@@ -461,11 +461,14 @@ impl Store {
         period: Period,
     ) -> Result<Vec<(Facet, HashMap<String, InvestmentFigures>)>> {
         let days = self.day_rows(prefix, period).await?;
-        let mut facets = Vec::with_capacity(Facet::ALL.len());
-        for facet in Facet::ALL {
-            facets.push((facet, self.figures(prefix, Slice::Values(facet, &days), period).await?));
-        }
-        Ok(facets)
+        let days = &days;
+        // The facets at once: each is a handful of index ranges, on the pool's connections.
+        futures_util::future::try_join_all(
+            Facet::ALL.into_iter().map(|facet| async move {
+                Ok((facet, self.figures(prefix, Slice::Values(facet, days), period).await?))
+            }),
+        )
+        .await
     }
 
     async fn figures(
@@ -1436,25 +1439,35 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<AttributedLead>> {
-        self.leads_in_period(prefix, chains, Some(key), from, to).await
+        self.leads_in_period(prefix, chains, Some(key), 0, from, to).await
     }
 
     /// The projects of the scope `prefix` that came as a registered lead dated within
-    /// [from, to], with its clock facts (one group, named ''): a region's leads clock.
-    pub async fn registered_leads(&self, prefix: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<AttributedLead>> {
-        self.leads_in_period(prefix, None, None, from, to).await
+    /// [from, to], with its clock facts, grouped by the first `group_len` characters of
+    /// their region code (e.g. 4 for a province's cities): the regions' leads clocks.
+    pub async fn registered_leads_by(
+        &self,
+        prefix: &str,
+        group_len: usize,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<AttributedLead>> {
+        self.leads_in_period(prefix, None, None, group_len, from, to).await
     }
 
-    /// `attributed_leads` grouped by `key`, or of the registered leads only when none.
+    /// `attributed_leads` grouped by `key`, or of the registered leads only, by region
+    /// (`group_len`), when none.
     async fn leads_in_period(
         &self,
         prefix: &str,
         chains: Option<&[String]>,
         key: Option<AttributionKey>,
+        group_len: usize,
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<AttributedLead>> {
-        let column = key.map_or("''", AttributionKey::expression);
+        let column =
+            key.map_or_else(|| format!("substr(p.region_code, 1, {group_len})"), |key| key.expression().into());
         let mut c = Conditions::new();
         c.push_prefix("p.region_code", prefix);
         if key.is_some() {
