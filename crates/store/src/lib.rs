@@ -140,6 +140,53 @@ macro_rules! bind_project {
     }};
 }
 
+/// Ends a bulk write of new projects that paused SQLite's sum triggers (`PAUSE_SUMS`,
+/// with `$last_id` the largest id before it): resumes them and adds the new projects'
+/// kept sums grouped (`stat_sums`, `stat_pairs`, `report_sums`, `report_pairs`).
+macro_rules! add_new_project_sums {
+    ($tx:expr, $backend:expr, $last_id:expr, $new:expr) => {{
+        let new: &[&$crate::projects::ProjectData] = $new;
+        sqlx::query($crate::projects::RESUME_SUMS).execute(&mut *$tx).await?;
+        for statement in $crate::projects::ADD_NEW_REPORT_PROJECT_SUMS {
+            sqlx::query(statement).bind($last_id).execute(&mut *$tx).await?;
+        }
+        let sums = $crate::stats::project_sums(new);
+        for chunk in sums.chunks($crate::sql::rows_per_statement(9)) {
+            let sql = $crate::stats::add_sums_sql($backend, chunk.len());
+            let mut query = sqlx::query(&sql);
+            for &((measure, by_chain, chain, grain, bucket, region_code), records, amount) in chunk {
+                query = query
+                    .bind(measure)
+                    .bind(by_chain)
+                    .bind(chain)
+                    .bind(grain)
+                    .bind(bucket)
+                    .bind(region_code)
+                    .bind("")
+                    .bind(records)
+                    .bind(amount);
+            }
+            query.execute(&mut *$tx).await?;
+        }
+        let pairs = $crate::stats::project_pairs(new);
+        for chunk in pairs.chunks($crate::sql::rows_per_statement(7)) {
+            let sql = $crate::stats::add_pairs_sql($backend, chunk.len());
+            let mut query = sqlx::query(&sql);
+            for &((measure, by_chain, chain, signed_month, event_month, region_code), records) in chunk {
+                query = query
+                    .bind(measure)
+                    .bind(by_chain)
+                    .bind(chain)
+                    .bind(signed_month)
+                    .bind(event_month)
+                    .bind(region_code)
+                    .bind(records);
+            }
+            query.execute(&mut *$tx).await?;
+        }
+    }};
+}
+
 pub mod achievements;
 pub mod activities;
 pub mod activity_plans;

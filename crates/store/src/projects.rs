@@ -535,44 +535,7 @@ impl Store {
             let new: Vec<&ProjectData> = creates.iter().map(|upsert| &upsert.data).collect();
             audit.extend(created_entries(&new));
             if pause {
-                sqlx::query(RESUME_SUMS).execute(&mut *tx).await?;
-                for statement in ADD_NEW_REPORT_PROJECT_SUMS {
-                    sqlx::query(statement).bind(last_id).execute(&mut *tx).await?;
-                }
-                let sums = crate::stats::project_sums(&new);
-                for chunk in sums.chunks(rows_per_statement(9)) {
-                    let sql = crate::stats::add_sums_sql(backend, chunk.len());
-                    let mut query = sqlx::query(&sql);
-                    for &((measure, by_chain, chain, grain, bucket, region_code), records, amount) in chunk {
-                        query = query
-                            .bind(measure)
-                            .bind(by_chain)
-                            .bind(chain)
-                            .bind(grain)
-                            .bind(bucket)
-                            .bind(region_code)
-                            .bind("")
-                            .bind(records)
-                            .bind(amount);
-                    }
-                    query.execute(&mut *tx).await?;
-                }
-                let pairs = crate::stats::project_pairs(&new);
-                for chunk in pairs.chunks(rows_per_statement(7)) {
-                    let sql = crate::stats::add_pairs_sql(backend, chunk.len());
-                    let mut query = sqlx::query(&sql);
-                    for &((measure, by_chain, chain, signed_month, event_month, region_code), records) in chunk {
-                        query = query
-                            .bind(measure)
-                            .bind(by_chain)
-                            .bind(chain)
-                            .bind(signed_month)
-                            .bind(event_month)
-                            .bind(region_code)
-                            .bind(records);
-                    }
-                    query.execute(&mut *tx).await?;
-                }
+                add_new_project_sums!(tx, backend, last_id, &new);
             }
             // Changes, one statement each (and the funding records follow a project to
             // another region or chain).
