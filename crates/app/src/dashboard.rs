@@ -179,8 +179,8 @@ impl App {
         Ok((region, crate::reports::report_month(month, crate::calendar::today())?))
     }
 
-    /// 招商引资情况统计报表 of a checked scope (see `report_scope`): 1 January to the
-    /// month's end.
+    /// 招商引资情况统计报表 of a checked scope (see `statistical_report_scope`): 1 January
+    /// to the month's end.
     pub async fn statistical_report(
         &self,
         principal: &Principal,

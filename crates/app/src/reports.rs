@@ -1,7 +1,7 @@
 //! 招商引资情况统计报表 (the monthly report of 甘肃省招商引资情况统计报表制度): a scope's
-//! figures from 1 January to the end of an ended month (1—N月), with the same period a year before, in the tables
-//! of `zhaoshang_core::statistical_report`, as an Excel workbook of one sheet a table
-//! and as the rows of its printable page.
+//! figures from 1 January to the end of an ended month (1—N月), with the same period a
+//! year before, in the tables of `zhaoshang_core::statistical_report`, as an Excel
+//! workbook of one sheet a table and as the rows of its printable page.
 
 use crate::exchange::{NumberFormat, Table};
 use crate::stats::known_region;
